@@ -1,0 +1,46 @@
+"""What every weipian algorithm shares: translation, grouping, opening the store, core errors."""
+from __future__ import annotations
+
+import contextlib
+from pathlib import Path
+
+from qgis.core import QgsProcessingAlgorithm, QgsProcessingException, QgsProcessingFeedback
+from qgis.PyQt.QtCore import QCoreApplication
+
+from ..core.store import StoreError, WorkStore
+
+
+class WeipianAlgorithm(QgsProcessingAlgorithm):
+    STORE = "STORE"
+
+    def tr(self, text: str) -> str:
+        return QCoreApplication.translate("WeipianAlgorithm", text)
+
+    def createInstance(self):  # noqa: N802 (QGIS API)
+        return type(self)()
+
+    def group(self) -> str:
+        return self.tr("Satellite enforcement")
+
+    def groupId(self) -> str:  # noqa: N802
+        return "weipian"
+
+    @staticmethod
+    @contextlib.contextmanager
+    def open_store(path: str):
+        """Open the work store; core's Chinese messages become Processing errors the user can read."""
+        if not path or not Path(path).is_file():
+            raise QgsProcessingException(f"工作库不存在：{path}")
+        try:
+            store = WorkStore.open(path)
+        except StoreError as exc:
+            raise QgsProcessingException(str(exc)) from exc
+        try:
+            yield store
+        finally:
+            store.close()
+
+    @staticmethod
+    def progress_callbacks(feedback: QgsProcessingFeedback):
+        """(progress, is_cancelled) callables for core functions, which take fractions 0..1."""
+        return (lambda f: feedback.setProgress(100.0 * f)), feedback.isCanceled

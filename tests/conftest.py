@@ -1,0 +1,65 @@
+"""Tests run against the staged plugin (build/stage/weipian_plugin), the same layout the zip has."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+STAGE = ROOT / "build" / "stage"
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+if not (STAGE / "weipian_plugin" / "resources_rc.py").exists():
+    subprocess.run([sys.executable, str(ROOT / "scripts" / "stage.py"), "--link", str(STAGE)], check=True)
+for path in (STAGE, ROOT / "scripts"):
+    if str(path) not in sys.path:
+        sys.path.insert(0, str(path))
+
+SHARED_CACHE = ROOT / "build" / "test-data"
+
+
+@pytest.fixture(scope="session")
+def sample_county():
+    """The generated sample county (small, no imagery), built once per session and reused read-only."""
+    from sample_county import generate
+
+    out = SHARED_CACHE / "county-small"
+    manifest = out / "manifest.json"
+    if not manifest.exists():
+        generate(out, seed=7, patches_per_batch=60, n_dltb=6000, imagery=False)
+    return out
+
+
+@pytest.fixture
+def store_path(tmp_path):
+    return tmp_path / "青禾县_2026_卫片.gpkg"
+
+
+def write_shapefile(path, geoms, fields: dict, epsg=4527, encoding="UTF-8", geometry_type="Polygon",
+                    keep_cpg=True, keep_prj=True):
+    """A real shapefile as ministries send them (optionally without .cpg/.prj)."""
+    import numpy as np
+    import pyogrio.raw
+    import shapely
+
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    wkb = np.array([None if g is None else shapely.to_wkb(g) for g in geoms], dtype=object)
+    names = list(fields)
+    arrays = [np.array(v, dtype=object) if any(isinstance(x, str) or x is None for x in v) else np.array(v)
+              for v in fields.values()]
+    pyogrio.raw.write(str(path), wkb, arrays, names, driver="ESRI Shapefile", crs=f"EPSG:{epsg}",
+                      encoding=encoding, geometry_type=geometry_type)
+    if not keep_cpg:
+        path.with_suffix(".cpg").unlink(missing_ok=True)
+    if not keep_prj:
+        path.with_suffix(".prj").unlink(missing_ok=True)
+    return path
+
+
+@pytest.fixture
+def shapefile_writer():
+    return write_shapefile

@@ -1,0 +1,28 @@
+"""The plugin loads and unloads twice cleanly in a real QGIS, and registers its Processing provider."""
+from qgis.core import QgsApplication
+
+
+def test_load_unload_twice(qgis_iface):
+    import weipian_plugin
+
+    for _ in range(2):
+        plugin = weipian_plugin.classFactory(qgis_iface)
+        plugin.initGui()
+        assert QgsApplication.processingRegistry().providerById("weipian") is not None
+        assert QgsApplication.processingRegistry().algorithmById("weipian:importpatches") is not None
+        assert len(plugin.actions) >= 2
+        plugin.unload()
+        assert QgsApplication.processingRegistry().providerById("weipian") is None
+        assert plugin.actions == []
+
+
+def test_missing_dependency_is_a_message_not_a_traceback(qgis_iface, monkeypatch):
+    import weipian_plugin
+    from weipian_plugin import dependencies
+
+    monkeypatch.setitem(dependencies.REQUIRED, "weipian_no_such_module", ("weipian-no-such-module", (1, 0)))
+    plugin = weipian_plugin.classFactory(qgis_iface)
+    assert isinstance(plugin, dependencies.MissingDependenciesPlugin)
+    assert plugin.missing == ["weipian-no-such-module"]
+    plugin.initGui()
+    plugin.unload()

@@ -1,0 +1,81 @@
+"""The work store is a real GeoPackage that GDAL and QGIS open, written transactionally."""
+import sqlite3
+
+import pytest
+import shapely
+
+from weipian_plugin.core import gpkg
+from weipian_plugin.core.store import StoreError, WorkStore
+
+
+def test_created_store_opens_in_qgis_with_its_layers(store_path, qgis_app):
+    from qgis.core import QgsVectorLayer
+
+    WorkStore.create(store_path, 4527, "青禾县", "500199", 2026).close()
+    layer = QgsVectorLayer(f"{store_path}|layername=patches", "patches", "ogr")
+    assert layer.isValid()
+    assert layer.crs().authid() == "EPSG:4527"
+    assert QgsVectorLayer(f"{store_path}|layername=patch_analysis", "a", "ogr").isValid()
+    assert QgsVectorLayer(f"{store_path}|layername=determinations", "d", "ogr").isValid()
+    conn = sqlite3.connect(store_path)
+    assert conn.execute("PRAGMA application_id").fetchone()[0] == gpkg.APPLICATION_ID
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == 10200
+    assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+def test_geometry_blob_round_trip_and_gdal_reads_it(store_path):
+    from osgeo import ogr
+
+    square = shapely.MultiPolygon([shapely.box(39_500_000, 3_300_000, 39_500_100, 3_300_050)])
+    with WorkStore.create(store_path, 4527) as store, store.transaction() as conn:
+        conn.execute("INSERT INTO batches (name) VALUES ('b')")
+        conn.execute("INSERT INTO patches (geom, batch_id, jcbh, area_m2, area_mu) VALUES (?, 1, 'J1', 1, 1)",
+                     (gpkg.encode([square], 4527)[0],))
+    ds = ogr.Open(str(store_path))
+    feature = ds.GetLayerByName("patches").GetNextFeature()
+    assert feature.GetGeometryRef().GetArea() == pytest.approx(5000.0)
+    with WorkStore.open(store_path) as store:
+        _, geoms, attrs = store.read_patches()
+        assert geoms[0].equals(square) and attrs["jcbh"][0] == "J1"
+        rtree = store.conn.execute("SELECT minx, maxx FROM rtree_patches_geom").fetchone()
+        assert rtree == pytest.approx((39_500_000, 39_500_100), abs=0.01)
+
+
+def test_failed_transaction_leaves_store_unchanged(store_path):
+    with WorkStore.create(store_path, 4527) as store:
+        with pytest.raises(RuntimeError), store.transaction() as conn:
+            conn.execute("INSERT INTO batches (name) VALUES ('half')")
+            raise RuntimeError("boom")
+        assert store.batches() == []
+
+
+def test_not_a_store_is_a_clear_error(tmp_path):
+    other = tmp_path / "other.gpkg"
+    sqlite3.connect(other).execute("CREATE TABLE t (x)")
+    with pytest.raises(StoreError, match="GeoPackage"):
+        WorkStore.open(other)
+    with pytest.raises(StoreError, match="不存在"):
+        WorkStore.open(tmp_path / "missing.gpkg")
+
+
+def test_create_never_leaves_a_half_written_file(store_path, monkeypatch):
+    from weipian_plugin.core import store as store_module
+
+    def broken(conn, current):
+        raise sqlite3.OperationalError("disk full")
+
+    monkeypatch.setattr(store_module.WorkStore, "_migrate", staticmethod(broken))
+    with pytest.raises(sqlite3.OperationalError):
+        WorkStore.create(store_path, 4527)
+    assert not store_path.exists()
+    assert list(store_path.parent.iterdir()) == []
+
+
+def test_newer_schema_is_refused(store_path):
+    WorkStore.create(store_path, 4527).close()
+    conn = sqlite3.connect(store_path)
+    conn.execute("UPDATE weipian_meta SET value='999' WHERE key='schema_version'")
+    conn.commit()
+    conn.close()
+    with pytest.raises(StoreError, match="更新版本"):
+        WorkStore.open(store_path)

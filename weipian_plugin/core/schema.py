@@ -1,0 +1,300 @@
+"""The work store's schema, versioned from the first release on.
+
+Each migration runs in the transaction that opens the store, so a store is never left between two
+versions. Audit logging and stage locks are SQLite triggers: they hold for every writer, including
+QGIS's own attribute table, not only for this plugin's forms.
+"""
+from __future__ import annotations
+
+SCHEMA_VERSION_KEY = "schema_version"
+
+# Person-owned tables: the audit log records every change to them, and a locked batch refuses them.
+AUDITED_TABLES = ("determinations", "rectifications")
+
+_V1 = """
+CREATE TABLE weipian_meta (key TEXT PRIMARY KEY, value TEXT);
+
+CREATE TABLE batches (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  name TEXT NOT NULL UNIQUE,
+  received_date TEXT,
+  file_name TEXT,
+  checksum TEXT,
+  encoding TEXT,
+  encoding_source TEXT,
+  source_epsg INTEGER,
+  crs_source TEXT,
+  field_map TEXT,
+  area_unit TEXT,
+  imported_at TEXT,
+  patch_count INTEGER NOT NULL DEFAULT 0,
+  reject_count INTEGER NOT NULL DEFAULT 0);
+
+CREATE TABLE patches (
+  fid INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL,
+  geom MULTIPOLYGON,
+  batch_id INTEGER NOT NULL REFERENCES batches(id),
+  jcbh TEXT NOT NULL,
+  xzqdm TEXT, xmc TEXT, tblx TEXT, qsx TEXT, hsx TEXT,
+  jcmj_m2 REAL, tz TEXT, sfyn TEXT, sfhx TEXT, dlbm TEXT,
+  area_m2 REAL NOT NULL,
+  area_mu REAL NOT NULL,
+  geom_repaired INTEGER NOT NULL DEFAULT 0,
+  source_row INTEGER,
+  source_attrs TEXT,
+  parent_fid INTEGER REFERENCES patches(fid),
+  split_state TEXT NOT NULL DEFAULT '',
+  township_code TEXT,
+  township_name TEXT,
+  due_date TEXT,
+  imported_at TEXT,
+  updated_at TEXT,
+  UNIQUE (batch_id, jcbh));
+CREATE INDEX patches_batch ON patches(batch_id);
+
+CREATE TABLE rejects (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  batch_id INTEGER NOT NULL REFERENCES batches(id),
+  source_row INTEGER,
+  jcbh TEXT,
+  reason TEXT NOT NULL,
+  source_attrs TEXT,
+  geom_wkt TEXT);
+
+CREATE TABLE determinations (
+  patch_fid INTEGER PRIMARY KEY REFERENCES patches(fid),
+  result TEXT,
+  subtype TEXT,
+  basis TEXT,
+  doc_numbers TEXT,
+  violation_category TEXT,
+  violation_type TEXT,
+  is_nonagri INTEGER,
+  is_new_housing INTEGER,
+  illegal_m2 REAL,
+  illegal_cultivated_m2 REAL,
+  illegal_basic_farmland_m2 REAL,
+  project_name TEXT,
+  offender TEXT,
+  build_time TEXT,
+  from_suggestion INTEGER NOT NULL DEFAULT 0,
+  reviewer TEXT,
+  reviewed_at TEXT,
+  CHECK (illegal_cultivated_m2 IS NULL OR illegal_m2 IS NULL OR illegal_cultivated_m2 <= illegal_m2 + 1e-6),
+  CHECK (illegal_basic_farmland_m2 IS NULL OR illegal_cultivated_m2 IS NULL
+         OR illegal_basic_farmland_m2 <= illegal_cultivated_m2 + 1e-6));
+
+CREATE TABLE rectifications (
+  patch_fid INTEGER PRIMARY KEY REFERENCES patches(fid),
+  case_filed INTEGER,
+  case_date TEXT,
+  case_number TEXT,
+  no_case_reason TEXT,
+  penalty_decision TEXT,
+  fine_yuan REAL,
+  demolished_m2 REAL,
+  restored_m2 REAL,
+  supplement_doc TEXT,
+  supplement_m2 REAL,
+  supplement_cultivated_m2 REAL,
+  confiscated_m2 REAL,
+  transfer_department TEXT,
+  transfer_date TEXT,
+  closed_date TEXT,
+  writeoff_status TEXT,
+  writeoff_date TEXT,
+  writeoff_person TEXT,
+  writeoff_reason TEXT,
+  updated_by TEXT,
+  updated_at TEXT);
+
+CREATE TABLE attachments (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  patch_fid INTEGER NOT NULL REFERENCES patches(fid),
+  file_name TEXT NOT NULL,
+  mime_type TEXT,
+  kind TEXT,
+  added_at TEXT,
+  added_by TEXT,
+  taken_at TEXT,
+  longitude REAL,
+  latitude REAL,
+  bearing REAL,
+  size_bytes INTEGER,
+  sha256 TEXT,
+  data BLOB NOT NULL);
+CREATE INDEX attachments_patch ON attachments(patch_fid);
+
+CREATE TABLE audit_log (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%S','now','localtime')),
+  actor TEXT,
+  table_name TEXT NOT NULL,
+  patch_fid INTEGER,
+  action TEXT NOT NULL,
+  old_values TEXT,
+  new_values TEXT);
+CREATE INDEX audit_patch ON audit_log(patch_fid);
+
+CREATE TABLE stage_events (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  batch_id INTEGER NOT NULL REFERENCES batches(id),
+  stage TEXT NOT NULL CHECK (stage IN ('一上', '一下', '二上')),
+  locks INTEGER NOT NULL,
+  at TEXT NOT NULL,
+  actor TEXT,
+  note TEXT,
+  snapshot TEXT);
+
+CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+
+CREATE TABLE code_lists (
+  list TEXT NOT NULL,
+  code TEXT NOT NULL,
+  label TEXT NOT NULL,
+  parent TEXT NOT NULL DEFAULT '',
+  sort INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (list, parent, code));
+
+CREATE TABLE analysis (
+  patch_fid INTEGER PRIMARY KEY REFERENCES patches(fid),
+  analyzed_at TEXT,
+  layers TEXT,
+  approved_m2 REAL, supplied_m2 REAL, registered_m2 REAL,
+  cultivated_m2 REAL, uncovered_cultivated_m2 REAL, basic_farmland_m2 REAL, eco_redline_m2 REAL,
+  mining_m2 REAL, facility_m2 REAL, temporary_m2 REAL, construction_before_m2 REAL,
+  dominant_dlbm TEXT,
+  suggestion TEXT, suggestion_type TEXT, suggestion_reason TEXT, basis TEXT,
+  involves_basic_farmland INTEGER, involves_eco_redline INTEGER, involves_mining INTEGER,
+  new_or_stock TEXT);
+
+CREATE TABLE analysis_classes (
+  patch_fid INTEGER NOT NULL REFERENCES patches(fid),
+  dlbm TEXT, dlmc TEXT, area_m2 REAL NOT NULL, cultivated_m2 REAL NOT NULL DEFAULT 0);
+CREATE INDEX analysis_classes_patch ON analysis_classes(patch_fid);
+
+CREATE TABLE analysis_features (
+  patch_fid INTEGER NOT NULL REFERENCES patches(fid),
+  role TEXT NOT NULL,
+  doc_number TEXT,
+  doc_date TEXT,
+  valid_from TEXT,
+  valid_to TEXT,
+  share REAL,
+  area_m2 REAL,
+  attrs TEXT);
+CREATE INDEX analysis_features_patch ON analysis_features(patch_fid);
+"""
+
+# Views are recreated after every migration so they always match the tables they read.
+VIEWS = """
+DROP VIEW IF EXISTS patch_analysis;
+DROP VIEW IF EXISTS patch_status;
+CREATE VIEW patch_status AS
+SELECT p.fid AS fid, p.batch_id AS batch_id, b.name AS batch, p.jcbh AS jcbh,
+  p.township_code AS township_code, p.township_name AS township,
+  p.area_m2 AS area_m2, p.area_mu AS area_mu, p.split_state AS split_state, p.due_date AS due_date,
+  d.result AS result, d.subtype AS subtype,
+  d.illegal_m2 AS illegal_m2, d.illegal_cultivated_m2 AS illegal_cultivated_m2,
+  d.illegal_basic_farmland_m2 AS illegal_basic_farmland_m2,
+  CASE WHEN d.result = '违法' THEN max(0.0, coalesce(d.illegal_m2, p.area_m2)
+       - max(coalesce(r.demolished_m2, 0.0), coalesce(r.restored_m2, 0.0))
+       - coalesce(r.supplement_m2, 0.0) - coalesce(r.confiscated_m2, 0.0)) ELSE 0.0 END AS remaining_m2,
+  CASE
+    WHEN p.split_state = '被拆分' THEN '被拆分'
+    WHEN d.result IS NULL OR d.result = '' THEN '未判定'
+    WHEN d.result != '违法' THEN '已判定'
+    WHEN r.writeoff_status = '已销号' THEN '已销号'
+    WHEN max(0.0, coalesce(d.illegal_m2, p.area_m2)
+       - max(coalesce(r.demolished_m2, 0.0), coalesce(r.restored_m2, 0.0))
+       - coalesce(r.supplement_m2, 0.0) - coalesce(r.confiscated_m2, 0.0)) <= 0.005 THEN '已整改'
+    WHEN r.case_filed IS NOT NULL OR r.case_number IS NOT NULL OR r.demolished_m2 > 0 OR r.restored_m2 > 0
+       OR r.supplement_m2 > 0 OR r.confiscated_m2 > 0 OR r.transfer_department IS NOT NULL THEN '整改中'
+    ELSE '未整改' END AS status,
+  CASE WHEN (d.result IS NULL OR d.result = '') AND p.split_state != '被拆分' AND p.due_date IS NOT NULL
+       AND p.due_date < date('now', 'localtime') THEN 1 ELSE 0 END AS overdue
+FROM patches p
+JOIN batches b ON b.id = p.batch_id
+LEFT JOIN determinations d ON d.patch_fid = p.fid
+LEFT JOIN rectifications r ON r.patch_fid = p.fid;
+
+CREATE VIEW patch_analysis AS
+SELECT p.fid AS fid, p.geom AS geom, s.batch AS batch, p.jcbh AS jcbh, p.tblx AS tblx, p.hsx AS hsx,
+  s.township_code AS township_code, s.township AS township,
+  p.area_m2 AS area_m2, p.area_mu AS area_mu,
+  a.approved_m2 AS approved_m2, a.supplied_m2 AS supplied_m2, a.registered_m2 AS registered_m2,
+  a.cultivated_m2 AS cultivated_m2, a.basic_farmland_m2 AS basic_farmland_m2,
+  a.eco_redline_m2 AS eco_redline_m2, a.mining_m2 AS mining_m2, a.facility_m2 AS facility_m2,
+  a.temporary_m2 AS temporary_m2, a.construction_before_m2 AS construction_before_m2,
+  a.dominant_dlbm AS dominant_dlbm,
+  a.suggestion AS suggestion, a.suggestion_type AS suggestion_type, a.suggestion_reason AS suggestion_reason,
+  a.involves_basic_farmland AS involves_basic_farmland, a.involves_eco_redline AS involves_eco_redline,
+  a.involves_mining AS involves_mining, a.new_or_stock AS new_or_stock,
+  s.result AS determination, s.subtype AS determination_type, s.status AS status,
+  s.remaining_m2 AS remaining_m2, s.overdue AS overdue, s.due_date AS due_date, s.split_state AS split_state
+FROM patches p
+JOIN patch_status s ON s.fid = p.fid
+LEFT JOIN analysis a ON a.patch_fid = p.fid;
+"""
+
+
+def _audit_triggers(table: str) -> str:
+    """Row-level audit: whole old/new rows as JSON, so the history can show every field's change."""
+    cols = {
+        "determinations": ("result", "subtype", "basis", "doc_numbers", "violation_category", "violation_type",
+                           "is_nonagri", "is_new_housing", "illegal_m2", "illegal_cultivated_m2",
+                           "illegal_basic_farmland_m2", "project_name", "offender", "build_time",
+                           "from_suggestion"),
+        "rectifications": ("case_filed", "case_date", "case_number", "no_case_reason", "penalty_decision",
+                           "fine_yuan", "demolished_m2", "restored_m2", "supplement_doc", "supplement_m2",
+                           "supplement_cultivated_m2", "confiscated_m2", "transfer_department",
+                           "transfer_date", "closed_date", "writeoff_status", "writeoff_date",
+                           "writeoff_person", "writeoff_reason"),
+    }[table]
+    actor = "reviewer" if table == "determinations" else "updated_by"
+
+    def obj(prefix: str) -> str:
+        return "json_object(" + ", ".join(f"'{c}', {prefix}.{c}" for c in cols) + ")"
+
+    lock_check = f"""
+  SELECT RAISE(ABORT, '该批次已上报锁定，不能修改（图斑所在批次处于一上/二上锁定状态）')
+  WHERE (SELECT e.locks FROM stage_events e JOIN patches p ON p.batch_id = e.batch_id
+         WHERE p.fid = {{row}}.patch_fid ORDER BY e.id DESC LIMIT 1) = 1;"""
+    return f"""
+CREATE TRIGGER {table}_lock_insert BEFORE INSERT ON {table} BEGIN{lock_check.format(row='NEW')} END;
+CREATE TRIGGER {table}_lock_update BEFORE UPDATE ON {table} BEGIN{lock_check.format(row='OLD')} END;
+CREATE TRIGGER {table}_lock_delete BEFORE DELETE ON {table} BEGIN{lock_check.format(row='OLD')} END;
+CREATE TRIGGER {table}_audit_insert AFTER INSERT ON {table} BEGIN
+  INSERT INTO audit_log (actor, table_name, patch_fid, action, new_values)
+  VALUES (NEW.{actor}, '{table}', NEW.patch_fid, 'insert', {obj('NEW')}); END;
+CREATE TRIGGER {table}_audit_update AFTER UPDATE ON {table} WHEN {obj('OLD')} IS NOT {obj('NEW')} BEGIN
+  INSERT INTO audit_log (actor, table_name, patch_fid, action, old_values, new_values)
+  VALUES (NEW.{actor}, '{table}', NEW.patch_fid, 'update', {obj('OLD')}, {obj('NEW')}); END;
+CREATE TRIGGER {table}_audit_delete AFTER DELETE ON {table} BEGIN
+  INSERT INTO audit_log (actor, table_name, patch_fid, action, old_values)
+  VALUES (OLD.{actor}, '{table}', OLD.patch_fid, 'delete', {obj('OLD')}); END;
+"""
+
+
+def migrations() -> list:
+    """(version, sql) pairs, applied in order to bring a store up to date."""
+    return [
+        (1, _V1 + "".join(_audit_triggers(t) for t in AUDITED_TABLES)),
+    ]
+
+
+LATEST_VERSION = migrations()[-1][0]
+
+# Plain tables QGIS should list as layers (feature tables are registered with their geometry).
+ATTRIBUTE_TABLES = {
+    "batches": "监测图斑批次",
+    "rejects": "导入拒收记录",
+    "determinations": "合法性判定",
+    "rectifications": "查处整改",
+    "attachments": "附件",
+    "audit_log": "修改日志",
+    "stage_events": "上报阶段与锁定",
+    "code_lists": "代码表",
+    "settings": "设置",
+    "patch_status": "图斑状态",
+}
