@@ -1,0 +1,238 @@
+"""第15号令 ratio with the deductions of seed 002, on hand-computed examples (areas written in 亩)."""
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from weipian_plugin.core.accountability import (
+    AccountabilityConfig,
+    IllegalRecord,
+    Township,
+    compute_accountability,
+)
+from weipian_plugin.core.units import mu_to_m2
+
+COUNTY = "370323"
+NAMES = {"101": "甲镇", "102": "乙镇", "103": "丙镇", "104": "丁镇"}
+
+
+def rec(township, category, mu, supplemented_mu=None, restored_mu=None, county=COUNTY, **flags):
+    return IllegalRecord(
+        township_code=township, township_name=NAMES.get(township, township), county_code=county,
+        violation_category=category, cultivated_m2=mu_to_m2(mu),
+        supplemented_cultivated_m2=None if supplemented_mu is None else mu_to_m2(supplemented_mu),
+        restored_cultivated_m2=None if restored_mu is None else mu_to_m2(restored_mu),
+        **flags,
+    )
+
+
+# 甲镇: 新增 60 + 30 (补办) + 20 (8 复耕) + 10 (基础设施) = 120 亩; 存量 40 and 农业项目 15 in neither.
+#       Legal new construction on cultivated land 480 亩 -> denominator 600 亩, ratio 20 %.
+# 乙镇: 新增 90 亩, all restored (and also ticked 补办: nothing left for it); legal 510 -> 90 / 600.
+# 丙镇: no violations, legal 200 亩.  丁镇: nothing at all (denominator 0).
+RECORDS = [
+    rec("101", "新增", 60),
+    rec("101", "新增", 30, supplemented=True),
+    rec("101", "新增", 20, restored=True, restored_mu=8),
+    rec("101", "新增", 10, major_infrastructure=True),
+    rec("101", "存量", 40),
+    rec("101", "农业项目破坏耕地", 15),
+    rec("102", "新增", 90, restored=True, supplemented=True),
+]
+EXTRA = {"101": mu_to_m2(480), "102": mu_to_m2(510), "103": mu_to_m2(200)}
+TOWNSHIPS = [Township("103", "丙镇", COUNTY), Township("104", "丁镇", COUNTY)]
+ALL_OFF = AccountabilityConfig(deduct_supplemented=False, deduct_restored=False, deduct_infrastructure=False)
+
+
+def run(cfg=None, records=RECORDS, extra=EXTRA):
+    return compute_accountability(records, extra, cfg, TOWNSHIPS)
+
+
+def township(result, code):
+    return next(r for r in result.townships if r.code == code)
+
+
+def test_before_deductions():
+    t1 = township(run(), "101")
+    assert t1.numerator_before_mu == pytest.approx(120)
+    assert t1.denominator_before_mu == pytest.approx(600)
+    assert t1.ratio_before == pytest.approx(0.20)
+    assert t1.excluded_m2 == pytest.approx(mu_to_m2(55))  # 存量 40 + 农业项目 15, in neither
+
+
+def test_all_deductions():
+    t1 = township(run(), "101")
+    # numerator 120 - 30 (补办) - 8 (复耕) - 10 (基础设施) = 72; denominator 600 - 8 - 10 = 582.
+    assert t1.supplemented_m2 == pytest.approx(mu_to_m2(30))
+    assert t1.restored_m2 == pytest.approx(mu_to_m2(8))
+    assert t1.infrastructure_m2 == pytest.approx(mu_to_m2(10))
+    assert t1.numerator_after_mu == pytest.approx(72)
+    assert t1.denominator_after_mu == pytest.approx(582)
+    assert t1.ratio_after == pytest.approx(72 / 582)
+    assert not t1.accountable  # 72 < 100 亩
+
+
+@pytest.mark.parametrize(
+    "switch, numerator, denominator",
+    [
+        ({"deduct_supplemented": False}, 102, 582),  # 补办 was off the numerator only
+        ({"deduct_restored": False}, 80, 590),  # 复耕 was off both
+        ({"deduct_infrastructure": False}, 82, 592),  # 基础设施 was off both
+        ({"level": "province"}, 82, 592),  # no infrastructure deduction at province level
+        ({"level": "city"}, 72, 582),
+    ],
+)
+def test_each_switch(switch, numerator, denominator):
+    t1 = township(run(replace(AccountabilityConfig(), **switch)), "101")
+    assert t1.numerator_after_mu == pytest.approx(numerator)
+    assert t1.denominator_after_mu == pytest.approx(denominator)
+    assert t1.ratio_after == pytest.approx(numerator / denominator)
+    assert t1.numerator_before_mu == pytest.approx(120)  # before is never touched
+
+
+def test_all_switches_off():
+    t1 = township(run(ALL_OFF), "101")
+    assert (t1.numerator_after_mu, t1.denominator_after_mu) == (pytest.approx(120), pytest.approx(600))
+    assert t1.accountable  # 120 亩 >= 100 and 20 % >= 15 %
+    assert "纳入问责范围" in t1.explanation and "不纳入" not in t1.explanation
+
+
+def test_restored_whole_record_leaves_nothing_to_supplement():
+    t2 = township(run(), "102")
+    assert t2.numerator_after_m2 == pytest.approx(0)
+    assert t2.denominator_after_mu == pytest.approx(510)
+    assert t2.supplemented_m2 == 0
+    only_supplement = township(run(AccountabilityConfig(deduct_restored=False)), "102")
+    assert only_supplement.numerator_after_m2 == pytest.approx(0)
+    assert only_supplement.denominator_after_mu == pytest.approx(600)
+
+
+def test_county_and_total():
+    res = run()
+    (county,) = res.counties
+    assert county.code == COUNTY
+    # 120 + 90 = 210 over 600 + 600 + 200 = 1400 before; 72 over 582 + 510 + 200 = 1292 after.
+    assert county.numerator_before_mu == pytest.approx(210)
+    assert county.denominator_before_mu == pytest.approx(1400)
+    assert county.numerator_after_mu == pytest.approx(72)
+    assert county.denominator_after_mu == pytest.approx(1292)
+    assert res.total.numerator_after_m2 == pytest.approx(county.numerator_after_m2)
+    assert res.total.denominator_after_m2 == pytest.approx(county.denominator_after_m2)
+
+
+def test_ratio_exactly_15_percent():
+    # Without deductions the county is 210 / 1400 = 15 % exactly, and 210 亩 >= 100.
+    county = run(ALL_OFF).counties[0]
+    assert county.ratio_after == pytest.approx(0.15)
+    assert county.accountable  # seed 002: "达到15%以上"
+    strict = run(replace(ALL_OFF, ratio_strict=True)).counties[0]
+    assert not strict.accountable  # seed 001: "超过15%"
+    assert "比例未超过15%" in strict.explanation
+
+
+def test_area_threshold_boundary():
+    def county(mu):
+        # ratio 20 % whatever the area: numerator mu, legal construction 4 * mu.
+        return compute_accountability([rec("101", "新增", mu)], {"101": mu_to_m2(4 * mu)}).counties[0]
+
+    assert county(100).accountable
+    assert not county(99.99).accountable
+    assert "面积未达到100亩" in county(99.99).explanation
+
+
+def test_city_and_province_thresholds_on_total():
+    total = run(replace(ALL_OFF, level="city")).total  # 210 亩 at 15 %
+    assert not total.accountable and "面积未达到500亩" in total.explanation
+    assert run(ALL_OFF).total.accountable  # county level: 100 亩
+    cfg = AccountabilityConfig(level="province")
+    assert cfg.area_threshold_mu("total") == 5000 and cfg.area_threshold_mu("county") == 100
+
+
+def test_seed_001_city_rule():
+    cfg = AccountabilityConfig.city_rule_001()
+    county = run(cfg).counties[0]
+    # initial 210 >= 100 loses points; after 72 > 50 loses points; ratio 72/1292 < 15 %.
+    assert county.points_lost
+    assert "初始违法占耕100亩以上（含），扣分" in county.explanation
+    assert "整改后违法占耕仍超过50亩，扣分" in county.explanation
+    assert not county.accountable
+    assert run(cfg).total.points_lost is None
+    assert run().counties[0].points_lost is None  # not part of the ministry rule
+
+
+@pytest.mark.parametrize(
+    "mu, supplemented_mu, lost",
+    [(80, 30, False), (80, 29.99, True), (100, 60, True), (99.99, 60, False)],
+)
+def test_seed_001_points_boundaries(mu, supplemented_mu, lost):
+    # after = mu - supplemented: 50 is not "超过50亩", 50.01 is; initial 100 is "100亩以上(含)".
+    records = [rec("101", "新增", mu, supplemented=True, supplemented_mu=supplemented_mu)]
+    county = compute_accountability(records, {}, AccountabilityConfig.city_rule_001()).counties[0]
+    assert county.points_lost is lost
+
+
+def test_ratio_alone_in_seed_001():
+    # 20 亩 over 100 亩 = 20 % > 15 %: accountable under seed 001 although far below 100 亩.
+    records = [rec("101", "新增", 20)]
+    county = compute_accountability(records, {"101": mu_to_m2(80)}, AccountabilityConfig.city_rule_001()).counties[0]
+    assert county.accountable
+    assert not compute_accountability(records, {"101": mu_to_m2(80)}).counties[0].accountable
+
+
+def test_denominator_zero():
+    t4 = township(run(), "104")
+    assert t4.denominator_before_m2 == 0 and t4.denominator_after_m2 == 0
+    assert t4.ratio_before is None and t4.ratio_after is None
+    assert not t4.accountable
+    assert "比例不适用" in t4.explanation
+    empty = compute_accountability([], {})
+    assert empty.townships == () and empty.counties == ()
+    assert empty.total.ratio_after is None and not empty.total.accountable
+
+
+def test_only_excluded_categories_give_zero_denominator():
+    t = compute_accountability([rec("101", "存量", 300), rec("101", "农业项目破坏耕地", 50)], {}).townships[0]
+    assert t.numerator_before_m2 == 0 and t.denominator_before_m2 == 0 and t.ratio_before is None
+    assert t.excluded_m2 == pytest.approx(mu_to_m2(350))
+
+
+def test_ranking():
+    res = run()
+    assert [(r.code, r.rank) for r in res.townships] == [("101", 1), ("102", 2), ("103", 3), ("104", 4)]
+    # Same area after deductions: the higher ratio ranks first, whatever the code order.
+    records = [rec("101", "新增", 50), rec("102", "新增", 50), rec("103", "新增", 60)]
+    extra = {"101": mu_to_m2(450), "102": mu_to_m2(200), "103": mu_to_m2(940)}
+    ranked = compute_accountability(records, extra).townships
+    assert [r.code for r in ranked] == ["103", "102", "101"]
+    assert [r.rank for r in ranked] == [1, 2, 3]
+
+
+def test_several_counties():
+    records = [rec("101", "新增", 30), rec("201", "新增", 40, county="370324", major_infrastructure=True)]
+    res = compute_accountability(records, {"101": mu_to_m2(70), "201": mu_to_m2(60)})
+    a, b = res.counties
+    assert (a.code, b.code) == (COUNTY, "370324")
+    assert b.numerator_after_m2 == pytest.approx(0) and b.denominator_after_mu == pytest.approx(60)
+    assert res.total.numerator_after_mu == pytest.approx(30)
+    # (70 legal + 30 illegal) + (60 legal + 40 infrastructure - 40) = 160.
+    assert res.total.denominator_after_mu == pytest.approx(160)
+    province = compute_accountability(records, {"101": mu_to_m2(70), "201": mu_to_m2(60)},
+                                      AccountabilityConfig(level="province"))
+    assert province.total.numerator_after_mu == pytest.approx(70)
+
+
+def test_invalid_input():
+    with pytest.raises(ValueError):
+        rec("101", "违法", 1)
+    with pytest.raises(ValueError):
+        compute_accountability([], {"999": 1.0})  # county unknown
+    with pytest.raises(ValueError):
+        compute_accountability([rec("101", "新增", 1), rec("101", "新增", 1, county="370324")], {})
+    with pytest.raises(ValueError):
+        AccountabilityConfig(level="town")
+
+
+def test_config_roundtrip():
+    cfg = AccountabilityConfig.city_rule_001()
+    assert AccountabilityConfig.from_dict({**cfg.to_dict(), "unknown": 1}) == cfg
