@@ -13,7 +13,7 @@ QGIS_ENV  := QT_QPA_PLATFORM=offscreen QGIS_NO_OVERRIDE_IMPORT=1 PYTHONPATH=$(CU
 QGIS_CUSTOM_CONFIG_PATH ?= $(HOME)/.local/share/QGIS/QGIS3
 PROFILE   ?= default
 
-.PHONY: help setup apt venv stage test demo bench package install run screenshot clean
+.PHONY: help setup apt venv stage test demo bench package install run screenshot translations clean
 
 help:
 	@echo "make setup      install Debian packages and the Python venv (idempotent)"
@@ -24,6 +24,7 @@ help:
 	@echo "make install    install the zip into the QGIS profile (QGIS_CUSTOM_CONFIG_PATH, PROFILE)"
 	@echo "make run        open QGIS with the plugin and the demo project"
 	@echo "make screenshot screenshot of QGIS with the review dock (for the README)"
+	@echo "make translations  refresh weipian_plugin/i18n/weipian_zh_CN.ts from the sources"
 
 setup: apt venv
 
@@ -67,6 +68,10 @@ run: install demo
 
 screenshot: stage demo
 	PYTHONPATH=$(CURDIR)/$(STAGE) xvfb-run -a -s "-screen 0 1600x1000x24" $(PY) scripts/screenshot.py --store $(DEMO_DIR) --out docs/screenshot.png
+
+translations: setup
+	pylupdate5 -noobsolete $$(git ls-files --cached --others --exclude-standard 'weipian_plugin/*.py' 'processing_algorithms/*.py' 'forms/*.ui') \
+	  -ts weipian_plugin/i18n/weipian_zh_CN.ts
 
 clean:
 	rm -rf build dist $(DEMO_DIR)

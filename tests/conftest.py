@@ -63,3 +63,17 @@ def write_shapefile(path, geoms, fields: dict, epsg=4527, encoding="UTF-8", geom
 @pytest.fixture
 def shapefile_writer():
     return write_shapefile
+
+
+@pytest.fixture(scope="session")
+def weipian_provider(qgis_processing):
+    """Processing initialised with the weipian provider registered (kept referenced for the session)."""
+    from qgis.core import QgsApplication
+    from weipian_plugin.processing_algorithms.provider import WeipianProvider
+
+    registry = QgsApplication.processingRegistry()
+    provider = registry.providerById("weipian")
+    if provider is None:
+        provider = WeipianProvider()
+        registry.addProvider(provider)
+    yield provider
