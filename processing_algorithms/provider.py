@@ -4,9 +4,10 @@ from __future__ import annotations
 from qgis.core import QgsProcessingProvider
 from qgis.PyQt.QtGui import QIcon
 
+from .analyze_patches import AnalyzePatchesAlgorithm
 from .import_patches import ImportPatchesAlgorithm
 
-ALGORITHMS = (ImportPatchesAlgorithm,)
+ALGORITHMS = (ImportPatchesAlgorithm, AnalyzePatchesAlgorithm,)
 
 
 class WeipianProvider(QgsProcessingProvider):

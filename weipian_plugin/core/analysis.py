@@ -1,0 +1,159 @@
+"""内业比对 in one run: read the reference layers, overlay every patch, suggest, write to the store.
+
+A re-run replaces overlay results and suggestions only (tables ``analysis*`` and the township of each
+patch); people's determinations and rectifications are never touched. The write is one transaction,
+and a cancel before or during it leaves the store as it was.
+"""
+from __future__ import annotations
+
+import json
+import math
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Callable, Dict, Mapping, Optional
+
+import numpy as np
+
+from . import overlay
+from .overlay import OverlayCancelled, run_overlay
+from .rules import RuleConfig, suggest_all
+from .store import WorkStore, now_iso
+from .vector_io import VectorData, read_vector
+
+ROLE_LABELS = {
+    overlay.LANDUSE: "三调地类图斑", overlay.BASIC_FARMLAND: "永久基本农田", overlay.APPROVALS: "建设用地审批",
+    overlay.SUPPLY: "供地", overlay.REGISTRATION: "不动产登记", overlay.FACILITY: "设施农用地备案",
+    overlay.TEMPORARY: "临时用地", overlay.MINING: "采矿权", overlay.ECO_REDLINE: "生态保护红线",
+    overlay.TOWNSHIPS: "乡镇",
+}
+LAYERS_SETTING = "analysis_layers"
+RULES_SETTING = "rules"
+
+# analysis column -> (overlay role whose union area it is)
+_COVER_COLUMNS = {
+    "approved_m2": overlay.APPROVALS, "supplied_m2": overlay.SUPPLY, "registered_m2": overlay.REGISTRATION,
+    "basic_farmland_m2": overlay.BASIC_FARMLAND, "eco_redline_m2": overlay.ECO_REDLINE,
+    "mining_m2": overlay.MINING, "facility_m2": overlay.FACILITY, "temporary_m2": overlay.TEMPORARY,
+}
+
+AnalysisCancelled = OverlayCancelled
+
+
+@dataclass
+class AnalysisSummary:
+    analyzed: int = 0
+    by_suggestion: Counter = field(default_factory=Counter)
+    layers: Dict[str, str] = field(default_factory=dict)
+    repaired: Dict[str, int] = field(default_factory=dict)
+
+    def text(self) -> str:
+        counts = "，".join(f"{k} {v}" for k, v in sorted(self.by_suggestion.items()))
+        lines = [f"已分析 {self.analyzed} 个图斑：{counts or '无'}。"]
+        for role, source in self.layers.items():
+            fixed = self.repaired.get(role, 0)
+            lines.append(f"  {ROLE_LABELS[role]}：{source}" + (f"（修复无效几何 {fixed} 个）" if fixed else ""))
+        return "\n".join(lines)
+
+
+def rule_config(store: WorkStore) -> RuleConfig:
+    return RuleConfig.from_dict(store.setting(RULES_SETTING))
+
+
+def load_layers(sources: Mapping[str, str], epsg: int,
+                progress: Optional[Callable[[float], None]] = None,
+                is_cancelled: Optional[Callable[[], bool]] = None) -> Dict[str, VectorData]:
+    """Read each role's file (``path`` or ``path|layername=x``), reprojected to the store CRS."""
+    layers = {}
+    for k, (role, source) in enumerate(sources.items()):
+        if role not in overlay.ROLES:
+            raise ValueError(f"未知的参考图层类型：{role}")
+        if is_cancelled and is_cancelled():
+            raise AnalysisCancelled()
+        path, _, layer = source.partition("|layername=")
+        layers[role] = read_vector(path, layer or None, target_epsg=epsg)
+        if progress:
+            progress((k + 1) / len(sources))
+    return layers
+
+
+def _num(value) -> Optional[float]:
+    return None if value is None or (isinstance(value, float) and math.isnan(value)) else float(value)
+
+
+def _iso(value) -> Optional[str]:
+    return value.isoformat() if value is not None and hasattr(value, "isoformat") else None
+
+
+def analyze(store: WorkStore, layers: Mapping[str, VectorData], batch: Optional[str] = None,
+            config: Optional[RuleConfig] = None,
+            progress: Optional[Callable[[float], None]] = None,
+            is_cancelled: Optional[Callable[[], bool]] = None) -> AnalysisSummary:
+    """Overlay and suggest for the store's patches (one batch or all) and write the results."""
+    config = config or rule_config(store)
+    fids, geoms, attrs = store.read_patches(batch, columns=("jcbh", "tblx", "hsx", "dlbm", "area_m2"))
+    summary = AnalysisSummary(analyzed=len(fids), repaired={r: d.invalid_repaired for r, d in layers.items()})
+    if not len(fids):
+        return summary
+    areas = attrs["area_m2"].astype(np.float64)
+    result = run_overlay(geoms, areas, layers, after_dates=list(attrs["hsx"]),
+                         progress=(lambda f: progress(0.85 * f)) if progress else None, is_cancelled=is_cancelled)
+    suggestions = suggest_all(attrs["tblx"], attrs["hsx"], result, config, patches_dlbm=attrs["dlbm"],
+                              patches_jcbh=attrs["jcbh"])
+    construction = result.dlbm_share(config.construction_dlbm_prefixes) * areas
+    uncovered = result.uncovered_cultivated_m2.get(overlay.APPROVALS, np.full(len(fids), np.nan))
+    covered = {col: result.covered_m2.get(role, np.full(len(fids), np.nan)) for col, role in _COVER_COLUMNS.items()}
+    stamp = now_iso()
+    layer_list = json.dumps(sorted(result.provided))
+    analysis_rows = [
+        (int(fid), stamp, layer_list, *(_num(covered[c][i]) for c in _COVER_COLUMNS),
+         _num(result.cultivated_m2[i]), _num(uncovered[i]), _num(construction[i]), result.dominant_dlbm[i] or None,
+         s.result, s.subtype, s.reason, json.dumps(s.basis, ensure_ascii=False),
+         int(s.involves_basic_farmland), int(s.involves_eco_redline), int(s.involves_mining), s.new_or_stock)
+        for i, (fid, s) in enumerate(zip(fids, suggestions))]
+    lu, ft = result.landuse, result.features
+    class_rows = [(int(fids[p]), d or None, m, float(a), float(c))
+                  for p, d, m, a, c in zip(lu.patch, lu.dlbm, lu.dlmc, lu.area_m2, lu.cultivated_m2)]
+    feature_rows = [(int(fids[p]), r, doc or None, _iso(dt), _iso(v0), _iso(v1), float(sh), float(a),
+                     json.dumps({"name": nm, "kind": kd, "valid": int(v)}, ensure_ascii=False))
+                    for p, r, doc, dt, v0, v1, sh, a, nm, kd, v in zip(
+                        ft.patch, ft.role, ft.doc, ft.date, ft.valid_from, ft.valid_to, ft.share, ft.area_m2,
+                        ft.name, ft.kind, ft.valid)]
+    if is_cancelled and is_cancelled():
+        raise AnalysisCancelled()
+
+    with store.transaction() as conn:
+        conn.execute("CREATE TEMP TABLE IF NOT EXISTS run_fids (fid INTEGER PRIMARY KEY)")
+        conn.execute("DELETE FROM run_fids")
+        conn.executemany("INSERT INTO run_fids VALUES (?)", ((int(f),) for f in fids))
+        for table in ("analysis", "analysis_classes", "analysis_features"):
+            conn.execute(f"DELETE FROM {table} WHERE patch_fid IN (SELECT fid FROM run_fids)")
+        conn.executemany(
+            f"""INSERT INTO analysis (patch_fid, analyzed_at, layers, {', '.join(_COVER_COLUMNS)},
+                  cultivated_m2, uncovered_cultivated_m2, construction_before_m2, dominant_dlbm,
+                  suggestion, suggestion_type, suggestion_reason, basis, involves_basic_farmland,
+                  involves_eco_redline, involves_mining, new_or_stock)
+                VALUES ({', '.join('?' * (len(_COVER_COLUMNS) + 15))})""", analysis_rows)
+        conn.executemany("INSERT INTO analysis_classes VALUES (?, ?, ?, ?, ?)", class_rows)
+        conn.executemany("INSERT INTO analysis_features (patch_fid, role, doc_number, doc_date, valid_from, "
+                         "valid_to, share, area_m2, attrs) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", feature_rows)
+        if overlay.TOWNSHIPS in result.provided:
+            conn.executemany("UPDATE patches SET township_code=?, township_name=? WHERE fid=?",
+                             ((c or None, n or None, int(f)) for f, c, n in
+                              zip(fids, result.township_code, result.township_name)))
+        if progress:
+            progress(1.0)
+    summary.by_suggestion = Counter(s.result for s in suggestions)
+    return summary
+
+
+def run_analysis(store: WorkStore, sources: Mapping[str, str], batch: Optional[str] = None,
+                 progress: Optional[Callable[[float], None]] = None,
+                 is_cancelled: Optional[Callable[[], bool]] = None) -> AnalysisSummary:
+    """Read the layers, analyse, and remember the layers chosen in the store."""
+    sources = {role: str(path) for role, path in sources.items() if path}
+    layers = load_layers(sources, store.epsg, (lambda f: progress(0.3 * f)) if progress else None, is_cancelled)
+    summary = analyze(store, layers, batch, progress=(lambda f: progress(0.3 + 0.7 * f)) if progress else None,
+                      is_cancelled=is_cancelled)
+    store.set_setting(LAYERS_SETTING, sources)
+    summary.layers = dict(sources)
+    return summary
