@@ -1,0 +1,1 @@
+"""Exporters: thin writers over core (xlsx with openpyxl, HTML with jinja2, QGIS print layouts)."""

@@ -1,0 +1,308 @@
+"""Excel workbooks the bureau hands in: 图斑台账 with the township summary and monthly progress, and the
+第15号令 accountability workbook.
+
+Thin over :mod:`..core.ledger`: the column specs and display values come from there. Each table has a
+title row, a merged group row and a header row, frozen panes below the headers, an autofilter and a
+合计 row written as values (viewers that do not recalculate show it too).
+"""
+from __future__ import annotations
+
+import os
+import re
+from copy import copy
+from dataclasses import fields, replace
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any, Callable, Iterable, Optional, Sequence
+
+from openpyxl import Workbook
+from openpyxl.cell import Cell
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.page import PageMargins
+from openpyxl.worksheet.properties import PageSetupProperties
+
+from ..core import ledger
+from ..core.accountability import AccountabilityConfig
+from ..core.ledger import Column
+from ..core.store import WorkStore
+
+HEADER_ROWS = 3  # title, group, header
+_THIN = Side(style="thin", color="808080")
+_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+_HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
+_TOTAL_FILL = PatternFill("solid", fgColor="F2F2F2")
+_FLAG_FILL = PatternFill("solid", fgColor="F8CBAD")
+_BOLD = Font(name="Calibri", bold=True, size=11)
+_TITLE_FONT = Font(name="Calibri", bold=True, size=14)
+_CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
+_WRAP = Alignment(horizontal="left", vertical="center", wrap_text=True)
+_MAX_WIDTH = 32
+_WIDTH_SAMPLE = 2000
+_A4_MAX_COLUMNS = 20
+_LINE_HEIGHT = 15
+_TICK_ROWS = 500
+_ROWS_SHARE = 0.6  # of the progress bar; saving the file takes the rest
+
+
+def _number_format(col: Column) -> str:
+    if col.unit == "%":
+        return "0." + "0" * col.decimals + "%" if col.decimals else "0%"
+    return "0." + "0" * col.decimals if col.decimals else "0"
+
+
+def _text_width(value: Any) -> int:
+    text = "" if value is None else str(value)
+    return sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)
+
+
+def _widths(columns: Sequence[Column], values: Sequence[Sequence[Any]]) -> list:
+    out = []
+    for i, col in enumerate(columns):
+        title = _text_width(col.title)
+        header = title if title <= 10 else max(10, (title + 1) // 2)  # long headers wrap onto two lines
+        content = max((_text_width(v[i]) for v in values[:_WIDTH_SAMPLE]), default=0)
+        out.append(min(_MAX_WIDTH, max(header, content, 4) + 2))
+    return out
+
+
+def sheet_name(name: str, taken: Iterable[str] = ()) -> str:
+    """A valid, unique Excel sheet name (≤ 31 characters, none of []:*?/\\)."""
+    base = re.sub(r"[\[\]:*?/\\]", "_", name).strip("'") or "Sheet"
+    taken = set(taken)
+    candidate, i = base[:31], 2
+    while candidate in taken:
+        suffix = f"({i})"
+        candidate, i = base[:31 - len(suffix)] + suffix, i + 1
+    return candidate
+
+
+def _styled(ws, value, style) -> Cell:
+    cell = Cell(ws, value=value)
+    cell._style = copy(style)
+    return cell
+
+
+class _Table:
+    """One titled table on its own sheet; call :meth:`write` once."""
+
+    def __init__(self, wb: Workbook, name: str, title: str, columns: Sequence[Column], freeze_cols: int = 1):
+        self.ws = wb.create_sheet(sheet_name(name, wb.sheetnames))
+        self.title = title
+        self.columns = columns
+        self.freeze_cols = freeze_cols
+        self._styles: dict = {}
+
+    def _style(self, font=None, fill=None, alignment=None, number_format=None, border=True):
+        """The style ids of a combination, or ``None`` for no style. Resolved once per combination and
+        then copied onto cells, because openpyxl hashes every style object on each assignment (minutes
+        for 20,000 patches otherwise)."""
+        if not (font or fill or alignment or number_format or border):
+            return None
+        key = (id(font), id(fill), id(alignment), number_format, border)
+        if key not in self._styles:
+            template = Cell(self.ws)
+            for name, v in (("font", font), ("fill", fill), ("alignment", alignment),
+                            ("number_format", number_format), ("border", _BORDER if border else None)):
+                if v:
+                    setattr(template, name, v)
+            self._styles[key] = template._style
+        return self._styles[key]
+
+    def _put(self, row: int, col: int, value, *style) -> None:
+        cell = self.ws.cell(row, col, value)
+        style = self._style(*style)
+        if style is not None:
+            cell._style = copy(style)
+
+    def _headers(self) -> None:
+        ws, cols = self.ws, self.columns
+        last = get_column_letter(len(cols))
+        self._put(1, 1, self.title, _TITLE_FONT, None, _CENTER, None, False)
+        ws.merge_cells(f"A1:{last}1")
+        start = 0
+        for i, col in enumerate(cols):
+            letter = get_column_letter(i + 1)
+            if not col.group:
+                self._put(2, i + 1, col.title, _BOLD, _HEADER_FILL, _CENTER)
+                self._put(3, i + 1, None, _BOLD, _HEADER_FILL, _CENTER)
+                ws.merge_cells(f"{letter}2:{letter}3")
+                continue
+            first = i == 0 or cols[i - 1].group != col.group
+            if first:
+                start = i
+            self._put(2, i + 1, col.group if first else None, _BOLD, _HEADER_FILL, _CENTER)
+            self._put(3, i + 1, col.title, _BOLD, _HEADER_FILL, _CENTER)
+            if (i == len(cols) - 1 or cols[i + 1].group != col.group) and i > start:
+                ws.merge_cells(f"{get_column_letter(start + 1)}2:{letter}2")
+
+    def write(self, rows: Sequence[Any], totals: bool = True, flag=None, tick=None) -> None:
+        """Rows as the column spec formats them; ``flag(row)`` true highlights a row; ``tick(n)`` is
+        called every :data:`_TICK_ROWS` rows."""
+        ws, cols = self.ws, self.columns
+        values = ledger.display_rows(cols, rows)
+        widths = _widths(cols, values)
+        for i, width in enumerate(widths, start=1):
+            ws.column_dimensions[get_column_letter(i)].width = width
+        self._headers()
+        formats = [_number_format(c) if c.numeric else None for c in cols]
+        aligns = [_WRAP if not c.numeric and w >= _MAX_WIDTH else None for c, w in zip(cols, widths)]
+        wrapped = [(i, w) for i, (w, a) in enumerate(zip(widths, aligns)) if a]
+        styles = list(zip(formats, aligns))
+        # Data cells carry only what they need (grid lines are printed instead of cell borders): a
+        # styled cell costs openpyxl several times a plain one, and ledgers run to 20,000 rows.
+        plain = [self._style(None, None, a, f, False) for f, a in styles]
+        flagged = [self._style(None, _FLAG_FILL, a, f, False) for f, a in styles]
+        for r, (row, vals) in enumerate(zip(rows, values), start=HEADER_ROWS + 1):
+            highlight = bool(flag and flag(row))
+            ws.append([_styled(ws, v, st) if st is not None and (v is not None or highlight) else v
+                       for v, st in zip(vals, flagged if highlight else plain)])
+            lines = max((-(-_text_width(vals[i]) // (w - 1)) for i, w in wrapped), default=1)
+            if lines > 1:  # viewers do not grow rows of wrapped text on their own
+                ws.row_dimensions[r].height = _LINE_HEIGHT * lines
+            if tick and (r - HEADER_ROWS) % _TICK_ROWS == 0:
+                tick(_TICK_ROWS)
+        last = get_column_letter(len(cols))
+        ws.auto_filter.ref = f"A{HEADER_ROWS}:{last}{HEADER_ROWS + len(rows)}"
+        if totals:
+            r = HEADER_ROWS + len(rows) + 1
+            for c, (v, f) in enumerate(zip(ledger.column_totals(cols, values), formats), start=1):
+                self._put(r, c, v, _BOLD, _TOTAL_FILL, None, f)
+            self._put(r, 1, "合计", _BOLD, _TOTAL_FILL, _CENTER)
+        ws.freeze_panes = f"{get_column_letter(self.freeze_cols + 1)}{HEADER_ROWS + 1}"
+        # Landscape, one page wide (A3 for wide tables), header rows repeated on every page.
+        ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+        ws.page_setup.orientation = "landscape"
+        ws.page_setup.paperSize = ws.PAPERSIZE_A3 if len(cols) > _A4_MAX_COLUMNS else ws.PAPERSIZE_A4
+        ws.page_setup.fitToWidth = 1
+        ws.page_setup.fitToHeight = 0
+        ws.page_margins = PageMargins(left=0.3, right=0.3, top=0.5, bottom=0.5)
+        ws.print_title_rows = f"2:{HEADER_ROWS}"
+        ws.print_options.gridLines = True
+        ws.row_dimensions[1].height = 24
+        ws.row_dimensions[HEADER_ROWS].height = 2 * _LINE_HEIGHT  # wrapped two-line headers
+
+
+def _workbook() -> Workbook:
+    wb = Workbook()
+    wb.remove(wb.active)
+    return wb
+
+
+def _save(wb: Workbook, path: os.PathLike) -> Path:
+    """Save through a temporary file so a failed export never leaves half a workbook behind."""
+    path = Path(path)
+    tmp = path.with_name(path.name + ".part")
+    try:
+        wb.save(tmp)
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return path
+
+
+def _county_title(store: WorkStore, what: str, year: Optional[int] = None) -> str:
+    year_text = f"{year or store.meta('year') or ''}"
+    return f"{store.meta('county_name') or ''}{year_text + '年' if year_text else ''}{what}"
+
+
+class ExportCancelled(Exception):
+    """The user cancelled; no file was written."""
+
+
+def _ticker(total: int, progress: Optional[Callable[[float], None]],
+            is_cancelled: Optional[Callable[[], bool]]) -> Callable[[int], None]:
+    done = [0]
+
+    def tick(n: int) -> None:
+        if is_cancelled and is_cancelled():
+            raise ExportCancelled()
+        done[0] += n
+        if progress:
+            progress(_ROWS_SHARE * min(1.0, done[0] / max(total, 1)))
+    return tick
+
+
+def write_ledger(store: WorkStore, path: os.PathLike, per_batch_sheets: bool = False,
+                 batch: Optional[str] = None, month: Optional[str] = None,
+                 progress: Optional[Callable[[float], None]] = None,
+                 is_cancelled: Optional[Callable[[], bool]] = None) -> Path:
+    """图斑台账 (one sheet, or one per batch), the township summary, and the county's progress of
+    ``month`` (YYYY-MM; default the month of the latest batch). ``progress`` gets fractions 0..1;
+    ``is_cancelled`` returning true stops with :class:`ExportCancelled` and writes nothing."""
+    rows = ledger.ledger_rows(store, batch)
+    tick = _ticker(len(rows), progress, is_cancelled)
+    wb = _workbook()
+    freeze = [c.key for c in ledger.LEDGER_COLUMNS].index("jcbh") + 1
+    if per_batch_sheets:
+        by_batch: dict = {}
+        for row in rows:
+            by_batch.setdefault(row.batch, []).append(row)
+        for name, batch_rows in by_batch.items():
+            _Table(wb, name, _county_title(store, f"卫片执法图斑台账（{name}）"), ledger.LEDGER_COLUMNS,
+                   freeze).write(batch_rows, flag=lambda r: r.overdue, tick=tick)
+    if not per_batch_sheets or not rows:
+        _Table(wb, "图斑台账", _county_title(store, "卫片执法图斑台账"), ledger.LEDGER_COLUMNS,
+               freeze).write(rows, flag=lambda r: r.overdue, tick=tick)
+    summary_name = "实际占用的新增建设用地统计汇总表"
+    _Table(wb, summary_name, _county_title(store, summary_name), ledger.SUMMARY_COLUMNS).write(
+        ledger.summarize_townships(rows))
+    month = month or ledger.latest_month(store)
+    if month:
+        _Table(wb, "月度进度", _county_title(store, f"卫片执法月度工作进度（{month}）", int(month[:4])),
+               ledger.PROGRESS_COLUMNS).write(
+            ledger.monthly_progress(store, month) if batch else ledger.progress_of_month(rows, month),
+            totals=False)
+    tick(0)
+    path = _save(wb, path)
+    if progress:
+        progress(1.0)
+    return path
+
+
+_CONFIG_LABELS = {
+    "level": "评价层级", "deduct_supplemented": "扣除已补办手续", "deduct_restored": "扣除已拆除复耕",
+    "deduct_infrastructure": "扣除重大基础设施", "ratio_threshold": "比例阈值",
+    "ratio_strict": "比例须超过阈值（否则达到即可）", "require_area": "同时要求面积达到阈值",
+    "township_area_mu": "乡镇面积阈值（亩）", "county_area_mu": "县级面积阈值（亩）",
+    "city_area_mu": "市级面积阈值（亩）", "province_area_mu": "省级面积阈值（亩）",
+    "points_initial_mu": "初始违法占耕扣分线（亩）", "points_after_mu": "整改后违法占耕扣分线（亩）",
+}
+_CONFIG_COLUMNS = (Column("label", "", "参数"), Column("value", "", "取值"))
+_LEVELS = {"county": "县级", "city": "市级", "province": "省级"}
+
+
+def _config_rows(cfg: AccountabilityConfig) -> list:
+    out = []
+    for f in fields(cfg):
+        value = getattr(cfg, f.name)
+        if isinstance(value, bool):
+            value = "是" if value else "否"
+        elif f.name == "level":
+            value = _LEVELS[value]
+        elif f.name == "ratio_threshold":
+            value = f"{value * 100:g}%"
+        out.append(SimpleNamespace(label=_CONFIG_LABELS.get(f.name, f.name), value="" if value is None else value))
+    return out
+
+
+def write_accountability(store: WorkStore, path: os.PathLike, config: Optional[AccountabilityConfig] = None,
+                         year: Optional[int] = None) -> Path:
+    """第15号令 workbook: ratios before/after deductions per township (ranked), county and total, with
+    the verdicts; the 违法 records behind them; the configuration used."""
+    cfg = config or ledger.accountability_config(store)
+    result = ledger.store_accountability(store, cfg, year)
+    county_name = store.meta("county_name") or ""
+    single = len(result.counties) == 1
+    counties = [replace(r, name=(county_name if single or r.code == store.meta("county_code") else "")
+                        or r.code or "全县")
+                for r in result.counties]
+    wb = _workbook()
+    title = _county_title(store, "违法占用耕地问责比例统计（第15号令）", year)
+    rows = list(result.townships) + counties + ([] if single else [result.total])
+    _Table(wb, "问责比例", title, ledger.ACCOUNTABILITY_COLUMNS, freeze_cols=2).write(
+        rows, totals=False, flag=lambda r: r.accountable)
+    _Table(wb, "违法图斑明细", _county_title(store, "问责比例涉及的违法图斑", year),
+           ledger.RECORD_COLUMNS, freeze_cols=1).write(ledger.accountability_records(store, year), totals=False)
+    _Table(wb, "参数", "问责比例计算参数", _CONFIG_COLUMNS).write(_config_rows(cfg), totals=False)
+    return _save(wb, path)
