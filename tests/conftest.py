@@ -77,3 +77,32 @@ def weipian_provider(qgis_processing):
         provider = WeipianProvider()
         registry.addProvider(provider)
     yield provider
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _iface_menus_and_docks(qgis_iface):
+    """pytest-qgis's iface stub ignores plugin menus and cannot remove docks; give it real bookkeeping
+    (``plugin_menus``) so tests can assert that unload leaves nothing behind."""
+    from qgis.PyQt.QtCore import Qt
+
+    qgis_iface.plugin_menus = {}
+
+    def add_menu(name, action):
+        qgis_iface.plugin_menus.setdefault(name, []).append(action)
+
+    def remove_menu(name, action):
+        actions = qgis_iface.plugin_menus.get(name, [])
+        actions.remove(action)
+        if not actions:
+            qgis_iface.plugin_menus.pop(name, None)
+
+    def add_dock(area, dock):
+        qgis_iface.mainWindow().addDockWidget(area if area is not None else Qt.DockWidgetArea.RightDockWidgetArea,
+                                              dock)
+
+    qgis_iface.addPluginToMenu = add_menu
+    qgis_iface.removePluginMenu = remove_menu
+    qgis_iface.addDockWidget = add_dock
+    qgis_iface.removeDockWidget = lambda dock: qgis_iface.mainWindow().removeDockWidget(dock)
+    qgis_iface.addTabifiedDockWidget = lambda area, dock, *args: add_dock(area, dock)
+    yield qgis_iface
