@@ -55,9 +55,10 @@ class ImportPatchesAlgorithm(WeipianAlgorithm):
         store_path = self.parameterAsFile(parameters, self.STORE, context)
         received_text = self.parameterAsString(parameters, self.RECEIVED, context)
         progress, cancelled = self.progress_callbacks(feedback)
+        created = not Path(store_path).exists()
         try:
             received = parse_date(received_text) if received_text else None
-            if not Path(store_path).exists():
+            if created:
                 create_store_for(store_path, shp).close()
                 feedback.pushInfo(f"已新建工作库：{store_path}")
             with self.open_store(store_path) as store:
@@ -67,10 +68,12 @@ class ImportPatchesAlgorithm(WeipianAlgorithm):
                     encoding=self.parameterAsString(parameters, self.ENCODING, context) or None,
                     field_map=self.parameterAsString(parameters, self.FIELD_MAP, context) or None,
                     progress=progress, is_cancelled=cancelled)
-        except ImportCancelled:
-            feedback.reportError(self.tr("Import cancelled; the work store is unchanged."))
-            return {self.IMPORTED: 0, self.REJECTED: 0}
-        except ValueError as exc:  # core raises ValueError subclasses with Chinese messages for bad input
-            raise QgsProcessingException(str(exc)) from exc
+        except (ImportCancelled, ValueError) as exc:
+            if created:  # a store made for this import alone must not outlive it
+                Path(store_path).unlink(missing_ok=True)
+            if isinstance(exc, ImportCancelled):
+                feedback.reportError(self.tr("Import cancelled; the work store is unchanged."))
+                return {self.IMPORTED: 0, self.REJECTED: 0}
+            raise QgsProcessingException(str(exc)) from exc  # core's ValueErrors carry Chinese messages
         feedback.pushInfo(result.summary())
         return {self.IMPORTED: result.imported, self.REJECTED: result.rejected}

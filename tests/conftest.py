@@ -65,18 +65,21 @@ def shapefile_writer():
     return write_shapefile
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture
 def weipian_provider(qgis_processing):
-    """Processing initialised with the weipian provider registered (kept referenced for the session)."""
+    """Processing with the weipian provider registered for one test, then removed again, so tests of the
+    plugin's own load/unload see a clean registry."""
     from qgis.core import QgsApplication
     from weipian_plugin.processing_algorithms.provider import WeipianProvider
 
     registry = QgsApplication.processingRegistry()
-    provider = registry.providerById("weipian")
-    if provider is None:
-        provider = WeipianProvider()
-        registry.addProvider(provider)
+    if registry.providerById("weipian") is not None:
+        yield registry.providerById("weipian")
+        return
+    provider = WeipianProvider()
+    registry.addProvider(provider)
     yield provider
+    registry.removeProvider(provider)
 
 
 @pytest.fixture(scope="session", autouse=True)

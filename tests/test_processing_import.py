@@ -68,3 +68,15 @@ def test_packaged_zip_runs_in_qgis_process(tmp_path, shapefile_writer):
     assert run.returncode == 0, run.stdout + run.stderr
     assert "IMPORTED:\t3" in run.stdout
     assert sqlite3.connect(store).execute("SELECT count(*) FROM patches").fetchone()[0] == 3
+
+
+def test_failed_first_import_leaves_no_store_behind(weipian_provider, tmp_path, shapefile_writer):
+    import processing
+    from qgis.core import QgsProcessingException
+
+    shp = shapefile_writer(tmp_path / "noid.shp", [shapely.box(39_500_000, 3_300_000, 39_500_010, 3_300_010)],
+                           {"OTHER": ["a"]})
+    store = tmp_path / "new.gpkg"
+    with pytest.raises(QgsProcessingException):
+        processing.run("weipian:importpatches", {"INPUT": str(shp), "STORE": str(store)})
+    assert not store.exists()

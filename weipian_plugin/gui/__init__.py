@@ -1,0 +1,1 @@
+"""Dialogs and map layers: one module per forms/*.ui, thin over ``core``."""

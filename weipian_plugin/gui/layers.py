@@ -1,0 +1,167 @@
+"""The work store's layers in the current QGIS project, and the suggestion style kept in the store."""
+from __future__ import annotations
+
+import logging
+import os
+from typing import Dict
+
+from qgis.core import (QgsCategorizedSymbolRenderer, QgsFillSymbol, QgsLayerTreeGroup, QgsMapLayer, QgsProject,
+                       QgsProviderRegistry, QgsReadWriteContext, QgsRendererCategory, QgsVectorLayer)
+from qgis.PyQt.QtCore import QCoreApplication
+from qgis.PyQt.QtXml import QDomDocument
+
+ANALYSIS = "patch_analysis"
+PATCHES = "patches"
+STORE_TABLES = (ANALYSIS, PATCHES, "determinations", "rectifications")
+STYLE_NAME = "weipian_suggestion"
+FILL_ALPHA = 50  # of 255: the fill tints the patch, imagery stays visible underneath
+
+# suggestion -> colour; '' catches every other value, i.e. patches not analysed yet
+SUGGESTION_COLOURS = {
+    "合法": (51, 160, 44),
+    "违法": (227, 26, 28),
+    "其他": (31, 120, 180),
+    "待核": (255, 127, 0),
+    "": (150, 150, 150),
+}
+
+log = logging.getLogger("weipian.gui")
+
+
+def tr(text: str) -> str:
+    return QCoreApplication.translate("StoreLayers", text)
+
+
+def _layer_names() -> Dict[str, str]:
+    return {ANALYSIS: tr("Patches by suggestion"), PATCHES: tr("Patches (editable)"),
+            "determinations": tr("Determinations"), "rectifications": tr("Rectifications")}
+
+
+def group_name(store_path: str) -> str:
+    return f"卫片执法 {os.path.basename(store_path)}"
+
+
+def layer_uri(store_path: str, table: str) -> str:
+    return f"{os.path.abspath(store_path)}|layername={table}"
+
+
+def suggestion_renderer() -> QgsCategorizedSymbolRenderer:
+    categories = []
+    for value, (r, g, b) in SUGGESTION_COLOURS.items():
+        symbol = QgsFillSymbol.createSimple({
+            "color": f"{r},{g},{b},{FILL_ALPHA}", "style": "solid",
+            "outline_color": f"{r},{g},{b},255", "outline_style": "solid", "outline_width": "0.6",
+            "outline_width_unit": "MM"})
+        categories.append(QgsRendererCategory(value, symbol, value or tr("Not analysed")))
+    return QgsCategorizedSymbolRenderer("suggestion", categories)
+
+
+def suggestion_style_qml() -> str:
+    """The symbology (categorised by suggestion) as a QGIS .qml document."""
+    layer = QgsVectorLayer("MultiPolygon?field=suggestion:string", ANALYSIS, "memory")
+    layer.setRenderer(suggestion_renderer())
+    doc = QDomDocument("qgis")
+    error = layer.exportNamedStyle(doc, QgsReadWriteContext(), QgsMapLayer.StyleCategory.Symbology)
+    if error:
+        raise RuntimeError(error)
+    return doc.toString()
+
+
+def apply_suggestion_style(layer: QgsVectorLayer) -> None:
+    doc = QDomDocument("qgis")
+    doc.setContent(suggestion_style_qml())
+    ok, error = layer.importNamedStyle(doc, QgsMapLayer.StyleCategory.Symbology)
+    if not ok:
+        raise RuntimeError(error)
+    layer.triggerRepaint()
+
+
+def save_default_style(store_path: str) -> None:
+    """Store the suggestion style in the GeoPackage's layer_styles as patch_analysis's default style.
+
+    Plain QGIS then shows the colours when the store is opened without the plugin. A previous copy is
+    deleted first: QGIS 3.22 asks "overwrite?" in a modal box when a style of the same name exists.
+    """
+    layer = QgsVectorLayer(layer_uri(store_path, ANALYSIS), ANALYSIS, "ogr")
+    if not layer.isValid():
+        raise RuntimeError(tr("{table} cannot be read from {path}").format(table=ANALYSIS, path=store_path))
+    for style_id in _our_style_ids(layer):
+        ok, error = layer.deleteStyleFromDatabase(style_id)
+        if not ok:
+            raise RuntimeError(error)
+    apply_suggestion_style(layer)
+    error = layer.saveStyleToDatabase(STYLE_NAME, tr("Patches coloured by legality suggestion"), True, "")
+    if error:
+        raise RuntimeError(error)
+
+
+def _our_style_ids(layer: QgsVectorLayer) -> list:
+    related, ids, names, _descriptions, _error = layer.listStylesInDatabase()
+    return [i for i, name in zip(ids[:max(related, 0)], names) if name == STYLE_NAME]
+
+
+def has_default_style(store_path: str) -> bool:
+    """Whether the store already holds our style (the user may since have edited it: keep theirs)."""
+    return bool(_our_style_ids(QgsVectorLayer(layer_uri(store_path, ANALYSIS), ANALYSIS, "ogr")))
+
+
+def _same_file(a: str, b: str) -> bool:
+    return os.path.normcase(os.path.realpath(a)) == os.path.normcase(os.path.realpath(b))
+
+
+def loaded_store_layers(store_path: str) -> Dict[str, QgsVectorLayer]:
+    """Layers of this store already in the project, by table (the first one found per table)."""
+    found: Dict[str, QgsVectorLayer] = {}
+    registry = QgsProviderRegistry.instance()
+    for layer in QgsProject.instance().mapLayers().values():
+        if not isinstance(layer, QgsVectorLayer) or layer.providerType() != "ogr":
+            continue
+        parts = registry.decodeUri("ogr", layer.source())
+        table = parts.get("layerName")
+        if table in STORE_TABLES and parts.get("path") and _same_file(parts["path"], store_path):
+            found.setdefault(table, layer)
+    return found
+
+
+def _store_group(store_path: str) -> QgsLayerTreeGroup:
+    root = QgsProject.instance().layerTreeRoot()
+    name = group_name(store_path)
+    return root.findGroup(name) or root.insertGroup(0, name)
+
+
+def add_store_layers(store_path: str) -> Dict[str, QgsVectorLayer]:
+    """Add the store's layers to the project in its group, or reload the ones already there.
+
+    patch_analysis comes styled by suggestion (from the store's default style, written if missing);
+    the editable patches layer (outlines only) is added unchecked underneath it, followed by the attribute tables.
+    """
+    store_path = os.path.abspath(store_path)
+    loaded = loaded_store_layers(store_path)
+    if ANALYSIS not in loaded and not has_default_style(store_path):
+        try:
+            save_default_style(store_path)
+        except RuntimeError as exc:
+            log.warning("could not save the default style into %s: %s", store_path, exc)
+    names = _layer_names()
+    layers: Dict[str, QgsVectorLayer] = {}
+    for table in STORE_TABLES:
+        layer = loaded.get(table)
+        if layer is not None:
+            if not layer.isEditable():
+                layer.reload()
+                layer.updateExtents()
+                layer.triggerRepaint()
+            layers[table] = layer
+            continue
+        layer = QgsVectorLayer(layer_uri(store_path, table), names[table], "ogr")
+        if not layer.isValid():
+            log.warning("layer %s of %s is not readable", table, store_path)
+            continue
+        QgsProject.instance().addMapLayer(layer, False)
+        node = _store_group(store_path).addLayer(layer)
+        if table == PATCHES:
+            layer.renderer().setSymbol(QgsFillSymbol.createSimple(
+                {"style": "no", "outline_color": "60,60,60,255", "outline_width": "0.4"}))
+            node.setItemVisibilityChecked(False)
+        layers[table] = layer
+    return layers
