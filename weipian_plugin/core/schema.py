@@ -11,6 +11,9 @@ SCHEMA_VERSION_KEY = "schema_version"
 # Person-owned tables: the audit log records every change to them, and a locked batch refuses them.
 AUDITED_TABLES = ("determinations", "rectifications")
 
+# What the lock triggers say when they refuse an edit; Python-side lock checks raise the same words.
+LOCK_MESSAGE = "该批次已上报锁定，不能修改（图斑所在批次处于一上/二上锁定状态）"
+
 _V1 = """
 CREATE TABLE weipian_meta (key TEXT PRIMARY KEY, value TEXT);
 
@@ -257,7 +260,7 @@ def _audit_triggers(table: str) -> str:
         return "json_object(" + ", ".join(f"'{c}', {prefix}.{c}" for c in cols) + ")"
 
     lock_check = f"""
-  SELECT RAISE(ABORT, '该批次已上报锁定，不能修改（图斑所在批次处于一上/二上锁定状态）')
+  SELECT RAISE(ABORT, '{LOCK_MESSAGE}')
   WHERE (SELECT e.locks FROM stage_events e JOIN patches p ON p.batch_id = e.batch_id
          WHERE p.fid = {{row}}.patch_fid ORDER BY e.id DESC LIMIT 1) = 1;"""
     return f"""
@@ -276,10 +279,86 @@ CREATE TRIGGER {table}_audit_delete AFTER DELETE ON {table} BEGIN
 """
 
 
+def _iso_date(column: str) -> str:
+    """A CHECK that ``column`` is blank or a real ISO date (YYYY-MM-DD), for every writer (the modifier
+    makes SQLite normalise, so 2026-02-30 fails)."""
+    return f"CHECK ({column} IS NULL OR date({column}, '+0 days') IS {column})"
+
+
+# Daily enforcement (issue 6): the patrol ledger with its findings, and clues from patrols and tips.
+_V2 = f"""
+CREATE TABLE patrols (
+  fid INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL,
+  geom GEOMETRY,
+  patrol_date TEXT NOT NULL {_iso_date('patrol_date')},
+  township TEXT,
+  route TEXT,
+  people TEXT,
+  findings TEXT,
+  stop_measures TEXT,
+  handling_opinion TEXT,
+  updated_at TEXT);
+CREATE INDEX patrols_date ON patrols(patrol_date);
+
+CREATE TABLE patrol_findings (
+  fid INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL,
+  geom GEOMETRY,
+  patrol_fid INTEGER NOT NULL REFERENCES patrols(fid) ON DELETE CASCADE,
+  description TEXT,
+  updated_at TEXT);
+CREATE INDEX patrol_findings_patrol ON patrol_findings(patrol_fid);
+
+CREATE TABLE finding_attachments (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  finding_fid INTEGER NOT NULL REFERENCES patrol_findings(fid) ON DELETE CASCADE,
+  file_name TEXT NOT NULL,
+  mime_type TEXT,
+  added_at TEXT,
+  taken_at TEXT,
+  longitude REAL,
+  latitude REAL,
+  bearing REAL,
+  size_bytes INTEGER,
+  sha256 TEXT,
+  data BLOB NOT NULL);
+CREATE INDEX finding_attachments_finding ON finding_attachments(finding_fid);
+
+CREATE TABLE clues (
+  fid INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL,
+  geom GEOMETRY,
+  clue_no TEXT NOT NULL UNIQUE,
+  source TEXT NOT NULL CHECK (source IN ('巡查', '12336', '微信', '其他')),
+  source_detail TEXT,
+  received_at TEXT,
+  township TEXT,
+  location TEXT,
+  description TEXT,
+  land_m2 REAL CHECK (land_m2 IS NULL OR land_m2 >= 0),
+  cultivated_m2 REAL CHECK (cultivated_m2 IS NULL OR cultivated_m2 >= 0),
+  basic_farmland_m2 REAL CHECK (basic_farmland_m2 IS NULL OR basic_farmland_m2 >= 0),
+  is_mining INTEGER NOT NULL DEFAULT 0,
+  major INTEGER NOT NULL DEFAULT 0,
+  started TEXT {_iso_date('started')},
+  discovered TEXT NOT NULL {_iso_date('discovered')},
+  stop_notice TEXT {_iso_date('stop_notice')},
+  reported TEXT {_iso_date('reported')},
+  major_reported TEXT {_iso_date('major_reported')},
+  filed TEXT {_iso_date('filed')},
+  closed TEXT {_iso_date('closed')},
+  extension_workdays INTEGER NOT NULL DEFAULT 0 CHECK (extension_workdays >= 0),
+  updated_at TEXT);
+CREATE INDEX clues_discovered ON clues(discovered);
+"""
+
+# Feature tables of version 2 (registered with a GEOMETRY column in the patches' CRS).
+FEATURE_TABLES_V2 = {"patrols": "巡查台账", "patrol_findings": "巡查发现问题", "clues": "违法线索"}
+
+
 def migrations() -> list:
     """(version, sql) pairs, applied in order to bring a store up to date."""
     return [
         (1, _V1 + "".join(_audit_triggers(t) for t in AUDITED_TABLES)),
+        (2, _V2),
     ]
 
 
@@ -297,4 +376,5 @@ ATTRIBUTE_TABLES = {
     "code_lists": "代码表",
     "settings": "设置",
     "patch_status": "图斑状态",
+    "finding_attachments": "巡查发现附件",
 }
