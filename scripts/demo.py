@@ -1,0 +1,113 @@
+"""`make demo`: the whole month's job on the generated sample county, start to finish.
+
+Generates 青禾县 (fictional), imports the three batches as they arrive, runs the overlay analysis,
+records a reviewer's determinations and some rectification, and writes every output a bureau hands in.
+Each run starts from a fresh store, so the demo is repeatable.
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+from pathlib import Path
+
+from qgis.core import QgsApplication
+
+REFERENCE = {"landuse": "DLTB.gpkg", "basic_farmland": "永久基本农田.shp", "approvals": "建设用地审批.shp",
+             "supply": "供地.shp", "registration": "不动产登记.shp", "facility": "设施农用地备案.shp",
+             "temporary": "临时用地.shp", "mining": "采矿权.shp", "eco_redline": "生态保护红线.shp",
+             "townships": "乡镇.shp"}
+RECEIVED = {"2026年1月": dt.date(2026, 2, 3), "2026年2月": dt.date(2026, 3, 2), "2026年3月": dt.date(2026, 4, 1)}
+TODAY = dt.date(2026, 4, 28)
+
+
+def say(text: str) -> None:
+    print(text, flush=True)
+
+
+def review_like_a_person(store) -> None:
+    """Accept the suggestions of the first two batches and record rectification on some violations."""
+    from weipian_plugin.core.review import accept_suggestion, save_rectification
+
+    rows = store.conn.execute(
+        "SELECT p.fid, a.suggestion FROM patches p JOIN batches b ON b.id = p.batch_id "
+        "JOIN analysis a ON a.patch_fid = p.fid WHERE b.name IN ('2026年1月', '2026年2月') ORDER BY p.fid").fetchall()
+    illegal = []
+    for fid, suggestion in rows:
+        if suggestion == "待核":
+            continue
+        accept_suggestion(store, fid, "演示审核员")
+        if suggestion == "违法":
+            illegal.append(fid)
+    for k, fid in enumerate(illegal[: len(illegal) // 2]):
+        area = store.conn.execute("SELECT area_m2 FROM patches WHERE fid=?", (fid,)).fetchone()[0]
+        values = {"case_filed": 1, "case_date": "2026-03-10", "case_number": f"青自然资罚〔2026〕{k + 1}号",
+                  "demolished_m2": area if k % 2 == 0 else area / 2, "restored_m2": area if k % 2 == 0 else 0.0}
+        if k % 2 == 0:
+            values["closed_date"] = "2026-04-15"
+        save_rectification(store, fid, values, "演示审核员")
+    say(f"  审核：采纳 {len(rows)} 个图斑中的建议（待核除外），{len(illegal) // 2} 个违法图斑录入了查处整改。")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--out", type=Path, default=Path("demo_output"))
+    parser.add_argument("--patches-per-batch", type=int, default=300)
+    args = parser.parse_args()
+    out: Path = args.out.resolve()
+    out.mkdir(parents=True, exist_ok=True)
+
+    app = QgsApplication([], False)
+    app.initQgis()
+    from sample_county import generate
+    from weipian_plugin.core.analysis import run_analysis
+    from weipian_plugin.core.importer import create_store_for, import_patches
+
+    county = out / "sample_county"
+    say(f"1. 生成样例县（青禾县，虚构）→ {county}")
+    generate(county, seed=7, patches_per_batch=args.patches_per_batch, imagery=True)
+
+    store_path = out / "青禾县_2026_卫片.gpkg"
+    store_path.unlink(missing_ok=True)
+    batches = sorted((county / "batches").glob("*.shp"))
+    say(f"2. 导入三个批次 → {store_path}")
+    store = create_store_for(store_path, batches[0], year=2026)
+    for shp in batches:
+        name = shp.stem.split("_")[0]
+        say(import_patches(store, shp, name, received=RECEIVED.get(name)).summary())
+
+    say("3. 内业比对与合法性判定建议")
+    sources = {role: county / "reference" / name for role, name in REFERENCE.items()}
+    say(run_analysis(store, sources).text())
+
+    say("4. 逐图斑判定与查处整改（模拟审核员）")
+    review_like_a_person(store)
+    store.close()
+
+    exports(store_path, county, out)
+    app.exitQgis()
+    say(f"\n完成。全部输出在 {out}")
+    return 0
+
+
+def exports(store_path: Path, county: Path, out: Path) -> None:
+    """Ledgers, statistics, report and figures; each step names the file it wrote."""
+    from weipian_plugin.gui.layers import save_default_style
+
+    save_default_style(str(store_path))
+    say("5. 导出成果")
+    from weipian_plugin.core.store import WorkStore
+    from weipian_plugin.exporters.xlsx import write_accountability, write_ledger
+    from weipian_plugin.exporters.report import write_report
+
+    with WorkStore.open(store_path) as store:
+        write_ledger(store, out / "图斑台账.xlsx")
+        say(f"  图斑台账、汇总表、月度进度：{out / '图斑台账.xlsx'}")
+        write_accountability(store, out / "问责统计.xlsx", None)
+        say(f"  问责统计：{out / '问责统计.xlsx'}")
+        write_report(store, out / "卫片执法报告.html", "2026年1—3月")
+        say(f"  报告：{out / '卫片执法报告.html'}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
