@@ -1,0 +1,125 @@
+"""A QGIS project kept inside the work store, so opening the GeoPackage's project restores the work view.
+
+The project holds the store's layers (patches coloured by suggestion and by determination), the reference
+layers the analysis used (store setting ``analysis_layers``), the before/after imagery (setting
+``imagery``) and the store's path as a project entry, from which the plugin reopens its docks.
+"""
+from __future__ import annotations
+
+import os
+from typing import Dict, Optional
+
+from qgis.core import (QgsApplication, QgsCategorizedSymbolRenderer, QgsCoordinateReferenceSystem, QgsFillSymbol,
+                       QgsProject, QgsRasterLayer, QgsReferencedRectangle, QgsRendererCategory, QgsVectorLayer,
+                       QgsWkbTypes)
+from qgis.PyQt.QtCore import QCoreApplication
+
+from ..core.analysis import LAYERS_SETTING, ROLE_LABELS
+from ..core.overlay import APPROVALS, TOWNSHIPS
+from ..core.store import WorkStore
+from . import layers
+from .compare_dock import IMAGERY_SETTING
+
+PROJECT_NAME = "weipian"
+ENTRY_SCOPE, ENTRY_KEY = "weipian", "store_path"
+DETERMINATION_COLOURS = {"合法": (51, 160, 44), "违法": (227, 26, 28), "其他": (31, 120, 180), "": (150, 150, 150)}
+REFERENCE_COLOURS = {APPROVALS: "255,0,255,255", TOWNSHIPS: "40,40,40,255"}
+VISIBLE_REFERENCES = (APPROVALS, TOWNSHIPS)
+
+
+def tr(text: str) -> str:
+    return QCoreApplication.translate("StoreProject", text)
+
+
+def project_uri(store_path: str) -> str:
+    return f"geopackage:{os.path.abspath(store_path)}?projectName={PROJECT_NAME}"
+
+
+def has_store_project(store_path: str) -> bool:
+    storage = QgsApplication.projectStorageRegistry().projectStorageFromType("geopackage")
+    return storage is not None and PROJECT_NAME in storage.listProjects(os.path.abspath(store_path))
+
+
+def determination_renderer() -> QgsCategorizedSymbolRenderer:
+    categories = []
+    for value, (r, g, b) in DETERMINATION_COLOURS.items():
+        symbol = QgsFillSymbol.createSimple({"color": f"{r},{g},{b},60", "outline_color": f"{r},{g},{b},255",
+                                             "outline_width": "0.6", "outline_width_unit": "MM"})
+        categories.append(QgsRendererCategory(value, symbol, value or tr("Not judged")))
+    return QgsCategorizedSymbolRenderer("determination", categories)
+
+
+def _outline(layer: QgsVectorLayer, colour: str) -> None:
+    if layer.geometryType() == QgsWkbTypes.GeometryType.PolygonGeometry:
+        layer.renderer().setSymbol(QgsFillSymbol.createSimple(
+            {"style": "no", "outline_color": colour, "outline_width": "0.4", "outline_width_unit": "MM"}))
+
+
+def save_store_project(store_path: str, imagery: Optional[Dict[str, str]] = None) -> str:
+    """Build the work project for ``store_path`` and write it into the GeoPackage; returns its URI.
+
+    ``imagery`` is {"before": source, "after": source}; by default the store's ``imagery`` setting.
+    """
+    store_path = os.path.abspath(store_path)
+    with WorkStore.open(store_path) as store:
+        crs = QgsCoordinateReferenceSystem(f"EPSG:{store.epsg}")
+        references = store.setting(LAYERS_SETTING) or {}
+        imagery = imagery if imagery is not None else (store.setting(IMAGERY_SETTING) or {})
+    project = QgsProject()
+    project.setCrs(crs)
+    project.setTitle(tr("Satellite enforcement — {name}").format(name=os.path.basename(store_path)))
+    project.writeEntry(ENTRY_SCOPE, ENTRY_KEY, store_path)
+    root = project.layerTreeRoot()
+
+    group = root.addGroup(layers.group_name(store_path))
+    analysis = QgsVectorLayer(layers.layer_uri(store_path, layers.ANALYSIS), tr("Patches by suggestion"), "ogr")
+    layers.apply_suggestion_style(analysis)
+    judged = QgsVectorLayer(layers.layer_uri(store_path, layers.ANALYSIS), tr("Patches by determination"), "ogr")
+    judged.setRenderer(determination_renderer())
+    editable = QgsVectorLayer(layers.layer_uri(store_path, layers.PATCHES), tr("Patches (editable)"), "ogr")
+    _outline(editable, "60,60,60,255")
+    tables = [QgsVectorLayer(layers.layer_uri(store_path, t), name, "ogr")
+              for t, name in (("determinations", tr("Determinations")), ("rectifications", tr("Rectifications")))]
+    for layer, visible in [(analysis, True), (judged, False), (editable, False)] + [(t, True) for t in tables]:
+        project.addMapLayer(layer, False)
+        group.addLayer(layer).setItemVisibilityChecked(visible)
+
+    if references:
+        ref_group = root.addGroup(tr("Reference layers"))
+        for role, source in references.items():
+            layer = QgsVectorLayer(source, ROLE_LABELS.get(role, role), "ogr")
+            if not layer.isValid():
+                continue
+            _outline(layer, REFERENCE_COLOURS.get(role, "0,160,255,255"))
+            project.addMapLayer(layer, False)
+            ref_group.addLayer(layer).setItemVisibilityChecked(role in VISIBLE_REFERENCES)
+
+    rasters = [(key, imagery.get(key)) for key in ("after", "before") if imagery.get(key)]
+    if rasters:
+        image_group = root.addGroup(tr("Imagery"))
+        for key, source in rasters:
+            layer = QgsRasterLayer(source, os.path.splitext(os.path.basename(source.split("|")[0]))[0], "gdal")
+            if layer.isValid():
+                project.addMapLayer(layer, False)
+                image_group.addLayer(layer).setItemVisibilityChecked(key == "after")
+
+    extent = analysis.extent()
+    if not extent.isEmpty():
+        extent.scale(1.05)
+        project.viewSettings().setDefaultViewExtent(QgsReferencedRectangle(extent, analysis.crs()))
+    uri = project_uri(store_path)
+    if not project.write(uri):
+        raise RuntimeError(tr("The project could not be written into {path}: {error}").format(
+            path=store_path, error=project.error()))
+    return uri
+
+
+def open_store_project(store_path: str) -> bool:
+    """Replace the current project by the one saved in the store."""
+    return QgsProject.instance().read(project_uri(store_path))
+
+
+def project_store_path(project: Optional[QgsProject] = None) -> str:
+    """The work store a project was saved for ('' for other projects)."""
+    value, ok = (project or QgsProject.instance()).readEntry(ENTRY_SCOPE, ENTRY_KEY, "")
+    return value if ok else ""
