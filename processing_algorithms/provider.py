@@ -4,10 +4,17 @@ from __future__ import annotations
 from qgis.core import QgsProcessingProvider
 from qgis.PyQt.QtGui import QIcon
 
+from .accountability import AccountabilityAlgorithm
 from .analyze_patches import AnalyzePatchesAlgorithm
+from .export_figures import ExportFiguresAlgorithm
+from .export_ledger import ExportLedgerAlgorithm
+from .grade_enforcement import GradeEnforcementAlgorithm
+from .import_enforcement import ImportEnforcementAlgorithm
 from .import_patches import ImportPatchesAlgorithm
 
-ALGORITHMS = (ImportPatchesAlgorithm, AnalyzePatchesAlgorithm,)
+ALGORITHMS = (ImportPatchesAlgorithm, AnalyzePatchesAlgorithm, ExportFiguresAlgorithm,
+              ImportEnforcementAlgorithm, GradeEnforcementAlgorithm, ExportLedgerAlgorithm,
+              AccountabilityAlgorithm,)
 
 
 class WeipianProvider(QgsProcessingProvider):

@@ -8,8 +8,8 @@ import logging
 from pathlib import Path
 from typing import Callable, List, Optional
 
-from qgis.core import QgsApplication
-from qgis.PyQt.QtCore import QCoreApplication
+from qgis.core import QgsApplication, QgsProject
+from qgis.PyQt.QtCore import QCoreApplication, Qt
 from qgis.PyQt.QtGui import QIcon
 from qgis.PyQt.QtWidgets import QAction
 
@@ -41,6 +41,9 @@ class WeipianPlugin:
         self.translator = None
         self.log_handler = None
         self.store_path: str = Settings.last_store.value()
+        self.review_dock = None
+        self.compare_dock = None
+        self.enforcement_dock = None
 
     # -- lifecycle -----------------------------------------------------------------------------------
     def initProcessing(self) -> None:  # noqa: N802 (QGIS API)
@@ -56,9 +59,31 @@ class WeipianPlugin:
         self.toolbar.setObjectName("WeipianToolbar")
         self.add_action("weipian.svg", tr("Open or create work store…"), self.open_store)
         self.add_action("import.svg", tr("Import monitoring patches…"), self.show_import_dialog)
+        self.review_action = self.add_action("weipian.svg", tr("Review patches"), self.show_review_dock)
+        self.review_action.setIcon(QgsApplication.getThemeIcon("/mActionOpenTable.svg"))
+        self.review_action.setCheckable(True)
+        self.compare_action = self.add_action("weipian.svg", tr("Compare imagery"), self.show_compare_dock)
+        self.compare_action.setIcon(QgsApplication.getThemeIcon("/mActionMapTips.svg"))
+        self.compare_action.setCheckable(True)
+        self.enforcement_action = self.add_action("weipian.svg", tr("Daily enforcement"), self.show_enforcement_dock)
+        self.enforcement_action.setIcon(QgsApplication.getThemeIcon("/mActionFormView.svg"))
+        self.enforcement_action.setCheckable(True)
+        self.add_action("weipian.svg", tr("Save the work project into the store"), self.save_store_project,
+                        toolbar=False)
+        self.add_action("weipian.svg", tr("Open the store's work project"), self.open_store_project, toolbar=False)
+        self.add_action("weipian.svg", tr("Export archive figures…"), self.export_figures,
+                        toolbar=False).setIcon(QgsApplication.getThemeIcon("/mActionSaveAsPDF.svg"))
+        QgsProject.instance().readProject.connect(self._project_read)
         log.info("weipian loaded")
 
     def unload(self) -> None:
+        QgsProject.instance().readProject.disconnect(self._project_read)
+        for dock in (self.review_dock, self.compare_dock, self.enforcement_dock):
+            if dock is not None:
+                dock.shutdown()
+                self.iface.removeDockWidget(dock)
+                dock.deleteLater()
+        self.review_dock = self.compare_dock = self.enforcement_dock = None
         for action in self.actions:
             self.iface.removePluginMenu(self.MENU, action)
             self.iface.removeToolBarIcon(action)
@@ -89,6 +114,9 @@ class WeipianPlugin:
     def set_store(self, path: str) -> None:
         self.store_path = path
         Settings.last_store.set_value(path)
+        for dock in (self.review_dock, self.compare_dock, self.enforcement_dock):
+            if dock is not None:
+                dock.set_store(path)
 
     def open_store(self) -> None:
         from .gui.store_dialog import choose_store
@@ -106,3 +134,65 @@ class WeipianPlugin:
         dialog = ImportDialog(self.iface, self.store_path, self.iface.mainWindow())
         if dialog.exec():
             self.set_store(dialog.store_path())
+        dialog.deleteLater()
+
+    # -- review, comparison and the store's project ---------------------------------------------------
+    def show_review_dock(self) -> None:
+        if self.review_dock is None:
+            from .gui.review_dock import ReviewDock
+
+            self.review_dock = ReviewDock(self.iface, self.store_path)
+            self.iface.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.review_dock)
+            self.review_dock.setToggleVisibilityAction(self.review_action)
+            self.review_dock.setUserVisible(True)
+
+    def show_compare_dock(self) -> None:
+        if self.compare_dock is None:
+            from .gui.compare_dock import CompareDock
+
+            self.compare_dock = CompareDock(self.iface, self.store_path)
+            self.iface.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.compare_dock)
+            self.compare_dock.setToggleVisibilityAction(self.compare_action)
+            self.compare_dock.setUserVisible(True)
+
+    def show_enforcement_dock(self) -> None:
+        if self.enforcement_dock is None:
+            from .gui.enforcement_dock import EnforcementDock
+
+            self.enforcement_dock = EnforcementDock(self.iface, self.store_path)
+            self.iface.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.enforcement_dock)
+            self.enforcement_dock.setToggleVisibilityAction(self.enforcement_action)
+            self.enforcement_dock.setUserVisible(True)
+
+    def save_store_project(self) -> None:
+        from .gui.project import save_store_project
+
+        if not self.store_path:
+            self.iface.messageBar().pushWarning(tr("Weipian"), tr("Open a work store first."))
+            return
+        save_store_project(self.store_path)
+        self.iface.messageBar().pushSuccess(tr("Weipian"), tr("The work project was saved into {path}.").format(
+            path=self.store_path))
+
+    def open_store_project(self) -> None:
+        from .gui.project import has_store_project, open_store_project
+
+        if not self.store_path or not has_store_project(self.store_path):
+            self.iface.messageBar().pushWarning(tr("Weipian"), tr("This work store has no saved project yet."))
+            return
+        open_store_project(self.store_path)
+
+    def export_figures(self) -> None:
+        """Processing's own dialog: parameters, progress and cancel."""
+        import processing
+
+        processing.execAlgorithmDialog("weipian:exportfigures", {"STORE": self.store_path})
+
+    def _project_read(self, *_) -> None:
+        """A project saved for a work store reopens its review dock."""
+        from .gui.project import project_store_path
+
+        path = project_store_path()
+        if path and Path(path).is_file():
+            self.set_store(path)
+            self.show_review_dock()

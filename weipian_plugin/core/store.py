@@ -114,6 +114,11 @@ class WorkStore:
             if version == 1:
                 srs = int(conn.execute("SELECT max(srs_id) FROM gpkg_spatial_ref_sys").fetchone()[0])
                 gpkg.register_features(conn, PATCH_TABLE, "geom", "MULTIPOLYGON", srs, "卫片监测图斑")
+            if version == 2:
+                srs = srs or int(conn.execute(
+                    "SELECT srs_id FROM gpkg_geometry_columns WHERE table_name=?", (PATCH_TABLE,)).fetchone()[0])
+                for table, description in schema.FEATURE_TABLES_V2.items():
+                    gpkg.register_features(conn, table, "geom", "GEOMETRY", srs, description)
             conn.execute("INSERT OR REPLACE INTO weipian_meta VALUES (?, ?)",
                          (schema.SCHEMA_VERSION_KEY, str(version)))
         gpkg.run_script(conn, schema.VIEWS)

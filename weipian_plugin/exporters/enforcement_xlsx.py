@@ -1,0 +1,94 @@
+"""Daily-enforcement workbook (巡查台账, 线索与期限, 日常执法评价) and reading the .xlsx import template.
+
+Thin over :mod:`..core.enforcement`: columns and display values come from there, the table layout from
+:mod:`.xlsx`. The template reader finds the header row (a title row above it is allowed, so an exported
+workbook can be imported again) and hands plain rows to core.
+"""
+from __future__ import annotations
+
+import os
+from datetime import date
+from pathlib import Path
+from typing import Optional
+
+from openpyxl import load_workbook
+from openpyxl.worksheet.worksheet import Worksheet
+
+from ..core import enforcement
+from ..core.enforcement import EnforcementError, ImportSummary, TemplateRows
+from ..core.store import WorkStore
+from .xlsx import _BOLD, _HEADER_FILL, _TITLE_FONT, _Table, _county_title, _save, _workbook
+
+HEADER_SEARCH_ROWS = 10
+# template kind -> (words in the preferred sheet name, the header that marks the header row)
+_KINDS = {"patrols": (("巡查",), "巡查日期"), "clues": (("线索",), "来源")}
+
+
+def read_template_rows(path: os.PathLike, kind: str) -> TemplateRows:
+    """Rows of the patrol (``kind='patrols'``) or clue (``'clues'``) table of a workbook: the sheet whose
+    name says so, else the first sheet holding the table's key header."""
+    words, key = _KINDS[kind]
+    path = Path(path)
+    wb = load_workbook(path, read_only=True, data_only=True)
+    try:
+        sheets = sorted(wb.worksheets, key=lambda ws: not any(w in ws.title for w in words))
+        for ws in sheets:
+            rows = ws.iter_rows(values_only=True)
+            for number, values in enumerate(rows, start=1):
+                if number > HEADER_SEARCH_ROWS:
+                    break
+                headers = [str(v).strip() if v is not None else "" for v in values]
+                if any(enforcement.split_header(h)[0] == key for h in headers):
+                    data = [dict(zip(headers, r)) if any(v not in (None, "") for v in r) else {} for r in rows]
+                    return TemplateRows(headers, data, number + 1, f"{path.name}[{ws.title}]")
+    finally:
+        wb.close()
+    raise EnforcementError(f"{path.name} 中没有找到含“{key}”列的表")
+
+
+def import_enforcement_xlsx(store: WorkStore, patrols_xlsx: Optional[os.PathLike] = None,
+                            clues_xlsx: Optional[os.PathLike] = None, is_cancelled=lambda: False) -> ImportSummary:
+    """Import the patrol and/or clue tables from workbooks (the same file may hold both)."""
+    return enforcement.import_enforcement(
+        store, read_template_rows(patrols_xlsx, "patrols") if patrols_xlsx else None,
+        read_template_rows(clues_xlsx, "clues") if clues_xlsx else None, is_cancelled)
+
+
+def read_rows(path: os.PathLike, kind: str) -> TemplateRows:
+    """Template rows from a .csv or .xlsx file, by extension."""
+    if Path(path).suffix.lower() in (".xlsx", ".xlsm"):
+        return read_template_rows(path, kind)
+    return enforcement.read_csv_rows(path)
+
+
+def _append_list(ws: Worksheet, title: str, columns, rows) -> None:
+    """A plain titled list below what the sheet holds, after one blank row."""
+    top = ws.max_row + 2
+    ws.cell(top, 1, title).font = _TITLE_FONT
+    for c, col in enumerate(columns, start=1):
+        cell = ws.cell(top + 1, c, col.title)
+        cell.font, cell.fill = _BOLD, _HEADER_FILL
+    for r, row in enumerate(rows, start=top + 2):
+        for c, col in enumerate(columns, start=1):
+            ws.cell(r, c, col.value(row))
+    if not rows:
+        ws.cell(top + 2, 1, "无")
+
+
+def write_enforcement(store: WorkStore, path: os.PathLike, today: date) -> Path:
+    """The daily-enforcement workbook as of ``today``: 巡查台账; 线索与期限 (overdue rows filled);
+    日常执法评价 per township against the targets (failing rows filled), then the unmatched patches."""
+    wb = _workbook()
+    _Table(wb, "巡查台账", _county_title(store, "国土资源执法巡查台账"), enforcement.PATROL_COLUMNS).write(
+        enforcement.patrol_rows(store), totals=False)
+    clues = enforcement.clue_rows(enforcement.clue_deadlines(store, today))
+    _Table(wb, "线索与期限", _county_title(store, f"违法线索办理期限（截至{today.isoformat()}）"),
+           enforcement.CLUE_COLUMNS).write(clues, totals=False, flag=lambda r: r.overdue)
+    cfg = enforcement.grading_config(store)
+    result = enforcement.grade_store(store, cfg)
+    grading = _Table(wb, "日常执法评价", _county_title(store, "日常执法评价（卫片违法图斑与日常执法比对）"),
+                     enforcement.grading_columns(cfg))
+    grading.write(enforcement.grading_rows(result), totals=False, flag=lambda r: r.passed is False)
+    _append_list(grading.ws, "卫片发现、日常执法未先发现的违法图斑", enforcement.UNMATCHED_COLUMNS,
+                 enforcement.unmatched_patches(store, result))
+    return _save(wb, path)
