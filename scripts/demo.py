@@ -82,6 +82,10 @@ def main() -> int:
 
     say("4. 逐图斑判定与查处整改（模拟审核员）")
     review_like_a_person(store)
+    from weipian_plugin.core.enforcement import import_enforcement_csv
+
+    summary = import_enforcement_csv(store, county / "patrols.csv", county / "clues.csv")
+    say(f"  日常执法：{summary.summary()}")
     store.close()
 
     exports(store_path, county, out)
@@ -98,6 +102,7 @@ def exports(store_path: Path, county: Path, out: Path) -> None:
     say("5. 导出成果")
     from weipian_plugin.core.store import WorkStore
     from weipian_plugin.exporters.xlsx import write_accountability, write_ledger
+    from weipian_plugin.exporters.enforcement_xlsx import write_enforcement
     from weipian_plugin.exporters.report import write_report
 
     with WorkStore.open(store_path) as store:
@@ -105,6 +110,8 @@ def exports(store_path: Path, county: Path, out: Path) -> None:
         say(f"  图斑台账、汇总表、月度进度：{out / '图斑台账.xlsx'}")
         write_accountability(store, out / "问责统计.xlsx", None)
         say(f"  问责统计：{out / '问责统计.xlsx'}")
+        write_enforcement(store, out / "日常执法评价.xlsx", TODAY)
+        say(f"  巡查台账、线索期限、日常执法评价：{out / '日常执法评价.xlsx'}")
         write_report(store, out / "卫片执法报告.html", "2026年1—3月")
         say(f"  报告：{out / '卫片执法报告.html'}")
 
