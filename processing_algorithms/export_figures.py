@@ -1,0 +1,76 @@
+"""weipian:exportfigures — per-patch archive figures (一图斑一卷宗) as PNG or PDF, or one combined PDF."""
+from __future__ import annotations
+
+from qgis.core import (QgsProcessingAlgorithm, QgsProcessingException, QgsProcessingOutputNumber,
+                       QgsProcessingParameterBoolean, QgsProcessingParameterEnum, QgsProcessingParameterFile,
+                       QgsProcessingParameterFolderDestination, QgsProcessingParameterRasterLayer,
+                       QgsProcessingParameterString)
+
+from ..core.store import StoreError
+from ..exporters.figures import FigureExportError, export_figures
+from .base import WeipianAlgorithm
+
+
+class ExportFiguresAlgorithm(WeipianAlgorithm):
+    OUTPUT = "OUTPUT"
+    FORMAT = "FORMAT"
+    BEFORE = "BEFORE"
+    AFTER = "AFTER"
+    BATCH = "BATCH"
+    COMBINED = "COMBINED"
+    COUNT = "COUNT"
+    FORMATS = ("png", "pdf")
+
+    def name(self) -> str:
+        return "exportfigures"
+
+    def displayName(self) -> str:  # noqa: N802
+        return self.tr("Export archive figures")
+
+    def shortHelpString(self) -> str:  # noqa: N802
+        return self.tr(
+            "Writes the archive figure of every patch (or of one batch): before and after imagery side by "
+            "side with the patch outline and the reference layers of the last analysis, legend, scale bar, "
+            "north arrow, a title with JCBH, township and area, and a table of overlay results, suggestion "
+            "and determination. One file per patch named after its JCBH, or one combined PDF. The layout is "
+            "the plugin's template exporters/templates/archive_figure.qpt, editable in the layout designer.")
+
+    def flags(self):
+        # Print layouts are rendered on the main thread, as QGIS's own layout export algorithms do.
+        return super().flags() | QgsProcessingAlgorithm.Flag.FlagNoThreading
+
+    def initAlgorithm(self, config=None):  # noqa: N802
+        self.addParameter(QgsProcessingParameterFile(
+            self.STORE, self.tr("Work store (GeoPackage)"), extension="gpkg"))
+        self.addParameter(QgsProcessingParameterEnum(
+            self.FORMAT, self.tr("Format"), options=["PNG", "PDF"], defaultValue=0))
+        self.addParameter(QgsProcessingParameterRasterLayer(
+            self.BEFORE, self.tr("Before imagery"), optional=True))
+        self.addParameter(QgsProcessingParameterRasterLayer(
+            self.AFTER, self.tr("After imagery"), optional=True))
+        self.addParameter(QgsProcessingParameterString(
+            self.BATCH, self.tr("Batch (empty = all patches)"), optional=True))
+        self.addParameter(QgsProcessingParameterBoolean(
+            self.COMBINED, self.tr("One combined PDF instead of one file per patch"), defaultValue=False))
+        self.addParameter(QgsProcessingParameterFolderDestination(self.OUTPUT, self.tr("Output folder")))
+        self.addOutput(QgsProcessingOutputNumber(self.COUNT, self.tr("Files written")))
+
+    def processAlgorithm(self, parameters, context, feedback):  # noqa: N802
+        out_dir = self.parameterAsString(parameters, self.OUTPUT, context)
+        fmt = self.FORMATS[self.parameterAsEnum(parameters, self.FORMAT, context)]
+        combined = self.parameterAsBoolean(parameters, self.COMBINED, context)
+        try:
+            files = export_figures(
+                self.parameterAsFile(parameters, self.STORE, context), out_dir,
+                fmt="pdf" if combined else fmt,
+                before=self.parameterAsRasterLayer(parameters, self.BEFORE, context),
+                after=self.parameterAsRasterLayer(parameters, self.AFTER, context),
+                batch=self.parameterAsString(parameters, self.BATCH, context) or None,
+                combined_pdf=combined, feedback=feedback)
+        except (StoreError, FigureExportError) as exc:
+            raise QgsProcessingException(str(exc)) from exc
+        if feedback.isCanceled():
+            feedback.reportError(self.tr("Export cancelled; {} file(s) were written.").format(len(files)))
+        else:
+            feedback.pushInfo(self.tr("{} file(s) written to {}").format(len(files), out_dir))
+        return {self.OUTPUT: out_dir, self.COUNT: len(files)}

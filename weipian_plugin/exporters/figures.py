@@ -1,0 +1,405 @@
+"""Per-patch archive figures (一图斑一卷宗) and overlay images, drawn by QGIS from the work store.
+
+The figure is the print layout ``templates/archive_figure.qpt`` (editable in QGIS's layout designer),
+driven by an atlas over the store's ``patch_analysis`` view: two atlas-driven maps (before / after
+imagery with the patch and the reference layers over them), legend, scale bar, north arrow, and a title
+and result table written as QGIS expressions on the view's fields. Items are found by their ids.
+"""
+from __future__ import annotations
+
+import functools
+import logging
+import re
+from pathlib import Path
+from typing import Iterable, Mapping, Optional, Union
+
+from qgis.core import (QgsCoordinateReferenceSystem, QgsExpressionContext, QgsExpressionContextScope,
+                       QgsExpressionContextUtils, QgsFeedback, QgsFillSymbol, QgsLayoutExporter, QgsLayoutItemLabel,
+                       QgsLayoutItemLegend, QgsLayoutItemMap, QgsLayoutItemScaleBar, QgsLayoutTable, QgsLegendStyle,
+                       QgsLinePatternFillSymbolLayer, QgsMapRendererParallelJob, QgsMapSettings, QgsPrintLayout,
+                       QgsProject, QgsRasterLayer, QgsReadWriteContext, QgsRectangle, QgsRenderContext,
+                       QgsRuleBasedRenderer, QgsSimpleFillSymbolLayer, QgsSingleSymbolRenderer, QgsVectorLayer)
+from qgis.PyQt.QtCore import QPoint, QRectF, QSize, Qt
+from qgis.PyQt.QtGui import QColor, QFont, QFontDatabase, QPainter, QRawFont, QTextOption
+from qgis.PyQt.QtXml import QDomDocument
+
+from ..core import overlay
+from ..core.analysis import LAYERS_SETTING, ROLE_LABELS
+from ..core.store import WorkStore
+
+log = logging.getLogger("weipian.figures")
+
+TEMPLATE = Path(__file__).parent / "templates" / "archive_figure.qpt"
+COMBINED_PDF = "套合图.pdf"
+MAP_IDS = ("before_map", "after_map")
+CJK_FAMILIES = ("Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei", "SimHei", "SimSun",
+                "WenQuanYi Micro Hei", "PingFang SC")
+PATCH_LABEL, CURRENT_LABEL, OTHER_LABEL = "监测图斑", "本图斑", "其他图斑"
+CURRENT_FILTER = "$id = @atlas_featureid"
+OVERLAY_DPI = 96
+
+# role -> (outline colour, width mm, dashed); drawn bottom to top in this order, then unknown roles on top
+_STYLES = {
+    overlay.LANDUSE: ("#ffffff", 0.15, False),
+    overlay.TOWNSHIPS: ("#ffffff", 0.5, True),
+    overlay.BASIC_FARMLAND: ("#ffff00", 0.5, False),
+    overlay.ECO_REDLINE: ("#00c000", 0.6, True),
+    overlay.MINING: ("#9400d3", 0.5, False),
+    overlay.TEMPORARY: ("#ff00ff", 0.4, True),
+    overlay.FACILITY: ("#adff2f", 0.4, True),
+    overlay.REGISTRATION: ("#1e90ff", 0.5, False),
+    overlay.SUPPLY: ("#ff8c00", 0.5, False),
+    overlay.APPROVALS: ("#ff0000", 0.6, False),
+}
+_OTHER_STYLE = ("#c0c0c0", 0.4, False)
+
+RasterSource = Union[str, Path, QgsRasterLayer, None]
+
+
+class FigureExportError(RuntimeError):
+    """The figure could not be written (message in Chinese, shown to the user as is)."""
+
+
+# -- fonts -------------------------------------------------------------------------------------------------
+def _has_cjk(font: QFont) -> bool:
+    """The font's own glyphs cover Chinese (QFontMetrics.inFont would also count fallback fonts)."""
+    return QRawFont.fromFont(font).supportsCharacter(ord("亩"))
+
+
+@functools.lru_cache(maxsize=1)
+def cjk_family() -> str:
+    """An installed font family with Chinese glyphs: Noto Sans CJK SC, else a usual one, else any."""
+    try:
+        database = QFontDatabase()  # Qt 5: instance methods
+    except TypeError:
+        database = QFontDatabase  # Qt 6: static methods
+    candidates = CJK_FAMILIES + tuple(database.families(QFontDatabase.WritingSystem.SimplifiedChinese))
+    for family in candidates:
+        if _has_cjk(QFont(family)):  # a missing family resolves to another font, without Chinese
+            return family
+    raise FigureExportError("未找到可显示中文的字体，请安装中文字体（如 Noto Sans CJK SC）。")
+
+
+def cjk_font(font: QFont) -> QFont:
+    """``font`` with a CJK family when its own lacks Chinese glyphs (a family chosen in the designer stays)."""
+    if not _has_cjk(font):
+        font = QFont(font)
+        font.setFamily(cjk_family())
+    return font
+
+
+def _cjk_format(fmt):
+    fmt.setFont(cjk_font(fmt.font()))
+    return fmt
+
+
+def apply_cjk_fonts(layout: QgsPrintLayout) -> None:
+    """Every label, legend, scale bar and table of the layout gets a font that renders Chinese."""
+    for item in layout.items():
+        if isinstance(item, QgsLayoutItemLabel):
+            if hasattr(item, "setTextFormat"):  # QGIS >= 3.24
+                item.setTextFormat(_cjk_format(item.textFormat()))
+            else:
+                item.setFont(cjk_font(item.font()))
+        elif isinstance(item, QgsLayoutItemLegend):
+            for style in (QgsLegendStyle.Style.Title, QgsLegendStyle.Style.Group, QgsLegendStyle.Style.Subgroup,
+                          QgsLegendStyle.Style.SymbolLabel):
+                if hasattr(QgsLegendStyle, "textFormat"):  # QGIS >= 3.30
+                    item.rstyle(style).setTextFormat(_cjk_format(item.rstyle(style).textFormat()))
+                else:
+                    item.setStyleFont(style, cjk_font(item.styleFont(style)))
+        elif isinstance(item, QgsLayoutItemScaleBar):
+            item.setTextFormat(_cjk_format(item.textFormat()))
+    for frame in layout.multiFrames():
+        if isinstance(frame, QgsLayoutTable):
+            frame.setContentTextFormat(_cjk_format(frame.contentTextFormat()))
+            frame.setHeaderTextFormat(_cjk_format(frame.headerTextFormat()))
+
+
+# -- layers --------------------------------------------------------------------------------------------
+def _outline(colour: str, width: float, dashed: bool = False) -> dict:
+    """Properties of an unfilled outline (mm)."""
+    return {"style": "no", "outline_color": colour, "outline_width": str(width),
+            "outline_width_unit": "MM", "outline_style": "dash" if dashed else "solid"}
+
+
+def _reference_symbol(role: str) -> QgsFillSymbol:
+    symbol = QgsFillSymbol.createSimple(_outline(*_STYLES.get(role, _OTHER_STYLE)))
+    if role == overlay.BASIC_FARMLAND:
+        hatch = QgsLinePatternFillSymbolLayer()
+        hatch.setLineAngle(45)
+        hatch.setDistance(2.0)
+        hatch.setLineWidth(0.25)
+        hatch.setColor(QColor("#ffff00"))
+        symbol.insertSymbolLayer(0, hatch)
+    return symbol
+
+
+def _patch_renderer() -> QgsRuleBasedRenderer:
+    """The current patch red on a yellow halo, thick, no fill; other patches thin cyan."""
+    current = QgsFillSymbol.createSimple(_outline("#ffff00", 1.4))
+    current.appendSymbolLayer(QgsSimpleFillSymbolLayer.create(_outline("#ff0000", 0.7)))
+    root = QgsRuleBasedRenderer.Rule(None)
+    root.appendChild(QgsRuleBasedRenderer.Rule(current, filterExp=CURRENT_FILTER, label=CURRENT_LABEL))
+    other = QgsFillSymbol.createSimple(_outline("#00ffff", 0.4))
+    root.appendChild(QgsRuleBasedRenderer.Rule(other, filterExp="ELSE", label=OTHER_LABEL))
+    return QgsRuleBasedRenderer(root)
+
+
+def _sql_text(value: str) -> str:
+    return "'" + str(value).replace("'", "''") + "'"
+
+
+def _subset(batch: Optional[str], township: Optional[str], fids: Optional[Iterable[int]]) -> str:
+    """SQL filter on patches / patch_analysis (both carry fid, split_state; the view also batch, township)."""
+    parts = ["split_state != '被拆分'"]
+    if batch:
+        parts.append(f"batch = {_sql_text(batch)}")
+    if township:
+        parts.append(f"(township = {_sql_text(township)} OR township_code = {_sql_text(township)})")
+    if fids is not None:
+        parts.append(f"fid IN ({', '.join(str(int(f)) for f in fids) or 'NULL'})")
+    return " AND ".join(parts)
+
+
+def _raster(source: RasterSource, name: str) -> Optional[QgsRasterLayer]:
+    """A layer of its own (a given layer is cloned: the caller keeps its renderer and ownership)."""
+    if source is None or source == "":
+        return None
+    layer = source.clone() if isinstance(source, QgsRasterLayer) else QgsRasterLayer(str(source), name, "gdal")
+    if not layer.isValid():
+        raise FigureExportError(f"无法打开影像：{layer.source()}")
+    layer.setName(name)
+    return layer
+
+
+class _Scene:
+    """A private QgsProject with the store's patches, the reference layers and the imagery.
+
+    Layers added for the legend are the vector layers (top first in the layer tree); rasters are kept
+    out of it. ``vectors`` is top to bottom, the order maps draw them.
+    """
+
+    def __init__(self, store_path, reference_layers: Optional[Mapping[str, str]], before: RasterSource = None,
+                 after: RasterSource = None):
+        with WorkStore.open(store_path) as store:
+            epsg = store.epsg
+            if reference_layers is None:
+                reference_layers = store.setting(LAYERS_SETTING) or {}
+        self.store_path = str(store_path)
+        self.project = QgsProject()
+        self.project.setCrs(QgsCoordinateReferenceSystem(f"EPSG:{epsg}"))
+        self.rasters = {}
+        for key, source, name in (("before", before, "前时相影像"), ("after", after, "后时相影像")):
+            layer = _raster(source, name)
+            if layer is not None:
+                self.project.addMapLayer(layer, False)
+            self.rasters[key] = layer
+        known = [r for r in _STYLES if r in reference_layers]
+        roles = known + [r for r in reference_layers if r not in _STYLES]
+        vectors = []
+        for role in roles:  # bottom to top: each new layer goes on top of the layer tree
+            layer = QgsVectorLayer(str(reference_layers[role]), ROLE_LABELS.get(role, role), "ogr")
+            if not layer.isValid():
+                log.warning("参考图层无法打开，已跳过：%s", reference_layers[role])
+                continue
+            layer.setRenderer(QgsSingleSymbolRenderer(_reference_symbol(role)))
+            self.project.addMapLayer(layer)
+            vectors.append(layer)
+        self.patches = QgsVectorLayer(f"{self.store_path}|layername=patches", PATCH_LABEL, "ogr")
+        self.patches.setSubsetString("split_state != '被拆分'")
+        self.patches.setRenderer(_patch_renderer())
+        self.project.addMapLayer(self.patches)
+        self.vectors = [self.patches] + vectors[::-1]
+
+    def layers(self, raster: Optional[str]) -> list:
+        """Map layers top to bottom: patches, reference layers, then the ``raster`` ('before'/'after')."""
+        image = self.rasters.get(raster) if raster else None
+        return self.vectors + ([image] if image is not None else [])
+
+    def coverage(self, subset: str) -> QgsVectorLayer:
+        layer = QgsVectorLayer(f"{self.store_path}|layername=patch_analysis", "patch_analysis", "ogr")
+        if not layer.isValid():
+            raise FigureExportError(f"无法读取工作库的图斑分析视图：{self.store_path}")
+        layer.setSubsetString(subset)
+        self.project.addMapLayer(layer, False)
+        return layer
+
+
+# -- archive figures -------------------------------------------------------------------------------------
+def _layout(scene: _Scene, coverage: QgsVectorLayer) -> QgsPrintLayout:
+    """The template loaded into the scene's project, its maps given their layers, its atlas over ``coverage``."""
+    doc = QDomDocument()
+    parsed = doc.setContent(TEMPLATE.read_text(encoding="utf-8"))
+    parsed_ok = parsed[0] if isinstance(parsed, tuple) else bool(parsed)  # PyQt5: (ok, error, line, column)
+    layout = QgsPrintLayout(scene.project)
+    if not parsed_ok or not layout.loadFromTemplate(doc, QgsReadWriteContext())[1]:
+        raise FigureExportError(f"图幅模板无法读取：{TEMPLATE}")
+    for map_id, raster in zip(MAP_IDS, ("before", "after")):
+        item = layout.itemById(map_id)
+        if not isinstance(item, QgsLayoutItemMap):
+            raise FigureExportError(f"图幅模板缺少地图项“{map_id}”：{TEMPLATE}")
+        item.setCrs(scene.project.crs())
+        item.setLayers(scene.layers(raster))
+        item.setKeepLayerSet(True)
+    legend = layout.itemById("legend")
+    if isinstance(legend, QgsLayoutItemLegend):
+        legend.setAutoUpdateModel(True)
+    atlas = layout.atlas()
+    atlas.setCoverageLayer(coverage)
+    atlas.setHideCoverage(True)
+    atlas.setSortFeatures(True)
+    atlas.setSortExpression('"jcbh"')
+    atlas.setFilenameExpression('"jcbh"')
+    atlas.setEnabled(True)
+    apply_cjk_fonts(layout)
+    return layout
+
+
+def _pdf_settings(dpi: int) -> QgsLayoutExporter.PdfExportSettings:
+    settings = QgsLayoutExporter.PdfExportSettings()
+    settings.dpi = dpi
+    settings.appendGeoreference = False
+    settings.exportMetadata = False
+    settings.textRenderFormat = QgsRenderContext.TextRenderFormat.AlwaysText  # searchable, copyable text
+    return settings
+
+
+def _file_name(name: str, used: set, fid: int) -> str:
+    """A safe, unique file stem from the JCBH (the same JCBH may recur across batches)."""
+    stem = re.sub(r'[\\/:*?"<>|\s]+', "_", name or "").strip("._") or str(fid)
+    if stem in used:
+        stem = f"{stem}_{fid}"
+    used.add(stem)
+    return stem
+
+
+def export_figures(store_path, out_dir, fmt: str = "png", before: RasterSource = None,
+                   after: RasterSource = None, batch: Optional[str] = None, township: Optional[str] = None,
+                   fids: Optional[Iterable[int]] = None, combined_pdf: bool = False,
+                   reference_layers: Optional[Mapping[str, str]] = None, dpi: int = 150,
+                   feedback: Optional[QgsFeedback] = None) -> list:
+    """Write one archive figure per patch (``<JCBH>.png|pdf``) or one combined ``套合图.pdf``.
+
+    Patches: all, or those of ``batch`` / ``township`` (name or code) / ``fids``. ``reference_layers``
+    (role → OGR source) defaults to the layers of the last analysis. A cancel stops after the current
+    figure and returns what was written (a cancelled combined PDF is removed).
+    """
+    if fmt not in ("png", "pdf"):
+        raise ValueError(f"unknown figure format: {fmt}")
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    scene = _Scene(store_path, reference_layers, before, after)
+    layout = _layout(scene, scene.coverage(_subset(batch, township, fids)))
+    atlas = layout.atlas()
+    if not atlas.updateFeatures():
+        return []
+    if combined_pdf:
+        path = out_dir / COMBINED_PDF
+        result, error = QgsLayoutExporter.exportToPdf(atlas, str(path), _pdf_settings(dpi), feedback)
+        if result == QgsLayoutExporter.ExportResult.Canceled:
+            path.unlink(missing_ok=True)
+            return []
+        if result != QgsLayoutExporter.ExportResult.Success:
+            raise FigureExportError(f"导出套合图失败：{path}：{error}")
+        return [path]
+
+    exporter = QgsLayoutExporter(layout)
+    pdf_settings = _pdf_settings(dpi)
+    written, used = [], set()
+    count = atlas.count()
+    atlas.beginRender()
+    try:
+        for i in range(count):
+            if feedback is not None and feedback.isCanceled():
+                break
+            atlas.seekTo(i)
+            stem = _file_name(atlas.currentFilename(), used, layout.reportContext().feature().id())
+            path = out_dir / f"{stem}.{fmt}"
+            if fmt == "png":  # rendered, not exportToImage: that would try to georeference the PNG through GDAL
+                image = exporter.renderPageToImage(0, QSize(), dpi)
+                image.setDotsPerMeterX(round(dpi / 0.0254))
+                image.setDotsPerMeterY(round(dpi / 0.0254))
+                ok = image.save(str(path), "PNG")
+            else:
+                ok = exporter.exportToPdf(str(path), pdf_settings) == QgsLayoutExporter.ExportResult.Success
+            if not ok:
+                raise FigureExportError(f"导出套合图失败：{path}")
+            written.append(path)
+            if feedback is not None:
+                feedback.setProgress(100.0 * (i + 1) / count)
+    finally:
+        atlas.endRender()
+    return written
+
+
+# -- overlay images --------------------------------------------------------------------------------------
+def _render_overlay(scene: _Scene, feature, out_path: Path, scale: float, size_px: tuple) -> Path:
+    """One patch centred at 1:``scale`` over the imagery, with a JCBH / scale caption."""
+    width, height = size_px
+    metres_per_px = scale * 0.0254 / OVERLAY_DPI
+    settings = QgsMapSettings()
+    settings.setLayers(scene.layers("after"))
+    settings.setDestinationCrs(scene.project.crs())
+    settings.setOutputSize(QSize(width, height))
+    settings.setOutputDpi(OVERLAY_DPI)
+    settings.setBackgroundColor(QColor("white"))
+    settings.setExtent(QgsRectangle.fromCenterAndSize(feature.geometry().boundingBox().center(),
+                                                      width * metres_per_px, height * metres_per_px))
+    scope = QgsExpressionContextScope()
+    scope.setVariable("atlas_featureid", feature.id())  # the patch renderer's "current patch" rule
+    context = QgsExpressionContext(QgsExpressionContextUtils.globalProjectLayerScopes(scene.patches))
+    context.appendScope(scope)
+    settings.setExpressionContext(context)
+    job = QgsMapRendererParallelJob(settings)
+    job.start()
+    job.waitForFinished()
+    image = job.renderedImage()
+
+    painter = QPainter(image)
+    font = QFont(cjk_family())
+    font.setPixelSize(max(12, height // 40))
+    painter.setFont(font)
+    caption = f"{feature['jcbh']}    1:{scale:.0f}"
+    box = painter.fontMetrics().boundingRect(caption).adjusted(-8, -6, 8, 6)
+    box.moveBottomLeft(image.rect().bottomLeft() + QPoint(10, -10))
+    painter.fillRect(box, QColor(255, 255, 255, 220))
+    painter.setPen(QColor("black"))
+    painter.drawText(QRectF(box), caption, QTextOption(Qt.AlignmentFlag.AlignCenter))
+    painter.end()
+    out_path = Path(out_path)
+    out_path.parent.mkdir(parents=True, exist_ok=True)
+    if not image.save(str(out_path), "PNG"):
+        raise FigureExportError(f"无法写入图片：{out_path}")
+    return out_path
+
+
+def export_overlay_images(store_path, out_dir, fids: Optional[Iterable[int]] = None, batch: Optional[str] = None,
+                          scale: float = 2000, size_px: tuple = (1600, 1200), raster: RasterSource = None,
+                          reference_layers: Optional[Mapping[str, str]] = None,
+                          feedback: Optional[QgsFeedback] = None) -> list:
+    """``<JCBH>.png`` overlay images of the given patches (or a batch, or all), stopping on cancel."""
+    scene = _Scene(store_path, reference_layers, after=raster)
+    coverage = scene.coverage(_subset(batch, None, fids))
+    features = sorted(coverage.getFeatures(), key=lambda f: (f["jcbh"] or "", f.id()))
+    out_dir = Path(out_dir)
+    written, used = [], set()
+    for i, feature in enumerate(features):
+        if feedback is not None and feedback.isCanceled():
+            break
+        name = _file_name(feature["jcbh"], used, feature.id())
+        written.append(_render_overlay(scene, feature, out_dir / f"{name}.png", scale, size_px))
+        if feedback is not None:
+            feedback.setProgress(100.0 * (i + 1) / len(features))
+    return written
+
+
+def export_overlay_image(store_path, fid: int, out_path, scale: float = 2000, size_px: tuple = (1600, 1200),
+                         raster: RasterSource = None,
+                         reference_layers: Optional[Mapping[str, str]] = None) -> Path:
+    """A PNG of patch ``fid`` over ``raster`` with the reference layers at 1:``scale``."""
+    scene = _Scene(store_path, reference_layers, after=raster)
+    feature = next(scene.coverage(_subset(None, None, [fid])).getFeatures(), None)
+    if feature is None:
+        raise FigureExportError(f"工作库中没有图斑 {fid}")
+    return _render_overlay(scene, feature, Path(out_path), scale, size_px)
