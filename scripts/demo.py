@@ -52,7 +52,7 @@ def review_like_a_person(store) -> None:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--out", type=Path, default=Path("demo_output"))
-    parser.add_argument("--patches-per-batch", type=int, default=300)
+    parser.add_argument("--patches-per-batch", type=int, default=200)
     args = parser.parse_args()
     out: Path = args.out.resolve()
     out.mkdir(parents=True, exist_ok=True)
@@ -114,6 +114,30 @@ def exports(store_path: Path, county: Path, out: Path) -> None:
         say(f"  巡查台账、线索期限、日常执法评价：{out / '日常执法评价.xlsx'}")
         write_report(store, out / "卫片执法报告.html", "2026年1—3月")
         say(f"  报告：{out / '卫片执法报告.html'}")
+    figures(store_path, county, out)
+
+
+def figures(store_path: Path, county: Path, out: Path) -> None:
+    """One archive figure per patch, PNG and PDF, over the before/after imagery."""
+    from qgis.core import QgsFeedback
+
+    from weipian_plugin.exporters.figures import export_figures
+
+    imagery = county / "imagery"
+    for fmt in ("png", "pdf"):
+        feedback = QgsFeedback()
+        reported = set()
+
+        def report(percent: float, fmt=fmt, reported=reported) -> None:
+            step = int(percent // 25) * 25
+            if step not in reported:
+                reported.add(step)
+                say(f"    {fmt.upper()} {step}%")
+
+        feedback.progressChanged.connect(report)
+        written = export_figures(str(store_path), out / "套合图", fmt=fmt, before=str(imagery / "前时相.tif"),
+                                 after=str(imagery / "后时相.tif"), feedback=feedback)
+        say(f"  套合图 {fmt.upper()}：{len(written)} 个 → {out / '套合图'}")
 
 
 if __name__ == "__main__":

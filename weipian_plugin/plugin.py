@@ -59,6 +59,8 @@ class WeipianPlugin:
         self.toolbar.setObjectName("WeipianToolbar")
         self.add_action("weipian.svg", tr("Open or create work store…"), self.open_store)
         self.add_action("import.svg", tr("Import monitoring patches…"), self.show_import_dialog)
+        self.add_action("analyze.svg", tr("Analyze patches…"), self.show_analysis_dialog)
+        self.add_action("weipian.svg", tr("Rule thresholds…"), self.show_rules_dialog, toolbar=False)
         self.review_action = self.add_action("weipian.svg", tr("Review patches"), self.show_review_dock)
         self.review_action.setIcon(QgsApplication.getThemeIcon("/mActionOpenTable.svg"))
         self.review_action.setCheckable(True)
@@ -73,6 +75,9 @@ class WeipianPlugin:
         self.add_action("weipian.svg", tr("Open the store's work project"), self.open_store_project, toolbar=False)
         self.add_action("weipian.svg", tr("Export archive figures…"), self.export_figures,
                         toolbar=False).setIcon(QgsApplication.getThemeIcon("/mActionSaveAsPDF.svg"))
+        self.add_action("weipian.svg", tr("Export ledger…"), self.export_ledger, toolbar=False)
+        self.add_action("weipian.svg", tr("Accountability statistics…"), self.export_accountability, toolbar=False)
+        self.add_action("weipian.svg", tr("Report (HTML)…"), self.export_report, toolbar=False)
         QgsProject.instance().readProject.connect(self._project_read)
         log.info("weipian loaded")
 
@@ -135,6 +140,57 @@ class WeipianPlugin:
         if dialog.exec():
             self.set_store(dialog.store_path())
         dialog.deleteLater()
+
+    def _require_store(self) -> bool:
+        if self.store_path and Path(self.store_path).is_file():
+            return True
+        self.iface.messageBar().pushWarning(tr("Weipian"), tr("Open a work store first."))
+        return False
+
+    # -- analysis ------------------------------------------------------------------------------------
+    def show_analysis_dialog(self) -> None:
+        from .gui.analysis_dialog import AnalysisDialog
+
+        if not self._require_store():
+            return
+        dialog = AnalysisDialog(self.iface, self.store_path, self.iface.mainWindow())
+        dialog.analyzed.connect(self._store_analyzed)
+        dialog.exec()
+        dialog.deleteLater()
+
+    def _store_analyzed(self, path: str) -> None:
+        """The review dock shows the new suggestions (once pending edits are saved or discarded)."""
+        dock = self.review_dock
+        if dock is not None and dock.store_path == path and dock.maybe_leave():
+            dock.reload()
+
+    def show_rules_dialog(self) -> None:
+        from .gui.rules_dialog import RulesDialog
+
+        if not self._require_store():
+            return
+        dialog = RulesDialog(self.store_path, self.iface.mainWindow())
+        dialog.exec()
+        dialog.deleteLater()
+
+    # -- exports through Processing's own dialog: parameters, progress and cancel ------------------------
+    def export_ledger(self) -> None:
+        import processing
+
+        processing.execAlgorithmDialog("weipian:exportledger", {"STORE": self.store_path})
+
+    def export_accountability(self) -> None:
+        import processing
+
+        processing.execAlgorithmDialog("weipian:accountability", {"STORE": self.store_path})
+
+    def export_report(self) -> None:
+        """The accountability algorithm writes the HTML report when its output ends in .html."""
+        import processing
+
+        store = Path(self.store_path or Path.home() / "weipian")
+        output = Path(Settings.last_export_dir.value() or store.parent) / f"{store.stem}_report.html"
+        processing.execAlgorithmDialog("weipian:accountability", {"STORE": self.store_path, "OUTPUT": str(output)})
 
     # -- review, comparison and the store's project ---------------------------------------------------
     def show_review_dock(self) -> None:

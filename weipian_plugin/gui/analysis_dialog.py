@@ -1,0 +1,219 @@
+"""Choose the reference layers and run the overlay analysis (weipian:analyzepatches) in the background."""
+from __future__ import annotations
+
+import os
+import sqlite3
+from pathlib import Path
+from typing import Dict, Optional, Tuple
+
+from qgis.core import (Qgis, QgsApplication, QgsMapLayerProxyModel, QgsProcessingAlgRunnerTask,
+                       QgsProcessingContext, QgsProject, QgsProviderRegistry, QgsVectorLayer, QgsWkbTypes)
+from qgis.gui import QgsMapLayerComboBox
+from qgis.PyQt import uic
+from qgis.PyQt.QtCore import pyqtSignal
+from qgis.PyQt.QtWidgets import QDialog, QFileDialog, QLabel, QToolButton
+
+from ..core.analysis import LAYERS_SETTING, ROLE_LABELS
+from ..core.store import StoreError, WorkStore
+from ..processing_algorithms.analyze_patches import LAYER_PARAMETERS, AnalyzePatchesAlgorithm
+from ..settings import Settings
+from .import_dialog import ImportFeedback
+from .layers import add_store_layers
+from .rules_dialog import RulesDialog
+
+FORM_CLASS, _ = uic.loadUiType(str(Path(__file__).parents[1] / "forms" / "analysis_dialog.ui"))
+ALGORITHM_ID = "weipian:analyzepatches"
+ROLE_PARAMETERS = {role: parameter for parameter, role in LAYER_PARAMETERS.items()}
+
+
+def _ogr_file(source: str) -> Optional[Tuple[str, str]]:
+    """(normalised file path, layer name) of an OGR source, or None when it names no file."""
+    parts = QgsProviderRegistry.instance().decodeUri("ogr", source)
+    path = parts.get("path") or ""
+    if not path:
+        return None
+    return os.path.normcase(os.path.realpath(path)), parts.get("layerName") or ""
+
+
+def _is_polygon_layer(layer: QgsVectorLayer) -> bool:
+    return layer.isValid() and layer.geometryType() == QgsWkbTypes.GeometryType.PolygonGeometry
+
+
+def find_project_layer(source: str) -> Optional[QgsVectorLayer]:
+    """A polygon layer of the project reading ``source`` (same string, or the same file and layer)."""
+    wanted = _ogr_file(source)
+    for layer in QgsProject.instance().mapLayers().values():
+        if not isinstance(layer, QgsVectorLayer) or not _is_polygon_layer(layer):
+            continue
+        if layer.source() == source or (wanted and layer.providerType() == "ogr"
+                                        and _ogr_file(layer.source()) == wanted):
+            return layer
+    return None
+
+
+def load_file_layer(source: str) -> Optional[QgsVectorLayer]:
+    """Add the polygon file layer ``source`` to the project (unchecked, at the bottom); None if unreadable."""
+    parts = _ogr_file(source)
+    if parts is None or not os.path.isfile(parts[0]):
+        return None
+    layer = QgsVectorLayer(source, parts[1] or Path(parts[0]).stem, "ogr")
+    if not _is_polygon_layer(layer):
+        return None
+    QgsProject.instance().addMapLayer(layer, False)
+    QgsProject.instance().layerTreeRoot().addLayer(layer).setItemVisibilityChecked(False)
+    return layer
+
+
+class AnalysisDialog(QDialog, FORM_CLASS):
+    """The layers last used (remembered in the store) are chosen again; ``analyzed`` fires after a run."""
+
+    analyzed = pyqtSignal(str)
+
+    def __init__(self, iface, store_path: str, parent=None):
+        super().__init__(parent)
+        self.setupUi(self)
+        self.iface = iface
+        self.store_path = store_path
+        self.task: Optional[QgsProcessingAlgRunnerTask] = None
+        self.feedback: Optional[ImportFeedback] = None
+        self.context: Optional[QgsProcessingContext] = None
+        self.combos: Dict[str, QgsMapLayerComboBox] = {}
+        self.labels: Dict[str, str] = {}
+        self._build_layer_rows()
+        self.layersLayout.setColumnStretch(1, 1)
+        self.storeInfo.setText(self.tr("Work store: {path}").format(path=store_path))
+        self.batchCombo.addItem(self.tr("All batches"), "")
+        self.runButton.clicked.connect(self.start_analysis)
+        self.cancelButton.clicked.connect(self.cancel_analysis)
+        self.rulesButton.clicked.connect(self.show_rules)
+        self._read_store()
+
+    # -- inputs --------------------------------------------------------------------------------------
+    def _build_layer_rows(self) -> None:
+        """One row per reference role: label (the algorithm's), layer combo, button to add a file."""
+        definitions = AnalyzePatchesAlgorithm().create()
+        for row, role in enumerate(ROLE_LABELS):
+            self.labels[role] = definitions.parameterDefinition(ROLE_PARAMETERS[role]).description()
+            label = QLabel(self.labels[role], self)
+            combo = QgsMapLayerComboBox(self)
+            combo.setObjectName(f"{role}Combo")
+            combo.setFilters(QgsMapLayerProxyModel.Filter.PolygonLayer)
+            combo.setAllowEmptyLayer(True)
+            combo.setLayer(None)
+            label.setBuddy(combo)
+            button = QToolButton(self)
+            button.setIcon(QgsApplication.getThemeIcon("/mActionFileOpen.svg"))
+            button.setToolTip(self.tr("Add a layer from a file to the project"))
+            button.clicked.connect(lambda _checked=False, r=role: self.add_file_layer(r))
+            self.layersLayout.addWidget(label, row, 0)
+            self.layersLayout.addWidget(combo, row, 1)
+            self.layersLayout.addWidget(button, row, 2)
+            self.combos[role] = combo
+
+    def _read_store(self) -> None:
+        """Batches for the combo; the remembered layers, found in the project or loaded from their files."""
+        try:
+            with WorkStore.open(self.store_path) as store:
+                sources = store.setting(LAYERS_SETTING) or {}
+                batches = [b["name"] for b in store.batches()]
+        except (StoreError, sqlite3.Error) as exc:
+            self._message(str(exc), Qgis.MessageLevel.Critical)
+            self.runButton.setEnabled(False)
+            return
+        for name in batches:
+            self.batchCombo.addItem(name, name)
+        missing = []
+        for role, source in sources.items():
+            if role not in self.combos:
+                continue
+            layer = find_project_layer(source) or load_file_layer(source)
+            if layer is None:
+                missing.append(f"{self.labels[role]}: {source}")
+            else:
+                self.combos[role].setLayer(layer)
+        if missing:
+            self._message(self.tr("Layers used last time could not be found:\n{layers}").format(
+                layers="\n".join(missing)), Qgis.MessageLevel.Warning)
+
+    def add_file_layer(self, role: str) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, self.tr("Add reference layer"), Settings.last_import_dir.value(),
+                                              QgsProviderRegistry.instance().fileVectorFilters())
+        if not path:
+            return
+        Settings.last_import_dir.set_value(os.path.dirname(path))
+        layer = QgsVectorLayer(path, Path(path).stem, "ogr")
+        if not _is_polygon_layer(layer):
+            self._message(self.tr("{path} is not a readable polygon layer.").format(path=path),
+                          Qgis.MessageLevel.Warning)
+            return
+        QgsProject.instance().addMapLayer(layer)
+        self.combos[role].setLayer(layer)
+
+    def parameters(self) -> dict:
+        params = {"STORE": self.store_path, "BATCH": self.batchCombo.currentData()}
+        for role, combo in self.combos.items():
+            if combo.currentLayer() is not None:
+                params[ROLE_PARAMETERS[role]] = combo.currentLayer().id()
+        return params
+
+    def show_rules(self) -> None:
+        dialog = RulesDialog(self.store_path, self)
+        dialog.exec()
+        dialog.deleteLater()
+
+    # -- running -------------------------------------------------------------------------------------
+    def _message(self, text: str, level: Qgis.MessageLevel) -> None:
+        self.messageBar.clearWidgets()
+        self.messageBar.pushMessage(text, level, 0)
+
+    def _set_running(self, running: bool) -> None:
+        for widget in (self.layersGroup, self.batchCombo, self.rulesButton, self.runButton):
+            widget.setEnabled(not running)
+        self.cancelButton.setEnabled(running)
+
+    def start_analysis(self) -> None:
+        algorithm = QgsApplication.processingRegistry().createAlgorithmById(ALGORITHM_ID)
+        if algorithm is None:
+            self._message(self.tr("The Processing algorithm {id} is not available.").format(id=ALGORITHM_ID),
+                          Qgis.MessageLevel.Critical)
+            return
+        self.messageBar.clearWidgets()
+        self.summaryText.clear()
+        self.progressBar.setValue(0)
+        self.context = QgsProcessingContext()
+        self.context.setProject(QgsProject.instance())
+        self.feedback = ImportFeedback()
+        self.feedback.progressChanged.connect(lambda value: self.progressBar.setValue(int(value)))
+        self.task = QgsProcessingAlgRunnerTask(algorithm, self.parameters(), self.context, self.feedback)
+        self.task.executed.connect(self._on_executed)
+        self._set_running(True)
+        QgsApplication.taskManager().addTask(self.task)
+
+    def cancel_analysis(self) -> None:
+        if self.feedback is not None and self.task is not None:
+            self.feedback.cancel()
+            self.cancelButton.setEnabled(False)
+
+    def _on_executed(self, ok: bool, results: dict) -> None:
+        feedback, self.task = self.feedback, None
+        self._set_running(False)
+        self.summaryText.setPlainText("\n".join(text for text, _ in feedback.messages))
+        analyzed = int((results or {}).get("ANALYZED") or 0)
+        if feedback.isCanceled() and not analyzed:
+            self._message(self.tr("Analysis cancelled; the work store is unchanged."), Qgis.MessageLevel.Warning)
+        elif not ok:
+            errors = "\n".join(text for text, error in feedback.messages if error)
+            self._message(errors or self.tr("The analysis failed; see the Processing log."),
+                          Qgis.MessageLevel.Critical)
+        else:
+            self.progressBar.setValue(100)
+            self._message(self.tr("Analyzed {count} patches.").format(count=analyzed), Qgis.MessageLevel.Success)
+            add_store_layers(self.store_path)
+            self.analyzed.emit(self.store_path)
+
+    def reject(self) -> None:
+        """Close; a running analysis is cancelled first (the dialog stays until it has stopped)."""
+        if self.task is not None:
+            self.cancel_analysis()
+            return
+        super().reject()
