@@ -14,13 +14,13 @@ class WeipianAlgorithm(QgsProcessingAlgorithm):
     STORE = "STORE"
 
     def tr(self, text: str) -> str:
-        return QCoreApplication.translate("WeipianAlgorithm", text)
+        return QCoreApplication.translate(type(self).__name__, text)  # the context pylupdate5 gives self.tr()
 
     def createInstance(self):  # noqa: N802 (QGIS API)
         return type(self)()
 
     def group(self) -> str:
-        return self.tr("Satellite enforcement")
+        return QCoreApplication.translate("WeipianAlgorithm", "Satellite enforcement")
 
     def groupId(self) -> str:  # noqa: N802
         return "weipian"

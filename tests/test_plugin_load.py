@@ -11,9 +11,9 @@ def test_load_unload_twice(qgis_iface):
         assert QgsApplication.processingRegistry().providerById("weipian") is not None
         assert QgsApplication.processingRegistry().algorithmById("weipian:importpatches") is not None
         assert len(plugin.actions) >= 2
-        assert qgis_iface.plugin_menus[plugin.MENU] == plugin.actions
+        assert qgis_iface.plugin_menus[plugin.menu] == plugin.actions
         plugin.unload()
-        assert plugin.MENU not in qgis_iface.plugin_menus
+        assert plugin.menu not in qgis_iface.plugin_menus
         assert QgsApplication.processingRegistry().providerById("weipian") is None
         assert plugin.actions == []
 

@@ -60,12 +60,16 @@ class MissingDependenciesPlugin:
     def __init__(self, iface, missing: list):
         self.iface = iface
         self.missing = missing
+        self.translator = None
 
     def initGui(self) -> None:  # noqa: N802 (QGIS API)
         from qgis.core import Qgis, QgsMessageLog
         from qgis.PyQt.QtCore import QCoreApplication
 
-        tr = lambda s: QCoreApplication.translate("Weipian", s)  # noqa: E731
+        from . import translation
+
+        self.translator = translation.install()  # the message is the user's first contact: say it in Chinese
+        tr = lambda s: QCoreApplication.translate("@default", s)  # noqa: E731 (pylupdate5: @default)
         text = tr("Weipian needs Python packages that this QGIS lacks: {0}. Install them with "
                   "'make install' or into {1} with: pip install --target \"{1}\" {0}").format(
             " ".join(self.missing), profile_dependencies_dir())
@@ -73,4 +77,6 @@ class MissingDependenciesPlugin:
         self.iface.messageBar().pushMessage("weipian", text, Qgis.MessageLevel.Critical, 0)
 
     def unload(self) -> None:
-        pass
+        from . import translation
+
+        translation.uninstall(self.translator)

@@ -27,12 +27,10 @@ log = logging.getLogger("weipian.plugin")
 
 
 def tr(text: str) -> str:
-    return QCoreApplication.translate("WeipianPlugin", text)
+    return QCoreApplication.translate("@default", text)  # pylupdate5 files bare tr() under @default
 
 
 class WeipianPlugin:
-    MENU = "&Weipian"
-
     def __init__(self, iface):
         self.iface = iface
         self.provider: Optional[WeipianProvider] = None
@@ -53,6 +51,7 @@ class WeipianPlugin:
 
     def initGui(self) -> None:  # noqa: N802
         self.translator = translation.install()
+        self.menu = tr("&Weipian")
         self.log_handler = qgis_logging.install()
         self.initProcessing()
         self.toolbar = self.iface.addToolBar(tr("Weipian"))
@@ -90,7 +89,7 @@ class WeipianPlugin:
                 dock.deleteLater()
         self.review_dock = self.compare_dock = self.enforcement_dock = None
         for action in self.actions:
-            self.iface.removePluginMenu(self.MENU, action)
+            self.iface.removePluginMenu(self.menu, action)
             self.iface.removeToolBarIcon(action)
             action.deleteLater()
         self.actions = []
@@ -109,7 +108,7 @@ class WeipianPlugin:
     def add_action(self, icon: str, text: str, callback: Callable[[], None], toolbar: bool = True) -> QAction:
         action = QAction(QIcon(ICON_PREFIX + icon), text, self.iface.mainWindow())
         action.triggered.connect(callback)
-        self.iface.addPluginToMenu(self.MENU, action)
+        self.iface.addPluginToMenu(self.menu, action)
         if toolbar:
             self.toolbar.addAction(action)
         self.actions.append(action)

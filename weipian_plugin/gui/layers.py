@@ -29,7 +29,7 @@ log = logging.getLogger("weipian.gui")
 
 
 def tr(text: str) -> str:
-    return QCoreApplication.translate("StoreLayers", text)
+    return QCoreApplication.translate("@default", text)  # pylupdate5 files bare tr() under @default
 
 
 def _layer_names() -> Dict[str, str]:

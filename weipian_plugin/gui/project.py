@@ -28,7 +28,7 @@ VISIBLE_REFERENCES = (APPROVALS, TOWNSHIPS)
 
 
 def tr(text: str) -> str:
-    return QCoreApplication.translate("StoreProject", text)
+    return QCoreApplication.translate("@default", text)  # pylupdate5 files bare tr() under @default
 
 
 def project_uri(store_path: str) -> str:

@@ -31,7 +31,7 @@ class SplitError(ValueError):
 
 
 def tr(text: str) -> str:
-    return QCoreApplication.translate("SplitTool", text)
+    return QCoreApplication.translate("@default", text)  # pylupdate5 files bare tr() under @default
 
 
 def to_qgs(geom) -> QgsGeometry:

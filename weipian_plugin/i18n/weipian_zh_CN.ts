@@ -4,59 +4,1186 @@
 <context>
     <name>@default</name>
     <message>
-        <location filename="../gui/layers.py" line="36"/>
+        <location filename="../gui/project.py" line="75"/>
         <source>Patches by suggestion</source>
-        <translation type="unfinished"></translation>
+        <translation>图斑（按判定建议）</translation>
     </message>
     <message>
-        <location filename="../gui/layers.py" line="36"/>
+        <location filename="../gui/project.py" line="79"/>
         <source>Patches (editable)</source>
-        <translation type="unfinished"></translation>
+        <translation>图斑（可编辑）</translation>
     </message>
     <message>
-        <location filename="../gui/layers.py" line="37"/>
+        <location filename="../gui/project.py" line="82"/>
         <source>Determinations</source>
-        <translation type="unfinished"></translation>
+        <translation>判定结果</translation>
     </message>
     <message>
-        <location filename="../gui/layers.py" line="37"/>
+        <location filename="../gui/project.py" line="82"/>
         <source>Rectifications</source>
-        <translation type="unfinished"></translation>
+        <translation>整改记录</translation>
     </message>
     <message>
         <location filename="../gui/layers.py" line="55"/>
         <source>Not analysed</source>
-        <translation type="unfinished"></translation>
+        <translation>未分析</translation>
     </message>
     <message>
-        <location filename="../gui/layers.py" line="86"/>
+        <location filename="../gui/layers.py" line="87"/>
         <source>{table} cannot be read from {path}</source>
-        <translation type="unfinished"></translation>
+        <translation>无法从 {path} 读取 {table}</translation>
     </message>
     <message>
-        <location filename="../gui/layers.py" line="88"/>
+        <location filename="../gui/layers.py" line="93"/>
         <source>Patches coloured by legality suggestion</source>
-        <translation type="unfinished"></translation>
+        <translation>按合法性判定建议着色的图斑</translation>
     </message>
     <message>
-        <location filename="../dependencies.py" line="69"/>
+        <location filename="../dependencies.py" line="72"/>
         <source>Weipian needs Python packages that this QGIS lacks: {0}. Install them with &apos;make install&apos; or into {1} with: pip install --target &quot;{1}&quot; {0}</source>
-        <translation type="unfinished"></translation>
+        <translation>卫片执法插件需要当前 QGIS 缺少的 Python 包：{0}。请用 'make install' 安装，或用以下命令安装到 {1}：pip install --target &quot;{1}&quot; {0}</translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="55"/>
+        <location filename="../plugin.py" line="236"/>
         <source>Weipian</source>
-        <translation type="unfinished"></translation>
+        <translation>卫片执法</translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="57"/>
+        <location filename="../plugin.py" line="59"/>
         <source>Open or create work store…</source>
-        <translation type="unfinished"></translation>
+        <translation>打开或新建工作库…</translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="58"/>
+        <location filename="../plugin.py" line="60"/>
         <source>Import monitoring patches…</source>
-        <translation type="unfinished"></translation>
+        <translation>导入监测图斑…</translation>
+    </message>
+    <message>
+        <location filename="../gui/project.py" line="48"/>
+        <source>Not judged</source>
+        <translation>未判定</translation>
+    </message>
+    <message>
+        <location filename="../gui/project.py" line="70"/>
+        <source>Satellite enforcement — {name}</source>
+        <translation>卫片执法 — {name}</translation>
+    </message>
+    <message>
+        <location filename="../gui/project.py" line="77"/>
+        <source>Patches by determination</source>
+        <translation>图斑（按判定结果）</translation>
+    </message>
+    <message>
+        <location filename="../gui/project.py" line="88"/>
+        <source>Reference layers</source>
+        <translation>比对图层</translation>
+    </message>
+    <message>
+        <location filename="../gui/project.py" line="99"/>
+        <source>Imagery</source>
+        <translation>影像</translation>
+    </message>
+    <message>
+        <location filename="../gui/project.py" line="112"/>
+        <source>The project could not be written into {path}: {error}</source>
+        <translation>无法将工程写入 {path}：{error}</translation>
+    </message>
+    <message>
+        <location filename="../gui/split_tool.py" line="55"/>
+        <source>Patch {fid} is not in the work store.</source>
+        <translation>工作库中没有图斑 {fid}。</translation>
+    </message>
+    <message>
+        <location filename="../gui/split_tool.py" line="63"/>
+        <source>No approvals layer was chosen for the analysis of this work store.</source>
+        <translation>该工作库的分析没有选择批文图层。</translation>
+    </message>
+    <message>
+        <location filename="../gui/split_tool.py" line="66"/>
+        <source>The approvals layer cannot be read: {path}</source>
+        <translation>无法读取批文图层：{path}</translation>
+    </message>
+    <message>
+        <location filename="../gui/split_tool.py" line="80"/>
+        <source>No approval red line touches this patch.</source>
+        <translation>该图斑与任何批文红线都不相交。</translation>
+    </message>
+    <message>
+        <location filename="../plugin.py" line="61"/>
+        <source>Analyze patches…</source>
+        <translation>内业比对分析…</translation>
+    </message>
+    <message>
+        <location filename="../plugin.py" line="62"/>
+        <source>Rule thresholds…</source>
+        <translation>判定规则阈值…</translation>
+    </message>
+    <message>
+        <location filename="../plugin.py" line="63"/>
+        <source>Review patches</source>
+        <translation>图斑审核</translation>
+    </message>
+    <message>
+        <location filename="../plugin.py" line="66"/>
+        <source>Compare imagery</source>
+        <translation>前后时相对比</translation>
+    </message>
+    <message>
+        <location filename="../plugin.py" line="69"/>
+        <source>Daily enforcement</source>
+        <translation>日常执法</translation>
+    </message>
+    <message>
+        <location filename="../plugin.py" line="72"/>
+        <source>Save the work project into the store</source>
+        <translation>将工作工程保存到工作库</translation>
+    </message>
+    <message>
+        <location filename="../plugin.py" line="74"/>
+        <source>Open the store&apos;s work project</source>
+        <translation>打开工作库中的工作工程</translation>
+    </message>
+    <message>
+        <location filename="../plugin.py" line="75"/>
+        <source>Export archive figures…</source>
+        <translation>导出卷宗图件…</translation>
+    </message>
+    <message>
+        <location filename="../plugin.py" line="77"/>
+        <source>Export ledger…</source>
+        <translation>导出图斑台账…</translation>
+    </message>
+    <message>
+        <location filename="../plugin.py" line="78"/>
+        <source>Accountability statistics…</source>
+        <translation>问责统计…</translation>
+    </message>
+    <message>
+        <location filename="../plugin.py" line="79"/>
+        <source>Report (HTML)…</source>
+        <translation>统计报告（HTML）…</translation>
+    </message>
+    <message>
+        <location filename="../plugin.py" line="226"/>
+        <source>Open a work store first.</source>
+        <translation>请先打开工作库。</translation>
+    </message>
+    <message>
+        <location filename="../plugin.py" line="229"/>
+        <source>The work project was saved into {path}.</source>
+        <translation>工作工程已保存到 {path}。</translation>
+    </message>
+    <message>
+        <location filename="../plugin.py" line="236"/>
+        <source>This work store has no saved project yet.</source>
+        <translation>该工作库中还没有保存的工程。</translation>
+    </message>
+    <message>
+        <location filename="../plugin.py" line="54"/>
+        <source>&amp;Weipian</source>
+        <translation>卫片执法(&amp;W)</translation>
+    </message>
+</context>
+<context>
+    <name>AccountabilityAlgorithm</name>
+    <message>
+        <location filename="../../processing_algorithms/accountability.py" line="26"/>
+        <source>Accountability ratio (Order No. 15)</source>
+        <translation>问责比例（第15号令）</translation>
+    </message>
+    <message>
+        <location filename="../../processing_algorithms/accountability.py" line="29"/>
+        <source>Computes illegally occupied cultivated land ÷ new construction land on cultivated land per township and for the county, before and after the deductions configured in the work store (supplementary approval, demolition and restoration, major infrastructure), with the threshold verdicts and the township ranking. An .xlsx output is the accountability workbook; an .html output is the printable report with charts.</source>
+        <translation>按乡镇和全县计算“违法占用耕地面积 ÷ 新增建设用地占用耕地总面积”，分别给出按工作库中设置的扣减项（补办手续、拆除复耕、重大基础设施）扣减前后的比例，以及是否达到问责标准的结论和乡镇排名。输出为 .xlsx 时生成问责统计表；输出为 .html 时生成带图表、可打印的报告。</translation>
+    </message>
+    <message>
+        <location filename="../../processing_algorithms/accountability.py" line="37"/>
+        <source>Work store (GeoPackage)</source>
+        <translation>工作库（GeoPackage）</translation>
+    </message>
+    <message>
+        <location filename="../../processing_algorithms/accountability.py" line="39"/>
+        <source>Workbook or report</source>
+        <translation>统计表或报告</translation>
+    </message>
+    <message>
+        <location filename="../../processing_algorithms/accountability.py" line="41"/>
+        <source>Year (empty = every batch in the store)</source>
+        <translation>年度（留空 = 工作库中全部批次）</translation>
+    </message>
+    <message>
+        <location filename="../../processing_algorithms/accountability.py" line="44"/>
+        <source>County reaches accountability</source>
+        <translation>全县达到问责标准</translation>
+    </message>
+</context>
+<context>
+    <name>AnalysisDialog</name>
+    <message>
+        <location filename="../../forms/analysis_dialog.ui" line="14"/>
+        <source>Analyze patches</source>
+        <translation>内业比对分析</translation>
+    </message>
+    <message>
+        <location filename="../../forms/analysis_dialog.ui" line="30"/>
+        <source>Reference layers (polygons; leave empty what you do not have)</source>
+        <translation>比对图层（面图层；没有的留空）</translation>
+    </message>
+    <message>
+        <location filename="../../forms/analysis_dialog.ui" line="40"/>
+        <source>Batch</source>
+        <translation>批次</translation>
+    </message>
+    <message>
+        <location filename="../../forms/analysis_dialog.ui" line="62"/>
+        <source>The analysis summary appears here.</source>
+        <translation>分析结果摘要显示在这里。</translation>
+    </message>
+    <message>
+        <location filename="../../forms/analysis_dialog.ui" line="71"/>
+        <source>Rules…</source>
+        <translation>判定规则…</translation>
+    </message>
+    <message>
+        <location filename="../../forms/analysis_dialog.ui" line="85"/>
+        <source>Run</source>
+        <translation>运行</translation>
+    </message>
+    <message>
+        <location filename="../../forms/analysis_dialog.ui" line="98"/>
+        <source>Cancel analysis</source>
+        <translation>取消分析</translation>
+    </message>
+    <message>
+        <location filename="../gui/analysis_dialog.py" line="84"/>
+        <source>Work store: {path}</source>
+        <translation>工作库：{path}</translation>
+    </message>
+    <message>
+        <location filename="../gui/analysis_dialog.py" line="85"/>
+        <source>All batches</source>
+        <translation>全部批次</translation>
+    </message>
+    <message>
+        <location filename="../gui/analysis_dialog.py" line="106"/>
+        <source>Add a layer from a file to the project</source>
+        <translation>从文件添加图层到工程</translation>
+    </message>
+    <message>
+        <location filename="../gui/analysis_dialog.py" line="135"/>
+        <source>Layers used last time could not be found:
+{layers}</source>
+        <translation>找不到上次使用的图层：
+{layers}</translation>
+    </message>
+    <message>
+        <location filename="../gui/analysis_dialog.py" line="139"/>
+        <source>Add reference layer</source>
+        <translation>添加比对图层</translation>
+    </message>
+    <message>
+        <location filename="../gui/analysis_dialog.py" line="146"/>
+        <source>{path} is not a readable polygon layer.</source>
+        <translation>{path} 不是可读取的面图层。</translation>
+    </message>
+    <message>
+        <location filename="../gui/analysis_dialog.py" line="177"/>
+        <source>The Processing algorithm {id} is not available.</source>
+        <translation>处理工具算法 {id} 不可用。</translation>
+    </message>
+    <message>
+        <location filename="../gui/analysis_dialog.py" line="203"/>
+        <source>Analysis cancelled; the work store is unchanged.</source>
+        <translation>分析已取消，工作库未作任何改动。</translation>
+    </message>
+    <message>
+        <location filename="../gui/analysis_dialog.py" line="206"/>
+        <source>The analysis failed; see the Processing log.</source>
+        <translation>分析失败，请查看处理工具日志。</translation>
+    </message>
+    <message>
+        <location filename="../gui/analysis_dialog.py" line="210"/>
+        <source>Analyzed {count} patches.</source>
+        <translation>已分析 {count} 个图斑。</translation>
+    </message>
+</context>
+<context>
+    <name>AnalyzePatchesAlgorithm</name>
+    <message>
+        <location filename="../../processing_algorithms/analyze_patches.py" line="44"/>
+        <source>Analyze patches (overlay and legality suggestion)</source>
+        <translation>内业比对分析（套合与合法性判定建议）</translation>
+    </message>
+    <message>
+        <location filename="../../processing_algorithms/analyze_patches.py" line="47"/>
+        <source>Overlays every patch on the reference layers given (areas ellipsoidal, overlapping approvals counted once), assigns townships, and writes a legality suggestion with its reason and basis. A re-run replaces suggestions and overlay results only; determinations are never touched. The layers chosen are remembered in the store.</source>
+        <translation>将每个图斑与给定的比对图层套合（面积按椭球面积计算，相互重叠的批文只计一次），确定所属乡镇，并给出合法性判定建议及其理由和依据。重新运行只替换判定建议和套合结果，不会改动人工判定结果。所选图层会记录在工作库中。</translation>
+    </message>
+    <message>
+        <location filename="../../processing_algorithms/analyze_patches.py" line="54"/>
+        <source>Work store (GeoPackage)</source>
+        <translation>工作库（GeoPackage）</translation>
+    </message>
+    <message>
+        <location filename="../../processing_algorithms/analyze_patches.py" line="57"/>
+        <source>Land-use survey (三调 DLTB)</source>
+        <translation>三调地类图斑（DLTB）</translation>
+    </message>
+    <message>
+        <location filename="../../processing_algorithms/analyze_patches.py" line="57"/>
+        <source>Permanent basic farmland</source>
+        <translation>永久基本农田</translation>
+    </message>
+    <message>
+        <location filename="../../processing_algorithms/analyze_patches.py" line="58"/>
+        <source>Approval red lines</source>
+        <translation>批文红线</translation>
+    </message>
+    <message>
+        <location filename="../../processing_algorithms/analyze_patches.py" line="58"/>
+        <source>Land supply</source>
+        <translation>供地</translation>
+    </message>
+    <message>
+        <location filename="../../processing_algorithms/analyze_patches.py" line="59"/>
+        <source>Real-estate registration</source>
+        <translation>不动产登记发证</translation>
+    </message>
+    <message>
+        <location filename="../../processing_algorithms/analyze_patches.py" line="59"/>
+        <source>Facility-agriculture filings</source>
+        <translation>设施农用地备案</translation>
+    </message>
+    <message>
+        <location filename="../../processing_algorithms/analyze_patches.py" line="60"/>
+        <source>Temporary land approvals</source>
+        <translation>临时用地审批</translation>
+    </message>
+    <message>
+        <location filename="../../processing_algorithms/analyze_patches.py" line="60"/>
+        <source>Mining permits</source>
+        <translation>采矿权</translation>
+    </message>
+    <message>
+        <location filename="../../processing_algorithms/analyze_patches.py" line="61"/>
+        <source>Ecological red line</source>
+        <translation>生态保护红线</translation>
+    </message>
+    <message>
+        <location filename="../../processing_algorithms/analyze_patches.py" line="61"/>
+        <source>Townships</source>
+        <translation>乡镇界线</translation>
+    </message>
+    <message>
+        <location filename="../../processing_algorithms/analyze_patches.py" line="66"/>
+        <source>Batch (empty = all)</source>
+        <translation>批次（留空 = 全部）</translation>
+    </message>
+    <message>
+        <location filename="../../processing_algorithms/analyze_patches.py" line="67"/>
+        <source>Patches analyzed</source>
+        <translation>已分析图斑数</translation>
+    </message>
+    <message>
+        <location filename="../../processing_algorithms/analyze_patches.py" line="89"/>
+        <source>Analysis cancelled; the work store is unchanged.</source>
+        <translation>分析已取消，工作库未作任何改动。</translation>
+    </message>
+</context>
+<context>
+    <name>CompareDock</name>
+    <message>
+        <location filename="../../forms/compare_dock.ui" line="14"/>
+        <source>Before/after imagery</source>
+        <translation>前后时相影像</translation>
+    </message>
+    <message>
+        <location filename="../../forms/compare_dock.ui" line="35"/>
+        <source>Before imagery</source>
+        <translation>前时相影像</translation>
+    </message>
+    <message>
+        <location filename="../../forms/compare_dock.ui" line="45"/>
+        <source>After imagery</source>
+        <translation>后时相影像</translation>
+    </message>
+    <message>
+        <location filename="../../forms/compare_dock.ui" line="59"/>
+        <source>Show the other imagery in the main map (T)</source>
+        <translation>在主地图中显示另一期影像（T）</translation>
+    </message>
+    <message>
+        <location filename="../../forms/compare_dock.ui" line="62"/>
+        <source>Swap (T)</source>
+        <translation>切换（T）</translation>
+    </message>
+    <message>
+        <location filename="../../forms/compare_dock.ui" line="69"/>
+        <source>Show the hidden imagery over the left part of the main map</source>
+        <translation>在主地图左侧以卷帘方式显示被隐藏的一期影像</translation>
+    </message>
+    <message>
+        <location filename="../../forms/compare_dock.ui" line="72"/>
+        <source>Swipe</source>
+        <translation>卷帘</translation>
+    </message>
+    <message>
+        <location filename="../gui/compare_dock.py" line="139"/>
+        <source>Swap before/after imagery</source>
+        <translation>切换前后时相影像</translation>
+    </message>
+    <message>
+        <location filename="../gui/compare_dock.py" line="216"/>
+        <source>Main map: {main} · this view and the swipe: {other}</source>
+        <translation>主地图：{main} · 本视图和卷帘：{other}</translation>
+    </message>
+</context>
+<context>
+    <name>EnforcementDock</name>
+    <message>
+        <location filename="../gui/enforcement_dock.py" line="448"/>
+        <source>Daily enforcement</source>
+        <translation>日常执法</translation>
+    </message>
+    <message>
+        <location filename="../../forms/enforcement_dock.ui" line="45"/>
+        <source>Import…</source>
+        <translation>导入…</translation>
+    </message>
+    <message>
+        <location filename="../../forms/enforcement_dock.ui" line="51"/>
+        <source>Import patrols or clues from the CSV or Excel template</source>
+        <translation>从 CSV 或 Excel 模板导入巡查记录或线索</translation>
+    </message>
+    <message>
+        <location filename="../../forms/enforcement_dock.ui" line="58"/>
+        <source>Export workbook…</source>
+        <translation>导出工作簿…</translation>
+    </message>
+    <message>
+        <location filename="../../forms/enforcement_dock.ui" line="65"/>
+        <source>Reload</source>
+        <translation>刷新</translation>
+    </message>
+    <message>
+        <location filename="../../forms/enforcement_dock.ui" line="78"/>
+        <source>Patrol ledger</source>
+        <translation>巡查台账</translation>
+    </message>
+    <message>
+        <location filename="../../forms/enforcement_dock.ui" line="115"/>
+        <source>Patrol</source>
+        <translation>巡查记录</translation>
+    </message>
+    <message>
+        <location filename="../gui/enforcement_dock.py" line="146"/>
+        <source>Date</source>
+        <translation>日期</translation>
+    </message>
+    <message>
+        <location filename="../../forms/enforcement_dock.ui" line="504"/>
+        <source>YYYY-MM-DD</source>
+        <translation>YYYY-MM-DD</translation>
+    </message>
+    <message>
+        <location filename="../gui/enforcement_dock.py" line="279"/>
+        <source>Township</source>
+        <translation>乡镇</translation>
+    </message>
+    <message>
+        <location filename="../gui/enforcement_dock.py" line="146"/>
+        <source>Route</source>
+        <translation>巡查路线</translation>
+    </message>
+    <message>
+        <location filename="../gui/enforcement_dock.py" line="146"/>
+        <source>People</source>
+        <translation>巡查人员</translation>
+    </message>
+    <message>
+        <location filename="../gui/enforcement_dock.py" line="146"/>
+        <source>Findings</source>
+        <translation>发现情况</translation>
+    </message>
+    <message>
+        <location filename="../../forms/enforcement_dock.ui" line="182"/>
+        <source>Stop measures</source>
+        <translation>制止措施</translation>
+    </message>
+    <message>
+        <location filename="../../forms/enforcement_dock.ui" line="192"/>
+        <source>Handling opinion</source>
+        <translation>处理意见</translation>
+    </message>
+    <message>
+        <location filename="../../forms/enforcement_dock.ui" line="202"/>
+        <source>Route on the map</source>
+        <translation>地图上的路线</translation>
+    </message>
+    <message>
+        <location filename="../../forms/enforcement_dock.ui" line="231"/>
+        <source>Use map selection</source>
+        <translation>取自地图选择</translation>
+    </message>
+    <message>
+        <location filename="../../forms/enforcement_dock.ui" line="234"/>
+        <source>Take the route or area from the features selected in the active layer</source>
+        <translation>以当前图层中选中的要素作为巡查路线或范围</translation>
+    </message>
+    <message>
+        <location filename="../../forms/enforcement_dock.ui" line="248"/>
+        <source>New</source>
+        <translation>新建</translation>
+    </message>
+    <message>
+        <location filename="../../forms/enforcement_dock.ui" line="255"/>
+        <source>Delete</source>
+        <translation>删除</translation>
+    </message>
+    <message>
+        <location filename="../../forms/enforcement_dock.ui" line="275"/>
+        <source>Save patrol</source>
+        <translation>保存巡查记录</translation>
+    </message>
+    <message>
+        <location filename="../../forms/enforcement_dock.ui" line="284"/>
+        <source>Findings of this patrol</source>
+        <translation>本次巡查发现的问题</translation>
+    </message>
+    <message>
+        <location filename="../../forms/enforcement_dock.ui" line="314"/>
+        <source>Add finding from map selection</source>
+        <translation>从地图选择添加发现的问题</translation>
+    </message>
+    <message>
+        <location filename="../../forms/enforcement_dock.ui" line="321"/>
+        <source>Add photos…</source>
+        <translation>添加照片…</translation>
+    </message>
+    <message>
+        <location filename="../../forms/enforcement_dock.ui" line="347"/>
+        <source>Clues</source>
+        <translation>线索</translation>
+    </message>
+    <message>
+        <location filename="../../forms/enforcement_dock.ui" line="367"/>
+        <source>Overdue only</source>
+        <translation>仅显示逾期</translation>
+    </message>
+    <message>
+        <location filename="../../forms/enforcement_dock.ui" line="394"/>
+        <source>Holidays…</source>
+        <translation>节假日…</translation>
+    </message>
+    <message>
+        <location filename="../../forms/enforcement_dock.ui" line="397"/>
+        <source>The holiday list and make-up working days used for working-day deadlines</source>
+        <translation>计算工作日期限所用的节假日和调休上班日</translation>
+    </message>
+    <message>
+        <location filename="../../forms/enforcement_dock.ui" line="425"/>
+        <source>Status</source>
+        <translation>办理情况</translation>
+    </message>
+    <message>
+        <location filename="../../forms/enforcement_dock.ui" line="441"/>
+        <source>Stop notice</source>
+        <translation>责令停止通知</translation>
+    </message>
+    <message>
+        <location filename="../../forms/enforcement_dock.ui" line="455"/>
+        <source>Reported</source>
+        <translation>上报</translation>
+    </message>
+    <message>
+        <location filename="../../forms/enforcement_dock.ui" line="469"/>
+        <source>Major-violation report</source>
+        <translation>重大违法报告</translation>
+    </message>
+    <message>
+        <location filename="../../forms/enforcement_dock.ui" line="483"/>
+        <source>Case filed</source>
+        <translation>立案</translation>
+    </message>
+    <message>
+        <location filename="../../forms/enforcement_dock.ui" line="497"/>
+        <source>Case closed</source>
+        <translation>结案</translation>
+    </message>
+    <message>
+        <location filename="../../forms/enforcement_dock.ui" line="511"/>
+        <source>Extension (working days)</source>
+        <translation>延期（工作日）</translation>
+    </message>
+    <message>
+        <location filename="../../forms/enforcement_dock.ui" line="525"/>
+        <source>Flags</source>
+        <translation>标记</translation>
+    </message>
+    <message>
+        <location filename="../../forms/enforcement_dock.ui" line="534"/>
+        <source>Illegal mining</source>
+        <translation>非法采矿</translation>
+    </message>
+    <message>
+        <location filename="../../forms/enforcement_dock.ui" line="541"/>
+        <source>Major case</source>
+        <translation>重大案件</translation>
+    </message>
+    <message>
+        <location filename="../../forms/enforcement_dock.ui" line="544"/>
+        <source>Mark as major even below the area thresholds</source>
+        <translation>未达到面积标准也标为重大案件</translation>
+    </message>
+    <message>
+        <location filename="../../forms/enforcement_dock.ui" line="584"/>
+        <source>Save status</source>
+        <translation>保存办理情况</translation>
+    </message>
+    <message>
+        <location filename="../../forms/enforcement_dock.ui" line="594"/>
+        <source>Grading</source>
+        <translation>考核评价</translation>
+    </message>
+    <message>
+        <location filename="../../forms/enforcement_dock.ui" line="614"/>
+        <source>Match clues within</source>
+        <translation>线索匹配距离</translation>
+    </message>
+    <message>
+        <location filename="../../forms/enforcement_dock.ui" line="621"/>
+        <source> m</source>
+        <translation> 米</translation>
+    </message>
+    <message>
+        <location filename="../../forms/enforcement_dock.ui" line="634"/>
+        <source>Overlap only</source>
+        <translation>仅限重叠</translation>
+    </message>
+    <message>
+        <location filename="../../forms/enforcement_dock.ui" line="654"/>
+        <source>Grade</source>
+        <translation>评价</translation>
+    </message>
+    <message>
+        <location filename="../../forms/enforcement_dock.ui" line="692"/>
+        <source>Illegal patches daily enforcement did not find first</source>
+        <translation>日常执法未先行发现的违法图斑</translation>
+    </message>
+    <message>
+        <location filename="../gui/enforcement_dock.py" line="75"/>
+        <source>Patrol ledger…</source>
+        <translation>巡查台账…</translation>
+    </message>
+    <message>
+        <location filename="../gui/enforcement_dock.py" line="76"/>
+        <source>Clues…</source>
+        <translation>线索…</translation>
+    </message>
+    <message>
+        <location filename="../gui/enforcement_dock.py" line="114"/>
+        <source>No work store is open.</source>
+        <translation>未打开工作库。</translation>
+    </message>
+    <message>
+        <location filename="../gui/enforcement_dock.py" line="147"/>
+        <source>Points</source>
+        <translation>发现问题数</translation>
+    </message>
+    <message>
+        <location filename="../gui/enforcement_dock.py" line="174"/>
+        <source>drawn</source>
+        <translation>已绘制</translation>
+    </message>
+    <message>
+        <location filename="../gui/enforcement_dock.py" line="184"/>
+        <source>none</source>
+        <translation>无</translation>
+    </message>
+    <message>
+        <location filename="../gui/enforcement_dock.py" line="199"/>
+        <source>Patrol saved.</source>
+        <translation>巡查记录已保存。</translation>
+    </message>
+    <message>
+        <location filename="../gui/enforcement_dock.py" line="205"/>
+        <source>Delete patrol</source>
+        <translation>删除巡查记录</translation>
+    </message>
+    <message>
+        <location filename="../gui/enforcement_dock.py" line="205"/>
+        <source>Delete this patrol with its findings and photos?</source>
+        <translation>删除这条巡查记录及其发现的问题和照片？</translation>
+    </message>
+    <message>
+        <location filename="../gui/enforcement_dock.py" line="217"/>
+        <source>Select features in a vector layer first.</source>
+        <translation>请先在矢量图层中选择要素。</translation>
+    </message>
+    <message>
+        <location filename="../gui/enforcement_dock.py" line="228"/>
+        <source>{kind} from the map (save to keep)</source>
+        <translation>取自地图的 {kind}（保存后生效）</translation>
+    </message>
+    <message>
+        <location filename="../gui/enforcement_dock.py" line="237"/>
+        <source>{kind}: {text} ({n} photos)</source>
+        <translation>{kind}：{text}（{n} 张照片）</translation>
+    </message>
+    <message>
+        <location filename="../gui/enforcement_dock.py" line="248"/>
+        <source>Finding</source>
+        <translation>发现的问题</translation>
+    </message>
+    <message>
+        <location filename="../gui/enforcement_dock.py" line="248"/>
+        <source>Description</source>
+        <translation>情况描述</translation>
+    </message>
+    <message>
+        <location filename="../gui/enforcement_dock.py" line="262"/>
+        <source>Add photos</source>
+        <translation>添加照片</translation>
+    </message>
+    <message>
+        <location filename="../gui/enforcement_dock.py" line="262"/>
+        <source>Photos (*.jpg *.jpeg *.png);;All files (*)</source>
+        <translation>照片 (*.jpg *.jpeg *.png);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <location filename="../gui/enforcement_dock.py" line="279"/>
+        <source>Clue</source>
+        <translation>线索编号</translation>
+    </message>
+    <message>
+        <location filename="../gui/enforcement_dock.py" line="279"/>
+        <source>Source</source>
+        <translation>线索来源</translation>
+    </message>
+    <message>
+        <location filename="../gui/enforcement_dock.py" line="279"/>
+        <source>Discovered</source>
+        <translation>发现日期</translation>
+    </message>
+    <message>
+        <location filename="../gui/enforcement_dock.py" line="279"/>
+        <source>Stage</source>
+        <translation>办理阶段</translation>
+    </message>
+    <message>
+        <location filename="../gui/enforcement_dock.py" line="280"/>
+        <source>Next due</source>
+        <translation>下一期限</translation>
+    </message>
+    <message>
+        <location filename="../gui/enforcement_dock.py" line="280"/>
+        <source>Overdue</source>
+        <translation>逾期事项</translation>
+    </message>
+    <message>
+        <location filename="../gui/enforcement_dock.py" line="280"/>
+        <source>Major</source>
+        <translation>重大违法</translation>
+    </message>
+    <message>
+        <location filename="../gui/enforcement_dock.py" line="299"/>
+        <source>{n} clues, {overdue} overdue, {major} major</source>
+        <translation>线索 {n} 条，逾期 {overdue} 条，重大 {major} 条</translation>
+    </message>
+    <message>
+        <location filename="../gui/enforcement_dock.py" line="338"/>
+        <source>, {mu:.2f} mu</source>
+        <translation>，{mu:.2f} 亩</translation>
+    </message>
+    <message>
+        <location filename="../gui/enforcement_dock.py" line="365"/>
+        <source>Clue saved.</source>
+        <translation>线索已保存。</translation>
+    </message>
+    <message>
+        <location filename="../gui/enforcement_dock.py" line="379"/>
+        <source>Holidays</source>
+        <translation>节假日</translation>
+    </message>
+    <message>
+        <location filename="../gui/enforcement_dock.py" line="371"/>
+        <source>One date or range per line (2026-10-01~2026-10-07); &apos;+&apos; marks a make-up working day.</source>
+        <translation>每行一个日期或日期范围（如 2026-10-01~2026-10-07）；行首加 '+' 表示调休上班日。</translation>
+    </message>
+    <message>
+        <location filename="../gui/enforcement_dock.py" line="415"/>
+        <source>{n} illegal satellite patches; daily enforcement found {found} of them first.</source>
+        <translation>卫片违法图斑 {n} 个，其中日常执法先行发现 {found} 个。</translation>
+    </message>
+    <message>
+        <location filename="../gui/enforcement_dock.py" line="431"/>
+        <source>Import</source>
+        <translation>导入</translation>
+    </message>
+    <message>
+        <location filename="../gui/enforcement_dock.py" line="423"/>
+        <source>CSV or Excel (*.csv *.xlsx);;All files (*)</source>
+        <translation>CSV 或 Excel 文件 (*.csv *.xlsx);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <location filename="../gui/enforcement_dock.py" line="439"/>
+        <source>Export workbook</source>
+        <translation>导出工作簿</translation>
+    </message>
+    <message>
+        <location filename="../gui/enforcement_dock.py" line="439"/>
+        <source>Excel (*.xlsx)</source>
+        <translation>Excel 工作簿 (*.xlsx)</translation>
+    </message>
+    <message>
+        <location filename="../gui/enforcement_dock.py" line="448"/>
+        <source>Saved {path}</source>
+        <translation>已保存 {path}</translation>
+    </message>
+</context>
+<context>
+    <name>ExportFiguresAlgorithm</name>
+    <message>
+        <location filename="../../processing_algorithms/export_figures.py" line="28"/>
+        <source>Export archive figures</source>
+        <translation>导出卷宗图件</translation>
+    </message>
+    <message>
+        <location filename="../../processing_algorithms/export_figures.py" line="31"/>
+        <source>Writes the archive figure of every patch (or of one batch): before and after imagery side by side with the patch outline and the reference layers of the last analysis, legend, scale bar, north arrow, a title with JCBH, township and area, and a table of overlay results, suggestion and determination. One file per patch named after its JCBH, or one combined PDF. The layout is the plugin&apos;s template exporters/templates/archive_figure.qpt, editable in the layout designer.</source>
+        <translation>为每个图斑（或某一批次的图斑）输出卷宗套合图：前、后时相影像并排，叠加图斑边界和上次分析所用的比对图层，配图例、比例尺、指北针，标题含监测编号、乡镇和面积，并附套合结果、判定建议和判定结果表。每个图斑一个文件，以监测编号命名；也可合并为一个 PDF。版式为插件模板 exporters/templates/archive_figure.qpt，可在布局设计器中修改。</translation>
+    </message>
+    <message>
+        <location filename="../../processing_algorithms/export_figures.py" line="43"/>
+        <source>Work store (GeoPackage)</source>
+        <translation>工作库（GeoPackage）</translation>
+    </message>
+    <message>
+        <location filename="../../processing_algorithms/export_figures.py" line="45"/>
+        <source>Format</source>
+        <translation>格式</translation>
+    </message>
+    <message>
+        <location filename="../../processing_algorithms/export_figures.py" line="47"/>
+        <source>Before imagery</source>
+        <translation>前时相影像</translation>
+    </message>
+    <message>
+        <location filename="../../processing_algorithms/export_figures.py" line="49"/>
+        <source>After imagery</source>
+        <translation>后时相影像</translation>
+    </message>
+    <message>
+        <location filename="../../processing_algorithms/export_figures.py" line="51"/>
+        <source>Batch (empty = all patches)</source>
+        <translation>批次（留空 = 全部图斑）</translation>
+    </message>
+    <message>
+        <location filename="../../processing_algorithms/export_figures.py" line="53"/>
+        <source>One combined PDF instead of one file per patch</source>
+        <translation>合并为一个 PDF（不按图斑分文件）</translation>
+    </message>
+    <message>
+        <location filename="../../processing_algorithms/export_figures.py" line="55"/>
+        <source>Output folder</source>
+        <translation>输出文件夹</translation>
+    </message>
+    <message>
+        <location filename="../../processing_algorithms/export_figures.py" line="56"/>
+        <source>Files written</source>
+        <translation>已写出文件数</translation>
+    </message>
+    <message>
+        <location filename="../../processing_algorithms/export_figures.py" line="73"/>
+        <source>Export cancelled; {} file(s) were written.</source>
+        <translation>导出已取消，已写出 {} 个文件。</translation>
+    </message>
+    <message>
+        <location filename="../../processing_algorithms/export_figures.py" line="75"/>
+        <source>{} file(s) written to {}</source>
+        <translation>已写出 {} 个文件到 {}</translation>
+    </message>
+</context>
+<context>
+    <name>ExportLedgerAlgorithm</name>
+    <message>
+        <location filename="../../processing_algorithms/export_ledger.py" line="20"/>
+        <source>Export patch ledger (Excel)</source>
+        <translation>导出图斑台账（Excel）</translation>
+    </message>
+    <message>
+        <location filename="../../processing_algorithms/export_ledger.py" line="23"/>
+        <source>Writes the patch ledger (图斑台账) as an Excel workbook: one row per patch with the overlay results, suggestion, determination, illegal areas, case and rectification status, in mu to two decimals under Chinese two-row headers, with a totals row; one sheet or one per batch. Adds the new-construction summary by township and the progress of the latest month.</source>
+        <translation>将图斑台账导出为 Excel 工作簿：每个图斑一行，包括套合结果、判定建议、判定结果、违法面积、立案和整改情况；面积以亩为单位、保留两位小数，采用两行中文表头，并有合计行；可全部放在一个工作表，也可每个批次一个工作表。另附按乡镇汇总的新增建设用地统计汇总表和最近一个月的进度。</translation>
+    </message>
+    <message>
+        <location filename="../../processing_algorithms/export_ledger.py" line="30"/>
+        <source>Work store (GeoPackage)</source>
+        <translation>工作库（GeoPackage）</translation>
+    </message>
+    <message>
+        <location filename="../../processing_algorithms/export_ledger.py" line="32"/>
+        <source>Ledger workbook</source>
+        <translation>台账工作簿</translation>
+    </message>
+    <message>
+        <location filename="../../processing_algorithms/export_ledger.py" line="34"/>
+        <source>Only this batch (empty = all)</source>
+        <translation>仅导出该批次（留空 = 全部）</translation>
+    </message>
+    <message>
+        <location filename="../../processing_algorithms/export_ledger.py" line="36"/>
+        <source>One sheet per batch</source>
+        <translation>每个批次一个工作表</translation>
+    </message>
+    <message>
+        <location filename="../../processing_algorithms/export_ledger.py" line="50"/>
+        <source>Export cancelled; no file was written.</source>
+        <translation>导出已取消，未写出文件。</translation>
+    </message>
+</context>
+<context>
+    <name>GradeEnforcementAlgorithm</name>
+    <message>
+        <location filename="../../processing_algorithms/grade_enforcement.py" line="26"/>
+        <source>Grade daily enforcement</source>
+        <translation>日常执法考核评价</translation>
+    </message>
+    <message>
+        <location filename="../../processing_algorithms/grade_enforcement.py" line="29"/>
+        <source>Writes the daily-enforcement workbook: the patrol ledger; every clue&apos;s deadlines in working days (weekends and the store&apos;s holiday list), overdue ones highlighted, major violations flagged for the 5-day report; and per township the share of illegal satellite patches that daily enforcement found first (a clue on or near the patch, discovered by its after-date), stopped, filed and closed, against the 95 % / 90 % targets, with the patches it did not find.</source>
+        <translation>输出日常执法工作簿：巡查台账；每条线索按工作日计算的各项期限（扣除周末和工作库中的节假日），逾期的突出显示，重大违法标出须 5 日内报告；按乡镇统计卫片违法图斑中由日常执法先行发现（图斑上或附近有线索，且发现日期不晚于后时相）、制止、立案、结案的比例，对照 95% / 90% 的目标，并列出日常执法未发现的图斑。</translation>
+    </message>
+    <message>
+        <location filename="../../processing_algorithms/grade_enforcement.py" line="37"/>
+        <source>Work store (GeoPackage)</source>
+        <translation>工作库（GeoPackage）</translation>
+    </message>
+    <message>
+        <location filename="../../processing_algorithms/grade_enforcement.py" line="39"/>
+        <source>Workbook</source>
+        <translation>工作簿</translation>
+    </message>
+    <message>
+        <location filename="../../processing_algorithms/grade_enforcement.py" line="41"/>
+        <source>Deadlines as of (empty = today)</source>
+        <translation>期限计算截至日期（留空 = 今天）</translation>
+    </message>
+    <message>
+        <location filename="../../processing_algorithms/grade_enforcement.py" line="43"/>
+        <source>Illegal satellite patches</source>
+        <translation>卫片违法图斑数</translation>
+    </message>
+    <message>
+        <location filename="../../processing_algorithms/grade_enforcement.py" line="44"/>
+        <source>Found first by daily enforcement</source>
+        <translation>日常执法先行发现数</translation>
+    </message>
+    <message>
+        <location filename="../../processing_algorithms/grade_enforcement.py" line="45"/>
+        <source>Overdue clues</source>
+        <translation>逾期线索数</translation>
+    </message>
+</context>
+<context>
+    <name>ImportDialog</name>
+    <message>
+        <location filename="../../forms/import_dialog.ui" line="14"/>
+        <source>Import monitoring patches</source>
+        <translation>导入监测图斑</translation>
+    </message>
+    <message>
+        <location filename="../../forms/import_dialog.ui" line="25"/>
+        <source>Patch shapefile</source>
+        <translation>图斑 Shapefile 文件</translation>
+    </message>
+    <message>
+        <location filename="../../forms/import_dialog.ui" line="35"/>
+        <source>Work store</source>
+        <translation>工作库</translation>
+    </message>
+    <message>
+        <location filename="../../forms/import_dialog.ui" line="52"/>
+        <source>Batch name</source>
+        <translation>批次名称</translation>
+    </message>
+    <message>
+        <location filename="../../forms/import_dialog.ui" line="62"/>
+        <source>Received on</source>
+        <translation>接收日期</translation>
+    </message>
+    <message>
+        <location filename="../../forms/import_dialog.ui" line="69"/>
+        <source>yyyy-MM-dd</source>
+        <translation>yyyy-MM-dd</translation>
+    </message>
+    <message>
+        <location filename="../../forms/import_dialog.ui" line="79"/>
+        <source>Encoding</source>
+        <translation>字符编码</translation>
+    </message>
+    <message>
+        <location filename="../../forms/import_dialog.ui" line="98"/>
+        <source>Field mapping</source>
+        <translation>字段对应</translation>
+    </message>
+    <message>
+        <location filename="../../forms/import_dialog.ui" line="124"/>
+        <source>Patch field</source>
+        <translation>图斑字段</translation>
+    </message>
+    <message>
+        <location filename="../../forms/import_dialog.ui" line="129"/>
+        <source>Field in the file</source>
+        <translation>文件中的字段</translation>
+    </message>
+    <message>
+        <location filename="../../forms/import_dialog.ui" line="150"/>
+        <source>The import summary appears here.</source>
+        <translation>导入结果摘要显示在这里。</translation>
+    </message>
+    <message>
+        <location filename="../../forms/import_dialog.ui" line="159"/>
+        <source>Import</source>
+        <translation>导入</translation>
+    </message>
+    <message>
+        <location filename="../../forms/import_dialog.ui" line="172"/>
+        <source>Cancel import</source>
+        <translation>取消导入</translation>
+    </message>
+    <message>
+        <location filename="../gui/import_dialog.py" line="58"/>
+        <source>ESRI Shapefile</source>
+        <translation>ESRI Shapefile 文件</translation>
+    </message>
+    <message>
+        <location filename="../gui/import_dialog.py" line="65"/>
+        <source>Detect automatically</source>
+        <translation>自动识别</translation>
+    </message>
+    <message>
+        <location filename="../gui/import_dialog.py" line="102"/>
+        <source>(not mapped)</source>
+        <translation>（不对应）</translation>
+    </message>
+    <message>
+        <location filename="../gui/import_dialog.py" line="126"/>
+        <source>Choose an existing work store or type the name of a new one.</source>
+        <translation>请选择已有的工作库，或输入新工作库的名称。</translation>
+    </message>
+    <message>
+        <location filename="../gui/import_dialog.py" line="128"/>
+        <source>Existing work store: the batch is added to it or updated.</source>
+        <translation>已有工作库：该批次将添加到库中，已有的则更新。</translation>
+    </message>
+    <message>
+        <location filename="../gui/import_dialog.py" line="130"/>
+        <source>A new work store will be created, in the projected CGCS2000 zone of the patches.</source>
+        <translation>将新建工作库，采用图斑所在的 CGCS2000 投影分带。</translation>
+    </message>
+    <message>
+        <location filename="../gui/import_dialog.py" line="145"/>
+        <source>Cannot read the file: {error}</source>
+        <translation>无法读取文件：{error}</translation>
+    </message>
+    <message>
+        <location filename="../gui/import_dialog.py" line="148"/>
+        <source>Detected: {description}</source>
+        <translation>识别结果：{description}</translation>
+    </message>
+    <message>
+        <location filename="../gui/import_dialog.py" line="173"/>
+        <source>Detected preset: {preset}. Check and correct the mapping below.</source>
+        <translation>识别到的预设：{preset}。请检查并修正下面的字段对应。</translation>
+    </message>
+    <message>
+        <location filename="../gui/import_dialog.py" line="173"/>
+        <source>custom</source>
+        <translation>自定义</translation>
+    </message>
+    <message>
+        <location filename="../gui/import_dialog.py" line="197"/>
+        <source>Choose the patch shapefile.</source>
+        <translation>请选择图斑 Shapefile 文件。</translation>
+    </message>
+    <message>
+        <location filename="../gui/import_dialog.py" line="200"/>
+        <source>Choose the work store.</source>
+        <translation>请选择工作库。</translation>
+    </message>
+    <message>
+        <location filename="../gui/import_dialog.py" line="204"/>
+        <source>The Processing algorithm {id} is not available.</source>
+        <translation>处理工具算法 {id} 不可用。</translation>
+    </message>
+    <message>
+        <location filename="../gui/import_dialog.py" line="234"/>
+        <source>Import cancelled; the work store is unchanged.</source>
+        <translation>导入已取消，工作库未作任何改动。</translation>
+    </message>
+    <message>
+        <location filename="../gui/import_dialog.py" line="237"/>
+        <source>The import failed; see the Processing log.</source>
+        <translation>导入失败，请查看处理工具日志。</translation>
+    </message>
+    <message>
+        <location filename="../gui/import_dialog.py" line="242"/>
+        <source>Imported {imported} patches, rejected {rejected}.</source>
+        <translation>已导入 {imported} 个图斑，拒收 {rejected} 个。</translation>
+    </message>
+</context>
+<context>
+    <name>ImportEnforcementAlgorithm</name>
+    <message>
+        <location filename="../../processing_algorithms/import_enforcement.py" line="24"/>
+        <source>Import patrols and clues</source>
+        <translation>导入巡查记录和线索</translation>
+    </message>
+    <message>
+        <location filename="../../processing_algorithms/import_enforcement.py" line="27"/>
+        <source>Imports the patrol ledger and the clues (tips from patrols, the 12336 hotline, WeChat) from the CSV (UTF-8 or GBK) or Excel template with Chinese column headers. Positions are X/Y in the store&apos;s CRS, longitude/latitude, or WKT. Nothing is written when any row is wrong; every bad row is listed. Clues already in the store (same number) are filled in, never erased; identical patrols are skipped.</source>
+        <translation>从带中文列标题的 CSV（UTF-8 或 GBK）或 Excel 模板导入巡查台账和线索（巡查发现、12336 举报电话、微信举报）。位置可以是工作库坐标系下的 X/Y、经纬度或 WKT。只要有一行有误就不写入任何数据，并列出所有出错的行。工作库中已有的线索（编号相同）只补充、不清除已有内容；完全相同的巡查记录会跳过。</translation>
+    </message>
+    <message>
+        <location filename="../../processing_algorithms/import_enforcement.py" line="34"/>
+        <source>Work store (GeoPackage)</source>
+        <translation>工作库（GeoPackage）</translation>
+    </message>
+    <message>
+        <location filename="../../processing_algorithms/import_enforcement.py" line="36"/>
+        <source>Patrol ledger (CSV or Excel)</source>
+        <translation>巡查台账（CSV 或 Excel）</translation>
+    </message>
+    <message>
+        <location filename="../../processing_algorithms/import_enforcement.py" line="38"/>
+        <source>Clues (CSV or Excel)</source>
+        <translation>线索（CSV 或 Excel）</translation>
+    </message>
+    <message>
+        <location filename="../../processing_algorithms/import_enforcement.py" line="40"/>
+        <source>Patrols added</source>
+        <translation>新增巡查记录数</translation>
+    </message>
+    <message>
+        <location filename="../../processing_algorithms/import_enforcement.py" line="41"/>
+        <source>Clues added</source>
+        <translation>新增线索数</translation>
+    </message>
+    <message>
+        <location filename="../../processing_algorithms/import_enforcement.py" line="42"/>
+        <source>Clues updated</source>
+        <translation>更新线索数</translation>
+    </message>
+    <message>
+        <location filename="../../processing_algorithms/import_enforcement.py" line="48"/>
+        <source>Choose a patrol ledger, a clue table, or both.</source>
+        <translation>请选择巡查台账、线索表，或两者都选。</translation>
+    </message>
+    <message>
+        <location filename="../../processing_algorithms/import_enforcement.py" line="57"/>
+        <source>Import cancelled; the work store is unchanged.</source>
+        <translation>导入已取消，工作库未作任何改动。</translation>
     </message>
 </context>
 <context>
@@ -64,445 +1191,866 @@
     <message>
         <location filename="../../processing_algorithms/import_patches.py" line="27"/>
         <source>Import monitoring patches</source>
-        <translation type="unfinished"></translation>
+        <translation>导入监测图斑</translation>
     </message>
     <message>
         <location filename="../../processing_algorithms/import_patches.py" line="30"/>
         <source>Imports a patch shapefile issued by the ministry into the work store (created when missing). Encoding, CRS and field mapping are detected unless given. Invalid geometries are repaired; empty, non-polygon, duplicate or id-less patches are rejected with a reason. Re-importing a batch updates its patches in place and keeps every determination.</source>
-        <translation type="unfinished"></translation>
+        <translation>将部下发的监测图斑 Shapefile 导入工作库（工作库不存在时自动新建）。未指定时自动识别字符编码、坐标系和字段对应。无效几何会自动修复；空几何、非面、重复或无监测编号的图斑将被拒收并注明原因。重新导入同一批次时就地更新其图斑，已有判定结果全部保留。</translation>
     </message>
     <message>
         <location filename="../../processing_algorithms/import_patches.py" line="37"/>
         <source>Patch shapefile</source>
-        <translation type="unfinished"></translation>
+        <translation>图斑 Shapefile 文件</translation>
     </message>
     <message>
         <location filename="../../processing_algorithms/import_patches.py" line="39"/>
         <source>Work store (GeoPackage)</source>
-        <translation type="unfinished"></translation>
+        <translation>工作库（GeoPackage）</translation>
     </message>
     <message>
         <location filename="../../processing_algorithms/import_patches.py" line="41"/>
         <source>Batch name (empty = file name)</source>
-        <translation type="unfinished"></translation>
+        <translation>批次名称（留空 = 文件名）</translation>
     </message>
     <message>
         <location filename="../../processing_algorithms/import_patches.py" line="43"/>
         <source>Received date (empty = today)</source>
-        <translation type="unfinished"></translation>
+        <translation>接收日期（留空 = 今天）</translation>
     </message>
     <message>
         <location filename="../../processing_algorithms/import_patches.py" line="45"/>
         <source>Encoding (empty = detect)</source>
-        <translation type="unfinished"></translation>
+        <translation>字符编码（留空 = 自动识别）</translation>
     </message>
     <message>
         <location filename="../../processing_algorithms/import_patches.py" line="47"/>
         <source>Field mapping, e.g. jcbh=TBBH;hsx=HSX (empty = detect)</source>
-        <translation type="unfinished"></translation>
+        <translation>字段对应，如 jcbh=TBBH;hsx=HSX（留空 = 自动识别）</translation>
     </message>
     <message>
         <location filename="../../processing_algorithms/import_patches.py" line="50"/>
         <source>Patches imported</source>
-        <translation type="unfinished"></translation>
+        <translation>已导入图斑数</translation>
     </message>
     <message>
         <location filename="../../processing_algorithms/import_patches.py" line="51"/>
         <source>Patches rejected</source>
-        <translation type="unfinished"></translation>
+        <translation>拒收图斑数</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/import_patches.py" line="71"/>
+        <location filename="../../processing_algorithms/import_patches.py" line="75"/>
         <source>Import cancelled; the work store is unchanged.</source>
-        <translation type="unfinished"></translation>
+        <translation>导入已取消，工作库未作任何改动。</translation>
+    </message>
+</context>
+<context>
+    <name>PatchTableModel</name>
+    <message>
+        <location filename="../gui/review_dock.py" line="74"/>
+        <source>JCBH</source>
+        <translation>监测编号</translation>
+    </message>
+    <message>
+        <location filename="../gui/review_dock.py" line="74"/>
+        <source>Batch</source>
+        <translation>批次</translation>
+    </message>
+    <message>
+        <location filename="../gui/review_dock.py" line="74"/>
+        <source>Township</source>
+        <translation>乡镇</translation>
+    </message>
+    <message>
+        <location filename="../gui/review_dock.py" line="74"/>
+        <source>Area (mu)</source>
+        <translation>面积（亩）</translation>
+    </message>
+    <message>
+        <location filename="../gui/review_dock.py" line="74"/>
+        <source>Suggestion</source>
+        <translation>判定建议</translation>
+    </message>
+    <message>
+        <location filename="../gui/review_dock.py" line="74"/>
+        <source>Determination</source>
+        <translation>判定结果</translation>
+    </message>
+    <message>
+        <location filename="../gui/review_dock.py" line="74"/>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location filename="../gui/review_dock.py" line="74"/>
+        <source>Due</source>
+        <translation>判定期限</translation>
     </message>
 </context>
 <context>
     <name>ReviewDock</name>
     <message>
-        <location filename="../../forms/review_dock.ui" line="14"/>
+        <location filename="../gui/review_dock.py" line="779"/>
         <source>Patch review</source>
-        <translation type="unfinished"></translation>
+        <translation>图斑审核</translation>
     </message>
     <message>
         <location filename="../../forms/review_dock.ui" line="160"/>
         <source>Batch</source>
-        <translation type="unfinished"></translation>
+        <translation>批次</translation>
     </message>
     <message>
         <location filename="../../forms/review_dock.ui" line="52"/>
         <source>Township</source>
-        <translation type="unfinished"></translation>
+        <translation>乡镇</translation>
     </message>
     <message>
         <location filename="../../forms/review_dock.ui" line="270"/>
         <source>Suggestion</source>
-        <translation type="unfinished"></translation>
+        <translation>判定建议</translation>
     </message>
     <message>
         <location filename="../../forms/review_dock.ui" line="324"/>
         <source>Determination</source>
-        <translation type="unfinished"></translation>
+        <translation>合法性判定</translation>
     </message>
     <message>
         <location filename="../../forms/review_dock.ui" line="825"/>
         <source>Status</source>
-        <translation type="unfinished"></translation>
+        <translation>状态</translation>
     </message>
     <message>
         <location filename="../../forms/review_dock.ui" line="80"/>
         <source>Overdue only</source>
-        <translation type="unfinished"></translation>
+        <translation>仅显示逾期</translation>
     </message>
     <message>
         <location filename="../../forms/review_dock.ui" line="87"/>
         <source>Search by JCBH…</source>
-        <translation type="unfinished"></translation>
+        <translation>按监测编号搜索…</translation>
     </message>
     <message>
         <location filename="../../forms/review_dock.ui" line="101"/>
         <source>Previous patch (K, Ctrl+Up)</source>
-        <translation type="unfinished"></translation>
+        <translation>上一个图斑（K，Ctrl+Up）</translation>
     </message>
     <message>
         <location filename="../../forms/review_dock.ui" line="104"/>
         <source>Previous</source>
-        <translation type="unfinished"></translation>
+        <translation>上一个</translation>
     </message>
     <message>
         <location filename="../../forms/review_dock.ui" line="111"/>
         <source>Next patch (J, Ctrl+Down)</source>
-        <translation type="unfinished"></translation>
+        <translation>下一个图斑（J，Ctrl+Down）</translation>
     </message>
     <message>
         <location filename="../../forms/review_dock.ui" line="114"/>
         <source>Next</source>
-        <translation type="unfinished"></translation>
+        <translation>下一个</translation>
     </message>
     <message>
         <location filename="../../forms/review_dock.ui" line="121"/>
         <source>Next patch without a determination (N, Ctrl+Shift+Down)</source>
-        <translation type="unfinished"></translation>
+        <translation>下一个未判定的图斑（N，Ctrl+Shift+Down）</translation>
     </message>
     <message>
         <location filename="../../forms/review_dock.ui" line="124"/>
         <source>Next unjudged</source>
-        <translation type="unfinished"></translation>
+        <translation>下一个未判定</translation>
     </message>
     <message>
         <location filename="../../forms/review_dock.ui" line="144"/>
         <source>Split the selected patch</source>
-        <translation type="unfinished"></translation>
+        <translation>拆分选中的图斑</translation>
     </message>
     <message>
         <location filename="../../forms/review_dock.ui" line="147"/>
         <source>Split</source>
-        <translation type="unfinished"></translation>
+        <translation>拆分</translation>
     </message>
     <message>
         <location filename="../../forms/review_dock.ui" line="157"/>
         <source>Stage locks and snapshots of a batch</source>
-        <translation type="unfinished"></translation>
+        <translation>批次的上报阶段锁定和提交快照</translation>
     </message>
     <message>
         <location filename="../../forms/review_dock.ui" line="170"/>
         <source>Reload the patch list from the work store</source>
-        <translation type="unfinished"></translation>
+        <translation>从工作库重新读取图斑列表</translation>
     </message>
     <message>
         <location filename="../../forms/review_dock.ui" line="173"/>
         <source>Reload</source>
-        <translation type="unfinished"></translation>
+        <translation>刷新</translation>
     </message>
     <message>
         <location filename="../../forms/review_dock.ui" line="264"/>
         <source>Suggestion from the analysis (read-only)</source>
-        <translation type="unfinished"></translation>
+        <translation>分析给出的判定建议（只读）</translation>
     </message>
     <message>
         <location filename="../../forms/review_dock.ui" line="855"/>
         <source>Reason</source>
-        <translation type="unfinished"></translation>
+        <translation>理由</translation>
     </message>
     <message>
         <location filename="../../forms/review_dock.ui" line="301"/>
         <source>Basis</source>
-        <translation type="unfinished"></translation>
+        <translation>依据</translation>
     </message>
     <message>
         <location filename="../../forms/review_dock.ui" line="330"/>
         <source>Result</source>
-        <translation type="unfinished"></translation>
+        <translation>判定结果</translation>
     </message>
     <message>
         <location filename="../../forms/review_dock.ui" line="340"/>
         <source>Subtype</source>
-        <translation type="unfinished"></translation>
+        <translation>具体类型</translation>
     </message>
     <message>
         <location filename="../../forms/review_dock.ui" line="350"/>
         <source>Grounds for the determination</source>
-        <translation type="unfinished"></translation>
+        <translation>判定依据</translation>
     </message>
     <message>
         <location filename="../../forms/review_dock.ui" line="370"/>
         <source>Document numbers</source>
-        <translation type="unfinished"></translation>
+        <translation>文号</translation>
     </message>
     <message>
         <location filename="../../forms/review_dock.ui" line="380"/>
         <source>Violation category</source>
-        <translation type="unfinished"></translation>
+        <translation>违法类别</translation>
     </message>
     <message>
         <location filename="../../forms/review_dock.ui" line="390"/>
         <source>Violation type</source>
-        <translation type="unfinished"></translation>
+        <translation>违法类型</translation>
     </message>
     <message>
         <location filename="../../forms/review_dock.ui" line="400"/>
         <source>Converted to non-agricultural use</source>
-        <translation type="unfinished"></translation>
+        <translation>属于非农化</translation>
     </message>
     <message>
         <location filename="../../forms/review_dock.ui" line="407"/>
         <source>New house built on cultivated land</source>
-        <translation type="unfinished"></translation>
+        <translation>属于新增乱占耕地建房</translation>
     </message>
     <message>
         <location filename="../../forms/review_dock.ui" line="414"/>
         <source>Illegal area (mu)</source>
-        <translation type="unfinished"></translation>
+        <translation>违法面积（亩）</translation>
     </message>
     <message>
         <location filename="../../forms/review_dock.ui" line="752"/>
         <source>of which cultivated (mu)</source>
-        <translation type="unfinished"></translation>
+        <translation>其中耕地（亩）</translation>
     </message>
     <message>
         <location filename="../../forms/review_dock.ui" line="448"/>
         <source>of which basic farmland (mu)</source>
-        <translation type="unfinished"></translation>
+        <translation>其中永久基本农田（亩）</translation>
     </message>
     <message>
         <location filename="../../forms/review_dock.ui" line="465"/>
         <source>Project name</source>
-        <translation type="unfinished"></translation>
+        <translation>项目名称</translation>
     </message>
     <message>
         <location filename="../../forms/review_dock.ui" line="475"/>
         <source>Offender</source>
-        <translation type="unfinished"></translation>
+        <translation>违法主体</translation>
     </message>
     <message>
         <location filename="../../forms/review_dock.ui" line="485"/>
         <source>Time of construction</source>
-        <translation type="unfinished"></translation>
+        <translation>建设时间</translation>
     </message>
     <message>
         <location filename="../../forms/review_dock.ui" line="495"/>
         <source>Reviewer</source>
-        <translation type="unfinished"></translation>
+        <translation>判定人</translation>
     </message>
     <message>
         <location filename="../../forms/review_dock.ui" line="517"/>
         <source>Save the suggestion as the determination (A, Ctrl+Return)</source>
-        <translation type="unfinished"></translation>
+        <translation>将判定建议保存为判定结果（A，Ctrl+Return）</translation>
     </message>
     <message>
-        <location filename="../../forms/review_dock.ui" line="520"/>
+        <location filename="../gui/review_dock.py" line="268"/>
         <source>Accept suggestion</source>
-        <translation type="unfinished"></translation>
+        <translation>采纳建议</translation>
     </message>
     <message>
         <location filename="../../forms/review_dock.ui" line="890"/>
         <source>Revert</source>
-        <translation type="unfinished"></translation>
+        <translation>撤销修改</translation>
     </message>
     <message>
         <location filename="../../forms/review_dock.ui" line="547"/>
         <source>&amp;Save</source>
-        <translation type="unfinished"></translation>
+        <translation>保存(&amp;S)</translation>
     </message>
     <message>
         <location filename="../../forms/review_dock.ui" line="574"/>
         <source>Rectification</source>
-        <translation type="unfinished"></translation>
+        <translation>查处整改</translation>
     </message>
     <message>
         <location filename="../../forms/review_dock.ui" line="609"/>
         <source>Case</source>
-        <translation type="unfinished"></translation>
+        <translation>立案查处</translation>
     </message>
     <message>
         <location filename="../../forms/review_dock.ui" line="615"/>
         <source>Case filing</source>
-        <translation type="unfinished"></translation>
+        <translation>是否立案</translation>
     </message>
     <message>
         <location filename="../../forms/review_dock.ui" line="625"/>
         <source>Filing date</source>
-        <translation type="unfinished"></translation>
+        <translation>立案日期</translation>
     </message>
     <message>
         <location filename="../../forms/review_dock.ui" line="635"/>
         <source>Case number</source>
-        <translation type="unfinished"></translation>
+        <translation>立案编号</translation>
     </message>
     <message>
         <location filename="../../forms/review_dock.ui" line="645"/>
         <source>Reason for not filing</source>
-        <translation type="unfinished"></translation>
+        <translation>不予立案理由</translation>
     </message>
     <message>
         <location filename="../../forms/review_dock.ui" line="655"/>
         <source>Penalty decision</source>
-        <translation type="unfinished"></translation>
+        <translation>处罚决定</translation>
     </message>
     <message>
         <location filename="../../forms/review_dock.ui" line="665"/>
         <source>Fine (yuan)</source>
-        <translation type="unfinished"></translation>
+        <translation>罚款（元）</translation>
     </message>
     <message>
         <location filename="../../forms/review_dock.ui" line="685"/>
         <source>Measures</source>
-        <translation type="unfinished"></translation>
+        <translation>整改措施</translation>
     </message>
     <message>
         <location filename="../../forms/review_dock.ui" line="691"/>
         <source>Demolished (mu)</source>
-        <translation type="unfinished"></translation>
+        <translation>拆除面积（亩）</translation>
     </message>
     <message>
         <location filename="../../forms/review_dock.ui" line="708"/>
         <source>Restored to farming (mu)</source>
-        <translation type="unfinished"></translation>
+        <translation>复耕面积（亩）</translation>
     </message>
     <message>
         <location filename="../../forms/review_dock.ui" line="725"/>
         <source>Supplementary approval document</source>
-        <translation type="unfinished"></translation>
+        <translation>补办手续文号</translation>
     </message>
     <message>
         <location filename="../../forms/review_dock.ui" line="735"/>
         <source>Supplementary approval area (mu)</source>
-        <translation type="unfinished"></translation>
+        <translation>补办手续面积（亩）</translation>
     </message>
     <message>
         <location filename="../../forms/review_dock.ui" line="769"/>
         <source>Confiscated (mu)</source>
-        <translation type="unfinished"></translation>
+        <translation>没收面积（亩）</translation>
     </message>
     <message>
         <location filename="../../forms/review_dock.ui" line="786"/>
         <source>Transferred to</source>
-        <translation type="unfinished"></translation>
+        <translation>移交部门</translation>
     </message>
     <message>
         <location filename="../../forms/review_dock.ui" line="796"/>
         <source>Transfer date</source>
-        <translation type="unfinished"></translation>
+        <translation>移交日期</translation>
     </message>
     <message>
         <location filename="../../forms/review_dock.ui" line="806"/>
         <source>Case closed on</source>
-        <translation type="unfinished"></translation>
+        <translation>结案日期</translation>
     </message>
     <message>
         <location filename="../../forms/review_dock.ui" line="819"/>
         <source>Write-off</source>
-        <translation type="unfinished"></translation>
+        <translation>销号</translation>
     </message>
     <message>
         <location filename="../../forms/review_dock.ui" line="835"/>
         <source>Date</source>
-        <translation type="unfinished"></translation>
+        <translation>日期</translation>
     </message>
     <message>
         <location filename="../../forms/review_dock.ui" line="845"/>
         <source>Person</source>
-        <translation type="unfinished"></translation>
+        <translation>经办人</translation>
     </message>
     <message>
         <location filename="../../forms/review_dock.ui" line="897"/>
         <source>Save rectification</source>
-        <translation type="unfinished"></translation>
+        <translation>保存整改情况</translation>
     </message>
     <message>
         <location filename="../../forms/review_dock.ui" line="924"/>
         <source>Attachments</source>
-        <translation type="unfinished"></translation>
+        <translation>附件</translation>
     </message>
     <message>
         <location filename="../../forms/review_dock.ui" line="943"/>
         <source>File</source>
-        <translation type="unfinished"></translation>
+        <translation>文件</translation>
     </message>
     <message>
         <location filename="../../forms/review_dock.ui" line="948"/>
         <source>Type</source>
-        <translation type="unfinished"></translation>
+        <translation>类型</translation>
     </message>
     <message>
         <location filename="../../forms/review_dock.ui" line="1020"/>
         <source>Time</source>
-        <translation type="unfinished"></translation>
+        <translation>时间</translation>
     </message>
     <message>
         <location filename="../../forms/review_dock.ui" line="958"/>
         <source>Position</source>
-        <translation type="unfinished"></translation>
+        <translation>位置</translation>
     </message>
     <message>
         <location filename="../../forms/review_dock.ui" line="963"/>
         <source>Bearing</source>
-        <translation type="unfinished"></translation>
+        <translation>拍摄方位角</translation>
     </message>
     <message>
         <location filename="../../forms/review_dock.ui" line="973"/>
         <source>Add…</source>
-        <translation type="unfinished"></translation>
+        <translation>添加…</translation>
     </message>
     <message>
         <location filename="../../forms/review_dock.ui" line="980"/>
         <source>Open</source>
-        <translation type="unfinished"></translation>
+        <translation>打开</translation>
     </message>
     <message>
         <location filename="../../forms/review_dock.ui" line="987"/>
         <source>Export…</source>
-        <translation type="unfinished"></translation>
+        <translation>导出…</translation>
     </message>
     <message>
         <location filename="../../forms/review_dock.ui" line="994"/>
         <source>Remove</source>
-        <translation type="unfinished"></translation>
+        <translation>移除</translation>
     </message>
     <message>
         <location filename="../../forms/review_dock.ui" line="1004"/>
         <source>History</source>
-        <translation type="unfinished"></translation>
+        <translation>修改记录</translation>
     </message>
     <message>
         <location filename="../../forms/review_dock.ui" line="1025"/>
         <source>Who</source>
-        <translation type="unfinished"></translation>
+        <translation>操作人</translation>
     </message>
     <message>
         <location filename="../../forms/review_dock.ui" line="1030"/>
         <source>Field</source>
-        <translation type="unfinished"></translation>
+        <translation>字段</translation>
     </message>
     <message>
         <location filename="../../forms/review_dock.ui" line="1035"/>
         <source>Old</source>
-        <translation type="unfinished"></translation>
+        <translation>原值</translation>
     </message>
     <message>
         <location filename="../../forms/review_dock.ui" line="1040"/>
         <source>New</source>
-        <translation type="unfinished"></translation>
+        <translation>新值</translation>
+    </message>
+    <message>
+        <location filename="../gui/review_dock.py" line="240"/>
+        <source>YYYY-MM-DD</source>
+        <translation>YYYY-MM-DD</translation>
+    </message>
+    <message>
+        <location filename="../gui/review_dock.py" line="244"/>
+        <source>Case filed</source>
+        <translation>已立案</translation>
+    </message>
+    <message>
+        <location filename="../gui/review_dock.py" line="245"/>
+        <source>Not filed</source>
+        <translation>不予立案</translation>
+    </message>
+    <message>
+        <location filename="../gui/review_dock.py" line="247"/>
+        <source>Applied for</source>
+        <translation>申请销号</translation>
+    </message>
+    <message>
+        <location filename="../gui/review_dock.py" line="247"/>
+        <source>Written off</source>
+        <translation>已销号</translation>
+    </message>
+    <message>
+        <location filename="../gui/review_dock.py" line="265"/>
+        <source>Next patch</source>
+        <translation>下一个图斑</translation>
+    </message>
+    <message>
+        <location filename="../gui/review_dock.py" line="266"/>
+        <source>Previous patch</source>
+        <translation>上一个图斑</translation>
+    </message>
+    <message>
+        <location filename="../gui/review_dock.py" line="267"/>
+        <source>Next unjudged patch</source>
+        <translation>下一个未判定的图斑</translation>
+    </message>
+    <message>
+        <location filename="../gui/review_dock.py" line="272"/>
+        <source>Draw a split line on the map</source>
+        <translation>在地图上绘制拆分线</translation>
+    </message>
+    <message>
+        <location filename="../gui/review_dock.py" line="273"/>
+        <source>Split along the approval red line</source>
+        <translation>沿批文红线拆分</translation>
+    </message>
+    <message>
+        <location filename="../gui/review_dock.py" line="277"/>
+        <source>Record stage {stage}…</source>
+        <translation>登记{stage}…</translation>
+    </message>
+    <message>
+        <location filename="../gui/review_dock.py" line="280"/>
+        <source>Export submitted snapshot…</source>
+        <translation>导出已提交的快照…</translation>
+    </message>
+    <message>
+        <location filename="../gui/review_dock.py" line="332"/>
+        <source>Patch review — {name}</source>
+        <translation>图斑审核 — {name}</translation>
+    </message>
+    <message>
+        <location filename="../gui/review_dock.py" line="335"/>
+        <source>No work store is open.</source>
+        <translation>未打开工作库。</translation>
+    </message>
+    <message>
+        <location filename="../gui/review_dock.py" line="373"/>
+        <source>All batches</source>
+        <translation>全部批次</translation>
+    </message>
+    <message>
+        <location filename="../gui/review_dock.py" line="373"/>
+        <source>All townships</source>
+        <translation>全部乡镇</translation>
+    </message>
+    <message>
+        <location filename="../gui/review_dock.py" line="373"/>
+        <source>(no township)</source>
+        <translation>（无乡镇）</translation>
+    </message>
+    <message>
+        <location filename="../gui/review_dock.py" line="373"/>
+        <source>All suggestions</source>
+        <translation>全部判定建议</translation>
+    </message>
+    <message>
+        <location filename="../gui/review_dock.py" line="373"/>
+        <source>(not analysed)</source>
+        <translation>（未分析）</translation>
+    </message>
+    <message>
+        <location filename="../gui/review_dock.py" line="373"/>
+        <source>All determinations</source>
+        <translation>全部判定结果</translation>
+    </message>
+    <message>
+        <location filename="../gui/review_dock.py" line="373"/>
+        <source>(not judged)</source>
+        <translation>（未判定）</translation>
+    </message>
+    <message>
+        <location filename="../gui/review_dock.py" line="373"/>
+        <source>All statuses</source>
+        <translation>全部状态</translation>
+    </message>
+    <message>
+        <location filename="../gui/review_dock.py" line="430"/>
+        <source>{total} patches · {judged} judged · {illegal} illegal · {rectified} rectified · {overdue} overdue</source>
+        <translation>图斑 {total} 个 · 已判定 {judged} · 违法 {illegal} · 已整改 {rectified} · 逾期 {overdue}</translation>
+    </message>
+    <message>
+        <location filename="../gui/review_dock.py" line="468"/>
+        <source>Every shown patch is judged.</source>
+        <translation>列表中的图斑均已判定。</translation>
+    </message>
+    <message>
+        <location filename="../gui/review_dock.py" line="492"/>
+        <source>Unsaved changes</source>
+        <translation>未保存的修改</translation>
+    </message>
+    <message>
+        <location filename="../gui/review_dock.py" line="492"/>
+        <source>Patch {jcbh} has unsaved changes. Save them?</source>
+        <translation>图斑 {jcbh} 有未保存的修改，是否保存？</translation>
+    </message>
+    <message>
+        <location filename="../gui/review_dock.py" line="565"/>
+        <source>{jcbh} · batch {batch} · {township} · {area:.2f} mu · due {due}</source>
+        <translation>{jcbh} · 批次 {batch} · {township} · {area:.2f} 亩 · 判定期限 {due}</translation>
+    </message>
+    <message>
+        <location filename="../gui/review_dock.py" line="568"/>
+        <source>Not analysed</source>
+        <translation>未分析</translation>
+    </message>
+    <message>
+        <location filename="../gui/review_dock.py" line="580"/>
+        <source>{role} {doc}: {share} of the patch, {area:.2f} mu</source>
+        <translation>{role} {doc}：占图斑 {share}，{area:.2f} 亩</translation>
+    </message>
+    <message>
+        <location filename="../gui/review_dock.py" line="584"/>
+        <source>Cultivated</source>
+        <translation>耕地</translation>
+    </message>
+    <message>
+        <location filename="../gui/review_dock.py" line="584"/>
+        <source>Basic farmland</source>
+        <translation>永久基本农田</translation>
+    </message>
+    <message>
+        <location filename="../gui/review_dock.py" line="584"/>
+        <source>Ecological red line</source>
+        <translation>生态保护红线</translation>
+    </message>
+    <message>
+        <location filename="../gui/review_dock.py" line="590"/>
+        <source>mu</source>
+        <translation>亩</translation>
+    </message>
+    <message>
+        <location filename="../gui/review_dock.py" line="597"/>
+        <source>Batch {batch} was submitted at stage {stage} on {at} and is locked: its data can no longer be changed.</source>
+        <translation>批次 {batch} 已于 {at} 在{stage}阶段提交并锁定，数据不能再修改。</translation>
+    </message>
+    <message>
+        <location filename="../gui/review_dock.py" line="601"/>
+        <source>This patch was split; judge and follow up its parts instead.</source>
+        <translation>该图斑已拆分，请对拆分后的各部分分别判定和跟踪整改。</translation>
+    </message>
+    <message>
+        <location filename="../gui/review_dock.py" line="609"/>
+        <source>Status: {status} · remaining unrectified area: {mu:.4f} mu</source>
+        <translation>状态：{status} · 剩余未整改面积：{mu:.4f} 亩</translation>
+    </message>
+    <message>
+        <location filename="../gui/review_dock.py" line="615"/>
+        <source>{name} (when saved)</source>
+        <translation>{name}（保存时记录）</translation>
+    </message>
+    <message>
+        <location filename="../gui/review_dock.py" line="767"/>
+        <source>Rectification is recorded for patches determined illegal.</source>
+        <translation>只有判定为违法的图斑才需填写查处整改情况。</translation>
+    </message>
+    <message>
+        <location filename="../gui/review_dock.py" line="861"/>
+        <source>Add field photos or documents</source>
+        <translation>添加外业照片或文件</translation>
+    </message>
+    <message>
+        <location filename="../gui/review_dock.py" line="881"/>
+        <source>Export attachment to</source>
+        <translation>将附件导出到</translation>
+    </message>
+    <message>
+        <location filename="../gui/review_dock.py" line="966"/>
+        <source>Saved {path}</source>
+        <translation>已保存 {path}</translation>
+    </message>
+    <message>
+        <location filename="../gui/review_dock.py" line="893"/>
+        <source>Remove attachment</source>
+        <translation>移除附件</translation>
+    </message>
+    <message>
+        <location filename="../gui/review_dock.py" line="893"/>
+        <source>Remove {name} from the work store?</source>
+        <translation>从工作库中移除 {name}？</translation>
+    </message>
+    <message>
+        <location filename="../gui/review_dock.py" line="924"/>
+        <source>Choose a batch (filter) or a patch first.</source>
+        <translation>请先在筛选中选择批次，或选择一个图斑。</translation>
+    </message>
+    <message>
+        <location filename="../gui/review_dock.py" line="926"/>
+        <source>Record stage</source>
+        <translation>登记上报阶段</translation>
+    </message>
+    <message>
+        <location filename="../gui/review_dock.py" line="926"/>
+        <source>Record stage {stage} for batch {batch}? 一上 and 二上 lock the batch: its determinations and rectifications can then no longer be changed; 一下 unlocks it.</source>
+        <translation>为批次 {batch} 登记{stage}？一上和二上会锁定该批次，其判定和整改数据将不能再修改；一下则解除锁定。</translation>
+    </message>
+    <message>
+        <location filename="../gui/review_dock.py" line="956"/>
+        <source>Export snapshot</source>
+        <translation>导出快照</translation>
+    </message>
+    <message>
+        <location filename="../gui/review_dock.py" line="951"/>
+        <source>Stage</source>
+        <translation>阶段</translation>
+    </message>
+    <message>
+        <location filename="../gui/review_dock.py" line="956"/>
+        <source>Snapshot (*.json)</source>
+        <translation>快照 (*.json)</translation>
+    </message>
+    <message>
+        <location filename="../gui/review_dock.py" line="1039"/>
+        <source>Click points across patch {jcbh}; right-click or Enter to split, Esc to cancel.</source>
+        <translation>在图斑 {jcbh} 上依次单击画出拆分线；右键或回车执行拆分，Esc 取消。</translation>
+    </message>
+    <message>
+        <location filename="../gui/review_dock.py" line="1065"/>
+        <source>The patch was split into {n} parts.</source>
+        <translation>图斑已拆分为 {n} 个部分。</translation>
+    </message>
+</context>
+<context>
+    <name>RulesDialog</name>
+    <message>
+        <location filename="../gui/rules_dialog.py" line="149"/>
+        <source>Legality suggestion rules</source>
+        <translation>合法性判定建议规则</translation>
+    </message>
+    <message>
+        <location filename="../../forms/rules_dialog.ui" line="27"/>
+        <source>Thresholds</source>
+        <translation>阈值</translation>
+    </message>
+    <message>
+        <location filename="../../forms/rules_dialog.ui" line="35"/>
+        <source>Code lists (comma-separated)</source>
+        <translation>代码列表（用逗号分隔）</translation>
+    </message>
+    <message>
+        <location filename="../gui/rules_dialog.py" line="62"/>
+        <source>Rules of the work store {name}. They apply from the next analysis.</source>
+        <translation>工作库 {name} 的判定规则，自下次分析起生效。</translation>
+    </message>
+    <message>
+        <location filename="../gui/rules_dialog.py" line="68"/>
+        <source>Approvals (then supply, registration) cover at least</source>
+        <translation>批文（其次供地、登记发证）覆盖比例不低于</translation>
+    </message>
+    <message>
+        <location filename="../gui/rules_dialog.py" line="69"/>
+        <source>… leaving uncovered cultivated land below</source>
+        <translation>…且未覆盖的耕地面积小于</translation>
+    </message>
+    <message>
+        <location filename="../gui/rules_dialog.py" line="70"/>
+        <source>Partial coverage needing a person&apos;s check from</source>
+        <translation>部分覆盖需人工核实（待核）的起始比例</translation>
+    </message>
+    <message>
+        <location filename="../gui/rules_dialog.py" line="71"/>
+        <source>Facility-agriculture filings cover at least</source>
+        <translation>设施农用地备案覆盖比例不低于</translation>
+    </message>
+    <message>
+        <location filename="../gui/rules_dialog.py" line="72"/>
+        <source>Valid temporary-land approvals cover at least</source>
+        <translation>有效临时用地审批覆盖比例不低于</translation>
+    </message>
+    <message>
+        <location filename="../gui/rules_dialog.py" line="73"/>
+        <source>Valid mining permits cover at least (less: outside the permit)</source>
+        <translation>有效采矿权覆盖比例不低于（低于此值为越界开采）</translation>
+    </message>
+    <message>
+        <location filename="../gui/rules_dialog.py" line="74"/>
+        <source>Overlap with mining permits that makes a patch mining</source>
+        <translation>与采矿权重叠达到此比例即视为采矿图斑</translation>
+    </message>
+    <message>
+        <location filename="../gui/rules_dialog.py" line="75"/>
+        <source>A land class dominates a patch from</source>
+        <translation>某一地类占图斑比例达到此值即为主导地类</translation>
+    </message>
+    <message>
+        <location filename="../gui/rules_dialog.py" line="76"/>
+        <source>Construction land before the change makes a violation existing from</source>
+        <translation>变化前为建设用地的比例达到此值即为存量违法</translation>
+    </message>
+    <message>
+        <location filename="../gui/rules_dialog.py" line="77"/>
+        <source>Smallest overlap that raises a flag (slivers are ignored)</source>
+        <translation>触发标记的最小重叠面积（忽略细碎面）</translation>
+    </message>
+    <message>
+        <location filename="../gui/rules_dialog.py" line="78"/>
+        <source>Change types (TBLX) of mining</source>
+        <translation>采矿类图斑类型（TBLX）</translation>
+    </message>
+    <message>
+        <location filename="../gui/rules_dialog.py" line="79"/>
+        <source>Change types (TBLX) of rural roads</source>
+        <translation>农村道路类图斑类型（TBLX）</translation>
+    </message>
+    <message>
+        <location filename="../gui/rules_dialog.py" line="80"/>
+        <source>Change types (TBLX) that are not construction</source>
+        <translation>非建设类图斑类型（TBLX）</translation>
+    </message>
+    <message>
+        <location filename="../gui/rules_dialog.py" line="81"/>
+        <source>Land classes (DLBM prefixes) of construction land</source>
+        <translation>建设用地地类（DLBM 前缀）</translation>
+    </message>
+    <message>
+        <location filename="../gui/rules_dialog.py" line="82"/>
+        <source>Land classes (DLBM) of facility agriculture</source>
+        <translation>设施农用地地类（DLBM）</translation>
+    </message>
+    <message>
+        <location filename="../gui/rules_dialog.py" line="83"/>
+        <source>Land classes (DLBM) of rural roads</source>
+        <translation>农村道路地类（DLBM）</translation>
+    </message>
+    <message>
+        <location filename="../gui/rules_dialog.py" line="84"/>
+        <source>Land classes (DLBM) of rural homesteads</source>
+        <translation>农村宅基地地类（DLBM）</translation>
+    </message>
+    <message>
+        <location filename="../gui/rules_dialog.py" line="85"/>
+        <source>Village attribute codes (CZCSXM) of the 203 range</source>
+        <translation>203 范围的城镇村属性码（CZCSXM）</translation>
+    </message>
+    <message>
+        <location filename="../gui/rules_dialog.py" line="95"/>
+        <source> mu</source>
+        <translation> 亩</translation>
+    </message>
+    <message>
+        <location filename="../gui/rules_dialog.py" line="149"/>
+        <source>The rules could not be saved: {error}</source>
+        <translation>无法保存判定规则：{error}</translation>
     </message>
 </context>
 <context>
@@ -510,72 +2058,72 @@
     <message>
         <location filename="../gui/store_dialog.py" line="68"/>
         <source>Work store</source>
-        <translation type="unfinished"></translation>
+        <translation>工作库</translation>
     </message>
     <message>
         <location filename="../../forms/store_dialog.ui" line="20"/>
         <source>Open an existing work store</source>
-        <translation type="unfinished"></translation>
+        <translation>打开已有工作库</translation>
     </message>
     <message>
         <location filename="../../forms/store_dialog.ui" line="46"/>
         <source>Create a new work store (one per county and year)</source>
-        <translation type="unfinished"></translation>
+        <translation>新建工作库（每县每年一个）</translation>
     </message>
     <message>
         <location filename="../../forms/store_dialog.ui" line="56"/>
         <source>County name</source>
-        <translation type="unfinished"></translation>
+        <translation>县名称</translation>
     </message>
     <message>
         <location filename="../../forms/store_dialog.ui" line="66"/>
         <source>County code (optional)</source>
-        <translation type="unfinished"></translation>
+        <translation>县级行政区代码（可选）</translation>
     </message>
     <message>
         <location filename="../../forms/store_dialog.ui" line="76"/>
         <source>Year</source>
-        <translation type="unfinished"></translation>
+        <translation>年度</translation>
     </message>
     <message>
         <location filename="../../forms/store_dialog.ui" line="93"/>
         <source>CRS (projected CGCS2000)</source>
-        <translation type="unfinished"></translation>
+        <translation>坐标系（CGCS2000 投影坐标系）</translation>
     </message>
     <message>
         <location filename="../../forms/store_dialog.ui" line="103"/>
         <source>Folder</source>
-        <translation type="unfinished"></translation>
+        <translation>文件夹</translation>
     </message>
     <message>
         <location filename="../../forms/store_dialog.ui" line="113"/>
         <source>File name</source>
-        <translation type="unfinished"></translation>
+        <translation>文件名</translation>
     </message>
     <message>
         <location filename="../gui/store_dialog.py" line="38"/>
         <source>Open work store</source>
-        <translation type="unfinished"></translation>
+        <translation>打开工作库</translation>
     </message>
     <message>
         <location filename="../gui/store_dialog.py" line="73"/>
         <source>Choose the work store file.</source>
-        <translation type="unfinished"></translation>
+        <translation>请选择工作库文件。</translation>
     </message>
     <message>
         <location filename="../gui/store_dialog.py" line="81"/>
         <source>Choose a projected CRS with an EPSG code (CGCS2000 Gauss–Krüger, e.g. EPSG:4527): patches are stored and measured in it.</source>
-        <translation type="unfinished"></translation>
+        <translation>请选择带 EPSG 代码的投影坐标系（CGCS2000 高斯–克吕格，如 EPSG:4527）：图斑以该坐标系存储和量算。</translation>
     </message>
     <message>
         <location filename="../gui/store_dialog.py" line="85"/>
         <source>Choose an existing folder for the new work store.</source>
-        <translation type="unfinished"></translation>
+        <translation>请为新工作库选择一个已存在的文件夹。</translation>
     </message>
     <message>
         <location filename="../gui/store_dialog.py" line="89"/>
         <source>Enter a file name for the new work store.</source>
-        <translation type="unfinished"></translation>
+        <translation>请输入新工作库的文件名。</translation>
     </message>
 </context>
 <context>
@@ -583,7 +2131,7 @@
     <message>
         <location filename="../../processing_algorithms/base.py" line="23"/>
         <source>Satellite enforcement</source>
-        <translation type="unfinished"></translation>
+        <translation>卫片执法</translation>
     </message>
 </context>
 </TS>
