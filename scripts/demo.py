@@ -59,6 +59,9 @@ def main() -> int:
 
     app = QgsApplication([], False)
     app.initQgis()
+    from weipian_plugin import translation
+
+    translation.install("zh_CN")  # a Chinese county: the style and labels saved into its store are Chinese
     from sample_county import generate
     from weipian_plugin.core.analysis import run_analysis
     from weipian_plugin.core.importer import create_store_for, import_patches
