@@ -17,7 +17,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from ..core import enforcement
 from ..core.enforcement import EnforcementError, ImportSummary, TemplateRows
 from ..core.store import WorkStore
-from .xlsx import _BOLD, _HEADER_FILL, _TITLE_FONT, _Table, _county_title, _save, _workbook
+from .xlsx import BOLD, HEADER_FILL, TITLE_FONT, Table, county_title, save_workbook, new_workbook
 
 HEADER_SEARCH_ROWS = 10
 # template kind -> (words in the preferred sheet name, the header that marks the header row)
@@ -64,10 +64,10 @@ def read_rows(path: os.PathLike, kind: str) -> TemplateRows:
 def _append_list(ws: Worksheet, title: str, columns, rows) -> None:
     """A plain titled list below what the sheet holds, after one blank row."""
     top = ws.max_row + 2
-    ws.cell(top, 1, title).font = _TITLE_FONT
+    ws.cell(top, 1, title).font = TITLE_FONT
     for c, col in enumerate(columns, start=1):
         cell = ws.cell(top + 1, c, col.title)
-        cell.font, cell.fill = _BOLD, _HEADER_FILL
+        cell.font, cell.fill = BOLD, HEADER_FILL
     for r, row in enumerate(rows, start=top + 2):
         for c, col in enumerate(columns, start=1):
             ws.cell(r, c, col.value(row))
@@ -78,17 +78,17 @@ def _append_list(ws: Worksheet, title: str, columns, rows) -> None:
 def write_enforcement(store: WorkStore, path: os.PathLike, today: date) -> Path:
     """The daily-enforcement workbook as of ``today``: 巡查台账; 线索与期限 (overdue rows filled);
     日常执法评价 per township against the targets (failing rows filled), then the unmatched patches."""
-    wb = _workbook()
-    _Table(wb, "巡查台账", _county_title(store, "国土资源执法巡查台账"), enforcement.PATROL_COLUMNS).write(
+    wb = new_workbook()
+    Table(wb, "巡查台账", county_title(store, "国土资源执法巡查台账"), enforcement.PATROL_COLUMNS).write(
         enforcement.patrol_rows(store), totals=False)
     clues = enforcement.clue_rows(enforcement.clue_deadlines(store, today))
-    _Table(wb, "线索与期限", _county_title(store, f"违法线索办理期限（截至{today.isoformat()}）"),
+    Table(wb, "线索与期限", county_title(store, f"违法线索办理期限（截至{today.isoformat()}）"),
            enforcement.CLUE_COLUMNS).write(clues, totals=False, flag=lambda r: r.overdue)
     cfg = enforcement.grading_config(store)
     result = enforcement.grade_store(store, cfg)
-    grading = _Table(wb, "日常执法评价", _county_title(store, "日常执法评价（卫片违法图斑与日常执法比对）"),
+    grading = Table(wb, "日常执法评价", county_title(store, "日常执法评价（卫片违法图斑与日常执法比对）"),
                      enforcement.grading_columns(cfg))
     grading.write(enforcement.grading_rows(result), totals=False, flag=lambda r: r.passed is False)
     _append_list(grading.ws, "卫片发现、日常执法未先发现的违法图斑", enforcement.UNMATCHED_COLUMNS,
                  enforcement.unmatched_patches(store, result))
-    return _save(wb, path)
+    return save_workbook(wb, path)

@@ -30,11 +30,11 @@ from ..core.store import WorkStore
 HEADER_ROWS = 3  # title, group, header
 _THIN = Side(style="thin", color="808080")
 _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
-_HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
+HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 _TOTAL_FILL = PatternFill("solid", fgColor="F2F2F2")
 _FLAG_FILL = PatternFill("solid", fgColor="F8CBAD")
-_BOLD = Font(name="Calibri", bold=True, size=11)
-_TITLE_FONT = Font(name="Calibri", bold=True, size=14)
+BOLD = Font(name="Calibri", bold=True, size=11)
+TITLE_FONT = Font(name="Calibri", bold=True, size=14)
 _CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
 _WRAP = Alignment(horizontal="left", vertical="center", wrap_text=True)
 _MAX_WIDTH = 32
@@ -83,7 +83,7 @@ def _styled(ws, value, style) -> Cell:
     return cell
 
 
-class _Table:
+class Table:
     """One titled table on its own sheet; call :meth:`write` once."""
 
     def __init__(self, wb: Workbook, name: str, title: str, columns: Sequence[Column], freeze_cols: int = 1):
@@ -118,21 +118,21 @@ class _Table:
     def _headers(self) -> None:
         ws, cols = self.ws, self.columns
         last = get_column_letter(len(cols))
-        self._put(1, 1, self.title, _TITLE_FONT, None, _CENTER, None, False)
+        self._put(1, 1, self.title, TITLE_FONT, None, _CENTER, None, False)
         ws.merge_cells(f"A1:{last}1")
         start = 0
         for i, col in enumerate(cols):
             letter = get_column_letter(i + 1)
             if not col.group:
-                self._put(2, i + 1, col.title, _BOLD, _HEADER_FILL, _CENTER)
-                self._put(3, i + 1, None, _BOLD, _HEADER_FILL, _CENTER)
+                self._put(2, i + 1, col.title, BOLD, HEADER_FILL, _CENTER)
+                self._put(3, i + 1, None, BOLD, HEADER_FILL, _CENTER)
                 ws.merge_cells(f"{letter}2:{letter}3")
                 continue
             first = i == 0 or cols[i - 1].group != col.group
             if first:
                 start = i
-            self._put(2, i + 1, col.group if first else None, _BOLD, _HEADER_FILL, _CENTER)
-            self._put(3, i + 1, col.title, _BOLD, _HEADER_FILL, _CENTER)
+            self._put(2, i + 1, col.group if first else None, BOLD, HEADER_FILL, _CENTER)
+            self._put(3, i + 1, col.title, BOLD, HEADER_FILL, _CENTER)
             if (i == len(cols) - 1 or cols[i + 1].group != col.group) and i > start:
                 ws.merge_cells(f"{get_column_letter(start + 1)}2:{letter}2")
 
@@ -167,8 +167,8 @@ class _Table:
         if totals:
             r = HEADER_ROWS + len(rows) + 1
             for c, (v, f) in enumerate(zip(ledger.column_totals(cols, values), formats), start=1):
-                self._put(r, c, v, _BOLD, _TOTAL_FILL, None, f)
-            self._put(r, 1, "合计", _BOLD, _TOTAL_FILL, _CENTER)
+                self._put(r, c, v, BOLD, _TOTAL_FILL, None, f)
+            self._put(r, 1, "合计", BOLD, _TOTAL_FILL, _CENTER)
         ws.freeze_panes = f"{get_column_letter(self.freeze_cols + 1)}{HEADER_ROWS + 1}"
         # Landscape, one page wide (A3 for wide tables), header rows repeated on every page.
         ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
@@ -183,13 +183,13 @@ class _Table:
         ws.row_dimensions[HEADER_ROWS].height = 2 * _LINE_HEIGHT  # wrapped two-line headers
 
 
-def _workbook() -> Workbook:
+def new_workbook() -> Workbook:
     wb = Workbook()
     wb.remove(wb.active)
     return wb
 
 
-def _save(wb: Workbook, path: os.PathLike) -> Path:
+def save_workbook(wb: Workbook, path: os.PathLike) -> Path:
     """Save through a temporary file so a failed export never leaves half a workbook behind."""
     path = Path(path)
     tmp = path.with_name(path.name + ".part")
@@ -201,7 +201,7 @@ def _save(wb: Workbook, path: os.PathLike) -> Path:
     return path
 
 
-def _county_title(store: WorkStore, what: str, year: Optional[int] = None) -> str:
+def county_title(store: WorkStore, what: str, year: Optional[int] = None) -> str:
     year_text = f"{year or store.meta('year') or ''}"
     return f"{store.meta('county_name') or ''}{year_text + '年' if year_text else ''}{what}"
 
@@ -232,29 +232,29 @@ def write_ledger(store: WorkStore, path: os.PathLike, per_batch_sheets: bool = F
     ``is_cancelled`` returning true stops with :class:`ExportCancelled` and writes nothing."""
     rows = ledger.ledger_rows(store, batch)
     tick = _ticker(len(rows), progress, is_cancelled)
-    wb = _workbook()
+    wb = new_workbook()
     freeze = [c.key for c in ledger.LEDGER_COLUMNS].index("jcbh") + 1
     if per_batch_sheets:
         by_batch: dict = {}
         for row in rows:
             by_batch.setdefault(row.batch, []).append(row)
         for name, batch_rows in by_batch.items():
-            _Table(wb, name, _county_title(store, f"卫片执法图斑台账（{name}）"), ledger.LEDGER_COLUMNS,
+            Table(wb, name, county_title(store, f"卫片执法图斑台账（{name}）"), ledger.LEDGER_COLUMNS,
                    freeze).write(batch_rows, flag=lambda r: r.overdue, tick=tick)
     if not per_batch_sheets or not rows:
-        _Table(wb, "图斑台账", _county_title(store, "卫片执法图斑台账"), ledger.LEDGER_COLUMNS,
+        Table(wb, "图斑台账", county_title(store, "卫片执法图斑台账"), ledger.LEDGER_COLUMNS,
                freeze).write(rows, flag=lambda r: r.overdue, tick=tick)
     summary_name = "实际占用的新增建设用地统计汇总表"
-    _Table(wb, summary_name, _county_title(store, summary_name), ledger.SUMMARY_COLUMNS).write(
+    Table(wb, summary_name, county_title(store, summary_name), ledger.SUMMARY_COLUMNS).write(
         ledger.summarize_townships(rows))
     month = month or ledger.latest_month(store)
     if month:
-        _Table(wb, "月度进度", _county_title(store, f"卫片执法月度工作进度（{month}）", int(month[:4])),
+        Table(wb, "月度进度", county_title(store, f"卫片执法月度工作进度（{month}）", int(month[:4])),
                ledger.PROGRESS_COLUMNS).write(
             ledger.monthly_progress(store, month) if batch else ledger.progress_of_month(rows, month),
             totals=False)
     tick(0)
-    path = _save(wb, path)
+    path = save_workbook(wb, path)
     if progress:
         progress(1.0)
     return path
@@ -297,12 +297,12 @@ def write_accountability(store: WorkStore, path: os.PathLike, config: Optional[A
     counties = [replace(r, name=(county_name if single or r.code == store.meta("county_code") else "")
                         or r.code or "全县")
                 for r in result.counties]
-    wb = _workbook()
-    title = _county_title(store, "违法占用耕地问责比例统计（第15号令）", year)
+    wb = new_workbook()
+    title = county_title(store, "违法占用耕地问责比例统计（第15号令）", year)
     rows = list(result.townships) + counties + ([] if single else [result.total])
-    _Table(wb, "问责比例", title, ledger.ACCOUNTABILITY_COLUMNS, freeze_cols=2).write(
+    Table(wb, "问责比例", title, ledger.ACCOUNTABILITY_COLUMNS, freeze_cols=2).write(
         rows, totals=False, flag=lambda r: r.accountable)
-    _Table(wb, "违法图斑明细", _county_title(store, "问责比例涉及的违法图斑", year),
+    Table(wb, "违法图斑明细", county_title(store, "问责比例涉及的违法图斑", year),
            ledger.RECORD_COLUMNS, freeze_cols=1).write(ledger.accountability_records(store, year), totals=False)
-    _Table(wb, "参数", "问责比例计算参数", _CONFIG_COLUMNS).write(_config_rows(cfg), totals=False)
-    return _save(wb, path)
+    Table(wb, "参数", "问责比例计算参数", _CONFIG_COLUMNS).write(_config_rows(cfg), totals=False)
+    return save_workbook(wb, path)
