@@ -18,12 +18,13 @@ LAYER_PARAMETERS = {
 }
 
 
-def layer_data(layer, epsg: int) -> VectorData:
-    """A QGIS layer as core data: file layers are read directly (fast); others feature by feature."""
+def layer_data(layer, epsg: int, near) -> VectorData:
+    """A QGIS layer as core data: file layers are read directly, only near the patches (fast); others
+    feature by feature."""
     if layer.providerType() == "ogr":
         path, _, rest = layer.source().partition("|")
         name = next((p.split("=", 1)[1] for p in rest.split("|") if p.startswith("layername=")), None)
-        return read_vector(path, name, target_epsg=epsg)
+        return read_vector(path, name, target_epsg=epsg, near=near)
     names = layer.fields().names()
     wkbs, columns = [], {n: [] for n in names}
     for feature in layer.getFeatures():
@@ -68,23 +69,24 @@ class AnalyzePatchesAlgorithm(WeipianAlgorithm):
 
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802
         progress, cancelled = self.progress_callbacks(feedback)
+        batch = self.parameterAsString(parameters, self.BATCH, context) or None
         with self.open_store(self.parameterAsFile(parameters, self.STORE, context)) as store:
             layers, sources = {}, {}
+            near = store.patch_bounds(batch)
             for parameter, role in LAYER_PARAMETERS.items():
                 layer = self.parameterAsVectorLayer(parameters, parameter, context)
                 if layer is None:
                     continue
                 feedback.pushInfo(f"读取{ROLE_LABELS[role]}：{layer.source()}")
                 try:
-                    layers[role] = layer_data(layer, store.epsg)
+                    layers[role] = layer_data(layer, store.epsg, near)
                 except ValueError as exc:
                     raise QgsProcessingException(str(exc)) from exc
                 sources[role] = layer.source()
                 if feedback.isCanceled():
                     return {self.ANALYZED: 0}
             try:
-                summary = analyze(store, layers, self.parameterAsString(parameters, self.BATCH, context) or None,
-                                  progress=progress, is_cancelled=cancelled)
+                summary = analyze(store, layers, batch, progress=progress, is_cancelled=cancelled)
             except AnalysisCancelled:
                 feedback.reportError(self.tr("Analysis cancelled; the work store is unchanged."))
                 return {self.ANALYZED: 0}

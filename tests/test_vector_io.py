@@ -141,3 +141,28 @@ def test_broken_or_missing_file_raises_a_chinese_error_naming_it(tmp_path):
 def test_unknown_crs_is_reported(tmp_path):
     with pytest.raises(VectorReadError, match="坐标"):
         from_wkb(shapely.to_wkb([shapely.box(100, 100, 200, 200)]), {}, None, source="local.shp")
+
+
+def test_near_reads_only_features_that_can_touch_the_patches(tmp_path):
+    """A GeoPackage layer is read through its R*Tree; boxes given in another CRS are transformed first."""
+    import pyogrio.raw
+    import shapely
+    from pyproj import Transformer
+
+    from weipian_plugin.core.vector_io import read_vector
+
+    x0, y0 = 39_500_000.0, 3_300_000.0
+    grid = [shapely.box(x0 + 100 * i, y0, x0 + 100 * i + 100, y0 + 100) for i in range(50)]
+    path = tmp_path / "dltb.gpkg"
+    pyogrio.raw.write(str(path), np.array(shapely.to_wkb(grid), dtype=object), [np.arange(50)], ["N"],
+                      driver="GPKG", crs="EPSG:4527", geometry_type="Polygon", layer="DLTB")
+    near = np.array([[x0 + 250, y0 + 10, x0 + 260, y0 + 20],     # inside cell 2
+                     [x0 + 4000, y0 + 40, x0 + 4000, y0 + 60]])  # on the edge between cells 39 and 40
+    data = read_vector(path, target_epsg=4527, near=near)
+    assert sorted(data.attrs["N"].tolist()) == [2, 39, 40]
+    assert len(read_vector(path, target_epsg=4527).geoms) == 50
+
+    to_ll = Transformer.from_crs(4527, 4490, always_xy=True)
+    lon, lat = to_ll.transform(near[:1, [0, 2]], near[:1, [1, 3]])
+    data_ll = read_vector(path, target_epsg=4490, near=np.column_stack([lon[:, 0], lat[:, 0], lon[:, 1], lat[:, 1]]))
+    assert data_ll.attrs["N"].tolist() == [2]

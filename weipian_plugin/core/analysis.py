@@ -59,10 +59,11 @@ def rule_config(store: WorkStore) -> RuleConfig:
     return RuleConfig.from_dict(store.setting(RULES_SETTING))
 
 
-def load_layers(sources: Mapping[str, str], epsg: int,
+def load_layers(sources: Mapping[str, str], epsg: int, near: Optional[np.ndarray] = None,
                 progress: Optional[Callable[[float], None]] = None,
                 is_cancelled: Optional[Callable[[], bool]] = None) -> Dict[str, VectorData]:
-    """Read each role's file (``path`` or ``path|layername=x``), reprojected to the store CRS."""
+    """Read each role's file (``path`` or ``path|layername=x``), reprojected to the store CRS; with
+    ``near`` (the patches' boxes), only the features that can touch a patch."""
     layers = {}
     for k, (role, source) in enumerate(sources.items()):
         if role not in overlay.ROLES:
@@ -70,7 +71,7 @@ def load_layers(sources: Mapping[str, str], epsg: int,
         if is_cancelled and is_cancelled():
             raise AnalysisCancelled()
         path, _, layer = source.partition("|layername=")
-        layers[role] = read_vector(path, layer or None, target_epsg=epsg)
+        layers[role] = read_vector(path, layer or None, target_epsg=epsg, near=near)
         if progress:
             progress((k + 1) / len(sources))
     return layers
@@ -151,7 +152,8 @@ def run_analysis(store: WorkStore, sources: Mapping[str, str], batch: Optional[s
                  is_cancelled: Optional[Callable[[], bool]] = None) -> AnalysisSummary:
     """Read the layers, analyse, and remember the layers chosen in the store."""
     sources = {role: str(path) for role, path in sources.items() if path}
-    layers = load_layers(sources, store.epsg, (lambda f: progress(0.3 * f)) if progress else None, is_cancelled)
+    layers = load_layers(sources, store.epsg, store.patch_bounds(batch),
+                         (lambda f: progress(0.3 * f)) if progress else None, is_cancelled)
     summary = analyze(store, layers, batch, progress=(lambda f: progress(0.3 + 0.7 * f)) if progress else None,
                       is_cancelled=is_cancelled)
     store.set_setting(LAYERS_SETTING, sources)

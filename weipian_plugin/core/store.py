@@ -196,6 +196,13 @@ class WorkStore:
     def batch(self, name: str) -> Optional[dict]:
         return next((b for b in self.batches() if b["name"] == name), None)
 
+    def patch_bounds(self, batch: Optional[str] = None) -> np.ndarray:
+        """(minx, miny, maxx, maxy) of the active patches, from the R*Tree (no geometry decoding)."""
+        sql = ("SELECT r.minx, r.miny, r.maxx, r.maxy FROM rtree_patches_geom r JOIN patches p ON p.fid = r.id "
+               "JOIN batches b ON b.id = p.batch_id WHERE p.split_state != '被拆分'")
+        rows = self.conn.execute(sql + (" AND b.name = ?" if batch else ""), (batch,) if batch else ()).fetchall()
+        return np.array(rows, dtype=np.float64).reshape(-1, 4)
+
     def read_patches(self, batch: Optional[str] = None, columns: tuple = ("jcbh", "tblx", "hsx", "dlbm"),
                      include_split: bool = False) -> tuple:
         """(fids, geometries, {column: array}) of active patches, for analysis and exports.

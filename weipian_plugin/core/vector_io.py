@@ -9,6 +9,7 @@ from a QGIS layer, so that path needs no pyogrio.
 from __future__ import annotations
 
 import datetime as _dt
+import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Mapping, Sequence
@@ -18,7 +19,7 @@ import pyogrio
 import pyogrio.errors
 import shapely
 
-from .crs import CrsError, detect_crs, transform_geoms
+from .crs import CrsError, detect_crs, is_geographic, transform_geoms, transformer
 from .dates import DateError, parse_date
 from .encoding import detect_shapefile_encoding
 
@@ -134,11 +135,14 @@ def read_vector(
     source_epsg: int | None = None,
     encoding: str | None = None,
     columns: Sequence[str] | None = None,
+    near: np.ndarray | None = None,
 ) -> VectorData:
     """Read one layer of a vector file, reprojected to ``target_epsg`` and repaired.
 
     ``encoding`` overrides the detected shapefile encoding; ``source_epsg`` overrides the file's CRS
-    (for a shapefile without ``.prj`` whose coordinates do not reveal it).
+    (for a shapefile without ``.prj`` whose coordinates do not reveal it). ``near`` (boxes
+    ``minx, miny, maxx, maxy`` in ``target_epsg``) limits the read to features whose envelopes meet one:
+    a county's DLTB has millions of polygons and the month's patches touch a few per cent of them.
     """
     path = Path(path)
     name = path.name if layer is None else f"{path.name}（图层 {layer}）"
@@ -151,8 +155,9 @@ def read_vector(
             prj = next((p for p in path.parent.iterdir() if p.name.lower() == f"{path.stem.lower()}.prj"), None)
             # Read the .prj ourselves: GDAL rewrites the ESRI names that crs.detect_crs recognises.
             prj_text = prj.read_text(encoding="latin-1") if prj is not None else None
+        subset = {} if near is None else _subset_near(path, layer, near, target_epsg)
         meta, fids, wkbs, values = pyogrio.raw.read(
-            str(path), layer=layer, encoding=encoding, columns=columns, force_2d=True, return_fids=True
+            str(path), layer=layer, encoding=encoding, columns=columns, force_2d=True, return_fids=True, **subset
         )
         geoms = shapely.from_wkb(wkbs)
     except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError, shapely.errors.GEOSException,
@@ -166,6 +171,51 @@ def read_vector(
         else:
             prj_text = crs or None
     return _build(geoms, attrs, source_epsg, prj_text, target_epsg, name, str(path), fids)
+
+
+def _subset_near(path: Path, layer: str | int | None, near: np.ndarray, target_epsg: int | None) -> dict:
+    """pyogrio keywords that read only features near ``near``: exact FIDs from a GeoPackage's R*Tree,
+    else the boxes' overall extent. Empty when the layer's CRS is not an EPSG code we can transform to."""
+    crs = pyogrio.read_info(str(path), layer=layer).get("crs") or ""
+    if not crs.upper().startswith("EPSG:") or target_epsg is None or not len(near):
+        return {}
+    src = int(crs[5:])
+    boxes = np.asarray(near, dtype=np.float64)
+    if src != target_epsg:
+        t = transformer(target_epsg, src)
+        xs = boxes[:, [0, 2, 0, 2]]
+        ys = boxes[:, [1, 1, 3, 3]]
+        tx, ty = t.transform(xs, ys)
+        boxes = np.column_stack([tx.min(1), ty.min(1), tx.max(1), ty.max(1)])
+    pad = 1e-5 if is_geographic(src) else 1.0  # edge-touching features must not be lost to rounding
+    boxes = boxes + np.array([-pad, -pad, pad, pad])
+    if path.suffix.lower() == ".gpkg":
+        fids = _gpkg_rtree_fids(path, layer, boxes)
+        if fids is not None:
+            return {"fids": fids}
+    return {"bbox": (boxes[:, 0].min(), boxes[:, 1].min(), boxes[:, 2].max(), boxes[:, 3].max())}
+
+
+def _gpkg_rtree_fids(path: Path, layer: str | int | None, boxes: np.ndarray) -> np.ndarray | None:
+    """FIDs whose R*Tree envelopes meet any box; None when the layer has no R*Tree."""
+    names = [str(n) for n in pyogrio.list_layers(str(path))[:, 0]]
+    table = names[layer] if isinstance(layer, int) else (layer or names[0])
+    conn = sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True)
+    try:
+        row = conn.execute("SELECT table_name, column_name FROM gpkg_geometry_columns "
+                           "WHERE lower(table_name) = lower(?)", (table,)).fetchone()
+        rtree = row and f"rtree_{row[0]}_{row[1]}"
+        if not rtree or not conn.execute("SELECT 1 FROM sqlite_master WHERE name = ?", (rtree,)).fetchone():
+            return None
+        conn.execute("CREATE TEMP TABLE boxes (minx REAL, maxx REAL, miny REAL, maxy REAL)")
+        conn.executemany("INSERT INTO boxes VALUES (?, ?, ?, ?)", boxes[:, [0, 2, 1, 3]].tolist())
+        # CROSS JOIN keeps the boxes as the outer loop, so each box is one R*Tree lookup (not a scan).
+        ids = conn.execute(
+            f'SELECT DISTINCT r.id FROM boxes b CROSS JOIN "{rtree}" r '
+            "WHERE r.minx <= b.maxx AND r.maxx >= b.minx AND r.miny <= b.maxy AND r.maxy >= b.miny").fetchall()
+    finally:
+        conn.close()
+    return np.sort(np.array([i for i, in ids], dtype=np.int64))
 
 
 def from_wkb(
