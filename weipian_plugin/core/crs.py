@@ -7,7 +7,6 @@ never done: a wrong zone silently shifts every patch by hundreds of kilometres.
 """
 from __future__ import annotations
 
-
 import re
 from dataclasses import dataclass
 from functools import lru_cache
