@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 
 import numpy as np
 import pytest
@@ -14,10 +15,10 @@ import shapely
 
 from weipian_plugin.core.area import ellipsoidal_area
 from weipian_plugin.core.overlay import (APPROVALS, BASIC_FARMLAND, ECO_REDLINE, FACILITY, LANDUSE, MINING,
-                                         REGISTRATION, SUPPLY, TEMPORARY, run_overlay)
-from weipian_plugin.core.rules import PatchInfo, RuleConfig, suggest, suggest_all
+                                         REGISTRATION, SUPPLY, TEMPORARY, TOWNSHIPS, run_overlay)
+from weipian_plugin.core.rules import PatchInfo, RuleConfig, _json_floats, suggest, suggest_all
 from weipian_plugin.core.units import MU_M2
-from weipian_plugin.core.vector_io import VectorData
+from weipian_plugin.core.vector_io import VectorData, read_vector
 
 EPSG = 4527
 X0, Y0 = 39_500_000.0, 3_300_000.0
@@ -213,6 +214,8 @@ def test_thresholds_are_configurable():
     assert judge(layers, config=RuleConfig(pending_coverage=0.95)).result == "违法"
     roads = RuleConfig(road_tblx=["ND"])
     assert judge({LANDUSE: dltb("1006"), APPROVALS: approvals()}, tblx="DL1", config=roads).result == "违法"
+    # Without a basic-farmland layer nothing is flagged, however low the threshold.
+    assert not judge({APPROVALS: approvals()}, config=RuleConfig(flag_min_area_m2=0.0)).involves_basic_farmland
 
 
 def test_config_round_trip_through_json():
@@ -241,3 +244,34 @@ def test_suggest_all():
     result = run_overlay(patches, ellipsoidal_area(patches, EPSG), layers, after_dates=[HSX, HSX])
     out = suggest_all(["20", "20"], [HSX, HSX], result)
     assert [(s.result, s.subtype) for s in out] == [("合法", "批文"), ("违法", "非农违法")]
+
+
+SAMPLE_LAYERS = {LANDUSE: "DLTB.gpkg", BASIC_FARMLAND: "永久基本农田.shp", APPROVALS: "建设用地审批.shp",
+                 SUPPLY: "供地.shp", REGISTRATION: "不动产登记.shp", FACILITY: "设施农用地备案.shp",
+                 TEMPORARY: "临时用地.shp", MINING: "采矿权.shp", ECO_REDLINE: "生态保护红线.shp", TOWNSHIPS: "乡镇.shp"}
+
+
+@pytest.mark.parametrize("without", [(), (LANDUSE, MINING)], ids=["all layers", "no DLTB or mining"])
+def test_suggest_all_equals_suggest_on_the_sample_county(sample_county, without):
+    """The batch path (arrays over all patches) and the one-patch path (a row, as the dock has it) agree."""
+    patches = [read_vector(p, target_epsg=EPSG) for p in sorted((sample_county / "batches").glob("*.shp"))]
+    geoms = np.concatenate([p.geoms for p in patches])
+    jcbh, tblx, dlbm = (np.concatenate([p.text(f) for p in patches]).tolist() for f in ("JCBH", "TBLX", "DLBM"))
+    hsx = np.concatenate([p.dates("HSX") for p in patches]).tolist()
+    layers = {role: read_vector(sample_county / "reference" / name, target_epsg=EPSG)
+              for role, name in SAMPLE_LAYERS.items() if role not in without}
+    result = run_overlay(geoms, ellipsoidal_area(geoms, EPSG), layers, after_dates=hsx)
+    batch = suggest_all(tblx, hsx, result, patches_dlbm=dlbm, patches_jcbh=jcbh)
+    single = [suggest(PatchInfo(jcbh[i], tblx[i], hsx[i], dlbm[i]), result.row(i)) for i in range(len(result))]
+    assert batch == single
+    assert len({(s.result, s.subtype) for s in batch}) >= (14 if not without else 10)  # most branches taken
+
+
+def test_json_rounding_is_pythons_round():
+    rng = np.random.default_rng(7)
+    random = rng.random(20_000) * 10.0 ** rng.integers(-8, 12, 20_000) * rng.choice([-1, 1], 20_000)
+    half_way = [float(f"{a}.{b:06d}5") for a, b in zip(rng.integers(0, 10**6, 2_000), rng.integers(0, 10**6, 2_000))]
+    special = [0.0, -0.0, 1 / 128, -1 / 128, 2.5e-6, 1e-320, -1e-320, 1e300, -1e300, math.inf, -math.inf, math.nan]
+    values = np.array([*random, *half_way, *special])
+    expected = [None if math.isnan(v) else round(v, 6) for v in values.tolist()]
+    assert list(map(repr, _json_floats(values))) == list(map(repr, expected))

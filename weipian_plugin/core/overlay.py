@@ -17,8 +17,8 @@ from __future__ import annotations
 import datetime as _dt
 import os
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
-from typing import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field, fields
+from typing import Callable, Mapping, Sequence
 
 import numpy as np
 import shapely
@@ -127,6 +127,12 @@ class FeatureTable:
     area_m2: np.ndarray
 
 
+_LANDUSE_DTYPES = (np.int64, object, object, object, np.float64, np.float64)
+_FEATURE_DTYPES = (np.int64, object, np.int64, np.int64, object, object, object, object, object, object, np.int8,
+                   np.float64, np.float64)
+"""Column types of :class:`LanduseTable` and :class:`FeatureTable`, in field order."""
+
+
 @dataclass(frozen=True)
 class LandusePiece:
     dlbm: str
@@ -168,33 +174,35 @@ class PatchOverlay:
     landuse: list[LandusePiece]
     features: list[FeatureHit]
 
-    def share(self, role: str) -> float:
-        """Fraction of the patch covered by the union of ``role``'s features; NaN if not provided."""
-        if role not in self.covered_m2:
-            return float("nan")
-        return self.covered_m2[role] / self.area_m2 if self.area_m2 > 0 else 0.0
-
-    def valid_share(self, role: str) -> float:
-        """Fraction covered by features valid at the after-date; NaN if not provided or date unknown."""
-        value = self.valid_covered_m2.get(role, float("nan"))
-        return value / self.area_m2 if self.area_m2 > 0 else 0.0
-
     def hits(self, role: str) -> list[FeatureHit]:
         return [h for h in self.features if h.role == role]
 
-    def dlbm_share(self, prefixes: Sequence[str]) -> float:
-        """Share of the patch on DLTB classes starting with any of ``prefixes``; NaN without DLTB."""
-        if LANDUSE not in self.provided:
-            return float("nan")
-        hit = sum(p.area_m2 for p in self.landuse if p.dlbm and p.dlbm.startswith(tuple(prefixes)))
-        return hit / self.area_m2 if self.area_m2 > 0 else 0.0
+    def as_result(self) -> OverlayResult:
+        """This patch alone as an :class:`OverlayResult`, so one patch goes through the same array code
+        as a batch (:func:`.rules.suggest`). What a row does not keep (dominant class, village,
+        township share) is left blank."""
+        lu, ft = self.landuse, self.features
+        return OverlayResult(
+            area_m2=np.array([self.area_m2]),
+            provided=self.provided,
+            covered_m2={r: np.array([v]) for r, v in self.covered_m2.items()},
+            valid_covered_m2={r: np.array([v]) for r, v in self.valid_covered_m2.items()},
+            cultivated_m2=np.array([self.cultivated_m2]),
+            uncovered_cultivated_m2={r: np.array([v]) for r, v in self.uncovered_cultivated_m2.items()},
+            dominant_dlbm=np.array([""], dtype=object),
+            village_code=np.array([""], dtype=object),
+            village_name=np.array([""], dtype=object),
+            township_code=np.array([self.township_code], dtype=object),
+            township_name=np.array([self.township_name], dtype=object),
+            township_share=np.array([np.nan]),
+            landuse=LanduseTable(np.zeros(len(lu), dtype=np.int64), *_columns(lu, LandusePiece, _LANDUSE_DTYPES[1:])),
+            features=FeatureTable(np.zeros(len(ft), dtype=np.int64), *_columns(ft, FeatureHit, _FEATURE_DTYPES[1:])),
+        )
 
-    def czcsxm_share(self, codes: Sequence[str]) -> float:
-        """Share of the patch on DLTB with CZCSXM exactly one of ``codes``; NaN without DLTB."""
-        if LANDUSE not in self.provided:
-            return float("nan")
-        hit = sum(p.area_m2 for p in self.landuse if p.czcsxm in codes)
-        return hit / self.area_m2 if self.area_m2 > 0 else 0.0
+
+def _columns(items: Sequence[object], cls: type, dtypes: tuple[object, ...]) -> list[np.ndarray]:
+    """The rows ``items`` (instances of dataclass ``cls``) as one array per field."""
+    return [np.array([getattr(x, f.name) for x in items], dtype=d) for f, d in zip(fields(cls), dtypes)]
 
 
 @dataclass
@@ -241,8 +249,9 @@ class OverlayResult:
         """Per-patch share on DLTB classes starting with any prefix (e.g. construction land before)."""
         if LANDUSE not in self.provided:
             return np.full(len(self), np.nan)
-        mask = np.array([bool(d) and d.startswith(tuple(prefixes)) for d in self.landuse.dlbm], dtype=bool)
-        return self._landuse_share(mask)
+        prefixes, dlbm = tuple(prefixes), self.landuse.dlbm
+        hit = {d: bool(d) and d.startswith(prefixes) for d in set(dlbm)}  # a county has a few dozen classes
+        return self._landuse_share(np.fromiter(map(hit.__getitem__, dlbm), dtype=bool, count=len(dlbm)))
 
     def czcsxm_share(self, codes: Sequence[str]) -> np.ndarray:
         """Per-patch share on DLTB whose CZCSXM is one of ``codes`` (e.g. ['203'])."""
@@ -276,9 +285,6 @@ class OverlayResult:
             landuse=pieces,
             features=hits,
         )
-
-    def rows(self) -> Iterator[PatchOverlay]:
-        return (self.row(i) for i in range(len(self)))
 
 
 def _ratio(num: np.ndarray, den: np.ndarray) -> np.ndarray:
@@ -650,9 +656,8 @@ class _Accumulator:
         self.village_name[sl] = _label(layer.text(LANDUSE_FIELDS["zldwmc"], fi[village_first]), village)
 
     def result(self, areas: np.ndarray) -> OverlayResult:
-        lu = _concat(self.landuse_parts, (np.int64, object, object, object, np.float64, np.float64))
-        ft = _concat(self.feature_parts, (np.int64, object, np.int64, np.int64, object, object, object, object,
-                                          object, object, np.int8, np.float64, np.float64))
+        lu = _concat(self.landuse_parts, _LANDUSE_DTYPES)
+        ft = _concat(self.feature_parts, _FEATURE_DTYPES)
         rank = {r: k for k, r in enumerate(ROLES)}
         order = np.lexsort((-ft[11], np.array([rank[r] for r in ft[1]], dtype=np.int64), ft[0]))
         return OverlayResult(

@@ -8,13 +8,19 @@ yields 待核 instead. Pure functions, no I/O.
 from __future__ import annotations
 
 import datetime as _dt
+import gc
 import math
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, fields
-from typing import Any, Mapping, Sequence
+from functools import lru_cache
+from itertools import repeat
+from typing import Any, Callable, Iterator, Mapping, NamedTuple, Sequence
+
+import numpy as np
 
 from .overlay import (APPROVALS, BASIC_FARMLAND, DATED_ROLES, ECO_REDLINE, FACILITY, LANDUSE, LEGAL_ROLES, MINING,
-                      NOT_VALID, REGISTRATION, SUPPLY, TEMPORARY, TOWNSHIPS, UNKNOWN, VALID, FeatureHit,
-                      OverlayResult, PatchOverlay)
+                      NOT_VALID, REGISTRATION, SUPPLY, TEMPORARY, TOWNSHIPS, UNKNOWN, VALID, OverlayResult,
+                      PatchOverlay)
 from .units import MU_M2, m2_to_mu
 from .vector_io import to_date
 
@@ -119,23 +125,25 @@ def suggest_all(
     patches_dlbm: Sequence[str] | None = None,
     patches_jcbh: Sequence[str] | None = None,
 ) -> list[Suggestion]:
-    """:func:`suggest` for every patch of ``overlay_result`` (sequences indexed like its patches)."""
-    config = config or RuleConfig()
-    out = []
-    for i, row in enumerate(overlay_result.rows()):
-        patch = PatchInfo(
-            jcbh=patches_jcbh[i] if patches_jcbh is not None else "",
-            tblx=patches_tblx[i] or "",
-            hsx=to_date(patches_hsx[i]),
-            dlbm=patches_dlbm[i] if patches_dlbm is not None else "",
-        )
-        out.append(suggest(patch, row, config))
-    return out
+    """:func:`suggest` for every patch of ``overlay_result`` (sequences indexed like its patches).
+
+    The rules run on whole arrays (:class:`_Rules`): a county's 100,000 patches take a few seconds.
+    ``patches_jcbh`` is accepted for symmetry with :class:`PatchInfo`; no rule reads the JCBH.
+    """
+    n = len(overlay_result)
+    date = lru_cache(maxsize=None, typed=True)(to_date)  # a batch has a few hundred distinct dates
+    return _Rules(
+        [t or "" for t in patches_tblx],
+        [date(h) for h in patches_hsx],
+        list(patches_dlbm) if patches_dlbm is not None else [""] * n,
+        overlay_result,
+        config or RuleConfig(),
+    ).suggestions()
 
 
 def suggest(patch: PatchInfo, row: PatchOverlay, config: RuleConfig | None = None) -> Suggestion:
-    """The suggestion for one patch, trying DOMAIN.md §4's rules in order."""
-    return _Evaluation(patch, row, config or RuleConfig()).run()
+    """The suggestion for one patch, trying DOMAIN.md §4's rules in order (the code of :func:`suggest_all`)."""
+    return _Rules([patch.tblx], [patch.hsx], [patch.dlbm], row.as_result(), config or RuleConfig()).suggestions()[0]
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -153,242 +161,363 @@ def _iso(d: _dt.date | None) -> str | None:
     return None if d is None else d.isoformat()
 
 
-def _json_float(x: float) -> float | None:
-    return None if x is None or math.isnan(x) else round(float(x), 6)
+def _isos(dates: list[_dt.date | None]) -> list[str | None]:
+    """:func:`_iso` of each date, formatting each distinct date once (documents share a few dates)."""
+    iso = {d: _iso(d) for d in set(dates)}
+    return list(map(iso.__getitem__, dates))
 
 
-def _docs(hits: Sequence[FeatureHit]) -> str:
-    names: list[str] = []
-    for h in hits:
-        name = h.doc or f"（无编号要素 {h.feature}）"
-        if name not in names:
-            names.append(name)
-    return "、".join(names)
+def _json_floats(values: np.ndarray) -> list[float | None]:
+    """Each value as ``round(x, 6)`` gives it (None for NaN), for a whole array at once.
+
+    ``rint(x·10⁶) / 10⁶`` is exactly what ``round`` returns (both are the double nearest the correctly
+    rounded decimal) unless ``x·10⁶``, itself rounded to a double, lies within an ulp of a half-way
+    point or is too large to have a fraction; those few values go through ``round`` itself.
+    """
+    x = np.asarray(values, dtype=np.float64)
+    with np.errstate(invalid="ignore", over="ignore"):
+        scaled = x * 1e6
+        half_way = np.abs(scaled - np.floor(scaled) - 0.5)
+        doubtful = ~(half_way > 2 * np.abs(np.spacing(scaled))) | ~(np.abs(scaled) < 2.0 ** 52)  # NaN, ±inf too
+    out: list[float | None] = (np.rint(scaled) / 1e6).tolist()
+    for k in np.flatnonzero(doubtful).tolist():
+        v = float(x[k])
+        out[k] = None if math.isnan(v) else round(v, 6)
+    return out
 
 
-def _period(h: FeatureHit) -> str:
-    return f"有效期 {_iso(h.valid_from) or '不详'} 至 {_iso(h.valid_to) or '不详'}"
+def _per_area(m2: np.ndarray, area: np.ndarray) -> np.ndarray:
+    """``m2 / area``, 0 for a patch without area."""
+    return np.divide(m2, area, out=np.zeros(len(area)), where=area > 0)
 
 
-class _Evaluation:
-    """One patch through the rules; collects the notes and flags every outcome shares."""
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector: suggestions hold no reference cycles, and with it running,
+    building 100,000 of them spent half the time re-scanning those already built."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
-    def __init__(self, patch: PatchInfo, row: PatchOverlay, config: RuleConfig) -> None:
-        self.patch, self.row, self.cfg = patch, row, config
-        self.tblx = (patch.tblx or "").strip().upper()
-        self.area = row.area_m2
-        bf = row.covered_m2.get(BASIC_FARMLAND, 0.0)
-        eco = row.covered_m2.get(ECO_REDLINE, 0.0)
-        self.flags = dict(
-            involves_basic_farmland=bf >= config.flag_min_area_m2,
-            involves_eco_redline=eco >= config.flag_min_area_m2,
-            involves_mining=self.tblx in self._upper(config.mining_tblx)
-            or row.share(MINING) >= config.mining_overlap_share,
-        )
 
-    @staticmethod
-    def _upper(codes: Sequence[str]) -> set[str]:
-        return {c.strip().upper() for c in codes}
+class _Branch(NamedTuple):
+    """One outcome of the rules: the patches it claims (those no earlier branch claimed) and its text."""
 
-    def run(self) -> Suggestion:
-        for rule in (self._rule_legal, self._rule_other_use, self._rule_village, self._rule_mining,
-                     self._rule_pending):
-            found = rule()
-            if found is not None:
-                return found
-        return self._rule_construction()
+    result: str
+    subtype: str
+    when: np.ndarray
+    text: Callable[[int], str]
+    new_or_stock: list[str] | None = None
+    """Per patch, for the construction-land violation only."""
+
+
+class _Rules:
+    """DOMAIN.md §4's rules for all patches at once.
+
+    Every share, flag and condition is a numpy array over the patches; the rules are a list of
+    :class:`_Branch` in rule order, and each patch takes the first whose condition holds. Only the
+    reason and basis are then written per patch, from plain lists and the patch's rows of the overlay's
+    long tables (building an object per patch and per hit took most of the time before).
+    Indices: ``i`` is a patch, ``k`` a row of :class:`FeatureTable`.
+    """
+
+    def __init__(self, tblx: list[str], hsx: list[_dt.date | None], dlbm: list[str], result: OverlayResult,
+                 config: RuleConfig) -> None:
+        self.res, self.cfg, self.tblx, self.hsx, self.dlbm = result, config, tblx, hsx, dlbm
+        self.provided = result.provided
+        self.area = np.asarray(result.area_m2, dtype=np.float64)
+        self.code = [(t or "").strip().upper() for t in tblx]
+        self.share = {r: result.covered_share(r) for r in result.covered_m2}
+        self.valid_share = {r: _per_area(v, self.area) for r, v in result.valid_covered_m2.items()}
+        landuse = LANDUSE in self.provided
+        self.source = "三调地类" if landuse else "图斑原地类"
+        # Cultivated land outside each legal role's union; without DLTB the whole uncovered area bounds it.
+        self.uncovered_label = "未覆盖耕地" if landuse else "未覆盖面积（未提供三调，按耕地计）"
+        self.uncovered = {}
+        for role in LEGAL_ROLES:
+            if role in self.provided:
+                outside = self.area - result.covered_m2[role]
+                self.uncovered[role] = (result.uncovered_cultivated_m2[role] if landuse
+                                        else np.where(outside > 0.0, outside, 0.0))
+        ft = result.features
+        self.start = result._feature_start.tolist()  # rows of patch i: start[i]:start[i + 1]
+        self.f_role, self.f_doc, self.f_feature = ft.role.tolist(), ft.doc.tolist(), ft.feature.tolist()
+        self.f_valid, self.f_from, self.f_to = ft.valid.tolist(), ft.valid_from.tolist(), ft.valid_to.tolist()
 
     # -- helpers -------------------------------------------------------------------------------------
 
-    def _make(self, result: str, subtype: str, text: str, new_or_stock: str = "") -> Suggestion:
-        detail = f"{subtype}，{new_or_stock}" if new_or_stock else subtype
-        verdict = f"建议判定为{result}（{detail}）" if result != PENDING else "需人工核实"
-        reason = f"{text}，{verdict}。{self._notes()}"
-        return Suggestion(result, subtype, reason, self._basis(), new_or_stock=new_or_stock, **self.flags)
+    def _hits(self, i: int, role: str, valid: int | None = None) -> list[int]:
+        """Rows of patch ``i``'s hits of ``role`` (only those with validity ``valid`` if given)."""
+        return [k for k in range(self.start[i], self.start[i + 1])
+                if self.f_role[k] == role and (valid is None or self.f_valid[k] == valid)]
 
-    def _notes(self) -> str:
-        notes = []
-        if self.flags["involves_basic_farmland"]:
-            notes.append(f"涉及永久基本农田 {_mu(self.row.covered_m2[BASIC_FARMLAND])}")
-        if self.flags["involves_eco_redline"]:
-            notes.append(f"涉及生态保护红线 {_mu(self.row.covered_m2[ECO_REDLINE])}")
-        return "".join(n + "。" for n in notes)
+    def _docs(self, rows: Sequence[int]) -> str:
+        names: list[str] = []
+        for k in rows:
+            name = self.f_doc[k] or f"（无编号要素 {self.f_feature[k]}）"
+            if name not in names:
+                names.append(name)
+        return "、".join(names)
+
+    def _period(self, k: int) -> str:
+        return f"有效期 {_iso(self.f_from[k]) or '不详'} 至 {_iso(self.f_to[k]) or '不详'}"
 
     def _missing(self, roles: Sequence[str]) -> str:
-        missing = [_LAYER_LABEL[r] for r in roles if r not in self.row.provided]
+        missing = [_LAYER_LABEL[r] for r in roles if r not in self.provided]
         return f"（未提供{'、'.join(missing)}图层）" if missing else ""
 
-    def _class_share(self, prefixes: Sequence[str]) -> tuple[float, str]:
+    def _class_share(self, prefixes: Sequence[str]) -> np.ndarray:
         """Share of DLTB classes starting with ``prefixes``, else the patch's own DLBM (all or nothing)."""
-        if LANDUSE in self.row.provided:
-            return self.row.dlbm_share(prefixes), "三调地类"
-        if self.patch.dlbm:
-            return (1.0 if self.patch.dlbm.startswith(tuple(prefixes)) else 0.0), "图斑原地类"
-        return float("nan"), ""
+        if LANDUSE in self.provided:
+            return self.res.dlbm_share(prefixes)
+        start = tuple(prefixes)
+        return np.array([(1.0 if d.startswith(start) else 0.0) if d else math.nan for d in self.dlbm])
 
-    def _uncovered_cultivated(self, role: str) -> tuple[float, str]:
-        """Cultivated m² outside ``role``'s union; without DLTB the whole uncovered area bounds it."""
-        if LANDUSE in self.row.provided:
-            return self.row.uncovered_cultivated_m2[role], "未覆盖耕地"
-        return max(0.0, self.area - self.row.covered_m2[role]), "未覆盖面积（未提供三调，按耕地计）"
+    def _is(self, codes: Sequence[str]) -> np.ndarray:
+        """Whether each patch's TBLX is one of ``codes`` (both trimmed, case-insensitive)."""
+        wanted = {c.strip().upper() for c in codes}
+        return np.array([c in wanted for c in self.code], dtype=bool)
 
-    def _basis(self) -> dict[str, Any]:
-        row = self.row
-        return {
-            "area_m2": _json_float(self.area),
-            "tblx": self.patch.tblx,
-            "hsx": _iso(self.patch.hsx),
-            "layers": sorted(row.provided),
-            "coverage": {r: _json_float(row.share(r)) for r in sorted(row.covered_m2)},
-            "valid_coverage": {r: _json_float(row.valid_share(r)) for r in DATED_ROLES if r in row.provided},
-            "cultivated_m2": _json_float(row.cultivated_m2),
-            "uncovered_cultivated_m2": {r: _json_float(v) for r, v in sorted(row.uncovered_cultivated_m2.items())},
-            "basic_farmland_m2": _json_float(row.covered_m2.get(BASIC_FARMLAND, float("nan"))),
-            "eco_redline_m2": _json_float(row.covered_m2.get(ECO_REDLINE, float("nan"))),
-            "township": {"code": row.township_code, "name": row.township_name},
-            "documents": [
-                {"role": h.role, "doc": h.doc, "name": h.name, "share": _json_float(h.share),
-                 "area_m2": _json_float(h.area_m2), "date": _iso(h.date), "valid_from": _iso(h.valid_from),
-                 "valid_to": _iso(h.valid_to),
-                 "valid": None if h.role not in DATED_ROLES or h.valid == UNKNOWN else h.valid == VALID}
-                for h in row.features if h.role != TOWNSHIPS
-            ],
-            "landuse": [{"dlbm": p.dlbm, "dlmc": p.dlmc, "czcsxm": p.czcsxm, "area_m2": _json_float(p.area_m2)}
-                        for p in row.landuse],
-        }
+    # -- the rules, in order -------------------------------------------------------------------------
 
-    # -- the rules -----------------------------------------------------------------------------------
+    def branches(self) -> list[_Branch]:
+        return [*self._legal(), *self._other_use(), *self._village(), *self._mining(), *self._pending(),
+                *self._construction()]
 
-    def _rule_legal(self) -> Suggestion | None:
+    def _legal(self) -> list[_Branch]:
         """1. Approvals, then supply, then registration cover the patch and leave little cultivated out."""
-        for role in LEGAL_ROLES:
-            if role not in self.row.provided:
-                continue
-            share = self.row.share(role)
-            uncovered, label = self._uncovered_cultivated(role)
-            if share >= self.cfg.approval_coverage and uncovered < self.cfg.max_uncovered_cultivated_m2:
-                hits = self.row.hits(role)
-                verb = "合计覆盖" if len({h.doc for h in hits}) > 1 else "覆盖"
-                text = f"{_DOC_LABEL[role]} {_docs(hits)} {verb}图斑 {_pct(share)}，{label} {_mu(uncovered)}"
-                return self._make(LEGAL, _LEGAL_SUBTYPE[role], text)
-        return None
+        cfg = self.cfg
+        roles = [r for r in LEGAL_ROLES if r in self.provided]
+        return [_Branch(LEGAL, _LEGAL_SUBTYPE[role], (self.share[role] >= cfg.approval_coverage)
+                        & (self.uncovered[role] < cfg.max_uncovered_cultivated_m2), self._legal_text(role))
+                for role in roles]
 
-    def _rule_other_use(self) -> Suggestion | None:
+    def _legal_text(self, role: str) -> Callable[[int], str]:
+        share, uncovered = self.share[role].tolist(), self.uncovered[role].tolist()
+
+        def text(i: int) -> str:
+            hits = self._hits(i, role)
+            verb = "合计覆盖" if len({self.f_doc[k] for k in hits}) > 1 else "覆盖"
+            return (f"{_DOC_LABEL[role]} {self._docs(hits)} {verb}图斑 {_pct(share[i])}，"
+                    f"{self.uncovered_label} {_mu(uncovered[i])}")
+        return text
+
+    def _other_use(self) -> list[_Branch]:
         """2. Facility agriculture, temporary land valid at the after-date, rural road."""
-        cfg, row = self.cfg, self.row
-        if FACILITY in row.provided and row.share(FACILITY) >= cfg.facility_coverage:
-            text = f"{_DOC_LABEL[FACILITY]} {_docs(row.hits(FACILITY))} 覆盖图斑 {_pct(row.share(FACILITY))}"
-            return self._make(OTHER, "设施农用地", text)
-        share, source = self._class_share(cfg.facility_dlbm)
-        if share >= cfg.dominance_share:
-            return self._make(OTHER, "设施农用地", f"{source} {'/'.join(cfg.facility_dlbm)} 设施农用地占图斑 {_pct(share)}")
-        if TEMPORARY in row.provided and row.valid_share(TEMPORARY) >= cfg.temporary_coverage:
-            valid = [h for h in row.hits(TEMPORARY) if h.valid == VALID]
-            periods = "；".join(f"{h.doc or '无文号'} {_period(h)}" for h in valid)
-            text = (f"临时用地 {_docs(valid)} 覆盖图斑 {_pct(row.valid_share(TEMPORARY))}，"
-                    f"后时相 {_iso(self.patch.hsx)} 在有效期内（{periods}）")
-            return self._make(OTHER, "临时用地", text)
-        share, source = self._class_share(cfg.road_dlbm)
-        if share >= cfg.dominance_share and self.tblx in self._upper(cfg.road_tblx):
-            text = f"{source} {'/'.join(cfg.road_dlbm)} 农村道路占图斑 {_pct(share)}，图斑类型 {self.patch.tblx}"
-            return self._make(OTHER, "农村道路", text)
-        return None
+        cfg, out = self.cfg, []
+        if FACILITY in self.provided:
+            filed = self.share[FACILITY].tolist()
+            out.append(_Branch(OTHER, "设施农用地", self.share[FACILITY] >= cfg.facility_coverage, lambda i: (
+                f"{_DOC_LABEL[FACILITY]} {self._docs(self._hits(i, FACILITY))} 覆盖图斑 {_pct(filed[i])}")))
+        facility = self._class_share(cfg.facility_dlbm)
+        facility_values = facility.tolist()
+        out.append(_Branch(OTHER, "设施农用地", facility >= cfg.dominance_share, lambda i: (
+            f"{self.source} {'/'.join(cfg.facility_dlbm)} 设施农用地占图斑 {_pct(facility_values[i])}")))
+        if TEMPORARY in self.provided:
+            temporary = self.valid_share[TEMPORARY].tolist()
 
-    def _rule_village(self) -> Suggestion | None:
+            def temporary_text(i: int) -> str:
+                valid = self._hits(i, TEMPORARY, VALID)
+                periods = "；".join(f"{self.f_doc[k] or '无文号'} {self._period(k)}" for k in valid)
+                return (f"临时用地 {self._docs(valid)} 覆盖图斑 {_pct(temporary[i])}，"
+                        f"后时相 {_iso(self.hsx[i])} 在有效期内（{periods}）")
+            out.append(_Branch(OTHER, "临时用地", self.valid_share[TEMPORARY] >= cfg.temporary_coverage,
+                               temporary_text))
+        road = self._class_share(cfg.road_dlbm)
+        road_values = road.tolist()
+        out.append(_Branch(OTHER, "农村道路", (road >= cfg.dominance_share) & self._is(cfg.road_tblx), lambda i: (
+            f"{self.source} {'/'.join(cfg.road_dlbm)} 农村道路占图斑 {_pct(road_values[i])}，图斑类型 {self.tblx[i]}")))
+        return out
+
+    def _village(self) -> list[_Branch]:
         """3. 农村宅基地 (0702) or 203 village range dominant (宅基地 first: it is the narrower finding)."""
         cfg = self.cfg
-        share, source = self._class_share(cfg.homestead_dlbm)
-        if share >= cfg.dominance_share:
-            text = f"{source} {'/'.join(cfg.homestead_dlbm)} 农村宅基地占图斑 {_pct(share)}"
-            return self._make(OTHER, "农村宅基地", text)
-        share = self.row.czcsxm_share(cfg.village_czcsxm)
-        if share >= cfg.dominance_share:
-            text = f"三调城镇村属性码 {'/'.join(cfg.village_czcsxm)} 范围占图斑 {_pct(share)}"
-            return self._make(OTHER, "203范围", text)
-        return None
+        homestead = self._class_share(cfg.homestead_dlbm)
+        village = self.res.czcsxm_share(cfg.village_czcsxm)
+        homestead_values, village_values = homestead.tolist(), village.tolist()
+        return [
+            _Branch(OTHER, "农村宅基地", homestead >= cfg.dominance_share, lambda i: (
+                f"{self.source} {'/'.join(cfg.homestead_dlbm)} 农村宅基地占图斑 {_pct(homestead_values[i])}")),
+            _Branch(OTHER, "203范围", village >= cfg.dominance_share, lambda i: (
+                f"三调城镇村属性码 {'/'.join(cfg.village_czcsxm)} 范围占图斑 {_pct(village_values[i])}")),
+        ]
 
-    def _rule_mining(self) -> Suggestion | None:
+    def _mining(self) -> list[_Branch]:
         """4. Mining: inside a permit valid at the after-date, partly outside it, or without one."""
-        cfg, row = self.cfg, self.row
-        is_ck = self.tblx in self._upper(cfg.mining_tblx)
-        if MINING not in row.provided:
-            if is_ck:
-                return self._make(PENDING, "采矿", f"图斑类型为采矿（{self.patch.tblx}），但未提供采矿权图层")
-            return None
-        if not is_ck and not row.share(MINING) >= cfg.mining_overlap_share:
-            return None
-        hits = row.hits(MINING)
-        where = f"图斑类型为采矿（{self.patch.tblx}）" if is_ck else f"图斑与采矿权范围重叠 {_pct(row.share(MINING))}"
-        if not hits:
-            return self._make(ILLEGAL, "无证开采", f"{where}，未与任何采矿许可范围重叠")
-        valid_share = row.valid_share(MINING)
-        if math.isnan(valid_share):
-            return self._make(PENDING, "采矿", f"{where}，涉及采矿许可证 {_docs(hits)}，但后时相缺失，无法核验有效期")
-        valid = [h for h in hits if h.valid == VALID]
-        if valid_share >= cfg.mining_coverage:
-            text = (f"采矿许可证 {_docs(valid)}（{'；'.join(_period(h) for h in valid)}）覆盖图斑 {_pct(valid_share)}，"
-                    f"后时相 {_iso(self.patch.hsx)} 在有效期内")
-            return self._make(LEGAL, "合法采矿", text)
-        outside = self.area * (1.0 - valid_share)
-        if valid_share * self.area >= cfg.flag_min_area_m2:
-            text = (f"有效采矿许可证 {_docs(valid)} 仅覆盖图斑 {_pct(valid_share)}，"
+        cfg = self.cfg
+        is_ck = self._is(cfg.mining_tblx)
+        if MINING not in self.provided:
+            return [_Branch(PENDING, "采矿", is_ck, lambda i: f"图斑类型为采矿（{self.tblx[i]}），但未提供采矿权图层")]
+        share, valid_share, area, ft = self.share[MINING], self.valid_share[MINING], self.area, self.res.features
+        mining = is_ck | (share >= cfg.mining_overlap_share)
+        permit = np.asarray(ft.role == MINING, dtype=bool)
+        permits = np.bincount(ft.patch[permit], minlength=len(area))
+        unknown = np.bincount(ft.patch[permit & (ft.valid == UNKNOWN)], minlength=len(area))
+        is_ck_values, share_values, valid_values = is_ck.tolist(), share.tolist(), valid_share.tolist()
+        area_values = area.tolist()
+
+        def where(i: int) -> str:
+            return f"图斑类型为采矿（{self.tblx[i]}）" if is_ck_values[i] else f"图斑与采矿权范围重叠 {_pct(share_values[i])}"
+
+        def legal(i: int) -> str:
+            valid = self._hits(i, MINING, VALID)
+            return (f"采矿许可证 {self._docs(valid)}（{'；'.join(self._period(k) for k in valid)}）覆盖图斑 "
+                    f"{_pct(valid_values[i])}，后时相 {_iso(self.hsx[i])} 在有效期内")
+
+        def overstepping(i: int) -> str:
+            outside = area_values[i] * (1.0 - valid_values[i])
+            return (f"有效采矿许可证 {self._docs(self._hits(i, MINING, VALID))} 仅覆盖图斑 {_pct(valid_values[i])}，"
                     f"许可范围外 {_mu(outside)}")
-            return self._make(ILLEGAL, "越界开采", text)
-        unknown = [h for h in hits if h.valid == UNKNOWN]
-        if unknown:
-            return self._make(PENDING, "采矿", f"{where}，采矿许可证 {_docs(unknown)} 有效期不详")
-        hsx = self.patch.hsx
-        lapsed = "；".join(
-            f"{h.doc or '无编号'} {_period(h)}，后时相 {_iso(hsx)} "
-            f"{'尚未生效' if hsx and h.valid_from and hsx < h.valid_from else '已过期'}"
-            for h in hits if h.valid == NOT_VALID
-        )
-        return self._make(ILLEGAL, "无证开采", f"{where}，采矿许可证不在有效期内（{lapsed}），无有效采矿许可")
 
-    def _rule_pending(self) -> Suggestion | None:
-        """6 (checked before 5): a document covers part of the patch, or rule 1 failed only on cultivated land."""
-        row, cfg = self.row, self.cfg
-        best: tuple[float, str] | None = None
-        for role in (*LEGAL_ROLES, FACILITY, TEMPORARY):
-            if role not in row.provided:
-                continue
-            if role == TEMPORARY:
-                share = row.valid_share(role)
-                hits = [h for h in row.hits(role) if h.valid == VALID]
-            else:
-                share, hits = row.share(role), row.hits(role)
-            if share >= cfg.pending_coverage and (best is None or share > best[0]):
-                text = f"{_DOC_LABEL[role]} {_docs(hits)} 覆盖图斑 {_pct(share)}"
-                if role in LEGAL_ROLES and share >= cfg.approval_coverage:
-                    uncovered, label = self._uncovered_cultivated(role)
-                    text += f"，但{label} {_mu(uncovered)}（不小于 {_mu(cfg.max_uncovered_cultivated_m2)}）"
-                elif share < cfg.approval_coverage:
-                    text += f"，介于 {_pct(cfg.pending_coverage)} 与 {_pct(cfg.approval_coverage)} 之间"
-                best = (share, text)
-        if best is None:
-            return None
-        return self._make(PENDING, "部分覆盖", best[1])
+        def lapsed(i: int) -> str:
+            hsx = self.hsx[i]
+            text = "；".join(
+                f"{self.f_doc[k] or '无编号'} {self._period(k)}，后时相 {_iso(hsx)} "
+                f"{'尚未生效' if hsx and self.f_from[k] and hsx < self.f_from[k] else '已过期'}"
+                for k in self._hits(i, MINING, NOT_VALID))
+            return f"{where(i)}，采矿许可证不在有效期内（{text}），无有效采矿许可"
+        return [
+            _Branch(ILLEGAL, "无证开采", mining & (permits == 0), lambda i: f"{where(i)}，未与任何采矿许可范围重叠"),
+            _Branch(PENDING, "采矿", mining & np.isnan(valid_share), lambda i: (
+                f"{where(i)}，涉及采矿许可证 {self._docs(self._hits(i, MINING))}，但后时相缺失，无法核验有效期")),
+            _Branch(LEGAL, "合法采矿", mining & (valid_share >= cfg.mining_coverage), legal),
+            _Branch(ILLEGAL, "越界开采", mining & (valid_share * area >= cfg.flag_min_area_m2), overstepping),
+            _Branch(PENDING, "采矿", mining & (unknown > 0), lambda i: (
+                f"{where(i)}，采矿许可证 {self._docs(self._hits(i, MINING, UNKNOWN))} 有效期不详")),
+            _Branch(ILLEGAL, "无证开采", mining, lapsed),
+        ]
 
-    def _rule_construction(self) -> Suggestion:
+    def _pending(self) -> list[_Branch]:
+        """6 (checked before 5): a document covers part of the patch, or rule 1 failed only on cultivated land.
+
+        The document covering the most (the first such role on a tie) is the one named.
+        """
+        cfg = self.cfg
+        roles = [r for r in (*LEGAL_ROLES, FACILITY, TEMPORARY) if r in self.provided]
+        best = np.full(len(self.area), -1)
+        best_share = np.full(len(self.area), np.nan)
+        for k, role in enumerate(roles):
+            share = self.valid_share[role] if role == TEMPORARY else self.share[role]
+            better = (share >= cfg.pending_coverage) & ((best < 0) | (share > best_share))
+            best[better] = k
+            best_share[better] = share[better]
+        best_values, share_values = best.tolist(), best_share.tolist()
+        uncovered = {r: v.tolist() for r, v in self.uncovered.items()}
+
+        def text(i: int) -> str:
+            role, share = roles[best_values[i]], share_values[i]
+            out = f"{_DOC_LABEL[role]} {self._docs(self._hits(i, role, VALID if role == TEMPORARY else None))} " \
+                  f"覆盖图斑 {_pct(share)}"
+            if role in LEGAL_ROLES and share >= cfg.approval_coverage:
+                out += (f"，但{self.uncovered_label} {_mu(uncovered[role][i])}"
+                        f"（不小于 {_mu(cfg.max_uncovered_cultivated_m2)}）")
+            elif share < cfg.approval_coverage:
+                out += f"，介于 {_pct(cfg.pending_coverage)} 与 {_pct(cfg.approval_coverage)} 之间"
+            return out
+        return [_Branch(PENDING, "部分覆盖", best >= 0, text)]
+
+    def _construction(self) -> list[_Branch]:
         """5. Construction not approved → 违法 (新增, or 存量 when DLTB was construction land before)."""
-        cfg, row = self.cfg, self.row
-        if self.tblx and self.tblx in self._upper(cfg.non_construction_tblx):
-            return self._make(PENDING, "非建设类变化", f"图斑类型 {self.patch.tblx} 为非建设类变化，规则未作判断")
-        if APPROVALS not in row.provided:
-            return self._make(PENDING, "未比对批文", f"未提供批文图层，无法判断图斑是否已批{self._missing(LEGAL_ROLES[1:])}")
-        approved = row.share(APPROVALS)
-        parts = [f"图斑未被批文有效覆盖（批文覆盖 {_pct(approved)}）" if approved > 0 else "图斑未被批文覆盖"]
-        share, source = self._class_share(cfg.construction_dlbm_prefixes)
-        if math.isnan(share):
-            kind = ""
-            parts.append("未提供三调地类图斑，无法区分新增或存量")
-        else:
-            kind = STOCK if share >= cfg.stock_share else NEW
-            parts.append(f"{source}中建设用地占 {_pct(share)}")
-        if not math.isnan(row.cultivated_m2):
-            parts.append(f"占用耕地 {_mu(row.cultivated_m2)}")
-        expired = [h for h in row.hits(TEMPORARY) if h.valid == NOT_VALID]
-        if expired:
-            parts.append(f"临时用地 {_docs(expired)} 于后时相 {_iso(self.patch.hsx)} 不在有效期内")
-        text = "，".join(parts) + self._missing(LEGAL_ROLES[1:])
-        return self._make(ILLEGAL, "非农违法", text, new_or_stock=kind)
+        cfg, everyone = self.cfg, np.ones(len(self.area), dtype=bool)
+        non_construction = self._is(cfg.non_construction_tblx) & np.array([c != "" for c in self.code], dtype=bool)
+        out = [_Branch(PENDING, "非建设类变化", non_construction,
+                       lambda i: f"图斑类型 {self.tblx[i]} 为非建设类变化，规则未作判断")]
+        missing = self._missing(LEGAL_ROLES[1:])
+        if APPROVALS not in self.provided:
+            return [*out, _Branch(PENDING, "未比对批文", everyone,
+                                  lambda i: f"未提供批文图层，无法判断图斑是否已批{missing}")]
+        approved = self.share[APPROVALS].tolist()
+        construction = self._class_share(cfg.construction_dlbm_prefixes).tolist()
+        kinds = ["" if math.isnan(s) else STOCK if s >= cfg.stock_share else NEW for s in construction]
+        cultivated = self.res.cultivated_m2.tolist()
+
+        def text(i: int) -> str:
+            parts = [f"图斑未被批文有效覆盖（批文覆盖 {_pct(approved[i])}）" if approved[i] > 0 else "图斑未被批文覆盖"]
+            if kinds[i]:
+                parts.append(f"{self.source}中建设用地占 {_pct(construction[i])}")
+            else:
+                parts.append("未提供三调地类图斑，无法区分新增或存量")
+            if not math.isnan(cultivated[i]):
+                parts.append(f"占用耕地 {_mu(cultivated[i])}")
+            expired = self._hits(i, TEMPORARY, NOT_VALID)
+            if expired:
+                parts.append(f"临时用地 {self._docs(expired)} 于后时相 {_iso(self.hsx[i])} 不在有效期内")
+            return "，".join(parts) + missing
+        return [*out, _Branch(ILLEGAL, "非农违法", everyone, text, kinds)]
+
+    # -- the suggestions -----------------------------------------------------------------------------
+
+    def suggestions(self) -> list[Suggestion]:
+        res, cfg, n = self.res, self.cfg, len(self.area)
+        branches = self.branches()
+        outcome = np.full(n, -1)
+        for k, branch in enumerate(branches):
+            outcome[(outcome < 0) & branch.when] = k
+        nan = np.full(n, np.nan)
+        farmland, redline = res.covered_m2.get(BASIC_FARMLAND, nan), res.covered_m2.get(ECO_REDLINE, nan)
+        flags = zip((farmland >= cfg.flag_min_area_m2).tolist(), (redline >= cfg.flag_min_area_m2).tolist(),
+                    (self._is(cfg.mining_tblx) | (self.share.get(MINING, nan) >= cfg.mining_overlap_share)).tolist())
+        farmland_values, redline_values = farmland.tolist(), redline.tolist()
+        out = []
+        with _gc_paused():
+            for i, (k, basis, (bf, eco, mining)) in enumerate(zip(outcome.tolist(), self._bases(), flags)):
+                b = branches[k]
+                kind = b.new_or_stock[i] if b.new_or_stock is not None else ""
+                verdict = "需人工核实" if b.result == PENDING else \
+                    f"建议判定为{b.result}（{f'{b.subtype}，{kind}' if kind else b.subtype}）"
+                notes = (f"涉及永久基本农田 {_mu(farmland_values[i])}。" if bf else "") + \
+                    (f"涉及生态保护红线 {_mu(redline_values[i])}。" if eco else "")
+                out.append(Suggestion(b.result, b.subtype, f"{b.text(i)}，{verdict}。{notes}", basis,
+                                      involves_basic_farmland=bf, involves_eco_redline=eco, involves_mining=mining,
+                                      new_or_stock=kind))
+        return out
+
+    def _bases(self) -> Iterator[dict[str, Any]]:
+        """The basis of every patch: its shares and areas, documents and DLTB classes, JSON-safe."""
+        res, n = self.res, len(self.area)
+        ft, lu = res.features, res.landuse
+        documents = [
+            {"role": r, "doc": d, "name": nm, "share": sh, "area_m2": a, "date": dt, "valid_from": v0,
+             "valid_to": v1, "valid": None if r not in DATED_ROLES or v == UNKNOWN else v == VALID}
+            for r, d, nm, sh, a, dt, v0, v1, v in zip(
+                self.f_role, self.f_doc, ft.name.tolist(), _json_floats(ft.share), _json_floats(ft.area_m2),
+                _isos(ft.date.tolist()), _isos(self.f_from), _isos(self.f_to), self.f_valid)
+            if r != TOWNSHIPS]
+        doc_start = np.concatenate(([0], np.cumsum(ft.role != TOWNSHIPS)))[res._feature_start].tolist()
+        landuse = [{"dlbm": d, "dlmc": m, "czcsxm": c, "area_m2": a} for d, m, c, a in zip(
+            lu.dlbm.tolist(), lu.dlmc.tolist(), lu.czcsxm.tolist(), _json_floats(lu.area_m2))]
+        lu_start = res._landuse_start.tolist()
+        layers = sorted(self.provided)
+
+        def columns(roles: Sequence[str], values: Mapping[str, np.ndarray]) -> Iterator[tuple]:
+            """Per patch, the rounded values of ``roles`` (zip of one list per role)."""
+            return zip(*(_json_floats(values[r]) for r in roles)) if roles else repeat(())
+        covered = sorted(res.covered_m2)
+        dated = [r for r in DATED_ROLES if r in self.provided]
+        legal = sorted(res.uncovered_cultivated_m2)
+        nan = np.full(n, np.nan)
+        for i, area, tblx, hsx, coverage, valid, cultivated, uncovered, farmland, redline, code, name in zip(
+                range(n), _json_floats(self.area), self.tblx, _isos(self.hsx), columns(covered, self.share),
+                columns(dated, self.valid_share), _json_floats(res.cultivated_m2),
+                columns(legal, res.uncovered_cultivated_m2), _json_floats(res.covered_m2.get(BASIC_FARMLAND, nan)),
+                _json_floats(res.covered_m2.get(ECO_REDLINE, nan)), res.township_code.tolist(),
+                res.township_name.tolist()):
+            yield {
+                "area_m2": area,
+                "tblx": tblx,
+                "hsx": hsx,
+                "layers": list(layers),
+                "coverage": dict(zip(covered, coverage)),
+                "valid_coverage": dict(zip(dated, valid)),
+                "cultivated_m2": cultivated,
+                "uncovered_cultivated_m2": dict(zip(legal, uncovered)),
+                "basic_farmland_m2": farmland,
+                "eco_redline_m2": redline,
+                "township": {"code": code, "name": name},
+                "documents": documents[doc_start[i]:doc_start[i + 1]],
+                "landuse": landuse[lu_start[i]:lu_start[i + 1]],
+            }
