@@ -6,8 +6,8 @@ and a cancel before or during it leaves the store as it was.
 """
 from __future__ import annotations
 
+import itertools
 import json
-import math
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Callable, Dict, Mapping, Optional
@@ -77,8 +77,9 @@ def load_layers(sources: Mapping[str, str], epsg: int, near: Optional[np.ndarray
     return layers
 
 
-def _num(value) -> Optional[float]:
-    return None if value is None or (isinstance(value, float) and math.isnan(value)) else float(value)
+def _floats(values: np.ndarray) -> list:
+    """Floats for SQLite, NaN (not measured: layer not given) as NULL."""
+    return [None if v != v else v for v in np.asarray(values, dtype=np.float64).tolist()]
 
 
 def _iso(value) -> Optional[str]:
@@ -102,23 +103,23 @@ def analyze(store: WorkStore, layers: Mapping[str, VectorData], batch: Optional[
                               patches_jcbh=attrs["jcbh"])
     construction = result.dlbm_share(config.construction_dlbm_prefixes) * areas
     uncovered = result.uncovered_cultivated_m2.get(overlay.APPROVALS, np.full(len(fids), np.nan))
-    covered = {col: result.covered_m2.get(role, np.full(len(fids), np.nan)) for col, role in _COVER_COLUMNS.items()}
+    covered = [_floats(result.covered_m2.get(role, np.full(len(fids), np.nan))) for role in _COVER_COLUMNS.values()]
     stamp = now_iso()
     layer_list = json.dumps(sorted(result.provided))
-    analysis_rows = [
-        (int(fid), stamp, layer_list, *(_num(covered[c][i]) for c in _COVER_COLUMNS),
-         _num(result.cultivated_m2[i]), _num(uncovered[i]), _num(construction[i]), result.dominant_dlbm[i] or None,
-         s.result, s.subtype, s.reason, json.dumps(s.basis, ensure_ascii=False),
-         int(s.involves_basic_farmland), int(s.involves_eco_redline), int(s.involves_mining), s.new_or_stock)
-        for i, (fid, s) in enumerate(zip(fids, suggestions))]
+    encode = json.JSONEncoder(ensure_ascii=False).encode
+    analysis_rows = list(zip(
+        fids.tolist(), itertools.repeat(stamp), itertools.repeat(layer_list), *covered,
+        _floats(result.cultivated_m2), _floats(uncovered), _floats(construction),
+        [d or None for d in result.dominant_dlbm], [s.result for s in suggestions], [s.subtype for s in suggestions],
+        [s.reason for s in suggestions], [encode(s.basis) for s in suggestions],
+        [int(s.involves_basic_farmland) for s in suggestions], [int(s.involves_eco_redline) for s in suggestions],
+        [int(s.involves_mining) for s in suggestions], [s.new_or_stock for s in suggestions]))
     lu, ft = result.landuse, result.features
-    class_rows = [(int(fids[p]), d or None, m, float(a), float(c))
-                  for p, d, m, a, c in zip(lu.patch, lu.dlbm, lu.dlmc, lu.area_m2, lu.cultivated_m2)]
-    feature_rows = [(int(fids[p]), r, doc or None, _iso(dt), _iso(v0), _iso(v1), float(sh), float(a),
-                     json.dumps({"name": nm, "kind": kd, "valid": int(v)}, ensure_ascii=False))
-                    for p, r, doc, dt, v0, v1, sh, a, nm, kd, v in zip(
-                        ft.patch, ft.role, ft.doc, ft.date, ft.valid_from, ft.valid_to, ft.share, ft.area_m2,
-                        ft.name, ft.kind, ft.valid)]
+    class_rows = list(zip(fids[lu.patch].tolist(), [d or None for d in lu.dlbm], lu.dlmc, lu.area_m2.tolist(),
+                          lu.cultivated_m2.tolist()))
+    feature_rows = list(zip(fids[ft.patch].tolist(), ft.role, [d or None for d in ft.doc], map(_iso, ft.date),
+                            map(_iso, ft.valid_from), map(_iso, ft.valid_to), ft.share.tolist(), ft.area_m2.tolist(),
+                            ft.name, ft.kind, ft.valid.tolist()))
     if is_cancelled and is_cancelled():
         raise AnalysisCancelled()
 
@@ -136,7 +137,8 @@ def analyze(store: WorkStore, layers: Mapping[str, VectorData], batch: Optional[
                 VALUES ({', '.join('?' * (len(_COVER_COLUMNS) + 15))})""", analysis_rows)
         conn.executemany("INSERT INTO analysis_classes VALUES (?, ?, ?, ?, ?)", class_rows)
         conn.executemany("INSERT INTO analysis_features (patch_fid, role, doc_number, doc_date, valid_from, "
-                         "valid_to, share, area_m2, attrs) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", feature_rows)
+                         "valid_to, share, area_m2, name, kind, valid) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                         feature_rows)
         if overlay.TOWNSHIPS in result.provided:
             conn.executemany("UPDATE patches SET township_code=?, township_name=? WHERE fid=?",
                              ((c or None, n or None, int(f)) for f, c, n in

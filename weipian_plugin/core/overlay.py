@@ -496,6 +496,7 @@ def _intersect(layer: _Layer, chunk: _Chunk, pool: ThreadPoolExecutor, n_workers
     fb = layer.bounds[qi]
     cand = np.flatnonzero((fb[:, :2] <= pb[:, :2]).all(axis=1) & (fb[:, 2:] >= pb[:, 2:]).all(axis=1))
     full = np.zeros(len(pi), dtype=bool)
+    shapely.prepare(layer.parts[np.unique(qi[cand])])  # in place, once: later chunks reuse it
     full[cand] = shapely.covers(layer.parts[qi[cand]], geoms[pi[cand]])
     piece = geoms[pi]
     rest = np.flatnonzero(~full)

@@ -185,7 +185,9 @@ CREATE TABLE analysis_features (
   valid_to TEXT,
   share REAL,
   area_m2 REAL,
-  attrs TEXT);
+  name TEXT,
+  kind TEXT,
+  valid INTEGER);
 CREATE INDEX analysis_features_patch ON analysis_features(patch_fid);
 """
 
