@@ -251,7 +251,7 @@ def ratio(peer: dict, ours: dict) -> str:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", default="small,large", help="overlay sizes to run, or 'none'")
-    parser.add_argument("--peer-timeout", type=float, default=1200.0)
+    parser.add_argument("--peer-timeout", type=float, default=900.0)
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     parser.add_argument("--data", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
