@@ -62,6 +62,8 @@ package: setup
 
 install: package
 	$(PY) scripts/install_plugin.py dist/weipian_plugin.zip "$(QGIS_CUSTOM_CONFIG_PATH)/profiles/$(PROFILE)"
+	QGIS_CUSTOM_CONFIG_PATH="$(QGIS_CUSTOM_CONFIG_PATH)" QT_QPA_PLATFORM=offscreen \
+	  qgis_process.bin plugins enable weipian_plugin >/dev/null
 
 run: install demo
 	QGIS_CUSTOM_CONFIG_PATH="$(QGIS_CUSTOM_CONFIG_PATH)" qgis --profile $(PROFILE) $(DEMO_DIR)/weipian_demo.qgz

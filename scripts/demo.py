@@ -118,6 +118,23 @@ def exports(store_path: Path, county: Path, out: Path) -> None:
         write_report(store, out / "卫片执法报告.html", "2026年1—3月")
         say(f"  报告：{out / '卫片执法报告.html'}")
     figures(store_path, county, out)
+    project(store_path, county, out)
+
+
+def project(store_path: Path, county: Path, out: Path) -> None:
+    """The work project, saved into the store (for the plugin) and as a .qgz (for `make run`)."""
+    from qgis.core import QgsProject
+
+    from weipian_plugin.core.store import WorkStore
+    from weipian_plugin.gui.project import save_store_project
+
+    imagery = {"before": str(county / "imagery" / "前时相.tif"), "after": str(county / "imagery" / "后时相.tif")}
+    with WorkStore.open(store_path) as store:
+        store.set_setting("imagery", imagery)
+    work = QgsProject()
+    work.read(save_store_project(str(store_path), imagery))
+    work.write(str(out / "weipian_demo.qgz"))
+    say(f"  QGIS 项目：已保存到工作库，并另存为 {out / 'weipian_demo.qgz'}（make run 打开）")
 
 
 def figures(store_path: Path, county: Path, out: Path) -> None:

@@ -466,3 +466,19 @@ def test_store_project_is_saved_inside_the_geopackage(qgis_iface, qgis_new_proje
     assert by_name["Patches by determination"].renderer().classAttribute() == "determination"
     assert project.project_store_path() == str(store_file)
     assert loaded.crs().authid() == "EPSG:4527" and uri.startswith("geopackage:")
+
+
+def test_overlay_images_from_the_dock(dock, tmp_path, monkeypatch):
+    """One patch's overlay image at the chosen scale, then every listed patch's, from the dock's menu."""
+    from qgis.PyQt.QtWidgets import QFileDialog, QInputDialog
+
+    dock.tableView.setCurrentIndex(dock.proxy.index(0, 0))
+    monkeypatch.setattr(QInputDialog, "getInt", lambda *a, **k: (1000, True))
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(tmp_path / "one.png"), ""))
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *a, **k: str(tmp_path / "all"))
+    dock.export_overlay_image()
+    image = QImage(str(tmp_path / "one.png"))
+    assert (image.width(), image.height()) == (1600, 1200)
+    (tmp_path / "all").mkdir()
+    dock.export_overlay_images()
+    assert len(list((tmp_path / "all").glob("*.png"))) == dock.proxy.rowCount()

@@ -278,6 +278,9 @@ class ReviewDock(QgsDockWidget, FORM_CLASS):
                                  lambda checked=False, s=stage: self.lock_batch(s))
         batch_menu.addSeparator()
         batch_menu.addAction(self.tr("Export submitted snapshot…"), self.export_snapshot)
+        batch_menu.addSeparator()
+        batch_menu.addAction(self.tr("Overlay image of this patch…"), self.export_overlay_image)
+        batch_menu.addAction(self.tr("Overlay images of the listed patches…"), self.export_overlay_images)
         self.batchButton.setMenu(batch_menu)
 
     def _connect(self) -> None:
@@ -941,6 +944,61 @@ class ReviewDock(QgsDockWidget, FORM_CLASS):
         if self.fid is not None:
             self.show_patch(self.fid, zoom=False)
         return True
+
+    def _overlay_options(self) -> Optional[Tuple[int, Optional[str]]]:
+        """(scale, after-imagery source) for overlay images, or None when the user cancels."""
+        scale, ok = QInputDialog.getInt(self, self.tr("Overlay image"), self.tr("Scale 1:"), 2000, 100, 100000, 500)
+        return (scale, (self.store.setting("imagery") or {}).get("after")) if ok else None
+
+    def export_overlay_image(self) -> None:
+        """A PNG of the current patch over the after imagery and the reference layers, for its case file."""
+        if self.fid is None or self.store is None:
+            return
+        options = self._overlay_options()
+        if options is None:
+            return
+        default = str(Path(Settings.last_export_dir.value() or str(Path.home())) / f"{self.patch['jcbh']}.png")
+        path, _ = QFileDialog.getSaveFileName(self, self.tr("Overlay image"), default, self.tr("PNG image (*.png)"))
+        if not path:
+            return
+        Settings.last_export_dir.set_value(str(Path(path).parent))
+        from ..exporters.figures import export_overlay_image
+
+        export_overlay_image(self.store_path, self.fid, path, scale=options[0], raster=options[1])
+        self._message(self.tr("Overlay image written to {path}.").format(path=path))
+
+    def export_overlay_images(self) -> None:
+        """Overlay images of every patch the list shows, with progress and cancel."""
+        if self.store is None or not self.proxy.rowCount():
+            return
+        options = self._overlay_options()
+        if options is None:
+            return
+        folder = QFileDialog.getExistingDirectory(self, self.tr("Overlay images"),
+                                                  Settings.last_export_dir.value() or str(Path.home()))
+        if not folder:
+            return
+        Settings.last_export_dir.set_value(folder)
+        from qgis.core import QgsFeedback
+        from qgis.PyQt.QtWidgets import QApplication, QProgressDialog
+
+        from ..exporters.figures import export_overlay_images
+
+        fids = [self.proxy.data(self.proxy.index(r, 0), Qt.ItemDataRole.UserRole) for r in range(self.proxy.rowCount())]
+        dialog = QProgressDialog(self.tr("Writing overlay images…"), self.tr("Cancel"), 0, 100, self)
+        dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        feedback = QgsFeedback()
+        dialog.canceled.connect(feedback.cancel)
+
+        def progressed(percent: float) -> None:
+            dialog.setValue(int(percent))
+            QApplication.processEvents()  # keeps the dialog and its Cancel button alive between images
+
+        feedback.progressChanged.connect(progressed)
+        written = export_overlay_images(self.store_path, folder, fids=fids, scale=options[0], raster=options[1],
+                                        feedback=feedback)
+        dialog.close()
+        self._message(self.tr("{n} overlay images written to {path}.").format(n=len(written), path=folder))
 
     def export_snapshot(self) -> None:
         batch = self.current_batch()

@@ -39,7 +39,7 @@
         <translation>按合法性判定建议着色的图斑</translation>
     </message>
     <message>
-        <location filename="../dependencies.py" line="72"/>
+        <location filename="../dependencies.py" line="73"/>
         <source>Weipian needs Python packages that this QGIS lacks: {0}. Install them with &apos;make install&apos; or into {1} with: pip install --target &quot;{1}&quot; {0}</source>
         <translation>卫片执法插件需要当前 QGIS 缺少的 Python 包：{0}。请用 'make install' 安装，或用以下命令安装到 {1}：pip install --target &quot;{1}&quot; {0}</translation>
     </message>
@@ -310,82 +310,82 @@
 <context>
     <name>AnalyzePatchesAlgorithm</name>
     <message>
-        <location filename="../../processing_algorithms/analyze_patches.py" line="44"/>
+        <location filename="../../processing_algorithms/analyze_patches.py" line="45"/>
         <source>Analyze patches (overlay and legality suggestion)</source>
         <translation>内业比对分析（套合与合法性判定建议）</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/analyze_patches.py" line="47"/>
+        <location filename="../../processing_algorithms/analyze_patches.py" line="48"/>
         <source>Overlays every patch on the reference layers given (areas ellipsoidal, overlapping approvals counted once), assigns townships, and writes a legality suggestion with its reason and basis. A re-run replaces suggestions and overlay results only; determinations are never touched. The layers chosen are remembered in the store.</source>
         <translation>将每个图斑与给定的比对图层套合（面积按椭球面积计算，相互重叠的批文只计一次），确定所属乡镇，并给出合法性判定建议及其理由和依据。重新运行只替换判定建议和套合结果，不会改动人工判定结果。所选图层会记录在工作库中。</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/analyze_patches.py" line="54"/>
+        <location filename="../../processing_algorithms/analyze_patches.py" line="55"/>
         <source>Work store (GeoPackage)</source>
         <translation>工作库（GeoPackage）</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/analyze_patches.py" line="57"/>
+        <location filename="../../processing_algorithms/analyze_patches.py" line="58"/>
         <source>Land-use survey (三调 DLTB)</source>
         <translation>三调地类图斑（DLTB）</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/analyze_patches.py" line="57"/>
+        <location filename="../../processing_algorithms/analyze_patches.py" line="58"/>
         <source>Permanent basic farmland</source>
         <translation>永久基本农田</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/analyze_patches.py" line="58"/>
+        <location filename="../../processing_algorithms/analyze_patches.py" line="59"/>
         <source>Approval red lines</source>
         <translation>批文红线</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/analyze_patches.py" line="58"/>
+        <location filename="../../processing_algorithms/analyze_patches.py" line="59"/>
         <source>Land supply</source>
         <translation>供地</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/analyze_patches.py" line="59"/>
+        <location filename="../../processing_algorithms/analyze_patches.py" line="60"/>
         <source>Real-estate registration</source>
         <translation>不动产登记发证</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/analyze_patches.py" line="59"/>
+        <location filename="../../processing_algorithms/analyze_patches.py" line="60"/>
         <source>Facility-agriculture filings</source>
         <translation>设施农用地备案</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/analyze_patches.py" line="60"/>
+        <location filename="../../processing_algorithms/analyze_patches.py" line="61"/>
         <source>Temporary land approvals</source>
         <translation>临时用地审批</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/analyze_patches.py" line="60"/>
+        <location filename="../../processing_algorithms/analyze_patches.py" line="61"/>
         <source>Mining permits</source>
         <translation>采矿权</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/analyze_patches.py" line="61"/>
+        <location filename="../../processing_algorithms/analyze_patches.py" line="62"/>
         <source>Ecological red line</source>
         <translation>生态保护红线</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/analyze_patches.py" line="61"/>
+        <location filename="../../processing_algorithms/analyze_patches.py" line="62"/>
         <source>Townships</source>
         <translation>乡镇界线</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/analyze_patches.py" line="66"/>
+        <location filename="../../processing_algorithms/analyze_patches.py" line="67"/>
         <source>Batch (empty = all)</source>
         <translation>批次（留空 = 全部）</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/analyze_patches.py" line="67"/>
+        <location filename="../../processing_algorithms/analyze_patches.py" line="68"/>
         <source>Patches analyzed</source>
         <translation>已分析图斑数</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/analyze_patches.py" line="89"/>
+        <location filename="../../processing_algorithms/analyze_patches.py" line="91"/>
         <source>Analysis cancelled; the work store is unchanged.</source>
         <translation>分析已取消，工作库未作任何改动。</translation>
     </message>
@@ -1290,7 +1290,7 @@
 <context>
     <name>ReviewDock</name>
     <message>
-        <location filename="../gui/review_dock.py" line="779"/>
+        <location filename="../gui/review_dock.py" line="782"/>
         <source>Patch review</source>
         <translation>图斑审核</translation>
     </message>
@@ -1735,199 +1735,249 @@
         <translation>导出已提交的快照…</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="332"/>
+        <location filename="../gui/review_dock.py" line="335"/>
         <source>Patch review — {name}</source>
         <translation>图斑审核 — {name}</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="335"/>
+        <location filename="../gui/review_dock.py" line="338"/>
         <source>No work store is open.</source>
         <translation>未打开工作库。</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="373"/>
+        <location filename="../gui/review_dock.py" line="376"/>
         <source>All batches</source>
         <translation>全部批次</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="373"/>
+        <location filename="../gui/review_dock.py" line="376"/>
         <source>All townships</source>
         <translation>全部乡镇</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="373"/>
+        <location filename="../gui/review_dock.py" line="376"/>
         <source>(no township)</source>
         <translation>（无乡镇）</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="373"/>
+        <location filename="../gui/review_dock.py" line="376"/>
         <source>All suggestions</source>
         <translation>全部判定建议</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="373"/>
+        <location filename="../gui/review_dock.py" line="376"/>
         <source>(not analysed)</source>
         <translation>（未分析）</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="373"/>
+        <location filename="../gui/review_dock.py" line="376"/>
         <source>All determinations</source>
         <translation>全部判定结果</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="373"/>
+        <location filename="../gui/review_dock.py" line="376"/>
         <source>(not judged)</source>
         <translation>（未判定）</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="373"/>
+        <location filename="../gui/review_dock.py" line="376"/>
         <source>All statuses</source>
         <translation>全部状态</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="430"/>
+        <location filename="../gui/review_dock.py" line="433"/>
         <source>{total} patches · {judged} judged · {illegal} illegal · {rectified} rectified · {overdue} overdue</source>
         <translation>图斑 {total} 个 · 已判定 {judged} · 违法 {illegal} · 已整改 {rectified} · 逾期 {overdue}</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="468"/>
+        <location filename="../gui/review_dock.py" line="471"/>
         <source>Every shown patch is judged.</source>
         <translation>列表中的图斑均已判定。</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="492"/>
+        <location filename="../gui/review_dock.py" line="495"/>
         <source>Unsaved changes</source>
         <translation>未保存的修改</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="492"/>
+        <location filename="../gui/review_dock.py" line="495"/>
         <source>Patch {jcbh} has unsaved changes. Save them?</source>
         <translation>图斑 {jcbh} 有未保存的修改，是否保存？</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="565"/>
+        <location filename="../gui/review_dock.py" line="568"/>
         <source>{jcbh} · batch {batch} · {township} · {area:.2f} mu · due {due}</source>
         <translation>{jcbh} · 批次 {batch} · {township} · {area:.2f} 亩 · 判定期限 {due}</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="568"/>
+        <location filename="../gui/review_dock.py" line="571"/>
         <source>Not analysed</source>
         <translation>未分析</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="580"/>
+        <location filename="../gui/review_dock.py" line="583"/>
         <source>{role} {doc}: {share} of the patch, {area:.2f} mu</source>
         <translation>{role} {doc}：占图斑 {share}，{area:.2f} 亩</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="584"/>
+        <location filename="../gui/review_dock.py" line="587"/>
         <source>Cultivated</source>
         <translation>耕地</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="584"/>
+        <location filename="../gui/review_dock.py" line="587"/>
         <source>Basic farmland</source>
         <translation>永久基本农田</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="584"/>
+        <location filename="../gui/review_dock.py" line="587"/>
         <source>Ecological red line</source>
         <translation>生态保护红线</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="590"/>
+        <location filename="../gui/review_dock.py" line="593"/>
         <source>mu</source>
         <translation>亩</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="597"/>
+        <location filename="../gui/review_dock.py" line="600"/>
         <source>Batch {batch} was submitted at stage {stage} on {at} and is locked: its data can no longer be changed.</source>
         <translation>批次 {batch} 已于 {at} 在{stage}阶段提交并锁定，数据不能再修改。</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="601"/>
+        <location filename="../gui/review_dock.py" line="604"/>
         <source>This patch was split; judge and follow up its parts instead.</source>
         <translation>该图斑已拆分，请对拆分后的各部分分别判定和跟踪整改。</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="609"/>
+        <location filename="../gui/review_dock.py" line="612"/>
         <source>Status: {status} · remaining unrectified area: {mu:.4f} mu</source>
         <translation>状态：{status} · 剩余未整改面积：{mu:.4f} 亩</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="615"/>
+        <location filename="../gui/review_dock.py" line="618"/>
         <source>{name} (when saved)</source>
         <translation>{name}（保存时记录）</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="767"/>
+        <location filename="../gui/review_dock.py" line="770"/>
         <source>Rectification is recorded for patches determined illegal.</source>
         <translation>只有判定为违法的图斑才需填写查处整改情况。</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="861"/>
+        <location filename="../gui/review_dock.py" line="864"/>
         <source>Add field photos or documents</source>
         <translation>添加外业照片或文件</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="881"/>
+        <location filename="../gui/review_dock.py" line="884"/>
         <source>Export attachment to</source>
         <translation>将附件导出到</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="966"/>
+        <location filename="../gui/review_dock.py" line="1024"/>
         <source>Saved {path}</source>
         <translation>已保存 {path}</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="893"/>
+        <location filename="../gui/review_dock.py" line="896"/>
         <source>Remove attachment</source>
         <translation>移除附件</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="893"/>
+        <location filename="../gui/review_dock.py" line="896"/>
         <source>Remove {name} from the work store?</source>
         <translation>从工作库中移除 {name}？</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="924"/>
+        <location filename="../gui/review_dock.py" line="927"/>
         <source>Choose a batch (filter) or a patch first.</source>
         <translation>请先在筛选中选择批次，或选择一个图斑。</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="926"/>
+        <location filename="../gui/review_dock.py" line="929"/>
         <source>Record stage</source>
         <translation>登记上报阶段</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="926"/>
+        <location filename="../gui/review_dock.py" line="929"/>
         <source>Record stage {stage} for batch {batch}? 一上 and 二上 lock the batch: its determinations and rectifications can then no longer be changed; 一下 unlocks it.</source>
         <translation>为批次 {batch} 登记{stage}？一上和二上会锁定该批次，其判定和整改数据将不能再修改；一下则解除锁定。</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="956"/>
+        <location filename="../gui/review_dock.py" line="1014"/>
         <source>Export snapshot</source>
         <translation>导出快照</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="951"/>
+        <location filename="../gui/review_dock.py" line="1009"/>
         <source>Stage</source>
         <translation>阶段</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="956"/>
+        <location filename="../gui/review_dock.py" line="1014"/>
         <source>Snapshot (*.json)</source>
         <translation>快照 (*.json)</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="1039"/>
+        <location filename="../gui/review_dock.py" line="1097"/>
         <source>Click points across patch {jcbh}; right-click or Enter to split, Esc to cancel.</source>
         <translation>在图斑 {jcbh} 上依次单击画出拆分线；右键或回车执行拆分，Esc 取消。</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="1065"/>
+        <location filename="../gui/review_dock.py" line="1123"/>
         <source>The patch was split into {n} parts.</source>
         <translation>图斑已拆分为 {n} 个部分。</translation>
+    </message>
+    <message>
+        <location filename="../gui/review_dock.py" line="282"/>
+        <source>Overlay image of this patch…</source>
+        <translation>本图斑套合影像图…</translation>
+    </message>
+    <message>
+        <location filename="../gui/review_dock.py" line="283"/>
+        <source>Overlay images of the listed patches…</source>
+        <translation>列表中图斑的套合影像图…</translation>
+    </message>
+    <message>
+        <location filename="../gui/review_dock.py" line="961"/>
+        <source>Overlay image</source>
+        <translation>套合影像图</translation>
+    </message>
+    <message>
+        <location filename="../gui/review_dock.py" line="950"/>
+        <source>Scale 1:</source>
+        <translation>比例尺 1:</translation>
+    </message>
+    <message>
+        <location filename="../gui/review_dock.py" line="961"/>
+        <source>PNG image (*.png)</source>
+        <translation>PNG 图片 (*.png)</translation>
+    </message>
+    <message>
+        <location filename="../gui/review_dock.py" line="968"/>
+        <source>Overlay image written to {path}.</source>
+        <translation>套合影像图已保存到 {path}。</translation>
+    </message>
+    <message>
+        <location filename="../gui/review_dock.py" line="977"/>
+        <source>Overlay images</source>
+        <translation>套合影像图</translation>
+    </message>
+    <message>
+        <location filename="../gui/review_dock.py" line="988"/>
+        <source>Writing overlay images…</source>
+        <translation>正在生成套合影像图…</translation>
+    </message>
+    <message>
+        <location filename="../gui/review_dock.py" line="988"/>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <location filename="../gui/review_dock.py" line="1001"/>
+        <source>{n} overlay images written to {path}.</source>
+        <translation>已生成 {n} 张套合影像图，保存在 {path}。</translation>
     </message>
 </context>
 <context>
