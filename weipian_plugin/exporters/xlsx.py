@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import os
 import re
+import zipfile
 from copy import copy
 from dataclasses import fields, replace
 from pathlib import Path
 from types import SimpleNamespace
-from typing import Any, Callable, Iterable, Optional, Sequence
+from typing import Any, Callable, Iterable, NamedTuple, Optional, Sequence
 
 from openpyxl import Workbook
 from openpyxl.cell import Cell
@@ -153,15 +154,23 @@ class Table:
         # styled cell costs openpyxl several times a plain one, and ledgers run to 20,000 rows.
         plain = [self._style(None, None, a, f, False) for f, a in styles]
         flagged = [self._style(None, _FLAG_FILL, a, f, False) for f, a in styles]
-        for r, (row, vals) in enumerate(zip(rows, values), start=HEADER_ROWS + 1):
-            highlight = bool(flag and flag(row))
-            ws.append([_styled(ws, v, st) if st is not None and (v is not None or highlight) else v
-                       for v, st in zip(vals, flagged if highlight else plain)])
+        first = HEADER_ROWS + 1
+        heights, highlights = [], []
+        for k, (row, vals) in enumerate(zip(rows, values)):
+            highlights.append(bool(flag and flag(row)))
             lines = max((-(-_text_width(vals[i]) // (w - 1)) for i, w in wrapped), default=1)
-            if lines > 1:  # viewers do not grow rows of wrapped text on their own
-                ws.row_dimensions[r].height = _LINE_HEIGHT * lines
-            if tick and (r - HEADER_ROWS) % _TICK_ROWS == 0:
+            heights.append(_LINE_HEIGHT * lines if lines > 1 else None)  # viewers do not grow wrapped rows
+            if tick and (k + 1) % _TICK_ROWS == 0:
                 tick(_TICK_ROWS)
+        # openpyxl spends ~15 µs on every cell and a county's ledger has 20,000 × 34 of them, so the
+        # data rows are streamed into the sheet XML when the workbook is saved (save_workbook), using
+        # the style ids openpyxl gives two template rows written after everything else.
+        template = first + len(rows) + (1 if totals else 0)
+        for r, row_styles in ((template, plain), (template + 1, flagged)):
+            for c, st in enumerate(row_styles, start=1):
+                if st is not None:
+                    ws.cell(r, c)._style = copy(st)
+        _PENDING[id(ws)] = _Rows(first, template, values, highlights, heights)
         last = get_column_letter(len(cols))
         ws.auto_filter.ref = f"A{HEADER_ROWS}:{last}{HEADER_ROWS + len(rows)}"
         if totals:
@@ -189,15 +198,77 @@ def new_workbook() -> Workbook:
     return wb
 
 
+class _Rows(NamedTuple):
+    """Data rows of a sheet, waiting to be streamed in by :func:`save_workbook`."""
+    first: int
+    template: int
+    values: list
+    highlights: list
+    heights: list
+
+
+_PENDING: dict = {}  # id(worksheet) -> _Rows
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def _cell_xml(ref: str, value: Any, style: str) -> str:
+    if value is None:
+        return f'<c r="{ref}"{style}/>' if style else ""
+    if isinstance(value, str):
+        text = _CONTROL.sub("", value).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+        return f'<c r="{ref}"{style} t="inlineStr"><is><t xml:space="preserve">{text}</t></is></c>'
+    if value != value:  # NaN
+        return f'<c r="{ref}"{style}/>'
+    number = value if isinstance(value, int) else repr(float(value))
+    return f'<c r="{ref}"{style}><v>{number}</v></c>'
+
+
+def _stream_rows(xml: str, pending: _Rows) -> str:
+    """Replace the two template rows of a sheet's XML by the real data rows, styled like them."""
+    styles = []
+    for r in (pending.template, pending.template + 1):
+        match = re.search(f'<row r="{r}"[^>]*>(.*?)</row>', xml)
+        cells = dict(re.findall(r'<c r="([A-Z]+)\d+"(?: s="(\d+)")?', match.group(1))) if match else {}
+        styles.append(cells)
+        xml = xml.replace(match.group(0), "") if match else xml
+    letters = [get_column_letter(i + 1) for i in range(max((len(v) for v in pending.values), default=0))]
+    out = []
+    for k, (vals, flagged, height) in enumerate(zip(pending.values, pending.highlights, pending.heights)):
+        r = pending.first + k
+        style = styles[1 if flagged else 0]
+        head = f'<row r="{r}" ht="{height}" customHeight="1">' if height else f'<row r="{r}">'
+        out.append(head + "".join(_cell_xml(f"{col}{r}", v, f' s="{style[col]}"' if col in style else "")
+                                  for col, v in zip(letters, vals) if v is not None or flagged) + "</row>")
+    # Rows must stay in order: the data goes before the totals row, or at the end when there is none.
+    totals = re.search(f'<row r="{pending.first + len(pending.values)}"', xml)
+    at = totals.start() if totals else xml.index("</sheetData>")
+    xml = xml[:at] + "".join(out) + xml[at:]
+    return re.sub(r'<dimension ref="A1:([A-Z]+)\d+"', lambda m: f'<dimension ref="A1:{m.group(1)}{pending.template - 1}"',
+                  xml, count=1)
+
+
 def save_workbook(wb: Workbook, path: os.PathLike) -> Path:
-    """Save through a temporary file so a failed export never leaves half a workbook behind."""
+    """Save through a temporary file so a failed export never leaves half a workbook behind; data rows
+    of large tables are streamed in here (see :meth:`Table.write`)."""
     path = Path(path)
     tmp = path.with_name(path.name + ".part")
+    streamed = tmp.with_name(tmp.name + ".rows")
     try:
         wb.save(tmp)
-        os.replace(tmp, path)
+        sheets = {f"xl/worksheets/sheet{i}.xml": _PENDING.pop(id(ws)) for i, ws in enumerate(wb.worksheets, 1)
+                  if id(ws) in _PENDING}
+        with zipfile.ZipFile(tmp) as src, zipfile.ZipFile(streamed, "w", zipfile.ZIP_DEFLATED) as dst:
+            for item in src.infolist():
+                data = src.read(item.filename)
+                if item.filename in sheets:
+                    data = _stream_rows(data.decode("utf-8"), sheets[item.filename]).encode("utf-8")
+                dst.writestr(item, data, compress_type=zipfile.ZIP_DEFLATED)
+        os.replace(streamed, path)
     finally:
         tmp.unlink(missing_ok=True)
+        streamed.unlink(missing_ok=True)
+        for ws in wb.worksheets:
+            _PENDING.pop(id(ws), None)
     return path
 
 
