@@ -52,7 +52,7 @@ demo: stage
 	$(QGIS_ENV) $(PY) scripts/demo.py --out $(DEMO_DIR)
 
 bench: stage
-	$(QGIS_ENV) $(PY) scripts/bench.py
+	$(QGIS_ENV) $(PY) scripts/bench.py $(BENCH_ARGS)
 
 package: setup
 	rm -rf build/package dist/weipian_plugin.zip
