@@ -14,9 +14,12 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 if not (STAGE / "weipian_plugin" / "resources_rc.py").exists():
     subprocess.run([sys.executable, str(ROOT / "scripts" / "stage.py"), "--link", str(STAGE)], check=True)
-for path in (STAGE, ROOT / "scripts"):
-    if str(path) not in sys.path:
-        sys.path.insert(0, str(path))
+# The staged package must win over the checkout's own weipian_plugin/ (the working directory is on
+# sys.path too), whatever PYTHONPATH already holds.
+for path in (ROOT / "scripts", STAGE):
+    while str(path) in sys.path:
+        sys.path.remove(str(path))
+    sys.path.insert(0, str(path))
 
 SHARED_CACHE = ROOT / "build" / "test-data"
 

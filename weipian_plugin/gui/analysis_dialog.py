@@ -17,7 +17,7 @@ from ..core.analysis import LAYERS_SETTING, ROLE_LABELS
 from ..core.store import StoreError, WorkStore
 from ..processing_algorithms.analyze_patches import LAYER_PARAMETERS, AnalyzePatchesAlgorithm
 from ..settings import Settings
-from .import_dialog import ImportFeedback
+from .tasks import CollectingFeedback
 from .layers import add_store_layers
 from .rules_dialog import RulesDialog
 
@@ -75,7 +75,7 @@ class AnalysisDialog(QDialog, FORM_CLASS):
         self.iface = iface
         self.store_path = store_path
         self.task: Optional[QgsProcessingAlgRunnerTask] = None
-        self.feedback: Optional[ImportFeedback] = None
+        self.feedback: Optional[CollectingFeedback] = None
         self.context: Optional[QgsProcessingContext] = None
         self.combos: Dict[str, QgsMapLayerComboBox] = {}
         self.labels: Dict[str, str] = {}
@@ -182,7 +182,7 @@ class AnalysisDialog(QDialog, FORM_CLASS):
         self.progressBar.setValue(0)
         self.context = QgsProcessingContext()
         self.context.setProject(QgsProject.instance())
-        self.feedback = ImportFeedback()
+        self.feedback = CollectingFeedback()
         self.feedback.progressChanged.connect(lambda value: self.progressBar.setValue(int(value)))
         self.task = QgsProcessingAlgRunnerTask(algorithm, self.parameters(), self.context, self.feedback)
         self.task.executed.connect(self._on_executed)

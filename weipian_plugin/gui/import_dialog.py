@@ -3,11 +3,11 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Dict, List, Optional, Tuple
+from typing import Dict, List, Optional
 
 import pyogrio
 from qgis.core import (Qgis, QgsApplication, QgsCoordinateTransform, QgsProcessingAlgRunnerTask,
-                       QgsProcessingContext, QgsProcessingFeedback, QgsProject)
+                       QgsProcessingContext, QgsProject)
 from qgis.gui import QgsFileWidget
 from qgis.PyQt import uic
 from qgis.PyQt.QtCore import QDate, Qt
@@ -17,27 +17,12 @@ from ..core import fieldmap
 from ..core.encoding import detect_shapefile_encoding
 from ..core.store import StoreError, WorkStore
 from ..settings import Settings
+from .tasks import CollectingFeedback
 from .layers import ANALYSIS, add_store_layers
 
 FORM_CLASS, _ = uic.loadUiType(str(Path(__file__).parents[1] / "forms" / "import_dialog.ui"))
 ALGORITHM_ID = "weipian:importpatches"
 ENCODINGS = (("UTF-8", "utf-8"), ("GBK", "gbk"), ("GB18030", "gb18030"))
-
-
-class ImportFeedback(QgsProcessingFeedback):
-    """Keeps the algorithm's messages (pushed from the task's thread) for the dialog to show at the end."""
-
-    def __init__(self):
-        super().__init__()
-        self.messages: List[Tuple[str, bool]] = []  # (text, is_error)
-
-    def pushInfo(self, info: str) -> None:  # noqa: N802 (QGIS API)
-        super().pushInfo(info)
-        self.messages.append((info, False))
-
-    def reportError(self, error: str, fatalError: bool = False) -> None:  # noqa: N802, N803
-        super().reportError(error, fatalError)
-        self.messages.append((error, True))
 
 
 class ImportDialog(QDialog, FORM_CLASS):
@@ -48,7 +33,7 @@ class ImportDialog(QDialog, FORM_CLASS):
         self.setupUi(self)
         self.iface = iface
         self.task: Optional[QgsProcessingAlgRunnerTask] = None
-        self.feedback: Optional[ImportFeedback] = None
+        self.feedback: Optional[CollectingFeedback] = None
         self.context: Optional[QgsProcessingContext] = None
         self.imported = False
         self._stem = ""
@@ -210,7 +195,7 @@ class ImportDialog(QDialog, FORM_CLASS):
         self.progressBar.setValue(0)
         self.context = QgsProcessingContext()
         self.context.setProject(QgsProject.instance())
-        self.feedback = ImportFeedback()
+        self.feedback = CollectingFeedback()
         self.feedback.progressChanged.connect(self._on_progress)
         self.task = QgsProcessingAlgRunnerTask(algorithm, self.parameters(), self.context, self.feedback)
         self.task.executed.connect(self._on_executed)
