@@ -261,7 +261,7 @@ def test_suggest_all_equals_suggest_on_the_sample_county(sample_county, without)
     layers = {role: read_vector(sample_county / "reference" / name, target_epsg=EPSG)
               for role, name in SAMPLE_LAYERS.items() if role not in without}
     result = run_overlay(geoms, ellipsoidal_area(geoms, EPSG), layers, after_dates=hsx)
-    batch = suggest_all(tblx, hsx, result, patches_dlbm=dlbm, patches_jcbh=jcbh)
+    batch = suggest_all(tblx, hsx, result, patches_dlbm=dlbm)
     single = [suggest(PatchInfo(jcbh[i], tblx[i], hsx[i], dlbm[i]), result.row(i)) for i in range(len(result))]
     assert batch == single
     assert len({(s.result, s.subtype) for s in batch}) >= (14 if not without else 10)  # most branches taken

@@ -92,15 +92,14 @@ def analyze(store: WorkStore, layers: Mapping[str, VectorData], batch: Optional[
             is_cancelled: Optional[Callable[[], bool]] = None) -> AnalysisSummary:
     """Overlay and suggest for the store's patches (one batch or all) and write the results."""
     config = config or rule_config(store)
-    fids, geoms, attrs = store.read_patches(batch, columns=("jcbh", "tblx", "hsx", "dlbm", "area_m2"))
+    fids, geoms, attrs = store.read_patches(batch, columns=("tblx", "hsx", "dlbm", "area_m2"))
     summary = AnalysisSummary(analyzed=len(fids), repaired={r: d.invalid_repaired for r, d in layers.items()})
     if not len(fids):
         return summary
     areas = attrs["area_m2"].astype(np.float64)
     result = run_overlay(geoms, areas, layers, after_dates=list(attrs["hsx"]),
                          progress=(lambda f: progress(0.85 * f)) if progress else None, is_cancelled=is_cancelled)
-    suggestions = suggest_all(attrs["tblx"], attrs["hsx"], result, config, patches_dlbm=attrs["dlbm"],
-                              patches_jcbh=attrs["jcbh"])
+    suggestions = suggest_all(attrs["tblx"], attrs["hsx"], result, config, patches_dlbm=attrs["dlbm"])
     construction = result.dlbm_share(config.construction_dlbm_prefixes) * areas
     uncovered = result.uncovered_cultivated_m2.get(overlay.APPROVALS, np.full(len(fids), np.nan))
     covered = [_floats(result.covered_m2.get(role, np.full(len(fids), np.nan))) for role in _COVER_COLUMNS.values()]

@@ -123,12 +123,10 @@ def suggest_all(
     overlay_result: OverlayResult,
     config: RuleConfig | None = None,
     patches_dlbm: Sequence[str] | None = None,
-    patches_jcbh: Sequence[str] | None = None,
 ) -> list[Suggestion]:
     """:func:`suggest` for every patch of ``overlay_result`` (sequences indexed like its patches).
 
     The rules run on whole arrays (:class:`_Rules`): a county's 100,000 patches take a few seconds.
-    ``patches_jcbh`` is accepted for symmetry with :class:`PatchInfo`; no rule reads the JCBH.
     """
     n = len(overlay_result)
     date = lru_cache(maxsize=None, typed=True)(to_date)  # a batch has a few hundred distinct dates
