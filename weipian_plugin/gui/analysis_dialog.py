@@ -17,7 +17,7 @@ from ..core.analysis import LAYERS_SETTING, ROLE_LABELS
 from ..core.store import StoreError, WorkStore
 from ..processing_algorithms.analyze_patches import LAYER_PARAMETERS, AnalyzePatchesAlgorithm
 from ..settings import Settings
-from .tasks import CollectingFeedback
+from .tasks import CollectingFeedback, start_algorithm
 from .layers import add_store_layers
 from .rules_dialog import RulesDialog
 
@@ -180,14 +180,9 @@ class AnalysisDialog(QDialog, FORM_CLASS):
         self.messageBar.clearWidgets()
         self.summaryText.clear()
         self.progressBar.setValue(0)
-        self.context = QgsProcessingContext()
-        self.context.setProject(QgsProject.instance())
-        self.feedback = CollectingFeedback()
-        self.feedback.progressChanged.connect(lambda value: self.progressBar.setValue(int(value)))
-        self.task = QgsProcessingAlgRunnerTask(algorithm, self.parameters(), self.context, self.feedback)
-        self.task.executed.connect(self._on_executed)
+        self.context, self.feedback, self.task = start_algorithm(
+            algorithm, self.parameters(), lambda value: self.progressBar.setValue(int(value)), self._on_executed)
         self._set_running(True)
-        QgsApplication.taskManager().addTask(self.task)
 
     def cancel_analysis(self) -> None:
         if self.feedback is not None and self.task is not None:

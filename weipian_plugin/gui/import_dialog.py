@@ -17,7 +17,7 @@ from ..core import fieldmap
 from ..core.encoding import detect_shapefile_encoding
 from ..core.store import StoreError, WorkStore
 from ..settings import Settings
-from .tasks import CollectingFeedback
+from .tasks import CollectingFeedback, start_algorithm
 from .layers import ANALYSIS, add_store_layers
 
 FORM_CLASS, _ = uic.loadUiType(str(Path(__file__).parents[1] / "forms" / "import_dialog.ui"))
@@ -193,14 +193,9 @@ class ImportDialog(QDialog, FORM_CLASS):
         self.messageBar.clearWidgets()
         self.summaryText.clear()
         self.progressBar.setValue(0)
-        self.context = QgsProcessingContext()
-        self.context.setProject(QgsProject.instance())
-        self.feedback = CollectingFeedback()
-        self.feedback.progressChanged.connect(self._on_progress)
-        self.task = QgsProcessingAlgRunnerTask(algorithm, self.parameters(), self.context, self.feedback)
-        self.task.executed.connect(self._on_executed)
+        self.context, self.feedback, self.task = start_algorithm(
+            algorithm, self.parameters(), self._on_progress, self._on_executed)
         self._set_running(True)
-        QgsApplication.taskManager().addTask(self.task)
 
     def cancel_import(self) -> None:
         if self.feedback is not None and self.task is not None:
