@@ -5,8 +5,9 @@ SHELL := /bin/bash
 VENV      := .venv
 PY        := $(VENV)/bin/python
 SUDO      := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-APT_PKGS  := qgis python3-qgis qgis-providers xvfb xauth fonts-noto-cjk pyqt5-dev-tools qttools5-dev-tools \
-             libreoffice-calc-nogui poppler-utils
+# QGIS with its Recommends (as tested); LibreOffice and poppler (used by tests to render outputs) lean.
+APT_PKGS  := qgis python3-qgis qgis-providers xvfb xauth fonts-noto-cjk pyqt5-dev-tools qttools5-dev-tools
+APT_LEAN  := libreoffice-calc-nogui poppler-utils
 STAGE     := build/stage
 DEMO_DIR  := demo_output
 QGIS_ENV  := QT_QPA_PLATFORM=offscreen QGIS_NO_OVERRIDE_IMPORT=1 PYTHONPATH=$(CURDIR)/$(STAGE)
@@ -29,10 +30,13 @@ help:
 setup: apt venv
 
 apt:
-	@missing=$$(for p in $(APT_PKGS); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; done); \
-	if [ -n "$$missing" ]; then \
-	  echo "Installing Debian packages: $$missing"; \
-	  $(SUDO) apt-get update -q && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q --no-install-recommends $$missing; \
+	@missing() { for p in "$$@"; do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; done; }; \
+	full=$$(missing $(APT_PKGS)); lean=$$(missing $(APT_LEAN)); \
+	if [ -n "$$full$$lean" ]; then \
+	  echo "Installing Debian packages: $$full $$lean"; \
+	  $(SUDO) apt-get update -q; \
+	  if [ -n "$$full" ]; then DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q $$full; fi; \
+	  if [ -n "$$lean" ]; then DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q --no-install-recommends $$lean; fi; \
 	fi
 
 venv: $(VENV)/.installed
