@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from qgis.core import (QgsProcessing, QgsProcessingException, QgsProcessingOutputNumber,
+from qgis.core import (QgsProcessingException, QgsProcessingOutputNumber,
                        QgsProcessingParameterFile, QgsProcessingParameterString)
 
 from ..core.importer import ImportCancelled, create_store_for, import_patches

@@ -115,7 +115,7 @@ def exports(store_path: Path, county: Path, out: Path) -> None:
         say(f"  问责统计：{out / '问责统计.xlsx'}")
         write_enforcement(store, out / "日常执法评价.xlsx", TODAY)
         say(f"  巡查台账、线索期限、日常执法评价：{out / '日常执法评价.xlsx'}")
-        write_report(store, out / "卫片执法报告.html", "2026年1—3月")
+        write_report(store, out / "卫片执法报告.html", "2026年1—3月", today=TODAY)
         say(f"  报告：{out / '卫片执法报告.html'}")
     figures(store_path, county, out)
     project(store_path, county, out)

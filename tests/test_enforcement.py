@@ -322,7 +322,7 @@ def test_xlsx_export_read_back(store, tmp_path):
 
 
 def test_xlsx_template_import_finds_the_header_row(store, tmp_path):
-    from weipian_plugin.exporters.enforcement_xlsx import import_enforcement_xlsx
+    from weipian_plugin.exporters.enforcement_xlsx import read_rows
 
     wb = Workbook()
     ws = wb.active
@@ -334,19 +334,21 @@ def test_xlsx_template_import_finds_the_header_row(store, tmp_path):
     clues.append(["线索编号", "来源", "X", "Y", "发现日期", "占地面积（亩）"])
     clues.append(["C1", "微信", X0, Y0, "20260303", 30])
     wb.save(tmp_path / "模板.xlsx")
-    result = import_enforcement_xlsx(store, tmp_path / "模板.xlsx", tmp_path / "模板.xlsx")
+    template = tmp_path / "模板.xlsx"
+    result = enforcement.import_enforcement(store, read_rows(template, "patrols"), read_rows(template, "clues"))
     assert (result.patrols_added, result.clues_added) == (1, 1)
     status = enforcement.clue_deadlines(store, date(2026, 3, 3))[0]
     assert (status.source, status.discovered, status.major) == ("微信", date(2026, 3, 3), True)
     assert enforcement.patrol_rows(store)[0].patrol_date == "2026-03-02"
 
 
-def test_html_section(store):
-    from weipian_plugin.exporters.report import render_daily_enforcement
+def test_html_section(store, tmp_path):
+    from weipian_plugin.exporters.report import write_report
 
     graded_store(store)
-    html = render_daily_enforcement(store, date(2026, 3, 20))
-    assert html.lstrip().startswith('<section id="daily-enforcement">')
+    report = write_report(store, tmp_path / "报告.html", "2026年3月", today=date(2026, 3, 20)).read_text("utf-8")
+    html = report[report.index('<section id="daily-enforcement">'):]
+    html = html[:html.index("</section>") + len("</section>")]
     assert "P_FAR" in html and "P_LATE" in html and "P_OVERLAP" not in html
     assert '<tr class="flag"><td class="name">东镇</td>' in html
     assert "FAR" in html.split("办理期限已逾期的线索")[1]

@@ -1,12 +1,10 @@
 """Patch import: every encoding/CRS case, every rejection reason, and re-import keeping determinations."""
-import sqlite3
 
 import numpy as np
 import pytest
 import shapely
 from pyproj import Transformer
 
-from weipian_plugin.core import importer
 from weipian_plugin.core.area import ellipsoidal_area
 from weipian_plugin.core.fieldmap import FieldMapError
 from weipian_plugin.core.importer import ImportCancelled, ImportFailed, create_store_for, import_patches

@@ -9,13 +9,12 @@ from __future__ import annotations
 import os
 from datetime import date
 from pathlib import Path
-from typing import Optional
 
 from openpyxl import load_workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..core import enforcement
-from ..core.enforcement import EnforcementError, ImportSummary, TemplateRows
+from ..core.enforcement import EnforcementError, TemplateRows
 from ..core.store import WorkStore
 from .xlsx import BOLD, HEADER_FILL, TITLE_FONT, Table, county_title, save_workbook, new_workbook
 
@@ -44,14 +43,6 @@ def read_template_rows(path: os.PathLike, kind: str) -> TemplateRows:
     finally:
         wb.close()
     raise EnforcementError(f"{path.name} 中没有找到含“{key}”列的表")
-
-
-def import_enforcement_xlsx(store: WorkStore, patrols_xlsx: Optional[os.PathLike] = None,
-                            clues_xlsx: Optional[os.PathLike] = None, is_cancelled=lambda: False) -> ImportSummary:
-    """Import the patrol and/or clue tables from workbooks (the same file may hold both)."""
-    return enforcement.import_enforcement(
-        store, read_template_rows(patrols_xlsx, "patrols") if patrols_xlsx else None,
-        read_template_rows(clues_xlsx, "clues") if clues_xlsx else None, is_cancelled)
 
 
 def read_rows(path: os.PathLike, kind: str) -> TemplateRows:

@@ -205,19 +205,13 @@ def environment() -> Environment:
 
 def write_report(store: WorkStore, path: os.PathLike, period_label: str,
                  config: Optional[AccountabilityConfig] = None, year: Optional[int] = None,
-                 month: Optional[str] = None) -> Path:
+                 month: Optional[str] = None, today: Optional[dt.date] = None) -> Path:
     """Write the HTML report of ``year`` (default: the whole store); ``month`` (YYYY-MM) adds its
-    progress table. ``config`` defaults to the store's accountability configuration."""
+    progress table. ``config`` defaults to the store's accountability configuration; clue deadlines are
+    judged as of ``today`` (default: the real today)."""
     html = environment().get_template(DAILY_TEMPLATE).render(
         **report_context(store, period_label, config, year, month),
-        daily=enforcement.report_summary(store, dt.date.today()))
+        daily=enforcement.report_summary(store, today or dt.date.today()))
     path = Path(path)
     path.write_text(html, encoding="utf-8")
     return path
-
-
-def render_daily_enforcement(store: WorkStore, today: dt.date) -> str:
-    """The daily-enforcement section alone (an HTML fragment), as of ``today``."""
-    template = environment().get_template(DAILY_TEMPLATE)
-    context = template.new_context({"daily": enforcement.report_summary(store, today)})
-    return "".join(template.blocks["daily_enforcement"](context))

@@ -78,12 +78,6 @@ def sheet_name(name: str, taken: Iterable[str] = ()) -> str:
     return candidate
 
 
-def _styled(ws, value, style) -> Cell:
-    cell = Cell(ws, value=value)
-    cell._style = copy(style)
-    return cell
-
-
 class Table:
     """One titled table on its own sheet; call :meth:`write` once."""
 
