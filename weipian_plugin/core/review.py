@@ -244,10 +244,26 @@ def validate_determination(values: dict, patch_area_m2: float, store: Optional[W
     return _clean_determination(values, patch_area_m2, store)[1]
 
 
+def _person_row(store: WorkStore, table: str, fid: int) -> dict:
+    """A patch's row of a person-owned table (all columns), or {} when it has none yet."""
+    rows = _dicts(store.conn.execute(f"SELECT * FROM {table} WHERE patch_fid = ?", (fid,)))
+    return rows[0] if rows else {}
+
+
+def _upsert_person_row(store: WorkStore, table: str, fid: int, row: Dict[str, Any]) -> None:
+    """Insert or update a patch's row of ``table`` (column -> value) in one audited transaction."""
+    columns = tuple(row)
+    params = [fid, *row.values()]
+    sql = (f"INSERT INTO {table} (patch_fid, {', '.join(columns)}) "
+           f"VALUES ({', '.join('?' * (len(columns) + 1))}) ON CONFLICT(patch_fid) DO UPDATE SET "
+           + ", ".join(f"{c} = excluded.{c}" for c in columns))
+    with _audited_write(store) as conn:
+        conn.execute(sql, params)
+
+
 def load_determination(store: WorkStore, fid: int) -> dict:
     """The patch's determination row (all columns), or {} when it has none yet."""
-    rows = _dicts(store.conn.execute("SELECT * FROM determinations WHERE patch_fid = ?", (fid,)))
-    return rows[0] if rows else {}
+    return _person_row(store, "determinations", fid)
 
 
 def save_determination(store: WorkStore, patch_fid: int, values: dict, reviewer: str) -> None:
@@ -262,13 +278,8 @@ def save_determination(store: WorkStore, patch_fid: int, values: dict, reviewer:
     clean, errors = _clean_determination({**current, **values}, patch["area_m2"], store)
     if errors:
         raise ReviewError("\n".join(errors))
-    columns = _DET_COLUMNS + ("reviewer", "reviewed_at")
-    params = [patch_fid] + [clean[c] for c in _DET_COLUMNS] + [reviewer, now_iso()]
-    sql = (f"INSERT INTO determinations (patch_fid, {', '.join(columns)}) "
-           f"VALUES ({', '.join('?' * (len(columns) + 1))}) ON CONFLICT(patch_fid) DO UPDATE SET "
-           + ", ".join(f"{c} = excluded.{c}" for c in columns))
-    with _audited_write(store) as conn:
-        conn.execute(sql, params)
+    _upsert_person_row(store, "determinations", patch_fid, {
+        **{c: clean[c] for c in _DET_COLUMNS}, "reviewer": reviewer, "reviewed_at": now_iso()})
 
 
 def accept_suggestion(store: WorkStore, patch_fid: int, reviewer: str) -> None:
@@ -347,8 +358,7 @@ def validate_rectification(values: dict, illegal_m2: float, illegal_cultivated_m
 
 def load_rectification(store: WorkStore, fid: int) -> dict:
     """The patch's rectification row (all columns), or {} when it has none yet."""
-    rows = _dicts(store.conn.execute("SELECT * FROM rectifications WHERE patch_fid = ?", (fid,)))
-    return rows[0] if rows else {}
+    return _person_row(store, "rectifications", fid)
 
 
 def save_rectification(store: WorkStore, fid: int, values: dict, user: str) -> None:
@@ -362,13 +372,8 @@ def save_rectification(store: WorkStore, fid: int, values: dict, user: str) -> N
     clean, errors = _clean_rectification({**current, **values}, illegal, determination["illegal_cultivated_m2"])
     if errors:
         raise ReviewError("\n".join(errors))
-    columns = RECTIFICATION_FIELDS + ("updated_by", "updated_at")
-    params = [fid] + [clean[c] for c in RECTIFICATION_FIELDS] + [user, now_iso()]
-    sql = (f"INSERT INTO rectifications (patch_fid, {', '.join(columns)}) "
-           f"VALUES ({', '.join('?' * (len(columns) + 1))}) ON CONFLICT(patch_fid) DO UPDATE SET "
-           + ", ".join(f"{c} = excluded.{c}" for c in columns))
-    with _audited_write(store) as conn:
-        conn.execute(sql, params)
+    _upsert_person_row(store, "rectifications", fid, {
+        **{c: clean[c] for c in RECTIFICATION_FIELDS}, "updated_by": user, "updated_at": now_iso()})
 
 
 def patch_status(store: WorkStore, fid: int) -> dict:
