@@ -50,6 +50,7 @@ stage: setup
 	$(PY) scripts/stage.py --link $(STAGE)
 
 test: stage
+	$(VENV)/bin/ruff check .
 	$(QGIS_ENV) $(PY) -m pytest tests -q -p no:cacheprovider
 
 demo: stage

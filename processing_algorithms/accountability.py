@@ -3,13 +3,18 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from qgis.core import (QgsProcessingException, QgsProcessingOutputBoolean, QgsProcessingParameterFile,
-                       QgsProcessingParameterFileDestination, QgsProcessingParameterNumber)
+from qgis.core import (
+    QgsProcessingException,
+    QgsProcessingOutputBoolean,
+    QgsProcessingParameterFile,
+    QgsProcessingParameterFileDestination,
+    QgsProcessingParameterNumber,
+)
 
-from ..core.ledger import accountability_config, store_accountability
-from ..exporters.report import write_report
-from ..exporters.xlsx import write_accountability
-from .base import WeipianAlgorithm
+from weipian_plugin.core.statistics.ledger import accountability_config, store_accountability
+from weipian_plugin.exporters.report import write_report
+from weipian_plugin.exporters.xlsx import write_accountability
+from weipian_plugin.processing_algorithms.base import WeipianAlgorithm
 
 HTML_SUFFIXES = (".html", ".htm")
 

@@ -1,13 +1,19 @@
 """weipian:analyzepatches — overlay every patch on the reference layers and suggest its legality."""
 from __future__ import annotations
 
-from qgis.core import (QgsProcessingException, QgsProcessingOutputNumber, QgsProcessingParameterFile,
-                       QgsProcessingParameterString, QgsProcessingParameterVectorLayer, QgsProcessing)
+from qgis.core import (
+    QgsProcessing,
+    QgsProcessingException,
+    QgsProcessingOutputNumber,
+    QgsProcessingParameterFile,
+    QgsProcessingParameterString,
+    QgsProcessingParameterVectorLayer,
+)
 
-from ..core import overlay
-from ..core.analysis import LAYERS_SETTING, AnalysisCancelled, ROLE_LABELS, analyze
-from ..core.vector_io import VectorData, from_wkb, read_vector
-from .base import WeipianAlgorithm
+from weipian_plugin.core.analysis import overlay
+from weipian_plugin.core.analysis.run import LAYERS_SETTING, ROLE_LABELS, AnalysisCancelled, analyze
+from weipian_plugin.core.intake.vector_io import VectorData, from_wkb, read_vector
+from weipian_plugin.processing_algorithms.base import WeipianAlgorithm
 
 # parameter name -> overlay role
 LAYER_PARAMETERS = {

@@ -1,14 +1,21 @@
 """weipian:exportfigures — per-patch archive figures (一图斑一卷宗) as PNG or PDF, or one combined PDF."""
 from __future__ import annotations
 
-from qgis.core import (QgsProcessingAlgorithm, QgsProcessingException, QgsProcessingOutputNumber,
-                       QgsProcessingParameterBoolean, QgsProcessingParameterEnum, QgsProcessingParameterFile,
-                       QgsProcessingParameterFolderDestination, QgsProcessingParameterRasterLayer,
-                       QgsProcessingParameterString)
+from qgis.core import (
+    QgsProcessingAlgorithm,
+    QgsProcessingException,
+    QgsProcessingOutputNumber,
+    QgsProcessingParameterBoolean,
+    QgsProcessingParameterEnum,
+    QgsProcessingParameterFile,
+    QgsProcessingParameterFolderDestination,
+    QgsProcessingParameterRasterLayer,
+    QgsProcessingParameterString,
+)
 
-from ..core.store import StoreError
-from ..exporters.figures import FigureExportError, export_figures
-from .base import WeipianAlgorithm
+from weipian_plugin.core.store.workstore import StoreError
+from weipian_plugin.exporters.figures import FigureExportError, export_figures
+from weipian_plugin.processing_algorithms.base import WeipianAlgorithm
 
 
 class ExportFiguresAlgorithm(WeipianAlgorithm):

@@ -3,12 +3,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from qgis.core import (QgsProcessingException, QgsProcessingOutputNumber,
-                       QgsProcessingParameterFile, QgsProcessingParameterString)
+from qgis.core import (
+    QgsProcessingException,
+    QgsProcessingOutputNumber,
+    QgsProcessingParameterFile,
+    QgsProcessingParameterString,
+)
 
-from ..core.importer import ImportCancelled, create_store_for, import_patches
-from ..core.dates import parse_date
-from .base import WeipianAlgorithm
+from weipian_plugin.core.dates import parse_date
+from weipian_plugin.core.intake.importer import ImportCancelled, create_store_for, import_patches
+from weipian_plugin.processing_algorithms.base import WeipianAlgorithm
 
 
 class ImportPatchesAlgorithm(WeipianAlgorithm):

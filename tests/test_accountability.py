@@ -5,7 +5,7 @@ from dataclasses import replace
 
 import pytest
 
-from weipian_plugin.core.accountability import (
+from weipian_plugin.core.statistics.accountability import (
     AccountabilityConfig,
     IllegalRecord,
     Township,

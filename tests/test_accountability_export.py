@@ -14,9 +14,9 @@ import openpyxl
 import pytest
 from test_ledger import county_store  # noqa: F401 (shared session fixture)
 
-from weipian_plugin.core.accountability import AccountabilityConfig
-from weipian_plugin.core.ledger import ACCOUNTABILITY_COLUMNS, store_accountability
-from weipian_plugin.core.store import WorkStore
+from weipian_plugin.core.statistics.accountability import AccountabilityConfig
+from weipian_plugin.core.statistics.ledger import ACCOUNTABILITY_COLUMNS, store_accountability
+from weipian_plugin.core.store.workstore import WorkStore
 from weipian_plugin.exporters.xlsx import write_accountability
 
 MU = 2000 / 3

@@ -6,9 +6,9 @@ import shapely
 from qgis.core import QgsProject, QgsVectorLayer
 from qgis.PyQt.QtCore import Qt
 
-from weipian_plugin.core.analysis import LAYERS_SETTING
-from weipian_plugin.core.importer import create_store_for, import_patches
-from weipian_plugin.core.store import WorkStore
+from weipian_plugin.core.analysis.run import LAYERS_SETTING
+from weipian_plugin.core.intake.importer import create_store_for, import_patches
+from weipian_plugin.core.store.workstore import WorkStore
 from weipian_plugin.gui import analysis_dialog
 from weipian_plugin.gui.analysis_dialog import AnalysisDialog
 

@@ -5,7 +5,7 @@ import pyproj
 import pytest
 import shapely
 
-from weipian_plugin.core.crs import (
+from weipian_plugin.core.geo.crs import (
     CrsError,
     CrsGuess,
     detect_crs,

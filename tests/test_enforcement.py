@@ -9,10 +9,11 @@ import pytest
 import shapely
 from openpyxl import Workbook, load_workbook
 
-from weipian_plugin.core import enforcement, gpkg, schema
-from weipian_plugin.core.enforcement import EnforcementError
-from weipian_plugin.core.grading import GradingConfig
-from weipian_plugin.core.store import WorkStore
+from weipian_plugin.core.enforcement import records as enforcement
+from weipian_plugin.core.enforcement.grading import GradingConfig
+from weipian_plugin.core.enforcement.records import EnforcementError
+from weipian_plugin.core.store import gpkg, schema
+from weipian_plugin.core.store.workstore import WorkStore
 from weipian_plugin.core.units import mu_to_m2
 
 X0, Y0 = 39_500_000.0, 3_300_000.0

@@ -13,10 +13,18 @@ import pytest
 import shapely
 from conftest import write_shapefile
 
-from weipian_plugin.core.importer import import_patches
-from weipian_plugin.core.ledger import (LEDGER_COLUMNS, PROGRESS_COLUMNS, SUMMARY_COLUMNS, accountability_records,
-                                        ledger_rows, monthly_progress, round_half_up, township_summary)
-from weipian_plugin.core.store import WorkStore
+from weipian_plugin.core.intake.importer import import_patches
+from weipian_plugin.core.statistics.ledger import (
+    LEDGER_COLUMNS,
+    PROGRESS_COLUMNS,
+    SUMMARY_COLUMNS,
+    accountability_records,
+    ledger_rows,
+    monthly_progress,
+    round_half_up,
+    township_summary,
+)
+from weipian_plugin.core.store.workstore import WorkStore
 
 X0, Y0 = 39_500_000.0, 3_300_000.0
 MU = 2000.0 / 3.0

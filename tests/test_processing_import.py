@@ -1,13 +1,12 @@
 """weipian:importpatches through real Processing, and through qgis_process with the packaged zip."""
 import os
 import shutil
-import subprocess
 import sqlite3
+import subprocess
 import zipfile
 
 import pytest
 import shapely
-
 from conftest import ROOT
 
 

@@ -11,14 +11,30 @@ import numpy as np
 import pytest
 import shapely
 
-from weipian_plugin.core import gpkg, schema
-from weipian_plugin.core.area import ellipsoidal_area
-from weipian_plugin.core.review import (
-    LockedError, ReviewError, accept_suggestion, add_attachment, attachment_bytes, batch_lock_state,
-    export_attachment, export_snapshot, history, list_attachments, load_determination, load_rectification,
-    lock_batch, patch_status, recompute_due_dates, remove_attachment, save_determination, save_rectification,
-    validate_determination)
-from weipian_plugin.core.store import WorkStore
+from weipian_plugin.core.geo.area import ellipsoidal_area
+from weipian_plugin.core.review.records import (
+    LockedError,
+    ReviewError,
+    accept_suggestion,
+    add_attachment,
+    attachment_bytes,
+    batch_lock_state,
+    export_attachment,
+    export_snapshot,
+    history,
+    list_attachments,
+    load_determination,
+    load_rectification,
+    lock_batch,
+    patch_status,
+    recompute_due_dates,
+    remove_attachment,
+    save_determination,
+    save_rectification,
+    validate_determination,
+)
+from weipian_plugin.core.store import gpkg, schema
+from weipian_plugin.core.store.workstore import WorkStore
 
 X0, Y0 = 39_500_000.0, 3_300_000.0
 BATCH = "2026年03月"

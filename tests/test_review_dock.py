@@ -11,9 +11,9 @@ from qgis.PyQt.QtCore import Qt
 from qgis.PyQt.QtGui import QColor, QImage
 from qgis.PyQt.QtWidgets import QApplication, QMessageBox
 
-from weipian_plugin.core import review
-from weipian_plugin.core.importer import create_store_for, import_patches
-from weipian_plugin.core.store import WorkStore
+from weipian_plugin.core.intake.importer import create_store_for, import_patches
+from weipian_plugin.core.review import records as review
+from weipian_plugin.core.store.workstore import WorkStore
 from weipian_plugin.core.units import MU_M2
 
 X0, Y0 = 39_500_000.0, 3_300_000.0

@@ -12,7 +12,6 @@ import pyogrio
 import pyogrio.raw
 import pytest
 import shapely
-
 from sample_county import SCENARIOS, generate, generate_bench
 
 

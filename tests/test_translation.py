@@ -190,7 +190,7 @@ def test_processing_algorithms_are_translated(zh_cn):
 
 # -- real widgets --------------------------------------------------------------------------------------
 def test_rules_dialog_shows_chinese(zh_cn, qtbot, store_path):
-    from weipian_plugin.core.store import WorkStore
+    from weipian_plugin.core.store.workstore import WorkStore
     from weipian_plugin.gui.rules_dialog import RulesDialog
 
     WorkStore.create(store_path, 4527).close()

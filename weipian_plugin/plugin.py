@@ -13,12 +13,12 @@ from qgis.PyQt.QtCore import QCoreApplication, Qt
 from qgis.PyQt.QtGui import QIcon
 from qgis.PyQt.QtWidgets import QAction
 
-from . import qgis_logging, translation
-from .processing_algorithms.provider import WeipianProvider
-from .settings import Settings
+from weipian_plugin import qgis_logging, translation
+from weipian_plugin.processing_algorithms.provider import WeipianProvider
+from weipian_plugin.settings import Settings
 
 try:  # compiled by `make package` / staging; icons fall back to files when running from a bare checkout
-    from . import resources_rc  # noqa: F401
+    from weipian_plugin import resources_rc  # noqa: F401
     ICON_PREFIX = ":/plugins/weipian/icons/"
 except ImportError:
     ICON_PREFIX = str(Path(__file__).parent / "icons") + "/"
@@ -123,17 +123,17 @@ class WeipianPlugin:
                 dock.set_store(path)
 
     def open_store(self) -> None:
-        from .gui.store_dialog import choose_store
+        from weipian_plugin.gui.store_dialog import choose_store
 
         path = choose_store(self.iface.mainWindow(), self.store_path)
         if path:
             self.set_store(path)
-            from .gui.layers import add_store_layers
+            from weipian_plugin.gui.layers import add_store_layers
 
             add_store_layers(path)
 
     def show_import_dialog(self) -> None:
-        from .gui.import_dialog import ImportDialog
+        from weipian_plugin.gui.import_dialog import ImportDialog
 
         dialog = ImportDialog(self.iface, self.store_path, self.iface.mainWindow())
         if dialog.exec():
@@ -148,7 +148,7 @@ class WeipianPlugin:
 
     # -- analysis ------------------------------------------------------------------------------------
     def show_analysis_dialog(self) -> None:
-        from .gui.analysis_dialog import AnalysisDialog
+        from weipian_plugin.gui.analysis_dialog import AnalysisDialog
 
         if not self._require_store():
             return
@@ -164,7 +164,7 @@ class WeipianPlugin:
             dock.reload()
 
     def show_rules_dialog(self) -> None:
-        from .gui.rules_dialog import RulesDialog
+        from weipian_plugin.gui.rules_dialog import RulesDialog
 
         if not self._require_store():
             return
@@ -194,7 +194,7 @@ class WeipianPlugin:
     # -- review, comparison and the store's project ---------------------------------------------------
     def show_review_dock(self) -> None:
         if self.review_dock is None:
-            from .gui.review_dock import ReviewDock
+            from weipian_plugin.gui.review_dock import ReviewDock
 
             self.review_dock = ReviewDock(self.iface, self.store_path)
             self.iface.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.review_dock)
@@ -203,7 +203,7 @@ class WeipianPlugin:
 
     def show_compare_dock(self) -> None:
         if self.compare_dock is None:
-            from .gui.compare_dock import CompareDock
+            from weipian_plugin.gui.compare_dock import CompareDock
 
             self.compare_dock = CompareDock(self.iface, self.store_path)
             self.iface.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.compare_dock)
@@ -212,7 +212,7 @@ class WeipianPlugin:
 
     def show_enforcement_dock(self) -> None:
         if self.enforcement_dock is None:
-            from .gui.enforcement_dock import EnforcementDock
+            from weipian_plugin.gui.enforcement_dock import EnforcementDock
 
             self.enforcement_dock = EnforcementDock(self.iface, self.store_path)
             self.iface.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.enforcement_dock)
@@ -220,7 +220,7 @@ class WeipianPlugin:
             self.enforcement_dock.setUserVisible(True)
 
     def save_store_project(self) -> None:
-        from .gui.project import save_store_project
+        from weipian_plugin.gui.project import save_store_project
 
         if not self.store_path:
             self.iface.messageBar().pushWarning(tr("Weipian"), tr("Open a work store first."))
@@ -230,7 +230,7 @@ class WeipianPlugin:
             path=self.store_path))
 
     def open_store_project(self) -> None:
-        from .gui.project import has_store_project, open_store_project
+        from weipian_plugin.gui.project import has_store_project, open_store_project
 
         if not self.store_path or not has_store_project(self.store_path):
             self.iface.messageBar().pushWarning(tr("Weipian"), tr("This work store has no saved project yet."))
@@ -245,7 +245,7 @@ class WeipianPlugin:
 
     def _project_read(self, *_) -> None:
         """A project saved for a work store reopens its review dock."""
-        from .gui.project import project_store_path
+        from weipian_plugin.gui.project import project_store_path
 
         path = project_store_path()
         if path and Path(path).is_file():

@@ -13,10 +13,18 @@ from pathlib import Path
 from openpyxl import load_workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ..core import enforcement
-from ..core.enforcement import EnforcementError, TemplateRows
-from ..core.store import WorkStore
-from .xlsx import BOLD, HEADER_FILL, TITLE_FONT, Table, county_title, save_workbook, new_workbook
+from weipian_plugin.core.enforcement import records as enforcement
+from weipian_plugin.core.enforcement.records import EnforcementError, TemplateRows
+from weipian_plugin.core.store.workstore import WorkStore
+from weipian_plugin.exporters.xlsx import (
+    BOLD,
+    HEADER_FILL,
+    TITLE_FONT,
+    Table,
+    county_title,
+    new_workbook,
+    save_workbook,
+)
 
 HEADER_SEARCH_ROWS = 10
 # template kind -> (words in the preferred sheet name, the header that marks the header row)

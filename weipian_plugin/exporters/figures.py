@@ -13,19 +13,41 @@ import re
 from pathlib import Path
 from typing import Iterable, Mapping, Optional, Union
 
-from qgis.core import (QgsCoordinateReferenceSystem, QgsExpressionContext, QgsExpressionContextScope,
-                       QgsExpressionContextUtils, QgsFeedback, QgsFillSymbol, QgsLayoutExporter, QgsLayoutItemLabel,
-                       QgsLayoutItemLegend, QgsLayoutItemMap, QgsLayoutItemScaleBar, QgsLayoutTable, QgsLegendStyle,
-                       QgsLinePatternFillSymbolLayer, QgsMapRendererParallelJob, QgsMapSettings, QgsPrintLayout,
-                       QgsProject, QgsRasterLayer, QgsReadWriteContext, QgsRectangle, QgsRenderContext,
-                       QgsRuleBasedRenderer, QgsSimpleFillSymbolLayer, QgsSingleSymbolRenderer, QgsVectorLayer)
+from qgis.core import (
+    QgsCoordinateReferenceSystem,
+    QgsExpressionContext,
+    QgsExpressionContextScope,
+    QgsExpressionContextUtils,
+    QgsFeedback,
+    QgsFillSymbol,
+    QgsLayoutExporter,
+    QgsLayoutItemLabel,
+    QgsLayoutItemLegend,
+    QgsLayoutItemMap,
+    QgsLayoutItemScaleBar,
+    QgsLayoutTable,
+    QgsLegendStyle,
+    QgsLinePatternFillSymbolLayer,
+    QgsMapRendererParallelJob,
+    QgsMapSettings,
+    QgsPrintLayout,
+    QgsProject,
+    QgsRasterLayer,
+    QgsReadWriteContext,
+    QgsRectangle,
+    QgsRenderContext,
+    QgsRuleBasedRenderer,
+    QgsSimpleFillSymbolLayer,
+    QgsSingleSymbolRenderer,
+    QgsVectorLayer,
+)
 from qgis.PyQt.QtCore import QPoint, QRectF, QSize, Qt
 from qgis.PyQt.QtGui import QColor, QFont, QFontDatabase, QPainter, QRawFont, QTextOption
 from qgis.PyQt.QtXml import QDomDocument
 
-from ..core import overlay
-from ..core.analysis import LAYERS_SETTING, ROLE_LABELS
-from ..core.store import WorkStore
+from weipian_plugin.core.analysis import overlay
+from weipian_plugin.core.analysis.run import LAYERS_SETTING, ROLE_LABELS
+from weipian_plugin.core.store.workstore import WorkStore
 
 log = logging.getLogger("weipian.figures")
 

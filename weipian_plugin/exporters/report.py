@@ -17,12 +17,12 @@ from typing import Optional, Sequence
 from jinja2 import Environment, FileSystemLoader
 from markupsafe import Markup
 
-from ..core import ledger
-from ..core import enforcement
-from ..core.accountability import AccountabilityConfig
-from ..core.ledger import round_half_up
-from ..core.store import WorkStore
-from ..core.units import m2_to_mu
+from weipian_plugin.core.enforcement import records as enforcement
+from weipian_plugin.core.statistics import ledger
+from weipian_plugin.core.statistics.accountability import AccountabilityConfig
+from weipian_plugin.core.statistics.ledger import round_half_up
+from weipian_plugin.core.store.workstore import WorkStore
+from weipian_plugin.core.units import m2_to_mu
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 DAILY_TEMPLATE = "daily_enforcement.html.j2"  # report.html.j2 plus its daily_enforcement block

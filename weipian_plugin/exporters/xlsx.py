@@ -23,10 +23,10 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.properties import PageSetupProperties
 
-from ..core import ledger
-from ..core.accountability import AccountabilityConfig
-from ..core.ledger import Column
-from ..core.store import WorkStore
+from weipian_plugin.core.statistics import ledger
+from weipian_plugin.core.statistics.accountability import AccountabilityConfig
+from weipian_plugin.core.statistics.ledger import Column
+from weipian_plugin.core.store.workstore import WorkStore
 
 HEADER_ROWS = 3  # title, group, header
 _THIN = Side(style="thin", color="808080")

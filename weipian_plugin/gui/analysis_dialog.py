@@ -6,20 +6,29 @@ import sqlite3
 from pathlib import Path
 from typing import Dict, Optional, Tuple
 
-from qgis.core import (Qgis, QgsApplication, QgsMapLayerProxyModel, QgsProcessingAlgRunnerTask,
-                       QgsProcessingContext, QgsProject, QgsProviderRegistry, QgsVectorLayer, QgsWkbTypes)
+from qgis.core import (
+    Qgis,
+    QgsApplication,
+    QgsMapLayerProxyModel,
+    QgsProcessingAlgRunnerTask,
+    QgsProcessingContext,
+    QgsProject,
+    QgsProviderRegistry,
+    QgsVectorLayer,
+    QgsWkbTypes,
+)
 from qgis.gui import QgsMapLayerComboBox
 from qgis.PyQt import uic
 from qgis.PyQt.QtCore import pyqtSignal
 from qgis.PyQt.QtWidgets import QDialog, QFileDialog, QLabel, QToolButton
 
-from ..core.analysis import LAYERS_SETTING, ROLE_LABELS
-from ..core.store import StoreError, WorkStore
-from ..processing_algorithms.analyze_patches import LAYER_PARAMETERS, AnalyzePatchesAlgorithm
-from ..settings import Settings
-from .tasks import CollectingFeedback, start_algorithm
-from .layers import add_store_layers
-from .rules_dialog import RulesDialog
+from weipian_plugin.core.analysis.run import LAYERS_SETTING, ROLE_LABELS
+from weipian_plugin.core.store.workstore import StoreError, WorkStore
+from weipian_plugin.gui.layers import add_store_layers
+from weipian_plugin.gui.rules_dialog import RulesDialog
+from weipian_plugin.gui.tasks import CollectingFeedback, start_algorithm
+from weipian_plugin.processing_algorithms.analyze_patches import LAYER_PARAMETERS, AnalyzePatchesAlgorithm
+from weipian_plugin.settings import Settings
 
 FORM_CLASS, _ = uic.loadUiType(str(Path(__file__).parents[1] / "forms" / "analysis_dialog.ui"))
 ALGORITHM_ID = "weipian:analyzepatches"

@@ -10,15 +10,21 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Optional
 
-from qgis.core import QgsMapLayer, QgsMapLayerProxyModel, QgsMapRendererParallelJob, QgsMapSettings, QgsProject, \
-    QgsRasterLayer
+from qgis.core import (
+    QgsMapLayer,
+    QgsMapLayerProxyModel,
+    QgsMapRendererParallelJob,
+    QgsMapSettings,
+    QgsProject,
+    QgsRasterLayer,
+)
 from qgis.gui import QgsDockWidget, QgsMapCanvas, QgsMapCanvasItem
 from qgis.PyQt import uic
 from qgis.PyQt.QtCore import QRectF, Qt
 from qgis.PyQt.QtGui import QColor, QKeySequence, QPen
 from qgis.PyQt.QtWidgets import QAction
 
-from ..core.store import StoreError, WorkStore
+from weipian_plugin.core.store.workstore import StoreError, WorkStore
 
 FORM_CLASS, _ = uic.loadUiType(str(Path(__file__).parents[1] / "forms" / "compare_dock.ui"))
 IMAGERY_SETTING = "imagery"

@@ -16,13 +16,21 @@ from qgis.gui import QgsDockWidget
 from qgis.PyQt import uic
 from qgis.PyQt.QtCore import Qt
 from qgis.PyQt.QtGui import QBrush, QColor, QFont
-from qgis.PyQt.QtWidgets import (QFileDialog, QHeaderView, QInputDialog, QListWidgetItem, QMenu, QMessageBox,
-                                 QTableWidget, QTableWidgetItem)
+from qgis.PyQt.QtWidgets import (
+    QFileDialog,
+    QHeaderView,
+    QInputDialog,
+    QListWidgetItem,
+    QMenu,
+    QMessageBox,
+    QTableWidget,
+    QTableWidgetItem,
+)
 
-from ..core import enforcement
-from ..core.deadlines import DeadlineState
-from ..core.store import StoreError, WorkStore
-from ..core.units import m2_to_mu
+from weipian_plugin.core.enforcement import records as enforcement
+from weipian_plugin.core.schedule.deadlines import DeadlineState
+from weipian_plugin.core.store.workstore import StoreError, WorkStore
+from weipian_plugin.core.units import m2_to_mu
 
 FORM_CLASS, _ = uic.loadUiType(str(Path(__file__).parents[1] / "forms" / "enforcement_dock.ui"))
 log = logging.getLogger("weipian.gui")
@@ -418,7 +426,7 @@ class EnforcementDock(QgsDockWidget, FORM_CLASS):
 
     # -- files ---------------------------------------------------------------------------------------
     def import_template(self, kind: str) -> None:
-        from ..exporters.enforcement_xlsx import read_rows
+        from weipian_plugin.exporters.enforcement_xlsx import read_rows
 
         path, _ = QFileDialog.getOpenFileName(self, self.tr("Import"), "",
                                               self.tr("CSV or Excel (*.csv *.xlsx);;All files (*)"))
@@ -434,7 +442,7 @@ class EnforcementDock(QgsDockWidget, FORM_CLASS):
         self.reload()
 
     def export_workbook(self) -> None:
-        from ..exporters.enforcement_xlsx import write_enforcement
+        from weipian_plugin.exporters.enforcement_xlsx import write_enforcement
 
         path, _ = QFileDialog.getSaveFileName(self, self.tr("Export workbook"), "日常执法.xlsx",
                                               self.tr("Excel (*.xlsx)"))

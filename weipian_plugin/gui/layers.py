@@ -5,8 +5,17 @@ import logging
 import os
 from typing import Dict
 
-from qgis.core import (QgsCategorizedSymbolRenderer, QgsFillSymbol, QgsLayerTreeGroup, QgsMapLayer, QgsProject,
-                       QgsProviderRegistry, QgsReadWriteContext, QgsRendererCategory, QgsVectorLayer)
+from qgis.core import (
+    QgsCategorizedSymbolRenderer,
+    QgsFillSymbol,
+    QgsLayerTreeGroup,
+    QgsMapLayer,
+    QgsProject,
+    QgsProviderRegistry,
+    QgsReadWriteContext,
+    QgsRendererCategory,
+    QgsVectorLayer,
+)
 from qgis.PyQt.QtCore import QCoreApplication
 from qgis.PyQt.QtXml import QDomDocument
 

@@ -9,16 +9,25 @@ from __future__ import annotations
 import os
 from typing import Dict, Optional
 
-from qgis.core import (QgsApplication, QgsCategorizedSymbolRenderer, QgsCoordinateReferenceSystem, QgsFillSymbol,
-                       QgsProject, QgsRasterLayer, QgsReferencedRectangle, QgsRendererCategory, QgsVectorLayer,
-                       QgsWkbTypes)
+from qgis.core import (
+    QgsApplication,
+    QgsCategorizedSymbolRenderer,
+    QgsCoordinateReferenceSystem,
+    QgsFillSymbol,
+    QgsProject,
+    QgsRasterLayer,
+    QgsReferencedRectangle,
+    QgsRendererCategory,
+    QgsVectorLayer,
+    QgsWkbTypes,
+)
 from qgis.PyQt.QtCore import QCoreApplication
 
-from ..core.analysis import LAYERS_SETTING, ROLE_LABELS
-from ..core.overlay import APPROVALS, TOWNSHIPS
-from ..core.store import WorkStore
-from . import layers
-from .compare_dock import IMAGERY_SETTING
+from weipian_plugin.core.analysis.overlay import APPROVALS, TOWNSHIPS
+from weipian_plugin.core.analysis.run import LAYERS_SETTING, ROLE_LABELS
+from weipian_plugin.core.store.workstore import WorkStore
+from weipian_plugin.gui import layers
+from weipian_plugin.gui.compare_dock import IMAGERY_SETTING
 
 PROJECT_NAME = "weipian"
 ENTRY_SCOPE, ENTRY_KEY = "weipian", "store_path"

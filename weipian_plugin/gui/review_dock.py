@@ -17,16 +17,25 @@ from qgis.gui import QgsDockWidget
 from qgis.PyQt import uic
 from qgis.PyQt.QtCore import QAbstractTableModel, QModelIndex, QSortFilterProxyModel, Qt, QTimer, QUrl
 from qgis.PyQt.QtGui import QBrush, QColor, QDesktopServices, QIcon, QKeySequence, QPixmap
-from qgis.PyQt.QtWidgets import (QAction, QDoubleSpinBox, QFileDialog, QHeaderView, QInputDialog, QMenu,
-                                 QMessageBox, QTreeWidgetItem, QWidget)
+from qgis.PyQt.QtWidgets import (
+    QAction,
+    QDoubleSpinBox,
+    QFileDialog,
+    QHeaderView,
+    QInputDialog,
+    QMenu,
+    QMessageBox,
+    QTreeWidgetItem,
+    QWidget,
+)
 
-from ..core import review
-from ..core.analysis import ROLE_LABELS
-from ..core.store import StoreError, WorkStore
-from ..core.units import MU_M2
-from ..settings import Settings
-from . import layers as store_layers
-from . import split_tool
+from weipian_plugin.core.analysis.run import ROLE_LABELS
+from weipian_plugin.core.review import records as review
+from weipian_plugin.core.store.workstore import StoreError, WorkStore
+from weipian_plugin.core.units import MU_M2
+from weipian_plugin.gui import layers as store_layers
+from weipian_plugin.gui import split_tool
+from weipian_plugin.settings import Settings
 
 FORM_CLASS, _ = uic.loadUiType(str(Path(__file__).parents[1] / "forms" / "review_dock.ui"))
 log = logging.getLogger("weipian.gui")
@@ -962,7 +971,7 @@ class ReviewDock(QgsDockWidget, FORM_CLASS):
         if not path:
             return
         Settings.last_export_dir.set_value(str(Path(path).parent))
-        from ..exporters.figures import export_overlay_image
+        from weipian_plugin.exporters.figures import export_overlay_image
 
         export_overlay_image(self.store_path, self.fid, path, scale=options[0], raster=options[1])
         self._message(self.tr("Overlay image written to {path}.").format(path=path))
@@ -982,7 +991,7 @@ class ReviewDock(QgsDockWidget, FORM_CLASS):
         from qgis.core import QgsFeedback
         from qgis.PyQt.QtWidgets import QApplication, QProgressDialog
 
-        from ..exporters.figures import export_overlay_images
+        from weipian_plugin.exporters.figures import export_overlay_images
 
         fids = [self.proxy.data(self.proxy.index(r, 0), Qt.ItemDataRole.UserRole) for r in range(self.proxy.rowCount())]
         dialog = QProgressDialog(self.tr("Writing overlay images…"), self.tr("Cancel"), 0, 100, self)

@@ -10,10 +10,10 @@ from typing import Any, Dict, List, Tuple, Union
 from qgis.PyQt import uic
 from qgis.PyQt.QtWidgets import QDialog, QDialogButtonBox, QDoubleSpinBox, QLineEdit, QMessageBox
 
-from ..core.analysis import RULES_SETTING, rule_config
-from ..core.rules import RuleConfig
-from ..core.store import StoreError, WorkStore
-from ..core.units import m2_to_mu, mu_to_m2
+from weipian_plugin.core.analysis.rules import RuleConfig
+from weipian_plugin.core.analysis.run import RULES_SETTING, rule_config
+from weipian_plugin.core.store.workstore import StoreError, WorkStore
+from weipian_plugin.core.units import m2_to_mu, mu_to_m2
 
 FORM_CLASS, _ = uic.loadUiType(str(Path(__file__).parents[1] / "forms" / "rules_dialog.ui"))
 MU_FIELDS = ("max_uncovered_cultivated_m2",)

@@ -9,16 +9,26 @@ from __future__ import annotations
 from typing import Callable, List, Optional
 
 import shapely
-from qgis.core import (Qgis, QgsCoordinateReferenceSystem, QgsCoordinateTransform, QgsFeatureRequest, QgsGeometry,
-                       QgsPointXY, QgsProject, QgsVectorLayer, QgsWkbTypes)
+from qgis.core import (
+    Qgis,
+    QgsCoordinateReferenceSystem,
+    QgsCoordinateTransform,
+    QgsFeatureRequest,
+    QgsGeometry,
+    QgsPointXY,
+    QgsProject,
+    QgsVectorLayer,
+    QgsWkbTypes,
+)
 from qgis.gui import QgsMapTool, QgsRubberBand
 from qgis.PyQt.QtCore import QCoreApplication, Qt
 from qgis.PyQt.QtGui import QColor
 
-from ..core import gpkg, split
-from ..core.analysis import LAYERS_SETTING
-from ..core.overlay import APPROVALS
-from ..core.store import WorkStore
+from weipian_plugin.core.analysis.overlay import APPROVALS
+from weipian_plugin.core.analysis.run import LAYERS_SETTING
+from weipian_plugin.core.review import split
+from weipian_plugin.core.store import gpkg
+from weipian_plugin.core.store.workstore import WorkStore
 
 try:
     LINE = Qgis.GeometryType.Line

@@ -23,7 +23,7 @@ from typing import Callable, Mapping, Sequence
 import numpy as np
 import shapely
 
-from .vector_io import VectorData, to_date
+from weipian_plugin.core.intake.vector_io import VectorData, to_date
 
 LANDUSE = "landuse"
 BASIC_FARMLAND = "basic_farmland"

@@ -29,7 +29,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, fields, replace
 from typing import Iterable, Mapping
 
-from .units import m2_to_mu, mu_to_m2
+from weipian_plugin.core.units import m2_to_mu, mu_to_m2
 
 CATEGORY_NEW = "新增"
 CATEGORY_EXISTING = "存量"

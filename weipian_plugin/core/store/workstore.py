@@ -15,8 +15,8 @@ from typing import Any, Iterator, Optional
 
 import numpy as np
 
-from . import gpkg, schema
-from .codes import DEFAULT_CODE_LISTS
+from weipian_plugin.core.store import gpkg, schema
+from weipian_plugin.core.store.codes import DEFAULT_CODE_LISTS
 
 PATCH_TABLE = "patches"
 

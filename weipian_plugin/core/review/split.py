@@ -17,11 +17,11 @@ import shapely
 import shapely.ops
 from shapely.geometry.base import BaseGeometry
 
-from . import gpkg
-from .area import ellipsoidal_area
-from .review import ReviewError, check_unlocked
-from .store import WorkStore, now_iso
-from .units import MU_M2
+from weipian_plugin.core.geo.area import ellipsoidal_area
+from weipian_plugin.core.review.records import ReviewError, check_unlocked
+from weipian_plugin.core.store import gpkg
+from weipian_plugin.core.store.workstore import WorkStore, now_iso
+from weipian_plugin.core.units import MU_M2
 
 MIN_PART_M2 = 0.01
 """Pieces smaller than this (plane m²) are slivers of a cut along a shared boundary, not parts."""

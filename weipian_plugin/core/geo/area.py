@@ -23,7 +23,7 @@ from typing import Tuple
 import numpy as np
 import shapely
 
-from .crs import GEOGRAPHIC_EPSG, CrsError, is_geographic, transformer
+from weipian_plugin.core.geo.crs import GEOGRAPHIC_EPSG, CrsError, is_geographic, transformer
 
 _A_AXIS = 6378137.0
 _F = 1.0 / 298.257222101

@@ -16,14 +16,15 @@ from typing import Callable, Dict, List, Optional
 import numpy as np
 import shapely
 
-from . import fieldmap, gpkg
-from .area import ellipsoidal_area
-from .crs import CrsGuess, detect_crs, projected_crs_for, transform_geoms
-from .dates import DateError, parse_date
-from .deadlines import DeadlineConfig, determination_due
-from .encoding import EncodingGuess, detect_shapefile_encoding
-from .store import PATCH_TABLE, WorkStore, now_iso
-from .units import MU_M2
+from weipian_plugin.core.dates import DateError, parse_date
+from weipian_plugin.core.geo.area import ellipsoidal_area
+from weipian_plugin.core.geo.crs import CrsGuess, detect_crs, projected_crs_for, transform_geoms
+from weipian_plugin.core.intake import fieldmap
+from weipian_plugin.core.intake.encoding import EncodingGuess, detect_shapefile_encoding
+from weipian_plugin.core.schedule.deadlines import DeadlineConfig, determination_due
+from weipian_plugin.core.store import gpkg
+from weipian_plugin.core.store.workstore import PATCH_TABLE, WorkStore, now_iso
+from weipian_plugin.core.units import MU_M2
 
 _POLYGONAL = {"Polygon", "MultiPolygon"}
 _SIDECARS = (".shp", ".shx", ".dbf", ".prj", ".cpg")

@@ -14,11 +14,11 @@ from typing import Callable, Dict, Mapping, Optional
 
 import numpy as np
 
-from . import overlay
-from .overlay import OverlayCancelled, run_overlay
-from .rules import RuleConfig, suggest_all
-from .store import WorkStore, now_iso
-from .vector_io import VectorData, read_vector
+from weipian_plugin.core.analysis import overlay
+from weipian_plugin.core.analysis.overlay import OverlayCancelled, run_overlay
+from weipian_plugin.core.analysis.rules import RuleConfig, suggest_all
+from weipian_plugin.core.intake.vector_io import VectorData, read_vector
+from weipian_plugin.core.store.workstore import WorkStore, now_iso
 
 ROLE_LABELS = {
     overlay.LANDUSE: "三调地类图斑", overlay.BASIC_FARMLAND: "永久基本农田", overlay.APPROVALS: "建设用地审批",

@@ -18,11 +18,27 @@ from typing import Any, Callable, Iterator, Mapping, NamedTuple, Sequence
 
 import numpy as np
 
-from .overlay import (APPROVALS, BASIC_FARMLAND, DATED_ROLES, ECO_REDLINE, FACILITY, LANDUSE, LEGAL_ROLES, MINING,
-                      NOT_VALID, REGISTRATION, SUPPLY, TEMPORARY, TOWNSHIPS, UNKNOWN, VALID, OverlayResult,
-                      PatchOverlay)
-from .units import MU_M2, m2_to_mu
-from .vector_io import to_date
+from weipian_plugin.core.analysis.overlay import (
+    APPROVALS,
+    BASIC_FARMLAND,
+    DATED_ROLES,
+    ECO_REDLINE,
+    FACILITY,
+    LANDUSE,
+    LEGAL_ROLES,
+    MINING,
+    NOT_VALID,
+    REGISTRATION,
+    SUPPLY,
+    TEMPORARY,
+    TOWNSHIPS,
+    UNKNOWN,
+    VALID,
+    OverlayResult,
+    PatchOverlay,
+)
+from weipian_plugin.core.intake.vector_io import to_date
+from weipian_plugin.core.units import MU_M2, m2_to_mu
 
 LEGAL, ILLEGAL, OTHER, PENDING = "合法", "违法", "其他", "待核"
 NEW, STOCK = "新增", "存量"

@@ -34,10 +34,17 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Iterable, Optional, Sequence
 
-from .accountability import (CATEGORIES, CATEGORY_NEW, AccountabilityConfig, AccountabilityResult,
-                             IllegalRecord, Township, compute_accountability)
-from .store import WorkStore
-from .units import m2_to_mu
+from weipian_plugin.core.statistics.accountability import (
+    CATEGORIES,
+    CATEGORY_NEW,
+    AccountabilityConfig,
+    AccountabilityResult,
+    IllegalRecord,
+    Township,
+    compute_accountability,
+)
+from weipian_plugin.core.store.workstore import WorkStore
+from weipian_plugin.core.units import m2_to_mu
 
 NO_TOWNSHIP = "（未落乡镇）"
 RECTIFIED = ("已整改", "已销号")

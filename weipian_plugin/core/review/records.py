@@ -18,13 +18,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Dict, Iterator, List, Optional, Tuple
 
-from . import schema
-from .codes import DEFAULT_CODE_LISTS
-from .dates import DateError, parse_date
-from .deadlines import DeadlineConfig, determination_due
-from .exif import ExifError, PhotoInfo, read_photo_info
-from .rules import ILLEGAL, PENDING
-from .store import WorkStore, now_iso
+from weipian_plugin.core.analysis.rules import ILLEGAL, PENDING
+from weipian_plugin.core.dates import DateError, parse_date
+from weipian_plugin.core.review.exif import ExifError, PhotoInfo, read_photo_info
+from weipian_plugin.core.schedule.deadlines import DeadlineConfig, determination_due
+from weipian_plugin.core.store import schema
+from weipian_plugin.core.store.codes import DEFAULT_CODE_LISTS
+from weipian_plugin.core.store.workstore import WorkStore, now_iso
 
 DETERMINATION_FIELDS = (
     "result", "subtype", "basis", "doc_numbers", "violation_category", "violation_type", "is_nonagri",
@@ -161,7 +161,7 @@ def _flag(values: dict, field: str, errors: List[str]) -> Optional[int]:
     value = values.get(field)
     if _blank(value):
         return None
-    flags = {True: 1, False: 0, 1: 1, 0: 0, "1": 1, "0": 0, "是": 1, "否": 0}
+    flags = {True: 1, False: 0, "1": 1, "0": 0, "是": 1, "否": 0}
     if isinstance(value, str):
         value = value.strip()
     if value not in flags:

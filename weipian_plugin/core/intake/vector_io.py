@@ -19,10 +19,10 @@ import pyogrio
 import pyogrio.errors
 import shapely
 
-from .crs import CrsError, detect_crs, is_geographic, transform_geoms, transformer
-from .dates import DateError, parse_date
-from .gpkg import decode
-from .encoding import detect_shapefile_encoding
+from weipian_plugin.core.dates import DateError, parse_date
+from weipian_plugin.core.geo.crs import CrsError, detect_crs, is_geographic, transform_geoms, transformer
+from weipian_plugin.core.intake.encoding import detect_shapefile_encoding
+from weipian_plugin.core.store.gpkg import decode
 
 _POLYGON = int(shapely.GeometryType.POLYGON)
 _COLLECTIONS = (

@@ -11,8 +11,8 @@ from dataclasses import asdict, dataclass, fields
 from datetime import date, timedelta
 from enum import Enum
 
-from .units import mu_to_m2
-from .workdays import WorkCalendar
+from weipian_plugin.core.schedule.workdays import WorkCalendar
+from weipian_plugin.core.units import mu_to_m2
 
 STAGES = ("发现", "制止", "报告", "立案", "结案")
 """The steps of a clue, in order (seed 004: 发现、制止、报告、立案查处、结案)."""

@@ -32,16 +32,30 @@ import numpy as np
 import shapely
 from shapely.errors import GEOSException
 
-from . import gpkg
-from .crs import GEOGRAPHIC_EPSG, CrsError, transform_geoms
-from .dates import DateError, parse_date
-from .deadlines import ClueDeadlines, DeadlineConfig, DeadlineItem, DeadlineState, major_violation_reasons
-from .exif import ExifError, PhotoInfo, read_photo_info
-from .grading import SOURCES, TOTAL, Clue, GradingConfig, GradingResult, SatellitePatch, grade
-from .ledger import NO_TOWNSHIP, Column
-from .store import WorkStore, now_iso
-from .units import mu_to_m2
-from .workdays import WorkCalendar
+from weipian_plugin.core.dates import DateError, parse_date
+from weipian_plugin.core.enforcement.grading import (
+    SOURCES,
+    TOTAL,
+    Clue,
+    GradingConfig,
+    GradingResult,
+    SatellitePatch,
+    grade,
+)
+from weipian_plugin.core.geo.crs import GEOGRAPHIC_EPSG, CrsError, transform_geoms
+from weipian_plugin.core.review.exif import ExifError, PhotoInfo, read_photo_info
+from weipian_plugin.core.schedule.deadlines import (
+    ClueDeadlines,
+    DeadlineConfig,
+    DeadlineItem,
+    DeadlineState,
+    major_violation_reasons,
+)
+from weipian_plugin.core.schedule.workdays import WorkCalendar
+from weipian_plugin.core.statistics.ledger import NO_TOWNSHIP, Column
+from weipian_plugin.core.store import gpkg
+from weipian_plugin.core.store.workstore import WorkStore, now_iso
+from weipian_plugin.core.units import mu_to_m2
 
 HOLIDAYS_SETTING = "holidays"
 DEADLINES_SETTING = "deadlines"
