@@ -290,7 +290,7 @@ def _label_expression(field: str, names: Mapping[str, str]) -> str:
             f"map_get(map({pairs}), upper(left({code}, 4)))), {code})")
 
 
-# -- archive figures -------------------------------------------------------------------------------------
+# -- 套合图 -------------------------------------------------------------------------------------------
 def _layout(scene: _Scene, coverage: QgsVectorLayer) -> QgsPrintLayout:
     """The template loaded into the scene's project, its maps given their layers, its atlas over ``coverage``."""
     doc = QDomDocument()
@@ -415,15 +415,19 @@ def export_figures(store_path, out_dir, fmt: str = "png", before: RasterSource =
                    after: RasterSource = None, batch: Optional[str] = None, township: Optional[str] = None,
                    fids: Optional[Iterable[int]] = None, combined_pdf: bool = False,
                    reference_layers: Optional[Mapping[str, str]] = None, dpi: int = 150,
-                   feedback: Optional[QgsFeedback] = None) -> list:
-    """Write one archive figure per patch (``<JCBH>.png|pdf``) or one combined ``套合图.pdf``.
+                   org: Optional[str] = None, feedback: Optional[QgsFeedback] = None) -> list:
+    """Write one 套合图 per patch (``<JCBH>.png|pdf``) or one combined ``套合图.pdf``.
 
     Patches: all, or those of ``batch`` / ``township`` (name or code) / ``fids``. ``reference_layers``
-    (role → OGR source) defaults to the layers of the last analysis. A cancel stops after the current
-    figure and returns what was written (a cancelled combined PDF is removed).
+    (role → OGR source) defaults to the layers of the last analysis. ``org`` (制图单位) is saved in the
+    store and printed; None prints the one saved. A cancel stops after the current figure and returns
+    what was written (a cancelled combined PDF is removed).
     """
     if fmt not in ("png", "pdf"):
         raise ValueError(f"unknown figure format: {fmt}")
+    if org is not None:
+        with WorkStore.open(store_path) as store:
+            store.set_setting(ORG_SETTING, org.strip())
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     scene = _Scene(store_path, reference_layers, before, after)
