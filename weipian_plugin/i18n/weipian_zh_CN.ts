@@ -39,11 +39,6 @@
         <translation>按合法性判定建议着色的图斑</translation>
     </message>
     <message>
-        <location filename="../dependencies.py" line="73"/>
-        <source>Weipian needs Python packages that this QGIS lacks: {0}. Install them with &apos;make install&apos; or into {1} with: pip install --target &quot;{1}&quot; {0}</source>
-        <translation>卫片执法插件需要当前 QGIS 缺少的 Python 包：{0}。请用 'make install' 安装，或用以下命令安装到 {1}：pip install --target &quot;{1}&quot; {0}</translation>
-    </message>
-    <message>
         <location filename="../plugin.py" line="236"/>
         <source>Weipian</source>
         <translation>卫片执法</translation>
@@ -182,6 +177,11 @@
         <location filename="../plugin.py" line="75"/>
         <source>Export overlay figures (套合图)…</source>
         <translation>导出套合图…</translation>
+    </message>
+    <message>
+        <location filename="../dependencies.py" line="75"/>
+        <source>Weipian needs Python packages that this QGIS lacks: {0}. Windows (QGIS installer or OSGeo4W): open &quot;OSGeo4W Shell&quot; from the Start menu, run python -m pip install --target &quot;{1}&quot; {0} and restart QGIS. Or install the plugin &quot;qpip&quot; from Plugins &gt; Manage and Install Plugins: it offers to install them into the same folder. Linux and macOS: the same pip command in a terminal, or your package manager.</source>
+        <translation>卫片执法插件需要当前 QGIS 缺少的 Python 包：{0}。Windows（QGIS 安装包或 OSGeo4W）：从开始菜单打开“OSGeo4W Shell”，运行 python -m pip install --target &quot;{1}&quot; {0}，然后重启 QGIS。也可以在“插件 &gt; 管理并安装插件”中安装 qpip 插件，由它把这些包安装到同一文件夹。Linux 和 macOS：在终端运行同样的 pip 命令，或用系统的软件包管理器安装。</translation>
     </message>
 </context>
 <context>
