@@ -11,20 +11,11 @@ from datetime import date
 from pathlib import Path
 
 from openpyxl import load_workbook
-from openpyxl.worksheet.worksheet import Worksheet
 
 from weipian_plugin.core.enforcement import records as enforcement
 from weipian_plugin.core.enforcement.records import EnforcementError, TemplateRows
 from weipian_plugin.core.store.workstore import WorkStore
-from weipian_plugin.exporters.xlsx import (
-    BOLD,
-    HEADER_FILL,
-    TITLE_FONT,
-    Table,
-    county_title,
-    new_workbook,
-    save_workbook,
-)
+from weipian_plugin.exporters.xlsx import Table, county_title, new_workbook, save_workbook
 
 HEADER_SEARCH_ROWS = 10
 # template kind -> (words in the preferred sheet name, the header that marks the header row)
@@ -60,23 +51,10 @@ def read_rows(path: os.PathLike, kind: str) -> TemplateRows:
     return enforcement.read_csv_rows(path)
 
 
-def _append_list(ws: Worksheet, title: str, columns, rows) -> None:
-    """A plain titled list below what the sheet holds, after one blank row."""
-    top = ws.max_row + 2
-    ws.cell(top, 1, title).font = TITLE_FONT
-    for c, col in enumerate(columns, start=1):
-        cell = ws.cell(top + 1, c, col.title)
-        cell.font, cell.fill = BOLD, HEADER_FILL
-    for r, row in enumerate(rows, start=top + 2):
-        for c, col in enumerate(columns, start=1):
-            ws.cell(r, c, col.value(row))
-    if not rows:
-        ws.cell(top + 2, 1, "无")
-
-
 def write_enforcement(store: WorkStore, path: os.PathLike, today: date) -> Path:
     """The daily-enforcement workbook as of ``today``: 巡查台账; 线索与期限 (overdue rows filled);
-    日常执法评价 per township against the targets (failing rows filled), then the unmatched patches."""
+    日常执法评价 per township against the targets (failing rows filled); 未先发现图斑, a table of its own so
+    its 监测编号 column is as wide as the ids and its areas have two decimals."""
     wb = new_workbook()
     Table(wb, "巡查台账", county_title(store, "国土资源执法巡查台账"), enforcement.PATROL_COLUMNS).write(
         enforcement.patrol_rows(store), totals=False)
@@ -85,9 +63,9 @@ def write_enforcement(store: WorkStore, path: os.PathLike, today: date) -> Path:
            enforcement.CLUE_COLUMNS).write(clues, totals=False, flag=lambda r: r.overdue)
     cfg = enforcement.grading_config(store)
     result = enforcement.grade_store(store, cfg)
-    grading = Table(wb, "日常执法评价", county_title(store, "日常执法评价（卫片违法图斑与日常执法比对）"),
-                     enforcement.grading_columns(cfg))
-    grading.write(enforcement.grading_rows(result), totals=False, flag=lambda r: r.passed is False)
-    _append_list(grading.ws, "卫片发现、日常执法未先发现的违法图斑", enforcement.UNMATCHED_COLUMNS,
-                 enforcement.unmatched_patches(store, result))
+    Table(wb, "日常执法评价", county_title(store, "日常执法评价（卫片违法图斑与日常执法比对）"),
+          enforcement.grading_columns(cfg)).write(enforcement.grading_rows(result), totals=False,
+                                                  flag=lambda r: r.passed is False)
+    Table(wb, "未先发现图斑", county_title(store, "卫片发现、日常执法未先发现的违法图斑"),
+          enforcement.UNMATCHED_COLUMNS).write(enforcement.unmatched_patches(store, result), totals=False)
     return save_workbook(wb, path)
