@@ -329,7 +329,8 @@ _CONFIG_LABELS = {
     "level": "评价层级", "deduct_supplemented": "扣除已补办手续", "deduct_restored": "扣除已拆除复耕",
     "deduct_infrastructure": "扣除重大基础设施", "ratio_threshold": "比例阈值",
     "ratio_strict": "比例须超过阈值（否则达到即可）", "require_area": "同时要求面积达到阈值",
-    "township_area_mu": "乡镇面积阈值（亩）", "county_area_mu": "县级面积阈值（亩）",
+    "township_basic_farmland_mu": "乡镇约谈线：永久基本农田或自然保护地（亩）",
+    "township_cultivated_mu": "乡镇约谈线：一般耕地（亩）", "county_area_mu": "县级面积阈值（亩）",
     "city_area_mu": "市级面积阈值（亩）", "province_area_mu": "省级面积阈值（亩）",
     "points_initial_mu": "初始违法占耕扣分线（亩）", "points_after_mu": "整改后违法占耕扣分线（亩）",
 }

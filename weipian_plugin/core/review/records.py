@@ -498,7 +498,7 @@ def add_attachment(store: WorkStore, fid: int, file_path, kind: Optional[str] = 
 
     A photo whose EXIF is damaged is still stored, only without position: the evidence matters more.
     """
-    patch = _patch(store, fid)
+    _patch(store, fid)  # a clear error for an unknown patch
     source = Path(file_path)
     if not source.is_file():
         raise ReviewError(f"文件不存在：{source}")
