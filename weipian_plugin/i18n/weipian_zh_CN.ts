@@ -183,6 +183,10 @@
         <source>&amp;Weipian</source>
         <translation>卫片执法(&amp;W)</translation>
     </message>
+    <message>
+        <source>Military land register…</source>
+        <translation>军用土地登记表…</translation>
+    </message>
 </context>
 <context>
     <name>AccountabilityAlgorithm</name>
@@ -2182,6 +2186,37 @@
         <location filename="../../processing_algorithms/base.py" line="23"/>
         <source>Satellite enforcement</source>
         <translation>卫片执法</translation>
+    </message>
+</context>
+<context>
+    <name>ExportMilitaryAlgorithm</name>
+    <message>
+        <source>Military land register (Excel)</source>
+        <translation>军用土地登记表（Excel）</translation>
+    </message>
+    <message>
+        <source>Writes the military land register (军用土地登记表): every patch marked as military land (涉军), which every other export, figure, report and statistic leaves out; it is handed in separately. With a military-land layer, every patch overlapping it is marked first (audited).</source>
+        <translation>导出《军用土地登记表》：所有标记为涉军的图斑。其他所有导出、图件、报告和统计均不包含涉军图斑，本表单独上报。若提供军用土地图层，先将与其重叠的图斑标记为涉军（记入修改日志）。</translation>
+    </message>
+    <message>
+        <source>Work store (GeoPackage)</source>
+        <translation>工作库（GeoPackage）</translation>
+    </message>
+    <message>
+        <source>Military land layer (optional)</source>
+        <translation>军用土地图层（可选）</translation>
+    </message>
+    <message>
+        <source>Register workbook</source>
+        <translation>登记表工作簿</translation>
+    </message>
+    <message>
+        <source>Patches newly marked</source>
+        <translation>新标记的图斑数</translation>
+    </message>
+    <message>
+        <source>Patches in the register</source>
+        <translation>登记表中的图斑数</translation>
     </message>
 </context>
 </TS>

@@ -446,8 +446,9 @@ def _snapshot(conn: sqlite3.Connection, batch_id: int, head: dict) -> str:
     for r in _dicts(conn.execute("SELECT patch_fid, file_name, kind, size_bytes, sha256 FROM attachments "
                                  f"WHERE {in_batch} ORDER BY id", (batch_id,))):
         attachments.setdefault(r.pop("patch_fid"), []).append(r)
-    patches = []
-    for p in _dicts(conn.execute(f"SELECT {', '.join(_PATCH_COLUMNS)} FROM patches WHERE batch_id = ? ORDER BY fid",
+    patches = []  # 涉军 patches are not reported through the system (《军用土地登记表》 goes separately)
+    for p in _dicts(conn.execute(f"SELECT {', '.join(_PATCH_COLUMNS)} FROM patches WHERE batch_id = ? "
+                                 "AND fid NOT IN (SELECT patch_fid FROM military_land) ORDER BY fid",
                                  (batch_id,))):
         fid = p["fid"]
         patches.append({**p, **statuses.get(fid, {}), "suggestion": suggestions.get(fid),

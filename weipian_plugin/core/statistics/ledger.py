@@ -218,7 +218,7 @@ JOIN batches b ON b.id = s.batch_id
 LEFT JOIN analysis a ON a.patch_fid = s.fid
 LEFT JOIN determinations d ON d.patch_fid = s.fid
 LEFT JOIN rectifications r ON r.patch_fid = s.fid
-WHERE s.split_state != '被拆分' {where}
+WHERE s.split_state != '被拆分' AND s.military = 0 {where}
 ORDER BY b.id, s.jcbh
 """
 
@@ -231,7 +231,8 @@ def _year_clause(year: Optional[int]) -> tuple:
 
 
 def ledger_rows(store: WorkStore, batch: Optional[str] = None, year: Optional[int] = None) -> list:
-    """One :class:`LedgerRow` per active patch, in batch and 监测编号 order."""
+    """One :class:`LedgerRow` per active patch, in batch and 监测编号 order; 涉军 patches are left out
+    (they go only into the 《军用土地登记表》, :func:`..review.marks.military_register`)."""
     where, params = _year_clause(year)
     if batch:
         where += " AND s.batch = ?"
