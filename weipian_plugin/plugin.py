@@ -72,7 +72,7 @@ class WeipianPlugin:
         self.add_action("weipian.svg", tr("Save the work project into the store"), self.save_store_project,
                         toolbar=False)
         self.add_action("weipian.svg", tr("Open the store's work project"), self.open_store_project, toolbar=False)
-        self.add_action("weipian.svg", tr("Export archive figures…"), self.export_figures,
+        self.add_action("weipian.svg", tr("Export overlay figures (套合图)…"), self.export_figures,
                         toolbar=False).setIcon(QgsApplication.getThemeIcon("/mActionSaveAsPDF.svg"))
         self.add_action("weipian.svg", tr("Export ledger…"), self.export_ledger, toolbar=False)
         self.add_action("weipian.svg", tr("Accountability statistics…"), self.export_accountability, toolbar=False)
