@@ -44,7 +44,7 @@
         <translation>卫片执法插件需要当前 QGIS 缺少的 Python 包：{0}。请用 'make install' 安装，或用以下命令安装到 {1}：pip install --target &quot;{1}&quot; {0}</translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="236"/>
+        <location filename="../plugin.py" line="243"/>
         <source>Weipian</source>
         <translation>卫片执法</translation>
     </message>
@@ -124,11 +124,6 @@
         <translation>打开工作库中的工作工程</translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="75"/>
-        <source>Export archive figures…</source>
-        <translation>导出卷宗图件…</translation>
-    </message>
-    <message>
         <location filename="../plugin.py" line="77"/>
         <source>Export ledger…</source>
         <translation>导出图斑台账…</translation>
@@ -144,17 +139,17 @@
         <translation>统计报告（HTML）…</translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="226"/>
+        <location filename="../plugin.py" line="233"/>
         <source>Open a work store first.</source>
         <translation>请先打开工作库。</translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="229"/>
+        <location filename="../plugin.py" line="236"/>
         <source>The work project was saved into {path}.</source>
         <translation>工作工程已保存到 {path}。</translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="236"/>
+        <location filename="../plugin.py" line="243"/>
         <source>This work store has no saved project yet.</source>
         <translation>该工作库中还没有保存的工程。</translation>
     </message>
@@ -162,6 +157,16 @@
         <location filename="../plugin.py" line="54"/>
         <source>&amp;Weipian</source>
         <translation>卫片执法(&amp;W)</translation>
+    </message>
+    <message>
+        <location filename="../plugin.py" line="80"/>
+        <source>Military land register…</source>
+        <translation>军用土地登记表…</translation>
+    </message>
+    <message>
+        <location filename="../plugin.py" line="75"/>
+        <source>Export overlay figures (套合图)…</source>
+        <translation>导出套合图…</translation>
     </message>
 </context>
 <context>
@@ -534,12 +539,12 @@
         <translation>卷帘</translation>
     </message>
     <message>
-        <location filename="../gui/compare_dock.py" line="145"/>
+        <location filename="../gui/compare_dock.py" line="150"/>
         <source>Swap before/after imagery</source>
         <translation>切换前后时相影像</translation>
     </message>
     <message>
-        <location filename="../gui/compare_dock.py" line="222"/>
+        <location filename="../gui/compare_dock.py" line="227"/>
         <source>Main map: {main} · this view and the swipe: {other}</source>
         <translation>主地图：{main} · 本视图和卷帘：{other}</translation>
     </message>
@@ -950,64 +955,69 @@
 <context>
     <name>ExportFiguresAlgorithm</name>
     <message>
-        <location filename="../../processing_algorithms/export_figures.py" line="35"/>
-        <source>Export archive figures</source>
-        <translation>导出卷宗图件</translation>
-    </message>
-    <message>
-        <location filename="../../processing_algorithms/export_figures.py" line="38"/>
-        <source>Writes the archive figure of every patch (or of one batch): before and after imagery side by side with the patch outline and the reference layers of the last analysis, legend, scale bar, north arrow, a title with JCBH, township and area, and a table of overlay results, suggestion and determination. One file per patch named after its JCBH, or one combined PDF. The layout is the plugin&apos;s template exporters/templates/archive_figure.qpt, editable in the layout designer.</source>
-        <translation>为每个图斑（或某一批次的图斑）输出卷宗套合图：前、后时相影像并排，叠加图斑边界和上次分析所用的比对图层，配图例、比例尺、指北针，标题含监测编号、乡镇和面积，并附套合结果、判定建议和判定结果表。每个图斑一个文件，以监测编号命名；也可合并为一个 PDF。版式为插件模板 exporters/templates/archive_figure.qpt，可在布局设计器中修改。</translation>
-    </message>
-    <message>
-        <location filename="../../processing_algorithms/export_figures.py" line="50"/>
+        <location filename="../../processing_algorithms/export_figures.py" line="53"/>
         <source>Work store (GeoPackage)</source>
         <translation>工作库（GeoPackage）</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/export_figures.py" line="52"/>
+        <location filename="../../processing_algorithms/export_figures.py" line="55"/>
         <source>Format</source>
         <translation>格式</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/export_figures.py" line="54"/>
+        <location filename="../../processing_algorithms/export_figures.py" line="57"/>
         <source>Before imagery</source>
         <translation>前时相影像</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/export_figures.py" line="56"/>
+        <location filename="../../processing_algorithms/export_figures.py" line="59"/>
         <source>After imagery</source>
         <translation>后时相影像</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/export_figures.py" line="58"/>
+        <location filename="../../processing_algorithms/export_figures.py" line="61"/>
         <source>Batch (empty = all patches)</source>
         <translation>批次（留空 = 全部图斑）</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/export_figures.py" line="60"/>
+        <location filename="../../processing_algorithms/export_figures.py" line="63"/>
         <source>One combined PDF instead of one file per patch</source>
         <translation>合并为一个 PDF（不按图斑分文件）</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/export_figures.py" line="62"/>
+        <location filename="../../processing_algorithms/export_figures.py" line="68"/>
         <source>Output folder</source>
         <translation>输出文件夹</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/export_figures.py" line="63"/>
+        <location filename="../../processing_algorithms/export_figures.py" line="69"/>
         <source>Files written</source>
         <translation>已写出文件数</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/export_figures.py" line="80"/>
+        <location filename="../../processing_algorithms/export_figures.py" line="87"/>
         <source>Export cancelled; {} file(s) were written.</source>
         <translation>导出已取消，已写出 {} 个文件。</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/export_figures.py" line="82"/>
+        <location filename="../../processing_algorithms/export_figures.py" line="89"/>
         <source>{} file(s) written to {}</source>
         <translation>已写出 {} 个文件到 {}</translation>
+    </message>
+    <message>
+        <location filename="../../processing_algorithms/export_figures.py" line="36"/>
+        <source>Export overlay figures (套合图)</source>
+        <translation>导出套合图</translation>
+    </message>
+    <message>
+        <location filename="../../processing_algorithms/export_figures.py" line="39"/>
+        <source>Writes the overlay figure (套合图) of every patch (or of one batch): before and after imagery side by side with their dates, the patch outline and the reference layers of the last analysis, a legend of every drawn layer, scale bar, north arrow, a title with JCBH, township, issued and computed area, a table of overlay results, suggestion and determination, the suggestion's reason, the CRS in Chinese, the mapping unit, the reviewer and a signature line. One file per patch named after its JCBH, or one combined PDF. The layout is the plugin's template exporters/templates/archive_figure.qpt, editable in the layout designer.</source>
+        <translation>为每个图斑（或某一批次的图斑）输出套合图：前、后时相影像及其日期并排，叠加图斑边界和上次分析所用的比对图层，图例列出所有绘制的图层，配比例尺、指北针；标题含监测编号、乡镇、下发面积和计算面积，并附套合结果、比对建议和判定结果表、建议理由、中文坐标系名称、制图单位、审核人及签字栏。每个图斑一个文件，以监测编号命名；也可合并为一个 PDF。版式为插件模板 exporters/templates/archive_figure.qpt，可在布局设计器中修改。</translation>
+    </message>
+    <message>
+        <location filename="../../processing_algorithms/export_figures.py" line="65"/>
+        <source>Mapping unit (empty = the one saved in the store; a value given is saved)</source>
+        <translation>制图单位（留空 = 使用工作库中保存的；填写则保存）</translation>
     </message>
 </context>
 <context>
@@ -1046,6 +1056,44 @@
         <location filename="../../processing_algorithms/export_ledger.py" line="55"/>
         <source>Export cancelled; no file was written.</source>
         <translation>导出已取消，未写出文件。</translation>
+    </message>
+</context>
+<context>
+    <name>ExportMilitaryAlgorithm</name>
+    <message>
+        <location filename="../../processing_algorithms/export_military.py" line="32"/>
+        <source>Military land register (Excel)</source>
+        <translation>军用土地登记表（Excel）</translation>
+    </message>
+    <message>
+        <location filename="../../processing_algorithms/export_military.py" line="35"/>
+        <source>Writes the military land register (军用土地登记表): every patch marked as military land (涉军), which every other export, figure, report and statistic leaves out; it is handed in separately. With a military-land layer, every patch overlapping it is marked first (audited).</source>
+        <translation>导出《军用土地登记表》：所有标记为涉军的图斑。其他所有导出、图件、报告和统计均不包含涉军图斑，本表单独上报。若提供军用土地图层，先将与其重叠的图斑标记为涉军（记入修改日志）。</translation>
+    </message>
+    <message>
+        <location filename="../../processing_algorithms/export_military.py" line="41"/>
+        <source>Work store (GeoPackage)</source>
+        <translation>工作库（GeoPackage）</translation>
+    </message>
+    <message>
+        <location filename="../../processing_algorithms/export_military.py" line="43"/>
+        <source>Military land layer (optional)</source>
+        <translation>军用土地图层（可选）</translation>
+    </message>
+    <message>
+        <location filename="../../processing_algorithms/export_military.py" line="46"/>
+        <source>Register workbook</source>
+        <translation>登记表工作簿</translation>
+    </message>
+    <message>
+        <location filename="../../processing_algorithms/export_military.py" line="48"/>
+        <source>Patches newly marked</source>
+        <translation>新标记的图斑数</translation>
+    </message>
+    <message>
+        <location filename="../../processing_algorithms/export_military.py" line="49"/>
+        <source>Patches in the register</source>
+        <translation>登记表中的图斑数</translation>
     </message>
 </context>
 <context>
