@@ -190,7 +190,7 @@ def _sql_text(value: str) -> str:
 
 def _subset(batch: Optional[str], township: Optional[str], fids: Optional[Iterable[int]]) -> str:
     """SQL filter on patches / patch_analysis (both carry fid, split_state; the view also batch, township)."""
-    parts = ["split_state != '被拆分'"]
+    parts = ["split_state != '被拆分'", "fid NOT IN (SELECT patch_fid FROM military_land)"]  # 涉军: register only
     if batch:
         parts.append(f"batch = {_sql_text(batch)}")
     if township:
@@ -247,7 +247,7 @@ class _Scene:
             self.project.addMapLayer(layer)
             vectors.append(layer)
         self.patches = QgsVectorLayer(f"{self.store_path}|layername=patches", PATCH_LABEL, "ogr")
-        self.patches.setSubsetString("split_state != '被拆分'")
+        self.patches.setSubsetString("split_state != '被拆分' AND fid NOT IN (SELECT patch_fid FROM military_land)")
         self.patches.setRenderer(_patch_renderer())
         self.project.addMapLayer(self.patches)
         self.vectors = [self.patches] + vectors[::-1]
