@@ -468,20 +468,25 @@ def test_store_project_is_saved_inside_the_geopackage(qgis_iface, qgis_new_proje
     assert loaded.crs().authid() == "EPSG:4527" and uri.startswith("geopackage:")
 
 
-def test_overlay_images_from_the_dock(dock, tmp_path, monkeypatch):
-    """One patch's overlay image at the chosen scale, then every listed patch's, from the dock's menu."""
-    from qgis.PyQt.QtWidgets import QFileDialog, QInputDialog
+def test_overlay_figures_from_the_dock(dock, tmp_path, monkeypatch):
+    """The current patch's 套合图, then every listed patch's, from the dock's menu: the print layout."""
+    import subprocess
+
+    from qgis.PyQt.QtWidgets import QFileDialog
 
     dock.tableView.setCurrentIndex(dock.proxy.index(0, 0))
-    monkeypatch.setattr(QInputDialog, "getInt", lambda *a, **k: (1000, True))
-    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(tmp_path / "one.png"), ""))
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(tmp_path / "one.pdf"), ""))
     monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *a, **k: str(tmp_path / "all"))
-    dock.export_overlay_image()
-    image = QImage(str(tmp_path / "one.png"))
-    assert (image.width(), image.height()) == (1600, 1200)
+    dock.export_figure()
+    text = subprocess.run(["pdftotext", str(tmp_path / "one.pdf"), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    assert "套合图" in text and "本图斑" in text and "监测编号" in text  # the layout, not a bare map image
     (tmp_path / "all").mkdir()
-    dock.export_overlay_images()
-    assert len(list((tmp_path / "all").glob("*.png"))) == dock.proxy.rowCount()
+    dock.export_figures()
+    assert len(list((tmp_path / "all").glob("*.pdf"))) == dock.proxy.rowCount()
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *a, **k: str(tmp_path / "case"))
+    dock.export_dossier()
+    assert (tmp_path / "case" / dock.patch["jcbh"] / "00_目录.pdf").exists()
 
 
 def test_prefill_leaves_unmeasured_areas_empty_like_accept_suggestion(dock, store_file):

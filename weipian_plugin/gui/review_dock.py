@@ -524,11 +524,14 @@ class ReviewDock(QgsDockWidget, FORM_CLASS):
     def export_snapshot(self) -> None:
         self.batch.export_snapshot()
 
-    def export_overlay_image(self) -> None:
-        self.batch.export_overlay_image()
+    def export_figure(self) -> None:
+        self.batch.export_figure()
 
-    def export_overlay_images(self) -> None:
-        self.batch.export_overlay_images()
+    def export_figures(self) -> None:
+        self.batch.export_figures()
+
+    def export_dossier(self) -> None:
+        self.batch.export_dossier()
 
     # -- split ---------------------------------------------------------------------------------------
     def start_split_line(self) -> None:

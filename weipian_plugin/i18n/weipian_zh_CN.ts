@@ -39,17 +39,17 @@
         <translation>按合法性判定建议着色的图斑</translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="243"/>
+        <location filename="../plugin.py" line="272"/>
         <source>Weipian</source>
         <translation>卫片执法</translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="59"/>
+        <location filename="../plugin.py" line="61"/>
         <source>Open or create work store…</source>
         <translation>打开或新建工作库…</translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="60"/>
+        <location filename="../plugin.py" line="62"/>
         <source>Import monitoring patches…</source>
         <translation>导入监测图斑…</translation>
     </message>
@@ -84,82 +84,82 @@
         <translation>无法将工程写入 {path}：{error}</translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="61"/>
+        <location filename="../plugin.py" line="63"/>
         <source>Analyze patches…</source>
         <translation>内业比对分析…</translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="62"/>
+        <location filename="../plugin.py" line="64"/>
         <source>Rule thresholds…</source>
         <translation>判定规则阈值…</translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="63"/>
+        <location filename="../plugin.py" line="65"/>
         <source>Review patches</source>
         <translation>图斑审核</translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="66"/>
+        <location filename="../plugin.py" line="68"/>
         <source>Compare imagery</source>
         <translation>前后时相对比</translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="69"/>
+        <location filename="../plugin.py" line="71"/>
         <source>Daily enforcement</source>
         <translation>日常执法</translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="72"/>
+        <location filename="../plugin.py" line="74"/>
         <source>Save the work project into the store</source>
         <translation>将工作工程保存到工作库</translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="74"/>
+        <location filename="../plugin.py" line="76"/>
         <source>Open the store&apos;s work project</source>
         <translation>打开工作库中的工作工程</translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="77"/>
+        <location filename="../plugin.py" line="80"/>
         <source>Export ledger…</source>
         <translation>导出图斑台账…</translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="78"/>
+        <location filename="../plugin.py" line="81"/>
         <source>Accountability statistics…</source>
         <translation>问责统计…</translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="79"/>
+        <location filename="../plugin.py" line="82"/>
         <source>Report (HTML)…</source>
         <translation>统计报告（HTML）…</translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="233"/>
+        <location filename="../plugin.py" line="262"/>
         <source>Open a work store first.</source>
         <translation>请先打开工作库。</translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="236"/>
+        <location filename="../plugin.py" line="265"/>
         <source>The work project was saved into {path}.</source>
         <translation>工作工程已保存到 {path}。</translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="243"/>
+        <location filename="../plugin.py" line="272"/>
         <source>This work store has no saved project yet.</source>
         <translation>该工作库中还没有保存的工程。</translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="54"/>
+        <location filename="../plugin.py" line="56"/>
         <source>&amp;Weipian</source>
         <translation>卫片执法(&amp;W)</translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="80"/>
+        <location filename="../plugin.py" line="84"/>
         <source>Military land register…</source>
         <translation>军用土地登记表…</translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="75"/>
+        <location filename="../plugin.py" line="77"/>
         <source>Export overlay figures (套合图)…</source>
         <translation>导出套合图…</translation>
     </message>
@@ -167,6 +167,41 @@
         <location filename="../dependencies.py" line="75"/>
         <source>Weipian needs Python packages that this QGIS lacks: {0}. Windows (QGIS installer or OSGeo4W): open &quot;OSGeo4W Shell&quot; from the Start menu, run python -m pip install --target &quot;{1}&quot; {0} and restart QGIS. Or install the plugin &quot;qpip&quot; from Plugins &gt; Manage and Install Plugins: it offers to install them into the same folder. Linux and macOS: the same pip command in a terminal, or your package manager.</source>
         <translation>卫片执法插件需要当前 QGIS 缺少的 Python 包：{0}。Windows（QGIS 安装包或 OSGeo4W）：从开始菜单打开“OSGeo4W Shell”，运行 python -m pip install --target &quot;{1}&quot; {0}，然后重启 QGIS。也可以在“插件 &gt; 管理并安装插件”中安装 qpip 插件，由它把这些包安装到同一文件夹。Linux 和 macOS：在终端运行同样的 pip 命令，或用系统的软件包管理器安装。</translation>
+    </message>
+    <message>
+        <location filename="../plugin.py" line="79"/>
+        <source>Export case files (一图斑一卷宗)…</source>
+        <translation>导出一图斑一卷宗…</translation>
+    </message>
+    <message>
+        <location filename="../plugin.py" line="83"/>
+        <source>Monthly report (HTML)…</source>
+        <translation>月度报告（HTML）…</translation>
+    </message>
+    <message>
+        <location filename="../plugin.py" line="191"/>
+        <source>All batches</source>
+        <translation>全部批次</translation>
+    </message>
+    <message>
+        <location filename="../plugin.py" line="194"/>
+        <source>Batch</source>
+        <translation>批次</translation>
+    </message>
+    <message>
+        <location filename="../plugin.py" line="215"/>
+        <source>Export ledger</source>
+        <translation>导出图斑台账</translation>
+    </message>
+    <message>
+        <location filename="../plugin.py" line="228"/>
+        <source>Export case files</source>
+        <translation>导出一图斑一卷宗</translation>
+    </message>
+    <message>
+        <location filename="../plugin.py" line="277"/>
+        <source>Export overlay figures</source>
+        <translation>导出套合图</translation>
     </message>
 </context>
 <context>
@@ -416,79 +451,39 @@
         <translation>导出已提交的快照…</translation>
     </message>
     <message>
-        <location filename="../gui/review/batch_actions.py" line="33"/>
-        <source>Overlay image of this patch…</source>
-        <translation>本图斑套合影像图…</translation>
-    </message>
-    <message>
-        <location filename="../gui/review/batch_actions.py" line="34"/>
-        <source>Overlay images of the listed patches…</source>
-        <translation>列表中图斑的套合影像图…</translation>
-    </message>
-    <message>
-        <location filename="../gui/review/batch_actions.py" line="47"/>
+        <location filename="../gui/review/batch_actions.py" line="48"/>
         <source>Choose a batch (filter) or a patch first.</source>
         <translation>请先在筛选中选择批次，或选择一个图斑。</translation>
     </message>
     <message>
-        <location filename="../gui/review/batch_actions.py" line="49"/>
+        <location filename="../gui/review/batch_actions.py" line="50"/>
         <source>Record stage</source>
         <translation>登记上报阶段</translation>
     </message>
     <message>
-        <location filename="../gui/review/batch_actions.py" line="49"/>
+        <location filename="../gui/review/batch_actions.py" line="50"/>
         <source>Record stage {stage} for batch {batch}? 一上 and 二上 lock the batch: its determinations and rectifications can then no longer be changed; 一下 unlocks it.</source>
         <translation>为批次 {batch} 登记{stage}？一上和二上会锁定该批次，其判定和整改数据将不能再修改；一下则解除锁定。</translation>
     </message>
     <message>
-        <location filename="../gui/review/batch_actions.py" line="80"/>
+        <location filename="../gui/review/batch_actions.py" line="81"/>
         <source>Export snapshot</source>
         <translation>导出快照</translation>
     </message>
     <message>
-        <location filename="../gui/review/batch_actions.py" line="75"/>
+        <location filename="../gui/review/batch_actions.py" line="76"/>
         <source>Stage</source>
         <translation>办理阶段</translation>
     </message>
     <message>
-        <location filename="../gui/review/batch_actions.py" line="80"/>
+        <location filename="../gui/review/batch_actions.py" line="81"/>
         <source>Snapshot (*.json)</source>
         <translation>快照 (*.json)</translation>
     </message>
     <message>
-        <location filename="../gui/review/batch_actions.py" line="90"/>
+        <location filename="../gui/review/batch_actions.py" line="91"/>
         <source>Saved {path}</source>
         <translation>已保存 {path}</translation>
-    </message>
-    <message>
-        <location filename="../gui/review/batch_actions.py" line="107"/>
-        <source>Overlay image</source>
-        <translation>套合影像图</translation>
-    </message>
-    <message>
-        <location filename="../gui/review/batch_actions.py" line="94"/>
-        <source>Scale 1:</source>
-        <translation>比例尺 1:</translation>
-    </message>
-    <message>
-        <location filename="../gui/review/batch_actions.py" line="107"/>
-        <source>PNG image (*.png)</source>
-        <translation>PNG 图片 (*.png)</translation>
-    </message>
-    <message>
-        <location filename="../gui/review/batch_actions.py" line="114"/>
-        <source>Overlay image written to {path}.</source>
-        <translation>套合影像图已保存到 {path}。</translation>
-    </message>
-    <message>
-        <location filename="../gui/review/batch_actions.py" line="124"/>
-        <source>Overlay images</source>
-        <translation>套合影像图</translation>
-    </message>
-    <message>
-        <location filename="../gui/review/batch_actions.py" line="132"/>
-        <source>Writing overlay images…</source>
-        <translation>正在生成套合影像图…</translation>
     </message>
     <message>
         <location filename="../gui/review/batch_actions.py" line="132"/>
@@ -496,9 +491,59 @@
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../gui/review/batch_actions.py" line="145"/>
-        <source>{n} overlay images written to {path}.</source>
-        <translation>已生成 {n} 张套合影像图，保存在 {path}。</translation>
+        <location filename="../gui/review/batch_actions.py" line="33"/>
+        <source>Overlay figure (套合图) of this patch…</source>
+        <translation>本图斑套合图…</translation>
+    </message>
+    <message>
+        <location filename="../gui/review/batch_actions.py" line="34"/>
+        <source>Overlay figures (套合图) of the listed patches…</source>
+        <translation>列表中图斑的套合图…</translation>
+    </message>
+    <message>
+        <location filename="../gui/review/batch_actions.py" line="105"/>
+        <source>Overlay figure (套合图)</source>
+        <translation>套合图</translation>
+    </message>
+    <message>
+        <location filename="../gui/review/batch_actions.py" line="105"/>
+        <source>PDF (*.pdf);;PNG image (*.png)</source>
+        <translation>PDF (*.pdf);;PNG 图片 (*.png)</translation>
+    </message>
+    <message>
+        <location filename="../gui/review/batch_actions.py" line="117"/>
+        <source>Overlay figure written to {path}.</source>
+        <translation>套合图已保存到 {path}。</translation>
+    </message>
+    <message>
+        <location filename="../gui/review/batch_actions.py" line="124"/>
+        <source>Overlay figures (套合图)</source>
+        <translation>套合图</translation>
+    </message>
+    <message>
+        <location filename="../gui/review/batch_actions.py" line="132"/>
+        <source>Writing overlay figures…</source>
+        <translation>正在生成套合图…</translation>
+    </message>
+    <message>
+        <location filename="../gui/review/batch_actions.py" line="150"/>
+        <source>{n} overlay figures written to {path}.</source>
+        <translation>已生成 {n} 张套合图，保存在 {path}。</translation>
+    </message>
+    <message>
+        <location filename="../gui/review/batch_actions.py" line="35"/>
+        <source>Case file (一图斑一卷宗) of this patch…</source>
+        <translation>本图斑一图斑一卷宗…</translation>
+    </message>
+    <message>
+        <location filename="../gui/review/batch_actions.py" line="158"/>
+        <source>Case file (一图斑一卷宗)</source>
+        <translation>一图斑一卷宗</translation>
+    </message>
+    <message>
+        <location filename="../gui/review/batch_actions.py" line="172"/>
+        <source>Case file written to {path}.</source>
+        <translation>卷宗已保存到 {path}。</translation>
     </message>
 </context>
 <context>
@@ -953,6 +998,64 @@
     </message>
 </context>
 <context>
+    <name>ExportDossierAlgorithm</name>
+    <message>
+        <location filename="../../processing_algorithms/export_dossier.py" line="33"/>
+        <source>Export case files (一图斑一卷宗)</source>
+        <translation>导出一图斑一卷宗</translation>
+    </message>
+    <message>
+        <location filename="../../processing_algorithms/export_dossier.py" line="36"/>
+        <source>Writes one folder per patch named after its JCBH: 00_目录.pdf (index), 01_套合图.pdf (the overlay figure), 02_现场照片.pdf (each photo beside a small map with the patch, where it was taken and an arrow for its bearing), 03_判定与查处记录.pdf (determination, 查处整改 and every recorded change) and 照片/ with the original files. Imagery defaults to the store's before/after rasters.</source>
+        <translation>每个图斑一个文件夹，以监测编号命名：00_目录.pdf（卷宗目录）、01_套合图.pdf、02_现场照片.pdf（每张照片旁附小图，标出图斑、拍摄位置和表示拍摄方向的箭头）、03_判定与查处记录.pdf（合法性判定、查处整改及全部修改记录），以及存放原始文件的“照片/”文件夹。影像默认使用工作库中设置的前、后时相影像。</translation>
+    </message>
+    <message>
+        <location filename="../../processing_algorithms/export_dossier.py" line="47"/>
+        <source>Work store (GeoPackage)</source>
+        <translation>工作库（GeoPackage）</translation>
+    </message>
+    <message>
+        <location filename="../../processing_algorithms/export_dossier.py" line="49"/>
+        <source>Batch (empty = all patches)</source>
+        <translation>批次（留空 = 全部图斑）</translation>
+    </message>
+    <message>
+        <location filename="../../processing_algorithms/export_dossier.py" line="51"/>
+        <source>Only these JCBH (comma separated, empty = all of the batch)</source>
+        <translation>仅这些监测编号（逗号分隔，留空 = 批次内全部）</translation>
+    </message>
+    <message>
+        <location filename="../../processing_algorithms/export_dossier.py" line="53"/>
+        <source>Before imagery (empty = the store&apos;s)</source>
+        <translation>前时相影像（留空 = 使用工作库中的）</translation>
+    </message>
+    <message>
+        <location filename="../../processing_algorithms/export_dossier.py" line="55"/>
+        <source>After imagery (empty = the store&apos;s)</source>
+        <translation>后时相影像（留空 = 使用工作库中的）</translation>
+    </message>
+    <message>
+        <location filename="../../processing_algorithms/export_dossier.py" line="57"/>
+        <source>Output folder</source>
+        <translation>输出文件夹</translation>
+    </message>
+    <message>
+        <location filename="../../processing_algorithms/export_dossier.py" line="58"/>
+        <source>Case files written</source>
+        <translation>已写出卷宗数</translation>
+    </message>
+    <message>
+        <location filename="../../processing_algorithms/export_dossier.py" line="83"/>
+        <source>Export cancelled; {} case file(s) were written.</source>
+        <translation>导出已取消，已写出 {} 份卷宗。</translation>
+    </message>
+    <message>
+        <location filename="../../processing_algorithms/export_dossier.py" line="85"/>
+        <source>{} case file(s) written to {}</source>
+        <translation>已写出 {} 份卷宗到 {}</translation>
+    </message>
+</context>
+<context>
     <name>ExportFiguresAlgorithm</name>
     <message>
         <location filename="../../processing_algorithms/export_figures.py" line="53"/>
@@ -1094,6 +1197,49 @@
         <location filename="../../processing_algorithms/export_military.py" line="49"/>
         <source>Patches in the register</source>
         <translation>登记表中的图斑数</translation>
+    </message>
+</context>
+<context>
+    <name>ExportReportAlgorithm</name>
+    <message>
+        <location filename="../../processing_algorithms/export_report.py" line="31"/>
+        <source>Statistics report (HTML)</source>
+        <translation>统计报告（HTML）</translation>
+    </message>
+    <message>
+        <location filename="../../processing_algorithms/export_report.py" line="34"/>
+        <source>Writes the printable HTML report: patches and determinations, illegal land, rectification, the Order No. 15 ratio with its charts, the township ranking, overdue determinations and daily enforcement. With a month (YYYY-MM) it is the monthly progress report and adds that month&apos;s progress table. Overdue days are counted as of the given date (empty = today). Long lists are summarised; the ledger and the daily-enforcement workbooks list them in full.</source>
+        <translation>生成可打印的 HTML 报告：图斑与判定、违法用地、整改、第15号令问责比例及图表、乡镇排名、逾期未判定和日常执法评价。填写月份（YYYY-MM）即为月度进度报告，并附该月进度表。逾期天数按“截至日期”计算（留空 = 今天）。长清单只列汇总，完整清单见图斑台账和日常执法评价工作簿。</translation>
+    </message>
+    <message>
+        <location filename="../../processing_algorithms/export_report.py" line="42"/>
+        <source>Work store (GeoPackage)</source>
+        <translation>工作库（GeoPackage）</translation>
+    </message>
+    <message>
+        <location filename="../../processing_algorithms/export_report.py" line="44"/>
+        <source>Report</source>
+        <translation>报告</translation>
+    </message>
+    <message>
+        <location filename="../../processing_algorithms/export_report.py" line="45"/>
+        <source>Year (empty = every batch in the store)</source>
+        <translation>年度（留空 = 工作库中全部批次）</translation>
+    </message>
+    <message>
+        <location filename="../../processing_algorithms/export_report.py" line="48"/>
+        <source>Month YYYY-MM (monthly report; empty = none)</source>
+        <translation>月份 YYYY-MM（月度报告；留空 = 不生成月度进度）</translation>
+    </message>
+    <message>
+        <location filename="../../processing_algorithms/export_report.py" line="50"/>
+        <source>As of date YYYY-MM-DD (empty = today)</source>
+        <translation>截至日期 YYYY-MM-DD（留空 = 今天）</translation>
+    </message>
+    <message>
+        <location filename="../../processing_algorithms/export_report.py" line="75"/>
+        <source>Report written to {}</source>
+        <translation>报告已写出：{}</translation>
     </message>
 </context>
 <context>
@@ -1992,7 +2138,7 @@
         <translation>只有判定为违法的图斑才需填写查处整改情况。</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="555"/>
+        <location filename="../gui/review_dock.py" line="558"/>
         <source>The patch was split into {n} parts.</source>
         <translation>图斑已拆分为 {n} 个部分。</translation>
     </message>
