@@ -233,7 +233,9 @@ class WeipianPlugin:
             from weipian_plugin.gui.review_dock import ReviewDock
 
             self.review_dock = ReviewDock(self.iface, self.store_path)
-            self.iface.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.review_dock)
+            self.iface.addDockWidget(Qt.DockWidgetArea(Settings.review_dock_area.value()), self.review_dock)
+            self.review_dock.dockLocationChanged.connect(
+                lambda area: Settings.review_dock_area.set_value(int(area)) if area else None)
             self.review_dock.setToggleVisibilityAction(self.review_action)
             self.review_dock.setUserVisible(True)
 

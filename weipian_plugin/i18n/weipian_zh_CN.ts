@@ -39,7 +39,7 @@
         <translation>按合法性判定建议着色的图斑</translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="272"/>
+        <location filename="../plugin.py" line="274"/>
         <source>Weipian</source>
         <translation>卫片执法</translation>
     </message>
@@ -134,17 +134,17 @@
         <translation>统计报告（HTML）…</translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="262"/>
+        <location filename="../plugin.py" line="264"/>
         <source>Open a work store first.</source>
         <translation>请先打开工作库。</translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="265"/>
+        <location filename="../plugin.py" line="267"/>
         <source>The work project was saved into {path}.</source>
         <translation>工作工程已保存到 {path}。</translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="272"/>
+        <location filename="../plugin.py" line="274"/>
         <source>This work store has no saved project yet.</source>
         <translation>该工作库中还没有保存的工程。</translation>
     </message>
@@ -199,7 +199,7 @@
         <translation>导出一图斑一卷宗</translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="277"/>
+        <location filename="../plugin.py" line="279"/>
         <source>Export overlay figures</source>
         <translation>导出套合图</translation>
     </message>
@@ -584,12 +584,12 @@
         <translation>卷帘</translation>
     </message>
     <message>
-        <location filename="../gui/compare_dock.py" line="150"/>
+        <location filename="../gui/compare_dock.py" line="151"/>
         <source>Swap before/after imagery</source>
         <translation>切换前后时相影像</translation>
     </message>
     <message>
-        <location filename="../gui/compare_dock.py" line="227"/>
+        <location filename="../gui/compare_dock.py" line="228"/>
         <source>Main map: {main} · this view and the swipe: {other}</source>
         <translation>主地图：{main} · 本视图和卷帘：{other}</translation>
     </message>
@@ -1598,7 +1598,7 @@
 <context>
     <name>ReviewDock</name>
     <message>
-        <location filename="../gui/review_dock.py" line="478"/>
+        <location filename="../gui/review_dock.py" line="510"/>
         <source>Patch review</source>
         <translation>图斑审核</translation>
     </message>
@@ -1613,17 +1613,17 @@
         <translation>乡镇</translation>
     </message>
     <message>
-        <location filename="../../forms/review_dock.ui" line="270"/>
+        <location filename="../../forms/review_dock.ui" line="273"/>
         <source>Suggestion</source>
         <translation>判定建议</translation>
     </message>
     <message>
-        <location filename="../../forms/review_dock.ui" line="324"/>
+        <location filename="../../forms/review_dock.ui" line="327"/>
         <source>Determination</source>
         <translation>合法性判定</translation>
     </message>
     <message>
-        <location filename="../../forms/review_dock.ui" line="825"/>
+        <location filename="../../forms/review_dock.ui" line="828"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
@@ -1693,452 +1693,452 @@
         <translation>刷新</translation>
     </message>
     <message>
-        <location filename="../../forms/review_dock.ui" line="264"/>
+        <location filename="../../forms/review_dock.ui" line="267"/>
         <source>Suggestion from the analysis (read-only)</source>
         <translation>分析给出的判定建议（只读）</translation>
     </message>
     <message>
-        <location filename="../../forms/review_dock.ui" line="855"/>
+        <location filename="../../forms/review_dock.ui" line="858"/>
         <source>Reason</source>
         <translation>理由</translation>
     </message>
     <message>
-        <location filename="../../forms/review_dock.ui" line="301"/>
+        <location filename="../../forms/review_dock.ui" line="304"/>
         <source>Basis</source>
         <translation>依据</translation>
     </message>
     <message>
-        <location filename="../../forms/review_dock.ui" line="330"/>
+        <location filename="../../forms/review_dock.ui" line="333"/>
         <source>Result</source>
         <translation>判定结果</translation>
     </message>
     <message>
-        <location filename="../../forms/review_dock.ui" line="340"/>
+        <location filename="../../forms/review_dock.ui" line="343"/>
         <source>Subtype</source>
         <translation>具体类型</translation>
     </message>
     <message>
-        <location filename="../../forms/review_dock.ui" line="350"/>
+        <location filename="../../forms/review_dock.ui" line="353"/>
         <source>Grounds for the determination</source>
         <translation>判定依据</translation>
     </message>
     <message>
-        <location filename="../../forms/review_dock.ui" line="370"/>
+        <location filename="../../forms/review_dock.ui" line="373"/>
         <source>Document numbers</source>
         <translation>文号</translation>
     </message>
     <message>
-        <location filename="../../forms/review_dock.ui" line="380"/>
+        <location filename="../../forms/review_dock.ui" line="383"/>
         <source>Violation category</source>
         <translation>违法类别</translation>
     </message>
     <message>
-        <location filename="../../forms/review_dock.ui" line="390"/>
+        <location filename="../../forms/review_dock.ui" line="393"/>
         <source>Violation type</source>
         <translation>违法类型</translation>
     </message>
     <message>
-        <location filename="../../forms/review_dock.ui" line="400"/>
+        <location filename="../../forms/review_dock.ui" line="403"/>
         <source>Converted to non-agricultural use</source>
         <translation>属于非农化</translation>
     </message>
     <message>
-        <location filename="../../forms/review_dock.ui" line="407"/>
+        <location filename="../../forms/review_dock.ui" line="410"/>
         <source>New house built on cultivated land</source>
         <translation>属于新增乱占耕地建房</translation>
     </message>
     <message>
-        <location filename="../../forms/review_dock.ui" line="414"/>
+        <location filename="../../forms/review_dock.ui" line="417"/>
         <source>Illegal area (mu)</source>
         <translation>违法面积（亩）</translation>
     </message>
     <message>
-        <location filename="../../forms/review_dock.ui" line="752"/>
+        <location filename="../../forms/review_dock.ui" line="755"/>
         <source>of which cultivated (mu)</source>
         <translation>其中耕地（亩）</translation>
     </message>
     <message>
-        <location filename="../../forms/review_dock.ui" line="448"/>
+        <location filename="../../forms/review_dock.ui" line="451"/>
         <source>of which basic farmland (mu)</source>
         <translation>其中永久基本农田（亩）</translation>
     </message>
     <message>
-        <location filename="../../forms/review_dock.ui" line="465"/>
+        <location filename="../../forms/review_dock.ui" line="468"/>
         <source>Project name</source>
         <translation>项目名称</translation>
     </message>
     <message>
-        <location filename="../../forms/review_dock.ui" line="475"/>
+        <location filename="../../forms/review_dock.ui" line="478"/>
         <source>Offender</source>
         <translation>违法主体</translation>
     </message>
     <message>
-        <location filename="../../forms/review_dock.ui" line="485"/>
+        <location filename="../../forms/review_dock.ui" line="488"/>
         <source>Time of construction</source>
         <translation>建设时间</translation>
     </message>
     <message>
-        <location filename="../../forms/review_dock.ui" line="495"/>
+        <location filename="../../forms/review_dock.ui" line="498"/>
         <source>Reviewer</source>
         <translation>判定人</translation>
     </message>
     <message>
-        <location filename="../../forms/review_dock.ui" line="517"/>
+        <location filename="../../forms/review_dock.ui" line="537"/>
         <source>Save the suggestion as the determination (A, Ctrl+Return)</source>
         <translation>将判定建议保存为判定结果（A，Ctrl+Return）</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="103"/>
+        <location filename="../gui/review_dock.py" line="109"/>
         <source>Accept suggestion</source>
         <translation>采纳建议</translation>
     </message>
     <message>
-        <location filename="../../forms/review_dock.ui" line="890"/>
+        <location filename="../../forms/review_dock.ui" line="910"/>
         <source>Revert</source>
         <translation>撤销修改</translation>
     </message>
     <message>
-        <location filename="../../forms/review_dock.ui" line="547"/>
+        <location filename="../../forms/review_dock.ui" line="567"/>
         <source>&amp;Save</source>
         <translation>保存(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../forms/review_dock.ui" line="574"/>
+        <location filename="../../forms/review_dock.ui" line="577"/>
         <source>Rectification</source>
         <translation>查处整改</translation>
     </message>
     <message>
-        <location filename="../../forms/review_dock.ui" line="609"/>
+        <location filename="../../forms/review_dock.ui" line="612"/>
         <source>Case</source>
         <translation>立案查处</translation>
     </message>
     <message>
-        <location filename="../../forms/review_dock.ui" line="615"/>
+        <location filename="../../forms/review_dock.ui" line="618"/>
         <source>Case filing</source>
         <translation>是否立案</translation>
     </message>
     <message>
-        <location filename="../../forms/review_dock.ui" line="625"/>
+        <location filename="../../forms/review_dock.ui" line="628"/>
         <source>Filing date</source>
         <translation>立案日期</translation>
     </message>
     <message>
-        <location filename="../../forms/review_dock.ui" line="635"/>
+        <location filename="../../forms/review_dock.ui" line="638"/>
         <source>Case number</source>
         <translation>立案编号</translation>
     </message>
     <message>
-        <location filename="../../forms/review_dock.ui" line="645"/>
+        <location filename="../../forms/review_dock.ui" line="648"/>
         <source>Reason for not filing</source>
         <translation>不予立案理由</translation>
     </message>
     <message>
-        <location filename="../../forms/review_dock.ui" line="655"/>
+        <location filename="../../forms/review_dock.ui" line="658"/>
         <source>Penalty decision</source>
         <translation>处罚决定</translation>
     </message>
     <message>
-        <location filename="../../forms/review_dock.ui" line="665"/>
+        <location filename="../../forms/review_dock.ui" line="668"/>
         <source>Fine (yuan)</source>
         <translation>罚款（元）</translation>
     </message>
     <message>
-        <location filename="../../forms/review_dock.ui" line="685"/>
+        <location filename="../../forms/review_dock.ui" line="688"/>
         <source>Measures</source>
         <translation>整改措施</translation>
     </message>
     <message>
-        <location filename="../../forms/review_dock.ui" line="691"/>
+        <location filename="../../forms/review_dock.ui" line="694"/>
         <source>Demolished (mu)</source>
         <translation>拆除面积（亩）</translation>
     </message>
     <message>
-        <location filename="../../forms/review_dock.ui" line="708"/>
+        <location filename="../../forms/review_dock.ui" line="711"/>
         <source>Restored to farming (mu)</source>
         <translation>复耕面积（亩）</translation>
     </message>
     <message>
-        <location filename="../../forms/review_dock.ui" line="725"/>
+        <location filename="../../forms/review_dock.ui" line="728"/>
         <source>Supplementary approval document</source>
         <translation>补办手续文号</translation>
     </message>
     <message>
-        <location filename="../../forms/review_dock.ui" line="735"/>
+        <location filename="../../forms/review_dock.ui" line="738"/>
         <source>Supplementary approval area (mu)</source>
         <translation>补办手续面积（亩）</translation>
     </message>
     <message>
-        <location filename="../../forms/review_dock.ui" line="769"/>
+        <location filename="../../forms/review_dock.ui" line="772"/>
         <source>Confiscated (mu)</source>
         <translation>没收面积（亩）</translation>
     </message>
     <message>
-        <location filename="../../forms/review_dock.ui" line="786"/>
+        <location filename="../../forms/review_dock.ui" line="789"/>
         <source>Transferred to</source>
         <translation>移交部门</translation>
     </message>
     <message>
-        <location filename="../../forms/review_dock.ui" line="796"/>
+        <location filename="../../forms/review_dock.ui" line="799"/>
         <source>Transfer date</source>
         <translation>移交日期</translation>
     </message>
     <message>
-        <location filename="../../forms/review_dock.ui" line="806"/>
+        <location filename="../../forms/review_dock.ui" line="809"/>
         <source>Case closed on</source>
         <translation>结案日期</translation>
     </message>
     <message>
-        <location filename="../../forms/review_dock.ui" line="819"/>
+        <location filename="../../forms/review_dock.ui" line="822"/>
         <source>Write-off</source>
         <translation>销号</translation>
     </message>
     <message>
-        <location filename="../../forms/review_dock.ui" line="835"/>
+        <location filename="../../forms/review_dock.ui" line="838"/>
         <source>Date</source>
         <translation>日期</translation>
     </message>
     <message>
-        <location filename="../../forms/review_dock.ui" line="845"/>
+        <location filename="../../forms/review_dock.ui" line="848"/>
         <source>Person</source>
         <translation>经办人</translation>
     </message>
     <message>
-        <location filename="../../forms/review_dock.ui" line="897"/>
+        <location filename="../../forms/review_dock.ui" line="917"/>
         <source>Save rectification</source>
         <translation>保存整改情况</translation>
     </message>
     <message>
-        <location filename="../../forms/review_dock.ui" line="924"/>
+        <location filename="../../forms/review_dock.ui" line="927"/>
         <source>Attachments</source>
         <translation>附件</translation>
     </message>
     <message>
-        <location filename="../../forms/review_dock.ui" line="943"/>
+        <location filename="../../forms/review_dock.ui" line="946"/>
         <source>File</source>
         <translation>文件</translation>
     </message>
     <message>
-        <location filename="../../forms/review_dock.ui" line="948"/>
+        <location filename="../../forms/review_dock.ui" line="951"/>
         <source>Type</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../../forms/review_dock.ui" line="1020"/>
+        <location filename="../../forms/review_dock.ui" line="1023"/>
         <source>Time</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../forms/review_dock.ui" line="958"/>
+        <location filename="../../forms/review_dock.ui" line="961"/>
         <source>Position</source>
         <translation>位置</translation>
     </message>
     <message>
-        <location filename="../../forms/review_dock.ui" line="963"/>
+        <location filename="../../forms/review_dock.ui" line="966"/>
         <source>Bearing</source>
         <translation>拍摄方位角</translation>
     </message>
     <message>
-        <location filename="../../forms/review_dock.ui" line="973"/>
+        <location filename="../../forms/review_dock.ui" line="976"/>
         <source>Add…</source>
         <translation>添加…</translation>
     </message>
     <message>
-        <location filename="../../forms/review_dock.ui" line="980"/>
+        <location filename="../../forms/review_dock.ui" line="983"/>
         <source>Open</source>
         <translation>打开</translation>
     </message>
     <message>
-        <location filename="../../forms/review_dock.ui" line="987"/>
+        <location filename="../../forms/review_dock.ui" line="990"/>
         <source>Export…</source>
         <translation>导出…</translation>
     </message>
     <message>
-        <location filename="../../forms/review_dock.ui" line="994"/>
+        <location filename="../../forms/review_dock.ui" line="997"/>
         <source>Remove</source>
         <translation>移除</translation>
     </message>
     <message>
-        <location filename="../../forms/review_dock.ui" line="1004"/>
+        <location filename="../../forms/review_dock.ui" line="1007"/>
         <source>History</source>
         <translation>修改记录</translation>
     </message>
     <message>
-        <location filename="../../forms/review_dock.ui" line="1025"/>
+        <location filename="../../forms/review_dock.ui" line="1028"/>
         <source>Who</source>
         <translation>操作人</translation>
     </message>
     <message>
-        <location filename="../../forms/review_dock.ui" line="1030"/>
+        <location filename="../../forms/review_dock.ui" line="1033"/>
         <source>Field</source>
         <translation>字段</translation>
     </message>
     <message>
-        <location filename="../../forms/review_dock.ui" line="1035"/>
+        <location filename="../../forms/review_dock.ui" line="1038"/>
         <source>Old</source>
         <translation>原值</translation>
     </message>
     <message>
-        <location filename="../../forms/review_dock.ui" line="1040"/>
+        <location filename="../../forms/review_dock.ui" line="1043"/>
         <source>New</source>
         <translation>新值</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="100"/>
+        <location filename="../gui/review_dock.py" line="106"/>
         <source>Next patch</source>
         <translation>下一个图斑</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="101"/>
+        <location filename="../gui/review_dock.py" line="107"/>
         <source>Previous patch</source>
         <translation>上一个图斑</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="102"/>
+        <location filename="../gui/review_dock.py" line="108"/>
         <source>Next unjudged patch</source>
         <translation>下一个未判定的图斑</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="106"/>
+        <location filename="../gui/review_dock.py" line="112"/>
         <source>Draw a split line on the map</source>
         <translation>在地图上绘制拆分线</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="107"/>
+        <location filename="../gui/review_dock.py" line="113"/>
         <source>Split along the approval red line</source>
         <translation>沿批文红线拆分</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="147"/>
+        <location filename="../gui/review_dock.py" line="153"/>
         <source>Patch review — {name}</source>
         <translation>图斑审核 — {name}</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="149"/>
+        <location filename="../gui/review_dock.py" line="155"/>
         <source>No work store is open.</source>
         <translation>未打开工作库。</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="184"/>
+        <location filename="../gui/review_dock.py" line="192"/>
         <source>All batches</source>
         <translation>全部批次</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="184"/>
+        <location filename="../gui/review_dock.py" line="192"/>
         <source>All townships</source>
         <translation>全部乡镇</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="184"/>
+        <location filename="../gui/review_dock.py" line="192"/>
         <source>(no township)</source>
         <translation>（无乡镇）</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="184"/>
+        <location filename="../gui/review_dock.py" line="192"/>
         <source>All suggestions</source>
         <translation>全部判定建议</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="184"/>
+        <location filename="../gui/review_dock.py" line="192"/>
         <source>(not analysed)</source>
         <translation>（未分析）</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="184"/>
+        <location filename="../gui/review_dock.py" line="192"/>
         <source>All determinations</source>
         <translation>全部判定结果</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="184"/>
+        <location filename="../gui/review_dock.py" line="192"/>
         <source>(not judged)</source>
         <translation>（未判定）</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="184"/>
+        <location filename="../gui/review_dock.py" line="192"/>
         <source>All statuses</source>
         <translation>全部状态</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="229"/>
+        <location filename="../gui/review_dock.py" line="260"/>
         <source>{total} patches · {judged} judged · {illegal} illegal · {rectified} rectified · {overdue} overdue</source>
         <translation>图斑 {total} 个 · 已判定 {judged} · 违法 {illegal} · 已整改 {rectified} · 逾期 {overdue}</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="266"/>
+        <location filename="../gui/review_dock.py" line="297"/>
         <source>Every shown patch is judged.</source>
         <translation>列表中的图斑均已判定。</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="296"/>
+        <location filename="../gui/review_dock.py" line="327"/>
         <source>Unsaved changes</source>
         <translation>未保存的修改</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="296"/>
+        <location filename="../gui/review_dock.py" line="327"/>
         <source>Patch {jcbh} has unsaved changes. Save them?</source>
         <translation>图斑 {jcbh} 有未保存的修改，是否保存？</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="360"/>
+        <location filename="../gui/review_dock.py" line="391"/>
         <source>{jcbh} · batch {batch} · {township} · {area:.2f} mu · due {due}</source>
         <translation>{jcbh} · 批次 {batch} · {township} · {area:.2f} 亩 · 判定期限 {due}</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="363"/>
+        <location filename="../gui/review_dock.py" line="394"/>
         <source>Not analysed</source>
         <translation>未分析</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="375"/>
+        <location filename="../gui/review_dock.py" line="406"/>
         <source>{role} {doc}: {share} of the patch, {area:.2f} mu</source>
         <translation>{role} {doc}：占图斑 {share}，{area:.2f} 亩</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="379"/>
+        <location filename="../gui/review_dock.py" line="410"/>
         <source>Cultivated</source>
         <translation>耕地</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="379"/>
+        <location filename="../gui/review_dock.py" line="410"/>
         <source>Basic farmland</source>
         <translation>永久基本农田</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="379"/>
+        <location filename="../gui/review_dock.py" line="410"/>
         <source>Ecological red line</source>
         <translation>生态保护红线</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="385"/>
+        <location filename="../gui/review_dock.py" line="416"/>
         <source>mu</source>
         <translation>亩</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="392"/>
+        <location filename="../gui/review_dock.py" line="423"/>
         <source>Batch {batch} was submitted at stage {stage} on {at} and is locked: its data can no longer be changed.</source>
         <translation>批次 {batch} 已于 {at} 在{stage}阶段提交并锁定，数据不能再修改。</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="396"/>
+        <location filename="../gui/review_dock.py" line="427"/>
         <source>This patch was split; judge and follow up its parts instead.</source>
         <translation>该图斑已拆分，请对拆分后的各部分分别判定和跟踪整改。</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="404"/>
+        <location filename="../gui/review_dock.py" line="435"/>
         <source>Status: {status} · remaining unrectified area: {mu:.4f} mu</source>
         <translation>状态：{status} · 剩余未整改面积：{mu:.4f} 亩</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="410"/>
+        <location filename="../gui/review_dock.py" line="441"/>
         <source>{name} (when saved)</source>
         <translation>{name}（保存时记录）</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="465"/>
+        <location filename="../gui/review_dock.py" line="497"/>
         <source>Rectification is recorded for patches determined illegal.</source>
         <translation>只有判定为违法的图斑才需填写查处整改情况。</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="558"/>
+        <location filename="../gui/review_dock.py" line="590"/>
         <source>The patch was split into {n} parts.</source>
         <translation>图斑已拆分为 {n} 个部分。</translation>
     </message>
@@ -2146,29 +2146,29 @@
 <context>
     <name>ReviewForm</name>
     <message>
-        <location filename="../gui/review/form.py" line="63"/>
-        <source>YYYY-MM-DD</source>
-        <translation>YYYY-MM-DD</translation>
-    </message>
-    <message>
-        <location filename="../gui/review/form.py" line="65"/>
+        <location filename="../gui/review/form.py" line="68"/>
         <source>Case filed</source>
         <translation>立案</translation>
     </message>
     <message>
-        <location filename="../gui/review/form.py" line="66"/>
+        <location filename="../gui/review/form.py" line="69"/>
         <source>Not filed</source>
         <translation>不予立案</translation>
     </message>
     <message>
-        <location filename="../gui/review/form.py" line="68"/>
+        <location filename="../gui/review/form.py" line="71"/>
         <source>Applied for</source>
         <translation>申请销号</translation>
     </message>
     <message>
-        <location filename="../gui/review/form.py" line="68"/>
+        <location filename="../gui/review/form.py" line="71"/>
         <source>Written off</source>
         <translation>已销号</translation>
+    </message>
+    <message>
+        <location filename="../gui/review/form.py" line="64"/>
+        <source>(not set)</source>
+        <translation>（未填）</translation>
     </message>
 </context>
 <context>
