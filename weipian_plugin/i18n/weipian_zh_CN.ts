@@ -950,6 +950,10 @@
         <source>Export cancelled; no file was written.</source>
         <translation>导出已取消，未写出文件。</translation>
     </message>
+    <message>
+        <source>Year (empty = every year, one summary sheet each)</source>
+        <translation>年度（留空 = 全部年度，每年一张汇总表）</translation>
+    </message>
 </context>
 <context>
     <name>GradeEnforcementAlgorithm</name>
