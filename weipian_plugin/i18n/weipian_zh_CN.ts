@@ -1109,8 +1109,8 @@
     </message>
     <message>
         <location filename="../../processing_algorithms/grade_enforcement.py" line="34"/>
-        <source>Writes the daily-enforcement workbook: the patrol ledger; every clue&apos;s deadlines in working days (weekends and the store&apos;s holiday list), overdue ones highlighted, major violations flagged for the 5-day report; and per township the share of illegal satellite patches that daily enforcement found first (a clue on or near the patch, discovered by its after-date), stopped, filed and closed, against the 95 % / 90 % targets, with the patches it did not find.</source>
-        <translation>输出日常执法工作簿：巡查台账；每条线索按工作日计算的各项期限（扣除周末和工作库中的节假日），逾期的突出显示，重大违法标出须 5 日内报告；按乡镇统计卫片违法图斑中由日常执法先行发现（图斑上或附近有线索，且发现日期不晚于后时相）、制止、立案、结案的比例，对照 95% / 90% 的目标，并列出日常执法未发现的图斑。</translation>
+        <source>Writes the daily-enforcement workbook: the patrol ledger; every clue&apos;s deadlines in working days (weekends and the store&apos;s holiday list), overdue ones highlighted, major violations flagged for the 5-day report; and per township the discovery rate (violations found by daily enforcement ÷ all violations, satellite and daily), stop rate (stopped ÷ found), filing rate (filed ÷ those that must be filed) and closing rate (closed ÷ filed) against the 95 % / 90 % targets — a satellite patch is found when a clue on or near it was discovered by its after-date, and its own case record counts — with the formulas and the patches it did not find.</source>
+        <translation>导出日常执法工作簿：巡查台账；每条线索按工作日（扣除周末和工作库中的节假日）计算的办理期限，逾期的突出显示，重大违法标出需在 5 日内报告；以及各乡镇的发现率（日常执法发现的违法行为 ÷ 全部违法行为，含卫片与日常执法）、制止率（已制止 ÷ 发现）、立案率（已立案 ÷ 应立案）和结案率（已结案 ÷ 已立案），对照 95% / 90% 的目标——图斑上或附近有发现日期不晚于后时相的线索即为日常执法发现，图斑自身的查处记录也计入——并列出计算公式和日常执法未先发现的图斑。</translation>
     </message>
     <message>
         <location filename="../../processing_algorithms/grade_enforcement.py" line="42"/>
@@ -1141,6 +1141,10 @@
         <location filename="../../processing_algorithms/grade_enforcement.py" line="50"/>
         <source>Overdue clues</source>
         <translation>逾期线索数</translation>
+    </message>
+    <message>
+        <source>Year (empty = every patch and clue in the store)</source>
+        <translation>年度（留空 = 工作库中全部图斑和线索）</translation>
     </message>
 </context>
 <context>
