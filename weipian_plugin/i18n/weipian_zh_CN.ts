@@ -168,6 +168,10 @@
         <source>Export overlay figures (套合图)…</source>
         <translation>导出套合图…</translation>
     </message>
+    <message>
+        <source>Import filled-in ledger…</source>
+        <translation>导入填报后的图斑台账…</translation>
+    </message>
 </context>
 <context>
     <name>AccountabilityAlgorithm</name>
@@ -2235,6 +2239,68 @@
         <location filename="../../processing_algorithms/base.py" line="23"/>
         <source>Satellite enforcement</source>
         <translation>卫片执法</translation>
+    </message>
+</context>
+<context>
+    <name>ImportRecordsAlgorithm</name>
+    <message>
+        <source>Import filled-in patch ledger</source>
+        <translation>导入填报后的图斑台账</translation>
+    </message>
+    <message>
+        <source>Reads a patch ledger that township offices filled in (the Excel workbook the ledger export writes, or a CSV with the same headers) and updates determinations and rectification records from it, audited like edits in the review dock. Only cells that differ from what the ledger shows for the store now are changed. After 一上/二上 a rectification is applied while a change of the locked determination is refused. Every row&apos;s outcome — applied, unchanged or refused with the reason (locked, unknown JCBH, invalid value) — is listed in the log and the optional report workbook.</source>
+        <translation>读取乡镇填报后交回的图斑台账（图斑台账导出的 Excel 工作簿，或表头相同的 CSV），据此更新合法性判定和查处整改记录，与在审核面板中修改一样记入修改日志。只修改与工作库当前台账显示不同的单元格。一上/二上之后，查处整改照常导入，而对已锁定判定的修改会被拒绝。每一行的结果（已导入、未变化，或拒绝及原因：已锁定、监测编号不存在、数值无效）列在日志和可选的导入结果工作簿中。</translation>
+    </message>
+    <message>
+        <source>Work store (GeoPackage)</source>
+        <translation>工作库（GeoPackage）</translation>
+    </message>
+    <message>
+        <source>Filled-in ledger (xlsx or csv)</source>
+        <translation>填报后的台账（xlsx 或 csv）</translation>
+    </message>
+    <message>
+        <source>Import report (optional)</source>
+        <translation>导入结果（可选）</translation>
+    </message>
+    <message>
+        <source>Parts applied</source>
+        <translation>已导入项数</translation>
+    </message>
+    <message>
+        <source>Parts refused</source>
+        <translation>拒绝项数</translation>
+    </message>
+</context>
+<context>
+    <name>SetStageAlgorithm</name>
+    <message>
+        <source>Record reporting stage (一上/一下/二上)</source>
+        <translation>记录上报阶段（一上/一下/二上）</translation>
+    </message>
+    <message>
+        <source>Records a reporting stage of a batch, in order 一上 → 一下 → 二上, with a snapshot of the batch as it stands. 一上 and 二上 lock the determinations (result, type, category, areas); rectification records and evidence stay editable all year. 一下 unlocks the determinations for corrections.</source>
+        <translation>按 一上 → 一下 → 二上 的顺序记录批次的上报阶段，并保存该批次当时的快照。一上和二上锁定合法性判定（判定结果、类型、违法类别和面积）；查处整改记录和佐证材料全年均可更新。一下解锁判定以便修改。</translation>
+    </message>
+    <message>
+        <source>Work store (GeoPackage)</source>
+        <translation>工作库（GeoPackage）</translation>
+    </message>
+    <message>
+        <source>Batch</source>
+        <translation>批次</translation>
+    </message>
+    <message>
+        <source>Stage</source>
+        <translation>上报阶段</translation>
+    </message>
+    <message>
+        <source>Note</source>
+        <translation>备注</translation>
+    </message>
+    <message>
+        <source>Determinations locked</source>
+        <translation>判定已锁定</translation>
     </message>
 </context>
 </TS>
