@@ -356,11 +356,42 @@ CREATE INDEX clues_discovered ON clues(discovered);
 FEATURE_TABLES_V2 = {"patrols": "巡查台账", "patrol_findings": "巡查发现问题", "clues": "违法线索"}
 
 
+# The provenance of every analysis run: when, which patches, the settings, and each reference layer
+# as it was read (path, size, modification time, checksum, CRS, feature count, served from the
+# registered copy or not; see core/intake/reference.py).
+_V3_ANALYSIS_RUNS = """
+CREATE TABLE analysis_runs (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  started_at TEXT NOT NULL,
+  finished_at TEXT NOT NULL,
+  batch TEXT,
+  patches INTEGER NOT NULL,
+  settings TEXT NOT NULL);
+
+CREATE TABLE analysis_run_layers (
+  run_id INTEGER NOT NULL REFERENCES analysis_runs(id),
+  role TEXT NOT NULL,
+  path TEXT NOT NULL,
+  layer TEXT NOT NULL DEFAULT '',
+  size INTEGER,
+  modified_at TEXT,
+  checksum TEXT,
+  crs TEXT,
+  feature_count INTEGER,
+  read_count INTEGER,
+  repaired INTEGER,
+  cached INTEGER NOT NULL,
+  registered_at TEXT,
+  PRIMARY KEY (run_id, role));
+"""
+
+
 def migrations() -> list:
     """(version, sql) pairs, applied in order to bring a store up to date."""
     return [
         (1, _V1 + "".join(_audit_triggers(t) for t in AUDITED_TABLES)),
         (2, _V2),
+        (3, _V3_ANALYSIS_RUNS),
     ]
 
 
@@ -379,4 +410,6 @@ ATTRIBUTE_TABLES = {
     "settings": "设置",
     "patch_status": "图斑状态",
     "finding_attachments": "巡查发现附件",
+    "analysis_runs": "分析运行记录",
+    "analysis_run_layers": "分析所用参考图层",
 }
