@@ -11,7 +11,7 @@ from qgis.core import (
 )
 
 from weipian_plugin.core.analysis import overlay
-from weipian_plugin.core.analysis.run import LAYERS_SETTING, ROLE_LABELS, AnalysisCancelled, analyze, reference_cache
+from weipian_plugin.core.analysis.run import ROLE_LABELS, AnalysisCancelled, analyze_layers, reference_cache
 from weipian_plugin.core.intake.reference import LayerRecord, ReferenceCache
 from weipian_plugin.core.intake.vector_io import VectorData, from_wkb
 from weipian_plugin.processing_algorithms.base import WeipianAlgorithm
@@ -96,18 +96,17 @@ class AnalyzePatchesAlgorithm(WeipianAlgorithm):
                 records.append(record)
                 if record.cached:
                     feedback.pushInfo(f"  使用已登记的副本（登记于 {record.registered_at}），读取 {record.read_count} 个要素")
-                else:
+                elif record.size is not None:
                     feedback.pushInfo(f"  已登记到 {cache.path.name}：{record.feature_count} 个要素")
                 if feedback.isCanceled():
                     return {self.ANALYZED: 0}
             try:
-                summary = analyze(store, layers, batch, progress=progress, is_cancelled=cancelled, provenance=records)
+                summary = analyze_layers(store, layers, sources, batch, progress=progress, is_cancelled=cancelled,
+                                         provenance=records)
             except AnalysisCancelled:
                 feedback.reportError(self.tr("Analysis cancelled; the work store is unchanged."))
                 return {self.ANALYZED: 0}
             except ValueError as exc:
                 raise QgsProcessingException(str(exc)) from exc
-            store.set_setting(LAYERS_SETTING, sources)
-            summary.layers = sources
             feedback.pushInfo(summary.text())
         return {self.ANALYZED: summary.analyzed}

@@ -195,6 +195,19 @@ def analyze(store: WorkStore, layers: Mapping[str, VectorData], batch: Optional[
     return summary
 
 
+def analyze_layers(store: WorkStore, layers: Mapping[str, VectorData], sources: Mapping[str, str],
+                   batch: Optional[str] = None, progress: Optional[Callable[[float], None]] = None,
+                   is_cancelled: Optional[Callable[[], bool]] = None,
+                   provenance: Optional[Sequence[LayerRecord]] = None) -> AnalysisSummary:
+    """Analyse with layers already read, and remember where they came from (role -> source) in the store,
+    so the next run, the project and the split along approvals find them again; ``provenance`` (the
+    layers as read) is the run's record."""
+    summary = analyze(store, layers, batch, progress=progress, is_cancelled=is_cancelled, provenance=provenance)
+    store.set_setting(LAYERS_SETTING, dict(sources))
+    summary.layers = dict(sources)
+    return summary
+
+
 def run_analysis(store: WorkStore, sources: Mapping[str, str], batch: Optional[str] = None,
                  progress: Optional[Callable[[float], None]] = None,
                  is_cancelled: Optional[Callable[[], bool]] = None) -> AnalysisSummary:
@@ -203,8 +216,6 @@ def run_analysis(store: WorkStore, sources: Mapping[str, str], batch: Optional[s
     sources = {role: str(path) for role, path in sources.items() if path}
     layers, records = load_registered(store, sources, store.patch_bounds(batch),
                                       (lambda f: progress(0.3 * f)) if progress else None, is_cancelled)
-    summary = analyze(store, layers, batch, progress=(lambda f: progress(0.3 + 0.7 * f)) if progress else None,
-                      is_cancelled=is_cancelled, provenance=records)
-    store.set_setting(LAYERS_SETTING, sources)
-    summary.layers = dict(sources)
-    return summary
+    return analyze_layers(store, layers, sources, batch,
+                          progress=(lambda f: progress(0.3 + 0.7 * f)) if progress else None,
+                          is_cancelled=is_cancelled, provenance=records)
