@@ -11,10 +11,11 @@ from weipian_plugin.processing_algorithms.export_ledger import ExportLedgerAlgor
 from weipian_plugin.processing_algorithms.grade_enforcement import GradeEnforcementAlgorithm
 from weipian_plugin.processing_algorithms.import_enforcement import ImportEnforcementAlgorithm
 from weipian_plugin.processing_algorithms.import_patches import ImportPatchesAlgorithm
+from weipian_plugin.processing_algorithms.verify_store import VerifyStoreAlgorithm
 
 ALGORITHMS = (ImportPatchesAlgorithm, AnalyzePatchesAlgorithm, ExportFiguresAlgorithm,
               ImportEnforcementAlgorithm, GradeEnforcementAlgorithm, ExportLedgerAlgorithm,
-              AccountabilityAlgorithm,)
+              AccountabilityAlgorithm, VerifyStoreAlgorithm,)
 
 
 class WeipianProvider(QgsProcessingProvider):

@@ -12,7 +12,7 @@ from openpyxl import Workbook, load_workbook
 from weipian_plugin.core.enforcement import records as enforcement
 from weipian_plugin.core.enforcement.grading import GradingConfig
 from weipian_plugin.core.enforcement.records import EnforcementError
-from weipian_plugin.core.store import gpkg, schema
+from weipian_plugin.core.store import audit, gpkg, schema
 from weipian_plugin.core.store.workstore import WorkStore
 from weipian_plugin.core.units import mu_to_m2
 
@@ -65,6 +65,10 @@ def test_v1_store_migrates_to_v2_on_open(store_path):
         conn.execute(f"DROP TABLE rtree_{table}_geom")
     for meta in ("gpkg_extensions", "gpkg_geometry_columns", "gpkg_contents"):
         conn.executemany(f"DELETE FROM {meta} WHERE table_name=?", [(t,) for t in tables])
+    for trigger in audit.protective_triggers():  # and what version 3 added
+        conn.execute(f"DROP TRIGGER {trigger}")
+    conn.execute("DROP TABLE audit_seals")
+    conn.execute("ALTER TABLE patches DROP COLUMN review_note")
     conn.execute("UPDATE weipian_meta SET value='1' WHERE key='schema_version'")
     conn.commit()
     conn.close()
