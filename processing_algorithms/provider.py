@@ -8,6 +8,7 @@ from weipian_plugin.processing_algorithms.accountability import AccountabilityAl
 from weipian_plugin.processing_algorithms.analyze_patches import AnalyzePatchesAlgorithm
 from weipian_plugin.processing_algorithms.export_figures import ExportFiguresAlgorithm
 from weipian_plugin.processing_algorithms.export_ledger import ExportLedgerAlgorithm
+from weipian_plugin.processing_algorithms.export_military import ExportMilitaryAlgorithm
 from weipian_plugin.processing_algorithms.grade_enforcement import GradeEnforcementAlgorithm
 from weipian_plugin.processing_algorithms.import_enforcement import ImportEnforcementAlgorithm
 from weipian_plugin.processing_algorithms.import_patches import ImportPatchesAlgorithm
@@ -15,7 +16,7 @@ from weipian_plugin.processing_algorithms.verify_store import VerifyStoreAlgorit
 
 ALGORITHMS = (ImportPatchesAlgorithm, AnalyzePatchesAlgorithm, ExportFiguresAlgorithm,
               ImportEnforcementAlgorithm, GradeEnforcementAlgorithm, ExportLedgerAlgorithm,
-              AccountabilityAlgorithm, VerifyStoreAlgorithm,)
+              AccountabilityAlgorithm, ExportMilitaryAlgorithm, VerifyStoreAlgorithm,)
 
 
 class WeipianProvider(QgsProcessingProvider):

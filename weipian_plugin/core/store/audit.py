@@ -33,21 +33,18 @@ APPEND_ONLY_TABLES = {"audit_log": "修改日志", "stage_events": "上报阶段
 # the township columns are the analysis's to rewrite, and a split is audited by review/split.py itself.
 PATCH_FIELDS = ("jcbh", "batch_id", "area_m2", "area_mu", "jcmj_m2", "tblx", "qsx", "hsx", "xzqdm")
 
-# Columns of the person-owned tables whose changes are audited (the original version-1 lists).
-AUDIT_COLUMNS = {
-    "determinations": ("result", "subtype", "basis", "doc_numbers", "violation_category", "violation_type",
-                       "is_nonagri", "is_new_housing", "illegal_m2", "illegal_cultivated_m2",
-                       "illegal_basic_farmland_m2", "project_name", "offender", "build_time",
-                       "from_suggestion"),
-    "rectifications": ("case_filed", "case_date", "case_number", "no_case_reason", "penalty_decision",
-                       "fine_yuan", "demolished_m2", "restored_m2", "supplement_doc", "supplement_m2",
-                       "supplement_cultivated_m2", "confiscated_m2", "transfer_department",
-                       "transfer_date", "closed_date", "writeoff_status", "writeoff_date",
-                       "writeoff_person", "writeoff_reason"),
-}
 # (who, when) columns the plugin sets on every save: an edit that leaves them as they were was not
 # made through the plugin.
 _SIGNED = {"determinations": ("reviewer", "reviewed_at"), "rectifications": ("updated_by", "updated_at")}
+
+
+
+def _audited() -> dict:
+    """schema.AUDITED_COLUMNS (imported late: schema builds its migrations from this module)."""
+    from weipian_plugin.core.store.schema import AUDITED_COLUMNS
+
+    return AUDITED_COLUMNS
+
 
 _CONTEXT = f"(SELECT json_extract(value, '$') FROM settings WHERE key = '{ACTOR_KEY}')"
 _LOCKED = ("(SELECT e.locks FROM stage_events e WHERE e.batch_id = {batch} "
@@ -73,7 +70,7 @@ CREATE TRIGGER {table}_append_only_insert AFTER INSERT ON {table} WHEN NEW.{key}
 
 def _person_table_audit(table: str) -> str:
     """The audit triggers of version 1, with an honest actor."""
-    cols = AUDIT_COLUMNS[table]
+    cols = _audited()[table]
     who, when = _SIGNED[table]
     return f"""
 DROP TRIGGER IF EXISTS {table}_audit_insert;
@@ -134,12 +131,12 @@ CREATE TRIGGER attachments_audit_delete AFTER DELETE ON attachments BEGIN
 
 
 def migration_sql() -> str:
-    """Schema version 3: the seals table, the re-review note of a patch, and every protective trigger."""
+    """Schema version 4: the seals table, the re-review note of a patch, and every protective trigger."""
     return ("""
 CREATE TABLE audit_seals (audit_id INTEGER PRIMARY KEY, hash TEXT NOT NULL, sealed_at TEXT NOT NULL);
 ALTER TABLE patches ADD COLUMN review_note TEXT;
 """ + "".join(_append_only(t, label) for t, label in APPEND_ONLY_TABLES.items())
-            + "".join(_person_table_audit(t) for t in AUDIT_COLUMNS)
+            + "".join(_person_table_audit(t) for t in _audited())
             + _patch_triggers() + _attachment_triggers())
 
 
@@ -174,6 +171,8 @@ def _digest(previous: str, row) -> str:
 
 def seal(conn: sqlite3.Connection, now: str) -> int:
     """Chain every audit row not yet sealed onto the last seal (inside the caller's transaction)."""
+    if not conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'audit_seals'").fetchone():
+        return 0  # a store being migrated from before version 4
     last = conn.execute("SELECT audit_id, hash FROM audit_seals ORDER BY audit_id DESC LIMIT 1").fetchone()
     last_id, previous = last if last else (0, "")
     rows = conn.execute(_ROW + " WHERE id > ? ORDER BY id", (last_id,)).fetchall()
@@ -259,7 +258,7 @@ def _unexplained(conn: sqlite3.Connection, rows: dict) -> List[str]:
     with the triggers switched off, or an audit row forged after the fact."""
     last = {}
     for row in rows.values():
-        if row[3] in AUDIT_COLUMNS:
+        if row[3] in _audited():
             last[(row[3], row[4])] = row
     problems = []
     for (table, fid), row in sorted(last.items(), key=lambda kv: kv[1][0]):
