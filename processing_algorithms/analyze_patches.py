@@ -11,7 +11,7 @@ from qgis.core import (
 )
 
 from weipian_plugin.core.analysis import overlay
-from weipian_plugin.core.analysis.run import LAYERS_SETTING, ROLE_LABELS, AnalysisCancelled, analyze
+from weipian_plugin.core.analysis.run import ROLE_LABELS, AnalysisCancelled, analyze_layers
 from weipian_plugin.core.intake.vector_io import VectorData, from_wkb, read_vector
 from weipian_plugin.processing_algorithms.base import WeipianAlgorithm
 
@@ -94,13 +94,11 @@ class AnalyzePatchesAlgorithm(WeipianAlgorithm):
                 if feedback.isCanceled():
                     return {self.ANALYZED: 0}
             try:
-                summary = analyze(store, layers, batch, progress=progress, is_cancelled=cancelled)
+                summary = analyze_layers(store, layers, sources, batch, progress=progress, is_cancelled=cancelled)
             except AnalysisCancelled:
                 feedback.reportError(self.tr("Analysis cancelled; the work store is unchanged."))
                 return {self.ANALYZED: 0}
             except ValueError as exc:
                 raise QgsProcessingException(str(exc)) from exc
-            store.set_setting(LAYERS_SETTING, sources)
-            summary.layers = sources
             feedback.pushInfo(summary.text())
         return {self.ANALYZED: summary.analyzed}

@@ -150,15 +150,24 @@ def analyze(store: WorkStore, layers: Mapping[str, VectorData], batch: Optional[
     return summary
 
 
+def analyze_layers(store: WorkStore, layers: Mapping[str, VectorData], sources: Mapping[str, str],
+                   batch: Optional[str] = None, progress: Optional[Callable[[float], None]] = None,
+                   is_cancelled: Optional[Callable[[], bool]] = None) -> AnalysisSummary:
+    """Analyse with layers already read, and remember where they came from (role -> source) in the store,
+    so the next run, the project and the split along approvals find them again."""
+    summary = analyze(store, layers, batch, progress=progress, is_cancelled=is_cancelled)
+    store.set_setting(LAYERS_SETTING, dict(sources))
+    summary.layers = dict(sources)
+    return summary
+
+
 def run_analysis(store: WorkStore, sources: Mapping[str, str], batch: Optional[str] = None,
                  progress: Optional[Callable[[float], None]] = None,
                  is_cancelled: Optional[Callable[[], bool]] = None) -> AnalysisSummary:
-    """Read the layers, analyse, and remember the layers chosen in the store."""
+    """Read the layers (files), analyse, and remember the layers chosen in the store."""
     sources = {role: str(path) for role, path in sources.items() if path}
     layers = load_layers(sources, store.epsg, store.patch_bounds(batch),
                          (lambda f: progress(0.3 * f)) if progress else None, is_cancelled)
-    summary = analyze(store, layers, batch, progress=(lambda f: progress(0.3 + 0.7 * f)) if progress else None,
-                      is_cancelled=is_cancelled)
-    store.set_setting(LAYERS_SETTING, sources)
-    summary.layers = dict(sources)
-    return summary
+    return analyze_layers(store, layers, sources, batch,
+                          progress=(lambda f: progress(0.3 + 0.7 * f)) if progress else None,
+                          is_cancelled=is_cancelled)

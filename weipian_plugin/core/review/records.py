@@ -294,33 +294,48 @@ def save_determination(store: WorkStore, patch_fid: int, values: dict, reviewer:
         **{c: clean[c] for c in _DET_COLUMNS}, "reviewer": reviewer, "reviewed_at": now_iso()}, reviewer)
 
 
+def _analysis_row(store: WorkStore, patch_fid: int) -> Optional[tuple]:
+    return store.conn.execute(
+        "SELECT suggestion, suggestion_type, suggestion_reason, cultivated_m2, basic_farmland_m2, new_or_stock "
+        "FROM analysis WHERE patch_fid = ?", (patch_fid,)).fetchone()
+
+
+def _violation_values(store: WorkStore, area: float, row: Optional[tuple]) -> Dict[str, Any]:
+    subtype, cultivated, farmland, new_or_stock = (None,) * 4 if row is None else (row[1], *row[3:])
+    cultivated = None if cultivated is None else min(cultivated, area)  # None: no 三调 was overlaid
+    return dict(
+        illegal_m2=area, illegal_cultivated_m2=cultivated,
+        illegal_basic_farmland_m2=None if farmland is None else min(farmland, area if cultivated is None
+                                                                    else cultivated),
+        violation_category=_text(new_or_stock),
+        violation_type=subtype if subtype in _codes(store, "violation_type") else None)
+
+
+def suggested_violation(store: WorkStore, patch_fid: int) -> Dict[str, Any]:
+    """The violation fields the analysis can fill for a patch judged 违法: the whole patch illegal, of
+    which its cultivated land and basic farmland, 新增/存量, and the violation type when the suggestion's
+    subtype is one. A value the analysis did not measure (no 三调 or 永久基本农田 overlaid, no analysis)
+    is None, never 0: 采纳建议 and the dock's prefill share this one behaviour."""
+    return _violation_values(store, _patch(store, patch_fid)["area_m2"], _analysis_row(store, patch_fid))
+
+
 def accept_suggestion(store: WorkStore, patch_fid: int, reviewer: str) -> None:
     """Save the analysis suggestion as the determination (the one-keystroke 采纳建议).
 
-    For 违法 the areas are prefilled from the analysis (whole patch illegal, of which its cultivated land
-    and basic farmland) and 新增/存量 from the analysis; fields the suggestion cannot know (违法主体,
-    项目名称 …) keep what the reviewer already entered.
+    For 违法 the violation fields come from :func:`suggested_violation`; fields the suggestion cannot
+    know (违法主体, 项目名称 …) keep what the reviewer already entered.
     """
     patch = _patch(store, patch_fid)
-    row = store.conn.execute(
-        "SELECT suggestion, suggestion_type, suggestion_reason, cultivated_m2, basic_farmland_m2, new_or_stock "
-        "FROM analysis WHERE patch_fid = ?", (patch_fid,)).fetchone()
+    row = _analysis_row(store, patch_fid)
     if row is None or _blank(row[0]):
         raise ReviewError("该图斑尚无分析建议，请先运行分析")
-    suggestion, subtype, reason, cultivated, farmland, new_or_stock = row
+    suggestion, subtype, reason = row[:3]
     if suggestion == PENDING:
         raise ReviewError("分析建议为“待核”，需要人工判定，不能直接采纳")
     values: Dict[str, Any] = {f: None for f in _VIOLATION_FIELDS}
     values.update(result=suggestion, subtype=_text(subtype), basis=_text(reason), from_suggestion=1)
     if suggestion == ILLEGAL:
-        area = patch["area_m2"]
-        cultivated = None if cultivated is None else min(cultivated, area)  # None: no 三调 was overlaid
-        values.update(
-            illegal_m2=area, illegal_cultivated_m2=cultivated,
-            illegal_basic_farmland_m2=None if farmland is None else min(farmland, area if cultivated is None
-                                                                        else cultivated),
-            violation_category=_text(new_or_stock),
-            violation_type=subtype if subtype in _codes(store, "violation_type") else None)
+        values.update(_violation_values(store, patch["area_m2"], row))
     save_determination(store, patch_fid, values, reviewer)
 
 
