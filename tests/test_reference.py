@@ -227,8 +227,8 @@ def test_one_batch_reads_only_the_features_near_it(store_copy, sample_county):
 def test_older_store_gains_the_run_record(store_copy):
     conn = sqlite3.connect(store_copy)
     conn.executescript("DROP TABLE analysis_run_layers; DROP TABLE analysis_runs; "
-                       "UPDATE weipian_meta SET value='3' WHERE key='schema_version';")
+                       "UPDATE weipian_meta SET value='4' WHERE key='schema_version';")
     conn.close()
     with WorkStore.open(store_copy) as store:
         assert store.conn.execute("SELECT count(*) FROM analysis_runs").fetchone() == (0,)
-        assert store.schema_version >= 4
+        assert store.schema_version >= 5

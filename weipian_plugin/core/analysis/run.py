@@ -137,6 +137,8 @@ def analyze(store: WorkStore, layers: Mapping[str, VectorData], batch: Optional[
     """Overlay and suggest for the store's patches (one batch or all) and write the results, with the
     run's record (``provenance``: the layers as read) in ``analysis_runs``."""
     started = now_iso()
+    if batch and store.batch(batch) is None:  # a mistyped batch is an error, not "0 patches analyzed"
+        raise ValueError(f"工作库中没有批次“{batch}”：{store.path}")
     config = config or rule_config(store)
     fids, geoms, attrs = store.read_patches(batch, columns=("tblx", "hsx", "dlbm", "area_m2"))
     summary = AnalysisSummary(analyzed=len(fids), repaired={r: d.invalid_repaired for r, d in layers.items()})

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Optional
 
+from weipian_plugin.core.store import audit
+
 SCHEMA_VERSION_KEY = "schema_version"
 
 # Person-owned tables: the audit log records every change to them, and a locked batch refuses them.
@@ -464,7 +466,7 @@ CREATE TABLE serious_impact (
 # The provenance of every analysis run: when, which patches, the settings, and each reference layer
 # as it was read (path, size, modification time, checksum, CRS, feature count, served from the
 # registered copy or not; see core/intake/reference.py).
-_V4_ANALYSIS_RUNS = """
+_V5_ANALYSIS_RUNS = """
 CREATE TABLE analysis_runs (
   id INTEGER PRIMARY KEY AUTOINCREMENT,
   started_at TEXT NOT NULL,
@@ -497,7 +499,8 @@ def migrations() -> list:
         (1, _V1 + "".join(_audit_triggers(t, _V1_AUDITED[t]) for t in AUDITED_TABLES)),
         (2, _V2),
         (3, _V3),
-        (4, _V4_ANALYSIS_RUNS),
+        (4, audit.migration_sql()),
+        (5, _V5_ANALYSIS_RUNS),
     ]
 
 
@@ -511,6 +514,7 @@ ATTRIBUTE_TABLES = {
     "rectifications": "查处整改",
     "attachments": "附件",
     "audit_log": "修改日志",
+    "audit_seals": "修改日志封存",
     "stage_events": "上报阶段与锁定",
     "code_lists": "代码表",
     "settings": "设置",
