@@ -14,10 +14,12 @@ from weipian_plugin.processing_algorithms.import_enforcement import ImportEnforc
 from weipian_plugin.processing_algorithms.import_patches import ImportPatchesAlgorithm
 from weipian_plugin.processing_algorithms.import_records import ImportRecordsAlgorithm
 from weipian_plugin.processing_algorithms.set_stage import SetStageAlgorithm
+from weipian_plugin.processing_algorithms.verify_store import VerifyStoreAlgorithm
 
 ALGORITHMS = (ImportPatchesAlgorithm, AnalyzePatchesAlgorithm, ExportFiguresAlgorithm,
               ImportEnforcementAlgorithm, GradeEnforcementAlgorithm, ExportLedgerAlgorithm,
-              AccountabilityAlgorithm, ExportMilitaryAlgorithm, ImportRecordsAlgorithm, SetStageAlgorithm,)
+              AccountabilityAlgorithm, ExportMilitaryAlgorithm, VerifyStoreAlgorithm, ImportRecordsAlgorithm,
+              SetStageAlgorithm,)
 
 
 class WeipianProvider(QgsProcessingProvider):
