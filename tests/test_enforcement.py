@@ -161,6 +161,9 @@ def test_working_day_deadlines_follow_the_holiday_list_in_the_store(store, tmp_p
         d = enforcement.clue_deadlines(store, today)[0].deadlines
         return d.filing.due, d.closing.due
 
+    # the shipped 2026 calendar is in force until the store has its own list (dates as below)
+    assert due() == (date(2026, 10, 20), date(2026, 10, 29))
+    enforcement.set_holidays(store, "")  # a store's own list replaces it, even an empty one
     # weekends only: Sep 30 + 10 working days = Oct 14; closing Oct 9 + 15 = Oct 30
     assert due() == (date(2026, 10, 14), date(2026, 10, 30))
     enforcement.set_holidays(store, "国庆节：2026-10-01~2026-10-07\n+2026-10-10  # 调休上班")
@@ -221,7 +224,7 @@ def test_extension_only_for_major_cases(store):
         enforcement.save_clue(store, fid, {"extension_workdays": 5})
     enforcement.save_clue(store, fid, {"is_mining": "是", "extension_workdays": 5, "closed": "2026-04-20"})
     d = enforcement.clue_deadlines(store, date(2026, 4, 30))[0].deadlines
-    assert d.major and d.closing.due == date(2026, 4, 23)  # 30 + 5 working days after Mar 5
+    assert d.major and d.closing.due == date(2026, 4, 24)  # 30 + 5 working days after Mar 5 (清明: Apr 6 off)
     with pytest.raises(EnforcementError, match="结案日期早于立案日期"):
         enforcement.save_clue(store, fid, {"closed": "2026-03-04"})
 

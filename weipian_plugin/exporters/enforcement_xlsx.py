@@ -93,8 +93,12 @@ def write_enforcement(store: WorkStore, path: os.PathLike, today: date, year: Op
     Table(wb, "巡查台账", county_title(store, "国土资源执法巡查台账"), enforcement.PATROL_COLUMNS).write(
         enforcement.patrol_rows(store), totals=False)
     clues = enforcement.clue_rows(enforcement.clue_deadlines(store, today))
-    Table(wb, "线索与期限", county_title(store, f"违法线索办理期限（截至{today.isoformat()}）"),
-           enforcement.CLUE_COLUMNS).write(clues, totals=False, flag=lambda r: r.overdue)
+    clue_table = Table(wb, "线索与期限", county_title(store, f"违法线索办理期限（截至{today.isoformat()}）"),
+                       enforcement.CLUE_COLUMNS)
+    clue_table.write(clues, totals=False, flag=lambda r: r.overdue)
+    warning = enforcement.holiday_warning(store)
+    if warning:  # working-day deadlines rest on the holiday list
+        _append_notes(clue_table.ws, [warning])
     cfg = enforcement.grading_config(store)
     result = enforcement.grade_store(store, cfg, year)
     grading = Table(wb, "日常执法评价", county_title(store, "日常执法评价（卫片违法图斑与日常执法比对）"),

@@ -461,8 +461,8 @@
     </message>
     <message>
         <location filename="../gui/review/batch_actions.py" line="49"/>
-        <source>Record stage {stage} for batch {batch}? 一上 and 二上 lock the batch: its determinations and rectifications can then no longer be changed; 一下 unlocks it.</source>
-        <translation>为批次 {batch} 登记{stage}？一上和二上会锁定该批次，其判定和整改数据将不能再修改；一下则解除锁定。</translation>
+        <source>Record stage {stage} for batch {batch}? 一上 and 二上 lock the batch&apos;s determinations (result, type, category, areas); rectification and evidence can still be recorded all year. 一下 unlocks the determinations.</source>
+        <translation>确定为批次 {batch} 记录 {stage}？一上和二上将锁定该批次的合法性判定（判定结果、类型、违法类别和面积）；查处整改和佐证材料全年仍可录入。一下解除判定锁定。</translation>
     </message>
     <message>
         <location filename="../gui/review/batch_actions.py" line="80"/>
@@ -1950,8 +1950,8 @@
     </message>
     <message>
         <location filename="../gui/review_dock.py" line="229"/>
-        <source>{total} patches · {judged} judged · {illegal} illegal · {rectified} rectified · {overdue} overdue</source>
-        <translation>图斑 {total} 个 · 已判定 {judged} · 违法 {illegal} · 已整改 {rectified} · 逾期 {overdue}</translation>
+        <source>{total} patches · {area} mu · {judged} judged · {illegal} illegal · {rectified} rectified · {overdue} overdue</source>
+        <translation>图斑 {total} 个 · {area} 亩 · 已判定 {judged} · 违法 {illegal} · 已整改 {rectified} · 逾期 {overdue}</translation>
     </message>
     <message>
         <location filename="../gui/review_dock.py" line="266"/>
@@ -2005,8 +2005,8 @@
     </message>
     <message>
         <location filename="../gui/review_dock.py" line="392"/>
-        <source>Batch {batch} was submitted at stage {stage} on {at} and is locked: its data can no longer be changed.</source>
-        <translation>批次 {batch} 已于 {at} 在{stage}阶段提交并锁定，数据不能再修改。</translation>
+        <source>Batch {batch} was submitted at stage {stage} on {at}: its determination is locked; rectification and evidence can still be recorded.</source>
+        <translation>批次 {batch} 已于 {at} {stage}：合法性判定已锁定，查处整改和佐证材料仍可录入。</translation>
     </message>
     <message>
         <location filename="../gui/review_dock.py" line="396"/>
@@ -2015,8 +2015,8 @@
     </message>
     <message>
         <location filename="../gui/review_dock.py" line="404"/>
-        <source>Status: {status} · remaining unrectified area: {mu:.4f} mu</source>
-        <translation>状态：{status} · 剩余未整改面积：{mu:.4f} 亩</translation>
+        <source>Status: {status} · remaining unrectified area: {mu:.2f} mu</source>
+        <translation>状态：{status} · 剩余未整改面积：{mu:.2f} 亩</translation>
     </message>
     <message>
         <location filename="../gui/review_dock.py" line="410"/>

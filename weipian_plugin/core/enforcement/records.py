@@ -44,6 +44,7 @@ from weipian_plugin.core.enforcement.grading import (
 )
 from weipian_plugin.core.geo.crs import GEOGRAPHIC_EPSG, CrsError, transform_geoms
 from weipian_plugin.core.review.exif import ExifError, PhotoInfo, read_photo_info
+from weipian_plugin.core.schedule import holidays
 from weipian_plugin.core.schedule.deadlines import (
     ClueDeadlines,
     DeadlineConfig,
@@ -570,9 +571,28 @@ def clue_values(store: WorkStore, fid: int) -> dict:
 
 
 # -- settings ----------------------------------------------------------------------------------------
+def holidays_text(store: WorkStore) -> str:
+    """The holiday list in force: the store's (setting ``holidays``, once saved) or the shipped one."""
+    return holidays.calendar_text(store.setting(HOLIDAYS_SETTING, None))
+
+
 def calendar(store: WorkStore) -> WorkCalendar:
-    """The store's working-day calendar (weekends plus the holiday list in setting ``holidays``)."""
-    return WorkCalendar.from_text(store.setting(HOLIDAYS_SETTING, "") or "")
+    """The store's working-day calendar (weekends plus :func:`holidays_text`)."""
+    return WorkCalendar.from_text(holidays_text(store))
+
+
+def store_year(store: WorkStore) -> int:
+    """The store's year (its metadata, else the latest batch's, else this year)."""
+    meta = (store.meta("year") or "").strip()
+    if meta.isdigit():
+        return int(meta)
+    latest = store.conn.execute("SELECT max(substr(received_date, 1, 4)) FROM batches").fetchone()[0]
+    return int(latest) if latest and latest.isdigit() else date.today().year
+
+
+def holiday_warning(store: WorkStore) -> Optional[str]:
+    """A warning when the store's year has no (or only a provisional) holiday and 调休 list."""
+    return holidays.year_warning(holidays_text(store), store_year(store))
 
 
 def set_holidays(store: WorkStore, text: str) -> WorkCalendar:
