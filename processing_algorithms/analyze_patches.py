@@ -77,6 +77,8 @@ class AnalyzePatchesAlgorithm(WeipianAlgorithm):
         progress, cancelled = self.progress_callbacks(feedback)
         batch = self.parameterAsString(parameters, self.BATCH, context) or None
         with self.open_store(self.parameterAsFile(parameters, self.STORE, context)) as store:
+            if batch and store.batch(batch) is None:
+                raise QgsProcessingException(f"工作库中没有批次“{batch}”：{store.path}")
             layers, sources = {}, {}
             near = store.patch_bounds(batch)
             for parameter, role in LAYER_PARAMETERS.items():

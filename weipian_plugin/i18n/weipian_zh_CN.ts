@@ -1397,6 +1397,11 @@
         <source>Import cancelled; the work store is unchanged.</source>
         <translation>导入已取消，工作库未作任何改动。</translation>
     </message>
+    <message>
+        <location filename="../../processing_algorithms/import_patches.py" line="1"/>
+        <source>Coordinate system of the file (empty = from .prj or coordinates)</source>
+        <translation>文件的坐标系（留空 = 按 .prj 或坐标判断）</translation>
+    </message>
 </context>
 <context>
     <name>MapSync</name>
@@ -2227,6 +2232,34 @@
         <location filename="../../processing_algorithms/base.py" line="23"/>
         <source>Satellite enforcement</source>
         <translation>卫片执法</translation>
+    </message>
+</context>
+<context>
+    <name>VerifyStoreAlgorithm</name>
+    <message>
+        <location filename="../../processing_algorithms/verify_store.py" line="1"/>
+        <source>Verify the work store&apos;s record</source>
+        <translation>校验工作库修改记录</translation>
+    </message>
+    <message>
+        <location filename="../../processing_algorithms/verify_store.py" line="1"/>
+        <source>Checks the audit log end to end: the hash chain over every sealed audit row (a row deleted, edited or inserted afterwards breaks it), the triggers that keep the audit log and the stage events append-only, and that the last audit row of every determination and rectification matches the data (an edit made with the protection switched off, or a forged audit row). Writes nothing.</source>
+        <translation>从头到尾检查修改日志：所有已封存修改记录上的哈希链（事后删除、改动或插入记录都会使其断裂）、使修改日志和上报阶段记录只能追加的触发器，以及每个判定和查处整改的最后一条修改记录是否与数据一致（关闭保护后所做的修改，或伪造的修改记录）。不写入任何内容。</translation>
+    </message>
+    <message>
+        <location filename="../../processing_algorithms/verify_store.py" line="1"/>
+        <source>Work store (GeoPackage)</source>
+        <translation>工作库（GeoPackage）</translation>
+    </message>
+    <message>
+        <location filename="../../processing_algorithms/verify_store.py" line="1"/>
+        <source>Record intact</source>
+        <translation>修改记录完整</translation>
+    </message>
+    <message>
+        <location filename="../../processing_algorithms/verify_store.py" line="1"/>
+        <source>Problems found</source>
+        <translation>发现的问题数</translation>
     </message>
 </context>
 </TS>

@@ -91,6 +91,8 @@ def analyze(store: WorkStore, layers: Mapping[str, VectorData], batch: Optional[
             progress: Optional[Callable[[float], None]] = None,
             is_cancelled: Optional[Callable[[], bool]] = None) -> AnalysisSummary:
     """Overlay and suggest for the store's patches (one batch or all) and write the results."""
+    if batch and store.batch(batch) is None:  # a mistyped batch is an error, not "0 patches analyzed"
+        raise ValueError(f"工作库中没有批次“{batch}”：{store.path}")
     config = config or rule_config(store)
     fids, geoms, attrs = store.read_patches(batch, columns=("tblx", "hsx", "dlbm", "area_m2"))
     summary = AnalysisSummary(analyzed=len(fids), repaired={r: d.invalid_repaired for r, d in layers.items()})

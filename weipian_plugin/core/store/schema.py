@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Optional
 
+from weipian_plugin.core.store import audit
+
 SCHEMA_VERSION_KEY = "schema_version"
 
 # Person-owned tables: the audit log records every change to them, and a locked batch refuses them.
@@ -467,6 +469,7 @@ def migrations() -> list:
         (1, _V1 + "".join(_audit_triggers(t, _V1_AUDITED[t]) for t in AUDITED_TABLES)),
         (2, _V2),
         (3, _V3),
+        (4, audit.migration_sql()),
     ]
 
 
@@ -480,6 +483,7 @@ ATTRIBUTE_TABLES = {
     "rectifications": "查处整改",
     "attachments": "附件",
     "audit_log": "修改日志",
+    "audit_seals": "修改日志封存",
     "stage_events": "上报阶段与锁定",
     "code_lists": "代码表",
     "settings": "设置",
