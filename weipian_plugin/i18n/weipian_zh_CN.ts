@@ -205,6 +205,26 @@
 <context>
     <name>AnalysisDialog</name>
     <message>
+        <location filename="../gui/analysis_dialog.py" line="165"/>
+        <source>Not a file: read feature by feature</source>
+        <translation>非文件图层：逐要素读取</translation>
+    </message>
+    <message>
+        <location filename="../gui/analysis_dialog.py" line="167"/>
+        <source>Not registered: the first run copies it beside the store</source>
+        <translation>未登记：首次运行时复制到工作库旁</translation>
+    </message>
+    <message>
+        <location filename="../gui/analysis_dialog.py" line="169"/>
+        <source>Registered {time} ({count} features)</source>
+        <translation>已登记于 {time}（{count} 个要素）</translation>
+    </message>
+    <message>
+        <location filename="../gui/analysis_dialog.py" line="172"/>
+        <source>Changed since registered {time}: will be registered again</source>
+        <translation>登记（{time}）后文件已变化：将重新登记</translation>
+    </message>
+    <message>
         <location filename="../../forms/analysis_dialog.ui" line="14"/>
         <source>Analyze patches</source>
         <translation>内业比对分析</translation>
