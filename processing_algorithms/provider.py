@@ -14,10 +14,14 @@ from weipian_plugin.processing_algorithms.export_report import ExportReportAlgor
 from weipian_plugin.processing_algorithms.grade_enforcement import GradeEnforcementAlgorithm
 from weipian_plugin.processing_algorithms.import_enforcement import ImportEnforcementAlgorithm
 from weipian_plugin.processing_algorithms.import_patches import ImportPatchesAlgorithm
+from weipian_plugin.processing_algorithms.import_records import ImportRecordsAlgorithm
+from weipian_plugin.processing_algorithms.set_stage import SetStageAlgorithm
+from weipian_plugin.processing_algorithms.verify_store import VerifyStoreAlgorithm
 
 ALGORITHMS = (ImportPatchesAlgorithm, AnalyzePatchesAlgorithm, ExportFiguresAlgorithm,
               ImportEnforcementAlgorithm, GradeEnforcementAlgorithm, ExportLedgerAlgorithm,
-              AccountabilityAlgorithm, ExportMilitaryAlgorithm, ExportDossierAlgorithm, ExportReportAlgorithm)
+              AccountabilityAlgorithm, ExportMilitaryAlgorithm, VerifyStoreAlgorithm, ImportRecordsAlgorithm,
+              SetStageAlgorithm, ExportDossierAlgorithm, ExportReportAlgorithm)
 
 
 class WeipianProvider(QgsProcessingProvider):

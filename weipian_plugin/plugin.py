@@ -10,14 +10,15 @@ from pathlib import Path
 from typing import Callable, List, Optional
 
 from qgis.core import QgsApplication, QgsProject
-from qgis.PyQt.QtCore import QCoreApplication, Qt
+from qgis.PyQt.QtCore import Qt
 from qgis.PyQt.QtGui import QIcon
 from qgis.PyQt.QtWidgets import QAction, QInputDialog
 
 from weipian_plugin import qgis_logging, translation
-from weipian_plugin.core.store.workstore import WorkStore
+from weipian_plugin.gui.session import ANALYSIS, PATCHES, StoreSession
 from weipian_plugin.processing_algorithms.provider import WeipianProvider
 from weipian_plugin.settings import Settings
+from weipian_plugin.translation import tr
 
 try:  # compiled by `make package` / staging; icons fall back to files when running from a bare checkout
     from weipian_plugin import resources_rc  # noqa: F401
@@ -28,10 +29,6 @@ except ImportError:
 log = logging.getLogger("weipian.plugin")
 
 
-def tr(text: str) -> str:
-    return QCoreApplication.translate("@default", text)  # pylupdate5 files bare tr() under @default
-
-
 class WeipianPlugin:
     def __init__(self, iface):
         self.iface = iface
@@ -40,7 +37,7 @@ class WeipianPlugin:
         self.toolbar = None
         self.translator = None
         self.log_handler = None
-        self.store_path: str = Settings.last_store.value()
+        self.session = StoreSession(Settings.last_store.value() or "")
         self.review_dock = None
         self.compare_dock = None
         self.enforcement_dock = None
@@ -81,6 +78,8 @@ class WeipianPlugin:
         self.add_action("weipian.svg", tr("Accountability statistics…"), self.export_accountability, toolbar=False)
         self.add_action("weipian.svg", tr("Report (HTML)…"), self.export_report, toolbar=False)
         self.add_action("weipian.svg", tr("Monthly report (HTML)…"), self.export_monthly_report, toolbar=False)
+        self.add_action("weipian.svg", tr("Import filled-in ledger…"),
+                        lambda: self._algorithm_dialog("weipian:importrecords"), toolbar=False)
         self.add_action("weipian.svg", tr("Military land register…"),
                         lambda: self._algorithm_dialog("weipian:exportmilitary"), toolbar=False)
         QgsProject.instance().readProject.connect(self._project_read)
@@ -94,6 +93,7 @@ class WeipianPlugin:
                 self.iface.removeDockWidget(dock)
                 dock.deleteLater()
         self.review_dock = self.compare_dock = self.enforcement_dock = None
+        self.session.close()
         for action in self.actions:
             self.iface.removePluginMenu(self.menu, action)
             self.iface.removeToolBarIcon(action)
@@ -121,12 +121,14 @@ class WeipianPlugin:
         return action
 
     # -- store ---------------------------------------------------------------------------------------
+    @property
+    def store_path(self) -> str:
+        return self.session.path
+
     def set_store(self, path: str) -> None:
-        self.store_path = path
+        """Open ``path`` in the session every dock and dialog shares (re-opening the same path re-reads it)."""
         Settings.last_store.set_value(path)
-        for dock in (self.review_dock, self.compare_dock, self.enforcement_dock):
-            if dock is not None:
-                dock.set_store(path)
+        self.session.switch(path)
 
     def open_store(self) -> None:
         from weipian_plugin.gui.store_dialog import choose_store
@@ -143,7 +145,10 @@ class WeipianPlugin:
 
         dialog = ImportDialog(self.iface, self.store_path, self.iface.mainWindow())
         if dialog.exec():
-            self.set_store(dialog.store_path())
+            if dialog.store_path() == self.store_path:
+                self.session.notify_changed(PATCHES)
+            else:
+                self.set_store(dialog.store_path())
         dialog.deleteLater()
 
     def _require_store(self) -> bool:
@@ -158,23 +163,17 @@ class WeipianPlugin:
 
         if not self._require_store():
             return
-        dialog = AnalysisDialog(self.iface, self.store_path, self.iface.mainWindow())
-        dialog.analyzed.connect(self._store_analyzed)
+        dialog = AnalysisDialog(self.iface, self.session, self.iface.mainWindow())
+        dialog.analyzed.connect(lambda path: path == self.store_path and self.session.notify_changed(ANALYSIS))
         dialog.exec()
         dialog.deleteLater()
-
-    def _store_analyzed(self, path: str) -> None:
-        """The review dock shows the new suggestions (once pending edits are saved or discarded)."""
-        dock = self.review_dock
-        if dock is not None and dock.store_path == path and dock.maybe_leave():
-            dock.reload()
 
     def show_rules_dialog(self) -> None:
         from weipian_plugin.gui.rules_dialog import RulesDialog
 
         if not self._require_store():
             return
-        dialog = RulesDialog(self.store_path, self.iface.mainWindow())
+        dialog = RulesDialog(self.session, self.iface.mainWindow())
         dialog.exec()
         dialog.deleteLater()
 
@@ -186,8 +185,8 @@ class WeipianPlugin:
 
     def _choose_batch(self, title: str) -> Optional[str]:
         """One of the store's batches, '' for all of them, None when the user cancels."""
-        with WorkStore.open(self.store_path) as store:
-            names = [b["name"] for b in store.batches()]
+        store = self.session.store
+        names = [b["name"] for b in store.batches()] if store is not None else []
         everything = tr("All batches")
         if not names:
             return ""
@@ -232,7 +231,7 @@ class WeipianPlugin:
         if self.review_dock is None:
             from weipian_plugin.gui.review_dock import ReviewDock
 
-            self.review_dock = ReviewDock(self.iface, self.store_path)
+            self.review_dock = ReviewDock(self.iface, self.session)
             self.iface.addDockWidget(Qt.DockWidgetArea(Settings.review_dock_area.value()), self.review_dock)
             self.review_dock.dockLocationChanged.connect(
                 lambda area: Settings.review_dock_area.set_value(int(area)) if area else None)
@@ -243,7 +242,7 @@ class WeipianPlugin:
         if self.compare_dock is None:
             from weipian_plugin.gui.compare_dock import CompareDock
 
-            self.compare_dock = CompareDock(self.iface, self.store_path)
+            self.compare_dock = CompareDock(self.iface, self.session)
             self.iface.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.compare_dock)
             self.compare_dock.setToggleVisibilityAction(self.compare_action)
             self.compare_dock.setUserVisible(True)
@@ -252,7 +251,7 @@ class WeipianPlugin:
         if self.enforcement_dock is None:
             from weipian_plugin.gui.enforcement_dock import EnforcementDock
 
-            self.enforcement_dock = EnforcementDock(self.iface, self.store_path)
+            self.enforcement_dock = EnforcementDock(self.iface, self.session)
             self.iface.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.enforcement_dock)
             self.enforcement_dock.setToggleVisibilityAction(self.enforcement_action)
             self.enforcement_dock.setUserVisible(True)

@@ -1,4 +1,5 @@
-"""Load the plugin's Qt translation for the user's QGIS locale, and Qt's own when QGIS has not.
+"""Load the plugin's Qt translation for the user's QGIS locale (and Qt's own when QGIS has not); the
+module-level ``tr()``.
 
 Qt's catalogue (qtbase) translates the standard buttons (OK, Cancel, Save, Close…) of every dialog and
 message box. QGIS loads it only when it finds it for its own locale name, which a 「zh-Hans」 UI does not
@@ -15,6 +16,15 @@ from qgis.PyQt.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslato
 I18N_DIR = os.path.join(os.path.dirname(__file__), "i18n")
 _QT_PROBE = ("QPlatformTheme", "Cancel")  # a standard button in Qt's catalogue (a tuple: not for pylupdate5)
 _ALIASES = {"zh": "zh_CN", "zh_Hans": "zh_CN", "zh_Hans_CN": "zh_CN", "zh_SG": "zh_CN"}
+
+
+def tr(text: str) -> str:
+    """The translation of a module-level ``tr("…")`` (pylupdate5 files bare tr() calls under @default).
+
+    The one module-level ``tr`` of the plugin: modules import it (``from weipian_plugin.translation import
+    tr``) so that the call pylupdate5 sees and the context looked up at run time always agree.
+    """
+    return QCoreApplication.translate("@default", text)
 
 
 def user_locale() -> str:

@@ -9,13 +9,22 @@ from __future__ import annotations
 import os
 from datetime import date
 from pathlib import Path
+from typing import Optional
 
 from openpyxl import load_workbook
+from openpyxl.worksheet.worksheet import Worksheet
 
 from weipian_plugin.core.enforcement import records as enforcement
 from weipian_plugin.core.enforcement.records import EnforcementError, TemplateRows
+from weipian_plugin.core.store import outputs
 from weipian_plugin.core.store.workstore import WorkStore
-from weipian_plugin.exporters.xlsx import Table, county_title, new_workbook, save_workbook
+from weipian_plugin.exporters.xlsx import (
+    BOLD,
+    Table,
+    county_title,
+    new_workbook,
+    save_workbook,
+)
 
 HEADER_SEARCH_ROWS = 10
 # template kind -> (words in the preferred sheet name, the header that marks the header row)
@@ -51,21 +60,35 @@ def read_rows(path: os.PathLike, kind: str) -> TemplateRows:
     return enforcement.read_csv_rows(path)
 
 
-def write_enforcement(store: WorkStore, path: os.PathLike, today: date) -> Path:
+def _append_notes(ws: Worksheet, lines) -> None:
+    """Note rows below what the sheet holds (the formulas of the rates), after one blank row."""
+    top = ws.max_row + 2
+    ws.cell(top, 1, "说明").font = BOLD
+    for r, line in enumerate(lines, start=top + 1):
+        ws.cell(r, 1, line)
+
+
+def write_enforcement(store: WorkStore, path: os.PathLike, today: date, year: Optional[int] = None) -> Path:
     """The daily-enforcement workbook as of ``today``: 巡查台账; 线索与期限 (overdue rows filled);
-    日常执法评价 per township against the targets (failing rows filled); 未先发现图斑, a table of its own so
-    its 监测编号 column is as wide as the ids and its areas have two decimals."""
+    日常执法评价 per township against the targets (failing rows filled) with each rate's formula; 未先发现图斑,
+    a table of its own so its 监测编号 column is as wide as the ids and its areas have two decimals."""
+    outputs.check_output(path, (".xlsx",), store.path)
     wb = new_workbook()
     Table(wb, "巡查台账", county_title(store, "国土资源执法巡查台账"), enforcement.PATROL_COLUMNS).write(
         enforcement.patrol_rows(store), totals=False)
     clues = enforcement.clue_rows(enforcement.clue_deadlines(store, today))
-    Table(wb, "线索与期限", county_title(store, f"违法线索办理期限（截至{today.isoformat()}）"),
-           enforcement.CLUE_COLUMNS).write(clues, totals=False, flag=lambda r: r.overdue)
+    clue_table = Table(wb, "线索与期限", county_title(store, f"违法线索办理期限（截至{today.isoformat()}）"),
+                       enforcement.CLUE_COLUMNS)
+    clue_table.write(clues, totals=False, flag=lambda r: r.overdue)
+    warning = enforcement.holiday_warning(store)
+    if warning:  # working-day deadlines rest on the holiday list
+        _append_notes(clue_table.ws, [warning])
     cfg = enforcement.grading_config(store)
-    result = enforcement.grade_store(store, cfg)
-    Table(wb, "日常执法评价", county_title(store, "日常执法评价（卫片违法图斑与日常执法比对）"),
-          enforcement.grading_columns(cfg)).write(enforcement.grading_rows(result), totals=False,
-                                                  flag=lambda r: r.passed is False)
+    result = enforcement.grade_store(store, cfg, year)
+    grading = Table(wb, "日常执法评价", county_title(store, "日常执法评价（卫片违法图斑与日常执法比对）"),
+                    enforcement.grading_columns(cfg))
+    grading.write(enforcement.grading_rows(result), totals=False, flag=lambda r: r.passed is False)
+    _append_notes(grading.ws, enforcement.GRADING_NOTES)
     Table(wb, "未先发现图斑", county_title(store, "卫片发现、日常执法未先发现的违法图斑"),
-          enforcement.UNMATCHED_COLUMNS).write(enforcement.unmatched_patches(store, result), totals=False)
+          enforcement.UNMATCHED_COLUMNS).write(enforcement.unmatched_patches(store, result, year), totals=False)
     return save_workbook(wb, path)

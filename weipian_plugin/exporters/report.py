@@ -22,6 +22,7 @@ from weipian_plugin.core.enforcement import records as enforcement
 from weipian_plugin.core.statistics import ledger
 from weipian_plugin.core.statistics.accountability import AccountabilityConfig
 from weipian_plugin.core.statistics.ledger import round_half_up
+from weipian_plugin.core.store import outputs
 from weipian_plugin.core.store.workstore import WorkStore
 from weipian_plugin.core.units import m2_to_mu
 
@@ -147,7 +148,7 @@ def report_context(store: WorkStore, period_label: str, config: Optional[Account
     today = today or dt.date.today()
     rows = [replace(r, overdue=overdue_as_of(r, today)) for r in ledger.ledger_rows(store, year=year)]
     overall = ledger.progress_row("全部", rows)
-    summary = ledger.summarize_townships(rows)
+    summary = ledger.township_summary(store, year=year)
     acc = ledger.store_accountability(store, cfg, year)
     county = acc.counties[0] if len(acc.counties) == 1 else acc.total
     by_code = {s.township_code: s for s in summary}
@@ -182,6 +183,7 @@ def report_context(store: WorkStore, period_label: str, config: Optional[Account
         "area_line_mu": area_line,
         "ranking": [(t, by_code.get(t.code)) for t in acc.townships],
         "summary": summary,
+        "summary_table": summary_table(summary),
         "overdue": overdue[:LIST_ROWS],
         "overdue_count": len(overdue),
         "overdue_by_township": Counter(r.township for r, _ in overdue).most_common(),
@@ -209,6 +211,24 @@ def report_context(store: WorkStore, period_label: str, config: Optional[Account
     }
 
 
+def _text(col: ledger.Column, v) -> str:
+    if v is None:
+        return "—" if col.unit == "%" else ""
+    if col.unit == "%":
+        return f"{v * 100:.{col.decimals}f}%"
+    return f"{v:.{col.decimals}f}" if col.numeric else str(v)
+
+
+def summary_table(summary: Sequence) -> dict:
+    """The 汇总表 as the workbook shows it (same columns, same balanced cells, same 合计)."""
+    cols = ledger.SUMMARY_COLUMNS
+    cells, totals = ledger.display_table(cols, summary)
+    totals[0] = "合计"
+    return {"titles": [c.title for c in cols],
+            "rows": [[_text(c, v) for c, v in zip(cols, row)] for row in cells],
+            "totals": [totals[0]] + [_text(c, v) for c, v in zip(cols[1:], totals[1:])]}
+
+
 def environment() -> Environment:
     env = Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=True,
                       trim_blocks=True, lstrip_blocks=True)
@@ -223,10 +243,11 @@ def write_report(store: WorkStore, path: os.PathLike, period_label: str,
     """Write the HTML report of ``year`` (default: the whole store); ``month`` (YYYY-MM) adds its
     progress table. ``config`` defaults to the store's accountability configuration; patch and clue
     deadlines are judged as of ``today`` (default: the real today)."""
+    path = outputs.check_output(path, (".html", ".htm"), store.path)
     today = today or dt.date.today()
     html = environment().get_template(DAILY_TEMPLATE).render(
         **report_context(store, period_label, config, year, month, today),
         daily=enforcement.report_summary(store, today))
-    path = Path(path)
-    path.write_text(html, encoding="utf-8")
+    with outputs.replacing(path) as tmp:
+        tmp.write_text(html, encoding="utf-8")
     return path

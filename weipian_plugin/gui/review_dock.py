@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import logging
 from pathlib import Path
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List, Optional, Union
 
 from qgis.core import Qgis
 from qgis.gui import QgsDockWidget
@@ -24,14 +24,16 @@ from weipian_plugin.core.review import records as review
 from weipian_plugin.core.review import split
 from weipian_plugin.core.review.dossier import display_value
 from weipian_plugin.core.review.worklist import patch_info, patch_row, patch_rows
-from weipian_plugin.core.store.workstore import StoreError, WorkStore
-from weipian_plugin.core.units import MU_M2
+from weipian_plugin.core.statistics.ledger import round_half_up
+from weipian_plugin.core.store.workstore import WorkStore
+from weipian_plugin.core.units import MU_M2, m2_to_mu
 from weipian_plugin.core.vocabulary import ILLEGAL, SPLIT
 from weipian_plugin.gui.review.attachments import AttachmentsPanel
 from weipian_plugin.gui.review.batch_actions import BatchActions
 from weipian_plugin.gui.review.form import ReviewForm
 from weipian_plugin.gui.review.map_sync import MapSync
 from weipian_plugin.gui.review.patch_list import ANY, BLANK, PatchFilterModel, PatchTableModel, counts, join_types
+from weipian_plugin.gui.session import ENFORCEMENT, PATCHES, REVIEW, SETTINGS, StoreSession, session_for
 from weipian_plugin.settings import Settings
 
 FORM_CLASS, _ = uic.loadUiType(str(Path(__file__).parents[1] / "forms" / "review_dock.ui"))
@@ -43,15 +45,15 @@ _FILTERS = ("batchCombo", "batch"), ("townshipCombo", "township"), ("suggestionC
 
 
 class ReviewDock(QgsDockWidget, FORM_CLASS):
-    """Patch list plus the per-patch forms; ``ReviewDock(iface, store_path)``."""
+    """Patch list plus the per-patch forms; ``ReviewDock(iface, session)`` (or a store path: a session of its own)."""
 
-    def __init__(self, iface, store_path: str, parent=None):
+    def __init__(self, iface, store: Union[str, StoreSession], parent=None):
         super().__init__(parent or iface.mainWindow())
         self.setupUi(self)
         self.setObjectName("WeipianReviewDock")
         self.iface = iface
-        self.store: Optional[WorkStore] = None
-        self.store_path = ""
+        self.session = session_for(store, self)
+        self._own_session = self.session is not store
         self.fid: Optional[int] = None
         self.patch: Dict[str, Any] = {}
         self.saved_det: Dict[str, Any] = {}
@@ -86,7 +88,17 @@ class ReviewDock(QgsDockWidget, FORM_CLASS):
         self.map = MapSync(self, self)
         self._setup_actions()
         self._connect()
-        self.set_store(store_path)
+        self.session.switched.connect(self._store_switched)
+        self.session.changed.connect(self._store_changed)
+        self._store_switched()
+
+    @property
+    def store(self) -> Optional[WorkStore]:
+        return self.session.store
+
+    @property
+    def store_path(self) -> str:
+        return self.session.path
 
     def _setup_actions(self) -> None:
         """Ctrl shortcuts anywhere in the dock; single letters only while the list has the focus, so a
@@ -139,28 +151,32 @@ class ReviewDock(QgsDockWidget, FORM_CLASS):
 
     # -- store and list ------------------------------------------------------------------------------
     def set_store(self, store_path: str) -> None:
-        """Open (or switch to) a work store and read its patch list."""
+        """Open (or switch to) a work store: every user of the session follows."""
+        self.session.switch(store_path)
+
+    def _store_switched(self) -> None:
         self.close_store()
-        self.store_path = store_path or ""
-        if self.store_path:
-            try:
-                self.store = WorkStore.open(self.store_path)
-            except StoreError as exc:
-                self.countsLabel.setText(str(exc))
         self.map.set_store(self.store)
         self.form.set_store(self.store)
         if self.store is not None:
-            self.setWindowTitle(self.tr("Patch review — {name}").format(name=Path(self.store_path).name))
-        elif not self.store_path:
+            self.setWindowTitle(self.tr("Patch review — {name}").format(name=self.session.name))
+        elif self.session.error:
+            self.countsLabel.setText(self.session.error)
+        else:
             self.countsLabel.setText(self.tr("No work store is open."))
         self.reload()
         self.map.layers_changed()
 
+    def _store_changed(self, what: str, source: object) -> None:
+        """Another part of the plugin changed the store: show the new state once pending edits are settled."""
+        if source is self or what in (SETTINGS, ENFORCEMENT):
+            return
+        if self.maybe_leave():
+            self.reload()
+
     def close_store(self) -> None:
+        """Forget the patch shown (the session's store itself stays open for the others)."""
         self.map.cancel_split()
-        if self.store is not None:
-            self.store.close()
-        self.store = None
         self.fid = None
         self._clear_form()
 
@@ -250,15 +266,15 @@ class ReviewDock(QgsDockWidget, FORM_CLASS):
             if index.isValid():
                 self.tableView.scrollTo(index)
 
-    def counts(self) -> Dict[str, int]:
-        """Counts over the shown rows; split originals are replaced by their parts and not counted."""
+    def counts(self) -> Dict[str, Any]:
+        """Counts and area over the shown rows (split originals and 涉军 patches not counted)."""
         return counts(self.proxy.visible_rows())
 
     def _update_counts(self) -> None:
         if self.store is None:
             return
         self.countsLabel.setText(self.tr(
-            "{total} patches · {judged} judged · {illegal} illegal · {rectified} rectified · {overdue} overdue"
+            "{total} patches · {area} mu · {judged} judged · {illegal} illegal · {rectified} rectified · {overdue} overdue"
         ).format(**self.counts()))
 
     # -- navigation ----------------------------------------------------------------------------------
@@ -420,8 +436,8 @@ class ReviewDock(QgsDockWidget, FORM_CLASS):
     def _show_lock(self) -> None:
         locked, stage, at = review.batch_lock_state(self.store, self.patch["batch"])
         if locked:
-            self.locked_reason = self.tr("Batch {batch} was submitted at stage {stage} on {at} and is locked: "
-                                         "its data can no longer be changed.").format(
+            self.locked_reason = self.tr("Batch {batch} was submitted at stage {stage} on {at}: its determination is "
+                                         "locked; rectification and evidence can still be recorded.").format(
                 batch=self.patch["batch"], stage=stage, at=at)
         elif self.patch.get("split_state") == SPLIT:
             self.locked_reason = self.tr("This patch was split; judge and follow up its parts instead.")
@@ -432,8 +448,8 @@ class ReviewDock(QgsDockWidget, FORM_CLASS):
 
     def _show_status(self) -> None:
         status = review.patch_status(self.store, self.fid)
-        self.rectStatusLabel.setText(self.tr("Status: {status} · remaining unrectified area: {mu:.4f} mu").format(
-            status=status["status"], mu=(status["remaining_m2"] or 0.0) / MU_M2))
+        self.rectStatusLabel.setText(self.tr("Status: {status} · remaining unrectified area: {mu:.2f} mu").format(
+            status=status["status"], mu=round_half_up(m2_to_mu(status["remaining_m2"] or 0.0), 2)))
         det = self.saved_det
         if det.get("reviewer"):
             self.reviewerLabel.setText(f"{det['reviewer']} · {det.get('reviewed_at') or ''}")
@@ -490,17 +506,19 @@ class ReviewDock(QgsDockWidget, FORM_CLASS):
 
         illegal_saved = has and self.patch.get("determination") == ILLEGAL
         self.rectificationTab.setEnabled(illegal_saved)
+        # 查处整改 and evidence stay open after 一上/二上 (only the determination is locked); not on a split original
+        follow_up = has and self.patch.get("split_state") != SPLIT
         for group in (self.caseGroup, self.measuresGroup, self.writeoffGroup):
-            group.setEnabled(editable and illegal_saved)
+            group.setEnabled(follow_up and illegal_saved)
         rect_errors = self._rectification_errors() if rect_dirty and illegal_saved else []
         if has and not illegal_saved:
             rect_errors = [self.tr("Rectification is recorded for patches determined illegal.")]
         self.rectMessagesLabel.setText("\n".join(rect_errors))
-        self.rectSaveButton.setEnabled(editable and illegal_saved and rect_dirty and not rect_errors)
+        self.rectSaveButton.setEnabled(follow_up and illegal_saved and rect_dirty and not rect_errors)
         self.rectRevertButton.setEnabled(rect_dirty)
         self.attachmentsTab.setEnabled(has)
         for button in (self.addAttachmentButton, self.removeAttachmentButton):
-            button.setEnabled(editable)
+            button.setEnabled(follow_up)
         self.splitButton.setEnabled(editable)
         self.batchButton.setEnabled(self.store is not None)
 
@@ -514,10 +532,11 @@ class ReviewDock(QgsDockWidget, FORM_CLASS):
         self.notify(str(exc), Qgis.MessageLevel.Warning)
 
     def _after_write(self) -> None:
-        """Re-read the patch's row and form after a write, and let the map show the change."""
+        """Re-read the patch's row and form after a write, and let the map and the others show the change."""
         self.refresh_row(self.fid)
         self.show_patch(self.fid, zoom=False)
         self.map.repaint()
+        self.session.notify_changed(REVIEW, self)
 
     def _write(self, label, write) -> bool:
         try:
@@ -587,11 +606,16 @@ class ReviewDock(QgsDockWidget, FORM_CLASS):
         if parts:
             self.select_fid(parts[0])
         self.map.repaint(reload=True)
+        self.session.notify_changed(PATCHES, self)
         self.notify(self.tr("The patch was split into {n} parts.").format(n=len(parts)), Qgis.MessageLevel.Success)
 
     # -- teardown ------------------------------------------------------------------------------------
     def shutdown(self) -> None:
-        """Disconnect from the project and close the store (plugin unload; nothing is asked)."""
+        """Disconnect from the project and the session (plugin unload; nothing is asked)."""
         self._search_timer.stop()  # a pending search must not save this dock's filters after it is gone
         self.map.shutdown()
         self.close_store()
+        for signal, slot in ((self.session.switched, self._store_switched), (self.session.changed, self._store_changed)):
+            signal.disconnect(slot)
+        if self._own_session:
+            self.session.close()

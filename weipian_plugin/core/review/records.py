@@ -73,6 +73,8 @@ _VIOLATION_FIELDS = ("violation_category", "violation_type", "illegal_m2", "ille
 MINING_VIOLATIONS = ("无证开采", "越界开采")
 _DET_AREAS = ("illegal_m2", "illegal_cultivated_m2", "illegal_basic_farmland_m2")
 _DET_FLAGS = ("is_nonagri", "is_new_housing")
+FLAG_FIELDS = _DET_FLAGS + ("case_filed",)
+"""Yes/no fields (stored 1/0, shown 是/否)."""
 _RECT_AREAS = ("demolished_m2", "restored_m2", "supplement_m2", "supplement_cultivated_m2", "confiscated_m2",
                "restored_cultivated_m2")
 _RECT_DATES = ("case_date", "transfer_date", "closed_date", "writeoff_date", "referral_date")
@@ -193,10 +195,11 @@ def _m2(x: float) -> str:
 
 
 @contextlib.contextmanager
-def _audited_write(store: WorkStore) -> Iterator[sqlite3.Connection]:
-    """A transaction on a trigger-guarded table: the lock trigger's RAISE(ABORT) becomes LockedError."""
+def _audited_write(store: WorkStore, actor: Optional[str] = None) -> Iterator[sqlite3.Connection]:
+    """A transaction on a trigger-guarded table, its audit rows credited to ``actor``: the lock
+    trigger's RAISE(ABORT) becomes LockedError."""
     try:
-        with store.transaction() as conn:
+        with store.transaction(actor) as conn:
             yield conn
     except sqlite3.DatabaseError as exc:
         if str(exc) == schema.LOCK_MESSAGE:
@@ -259,14 +262,14 @@ def _person_row(store: WorkStore, table: str, fid: int) -> dict:
     return rows[0] if rows else {}
 
 
-def _upsert_person_row(store: WorkStore, table: str, fid: int, row: Dict[str, Any]) -> None:
+def _upsert_person_row(store: WorkStore, table: str, fid: int, row: Dict[str, Any], actor: str) -> None:
     """Insert or update a patch's row of ``table`` (column -> value) in one audited transaction."""
     columns = tuple(row)
     params = [fid, *row.values()]
     sql = (f"INSERT INTO {table} (patch_fid, {', '.join(columns)}) "
            f"VALUES ({', '.join('?' * (len(columns) + 1))}) ON CONFLICT(patch_fid) DO UPDATE SET "
            + ", ".join(f"{c} = excluded.{c}" for c in columns))
-    with _audited_write(store) as conn:
+    with _audited_write(store, actor) as conn:
         conn.execute(sql, params)
 
 
@@ -290,7 +293,7 @@ def save_determination(store: WorkStore, patch_fid: int, values: dict, reviewer:
     if errors:
         raise ReviewError("\n".join(errors))
     _upsert_person_row(store, "determinations", patch_fid, {
-        **{c: clean[c] for c in _DET_COLUMNS}, "reviewer": reviewer, "reviewed_at": now_iso()})
+        **{c: clean[c] for c in _DET_COLUMNS}, "reviewer": reviewer, "reviewed_at": now_iso()}, reviewer)
 
 
 def _analysis_row(store: WorkStore, patch_fid: int) -> Optional[tuple]:
@@ -410,7 +413,7 @@ def save_rectification(store: WorkStore, fid: int, values: dict, user: str) -> N
     if errors:
         raise ReviewError("\n".join(errors))
     _upsert_person_row(store, "rectifications", fid, {
-        **{c: clean[c] for c in RECTIFICATION_FIELDS}, "updated_by": user, "updated_at": now_iso()})
+        **{c: clean[c] for c in RECTIFICATION_FIELDS}, "updated_by": user, "updated_at": now_iso()}, user)
 
 
 def patch_status(store: WorkStore, fid: int) -> dict:
@@ -556,7 +559,9 @@ def export_attachment(store: WorkStore, attachment_id: int, folder) -> Path:
     data = attachment_bytes(store, attachment_id)
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
-    name = Path(row[0]).name  # the name may have been edited in QGIS: never let it leave the folder
+    name = Path(row[0] or "").name  # the name may have been edited in QGIS: never let it leave the folder
+    if name in ("", ".", ".."):
+        name = f"附件{attachment_id}"
     target, n = folder / name, 1
     while target.exists() and target.read_bytes() != data:
         n += 1
@@ -565,11 +570,11 @@ def export_attachment(store: WorkStore, attachment_id: int, folder) -> Path:
     return target
 
 
-def remove_attachment(store: WorkStore, attachment_id: int) -> None:
+def remove_attachment(store: WorkStore, attachment_id: int, actor: Optional[str] = None) -> None:
     row = store.conn.execute("SELECT 1 FROM attachments WHERE id = ?", (attachment_id,)).fetchone()
     if row is None:
         raise ReviewError(f"附件不存在（id={attachment_id}）")
-    with store.transaction() as conn:
+    with store.transaction(actor) as conn:
         conn.execute("DELETE FROM attachments WHERE id = ?", (attachment_id,))
 
 

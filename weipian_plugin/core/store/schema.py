@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Optional
 
+from weipian_plugin.core.store import audit
+
 SCHEMA_VERSION_KEY = "schema_version"
 
 # Person-owned tables: the audit log records every change to them, and a locked batch refuses them.
@@ -461,12 +463,44 @@ CREATE TABLE serious_impact (
 """
 
 
+# The provenance of every analysis run: when, which patches, the settings, and each reference layer
+# as it was read (path, size, modification time, checksum, CRS, feature count, served from the
+# registered copy or not; see core/intake/reference.py).
+_V5_ANALYSIS_RUNS = """
+CREATE TABLE analysis_runs (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  started_at TEXT NOT NULL,
+  finished_at TEXT NOT NULL,
+  batch TEXT,
+  patches INTEGER NOT NULL,
+  settings TEXT NOT NULL);
+
+CREATE TABLE analysis_run_layers (
+  run_id INTEGER NOT NULL REFERENCES analysis_runs(id),
+  role TEXT NOT NULL,
+  path TEXT NOT NULL,
+  layer TEXT NOT NULL DEFAULT '',
+  size INTEGER,
+  modified_at TEXT,
+  checksum TEXT,
+  crs TEXT,
+  feature_count INTEGER,
+  read_count INTEGER,
+  repaired INTEGER,
+  cached INTEGER NOT NULL,
+  registered_at TEXT,
+  PRIMARY KEY (run_id, role));
+"""
+
+
 def migrations() -> list:
     """(version, sql) pairs, applied in order to bring a store up to date."""
     return [
         (1, _V1 + "".join(_audit_triggers(t, _V1_AUDITED[t]) for t in AUDITED_TABLES)),
         (2, _V2),
         (3, _V3),
+        (4, audit.migration_sql()),
+        (5, _V5_ANALYSIS_RUNS),
     ]
 
 
@@ -480,6 +514,7 @@ ATTRIBUTE_TABLES = {
     "rectifications": "查处整改",
     "attachments": "附件",
     "audit_log": "修改日志",
+    "audit_seals": "修改日志封存",
     "stage_events": "上报阶段与锁定",
     "code_lists": "代码表",
     "settings": "设置",
@@ -488,4 +523,6 @@ ATTRIBUTE_TABLES = {
     "military_land": "涉军图斑",
     "interviews": "约谈记录",
     "serious_impact": "造成恶劣影响认定",
+    "analysis_runs": "分析运行记录",
+    "analysis_run_layers": "分析所用参考图层",
 }

@@ -7,13 +7,14 @@ from __future__ import annotations
 from pathlib import Path
 from typing import List, Optional
 
-from qgis.core import Qgis, QgsFeedback
-from qgis.PyQt.QtCore import QObject, Qt
-from qgis.PyQt.QtWidgets import QApplication, QFileDialog, QInputDialog, QMenu, QMessageBox, QProgressDialog
+from qgis.core import Qgis
+from qgis.PyQt.QtCore import QObject
+from qgis.PyQt.QtWidgets import QFileDialog, QInputDialog, QMenu, QMessageBox
 
 from weipian_plugin.core.review import records as review
 from weipian_plugin.core.store import keys
 from weipian_plugin.gui.review.patch_list import ANY, BLANK
+from weipian_plugin.gui.tasks import run_with_progress
 from weipian_plugin.settings import Settings
 
 
@@ -49,8 +50,9 @@ class BatchActions(QObject):
             return False
         answer = QMessageBox.question(
             dock, self.tr("Record stage"),
-            self.tr("Record stage {stage} for batch {batch}? 一上 and 二上 lock the batch: its determinations "
-                    "and rectifications can then no longer be changed; 一下 unlocks it.").format(
+            self.tr("Record stage {stage} for batch {batch}? 一上 and 二上 lock the batch's determinations (result, "
+                    "type, category, areas); rectification and evidence can still be recorded all year. 一下 "
+                    "unlocks the determinations.").format(
                 stage=stage, batch=batch),
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No)
         if answer != QMessageBox.StandardButton.Yes:
@@ -129,24 +131,14 @@ class BatchActions(QObject):
         from weipian_plugin.exporters.figures import FigureExportError, export_figures
 
         fids: List[int] = [dock.proxy.fid_at(r) for r in range(dock.proxy.rowCount())]
-        dialog = QProgressDialog(self.tr("Writing overlay figures…"), self.tr("Cancel"), 0, 100, dock)
-        dialog.setWindowModality(Qt.WindowModality.WindowModal)
-        feedback = QgsFeedback()
-        dialog.canceled.connect(feedback.cancel)
-
-        def progressed(percent: float) -> None:
-            dialog.setValue(int(percent))
-            QApplication.processEvents()  # keeps the dialog and its Cancel button alive between figures
-
-        feedback.progressChanged.connect(progressed)
         try:
-            written = export_figures(dock.store_path, folder, "pdf", fids=fids, dpi=Settings.figure_dpi.value(),
-                                     feedback=feedback, **self._imagery())
+            written = run_with_progress(
+                dock, self.tr("Writing overlay figures…"), self.tr("Cancel"),
+                lambda feedback: export_figures(dock.store_path, folder, "pdf", fids=fids,
+                                                dpi=Settings.figure_dpi.value(), feedback=feedback, **self._imagery()))
         except FigureExportError as exc:
             dock.show_error(dock.messagesLabel, exc)
             return
-        finally:
-            dialog.close()
         dock.notify(self.tr("{n} overlay figures written to {path}.").format(n=len(written), path=folder),
                     Qgis.MessageLevel.Success)
 
