@@ -4,37 +4,37 @@
 <context>
     <name>@default</name>
     <message>
-        <location filename="../gui/project.py" line="80"/>
+        <location filename="../gui/project.py" line="81"/>
         <source>Patches by suggestion</source>
         <translation>图斑（按判定建议）</translation>
     </message>
     <message>
-        <location filename="../gui/project.py" line="84"/>
+        <location filename="../gui/project.py" line="85"/>
         <source>Patches (editable)</source>
         <translation>图斑（可编辑）</translation>
     </message>
     <message>
-        <location filename="../gui/project.py" line="87"/>
+        <location filename="../gui/project.py" line="88"/>
         <source>Determinations</source>
         <translation>判定结果</translation>
     </message>
     <message>
-        <location filename="../gui/project.py" line="87"/>
+        <location filename="../gui/project.py" line="88"/>
         <source>Rectifications</source>
         <translation>整改记录</translation>
     </message>
     <message>
-        <location filename="../gui/layers.py" line="61"/>
+        <location filename="../gui/layers.py" line="57"/>
         <source>Not analysed</source>
         <translation>未分析</translation>
     </message>
     <message>
-        <location filename="../gui/layers.py" line="93"/>
+        <location filename="../gui/layers.py" line="89"/>
         <source>{table} cannot be read from {path}</source>
         <translation>无法从 {path} 读取 {table}</translation>
     </message>
     <message>
-        <location filename="../gui/layers.py" line="99"/>
+        <location filename="../gui/layers.py" line="95"/>
         <source>Patches coloured by legality suggestion</source>
         <translation>按合法性判定建议着色的图斑</translation>
     </message>
@@ -59,32 +59,32 @@
         <translation>导入监测图斑…</translation>
     </message>
     <message>
-        <location filename="../gui/project.py" line="53"/>
+        <location filename="../gui/project.py" line="54"/>
         <source>Not judged</source>
         <translation>未判定</translation>
     </message>
     <message>
-        <location filename="../gui/project.py" line="75"/>
+        <location filename="../gui/project.py" line="76"/>
         <source>Satellite enforcement — {name}</source>
         <translation>卫片执法 — {name}</translation>
     </message>
     <message>
-        <location filename="../gui/project.py" line="82"/>
+        <location filename="../gui/project.py" line="83"/>
         <source>Patches by determination</source>
         <translation>图斑（按判定结果）</translation>
     </message>
     <message>
-        <location filename="../gui/project.py" line="93"/>
+        <location filename="../gui/project.py" line="94"/>
         <source>Reference layers</source>
         <translation>比对图层</translation>
     </message>
     <message>
-        <location filename="../gui/project.py" line="104"/>
+        <location filename="../gui/project.py" line="105"/>
         <source>Imagery</source>
         <translation>影像</translation>
     </message>
     <message>
-        <location filename="../gui/project.py" line="117"/>
+        <location filename="../gui/project.py" line="118"/>
         <source>The project could not be written into {path}: {error}</source>
         <translation>无法将工程写入 {path}：{error}</translation>
     </message>
@@ -172,32 +172,32 @@
 <context>
     <name>AccountabilityAlgorithm</name>
     <message>
-        <location filename="../../processing_algorithms/accountability.py" line="31"/>
+        <location filename="../../processing_algorithms/accountability.py" line="32"/>
         <source>Accountability ratio (Order No. 15)</source>
         <translation>问责比例（第15号令）</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/accountability.py" line="34"/>
+        <location filename="../../processing_algorithms/accountability.py" line="35"/>
         <source>Computes illegally occupied cultivated land ÷ new construction land on cultivated land per township and for the county, before and after the deductions configured in the work store (supplementary approval, demolition and restoration, major infrastructure), with the threshold verdicts and the township ranking. An .xlsx output is the accountability workbook; an .html output is the printable report with charts.</source>
         <translation>按乡镇和全县计算“违法占用耕地面积 ÷ 新增建设用地占用耕地总面积”，分别给出按工作库中设置的扣减项（补办手续、拆除复耕、重大基础设施）扣减前后的比例，以及是否达到问责标准的结论和乡镇排名。输出为 .xlsx 时生成问责统计表；输出为 .html 时生成带图表、可打印的报告。</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/accountability.py" line="42"/>
+        <location filename="../../processing_algorithms/accountability.py" line="43"/>
         <source>Work store (GeoPackage)</source>
         <translation>工作库（GeoPackage）</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/accountability.py" line="44"/>
+        <location filename="../../processing_algorithms/accountability.py" line="45"/>
         <source>Workbook or report</source>
         <translation>统计表或报告</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/accountability.py" line="46"/>
+        <location filename="../../processing_algorithms/accountability.py" line="47"/>
         <source>Year (empty = every batch in the store)</source>
         <translation>年度（留空 = 工作库中全部批次）</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/accountability.py" line="49"/>
+        <location filename="../../processing_algorithms/accountability.py" line="50"/>
         <source>County reaches accountability</source>
         <translation>全县达到问责标准</translation>
     </message>
@@ -205,22 +205,22 @@
 <context>
     <name>AnalysisDialog</name>
     <message>
-        <location filename="../gui/analysis_dialog.py" line="165"/>
+        <location filename="../gui/analysis_dialog.py" line="186"/>
         <source>Not a file: read feature by feature</source>
         <translation>非文件图层：逐要素读取</translation>
     </message>
     <message>
-        <location filename="../gui/analysis_dialog.py" line="167"/>
+        <location filename="../gui/analysis_dialog.py" line="188"/>
         <source>Not registered: the first run copies it beside the store</source>
         <translation>未登记：首次运行时复制到工作库旁</translation>
     </message>
     <message>
-        <location filename="../gui/analysis_dialog.py" line="169"/>
+        <location filename="../gui/analysis_dialog.py" line="190"/>
         <source>Registered {time} ({count} features)</source>
         <translation>已登记于 {time}（{count} 个要素）</translation>
     </message>
     <message>
-        <location filename="../gui/analysis_dialog.py" line="172"/>
+        <location filename="../gui/analysis_dialog.py" line="193"/>
         <source>Changed since registered {time}: will be registered again</source>
         <translation>登记（{time}）后文件已变化：将重新登记</translation>
     </message>
@@ -260,54 +260,54 @@
         <translation>取消分析</translation>
     </message>
     <message>
-        <location filename="../gui/analysis_dialog.py" line="97"/>
+        <location filename="../gui/analysis_dialog.py" line="100"/>
         <source>Work store: {path}</source>
         <translation>工作库：{path}</translation>
     </message>
     <message>
-        <location filename="../gui/analysis_dialog.py" line="98"/>
+        <location filename="../gui/analysis_dialog.py" line="101"/>
         <source>All batches</source>
         <translation>全部批次</translation>
     </message>
     <message>
-        <location filename="../gui/analysis_dialog.py" line="124"/>
+        <location filename="../gui/analysis_dialog.py" line="127"/>
         <source>Add a layer from a file to the project</source>
         <translation>从文件添加图层到工程</translation>
     </message>
     <message>
-        <location filename="../gui/analysis_dialog.py" line="155"/>
+        <location filename="../gui/analysis_dialog.py" line="174"/>
         <source>Layers used last time could not be found:
 {layers}</source>
         <translation>找不到上次使用的图层：
 {layers}</translation>
     </message>
     <message>
-        <location filename="../gui/analysis_dialog.py" line="159"/>
+        <location filename="../gui/analysis_dialog.py" line="199"/>
         <source>Add reference layer</source>
         <translation>添加比对图层</translation>
     </message>
     <message>
-        <location filename="../gui/analysis_dialog.py" line="166"/>
+        <location filename="../gui/analysis_dialog.py" line="206"/>
         <source>{path} is not a readable polygon layer.</source>
         <translation>{path} 不是可读取的面图层。</translation>
     </message>
     <message>
-        <location filename="../gui/analysis_dialog.py" line="197"/>
+        <location filename="../gui/analysis_dialog.py" line="237"/>
         <source>The Processing algorithm {id} is not available.</source>
         <translation>处理工具算法 {id} 不可用。</translation>
     </message>
     <message>
-        <location filename="../gui/analysis_dialog.py" line="218"/>
+        <location filename="../gui/analysis_dialog.py" line="258"/>
         <source>Analysis cancelled; the work store is unchanged.</source>
         <translation>分析已取消，工作库未作任何改动。</translation>
     </message>
     <message>
-        <location filename="../gui/analysis_dialog.py" line="221"/>
+        <location filename="../gui/analysis_dialog.py" line="261"/>
         <source>The analysis failed; see the Processing log.</source>
         <translation>分析失败，请查看处理工具日志。</translation>
     </message>
     <message>
-        <location filename="../gui/analysis_dialog.py" line="225"/>
+        <location filename="../gui/analysis_dialog.py" line="265"/>
         <source>Analyzed {count} patches.</source>
         <translation>已分析 {count} 个图斑。</translation>
     </message>
@@ -315,82 +315,82 @@
 <context>
     <name>AnalyzePatchesAlgorithm</name>
     <message>
-        <location filename="../../processing_algorithms/analyze_patches.py" line="51"/>
+        <location filename="../../processing_algorithms/analyze_patches.py" line="54"/>
         <source>Analyze patches (overlay and legality suggestion)</source>
         <translation>内业比对分析（套合与合法性判定建议）</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/analyze_patches.py" line="54"/>
+        <location filename="../../processing_algorithms/analyze_patches.py" line="57"/>
         <source>Overlays every patch on the reference layers given (areas ellipsoidal, overlapping approvals counted once), assigns townships, and writes a legality suggestion with its reason and basis. A re-run replaces suggestions and overlay results only; determinations are never touched. The layers chosen are remembered in the store.</source>
         <translation>将每个图斑与给定的比对图层套合（面积按椭球面积计算，相互重叠的批文只计一次），确定所属乡镇，并给出合法性判定建议及其理由和依据。重新运行只替换判定建议和套合结果，不会改动人工判定结果。所选图层会记录在工作库中。</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/analyze_patches.py" line="61"/>
+        <location filename="../../processing_algorithms/analyze_patches.py" line="64"/>
         <source>Work store (GeoPackage)</source>
         <translation>工作库（GeoPackage）</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/analyze_patches.py" line="64"/>
+        <location filename="../../processing_algorithms/analyze_patches.py" line="67"/>
         <source>Land-use survey (三调 DLTB)</source>
         <translation>三调地类图斑（DLTB）</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/analyze_patches.py" line="64"/>
+        <location filename="../../processing_algorithms/analyze_patches.py" line="67"/>
         <source>Permanent basic farmland</source>
         <translation>永久基本农田</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/analyze_patches.py" line="65"/>
+        <location filename="../../processing_algorithms/analyze_patches.py" line="68"/>
         <source>Approval red lines</source>
         <translation>批文红线</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/analyze_patches.py" line="65"/>
+        <location filename="../../processing_algorithms/analyze_patches.py" line="68"/>
         <source>Land supply</source>
         <translation>供地</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/analyze_patches.py" line="66"/>
+        <location filename="../../processing_algorithms/analyze_patches.py" line="69"/>
         <source>Real-estate registration</source>
         <translation>不动产登记发证</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/analyze_patches.py" line="66"/>
+        <location filename="../../processing_algorithms/analyze_patches.py" line="69"/>
         <source>Facility-agriculture filings</source>
         <translation>设施农用地备案</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/analyze_patches.py" line="67"/>
+        <location filename="../../processing_algorithms/analyze_patches.py" line="70"/>
         <source>Temporary land approvals</source>
         <translation>临时用地审批</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/analyze_patches.py" line="67"/>
+        <location filename="../../processing_algorithms/analyze_patches.py" line="70"/>
         <source>Mining permits</source>
         <translation>采矿权</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/analyze_patches.py" line="68"/>
+        <location filename="../../processing_algorithms/analyze_patches.py" line="71"/>
         <source>Ecological red line</source>
         <translation>生态保护红线</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/analyze_patches.py" line="68"/>
+        <location filename="../../processing_algorithms/analyze_patches.py" line="71"/>
         <source>Townships</source>
         <translation>乡镇界线</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/analyze_patches.py" line="73"/>
+        <location filename="../../processing_algorithms/analyze_patches.py" line="76"/>
         <source>Batch (empty = all)</source>
         <translation>批次（留空 = 全部）</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/analyze_patches.py" line="74"/>
+        <location filename="../../processing_algorithms/analyze_patches.py" line="77"/>
         <source>Patches analyzed</source>
         <translation>已分析图斑数</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/analyze_patches.py" line="97"/>
+        <location filename="../../processing_algorithms/analyze_patches.py" line="109"/>
         <source>Analysis cancelled; the work store is unchanged.</source>
         <translation>分析已取消，工作库未作任何改动。</translation>
     </message>
@@ -572,7 +572,7 @@
 <context>
     <name>EnforcementDock</name>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="480"/>
+        <location filename="../gui/enforcement_dock.py" line="481"/>
         <source>Daily enforcement</source>
         <translation>日常执法</translation>
     </message>
@@ -607,7 +607,7 @@
         <translation>巡查记录</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="177"/>
+        <location filename="../gui/enforcement_dock.py" line="178"/>
         <source>Date</source>
         <translation>日期</translation>
     </message>
@@ -617,22 +617,22 @@
         <translation>YYYY-MM-DD</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="310"/>
+        <location filename="../gui/enforcement_dock.py" line="311"/>
         <source>Township</source>
         <translation>乡镇</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="177"/>
+        <location filename="../gui/enforcement_dock.py" line="178"/>
         <source>Route</source>
         <translation>巡查路线</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="177"/>
+        <location filename="../gui/enforcement_dock.py" line="178"/>
         <source>People</source>
         <translation>巡查人员</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="177"/>
+        <location filename="../gui/enforcement_dock.py" line="178"/>
         <source>Findings</source>
         <translation>发现情况</translation>
     </message>
@@ -802,172 +802,172 @@
         <translation>日常执法未先行发现的违法图斑</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="87"/>
+        <location filename="../gui/enforcement_dock.py" line="88"/>
         <source>Patrol ledger…</source>
         <translation>巡查台账…</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="88"/>
+        <location filename="../gui/enforcement_dock.py" line="89"/>
         <source>Clues…</source>
         <translation>线索…</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="136"/>
+        <location filename="../gui/enforcement_dock.py" line="137"/>
         <source>No work store is open.</source>
         <translation>未打开工作库。</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="178"/>
+        <location filename="../gui/enforcement_dock.py" line="179"/>
         <source>Points</source>
         <translation>发现问题数</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="205"/>
+        <location filename="../gui/enforcement_dock.py" line="206"/>
         <source>drawn</source>
         <translation>已绘制</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="215"/>
+        <location filename="../gui/enforcement_dock.py" line="216"/>
         <source>none</source>
         <translation>无</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="230"/>
+        <location filename="../gui/enforcement_dock.py" line="231"/>
         <source>Patrol saved.</source>
         <translation>巡查记录已保存。</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="236"/>
+        <location filename="../gui/enforcement_dock.py" line="237"/>
         <source>Delete patrol</source>
         <translation>删除巡查记录</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="236"/>
+        <location filename="../gui/enforcement_dock.py" line="237"/>
         <source>Delete this patrol with its findings and photos?</source>
         <translation>删除这条巡查记录及其发现的问题和照片？</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="248"/>
+        <location filename="../gui/enforcement_dock.py" line="249"/>
         <source>Select features in a vector layer first.</source>
         <translation>请先在矢量图层中选择要素。</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="259"/>
+        <location filename="../gui/enforcement_dock.py" line="260"/>
         <source>{kind} from the map (save to keep)</source>
         <translation>取自地图的 {kind}（保存后生效）</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="268"/>
+        <location filename="../gui/enforcement_dock.py" line="269"/>
         <source>{kind}: {text} ({n} photos)</source>
         <translation>{kind}：{text}（{n} 张照片）</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="279"/>
+        <location filename="../gui/enforcement_dock.py" line="280"/>
         <source>Finding</source>
         <translation>发现的问题</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="279"/>
+        <location filename="../gui/enforcement_dock.py" line="280"/>
         <source>Description</source>
         <translation>情况描述</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="293"/>
+        <location filename="../gui/enforcement_dock.py" line="294"/>
         <source>Add photos</source>
         <translation>添加照片</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="293"/>
+        <location filename="../gui/enforcement_dock.py" line="294"/>
         <source>Photos (*.jpg *.jpeg *.png);;All files (*)</source>
         <translation>照片 (*.jpg *.jpeg *.png);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="310"/>
+        <location filename="../gui/enforcement_dock.py" line="311"/>
         <source>Clue</source>
         <translation>线索编号</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="310"/>
+        <location filename="../gui/enforcement_dock.py" line="311"/>
         <source>Source</source>
         <translation>线索来源</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="310"/>
+        <location filename="../gui/enforcement_dock.py" line="311"/>
         <source>Discovered</source>
         <translation>发现日期</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="310"/>
+        <location filename="../gui/enforcement_dock.py" line="311"/>
         <source>Stage</source>
         <translation>办理阶段</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="311"/>
+        <location filename="../gui/enforcement_dock.py" line="312"/>
         <source>Next due</source>
         <translation>下一期限</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="311"/>
+        <location filename="../gui/enforcement_dock.py" line="312"/>
         <source>Overdue</source>
         <translation>逾期事项</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="311"/>
+        <location filename="../gui/enforcement_dock.py" line="312"/>
         <source>Major</source>
         <translation>重大违法</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="330"/>
+        <location filename="../gui/enforcement_dock.py" line="331"/>
         <source>{n} clues, {overdue} overdue, {major} major</source>
         <translation>线索 {n} 条，逾期 {overdue} 条，重大 {major} 条</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="369"/>
+        <location filename="../gui/enforcement_dock.py" line="370"/>
         <source>, {mu:.2f} mu</source>
         <translation>，{mu:.2f} 亩</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="396"/>
+        <location filename="../gui/enforcement_dock.py" line="397"/>
         <source>Clue saved.</source>
         <translation>线索已保存。</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="410"/>
+        <location filename="../gui/enforcement_dock.py" line="411"/>
         <source>Holidays</source>
         <translation>节假日</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="402"/>
+        <location filename="../gui/enforcement_dock.py" line="403"/>
         <source>One date or range per line (2026-10-01~2026-10-07); &apos;+&apos; marks a make-up working day.</source>
         <translation>每行一个日期或日期范围（如 2026-10-01~2026-10-07）；行首加 '+' 表示调休上班日。</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="446"/>
+        <location filename="../gui/enforcement_dock.py" line="447"/>
         <source>{n} illegal satellite patches; daily enforcement found {found} of them first.</source>
         <translation>卫片违法图斑 {n} 个，其中日常执法先行发现 {found} 个。</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="462"/>
+        <location filename="../gui/enforcement_dock.py" line="463"/>
         <source>Import</source>
         <translation>导入</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="454"/>
+        <location filename="../gui/enforcement_dock.py" line="455"/>
         <source>CSV or Excel (*.csv *.xlsx);;All files (*)</source>
         <translation>CSV 或 Excel 文件 (*.csv *.xlsx);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="471"/>
+        <location filename="../gui/enforcement_dock.py" line="472"/>
         <source>Export workbook</source>
         <translation>导出工作簿</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="471"/>
+        <location filename="../gui/enforcement_dock.py" line="472"/>
         <source>Excel (*.xlsx)</source>
         <translation>Excel 工作簿 (*.xlsx)</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="480"/>
+        <location filename="../gui/enforcement_dock.py" line="481"/>
         <source>Saved {path}</source>
         <translation>已保存 {path}</translation>
     </message>
@@ -975,67 +975,67 @@
 <context>
     <name>ExportFiguresAlgorithm</name>
     <message>
-        <location filename="../../processing_algorithms/export_figures.py" line="53"/>
+        <location filename="../../processing_algorithms/export_figures.py" line="54"/>
         <source>Work store (GeoPackage)</source>
         <translation>工作库（GeoPackage）</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/export_figures.py" line="55"/>
+        <location filename="../../processing_algorithms/export_figures.py" line="56"/>
         <source>Format</source>
         <translation>格式</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/export_figures.py" line="57"/>
+        <location filename="../../processing_algorithms/export_figures.py" line="58"/>
         <source>Before imagery</source>
         <translation>前时相影像</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/export_figures.py" line="59"/>
+        <location filename="../../processing_algorithms/export_figures.py" line="60"/>
         <source>After imagery</source>
         <translation>后时相影像</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/export_figures.py" line="61"/>
+        <location filename="../../processing_algorithms/export_figures.py" line="62"/>
         <source>Batch (empty = all patches)</source>
         <translation>批次（留空 = 全部图斑）</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/export_figures.py" line="63"/>
+        <location filename="../../processing_algorithms/export_figures.py" line="64"/>
         <source>One combined PDF instead of one file per patch</source>
         <translation>合并为一个 PDF（不按图斑分文件）</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/export_figures.py" line="68"/>
+        <location filename="../../processing_algorithms/export_figures.py" line="69"/>
         <source>Output folder</source>
         <translation>输出文件夹</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/export_figures.py" line="69"/>
+        <location filename="../../processing_algorithms/export_figures.py" line="70"/>
         <source>Files written</source>
         <translation>已写出文件数</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/export_figures.py" line="87"/>
+        <location filename="../../processing_algorithms/export_figures.py" line="88"/>
         <source>Export cancelled; {} file(s) were written.</source>
         <translation>导出已取消，已写出 {} 个文件。</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/export_figures.py" line="89"/>
+        <location filename="../../processing_algorithms/export_figures.py" line="90"/>
         <source>{} file(s) written to {}</source>
         <translation>已写出 {} 个文件到 {}</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/export_figures.py" line="36"/>
+        <location filename="../../processing_algorithms/export_figures.py" line="37"/>
         <source>Export overlay figures (套合图)</source>
         <translation>导出套合图</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/export_figures.py" line="39"/>
+        <location filename="../../processing_algorithms/export_figures.py" line="40"/>
         <source>Writes the overlay figure (套合图) of every patch (or of one batch): before and after imagery side by side with their dates, the patch outline and the reference layers of the last analysis, a legend of every drawn layer, scale bar, north arrow, a title with JCBH, township, issued and computed area, a table of overlay results, suggestion and determination, the suggestion's reason, the CRS in Chinese, the mapping unit, the reviewer and a signature line. One file per patch named after its JCBH, or one combined PDF. The layout is the plugin's template exporters/templates/archive_figure.qpt, editable in the layout designer.</source>
         <translation>为每个图斑（或某一批次的图斑）输出套合图：前、后时相影像及其日期并排，叠加图斑边界和上次分析所用的比对图层，图例列出所有绘制的图层，配比例尺、指北针；标题含监测编号、乡镇、下发面积和计算面积，并附套合结果、比对建议和判定结果表、建议理由、中文坐标系名称、制图单位、审核人及签字栏。每个图斑一个文件，以监测编号命名；也可合并为一个 PDF。版式为插件模板 exporters/templates/archive_figure.qpt，可在布局设计器中修改。</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/export_figures.py" line="65"/>
+        <location filename="../../processing_algorithms/export_figures.py" line="66"/>
         <source>Mapping unit (empty = the one saved in the store; a value given is saved)</source>
         <translation>制图单位（留空 = 使用工作库中保存的；填写则保存）</translation>
     </message>
@@ -1227,82 +1227,82 @@
         <translation>取消导入</translation>
     </message>
     <message>
-        <location filename="../gui/import_dialog.py" line="49"/>
+        <location filename="../gui/import_dialog.py" line="50"/>
         <source>ESRI Shapefile</source>
         <translation>ESRI Shapefile 文件</translation>
     </message>
     <message>
-        <location filename="../gui/import_dialog.py" line="56"/>
+        <location filename="../gui/import_dialog.py" line="57"/>
         <source>Detect automatically</source>
         <translation>自动识别</translation>
     </message>
     <message>
-        <location filename="../gui/import_dialog.py" line="93"/>
+        <location filename="../gui/import_dialog.py" line="94"/>
         <source>(not mapped)</source>
         <translation>（不对应）</translation>
     </message>
     <message>
-        <location filename="../gui/import_dialog.py" line="117"/>
+        <location filename="../gui/import_dialog.py" line="118"/>
         <source>Choose an existing work store or type the name of a new one.</source>
         <translation>请选择已有的工作库，或输入新工作库的名称。</translation>
     </message>
     <message>
-        <location filename="../gui/import_dialog.py" line="119"/>
+        <location filename="../gui/import_dialog.py" line="120"/>
         <source>Existing work store: the batch is added to it or updated.</source>
         <translation>已有工作库：该批次将添加到库中，已有的则更新。</translation>
     </message>
     <message>
-        <location filename="../gui/import_dialog.py" line="121"/>
+        <location filename="../gui/import_dialog.py" line="122"/>
         <source>A new work store will be created, in the projected CGCS2000 zone of the patches.</source>
         <translation>将新建工作库，采用图斑所在的 CGCS2000 投影分带。</translation>
     </message>
     <message>
-        <location filename="../gui/import_dialog.py" line="136"/>
+        <location filename="../gui/import_dialog.py" line="137"/>
         <source>Cannot read the file: {error}</source>
         <translation>无法读取文件：{error}</translation>
     </message>
     <message>
-        <location filename="../gui/import_dialog.py" line="139"/>
+        <location filename="../gui/import_dialog.py" line="140"/>
         <source>Detected: {description}</source>
         <translation>识别结果：{description}</translation>
     </message>
     <message>
-        <location filename="../gui/import_dialog.py" line="164"/>
+        <location filename="../gui/import_dialog.py" line="165"/>
         <source>Detected preset: {preset}. Check and correct the mapping below.</source>
         <translation>识别到的预设：{preset}。请检查并修正下面的字段对应。</translation>
     </message>
     <message>
-        <location filename="../gui/import_dialog.py" line="164"/>
+        <location filename="../gui/import_dialog.py" line="165"/>
         <source>custom</source>
         <translation>自定义</translation>
     </message>
     <message>
-        <location filename="../gui/import_dialog.py" line="188"/>
+        <location filename="../gui/import_dialog.py" line="189"/>
         <source>Choose the patch shapefile.</source>
         <translation>请选择图斑 Shapefile 文件。</translation>
     </message>
     <message>
-        <location filename="../gui/import_dialog.py" line="191"/>
+        <location filename="../gui/import_dialog.py" line="192"/>
         <source>Choose the work store.</source>
         <translation>请选择工作库。</translation>
     </message>
     <message>
-        <location filename="../gui/import_dialog.py" line="195"/>
+        <location filename="../gui/import_dialog.py" line="196"/>
         <source>The Processing algorithm {id} is not available.</source>
         <translation>处理工具算法 {id} 不可用。</translation>
     </message>
     <message>
-        <location filename="../gui/import_dialog.py" line="220"/>
+        <location filename="../gui/import_dialog.py" line="221"/>
         <source>Import cancelled; the work store is unchanged.</source>
         <translation>导入已取消，工作库未作任何改动。</translation>
     </message>
     <message>
-        <location filename="../gui/import_dialog.py" line="223"/>
+        <location filename="../gui/import_dialog.py" line="224"/>
         <source>The import failed; see the Processing log.</source>
         <translation>导入失败，请查看处理工具日志。</translation>
     </message>
     <message>
-        <location filename="../gui/import_dialog.py" line="228"/>
+        <location filename="../gui/import_dialog.py" line="229"/>
         <source>Imported {imported} patches, rejected {rejected}.</source>
         <translation>已导入 {imported} 个图斑，拒收 {rejected} 个。</translation>
     </message>
@@ -1363,62 +1363,62 @@
 <context>
     <name>ImportPatchesAlgorithm</name>
     <message>
-        <location filename="../../processing_algorithms/import_patches.py" line="31"/>
+        <location filename="../../processing_algorithms/import_patches.py" line="34"/>
         <source>Import monitoring patches</source>
         <translation>导入监测图斑</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/import_patches.py" line="34"/>
+        <location filename="../../processing_algorithms/import_patches.py" line="37"/>
         <source>Imports a patch shapefile issued by the ministry into the work store (created when missing). Encoding, CRS and field mapping are detected unless given. Invalid geometries are repaired; empty, non-polygon, duplicate or id-less patches are rejected with a reason. Re-importing a batch updates its patches in place and keeps every determination.</source>
         <translation>将部下发的监测图斑 Shapefile 导入工作库（工作库不存在时自动新建）。未指定时自动识别字符编码、坐标系和字段对应。无效几何会自动修复；空几何、非面、重复或无监测编号的图斑将被拒收并注明原因。重新导入同一批次时就地更新其图斑，已有判定结果全部保留。</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/import_patches.py" line="41"/>
+        <location filename="../../processing_algorithms/import_patches.py" line="44"/>
         <source>Patch shapefile</source>
         <translation>图斑 Shapefile 文件</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/import_patches.py" line="43"/>
+        <location filename="../../processing_algorithms/import_patches.py" line="46"/>
         <source>Work store (GeoPackage)</source>
         <translation>工作库（GeoPackage）</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/import_patches.py" line="45"/>
+        <location filename="../../processing_algorithms/import_patches.py" line="48"/>
         <source>Batch name (empty = file name)</source>
         <translation>批次名称（留空 = 文件名）</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/import_patches.py" line="47"/>
+        <location filename="../../processing_algorithms/import_patches.py" line="50"/>
         <source>Received date (empty = today)</source>
         <translation>接收日期（留空 = 今天）</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/import_patches.py" line="49"/>
+        <location filename="../../processing_algorithms/import_patches.py" line="52"/>
         <source>Encoding (empty = detect)</source>
         <translation>字符编码（留空 = 自动识别）</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/import_patches.py" line="51"/>
+        <location filename="../../processing_algorithms/import_patches.py" line="54"/>
         <source>Field mapping, e.g. jcbh=TBBH;hsx=HSX (empty = detect)</source>
         <translation>字段对应，如 jcbh=TBBH;hsx=HSX（留空 = 自动识别）</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/import_patches.py" line="54"/>
+        <location filename="../../processing_algorithms/import_patches.py" line="59"/>
         <source>Patches imported</source>
         <translation>已导入图斑数</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/import_patches.py" line="55"/>
+        <location filename="../../processing_algorithms/import_patches.py" line="60"/>
         <source>Patches rejected</source>
         <translation>拒收图斑数</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/import_patches.py" line="79"/>
+        <location filename="../../processing_algorithms/import_patches.py" line="80"/>
         <source>Import cancelled; the work store is unchanged.</source>
         <translation>导入已取消，工作库未作任何改动。</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/import_patches.py" line="1"/>
+        <location filename="../../processing_algorithms/import_patches.py" line="57"/>
         <source>Coordinate system of the file (empty = from .prj or coordinates)</source>
         <translation>文件的坐标系（留空 = 按 .prj 或坐标判断）</translation>
     </message>
@@ -2247,39 +2247,39 @@
     </message>
 </context>
 <context>
+    <name>VerifyStoreAlgorithm</name>
+    <message>
+        <location filename="../../processing_algorithms/verify_store.py" line="18"/>
+        <source>Verify the work store&apos;s record</source>
+        <translation>校验工作库修改记录</translation>
+    </message>
+    <message>
+        <location filename="../../processing_algorithms/verify_store.py" line="21"/>
+        <source>Checks the audit log end to end: the hash chain over every sealed audit row (a row deleted, edited or inserted afterwards breaks it), the triggers that keep the audit log and the stage events append-only, and that the last audit row of every determination and rectification matches the data (an edit made with the protection switched off, or a forged audit row). Writes nothing.</source>
+        <translation>从头到尾检查修改日志：所有已封存修改记录上的哈希链（事后删除、改动或插入记录都会使其断裂）、使修改日志和上报阶段记录只能追加的触发器，以及每个判定和查处整改的最后一条修改记录是否与数据一致（关闭保护后所做的修改，或伪造的修改记录）。不写入任何内容。</translation>
+    </message>
+    <message>
+        <location filename="../../processing_algorithms/verify_store.py" line="29"/>
+        <source>Work store (GeoPackage)</source>
+        <translation>工作库（GeoPackage）</translation>
+    </message>
+    <message>
+        <location filename="../../processing_algorithms/verify_store.py" line="31"/>
+        <source>Record intact</source>
+        <translation>修改记录完整</translation>
+    </message>
+    <message>
+        <location filename="../../processing_algorithms/verify_store.py" line="32"/>
+        <source>Problems found</source>
+        <translation>发现的问题数</translation>
+    </message>
+</context>
+<context>
     <name>WeipianAlgorithm</name>
     <message>
         <location filename="../../processing_algorithms/base.py" line="23"/>
         <source>Satellite enforcement</source>
         <translation>卫片执法</translation>
-    </message>
-</context>
-<context>
-    <name>VerifyStoreAlgorithm</name>
-    <message>
-        <location filename="../../processing_algorithms/verify_store.py" line="1"/>
-        <source>Verify the work store&apos;s record</source>
-        <translation>校验工作库修改记录</translation>
-    </message>
-    <message>
-        <location filename="../../processing_algorithms/verify_store.py" line="1"/>
-        <source>Checks the audit log end to end: the hash chain over every sealed audit row (a row deleted, edited or inserted afterwards breaks it), the triggers that keep the audit log and the stage events append-only, and that the last audit row of every determination and rectification matches the data (an edit made with the protection switched off, or a forged audit row). Writes nothing.</source>
-        <translation>从头到尾检查修改日志：所有已封存修改记录上的哈希链（事后删除、改动或插入记录都会使其断裂）、使修改日志和上报阶段记录只能追加的触发器，以及每个判定和查处整改的最后一条修改记录是否与数据一致（关闭保护后所做的修改，或伪造的修改记录）。不写入任何内容。</translation>
-    </message>
-    <message>
-        <location filename="../../processing_algorithms/verify_store.py" line="1"/>
-        <source>Work store (GeoPackage)</source>
-        <translation>工作库（GeoPackage）</translation>
-    </message>
-    <message>
-        <location filename="../../processing_algorithms/verify_store.py" line="1"/>
-        <source>Record intact</source>
-        <translation>修改记录完整</translation>
-    </message>
-    <message>
-        <location filename="../../processing_algorithms/verify_store.py" line="1"/>
-        <source>Problems found</source>
-        <translation>发现的问题数</translation>
     </message>
 </context>
 </TS>

@@ -53,13 +53,10 @@ from weipian_plugin.core.schedule.deadlines import (
 )
 from weipian_plugin.core.schedule.workdays import WorkCalendar
 from weipian_plugin.core.statistics.ledger import NO_TOWNSHIP, Column
-from weipian_plugin.core.store import gpkg
+from weipian_plugin.core.store import gpkg, keys
 from weipian_plugin.core.store.workstore import WorkStore, now_iso
 from weipian_plugin.core.units import mu_to_m2
 
-HOLIDAYS_SETTING = "holidays"
-DEADLINES_SETTING = "deadlines"
-GRADING_SETTING = "grading"
 MAX_ERRORS_SHOWN = 20
 
 PATROL_FIELDS = ("patrol_date", "township", "route", "people", "findings", "stop_measures", "handling_opinion")
@@ -572,22 +569,22 @@ def clue_values(store: WorkStore, fid: int) -> dict:
 # -- settings ----------------------------------------------------------------------------------------
 def calendar(store: WorkStore) -> WorkCalendar:
     """The store's working-day calendar (weekends plus the holiday list in setting ``holidays``)."""
-    return WorkCalendar.from_text(store.setting(HOLIDAYS_SETTING, "") or "")
+    return WorkCalendar.from_text(keys.HOLIDAYS.read(store) or "")
 
 
 def set_holidays(store: WorkStore, text: str) -> WorkCalendar:
     """Check and save the holiday list (ValueError naming the bad line, nothing saved)."""
     cal = WorkCalendar.from_text(text)
-    store.set_setting(HOLIDAYS_SETTING, text)
+    keys.HOLIDAYS.write(store, text)
     return cal
 
 
 def deadline_config(store: WorkStore) -> DeadlineConfig:
-    return DeadlineConfig.from_dict(store.setting(DEADLINES_SETTING, {}) or {})
+    return DeadlineConfig.load(store, keys.DEADLINES)
 
 
 def grading_config(store: WorkStore) -> GradingConfig:
-    return GradingConfig.from_dict(store.setting(GRADING_SETTING, {}) or {})
+    return GradingConfig.load(store, keys.GRADING)
 
 
 # -- deadlines ---------------------------------------------------------------------------------------

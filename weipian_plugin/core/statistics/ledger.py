@@ -50,13 +50,14 @@ from weipian_plugin.core.statistics.accountability import (
     Township,
     compute_accountability,
 )
+from weipian_plugin.core.store import keys
 from weipian_plugin.core.store.workstore import WorkStore
 from weipian_plugin.core.units import m2_to_mu
+from weipian_plugin.core.vocabulary import ILLEGAL, LEGAL, OTHER, RECTIFIED_STATUSES, RECTIFYING, RESULTS, UNDETERMINED
+from weipian_plugin.core.vocabulary import RECTIFIED as RECTIFIED_WORD
 
 NO_TOWNSHIP = "（未落乡镇）"
-RECTIFIED = ("已整改", "已销号")
-INFRASTRUCTURE_SETTING = "infrastructure_projects"
-ACCOUNTABILITY_SETTING = "accountability"
+RECTIFIED = RECTIFIED_STATUSES
 
 
 @dataclass(frozen=True)
@@ -271,7 +272,7 @@ class TownshipSummary:
     def add(self, row: LedgerRow) -> None:
         self.patch_count += 1
         self.area_m2 += row.area_m2
-        kind = {"合法": "legal", "违法": "illegal", "其他": "other"}.get(row.result or "", "undetermined")
+        kind = {LEGAL: "legal", ILLEGAL: "illegal", OTHER: "other"}.get(row.result or "", "undetermined")
         setattr(self, f"{kind}_count", getattr(self, f"{kind}_count") + 1)
         area_attr = "illegal_patch_m2" if kind == "illegal" else f"{kind}_m2"
         setattr(self, area_attr, getattr(self, area_attr) + row.area_m2)
@@ -296,8 +297,8 @@ SUMMARY_COLUMNS = (
     Column("illegal_patch_mu", "新增建设用地：违法", "面积", "亩", 2),
     Column("other_count", "新增建设用地：其他", "个数", "个", 0),
     Column("other_mu", "新增建设用地：其他", "面积", "亩", 2),
-    Column("undetermined_count", "未判定", "个数", "个", 0),
-    Column("undetermined_mu", "未判定", "面积", "亩", 2),
+    Column("undetermined_count", UNDETERMINED, "个数", "个", 0),
+    Column("undetermined_mu", UNDETERMINED, "面积", "亩", 2),
     Column("cultivated_mu", "占用耕地", "耕地", "亩", 2),
     Column("illegal_cultivated_mu", "占用耕地", "其中违法", "亩", 2),
     Column("basic_farmland_mu", "占用永久基本农田", "永久基本农田", "亩", 2),
@@ -348,14 +349,14 @@ PROGRESS_COLUMNS = (
     Column("patch_count", "下发图斑", "个数", "个", 0),
     Column("area_mu", "下发图斑", "面积", "亩", 2),
     Column("judged_count", "合法性判定", "已判定", "个", 0),
-    Column("legal_count", "合法性判定", "合法", "个", 0),
-    Column("illegal_count", "合法性判定", "违法", "个", 0),
-    Column("other_count", "合法性判定", "其他", "个", 0),
-    Column("undetermined_count", "合法性判定", "未判定", "个", 0),
+    Column("legal_count", "合法性判定", LEGAL, "个", 0),
+    Column("illegal_count", "合法性判定", ILLEGAL, "个", 0),
+    Column("other_count", "合法性判定", OTHER, "个", 0),
+    Column("undetermined_count", "合法性判定", UNDETERMINED, "个", 0),
     Column("judged_share", "合法性判定", "判定率", "%", 2),
     Column("overdue_count", "合法性判定", "逾期未判定", "个", 0),
-    Column("rectified_count", "违法图斑整改", "已整改", "个", 0),
-    Column("rectifying_count", "违法图斑整改", "整改中", "个", 0),
+    Column("rectified_count", "违法图斑整改", RECTIFIED_WORD, "个", 0),
+    Column("rectifying_count", "违法图斑整改", RECTIFYING, "个", 0),
     Column("rectified_share", "违法图斑整改", "整改率", "%", 2),
     Column("illegal_mu", "违法图斑整改", "违法面积", "亩", 2),
     Column("remaining_mu", "违法图斑整改", "剩余未整改面积", "亩", 2),
@@ -364,16 +365,16 @@ PROGRESS_COLUMNS = (
 
 def progress_row(scope: str, rows: Sequence[LedgerRow]) -> ProgressRow:
     """Counts by outcome, judged share (of all) and rectified share (of the 违法 patches)."""
-    results = Counter(r.result if r.result in ("合法", "违法", "其他") else "" for r in rows)
-    illegal = [r for r in rows if r.result == "违法"]
+    results = Counter(r.result if r.result in RESULTS else "" for r in rows)
+    illegal = [r for r in rows if r.result == ILLEGAL]
     judged = len(rows) - results[""]
     rectified = sum(r.rectified for r in illegal)
     return ProgressRow(
         scope=scope, patch_count=len(rows), area_m2=sum(r.area_m2 for r in rows),
-        judged_count=judged, legal_count=results["合法"], illegal_count=results["违法"],
-        other_count=results["其他"], undetermined_count=results[""],
+        judged_count=judged, legal_count=results[LEGAL], illegal_count=results[ILLEGAL],
+        other_count=results[OTHER], undetermined_count=results[""],
         judged_share=judged / len(rows) if rows else None,
-        rectified_count=rectified, rectifying_count=sum(r.status == "整改中" for r in illegal),
+        rectified_count=rectified, rectifying_count=sum(r.status == RECTIFYING for r in illegal),
         rectified_share=rectified / len(illegal) if illegal else None,
         illegal_m2=sum(r.illegal_or_area_m2 for r in illegal), remaining_m2=sum(r.remaining_m2 for r in illegal),
         overdue_count=sum(r.overdue for r in rows))
@@ -452,7 +453,7 @@ RECORD_COLUMNS = (
 
 def accountability_config(store: WorkStore) -> AccountabilityConfig:
     """The store's saved configuration (setting ``accountability``), else the ministry default."""
-    return AccountabilityConfig.from_dict(store.setting(ACCOUNTABILITY_SETTING, {}))
+    return AccountabilityConfig.load(store, keys.ACCOUNTABILITY)
 
 
 _RECORD_SQL = """
@@ -485,7 +486,7 @@ NATURE_RESERVE_COLUMN = "nature_reserve_m2"
 def infrastructure_projects(store: WorkStore) -> dict:
     """The filed major-infrastructure list: project name or 监测编号 → approval level (国家/省级)."""
     out = {}
-    for entry in store.setting(INFRASTRUCTURE_SETTING, []) or []:
+    for entry in keys.INFRASTRUCTURE_PROJECTS.read(store):
         if isinstance(entry, dict):
             name, level = str(entry.get("name", "")).strip(), entry.get("level") or "省级"
         else:
@@ -513,7 +514,7 @@ def _accountability_inputs(store: WorkStore, year: Optional[int]) -> tuple:
             store.conn.execute(_RECORD_SQL.format(where=where, reserve=reserve), params):
         name = name or NO_TOWNSHIP
         townships.setdefault(code, Township(code, name, xzqdm or county))
-        if result == "合法":
+        if result == LEGAL:
             extra[code] = extra.get(code, 0.0) + (cultivated or 0.0)
             continue
         cult = illegal_cult if illegal_cult is not None else (cultivated or 0.0)

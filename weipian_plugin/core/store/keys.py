@@ -46,3 +46,4 @@ GRADING: StoreKey[dict] = StoreKey("grading", {}, "GradingConfig as a dict")
 ACCOUNTABILITY: StoreKey[dict] = StoreKey("accountability", {}, "AccountabilityConfig as a dict")
 INFRASTRUCTURE_PROJECTS: StoreKey[list] = StoreKey(
     "infrastructure_projects", [], "project names counted as national/provincial infrastructure")
+FIGURE_ORG: StoreKey[str] = StoreKey("figure_org", "", "制图单位 printed on every 套合图")
