@@ -44,7 +44,7 @@
         <translation>卫片执法插件需要当前 QGIS 缺少的 Python 包：{0}。请用 'make install' 安装，或用以下命令安装到 {1}：pip install --target &quot;{1}&quot; {0}</translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="241"/>
+        <location filename="../plugin.py" line="243"/>
         <source>Weipian</source>
         <translation>卫片执法</translation>
     </message>
@@ -139,17 +139,17 @@
         <translation>统计报告（HTML）…</translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="231"/>
+        <location filename="../plugin.py" line="233"/>
         <source>Open a work store first.</source>
         <translation>请先打开工作库。</translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="234"/>
+        <location filename="../plugin.py" line="236"/>
         <source>The work project was saved into {path}.</source>
         <translation>工作工程已保存到 {path}。</translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="241"/>
+        <location filename="../plugin.py" line="243"/>
         <source>This work store has no saved project yet.</source>
         <translation>该工作库中还没有保存的工程。</translation>
     </message>
@@ -159,7 +159,7 @@
         <translation>卫片执法(&amp;W)</translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="78"/>
+        <location filename="../plugin.py" line="80"/>
         <source>Military land register…</source>
         <translation>军用土地登记表…</translation>
     </message>
@@ -167,6 +167,11 @@
         <location filename="../plugin.py" line="73"/>
         <source>Export overlay figures (套合图)…</source>
         <translation>导出套合图…</translation>
+    </message>
+    <message>
+        <location filename="../plugin.py" line="78"/>
+        <source>Import filled-in ledger…</source>
+        <translation>导入填报后的图斑台账…</translation>
     </message>
 </context>
 <context>
@@ -457,66 +462,66 @@
     </message>
     <message>
         <location filename="../gui/review/batch_actions.py" line="50"/>
-        <source>Record stage {stage} for batch {batch}? 一上 and 二上 lock the batch: its determinations and rectifications can then no longer be changed; 一下 unlocks it.</source>
-        <translation>为批次 {batch} 登记{stage}？一上和二上会锁定该批次，其判定和整改数据将不能再修改；一下则解除锁定。</translation>
+        <source>Record stage {stage} for batch {batch}? 一上 and 二上 lock the batch's determinations (result, type, category, areas); rectification and evidence can still be recorded all year. 一下 unlocks the determinations.</source>
+        <translation>确定为批次 {batch} 记录 {stage}？一上和二上将锁定该批次的合法性判定（判定结果、类型、违法类别和面积）；查处整改和佐证材料全年仍可录入。一下解除判定锁定。</translation>
     </message>
     <message>
-        <location filename="../gui/review/batch_actions.py" line="81"/>
+        <location filename="../gui/review/batch_actions.py" line="82"/>
         <source>Export snapshot</source>
         <translation>导出快照</translation>
     </message>
     <message>
-        <location filename="../gui/review/batch_actions.py" line="76"/>
+        <location filename="../gui/review/batch_actions.py" line="77"/>
         <source>Stage</source>
         <translation>办理阶段</translation>
     </message>
     <message>
-        <location filename="../gui/review/batch_actions.py" line="81"/>
+        <location filename="../gui/review/batch_actions.py" line="82"/>
         <source>Snapshot (*.json)</source>
         <translation>快照 (*.json)</translation>
     </message>
     <message>
-        <location filename="../gui/review/batch_actions.py" line="91"/>
+        <location filename="../gui/review/batch_actions.py" line="92"/>
         <source>Saved {path}</source>
         <translation>已保存 {path}</translation>
     </message>
     <message>
-        <location filename="../gui/review/batch_actions.py" line="108"/>
+        <location filename="../gui/review/batch_actions.py" line="109"/>
         <source>Overlay image</source>
         <translation>套合影像图</translation>
     </message>
     <message>
-        <location filename="../gui/review/batch_actions.py" line="95"/>
+        <location filename="../gui/review/batch_actions.py" line="96"/>
         <source>Scale 1:</source>
         <translation>比例尺 1:</translation>
     </message>
     <message>
-        <location filename="../gui/review/batch_actions.py" line="108"/>
+        <location filename="../gui/review/batch_actions.py" line="109"/>
         <source>PNG image (*.png)</source>
         <translation>PNG 图片 (*.png)</translation>
     </message>
     <message>
-        <location filename="../gui/review/batch_actions.py" line="115"/>
+        <location filename="../gui/review/batch_actions.py" line="116"/>
         <source>Overlay image written to {path}.</source>
         <translation>套合影像图已保存到 {path}。</translation>
     </message>
     <message>
-        <location filename="../gui/review/batch_actions.py" line="125"/>
+        <location filename="../gui/review/batch_actions.py" line="126"/>
         <source>Overlay images</source>
         <translation>套合影像图</translation>
     </message>
     <message>
-        <location filename="../gui/review/batch_actions.py" line="133"/>
+        <location filename="../gui/review/batch_actions.py" line="134"/>
         <source>Writing overlay images…</source>
         <translation>正在生成套合影像图…</translation>
     </message>
     <message>
-        <location filename="../gui/review/batch_actions.py" line="133"/>
+        <location filename="../gui/review/batch_actions.py" line="134"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../gui/review/batch_actions.py" line="137"/>
+        <location filename="../gui/review/batch_actions.py" line="138"/>
         <source>{n} overlay images written to {path}.</source>
         <translation>已生成 {n} 张套合影像图，保存在 {path}。</translation>
     </message>
@@ -572,7 +577,7 @@
 <context>
     <name>EnforcementDock</name>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="481"/>
+        <location filename="../gui/enforcement_dock.py" line="485"/>
         <source>Daily enforcement</source>
         <translation>日常执法</translation>
     </message>
@@ -922,52 +927,52 @@
         <translation>线索 {n} 条，逾期 {overdue} 条，重大 {major} 条</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="370"/>
+        <location filename="../gui/enforcement_dock.py" line="374"/>
         <source>, {mu:.2f} mu</source>
         <translation>，{mu:.2f} 亩</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="397"/>
+        <location filename="../gui/enforcement_dock.py" line="401"/>
         <source>Clue saved.</source>
         <translation>线索已保存。</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="411"/>
+        <location filename="../gui/enforcement_dock.py" line="415"/>
         <source>Holidays</source>
         <translation>节假日</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="403"/>
+        <location filename="../gui/enforcement_dock.py" line="407"/>
         <source>One date or range per line (2026-10-01~2026-10-07); &apos;+&apos; marks a make-up working day.</source>
         <translation>每行一个日期或日期范围（如 2026-10-01~2026-10-07）；行首加 '+' 表示调休上班日。</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="447"/>
+        <location filename="../gui/enforcement_dock.py" line="451"/>
         <source>{n} illegal satellite patches; daily enforcement found {found} of them first.</source>
         <translation>卫片违法图斑 {n} 个，其中日常执法先行发现 {found} 个。</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="463"/>
+        <location filename="../gui/enforcement_dock.py" line="467"/>
         <source>Import</source>
         <translation>导入</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="455"/>
+        <location filename="../gui/enforcement_dock.py" line="459"/>
         <source>CSV or Excel (*.csv *.xlsx);;All files (*)</source>
         <translation>CSV 或 Excel 文件 (*.csv *.xlsx);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="472"/>
+        <location filename="../gui/enforcement_dock.py" line="476"/>
         <source>Export workbook</source>
         <translation>导出工作簿</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="472"/>
+        <location filename="../gui/enforcement_dock.py" line="476"/>
         <source>Excel (*.xlsx)</source>
         <translation>Excel 工作簿 (*.xlsx)</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="481"/>
+        <location filename="../gui/enforcement_dock.py" line="485"/>
         <source>Saved {path}</source>
         <translation>已保存 {path}</translation>
     </message>
@@ -1043,39 +1048,44 @@
 <context>
     <name>ExportLedgerAlgorithm</name>
     <message>
-        <location filename="../../processing_algorithms/export_ledger.py" line="25"/>
+        <location filename="../../processing_algorithms/export_ledger.py" line="27"/>
         <source>Export patch ledger (Excel)</source>
         <translation>导出图斑台账（Excel）</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/export_ledger.py" line="28"/>
+        <location filename="../../processing_algorithms/export_ledger.py" line="30"/>
         <source>Writes the patch ledger (图斑台账) as an Excel workbook: one row per patch with the overlay results, suggestion, determination, illegal areas, case and rectification status, in mu to two decimals under Chinese two-row headers, with a totals row; one sheet or one per batch. Adds the new-construction summary by township and the progress of the latest month.</source>
         <translation>将图斑台账导出为 Excel 工作簿：每个图斑一行，包括套合结果、判定建议、判定结果、违法面积、立案和整改情况；面积以亩为单位、保留两位小数，采用两行中文表头，并有合计行；可全部放在一个工作表，也可每个批次一个工作表。另附按乡镇汇总的新增建设用地统计汇总表和最近一个月的进度。</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/export_ledger.py" line="35"/>
+        <location filename="../../processing_algorithms/export_ledger.py" line="37"/>
         <source>Work store (GeoPackage)</source>
         <translation>工作库（GeoPackage）</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/export_ledger.py" line="37"/>
+        <location filename="../../processing_algorithms/export_ledger.py" line="39"/>
         <source>Ledger workbook</source>
         <translation>台账工作簿</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/export_ledger.py" line="39"/>
+        <location filename="../../processing_algorithms/export_ledger.py" line="41"/>
         <source>Only this batch (empty = all)</source>
         <translation>仅导出该批次（留空 = 全部）</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/export_ledger.py" line="41"/>
+        <location filename="../../processing_algorithms/export_ledger.py" line="43"/>
         <source>One sheet per batch</source>
         <translation>每个批次一个工作表</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/export_ledger.py" line="55"/>
+        <location filename="../../processing_algorithms/export_ledger.py" line="61"/>
         <source>Export cancelled; no file was written.</source>
         <translation>导出已取消，未写出文件。</translation>
+    </message>
+    <message>
+        <location filename="../../processing_algorithms/export_ledger.py" line="45"/>
+        <source>Year (empty = every year, one summary sheet each)</source>
+        <translation>年度（留空 = 全部年度，每年一张汇总表）</translation>
     </message>
 </context>
 <context>
@@ -1119,44 +1129,49 @@
 <context>
     <name>GradeEnforcementAlgorithm</name>
     <message>
-        <location filename="../../processing_algorithms/grade_enforcement.py" line="31"/>
+        <location filename="../../processing_algorithms/grade_enforcement.py" line="33"/>
         <source>Grade daily enforcement</source>
         <translation>日常执法考核评价</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/grade_enforcement.py" line="34"/>
-        <source>Writes the daily-enforcement workbook: the patrol ledger; every clue&apos;s deadlines in working days (weekends and the store&apos;s holiday list), overdue ones highlighted, major violations flagged for the 5-day report; and per township the share of illegal satellite patches that daily enforcement found first (a clue on or near the patch, discovered by its after-date), stopped, filed and closed, against the 95 % / 90 % targets, with the patches it did not find.</source>
-        <translation>输出日常执法工作簿：巡查台账；每条线索按工作日计算的各项期限（扣除周末和工作库中的节假日），逾期的突出显示，重大违法标出须 5 日内报告；按乡镇统计卫片违法图斑中由日常执法先行发现（图斑上或附近有线索，且发现日期不晚于后时相）、制止、立案、结案的比例，对照 95% / 90% 的目标，并列出日常执法未发现的图斑。</translation>
+        <location filename="../../processing_algorithms/grade_enforcement.py" line="36"/>
+        <source>Writes the daily-enforcement workbook: the patrol ledger; every clue's deadlines in working days (weekends and the store's holiday list), overdue ones highlighted, major violations flagged for the 5-day report; and per township the discovery rate (violations found by daily enforcement ÷ all violations, satellite and daily), stop rate (stopped ÷ found), filing rate (filed ÷ those that must be filed) and closing rate (closed ÷ filed) against the 95 % / 90 % targets — a satellite patch is found when a clue on or near it was discovered by its after-date, and its own case record counts — with the formulas and the patches it did not find.</source>
+        <translation>导出日常执法工作簿：巡查台账；每条线索按工作日（扣除周末和工作库中的节假日）计算的办理期限，逾期的突出显示，重大违法标出需在 5 日内报告；以及各乡镇的发现率（日常执法发现的违法行为 ÷ 全部违法行为，含卫片与日常执法）、制止率（已制止 ÷ 发现）、立案率（已立案 ÷ 应立案）和结案率（已结案 ÷ 已立案），对照 95% / 90% 的目标——图斑上或附近有发现日期不晚于后时相的线索即为日常执法发现，图斑自身的查处记录也计入——并列出计算公式和日常执法未先发现的图斑。</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/grade_enforcement.py" line="42"/>
+        <location filename="../../processing_algorithms/grade_enforcement.py" line="46"/>
         <source>Work store (GeoPackage)</source>
         <translation>工作库（GeoPackage）</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/grade_enforcement.py" line="44"/>
+        <location filename="../../processing_algorithms/grade_enforcement.py" line="48"/>
         <source>Workbook</source>
         <translation>工作簿</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/grade_enforcement.py" line="46"/>
+        <location filename="../../processing_algorithms/grade_enforcement.py" line="50"/>
         <source>Deadlines as of (empty = today)</source>
         <translation>期限计算截至日期（留空 = 今天）</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/grade_enforcement.py" line="48"/>
+        <location filename="../../processing_algorithms/grade_enforcement.py" line="55"/>
         <source>Illegal satellite patches</source>
         <translation>卫片违法图斑数</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/grade_enforcement.py" line="49"/>
+        <location filename="../../processing_algorithms/grade_enforcement.py" line="56"/>
         <source>Found first by daily enforcement</source>
         <translation>日常执法先行发现数</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/grade_enforcement.py" line="50"/>
+        <location filename="../../processing_algorithms/grade_enforcement.py" line="57"/>
         <source>Overdue clues</source>
         <translation>逾期线索数</translation>
+    </message>
+    <message>
+        <location filename="../../processing_algorithms/grade_enforcement.py" line="52"/>
+        <source>Year (empty = every patch and clue in the store)</source>
+        <translation>年度（留空 = 工作库中全部图斑和线索）</translation>
     </message>
 </context>
 <context>
@@ -1424,6 +1439,44 @@
     </message>
 </context>
 <context>
+    <name>ImportRecordsAlgorithm</name>
+    <message>
+        <location filename="../../processing_algorithms/import_records.py" line="29"/>
+        <source>Import filled-in patch ledger</source>
+        <translation>导入填报后的图斑台账</translation>
+    </message>
+    <message>
+        <location filename="../../processing_algorithms/import_records.py" line="32"/>
+        <source>Reads a patch ledger that township offices filled in (the Excel workbook the ledger export writes, or a CSV with the same headers) and updates determinations and rectification records from it, audited like edits in the review dock. Only cells that differ from what the ledger shows for the store now are changed. After 一上/二上 a rectification is applied while a change of the locked determination is refused. Every row's outcome — applied, unchanged or refused with the reason (locked, unknown JCBH, invalid value) — is listed in the log and the optional report workbook.</source>
+        <translation>读取乡镇填报后交回的图斑台账（图斑台账导出的 Excel 工作簿，或表头相同的 CSV），据此更新合法性判定和查处整改记录，与在审核面板中修改一样记入修改日志。只修改与工作库当前台账显示不同的单元格。一上/二上之后，查处整改照常导入，而对已锁定判定的修改会被拒绝。每一行的结果（已导入、未变化，或拒绝及原因：已锁定、监测编号不存在、数值无效）列在日志和可选的导入结果工作簿中。</translation>
+    </message>
+    <message>
+        <location filename="../../processing_algorithms/import_records.py" line="41"/>
+        <source>Work store (GeoPackage)</source>
+        <translation>工作库（GeoPackage）</translation>
+    </message>
+    <message>
+        <location filename="../../processing_algorithms/import_records.py" line="43"/>
+        <source>Filled-in ledger (xlsx or csv)</source>
+        <translation>填报后的台账（xlsx 或 csv）</translation>
+    </message>
+    <message>
+        <location filename="../../processing_algorithms/import_records.py" line="45"/>
+        <source>Import report (optional)</source>
+        <translation>导入结果（可选）</translation>
+    </message>
+    <message>
+        <location filename="../../processing_algorithms/import_records.py" line="48"/>
+        <source>Parts applied</source>
+        <translation>已导入项数</translation>
+    </message>
+    <message>
+        <location filename="../../processing_algorithms/import_records.py" line="49"/>
+        <source>Parts refused</source>
+        <translation>拒绝项数</translation>
+    </message>
+</context>
+<context>
     <name>MapSync</name>
     <message>
         <location filename="../gui/review/map_sync.py" line="117"/>
@@ -1434,42 +1487,42 @@
 <context>
     <name>PatchTableModel</name>
     <message>
-        <location filename="../gui/review/patch_list.py" line="43"/>
+        <location filename="../gui/review/patch_list.py" line="45"/>
         <source>JCBH</source>
         <translation>监测编号</translation>
     </message>
     <message>
-        <location filename="../gui/review/patch_list.py" line="43"/>
+        <location filename="../gui/review/patch_list.py" line="45"/>
         <source>Batch</source>
         <translation>批次</translation>
     </message>
     <message>
-        <location filename="../gui/review/patch_list.py" line="43"/>
+        <location filename="../gui/review/patch_list.py" line="45"/>
         <source>Township</source>
         <translation>乡镇</translation>
     </message>
     <message>
-        <location filename="../gui/review/patch_list.py" line="43"/>
+        <location filename="../gui/review/patch_list.py" line="45"/>
         <source>Area (mu)</source>
         <translation>面积（亩）</translation>
     </message>
     <message>
-        <location filename="../gui/review/patch_list.py" line="43"/>
+        <location filename="../gui/review/patch_list.py" line="45"/>
         <source>Suggestion</source>
         <translation>判定建议</translation>
     </message>
     <message>
-        <location filename="../gui/review/patch_list.py" line="43"/>
+        <location filename="../gui/review/patch_list.py" line="45"/>
         <source>Determination</source>
         <translation>判定结果</translation>
     </message>
     <message>
-        <location filename="../gui/review/patch_list.py" line="43"/>
+        <location filename="../gui/review/patch_list.py" line="45"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../gui/review/patch_list.py" line="43"/>
+        <location filename="../gui/review/patch_list.py" line="45"/>
         <source>Due</source>
         <translation>判定期限</translation>
     </message>
@@ -1477,7 +1530,7 @@
 <context>
     <name>ReviewDock</name>
     <message>
-        <location filename="../gui/review_dock.py" line="493"/>
+        <location filename="../gui/review_dock.py" line="496"/>
         <source>Patch review</source>
         <translation>图斑审核</translation>
     </message>
@@ -1667,7 +1720,7 @@
         <translation>将判定建议保存为判定结果（A，Ctrl+Return）</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="114"/>
+        <location filename="../gui/review_dock.py" line="115"/>
         <source>Accept suggestion</source>
         <translation>采纳建议</translation>
     </message>
@@ -1862,162 +1915,162 @@
         <translation>新值</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="111"/>
+        <location filename="../gui/review_dock.py" line="112"/>
         <source>Next patch</source>
         <translation>下一个图斑</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="112"/>
+        <location filename="../gui/review_dock.py" line="113"/>
         <source>Previous patch</source>
         <translation>上一个图斑</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="113"/>
+        <location filename="../gui/review_dock.py" line="114"/>
         <source>Next unjudged patch</source>
         <translation>下一个未判定的图斑</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="117"/>
+        <location filename="../gui/review_dock.py" line="118"/>
         <source>Draw a split line on the map</source>
         <translation>在地图上绘制拆分线</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="118"/>
+        <location filename="../gui/review_dock.py" line="119"/>
         <source>Split along the approval red line</source>
         <translation>沿批文红线拆分</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="155"/>
+        <location filename="../gui/review_dock.py" line="156"/>
         <source>Patch review — {name}</source>
         <translation>图斑审核 — {name}</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="159"/>
+        <location filename="../gui/review_dock.py" line="160"/>
         <source>No work store is open.</source>
         <translation>未打开工作库。</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="199"/>
+        <location filename="../gui/review_dock.py" line="200"/>
         <source>All batches</source>
         <translation>全部批次</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="199"/>
+        <location filename="../gui/review_dock.py" line="200"/>
         <source>All townships</source>
         <translation>全部乡镇</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="199"/>
+        <location filename="../gui/review_dock.py" line="200"/>
         <source>(no township)</source>
         <translation>（无乡镇）</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="199"/>
+        <location filename="../gui/review_dock.py" line="200"/>
         <source>All suggestions</source>
         <translation>全部判定建议</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="199"/>
+        <location filename="../gui/review_dock.py" line="200"/>
         <source>(not analysed)</source>
         <translation>（未分析）</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="199"/>
+        <location filename="../gui/review_dock.py" line="200"/>
         <source>All determinations</source>
         <translation>全部判定结果</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="199"/>
+        <location filename="../gui/review_dock.py" line="200"/>
         <source>(not judged)</source>
         <translation>（未判定）</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="199"/>
+        <location filename="../gui/review_dock.py" line="200"/>
         <source>All statuses</source>
         <translation>全部状态</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="244"/>
-        <source>{total} patches · {judged} judged · {illegal} illegal · {rectified} rectified · {overdue} overdue</source>
-        <translation>图斑 {total} 个 · 已判定 {judged} · 违法 {illegal} · 已整改 {rectified} · 逾期 {overdue}</translation>
+        <location filename="../gui/review_dock.py" line="245"/>
+        <source>{total} patches · {area} mu · {judged} judged · {illegal} illegal · {rectified} rectified · {overdue} overdue</source>
+        <translation>图斑 {total} 个 · {area} 亩 · 已判定 {judged} · 违法 {illegal} · 已整改 {rectified} · 逾期 {overdue}</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="281"/>
+        <location filename="../gui/review_dock.py" line="282"/>
         <source>Every shown patch is judged.</source>
         <translation>列表中的图斑均已判定。</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="311"/>
+        <location filename="../gui/review_dock.py" line="312"/>
         <source>Unsaved changes</source>
         <translation>未保存的修改</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="311"/>
+        <location filename="../gui/review_dock.py" line="312"/>
         <source>Patch {jcbh} has unsaved changes. Save them?</source>
         <translation>图斑 {jcbh} 有未保存的修改，是否保存？</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="375"/>
+        <location filename="../gui/review_dock.py" line="376"/>
         <source>{jcbh} · batch {batch} · {township} · {area:.2f} mu · due {due}</source>
         <translation>{jcbh} · 批次 {batch} · {township} · {area:.2f} 亩 · 判定期限 {due}</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="378"/>
+        <location filename="../gui/review_dock.py" line="379"/>
         <source>Not analysed</source>
         <translation>未分析</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="390"/>
+        <location filename="../gui/review_dock.py" line="391"/>
         <source>{role} {doc}: {share} of the patch, {area:.2f} mu</source>
         <translation>{role} {doc}：占图斑 {share}，{area:.2f} 亩</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="394"/>
+        <location filename="../gui/review_dock.py" line="395"/>
         <source>Cultivated</source>
         <translation>耕地</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="394"/>
+        <location filename="../gui/review_dock.py" line="395"/>
         <source>Basic farmland</source>
         <translation>永久基本农田</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="394"/>
+        <location filename="../gui/review_dock.py" line="395"/>
         <source>Ecological red line</source>
         <translation>生态保护红线</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="400"/>
+        <location filename="../gui/review_dock.py" line="401"/>
         <source>mu</source>
         <translation>亩</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="407"/>
-        <source>Batch {batch} was submitted at stage {stage} on {at} and is locked: its data can no longer be changed.</source>
-        <translation>批次 {batch} 已于 {at} 在{stage}阶段提交并锁定，数据不能再修改。</translation>
+        <location filename="../gui/review_dock.py" line="408"/>
+        <source>Batch {batch} was submitted at stage {stage} on {at}: its determination is locked; rectification and evidence can still be recorded.</source>
+        <translation>批次 {batch} 已于 {at} {stage}：合法性判定已锁定，查处整改和佐证材料仍可录入。</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="411"/>
+        <location filename="../gui/review_dock.py" line="412"/>
         <source>This patch was split; judge and follow up its parts instead.</source>
         <translation>该图斑已拆分，请对拆分后的各部分分别判定和跟踪整改。</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="419"/>
-        <source>Status: {status} · remaining unrectified area: {mu:.4f} mu</source>
-        <translation>状态：{status} · 剩余未整改面积：{mu:.4f} 亩</translation>
+        <location filename="../gui/review_dock.py" line="420"/>
+        <source>Status: {status} · remaining unrectified area: {mu:.2f} mu</source>
+        <translation>状态：{status} · 剩余未整改面积：{mu:.2f} 亩</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="425"/>
+        <location filename="../gui/review_dock.py" line="426"/>
         <source>{name} (when saved)</source>
         <translation>{name}（保存时记录）</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="480"/>
+        <location filename="../gui/review_dock.py" line="483"/>
         <source>Rectification is recorded for patches determined illegal.</source>
         <translation>只有判定为违法的图斑才需填写查处整改情况。</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="572"/>
+        <location filename="../gui/review_dock.py" line="575"/>
         <source>The patch was split into {n} parts.</source>
         <translation>图斑已拆分为 {n} 个部分。</translation>
     </message>
@@ -2171,6 +2224,44 @@
         <location filename="../gui/rules_dialog.py" line="159"/>
         <source>The rules could not be saved: {error}</source>
         <translation>无法保存判定规则：{error}</translation>
+    </message>
+</context>
+<context>
+    <name>SetStageAlgorithm</name>
+    <message>
+        <location filename="../../processing_algorithms/set_stage.py" line="29"/>
+        <source>Record reporting stage (一上/一下/二上)</source>
+        <translation>记录上报阶段（一上/一下/二上）</translation>
+    </message>
+    <message>
+        <location filename="../../processing_algorithms/set_stage.py" line="32"/>
+        <source>Records a reporting stage of a batch, in order 一上 → 一下 → 二上, with a snapshot of the batch as it stands. 一上 and 二上 lock the determinations (result, type, category, areas); rectification records and evidence stay editable all year. 一下 unlocks the determinations for corrections.</source>
+        <translation>按 一上 → 一下 → 二上 的顺序记录批次的上报阶段，并保存该批次当时的快照。一上和二上锁定合法性判定（判定结果、类型、违法类别和面积）；查处整改记录和佐证材料全年均可更新。一下解锁判定以便修改。</translation>
+    </message>
+    <message>
+        <location filename="../../processing_algorithms/set_stage.py" line="38"/>
+        <source>Work store (GeoPackage)</source>
+        <translation>工作库（GeoPackage）</translation>
+    </message>
+    <message>
+        <location filename="../../processing_algorithms/set_stage.py" line="40"/>
+        <source>Batch</source>
+        <translation>批次</translation>
+    </message>
+    <message>
+        <location filename="../../processing_algorithms/set_stage.py" line="41"/>
+        <source>Stage</source>
+        <translation>上报阶段</translation>
+    </message>
+    <message>
+        <location filename="../../processing_algorithms/set_stage.py" line="42"/>
+        <source>Note</source>
+        <translation>备注</translation>
+    </message>
+    <message>
+        <location filename="../../processing_algorithms/set_stage.py" line="43"/>
+        <source>Determinations locked</source>
+        <translation>判定已锁定</translation>
     </message>
 </context>
 <context>
