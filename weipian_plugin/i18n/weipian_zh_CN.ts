@@ -4,37 +4,37 @@
 <context>
     <name>@default</name>
     <message>
-        <location filename="../gui/project.py" line="80"/>
+        <location filename="../gui/project.py" line="81"/>
         <source>Patches by suggestion</source>
         <translation>图斑（按判定建议）</translation>
     </message>
     <message>
-        <location filename="../gui/project.py" line="84"/>
+        <location filename="../gui/project.py" line="85"/>
         <source>Patches (editable)</source>
         <translation>图斑（可编辑）</translation>
     </message>
     <message>
-        <location filename="../gui/project.py" line="87"/>
+        <location filename="../gui/project.py" line="88"/>
         <source>Determinations</source>
         <translation>判定结果</translation>
     </message>
     <message>
-        <location filename="../gui/project.py" line="87"/>
+        <location filename="../gui/project.py" line="88"/>
         <source>Rectifications</source>
         <translation>整改记录</translation>
     </message>
     <message>
-        <location filename="../gui/layers.py" line="61"/>
+        <location filename="../gui/layers.py" line="57"/>
         <source>Not analysed</source>
         <translation>未分析</translation>
     </message>
     <message>
-        <location filename="../gui/layers.py" line="93"/>
+        <location filename="../gui/layers.py" line="89"/>
         <source>{table} cannot be read from {path}</source>
         <translation>无法从 {path} 读取 {table}</translation>
     </message>
     <message>
-        <location filename="../gui/layers.py" line="99"/>
+        <location filename="../gui/layers.py" line="95"/>
         <source>Patches coloured by legality suggestion</source>
         <translation>按合法性判定建议着色的图斑</translation>
     </message>
@@ -54,32 +54,32 @@
         <translation>导入监测图斑…</translation>
     </message>
     <message>
-        <location filename="../gui/project.py" line="53"/>
+        <location filename="../gui/project.py" line="54"/>
         <source>Not judged</source>
         <translation>未判定</translation>
     </message>
     <message>
-        <location filename="../gui/project.py" line="75"/>
+        <location filename="../gui/project.py" line="76"/>
         <source>Satellite enforcement — {name}</source>
         <translation>卫片执法 — {name}</translation>
     </message>
     <message>
-        <location filename="../gui/project.py" line="82"/>
+        <location filename="../gui/project.py" line="83"/>
         <source>Patches by determination</source>
         <translation>图斑（按判定结果）</translation>
     </message>
     <message>
-        <location filename="../gui/project.py" line="93"/>
+        <location filename="../gui/project.py" line="94"/>
         <source>Reference layers</source>
         <translation>比对图层</translation>
     </message>
     <message>
-        <location filename="../gui/project.py" line="104"/>
+        <location filename="../gui/project.py" line="105"/>
         <source>Imagery</source>
         <translation>影像</translation>
     </message>
     <message>
-        <location filename="../gui/project.py" line="117"/>
+        <location filename="../gui/project.py" line="118"/>
         <source>The project could not be written into {path}: {error}</source>
         <translation>无法将工程写入 {path}：{error}</translation>
     </message>
@@ -245,22 +245,22 @@
 <context>
     <name>AnalysisDialog</name>
     <message>
-        <location filename="../gui/analysis_dialog.py" line="176"/>
+        <location filename="../gui/analysis_dialog.py" line="186"/>
         <source>Not a file: read feature by feature</source>
         <translation>非文件图层：逐要素读取</translation>
     </message>
     <message>
-        <location filename="../gui/analysis_dialog.py" line="178"/>
+        <location filename="../gui/analysis_dialog.py" line="188"/>
         <source>Not registered: the first run copies it beside the store</source>
         <translation>未登记：首次运行时复制到工作库旁</translation>
     </message>
     <message>
-        <location filename="../gui/analysis_dialog.py" line="180"/>
+        <location filename="../gui/analysis_dialog.py" line="190"/>
         <source>Registered {time} ({count} features)</source>
         <translation>已登记于 {time}（{count} 个要素）</translation>
     </message>
     <message>
-        <location filename="../gui/analysis_dialog.py" line="183"/>
+        <location filename="../gui/analysis_dialog.py" line="193"/>
         <source>Changed since registered {time}: will be registered again</source>
         <translation>登记（{time}）后文件已变化：将重新登记</translation>
     </message>
@@ -315,39 +315,39 @@
         <translation>从文件添加图层到工程</translation>
     </message>
     <message>
-        <location filename="../gui/analysis_dialog.py" line="164"/>
+        <location filename="../gui/analysis_dialog.py" line="174"/>
         <source>Layers used last time could not be found:
 {layers}</source>
         <translation>找不到上次使用的图层：
 {layers}</translation>
     </message>
     <message>
-        <location filename="../gui/analysis_dialog.py" line="189"/>
+        <location filename="../gui/analysis_dialog.py" line="199"/>
         <source>Add reference layer</source>
         <translation>添加比对图层</translation>
     </message>
     <message>
-        <location filename="../gui/analysis_dialog.py" line="196"/>
+        <location filename="../gui/analysis_dialog.py" line="206"/>
         <source>{path} is not a readable polygon layer.</source>
         <translation>{path} 不是可读取的面图层。</translation>
     </message>
     <message>
-        <location filename="../gui/analysis_dialog.py" line="227"/>
+        <location filename="../gui/analysis_dialog.py" line="237"/>
         <source>The Processing algorithm {id} is not available.</source>
         <translation>处理工具算法 {id} 不可用。</translation>
     </message>
     <message>
-        <location filename="../gui/analysis_dialog.py" line="248"/>
+        <location filename="../gui/analysis_dialog.py" line="258"/>
         <source>Analysis cancelled; the work store is unchanged.</source>
         <translation>分析已取消，工作库未作任何改动。</translation>
     </message>
     <message>
-        <location filename="../gui/analysis_dialog.py" line="251"/>
+        <location filename="../gui/analysis_dialog.py" line="261"/>
         <source>The analysis failed; see the Processing log.</source>
         <translation>分析失败，请查看处理工具日志。</translation>
     </message>
     <message>
-        <location filename="../gui/analysis_dialog.py" line="255"/>
+        <location filename="../gui/analysis_dialog.py" line="265"/>
         <source>Analyzed {count} patches.</source>
         <translation>已分析 {count} 个图斑。</translation>
     </message>
@@ -622,7 +622,7 @@
 <context>
     <name>EnforcementDock</name>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="484"/>
+        <location filename="../gui/enforcement_dock.py" line="485"/>
         <source>Daily enforcement</source>
         <translation>日常执法</translation>
     </message>
@@ -657,7 +657,7 @@
         <translation>巡查记录</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="177"/>
+        <location filename="../gui/enforcement_dock.py" line="178"/>
         <source>Date</source>
         <translation>日期</translation>
     </message>
@@ -667,22 +667,22 @@
         <translation>YYYY-MM-DD</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="310"/>
+        <location filename="../gui/enforcement_dock.py" line="311"/>
         <source>Township</source>
         <translation>乡镇</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="177"/>
+        <location filename="../gui/enforcement_dock.py" line="178"/>
         <source>Route</source>
         <translation>巡查路线</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="177"/>
+        <location filename="../gui/enforcement_dock.py" line="178"/>
         <source>People</source>
         <translation>巡查人员</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="177"/>
+        <location filename="../gui/enforcement_dock.py" line="178"/>
         <source>Findings</source>
         <translation>发现情况</translation>
     </message>
@@ -852,172 +852,172 @@
         <translation>日常执法未先行发现的违法图斑</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="87"/>
+        <location filename="../gui/enforcement_dock.py" line="88"/>
         <source>Patrol ledger…</source>
         <translation>巡查台账…</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="88"/>
+        <location filename="../gui/enforcement_dock.py" line="89"/>
         <source>Clues…</source>
         <translation>线索…</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="136"/>
+        <location filename="../gui/enforcement_dock.py" line="137"/>
         <source>No work store is open.</source>
         <translation>未打开工作库。</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="178"/>
+        <location filename="../gui/enforcement_dock.py" line="179"/>
         <source>Points</source>
         <translation>发现问题数</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="205"/>
+        <location filename="../gui/enforcement_dock.py" line="206"/>
         <source>drawn</source>
         <translation>已绘制</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="215"/>
+        <location filename="../gui/enforcement_dock.py" line="216"/>
         <source>none</source>
         <translation>无</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="230"/>
+        <location filename="../gui/enforcement_dock.py" line="231"/>
         <source>Patrol saved.</source>
         <translation>巡查记录已保存。</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="236"/>
+        <location filename="../gui/enforcement_dock.py" line="237"/>
         <source>Delete patrol</source>
         <translation>删除巡查记录</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="236"/>
+        <location filename="../gui/enforcement_dock.py" line="237"/>
         <source>Delete this patrol with its findings and photos?</source>
         <translation>删除这条巡查记录及其发现的问题和照片？</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="248"/>
+        <location filename="../gui/enforcement_dock.py" line="249"/>
         <source>Select features in a vector layer first.</source>
         <translation>请先在矢量图层中选择要素。</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="259"/>
+        <location filename="../gui/enforcement_dock.py" line="260"/>
         <source>{kind} from the map (save to keep)</source>
         <translation>取自地图的 {kind}（保存后生效）</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="268"/>
+        <location filename="../gui/enforcement_dock.py" line="269"/>
         <source>{kind}: {text} ({n} photos)</source>
         <translation>{kind}：{text}（{n} 张照片）</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="279"/>
+        <location filename="../gui/enforcement_dock.py" line="280"/>
         <source>Finding</source>
         <translation>发现的问题</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="279"/>
+        <location filename="../gui/enforcement_dock.py" line="280"/>
         <source>Description</source>
         <translation>情况描述</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="293"/>
+        <location filename="../gui/enforcement_dock.py" line="294"/>
         <source>Add photos</source>
         <translation>添加照片</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="293"/>
+        <location filename="../gui/enforcement_dock.py" line="294"/>
         <source>Photos (*.jpg *.jpeg *.png);;All files (*)</source>
         <translation>照片 (*.jpg *.jpeg *.png);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="310"/>
+        <location filename="../gui/enforcement_dock.py" line="311"/>
         <source>Clue</source>
         <translation>线索编号</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="310"/>
+        <location filename="../gui/enforcement_dock.py" line="311"/>
         <source>Source</source>
         <translation>线索来源</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="310"/>
+        <location filename="../gui/enforcement_dock.py" line="311"/>
         <source>Discovered</source>
         <translation>发现日期</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="310"/>
+        <location filename="../gui/enforcement_dock.py" line="311"/>
         <source>Stage</source>
         <translation>办理阶段</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="311"/>
+        <location filename="../gui/enforcement_dock.py" line="312"/>
         <source>Next due</source>
         <translation>下一期限</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="311"/>
+        <location filename="../gui/enforcement_dock.py" line="312"/>
         <source>Overdue</source>
         <translation>逾期事项</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="311"/>
+        <location filename="../gui/enforcement_dock.py" line="312"/>
         <source>Major</source>
         <translation>重大违法</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="330"/>
+        <location filename="../gui/enforcement_dock.py" line="331"/>
         <source>{n} clues, {overdue} overdue, {major} major</source>
         <translation>线索 {n} 条，逾期 {overdue} 条，重大 {major} 条</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="373"/>
+        <location filename="../gui/enforcement_dock.py" line="374"/>
         <source>, {mu:.2f} mu</source>
         <translation>，{mu:.2f} 亩</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="400"/>
+        <location filename="../gui/enforcement_dock.py" line="401"/>
         <source>Clue saved.</source>
         <translation>线索已保存。</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="414"/>
+        <location filename="../gui/enforcement_dock.py" line="415"/>
         <source>Holidays</source>
         <translation>节假日</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="406"/>
+        <location filename="../gui/enforcement_dock.py" line="407"/>
         <source>One date or range per line (2026-10-01~2026-10-07); &apos;+&apos; marks a make-up working day.</source>
         <translation>每行一个日期或日期范围（如 2026-10-01~2026-10-07）；行首加 '+' 表示调休上班日。</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="450"/>
+        <location filename="../gui/enforcement_dock.py" line="451"/>
         <source>{n} illegal satellite patches; daily enforcement found {found} of them first.</source>
         <translation>卫片违法图斑 {n} 个，其中日常执法先行发现 {found} 个。</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="466"/>
+        <location filename="../gui/enforcement_dock.py" line="467"/>
         <source>Import</source>
         <translation>导入</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="458"/>
+        <location filename="../gui/enforcement_dock.py" line="459"/>
         <source>CSV or Excel (*.csv *.xlsx);;All files (*)</source>
         <translation>CSV 或 Excel 文件 (*.csv *.xlsx);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="475"/>
+        <location filename="../gui/enforcement_dock.py" line="476"/>
         <source>Export workbook</source>
         <translation>导出工作簿</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="475"/>
+        <location filename="../gui/enforcement_dock.py" line="476"/>
         <source>Excel (*.xlsx)</source>
         <translation>Excel 工作簿 (*.xlsx)</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="484"/>
+        <location filename="../gui/enforcement_dock.py" line="485"/>
         <source>Saved {path}</source>
         <translation>已保存 {path}</translation>
     </message>
@@ -1388,82 +1388,82 @@
         <translation>取消导入</translation>
     </message>
     <message>
-        <location filename="../gui/import_dialog.py" line="49"/>
+        <location filename="../gui/import_dialog.py" line="50"/>
         <source>ESRI Shapefile</source>
         <translation>ESRI Shapefile 文件</translation>
     </message>
     <message>
-        <location filename="../gui/import_dialog.py" line="56"/>
+        <location filename="../gui/import_dialog.py" line="57"/>
         <source>Detect automatically</source>
         <translation>自动识别</translation>
     </message>
     <message>
-        <location filename="../gui/import_dialog.py" line="93"/>
+        <location filename="../gui/import_dialog.py" line="94"/>
         <source>(not mapped)</source>
         <translation>（不对应）</translation>
     </message>
     <message>
-        <location filename="../gui/import_dialog.py" line="117"/>
+        <location filename="../gui/import_dialog.py" line="118"/>
         <source>Choose an existing work store or type the name of a new one.</source>
         <translation>请选择已有的工作库，或输入新工作库的名称。</translation>
     </message>
     <message>
-        <location filename="../gui/import_dialog.py" line="119"/>
+        <location filename="../gui/import_dialog.py" line="120"/>
         <source>Existing work store: the batch is added to it or updated.</source>
         <translation>已有工作库：该批次将添加到库中，已有的则更新。</translation>
     </message>
     <message>
-        <location filename="../gui/import_dialog.py" line="121"/>
+        <location filename="../gui/import_dialog.py" line="122"/>
         <source>A new work store will be created, in the projected CGCS2000 zone of the patches.</source>
         <translation>将新建工作库，采用图斑所在的 CGCS2000 投影分带。</translation>
     </message>
     <message>
-        <location filename="../gui/import_dialog.py" line="136"/>
+        <location filename="../gui/import_dialog.py" line="137"/>
         <source>Cannot read the file: {error}</source>
         <translation>无法读取文件：{error}</translation>
     </message>
     <message>
-        <location filename="../gui/import_dialog.py" line="139"/>
+        <location filename="../gui/import_dialog.py" line="140"/>
         <source>Detected: {description}</source>
         <translation>识别结果：{description}</translation>
     </message>
     <message>
-        <location filename="../gui/import_dialog.py" line="164"/>
+        <location filename="../gui/import_dialog.py" line="165"/>
         <source>Detected preset: {preset}. Check and correct the mapping below.</source>
         <translation>识别到的预设：{preset}。请检查并修正下面的字段对应。</translation>
     </message>
     <message>
-        <location filename="../gui/import_dialog.py" line="164"/>
+        <location filename="../gui/import_dialog.py" line="165"/>
         <source>custom</source>
         <translation>自定义</translation>
     </message>
     <message>
-        <location filename="../gui/import_dialog.py" line="188"/>
+        <location filename="../gui/import_dialog.py" line="189"/>
         <source>Choose the patch shapefile.</source>
         <translation>请选择图斑 Shapefile 文件。</translation>
     </message>
     <message>
-        <location filename="../gui/import_dialog.py" line="191"/>
+        <location filename="../gui/import_dialog.py" line="192"/>
         <source>Choose the work store.</source>
         <translation>请选择工作库。</translation>
     </message>
     <message>
-        <location filename="../gui/import_dialog.py" line="195"/>
+        <location filename="../gui/import_dialog.py" line="196"/>
         <source>The Processing algorithm {id} is not available.</source>
         <translation>处理工具算法 {id} 不可用。</translation>
     </message>
     <message>
-        <location filename="../gui/import_dialog.py" line="220"/>
+        <location filename="../gui/import_dialog.py" line="221"/>
         <source>Import cancelled; the work store is unchanged.</source>
         <translation>导入已取消，工作库未作任何改动。</translation>
     </message>
     <message>
-        <location filename="../gui/import_dialog.py" line="223"/>
+        <location filename="../gui/import_dialog.py" line="224"/>
         <source>The import failed; see the Processing log.</source>
         <translation>导入失败，请查看处理工具日志。</translation>
     </message>
     <message>
-        <location filename="../gui/import_dialog.py" line="228"/>
+        <location filename="../gui/import_dialog.py" line="229"/>
         <source>Imported {imported} patches, rejected {rejected}.</source>
         <translation>已导入 {imported} 个图斑，拒收 {rejected} 个。</translation>
     </message>
