@@ -280,7 +280,8 @@ def test_grading_matches_by_overlap_distance_and_time(store):
 
 # -- exports -----------------------------------------------------------------------------------------
 def _sheet_rows(ws):
-    return [[c.value for c in row] for row in ws.iter_rows()]
+    """Cell values; a header's unit sits on a line of its own, read here as one line."""
+    return [[c.value.replace("\n", "") if isinstance(c.value, str) else c.value for c in row] for row in ws.iter_rows()]
 
 
 def test_xlsx_export_read_back(store, tmp_path):

@@ -79,7 +79,7 @@ def write_enforcement(store: WorkStore, path: os.PathLike, today: date, year: Op
     clues = enforcement.clue_rows(enforcement.clue_deadlines(store, today))
     clue_table = Table(wb, "线索与期限", county_title(store, f"违法线索办理期限（截至{today.isoformat()}）"),
                        enforcement.CLUE_COLUMNS)
-    clue_table.write(clues, totals=False, flag=lambda r: r.overdue)
+    clue_table.write(clues, totals=False, flag=lambda r: r.overdue, legend="说明：底色标注的线索有办理期限已逾期的事项。")
     warning = enforcement.holiday_warning(store)
     if warning:  # working-day deadlines rest on the holiday list
         _append_notes(clue_table.ws, [warning])
@@ -87,7 +87,8 @@ def write_enforcement(store: WorkStore, path: os.PathLike, today: date, year: Op
     result = enforcement.grade_store(store, cfg, year)
     grading = Table(wb, "日常执法评价", county_title(store, "日常执法评价（卫片违法图斑与日常执法比对）"),
                     enforcement.grading_columns(cfg))
-    grading.write(enforcement.grading_rows(result), totals=False, flag=lambda r: r.passed is False)
+    grading.write(enforcement.grading_rows(result), totals=False, flag=lambda r: r.passed is False,
+                  legend="说明：底色标注的乡镇未达到日常执法评价目标。")
     _append_notes(grading.ws, enforcement.GRADING_NOTES)
     Table(wb, "未先发现图斑", county_title(store, "卫片发现、日常执法未先发现的违法图斑"),
           enforcement.UNMATCHED_COLUMNS).write(enforcement.unmatched_patches(store, result, year), totals=False)
