@@ -47,8 +47,14 @@ def store_path(tmp_path):
 
 
 def column(ws, key, keys, first=4):
+    """A column from the first data row to the 合计 row (the legend below a ledger is not data)."""
     j = keys.index(key) + 1
-    return [ws.cell(r, j).value for r in range(first, ws.max_row + 1)]
+    out = []
+    for r in range(first, ws.max_row + 1):
+        out.append(ws.cell(r, j).value)
+        if ws.cell(r, 1).value == "合计":
+            break
+    return out
 
 
 def test_balanced_parts_add_up_to_the_total_rounded_once():

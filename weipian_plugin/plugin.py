@@ -59,6 +59,8 @@ class WeipianPlugin:
         self.add_action("import.svg", tr("Import monitoring patches…"), self.show_import_dialog)
         self.add_action("analyze.svg", tr("Analyze patches…"), self.show_analysis_dialog)
         self.add_action("weipian.svg", tr("Rule thresholds…"), self.show_rules_dialog, toolbar=False)
+        self.add_action("weipian.svg", tr("Statistics and deadline settings…"), self.show_statistics_dialog,
+                        toolbar=False)
         self.review_action = self.add_action("weipian.svg", tr("Review patches"), self.show_review_dock)
         self.review_action.setIcon(QgsApplication.getThemeIcon("/mActionOpenTable.svg"))
         self.review_action.setCheckable(True)
@@ -174,6 +176,15 @@ class WeipianPlugin:
         if not self._require_store():
             return
         dialog = RulesDialog(self.session, self.iface.mainWindow())
+        dialog.exec()
+        dialog.deleteLater()
+
+    def show_statistics_dialog(self) -> None:
+        from weipian_plugin.gui.statistics_dialog import StatisticsDialog
+
+        if not self._require_store():
+            return
+        dialog = StatisticsDialog(self.session, self.iface.mainWindow())
         dialog.exec()
         dialog.deleteLater()
 

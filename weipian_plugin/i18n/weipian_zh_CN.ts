@@ -39,7 +39,7 @@
         <translation>按合法性判定建议着色的图斑</translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="273"/>
+        <location filename="../plugin.py" line="284"/>
         <source>Weipian</source>
         <translation>卫片执法</translation>
     </message>
@@ -94,57 +94,57 @@
         <translation>判定规则阈值…</translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="62"/>
+        <location filename="../plugin.py" line="64"/>
         <source>Review patches</source>
         <translation>图斑审核</translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="65"/>
+        <location filename="../plugin.py" line="67"/>
         <source>Compare imagery</source>
         <translation>前后时相对比</translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="68"/>
+        <location filename="../plugin.py" line="70"/>
         <source>Daily enforcement</source>
         <translation>日常执法</translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="71"/>
+        <location filename="../plugin.py" line="73"/>
         <source>Save the work project into the store</source>
         <translation>将工作工程保存到工作库</translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="73"/>
+        <location filename="../plugin.py" line="75"/>
         <source>Open the store&apos;s work project</source>
         <translation>打开工作库中的工作工程</translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="77"/>
+        <location filename="../plugin.py" line="79"/>
         <source>Export ledger…</source>
         <translation>导出图斑台账…</translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="78"/>
+        <location filename="../plugin.py" line="80"/>
         <source>Accountability statistics…</source>
         <translation>问责统计…</translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="79"/>
+        <location filename="../plugin.py" line="81"/>
         <source>Report (HTML)…</source>
         <translation>统计报告（HTML）…</translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="263"/>
+        <location filename="../plugin.py" line="274"/>
         <source>Open a work store first.</source>
         <translation>请先打开工作库。</translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="266"/>
+        <location filename="../plugin.py" line="277"/>
         <source>The work project was saved into {path}.</source>
         <translation>工作工程已保存到 {path}。</translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="273"/>
+        <location filename="../plugin.py" line="284"/>
         <source>This work store has no saved project yet.</source>
         <translation>该工作库中还没有保存的工程。</translation>
     </message>
@@ -154,17 +154,17 @@
         <translation>卫片执法(&amp;W)</translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="83"/>
+        <location filename="../plugin.py" line="85"/>
         <source>Military land register…</source>
         <translation>军用土地登记表…</translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="74"/>
+        <location filename="../plugin.py" line="76"/>
         <source>Export overlay figures (套合图)…</source>
         <translation>导出套合图…</translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="81"/>
+        <location filename="../plugin.py" line="83"/>
         <source>Import filled-in ledger…</source>
         <translation>导入填报后的图斑台账…</translation>
     </message>
@@ -174,39 +174,44 @@
         <translation>卫片执法插件需要当前 QGIS 缺少的 Python 包：{0}。Windows（QGIS 安装包或 OSGeo4W）：从开始菜单打开“OSGeo4W Shell”，运行 python -m pip install --target &quot;{1}&quot; {0}，然后重启 QGIS。也可以在“插件 &gt; 管理并安装插件”中安装 qpip 插件，由它把这些包安装到同一文件夹。Linux 和 macOS：在终端运行同样的 pip 命令，或用系统的软件包管理器安装。</translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="76"/>
+        <location filename="../plugin.py" line="78"/>
         <source>Export case files (一图斑一卷宗)…</source>
         <translation>导出一图斑一卷宗…</translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="80"/>
+        <location filename="../plugin.py" line="82"/>
         <source>Monthly report (HTML)…</source>
         <translation>月度报告（HTML）…</translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="190"/>
+        <location filename="../plugin.py" line="201"/>
         <source>All batches</source>
         <translation>全部批次</translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="193"/>
+        <location filename="../plugin.py" line="204"/>
         <source>Batch</source>
         <translation>批次</translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="214"/>
+        <location filename="../plugin.py" line="225"/>
         <source>Export ledger</source>
         <translation>导出图斑台账</translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="227"/>
+        <location filename="../plugin.py" line="238"/>
         <source>Export case files</source>
         <translation>导出一图斑一卷宗</translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="278"/>
+        <location filename="../plugin.py" line="289"/>
         <source>Export overlay figures</source>
         <translation>导出套合图</translation>
+    </message>
+    <message>
+        <location filename="../plugin.py" line="62"/>
+        <source>Statistics and deadline settings…</source>
+        <translation>统计与期限设置…</translation>
     </message>
 </context>
 <context>
@@ -2408,6 +2413,154 @@
         <location filename="../../processing_algorithms/set_stage.py" line="43"/>
         <source>Determinations locked</source>
         <translation>判定已锁定</translation>
+    </message>
+</context>
+<context>
+    <name>StatisticsDialog</name>
+    <message>
+        <location filename="../gui/statistics_dialog.py" line="192"/>
+        <source>Statistics and deadline settings</source>
+        <translation>统计与期限设置</translation>
+    </message>
+    <message>
+        <location filename="../../forms/statistics_dialog.ui" line="28"/>
+        <source>Points lost</source>
+        <translation>扣分线</translation>
+    </message>
+    <message>
+        <location filename="../../forms/statistics_dialog.ui" line="34"/>
+        <source>A county loses points in the assessment when its illegally occupied cultivated land reaches these lines. Leave a line at &quot;not assessed&quot; when the province&apos;s plan sets none.</source>
+        <translation>违法占用耕地达到下列面积时，县级考核扣分。省级方案未规定的，保持“不考核”。</translation>
+    </message>
+    <message>
+        <location filename="../../forms/statistics_dialog.ui" line="55"/>
+        <source>Major infrastructure</source>
+        <translation>重大基础设施</translation>
+    </message>
+    <message>
+        <location filename="../../forms/statistics_dialog.ui" line="61"/>
+        <source>Filed national or provincial transport, energy and water projects: a patch whose JCBH or project name is listed is deducted from the accountability ratio (at province level only provincially approved ones).</source>
+        <translation>已备案的国家或省级交通、能源、水利项目：监测编号或项目名称在清单中的图斑，从问责比例中扣除（省级评价只扣除省级批准的项目）。</translation>
+    </message>
+    <message>
+        <location filename="../../forms/statistics_dialog.ui" line="80"/>
+        <source>Add project</source>
+        <translation>添加项目</translation>
+    </message>
+    <message>
+        <location filename="../../forms/statistics_dialog.ui" line="87"/>
+        <source>Remove project</source>
+        <translation>删除项目</translation>
+    </message>
+    <message>
+        <location filename="../../forms/statistics_dialog.ui" line="104"/>
+        <source>Deadlines</source>
+        <translation>期限规则</translation>
+    </message>
+    <message>
+        <location filename="../gui/statistics_dialog.py" line="52"/>
+        <source>Initial illegal cultivated land (before rectification) from</source>
+        <translation>初始违法占用耕地（整改前）达到</translation>
+    </message>
+    <message>
+        <location filename="../gui/statistics_dialog.py" line="53"/>
+        <source>Illegal cultivated land after rectification above</source>
+        <translation>整改后违法占用耕地超过</translation>
+    </message>
+    <message>
+        <location filename="../gui/statistics_dialog.py" line="58"/>
+        <source> mu</source>
+        <translation> 亩</translation>
+    </message>
+    <message>
+        <location filename="../gui/statistics_dialog.py" line="59"/>
+        <source>not assessed</source>
+        <translation>不考核</translation>
+    </message>
+    <message>
+        <location filename="../gui/statistics_dialog.py" line="71"/>
+        <source>Project name or JCBH</source>
+        <translation>项目名称或监测编号</translation>
+    </message>
+    <message>
+        <location filename="../gui/statistics_dialog.py" line="71"/>
+        <source>Approved by</source>
+        <translation>批准级别</translation>
+    </message>
+    <message>
+        <location filename="../gui/statistics_dialog.py" line="88"/>
+        <source>Settings of the work store {name}.</source>
+        <translation>工作库 {name} 的设置。</translation>
+    </message>
+    <message>
+        <location filename="../gui/statistics_dialog.py" line="97"/>
+        <source>Determination within (days of receipt)</source>
+        <translation>合法性判定期限（接收后天数）</translation>
+    </message>
+    <message>
+        <location filename="../gui/statistics_dialog.py" line="98"/>
+        <source>Also apply the monthly clear-up (the earlier date counts)</source>
+        <translation>同时执行月清（取较早日期）</translation>
+    </message>
+    <message>
+        <location filename="../gui/statistics_dialog.py" line="99"/>
+        <source>Monthly clear-up: day of the next month</source>
+        <translation>月清：次月日期</translation>
+    </message>
+    <message>
+        <location filename="../gui/statistics_dialog.py" line="100"/>
+        <source>Discovery within (days of the start)</source>
+        <translation>发现期限（违法行为发生后天数）</translation>
+    </message>
+    <message>
+        <location filename="../gui/statistics_dialog.py" line="101"/>
+        <source>Stop notice within (days of discovery)</source>
+        <translation>制止期限（发现后天数）</translation>
+    </message>
+    <message>
+        <location filename="../gui/statistics_dialog.py" line="102"/>
+        <source>Report within (days of discovery)</source>
+        <translation>报告期限（发现后天数）</translation>
+    </message>
+    <message>
+        <location filename="../gui/statistics_dialog.py" line="103"/>
+        <source>Special report of a major case within (days)</source>
+        <translation>重大违法专项报告期限（天）</translation>
+    </message>
+    <message>
+        <location filename="../gui/statistics_dialog.py" line="104"/>
+        <source>Case filed within (working days of discovery)</source>
+        <translation>立案期限（发现后工作日）</translation>
+    </message>
+    <message>
+        <location filename="../gui/statistics_dialog.py" line="105"/>
+        <source>Case closed within (working days of filing)</source>
+        <translation>结案期限（立案后工作日）</translation>
+    </message>
+    <message>
+        <location filename="../gui/statistics_dialog.py" line="106"/>
+        <source>Major case closed within (working days of filing)</source>
+        <translation>重大案件结案期限（立案后工作日）</translation>
+    </message>
+    <message>
+        <location filename="../gui/statistics_dialog.py" line="107"/>
+        <source>Extension of a major case at most (working days)</source>
+        <translation>重大案件延期最多（工作日）</translation>
+    </message>
+    <message>
+        <location filename="../gui/statistics_dialog.py" line="108"/>
+        <source>Major case: occupied land above (mu)</source>
+        <translation>重大违法：占地超过（亩）</translation>
+    </message>
+    <message>
+        <location filename="../gui/statistics_dialog.py" line="109"/>
+        <source>Major case: occupied cultivated land above (mu)</source>
+        <translation>重大违法：占用耕地超过（亩）</translation>
+    </message>
+    <message>
+        <location filename="../gui/statistics_dialog.py" line="110"/>
+        <source>Major case: occupied basic farmland above (mu)</source>
+        <translation>重大违法：占用永久基本农田超过（亩）</translation>
     </message>
 </context>
 <context>
