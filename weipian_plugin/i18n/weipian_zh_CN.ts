@@ -524,6 +524,30 @@
         <source>{n} overlay images written to {path}.</source>
         <translation>已生成 {n} 张套合影像图，保存在 {path}。</translation>
     </message>
+    <message>
+        <source>Mark this patch as military land (涉军)…</source>
+        <translation>将此图斑标记为涉军…</translation>
+    </message>
+    <message>
+        <source>Remove the military land mark</source>
+        <translation>取消涉军标记</translation>
+    </message>
+    <message>
+        <source>Military land</source>
+        <translation>涉军图斑</translation>
+    </message>
+    <message>
+        <source>Patch {jcbh} will be left out of every ordinary export, figure, report and statistic and listed only in the military land register. Note (optional):</source>
+        <translation>图斑 {jcbh} 将不出现在任何常规导出、图件、报告和统计中，只列入《军用土地登记表》。说明（可选）：</translation>
+    </message>
+    <message>
+        <source>Patch {jcbh} is marked as military land.</source>
+        <translation>图斑 {jcbh} 已标记为涉军。</translation>
+    </message>
+    <message>
+        <source>Patch {jcbh} is no longer marked as military land.</source>
+        <translation>图斑 {jcbh} 已取消涉军标记。</translation>
+    </message>
 </context>
 <context>
     <name>CompareDock</name>
@@ -2033,6 +2057,22 @@
         <source>The patch was split into {n} parts.</source>
         <translation>图斑已拆分为 {n} 个部分。</translation>
     </message>
+    <message>
+        <source>Restored, of which cultivated (mu)</source>
+        <translation>复耕其中耕地（亩）</translation>
+    </message>
+    <message>
+        <source>Referred to (police / discipline)</source>
+        <translation>移送机关（公安/纪检监察）</translation>
+    </message>
+    <message>
+        <source>Referral date</source>
+        <translation>移送日期</translation>
+    </message>
+    <message>
+        <source>Referral number</source>
+        <translation>移送文号</translation>
+    </message>
 </context>
 <context>
     <name>ReviewForm</name>
@@ -2060,6 +2100,14 @@
         <location filename="../gui/review/form.py" line="68"/>
         <source>Written off</source>
         <translation>已销号</translation>
+    </message>
+    <message>
+        <source>Police</source>
+        <translation>公安机关</translation>
+    </message>
+    <message>
+        <source>Discipline inspection</source>
+        <translation>纪检监察机关</translation>
     </message>
 </context>
 <context>
