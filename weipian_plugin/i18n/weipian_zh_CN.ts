@@ -2404,4 +2404,82 @@
         <translation>判定已锁定</translation>
     </message>
 </context>
+<context>
+    <name>RecordInterviewAlgorithm</name>
+    <message>
+        <source>Record a township interview (约谈)</source>
+        <translation>记录乡镇警示约谈</translation>
+    </message>
+    <message>
+        <source>Records a warning interview (警示约谈) of a township: who was interviewed, by whom, when and why, with the minutes file stored in the work store. The accountability workbook lists the records of its year.</source>
+        <translation>记录对乡镇的警示约谈：约谈了谁、由谁约谈、时间和事由，约谈纪要文件存入工作库。问责统计表列出当年的约谈记录。</translation>
+    </message>
+    <message>
+        <source>Work store (GeoPackage)</source>
+        <translation>工作库（GeoPackage）</translation>
+    </message>
+    <message>
+        <source>Township</source>
+        <translation>乡镇</translation>
+    </message>
+    <message>
+        <source>Township code</source>
+        <translation>乡镇代码</translation>
+    </message>
+    <message>
+        <source>Date of the interview</source>
+        <translation>约谈日期</translation>
+    </message>
+    <message>
+        <source>Interviewed (names, posts)</source>
+        <translation>被约谈人（姓名、职务）</translation>
+    </message>
+    <message>
+        <source>Interviewed by</source>
+        <translation>约谈人</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>约谈事由</translation>
+    </message>
+    <message>
+        <source>Minutes (file)</source>
+        <translation>约谈纪要（文件）</translation>
+    </message>
+    <message>
+        <source>Record id</source>
+        <translation>记录编号</translation>
+    </message>
+</context>
+<context>
+    <name>SeriousImpactAlgorithm</name>
+    <message>
+        <source>Mark serious consequences (造成恶劣影响)</source>
+        <translation>认定“造成恶劣影响”</translation>
+    </message>
+    <message>
+        <source>Records, with its reason, that a county&apos;s (or township&apos;s) illegal land use caused serious consequences: Order No. 15 then holds the county accountable below the 15 % ratio, and a township is marked for a warning interview. Tick Clear to remove the mark.</source>
+        <translation>记录某县（或乡镇）的违法用地“造成恶劣影响”及其理由：按第15号令，该县即使比例低于 15% 也纳入问责范围；乡镇则列为应警示约谈。勾选“取消认定”可撤销。</translation>
+    </message>
+    <message>
+        <source>Work store (GeoPackage)</source>
+        <translation>工作库（GeoPackage）</translation>
+    </message>
+    <message>
+        <source>County or township code</source>
+        <translation>县或乡镇代码</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>理由</translation>
+    </message>
+    <message>
+        <source>Clear the mark</source>
+        <translation>取消认定</translation>
+    </message>
+</context>
 </TS>
