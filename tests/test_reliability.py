@@ -407,3 +407,60 @@ def test_data_is_never_a_formula(weipian_provider, tmp_path, shapefile_writer):
     assert ws["A1"].value.startswith("=1+1") and ws["A1"].data_type == "s"
     values = [c.value for row in ws.iter_rows() for c in row]
     assert '=HYPERLINK("http://x","点")' in values
+
+
+# -- reference layers ------------------------------------------------------------------------------
+@pytest.fixture
+def references(tmp_path, shapefile_writer):
+    """A DLTB and approvals that fit, and every way a layer can be wrong."""
+    import numpy as np
+    from pyproj import Transformer
+
+    cover = [shapely.box(X0 - 100, Y0 - 100, X0 + 600, Y0 + 200)]
+    merc = Transformer.from_crs(4527, 3857, always_xy=True)
+    return {
+        "dltb": shapefile_writer(tmp_path / "r" / "DLTB.shp", cover, {"DLBM": ["0101"], "DLMC": ["水田"]}),
+        "dltb_no_dlbm": shapefile_writer(tmp_path / "r" / "DLTB无字段.shp", cover, {"DLMC": ["水田"]}),
+        "approvals": shapefile_writer(tmp_path / "r" / "批文.shp", cover, {"PZWH": ["青政地〔2025〕1号"],
+                                                                        "PZRQ": ["2025-01-01"]}),
+        "empty": shapefile_writer(tmp_path / "r" / "空批文.shp", [], {"PZWH": [], "PZRQ": []}),
+        "points": shapefile_writer(tmp_path / "r" / "点批文.shp", [shapely.Point(X0 + 20, Y0 + 20)],
+                                   {"PZWH": ["x"], "PZRQ": ["2025-01-01"]}, geometry_type="Point"),
+        "far": shapefile_writer(tmp_path / "r" / "远批文.shp", [shapely.box(X0 + 100_000, Y0, X0 + 100_500, Y0 + 500)],
+                                {"PZWH": ["y"], "PZRQ": ["2025-01-01"]}),
+        "mercator": shapefile_writer(
+            tmp_path / "r" / "墨卡托批文.shp",
+            [shapely.transform(cover[0], lambda c: np.column_stack(merc.transform(c[:, 0], c[:, 1])))],
+            {"PZWH": ["z"], "PZRQ": ["2025-01-01"]}, epsg=3857, keep_prj=False),
+    }
+
+
+@pytest.mark.parametrize("layers, found", [
+    ({"LANDUSE": "dltb_no_dlbm"}, "缺少必需字段：地类编码"),
+    ({"APPROVALS": "empty"}, "没有任何要素"),
+    ({"APPROVALS": "points"}, "不是面"),
+    ({"APPROVALS": "far"}, "相距约 100 公里"),
+    ({"APPROVALS": "mercator"}, "Web 墨卡托"),
+])
+def test_reference_layers_are_checked_before_the_analysis(weipian_provider, imported, references, layers, found):
+    before = digest(imported)
+    params = {"LANDUSE": str(references["dltb"]), **{k: str(references[v]) for k, v in layers.items()}}
+    refused(found, "analyzepatches", STORE=imported, **params)
+    assert digest(imported) == before
+
+
+def test_allowed_layer_problems_are_stored_and_printed(weipian_provider, imported, references, tmp_path):
+    run("analyzepatches", STORE=imported, LANDUSE=references["dltb"], APPROVALS=references["approvals"])
+    with sqlite3.connect(imported) as conn:
+        assert conn.execute("SELECT count(*) FROM analysis").fetchone() == (5,)
+    result = run("analyzepatches", STORE=imported, LANDUSE=references["dltb"], APPROVALS=references["far"],
+                 ALLOW_WARNINGS=True)
+    assert result["ANALYZED"] == 5
+    run("exportledger", STORE=imported, OUTPUT=tmp_path / "台账.xlsx")
+    cover = openpyxl.load_workbook(tmp_path / "台账.xlsx").worksheets[0]
+    assert cover.title == "分析说明" and "相距约 100 公里" in cover["A4"].value
+    run("accountability", STORE=imported, OUTPUT=tmp_path / "报告.html")
+    assert "相距约 100 公里" in (tmp_path / "报告.html").read_text(encoding="utf-8")
+    run("analyzepatches", STORE=imported, LANDUSE=references["dltb"], APPROVALS=references["approvals"])
+    run("exportledger", STORE=imported, OUTPUT=tmp_path / "台账2.xlsx")
+    assert openpyxl.load_workbook(tmp_path / "台账2.xlsx").worksheets[0].title == "图斑台账"  # a clean run clears it

@@ -23,6 +23,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.properties import PageSetupProperties
 
+from weipian_plugin.core.analysis.checks import WARNINGS_SETTING, warnings_of
 from weipian_plugin.core.statistics import ledger
 from weipian_plugin.core.statistics.accountability import AccountabilityConfig
 from weipian_plugin.core.statistics.ledger import Column
@@ -311,6 +312,13 @@ def write_ledger(store: WorkStore, path: os.PathLike, per_batch_sheets: bool = F
     rows = ledger.ledger_rows(store, batch)
     tick = _ticker(len(rows), progress, is_cancelled)
     wb = new_workbook()
+    warnings = warnings_of(store.setting(WARNINGS_SETTING))
+    if warnings:  # on the cover: whoever reads the ledger learns the suggestions rest on doubtful layers
+        cover = wb.create_sheet("分析说明")
+        put_value(cover, 1, 1, county_title(store, "卫片执法图斑台账 · 分析说明")).font = TITLE_FONT
+        for r, line in enumerate(warnings, start=3):
+            put_value(cover, r, 1, line)
+        cover.column_dimensions["A"].width = 120
     freeze = [c.key for c in ledger.LEDGER_COLUMNS].index("jcbh") + 1
     if per_batch_sheets:
         by_batch: dict = {}
