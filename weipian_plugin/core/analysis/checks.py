@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Dict, List, Mapping, Optional, Sequence, Tuple
 
 import numpy as np
+import shapely
 
 from weipian_plugin.core.analysis import overlay
 from weipian_plugin.core.intake.vector_io import VectorData
@@ -78,15 +79,21 @@ def check_layer(role: str, label: str, data: VectorData, patch_bounds: np.ndarra
     if read and data.dropped_empty > MAX_DROPPED_SHARE * read:
         what = "全部" if not len(data) else f"{data.dropped_empty} 个"
         problems.append(f"{name}中{what}要素不是面（点、线或空几何），无法计算覆盖面积。请选择面图层。")
-    if len(data) == 0 and not data.dropped_empty and len(patch_bounds):
-        patches = (patch_bounds[:, 0].min(), patch_bounds[:, 1].min(),
-                   patch_bounds[:, 2].max(), patch_bounds[:, 3].max())
-        if total_bounds is not None and all(np.isfinite(total_bounds)):
-            gap = _distance_km(total_bounds, patches)
-            where = f"与图斑范围相距约 {gap:.0f} 公里" if gap >= 1 else "范围内没有与图斑相交的要素"
-        else:
-            where = "在图斑附近没有任何要素"
-        problems.append(f"{name}{where}：可能选错了图层或坐标系不对（缺少 .prj 时请确认坐标）。")
+    if not len(patch_bounds) or (not len(data) and data.dropped_empty):
+        return problems
+    patches = (patch_bounds[:, 0].min(), patch_bounds[:, 1].min(), patch_bounds[:, 2].max(), patch_bounds[:, 3].max())
+    if len(data):  # read whole or near the patches: does any feature's envelope reach the patches at all?
+        boxes = shapely.bounds(data.geoms)
+        if ((boxes[:, 0] <= patches[2]) & (boxes[:, 2] >= patches[0])
+                & (boxes[:, 1] <= patches[3]) & (boxes[:, 3] >= patches[1])).any():
+            return problems
+        total_bounds = shapely.total_bounds(data.geoms)
+    if total_bounds is not None and all(np.isfinite(total_bounds)):
+        gap = _distance_km(total_bounds, patches)
+        where = f"与图斑范围相距约 {gap:.0f} 公里" if gap >= 1 else "范围内没有与图斑相交的要素"
+    else:
+        where = "在图斑附近没有任何要素"
+    problems.append(f"{name}{where}：可能选错了图层或坐标系不对（缺少 .prj 时请确认坐标）。")
     return problems
 
 

@@ -463,6 +463,36 @@ CREATE TABLE serious_impact (
 """
 
 
+# The provenance of every analysis run: when, which patches, the settings, and each reference layer
+# as it was read (path, size, modification time, checksum, CRS, feature count, served from the
+# registered copy or not; see core/intake/reference.py).
+_V5_ANALYSIS_RUNS = """
+CREATE TABLE analysis_runs (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  started_at TEXT NOT NULL,
+  finished_at TEXT NOT NULL,
+  batch TEXT,
+  patches INTEGER NOT NULL,
+  settings TEXT NOT NULL);
+
+CREATE TABLE analysis_run_layers (
+  run_id INTEGER NOT NULL REFERENCES analysis_runs(id),
+  role TEXT NOT NULL,
+  path TEXT NOT NULL,
+  layer TEXT NOT NULL DEFAULT '',
+  size INTEGER,
+  modified_at TEXT,
+  checksum TEXT,
+  crs TEXT,
+  feature_count INTEGER,
+  read_count INTEGER,
+  repaired INTEGER,
+  cached INTEGER NOT NULL,
+  registered_at TEXT,
+  PRIMARY KEY (run_id, role));
+"""
+
+
 def migrations() -> list:
     """(version, sql) pairs, applied in order to bring a store up to date."""
     return [
@@ -470,6 +500,7 @@ def migrations() -> list:
         (2, _V2),
         (3, _V3),
         (4, audit.migration_sql()),
+        (5, _V5_ANALYSIS_RUNS),
     ]
 
 
@@ -492,4 +523,6 @@ ATTRIBUTE_TABLES = {
     "military_land": "涉军图斑",
     "interviews": "约谈记录",
     "serious_impact": "造成恶劣影响认定",
+    "analysis_runs": "分析运行记录",
+    "analysis_run_layers": "分析所用参考图层",
 }
