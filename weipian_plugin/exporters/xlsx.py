@@ -271,6 +271,8 @@ def save_workbook(wb: Workbook, path: os.PathLike) -> Path:
                     data = _stream_rows(data.decode("utf-8"), sheets[item.filename]).encode("utf-8")
                 dst.writestr(item, data, compress_type=zipfile.ZIP_DEFLATED)
         os.replace(streamed, path)
+    except OSError as exc:  # a full disk, or the workbook open in Excel: nothing half-written remains
+        raise outputs.OutputError(outputs.explain_os(exc, path)) from exc
     finally:
         tmp.unlink(missing_ok=True)
         streamed.unlink(missing_ok=True)
