@@ -139,7 +139,7 @@ def report_context(store: WorkStore, period_label: str, config: Optional[Account
     cfg = config or ledger.accountability_config(store)
     rows = ledger.ledger_rows(store, year=year)
     overall = ledger.progress_row("全部", rows)
-    summary = ledger.summarize_townships(rows)
+    summary = ledger.township_summary(store, year=year)
     acc = ledger.store_accountability(store, cfg, year)
     county = acc.counties[0] if len(acc.counties) == 1 else acc.total
     by_code = {s.township_code: s for s in summary}
@@ -175,6 +175,7 @@ def report_context(store: WorkStore, period_label: str, config: Optional[Account
         "area_line_mu": area_line,
         "ranking": [(t, by_code.get(t.code)) for t in acc.townships],
         "summary": summary,
+        "summary_table": summary_table(summary),
         "overdue": overdue,
         "progress": ledger.monthly_progress(store, month) if month else [],
         "month": month,
@@ -197,6 +198,24 @@ def report_context(store: WorkStore, period_label: str, config: Optional[Account
                 percent=True),
         },
     }
+
+
+def _text(col: ledger.Column, v) -> str:
+    if v is None:
+        return "—" if col.unit == "%" else ""
+    if col.unit == "%":
+        return f"{v * 100:.{col.decimals}f}%"
+    return f"{v:.{col.decimals}f}" if col.numeric else str(v)
+
+
+def summary_table(summary: Sequence) -> dict:
+    """The 汇总表 as the workbook shows it (same columns, same balanced cells, same 合计)."""
+    cols = ledger.SUMMARY_COLUMNS
+    cells, totals = ledger.display_table(cols, summary)
+    totals[0] = "合计"
+    return {"titles": [c.title for c in cols],
+            "rows": [[_text(c, v) for c, v in zip(cols, row)] for row in cells],
+            "totals": [totals[0]] + [_text(c, v) for c, v in zip(cols[1:], totals[1:])]}
 
 
 def environment() -> Environment:

@@ -327,8 +327,12 @@ class EnforcementDock(QgsDockWidget, FORM_CLASS):
             cells.append(row)
         _fill(self.clueTable, headers, cells)
         overdue = sum(s.overdue for s in statuses)
-        self.clueCountsLabel.setText(self.tr("{n} clues, {overdue} overdue, {major} major").format(
-            n=len(statuses), overdue=overdue, major=sum(s.major for s in statuses)))
+        counts = self.tr("{n} clues, {overdue} overdue, {major} major").format(
+            n=len(statuses), overdue=overdue, major=sum(s.major for s in statuses))
+        warning = enforcement.holiday_warning(self.store)  # deadlines count working days
+        self.clueCountsLabel.setText(counts + ("\n" + warning if warning else ""))
+        self.clueCountsLabel.setWordWrap(True)
+        self.clueCountsLabel.setStyleSheet("color: #c00000" if warning else "")
         self._apply_clue_filter()
         self.select_clue(self.clue_fid)
 
@@ -398,7 +402,7 @@ class EnforcementDock(QgsDockWidget, FORM_CLASS):
         self.load_grading()
 
     def edit_holidays(self) -> None:
-        current = self.store.setting(enforcement.HOLIDAYS_SETTING, "") or ""
+        current = enforcement.holidays_text(self.store)
         text, ok = QInputDialog.getMultiLineText(
             self, self.tr("Holidays"),
             self.tr("One date or range per line (2026-10-01~2026-10-07); '+' marks a make-up working day."), current)

@@ -168,6 +168,10 @@
         <source>Export overlay figures (套合图)…</source>
         <translation>导出套合图…</translation>
     </message>
+    <message>
+        <source>Import filled-in ledger…</source>
+        <translation>导入填报后的图斑台账…</translation>
+    </message>
 </context>
 <context>
     <name>AccountabilityAlgorithm</name>
@@ -461,9 +465,9 @@
         <translation>登记上报阶段</translation>
     </message>
     <message>
-        <location filename="../gui/review/batch_actions.py" line="50"/>
-        <source>Record stage {stage} for batch {batch}? 一上 and 二上 lock the batch: its determinations and rectifications can then no longer be changed; 一下 unlocks it.</source>
-        <translation>为批次 {batch} 登记{stage}？一上和二上会锁定该批次，其判定和整改数据将不能再修改；一下则解除锁定。</translation>
+        <location filename="../gui/review/batch_actions.py" line="49"/>
+        <source>Record stage {stage} for batch {batch}? 一上 and 二上 lock the batch&apos;s determinations (result, type, category, areas); rectification and evidence can still be recorded all year. 一下 unlocks the determinations.</source>
+        <translation>确定为批次 {batch} 记录 {stage}？一上和二上将锁定该批次的合法性判定（判定结果、类型、违法类别和面积）；查处整改和佐证材料全年仍可录入。一下解除判定锁定。</translation>
     </message>
     <message>
         <location filename="../gui/review/batch_actions.py" line="81"/>
@@ -1082,6 +1086,10 @@
         <source>Export cancelled; no file was written.</source>
         <translation>导出已取消，未写出文件。</translation>
     </message>
+    <message>
+        <source>Year (empty = every year, one summary sheet each)</source>
+        <translation>年度（留空 = 全部年度，每年一张汇总表）</translation>
+    </message>
 </context>
 <context>
     <name>ExportMilitaryAlgorithm</name>
@@ -1130,8 +1138,8 @@
     </message>
     <message>
         <location filename="../../processing_algorithms/grade_enforcement.py" line="34"/>
-        <source>Writes the daily-enforcement workbook: the patrol ledger; every clue&apos;s deadlines in working days (weekends and the store&apos;s holiday list), overdue ones highlighted, major violations flagged for the 5-day report; and per township the share of illegal satellite patches that daily enforcement found first (a clue on or near the patch, discovered by its after-date), stopped, filed and closed, against the 95 % / 90 % targets, with the patches it did not find.</source>
-        <translation>输出日常执法工作簿：巡查台账；每条线索按工作日计算的各项期限（扣除周末和工作库中的节假日），逾期的突出显示，重大违法标出须 5 日内报告；按乡镇统计卫片违法图斑中由日常执法先行发现（图斑上或附近有线索，且发现日期不晚于后时相）、制止、立案、结案的比例，对照 95% / 90% 的目标，并列出日常执法未发现的图斑。</translation>
+        <source>Writes the daily-enforcement workbook: the patrol ledger; every clue&apos;s deadlines in working days (weekends and the store&apos;s holiday list), overdue ones highlighted, major violations flagged for the 5-day report; and per township the discovery rate (violations found by daily enforcement ÷ all violations, satellite and daily), stop rate (stopped ÷ found), filing rate (filed ÷ those that must be filed) and closing rate (closed ÷ filed) against the 95 % / 90 % targets — a satellite patch is found when a clue on or near it was discovered by its after-date, and its own case record counts — with the formulas and the patches it did not find.</source>
+        <translation>导出日常执法工作簿：巡查台账；每条线索按工作日（扣除周末和工作库中的节假日）计算的办理期限，逾期的突出显示，重大违法标出需在 5 日内报告；以及各乡镇的发现率（日常执法发现的违法行为 ÷ 全部违法行为，含卫片与日常执法）、制止率（已制止 ÷ 发现）、立案率（已立案 ÷ 应立案）和结案率（已结案 ÷ 已立案），对照 95% / 90% 的目标——图斑上或附近有发现日期不晚于后时相的线索即为日常执法发现，图斑自身的查处记录也计入——并列出计算公式和日常执法未先发现的图斑。</translation>
     </message>
     <message>
         <location filename="../../processing_algorithms/grade_enforcement.py" line="42"/>
@@ -1162,6 +1170,10 @@
         <location filename="../../processing_algorithms/grade_enforcement.py" line="50"/>
         <source>Overdue clues</source>
         <translation>逾期线索数</translation>
+    </message>
+    <message>
+        <source>Year (empty = every patch and clue in the store)</source>
+        <translation>年度（留空 = 工作库中全部图斑和线索）</translation>
     </message>
 </context>
 <context>
@@ -1942,9 +1954,9 @@
         <translation>全部状态</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="244"/>
-        <source>{total} patches · {judged} judged · {illegal} illegal · {rectified} rectified · {overdue} overdue</source>
-        <translation>图斑 {total} 个 · 已判定 {judged} · 违法 {illegal} · 已整改 {rectified} · 逾期 {overdue}</translation>
+        <location filename="../gui/review_dock.py" line="229"/>
+        <source>{total} patches · {area} mu · {judged} judged · {illegal} illegal · {rectified} rectified · {overdue} overdue</source>
+        <translation>图斑 {total} 个 · {area} 亩 · 已判定 {judged} · 违法 {illegal} · 已整改 {rectified} · 逾期 {overdue}</translation>
     </message>
     <message>
         <location filename="../gui/review_dock.py" line="281"/>
@@ -1997,9 +2009,9 @@
         <translation>亩</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="407"/>
-        <source>Batch {batch} was submitted at stage {stage} on {at} and is locked: its data can no longer be changed.</source>
-        <translation>批次 {batch} 已于 {at} 在{stage}阶段提交并锁定，数据不能再修改。</translation>
+        <location filename="../gui/review_dock.py" line="392"/>
+        <source>Batch {batch} was submitted at stage {stage} on {at}: its determination is locked; rectification and evidence can still be recorded.</source>
+        <translation>批次 {batch} 已于 {at} {stage}：合法性判定已锁定，查处整改和佐证材料仍可录入。</translation>
     </message>
     <message>
         <location filename="../gui/review_dock.py" line="411"/>
@@ -2007,9 +2019,9 @@
         <translation>该图斑已拆分，请对拆分后的各部分分别判定和跟踪整改。</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="419"/>
-        <source>Status: {status} · remaining unrectified area: {mu:.4f} mu</source>
-        <translation>状态：{status} · 剩余未整改面积：{mu:.4f} 亩</translation>
+        <location filename="../gui/review_dock.py" line="404"/>
+        <source>Status: {status} · remaining unrectified area: {mu:.2f} mu</source>
+        <translation>状态：{status} · 剩余未整改面积：{mu:.2f} 亩</translation>
     </message>
     <message>
         <location filename="../gui/review_dock.py" line="425"/>
@@ -2285,6 +2297,68 @@
         <location filename="../../processing_algorithms/verify_store.py" line="1"/>
         <source>Problems found</source>
         <translation>发现的问题数</translation>
+    </message>
+</context>
+<context>
+    <name>ImportRecordsAlgorithm</name>
+    <message>
+        <source>Import filled-in patch ledger</source>
+        <translation>导入填报后的图斑台账</translation>
+    </message>
+    <message>
+        <source>Reads a patch ledger that township offices filled in (the Excel workbook the ledger export writes, or a CSV with the same headers) and updates determinations and rectification records from it, audited like edits in the review dock. Only cells that differ from what the ledger shows for the store now are changed. After 一上/二上 a rectification is applied while a change of the locked determination is refused. Every row&apos;s outcome — applied, unchanged or refused with the reason (locked, unknown JCBH, invalid value) — is listed in the log and the optional report workbook.</source>
+        <translation>读取乡镇填报后交回的图斑台账（图斑台账导出的 Excel 工作簿，或表头相同的 CSV），据此更新合法性判定和查处整改记录，与在审核面板中修改一样记入修改日志。只修改与工作库当前台账显示不同的单元格。一上/二上之后，查处整改照常导入，而对已锁定判定的修改会被拒绝。每一行的结果（已导入、未变化，或拒绝及原因：已锁定、监测编号不存在、数值无效）列在日志和可选的导入结果工作簿中。</translation>
+    </message>
+    <message>
+        <source>Work store (GeoPackage)</source>
+        <translation>工作库（GeoPackage）</translation>
+    </message>
+    <message>
+        <source>Filled-in ledger (xlsx or csv)</source>
+        <translation>填报后的台账（xlsx 或 csv）</translation>
+    </message>
+    <message>
+        <source>Import report (optional)</source>
+        <translation>导入结果（可选）</translation>
+    </message>
+    <message>
+        <source>Parts applied</source>
+        <translation>已导入项数</translation>
+    </message>
+    <message>
+        <source>Parts refused</source>
+        <translation>拒绝项数</translation>
+    </message>
+</context>
+<context>
+    <name>SetStageAlgorithm</name>
+    <message>
+        <source>Record reporting stage (一上/一下/二上)</source>
+        <translation>记录上报阶段（一上/一下/二上）</translation>
+    </message>
+    <message>
+        <source>Records a reporting stage of a batch, in order 一上 → 一下 → 二上, with a snapshot of the batch as it stands. 一上 and 二上 lock the determinations (result, type, category, areas); rectification records and evidence stay editable all year. 一下 unlocks the determinations for corrections.</source>
+        <translation>按 一上 → 一下 → 二上 的顺序记录批次的上报阶段，并保存该批次当时的快照。一上和二上锁定合法性判定（判定结果、类型、违法类别和面积）；查处整改记录和佐证材料全年均可更新。一下解锁判定以便修改。</translation>
+    </message>
+    <message>
+        <source>Work store (GeoPackage)</source>
+        <translation>工作库（GeoPackage）</translation>
+    </message>
+    <message>
+        <source>Batch</source>
+        <translation>批次</translation>
+    </message>
+    <message>
+        <source>Stage</source>
+        <translation>上报阶段</translation>
+    </message>
+    <message>
+        <source>Note</source>
+        <translation>备注</translation>
+    </message>
+    <message>
+        <source>Determinations locked</source>
+        <translation>判定已锁定</translation>
     </message>
 </context>
 </TS>

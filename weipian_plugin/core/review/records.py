@@ -73,6 +73,8 @@ _VIOLATION_FIELDS = ("violation_category", "violation_type", "illegal_m2", "ille
 MINING_VIOLATIONS = ("无证开采", "越界开采")
 _DET_AREAS = ("illegal_m2", "illegal_cultivated_m2", "illegal_basic_farmland_m2")
 _DET_FLAGS = ("is_nonagri", "is_new_housing")
+FLAG_FIELDS = _DET_FLAGS + ("case_filed",)
+"""Yes/no fields (stored 1/0, shown 是/否)."""
 _RECT_AREAS = ("demolished_m2", "restored_m2", "supplement_m2", "supplement_cultivated_m2", "confiscated_m2",
                "restored_cultivated_m2")
 _RECT_DATES = ("case_date", "transfer_date", "closed_date", "writeoff_date", "referral_date")
