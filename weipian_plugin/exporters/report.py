@@ -17,19 +17,20 @@ from typing import Optional, Sequence
 from jinja2 import Environment, FileSystemLoader
 from markupsafe import Markup
 
-from weipian_plugin.core.analysis.checks import WARNINGS_SETTING, warnings_of
+from weipian_plugin.core.analysis.checks import warnings_of
 from weipian_plugin.core.enforcement import records as enforcement
 from weipian_plugin.core.statistics import ledger
 from weipian_plugin.core.statistics.accountability import AccountabilityConfig
 from weipian_plugin.core.statistics.ledger import round_half_up
-from weipian_plugin.core.store import outputs
+from weipian_plugin.core.store import keys, outputs
 from weipian_plugin.core.store.workstore import WorkStore
 from weipian_plugin.core.units import m2_to_mu
+from weipian_plugin.core.vocabulary import ILLEGAL, LEGAL, OTHER, RESULTS, UNDETERMINED, outcome_hex
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 DAILY_TEMPLATE = "daily_enforcement.html.j2"  # report.html.j2 plus its daily_enforcement block
 FONT = "'Noto Sans CJK SC', 'Source Han Sans SC', 'Microsoft YaHei', 'SimHei', sans-serif"
-OUTCOME_COLOURS = {"合法": "#4caf50", "违法": "#e53935", "其他": "#1e88e5", "未判定": "#9e9e9e"}
+OUTCOME_COLOURS = {o: outcome_hex(o) for o in (*RESULTS, UNDETERMINED)}  # the one palette (core/vocabulary.py)
 BEFORE_COLOUR, AFTER_COLOUR, LINE_COLOUR = "#f4b183", "#c0504d", "#d00000"
 
 
@@ -145,17 +146,17 @@ def report_context(store: WorkStore, period_label: str, config: Optional[Account
     by_code = {s.township_code: s for s in summary}
     today = dt.date.today()
     overdue = [(r, (today - dt.date.fromisoformat(r.due_date)).days) for r in rows if r.overdue]
-    outcomes = [("合法", overall.legal_count), ("违法", overall.illegal_count), ("其他", overall.other_count),
-                ("未判定", overall.undetermined_count)]
+    outcomes = [(LEGAL, overall.legal_count), (ILLEGAL, overall.illegal_count), (OTHER, overall.other_count),
+                (UNDETERMINED, overall.undetermined_count)]
     outcome_m2 = dict.fromkeys(OUTCOME_COLOURS, 0.0)
     for r in rows:
-        outcome_m2[r.result if r.result in OUTCOME_COLOURS else "未判定"] += r.area_m2
+        outcome_m2[r.result if r.result in OUTCOME_COLOURS else UNDETERMINED] += r.area_m2
     area_line = cfg.township_cultivated_mu  # townships are judged by their 约谈 lines, not by 第15号令
-    illegal_rows = [r for r in rows if r.result == "违法"]
+    illegal_rows = [r for r in rows if r.result == ILLEGAL]
     illegal_m2 = sum(r.illegal_or_area_m2 for r in illegal_rows)
     rectified_area_share = (illegal_m2 - overall.remaining_m2) / illegal_m2 if illegal_m2 else None
     return {
-        "analysis_warnings": warnings_of(store.setting(WARNINGS_SETTING)),
+        "analysis_warnings": warnings_of(keys.ANALYSIS_WARNINGS.read(store)),
         "county_name": store.meta("county_name") or "",
         "period_label": period_label,
         "generated": today.isoformat(),

@@ -23,11 +23,11 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.properties import PageSetupProperties
 
-from weipian_plugin.core.analysis.checks import WARNINGS_SETTING, warnings_of
+from weipian_plugin.core.analysis.checks import warnings_of
 from weipian_plugin.core.statistics import ledger
 from weipian_plugin.core.statistics.accountability import AccountabilityConfig
 from weipian_plugin.core.statistics.ledger import Column
-from weipian_plugin.core.store import outputs
+from weipian_plugin.core.store import keys, outputs
 from weipian_plugin.core.store.workstore import WorkStore
 
 HEADER_ROWS = 3  # title, group, header
@@ -315,7 +315,7 @@ def write_ledger(store: WorkStore, path: os.PathLike, per_batch_sheets: bool = F
     rows = ledger.ledger_rows(store, batch, year)
     tick = _ticker(len(rows), progress, is_cancelled)
     wb = new_workbook()
-    warnings = warnings_of(store.setting(WARNINGS_SETTING))
+    warnings = warnings_of(keys.ANALYSIS_WARNINGS.read(store))
     if warnings:  # on the cover: whoever reads the ledger learns the suggestions rest on doubtful layers
         cover = wb.create_sheet("分析说明")
         put_value(cover, 1, 1, county_title(store, "卫片执法图斑台账 · 分析说明")).font = TITLE_FONT

@@ -29,6 +29,7 @@ from qgis.PyQt.QtWidgets import (
 
 from weipian_plugin.core.enforcement import records as enforcement
 from weipian_plugin.core.schedule.deadlines import DeadlineState
+from weipian_plugin.core.store import keys
 from weipian_plugin.core.store.workstore import WorkStore
 from weipian_plugin.core.units import m2_to_mu
 from weipian_plugin.gui.session import ENFORCEMENT, SETTINGS, StoreSession, session_for
@@ -417,9 +418,9 @@ class EnforcementDock(QgsDockWidget, FORM_CLASS):
 
     # -- grading -------------------------------------------------------------------------------------
     def regrade(self) -> None:
-        settings = {**(self.store.setting(enforcement.GRADING_SETTING, {}) or {}),
+        settings = {**keys.GRADING.read(self.store),
                     "max_distance_m": self.distanceSpin.value(), "require_overlap": self.overlapCheck.isChecked()}
-        self.store.set_setting(enforcement.GRADING_SETTING, settings)
+        keys.GRADING.write(self.store, settings)
         self.load_grading()
 
     def load_grading(self) -> None:

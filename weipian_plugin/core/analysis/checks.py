@@ -5,7 +5,7 @@ wrong CRS) all used to run without a word and change suggestions. Each layer is 
 role needs: the fields its rule reads, polygon geometry, a CRS (vector_io refuses a layer whose CRS is
 neither declared nor evident), features near the patches and a plausible count. A problem stops the
 run with a message naming the layer and what to do, unless the user chose to continue; then the
-problems are stored with the run (:data:`WARNINGS_SETTING`) and printed in the ledger and the report.
+problems are stored with the run (``keys.ANALYSIS_WARNINGS``) and printed in the ledger and the report.
 """
 from __future__ import annotations
 
@@ -18,9 +18,6 @@ import shapely
 
 from weipian_plugin.core.analysis import overlay
 from weipian_plugin.core.intake.vector_io import VectorData
-
-WARNINGS_SETTING = "analysis_warnings"
-"""{'at': ISO time, 'batch': name or '', 'warnings': [text]} of the last analysis run."""
 
 # Share of a layer's features that may be non-polygonal (points, lines, empty) before it is reported.
 MAX_DROPPED_SHARE = 0.1

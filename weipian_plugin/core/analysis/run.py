@@ -16,11 +16,12 @@ from typing import Callable, Dict, List, Mapping, Optional, Sequence, Tuple
 import numpy as np
 
 from weipian_plugin.core.analysis import overlay
-from weipian_plugin.core.analysis.checks import WARNINGS_SETTING, check_layer, verdict
+from weipian_plugin.core.analysis.checks import check_layer, verdict
 from weipian_plugin.core.analysis.overlay import OverlayCancelled, run_overlay
 from weipian_plugin.core.analysis.rules import RuleConfig, suggest_all
 from weipian_plugin.core.intake.reference import LayerRecord, ReferenceCache, cache_path
 from weipian_plugin.core.intake.vector_io import VectorData, layer_summary, read_vector
+from weipian_plugin.core.store import keys
 from weipian_plugin.core.store.workstore import WorkStore, now_iso
 
 ROLE_LABELS = {
@@ -29,8 +30,6 @@ ROLE_LABELS = {
     overlay.TEMPORARY: "临时用地", overlay.MINING: "采矿权", overlay.ECO_REDLINE: "生态保护红线",
     overlay.TOWNSHIPS: "乡镇",
 }
-LAYERS_SETTING = "analysis_layers"
-RULES_SETTING = "rules"
 
 # analysis column -> (overlay role whose union area it is)
 _COVER_COLUMNS = {
@@ -61,7 +60,7 @@ class AnalysisSummary:
 
 
 def rule_config(store: WorkStore) -> RuleConfig:
-    return RuleConfig.from_dict(store.setting(RULES_SETTING))
+    return RuleConfig.load(store, keys.RULES)
 
 
 def load_layers(sources: Mapping[str, str], epsg: int, near: Optional[np.ndarray] = None,
@@ -228,8 +227,8 @@ def analyze_layers(store: WorkStore, layers: Mapping[str, VectorData], sources: 
         raise ValueError(f"工作库中没有批次“{batch}”：{store.path}")
     warnings = verdict(check_sources(store, layers, sources, batch, totals), allow_warnings)
     summary = analyze(store, layers, batch, progress=progress, is_cancelled=is_cancelled, provenance=provenance)
-    store.set_setting(LAYERS_SETTING, dict(sources))
-    store.set_setting(WARNINGS_SETTING, {"at": now_iso(), "batch": batch or "", "warnings": warnings})
+    keys.ANALYSIS_LAYERS.write(store, dict(sources))
+    keys.ANALYSIS_WARNINGS.write(store, {"at": now_iso(), "batch": batch or "", "warnings": warnings})
     summary.layers = dict(sources)
     summary.warnings = warnings
     return summary

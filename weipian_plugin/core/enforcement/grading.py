@@ -20,13 +20,15 @@ closed when it records 结案.
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import asdict, dataclass, fields
+from dataclasses import dataclass
 from datetime import date
 from typing import Iterable, Sequence
 
 import numpy as np
 from shapely import STRtree
 from shapely.geometry.base import BaseGeometry
+
+from weipian_plugin.core.config import Config
 
 SOURCES = ("巡查", "12336", "微信", "其他")
 TOTAL = "合计"
@@ -68,7 +70,7 @@ class Clue:
 
 
 @dataclass(frozen=True)
-class GradingConfig:
+class GradingConfig(Config):
     max_distance_m: float = 50.0
     """A clue within this distance of a patch matches it (inclusive)."""
     require_overlap: bool = False
@@ -77,15 +79,6 @@ class GradingConfig:
     stop_target: float = 0.95
     filing_target: float = 0.95
     closing_target: float = 0.90
-
-    def to_dict(self) -> dict:
-        return asdict(self)
-
-    @classmethod
-    def from_dict(cls, data: dict) -> GradingConfig:
-        """Build from saved settings; unknown keys are ignored."""
-        names = {f.name for f in fields(cls)}
-        return cls(**{k: v for k, v in data.items() if k in names})
 
 
 @dataclass(frozen=True)

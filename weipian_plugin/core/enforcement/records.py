@@ -54,13 +54,10 @@ from weipian_plugin.core.schedule.deadlines import (
 )
 from weipian_plugin.core.schedule.workdays import WorkCalendar
 from weipian_plugin.core.statistics.ledger import NO_TOWNSHIP, Column
-from weipian_plugin.core.store import gpkg
+from weipian_plugin.core.store import gpkg, keys
 from weipian_plugin.core.store.workstore import WorkStore, now_iso
 from weipian_plugin.core.units import mu_to_m2
 
-HOLIDAYS_SETTING = "holidays"
-DEADLINES_SETTING = "deadlines"
-GRADING_SETTING = "grading"
 MAX_ERRORS_SHOWN = 20
 
 PATROL_FIELDS = ("patrol_date", "township", "route", "people", "findings", "stop_measures", "handling_opinion")
@@ -573,7 +570,7 @@ def clue_values(store: WorkStore, fid: int) -> dict:
 # -- settings ----------------------------------------------------------------------------------------
 def holidays_text(store: WorkStore) -> str:
     """The holiday list in force: the store's (setting ``holidays``, once saved) or the shipped one."""
-    return holidays.calendar_text(store.setting(HOLIDAYS_SETTING, None))
+    return holidays.calendar_text(keys.HOLIDAYS.read(store))
 
 
 def calendar(store: WorkStore) -> WorkCalendar:
@@ -598,16 +595,16 @@ def holiday_warning(store: WorkStore) -> Optional[str]:
 def set_holidays(store: WorkStore, text: str) -> WorkCalendar:
     """Check and save the holiday list (ValueError naming the bad line, nothing saved)."""
     cal = WorkCalendar.from_text(text)
-    store.set_setting(HOLIDAYS_SETTING, text)
+    keys.HOLIDAYS.write(store, text)
     return cal
 
 
 def deadline_config(store: WorkStore) -> DeadlineConfig:
-    return DeadlineConfig.from_dict(store.setting(DEADLINES_SETTING, {}) or {})
+    return DeadlineConfig.load(store, keys.DEADLINES)
 
 
 def grading_config(store: WorkStore) -> GradingConfig:
-    return GradingConfig.from_dict(store.setting(GRADING_SETTING, {}) or {})
+    return GradingConfig.load(store, keys.GRADING)
 
 
 # -- deadlines ---------------------------------------------------------------------------------------

@@ -52,13 +52,14 @@ from weipian_plugin.core.statistics.accountability import (
     Township,
     compute_accountability,
 )
+from weipian_plugin.core.store import keys
 from weipian_plugin.core.store.workstore import WorkStore
 from weipian_plugin.core.units import m2_to_mu
+from weipian_plugin.core.vocabulary import ILLEGAL, LEGAL, OTHER, RECTIFIED_STATUSES, RECTIFYING, RESULTS, UNDETERMINED
+from weipian_plugin.core.vocabulary import RECTIFIED as RECTIFIED_WORD
 
 NO_TOWNSHIP = "（未落乡镇）"
-RECTIFIED = ("已整改", "已销号")
-INFRASTRUCTURE_SETTING = "infrastructure_projects"
-ACCOUNTABILITY_SETTING = "accountability"
+RECTIFIED = RECTIFIED_STATUSES
 
 
 @dataclass(frozen=True)
@@ -391,11 +392,11 @@ def township_summary(store: WorkStore, batch: Optional[str] = None, year: Option
         t = out.setdefault((code, name or NO_TOWNSHIP), TownshipSummary(code, name or NO_TOWNSHIP))
         t.patch_count += 1
         t.area_m2 += area
-        if result == "合法":
+        if result == LEGAL:
             t.legal_count += 1
             t.legal_m2 += area
             t.legal_cultivated_m2 += cultivated or 0.0
-        elif result == "违法":
+        elif result == ILLEGAL:
             t.violation_count += 1
             t.rectified_count += status in RECTIFIED
             t.remaining_m2 += remaining
@@ -416,7 +417,7 @@ def township_summary(store: WorkStore, batch: Optional[str] = None, year: Option
             else:
                 t.stock_count += 1
                 t.stock_m2 += illegal_area
-        elif result == "其他":
+        elif result == OTHER:
             t.other_count += 1
             t.other_m2 += area
         else:
@@ -458,14 +459,14 @@ PROGRESS_COLUMNS = (
     Column("patch_count", "下发图斑", "个数", "个", 0),
     Column("area_mu", "下发图斑", "面积", "亩", 2),
     Column("judged_count", "合法性判定", "已判定", "个", 0),
-    Column("legal_count", "合法性判定", "合法", "个", 0),
-    Column("illegal_count", "合法性判定", "违法", "个", 0),
-    Column("other_count", "合法性判定", "其他", "个", 0),
-    Column("undetermined_count", "合法性判定", "未判定", "个", 0),
+    Column("legal_count", "合法性判定", LEGAL, "个", 0),
+    Column("illegal_count", "合法性判定", ILLEGAL, "个", 0),
+    Column("other_count", "合法性判定", OTHER, "个", 0),
+    Column("undetermined_count", "合法性判定", UNDETERMINED, "个", 0),
     Column("judged_share", "合法性判定", "判定率", "%", 2),
     Column("overdue_count", "合法性判定", "逾期未判定", "个", 0),
-    Column("rectified_count", "违法图斑整改", "已整改", "个", 0),
-    Column("rectifying_count", "违法图斑整改", "整改中", "个", 0),
+    Column("rectified_count", "违法图斑整改", RECTIFIED_WORD, "个", 0),
+    Column("rectifying_count", "违法图斑整改", RECTIFYING, "个", 0),
     Column("rectified_share", "违法图斑整改", "整改率", "%", 2),
     Column("illegal_mu", "违法图斑整改", "违法面积", "亩", 2),
     Column("remaining_mu", "违法图斑整改", "剩余未整改面积", "亩", 2),
@@ -474,16 +475,16 @@ PROGRESS_COLUMNS = (
 
 def progress_row(scope: str, rows: Sequence[LedgerRow]) -> ProgressRow:
     """Counts by outcome, judged share (of all) and rectified share (of the 违法 patches)."""
-    results = Counter(r.result if r.result in ("合法", "违法", "其他") else "" for r in rows)
-    illegal = [r for r in rows if r.result == "违法"]
+    results = Counter(r.result if r.result in RESULTS else "" for r in rows)
+    illegal = [r for r in rows if r.result == ILLEGAL]
     judged = len(rows) - results[""]
     rectified = sum(r.rectified for r in illegal)
     return ProgressRow(
         scope=scope, patch_count=len(rows), area_m2=sum(r.area_m2 for r in rows),
-        judged_count=judged, legal_count=results["合法"], illegal_count=results["违法"],
-        other_count=results["其他"], undetermined_count=results[""],
+        judged_count=judged, legal_count=results[LEGAL], illegal_count=results[ILLEGAL],
+        other_count=results[OTHER], undetermined_count=results[""],
         judged_share=judged / len(rows) if rows else None,
-        rectified_count=rectified, rectifying_count=sum(r.status == "整改中" for r in illegal),
+        rectified_count=rectified, rectifying_count=sum(r.status == RECTIFYING for r in illegal),
         rectified_share=rectified / len(illegal) if illegal else None,
         illegal_m2=sum(r.illegal_or_area_m2 for r in illegal), remaining_m2=sum(r.remaining_m2 for r in illegal),
         overdue_count=sum(r.overdue for r in rows))
@@ -564,7 +565,7 @@ RECORD_COLUMNS = (
 
 def accountability_config(store: WorkStore) -> AccountabilityConfig:
     """The store's saved configuration (setting ``accountability``), else the ministry default."""
-    return AccountabilityConfig.from_dict(store.setting(ACCOUNTABILITY_SETTING, {}))
+    return AccountabilityConfig.load(store, keys.ACCOUNTABILITY)
 
 
 _RECORD_SQL = """
@@ -597,7 +598,7 @@ NATURE_RESERVE_COLUMN = "nature_reserve_m2"
 def infrastructure_projects(store: WorkStore) -> dict:
     """The filed major-infrastructure list: project name or 监测编号 → approval level (国家/省级)."""
     out = {}
-    for entry in store.setting(INFRASTRUCTURE_SETTING, []) or []:
+    for entry in keys.INFRASTRUCTURE_PROJECTS.read(store):
         if isinstance(entry, dict):
             name, level = str(entry.get("name", "")).strip(), entry.get("level") or "省级"
         else:
@@ -625,7 +626,7 @@ def _accountability_inputs(store: WorkStore, year: Optional[int]) -> tuple:
             store.conn.execute(_RECORD_SQL.format(where=where, reserve=reserve), params):
         name = name or NO_TOWNSHIP
         townships.setdefault(code, Township(code, name, xzqdm or county))
-        if result == "合法":
+        if result == LEGAL:
             extra[code] = extra.get(code, 0.0) + (cultivated or 0.0)
             continue
         cult = illegal_cult if illegal_cult is not None else (cultivated or 0.0)
