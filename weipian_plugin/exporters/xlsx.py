@@ -433,9 +433,12 @@ MILITARY_COLUMNS = (
 )
 
 
-def write_military_register(store: WorkStore, path: os.PathLike) -> Path:
-    """《军用土地登记表》: the 涉军 patches, which every other export leaves out (handed in separately)."""
-    rows = [SimpleNamespace(seq=i, **r) for i, r in enumerate(marks.military_register(store), start=1)]
+def write_military_register(store: WorkStore, path: os.PathLike, year: Optional[int] = None) -> Path:
+    """《军用土地登记表》 (of ``year``): the 涉军 patches, which every other export leaves out (handed in
+    separately)."""
+    outputs.check_output(path, (".xlsx",), store.path)
+    rows = [SimpleNamespace(seq=i, **r) for i, r in enumerate(marks.military_register(store, year), start=1)]
     wb = new_workbook()
-    Table(wb, "军用土地登记表", county_title(store, "军用土地登记表"), MILITARY_COLUMNS, freeze_cols=3).write(rows)
+    Table(wb, "军用土地登记表", county_title(store, "军用土地登记表", year), MILITARY_COLUMNS,
+          freeze_cols=3).write(rows)
     return save_workbook(wb, path)

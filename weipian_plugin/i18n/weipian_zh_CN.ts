@@ -1158,6 +1158,10 @@
         <source>Patches in the register</source>
         <translation>登记表中的图斑数</translation>
     </message>
+    <message>
+        <source>Year (empty = every year)</source>
+        <translation>年度（留空 = 全部年度）</translation>
+    </message>
 </context>
 <context>
     <name>GradeEnforcementAlgorithm</name>
