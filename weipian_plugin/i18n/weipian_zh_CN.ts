@@ -174,6 +174,11 @@
         <translation>卫片执法插件需要当前 QGIS 缺少的 Python 包：{0}。Windows（QGIS 安装包或 OSGeo4W）：从开始菜单打开“OSGeo4W Shell”，运行 python -m pip install --target &quot;{1}&quot; {0}，然后重启 QGIS。也可以在“插件 &gt; 管理并安装插件”中安装 qpip 插件，由它把这些包安装到同一文件夹。Linux 和 macOS：在终端运行同样的 pip 命令，或用系统的软件包管理器安装。</translation>
     </message>
     <message>
+        <location filename="../plugin.py" line="62"/>
+        <source>Statistics and deadline settings…</source>
+        <translation>统计与期限设置…</translation>
+    </message>
+    <message>
         <location filename="../plugin.py" line="78"/>
         <source>Export case files (一图斑一卷宗)…</source>
         <translation>导出一图斑一卷宗…</translation>
@@ -207,11 +212,6 @@
         <location filename="../plugin.py" line="289"/>
         <source>Export overlay figures</source>
         <translation>导出套合图</translation>
-    </message>
-    <message>
-        <location filename="../plugin.py" line="62"/>
-        <source>Statistics and deadline settings…</source>
-        <translation>统计与期限设置…</translation>
     </message>
 </context>
 <context>
@@ -360,84 +360,89 @@
 <context>
     <name>AnalyzePatchesAlgorithm</name>
     <message>
-        <location filename="../../processing_algorithms/analyze_patches.py" line="54"/>
+        <location filename="../../processing_algorithms/analyze_patches.py" line="68"/>
         <source>Analyze patches (overlay and legality suggestion)</source>
         <translation>内业比对分析（套合与合法性判定建议）</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/analyze_patches.py" line="57"/>
+        <location filename="../../processing_algorithms/analyze_patches.py" line="71"/>
         <source>Overlays every patch on the reference layers given (areas ellipsoidal, overlapping approvals counted once), assigns townships, and writes a legality suggestion with its reason and basis. A re-run replaces suggestions and overlay results only; determinations are never touched. The layers chosen are remembered in the store.</source>
         <translation>将每个图斑与给定的比对图层套合（面积按椭球面积计算，相互重叠的批文只计一次），确定所属乡镇，并给出合法性判定建议及其理由和依据。重新运行只替换判定建议和套合结果，不会改动人工判定结果。所选图层会记录在工作库中。</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/analyze_patches.py" line="64"/>
+        <location filename="../../processing_algorithms/analyze_patches.py" line="78"/>
         <source>Work store (GeoPackage)</source>
         <translation>工作库（GeoPackage）</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/analyze_patches.py" line="67"/>
+        <location filename="../../processing_algorithms/analyze_patches.py" line="81"/>
         <source>Land-use survey (三调 DLTB)</source>
         <translation>三调地类图斑（DLTB）</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/analyze_patches.py" line="67"/>
+        <location filename="../../processing_algorithms/analyze_patches.py" line="81"/>
         <source>Permanent basic farmland</source>
         <translation>永久基本农田</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/analyze_patches.py" line="68"/>
+        <location filename="../../processing_algorithms/analyze_patches.py" line="82"/>
         <source>Approval red lines</source>
         <translation>批文红线</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/analyze_patches.py" line="68"/>
+        <location filename="../../processing_algorithms/analyze_patches.py" line="82"/>
         <source>Land supply</source>
         <translation>供地</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/analyze_patches.py" line="69"/>
+        <location filename="../../processing_algorithms/analyze_patches.py" line="83"/>
         <source>Real-estate registration</source>
         <translation>不动产登记发证</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/analyze_patches.py" line="69"/>
+        <location filename="../../processing_algorithms/analyze_patches.py" line="83"/>
         <source>Facility-agriculture filings</source>
         <translation>设施农用地备案</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/analyze_patches.py" line="70"/>
+        <location filename="../../processing_algorithms/analyze_patches.py" line="84"/>
         <source>Temporary land approvals</source>
         <translation>临时用地审批</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/analyze_patches.py" line="70"/>
+        <location filename="../../processing_algorithms/analyze_patches.py" line="84"/>
         <source>Mining permits</source>
         <translation>采矿权</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/analyze_patches.py" line="71"/>
+        <location filename="../../processing_algorithms/analyze_patches.py" line="85"/>
         <source>Ecological red line</source>
         <translation>生态保护红线</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/analyze_patches.py" line="71"/>
+        <location filename="../../processing_algorithms/analyze_patches.py" line="85"/>
         <source>Townships</source>
         <translation>乡镇界线</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/analyze_patches.py" line="76"/>
+        <location filename="../../processing_algorithms/analyze_patches.py" line="90"/>
         <source>Batch (empty = all)</source>
         <translation>批次（留空 = 全部）</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/analyze_patches.py" line="77"/>
+        <location filename="../../processing_algorithms/analyze_patches.py" line="95"/>
         <source>Patches analyzed</source>
         <translation>已分析图斑数</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/analyze_patches.py" line="109"/>
+        <location filename="../../processing_algorithms/analyze_patches.py" line="130"/>
         <source>Analysis cancelled; the work store is unchanged.</source>
         <translation>分析已取消，工作库未作任何改动。</translation>
+    </message>
+    <message>
+        <location filename="../../processing_algorithms/analyze_patches.py" line="91"/>
+        <source>Continue when a reference layer fails its checks (the problems are recorded with the results, in the ledger and the report)</source>
+        <translation>参考图层检查有问题时仍继续分析（问题记入分析结果、台账和报告）</translation>
     </message>
 </context>
 <context>
@@ -471,107 +476,137 @@
 <context>
     <name>BatchActions</name>
     <message>
-        <location filename="../gui/review/batch_actions.py" line="29"/>
+        <location filename="../gui/review/batch_actions.py" line="30"/>
         <source>Record stage {stage}…</source>
         <translation>登记{stage}…</translation>
     </message>
     <message>
-        <location filename="../gui/review/batch_actions.py" line="32"/>
+        <location filename="../gui/review/batch_actions.py" line="33"/>
         <source>Export submitted snapshot…</source>
         <translation>导出已提交的快照…</translation>
     </message>
     <message>
-        <location filename="../gui/review/batch_actions.py" line="49"/>
+        <location filename="../gui/review/batch_actions.py" line="53"/>
         <source>Choose a batch (filter) or a patch first.</source>
         <translation>请先在筛选中选择批次，或选择一个图斑。</translation>
     </message>
     <message>
-        <location filename="../gui/review/batch_actions.py" line="51"/>
+        <location filename="../gui/review/batch_actions.py" line="55"/>
         <source>Record stage</source>
         <translation>登记上报阶段</translation>
     </message>
     <message>
-        <location filename="../gui/review/batch_actions.py" line="51"/>
+        <location filename="../gui/review/batch_actions.py" line="55"/>
         <source>Record stage {stage} for batch {batch}? 一上 and 二上 lock the batch's determinations (result, type, category, areas); rectification and evidence can still be recorded all year. 一下 unlocks the determinations.</source>
         <translation>确定为批次 {batch} 记录 {stage}？一上和二上将锁定该批次的合法性判定（判定结果、类型、违法类别和面积）；查处整改和佐证材料全年仍可录入。一下解除判定锁定。</translation>
     </message>
     <message>
-        <location filename="../gui/review/batch_actions.py" line="83"/>
+        <location filename="../gui/review/batch_actions.py" line="87"/>
         <source>Export snapshot</source>
         <translation>导出快照</translation>
     </message>
     <message>
-        <location filename="../gui/review/batch_actions.py" line="78"/>
+        <location filename="../gui/review/batch_actions.py" line="82"/>
         <source>Stage</source>
         <translation>办理阶段</translation>
     </message>
     <message>
-        <location filename="../gui/review/batch_actions.py" line="83"/>
+        <location filename="../gui/review/batch_actions.py" line="87"/>
         <source>Snapshot (*.json)</source>
         <translation>快照 (*.json)</translation>
     </message>
     <message>
-        <location filename="../gui/review/batch_actions.py" line="93"/>
+        <location filename="../gui/review/batch_actions.py" line="97"/>
         <source>Saved {path}</source>
         <translation>已保存 {path}</translation>
     </message>
     <message>
-        <location filename="../gui/review/batch_actions.py" line="135"/>
+        <location filename="../gui/review/batch_actions.py" line="172"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../gui/review/batch_actions.py" line="34"/>
+        <location filename="../gui/review/batch_actions.py" line="39"/>
+        <source>Mark this patch as military land (涉军)…</source>
+        <translation>将此图斑标记为涉军…</translation>
+    </message>
+    <message>
+        <location filename="../gui/review/batch_actions.py" line="40"/>
+        <source>Remove the military land mark</source>
+        <translation>取消涉军标记</translation>
+    </message>
+    <message>
+        <location filename="../gui/review/batch_actions.py" line="109"/>
+        <source>Military land</source>
+        <translation>涉军图斑</translation>
+    </message>
+    <message>
+        <location filename="../gui/review/batch_actions.py" line="109"/>
+        <source>Patch {jcbh} will be left out of every ordinary export, figure, report and statistic and listed only in the military land register. Note (optional):</source>
+        <translation>图斑 {jcbh} 将不出现在任何常规导出、图件、报告和统计中，只列入《军用土地登记表》。说明（可选）：</translation>
+    </message>
+    <message>
+        <location filename="../gui/review/batch_actions.py" line="121"/>
+        <source>Patch {jcbh} is marked as military land.</source>
+        <translation>图斑 {jcbh} 已标记为涉军。</translation>
+    </message>
+    <message>
+        <location filename="../gui/review/batch_actions.py" line="134"/>
+        <source>Patch {jcbh} is no longer marked as military land.</source>
+        <translation>图斑 {jcbh} 已取消涉军标记。</translation>
+    </message>
+    <message>
+        <location filename="../gui/review/batch_actions.py" line="35"/>
         <source>Overlay figure (套合图) of this patch…</source>
         <translation>本图斑套合图…</translation>
     </message>
     <message>
-        <location filename="../gui/review/batch_actions.py" line="35"/>
+        <location filename="../gui/review/batch_actions.py" line="36"/>
         <source>Overlay figures (套合图) of the listed patches…</source>
         <translation>列表中图斑的套合图…</translation>
     </message>
     <message>
-        <location filename="../gui/review/batch_actions.py" line="36"/>
+        <location filename="../gui/review/batch_actions.py" line="37"/>
         <source>Case file (一图斑一卷宗) of this patch…</source>
         <translation>本图斑一图斑一卷宗…</translation>
     </message>
     <message>
-        <location filename="../gui/review/batch_actions.py" line="107"/>
+        <location filename="../gui/review/batch_actions.py" line="144"/>
         <source>Overlay figure (套合图)</source>
         <translation>套合图</translation>
     </message>
     <message>
-        <location filename="../gui/review/batch_actions.py" line="107"/>
+        <location filename="../gui/review/batch_actions.py" line="144"/>
         <source>PDF (*.pdf);;PNG image (*.png)</source>
         <translation>PDF (*.pdf);;PNG 图片 (*.png)</translation>
     </message>
     <message>
-        <location filename="../gui/review/batch_actions.py" line="119"/>
+        <location filename="../gui/review/batch_actions.py" line="156"/>
         <source>Overlay figure written to {path}.</source>
         <translation>套合图已保存到 {path}。</translation>
     </message>
     <message>
-        <location filename="../gui/review/batch_actions.py" line="126"/>
+        <location filename="../gui/review/batch_actions.py" line="163"/>
         <source>Overlay figures (套合图)</source>
         <translation>套合图</translation>
     </message>
     <message>
-        <location filename="../gui/review/batch_actions.py" line="135"/>
+        <location filename="../gui/review/batch_actions.py" line="172"/>
         <source>Writing overlay figures…</source>
         <translation>正在生成套合图…</translation>
     </message>
     <message>
-        <location filename="../gui/review/batch_actions.py" line="142"/>
+        <location filename="../gui/review/batch_actions.py" line="179"/>
         <source>{n} overlay figures written to {path}.</source>
         <translation>已生成 {n} 张套合图，保存在 {path}。</translation>
     </message>
     <message>
-        <location filename="../gui/review/batch_actions.py" line="150"/>
+        <location filename="../gui/review/batch_actions.py" line="187"/>
         <source>Case file (一图斑一卷宗)</source>
         <translation>一图斑一卷宗</translation>
     </message>
     <message>
-        <location filename="../gui/review/batch_actions.py" line="164"/>
+        <location filename="../gui/review/batch_actions.py" line="201"/>
         <source>Case file written to {path}.</source>
         <translation>卷宗已保存到 {path}。</translation>
     </message>
@@ -1199,39 +1234,44 @@
 <context>
     <name>ExportMilitaryAlgorithm</name>
     <message>
-        <location filename="../../processing_algorithms/export_military.py" line="32"/>
+        <location filename="../../processing_algorithms/export_military.py" line="34"/>
         <source>Military land register (Excel)</source>
         <translation>军用土地登记表（Excel）</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/export_military.py" line="35"/>
+        <location filename="../../processing_algorithms/export_military.py" line="37"/>
         <source>Writes the military land register (军用土地登记表): every patch marked as military land (涉军), which every other export, figure, report and statistic leaves out; it is handed in separately. With a military-land layer, every patch overlapping it is marked first (audited).</source>
         <translation>导出《军用土地登记表》：所有标记为涉军的图斑。其他所有导出、图件、报告和统计均不包含涉军图斑，本表单独上报。若提供军用土地图层，先将与其重叠的图斑标记为涉军（记入修改日志）。</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/export_military.py" line="41"/>
+        <location filename="../../processing_algorithms/export_military.py" line="43"/>
         <source>Work store (GeoPackage)</source>
         <translation>工作库（GeoPackage）</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/export_military.py" line="43"/>
+        <location filename="../../processing_algorithms/export_military.py" line="45"/>
         <source>Military land layer (optional)</source>
         <translation>军用土地图层（可选）</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/export_military.py" line="46"/>
+        <location filename="../../processing_algorithms/export_military.py" line="48"/>
         <source>Register workbook</source>
         <translation>登记表工作簿</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/export_military.py" line="48"/>
+        <location filename="../../processing_algorithms/export_military.py" line="53"/>
         <source>Patches newly marked</source>
         <translation>新标记的图斑数</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/export_military.py" line="49"/>
+        <location filename="../../processing_algorithms/export_military.py" line="54"/>
         <source>Patches in the register</source>
         <translation>登记表中的图斑数</translation>
+    </message>
+    <message>
+        <location filename="../../processing_algorithms/export_military.py" line="50"/>
+        <source>Year (empty = every year)</source>
+        <translation>年度（留空 = 全部年度）</translation>
     </message>
 </context>
 <context>
@@ -1529,62 +1569,62 @@
 <context>
     <name>ImportPatchesAlgorithm</name>
     <message>
-        <location filename="../../processing_algorithms/import_patches.py" line="34"/>
+        <location filename="../../processing_algorithms/import_patches.py" line="36"/>
         <source>Import monitoring patches</source>
         <translation>导入监测图斑</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/import_patches.py" line="37"/>
+        <location filename="../../processing_algorithms/import_patches.py" line="39"/>
         <source>Imports a patch shapefile issued by the ministry into the work store (created when missing). Encoding, CRS and field mapping are detected unless given. Invalid geometries are repaired; empty, non-polygon, duplicate or id-less patches are rejected with a reason. Re-importing a batch updates its patches in place and keeps every determination.</source>
         <translation>将部下发的监测图斑 Shapefile 导入工作库（工作库不存在时自动新建）。未指定时自动识别字符编码、坐标系和字段对应。无效几何会自动修复；空几何、非面、重复或无监测编号的图斑将被拒收并注明原因。重新导入同一批次时就地更新其图斑，已有判定结果全部保留。</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/import_patches.py" line="44"/>
+        <location filename="../../processing_algorithms/import_patches.py" line="46"/>
         <source>Patch shapefile</source>
         <translation>图斑 Shapefile 文件</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/import_patches.py" line="46"/>
+        <location filename="../../processing_algorithms/import_patches.py" line="48"/>
         <source>Work store (GeoPackage)</source>
         <translation>工作库（GeoPackage）</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/import_patches.py" line="48"/>
+        <location filename="../../processing_algorithms/import_patches.py" line="50"/>
         <source>Batch name (empty = file name)</source>
         <translation>批次名称（留空 = 文件名）</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/import_patches.py" line="50"/>
+        <location filename="../../processing_algorithms/import_patches.py" line="52"/>
         <source>Received date (empty = today)</source>
         <translation>接收日期（留空 = 今天）</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/import_patches.py" line="52"/>
+        <location filename="../../processing_algorithms/import_patches.py" line="54"/>
         <source>Encoding (empty = detect)</source>
         <translation>字符编码（留空 = 自动识别）</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/import_patches.py" line="54"/>
+        <location filename="../../processing_algorithms/import_patches.py" line="56"/>
         <source>Field mapping, e.g. jcbh=TBBH;hsx=HSX (empty = detect)</source>
         <translation>字段对应，如 jcbh=TBBH;hsx=HSX（留空 = 自动识别）</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/import_patches.py" line="59"/>
+        <location filename="../../processing_algorithms/import_patches.py" line="61"/>
         <source>Patches imported</source>
         <translation>已导入图斑数</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/import_patches.py" line="60"/>
+        <location filename="../../processing_algorithms/import_patches.py" line="62"/>
         <source>Patches rejected</source>
         <translation>拒收图斑数</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/import_patches.py" line="80"/>
+        <location filename="../../processing_algorithms/import_patches.py" line="82"/>
         <source>Import cancelled; the work store is unchanged.</source>
         <translation>导入已取消，工作库未作任何改动。</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/import_patches.py" line="57"/>
+        <location filename="../../processing_algorithms/import_patches.py" line="59"/>
         <source>Coordinate system of the file (empty = from .prj or coordinates)</source>
         <translation>文件的坐标系（留空 = 按 .prj 或坐标判断）</translation>
     </message>
@@ -1679,6 +1719,64 @@
     </message>
 </context>
 <context>
+    <name>RecordInterviewAlgorithm</name>
+    <message>
+        <location filename="../../processing_algorithms/record_interview.py" line="30"/>
+        <source>Record a township interview (约谈)</source>
+        <translation>记录乡镇警示约谈</translation>
+    </message>
+    <message>
+        <location filename="../../processing_algorithms/record_interview.py" line="33"/>
+        <source>Records a warning interview (警示约谈) of a township: who was interviewed, by whom, when and why, with the minutes file stored in the work store. The accountability workbook lists the records of its year.</source>
+        <translation>记录对乡镇的警示约谈：约谈了谁、由谁约谈、时间和事由，约谈纪要文件存入工作库。问责统计表列出当年的约谈记录。</translation>
+    </message>
+    <message>
+        <location filename="../../processing_algorithms/record_interview.py" line="39"/>
+        <source>Work store (GeoPackage)</source>
+        <translation>工作库（GeoPackage）</translation>
+    </message>
+    <message>
+        <location filename="../../processing_algorithms/record_interview.py" line="41"/>
+        <source>Township</source>
+        <translation>乡镇</translation>
+    </message>
+    <message>
+        <location filename="../../processing_algorithms/record_interview.py" line="42"/>
+        <source>Township code</source>
+        <translation>乡镇代码</translation>
+    </message>
+    <message>
+        <location filename="../../processing_algorithms/record_interview.py" line="43"/>
+        <source>Date of the interview</source>
+        <translation>约谈日期</translation>
+    </message>
+    <message>
+        <location filename="../../processing_algorithms/record_interview.py" line="44"/>
+        <source>Interviewed (names, posts)</source>
+        <translation>被约谈人（姓名、职务）</translation>
+    </message>
+    <message>
+        <location filename="../../processing_algorithms/record_interview.py" line="45"/>
+        <source>Interviewed by</source>
+        <translation>约谈人</translation>
+    </message>
+    <message>
+        <location filename="../../processing_algorithms/record_interview.py" line="46"/>
+        <source>Reason</source>
+        <translation>约谈事由</translation>
+    </message>
+    <message>
+        <location filename="../../processing_algorithms/record_interview.py" line="47"/>
+        <source>Minutes (file)</source>
+        <translation>约谈纪要（文件）</translation>
+    </message>
+    <message>
+        <location filename="../../processing_algorithms/record_interview.py" line="48"/>
+        <source>Record id</source>
+        <translation>记录编号</translation>
+    </message>
+</context>
+<context>
     <name>ReviewDock</name>
     <message>
         <location filename="../gui/review_dock.py" line="528"/>
@@ -1706,7 +1804,7 @@
         <translation>合法性判定</translation>
     </message>
     <message>
-        <location filename="../../forms/review_dock.ui" line="828"/>
+        <location filename="../../forms/review_dock.ui" line="875"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
@@ -1781,7 +1879,7 @@
         <translation>分析给出的判定建议（只读）</translation>
     </message>
     <message>
-        <location filename="../../forms/review_dock.ui" line="858"/>
+        <location filename="../../forms/review_dock.ui" line="905"/>
         <source>Reason</source>
         <translation>理由</translation>
     </message>
@@ -1876,7 +1974,7 @@
         <translation>采纳建议</translation>
     </message>
     <message>
-        <location filename="../../forms/review_dock.ui" line="910"/>
+        <location filename="../../forms/review_dock.ui" line="957"/>
         <source>Revert</source>
         <translation>撤销修改</translation>
     </message>
@@ -1971,97 +2069,97 @@
         <translation>结案日期</translation>
     </message>
     <message>
-        <location filename="../../forms/review_dock.ui" line="822"/>
+        <location filename="../../forms/review_dock.ui" line="869"/>
         <source>Write-off</source>
         <translation>销号</translation>
     </message>
     <message>
-        <location filename="../../forms/review_dock.ui" line="838"/>
+        <location filename="../../forms/review_dock.ui" line="885"/>
         <source>Date</source>
         <translation>日期</translation>
     </message>
     <message>
-        <location filename="../../forms/review_dock.ui" line="848"/>
+        <location filename="../../forms/review_dock.ui" line="895"/>
         <source>Person</source>
         <translation>经办人</translation>
     </message>
     <message>
-        <location filename="../../forms/review_dock.ui" line="917"/>
+        <location filename="../../forms/review_dock.ui" line="964"/>
         <source>Save rectification</source>
         <translation>保存整改情况</translation>
     </message>
     <message>
-        <location filename="../../forms/review_dock.ui" line="927"/>
+        <location filename="../../forms/review_dock.ui" line="974"/>
         <source>Attachments</source>
         <translation>附件</translation>
     </message>
     <message>
-        <location filename="../../forms/review_dock.ui" line="946"/>
+        <location filename="../../forms/review_dock.ui" line="993"/>
         <source>File</source>
         <translation>文件</translation>
     </message>
     <message>
-        <location filename="../../forms/review_dock.ui" line="951"/>
+        <location filename="../../forms/review_dock.ui" line="998"/>
         <source>Type</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../../forms/review_dock.ui" line="1023"/>
+        <location filename="../../forms/review_dock.ui" line="1070"/>
         <source>Time</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../forms/review_dock.ui" line="961"/>
+        <location filename="../../forms/review_dock.ui" line="1008"/>
         <source>Position</source>
         <translation>位置</translation>
     </message>
     <message>
-        <location filename="../../forms/review_dock.ui" line="966"/>
+        <location filename="../../forms/review_dock.ui" line="1013"/>
         <source>Bearing</source>
         <translation>拍摄方位角</translation>
     </message>
     <message>
-        <location filename="../../forms/review_dock.ui" line="976"/>
+        <location filename="../../forms/review_dock.ui" line="1023"/>
         <source>Add…</source>
         <translation>添加…</translation>
     </message>
     <message>
-        <location filename="../../forms/review_dock.ui" line="983"/>
+        <location filename="../../forms/review_dock.ui" line="1030"/>
         <source>Open</source>
         <translation>打开</translation>
     </message>
     <message>
-        <location filename="../../forms/review_dock.ui" line="990"/>
+        <location filename="../../forms/review_dock.ui" line="1037"/>
         <source>Export…</source>
         <translation>导出…</translation>
     </message>
     <message>
-        <location filename="../../forms/review_dock.ui" line="997"/>
+        <location filename="../../forms/review_dock.ui" line="1044"/>
         <source>Remove</source>
         <translation>移除</translation>
     </message>
     <message>
-        <location filename="../../forms/review_dock.ui" line="1007"/>
+        <location filename="../../forms/review_dock.ui" line="1054"/>
         <source>History</source>
         <translation>修改记录</translation>
     </message>
     <message>
-        <location filename="../../forms/review_dock.ui" line="1028"/>
+        <location filename="../../forms/review_dock.ui" line="1075"/>
         <source>Who</source>
         <translation>操作人</translation>
     </message>
     <message>
-        <location filename="../../forms/review_dock.ui" line="1033"/>
+        <location filename="../../forms/review_dock.ui" line="1080"/>
         <source>Field</source>
         <translation>字段</translation>
     </message>
     <message>
-        <location filename="../../forms/review_dock.ui" line="1038"/>
+        <location filename="../../forms/review_dock.ui" line="1085"/>
         <source>Old</source>
         <translation>原值</translation>
     </message>
     <message>
-        <location filename="../../forms/review_dock.ui" line="1043"/>
+        <location filename="../../forms/review_dock.ui" line="1090"/>
         <source>New</source>
         <translation>新值</translation>
     </message>
@@ -2225,31 +2323,61 @@
         <source>The patch was split into {n} parts.</source>
         <translation>图斑已拆分为 {n} 个部分。</translation>
     </message>
+    <message>
+        <location filename="../../forms/review_dock.ui" line="819"/>
+        <source>Restored, of which cultivated (mu)</source>
+        <translation>复耕其中耕地（亩）</translation>
+    </message>
+    <message>
+        <location filename="../../forms/review_dock.ui" line="836"/>
+        <source>Referred to (police / discipline)</source>
+        <translation>移送机关（公安/纪检监察）</translation>
+    </message>
+    <message>
+        <location filename="../../forms/review_dock.ui" line="846"/>
+        <source>Referral date</source>
+        <translation>移送日期</translation>
+    </message>
+    <message>
+        <location filename="../../forms/review_dock.ui" line="856"/>
+        <source>Referral number</source>
+        <translation>移送文号</translation>
+    </message>
 </context>
 <context>
     <name>ReviewForm</name>
     <message>
-        <location filename="../gui/review/form.py" line="68"/>
+        <location filename="../gui/review/form.py" line="72"/>
         <source>Case filed</source>
         <translation>立案</translation>
     </message>
     <message>
-        <location filename="../gui/review/form.py" line="69"/>
+        <location filename="../gui/review/form.py" line="73"/>
         <source>Not filed</source>
         <translation>不予立案</translation>
     </message>
     <message>
-        <location filename="../gui/review/form.py" line="71"/>
+        <location filename="../gui/review/form.py" line="78"/>
         <source>Applied for</source>
         <translation>申请销号</translation>
     </message>
     <message>
-        <location filename="../gui/review/form.py" line="71"/>
+        <location filename="../gui/review/form.py" line="78"/>
         <source>Written off</source>
         <translation>已销号</translation>
     </message>
     <message>
-        <location filename="../gui/review/form.py" line="64"/>
+        <location filename="../gui/review/form.py" line="75"/>
+        <source>Police</source>
+        <translation>公安机关</translation>
+    </message>
+    <message>
+        <location filename="../gui/review/form.py" line="75"/>
+        <source>Discipline inspection</source>
+        <translation>纪检监察机关</translation>
+    </message>
+    <message>
+        <location filename="../gui/review/form.py" line="68"/>
         <source>(not set)</source>
         <translation>（未填）</translation>
     </message>
@@ -2375,6 +2503,44 @@
         <location filename="../gui/rules_dialog.py" line="159"/>
         <source>The rules could not be saved: {error}</source>
         <translation>无法保存判定规则：{error}</translation>
+    </message>
+</context>
+<context>
+    <name>SeriousImpactAlgorithm</name>
+    <message>
+        <location filename="../../processing_algorithms/serious_impact.py" line="26"/>
+        <source>Mark serious consequences (造成恶劣影响)</source>
+        <translation>认定“造成恶劣影响”</translation>
+    </message>
+    <message>
+        <location filename="../../processing_algorithms/serious_impact.py" line="29"/>
+        <source>Records, with its reason, that a county&apos;s (or township&apos;s) illegal land use caused serious consequences: Order No. 15 then holds the county accountable below the 15 % ratio, and a township is marked for a warning interview. Tick Clear to remove the mark.</source>
+        <translation>记录某县（或乡镇）的违法用地“造成恶劣影响”及其理由：按第15号令，该县即使比例低于 15% 也纳入问责范围；乡镇则列为应警示约谈。勾选“取消认定”可撤销。</translation>
+    </message>
+    <message>
+        <location filename="../../processing_algorithms/serious_impact.py" line="35"/>
+        <source>Work store (GeoPackage)</source>
+        <translation>工作库（GeoPackage）</translation>
+    </message>
+    <message>
+        <location filename="../../processing_algorithms/serious_impact.py" line="37"/>
+        <source>County or township code</source>
+        <translation>县或乡镇代码</translation>
+    </message>
+    <message>
+        <location filename="../../processing_algorithms/serious_impact.py" line="38"/>
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <location filename="../../processing_algorithms/serious_impact.py" line="39"/>
+        <source>Reason</source>
+        <translation>理由</translation>
+    </message>
+    <message>
+        <location filename="../../processing_algorithms/serious_impact.py" line="40"/>
+        <source>Clear the mark</source>
+        <translation>取消认定</translation>
     </message>
 </context>
 <context>
@@ -2667,7 +2833,7 @@
 <context>
     <name>WeipianAlgorithm</name>
     <message>
-        <location filename="../../processing_algorithms/base.py" line="23"/>
+        <location filename="../../processing_algorithms/base.py" line="25"/>
         <source>Satellite enforcement</source>
         <translation>卫片执法</translation>
     </message>
