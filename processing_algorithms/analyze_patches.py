@@ -10,18 +10,10 @@ from qgis.core import (
     QgsProcessingParameterVectorLayer,
 )
 
-from weipian_plugin.core.analysis import overlay
-from weipian_plugin.core.analysis.run import LAYERS_SETTING, ROLE_LABELS, AnalysisCancelled, analyze
+from weipian_plugin.core import roles
+from weipian_plugin.core.analysis.run import LAYERS_SETTING, AnalysisCancelled, analyze
 from weipian_plugin.core.intake.vector_io import VectorData, from_wkb, read_vector
 from weipian_plugin.processing_algorithms.base import WeipianAlgorithm
-
-# parameter name -> overlay role
-LAYER_PARAMETERS = {
-    "LANDUSE": overlay.LANDUSE, "BASIC_FARMLAND": overlay.BASIC_FARMLAND, "APPROVALS": overlay.APPROVALS,
-    "SUPPLY": overlay.SUPPLY, "REGISTRATION": overlay.REGISTRATION, "FACILITY": overlay.FACILITY,
-    "TEMPORARY": overlay.TEMPORARY, "MINING": overlay.MINING, "ECO_REDLINE": overlay.ECO_REDLINE,
-    "TOWNSHIPS": overlay.TOWNSHIPS,
-}
 
 
 def layer_data(layer, epsg: int, near) -> VectorData:
@@ -60,16 +52,10 @@ class AnalyzePatchesAlgorithm(WeipianAlgorithm):
     def initAlgorithm(self, config=None):  # noqa: N802
         self.addParameter(QgsProcessingParameterFile(self.STORE, self.tr("Work store (GeoPackage)"),
                                                      extension="gpkg"))
-        labels = {
-            "LANDUSE": self.tr("Land-use survey (三调 DLTB)"), "BASIC_FARMLAND": self.tr("Permanent basic farmland"),
-            "APPROVALS": self.tr("Approval red lines"), "SUPPLY": self.tr("Land supply"),
-            "REGISTRATION": self.tr("Real-estate registration"), "FACILITY": self.tr("Facility-agriculture filings"),
-            "TEMPORARY": self.tr("Temporary land approvals"), "MINING": self.tr("Mining permits"),
-            "ECO_REDLINE": self.tr("Ecological red line"), "TOWNSHIPS": self.tr("Townships"),
-        }
-        for parameter in LAYER_PARAMETERS:
+        for role in roles.ROLES:  # one optional polygon layer per reference role (core/roles.py)
             self.addParameter(QgsProcessingParameterVectorLayer(
-                parameter, labels[parameter], [QgsProcessing.SourceType.TypeVectorPolygon], optional=True))
+                role.parameter, f"{role.label} ({role.english})", [QgsProcessing.SourceType.TypeVectorPolygon],
+                optional=True))
         self.addParameter(QgsProcessingParameterString(self.BATCH, self.tr("Batch (empty = all)"), optional=True))
         self.addOutput(QgsProcessingOutputNumber(self.ANALYZED, self.tr("Patches analyzed")))
 
@@ -79,16 +65,16 @@ class AnalyzePatchesAlgorithm(WeipianAlgorithm):
         with self.open_store(self.parameterAsFile(parameters, self.STORE, context)) as store:
             layers, sources = {}, {}
             near = store.patch_bounds(batch)
-            for parameter, role in LAYER_PARAMETERS.items():
-                layer = self.parameterAsVectorLayer(parameters, parameter, context)
+            for role in roles.ROLES:
+                layer = self.parameterAsVectorLayer(parameters, role.parameter, context)
                 if layer is None:
                     continue
-                feedback.pushInfo(f"读取{ROLE_LABELS[role]}：{layer.source()}")
+                feedback.pushInfo(f"读取{role.label}：{layer.source()}")
                 try:
-                    layers[role] = layer_data(layer, store.epsg, near)
+                    layers[role.key] = layer_data(layer, store.epsg, near)
                 except ValueError as exc:
                     raise QgsProcessingException(str(exc)) from exc
-                sources[role] = layer.source()
+                sources[role.key] = layer.source()
                 if feedback.isCanceled():
                     return {self.ANALYZED: 0}
             try:

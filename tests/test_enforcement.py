@@ -7,6 +7,7 @@ from datetime import date
 import numpy as np
 import pytest
 import shapely
+from conftest import undo_schema_v3
 from openpyxl import Workbook, load_workbook
 
 from weipian_plugin.core.enforcement import records as enforcement
@@ -57,7 +58,8 @@ def test_v1_store_migrates_to_v2_on_open(store_path):
 
     with WorkStore.create(store_path, 4527) as s, s.transaction() as conn:
         conn.execute("INSERT INTO batches (name) VALUES ('kept')")
-    conn = sqlite3.connect(store_path)
+    conn = sqlite3.connect(store_path, isolation_level=None)
+    conn.execute("BEGIN")
     tables = list(schema.FEATURE_TABLES_V2) + ["finding_attachments"]
     for table in ("patrol_findings", "finding_attachments", "clues", "patrols"):
         conn.execute(f"DROP TABLE {table}")
@@ -65,6 +67,7 @@ def test_v1_store_migrates_to_v2_on_open(store_path):
         conn.execute(f"DROP TABLE rtree_{table}_geom")
     for meta in ("gpkg_extensions", "gpkg_geometry_columns", "gpkg_contents"):
         conn.executemany(f"DELETE FROM {meta} WHERE table_name=?", [(t,) for t in tables])
+    undo_schema_v3(conn)
     conn.execute("UPDATE weipian_meta SET value='1' WHERE key='schema_version'")
     conn.commit()
     conn.close()

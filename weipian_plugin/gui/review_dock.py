@@ -29,7 +29,7 @@ from qgis.PyQt.QtWidgets import (
     QWidget,
 )
 
-from weipian_plugin.core.analysis.run import ROLE_LABELS
+from weipian_plugin.core import roles
 from weipian_plugin.core.review import records as review
 from weipian_plugin.core.store.workstore import StoreError, WorkStore
 from weipian_plugin.core.units import MU_M2
@@ -49,7 +49,8 @@ BLANK = "\x00blank"  # filter combo value: empty (not analysed / not judged)
 WRITEOFF_STATUSES = ("申请销号", review.WRITTEN_OFF)
 # one patch's header, suggestion and basis
 INFO_SQL = ("SELECT pa.fid, pa.batch, pa.jcbh, pa.township, pa.area_m2, pa.due_date, pa.split_state, pa.suggestion, "
-            "pa.suggestion_type, pa.suggestion_reason, pa.cultivated_m2, pa.basic_farmland_m2, pa.new_or_stock, "
+            "pa.suggestion_type, pa.suggestion_reason, pa.cultivated_m2, pa.basic_farmland_m2, "
+            "pa.new_construction_m2, pa.stock_construction_m2, "
             "pa.determination, a.basis FROM patch_analysis pa LEFT JOIN analysis a ON a.patch_fid = pa.fid "
             "WHERE pa.fid = ?")
 # one list row, read from patch_analysis
@@ -590,7 +591,7 @@ class ReviewDock(QgsDockWidget, FORM_CLASS):
         for doc in basis.get("documents") or []:
             share = doc.get("share")
             lines.append(self.tr("{role} {doc}: {share} of the patch, {area:.2f} mu").format(
-                role=ROLE_LABELS.get(doc.get("role"), doc.get("role", "")),
+                role=roles.label(doc.get("role", "")),
                 doc=doc.get("doc") or doc.get("name") or "",
                 share="–" if share is None else f"{share:.1%}", area=(doc.get("area_m2") or 0.0) / MU_M2))
         for key, label in (("cultivated_m2", self.tr("Cultivated")),
@@ -722,18 +723,20 @@ class ReviewDock(QgsDockWidget, FORM_CLASS):
         self.subtypeCombo.blockSignals(False)
 
     def _prefill_areas(self, only_empty: bool) -> None:
-        """Illegal area (the whole patch), of which cultivated and basic farmland from the analysis,
-        where the form has none yet; and 新增/存量 from the analysis."""
+        """Illegal area (the whole patch), of which cultivated and basic farmland (from its own layer, not
+        capped at the cultivated area) from the analysis, where the form has none yet; and 新增/存量 from
+        the analysed areas (新增 when any part is new)."""
         area = self.patch["area_m2"]
         cultivated = min(self.patch.get("cultivated_m2") or 0.0, area)
-        farmland = min(self.patch.get("basic_farmland_m2") or 0.0, cultivated)
+        farmland = min(self.patch.get("basic_farmland_m2") or 0.0, area)
         for name, value in (("illegal_m2", area), ("illegal_cultivated_m2", cultivated),
                             ("illegal_basic_farmland_m2", farmland)):
             widget = self.det_fields[name][1]
             if not only_empty or not widget.value():
                 self._area_origin[name] = value
                 widget.setValue(value / MU_M2)
-        category = self.patch.get("new_or_stock")
+        new, stock = self.patch.get("new_construction_m2"), self.patch.get("stock_construction_m2")
+        category = None if new is None else "新增" if new > 0 else "存量" if (stock or 0.0) > 0 else None
         if category and self.categoryCombo.currentData() is None:
             self.categoryCombo.setCurrentIndex(max(0, self.categoryCombo.findData(category)))
 

@@ -232,9 +232,8 @@ def _clean_determination(values: dict, patch_area_m2: float,
     whole = illegal if illegal is not None else patch_area_m2
     if cultivated is not None and cultivated > whole + _PART_TOLERANCE_M2:
         errors.append(f"其中耕地面积（{_m2(cultivated)}）不能大于违法面积（{_m2(whole)}）")
-    if farmland is not None and cultivated is not None and farmland > cultivated + _PART_TOLERANCE_M2:
-        errors.append(f"其中永久基本农田面积（{_m2(farmland)}）不能大于其中耕地面积（{_m2(cultivated)}）")
-    elif farmland is not None and farmland > whole + _PART_TOLERANCE_M2:
+    # 永农 is measured on its own layer and may hold non-cultivated land: bounded by the illegal area only.
+    if farmland is not None and farmland > whole + _PART_TOLERANCE_M2:
         errors.append(f"其中永久基本农田面积（{_m2(farmland)}）不能大于违法面积（{_m2(whole)}）")
     return clean, errors
 
@@ -285,30 +284,42 @@ def save_determination(store: WorkStore, patch_fid: int, values: dict, reviewer:
 def accept_suggestion(store: WorkStore, patch_fid: int, reviewer: str) -> None:
     """Save the analysis suggestion as the determination (the one-keystroke 采纳建议).
 
-    For 违法 the areas are prefilled from the analysis (whole patch illegal, of which its cultivated land
-    and basic farmland) and 新增/存量 from the analysis; fields the suggestion cannot know (违法主体,
-    项目名称 …) keep what the reviewer already entered.
+    The land suggestion is taken, or the mining one when mining is 违法 and land is not (a land approval
+    never hides mining without a permit); either one 待核 needs a person. For 违法 the areas are
+    prefilled from the analysis (whole patch illegal, of which its cultivated land and its 永农 — measured
+    on the 永农 layer, not capped at the cultivated area), 新增/存量 from the analysed areas (新增 when any
+    part is new); fields the suggestion cannot know (违法主体, 项目名称 …) keep what the reviewer entered.
     """
     patch = _patch(store, patch_fid)
     row = store.conn.execute(
-        "SELECT suggestion, suggestion_type, suggestion_reason, cultivated_m2, basic_farmland_m2, new_or_stock "
-        "FROM analysis WHERE patch_fid = ?", (patch_fid,)).fetchone()
+        "SELECT suggestion, suggestion_type, suggestion_reason, cultivated_m2, basic_farmland_m2, "
+        "new_construction_m2, stock_construction_m2, mining_suggestion, mining_suggestion_type, "
+        "mining_suggestion_reason, new_housing FROM analysis WHERE patch_fid = ?", (patch_fid,)).fetchone()
     if row is None or _blank(row[0]):
         raise ReviewError("该图斑尚无分析建议，请先运行分析")
-    suggestion, subtype, reason, cultivated, farmland, new_or_stock = row
-    if suggestion == PENDING:
+    (suggestion, subtype, reason, cultivated, farmland, new_m2, stock_m2, mining, mining_type, mining_reason,
+     new_housing) = row
+    if PENDING in (suggestion, mining):
         raise ReviewError("分析建议为“待核”，需要人工判定，不能直接采纳")
+    mining_only = mining == ILLEGAL and suggestion != ILLEGAL
+    if mining_only:
+        suggestion, subtype, reason = mining, mining_type, mining_reason
     values: Dict[str, Any] = {f: None for f in _VIOLATION_FIELDS}
     values.update(result=suggestion, subtype=_text(subtype), basis=_text(reason), from_suggestion=1)
     if suggestion == ILLEGAL:
         area = patch["area_m2"]
-        cultivated = None if cultivated is None else min(cultivated, area)  # None: no 三调 was overlaid
+        category = None
+        if not mining_only and new_m2 is not None:
+            category = "新增" if new_m2 > 0 else "存量" if (stock_m2 or 0.0) > 0 else None
         values.update(
-            illegal_m2=area, illegal_cultivated_m2=cultivated,
-            illegal_basic_farmland_m2=None if farmland is None else min(farmland, area if cultivated is None
-                                                                        else cultivated),
-            violation_category=_text(new_or_stock),
-            violation_type=subtype if subtype in _codes(store, "violation_type") else None)
+            illegal_m2=area,
+            illegal_cultivated_m2=None if cultivated is None else min(cultivated, area),  # None: no 三调
+            illegal_basic_farmland_m2=None if farmland is None else min(farmland, area),
+            violation_category=category,
+            violation_type=subtype if subtype in _codes(store, "violation_type") else None,
+            is_new_housing=1 if new_housing else None)
+        if subtype == "农业项目破坏耕地":
+            values["violation_category"] = "农业项目破坏耕地"
     save_determination(store, patch_fid, values, reviewer)
 
 
@@ -417,7 +428,8 @@ def _snapshot(conn: sqlite3.Connection, batch_id: int, head: dict) -> str:
     in_batch = "patch_fid IN (SELECT fid FROM patches WHERE batch_id = ?)"
     determinations = by_fid(f"SELECT * FROM determinations WHERE {in_batch}")
     rectifications = by_fid(f"SELECT * FROM rectifications WHERE {in_batch}")
-    suggestions = by_fid("SELECT patch_fid, suggestion, suggestion_type, suggestion_reason, new_or_stock "
+    suggestions = by_fid("SELECT patch_fid, suggestion, suggestion_type, suggestion_reason, new_or_stock, "
+                         "new_construction_m2, stock_construction_m2, mining_suggestion, mining_suggestion_type "
                          f"FROM analysis WHERE {in_batch}")
     statuses = by_fid("SELECT fid AS patch_fid, status, remaining_m2 FROM patch_status WHERE batch_id = ?")
     attachments: Dict[int, list] = {}

@@ -91,7 +91,7 @@ class WorkStore:
                                        (schema.SCHEMA_VERSION_KEY,)).fetchone()[0])
             if version > schema.LATEST_VERSION:
                 raise StoreError(f"工作库由更新版本的插件创建（结构版本 {version}），请升级插件。")
-            if version < schema.LATEST_VERSION:
+            if version < schema.LATEST_VERSION or schema.missing_role_columns(conn):
                 conn.execute("BEGIN IMMEDIATE")
                 cls._migrate(conn, version)
                 conn.execute("COMMIT")
@@ -105,7 +105,7 @@ class WorkStore:
 
     @staticmethod
     def _migrate(conn: sqlite3.Connection, current: int) -> None:
-        """Apply pending migrations inside the caller's transaction."""
+        """Apply pending migrations inside the caller's transaction; add the columns of new reference roles."""
         srs = None
         for version, sql in schema.migrations():
             if version <= current:
@@ -121,7 +121,9 @@ class WorkStore:
                     gpkg.register_features(conn, table, "geom", "GEOMETRY", srs, description)
             conn.execute("INSERT OR REPLACE INTO weipian_meta VALUES (?, ?)",
                          (schema.SCHEMA_VERSION_KEY, str(version)))
-        gpkg.run_script(conn, schema.VIEWS)
+        for statement in schema.missing_role_columns(conn):
+            conn.execute(statement)
+        gpkg.run_script(conn, schema.views())
         srs = srs or int(conn.execute(
             "SELECT srs_id FROM gpkg_geometry_columns WHERE table_name=?", (PATCH_TABLE,)).fetchone()[0])
         gpkg.register_features(conn, "patch_analysis", "geom", "MULTIPOLYGON", srs, "图斑分析结果",
