@@ -1,4 +1,4 @@
-"""weipian:exportfigures — per-patch archive figures (一图斑一卷宗) as PNG or PDF, or one combined PDF."""
+"""weipian:exportfigures — per-patch 套合图 as PNG or PDF, or one combined PDF."""
 from __future__ import annotations
 
 from qgis.core import (
@@ -25,6 +25,7 @@ class ExportFiguresAlgorithm(WeipianAlgorithm):
     AFTER = "AFTER"
     BATCH = "BATCH"
     COMBINED = "COMBINED"
+    ORG = "ORG"
     COUNT = "COUNT"
     FORMATS = ("png", "pdf")
 
@@ -32,15 +33,17 @@ class ExportFiguresAlgorithm(WeipianAlgorithm):
         return "exportfigures"
 
     def displayName(self) -> str:  # noqa: N802
-        return self.tr("Export archive figures")
+        return self.tr("Export overlay figures (套合图)")
 
     def shortHelpString(self) -> str:  # noqa: N802
         return self.tr(
-            "Writes the archive figure of every patch (or of one batch): before and after imagery side by "
-            "side with the patch outline and the reference layers of the last analysis, legend, scale bar, "
-            "north arrow, a title with JCBH, township and area, and a table of overlay results, suggestion "
-            "and determination. One file per patch named after its JCBH, or one combined PDF. The layout is "
-            "the plugin's template exporters/templates/archive_figure.qpt, editable in the layout designer.")
+            "Writes the overlay figure (套合图) of every patch (or of one batch): before and after imagery "
+            "side by side with their dates, the patch outline and the reference layers of the last analysis, "
+            "a legend of every drawn layer, scale bar, north arrow, a title with JCBH, township, issued and "
+            "computed area, a table of overlay results, suggestion and determination, the suggestion's "
+            "reason, the CRS in Chinese, the mapping unit, the reviewer and a signature line. One file per "
+            "patch named after its JCBH, or one combined PDF. The layout is the plugin's template "
+            "exporters/templates/archive_figure.qpt, editable in the layout designer.")
 
     def flags(self):
         # Print layouts are rendered on the main thread, as QGIS's own layout export algorithms do.
@@ -59,6 +62,9 @@ class ExportFiguresAlgorithm(WeipianAlgorithm):
             self.BATCH, self.tr("Batch (empty = all patches)"), optional=True))
         self.addParameter(QgsProcessingParameterBoolean(
             self.COMBINED, self.tr("One combined PDF instead of one file per patch"), defaultValue=False))
+        self.addParameter(QgsProcessingParameterString(
+            self.ORG, self.tr("Mapping unit (empty = the one saved in the store; a value given is saved)"),
+            optional=True))
         self.addParameter(QgsProcessingParameterFolderDestination(self.OUTPUT, self.tr("Output folder")))
         self.addOutput(QgsProcessingOutputNumber(self.COUNT, self.tr("Files written")))
 
@@ -73,7 +79,8 @@ class ExportFiguresAlgorithm(WeipianAlgorithm):
                 before=self.parameterAsRasterLayer(parameters, self.BEFORE, context),
                 after=self.parameterAsRasterLayer(parameters, self.AFTER, context),
                 batch=self.parameterAsString(parameters, self.BATCH, context) or None,
-                combined_pdf=combined, feedback=feedback)
+                combined_pdf=combined, org=self.parameterAsString(parameters, self.ORG, context) or None,
+                feedback=feedback)
         except (StoreError, FigureExportError) as exc:
             raise QgsProcessingException(str(exc)) from exc
         if feedback.isCanceled():

@@ -8,13 +8,14 @@ from weipian_plugin.processing_algorithms.accountability import AccountabilityAl
 from weipian_plugin.processing_algorithms.analyze_patches import AnalyzePatchesAlgorithm
 from weipian_plugin.processing_algorithms.export_figures import ExportFiguresAlgorithm
 from weipian_plugin.processing_algorithms.export_ledger import ExportLedgerAlgorithm
+from weipian_plugin.processing_algorithms.export_military import ExportMilitaryAlgorithm
 from weipian_plugin.processing_algorithms.grade_enforcement import GradeEnforcementAlgorithm
 from weipian_plugin.processing_algorithms.import_enforcement import ImportEnforcementAlgorithm
 from weipian_plugin.processing_algorithms.import_patches import ImportPatchesAlgorithm
 
 ALGORITHMS = (ImportPatchesAlgorithm, AnalyzePatchesAlgorithm, ExportFiguresAlgorithm,
               ImportEnforcementAlgorithm, GradeEnforcementAlgorithm, ExportLedgerAlgorithm,
-              AccountabilityAlgorithm,)
+              AccountabilityAlgorithm, ExportMilitaryAlgorithm,)
 
 
 class WeipianProvider(QgsProcessingProvider):

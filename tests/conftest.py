@@ -63,32 +63,6 @@ def write_shapefile(path, geoms, fields: dict, epsg=4527, encoding="UTF-8", geom
     return path
 
 
-def undo_schema_v3(conn):
-    """Turn a current store back into what schema v2 left (for migration tests): no change-type table,
-    no v3 analysis columns, and the old CHECK that capped 永农 at the cultivated area."""
-    from weipian_plugin.core import roles
-    from weipian_plugin.core.store import codes, schema
-
-    conn.execute("DROP VIEW patch_analysis")
-    conn.execute("DROP VIEW patch_status")
-    conn.execute("DROP TABLE change_types")
-    conn.execute("DELETE FROM gpkg_contents WHERE table_name = 'change_types'")
-    v1_columns = {"approved_m2", "supplied_m2", "registered_m2", "basic_farmland_m2", "eco_redline_m2", "mining_m2",
-                  "facility_m2", "temporary_m2"}
-    for column in ["new_construction_m2", "stock_construction_m2", "uncovered_m2", "comparison_date",
-                   "mining_suggestion", "mining_suggestion_type", "mining_suggestion_reason", "new_housing",
-                   *(c for c in roles.COLUMNS if c not in v1_columns)]:
-        conn.execute(f"ALTER TABLE analysis DROP COLUMN {column}")
-    for name, code, parent in codes.ADDED_CODES:
-        conn.execute("DELETE FROM code_lists WHERE list=? AND code=? AND parent=?", (name, code, parent))
-    conn.execute("PRAGMA writable_schema = ON")
-    first_check = "illegal_cultivated_m2 <= illegal_m2 + 1e-6)"
-    conn.execute("UPDATE sqlite_master SET sql = replace(sql, ?, ?) WHERE type = 'table' AND name = 'determinations'",
-                 (first_check, first_check + schema._FARMLAND_CHECK))
-    conn.execute("PRAGMA writable_schema = RESET")
-    conn.execute("UPDATE weipian_meta SET value='2' WHERE key='schema_version'")
-
-
 @pytest.fixture
 def shapefile_writer():
     return write_shapefile

@@ -178,3 +178,13 @@ def test_transform_geoms_round_trip():
 def test_transform_failure_is_reported():
     with pytest.raises(CrsError, match="转换"):
         transform_geoms(np.array([shapely.Point(117.0, 100.0)]), 4490, 4527)
+
+
+def test_chinese_crs_name_is_built_from_the_epsg_code():
+    from weipian_plugin.core.geo.crs import chinese_crs_name
+
+    assert chinese_crs_name(4527) == "2000国家大地坐标系 3度带 第39带（中央经线117°）"
+    assert chinese_crs_name(4548) == "2000国家大地坐标系 3度带 第39带（中央经线117°）"  # no zone prefix
+    assert chinese_crs_name(4499) == "2000国家大地坐标系 6度带 第21带（中央经线123°）"
+    assert chinese_crs_name(4490) == "2000国家大地坐标系（经纬度）"
+    assert chinese_crs_name(3857) == "EPSG:3857"

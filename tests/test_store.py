@@ -3,7 +3,6 @@ import sqlite3
 
 import pytest
 import shapely
-from conftest import undo_schema_v3
 
 from weipian_plugin.core.store import gpkg
 from weipian_plugin.core.store.workstore import StoreError, WorkStore
@@ -82,24 +81,26 @@ def test_newer_schema_is_refused(store_path):
         WorkStore.open(store_path)
 
 
-def test_v2_store_migrates_to_v3_without_touching_determinations(store_path):
-    """Schema v3 (rules revision): change types, the new analysis columns, 永农 no longer capped."""
-    with WorkStore.create(store_path, 4527) as store, store.transaction() as conn:
-        conn.execute("INSERT INTO batches (name) VALUES ('b')")
-        conn.execute("INSERT INTO patches (batch_id, jcbh, area_m2, area_mu) VALUES (1, 'J1', 900, 1.35)")
-        conn.execute("INSERT INTO determinations (patch_fid, result, illegal_m2, illegal_cultivated_m2, "
-                     "illegal_basic_farmland_m2, reviewer) VALUES (1, '违法', 900, 300, 200, '张三')")
-    conn = sqlite3.connect(store_path, isolation_level=None)
-    conn.execute("BEGIN")
-    undo_schema_v3(conn)
-    conn.execute("COMMIT")
-    with pytest.raises(sqlite3.IntegrityError):  # v2 refused 永农 above the cultivated area
-        conn.execute("UPDATE determinations SET illegal_basic_farmland_m2 = 600")
-    audit = conn.execute("SELECT count(*) FROM audit_log").fetchone()[0]
-    conn.close()
+def test_v3_store_migrates_to_v4_without_touching_determinations(store_path, monkeypatch):
+    """Schema v4 (rules revision): change types, the new analysis columns, 永农 no longer capped."""
+    from weipian_plugin.core.store import codes, schema
+
+    every = schema.migrations()
+    with monkeypatch.context() as m:  # a store as the release before the rules revision wrote it
+        m.setattr(schema, "migrations", lambda: every[:3])
+        with WorkStore.create(store_path, 4527) as store, store.transaction() as conn:
+            assert store.schema_version == 3
+            conn.execute("INSERT INTO batches (name) VALUES ('b')")
+            conn.execute("INSERT INTO patches (batch_id, jcbh, area_m2, area_mu) VALUES (1, 'J1', 900, 1.35)")
+            conn.execute("INSERT INTO determinations (patch_fid, result, illegal_m2, illegal_cultivated_m2, "
+                         "illegal_basic_farmland_m2, reviewer) VALUES (1, '违法', 900, 300, 200, '张三')")
+            with pytest.raises(sqlite3.IntegrityError):  # v3 refused 永农 above the cultivated area
+                conn.execute("UPDATE determinations SET illegal_basic_farmland_m2 = 600")
+            conn.executemany("DELETE FROM code_lists WHERE list=? AND code=? AND parent=?", codes.ADDED_CODES)
+            audit = conn.execute("SELECT count(*) FROM audit_log").fetchone()[0]
 
     with WorkStore.open(store_path) as store:
-        assert store.schema_version == 3
+        assert store.schema_version == 4
         with store.transaction() as c:
             c.execute("UPDATE determinations SET illegal_basic_farmland_m2 = 600, reviewer = '李四'")
         assert store.conn.execute("SELECT illegal_basic_farmland_m2, result FROM determinations").fetchone() == (
@@ -111,6 +112,7 @@ def test_v2_store_migrates_to_v3_without_touching_determinations(store_path):
         view = {r[1] for r in store.conn.execute("PRAGMA table_info(patch_analysis)")}
         assert {"new_construction_m2", "stock_construction_m2", "mining_suggestion", "nature_reserve_m2",
                 "other_legal_m2", "advance_m2"} <= view
+        store.conn.execute("SELECT * FROM patch_analysis").fetchall()
         assert store.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
 
 

@@ -72,11 +72,13 @@ class WeipianPlugin:
         self.add_action("weipian.svg", tr("Save the work project into the store"), self.save_store_project,
                         toolbar=False)
         self.add_action("weipian.svg", tr("Open the store's work project"), self.open_store_project, toolbar=False)
-        self.add_action("weipian.svg", tr("Export archive figures…"), self.export_figures,
+        self.add_action("weipian.svg", tr("Export overlay figures (套合图)…"), self.export_figures,
                         toolbar=False).setIcon(QgsApplication.getThemeIcon("/mActionSaveAsPDF.svg"))
         self.add_action("weipian.svg", tr("Export ledger…"), self.export_ledger, toolbar=False)
         self.add_action("weipian.svg", tr("Accountability statistics…"), self.export_accountability, toolbar=False)
         self.add_action("weipian.svg", tr("Report (HTML)…"), self.export_report, toolbar=False)
+        self.add_action("weipian.svg", tr("Military land register…"),
+                        lambda: self._algorithm_dialog("weipian:exportmilitary"), toolbar=False)
         QgsProject.instance().readProject.connect(self._project_read)
         log.info("weipian loaded")
 
@@ -177,6 +179,11 @@ class WeipianPlugin:
         import processing
 
         processing.execAlgorithmDialog("weipian:exportledger", {"STORE": self.store_path})
+
+    def _algorithm_dialog(self, algorithm: str) -> None:
+        import processing
+
+        processing.execAlgorithmDialog(algorithm, {"STORE": self.store_path})
 
     def export_accountability(self) -> None:
         import processing

@@ -148,7 +148,7 @@ def report_context(store: WorkStore, period_label: str, config: Optional[Account
     outcome_m2 = dict.fromkeys(OUTCOME_COLOURS, 0.0)
     for r in rows:
         outcome_m2[r.result if r.result in OUTCOME_COLOURS else "未判定"] += r.area_m2
-    area_line = cfg.area_threshold_mu("township")
+    area_line = cfg.township_cultivated_mu  # townships are judged by their 约谈 lines, not by 第15号令
     illegal_rows = [r for r in rows if r.result == "违法"]
     illegal_m2 = sum(r.illegal_or_area_m2 for r in illegal_rows)
     rectified_area_share = (illegal_m2 - overall.remaining_m2) / illegal_m2 if illegal_m2 else None
@@ -166,7 +166,8 @@ def report_context(store: WorkStore, period_label: str, config: Optional[Account
         "county": county,
         "deductions": [text for on, text in ((cfg.deduct_supplemented, "已补办用地手续（仅分子）"),
                                              (cfg.deduct_restored, "已拆除复耕（分子与分母）"),
-                                             (cfg.infrastructure_deducted, "重大基础设施（分子与分母）")) if on],
+                                             (cfg.deduct_infrastructure, "重大基础设施（分子与分母）"
+                                              + ("，省级立项的不扣减" if cfg.level == "province" else ""))) if on],
         "ratio_line": pct(cfg.ratio_threshold),
         "area_line_mu": area_line,
         "ranking": [(t, by_code.get(t.code)) for t in acc.townships],
@@ -182,7 +183,7 @@ def report_context(store: WorkStore, period_label: str, config: Optional[Account
             "rectified_area": progress_svg(rectified_area_share, "违法面积整改率"),
             "townships_mu": bar_chart_svg(
                 [Bar(t.name, t.numerator_after_mu, t.numerator_before_mu) for t in acc.townships],
-                area_line, f"{area_line:g} 亩", " 亩", "各乡镇违法占用耕地（亩）"),
+                area_line, f"一般耕地约谈线 {area_line:g} 亩", " 亩", "各乡镇违法占用耕地（亩）"),
             "townships_ratio": bar_chart_svg(
                 [Bar(t.name, t.ratio_after, t.ratio_before) for t in acc.townships],
                 cfg.ratio_threshold, f"问责线 {pct(cfg.ratio_threshold)}", "", "各乡镇违法占用耕地比例",

@@ -329,7 +329,8 @@ _CONFIG_LABELS = {
     "level": "评价层级", "deduct_supplemented": "扣除已补办手续", "deduct_restored": "扣除已拆除复耕",
     "deduct_infrastructure": "扣除重大基础设施", "ratio_threshold": "比例阈值",
     "ratio_strict": "比例须超过阈值（否则达到即可）", "require_area": "同时要求面积达到阈值",
-    "township_area_mu": "乡镇面积阈值（亩）", "county_area_mu": "县级面积阈值（亩）",
+    "township_basic_farmland_mu": "乡镇约谈线：永久基本农田或自然保护地（亩）",
+    "township_cultivated_mu": "乡镇约谈线：一般耕地（亩）", "county_area_mu": "县级面积阈值（亩）",
     "city_area_mu": "市级面积阈值（亩）", "province_area_mu": "省级面积阈值（亩）",
     "points_initial_mu": "初始违法占耕扣分线（亩）", "points_after_mu": "整改后违法占耕扣分线（亩）",
 }
@@ -370,4 +371,36 @@ def write_accountability(store: WorkStore, path: os.PathLike, config: Optional[A
     Table(wb, "违法图斑明细", county_title(store, "问责比例涉及的违法图斑", year),
            ledger.RECORD_COLUMNS, freeze_cols=1).write(ledger.accountability_records(store, year), totals=False)
     Table(wb, "参数", "问责比例计算参数", _CONFIG_COLUMNS).write(_config_rows(cfg), totals=False)
+    return save_workbook(wb, path)
+
+
+MILITARY_COLUMNS = (
+    Column("seq", "", "序号", decimals=0),
+    Column("batch", "图斑信息", "批次"),
+    Column("jcbh", "图斑信息", "监测编号"),
+    Column("township", "图斑信息", "乡镇"),
+    Column("xzqdm", "图斑信息", "行政区代码"),
+    Column("tblx", "图斑信息", "图斑类型"),
+    Column("qsx", "图斑信息", "前时相"),
+    Column("hsx", "图斑信息", "后时相"),
+    Column("area_mu", "图斑信息", "图斑面积", "亩", 2),
+    Column("result", "判定", "判定结果"),
+    Column("subtype", "判定", "判定类型"),
+    Column("illegal_mu", "判定", "违法面积", "亩", 2),
+    Column("illegal_cultivated_mu", "判定", "其中耕地", "亩", 2),
+    Column("status", "判定", "整改状态"),
+    Column("source", "涉军认定", "认定方式"),
+    Column("note", "涉军认定", "说明"),
+    Column("marked_by", "涉军认定", "认定人"),
+    Column("marked_at", "涉军认定", "认定时间"),
+)
+
+
+def write_military_register(store: WorkStore, path: os.PathLike) -> Path:
+    """《军用土地登记表》: the 涉军 patches, which every other export leaves out (handed in separately)."""
+    from weipian_plugin.core.review.marks import military_register
+
+    rows = [SimpleNamespace(seq=i, **r) for i, r in enumerate(military_register(store), start=1)]
+    wb = new_workbook()
+    Table(wb, "军用土地登记表", county_title(store, "军用土地登记表"), MILITARY_COLUMNS, freeze_cols=3).write(rows)
     return save_workbook(wb, path)

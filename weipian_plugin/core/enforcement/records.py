@@ -670,6 +670,7 @@ FROM patches p
 JOIN batches b ON b.id = p.batch_id
 JOIN determinations d ON d.patch_fid = p.fid
 WHERE d.result = '违法' AND p.split_state != '被拆分' AND p.geom IS NOT NULL
+  AND p.fid NOT IN (SELECT patch_fid FROM military_land)
 ORDER BY p.township_name, p.jcbh, p.fid"""
 
 

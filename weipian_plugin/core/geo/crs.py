@@ -79,6 +79,20 @@ def _epsg_label(epsg: int) -> str:
     return f"EPSG:{epsg}"
 
 
+def chinese_crs_name(epsg: int) -> str:
+    """The name a Chinese map sheet prints for ``epsg``: 「2000国家大地坐标系 3度带 第39带（中央经线117°）」.
+
+    Built from the EPSG code (QGIS's own description is English); other codes are named by their code.
+    """
+    if epsg == GEOGRAPHIC_EPSG:
+        return "2000国家大地坐标系（经纬度）"
+    if epsg in _GK:
+        zone, width, _prefixed = _GK[epsg]
+        cm = zone * 3 if width == 3 else zone * 6 - 3
+        return f"2000国家大地坐标系 {width}度带 第{zone}带（中央经线{cm}°）"
+    return f"EPSG:{epsg}"
+
+
 def _finite(xs: np.ndarray, ys: np.ndarray) -> Tuple[np.ndarray, np.ndarray]:
     xs = np.asarray(xs, dtype=float).ravel()
     ys = np.asarray(ys, dtype=float).ravel()

@@ -36,7 +36,12 @@ RECTIFICATION_FIELDS = (
     "case_filed", "case_date", "case_number", "no_case_reason", "penalty_decision", "fine_yuan",
     "demolished_m2", "restored_m2", "supplement_doc", "supplement_m2", "supplement_cultivated_m2",
     "confiscated_m2", "transfer_department", "transfer_date", "closed_date", "writeoff_status",
-    "writeoff_date", "writeoff_person", "writeoff_reason")
+    "writeoff_date", "writeoff_person", "writeoff_reason", "restored_cultivated_m2", "referral_agency",
+    "referral_date", "referral_number")
+"""Columns of ``rectifications`` (查处整改) a person edits; none of them is frozen by a stage lock."""
+
+LOCKED_FIELDS = schema.LOCKED_DETERMINATION_COLUMNS
+"""What 一上/二上 freeze: the determination's result, type, category and areas (DOMAIN §5)."""
 
 FIELD_LABELS = {
     "result": "判定结果", "subtype": "判定子类", "basis": "判定依据", "doc_numbers": "文号",
@@ -50,12 +55,15 @@ FIELD_LABELS = {
     "supplement_cultivated_m2": "补办其中耕地面积", "confiscated_m2": "没收面积",
     "transfer_department": "移交部门", "transfer_date": "移交日期", "closed_date": "结案日期",
     "writeoff_status": "销号状态", "writeoff_date": "销号日期", "writeoff_person": "销号人",
-    "writeoff_reason": "销号原因",
+    "writeoff_reason": "销号原因", "restored_cultivated_m2": "复耕其中耕地面积",
+    "referral_agency": "移送机关", "referral_date": "移送日期", "referral_number": "移送文号",
     "split_state": "拆分状态", "split_parts": "拆分部分", "parent_jcbh": "原图斑编号", "area_m2": "面积（平方米）",
 }
 
 STAGE_LOCKS = {"一上": 1, "一下": 0, "二上": 1}
-"""Reporting stages (DOMAIN.md §1.6) and whether each locks the batch."""
+"""Reporting stages and whether each locks the batch's determinations (查处整改 is never locked)."""
+REFERRAL_AGENCIES = ("公安机关", "纪检监察机关")
+"""移送: to the police (涉嫌犯罪) or the discipline bodies (涉嫌违纪), apart from 移交 to a department."""
 _NEXT_STAGE = {None: "一上", "一上": "一下", "一下": "二上"}
 
 _DET_COLUMNS = DETERMINATION_FIELDS + ("from_suggestion",)
@@ -65,8 +73,9 @@ _VIOLATION_FIELDS = ("violation_category", "violation_type", "illegal_m2", "ille
 MINING_VIOLATIONS = ("无证开采", "越界开采")
 _DET_AREAS = ("illegal_m2", "illegal_cultivated_m2", "illegal_basic_farmland_m2")
 _DET_FLAGS = ("is_nonagri", "is_new_housing")
-_RECT_AREAS = ("demolished_m2", "restored_m2", "supplement_m2", "supplement_cultivated_m2", "confiscated_m2")
-_RECT_DATES = ("case_date", "transfer_date", "closed_date", "writeoff_date")
+_RECT_AREAS = ("demolished_m2", "restored_m2", "supplement_m2", "supplement_cultivated_m2", "confiscated_m2",
+               "restored_cultivated_m2")
+_RECT_DATES = ("case_date", "transfer_date", "closed_date", "writeoff_date", "referral_date")
 _AREA_TOLERANCE_M2 = 0.005  # typed areas are rounded to 0.01 m²; the view uses the same tolerance
 _PART_TOLERANCE_M2 = 1e-6  # the CHECK constraints of determinations
 _PATCH_COLUMNS = ("fid", "jcbh", "xzqdm", "xmc", "tblx", "qsx", "hsx", "jcmj_m2", "tz", "sfyn", "sfhx", "dlbm",
@@ -275,6 +284,8 @@ def save_determination(store: WorkStore, patch_fid: int, values: dict, reviewer:
         raise ReviewError("该图斑已拆分，请对拆分后的各部分分别判定")
     current = {f: v for f, v in load_determination(store, patch_fid).items() if f in DETERMINATION_FIELDS}
     clean, errors = _clean_determination({**current, **values}, patch["area_m2"], store)
+    if any(clean[f] != current.get(f) for f in LOCKED_FIELDS):
+        check_unlocked(store.conn, patch["batch_id"])  # the trigger refuses it too; say so before validating
     if errors:
         raise ReviewError("\n".join(errors))
     _upsert_person_row(store, "determinations", patch_fid, {
@@ -353,6 +364,17 @@ def _clean_rectification(values: dict, illegal_m2: float,
             errors.append("补办其中耕地面积不能大于补办手续面积")
         if illegal_cultivated_m2 is not None and supplement_cultivated > illegal_cultivated_m2 + _AREA_TOLERANCE_M2:
             errors.append(f"补办其中耕地面积不能大于违法占用耕地面积（{_m2(illegal_cultivated_m2)}）")
+    restored_cultivated = clean["restored_cultivated_m2"]
+    if restored_cultivated is not None:
+        if restored_cultivated > (clean["restored_m2"] or 0.0) + _PART_TOLERANCE_M2:
+            errors.append("复耕其中耕地面积不能大于复耕面积")
+        if illegal_cultivated_m2 is not None and restored_cultivated > illegal_cultivated_m2 + _AREA_TOLERANCE_M2:
+            errors.append(f"复耕其中耕地面积不能大于违法占用耕地面积（{_m2(illegal_cultivated_m2)}）")
+    agency = clean["referral_agency"]
+    if agency is not None and agency not in REFERRAL_AGENCIES:
+        errors.append(f"移送机关应为{'或'.join(REFERRAL_AGENCIES)}（移交其他部门请填移交部门）")
+    if agency is None and (clean["referral_date"] or clean["referral_number"]):
+        errors.append("填写了移送日期或文号，须填写移送机关")
     if clean["case_filed"] == 0 and clean["no_case_reason"] is None:
         errors.append("不予立案须填写原因")
     if clean["case_date"] and clean["closed_date"] and clean["closed_date"] < clean["case_date"]:
@@ -436,8 +458,9 @@ def _snapshot(conn: sqlite3.Connection, batch_id: int, head: dict) -> str:
     for r in _dicts(conn.execute("SELECT patch_fid, file_name, kind, size_bytes, sha256 FROM attachments "
                                  f"WHERE {in_batch} ORDER BY id", (batch_id,))):
         attachments.setdefault(r.pop("patch_fid"), []).append(r)
-    patches = []
-    for p in _dicts(conn.execute(f"SELECT {', '.join(_PATCH_COLUMNS)} FROM patches WHERE batch_id = ? ORDER BY fid",
+    patches = []  # 涉军 patches are not reported through the system (《军用土地登记表》 goes separately)
+    for p in _dicts(conn.execute(f"SELECT {', '.join(_PATCH_COLUMNS)} FROM patches WHERE batch_id = ? "
+                                 "AND fid NOT IN (SELECT patch_fid FROM military_land) ORDER BY fid",
                                  (batch_id,))):
         fid = p["fid"]
         patches.append({**p, **statuses.get(fid, {}), "suggestion": suggestions.get(fid),
@@ -447,7 +470,8 @@ def _snapshot(conn: sqlite3.Connection, batch_id: int, head: dict) -> str:
 
 
 def lock_batch(store: WorkStore, batch_name: str, stage: str, actor: str, note: str = "") -> None:
-    """Record a stage: 一上/二上 lock the batch and keep a snapshot of what was submitted, 一下 unlocks."""
+    """Record a stage: 一上/二上 lock the batch's determinations, 一下 unlocks them; every stage keeps a
+    snapshot of the batch as it stood (what was reported, or what came back)."""
     if stage not in STAGE_LOCKS:
         raise ReviewError(f"未知的上报阶段“{stage}”（应为一上、一下或二上）")
     batch_id = _batch_id(store, batch_name)
@@ -460,12 +484,10 @@ def lock_batch(store: WorkStore, batch_name: str, stage: str, actor: str, note: 
             raise ReviewError(f"批次“{batch_name}”当前为{current or '未上报'}，下一步应为"
                               f"{_NEXT_STAGE[current]}，不能{stage}")
         at = now_iso()
-        snapshot = None
-        if STAGE_LOCKS[stage]:
-            batch = _dicts(conn.execute("SELECT name, received_date, file_name, checksum FROM batches WHERE id = ?",
-                                        (batch_id,)))[0]
-            snapshot = _snapshot(conn, batch_id, {"batch": batch, "stage": stage, "at": at, "actor": actor,
-                                                  "note": note})
+        batch = _dicts(conn.execute("SELECT name, received_date, file_name, checksum FROM batches WHERE id = ?",
+                                    (batch_id,)))[0]
+        snapshot = _snapshot(conn, batch_id, {"batch": batch, "stage": stage, "at": at, "actor": actor,
+                                              "note": note})
         conn.execute("INSERT INTO stage_events (batch_id, stage, locks, at, actor, note, snapshot) "
                      "VALUES (?, ?, ?, ?, ?, ?, ?)", (batch_id, stage, STAGE_LOCKS[stage], at, actor, note, snapshot))
 
@@ -489,7 +511,7 @@ def add_attachment(store: WorkStore, fid: int, file_path, kind: Optional[str] = 
 
     A photo whose EXIF is damaged is still stored, only without position: the evidence matters more.
     """
-    patch = _patch(store, fid)
+    _patch(store, fid)  # a clear error for an unknown patch
     source = Path(file_path)
     if not source.is_file():
         raise ReviewError(f"文件不存在：{source}")
@@ -499,8 +521,7 @@ def add_attachment(store: WorkStore, fid: int, file_path, kind: Optional[str] = 
         info = read_photo_info(data)  # decided by the bytes: some systems map .jpg to image/pjpeg
     except ExifError:
         info = PhotoInfo()
-    with store.transaction() as conn:
-        check_unlocked(conn, patch["batch_id"])
+    with store.transaction() as conn:  # evidence is added all year: stage locks do not apply (DOMAIN §5)
         cur = conn.execute(
             "INSERT INTO attachments (patch_fid, file_name, mime_type, kind, added_at, added_by, taken_at, "
             "longitude, latitude, bearing, size_bytes, sha256, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -542,12 +563,10 @@ def export_attachment(store: WorkStore, attachment_id: int, folder) -> Path:
 
 
 def remove_attachment(store: WorkStore, attachment_id: int) -> None:
-    row = store.conn.execute("SELECT p.batch_id FROM attachments a JOIN patches p ON p.fid = a.patch_fid "
-                             "WHERE a.id = ?", (attachment_id,)).fetchone()
+    row = store.conn.execute("SELECT 1 FROM attachments WHERE id = ?", (attachment_id,)).fetchone()
     if row is None:
         raise ReviewError(f"附件不存在（id={attachment_id}）")
     with store.transaction() as conn:
-        check_unlocked(conn, row[0])
         conn.execute("DELETE FROM attachments WHERE id = ?", (attachment_id,))
 
 

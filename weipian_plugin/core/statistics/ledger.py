@@ -17,10 +17,17 @@ Mapping to :class:`~.accountability.IllegalRecord` (one record per 违法 patch)
 - ``supplemented``: a 补办 document or a 补办 area is recorded; ``supplemented_cultivated_m2`` is the
   recorded 补办 cultivated area, else the 补办 area's proportional share of the cultivated area
   (补办 area ÷ illegal area), else ``None`` (the whole cultivated area).
-- ``restored``: a restored-to-farming (复耕) area is recorded; ``restored_cultivated_m2`` is that area
-  (capped by the cultivated area in the ratio). Demolition without 复耕 is not 复耕到位 and is not deducted.
+- ``restored``: a restored-to-farming (复耕) area is recorded; ``restored_cultivated_m2`` is the recorded
+  复耕其中耕地, else the 复耕 area's proportional share of the cultivated area (复耕 ÷ illegal area).
+  Demolition without 复耕 is not 复耕到位 and is not deducted.
 - ``major_infrastructure``: the patch's 监测编号 or project name is in the store setting
-  ``infrastructure_projects`` (the filed list of 交通/能源/水利 projects).
+  ``infrastructure_projects`` (the filed list of 交通/能源/水利 projects): each entry a name, or
+  ``{"name": …, "level": "国家" | "省级"}`` (approval level; 省级 when not given).
+- ``basic_farmland_m2`` / ``nature_reserve_m2``: the determination's illegal 永农, else the analysed one;
+  the analysed 自然保护地 area (``nature_reserve_m2``, township 约谈 lines).
+- 涉军 patches are left out (they are listed only in the 《军用土地登记表》).
+
+Units marked 「造成恶劣影响」 (table ``serious_impact``) are passed with their reasons.
 
 The denominator's legal part (``denominator_extra_m2``) is, per township, the analysed cultivated area
 of 合法 patches plus the legal remainder (cultivated − illegal cultivated) of partly illegal 新增 patches.
@@ -214,7 +221,7 @@ JOIN batches b ON b.id = s.batch_id
 LEFT JOIN analysis a ON a.patch_fid = s.fid
 LEFT JOIN determinations d ON d.patch_fid = s.fid
 LEFT JOIN rectifications r ON r.patch_fid = s.fid
-WHERE s.split_state != '被拆分' {where}
+WHERE s.split_state != '被拆分' AND s.military = 0 {where}
 ORDER BY b.id, s.jcbh
 """
 
@@ -227,7 +234,8 @@ def _year_clause(year: Optional[int]) -> tuple:
 
 
 def ledger_rows(store: WorkStore, batch: Optional[str] = None, year: Optional[int] = None) -> list:
-    """One :class:`LedgerRow` per active patch, in batch and 监测编号 order."""
+    """One :class:`LedgerRow` per active patch, in batch and 监测编号 order; 涉军 patches are left out
+    (they go only into the 《军用土地登记表》, :func:`..review.marks.military_register`)."""
     where, params = _year_clause(year)
     if batch:
         where += " AND s.batch = ?"
@@ -426,6 +434,7 @@ ACCOUNTABILITY_COLUMNS = (
     Column("denominator_after_mu", "扣除后", "新增建设用地占用耕地", "亩", 2),
     Column("ratio_after", "扣除后", "比例", "%", 2),
     Column("accountable", "结论", "纳入问责"),
+    Column("interview", "结论", "乡镇警示约谈"),
     Column("points_lost", "结论", "扣分"),
     Column("explanation", "结论", "说明"),
 )
@@ -438,8 +447,10 @@ RECORD_COLUMNS = (
     Column("supplemented", "已补办手续", "是否"),
     Column("supplemented_cultivated_mu", "已补办手续", "耕地（空为全部）", "亩", 2),
     Column("restored", "已拆除复耕", "是否"),
-    Column("restored_cultivated_mu", "已拆除复耕", "复耕面积", "亩", 2),
-    Column("major_infrastructure", "", "重大基础设施"),
+    Column("restored_cultivated_mu", "已拆除复耕", "复耕其中耕地", "亩", 2),
+    Column("major_infrastructure", "重大基础设施", "是否"),
+    Column("infrastructure_approval", "重大基础设施", "立项层级"),
+    Column("basic_farmland_mu", "", "违法占用永久基本农田", "亩", 2),
 )
 """Columns of the :class:`IllegalRecord` list behind the ratio."""
 
@@ -451,15 +462,16 @@ def accountability_config(store: WorkStore) -> AccountabilityConfig:
 
 _RECORD_SQL = """
 SELECT s.jcbh, coalesce(s.township_code, ''), s.township, coalesce(p.xzqdm, ''), d.violation_category,
-  a.new_construction_m2, a.stock_construction_m2, d.project_name, s.area_m2, s.illegal_m2, s.illegal_cultivated_m2, a.cultivated_m2,
-  r.supplement_doc, r.supplement_m2, r.supplement_cultivated_m2, r.restored_m2, s.result
+  a.new_construction_m2, a.stock_construction_m2, d.project_name, s.area_m2, s.illegal_m2, s.illegal_cultivated_m2,
+  a.cultivated_m2, r.supplement_doc, r.supplement_m2, r.supplement_cultivated_m2, r.restored_m2, s.result,
+  r.restored_cultivated_m2, coalesce(s.illegal_basic_farmland_m2, a.basic_farmland_m2), a.nature_reserve_m2
 FROM patch_status s
 JOIN patches p ON p.fid = s.fid
 JOIN batches b ON b.id = s.batch_id
 LEFT JOIN analysis a ON a.patch_fid = s.fid
 LEFT JOIN determinations d ON d.patch_fid = s.fid
 LEFT JOIN rectifications r ON r.patch_fid = s.fid
-WHERE s.split_state != '被拆分' AND s.result IN ('合法', '违法') {where}
+WHERE s.split_state != '被拆分' AND s.military = 0 AND s.result IN ('合法', '违法') {where}
 ORDER BY s.township_code, s.jcbh
 """
 
@@ -474,15 +486,33 @@ def _category(determined: Optional[str], new_m2: Optional[float], stock_m2: Opti
     return CATEGORY_NEW
 
 
+def infrastructure_projects(store: WorkStore) -> dict:
+    """The filed major-infrastructure list: project name or 监测编号 → approval level (国家/省级)."""
+    out = {}
+    for entry in store.setting(INFRASTRUCTURE_SETTING, []) or []:
+        if isinstance(entry, dict):
+            name, level = str(entry.get("name", "")).strip(), entry.get("level") or "省级"
+        else:
+            name, level = str(entry).strip(), "省级"
+        if name:
+            out[name] = level
+    return out
+
+
+def serious_impact_marks(store: WorkStore) -> dict:
+    """Unit code → reason of every 「造成恶劣影响」 mark."""
+    return dict(store.conn.execute("SELECT unit_code, reason FROM serious_impact"))
+
+
 def _accountability_inputs(store: WorkStore, year: Optional[int]) -> tuple:
     """(records, denominator_extra_m2, townships) as documented at the top of this module."""
     where, params = _year_clause(year)
-    infrastructure = {str(x).strip() for x in store.setting(INFRASTRUCTURE_SETTING, []) or []}
+    infrastructure = infrastructure_projects(store)
     county = store.meta("county_code") or ""
     records, extra, townships = [], {}, {}
     for (jcbh, code, name, xzqdm, category, new_m2, stock_m2, project, area, illegal, illegal_cult, cultivated,
-         supp_doc, supp_m2, supp_cult, restored_m2, result) in store.conn.execute(
-            _RECORD_SQL.format(where=where), params):
+         supp_doc, supp_m2, supp_cult, restored_m2, result, restored_cult, farmland, nature_reserve) in \
+            store.conn.execute(_RECORD_SQL.format(where=where), params):
         name = name or NO_TOWNSHIP
         townships.setdefault(code, Township(code, name, xzqdm or county))
         if result == "合法":
@@ -496,13 +526,17 @@ def _accountability_inputs(store: WorkStore, year: Optional[int]) -> tuple:
         supplemented = bool(supp_doc) or (supp_m2 or 0.0) > 0
         if supp_cult is None and supp_m2 and illegal_area > 0 and supp_m2 < illegal_area:
             supp_cult = cult * supp_m2 / illegal_area
+        restored = (restored_m2 or 0.0) > 0
+        if restored and restored_cult is None:
+            restored_cult = cult * min(1.0, restored_m2 / illegal_area) if illegal_area > 0 else 0.0
+        level = infrastructure.get(jcbh) or infrastructure.get((project or "").strip())
         records.append(IllegalRecord(
             township_code=code, township_name=name, county_code=townships[code].county_code,
             violation_category=category, cultivated_m2=cult,
             supplemented=supplemented, supplemented_cultivated_m2=supp_cult if supplemented else None,
-            restored=(restored_m2 or 0.0) > 0, restored_cultivated_m2=restored_m2 or None,
-            major_infrastructure=jcbh in infrastructure or (project or "").strip() in infrastructure,
-            record_id=jcbh))
+            restored=restored, restored_cultivated_m2=restored_cult if restored else None,
+            major_infrastructure=level is not None, infrastructure_level=level or "省级",
+            basic_farmland_m2=farmland or 0.0, nature_reserve_m2=nature_reserve or 0.0, record_id=jcbh))
     return records, extra, list(townships.values())
 
 
@@ -515,4 +549,5 @@ def store_accountability(store: WorkStore, config: Optional[AccountabilityConfig
                          year: Optional[int] = None) -> AccountabilityResult:
     """第15号令 ratios of the store's townships and county; ``config`` defaults to the store's."""
     records, extra, townships = _accountability_inputs(store, year)
-    return compute_accountability(records, extra, config or accountability_config(store), townships)
+    return compute_accountability(records, extra, config or accountability_config(store), townships,
+                                  serious_impact_marks(store))

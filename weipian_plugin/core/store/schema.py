@@ -7,6 +7,7 @@ QGIS's own attribute table, not only for this plugin's forms.
 from __future__ import annotations
 
 import sqlite3
+from typing import Optional
 
 from weipian_plugin.core import roles
 from weipian_plugin.core.store import codes
@@ -15,6 +16,33 @@ SCHEMA_VERSION_KEY = "schema_version"
 
 # Person-owned tables: the audit log records every change to them, and a locked batch refuses them.
 AUDITED_TABLES = ("determinations", "rectifications")
+
+# Every audited column. Migration 1 audited the first ones; later migrations that add columns recreate
+# the audit triggers from this table, so a new column is audited as soon as it exists.
+AUDITED_COLUMNS = {
+    "determinations": ("result", "subtype", "basis", "doc_numbers", "violation_category", "violation_type",
+                       "is_nonagri", "is_new_housing", "illegal_m2", "illegal_cultivated_m2",
+                       "illegal_basic_farmland_m2", "project_name", "offender", "build_time",
+                       "from_suggestion"),
+    "rectifications": ("case_filed", "case_date", "case_number", "no_case_reason", "penalty_decision",
+                       "fine_yuan", "demolished_m2", "restored_m2", "supplement_doc", "supplement_m2",
+                       "supplement_cultivated_m2", "confiscated_m2", "transfer_department",
+                       "transfer_date", "closed_date", "writeoff_status", "writeoff_date",
+                       "writeoff_person", "writeoff_reason",
+                       # migration 3
+                       "restored_cultivated_m2", "referral_agency", "referral_date", "referral_number"),
+}
+_V1_AUDITED = {"determinations": AUDITED_COLUMNS["determinations"],
+               "rectifications": AUDITED_COLUMNS["rectifications"][:19]}
+
+# What a stage lock freezes (DOMAIN §5 as revised): the determination itself — its result, type, category
+# and areas. 查处整改 (rectifications), attachments and the determination's descriptive fields (项目名称,
+# 违法主体, 建设时间 …) stay editable all year, audited; each stage's snapshot keeps what was reported.
+LOCKED_DETERMINATION_COLUMNS = ("result", "subtype", "violation_category", "violation_type", "illegal_m2",
+                                "illegal_cultivated_m2", "illegal_basic_farmland_m2")
+
+FIELD_CHECK_MU = 50
+"""实地核查: a patch with at least this much cultivated land under new buildings is checked on site."""
 
 # What the lock triggers say when they refuse an edit; Python-side lock checks raise the same words.
 LOCK_MESSAGE = "该批次已上报锁定，不能修改（图斑所在批次处于一上/二上锁定状态）"
@@ -196,7 +224,7 @@ CREATE TABLE analysis_features (
 CREATE INDEX analysis_features_patch ON analysis_features(patch_fid);
 """
 
-_PATCH_STATUS_VIEW = """
+_PATCH_STATUS_VIEW = f"""
 DROP VIEW IF EXISTS patch_analysis;
 DROP VIEW IF EXISTS patch_status;
 CREATE VIEW patch_status AS
@@ -221,11 +249,18 @@ SELECT p.fid AS fid, p.batch_id AS batch_id, b.name AS batch, p.jcbh AS jcbh,
        OR r.supplement_m2 > 0 OR r.confiscated_m2 > 0 OR r.transfer_department IS NOT NULL THEN '整改中'
     ELSE '未整改' END AS status,
   CASE WHEN (d.result IS NULL OR d.result = '') AND p.split_state != '被拆分' AND p.due_date IS NOT NULL
-       AND p.due_date < date('now', 'localtime') THEN 1 ELSE 0 END AS overdue
+       AND p.due_date < date('now', 'localtime') THEN 1 ELSE 0 END AS overdue,
+  CASE WHEN m.patch_fid IS NULL THEN 0 ELSE 1 END AS military,
+  CASE WHEN coalesce(
+         CASE WHEN d.result = '违法' AND coalesce(d.violation_category, '新增') = '新增' THEN d.illegal_cultivated_m2 END,
+         CASE WHEN coalesce(d.result, '') = '' AND a.suggestion = '违法' THEN a.cultivated_m2 END, 0.0)
+       >= {FIELD_CHECK_MU} * 2000.0 / 3 - 1e-6 THEN 1 ELSE 0 END AS field_check
 FROM patches p
 JOIN batches b ON b.id = p.batch_id
 LEFT JOIN determinations d ON d.patch_fid = p.fid
-LEFT JOIN rectifications r ON r.patch_fid = p.fid;
+LEFT JOIN rectifications r ON r.patch_fid = p.fid
+LEFT JOIN analysis a ON a.patch_fid = p.fid
+LEFT JOIN military_land m ON m.patch_fid = p.fid;
 """
 
 # Analysis columns that are not one per reference role (those come from core/roles.py, see
@@ -252,7 +287,8 @@ SELECT p.fid AS fid, p.geom AS geom, s.batch AS batch, p.jcbh AS jcbh, p.tblx AS
   p.area_m2 AS area_m2, p.area_mu AS area_mu,
 {role_columns}{analysis_columns},
   s.result AS determination, s.subtype AS determination_type, s.status AS status,
-  s.remaining_m2 AS remaining_m2, s.overdue AS overdue, s.due_date AS due_date, s.split_state AS split_state
+  s.remaining_m2 AS remaining_m2, s.overdue AS overdue, s.due_date AS due_date, s.split_state AS split_state,
+  s.military AS military, s.field_check AS field_check
 FROM patches p
 JOIN patch_status s ON s.fid = p.fid
 LEFT JOIN analysis a ON a.patch_fid = p.fid;
@@ -269,19 +305,11 @@ def missing_role_columns(conn: sqlite3.Connection) -> list:
     return [f"ALTER TABLE analysis ADD COLUMN {c} REAL" for c in roles.COLUMNS if c not in have]
 
 
-def _audit_triggers(table: str) -> str:
-    """Row-level audit: whole old/new rows as JSON, so the history can show every field's change."""
-    cols = {
-        "determinations": ("result", "subtype", "basis", "doc_numbers", "violation_category", "violation_type",
-                           "is_nonagri", "is_new_housing", "illegal_m2", "illegal_cultivated_m2",
-                           "illegal_basic_farmland_m2", "project_name", "offender", "build_time",
-                           "from_suggestion"),
-        "rectifications": ("case_filed", "case_date", "case_number", "no_case_reason", "penalty_decision",
-                           "fine_yuan", "demolished_m2", "restored_m2", "supplement_doc", "supplement_m2",
-                           "supplement_cultivated_m2", "confiscated_m2", "transfer_department",
-                           "transfer_date", "closed_date", "writeoff_status", "writeoff_date",
-                           "writeoff_person", "writeoff_reason"),
-    }[table]
+def _audit_triggers(table: str, columns: Optional[tuple] = None, locks: bool = True) -> str:
+    """Row-level audit: whole old/new rows as JSON, so the history can show every field's change.
+    ``columns`` (default: all of :data:`AUDITED_COLUMNS`) fixes what migration 1 audited; ``locks`` adds
+    migration 1's whole-row lock triggers (migration 3 narrows them, see :data:`_V3`)."""
+    cols = columns or AUDITED_COLUMNS[table]
     actor = "reviewer" if table == "determinations" else "updated_by"
 
     def obj(prefix: str) -> str:
@@ -291,10 +319,11 @@ def _audit_triggers(table: str) -> str:
   SELECT RAISE(ABORT, '{LOCK_MESSAGE}')
   WHERE (SELECT e.locks FROM stage_events e JOIN patches p ON p.batch_id = e.batch_id
          WHERE p.fid = {{row}}.patch_fid ORDER BY e.id DESC LIMIT 1) = 1;"""
-    return f"""
+    lock_triggers = f"""
 CREATE TRIGGER {table}_lock_insert BEFORE INSERT ON {table} BEGIN{lock_check.format(row='NEW')} END;
 CREATE TRIGGER {table}_lock_update BEFORE UPDATE ON {table} BEGIN{lock_check.format(row='OLD')} END;
-CREATE TRIGGER {table}_lock_delete BEFORE DELETE ON {table} BEGIN{lock_check.format(row='OLD')} END;
+CREATE TRIGGER {table}_lock_delete BEFORE DELETE ON {table} BEGIN{lock_check.format(row='OLD')} END;"""
+    return (lock_triggers if locks else "") + f"""
 CREATE TRIGGER {table}_audit_insert AFTER INSERT ON {table} BEGIN
   INSERT INTO audit_log (actor, table_name, patch_fid, action, new_values)
   VALUES (NEW.{actor}, '{table}', NEW.patch_fid, 'insert', {obj('NEW')}); END;
@@ -382,6 +411,81 @@ CREATE INDEX clues_discovered ON clues(discovered);
 FEATURE_TABLES_V2 = {"patrols": "巡查台账", "patrol_findings": "巡查发现问题", "clues": "违法线索"}
 
 
+def _lock_check(row: str) -> str:
+    return f"""
+  SELECT RAISE(ABORT, '{LOCK_MESSAGE}')
+  WHERE (SELECT e.locks FROM stage_events e JOIN patches p ON p.batch_id = e.batch_id
+         WHERE p.fid = {row}.patch_fid ORDER BY e.id DESC LIMIT 1) = 1;"""
+
+
+# Records that stay true all year (issue 10): locks narrowed to the determination (查处整改 and attachments
+# editable after 一上/二上, audited); 复耕其中耕地 and 移送 (公安/纪检, apart from 移交) on the rectification;
+# 涉军 patches; 约谈 records; manual 「造成恶劣影响」 marks for the accountability ratio. (An upsert runs the
+# BEFORE INSERT trigger even when it turns into an update, so the insert lock skips existing rows: the
+# update trigger judges those.)
+_V3 = f"""
+DROP TRIGGER rectifications_lock_insert;
+DROP TRIGGER rectifications_lock_update;
+DROP TRIGGER rectifications_lock_delete;
+DROP TRIGGER determinations_lock_insert;
+DROP TRIGGER determinations_lock_update;
+DROP TRIGGER determinations_lock_delete;
+CREATE TRIGGER determinations_lock_insert BEFORE INSERT ON determinations
+WHEN ({" OR ".join(f"NEW.{c} IS NOT NULL" for c in LOCKED_DETERMINATION_COLUMNS)})
+  AND NOT EXISTS (SELECT 1 FROM determinations WHERE patch_fid = NEW.patch_fid)
+BEGIN{_lock_check('NEW')} END;
+CREATE TRIGGER determinations_lock_update BEFORE UPDATE ON determinations
+WHEN {" OR ".join(f"OLD.{c} IS NOT NEW.{c}" for c in LOCKED_DETERMINATION_COLUMNS)}
+BEGIN{_lock_check('OLD')} END;
+CREATE TRIGGER determinations_lock_delete BEFORE DELETE ON determinations BEGIN{_lock_check('OLD')} END;
+
+ALTER TABLE rectifications ADD COLUMN restored_cultivated_m2 REAL
+  CHECK (restored_cultivated_m2 IS NULL OR restored_cultivated_m2 >= 0);
+ALTER TABLE rectifications ADD COLUMN referral_agency TEXT;
+ALTER TABLE rectifications ADD COLUMN referral_date TEXT {_iso_date('referral_date')};
+ALTER TABLE rectifications ADD COLUMN referral_number TEXT;
+DROP TRIGGER rectifications_audit_insert;
+DROP TRIGGER rectifications_audit_update;
+DROP TRIGGER rectifications_audit_delete;
+{_audit_triggers('rectifications', locks=False)}
+
+CREATE TABLE military_land (
+  patch_fid INTEGER PRIMARY KEY REFERENCES patches(fid),
+  source TEXT NOT NULL CHECK (source IN ('手工', '图层')),
+  note TEXT,
+  marked_by TEXT,
+  marked_at TEXT);
+CREATE TRIGGER military_land_audit_insert AFTER INSERT ON military_land BEGIN
+  INSERT INTO audit_log (actor, table_name, patch_fid, action, new_values)
+  VALUES (NEW.marked_by, 'military_land', NEW.patch_fid, 'insert',
+          json_object('military', 1, 'military_source', NEW.source, 'military_note', NEW.note)); END;
+CREATE TRIGGER military_land_audit_delete AFTER DELETE ON military_land BEGIN
+  INSERT INTO audit_log (actor, table_name, patch_fid, action, old_values)
+  VALUES (OLD.marked_by, 'military_land', OLD.patch_fid, 'delete',
+          json_object('military', 1, 'military_source', OLD.source, 'military_note', OLD.note)); END;
+
+CREATE TABLE interviews (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  township_code TEXT,
+  township TEXT NOT NULL,
+  interview_date TEXT NOT NULL {_iso_date('interview_date')},
+  interviewees TEXT NOT NULL,
+  interviewer TEXT,
+  reason TEXT,
+  minutes_name TEXT,
+  minutes_data BLOB,
+  recorded_by TEXT,
+  recorded_at TEXT);
+
+CREATE TABLE serious_impact (
+  unit_code TEXT PRIMARY KEY,
+  unit_name TEXT,
+  reason TEXT NOT NULL CHECK (trim(reason) != ''),
+  marked_by TEXT,
+  marked_at TEXT);
+"""
+
+
 # Rules revision (issue 9): the change-type table; 新增/存量 by area, the mining suggestion beside the
 # land one, the uncovered area and the 新增乱占耕地建房 flag; 永农 no longer capped at the cultivated area
 # (after 三调, 永农 often holds non-cultivated land), so the CHECK saying so is removed in place
@@ -390,7 +494,7 @@ FEATURE_TABLES_V2 = {"patrols": "巡查台账", "patrol_findings": "巡查发现
 _FARMLAND_CHECK = """,
   CHECK (illegal_basic_farmland_m2 IS NULL OR illegal_cultivated_m2 IS NULL
          OR illegal_basic_farmland_m2 <= illegal_cultivated_m2 + 1e-6)"""
-_V3 = f"""
+_V4 = f"""
 CREATE TABLE change_types (
   code TEXT PRIMARY KEY,
   label TEXT NOT NULL DEFAULT '',
@@ -421,9 +525,10 @@ PRAGMA writable_schema = RESET;
 def migrations() -> list:
     """(version, sql) pairs, applied in order to bring a store up to date."""
     return [
-        (1, _V1 + "".join(_audit_triggers(t) for t in AUDITED_TABLES)),
+        (1, _V1 + "".join(_audit_triggers(t, _V1_AUDITED[t]) for t in AUDITED_TABLES)),
         (2, _V2),
         (3, _V3),
+        (4, _V4),
     ]
 
 
@@ -443,4 +548,7 @@ ATTRIBUTE_TABLES = {
     "settings": "设置",
     "patch_status": "图斑状态",
     "finding_attachments": "巡查发现附件",
+    "military_land": "涉军图斑",
+    "interviews": "约谈记录",
+    "serious_impact": "造成恶劣影响认定",
 }
