@@ -461,8 +461,9 @@ def test_suggest_all():
 
 SAMPLE_LAYERS = {LANDUSE: "DLTB.gpkg", BASIC_FARMLAND: "永久基本农田.shp", APPROVALS: "建设用地审批.shp",
                  SUPPLY: "供地.shp", REGISTRATION: "不动产登记.shp", FACILITY: "设施农用地备案.shp",
-                 TEMPORARY: "临时用地.shp", MINING: "采矿权.shp", ECO_REDLINE: "生态保护红线.shp", TOWNSHIPS: "乡镇.shp"}
-# (the sample county's new-role layers are checked in test_sample_county.py)
+                 TEMPORARY: "临时用地.shp", MINING: "采矿权.shp", ECO_REDLINE: "生态保护红线.shp", TOWNSHIPS: "乡镇.shp",
+                 roles.OTHER_LEGAL.key: "增减挂钩.shp", roles.ADVANCE.key: "先行用地.shp",
+                 roles.NATURE_RESERVE.key: "自然保护地.shp"}
 
 
 @pytest.mark.parametrize("without", [(), (LANDUSE, MINING)], ids=["all layers", "no DLTB or mining"])
@@ -478,7 +479,8 @@ def test_suggest_all_equals_suggest_on_the_sample_county(sample_county, without)
     batch = suggest_all(tblx, hsx, result, patches_dlbm=dlbm).rows()
     single = [suggest(PatchInfo(jcbh[i], tblx[i], hsx[i], dlbm[i]), result.row(i)) for i in range(len(result))]
     assert batch == single
-    assert len({(s.result, s.subtype) for s in batch}) >= (14 if not without else 8)  # most branches taken
+    assert len({(s.result, s.subtype) for s in batch}) >= (18 if not without else 8)  # most branches taken
+    assert len({(s.mining_result, s.mining_subtype) for s in batch}) >= (4 if not without else 2)
 
 
 def test_json_rounding_is_pythons_round():

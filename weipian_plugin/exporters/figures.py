@@ -250,7 +250,7 @@ class _Scene:
         return self.vectors + ([image] if image is not None else [])
 
     def coverage(self, subset: str) -> QgsVectorLayer:
-        """The view, joined to the patch's issued fields and its reviewer, with code names beside codes."""
+        """The view, joined to the patch's issued area and its reviewer, with code names beside codes."""
         layer = QgsVectorLayer(f"{self.store_path}|layername=patch_analysis", "patch_analysis", "ogr")
         if not layer.isValid():
             raise FigureExportError(f"无法读取工作库的图斑分析视图：{self.store_path}")
@@ -258,7 +258,7 @@ class _Scene:
         self.project.addMapLayer(layer, False)
         determinations = QgsVectorLayer(f"{self.store_path}|layername=determinations", "判定", "ogr")
         self.project.addMapLayer(determinations, False)
-        for source, key, fields in ((self.patches, "fid", ["qsx", "jcmj_m2"]),
+        for source, key, fields in ((self.patches, "fid", ["jcmj_m2"]),  # the view has qsx
                                     (determinations, "patch_fid", ["reviewer"])):
             join = QgsVectorLayerJoinInfo()
             join.setJoinLayer(source)
