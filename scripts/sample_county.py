@@ -150,6 +150,10 @@ REF_LAYERS = {
     "other_legal": ("增减挂钩.shp", "UTF-8", "PZWH"),
     "advance": ("先行用地.shp", "UTF-8", "PZWH"),
 }
+REFERENCE_FILES = {"landuse": "DLTB.gpkg", "basic_farmland": "永久基本农田.shp", "eco_redline": "生态保护红线.shp",
+                   "nature_reserve": "自然保护地.shp", "townships": "乡镇.shp",
+                   **{layer: file for layer, (file, _, _) in REF_LAYERS.items()}}
+"""Reference role (weipian_plugin/core/roles.py) → its file under ``reference/``."""
 
 BATCHES = [
     dict(name="2026年1月", month=1, encoding="GBK", cpg=True, prj=True, ldid=0x4D, epsg=EPSG,

@@ -4,16 +4,11 @@ import shutil
 import sqlite3
 
 import pytest
+from sample_county import REFERENCE_FILES as REFERENCE
 
 from weipian_plugin.core.analysis.run import AnalysisCancelled, run_analysis
 from weipian_plugin.core.intake.importer import create_store_for, import_patches
 from weipian_plugin.core.store.workstore import WorkStore
-
-REFERENCE = {"landuse": "DLTB.gpkg", "basic_farmland": "永久基本农田.shp", "approvals": "建设用地审批.shp",
-             "supply": "供地.shp", "registration": "不动产登记.shp", "facility": "设施农用地备案.shp",
-             "temporary": "临时用地.shp", "mining": "采矿权.shp", "eco_redline": "生态保护红线.shp",
-             "townships": "乡镇.shp", "other_legal": "增减挂钩.shp", "advance": "先行用地.shp",
-             "nature_reserve": "自然保护地.shp"}
 
 
 def sources(county):

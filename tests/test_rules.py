@@ -12,6 +12,7 @@ import math
 import numpy as np
 import pytest
 import shapely
+from sample_county import REFERENCE_FILES
 
 from weipian_plugin.core import roles
 from weipian_plugin.core.analysis.overlay import (
@@ -24,7 +25,6 @@ from weipian_plugin.core.analysis.overlay import (
     REGISTRATION,
     SUPPLY,
     TEMPORARY,
-    TOWNSHIPS,
     PatchOverlay,
     run_overlay,
 )
@@ -459,11 +459,7 @@ def test_suggest_all():
     assert [json.loads(b)["tblx"] for b in out.basis] == ["20", "20"]
 
 
-SAMPLE_LAYERS = {LANDUSE: "DLTB.gpkg", BASIC_FARMLAND: "永久基本农田.shp", APPROVALS: "建设用地审批.shp",
-                 SUPPLY: "供地.shp", REGISTRATION: "不动产登记.shp", FACILITY: "设施农用地备案.shp",
-                 TEMPORARY: "临时用地.shp", MINING: "采矿权.shp", ECO_REDLINE: "生态保护红线.shp", TOWNSHIPS: "乡镇.shp",
-                 roles.OTHER_LEGAL.key: "增减挂钩.shp", roles.ADVANCE.key: "先行用地.shp",
-                 roles.NATURE_RESERVE.key: "自然保护地.shp"}
+SAMPLE_LAYERS = REFERENCE_FILES
 
 
 @pytest.mark.parametrize("without", [(), (LANDUSE, MINING)], ids=["all layers", "no DLTB or mining"])
