@@ -11,25 +11,29 @@ from qgis.core import (
 )
 
 from weipian_plugin.core import roles
-from weipian_plugin.core.analysis.run import LAYERS_SETTING, AnalysisCancelled, analyze
-from weipian_plugin.core.intake.vector_io import VectorData, from_wkb, read_vector
+from weipian_plugin.core.analysis import overlay
+from weipian_plugin.core.analysis.run import AnalysisCancelled, analyze_layers, reference_cache
+from weipian_plugin.core.intake.reference import LayerRecord, ReferenceCache
+from weipian_plugin.core.intake.vector_io import VectorData, from_wkb
 from weipian_plugin.processing_algorithms.base import WeipianAlgorithm
 
 
-def layer_data(layer, epsg: int, near) -> VectorData:
-    """A QGIS layer as core data: file layers are read directly, only near the patches (fast); others
-    feature by feature."""
+def layer_data(layer, role: str, cache: ReferenceCache, near) -> tuple[VectorData, LayerRecord]:
+    """A QGIS layer as core data with its record: file layers through their registered copy, only near
+    the patches (fast); others feature by feature (not registered: nothing identifies their content)."""
     if layer.providerType() == "ogr":
-        path, _, rest = layer.source().partition("|")
-        name = next((p.split("=", 1)[1] for p in rest.split("|") if p.startswith("layername=")), None)
-        return read_vector(path, name, target_epsg=epsg, near=near)
+        return cache.load(role, layer.source(), overlay.role_fields(role), near)
+    epsg = cache.epsg
     names = layer.fields().names()
     wkbs, columns = [], {n: [] for n in names}
     for feature in layer.getFeatures():
         wkbs.append(bytes(feature.geometry().asWkb()) if feature.hasGeometry() else None)
         for n, value in zip(names, feature.attributes()):
             columns[n].append(None if value is None or (hasattr(value, "isNull") and value.isNull()) else value)
-    return from_wkb(wkbs, columns, layer.crs().postgisSrid() or None, target_epsg=epsg, source=layer.name())
+    data = from_wkb(wkbs, columns, layer.crs().postgisSrid() or None, target_epsg=epsg, source=layer.name())
+    record = LayerRecord(role, layer.source(), "", None, None, None, layer.crs().authid(), epsg, len(data), len(data),
+                         data.invalid_repaired, False, None)
+    return data, record
 
 
 class AnalyzePatchesAlgorithm(WeipianAlgorithm):
@@ -63,28 +67,36 @@ class AnalyzePatchesAlgorithm(WeipianAlgorithm):
         progress, cancelled = self.progress_callbacks(feedback)
         batch = self.parameterAsString(parameters, self.BATCH, context) or None
         with self.open_store(self.parameterAsFile(parameters, self.STORE, context)) as store:
-            layers, sources = {}, {}
+            if batch and store.batch(batch) is None:
+                raise QgsProcessingException(f"工作库中没有批次“{batch}”：{store.path}")
+            layers, sources, records = {}, {}, []
             near = store.patch_bounds(batch)
-            for role in roles.ROLES:
-                layer = self.parameterAsVectorLayer(parameters, role.parameter, context)
+            cache = reference_cache(store)
+            for spec in roles.ROLES:
+                role = spec.key
+                layer = self.parameterAsVectorLayer(parameters, spec.parameter, context)
                 if layer is None:
                     continue
-                feedback.pushInfo(f"读取{role.label}：{layer.source()}")
+                feedback.pushInfo(f"读取{spec.label}：{layer.source()}")
                 try:
-                    layers[role.key] = layer_data(layer, store.epsg, near)
+                    layers[role], record = layer_data(layer, role, cache, near)
                 except ValueError as exc:
                     raise QgsProcessingException(str(exc)) from exc
-                sources[role.key] = layer.source()
+                sources[role] = layer.source()
+                records.append(record)
+                if record.cached:
+                    feedback.pushInfo(f"  使用已登记的副本（登记于 {record.registered_at}），读取 {record.read_count} 个要素")
+                elif record.size is not None:
+                    feedback.pushInfo(f"  已登记到 {cache.path.name}：{record.feature_count} 个要素")
                 if feedback.isCanceled():
                     return {self.ANALYZED: 0}
             try:
-                summary = analyze(store, layers, batch, progress=progress, is_cancelled=cancelled)
+                summary = analyze_layers(store, layers, sources, batch, progress=progress, is_cancelled=cancelled,
+                                         provenance=records)
             except AnalysisCancelled:
                 feedback.reportError(self.tr("Analysis cancelled; the work store is unchanged."))
                 return {self.ANALYZED: 0}
             except ValueError as exc:
                 raise QgsProcessingException(str(exc)) from exc
-            store.set_setting(LAYERS_SETTING, sources)
-            summary.layers = sources
             feedback.pushInfo(summary.text())
         return {self.ANALYZED: summary.analyzed}

@@ -13,6 +13,7 @@ from qgis.core import (
     QgsProcessingParameterString,
 )
 
+from weipian_plugin.core.store.outputs import OutputError
 from weipian_plugin.core.store.workstore import StoreError
 from weipian_plugin.exporters.figures import FigureExportError, export_figures
 from weipian_plugin.processing_algorithms.base import WeipianAlgorithm
@@ -81,7 +82,7 @@ class ExportFiguresAlgorithm(WeipianAlgorithm):
                 batch=self.parameterAsString(parameters, self.BATCH, context) or None,
                 combined_pdf=combined, org=self.parameterAsString(parameters, self.ORG, context) or None,
                 feedback=feedback)
-        except (StoreError, FigureExportError) as exc:
+        except (StoreError, FigureExportError, OutputError) as exc:
             raise QgsProcessingException(str(exc)) from exc
         if feedback.isCanceled():
             feedback.reportError(self.tr("Export cancelled; {} file(s) were written.").format(len(files)))

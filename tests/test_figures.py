@@ -146,10 +146,11 @@ def test_combined_pdf_has_one_page_per_patch(county, tmp_path):
 
 
 def test_selection_by_township_and_empty_selection(county, tmp_path):
-    from weipian_plugin.exporters.figures import export_figures
+    from weipian_plugin.exporters.figures import FigureExportError, export_figures
 
     assert [f.name for f in export_figures(county["store"], tmp_path / "t", township="东镇")] == [f"{JCBH[2]}.png"]
-    assert export_figures(county["store"], tmp_path / "none", batch="没有这个批次") == []
+    with pytest.raises(FigureExportError, match="没有批次“没有这个批次”"):  # not a silent "0 files"
+        export_figures(county["store"], tmp_path / "none", batch="没有这个批次")
 
 
 def test_cancel_stops_after_the_current_figure(county, tmp_path):

@@ -282,7 +282,7 @@ def test_rectification_after_erhshang_is_recorded_and_audited_while_the_determin
     determination = load_determination(store, 1)
     assert (determination["result"], determination["illegal_m2"]) == ("违法", 800)
     assert determination["offender"] == "某某公司（更名）"
-    assert store.conn.execute("SELECT count(*) FROM audit_log").fetchone()[0] == audit_rows + 2
+    assert store.conn.execute("SELECT count(*) FROM audit_log").fetchone()[0] == audit_rows + 4  # + attachment in, out
     conn = raw(store)  # any writer: the rectification is open, the determination's areas are not
     conn.execute("UPDATE rectifications SET fine_yuan = 5000 WHERE patch_fid = 1")
     conn.commit()

@@ -81,26 +81,26 @@ def test_newer_schema_is_refused(store_path):
         WorkStore.open(store_path)
 
 
-def test_v3_store_migrates_to_v4_without_touching_determinations(store_path, monkeypatch):
-    """Schema v4 (rules revision): change types, the new analysis columns, 永农 no longer capped."""
+def test_v5_store_migrates_to_v6_without_touching_determinations(store_path, monkeypatch):
+    """Schema v6 (rules revision): change types, the new analysis columns, 永农 no longer capped."""
     from weipian_plugin.core.store import codes, schema
 
     every = schema.migrations()
     with monkeypatch.context() as m:  # a store as the release before the rules revision wrote it
-        m.setattr(schema, "migrations", lambda: every[:3])
+        m.setattr(schema, "migrations", lambda: every[:5])
         with WorkStore.create(store_path, 4527) as store, store.transaction() as conn:
-            assert store.schema_version == 3
+            assert store.schema_version == 5
             conn.execute("INSERT INTO batches (name) VALUES ('b')")
             conn.execute("INSERT INTO patches (batch_id, jcbh, area_m2, area_mu) VALUES (1, 'J1', 900, 1.35)")
             conn.execute("INSERT INTO determinations (patch_fid, result, illegal_m2, illegal_cultivated_m2, "
                          "illegal_basic_farmland_m2, reviewer) VALUES (1, '违法', 900, 300, 200, '张三')")
-            with pytest.raises(sqlite3.IntegrityError):  # v3 refused 永农 above the cultivated area
+            with pytest.raises(sqlite3.IntegrityError):  # v5 refused 永农 above the cultivated area
                 conn.execute("UPDATE determinations SET illegal_basic_farmland_m2 = 600")
             conn.executemany("DELETE FROM code_lists WHERE list=? AND code=? AND parent=?", codes.ADDED_CODES)
             audit = conn.execute("SELECT count(*) FROM audit_log").fetchone()[0]
 
     with WorkStore.open(store_path) as store:
-        assert store.schema_version == 4
+        assert store.schema_version == 6
         with store.transaction() as c:
             c.execute("UPDATE determinations SET illegal_basic_farmland_m2 = 600, reviewer = '李四'")
         assert store.conn.execute("SELECT illegal_basic_farmland_m2, result FROM determinations").fetchone() == (

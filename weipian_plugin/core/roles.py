@@ -90,6 +90,12 @@ class Role:
     def dated(self) -> bool:
         return bool(self.dates)
 
+    def field_names(self) -> tuple[str, ...]:
+        """Every candidate field name, once (what a registered copy of the layer keeps)."""
+        f = self.fields
+        return tuple(dict.fromkeys((*f.doc, *f.name, *f.kind, *f.date, *f.start, *f.end,
+                                    *(n for _, names in f.extra for n in names))))
+
 
 _START = ("YXQQ", "有效期起", "有效期开始")
 _END = ("YXQZ", "有效期止", "有效期结束")

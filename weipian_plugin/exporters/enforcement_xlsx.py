@@ -15,6 +15,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from weipian_plugin.core.enforcement import records as enforcement
 from weipian_plugin.core.enforcement.records import EnforcementError, TemplateRows
+from weipian_plugin.core.store import outputs
 from weipian_plugin.core.store.workstore import WorkStore
 from weipian_plugin.exporters.xlsx import (
     BOLD,
@@ -23,6 +24,7 @@ from weipian_plugin.exporters.xlsx import (
     Table,
     county_title,
     new_workbook,
+    put_value,
     save_workbook,
 )
 
@@ -69,7 +71,7 @@ def _append_list(ws: Worksheet, title: str, columns, rows) -> None:
         cell.font, cell.fill = BOLD, HEADER_FILL
     for r, row in enumerate(rows, start=top + 2):
         for c, col in enumerate(columns, start=1):
-            ws.cell(r, c, col.value(row))
+            put_value(ws, r, c, col.value(row))
     if not rows:
         ws.cell(top + 2, 1, "无")
 
@@ -77,6 +79,7 @@ def _append_list(ws: Worksheet, title: str, columns, rows) -> None:
 def write_enforcement(store: WorkStore, path: os.PathLike, today: date) -> Path:
     """The daily-enforcement workbook as of ``today``: 巡查台账; 线索与期限 (overdue rows filled);
     日常执法评价 per township against the targets (failing rows filled), then the unmatched patches."""
+    outputs.check_output(path, (".xlsx",), store.path)
     wb = new_workbook()
     Table(wb, "巡查台账", county_title(store, "国土资源执法巡查台账"), enforcement.PATROL_COLUMNS).write(
         enforcement.patrol_rows(store), totals=False)

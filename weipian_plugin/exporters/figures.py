@@ -58,6 +58,7 @@ from qgis.PyQt.QtXml import QDomDocument
 from weipian_plugin.core import roles
 from weipian_plugin.core.analysis.run import LAYERS_SETTING
 from weipian_plugin.core.geo.crs import chinese_crs_name
+from weipian_plugin.core.store import outputs
 from weipian_plugin.core.store.codes import DLBM_NAMES, TBLX_NAMES
 from weipian_plugin.core.store.workstore import WorkStore
 
@@ -417,10 +418,14 @@ def export_figures(store_path, out_dir, fmt: str = "png", before: RasterSource =
     """
     if fmt not in ("png", "pdf"):
         raise ValueError(f"unknown figure format: {fmt}")
+    out_dir = outputs.check_output_folder(out_dir)
+    if batch is not None:
+        with WorkStore.open(store_path) as store:
+            if store.batch(batch) is None:
+                raise FigureExportError(f"工作库中没有批次“{batch}”：{store_path}")
     if org is not None:
         with WorkStore.open(store_path) as store:
             store.set_setting(ORG_SETTING, org.strip())
-    out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     scene = _Scene(store_path, reference_layers, before, after)
     layout = _layout(scene, scene.coverage(_subset(batch, township, fids)))

@@ -21,6 +21,7 @@ from weipian_plugin.core.enforcement import records as enforcement
 from weipian_plugin.core.statistics import ledger
 from weipian_plugin.core.statistics.accountability import AccountabilityConfig
 from weipian_plugin.core.statistics.ledger import round_half_up
+from weipian_plugin.core.store import outputs
 from weipian_plugin.core.store.workstore import WorkStore
 from weipian_plugin.core.units import m2_to_mu
 
@@ -210,9 +211,10 @@ def write_report(store: WorkStore, path: os.PathLike, period_label: str,
     """Write the HTML report of ``year`` (default: the whole store); ``month`` (YYYY-MM) adds its
     progress table. ``config`` defaults to the store's accountability configuration; clue deadlines are
     judged as of ``today`` (default: the real today)."""
+    path = outputs.check_output(path, (".html", ".htm"), store.path)
     html = environment().get_template(DAILY_TEMPLATE).render(
         **report_context(store, period_label, config, year, month),
         daily=enforcement.report_summary(store, today or dt.date.today()))
-    path = Path(path)
-    path.write_text(html, encoding="utf-8")
+    with outputs.replacing(path) as tmp:
+        tmp.write_text(html, encoding="utf-8")
     return path

@@ -26,6 +26,7 @@ from openpyxl.worksheet.properties import PageSetupProperties
 from weipian_plugin.core.statistics import ledger
 from weipian_plugin.core.statistics.accountability import AccountabilityConfig
 from weipian_plugin.core.statistics.ledger import Column
+from weipian_plugin.core.store import outputs
 from weipian_plugin.core.store.workstore import WorkStore
 
 HEADER_ROWS = 3  # title, group, header
@@ -105,7 +106,7 @@ class Table:
         return self._styles[key]
 
     def _put(self, row: int, col: int, value, *style) -> None:
-        cell = self.ws.cell(row, col, value)
+        cell = put_value(self.ws, row, col, value)
         style = self._style(*style)
         if style is not None:
             cell._style = copy(style)
@@ -186,6 +187,16 @@ class Table:
         ws.row_dimensions[HEADER_ROWS].height = 2 * _LINE_HEIGHT  # wrapped two-line headers
 
 
+def put_value(ws, row: int, col: int, value) -> Cell:
+    """Write ``value`` into a cell; text is always text. openpyxl would store a string beginning with
+    ``=`` as a live formula (a county name or JCBH of ``=HYPERLINK(…)`` from a shapefile), so data is
+    never a formula: only totals the workbook computes itself may be."""
+    cell = ws.cell(row, col, value)
+    if isinstance(value, str) and cell.data_type == "f":
+        cell.data_type = "s"
+    return cell
+
+
 def new_workbook() -> Workbook:
     wb = Workbook()
     wb.remove(wb.active)
@@ -245,8 +256,9 @@ def save_workbook(wb: Workbook, path: os.PathLike) -> Path:
     """Save through a temporary file so a failed export never leaves half a workbook behind; data rows
     of large tables are streamed in here (see :meth:`Table.write`)."""
     path = Path(path)
-    tmp = path.with_name(path.name + ".part")
-    streamed = tmp.with_name(tmp.name + ".rows")
+    # Names of this run's own (two exports to one file never share a temporary file).
+    tmp = outputs.temporary_sibling(path, ".xlsx.part")
+    streamed = outputs.temporary_sibling(path, ".xlsx.rows")
     try:
         wb.save(tmp)
         sheets = {f"xl/worksheets/sheet{i}.xml": _PENDING.pop(id(ws)) for i, ws in enumerate(wb.worksheets, 1)
@@ -295,6 +307,7 @@ def write_ledger(store: WorkStore, path: os.PathLike, per_batch_sheets: bool = F
     """图斑台账 (one sheet, or one per batch), the township summary, and the county's progress of
     ``month`` (YYYY-MM; default the month of the latest batch). ``progress`` gets fractions 0..1;
     ``is_cancelled`` returning true stops with :class:`ExportCancelled` and writes nothing."""
+    outputs.check_output(path, (".xlsx",), store.path)
     rows = ledger.ledger_rows(store, batch)
     tick = _ticker(len(rows), progress, is_cancelled)
     wb = new_workbook()
@@ -356,6 +369,7 @@ def write_accountability(store: WorkStore, path: os.PathLike, config: Optional[A
                          year: Optional[int] = None) -> Path:
     """第15号令 workbook: ratios before/after deductions per township (ranked), county and total, with
     the verdicts; the 违法 records behind them; the configuration used."""
+    outputs.check_output(path, (".xlsx",), store.path)
     cfg = config or ledger.accountability_config(store)
     result = ledger.store_accountability(store, cfg, year)
     county_name = store.meta("county_name") or ""

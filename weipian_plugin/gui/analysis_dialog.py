@@ -24,6 +24,7 @@ from qgis.PyQt.QtWidgets import QDialog, QFileDialog, QLabel, QToolButton
 
 from weipian_plugin.core import roles
 from weipian_plugin.core.analysis.run import LAYERS_SETTING
+from weipian_plugin.core.intake.reference import ReferenceCache, cache_path
 from weipian_plugin.core.store.workstore import StoreError, WorkStore
 from weipian_plugin.gui.layers import add_store_layers
 from weipian_plugin.gui.rules_dialog import RulesDialog
@@ -88,6 +89,8 @@ class AnalysisDialog(QDialog, FORM_CLASS):
         self.context: Optional[QgsProcessingContext] = None
         self.combos: Dict[str, QgsMapLayerComboBox] = {}
         self.labels: Dict[str, str] = {}
+        self.states: Dict[str, QLabel] = {}
+        self.cache: Optional[ReferenceCache] = None
         self._build_layer_rows()
         self.layersLayout.setColumnStretch(1, 1)
         self.storeInfo.setText(self.tr("Work store: {path}").format(path=store_path))
@@ -117,7 +120,12 @@ class AnalysisDialog(QDialog, FORM_CLASS):
             self.layersLayout.addWidget(label, row, 0)
             self.layersLayout.addWidget(combo, row, 1)
             self.layersLayout.addWidget(button, row, 2)
+            state = QLabel(self)
+            state.setObjectName(f"{role}State")
+            self.layersLayout.addWidget(state, row, 3)
             self.combos[role] = combo
+            self.states[role] = state
+            combo.layerChanged.connect(lambda _layer, r=role: self.show_registration(r))
 
     def _read_store(self) -> None:
         """Batches for the combo; the remembered layers, found in the project or loaded from their files."""
@@ -125,6 +133,7 @@ class AnalysisDialog(QDialog, FORM_CLASS):
             with WorkStore.open(self.store_path) as store:
                 sources = store.setting(LAYERS_SETTING) or {}
                 batches = [b["name"] for b in store.batches()]
+                self.cache = ReferenceCache(cache_path(store.path), store.epsg)
         except (StoreError, sqlite3.Error) as exc:
             self._message(str(exc), Qgis.MessageLevel.Critical)
             self.runButton.setEnabled(False)
@@ -143,6 +152,27 @@ class AnalysisDialog(QDialog, FORM_CLASS):
         if missing:
             self._message(self.tr("Layers used last time could not be found:\n{layers}").format(
                 layers="\n".join(missing)), Qgis.MessageLevel.Warning)
+
+    def show_registration(self, role: str) -> None:
+        """Beside a layer: whether the run will use its registered copy (and since when) or register it."""
+        layer, label = self.combos[role].currentLayer(), self.states[role]
+        entry = None
+        if layer is not None and layer.providerType() == "ogr" and self.cache is not None:
+            entry = self.cache.status(role, layer.source())
+        if layer is None:
+            text = ""
+        elif layer.providerType() != "ogr":
+            text = self.tr("Not a file: read feature by feature")
+        elif entry is None:
+            text = self.tr("Not registered: the first run copies it beside the store")
+        elif entry["current"]:
+            text = self.tr("Registered {time} ({count} features)").format(
+                time=entry["registered_at"].replace("T", " "), count=entry["feature_count"])
+        else:
+            text = self.tr("Changed since registered {time}: will be registered again").format(
+                time=entry["registered_at"].replace("T", " "))
+        label.setText(text)
+        label.setToolTip(self.cache.path.name if self.cache is not None and entry is not None else "")
 
     def add_file_layer(self, role: str) -> None:
         path, _ = QFileDialog.getOpenFileName(self, self.tr("Add reference layer"), Settings.last_import_dir.value(),
@@ -213,6 +243,8 @@ class AnalysisDialog(QDialog, FORM_CLASS):
             self.progressBar.setValue(100)
             self._message(self.tr("Analyzed {count} patches.").format(count=analyzed), Qgis.MessageLevel.Success)
             add_store_layers(self.store_path)
+            for role in self.combos:
+                self.show_registration(role)
             self.analyzed.emit(self.store_path)
 
     def reject(self) -> None:

@@ -58,6 +58,9 @@ class SwipeItem(QgsMapCanvasItem):
         self.fraction = 0.5
         self.image = None
         self.job: Optional[QgsMapRendererParallelJob] = None
+        # Jobs until they finish, a cancelled one included: otherwise the garbage collector may clear the
+        # job <-> finished-lambda cycle while the job still runs, and its finished signal finds no self.
+        self._running = set()
         self.setZValue(-5)  # above the rendered map (-10), below rubber bands and markers
         canvas.extentsChanged.connect(self._stale)
         canvas.mapCanvasRefreshed.connect(self.render)
@@ -94,10 +97,12 @@ class SwipeItem(QgsMapCanvasItem):
         settings.setLayers([self.layer])
         job = QgsMapRendererParallelJob(settings)
         job.finished.connect(lambda: self._rendered(job))
+        self._running.add(job)
         self.job = job
         job.start()
 
     def _rendered(self, job: QgsMapRendererParallelJob) -> None:
+        self._running.discard(job)
         if job is not self.job:
             return
         self.job = None

@@ -44,7 +44,7 @@
         <translation>卫片执法插件需要当前 QGIS 缺少的 Python 包：{0}。请用 'make install' 安装，或用以下命令安装到 {1}：pip install --target &quot;{1}&quot; {0}</translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="236"/>
+        <location filename="../plugin.py" line="243"/>
         <source>Weipian</source>
         <translation>卫片执法</translation>
     </message>
@@ -87,26 +87,6 @@
         <location filename="../gui/project.py" line="121"/>
         <source>The project could not be written into {path}: {error}</source>
         <translation>无法将工程写入 {path}：{error}</translation>
-    </message>
-    <message>
-        <location filename="../gui/split_tool.py" line="65"/>
-        <source>Patch {fid} is not in the work store.</source>
-        <translation>工作库中没有图斑 {fid}。</translation>
-    </message>
-    <message>
-        <location filename="../gui/split_tool.py" line="73"/>
-        <source>No approvals layer was chosen for the analysis of this work store.</source>
-        <translation>该工作库的分析没有选择批文图层。</translation>
-    </message>
-    <message>
-        <location filename="../gui/split_tool.py" line="76"/>
-        <source>The approvals layer cannot be read: {path}</source>
-        <translation>无法读取批文图层：{path}</translation>
-    </message>
-    <message>
-        <location filename="../gui/split_tool.py" line="90"/>
-        <source>No approval red line touches this patch.</source>
-        <translation>该图斑与任何批文红线都不相交。</translation>
     </message>
     <message>
         <location filename="../plugin.py" line="61"/>
@@ -159,17 +139,17 @@
         <translation>统计报告（HTML）…</translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="226"/>
+        <location filename="../plugin.py" line="233"/>
         <source>Open a work store first.</source>
         <translation>请先打开工作库。</translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="229"/>
+        <location filename="../plugin.py" line="236"/>
         <source>The work project was saved into {path}.</source>
         <translation>工作工程已保存到 {path}。</translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="236"/>
+        <location filename="../plugin.py" line="243"/>
         <source>This work store has no saved project yet.</source>
         <translation>该工作库中还没有保存的工程。</translation>
     </message>
@@ -179,6 +159,7 @@
         <translation>卫片执法(&amp;W)</translation>
     </message>
     <message>
+        <location filename="../plugin.py" line="80"/>
         <source>Military land register…</source>
         <translation>军用土地登记表…</translation>
     </message>
@@ -223,6 +204,26 @@
 </context>
 <context>
     <name>AnalysisDialog</name>
+    <message>
+        <location filename="../gui/analysis_dialog.py" line="165"/>
+        <source>Not a file: read feature by feature</source>
+        <translation>非文件图层：逐要素读取</translation>
+    </message>
+    <message>
+        <location filename="../gui/analysis_dialog.py" line="167"/>
+        <source>Not registered: the first run copies it beside the store</source>
+        <translation>未登记：首次运行时复制到工作库旁</translation>
+    </message>
+    <message>
+        <location filename="../gui/analysis_dialog.py" line="169"/>
+        <source>Registered {time} ({count} features)</source>
+        <translation>已登记于 {time}（{count} 个要素）</translation>
+    </message>
+    <message>
+        <location filename="../gui/analysis_dialog.py" line="172"/>
+        <source>Changed since registered {time}: will be registered again</source>
+        <translation>登记（{time}）后文件已变化：将重新登记</translation>
+    </message>
     <message>
         <location filename="../../forms/analysis_dialog.ui" line="14"/>
         <source>Analyze patches</source>
@@ -345,6 +346,132 @@
     </message>
 </context>
 <context>
+    <name>AttachmentsPanel</name>
+    <message>
+        <location filename="../gui/review/attachments.py" line="81"/>
+        <source>Add field photos or documents</source>
+        <translation>添加外业照片或文件</translation>
+    </message>
+    <message>
+        <location filename="../gui/review/attachments.py" line="101"/>
+        <source>Export attachment to</source>
+        <translation>将附件导出到</translation>
+    </message>
+    <message>
+        <location filename="../gui/review/attachments.py" line="106"/>
+        <source>Saved {path}</source>
+        <translation>已保存 {path}</translation>
+    </message>
+    <message>
+        <location filename="../gui/review/attachments.py" line="113"/>
+        <source>Remove attachment</source>
+        <translation>移除附件</translation>
+    </message>
+    <message>
+        <location filename="../gui/review/attachments.py" line="113"/>
+        <source>Remove {name} from the work store?</source>
+        <translation>从工作库中移除 {name}？</translation>
+    </message>
+</context>
+<context>
+    <name>BatchActions</name>
+    <message>
+        <location filename="../gui/review/batch_actions.py" line="28"/>
+        <source>Record stage {stage}…</source>
+        <translation>登记{stage}…</translation>
+    </message>
+    <message>
+        <location filename="../gui/review/batch_actions.py" line="31"/>
+        <source>Export submitted snapshot…</source>
+        <translation>导出已提交的快照…</translation>
+    </message>
+    <message>
+        <location filename="../gui/review/batch_actions.py" line="33"/>
+        <source>Overlay image of this patch…</source>
+        <translation>本图斑套合影像图…</translation>
+    </message>
+    <message>
+        <location filename="../gui/review/batch_actions.py" line="34"/>
+        <source>Overlay images of the listed patches…</source>
+        <translation>列表中图斑的套合影像图…</translation>
+    </message>
+    <message>
+        <location filename="../gui/review/batch_actions.py" line="47"/>
+        <source>Choose a batch (filter) or a patch first.</source>
+        <translation>请先在筛选中选择批次，或选择一个图斑。</translation>
+    </message>
+    <message>
+        <location filename="../gui/review/batch_actions.py" line="49"/>
+        <source>Record stage</source>
+        <translation>登记上报阶段</translation>
+    </message>
+    <message>
+        <location filename="../gui/review/batch_actions.py" line="49"/>
+        <source>Record stage {stage} for batch {batch}? 一上 and 二上 lock the batch: its determinations and rectifications can then no longer be changed; 一下 unlocks it.</source>
+        <translation>为批次 {batch} 登记{stage}？一上和二上会锁定该批次，其判定和整改数据将不能再修改；一下则解除锁定。</translation>
+    </message>
+    <message>
+        <location filename="../gui/review/batch_actions.py" line="80"/>
+        <source>Export snapshot</source>
+        <translation>导出快照</translation>
+    </message>
+    <message>
+        <location filename="../gui/review/batch_actions.py" line="75"/>
+        <source>Stage</source>
+        <translation>办理阶段</translation>
+    </message>
+    <message>
+        <location filename="../gui/review/batch_actions.py" line="80"/>
+        <source>Snapshot (*.json)</source>
+        <translation>快照 (*.json)</translation>
+    </message>
+    <message>
+        <location filename="../gui/review/batch_actions.py" line="90"/>
+        <source>Saved {path}</source>
+        <translation>已保存 {path}</translation>
+    </message>
+    <message>
+        <location filename="../gui/review/batch_actions.py" line="107"/>
+        <source>Overlay image</source>
+        <translation>套合影像图</translation>
+    </message>
+    <message>
+        <location filename="../gui/review/batch_actions.py" line="94"/>
+        <source>Scale 1:</source>
+        <translation>比例尺 1:</translation>
+    </message>
+    <message>
+        <location filename="../gui/review/batch_actions.py" line="107"/>
+        <source>PNG image (*.png)</source>
+        <translation>PNG 图片 (*.png)</translation>
+    </message>
+    <message>
+        <location filename="../gui/review/batch_actions.py" line="114"/>
+        <source>Overlay image written to {path}.</source>
+        <translation>套合影像图已保存到 {path}。</translation>
+    </message>
+    <message>
+        <location filename="../gui/review/batch_actions.py" line="124"/>
+        <source>Overlay images</source>
+        <translation>套合影像图</translation>
+    </message>
+    <message>
+        <location filename="../gui/review/batch_actions.py" line="132"/>
+        <source>Writing overlay images…</source>
+        <translation>正在生成套合影像图…</translation>
+    </message>
+    <message>
+        <location filename="../gui/review/batch_actions.py" line="132"/>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <location filename="../gui/review/batch_actions.py" line="145"/>
+        <source>{n} overlay images written to {path}.</source>
+        <translation>已生成 {n} 张套合影像图，保存在 {path}。</translation>
+    </message>
+</context>
+<context>
     <name>CompareDock</name>
     <message>
         <location filename="../../forms/compare_dock.ui" line="14"/>
@@ -382,12 +509,12 @@
         <translation>卷帘</translation>
     </message>
     <message>
-        <location filename="../gui/compare_dock.py" line="145"/>
+        <location filename="../gui/compare_dock.py" line="150"/>
         <source>Swap before/after imagery</source>
         <translation>切换前后时相影像</translation>
     </message>
     <message>
-        <location filename="../gui/compare_dock.py" line="222"/>
+        <location filename="../gui/compare_dock.py" line="227"/>
         <source>Main map: {main} · this view and the swipe: {other}</source>
         <translation>主地图：{main} · 本视图和卷帘：{other}</translation>
     </message>
@@ -902,6 +1029,44 @@
     </message>
 </context>
 <context>
+    <name>ExportMilitaryAlgorithm</name>
+    <message>
+        <location filename="../../processing_algorithms/export_military.py" line="32"/>
+        <source>Military land register (Excel)</source>
+        <translation>军用土地登记表（Excel）</translation>
+    </message>
+    <message>
+        <location filename="../../processing_algorithms/export_military.py" line="35"/>
+        <source>Writes the military land register (军用土地登记表): every patch marked as military land (涉军), which every other export, figure, report and statistic leaves out; it is handed in separately. With a military-land layer, every patch overlapping it is marked first (audited).</source>
+        <translation>导出《军用土地登记表》：所有标记为涉军的图斑。其他所有导出、图件、报告和统计均不包含涉军图斑，本表单独上报。若提供军用土地图层，先将与其重叠的图斑标记为涉军（记入修改日志）。</translation>
+    </message>
+    <message>
+        <location filename="../../processing_algorithms/export_military.py" line="41"/>
+        <source>Work store (GeoPackage)</source>
+        <translation>工作库（GeoPackage）</translation>
+    </message>
+    <message>
+        <location filename="../../processing_algorithms/export_military.py" line="43"/>
+        <source>Military land layer (optional)</source>
+        <translation>军用土地图层（可选）</translation>
+    </message>
+    <message>
+        <location filename="../../processing_algorithms/export_military.py" line="46"/>
+        <source>Register workbook</source>
+        <translation>登记表工作簿</translation>
+    </message>
+    <message>
+        <location filename="../../processing_algorithms/export_military.py" line="48"/>
+        <source>Patches newly marked</source>
+        <translation>新标记的图斑数</translation>
+    </message>
+    <message>
+        <location filename="../../processing_algorithms/export_military.py" line="49"/>
+        <source>Patches in the register</source>
+        <translation>登记表中的图斑数</translation>
+    </message>
+</context>
+<context>
     <name>GradeEnforcementAlgorithm</name>
     <message>
         <location filename="../../processing_algorithms/grade_enforcement.py" line="31"/>
@@ -1202,46 +1367,59 @@
         <source>Import cancelled; the work store is unchanged.</source>
         <translation>导入已取消，工作库未作任何改动。</translation>
     </message>
+    <message>
+        <location filename="../../processing_algorithms/import_patches.py" line="1"/>
+        <source>Coordinate system of the file (empty = from .prj or coordinates)</source>
+        <translation>文件的坐标系（留空 = 按 .prj 或坐标判断）</translation>
+    </message>
+</context>
+<context>
+    <name>MapSync</name>
+    <message>
+        <location filename="../gui/review/map_sync.py" line="117"/>
+        <source>Click points across patch {jcbh}; right-click or Enter to split, Esc to cancel.</source>
+        <translation>在图斑 {jcbh} 上依次单击画出拆分线；右键或回车执行拆分，Esc 取消。</translation>
+    </message>
 </context>
 <context>
     <name>PatchTableModel</name>
     <message>
-        <location filename="../gui/review_dock.py" line="83"/>
+        <location filename="../gui/review/patch_list.py" line="43"/>
         <source>JCBH</source>
         <translation>监测编号</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="83"/>
+        <location filename="../gui/review/patch_list.py" line="43"/>
         <source>Batch</source>
         <translation>批次</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="83"/>
+        <location filename="../gui/review/patch_list.py" line="43"/>
         <source>Township</source>
         <translation>乡镇</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="83"/>
+        <location filename="../gui/review/patch_list.py" line="43"/>
         <source>Area (mu)</source>
         <translation>面积（亩）</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="83"/>
+        <location filename="../gui/review/patch_list.py" line="43"/>
         <source>Suggestion</source>
         <translation>判定建议</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="83"/>
+        <location filename="../gui/review/patch_list.py" line="43"/>
         <source>Determination</source>
         <translation>判定结果</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="83"/>
+        <location filename="../gui/review/patch_list.py" line="43"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="83"/>
+        <location filename="../gui/review/patch_list.py" line="43"/>
         <source>Due</source>
         <translation>判定期限</translation>
     </message>
@@ -1249,7 +1427,7 @@
 <context>
     <name>ReviewDock</name>
     <message>
-        <location filename="../gui/review_dock.py" line="791"/>
+        <location filename="../gui/review_dock.py" line="478"/>
         <source>Patch review</source>
         <translation>图斑审核</translation>
     </message>
@@ -1439,7 +1617,7 @@
         <translation>将判定建议保存为判定结果（A，Ctrl+Return）</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="277"/>
+        <location filename="../gui/review_dock.py" line="103"/>
         <source>Accept suggestion</source>
         <translation>采纳建议</translation>
     </message>
@@ -1634,309 +1812,192 @@
         <translation>新值</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="249"/>
-        <source>YYYY-MM-DD</source>
-        <translation>YYYY-MM-DD</translation>
-    </message>
-    <message>
-        <location filename="../gui/review_dock.py" line="253"/>
-        <source>Case filed</source>
-        <translation>已立案</translation>
-    </message>
-    <message>
-        <location filename="../gui/review_dock.py" line="254"/>
-        <source>Not filed</source>
-        <translation>不予立案</translation>
-    </message>
-    <message>
-        <location filename="../gui/review_dock.py" line="256"/>
-        <source>Applied for</source>
-        <translation>申请销号</translation>
-    </message>
-    <message>
-        <location filename="../gui/review_dock.py" line="256"/>
-        <source>Written off</source>
-        <translation>已销号</translation>
-    </message>
-    <message>
-        <location filename="../gui/review_dock.py" line="274"/>
+        <location filename="../gui/review_dock.py" line="100"/>
         <source>Next patch</source>
         <translation>下一个图斑</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="275"/>
+        <location filename="../gui/review_dock.py" line="101"/>
         <source>Previous patch</source>
         <translation>上一个图斑</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="276"/>
+        <location filename="../gui/review_dock.py" line="102"/>
         <source>Next unjudged patch</source>
         <translation>下一个未判定的图斑</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="281"/>
+        <location filename="../gui/review_dock.py" line="106"/>
         <source>Draw a split line on the map</source>
         <translation>在地图上绘制拆分线</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="282"/>
+        <location filename="../gui/review_dock.py" line="107"/>
         <source>Split along the approval red line</source>
         <translation>沿批文红线拆分</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="286"/>
-        <source>Record stage {stage}…</source>
-        <translation>登记{stage}…</translation>
-    </message>
-    <message>
-        <location filename="../gui/review_dock.py" line="289"/>
-        <source>Export submitted snapshot…</source>
-        <translation>导出已提交的快照…</translation>
-    </message>
-    <message>
-        <location filename="../gui/review_dock.py" line="344"/>
+        <location filename="../gui/review_dock.py" line="147"/>
         <source>Patch review — {name}</source>
         <translation>图斑审核 — {name}</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="347"/>
+        <location filename="../gui/review_dock.py" line="149"/>
         <source>No work store is open.</source>
         <translation>未打开工作库。</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="385"/>
+        <location filename="../gui/review_dock.py" line="184"/>
         <source>All batches</source>
         <translation>全部批次</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="385"/>
+        <location filename="../gui/review_dock.py" line="184"/>
         <source>All townships</source>
         <translation>全部乡镇</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="385"/>
+        <location filename="../gui/review_dock.py" line="184"/>
         <source>(no township)</source>
         <translation>（无乡镇）</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="385"/>
+        <location filename="../gui/review_dock.py" line="184"/>
         <source>All suggestions</source>
         <translation>全部判定建议</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="385"/>
+        <location filename="../gui/review_dock.py" line="184"/>
         <source>(not analysed)</source>
         <translation>（未分析）</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="385"/>
+        <location filename="../gui/review_dock.py" line="184"/>
         <source>All determinations</source>
         <translation>全部判定结果</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="385"/>
+        <location filename="../gui/review_dock.py" line="184"/>
         <source>(not judged)</source>
         <translation>（未判定）</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="385"/>
+        <location filename="../gui/review_dock.py" line="184"/>
         <source>All statuses</source>
         <translation>全部状态</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="442"/>
+        <location filename="../gui/review_dock.py" line="229"/>
         <source>{total} patches · {judged} judged · {illegal} illegal · {rectified} rectified · {overdue} overdue</source>
         <translation>图斑 {total} 个 · 已判定 {judged} · 违法 {illegal} · 已整改 {rectified} · 逾期 {overdue}</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="480"/>
+        <location filename="../gui/review_dock.py" line="266"/>
         <source>Every shown patch is judged.</source>
         <translation>列表中的图斑均已判定。</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="504"/>
+        <location filename="../gui/review_dock.py" line="296"/>
         <source>Unsaved changes</source>
         <translation>未保存的修改</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="504"/>
+        <location filename="../gui/review_dock.py" line="296"/>
         <source>Patch {jcbh} has unsaved changes. Save them?</source>
         <translation>图斑 {jcbh} 有未保存的修改，是否保存？</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="577"/>
+        <location filename="../gui/review_dock.py" line="360"/>
         <source>{jcbh} · batch {batch} · {township} · {area:.2f} mu · due {due}</source>
         <translation>{jcbh} · 批次 {batch} · {township} · {area:.2f} 亩 · 判定期限 {due}</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="580"/>
+        <location filename="../gui/review_dock.py" line="363"/>
         <source>Not analysed</source>
         <translation>未分析</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="592"/>
+        <location filename="../gui/review_dock.py" line="375"/>
         <source>{role} {doc}: {share} of the patch, {area:.2f} mu</source>
         <translation>{role} {doc}：占图斑 {share}，{area:.2f} 亩</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="596"/>
+        <location filename="../gui/review_dock.py" line="379"/>
         <source>Cultivated</source>
         <translation>耕地</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="596"/>
+        <location filename="../gui/review_dock.py" line="379"/>
         <source>Basic farmland</source>
         <translation>永久基本农田</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="596"/>
+        <location filename="../gui/review_dock.py" line="379"/>
         <source>Ecological red line</source>
         <translation>生态保护红线</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="602"/>
+        <location filename="../gui/review_dock.py" line="385"/>
         <source>mu</source>
         <translation>亩</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="609"/>
+        <location filename="../gui/review_dock.py" line="392"/>
         <source>Batch {batch} was submitted at stage {stage} on {at} and is locked: its data can no longer be changed.</source>
         <translation>批次 {batch} 已于 {at} 在{stage}阶段提交并锁定，数据不能再修改。</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="613"/>
+        <location filename="../gui/review_dock.py" line="396"/>
         <source>This patch was split; judge and follow up its parts instead.</source>
         <translation>该图斑已拆分，请对拆分后的各部分分别判定和跟踪整改。</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="621"/>
+        <location filename="../gui/review_dock.py" line="404"/>
         <source>Status: {status} · remaining unrectified area: {mu:.4f} mu</source>
         <translation>状态：{status} · 剩余未整改面积：{mu:.4f} 亩</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="627"/>
+        <location filename="../gui/review_dock.py" line="410"/>
         <source>{name} (when saved)</source>
         <translation>{name}（保存时记录）</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="779"/>
+        <location filename="../gui/review_dock.py" line="465"/>
         <source>Rectification is recorded for patches determined illegal.</source>
         <translation>只有判定为违法的图斑才需填写查处整改情况。</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="873"/>
-        <source>Add field photos or documents</source>
-        <translation>添加外业照片或文件</translation>
-    </message>
-    <message>
-        <location filename="../gui/review_dock.py" line="893"/>
-        <source>Export attachment to</source>
-        <translation>将附件导出到</translation>
-    </message>
-    <message>
-        <location filename="../gui/review_dock.py" line="1033"/>
-        <source>Saved {path}</source>
-        <translation>已保存 {path}</translation>
-    </message>
-    <message>
-        <location filename="../gui/review_dock.py" line="905"/>
-        <source>Remove attachment</source>
-        <translation>移除附件</translation>
-    </message>
-    <message>
-        <location filename="../gui/review_dock.py" line="905"/>
-        <source>Remove {name} from the work store?</source>
-        <translation>从工作库中移除 {name}？</translation>
-    </message>
-    <message>
-        <location filename="../gui/review_dock.py" line="936"/>
-        <source>Choose a batch (filter) or a patch first.</source>
-        <translation>请先在筛选中选择批次，或选择一个图斑。</translation>
-    </message>
-    <message>
-        <location filename="../gui/review_dock.py" line="938"/>
-        <source>Record stage</source>
-        <translation>登记上报阶段</translation>
-    </message>
-    <message>
-        <location filename="../gui/review_dock.py" line="938"/>
-        <source>Record stage {stage} for batch {batch}? 一上 and 二上 lock the batch: its determinations and rectifications can then no longer be changed; 一下 unlocks it.</source>
-        <translation>为批次 {batch} 登记{stage}？一上和二上会锁定该批次，其判定和整改数据将不能再修改；一下则解除锁定。</translation>
-    </message>
-    <message>
-        <location filename="../gui/review_dock.py" line="1023"/>
-        <source>Export snapshot</source>
-        <translation>导出快照</translation>
-    </message>
-    <message>
-        <location filename="../gui/review_dock.py" line="1018"/>
-        <source>Stage</source>
-        <translation>阶段</translation>
-    </message>
-    <message>
-        <location filename="../gui/review_dock.py" line="1023"/>
-        <source>Snapshot (*.json)</source>
-        <translation>快照 (*.json)</translation>
-    </message>
-    <message>
-        <location filename="../gui/review_dock.py" line="1106"/>
-        <source>Click points across patch {jcbh}; right-click or Enter to split, Esc to cancel.</source>
-        <translation>在图斑 {jcbh} 上依次单击画出拆分线；右键或回车执行拆分，Esc 取消。</translation>
-    </message>
-    <message>
-        <location filename="../gui/review_dock.py" line="1132"/>
+        <location filename="../gui/review_dock.py" line="555"/>
         <source>The patch was split into {n} parts.</source>
         <translation>图斑已拆分为 {n} 个部分。</translation>
     </message>
+</context>
+<context>
+    <name>ReviewForm</name>
     <message>
-        <location filename="../gui/review_dock.py" line="291"/>
-        <source>Overlay image of this patch…</source>
-        <translation>本图斑套合影像图…</translation>
+        <location filename="../gui/review/form.py" line="63"/>
+        <source>YYYY-MM-DD</source>
+        <translation>YYYY-MM-DD</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="292"/>
-        <source>Overlay images of the listed patches…</source>
-        <translation>列表中图斑的套合影像图…</translation>
+        <location filename="../gui/review/form.py" line="65"/>
+        <source>Case filed</source>
+        <translation>立案</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="970"/>
-        <source>Overlay image</source>
-        <translation>套合影像图</translation>
+        <location filename="../gui/review/form.py" line="66"/>
+        <source>Not filed</source>
+        <translation>不予立案</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="959"/>
-        <source>Scale 1:</source>
-        <translation>比例尺 1:</translation>
+        <location filename="../gui/review/form.py" line="68"/>
+        <source>Applied for</source>
+        <translation>申请销号</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="970"/>
-        <source>PNG image (*.png)</source>
-        <translation>PNG 图片 (*.png)</translation>
-    </message>
-    <message>
-        <location filename="../gui/review_dock.py" line="977"/>
-        <source>Overlay image written to {path}.</source>
-        <translation>套合影像图已保存到 {path}。</translation>
-    </message>
-    <message>
-        <location filename="../gui/review_dock.py" line="986"/>
-        <source>Overlay images</source>
-        <translation>套合影像图</translation>
-    </message>
-    <message>
-        <location filename="../gui/review_dock.py" line="997"/>
-        <source>Writing overlay images…</source>
-        <translation>正在生成套合影像图…</translation>
-    </message>
-    <message>
-        <location filename="../gui/review_dock.py" line="997"/>
-        <source>Cancel</source>
-        <translation>取消</translation>
-    </message>
-    <message>
-        <location filename="../gui/review_dock.py" line="1010"/>
-        <source>{n} overlay images written to {path}.</source>
-        <translation>已生成 {n} 张套合影像图，保存在 {path}。</translation>
+        <location filename="../gui/review/form.py" line="68"/>
+        <source>Written off</source>
+        <translation>已销号</translation>
     </message>
 </context>
 <context>
@@ -2204,34 +2265,31 @@
     </message>
 </context>
 <context>
-    <name>ExportMilitaryAlgorithm</name>
+    <name>VerifyStoreAlgorithm</name>
     <message>
-        <source>Military land register (Excel)</source>
-        <translation>军用土地登记表（Excel）</translation>
+        <location filename="../../processing_algorithms/verify_store.py" line="1"/>
+        <source>Verify the work store&apos;s record</source>
+        <translation>校验工作库修改记录</translation>
     </message>
     <message>
-        <source>Writes the military land register (军用土地登记表): every patch marked as military land (涉军), which every other export, figure, report and statistic leaves out; it is handed in separately. With a military-land layer, every patch overlapping it is marked first (audited).</source>
-        <translation>导出《军用土地登记表》：所有标记为涉军的图斑。其他所有导出、图件、报告和统计均不包含涉军图斑，本表单独上报。若提供军用土地图层，先将与其重叠的图斑标记为涉军（记入修改日志）。</translation>
+        <location filename="../../processing_algorithms/verify_store.py" line="1"/>
+        <source>Checks the audit log end to end: the hash chain over every sealed audit row (a row deleted, edited or inserted afterwards breaks it), the triggers that keep the audit log and the stage events append-only, and that the last audit row of every determination and rectification matches the data (an edit made with the protection switched off, or a forged audit row). Writes nothing.</source>
+        <translation>从头到尾检查修改日志：所有已封存修改记录上的哈希链（事后删除、改动或插入记录都会使其断裂）、使修改日志和上报阶段记录只能追加的触发器，以及每个判定和查处整改的最后一条修改记录是否与数据一致（关闭保护后所做的修改，或伪造的修改记录）。不写入任何内容。</translation>
     </message>
     <message>
+        <location filename="../../processing_algorithms/verify_store.py" line="1"/>
         <source>Work store (GeoPackage)</source>
         <translation>工作库（GeoPackage）</translation>
     </message>
     <message>
-        <source>Military land layer (optional)</source>
-        <translation>军用土地图层（可选）</translation>
+        <location filename="../../processing_algorithms/verify_store.py" line="1"/>
+        <source>Record intact</source>
+        <translation>修改记录完整</translation>
     </message>
     <message>
-        <source>Register workbook</source>
-        <translation>登记表工作簿</translation>
-    </message>
-    <message>
-        <source>Patches newly marked</source>
-        <translation>新标记的图斑数</translation>
-    </message>
-    <message>
-        <source>Patches in the register</source>
-        <translation>登记表中的图斑数</translation>
+        <location filename="../../processing_algorithms/verify_store.py" line="1"/>
+        <source>Problems found</source>
+        <translation>发现的问题数</translation>
     </message>
 </context>
 </TS>

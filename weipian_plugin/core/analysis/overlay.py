@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import os
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, fields
 from typing import Callable, Mapping, Sequence
@@ -39,6 +40,9 @@ DATED_ROLES = roles.dated(roles.VALIDITY)
 """Roles whose features are valid only between YXQQ and YXQZ, checked at the patch's after-date."""
 
 CULTIVATED_DLBM = ("0101", "0102", "0103")
+PARTITION_TOLERANCE = 1e-3
+"""DLTB pieces summing to within this share of a patch cover it (the rest is not a 未覆盖 piece)."""
+_MIN_PARALLEL_CHUNK = 2_000
 UNCOVERED = "未覆盖"
 
 VALID, NOT_VALID, UNKNOWN = 1, 0, -1
@@ -48,6 +52,11 @@ VALID, NOT_VALID, UNKNOWN = 1, 0, -1
 
 KEY_FIELDS: dict[str, roles.Fields] = {r.key: r.fields for r in roles.ROLES if r.effect != roles.PARTITION}
 LANDUSE_FIELDS = dict(roles.LANDUSE.fields.extra)
+
+
+def role_fields(role: str) -> tuple[str, ...]:
+    """Every field name the overlay may read for ``role``: what a registered copy of the layer keeps."""
+    return roles.BY_KEY[role].field_names()
 
 
 class OverlayCancelled(Exception):
@@ -376,7 +385,7 @@ def run_overlay(
     comparison_dates: Sequence[_dt.date | None] | None = None,
     chunk_size: int = 20_000,
     workers: int | None = None,
-    partition_tolerance: float = 1e-3,
+    partition_tolerance: float = PARTITION_TOLERANCE,
     progress: Callable[[float], None] | None = None,
     is_cancelled: Callable[[], bool] | None = None,
 ) -> OverlayResult:
@@ -422,36 +431,66 @@ def run_overlay(
     prepared = [_Layer(role, given[role]) for role in ROLES if role in given and role != LANDUSE]
     landuse = _Layer(LANDUSE, given[LANDUSE]) if LANDUSE in given else None
     acc = _Accumulator(n, frozenset(given))
-    starts = range(0, n, chunk_size)
-    steps = max(1, len(starts) * len(given))
-    done = 0
-    if progress is not None:
-        progress(0.0)
     n_workers = workers or min(8, os.cpu_count() or 1)
-    with ThreadPoolExecutor(n_workers) as pool:
-        for start in starts:
-            sl = slice(start, start + chunk_size)
-            chunk = _Chunk(start, patches[sl], shapely.area(patches[sl]), areas[sl], hsx[sl], cmp[sl])
+    # With several workers the patches are cut into more chunks than workers (tiles of patches), and the
+    # chunks run at once: GEOS releases the GIL in every vectorised call, so threads use every core
+    # without starting processes inside QGIS. Each chunk writes only its own rows, and the long tables
+    # are joined in chunk order, so the result is the same for any chunk size and number of workers.
+    if n_workers > 1:
+        chunk_size = min(chunk_size, max(_MIN_PARALLEL_CHUNK, -(-n // (4 * n_workers))))
+    starts = list(range(0, n, chunk_size))
+    chunk_workers = min(n_workers, len(starts))
+    inner_workers = n_workers if chunk_workers == 1 else 1
+    steps = max(1, len(starts) * len(given))
+    done = [0]
+    lock = threading.Lock()
+
+    def step() -> None:
+        with lock:
+            done[0] += 1
+            if progress is not None:
+                progress(done[0] / steps)
+
+    def run_chunk(start: int, pool: ThreadPoolExecutor | None) -> None:
+        sl = slice(start, start + chunk_size)
+        chunk = _Chunk(start, patches[sl], shapely.area(patches[sl]), areas[sl], hsx[sl], cmp[sl])
+        shapely.prepare(chunk.geoms)
+        try:
             legal_unions: dict[str, tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]] = {}
             for layer in prepared:
                 check_cancel()
-                pairs = _intersect(layer, chunk, pool, n_workers)
+                pairs = _intersect(layer, chunk, pool, inner_workers)
                 if layer.role == TOWNSHIPS:
                     acc.add_townships(chunk, layer, pairs)
                 else:
                     unions = acc.add_covering(chunk, layer, pairs)
                     if layer.role in LEGAL_ROLES:
                         legal_unions[layer.role] = unions
-                done += 1
-                if progress is not None:
-                    progress(done / steps)
+                step()
             if landuse is not None:
                 check_cancel()
-                acc.add_landuse(chunk, landuse, _intersect(landuse, chunk, pool, n_workers), legal_unions,
+                acc.add_landuse(chunk, landuse, _intersect(landuse, chunk, pool, inner_workers), legal_unions,
                                 partition_tolerance)
-                done += 1
-                if progress is not None:
-                    progress(done / steps)
+                step()
+        finally:
+            shapely.destroy_prepared(chunk.geoms)
+
+    if progress is not None:
+        progress(0.0)
+    if chunk_workers == 1:
+        with ThreadPoolExecutor(inner_workers) as pool:
+            for start in starts:
+                run_chunk(start, pool)
+    else:
+        with ThreadPoolExecutor(chunk_workers) as chunks:
+            futures = [chunks.submit(run_chunk, start, None) for start in starts]
+            try:
+                for future in futures:
+                    future.result()
+            except BaseException:
+                for future in futures:
+                    future.cancel()
+                raise
     result = acc.result(areas)
     if progress is not None:
         progress(1.0)
@@ -472,17 +511,25 @@ class _Chunk:
         return len(self.geoms)
 
 
-def _intersect(layer: _Layer, chunk: _Chunk, pool: ThreadPoolExecutor, n_workers: int) -> _Pairs:
-    """Pieces of a chunk's patches with a layer's parts; ``feature`` is the owning feature's index."""
+def _intersect(layer: _Layer, chunk: _Chunk, pool: ThreadPoolExecutor | None, n_workers: int) -> _Pairs:
+    """Pieces of a chunk's patches (prepared) with a layer's parts; ``feature`` is the owning feature's
+    index. Pairs are ordered by patch, then part: the order, and so every floating-point sum, does not
+    depend on the tree's layout, which changes with the features read (near a batch or all)."""
     geoms = chunk.geoms
-    pi, qi = layer.tree.query(geoms, predicate="intersects")
+    # The envelope query holds the GIL but is cheap; the exact test is a vectorised call that does not.
+    pi, qi = layer.tree.query(geoms)
+    hit = shapely.intersects(geoms[pi], layer.parts[qi])
+    pi, qi = pi[hit], qi[hit]
+    order = np.lexsort((qi, pi))
+    pi, qi = pi[order], qi[order]
     # Only a part whose bbox contains the patch's bbox can cover it: test covers() on those alone.
     pb = shapely.bounds(geoms)[pi]
     fb = layer.bounds[qi]
     cand = np.flatnonzero((fb[:, :2] <= pb[:, :2]).all(axis=1) & (fb[:, 2:] >= pb[:, 2:]).all(axis=1))
     full = np.zeros(len(pi), dtype=bool)
-    shapely.prepare(layer.parts[np.unique(qi[cand])])  # in place, once: later chunks reuse it
-    full[cand] = shapely.covers(layer.parts[qi[cand]], geoms[pi[cand]])
+    # Asked of the chunk's own prepared patches: a GEOS prepared geometry builds its indexes lazily and
+    # must not be shared between threads, and the layer's parts are shared by every chunk.
+    full[cand] = shapely.covered_by(geoms[pi[cand]], layer.parts[qi[cand]])
     piece = geoms[pi]
     rest = np.flatnonzero(~full)
     piece[rest] = _parallel_intersection(geoms[pi[rest]], layer.parts[qi[rest]], pool, n_workers)
@@ -499,8 +546,9 @@ def _per_feature(pairs: _Pairs) -> tuple[np.ndarray, np.ndarray]:
     return first, np.bincount(inv, weights=pairs.area, minlength=len(first))
 
 
-def _parallel_intersection(a: np.ndarray, b: np.ndarray, pool: ThreadPoolExecutor, n_workers: int) -> np.ndarray:
-    if n_workers == 1 or len(a) < 2_000:
+def _parallel_intersection(a: np.ndarray, b: np.ndarray, pool: ThreadPoolExecutor | None,
+                           n_workers: int) -> np.ndarray:
+    if pool is None or n_workers == 1 or len(a) < 2_000:
         return shapely.intersection(a, b)
     cuts = np.linspace(0, len(a), n_workers + 1).astype(int)
     parts = pool.map(lambda k: shapely.intersection(a[cuts[k]:cuts[k + 1]], b[cuts[k]:cuts[k + 1]]),
@@ -552,8 +600,9 @@ class _Accumulator:
         self.township_code = np.full(n, "", dtype=object)
         self.township_name = np.full(n, "", dtype=object)
         self.township_share = np.zeros(n) if TOWNSHIPS in provided else np.full(n, np.nan)
-        self.landuse_parts: list[tuple[np.ndarray, ...]] = []
-        self.feature_parts: list[tuple[np.ndarray, ...]] = []
+        # (chunk start, order within the chunk) -> columns; joined in that order whatever order chunks end in
+        self.landuse_parts: dict[tuple[int, int], tuple[np.ndarray, ...]] = {}
+        self.feature_parts: dict[tuple[int, int], tuple[np.ndarray, ...]] = {}
 
     def add_covering(self, chunk: _Chunk, layer: _Layer, pairs: _Pairs) -> tuple[tuple[np.ndarray, np.ndarray],
                                                                              tuple[np.ndarray, np.ndarray]]:
@@ -589,7 +638,7 @@ class _Accumulator:
         first, area = _per_feature(pairs)
         patch, fi, keys = pairs.patch[first], pairs.feature[first], layer.keys
         share = np.minimum(area / chunk.planar[patch], 1.0)
-        self.feature_parts.append((
+        self.feature_parts[(chunk.start, len(self.feature_parts))] = ((
             patch + chunk.start, np.full(len(fi), layer.role, dtype=object), fi, layer.fids[fi],
             layer.text(keys.doc, fi), layer.text(keys.name, fi), layer.text(keys.kind, fi),
             layer.dates(keys.date, fi), layer.dates(keys.start, fi), layer.dates(keys.end, fi), valid[first],
@@ -644,7 +693,7 @@ class _Accumulator:
         patch_col = np.concatenate((g_patch, gap))
         order = np.argsort(patch_col, kind="stable")
         blank = np.full(len(gap), "", dtype=object)
-        self.landuse_parts.append(tuple(c[order] for c in (
+        self.landuse_parts[(chunk.start, 0)] = (tuple(c[order] for c in (
             patch_col + chunk.start,
             np.concatenate((dlbm_values[g_dlbm], blank)),
             np.concatenate((dlmc_values[g_dlbm], np.full(len(gap), UNCOVERED, dtype=object))),
@@ -659,8 +708,8 @@ class _Accumulator:
         self.village_name[sl] = _label(layer.text(LANDUSE_FIELDS["zldwmc"], fi[village_first]), village)
 
     def result(self, areas: np.ndarray) -> OverlayResult:
-        lu = _concat(self.landuse_parts, _LANDUSE_DTYPES)
-        ft = _concat(self.feature_parts, _FEATURE_DTYPES)
+        lu = _concat([self.landuse_parts[k] for k in sorted(self.landuse_parts)], _LANDUSE_DTYPES)
+        ft = _concat([self.feature_parts[k] for k in sorted(self.feature_parts)], _FEATURE_DTYPES)
         rank = {r: k for k, r in enumerate(ROLES)}
         order = np.lexsort((-ft[11], np.array([rank[r] for r in ft[1]], dtype=np.int64), ft[0]))
         return OverlayResult(

@@ -6,11 +6,12 @@ and a cancel before or during it leaves the store as it was.
 """
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 import json
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Callable, Dict, Mapping, Optional
+from typing import Callable, Dict, List, Mapping, Optional, Sequence, Tuple
 
 import numpy as np
 import shapely
@@ -25,6 +26,7 @@ from weipian_plugin.core.analysis.rules import (
     equivalent_width,
     suggest_all,
 )
+from weipian_plugin.core.intake.reference import LayerRecord, ReferenceCache, cache_path
 from weipian_plugin.core.intake.vector_io import VectorData, read_vector
 from weipian_plugin.core.store.workstore import WorkStore, now_iso
 
@@ -89,6 +91,47 @@ def load_layers(sources: Mapping[str, str], epsg: int, near: Optional[np.ndarray
     return layers
 
 
+def reference_cache(store: WorkStore) -> ReferenceCache:
+    """The store's registered reference layers (``<store>.ref.gpkg`` beside it)."""
+    return ReferenceCache(cache_path(store.path), store.epsg)
+
+
+def load_registered(store: WorkStore, sources: Mapping[str, str], near: Optional[np.ndarray] = None,
+                    progress: Optional[Callable[[float], None]] = None,
+                    is_cancelled: Optional[Callable[[], bool]] = None,
+                    ) -> Tuple[Dict[str, VectorData], List[LayerRecord]]:
+    """Like :func:`load_layers`, through the store's registered copies (a new or changed file is
+    registered first), with the record of each layer as read (the run's provenance)."""
+    cache = reference_cache(store)
+    layers, records = {}, []
+    for k, (role, source) in enumerate(sources.items()):
+        if role not in overlay.ROLES:
+            raise ValueError(f"未知的参考图层类型：{role}")
+        if is_cancelled and is_cancelled():
+            raise AnalysisCancelled()
+        layers[role], record = cache.load(role, source, overlay.role_fields(role), near)
+        records.append(record)
+        if progress:
+            progress((k + 1) / len(sources))
+    return layers, records
+
+
+def _record_run(conn, started: str, batch: Optional[str], patches: int, config: RuleConfig,
+                records: Sequence[LayerRecord]) -> None:
+    """One row of ``analysis_runs`` and one of ``analysis_run_layers`` per layer (inside the run's write)."""
+    settings = {"rules": config.to_dict(), "partition_tolerance": overlay.PARTITION_TOLERANCE}
+    run_id = conn.execute(
+        "INSERT INTO analysis_runs (started_at, finished_at, batch, patches, settings) VALUES (?, ?, ?, ?, ?)",
+        (started, now_iso(), batch, patches, json.dumps(settings, ensure_ascii=False))).lastrowid
+    conn.executemany(
+        "INSERT INTO analysis_run_layers (run_id, role, path, layer, size, modified_at, checksum, crs, "
+        "feature_count, read_count, repaired, cached, registered_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [(run_id, r.role, r.path, r.layer, r.size,
+          None if r.mtime_ns is None else dt.datetime.fromtimestamp(r.mtime_ns / 1e9).isoformat(timespec="seconds"),
+          r.checksum, r.source_crs, r.feature_count, r.read_count, r.repaired, int(r.cached), r.registered_at)
+         for r in records])
+
+
 def _floats(values: np.ndarray) -> list:
     """Floats for SQLite, NaN (not measured: layer not given) as NULL."""
     return [None if v != v else v for v in np.asarray(values, dtype=np.float64).tolist()]
@@ -101,8 +144,13 @@ def _iso(value) -> Optional[str]:
 def analyze(store: WorkStore, layers: Mapping[str, VectorData], batch: Optional[str] = None,
             config: Optional[RuleConfig] = None,
             progress: Optional[Callable[[float], None]] = None,
-            is_cancelled: Optional[Callable[[], bool]] = None) -> AnalysisSummary:
-    """Overlay and suggest for the store's patches (one batch or all) and write the results."""
+            is_cancelled: Optional[Callable[[], bool]] = None,
+            provenance: Optional[Sequence[LayerRecord]] = None) -> AnalysisSummary:
+    """Overlay and suggest for the store's patches (one batch or all) and write the results, with the
+    run's record (``provenance``: the layers as read) in ``analysis_runs``."""
+    started = now_iso()
+    if batch and store.batch(batch) is None:  # a mistyped batch is an error, not "0 patches analyzed"
+        raise ValueError(f"工作库中没有批次“{batch}”：{store.path}")
     config = config or rule_config(store)
     fids, geoms, attrs = store.read_patches(batch, columns=("tblx", "qsx", "hsx", "dlbm", "area_m2"))
     summary = AnalysisSummary(analyzed=len(fids), repaired={r: d.invalid_repaired for r, d in layers.items()})
@@ -162,21 +210,34 @@ def analyze(store: WorkStore, layers: Mapping[str, VectorData], batch: Optional[
             conn.executemany("UPDATE patches SET township_code=?, township_name=? WHERE fid=?",
                              ((c or None, n or None, int(f)) for f, c, n in
                               zip(fids, result.township_code, result.township_name)))
+        _record_run(conn, started, batch, len(fids), config, provenance or [])
         if progress:
             progress(1.0)
     summary.by_suggestion = Counter(s.result)
     return summary
 
 
+def analyze_layers(store: WorkStore, layers: Mapping[str, VectorData], sources: Mapping[str, str],
+                   batch: Optional[str] = None, progress: Optional[Callable[[float], None]] = None,
+                   is_cancelled: Optional[Callable[[], bool]] = None,
+                   provenance: Optional[Sequence[LayerRecord]] = None) -> AnalysisSummary:
+    """Analyse with layers already read, and remember where they came from (role -> source) in the store,
+    so the next run, the project and the split along approvals find them again; ``provenance`` (the
+    layers as read) is the run's record."""
+    summary = analyze(store, layers, batch, progress=progress, is_cancelled=is_cancelled, provenance=provenance)
+    store.set_setting(LAYERS_SETTING, dict(sources))
+    summary.layers = dict(sources)
+    return summary
+
+
 def run_analysis(store: WorkStore, sources: Mapping[str, str], batch: Optional[str] = None,
                  progress: Optional[Callable[[float], None]] = None,
                  is_cancelled: Optional[Callable[[], bool]] = None) -> AnalysisSummary:
-    """Read the layers, analyse, and remember the layers chosen in the store."""
+    """Read the layers (through their registered copies), analyse, and remember the layers chosen in the
+    store."""
     sources = {role: str(path) for role, path in sources.items() if path}
-    layers = load_layers(sources, store.epsg, store.patch_bounds(batch),
-                         (lambda f: progress(0.3 * f)) if progress else None, is_cancelled)
-    summary = analyze(store, layers, batch, progress=(lambda f: progress(0.3 + 0.7 * f)) if progress else None,
-                      is_cancelled=is_cancelled)
-    store.set_setting(LAYERS_SETTING, sources)
-    summary.layers = dict(sources)
-    return summary
+    layers, records = load_registered(store, sources, store.patch_bounds(batch),
+                                      (lambda f: progress(0.3 * f)) if progress else None, is_cancelled)
+    return analyze_layers(store, layers, sources, batch,
+                          progress=(lambda f: progress(0.3 + 0.7 * f)) if progress else None,
+                          is_cancelled=is_cancelled, provenance=records)

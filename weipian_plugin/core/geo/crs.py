@@ -28,6 +28,7 @@ _GK: Dict[int, Tuple[int, int, bool]] = {
     **{4502 + i: (13 + i, 6, False) for i in range(11)},
 }
 _GK6_ZONES = range(13, 24)
+_MERCATOR_MAX_X = 15_200_000.0  # Web Mercator easting of 136.5°E, the east edge of China
 
 _LON_RANGE = (73.0, 136.0)
 _LAT_RANGE = (3.0, 54.0)
@@ -117,6 +118,10 @@ def _from_coordinates(xs: np.ndarray, ys: np.ndarray) -> CrsGuess:
         zone = int(zones[0])
         if zone in GK3_ZONES:
             epsg, width = gk_zone_epsg(zone), 3
+        elif zone in _GK6_ZONES and xs.max() < _MERCATOR_MAX_X:
+            # Web Mercator eastings of China (8.1–15.2 million) read like 6° zones 13–15: do not guess.
+            raise CrsError(f"横坐标既可能是6度带第{zone}带（EPSG:{4491 + zone - 13}），也可能是Web 墨卡托（EPSG:3857），"
+                           "无法判断坐标系：请手动选择坐标系（处理工具的 CRS 参数或导入对话框中的坐标系）")
         elif zone in _GK6_ZONES:
             epsg, width = 4491 + zone - 13, 6
         else:

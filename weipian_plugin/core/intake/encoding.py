@@ -20,13 +20,16 @@ import numpy as np
 UTF8 = "utf-8"
 GB = "gb18030"
 
-_LABELS = {UTF8: "UTF-8", GB: "GBK/GB18030"}
+BIG5 = "big5"
+
+_LABELS = {UTF8: "UTF-8", GB: "GBK/GB18030", BIG5: "Big5"}
 _CPG_NAMES = {
     **dict.fromkeys(("UTF-8", "UTF8", "65001", "CP65001"), UTF8),
     **dict.fromkeys(
         ("GBK", "936", "CP936", "ANSI 936", "MS936", "GB2312", "GB 2312", "EUC-CN", "GB18030", "54936", "CP54936"),
         GB,
     ),
+    **dict.fromkeys(("BIG5", "BIG-5", "950", "CP950", "BIG5-HKSCS"), BIG5),
 }
 _LDID_CP936 = (0x4D, 0x7A)  # ESRI and dBase codes for "Chinese GBK (PRC)"
 
@@ -42,6 +45,8 @@ class EncodingGuess:
     encoding: str  # Python codec name
     source: str  # 'cpg', 'ldid', 'bytes' or 'user'
     description: str
+    mixed: bool = False
+    """Some values are UTF-8 and the others ``encoding``: decode each value on its own."""
 
 
 def _text_values(data: bytes, name: str) -> List[Tuple[bytes, bool]]:
@@ -84,6 +89,16 @@ def _decodes(values: List[Tuple[bytes, bool]], codec: str) -> bool:
     return True
 
 
+def plausible_utf8(raw: bytes) -> bool:
+    """Whether bytes are UTF-8 Chinese text: valid UTF-8 whose characters are ASCII or CJK (a short GBK
+    value is sometimes valid UTF-8 too, but then it spells Cyrillic or Latin letters, e.g. 一 → һ)."""
+    try:
+        text = codecs.getincrementaldecoder(UTF8)("strict").decode(raw, final=False)
+    except UnicodeDecodeError:
+        return False
+    return all(ord(c) < 0x80 or ord(c) >= 0x2E80 for c in text)
+
+
 def _normalise_cpg(text: str) -> str:
     return re.sub(r"\s+", " ", text.replace("\ufeff", "").strip().upper())
 
@@ -108,12 +123,22 @@ def detect_dbf_encoding(dbf_path: PathLike, cpg_path: Optional[PathLike] = None)
     if not values:
         encoding = declared or UTF8
         return EncodingGuess(encoding, source, f"{prefix}文本均为ASCII字符，按{_LABELS[encoding]}读取")
-    if _decodes(values, UTF8):
+    utf8 = [v for v in values if _decodes([v], UTF8)]
+    if len(utf8) < len(values):  # not all UTF-8: only Chinese-looking UTF-8 values count as UTF-8 rows
+        utf8 = [v for v in utf8 if plausible_utf8(v[0])]
+    other = [v for v in values if v not in utf8]
+    # Big5 text usually also decodes as GBK (to the wrong characters): a Big5 .cpg is believed when the
+    # bytes are Big5, as nothing but the declaration can tell the two apart.
+    legacy = BIG5 if declared == BIG5 and _decodes(other, BIG5) else GB
+    if not other:
         found, why = UTF8, "文本是有效的UTF-8"
-    elif _decodes(values, GB):
-        found, why = GB, "文本不是有效的UTF-8，但可按GBK/GB18030解码"
+    elif not _decodes(other, legacy):
+        raise EncodingError(f"{dbf_path.name} 的文字既不是有效的UTF-8，也不是{_LABELS[legacy]}，请手动指定编码")
+    elif utf8:
+        return EncodingGuess(legacy, "bytes", f"{prefix}文本混合了UTF-8（{len(utf8)} 个值）和{_LABELS[legacy]}"
+                             f"（{len(other)} 个值），已逐个值分别解码", mixed=True)
     else:
-        raise EncodingError(f"{dbf_path.name} 的文字既不是有效的UTF-8，也不是GBK/GB18030，请手动指定编码")
+        found, why = legacy, f"文本不是有效的UTF-8，但可按{_LABELS[legacy]}解码"
     if declared == found:
         return EncodingGuess(found, source, f"{prefix}与文本内容一致（{_LABELS[found]}）")
     if declared is not None:
@@ -140,3 +165,26 @@ def detect_shapefile_encoding(shp_path: PathLike, user_encoding: Optional[str] =
     if dbf is None:
         raise EncodingError(f"找不到 {shp_path.name} 的属性表文件（.dbf）")
     return detect_dbf_encoding(dbf, _sidecar(shp_path, ".cpg"))
+
+
+def dbf_column_text(dbf_path: PathLike, field: str) -> List[str]:
+    """One DBF column's values exactly as written (stripped text), row by row.
+
+    GDAL reads a numeric field as a double, so a 19-digit 监测编号 stored as a number loses its last
+    digits; its characters are exact."""
+    data = Path(dbf_path).read_bytes()
+    header_len = int.from_bytes(data[8:10], "little")
+    record_len = int.from_bytes(data[10:12], "little")
+    n_records = min(int.from_bytes(data[4:8], "little"), (len(data) - header_len) // max(record_len, 1))
+    offset, start, width = 1, None, 0
+    for pos in range(32, header_len - 31, 32):
+        if data[pos] == 0x0D:
+            break
+        name = data[pos:pos + 11].split(b"\0")[0].decode("latin-1")
+        if name.upper() == field.upper():
+            start, width = offset, data[pos + 16]
+        offset += data[pos + 16]
+    if start is None:
+        raise EncodingError(f"{Path(dbf_path).name} 中没有字段 {field}")
+    return [data[header_len + r * record_len + start: header_len + r * record_len + start + width]
+            .decode("latin-1").strip() for r in range(n_records)]

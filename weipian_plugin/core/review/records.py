@@ -67,6 +67,7 @@ REFERRAL_AGENCIES = ("公安机关", "纪检监察机关")
 _NEXT_STAGE = {None: "一上", "一上": "一下", "一下": "二上"}
 
 _DET_COLUMNS = DETERMINATION_FIELDS + ("from_suggestion",)
+AGRICULTURE_DAMAGE = "农业项目破坏耕地"
 _VIOLATION_FIELDS = ("violation_category", "violation_type", "illegal_m2", "illegal_cultivated_m2",
                      "illegal_basic_farmland_m2")
 # Mining violations (矿产资源法) are not land-use violations: 新增/存量/农业项目破坏耕地 does not apply to them.
@@ -193,10 +194,11 @@ def _m2(x: float) -> str:
 
 
 @contextlib.contextmanager
-def _audited_write(store: WorkStore) -> Iterator[sqlite3.Connection]:
-    """A transaction on a trigger-guarded table: the lock trigger's RAISE(ABORT) becomes LockedError."""
+def _audited_write(store: WorkStore, actor: Optional[str] = None) -> Iterator[sqlite3.Connection]:
+    """A transaction on a trigger-guarded table, its audit rows credited to ``actor``: the lock
+    trigger's RAISE(ABORT) becomes LockedError."""
     try:
-        with store.transaction() as conn:
+        with store.transaction(actor) as conn:
             yield conn
     except sqlite3.DatabaseError as exc:
         if str(exc) == schema.LOCK_MESSAGE:
@@ -258,14 +260,14 @@ def _person_row(store: WorkStore, table: str, fid: int) -> dict:
     return rows[0] if rows else {}
 
 
-def _upsert_person_row(store: WorkStore, table: str, fid: int, row: Dict[str, Any]) -> None:
+def _upsert_person_row(store: WorkStore, table: str, fid: int, row: Dict[str, Any], actor: str) -> None:
     """Insert or update a patch's row of ``table`` (column -> value) in one audited transaction."""
     columns = tuple(row)
     params = [fid, *row.values()]
     sql = (f"INSERT INTO {table} (patch_fid, {', '.join(columns)}) "
            f"VALUES ({', '.join('?' * (len(columns) + 1))}) ON CONFLICT(patch_fid) DO UPDATE SET "
            + ", ".join(f"{c} = excluded.{c}" for c in columns))
-    with _audited_write(store) as conn:
+    with _audited_write(store, actor) as conn:
         conn.execute(sql, params)
 
 
@@ -289,48 +291,71 @@ def save_determination(store: WorkStore, patch_fid: int, values: dict, reviewer:
     if errors:
         raise ReviewError("\n".join(errors))
     _upsert_person_row(store, "determinations", patch_fid, {
-        **{c: clean[c] for c in _DET_COLUMNS}, "reviewer": reviewer, "reviewed_at": now_iso()})
+        **{c: clean[c] for c in _DET_COLUMNS}, "reviewer": reviewer, "reviewed_at": now_iso()}, reviewer)
+
+
+def _analysis_row(store: WorkStore, patch_fid: int) -> Optional[tuple]:
+    return store.conn.execute(
+        "SELECT suggestion, suggestion_type, suggestion_reason, cultivated_m2, basic_farmland_m2, "
+        "new_construction_m2, stock_construction_m2, mining_suggestion, mining_suggestion_type, "
+        "mining_suggestion_reason, new_housing FROM analysis WHERE patch_fid = ?", (patch_fid,)).fetchone()
+
+
+def _mining_only(row: Optional[tuple]) -> bool:
+    """The violation is the mining one (违法 under the mining rule, not under the land rules)."""
+    return row is not None and row[7] == ILLEGAL and row[0] != ILLEGAL
+
+
+def _violation_values(store: WorkStore, area: float, row: Optional[tuple]) -> Dict[str, Any]:
+    """The violation fields of :func:`suggested_violation` (a mining violation has no land category)."""
+    subtype, cultivated, farmland, new_m2, stock_m2, housing = (None,) * 6 if row is None else (row[1], *row[3:7],
+                                                                                               row[10])
+    if _mining_only(row):
+        subtype, category = row[8], None
+    elif subtype == AGRICULTURE_DAMAGE:
+        category = AGRICULTURE_DAMAGE
+    else:  # 新增 when any part is new (cultivated land is always new), 存量 when all was construction land
+        category = None if new_m2 is None else "新增" if new_m2 > 0 else "存量" if (stock_m2 or 0.0) > 0 else None
+    return dict(
+        illegal_m2=area,
+        illegal_cultivated_m2=None if cultivated is None else min(cultivated, area),  # None: no 三调 was overlaid
+        illegal_basic_farmland_m2=None if farmland is None else min(farmland, area),  # its own layer, not capped
+        violation_category=category,
+        violation_type=subtype if subtype in _codes(store, "violation_type") else None,
+        is_new_housing=1 if housing else None)
+
+
+def suggested_violation(store: WorkStore, patch_fid: int) -> Dict[str, Any]:
+    """The violation fields the analysis can fill for a patch judged 违法: the whole patch illegal, of
+    which its cultivated land and its 永农 (measured on the 永农 layer, not capped at the cultivated land),
+    新增/存量 from the analysed areas, the violation type when the suggestion's subtype is one, and the
+    新增乱占耕地建房 flag. A value the analysis did not measure (no 三调 or 永久基本农田 overlaid, no
+    analysis) is None, never 0: 采纳建议 and the dock's prefill share this one behaviour."""
+    return _violation_values(store, _patch(store, patch_fid)["area_m2"], _analysis_row(store, patch_fid))
 
 
 def accept_suggestion(store: WorkStore, patch_fid: int, reviewer: str) -> None:
     """Save the analysis suggestion as the determination (the one-keystroke 采纳建议).
 
     The land suggestion is taken, or the mining one when mining is 违法 and land is not (a land approval
-    never hides mining without a permit); either one 待核 needs a person. For 违法 the areas are
-    prefilled from the analysis (whole patch illegal, of which its cultivated land and its 永农 — measured
-    on the 永农 layer, not capped at the cultivated area), 新增/存量 from the analysed areas (新增 when any
-    part is new); fields the suggestion cannot know (违法主体, 项目名称 …) keep what the reviewer entered.
+    never hides mining without a permit); either one 待核 needs a person. For 违法 the violation fields
+    come from :func:`suggested_violation`; fields the suggestion cannot know (违法主体, 项目名称 …) keep
+    what the reviewer already entered.
     """
     patch = _patch(store, patch_fid)
-    row = store.conn.execute(
-        "SELECT suggestion, suggestion_type, suggestion_reason, cultivated_m2, basic_farmland_m2, "
-        "new_construction_m2, stock_construction_m2, mining_suggestion, mining_suggestion_type, "
-        "mining_suggestion_reason, new_housing FROM analysis WHERE patch_fid = ?", (patch_fid,)).fetchone()
+    row = _analysis_row(store, patch_fid)
     if row is None or _blank(row[0]):
         raise ReviewError("该图斑尚无分析建议，请先运行分析")
-    (suggestion, subtype, reason, cultivated, farmland, new_m2, stock_m2, mining, mining_type, mining_reason,
-     new_housing) = row
+    suggestion, subtype, reason = row[:3]
+    mining, mining_type, mining_reason = row[7:10]
     if PENDING in (suggestion, mining):
         raise ReviewError("分析建议为“待核”，需要人工判定，不能直接采纳")
-    mining_only = mining == ILLEGAL and suggestion != ILLEGAL
-    if mining_only:
+    if _mining_only(row):
         suggestion, subtype, reason = mining, mining_type, mining_reason
     values: Dict[str, Any] = {f: None for f in _VIOLATION_FIELDS}
     values.update(result=suggestion, subtype=_text(subtype), basis=_text(reason), from_suggestion=1)
     if suggestion == ILLEGAL:
-        area = patch["area_m2"]
-        category = None
-        if not mining_only and new_m2 is not None:
-            category = "新增" if new_m2 > 0 else "存量" if (stock_m2 or 0.0) > 0 else None
-        values.update(
-            illegal_m2=area,
-            illegal_cultivated_m2=None if cultivated is None else min(cultivated, area),  # None: no 三调
-            illegal_basic_farmland_m2=None if farmland is None else min(farmland, area),
-            violation_category=category,
-            violation_type=subtype if subtype in _codes(store, "violation_type") else None,
-            is_new_housing=1 if new_housing else None)
-        if subtype == "农业项目破坏耕地":
-            values["violation_category"] = "农业项目破坏耕地"
+        values.update(_violation_values(store, patch["area_m2"], row))
     save_determination(store, patch_fid, values, reviewer)
 
 
@@ -406,7 +431,7 @@ def save_rectification(store: WorkStore, fid: int, values: dict, user: str) -> N
     if errors:
         raise ReviewError("\n".join(errors))
     _upsert_person_row(store, "rectifications", fid, {
-        **{c: clean[c] for c in RECTIFICATION_FIELDS}, "updated_by": user, "updated_at": now_iso()})
+        **{c: clean[c] for c in RECTIFICATION_FIELDS}, "updated_by": user, "updated_at": now_iso()}, user)
 
 
 def patch_status(store: WorkStore, fid: int) -> dict:
@@ -553,7 +578,9 @@ def export_attachment(store: WorkStore, attachment_id: int, folder) -> Path:
     data = attachment_bytes(store, attachment_id)
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
-    name = Path(row[0]).name  # the name may have been edited in QGIS: never let it leave the folder
+    name = Path(row[0] or "").name  # the name may have been edited in QGIS: never let it leave the folder
+    if name in ("", ".", ".."):
+        name = f"附件{attachment_id}"
     target, n = folder / name, 1
     while target.exists() and target.read_bytes() != data:
         n += 1
@@ -562,11 +589,11 @@ def export_attachment(store: WorkStore, attachment_id: int, folder) -> Path:
     return target
 
 
-def remove_attachment(store: WorkStore, attachment_id: int) -> None:
+def remove_attachment(store: WorkStore, attachment_id: int, actor: Optional[str] = None) -> None:
     row = store.conn.execute("SELECT 1 FROM attachments WHERE id = ?", (attachment_id,)).fetchone()
     if row is None:
         raise ReviewError(f"附件不存在（id={attachment_id}）")
-    with store.transaction() as conn:
+    with store.transaction(actor) as conn:
         conn.execute("DELETE FROM attachments WHERE id = ?", (attachment_id,))
 
 

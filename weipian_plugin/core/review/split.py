@@ -19,7 +19,7 @@ from shapely.geometry.base import BaseGeometry
 
 from weipian_plugin.core.geo.area import ellipsoidal_area
 from weipian_plugin.core.review.records import ReviewError, check_unlocked
-from weipian_plugin.core.store import gpkg
+from weipian_plugin.core.store import gpkg, keys
 from weipian_plugin.core.store.workstore import WorkStore, now_iso
 from weipian_plugin.core.units import MU_M2
 
@@ -27,6 +27,8 @@ MIN_PART_M2 = 0.01
 """Pieces smaller than this (plane m²) are slivers of a cut along a shared boundary, not parts."""
 
 SPLIT, PART = "被拆分", "拆分部分"
+APPROVALS = "approvals"
+"""The overlay role of the approval red lines in ``keys.ANALYSIS_LAYERS`` (analysis.overlay.APPROVALS)."""
 
 # Columns a part inherits from its parent; jcmj_m2 (the issued area) describes the whole, so it does not.
 _INHERITED = ("batch_id", "xzqdm", "xmc", "tblx", "qsx", "hsx", "tz", "sfyn", "sfhx", "dlbm", "source_row",
@@ -63,6 +65,39 @@ def _load(store: WorkStore, fid: int) -> dict:
     check_unlocked(store.conn, patch["batch_id"])
     patch["geom"] = gpkg.decode([patch["geom"]])[0]
     return patch
+
+
+def patch_geometry(store: WorkStore, fid: int) -> BaseGeometry:
+    """The patch's geometry in the store's CRS."""
+    row = store.conn.execute("SELECT geom FROM patches WHERE fid = ?", (fid,)).fetchone()
+    if row is None:
+        raise ReviewError(f"图斑不存在（fid={fid}）")
+    return gpkg.decode([row[0]])[0]
+
+
+def approval_cutter(store: WorkStore, fid: int) -> BaseGeometry:
+    """Union of the approval red lines touching the patch, from the layer chosen for the analysis, in the
+    store's CRS (read like the analysis reads it, so the cut follows the lines the suggestion used)."""
+    from weipian_plugin.core.intake.vector_io import VectorReadError, read_vector  # loads GDAL: only when cutting
+
+    source = keys.ANALYSIS_LAYERS.read(store).get(APPROVALS)
+    if not source:
+        raise ReviewError("该工作库的分析没有选择批文图层")
+    geom = patch_geometry(store, fid)
+    path, _, layer = str(source).partition("|layername=")
+    try:
+        data = read_vector(path, layer or None, target_epsg=store.epsg, near=np.array([geom.bounds]))
+    except VectorReadError as exc:
+        raise ReviewError(f"无法读取批文图层：{exc}") from exc
+    parts = data.geoms[shapely.intersects(data.geoms, geom)] if len(data) else data.geoms
+    if not len(parts):
+        raise ReviewError("该图斑与任何批文红线都不相交")
+    return shapely.union_all(shapely.make_valid(parts))
+
+
+def split_along_approvals(store: WorkStore, fid: int, actor: str) -> List[int]:
+    """Split at the approval red lines of the analysis's approvals layer (inside first)."""
+    return split_by_polygon(store, fid, approval_cutter(store, fid), actor)
 
 
 def _write_parts(store: WorkStore, patch: dict, pieces: List[BaseGeometry], actor: str) -> List[int]:

@@ -52,7 +52,7 @@ def code_label(code, names: dict) -> str:
     return f"{code} {name}" if name else code
 
 ADDED_CODES = [("subtype", "先行用地", "其他"), ("subtype", "农业项目破坏耕地", "违法")]
-"""Codes added to the defaults after the first release: older stores get them by migration (schema v4)."""
+"""Codes added to the defaults after the first release: older stores get them by migration (schema v6)."""
 
 # Change types (TBLX) and the rule each one goes to (DOMAIN.md §4 rule 0); stored per store in the table
 # ``change_types`` and editable, because provinces issue and read the codes differently.

@@ -191,3 +191,103 @@ def run_script(conn: sqlite3.Connection, sql: str) -> None:
             if buf.strip(" \n;"):
                 conn.execute(buf)
             buf = ""
+
+
+def bulk_rtree(conn: sqlite3.Connection, table: str, column: str, ids: np.ndarray, bounds: np.ndarray,
+               packed: bool = False) -> None:
+    """Fill the (empty) R*Tree of ``table`` at once from ``ids`` and ``bounds`` (minx, miny, maxx, maxy).
+
+    ``packed``: the entries are already in :func:`str_order` (a table written in that order, whose ids
+    are then 1..n), so the leaves are cut from them as they are.
+
+    SQLite inserts into an R*Tree one entry at a time (~20 µs each: 40 s for a county's two million DLTB
+    polygons). Like GDAL's GeoPackage driver, this packs the tree instead (Sort-Tile-Recursive) and
+    writes SQLite's node blobs directly, in the documented layout of SQLite's ``ext/rtree/rtree.c``:
+    node 1 is the root and starts with the tree depth; every node holds a big-endian cell count and
+    cells of (64-bit rowid or child node, float32 minx, maxx, miny, maxy), minima rounded down and
+    maxima up. The result passes SQLite's own ``rtreecheck()`` and later edits go through the normal
+    triggers.
+    """
+    rt = f"rtree_{table}_{column}"
+    node_size = conn.execute(f'SELECT length(data) FROM "{rt}_node" WHERE nodeno = 1').fetchone()[0]
+    capacity = (node_size - 4) // 24
+    ids = np.asarray(ids, dtype=np.int64)
+    boxes = _outward_f32(np.asarray(bounds, dtype=np.float64).reshape(-1, 4))
+    for shadow in ("node", "rowid", "parent"):
+        conn.execute(f'DELETE FROM "{rt}_{shadow}"')
+    levels = []  # bottom-up: (entry ids, entry boxes, node of each entry)
+    entries, entry_boxes = ids, boxes
+    while True:
+        if not (packed and not levels):
+            order = str_order(entry_boxes, capacity)
+            entries, entry_boxes = entries[order], entry_boxes[order]
+        node = np.arange(len(entries)) // capacity
+        levels.append((entries, entry_boxes, node))
+        n_nodes = int(node[-1]) + 1 if len(node) else 1
+        if n_nodes == 1:
+            break
+        starts = np.arange(0, len(entries), capacity)
+        parent_boxes = np.column_stack([np.minimum.reduceat(entry_boxes[:, 0], starts),
+                                        np.minimum.reduceat(entry_boxes[:, 1], starts),
+                                        np.maximum.reduceat(entry_boxes[:, 2], starts),
+                                        np.maximum.reduceat(entry_boxes[:, 3], starts)])
+        entries, entry_boxes = np.arange(n_nodes, dtype=np.int64), parent_boxes  # placeholders, renumbered
+    # Number nodes top-down: the root is 1, then each level's nodes in order.
+    first = 1
+    numbers = []
+    for entries, _, node in reversed(levels):
+        n_nodes = int(node[-1]) + 1 if len(node) else 1
+        numbers.append(np.arange(first, first + n_nodes, dtype=np.int64))
+        first += n_nodes
+    numbers.reverse()  # numbers[k] = node numbers of level k (bottom-up)
+    depth = len(levels) - 1
+    cell = np.dtype([("id", ">i8"), ("minx", ">f4"), ("maxx", ">f4"), ("miny", ">f4"), ("maxy", ">f4")])
+    for k, (entries, entry_boxes, node) in enumerate(levels):
+        if k > 0:
+            entries = numbers[k - 1][entries]  # child nodes of this level are the level below's nodes
+        cells = np.zeros(len(entries), dtype=cell)
+        cells["id"] = entries
+        cells["minx"], cells["miny"], cells["maxx"], cells["maxy"] = entry_boxes.T
+        raw = cells.tobytes()
+        blobs = []
+        for j, nodeno in enumerate(numbers[k]):
+            a, b = j * capacity, min((j + 1) * capacity, len(entries))
+            head = (depth if nodeno == 1 else 0).to_bytes(2, "big") + (b - a).to_bytes(2, "big")
+            body = raw[a * 24:b * 24]
+            blobs.append((int(nodeno), head + body + bytes(node_size - 4 - len(body))))
+        conn.executemany(f'INSERT INTO "{rt}_node" VALUES (?, ?)', blobs)
+        if k == 0 and len(entries) and np.array_equal(entries, np.arange(1, len(entries) + 1)):
+            # rowid i sits in leaf (i - 1) // capacity: let SQLite generate the rows
+            conn.execute(f'WITH RECURSIVE s(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM s WHERE i < ?) '
+                         f'INSERT INTO "{rt}_rowid" (rowid, nodeno) SELECT i, ? + (i - 1) / ? FROM s',
+                         (len(entries), int(numbers[0][0]), capacity))
+        elif k == 0:  # in rowid order: appending to the B-tree is several times faster than random inserts
+            by_id = np.argsort(entries, kind="stable")
+            conn.executemany(f'INSERT INTO "{rt}_rowid" (rowid, nodeno) VALUES (?, ?)',
+                             zip(entries[by_id].tolist(), numbers[0][node[by_id]].tolist()))
+        else:
+            conn.executemany(f'INSERT INTO "{rt}_parent" VALUES (?, ?)',
+                             zip(entries.tolist(), numbers[k][node].tolist()))
+
+
+def _outward_f32(boxes: np.ndarray) -> np.ndarray:
+    """Boxes as float32 that contain the float64 boxes (what SQLite's R*Tree stores)."""
+    out = boxes.astype(np.float32)
+    lo, hi = out[:, :2], out[:, 2:]
+    lo[:] = np.where(lo > boxes[:, :2], np.nextafter(lo, np.float32(-np.inf)), lo)
+    hi[:] = np.where(hi < boxes[:, 2:], np.nextafter(hi, np.float32(np.inf)), hi)
+    return out
+
+
+def str_order(boxes: np.ndarray, capacity: int = 51) -> np.ndarray:
+    """Sort-Tile-Recursive order: vertical slices by centre x, each sorted by centre y, so consecutive
+    runs of ``capacity`` entries (51: SQLite's R*Tree node with 4 KiB pages) are compact nodes."""
+    n = len(boxes)
+    if n <= capacity:
+        return np.arange(n)
+    cx, cy = boxes[:, 0] + boxes[:, 2], boxes[:, 1] + boxes[:, 3]
+    per_slice = capacity * int(np.ceil(np.sqrt(np.ceil(n / capacity))))
+    by_x = np.argsort(cx, kind="stable")
+    slice_of = np.empty(n, dtype=np.int64)
+    slice_of[by_x] = np.arange(n) // per_slice
+    return np.lexsort((cy, slice_of))

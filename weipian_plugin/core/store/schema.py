@@ -10,7 +10,7 @@ import sqlite3
 from typing import Optional
 
 from weipian_plugin.core import roles
-from weipian_plugin.core.store import codes
+from weipian_plugin.core.store import audit, codes
 
 SCHEMA_VERSION_KEY = "schema_version"
 
@@ -486,6 +486,36 @@ CREATE TABLE serious_impact (
 """
 
 
+# The provenance of every analysis run: when, which patches, the settings, and each reference layer
+# as it was read (path, size, modification time, checksum, CRS, feature count, served from the
+# registered copy or not; see core/intake/reference.py).
+_V5_ANALYSIS_RUNS = """
+CREATE TABLE analysis_runs (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  started_at TEXT NOT NULL,
+  finished_at TEXT NOT NULL,
+  batch TEXT,
+  patches INTEGER NOT NULL,
+  settings TEXT NOT NULL);
+
+CREATE TABLE analysis_run_layers (
+  run_id INTEGER NOT NULL REFERENCES analysis_runs(id),
+  role TEXT NOT NULL,
+  path TEXT NOT NULL,
+  layer TEXT NOT NULL DEFAULT '',
+  size INTEGER,
+  modified_at TEXT,
+  checksum TEXT,
+  crs TEXT,
+  feature_count INTEGER,
+  read_count INTEGER,
+  repaired INTEGER,
+  cached INTEGER NOT NULL,
+  registered_at TEXT,
+  PRIMARY KEY (run_id, role));
+"""
+
+
 # Rules revision (issue 9): the change-type table; 新增/存量 by area, the mining suggestion beside the
 # land one, the uncovered area and the 新增乱占耕地建房 flag; 永农 no longer capped at the cultivated area
 # (after 三调, 永农 often holds non-cultivated land), so the CHECK saying so is removed in place
@@ -494,7 +524,7 @@ CREATE TABLE serious_impact (
 _FARMLAND_CHECK = """,
   CHECK (illegal_basic_farmland_m2 IS NULL OR illegal_cultivated_m2 IS NULL
          OR illegal_basic_farmland_m2 <= illegal_cultivated_m2 + 1e-6)"""
-_V4 = f"""
+_V6 = f"""
 CREATE TABLE change_types (
   code TEXT PRIMARY KEY,
   label TEXT NOT NULL DEFAULT '',
@@ -528,7 +558,9 @@ def migrations() -> list:
         (1, _V1 + "".join(_audit_triggers(t, _V1_AUDITED[t]) for t in AUDITED_TABLES)),
         (2, _V2),
         (3, _V3),
-        (4, _V4),
+        (4, audit.migration_sql()),
+        (5, _V5_ANALYSIS_RUNS),
+        (6, _V6),
     ]
 
 
@@ -542,6 +574,7 @@ ATTRIBUTE_TABLES = {
     "rectifications": "查处整改",
     "attachments": "附件",
     "audit_log": "修改日志",
+    "audit_seals": "修改日志封存",
     "stage_events": "上报阶段与锁定",
     "code_lists": "代码表",
     "change_types": "图斑类型规则",
@@ -551,4 +584,6 @@ ATTRIBUTE_TABLES = {
     "military_land": "涉军图斑",
     "interviews": "约谈记录",
     "serious_impact": "造成恶劣影响认定",
+    "analysis_runs": "分析运行记录",
+    "analysis_run_layers": "分析所用参考图层",
 }

@@ -15,7 +15,7 @@ from typing import Any, Iterator, Optional
 
 import numpy as np
 
-from weipian_plugin.core.store import gpkg, schema
+from weipian_plugin.core.store import audit, gpkg, outputs, schema
 from weipian_plugin.core.store.codes import DEFAULT_CODE_LISTS
 
 PATCH_TABLE = "patches"
@@ -49,8 +49,8 @@ class WorkStore:
         path = Path(path)
         if path.exists():
             raise StoreError(f"文件已存在：{path}")
-        tmp = path.with_name(path.name + ".creating")
-        tmp.unlink(missing_ok=True)
+        # A name of this run's own: a second run creating the same store never touches this file.
+        tmp = outputs.temporary_sibling(path, ".creating")
         conn = cls._connect(tmp)
         try:
             gpkg.initialise(conn)
@@ -70,7 +70,10 @@ class WorkStore:
             tmp.unlink(missing_ok=True)
             raise
         conn.close()
-        os.replace(tmp, path)
+        published = outputs.publish_new(tmp, path)
+        tmp.unlink(missing_ok=True)
+        if not published:
+            raise StoreError(f"文件已存在：{path}（另一个程序刚刚创建了它）")
         return cls.open(path)
 
     @classmethod
@@ -124,6 +127,7 @@ class WorkStore:
         for statement in schema.missing_role_columns(conn):
             conn.execute(statement)
         gpkg.run_script(conn, schema.views())
+        audit.seal(conn, now_iso())  # what older versions logged starts the chain
         srs = srs or int(conn.execute(
             "SELECT srs_id FROM gpkg_geometry_columns WHERE table_name=?", (PATCH_TABLE,)).fetchone()[0])
         gpkg.register_features(conn, "patch_analysis", "geom", "MULTIPOLYGON", srs, "图斑分析结果",
@@ -142,13 +146,19 @@ class WorkStore:
 
     # -- transactions --------------------------------------------------------------------------------
     @contextlib.contextmanager
-    def transaction(self) -> Iterator[sqlite3.Connection]:
-        """One write transaction: committed on success, rolled back on any exception (cancel included)."""
+    def transaction(self, actor: Optional[str] = None) -> Iterator[sqlite3.Connection]:
+        """One write transaction: committed on success, rolled back on any exception (cancel included).
+
+        ``actor`` names who writes in the audit rows the store's triggers add; before committing, the
+        new audit rows are sealed into the hash chain (core/store/audit.py)."""
         if self.conn.in_transaction:
             raise RuntimeError("nested transaction")
         self.conn.execute("BEGIN IMMEDIATE")
         try:
+            audit.set_actor(self.conn, actor)
             yield self.conn
+            audit.set_actor(self.conn, None)
+            audit.seal(self.conn, now_iso())
         except BaseException:
             self.conn.execute("ROLLBACK")
             raise
