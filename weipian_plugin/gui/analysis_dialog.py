@@ -133,7 +133,7 @@ class AnalysisDialog(QDialog, FORM_CLASS):
             self.layersLayout.addWidget(state, row, 3)
             self.combos[role] = combo
             self.states[role] = state
-            combo.layerChanged.connect(lambda _layer, r=role: self.show_registration(r))
+            combo.layerChanged.connect(self._layer_chosen)
 
     def _read_store(self) -> None:
         """Batches for the combo; the remembered layers, found in the project or loaded from their files."""
@@ -162,6 +162,13 @@ class AnalysisDialog(QDialog, FORM_CLASS):
         if missing:
             self._message(self.tr("Layers used last time could not be found:\n{layers}").format(
                 layers="\n".join(missing)), Qgis.MessageLevel.Warning)
+
+    def _layer_chosen(self, _layer) -> None:
+        """A combo's layer changed. One bound slot for all combos: a lambda per combo was called without its
+        default argument from the Qt event loop when the project's layers were removed (TypeError)."""
+        role = next((r for r, combo in self.combos.items() if combo is self.sender()), None)
+        if role is not None:
+            self.show_registration(role)
 
     def show_registration(self, role: str) -> None:
         """Beside a layer: whether the run will use its registered copy (and since when) or register it."""
