@@ -56,9 +56,8 @@ from qgis.PyQt.QtGui import QColor, QFont, QFontDatabase, QFontMetricsF, QPainte
 from qgis.PyQt.QtXml import QDomDocument
 
 from weipian_plugin.core import roles
-from weipian_plugin.core.analysis.run import LAYERS_SETTING
 from weipian_plugin.core.geo.crs import chinese_crs_name
-from weipian_plugin.core.store import outputs
+from weipian_plugin.core.store import keys, outputs
 from weipian_plugin.core.store.codes import DLBM_NAMES, TBLX_NAMES
 from weipian_plugin.core.store.workstore import WorkStore
 
@@ -67,7 +66,6 @@ log = logging.getLogger("weipian.figures")
 TEMPLATE = Path(__file__).parent / "templates" / "archive_figure.qpt"
 COMBINED_PDF = "套合图.pdf"
 MAP_IDS = ("before_map", "after_map")
-ORG_SETTING = "figure_org"  # store setting: 制图单位 printed on every 套合图
 LEGEND_MAX_COLUMNS = 4
 FONT_SCALE = 10  # QgsLayoutUtils draws text with fonts sized in tenths of a millimetre
 REASON_MIN_POINTS = 5.0
@@ -215,9 +213,9 @@ class _Scene:
                  after: RasterSource = None):
         with WorkStore.open(store_path) as store:
             epsg = store.epsg
-            self.org = store.setting(ORG_SETTING) or ""
+            self.org = keys.FIGURE_ORG.read(store) or ""
             if reference_layers is None:
-                reference_layers = store.setting(LAYERS_SETTING) or {}
+                reference_layers = keys.ANALYSIS_LAYERS.read(store)
         self.epsg = epsg
         self.store_path = str(store_path)
         self.project = QgsProject()
@@ -229,9 +227,9 @@ class _Scene:
                 self.project.addMapLayer(layer, False)
             self.rasters[key] = layer
         known = [r.key for r in sorted(roles.ROLES, key=lambda r: r.style.z) if r.key in reference_layers]
-        keys = known + [r for r in reference_layers if r not in roles.BY_KEY]
+        drawn = known + [r for r in reference_layers if r not in roles.BY_KEY]
         vectors = []
-        for role in keys:  # bottom to top: each new layer goes on top of the layer tree
+        for role in drawn:  # bottom to top: each new layer goes on top of the layer tree
             layer = QgsVectorLayer(str(reference_layers[role]), roles.label(role), "ogr")
             if not layer.isValid():
                 log.warning("参考图层无法打开，已跳过：%s", reference_layers[role])
@@ -425,7 +423,7 @@ def export_figures(store_path, out_dir, fmt: str = "png", before: RasterSource =
                 raise FigureExportError(f"工作库中没有批次“{batch}”：{store_path}")
     if org is not None:
         with WorkStore.open(store_path) as store:
-            store.set_setting(ORG_SETTING, org.strip())
+            keys.FIGURE_ORG.write(store, org.strip())
     out_dir.mkdir(parents=True, exist_ok=True)
     scene = _Scene(store_path, reference_layers, before, after)
     layout = _layout(scene, scene.coverage(_subset(batch, township, fids)))

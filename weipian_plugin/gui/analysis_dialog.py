@@ -124,7 +124,8 @@ class AnalysisDialog(QDialog, FORM_CLASS):
             button = QToolButton(self)
             button.setIcon(QgsApplication.getThemeIcon("/mActionFileOpen.svg"))
             button.setToolTip(self.tr("Add a layer from a file to the project"))
-            button.clicked.connect(lambda _checked=False, r=role: self.add_file_layer(r))
+            button.setProperty("role", role)
+            button.clicked.connect(self._add_file_clicked)
             self.layersLayout.addWidget(label, row, 0)
             self.layersLayout.addWidget(combo, row, 1)
             self.layersLayout.addWidget(button, row, 2)
@@ -133,7 +134,16 @@ class AnalysisDialog(QDialog, FORM_CLASS):
             self.layersLayout.addWidget(state, row, 3)
             self.combos[role] = combo
             self.states[role] = state
-            combo.layerChanged.connect(self._layer_chosen)
+            combo.setProperty("role", role)
+            combo.layerChanged.connect(self._layer_changed)
+
+    # Bound methods rather than lambdas: a lambda's captured role can be cleared by the garbage collector
+    # while Qt still delivers the signal (a dialog kept alive by Qt after its Python side was collected).
+    def _add_file_clicked(self) -> None:
+        self.add_file_layer(self.sender().property("role"))
+
+    def _layer_changed(self, _layer) -> None:
+        self.show_registration(self.sender().property("role"))
 
     def _read_store(self) -> None:
         """Batches for the combo; the remembered layers, found in the project or loaded from their files."""
@@ -162,13 +172,6 @@ class AnalysisDialog(QDialog, FORM_CLASS):
         if missing:
             self._message(self.tr("Layers used last time could not be found:\n{layers}").format(
                 layers="\n".join(missing)), Qgis.MessageLevel.Warning)
-
-    def _layer_chosen(self, _layer) -> None:
-        """A combo's layer changed. One bound slot for all combos: a lambda per combo was called without its
-        default argument from the Qt event loop when the project's layers were removed (TypeError)."""
-        role = next((r for r, combo in self.combos.items() if combo is self.sender()), None)
-        if role is not None:
-            self.show_registration(role)
 
     def show_registration(self, role: str) -> None:
         """Beside a layer: whether the run will use its registered copy (and since when) or register it."""

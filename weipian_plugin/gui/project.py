@@ -25,12 +25,13 @@ from qgis.core import (
 from weipian_plugin.core import roles
 from weipian_plugin.core.store import keys
 from weipian_plugin.core.store.workstore import WorkStore
+from weipian_plugin.core.vocabulary import OUTCOME_COLOURS, RESULTS, UNDETERMINED
 from weipian_plugin.gui import layers
 from weipian_plugin.translation import tr
 
 PROJECT_NAME = "weipian"
 ENTRY_SCOPE, ENTRY_KEY = "weipian", "store_path"
-DETERMINATION_COLOURS = {"合法": (51, 160, 44), "违法": (227, 26, 28), "其他": (31, 120, 180), "": (150, 150, 150)}
+DETERMINATION_COLOURS = {**{o: OUTCOME_COLOURS[o] for o in RESULTS}, "": OUTCOME_COLOURS[UNDETERMINED]}
 VISIBLE_REFERENCES = (roles.APPROVALS.key, roles.TOWNSHIPS.key)
 
 

@@ -42,12 +42,12 @@ from weipian_plugin.core.analysis.overlay import (
     OverlayResult,
     PatchOverlay,
 )
+from weipian_plugin.core.config import Config
 from weipian_plugin.core.intake.vector_io import to_date
 from weipian_plugin.core.store import codes
 from weipian_plugin.core.units import MU_M2, m2_to_mu
+from weipian_plugin.core.vocabulary import ILLEGAL, LEGAL, NEW, OTHER, PENDING, STOCK
 
-LEGAL, ILLEGAL, OTHER, PENDING = "合法", "违法", "其他", "待核"
-NEW, STOCK = "新增", "存量"
 LATE_APPROVAL = "用地批准晚于影像时间，应立案查处后按补办处理"
 UNKNOWN_TYPE = "未知图斑类型"
 NEW_HOUSING = "新增乱占耕地建房"
@@ -83,7 +83,7 @@ def default_change_types() -> list[ChangeType]:
 
 
 @dataclass
-class RuleConfig:
+class RuleConfig(Config):
     """Every threshold, date rule and code list of the suggestion rules; shares are fractions of the patch."""
 
     approval_coverage: float = 0.95
@@ -127,22 +127,14 @@ class RuleConfig:
     @classmethod
     def from_dict(cls, data: Mapping[str, Any] | None,
                   change_types: Sequence[ChangeType] | None = None) -> RuleConfig:
-        """Config from stored JSON: unknown keys ignored, missing or ill-typed values left at default."""
-        config = cls()
+        """As :meth:`Config.from_dict` (unknown keys ignored, ill-typed values left at default), a choice
+        outside its values left at default too; the change types come from their table."""
+        config = super().from_dict({k: v for k, v in (data or {}).items() if not _is_table(k)})
+        for name, allowed in cls._CHOICES.items():
+            if getattr(config, name) not in allowed:
+                setattr(config, name, getattr(cls(), name))
         if change_types is not None:
             config.change_types = list(change_types)
-        for f in fields(cls):
-            if not data or f.name not in data or _is_table(f.name):
-                continue
-            value, default = data[f.name], getattr(config, f.name)
-            if isinstance(default, list):
-                if isinstance(value, (list, tuple)):
-                    setattr(config, f.name, [str(v) for v in value])
-            elif isinstance(default, str):
-                if value in cls._CHOICES[f.name]:
-                    setattr(config, f.name, value)
-            elif isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value):
-                setattr(config, f.name, float(value))
         return config
 
 

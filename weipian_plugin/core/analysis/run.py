@@ -28,10 +28,8 @@ from weipian_plugin.core.analysis.rules import (
 )
 from weipian_plugin.core.intake.reference import LayerRecord, ReferenceCache, cache_path
 from weipian_plugin.core.intake.vector_io import VectorData, read_vector
+from weipian_plugin.core.store import keys
 from weipian_plugin.core.store.workstore import WorkStore, now_iso
-
-LAYERS_SETTING = "analysis_layers"
-RULES_SETTING = "rules"
 
 AnalysisCancelled = OverlayCancelled
 
@@ -55,7 +53,7 @@ class AnalysisSummary:
 def rule_config(store: WorkStore) -> RuleConfig:
     """The store's rules: thresholds from the ``rules`` setting, change types from ``change_types``."""
     rows = store.conn.execute("SELECT code, label, rule, cultivated_result FROM change_types ORDER BY sort, code")
-    return RuleConfig.from_dict(store.setting(RULES_SETTING), [ChangeType(*row) for row in rows])
+    return RuleConfig.from_dict(keys.RULES.read(store), [ChangeType(*row) for row in rows])
 
 
 def save_rule_config(store: WorkStore, config: RuleConfig) -> None:
@@ -67,7 +65,7 @@ def save_rule_config(store: WorkStore, config: RuleConfig) -> None:
             raise ValueError(f"图斑类型代码重复：{t.code}")
         seen[key] = t.code
     with store.transaction() as conn:
-        store.set_setting(RULES_SETTING, config.to_dict(), conn)
+        config.save(store, keys.RULES, conn)
         conn.execute("DELETE FROM change_types")
         conn.executemany("INSERT INTO change_types (code, label, rule, cultivated_result, sort) VALUES (?, ?, ?, ?, ?)",
                          [(t.code, t.label, t.rule, t.cultivated_result, k) for k, t in enumerate(config.change_types)])
@@ -225,7 +223,7 @@ def analyze_layers(store: WorkStore, layers: Mapping[str, VectorData], sources: 
     so the next run, the project and the split along approvals find them again; ``provenance`` (the
     layers as read) is the run's record."""
     summary = analyze(store, layers, batch, progress=progress, is_cancelled=is_cancelled, provenance=provenance)
-    store.set_setting(LAYERS_SETTING, dict(sources))
+    keys.ANALYSIS_LAYERS.write(store, dict(sources))
     summary.layers = dict(sources)
     return summary
 
