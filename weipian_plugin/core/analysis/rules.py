@@ -139,7 +139,8 @@ class RuleConfig(Config):
 
 
 def _is_table(name: str) -> bool:
-    return bool(next(f for f in fields(RuleConfig) if f.name == name).metadata.get("table"))
+    """Whether ``name`` is a field kept in a table of its own (not in the ``rules`` setting)."""
+    return any(f.name == name and f.metadata.get("table") for f in fields(RuleConfig))
 
 
 PRESETS: dict[str, dict[str, Any]] = {

@@ -372,8 +372,8 @@ SUMMARY_COLUMNS = (
 )
 
 _SUMMARY_SQL = """
-SELECT coalesce(s.township_code, ''), s.township, s.area_m2, s.result, d.violation_category, a.new_or_stock,
-  s.illegal_m2, s.illegal_cultivated_m2, coalesce(s.illegal_basic_farmland_m2, a.basic_farmland_m2),
+SELECT coalesce(s.township_code, ''), s.township, s.area_m2, s.result, d.violation_category,
+  a.new_construction_m2, a.stock_construction_m2, s.illegal_m2, s.illegal_cultivated_m2, coalesce(s.illegal_basic_farmland_m2, a.basic_farmland_m2),
   a.cultivated_m2, s.status, s.remaining_m2
 FROM patch_status s
 JOIN patches p ON p.fid = s.fid
@@ -392,7 +392,7 @@ def township_summary(store: WorkStore, batch: Optional[str] = None, year: Option
         where += " AND s.batch = ?"
         params.append(batch)
     out: dict = {}
-    for (code, name, area, result, category, new_or_stock, illegal, illegal_cult, farmland, cultivated, status,
+    for (code, name, area, result, category, new_m2, stock_m2, illegal, illegal_cult, farmland, cultivated, status,
          remaining) in store.conn.execute(_SUMMARY_SQL.format(where=where), params):
         t = out.setdefault((code, name or NO_TOWNSHIP), TownshipSummary(code, name or NO_TOWNSHIP))
         t.patch_count += 1
@@ -407,7 +407,7 @@ def township_summary(store: WorkStore, batch: Optional[str] = None, year: Option
             t.remaining_m2 += remaining
             illegal_area = area if illegal is None else illegal
             cult = illegal_cult if illegal_cult is not None else (cultivated or 0.0)
-            category = _category(category, new_or_stock)
+            category = _category(category, new_m2, stock_m2)
             if category == CATEGORY_NEW:
                 t.illegal_count += 1
                 t.illegal_m2 += illegal_area
