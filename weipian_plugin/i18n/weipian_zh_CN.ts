@@ -349,6 +349,11 @@
         <source>Analysis cancelled; the work store is unchanged.</source>
         <translation>分析已取消，工作库未作任何改动。</translation>
     </message>
+    <message>
+        <location filename="../../processing_algorithms/analyze_patches.py" line="1"/>
+        <source>Continue when a reference layer fails its checks (the problems are recorded with the results, in the ledger and the report)</source>
+        <translation>参考图层检查有问题时仍继续分析（问题记入分析结果、台账和报告）</translation>
+    </message>
 </context>
 <context>
     <name>AttachmentsPanel</name>
