@@ -1121,6 +1121,7 @@ def _background_patches(rng, county, blocked, n):
 def _make_batches(out, rng, county, planter, ppb):
     """Three monthly batches: planted patches spread over them, the rest random, plus the bad cases."""
     planted = [planter.patches[k] for k in rng.permutation(len(planter.patches))]
+    planted.sort(key=lambda site: site[2])   # stable: each scenario's copies go round the three batches
     to_4490 = Transformer.from_crs(EPSG, GEOGRAPHIC_EPSG, always_xy=True)
     specials = {0: ["bowtie", "bowtie", "multipart"], 1: ["spike", "duplicate", "empty"], 2: ["bowtie", "spike"]}
     batches, expected, special, planted_geoms, all_geoms, all_tblx = [], {}, [], {}, [], []
