@@ -4,22 +4,22 @@
 <context>
     <name>@default</name>
     <message>
-        <location filename="../gui/project.py" line="81"/>
+        <location filename="../gui/project.py" line="79"/>
         <source>Patches by suggestion</source>
         <translation>图斑（按判定建议）</translation>
     </message>
     <message>
-        <location filename="../gui/project.py" line="85"/>
+        <location filename="../gui/project.py" line="83"/>
         <source>Patches (editable)</source>
         <translation>图斑（可编辑）</translation>
     </message>
     <message>
-        <location filename="../gui/project.py" line="88"/>
+        <location filename="../gui/project.py" line="86"/>
         <source>Determinations</source>
         <translation>判定结果</translation>
     </message>
     <message>
-        <location filename="../gui/project.py" line="88"/>
+        <location filename="../gui/project.py" line="86"/>
         <source>Rectifications</source>
         <translation>整改记录</translation>
     </message>
@@ -54,32 +54,32 @@
         <translation>导入监测图斑…</translation>
     </message>
     <message>
-        <location filename="../gui/project.py" line="54"/>
+        <location filename="../gui/project.py" line="52"/>
         <source>Not judged</source>
         <translation>未判定</translation>
     </message>
     <message>
-        <location filename="../gui/project.py" line="76"/>
+        <location filename="../gui/project.py" line="74"/>
         <source>Satellite enforcement — {name}</source>
         <translation>卫片执法 — {name}</translation>
     </message>
     <message>
-        <location filename="../gui/project.py" line="83"/>
+        <location filename="../gui/project.py" line="81"/>
         <source>Patches by determination</source>
         <translation>图斑（按判定结果）</translation>
     </message>
     <message>
-        <location filename="../gui/project.py" line="94"/>
+        <location filename="../gui/project.py" line="92"/>
         <source>Reference layers</source>
         <translation>比对图层</translation>
     </message>
     <message>
-        <location filename="../gui/project.py" line="105"/>
+        <location filename="../gui/project.py" line="104"/>
         <source>Imagery</source>
         <translation>影像</translation>
     </message>
     <message>
-        <location filename="../gui/project.py" line="118"/>
+        <location filename="../gui/project.py" line="117"/>
         <source>The project could not be written into {path}: {error}</source>
         <translation>无法将工程写入 {path}：{error}</translation>
     </message>
@@ -250,22 +250,22 @@
 <context>
     <name>AnalysisDialog</name>
     <message>
-        <location filename="../gui/analysis_dialog.py" line="186"/>
+        <location filename="../gui/analysis_dialog.py" line="185"/>
         <source>Not a file: read feature by feature</source>
         <translation>非文件图层：逐要素读取</translation>
     </message>
     <message>
-        <location filename="../gui/analysis_dialog.py" line="188"/>
+        <location filename="../gui/analysis_dialog.py" line="187"/>
         <source>Not registered: the first run copies it beside the store</source>
         <translation>未登记：首次运行时复制到工作库旁</translation>
     </message>
     <message>
-        <location filename="../gui/analysis_dialog.py" line="190"/>
+        <location filename="../gui/analysis_dialog.py" line="189"/>
         <source>Registered {time} ({count} features)</source>
         <translation>已登记于 {time}（{count} 个要素）</translation>
     </message>
     <message>
-        <location filename="../gui/analysis_dialog.py" line="193"/>
+        <location filename="../gui/analysis_dialog.py" line="192"/>
         <source>Changed since registered {time}: will be registered again</source>
         <translation>登记（{time}）后文件已变化：将重新登记</translation>
     </message>
@@ -305,54 +305,54 @@
         <translation>取消分析</translation>
     </message>
     <message>
-        <location filename="../gui/analysis_dialog.py" line="100"/>
+        <location filename="../gui/analysis_dialog.py" line="99"/>
         <source>Work store: {path}</source>
         <translation>工作库：{path}</translation>
     </message>
     <message>
-        <location filename="../gui/analysis_dialog.py" line="101"/>
+        <location filename="../gui/analysis_dialog.py" line="100"/>
         <source>All batches</source>
         <translation>全部批次</translation>
     </message>
     <message>
-        <location filename="../gui/analysis_dialog.py" line="127"/>
+        <location filename="../gui/analysis_dialog.py" line="126"/>
         <source>Add a layer from a file to the project</source>
         <translation>从文件添加图层到工程</translation>
     </message>
     <message>
-        <location filename="../gui/analysis_dialog.py" line="174"/>
+        <location filename="../gui/analysis_dialog.py" line="173"/>
         <source>Layers used last time could not be found:
 {layers}</source>
         <translation>找不到上次使用的图层：
 {layers}</translation>
     </message>
     <message>
-        <location filename="../gui/analysis_dialog.py" line="199"/>
+        <location filename="../gui/analysis_dialog.py" line="198"/>
         <source>Add reference layer</source>
         <translation>添加比对图层</translation>
     </message>
     <message>
-        <location filename="../gui/analysis_dialog.py" line="206"/>
+        <location filename="../gui/analysis_dialog.py" line="205"/>
         <source>{path} is not a readable polygon layer.</source>
         <translation>{path} 不是可读取的面图层。</translation>
     </message>
     <message>
-        <location filename="../gui/analysis_dialog.py" line="237"/>
+        <location filename="../gui/analysis_dialog.py" line="236"/>
         <source>The Processing algorithm {id} is not available.</source>
         <translation>处理工具算法 {id} 不可用。</translation>
     </message>
     <message>
-        <location filename="../gui/analysis_dialog.py" line="258"/>
+        <location filename="../gui/analysis_dialog.py" line="257"/>
         <source>Analysis cancelled; the work store is unchanged.</source>
         <translation>分析已取消，工作库未作任何改动。</translation>
     </message>
     <message>
-        <location filename="../gui/analysis_dialog.py" line="261"/>
+        <location filename="../gui/analysis_dialog.py" line="260"/>
         <source>The analysis failed; see the Processing log.</source>
         <translation>分析失败，请查看处理工具日志。</translation>
     </message>
     <message>
-        <location filename="../gui/analysis_dialog.py" line="265"/>
+        <location filename="../gui/analysis_dialog.py" line="264"/>
         <source>Analyzed {count} patches.</source>
         <translation>已分析 {count} 个图斑。</translation>
     </message>
@@ -360,87 +360,37 @@
 <context>
     <name>AnalyzePatchesAlgorithm</name>
     <message>
-        <location filename="../../processing_algorithms/analyze_patches.py" line="68"/>
+        <location filename="../../processing_algorithms/analyze_patches.py" line="61"/>
         <source>Analyze patches (overlay and legality suggestion)</source>
         <translation>内业比对分析（套合与合法性判定建议）</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/analyze_patches.py" line="71"/>
+        <location filename="../../processing_algorithms/analyze_patches.py" line="64"/>
         <source>Overlays every patch on the reference layers given (areas ellipsoidal, overlapping approvals counted once), assigns townships, and writes a legality suggestion with its reason and basis. A re-run replaces suggestions and overlay results only; determinations are never touched. The layers chosen are remembered in the store.</source>
         <translation>将每个图斑与给定的比对图层套合（面积按椭球面积计算，相互重叠的批文只计一次），确定所属乡镇，并给出合法性判定建议及其理由和依据。重新运行只替换判定建议和套合结果，不会改动人工判定结果。所选图层会记录在工作库中。</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/analyze_patches.py" line="78"/>
+        <location filename="../../processing_algorithms/analyze_patches.py" line="71"/>
         <source>Work store (GeoPackage)</source>
         <translation>工作库（GeoPackage）</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/analyze_patches.py" line="81"/>
-        <source>Land-use survey (三调 DLTB)</source>
-        <translation>三调地类图斑（DLTB）</translation>
-    </message>
-    <message>
-        <location filename="../../processing_algorithms/analyze_patches.py" line="81"/>
-        <source>Permanent basic farmland</source>
-        <translation>永久基本农田</translation>
-    </message>
-    <message>
-        <location filename="../../processing_algorithms/analyze_patches.py" line="82"/>
-        <source>Approval red lines</source>
-        <translation>批文红线</translation>
-    </message>
-    <message>
-        <location filename="../../processing_algorithms/analyze_patches.py" line="82"/>
-        <source>Land supply</source>
-        <translation>供地</translation>
-    </message>
-    <message>
-        <location filename="../../processing_algorithms/analyze_patches.py" line="83"/>
-        <source>Real-estate registration</source>
-        <translation>不动产登记发证</translation>
-    </message>
-    <message>
-        <location filename="../../processing_algorithms/analyze_patches.py" line="83"/>
-        <source>Facility-agriculture filings</source>
-        <translation>设施农用地备案</translation>
-    </message>
-    <message>
-        <location filename="../../processing_algorithms/analyze_patches.py" line="84"/>
-        <source>Temporary land approvals</source>
-        <translation>临时用地审批</translation>
-    </message>
-    <message>
-        <location filename="../../processing_algorithms/analyze_patches.py" line="84"/>
-        <source>Mining permits</source>
-        <translation>采矿权</translation>
-    </message>
-    <message>
-        <location filename="../../processing_algorithms/analyze_patches.py" line="85"/>
-        <source>Ecological red line</source>
-        <translation>生态保护红线</translation>
-    </message>
-    <message>
-        <location filename="../../processing_algorithms/analyze_patches.py" line="85"/>
-        <source>Townships</source>
-        <translation>乡镇界线</translation>
-    </message>
-    <message>
-        <location filename="../../processing_algorithms/analyze_patches.py" line="90"/>
+        <location filename="../../processing_algorithms/analyze_patches.py" line="77"/>
         <source>Batch (empty = all)</source>
         <translation>批次（留空 = 全部）</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/analyze_patches.py" line="95"/>
+        <location filename="../../processing_algorithms/analyze_patches.py" line="82"/>
         <source>Patches analyzed</source>
         <translation>已分析图斑数</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/analyze_patches.py" line="130"/>
+        <location filename="../../processing_algorithms/analyze_patches.py" line="118"/>
         <source>Analysis cancelled; the work store is unchanged.</source>
         <translation>分析已取消，工作库未作任何改动。</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/analyze_patches.py" line="91"/>
+        <location filename="../../processing_algorithms/analyze_patches.py" line="78"/>
         <source>Continue when a reference layer fails its checks (the problems are recorded with the results, in the ledger and the report)</source>
         <translation>参考图层检查有问题时仍继续分析（问题记入分析结果、台账和报告）</translation>
     </message>
@@ -486,42 +436,42 @@
         <translation>导出已提交的快照…</translation>
     </message>
     <message>
-        <location filename="../gui/review/batch_actions.py" line="53"/>
+        <location filename="../gui/review/batch_actions.py" line="56"/>
         <source>Choose a batch (filter) or a patch first.</source>
         <translation>请先在筛选中选择批次，或选择一个图斑。</translation>
     </message>
     <message>
-        <location filename="../gui/review/batch_actions.py" line="55"/>
+        <location filename="../gui/review/batch_actions.py" line="58"/>
         <source>Record stage</source>
         <translation>登记上报阶段</translation>
     </message>
     <message>
-        <location filename="../gui/review/batch_actions.py" line="55"/>
+        <location filename="../gui/review/batch_actions.py" line="58"/>
         <source>Record stage {stage} for batch {batch}? 一上 and 二上 lock the batch's determinations (result, type, category, areas); rectification and evidence can still be recorded all year. 一下 unlocks the determinations.</source>
         <translation>确定为批次 {batch} 记录 {stage}？一上和二上将锁定该批次的合法性判定（判定结果、类型、违法类别和面积）；查处整改和佐证材料全年仍可录入。一下解除判定锁定。</translation>
     </message>
     <message>
-        <location filename="../gui/review/batch_actions.py" line="87"/>
+        <location filename="../gui/review/batch_actions.py" line="113"/>
         <source>Export snapshot</source>
         <translation>导出快照</translation>
     </message>
     <message>
-        <location filename="../gui/review/batch_actions.py" line="82"/>
+        <location filename="../gui/review/batch_actions.py" line="108"/>
         <source>Stage</source>
         <translation>办理阶段</translation>
     </message>
     <message>
-        <location filename="../gui/review/batch_actions.py" line="87"/>
+        <location filename="../gui/review/batch_actions.py" line="113"/>
         <source>Snapshot (*.json)</source>
         <translation>快照 (*.json)</translation>
     </message>
     <message>
-        <location filename="../gui/review/batch_actions.py" line="97"/>
+        <location filename="../gui/review/batch_actions.py" line="123"/>
         <source>Saved {path}</source>
         <translation>已保存 {path}</translation>
     </message>
     <message>
-        <location filename="../gui/review/batch_actions.py" line="172"/>
+        <location filename="../gui/review/batch_actions.py" line="198"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
@@ -536,24 +486,49 @@
         <translation>取消涉军标记</translation>
     </message>
     <message>
-        <location filename="../gui/review/batch_actions.py" line="109"/>
+        <location filename="../gui/review/batch_actions.py" line="135"/>
         <source>Military land</source>
         <translation>涉军图斑</translation>
     </message>
     <message>
-        <location filename="../gui/review/batch_actions.py" line="109"/>
+        <location filename="../gui/review/batch_actions.py" line="135"/>
         <source>Patch {jcbh} will be left out of every ordinary export, figure, report and statistic and listed only in the military land register. Note (optional):</source>
         <translation>图斑 {jcbh} 将不出现在任何常规导出、图件、报告和统计中，只列入《军用土地登记表》。说明（可选）：</translation>
     </message>
     <message>
-        <location filename="../gui/review/batch_actions.py" line="121"/>
+        <location filename="../gui/review/batch_actions.py" line="147"/>
         <source>Patch {jcbh} is marked as military land.</source>
         <translation>图斑 {jcbh} 已标记为涉军。</translation>
     </message>
     <message>
-        <location filename="../gui/review/batch_actions.py" line="134"/>
+        <location filename="../gui/review/batch_actions.py" line="160"/>
         <source>Patch {jcbh} is no longer marked as military land.</source>
         <translation>图斑 {jcbh} 已取消涉军标记。</translation>
+    </message>
+    <message>
+        <location filename="../gui/review/batch_actions.py" line="42"/>
+        <source>Reviewer name…</source>
+        <translation>审核人姓名…</translation>
+    </message>
+    <message>
+        <location filename="../gui/review/batch_actions.py" line="43"/>
+        <source>Verify the record (audit log)…</source>
+        <translation>校验修改记录（修改日志）…</translation>
+    </message>
+    <message>
+        <location filename="../gui/review/batch_actions.py" line="83"/>
+        <source>Reviewer</source>
+        <translation>审核人</translation>
+    </message>
+    <message>
+        <location filename="../gui/review/batch_actions.py" line="83"/>
+        <source>Your name, as the audit log of this work store will record your changes:</source>
+        <translation>您的姓名（本工作库的修改日志将以此记录您的修改）：</translation>
+    </message>
+    <message>
+        <location filename="../gui/review/batch_actions.py" line="98"/>
+        <source>Verify the record</source>
+        <translation>校验修改记录</translation>
     </message>
     <message>
         <location filename="../gui/review/batch_actions.py" line="35"/>
@@ -571,42 +546,42 @@
         <translation>本图斑一图斑一卷宗…</translation>
     </message>
     <message>
-        <location filename="../gui/review/batch_actions.py" line="144"/>
+        <location filename="../gui/review/batch_actions.py" line="170"/>
         <source>Overlay figure (套合图)</source>
         <translation>套合图</translation>
     </message>
     <message>
-        <location filename="../gui/review/batch_actions.py" line="144"/>
+        <location filename="../gui/review/batch_actions.py" line="170"/>
         <source>PDF (*.pdf);;PNG image (*.png)</source>
         <translation>PDF (*.pdf);;PNG 图片 (*.png)</translation>
     </message>
     <message>
-        <location filename="../gui/review/batch_actions.py" line="156"/>
+        <location filename="../gui/review/batch_actions.py" line="182"/>
         <source>Overlay figure written to {path}.</source>
         <translation>套合图已保存到 {path}。</translation>
     </message>
     <message>
-        <location filename="../gui/review/batch_actions.py" line="163"/>
+        <location filename="../gui/review/batch_actions.py" line="189"/>
         <source>Overlay figures (套合图)</source>
         <translation>套合图</translation>
     </message>
     <message>
-        <location filename="../gui/review/batch_actions.py" line="172"/>
+        <location filename="../gui/review/batch_actions.py" line="198"/>
         <source>Writing overlay figures…</source>
         <translation>正在生成套合图…</translation>
     </message>
     <message>
-        <location filename="../gui/review/batch_actions.py" line="179"/>
+        <location filename="../gui/review/batch_actions.py" line="205"/>
         <source>{n} overlay figures written to {path}.</source>
         <translation>已生成 {n} 张套合图，保存在 {path}。</translation>
     </message>
     <message>
-        <location filename="../gui/review/batch_actions.py" line="187"/>
+        <location filename="../gui/review/batch_actions.py" line="213"/>
         <source>Case file (一图斑一卷宗)</source>
         <translation>一图斑一卷宗</translation>
     </message>
     <message>
-        <location filename="../gui/review/batch_actions.py" line="201"/>
+        <location filename="../gui/review/batch_actions.py" line="227"/>
         <source>Case file written to {path}.</source>
         <translation>卷宗已保存到 {path}。</translation>
     </message>
@@ -1670,7 +1645,7 @@
 <context>
     <name>MapSync</name>
     <message>
-        <location filename="../gui/review/map_sync.py" line="117"/>
+        <location filename="../gui/review/map_sync.py" line="116"/>
         <source>Click points across patch {jcbh}; right-click or Enter to split, Esc to cancel.</source>
         <translation>在图斑 {jcbh} 上依次单击画出拆分线；右键或回车执行拆分，Esc 取消。</translation>
     </message>
@@ -1779,7 +1754,7 @@
 <context>
     <name>ReviewDock</name>
     <message>
-        <location filename="../gui/review_dock.py" line="528"/>
+        <location filename="../gui/review_dock.py" line="534"/>
         <source>Patch review</source>
         <translation>图斑审核</translation>
     </message>
@@ -1969,7 +1944,7 @@
         <translation>将判定建议保存为判定结果（A，Ctrl+Return）</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="121"/>
+        <location filename="../gui/review_dock.py" line="126"/>
         <source>Accept suggestion</source>
         <translation>采纳建议</translation>
     </message>
@@ -2164,162 +2139,162 @@
         <translation>新值</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="118"/>
+        <location filename="../gui/review_dock.py" line="123"/>
         <source>Next patch</source>
         <translation>下一个图斑</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="119"/>
+        <location filename="../gui/review_dock.py" line="124"/>
         <source>Previous patch</source>
         <translation>上一个图斑</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="120"/>
+        <location filename="../gui/review_dock.py" line="125"/>
         <source>Next unjudged patch</source>
         <translation>下一个未判定的图斑</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="124"/>
+        <location filename="../gui/review_dock.py" line="129"/>
         <source>Draw a split line on the map</source>
         <translation>在地图上绘制拆分线</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="125"/>
+        <location filename="../gui/review_dock.py" line="130"/>
         <source>Split along the approval red line</source>
         <translation>沿批文红线拆分</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="162"/>
+        <location filename="../gui/review_dock.py" line="167"/>
         <source>Patch review — {name}</source>
         <translation>图斑审核 — {name}</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="166"/>
+        <location filename="../gui/review_dock.py" line="171"/>
         <source>No work store is open.</source>
         <translation>未打开工作库。</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="208"/>
+        <location filename="../gui/review_dock.py" line="213"/>
         <source>All batches</source>
         <translation>全部批次</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="208"/>
+        <location filename="../gui/review_dock.py" line="213"/>
         <source>All townships</source>
         <translation>全部乡镇</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="208"/>
+        <location filename="../gui/review_dock.py" line="213"/>
         <source>(no township)</source>
         <translation>（无乡镇）</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="208"/>
+        <location filename="../gui/review_dock.py" line="213"/>
         <source>All suggestions</source>
         <translation>全部判定建议</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="208"/>
+        <location filename="../gui/review_dock.py" line="213"/>
         <source>(not analysed)</source>
         <translation>（未分析）</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="208"/>
+        <location filename="../gui/review_dock.py" line="213"/>
         <source>All determinations</source>
         <translation>全部判定结果</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="208"/>
+        <location filename="../gui/review_dock.py" line="213"/>
         <source>(not judged)</source>
         <translation>（未判定）</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="208"/>
+        <location filename="../gui/review_dock.py" line="213"/>
         <source>All statuses</source>
         <translation>全部状态</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="276"/>
+        <location filename="../gui/review_dock.py" line="281"/>
         <source>{total} patches · {area} mu · {judged} judged · {illegal} illegal · {rectified} rectified · {overdue} overdue</source>
         <translation>图斑 {total} 个 · {area} 亩 · 已判定 {judged} · 违法 {illegal} · 已整改 {rectified} · 逾期 {overdue}</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="313"/>
+        <location filename="../gui/review_dock.py" line="318"/>
         <source>Every shown patch is judged.</source>
         <translation>列表中的图斑均已判定。</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="343"/>
+        <location filename="../gui/review_dock.py" line="348"/>
         <source>Unsaved changes</source>
         <translation>未保存的修改</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="343"/>
+        <location filename="../gui/review_dock.py" line="348"/>
         <source>Patch {jcbh} has unsaved changes. Save them?</source>
         <translation>图斑 {jcbh} 有未保存的修改，是否保存？</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="407"/>
+        <location filename="../gui/review_dock.py" line="412"/>
         <source>{jcbh} · batch {batch} · {township} · {area:.2f} mu · due {due}</source>
         <translation>{jcbh} · 批次 {batch} · {township} · {area:.2f} 亩 · 判定期限 {due}</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="410"/>
+        <location filename="../gui/review_dock.py" line="415"/>
         <source>Not analysed</source>
         <translation>未分析</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="422"/>
+        <location filename="../gui/review_dock.py" line="427"/>
         <source>{role} {doc}: {share} of the patch, {area:.2f} mu</source>
         <translation>{role} {doc}：占图斑 {share}，{area:.2f} 亩</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="426"/>
+        <location filename="../gui/review_dock.py" line="431"/>
         <source>Cultivated</source>
         <translation>耕地</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="426"/>
+        <location filename="../gui/review_dock.py" line="431"/>
         <source>Basic farmland</source>
         <translation>永久基本农田</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="426"/>
+        <location filename="../gui/review_dock.py" line="431"/>
         <source>Ecological red line</source>
         <translation>生态保护红线</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="432"/>
+        <location filename="../gui/review_dock.py" line="437"/>
         <source>mu</source>
         <translation>亩</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="439"/>
+        <location filename="../gui/review_dock.py" line="444"/>
         <source>Batch {batch} was submitted at stage {stage} on {at}: its determination is locked; rectification and evidence can still be recorded.</source>
         <translation>批次 {batch} 已于 {at} {stage}：合法性判定已锁定，查处整改和佐证材料仍可录入。</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="443"/>
+        <location filename="../gui/review_dock.py" line="448"/>
         <source>This patch was split; judge and follow up its parts instead.</source>
         <translation>该图斑已拆分，请对拆分后的各部分分别判定和跟踪整改。</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="451"/>
+        <location filename="../gui/review_dock.py" line="456"/>
         <source>Status: {status} · remaining unrectified area: {mu:.2f} mu</source>
         <translation>状态：{status} · 剩余未整改面积：{mu:.2f} 亩</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="457"/>
+        <location filename="../gui/review_dock.py" line="462"/>
         <source>{name} (when saved)</source>
         <translation>{name}（保存时记录）</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="515"/>
+        <location filename="../gui/review_dock.py" line="521"/>
         <source>Rectification is recorded for patches determined illegal.</source>
         <translation>只有判定为违法的图斑才需填写查处整改情况。</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="610"/>
+        <location filename="../gui/review_dock.py" line="643"/>
         <source>The patch was split into {n} parts.</source>
         <translation>图斑已拆分为 {n} 个部分。</translation>
     </message>
@@ -2342,6 +2317,21 @@
         <location filename="../../forms/review_dock.ui" line="856"/>
         <source>Referral number</source>
         <translation>移送文号</translation>
+    </message>
+    <message>
+        <location filename="../gui/review_dock.py" line="462"/>
+        <source>(name not set)</source>
+        <translation>（未设置姓名）</translation>
+    </message>
+    <message>
+        <location filename="../gui/review_dock.py" line="551"/>
+        <source>Set the reviewer's name first (batch menu → Reviewer name…): the audit log records who made each change.</source>
+        <translation>请先设置审核人姓名（批次菜单 →“审核人姓名…”）：修改日志要记录每项修改是谁做的。</translation>
+    </message>
+    <message>
+        <location filename="../gui/review_dock.py" line="567"/>
+        <source>Work store busy</source>
+        <translation>工作库被占用</translation>
     </message>
 </context>
 <context>
@@ -2385,124 +2375,184 @@
 <context>
     <name>RulesDialog</name>
     <message>
-        <location filename="../gui/rules_dialog.py" line="159"/>
+        <location filename="../gui/rules_dialog.py" line="253"/>
         <source>Legality suggestion rules</source>
         <translation>合法性判定建议规则</translation>
     </message>
     <message>
-        <location filename="../../forms/rules_dialog.ui" line="27"/>
+        <location filename="../../forms/rules_dialog.ui" line="58"/>
         <source>Thresholds</source>
         <translation>阈值</translation>
     </message>
     <message>
-        <location filename="../../forms/rules_dialog.ui" line="35"/>
+        <location filename="../../forms/rules_dialog.ui" line="66"/>
         <source>Code lists (comma-separated)</source>
         <translation>代码列表（用逗号分隔）</translation>
     </message>
     <message>
-        <location filename="../gui/rules_dialog.py" line="68"/>
+        <location filename="../gui/rules_dialog.py" line="96"/>
         <source>Rules of the work store {name}. They apply from the next analysis.</source>
         <translation>工作库 {name} 的判定规则，自下次分析起生效。</translation>
     </message>
     <message>
-        <location filename="../gui/rules_dialog.py" line="79"/>
-        <source>Approvals (then supply, registration) cover at least</source>
-        <translation>批文（其次供地、登记发证）覆盖比例不低于</translation>
-    </message>
-    <message>
-        <location filename="../gui/rules_dialog.py" line="80"/>
+        <location filename="../gui/rules_dialog.py" line="108"/>
         <source>… leaving uncovered cultivated land below</source>
         <translation>…且未覆盖的耕地面积小于</translation>
     </message>
     <message>
-        <location filename="../gui/rules_dialog.py" line="81"/>
+        <location filename="../gui/rules_dialog.py" line="110"/>
         <source>Partial coverage needing a person&apos;s check from</source>
         <translation>部分覆盖需人工核实（待核）的起始比例</translation>
     </message>
     <message>
-        <location filename="../gui/rules_dialog.py" line="82"/>
-        <source>Facility-agriculture filings cover at least</source>
-        <translation>设施农用地备案覆盖比例不低于</translation>
-    </message>
-    <message>
-        <location filename="../gui/rules_dialog.py" line="83"/>
-        <source>Valid temporary-land approvals cover at least</source>
-        <translation>有效临时用地审批覆盖比例不低于</translation>
-    </message>
-    <message>
-        <location filename="../gui/rules_dialog.py" line="84"/>
+        <location filename="../gui/rules_dialog.py" line="112"/>
         <source>Valid mining permits cover at least (less: outside the permit)</source>
         <translation>有效采矿权覆盖比例不低于（低于此值为越界开采）</translation>
     </message>
     <message>
-        <location filename="../gui/rules_dialog.py" line="85"/>
+        <location filename="../gui/rules_dialog.py" line="113"/>
         <source>Overlap with mining permits that makes a patch mining</source>
         <translation>与采矿权重叠达到此比例即视为采矿图斑</translation>
     </message>
     <message>
-        <location filename="../gui/rules_dialog.py" line="86"/>
-        <source>A land class dominates a patch from</source>
-        <translation>某一地类占图斑比例达到此值即为主导地类</translation>
-    </message>
-    <message>
-        <location filename="../gui/rules_dialog.py" line="87"/>
-        <source>Construction land before the change makes a violation existing from</source>
-        <translation>变化前为建设用地的比例达到此值即为存量违法</translation>
-    </message>
-    <message>
-        <location filename="../gui/rules_dialog.py" line="88"/>
+        <location filename="../gui/rules_dialog.py" line="115"/>
         <source>Smallest overlap that raises a flag (slivers are ignored)</source>
         <translation>触发标记的最小重叠面积（忽略细碎面）</translation>
     </message>
     <message>
-        <location filename="../gui/rules_dialog.py" line="89"/>
-        <source>Change types (TBLX) of mining</source>
-        <translation>采矿类图斑类型（TBLX）</translation>
-    </message>
-    <message>
-        <location filename="../gui/rules_dialog.py" line="90"/>
-        <source>Change types (TBLX) of rural roads</source>
-        <translation>农村道路类图斑类型（TBLX）</translation>
-    </message>
-    <message>
-        <location filename="../gui/rules_dialog.py" line="91"/>
-        <source>Change types (TBLX) that are not construction</source>
-        <translation>非建设类图斑类型（TBLX）</translation>
-    </message>
-    <message>
-        <location filename="../gui/rules_dialog.py" line="92"/>
+        <location filename="../gui/rules_dialog.py" line="119"/>
         <source>Land classes (DLBM prefixes) of construction land</source>
         <translation>建设用地地类（DLBM 前缀）</translation>
     </message>
     <message>
-        <location filename="../gui/rules_dialog.py" line="93"/>
-        <source>Land classes (DLBM) of facility agriculture</source>
-        <translation>设施农用地地类（DLBM）</translation>
-    </message>
-    <message>
-        <location filename="../gui/rules_dialog.py" line="94"/>
-        <source>Land classes (DLBM) of rural roads</source>
-        <translation>农村道路地类（DLBM）</translation>
-    </message>
-    <message>
-        <location filename="../gui/rules_dialog.py" line="95"/>
+        <location filename="../gui/rules_dialog.py" line="120"/>
         <source>Land classes (DLBM) of rural homesteads</source>
         <translation>农村宅基地地类（DLBM）</translation>
     </message>
     <message>
-        <location filename="../gui/rules_dialog.py" line="96"/>
+        <location filename="../gui/rules_dialog.py" line="121"/>
         <source>Village attribute codes (CZCSXM) of the 203 range</source>
         <translation>203 范围的城镇村属性码（CZCSXM）</translation>
     </message>
     <message>
-        <location filename="../gui/rules_dialog.py" line="106"/>
+        <location filename="../gui/rules_dialog.py" line="187"/>
         <source> mu</source>
         <translation> 亩</translation>
     </message>
     <message>
-        <location filename="../gui/rules_dialog.py" line="159"/>
+        <location filename="../gui/rules_dialog.py" line="253"/>
         <source>The rules could not be saved: {error}</source>
         <translation>无法保存判定规则：{error}</translation>
+    </message>
+    <message>
+        <location filename="../../forms/rules_dialog.ui" line="29"/>
+        <source>Provincial preset</source>
+        <translation>省级预设</translation>
+    </message>
+    <message>
+        <location filename="../../forms/rules_dialog.ui" line="49"/>
+        <source>Apply preset</source>
+        <translation>应用预设</translation>
+    </message>
+    <message>
+        <location filename="../../forms/rules_dialog.ui" line="74"/>
+        <source>Change types (TBLX): the rule each one goes to; unknown types need a person</source>
+        <translation>图斑类型（TBLX）：各类型适用的规则；未知类型需人工核实</translation>
+    </message>
+    <message>
+        <location filename="../../forms/rules_dialog.ui" line="92"/>
+        <source>Add change type</source>
+        <translation>添加图斑类型</translation>
+    </message>
+    <message>
+        <location filename="../../forms/rules_dialog.ui" line="99"/>
+        <source>Remove selected</source>
+        <translation>删除所选</translation>
+    </message>
+    <message>
+        <location filename="../gui/rules_dialog.py" line="107"/>
+        <source>Approvals (then supply, registration, other legal) cover at least</source>
+        <translation>批文（其次供地、登记发证、其他合法手续）覆盖不少于</translation>
+    </message>
+    <message>
+        <location filename="../gui/rules_dialog.py" line="109"/>
+        <source>… and uncovered land of any class at most</source>
+        <translation>……且未覆盖的各类土地不超过</translation>
+    </message>
+    <message>
+        <location filename="../gui/rules_dialog.py" line="111"/>
+        <source>Facility filings, advance land use, valid temporary land cover at least</source>
+        <translation>设施农用地备案、先行用地、有效临时用地覆盖不少于</translation>
+    </message>
+    <message>
+        <location filename="../gui/rules_dialog.py" line="114"/>
+        <source>Homestead or construction land in the 203 range exempts from</source>
+        <translation>宅基地或203范围内原建设用地占比达到</translation>
+    </message>
+    <message>
+        <location filename="../gui/rules_dialog.py" line="116"/>
+        <source>Widest new rural road (0: no width check)</source>
+        <translation>新建农村道路最大宽度（0：不检查宽度）</translation>
+    </message>
+    <message>
+        <location filename="../gui/rules_dialog.py" line="117"/>
+        <source>Documents count when dated on or before</source>
+        <translation>用地手续的日期不晚于</translation>
+    </message>
+    <message>
+        <location filename="../gui/rules_dialog.py" line="118"/>
+        <source>Approval dated after the imagery (built before approved)</source>
+        <translation>批准日期晚于影像时间（先建后批）时判为</translation>
+    </message>
+    <message>
+        <location filename="../gui/rules_dialog.py" line="122"/>
+        <source>Facility types that are livestock (not allowed on basic farmland)</source>
+        <translation>属于畜禽养殖的设施类型（不得占用永久基本农田）</translation>
+    </message>
+    <message>
+        <location filename="../gui/rules_dialog.py" line="128"/>
+        <source>the after-date (后时相)</source>
+        <translation>后时相</translation>
+    </message>
+    <message>
+        <location filename="../gui/rules_dialog.py" line="129"/>
+        <source>the before-date (前时相, else the after-date)</source>
+        <translation>前时相（缺失时用后时相）</translation>
+    </message>
+    <message>
+        <location filename="../gui/rules_dialog.py" line="156"/>
+        <source>illegal (违法)</source>
+        <translation>违法</translation>
+    </message>
+    <message>
+        <location filename="../gui/rules_dialog.py" line="155"/>
+        <source>needs a person (待核)</source>
+        <translation>待核</translation>
+    </message>
+    <message>
+        <location filename="../gui/rules_dialog.py" line="137"/>
+        <source>TBLX</source>
+        <translation>图斑类型代码</translation>
+    </message>
+    <message>
+        <location filename="../gui/rules_dialog.py" line="137"/>
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <location filename="../gui/rules_dialog.py" line="137"/>
+        <source>Rule</source>
+        <translation>规则</translation>
+    </message>
+    <message>
+        <location filename="../gui/rules_dialog.py" line="137"/>
+        <source>On cultivated land / basic farmland</source>
+        <translation>占用耕地/永久基本农田时</translation>
+    </message>
+    <message>
+        <location filename="../gui/rules_dialog.py" line="195"/>
+        <source> m</source>
+        <translation> 米</translation>
     </message>
 </context>
 <context>
