@@ -1378,114 +1378,139 @@
         <translation>字符编码</translation>
     </message>
     <message>
-        <location filename="../../forms/import_dialog.ui" line="98"/>
+        <location filename="../../forms/import_dialog.ui" line="115"/>
         <source>Field mapping</source>
         <translation>字段对应</translation>
     </message>
     <message>
-        <location filename="../../forms/import_dialog.ui" line="124"/>
+        <location filename="../../forms/import_dialog.ui" line="141"/>
         <source>Patch field</source>
         <translation>图斑字段</translation>
     </message>
     <message>
-        <location filename="../../forms/import_dialog.ui" line="129"/>
+        <location filename="../../forms/import_dialog.ui" line="146"/>
         <source>Field in the file</source>
         <translation>文件中的字段</translation>
     </message>
     <message>
-        <location filename="../../forms/import_dialog.ui" line="150"/>
+        <location filename="../../forms/import_dialog.ui" line="167"/>
         <source>The import summary appears here.</source>
         <translation>导入结果摘要显示在这里。</translation>
     </message>
     <message>
-        <location filename="../../forms/import_dialog.ui" line="159"/>
+        <location filename="../../forms/import_dialog.ui" line="176"/>
         <source>Import</source>
         <translation>导入</translation>
     </message>
     <message>
-        <location filename="../../forms/import_dialog.ui" line="172"/>
+        <location filename="../../forms/import_dialog.ui" line="189"/>
         <source>Cancel import</source>
         <translation>取消导入</translation>
     </message>
     <message>
-        <location filename="../gui/import_dialog.py" line="50"/>
+        <location filename="../gui/import_dialog.py" line="51"/>
         <source>ESRI Shapefile</source>
         <translation>ESRI Shapefile 文件</translation>
     </message>
     <message>
-        <location filename="../gui/import_dialog.py" line="57"/>
+        <location filename="../gui/import_dialog.py" line="58"/>
         <source>Detect automatically</source>
         <translation>自动识别</translation>
     </message>
     <message>
-        <location filename="../gui/import_dialog.py" line="94"/>
+        <location filename="../gui/import_dialog.py" line="99"/>
         <source>(not mapped)</source>
         <translation>（不对应）</translation>
     </message>
     <message>
-        <location filename="../gui/import_dialog.py" line="118"/>
+        <location filename="../gui/import_dialog.py" line="151"/>
         <source>Choose an existing work store or type the name of a new one.</source>
         <translation>请选择已有的工作库，或输入新工作库的名称。</translation>
     </message>
     <message>
-        <location filename="../gui/import_dialog.py" line="120"/>
+        <location filename="../gui/import_dialog.py" line="153"/>
         <source>Existing work store: the batch is added to it or updated.</source>
         <translation>已有工作库：该批次将添加到库中，已有的则更新。</translation>
     </message>
     <message>
-        <location filename="../gui/import_dialog.py" line="122"/>
+        <location filename="../gui/import_dialog.py" line="155"/>
         <source>A new work store will be created, in the projected CGCS2000 zone of the patches.</source>
         <translation>将新建工作库，采用图斑所在的 CGCS2000 投影分带。</translation>
     </message>
     <message>
-        <location filename="../gui/import_dialog.py" line="137"/>
+        <location filename="../gui/import_dialog.py" line="170"/>
         <source>Cannot read the file: {error}</source>
         <translation>无法读取文件：{error}</translation>
     </message>
     <message>
-        <location filename="../gui/import_dialog.py" line="140"/>
+        <location filename="../gui/import_dialog.py" line="173"/>
         <source>Detected: {description}</source>
         <translation>识别结果：{description}</translation>
     </message>
     <message>
-        <location filename="../gui/import_dialog.py" line="165"/>
+        <location filename="../gui/import_dialog.py" line="198"/>
         <source>Detected preset: {preset}. Check and correct the mapping below.</source>
         <translation>识别到的预设：{preset}。请检查并修正下面的字段对应。</translation>
     </message>
     <message>
-        <location filename="../gui/import_dialog.py" line="165"/>
+        <location filename="../gui/import_dialog.py" line="198"/>
         <source>custom</source>
         <translation>自定义</translation>
     </message>
     <message>
-        <location filename="../gui/import_dialog.py" line="189"/>
+        <location filename="../gui/import_dialog.py" line="223"/>
         <source>Choose the patch shapefile.</source>
         <translation>请选择图斑 Shapefile 文件。</translation>
     </message>
     <message>
-        <location filename="../gui/import_dialog.py" line="192"/>
+        <location filename="../gui/import_dialog.py" line="226"/>
         <source>Choose the work store.</source>
         <translation>请选择工作库。</translation>
     </message>
     <message>
-        <location filename="../gui/import_dialog.py" line="196"/>
+        <location filename="../gui/import_dialog.py" line="230"/>
         <source>The Processing algorithm {id} is not available.</source>
         <translation>处理工具算法 {id} 不可用。</translation>
     </message>
     <message>
-        <location filename="../gui/import_dialog.py" line="221"/>
+        <location filename="../gui/import_dialog.py" line="279"/>
         <source>Import cancelled; the work store is unchanged.</source>
         <translation>导入已取消，工作库未作任何改动。</translation>
     </message>
     <message>
-        <location filename="../gui/import_dialog.py" line="224"/>
+        <location filename="../gui/import_dialog.py" line="282"/>
         <source>The import failed; see the Processing log.</source>
         <translation>导入失败，请查看处理工具日志。</translation>
     </message>
     <message>
-        <location filename="../gui/import_dialog.py" line="229"/>
+        <location filename="../gui/import_dialog.py" line="287"/>
         <source>Imported {imported} patches, rejected {rejected}.</source>
         <translation>已导入 {imported} 个图斑，拒收 {rejected} 个。</translation>
+    </message>
+    <message>
+        <location filename="../../forms/import_dialog.ui" line="96"/>
+        <source>Coordinate system</source>
+        <translation>坐标系</translation>
+    </message>
+    <message>
+        <location filename="../gui/import_dialog.py" line="62"/>
+        <source>From the .prj or the coordinates</source>
+        <translation>按 .prj 或坐标判断</translation>
+    </message>
+    <message>
+        <location filename="../gui/import_dialog.py" line="146"/>
+        <source>Choose the coordinate system: {error}</source>
+        <translation>请选择坐标系：{error}</translation>
+    </message>
+    <message>
+        <location filename="../gui/import_dialog.py" line="255"/>
+        <source>Same file</source>
+        <translation>同一文件</translation>
+    </message>
+    <message>
+        <location filename="../gui/import_dialog.py" line="255"/>
+        <source>This file was already imported as batch {batch}. Importing it again under another name would count every patch twice. Update batch {batch} instead?</source>
+        <translation>该文件已作为批次“{batch}”导入。以其他批次名再次导入会使每个图斑重复计算。改为更新批次“{batch}”吗？</translation>
     </message>
 </context>
 <context>
