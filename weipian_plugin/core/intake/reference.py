@@ -156,26 +156,21 @@ def _source_fields(path: str, layer: str) -> tuple[list[str], Optional[str]]:
     return [str(f) for f in info["fields"]], encoding
 
 
-def _sql_type(values: np.ndarray) -> str:
+def _sql_column(values: np.ndarray) -> tuple[str, list]:
+    """A column's SQLite type and its values as sqlite3 binds them (NaN as NULL, dates as ISO text)."""
     if values.dtype.kind == "f":
-        return "REAL"
+        return "REAL", [None if v != v else v for v in values.tolist()]
     if values.dtype.kind in "iub":
-        return "INTEGER"
-    present = [v for v in values if v is not None]
-    if present and all(isinstance(v, dt.datetime) for v in present):
-        return "DATETIME"
-    if present and all(isinstance(v, dt.date) for v in present):
-        return "DATE"
-    return "TEXT"
-
-
-def _sql_values(values: np.ndarray) -> list:
-    """A column as values sqlite3 binds (NaN and dates as SQLite stores them: NULL and ISO text)."""
-    if values.dtype.kind == "f":
-        return [None if v != v else v for v in values.tolist()]
-    if values.dtype.kind in "iub":
-        return values.tolist()
-    return [v.isoformat() if isinstance(v, dt.date) else v for v in values.tolist()]
+        return "INTEGER", values.tolist()
+    items = values.tolist()
+    kinds = set(map(type, items)) - {type(None)}
+    if kinds and all(issubclass(k, dt.datetime) for k in kinds):
+        return "DATETIME", [None if v is None else v.isoformat() for v in items]
+    if kinds and all(issubclass(k, dt.date) for k in kinds):
+        return "DATE", [None if v is None else v.isoformat() for v in items]
+    if any(issubclass(k, dt.date) for k in kinds):
+        items = [v.isoformat() if isinstance(v, dt.date) else v for v in items]
+    return "TEXT", items
 
 
 def _typed(values: list, sql_type: str) -> np.ndarray:
@@ -305,18 +300,17 @@ class ReferenceCache:
             (role, path, layer, fp.size, fp.mtime_ns, fp.checksum, signature, self.epsg, source_crs, len(data),
              data.invalid_repaired, data.dropped_empty, stamp))
         table = f"ref_{cur.lastrowid}_{role}"
-        names = list(data.attrs)
-        types = [_sql_type(data.attrs[n]) for n in names]
-        columns = "".join(f', "{n}" {t}' for n, t in zip(names, types))
-        conn.execute(f'CREATE TABLE "{table}" (fid INTEGER PRIMARY KEY, geom GEOMETRY, src_fid INTEGER{columns})')
-        gpkg.add_srs(conn, self.epsg)
         bounds = shapely.bounds(data.geoms)
         # Rows are stored in the R*Tree's packing order, so a near-read touches few pages and the tree's
         # leaves are written without a second sort; src_fid restores the source order on reading.
         order = gpkg.str_order(bounds)
+        names = list(data.attrs)
+        types, values = zip(*(_sql_column(data.attrs[n][order]) for n in names)) if names else ((), ())
+        columns = "".join(f', "{n}" {t}' for n, t in zip(names, types))
+        conn.execute(f'CREATE TABLE "{table}" (fid INTEGER PRIMARY KEY, geom GEOMETRY, src_fid INTEGER{columns})')
+        gpkg.add_srs(conn, self.epsg)
         blobs = gpkg.encode(data.geoms[order], self.epsg)
         src = data.fids[order].tolist() if data.fids is not None else order.tolist()
-        values = [_sql_values(data.attrs[n][order]) for n in names]
         conn.executemany(f'INSERT INTO "{table}" VALUES ({", ".join("?" * (3 + len(names)))})',
                          zip(range(1, len(order) + 1), blobs, src, *values))
         gpkg.register_features(conn, table, "geom", "GEOMETRY", self.epsg, f"{role}：{Path(path).name}")
@@ -349,11 +343,13 @@ def _read_copy(conn: sqlite3.Connection, table: str, near: Optional[np.ndarray],
         conn.execute(f'INSERT OR IGNORE INTO near_hits SELECT r.id FROM near_boxes b CROSS JOIN "rtree_{table}_geom" r '
                      "WHERE r.minx <= b.maxx AND r.maxx >= b.minx AND r.miny <= b.maxy AND r.maxy >= b.miny")
         rows = conn.execute(f'SELECT {select} FROM near_hits h JOIN "{table}" t ON t.fid = h.id').fetchall()
-        rows.sort(key=lambda r: r[0])
     cols = list(zip(*rows)) if rows else [()] * (2 + len(names))
-    geoms = gpkg.decode(cols[1])
-    attrs = {n: _typed(list(v), t) for n, t, v in zip(names, types, cols[2:])}
-    return VectorData(geoms, attrs, epsg, 0, 0, source, np.array(cols[0], dtype=np.int64))
+    del rows
+    src = np.array(cols[0], dtype=np.int64)
+    order = np.argsort(src, kind="stable") if near is not None else np.arange(len(src))
+    geoms = gpkg.decode(cols[1])[order]
+    attrs = {n: _typed(list(v), t)[order] for n, t, v in zip(names, types, cols[2:])}
+    return VectorData(geoms, attrs, epsg, 0, 0, source, src[order])
 
 
 def _lookup_boxes(boxes: np.ndarray) -> np.ndarray:

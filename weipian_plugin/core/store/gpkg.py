@@ -47,20 +47,22 @@ INSERT OR IGNORE INTO gpkg_spatial_ref_sys VALUES
 """
 
 
+_HEADER_DTYPE = np.dtype([("magic", "S2"), ("version", "u1"), ("flags", "u1"), ("srs", "<i4"),
+                          ("envelope", "<f8", (4,))])
+
+
 def encode(geoms: np.ndarray, srs_id: int) -> list:
     """Shapely geometries → GeoPackage geometry blobs (little-endian, XY envelope)."""
     geoms = np.asarray(geoms, dtype=object)
     wkbs = shapely.to_wkb(geoms, byte_order=1, output_dimension=2)
-    bounds = shapely.bounds(geoms)
-    empty = shapely.is_empty(geoms) | shapely.is_missing(geoms)
-    blobs = []
-    for wkb, (minx, miny, maxx, maxy), is_empty in zip(wkbs, bounds, empty):
-        if wkb is None:
-            blobs.append(None)
-        elif is_empty:
-            blobs.append(_EMPTY_HEADER.pack(b"GP", 0, _FLAGS_LE_EMPTY, srs_id) + wkb)
-        else:
-            blobs.append(_HEADER.pack(b"GP", 0, _FLAGS_LE_XY_ENVELOPE, srs_id, minx, maxx, miny, maxy) + wkb)
+    # Headers packed for all rows at once (a county's DLTB has millions), then cut per row.
+    head = np.zeros(len(geoms), dtype=_HEADER_DTYPE)
+    head["magic"], head["flags"], head["srs"] = b"GP", _FLAGS_LE_XY_ENVELOPE, srs_id
+    head["envelope"] = shapely.bounds(geoms)[:, [0, 2, 1, 3]]
+    raw, size = head.tobytes(), _HEADER.size
+    blobs = [None if wkb is None else raw[k * size:(k + 1) * size] + wkb for k, wkb in enumerate(wkbs.tolist())]
+    for k in np.flatnonzero(shapely.is_empty(geoms)):
+        blobs[k] = _EMPTY_HEADER.pack(b"GP", 0, _FLAGS_LE_EMPTY, srs_id) + wkbs[k]
     return blobs
 
 
@@ -72,7 +74,9 @@ def _wkb_offset(blob: bytes) -> int:
 
 def decode(blobs: Sequence[Optional[bytes]]) -> np.ndarray:
     """GeoPackage geometry blobs → shapely geometries (None stays None)."""
-    wkbs = [None if b is None else bytes(b[_wkb_offset(b):]) for b in blobs]
+    # the usual header (little-endian flags with an XY envelope) is 40 bytes: skip the general parse
+    wkbs = [None if b is None else bytes(b[40:] if b[3] == _FLAGS_LE_XY_ENVELOPE and b[:2] == b"GP"
+                                         else b[_wkb_offset(b):]) for b in blobs]
     return shapely.from_wkb(np.array(wkbs, dtype=object))
 
 
