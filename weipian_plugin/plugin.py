@@ -9,13 +9,15 @@ from pathlib import Path
 from typing import Callable, List, Optional
 
 from qgis.core import QgsApplication, QgsProject
-from qgis.PyQt.QtCore import QCoreApplication, Qt
+from qgis.PyQt.QtCore import Qt
 from qgis.PyQt.QtGui import QIcon
 from qgis.PyQt.QtWidgets import QAction
 
 from weipian_plugin import qgis_logging, translation
+from weipian_plugin.gui.session import ANALYSIS, PATCHES, StoreSession
 from weipian_plugin.processing_algorithms.provider import WeipianProvider
 from weipian_plugin.settings import Settings
+from weipian_plugin.translation import tr
 
 try:  # compiled by `make package` / staging; icons fall back to files when running from a bare checkout
     from weipian_plugin import resources_rc  # noqa: F401
@@ -26,10 +28,6 @@ except ImportError:
 log = logging.getLogger("weipian.plugin")
 
 
-def tr(text: str) -> str:
-    return QCoreApplication.translate("@default", text)  # pylupdate5 files bare tr() under @default
-
-
 class WeipianPlugin:
     def __init__(self, iface):
         self.iface = iface
@@ -38,7 +36,7 @@ class WeipianPlugin:
         self.toolbar = None
         self.translator = None
         self.log_handler = None
-        self.store_path: str = Settings.last_store.value()
+        self.session = StoreSession(Settings.last_store.value() or "")
         self.review_dock = None
         self.compare_dock = None
         self.enforcement_dock = None
@@ -90,6 +88,7 @@ class WeipianPlugin:
                 self.iface.removeDockWidget(dock)
                 dock.deleteLater()
         self.review_dock = self.compare_dock = self.enforcement_dock = None
+        self.session.close()
         for action in self.actions:
             self.iface.removePluginMenu(self.menu, action)
             self.iface.removeToolBarIcon(action)
@@ -117,12 +116,14 @@ class WeipianPlugin:
         return action
 
     # -- store ---------------------------------------------------------------------------------------
+    @property
+    def store_path(self) -> str:
+        return self.session.path
+
     def set_store(self, path: str) -> None:
-        self.store_path = path
+        """Open ``path`` in the session every dock and dialog shares (re-opening the same path re-reads it)."""
         Settings.last_store.set_value(path)
-        for dock in (self.review_dock, self.compare_dock, self.enforcement_dock):
-            if dock is not None:
-                dock.set_store(path)
+        self.session.switch(path)
 
     def open_store(self) -> None:
         from weipian_plugin.gui.store_dialog import choose_store
@@ -139,7 +140,10 @@ class WeipianPlugin:
 
         dialog = ImportDialog(self.iface, self.store_path, self.iface.mainWindow())
         if dialog.exec():
-            self.set_store(dialog.store_path())
+            if dialog.store_path() == self.store_path:
+                self.session.notify_changed(PATCHES)
+            else:
+                self.set_store(dialog.store_path())
         dialog.deleteLater()
 
     def _require_store(self) -> bool:
@@ -154,23 +158,17 @@ class WeipianPlugin:
 
         if not self._require_store():
             return
-        dialog = AnalysisDialog(self.iface, self.store_path, self.iface.mainWindow())
-        dialog.analyzed.connect(self._store_analyzed)
+        dialog = AnalysisDialog(self.iface, self.session, self.iface.mainWindow())
+        dialog.analyzed.connect(lambda path: path == self.store_path and self.session.notify_changed(ANALYSIS))
         dialog.exec()
         dialog.deleteLater()
-
-    def _store_analyzed(self, path: str) -> None:
-        """The review dock shows the new suggestions (once pending edits are saved or discarded)."""
-        dock = self.review_dock
-        if dock is not None and dock.store_path == path and dock.maybe_leave():
-            dock.reload()
 
     def show_rules_dialog(self) -> None:
         from weipian_plugin.gui.rules_dialog import RulesDialog
 
         if not self._require_store():
             return
-        dialog = RulesDialog(self.store_path, self.iface.mainWindow())
+        dialog = RulesDialog(self.session, self.iface.mainWindow())
         dialog.exec()
         dialog.deleteLater()
 
@@ -203,7 +201,7 @@ class WeipianPlugin:
         if self.review_dock is None:
             from weipian_plugin.gui.review_dock import ReviewDock
 
-            self.review_dock = ReviewDock(self.iface, self.store_path)
+            self.review_dock = ReviewDock(self.iface, self.session)
             self.iface.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.review_dock)
             self.review_dock.setToggleVisibilityAction(self.review_action)
             self.review_dock.setUserVisible(True)
@@ -212,7 +210,7 @@ class WeipianPlugin:
         if self.compare_dock is None:
             from weipian_plugin.gui.compare_dock import CompareDock
 
-            self.compare_dock = CompareDock(self.iface, self.store_path)
+            self.compare_dock = CompareDock(self.iface, self.session)
             self.iface.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.compare_dock)
             self.compare_dock.setToggleVisibilityAction(self.compare_action)
             self.compare_dock.setUserVisible(True)
@@ -221,7 +219,7 @@ class WeipianPlugin:
         if self.enforcement_dock is None:
             from weipian_plugin.gui.enforcement_dock import EnforcementDock
 
-            self.enforcement_dock = EnforcementDock(self.iface, self.store_path)
+            self.enforcement_dock = EnforcementDock(self.iface, self.session)
             self.iface.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.enforcement_dock)
             self.enforcement_dock.setToggleVisibilityAction(self.enforcement_action)
             self.enforcement_dock.setUserVisible(True)

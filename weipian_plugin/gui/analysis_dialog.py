@@ -4,7 +4,7 @@ from __future__ import annotations
 import os
 import sqlite3
 from pathlib import Path
-from typing import Dict, Optional, Tuple
+from typing import Dict, Optional, Tuple, Union
 
 from qgis.core import (
     Qgis,
@@ -22,11 +22,13 @@ from qgis.PyQt import uic
 from qgis.PyQt.QtCore import pyqtSignal
 from qgis.PyQt.QtWidgets import QDialog, QFileDialog, QLabel, QToolButton
 
-from weipian_plugin.core.analysis.run import LAYERS_SETTING, ROLE_LABELS
+from weipian_plugin.core.analysis.run import ROLE_LABELS
 from weipian_plugin.core.intake.reference import ReferenceCache, cache_path
-from weipian_plugin.core.store.workstore import StoreError, WorkStore
+from weipian_plugin.core.store import keys
+from weipian_plugin.core.store.workstore import StoreError
 from weipian_plugin.gui.layers import add_store_layers
 from weipian_plugin.gui.rules_dialog import RulesDialog
+from weipian_plugin.gui.session import StoreSession, session_for
 from weipian_plugin.gui.tasks import CollectingFeedback, start_algorithm
 from weipian_plugin.processing_algorithms.analyze_patches import LAYER_PARAMETERS, AnalyzePatchesAlgorithm
 from weipian_plugin.settings import Settings
@@ -79,11 +81,13 @@ class AnalysisDialog(QDialog, FORM_CLASS):
 
     analyzed = pyqtSignal(str)
 
-    def __init__(self, iface, store_path: str, parent=None):
+    def __init__(self, iface, store: Union[str, StoreSession], parent=None):
         super().__init__(parent)
         self.setupUi(self)
         self.iface = iface
-        self.store_path = store_path
+        self.session = session_for(store, self)
+        self._own_session = self.session is not store
+        self.store_path = self.session.path
         self.task: Optional[QgsProcessingAlgRunnerTask] = None
         self.feedback: Optional[CollectingFeedback] = None
         self.context: Optional[QgsProcessingContext] = None
@@ -93,7 +97,7 @@ class AnalysisDialog(QDialog, FORM_CLASS):
         self.cache: Optional[ReferenceCache] = None
         self._build_layer_rows()
         self.layersLayout.setColumnStretch(1, 1)
-        self.storeInfo.setText(self.tr("Work store: {path}").format(path=store_path))
+        self.storeInfo.setText(self.tr("Work store: {path}").format(path=self.store_path))
         self.batchCombo.addItem(self.tr("All batches"), "")
         self.runButton.clicked.connect(self.start_analysis)
         self.cancelButton.clicked.connect(self.cancel_analysis)
@@ -101,6 +105,11 @@ class AnalysisDialog(QDialog, FORM_CLASS):
         self._read_store()
 
     # -- inputs --------------------------------------------------------------------------------------
+
+    def done(self, result: int) -> None:  # noqa: D102 (Qt API): a session of the dialog's own ends with it
+        if self._own_session:
+            self.session.close()
+        super().done(result)
     def _build_layer_rows(self) -> None:
         """One row per reference role: label (the algorithm's), layer combo, button to add a file."""
         definitions = AnalyzePatchesAlgorithm().create()
@@ -129,11 +138,13 @@ class AnalysisDialog(QDialog, FORM_CLASS):
 
     def _read_store(self) -> None:
         """Batches for the combo; the remembered layers, found in the project or loaded from their files."""
+        store = self.session.store
         try:
-            with WorkStore.open(self.store_path) as store:
-                sources = store.setting(LAYERS_SETTING) or {}
-                batches = [b["name"] for b in store.batches()]
-                self.cache = ReferenceCache(cache_path(store.path), store.epsg)
+            if store is None:
+                raise StoreError(self.session.error)
+            sources = keys.ANALYSIS_LAYERS.read(store)
+            batches = [b["name"] for b in store.batches()]
+            self.cache = ReferenceCache(cache_path(store.path), store.epsg)
         except (StoreError, sqlite3.Error) as exc:
             self._message(str(exc), Qgis.MessageLevel.Critical)
             self.runButton.setEnabled(False)
@@ -196,7 +207,7 @@ class AnalysisDialog(QDialog, FORM_CLASS):
         return params
 
     def show_rules(self) -> None:
-        dialog = RulesDialog(self.store_path, self)
+        dialog = RulesDialog(self.session, self)
         dialog.exec()
         dialog.deleteLater()
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import logging
 from pathlib import Path
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List, Optional, Union
 
 from qgis.core import Qgis
 from qgis.gui import QgsDockWidget
@@ -23,7 +23,7 @@ from weipian_plugin.core.analysis.run import ROLE_LABELS
 from weipian_plugin.core.review import records as review
 from weipian_plugin.core.review import split
 from weipian_plugin.core.review.worklist import patch_info, patch_row, patch_rows
-from weipian_plugin.core.store.workstore import StoreError, WorkStore
+from weipian_plugin.core.store.workstore import WorkStore
 from weipian_plugin.core.units import MU_M2
 from weipian_plugin.core.vocabulary import ILLEGAL, SPLIT
 from weipian_plugin.gui.review.attachments import AttachmentsPanel
@@ -31,6 +31,7 @@ from weipian_plugin.gui.review.batch_actions import BatchActions
 from weipian_plugin.gui.review.form import ReviewForm
 from weipian_plugin.gui.review.map_sync import MapSync
 from weipian_plugin.gui.review.patch_list import ANY, BLANK, PatchFilterModel, PatchTableModel, counts, join_types
+from weipian_plugin.gui.session import ENFORCEMENT, PATCHES, REVIEW, SETTINGS, StoreSession, session_for
 from weipian_plugin.settings import Settings
 
 FORM_CLASS, _ = uic.loadUiType(str(Path(__file__).parents[1] / "forms" / "review_dock.ui"))
@@ -42,15 +43,15 @@ _FILTERS = ("batchCombo", "batch"), ("townshipCombo", "township"), ("suggestionC
 
 
 class ReviewDock(QgsDockWidget, FORM_CLASS):
-    """Patch list plus the per-patch forms; ``ReviewDock(iface, store_path)``."""
+    """Patch list plus the per-patch forms; ``ReviewDock(iface, session)`` (or a store path: a session of its own)."""
 
-    def __init__(self, iface, store_path: str, parent=None):
+    def __init__(self, iface, store: Union[str, StoreSession], parent=None):
         super().__init__(parent or iface.mainWindow())
         self.setupUi(self)
         self.setObjectName("WeipianReviewDock")
         self.iface = iface
-        self.store: Optional[WorkStore] = None
-        self.store_path = ""
+        self.session = session_for(store, self)
+        self._own_session = self.session is not store
         self.fid: Optional[int] = None
         self.patch: Dict[str, Any] = {}
         self.saved_det: Dict[str, Any] = {}
@@ -80,7 +81,17 @@ class ReviewDock(QgsDockWidget, FORM_CLASS):
         self.map = MapSync(self, self)
         self._setup_actions()
         self._connect()
-        self.set_store(store_path)
+        self.session.switched.connect(self._store_switched)
+        self.session.changed.connect(self._store_changed)
+        self._store_switched()
+
+    @property
+    def store(self) -> Optional[WorkStore]:
+        return self.session.store
+
+    @property
+    def store_path(self) -> str:
+        return self.session.path
 
     def _setup_actions(self) -> None:
         """Ctrl shortcuts anywhere in the dock; single letters only while the list has the focus, so a
@@ -133,28 +144,32 @@ class ReviewDock(QgsDockWidget, FORM_CLASS):
 
     # -- store and list ------------------------------------------------------------------------------
     def set_store(self, store_path: str) -> None:
-        """Open (or switch to) a work store and read its patch list."""
+        """Open (or switch to) a work store: every user of the session follows."""
+        self.session.switch(store_path)
+
+    def _store_switched(self) -> None:
         self.close_store()
-        self.store_path = store_path or ""
-        if self.store_path:
-            try:
-                self.store = WorkStore.open(self.store_path)
-            except StoreError as exc:
-                self.countsLabel.setText(str(exc))
         self.map.set_store(self.store)
         self.form.set_store(self.store)
         if self.store is not None:
-            self.setWindowTitle(self.tr("Patch review — {name}").format(name=Path(self.store_path).name))
-        elif not self.store_path:
+            self.setWindowTitle(self.tr("Patch review — {name}").format(name=self.session.name))
+        elif self.session.error:
+            self.countsLabel.setText(self.session.error)
+        else:
             self.countsLabel.setText(self.tr("No work store is open."))
         self.reload()
         self.map.layers_changed()
 
+    def _store_changed(self, what: str, source: object) -> None:
+        """Another part of the plugin changed the store: show the new state once pending edits are settled."""
+        if source is self or what in (SETTINGS, ENFORCEMENT):
+            return
+        if self.maybe_leave():
+            self.reload()
+
     def close_store(self) -> None:
+        """Forget the patch shown (the session's store itself stays open for the others)."""
         self.map.cancel_split()
-        if self.store is not None:
-            self.store.close()
-        self.store = None
         self.fid = None
         self._clear_form()
 
@@ -482,10 +497,11 @@ class ReviewDock(QgsDockWidget, FORM_CLASS):
         self.notify(str(exc), Qgis.MessageLevel.Warning)
 
     def _after_write(self) -> None:
-        """Re-read the patch's row and form after a write, and let the map show the change."""
+        """Re-read the patch's row and form after a write, and let the map and the others show the change."""
         self.refresh_row(self.fid)
         self.show_patch(self.fid, zoom=False)
         self.map.repaint()
+        self.session.notify_changed(REVIEW, self)
 
     def _write(self, label, write) -> bool:
         try:
@@ -552,10 +568,15 @@ class ReviewDock(QgsDockWidget, FORM_CLASS):
         if parts:
             self.select_fid(parts[0])
         self.map.repaint(reload=True)
+        self.session.notify_changed(PATCHES, self)
         self.notify(self.tr("The patch was split into {n} parts.").format(n=len(parts)), Qgis.MessageLevel.Success)
 
     # -- teardown ------------------------------------------------------------------------------------
     def shutdown(self) -> None:
-        """Disconnect from the project and close the store (plugin unload; nothing is asked)."""
+        """Disconnect from the project and the session (plugin unload; nothing is asked)."""
         self.map.shutdown()
         self.close_store()
+        for signal, slot in ((self.session.switched, self._store_switched), (self.session.changed, self._store_changed)):
+            signal.disconnect(slot)
+        if self._own_session:
+            self.session.close()

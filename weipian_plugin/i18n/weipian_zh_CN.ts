@@ -4,37 +4,37 @@
 <context>
     <name>@default</name>
     <message>
-        <location filename="../gui/project.py" line="84"/>
+        <location filename="../gui/project.py" line="80"/>
         <source>Patches by suggestion</source>
         <translation>图斑（按判定建议）</translation>
     </message>
     <message>
-        <location filename="../gui/project.py" line="88"/>
+        <location filename="../gui/project.py" line="84"/>
         <source>Patches (editable)</source>
         <translation>图斑（可编辑）</translation>
     </message>
     <message>
-        <location filename="../gui/project.py" line="91"/>
+        <location filename="../gui/project.py" line="87"/>
         <source>Determinations</source>
         <translation>判定结果</translation>
     </message>
     <message>
-        <location filename="../gui/project.py" line="91"/>
+        <location filename="../gui/project.py" line="87"/>
         <source>Rectifications</source>
         <translation>整改记录</translation>
     </message>
     <message>
-        <location filename="../gui/layers.py" line="64"/>
+        <location filename="../gui/layers.py" line="61"/>
         <source>Not analysed</source>
         <translation>未分析</translation>
     </message>
     <message>
-        <location filename="../gui/layers.py" line="96"/>
+        <location filename="../gui/layers.py" line="93"/>
         <source>{table} cannot be read from {path}</source>
         <translation>无法从 {path} 读取 {table}</translation>
     </message>
     <message>
-        <location filename="../gui/layers.py" line="102"/>
+        <location filename="../gui/layers.py" line="99"/>
         <source>Patches coloured by legality suggestion</source>
         <translation>按合法性判定建议着色的图斑</translation>
     </message>
@@ -44,127 +44,127 @@
         <translation>卫片执法插件需要当前 QGIS 缺少的 Python 包：{0}。请用 'make install' 安装，或用以下命令安装到 {1}：pip install --target &quot;{1}&quot; {0}</translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="243"/>
+        <location filename="../plugin.py" line="241"/>
         <source>Weipian</source>
         <translation>卫片执法</translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="59"/>
+        <location filename="../plugin.py" line="57"/>
         <source>Open or create work store…</source>
         <translation>打开或新建工作库…</translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="60"/>
+        <location filename="../plugin.py" line="58"/>
         <source>Import monitoring patches…</source>
         <translation>导入监测图斑…</translation>
     </message>
     <message>
-        <location filename="../gui/project.py" line="57"/>
+        <location filename="../gui/project.py" line="53"/>
         <source>Not judged</source>
         <translation>未判定</translation>
     </message>
     <message>
-        <location filename="../gui/project.py" line="79"/>
+        <location filename="../gui/project.py" line="75"/>
         <source>Satellite enforcement — {name}</source>
         <translation>卫片执法 — {name}</translation>
     </message>
     <message>
-        <location filename="../gui/project.py" line="86"/>
+        <location filename="../gui/project.py" line="82"/>
         <source>Patches by determination</source>
         <translation>图斑（按判定结果）</translation>
     </message>
     <message>
-        <location filename="../gui/project.py" line="97"/>
+        <location filename="../gui/project.py" line="93"/>
         <source>Reference layers</source>
         <translation>比对图层</translation>
     </message>
     <message>
-        <location filename="../gui/project.py" line="108"/>
+        <location filename="../gui/project.py" line="104"/>
         <source>Imagery</source>
         <translation>影像</translation>
     </message>
     <message>
-        <location filename="../gui/project.py" line="121"/>
+        <location filename="../gui/project.py" line="117"/>
         <source>The project could not be written into {path}: {error}</source>
         <translation>无法将工程写入 {path}：{error}</translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="61"/>
+        <location filename="../plugin.py" line="59"/>
         <source>Analyze patches…</source>
         <translation>内业比对分析…</translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="62"/>
+        <location filename="../plugin.py" line="60"/>
         <source>Rule thresholds…</source>
         <translation>判定规则阈值…</translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="63"/>
+        <location filename="../plugin.py" line="61"/>
         <source>Review patches</source>
         <translation>图斑审核</translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="66"/>
+        <location filename="../plugin.py" line="64"/>
         <source>Compare imagery</source>
         <translation>前后时相对比</translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="69"/>
+        <location filename="../plugin.py" line="67"/>
         <source>Daily enforcement</source>
         <translation>日常执法</translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="72"/>
+        <location filename="../plugin.py" line="70"/>
         <source>Save the work project into the store</source>
         <translation>将工作工程保存到工作库</translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="74"/>
+        <location filename="../plugin.py" line="72"/>
         <source>Open the store&apos;s work project</source>
         <translation>打开工作库中的工作工程</translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="77"/>
+        <location filename="../plugin.py" line="75"/>
         <source>Export ledger…</source>
         <translation>导出图斑台账…</translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="78"/>
+        <location filename="../plugin.py" line="76"/>
         <source>Accountability statistics…</source>
         <translation>问责统计…</translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="79"/>
+        <location filename="../plugin.py" line="77"/>
         <source>Report (HTML)…</source>
         <translation>统计报告（HTML）…</translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="233"/>
+        <location filename="../plugin.py" line="231"/>
         <source>Open a work store first.</source>
         <translation>请先打开工作库。</translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="236"/>
+        <location filename="../plugin.py" line="234"/>
         <source>The work project was saved into {path}.</source>
         <translation>工作工程已保存到 {path}。</translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="243"/>
+        <location filename="../plugin.py" line="241"/>
         <source>This work store has no saved project yet.</source>
         <translation>该工作库中还没有保存的工程。</translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="54"/>
+        <location filename="../plugin.py" line="52"/>
         <source>&amp;Weipian</source>
         <translation>卫片执法(&amp;W)</translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="80"/>
+        <location filename="../plugin.py" line="78"/>
         <source>Military land register…</source>
         <translation>军用土地登记表…</translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="75"/>
+        <location filename="../plugin.py" line="73"/>
         <source>Export overlay figures (套合图)…</source>
         <translation>导出套合图…</translation>
     </message>
@@ -260,54 +260,54 @@
         <translation>取消分析</translation>
     </message>
     <message>
-        <location filename="../gui/analysis_dialog.py" line="93"/>
+        <location filename="../gui/analysis_dialog.py" line="97"/>
         <source>Work store: {path}</source>
         <translation>工作库：{path}</translation>
     </message>
     <message>
-        <location filename="../gui/analysis_dialog.py" line="94"/>
+        <location filename="../gui/analysis_dialog.py" line="98"/>
         <source>All batches</source>
         <translation>全部批次</translation>
     </message>
     <message>
-        <location filename="../gui/analysis_dialog.py" line="115"/>
+        <location filename="../gui/analysis_dialog.py" line="124"/>
         <source>Add a layer from a file to the project</source>
         <translation>从文件添加图层到工程</translation>
     </message>
     <message>
-        <location filename="../gui/analysis_dialog.py" line="144"/>
+        <location filename="../gui/analysis_dialog.py" line="155"/>
         <source>Layers used last time could not be found:
 {layers}</source>
         <translation>找不到上次使用的图层：
 {layers}</translation>
     </message>
     <message>
-        <location filename="../gui/analysis_dialog.py" line="148"/>
+        <location filename="../gui/analysis_dialog.py" line="159"/>
         <source>Add reference layer</source>
         <translation>添加比对图层</translation>
     </message>
     <message>
-        <location filename="../gui/analysis_dialog.py" line="155"/>
+        <location filename="../gui/analysis_dialog.py" line="166"/>
         <source>{path} is not a readable polygon layer.</source>
         <translation>{path} 不是可读取的面图层。</translation>
     </message>
     <message>
-        <location filename="../gui/analysis_dialog.py" line="186"/>
+        <location filename="../gui/analysis_dialog.py" line="197"/>
         <source>The Processing algorithm {id} is not available.</source>
         <translation>处理工具算法 {id} 不可用。</translation>
     </message>
     <message>
-        <location filename="../gui/analysis_dialog.py" line="207"/>
+        <location filename="../gui/analysis_dialog.py" line="218"/>
         <source>Analysis cancelled; the work store is unchanged.</source>
         <translation>分析已取消，工作库未作任何改动。</translation>
     </message>
     <message>
-        <location filename="../gui/analysis_dialog.py" line="210"/>
+        <location filename="../gui/analysis_dialog.py" line="221"/>
         <source>The analysis failed; see the Processing log.</source>
         <translation>分析失败，请查看处理工具日志。</translation>
     </message>
     <message>
-        <location filename="../gui/analysis_dialog.py" line="214"/>
+        <location filename="../gui/analysis_dialog.py" line="225"/>
         <source>Analyzed {count} patches.</source>
         <translation>已分析 {count} 个图斑。</translation>
     </message>
@@ -426,97 +426,97 @@
 <context>
     <name>BatchActions</name>
     <message>
-        <location filename="../gui/review/batch_actions.py" line="28"/>
+        <location filename="../gui/review/batch_actions.py" line="29"/>
         <source>Record stage {stage}…</source>
         <translation>登记{stage}…</translation>
     </message>
     <message>
-        <location filename="../gui/review/batch_actions.py" line="31"/>
+        <location filename="../gui/review/batch_actions.py" line="32"/>
         <source>Export submitted snapshot…</source>
         <translation>导出已提交的快照…</translation>
     </message>
     <message>
-        <location filename="../gui/review/batch_actions.py" line="33"/>
+        <location filename="../gui/review/batch_actions.py" line="34"/>
         <source>Overlay image of this patch…</source>
         <translation>本图斑套合影像图…</translation>
     </message>
     <message>
-        <location filename="../gui/review/batch_actions.py" line="34"/>
+        <location filename="../gui/review/batch_actions.py" line="35"/>
         <source>Overlay images of the listed patches…</source>
         <translation>列表中图斑的套合影像图…</translation>
     </message>
     <message>
-        <location filename="../gui/review/batch_actions.py" line="47"/>
+        <location filename="../gui/review/batch_actions.py" line="48"/>
         <source>Choose a batch (filter) or a patch first.</source>
         <translation>请先在筛选中选择批次，或选择一个图斑。</translation>
     </message>
     <message>
-        <location filename="../gui/review/batch_actions.py" line="49"/>
+        <location filename="../gui/review/batch_actions.py" line="50"/>
         <source>Record stage</source>
         <translation>登记上报阶段</translation>
     </message>
     <message>
-        <location filename="../gui/review/batch_actions.py" line="49"/>
+        <location filename="../gui/review/batch_actions.py" line="50"/>
         <source>Record stage {stage} for batch {batch}? 一上 and 二上 lock the batch: its determinations and rectifications can then no longer be changed; 一下 unlocks it.</source>
         <translation>为批次 {batch} 登记{stage}？一上和二上会锁定该批次，其判定和整改数据将不能再修改；一下则解除锁定。</translation>
     </message>
     <message>
-        <location filename="../gui/review/batch_actions.py" line="80"/>
+        <location filename="../gui/review/batch_actions.py" line="81"/>
         <source>Export snapshot</source>
         <translation>导出快照</translation>
     </message>
     <message>
-        <location filename="../gui/review/batch_actions.py" line="75"/>
+        <location filename="../gui/review/batch_actions.py" line="76"/>
         <source>Stage</source>
         <translation>办理阶段</translation>
     </message>
     <message>
-        <location filename="../gui/review/batch_actions.py" line="80"/>
+        <location filename="../gui/review/batch_actions.py" line="81"/>
         <source>Snapshot (*.json)</source>
         <translation>快照 (*.json)</translation>
     </message>
     <message>
-        <location filename="../gui/review/batch_actions.py" line="90"/>
+        <location filename="../gui/review/batch_actions.py" line="91"/>
         <source>Saved {path}</source>
         <translation>已保存 {path}</translation>
     </message>
     <message>
-        <location filename="../gui/review/batch_actions.py" line="107"/>
+        <location filename="../gui/review/batch_actions.py" line="108"/>
         <source>Overlay image</source>
         <translation>套合影像图</translation>
     </message>
     <message>
-        <location filename="../gui/review/batch_actions.py" line="94"/>
+        <location filename="../gui/review/batch_actions.py" line="95"/>
         <source>Scale 1:</source>
         <translation>比例尺 1:</translation>
     </message>
     <message>
-        <location filename="../gui/review/batch_actions.py" line="107"/>
+        <location filename="../gui/review/batch_actions.py" line="108"/>
         <source>PNG image (*.png)</source>
         <translation>PNG 图片 (*.png)</translation>
     </message>
     <message>
-        <location filename="../gui/review/batch_actions.py" line="114"/>
+        <location filename="../gui/review/batch_actions.py" line="115"/>
         <source>Overlay image written to {path}.</source>
         <translation>套合影像图已保存到 {path}。</translation>
     </message>
     <message>
-        <location filename="../gui/review/batch_actions.py" line="124"/>
+        <location filename="../gui/review/batch_actions.py" line="125"/>
         <source>Overlay images</source>
         <translation>套合影像图</translation>
     </message>
     <message>
-        <location filename="../gui/review/batch_actions.py" line="132"/>
+        <location filename="../gui/review/batch_actions.py" line="133"/>
         <source>Writing overlay images…</source>
         <translation>正在生成套合影像图…</translation>
     </message>
     <message>
-        <location filename="../gui/review/batch_actions.py" line="132"/>
+        <location filename="../gui/review/batch_actions.py" line="133"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../gui/review/batch_actions.py" line="145"/>
+        <location filename="../gui/review/batch_actions.py" line="137"/>
         <source>{n} overlay images written to {path}.</source>
         <translation>已生成 {n} 张套合影像图，保存在 {path}。</translation>
     </message>
@@ -559,12 +559,12 @@
         <translation>卷帘</translation>
     </message>
     <message>
-        <location filename="../gui/compare_dock.py" line="150"/>
+        <location filename="../gui/compare_dock.py" line="151"/>
         <source>Swap before/after imagery</source>
         <translation>切换前后时相影像</translation>
     </message>
     <message>
-        <location filename="../gui/compare_dock.py" line="227"/>
+        <location filename="../gui/compare_dock.py" line="229"/>
         <source>Main map: {main} · this view and the swipe: {other}</source>
         <translation>主地图：{main} · 本视图和卷帘：{other}</translation>
     </message>
@@ -572,7 +572,7 @@
 <context>
     <name>EnforcementDock</name>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="456"/>
+        <location filename="../gui/enforcement_dock.py" line="480"/>
         <source>Daily enforcement</source>
         <translation>日常执法</translation>
     </message>
@@ -607,7 +607,7 @@
         <translation>巡查记录</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="154"/>
+        <location filename="../gui/enforcement_dock.py" line="177"/>
         <source>Date</source>
         <translation>日期</translation>
     </message>
@@ -617,22 +617,22 @@
         <translation>YYYY-MM-DD</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="287"/>
+        <location filename="../gui/enforcement_dock.py" line="310"/>
         <source>Township</source>
         <translation>乡镇</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="154"/>
+        <location filename="../gui/enforcement_dock.py" line="177"/>
         <source>Route</source>
         <translation>巡查路线</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="154"/>
+        <location filename="../gui/enforcement_dock.py" line="177"/>
         <source>People</source>
         <translation>巡查人员</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="154"/>
+        <location filename="../gui/enforcement_dock.py" line="177"/>
         <source>Findings</source>
         <translation>发现情况</translation>
     </message>
@@ -802,172 +802,172 @@
         <translation>日常执法未先行发现的违法图斑</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="83"/>
+        <location filename="../gui/enforcement_dock.py" line="87"/>
         <source>Patrol ledger…</source>
         <translation>巡查台账…</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="84"/>
+        <location filename="../gui/enforcement_dock.py" line="88"/>
         <source>Clues…</source>
         <translation>线索…</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="122"/>
+        <location filename="../gui/enforcement_dock.py" line="136"/>
         <source>No work store is open.</source>
         <translation>未打开工作库。</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="155"/>
+        <location filename="../gui/enforcement_dock.py" line="178"/>
         <source>Points</source>
         <translation>发现问题数</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="182"/>
+        <location filename="../gui/enforcement_dock.py" line="205"/>
         <source>drawn</source>
         <translation>已绘制</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="192"/>
+        <location filename="../gui/enforcement_dock.py" line="215"/>
         <source>none</source>
         <translation>无</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="207"/>
+        <location filename="../gui/enforcement_dock.py" line="230"/>
         <source>Patrol saved.</source>
         <translation>巡查记录已保存。</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="213"/>
+        <location filename="../gui/enforcement_dock.py" line="236"/>
         <source>Delete patrol</source>
         <translation>删除巡查记录</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="213"/>
+        <location filename="../gui/enforcement_dock.py" line="236"/>
         <source>Delete this patrol with its findings and photos?</source>
         <translation>删除这条巡查记录及其发现的问题和照片？</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="225"/>
+        <location filename="../gui/enforcement_dock.py" line="248"/>
         <source>Select features in a vector layer first.</source>
         <translation>请先在矢量图层中选择要素。</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="236"/>
+        <location filename="../gui/enforcement_dock.py" line="259"/>
         <source>{kind} from the map (save to keep)</source>
         <translation>取自地图的 {kind}（保存后生效）</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="245"/>
+        <location filename="../gui/enforcement_dock.py" line="268"/>
         <source>{kind}: {text} ({n} photos)</source>
         <translation>{kind}：{text}（{n} 张照片）</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="256"/>
+        <location filename="../gui/enforcement_dock.py" line="279"/>
         <source>Finding</source>
         <translation>发现的问题</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="256"/>
+        <location filename="../gui/enforcement_dock.py" line="279"/>
         <source>Description</source>
         <translation>情况描述</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="270"/>
+        <location filename="../gui/enforcement_dock.py" line="293"/>
         <source>Add photos</source>
         <translation>添加照片</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="270"/>
+        <location filename="../gui/enforcement_dock.py" line="293"/>
         <source>Photos (*.jpg *.jpeg *.png);;All files (*)</source>
         <translation>照片 (*.jpg *.jpeg *.png);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="287"/>
+        <location filename="../gui/enforcement_dock.py" line="310"/>
         <source>Clue</source>
         <translation>线索编号</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="287"/>
+        <location filename="../gui/enforcement_dock.py" line="310"/>
         <source>Source</source>
         <translation>线索来源</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="287"/>
+        <location filename="../gui/enforcement_dock.py" line="310"/>
         <source>Discovered</source>
         <translation>发现日期</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="287"/>
+        <location filename="../gui/enforcement_dock.py" line="310"/>
         <source>Stage</source>
         <translation>办理阶段</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="288"/>
+        <location filename="../gui/enforcement_dock.py" line="311"/>
         <source>Next due</source>
         <translation>下一期限</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="288"/>
+        <location filename="../gui/enforcement_dock.py" line="311"/>
         <source>Overdue</source>
         <translation>逾期事项</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="288"/>
+        <location filename="../gui/enforcement_dock.py" line="311"/>
         <source>Major</source>
         <translation>重大违法</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="307"/>
+        <location filename="../gui/enforcement_dock.py" line="330"/>
         <source>{n} clues, {overdue} overdue, {major} major</source>
         <translation>线索 {n} 条，逾期 {overdue} 条，重大 {major} 条</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="346"/>
+        <location filename="../gui/enforcement_dock.py" line="369"/>
         <source>, {mu:.2f} mu</source>
         <translation>，{mu:.2f} 亩</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="373"/>
+        <location filename="../gui/enforcement_dock.py" line="396"/>
         <source>Clue saved.</source>
         <translation>线索已保存。</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="387"/>
+        <location filename="../gui/enforcement_dock.py" line="410"/>
         <source>Holidays</source>
         <translation>节假日</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="379"/>
+        <location filename="../gui/enforcement_dock.py" line="402"/>
         <source>One date or range per line (2026-10-01~2026-10-07); &apos;+&apos; marks a make-up working day.</source>
         <translation>每行一个日期或日期范围（如 2026-10-01~2026-10-07）；行首加 '+' 表示调休上班日。</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="423"/>
+        <location filename="../gui/enforcement_dock.py" line="446"/>
         <source>{n} illegal satellite patches; daily enforcement found {found} of them first.</source>
         <translation>卫片违法图斑 {n} 个，其中日常执法先行发现 {found} 个。</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="439"/>
+        <location filename="../gui/enforcement_dock.py" line="462"/>
         <source>Import</source>
         <translation>导入</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="431"/>
+        <location filename="../gui/enforcement_dock.py" line="454"/>
         <source>CSV or Excel (*.csv *.xlsx);;All files (*)</source>
         <translation>CSV 或 Excel 文件 (*.csv *.xlsx);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="447"/>
+        <location filename="../gui/enforcement_dock.py" line="471"/>
         <source>Export workbook</source>
         <translation>导出工作簿</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="447"/>
+        <location filename="../gui/enforcement_dock.py" line="471"/>
         <source>Excel (*.xlsx)</source>
         <translation>Excel 工作簿 (*.xlsx)</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="456"/>
+        <location filename="../gui/enforcement_dock.py" line="480"/>
         <source>Saved {path}</source>
         <translation>已保存 {path}</translation>
     </message>
@@ -1477,7 +1477,7 @@
 <context>
     <name>ReviewDock</name>
     <message>
-        <location filename="../gui/review_dock.py" line="478"/>
+        <location filename="../gui/review_dock.py" line="493"/>
         <source>Patch review</source>
         <translation>图斑审核</translation>
     </message>
@@ -1667,7 +1667,7 @@
         <translation>将判定建议保存为判定结果（A，Ctrl+Return）</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="103"/>
+        <location filename="../gui/review_dock.py" line="114"/>
         <source>Accept suggestion</source>
         <translation>采纳建议</translation>
     </message>
@@ -1862,162 +1862,162 @@
         <translation>新值</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="100"/>
+        <location filename="../gui/review_dock.py" line="111"/>
         <source>Next patch</source>
         <translation>下一个图斑</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="101"/>
+        <location filename="../gui/review_dock.py" line="112"/>
         <source>Previous patch</source>
         <translation>上一个图斑</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="102"/>
+        <location filename="../gui/review_dock.py" line="113"/>
         <source>Next unjudged patch</source>
         <translation>下一个未判定的图斑</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="106"/>
+        <location filename="../gui/review_dock.py" line="117"/>
         <source>Draw a split line on the map</source>
         <translation>在地图上绘制拆分线</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="107"/>
+        <location filename="../gui/review_dock.py" line="118"/>
         <source>Split along the approval red line</source>
         <translation>沿批文红线拆分</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="147"/>
+        <location filename="../gui/review_dock.py" line="155"/>
         <source>Patch review — {name}</source>
         <translation>图斑审核 — {name}</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="149"/>
+        <location filename="../gui/review_dock.py" line="159"/>
         <source>No work store is open.</source>
         <translation>未打开工作库。</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="184"/>
+        <location filename="../gui/review_dock.py" line="199"/>
         <source>All batches</source>
         <translation>全部批次</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="184"/>
+        <location filename="../gui/review_dock.py" line="199"/>
         <source>All townships</source>
         <translation>全部乡镇</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="184"/>
+        <location filename="../gui/review_dock.py" line="199"/>
         <source>(no township)</source>
         <translation>（无乡镇）</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="184"/>
+        <location filename="../gui/review_dock.py" line="199"/>
         <source>All suggestions</source>
         <translation>全部判定建议</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="184"/>
+        <location filename="../gui/review_dock.py" line="199"/>
         <source>(not analysed)</source>
         <translation>（未分析）</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="184"/>
+        <location filename="../gui/review_dock.py" line="199"/>
         <source>All determinations</source>
         <translation>全部判定结果</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="184"/>
+        <location filename="../gui/review_dock.py" line="199"/>
         <source>(not judged)</source>
         <translation>（未判定）</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="184"/>
+        <location filename="../gui/review_dock.py" line="199"/>
         <source>All statuses</source>
         <translation>全部状态</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="229"/>
+        <location filename="../gui/review_dock.py" line="244"/>
         <source>{total} patches · {judged} judged · {illegal} illegal · {rectified} rectified · {overdue} overdue</source>
         <translation>图斑 {total} 个 · 已判定 {judged} · 违法 {illegal} · 已整改 {rectified} · 逾期 {overdue}</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="266"/>
+        <location filename="../gui/review_dock.py" line="281"/>
         <source>Every shown patch is judged.</source>
         <translation>列表中的图斑均已判定。</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="296"/>
+        <location filename="../gui/review_dock.py" line="311"/>
         <source>Unsaved changes</source>
         <translation>未保存的修改</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="296"/>
+        <location filename="../gui/review_dock.py" line="311"/>
         <source>Patch {jcbh} has unsaved changes. Save them?</source>
         <translation>图斑 {jcbh} 有未保存的修改，是否保存？</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="360"/>
+        <location filename="../gui/review_dock.py" line="375"/>
         <source>{jcbh} · batch {batch} · {township} · {area:.2f} mu · due {due}</source>
         <translation>{jcbh} · 批次 {batch} · {township} · {area:.2f} 亩 · 判定期限 {due}</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="363"/>
+        <location filename="../gui/review_dock.py" line="378"/>
         <source>Not analysed</source>
         <translation>未分析</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="375"/>
+        <location filename="../gui/review_dock.py" line="390"/>
         <source>{role} {doc}: {share} of the patch, {area:.2f} mu</source>
         <translation>{role} {doc}：占图斑 {share}，{area:.2f} 亩</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="379"/>
+        <location filename="../gui/review_dock.py" line="394"/>
         <source>Cultivated</source>
         <translation>耕地</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="379"/>
+        <location filename="../gui/review_dock.py" line="394"/>
         <source>Basic farmland</source>
         <translation>永久基本农田</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="379"/>
+        <location filename="../gui/review_dock.py" line="394"/>
         <source>Ecological red line</source>
         <translation>生态保护红线</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="385"/>
+        <location filename="../gui/review_dock.py" line="400"/>
         <source>mu</source>
         <translation>亩</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="392"/>
+        <location filename="../gui/review_dock.py" line="407"/>
         <source>Batch {batch} was submitted at stage {stage} on {at} and is locked: its data can no longer be changed.</source>
         <translation>批次 {batch} 已于 {at} 在{stage}阶段提交并锁定，数据不能再修改。</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="396"/>
+        <location filename="../gui/review_dock.py" line="411"/>
         <source>This patch was split; judge and follow up its parts instead.</source>
         <translation>该图斑已拆分，请对拆分后的各部分分别判定和跟踪整改。</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="404"/>
+        <location filename="../gui/review_dock.py" line="419"/>
         <source>Status: {status} · remaining unrectified area: {mu:.4f} mu</source>
         <translation>状态：{status} · 剩余未整改面积：{mu:.4f} 亩</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="410"/>
+        <location filename="../gui/review_dock.py" line="425"/>
         <source>{name} (when saved)</source>
         <translation>{name}（保存时记录）</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="465"/>
+        <location filename="../gui/review_dock.py" line="480"/>
         <source>Rectification is recorded for patches determined illegal.</source>
         <translation>只有判定为违法的图斑才需填写查处整改情况。</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="555"/>
+        <location filename="../gui/review_dock.py" line="572"/>
         <source>The patch was split into {n} parts.</source>
         <translation>图斑已拆分为 {n} 个部分。</translation>
     </message>
@@ -2053,7 +2053,7 @@
 <context>
     <name>RulesDialog</name>
     <message>
-        <location filename="../gui/rules_dialog.py" line="149"/>
+        <location filename="../gui/rules_dialog.py" line="159"/>
         <source>Legality suggestion rules</source>
         <translation>合法性判定建议规则</translation>
     </message>
@@ -2068,107 +2068,107 @@
         <translation>代码列表（用逗号分隔）</translation>
     </message>
     <message>
-        <location filename="../gui/rules_dialog.py" line="62"/>
+        <location filename="../gui/rules_dialog.py" line="68"/>
         <source>Rules of the work store {name}. They apply from the next analysis.</source>
         <translation>工作库 {name} 的判定规则，自下次分析起生效。</translation>
     </message>
     <message>
-        <location filename="../gui/rules_dialog.py" line="68"/>
+        <location filename="../gui/rules_dialog.py" line="79"/>
         <source>Approvals (then supply, registration) cover at least</source>
         <translation>批文（其次供地、登记发证）覆盖比例不低于</translation>
     </message>
     <message>
-        <location filename="../gui/rules_dialog.py" line="69"/>
+        <location filename="../gui/rules_dialog.py" line="80"/>
         <source>… leaving uncovered cultivated land below</source>
         <translation>…且未覆盖的耕地面积小于</translation>
     </message>
     <message>
-        <location filename="../gui/rules_dialog.py" line="70"/>
+        <location filename="../gui/rules_dialog.py" line="81"/>
         <source>Partial coverage needing a person&apos;s check from</source>
         <translation>部分覆盖需人工核实（待核）的起始比例</translation>
     </message>
     <message>
-        <location filename="../gui/rules_dialog.py" line="71"/>
+        <location filename="../gui/rules_dialog.py" line="82"/>
         <source>Facility-agriculture filings cover at least</source>
         <translation>设施农用地备案覆盖比例不低于</translation>
     </message>
     <message>
-        <location filename="../gui/rules_dialog.py" line="72"/>
+        <location filename="../gui/rules_dialog.py" line="83"/>
         <source>Valid temporary-land approvals cover at least</source>
         <translation>有效临时用地审批覆盖比例不低于</translation>
     </message>
     <message>
-        <location filename="../gui/rules_dialog.py" line="73"/>
+        <location filename="../gui/rules_dialog.py" line="84"/>
         <source>Valid mining permits cover at least (less: outside the permit)</source>
         <translation>有效采矿权覆盖比例不低于（低于此值为越界开采）</translation>
     </message>
     <message>
-        <location filename="../gui/rules_dialog.py" line="74"/>
+        <location filename="../gui/rules_dialog.py" line="85"/>
         <source>Overlap with mining permits that makes a patch mining</source>
         <translation>与采矿权重叠达到此比例即视为采矿图斑</translation>
     </message>
     <message>
-        <location filename="../gui/rules_dialog.py" line="75"/>
+        <location filename="../gui/rules_dialog.py" line="86"/>
         <source>A land class dominates a patch from</source>
         <translation>某一地类占图斑比例达到此值即为主导地类</translation>
     </message>
     <message>
-        <location filename="../gui/rules_dialog.py" line="76"/>
+        <location filename="../gui/rules_dialog.py" line="87"/>
         <source>Construction land before the change makes a violation existing from</source>
         <translation>变化前为建设用地的比例达到此值即为存量违法</translation>
     </message>
     <message>
-        <location filename="../gui/rules_dialog.py" line="77"/>
+        <location filename="../gui/rules_dialog.py" line="88"/>
         <source>Smallest overlap that raises a flag (slivers are ignored)</source>
         <translation>触发标记的最小重叠面积（忽略细碎面）</translation>
     </message>
     <message>
-        <location filename="../gui/rules_dialog.py" line="78"/>
+        <location filename="../gui/rules_dialog.py" line="89"/>
         <source>Change types (TBLX) of mining</source>
         <translation>采矿类图斑类型（TBLX）</translation>
     </message>
     <message>
-        <location filename="../gui/rules_dialog.py" line="79"/>
+        <location filename="../gui/rules_dialog.py" line="90"/>
         <source>Change types (TBLX) of rural roads</source>
         <translation>农村道路类图斑类型（TBLX）</translation>
     </message>
     <message>
-        <location filename="../gui/rules_dialog.py" line="80"/>
+        <location filename="../gui/rules_dialog.py" line="91"/>
         <source>Change types (TBLX) that are not construction</source>
         <translation>非建设类图斑类型（TBLX）</translation>
     </message>
     <message>
-        <location filename="../gui/rules_dialog.py" line="81"/>
+        <location filename="../gui/rules_dialog.py" line="92"/>
         <source>Land classes (DLBM prefixes) of construction land</source>
         <translation>建设用地地类（DLBM 前缀）</translation>
     </message>
     <message>
-        <location filename="../gui/rules_dialog.py" line="82"/>
+        <location filename="../gui/rules_dialog.py" line="93"/>
         <source>Land classes (DLBM) of facility agriculture</source>
         <translation>设施农用地地类（DLBM）</translation>
     </message>
     <message>
-        <location filename="../gui/rules_dialog.py" line="83"/>
+        <location filename="../gui/rules_dialog.py" line="94"/>
         <source>Land classes (DLBM) of rural roads</source>
         <translation>农村道路地类（DLBM）</translation>
     </message>
     <message>
-        <location filename="../gui/rules_dialog.py" line="84"/>
+        <location filename="../gui/rules_dialog.py" line="95"/>
         <source>Land classes (DLBM) of rural homesteads</source>
         <translation>农村宅基地地类（DLBM）</translation>
     </message>
     <message>
-        <location filename="../gui/rules_dialog.py" line="85"/>
+        <location filename="../gui/rules_dialog.py" line="96"/>
         <source>Village attribute codes (CZCSXM) of the 203 range</source>
         <translation>203 范围的城镇村属性码（CZCSXM）</translation>
     </message>
     <message>
-        <location filename="../gui/rules_dialog.py" line="95"/>
+        <location filename="../gui/rules_dialog.py" line="106"/>
         <source> mu</source>
         <translation> 亩</translation>
     </message>
     <message>
-        <location filename="../gui/rules_dialog.py" line="149"/>
+        <location filename="../gui/rules_dialog.py" line="159"/>
         <source>The rules could not be saved: {error}</source>
         <translation>无法保存判定规则：{error}</translation>
     </message>

@@ -7,13 +7,14 @@ from __future__ import annotations
 from pathlib import Path
 from typing import List, Optional, Tuple
 
-from qgis.core import Qgis, QgsFeedback
-from qgis.PyQt.QtCore import QObject, Qt
-from qgis.PyQt.QtWidgets import QApplication, QFileDialog, QInputDialog, QMenu, QMessageBox, QProgressDialog
+from qgis.core import Qgis
+from qgis.PyQt.QtCore import QObject
+from qgis.PyQt.QtWidgets import QFileDialog, QInputDialog, QMenu, QMessageBox
 
 from weipian_plugin.core.review import records as review
 from weipian_plugin.core.store import keys
 from weipian_plugin.gui.review.patch_list import ANY, BLANK
+from weipian_plugin.gui.tasks import run_with_progress
 from weipian_plugin.settings import Settings
 
 
@@ -129,17 +130,8 @@ class BatchActions(QObject):
         from weipian_plugin.exporters.figures import export_overlay_images
 
         fids: List[int] = [dock.proxy.fid_at(r) for r in range(dock.proxy.rowCount())]
-        dialog = QProgressDialog(self.tr("Writing overlay images…"), self.tr("Cancel"), 0, 100, dock)
-        dialog.setWindowModality(Qt.WindowModality.WindowModal)
-        feedback = QgsFeedback()
-        dialog.canceled.connect(feedback.cancel)
-
-        def progressed(percent: float) -> None:
-            dialog.setValue(int(percent))
-            QApplication.processEvents()  # keeps the dialog and its Cancel button alive between images
-
-        feedback.progressChanged.connect(progressed)
-        written = export_overlay_images(dock.store_path, folder, fids=fids, scale=options[0], raster=options[1],
-                                        feedback=feedback)
-        dialog.close()
+        written = run_with_progress(
+            dock, self.tr("Writing overlay images…"), self.tr("Cancel"),
+            lambda feedback: export_overlay_images(dock.store_path, folder, fids=fids, scale=options[0],
+                                                   raster=options[1], feedback=feedback))
         dock.notify(self.tr("{n} overlay images written to {path}.").format(n=len(written), path=folder))
