@@ -1,6 +1,7 @@
 """Choose the reference layers and run the overlay analysis (weipian:analyzepatches) in the background."""
 from __future__ import annotations
 
+import functools
 import os
 import sqlite3
 from pathlib import Path
@@ -134,7 +135,7 @@ class AnalysisDialog(QDialog, FORM_CLASS):
             self.layersLayout.addWidget(state, row, 3)
             self.combos[role] = combo
             self.states[role] = state
-            combo.layerChanged.connect(lambda _layer, r=role: self.show_registration(r))
+            combo.layerChanged.connect(functools.partial(self.show_registration, role))
 
     def _read_store(self) -> None:
         """Batches for the combo; the remembered layers, found in the project or loaded from their files."""
@@ -164,7 +165,7 @@ class AnalysisDialog(QDialog, FORM_CLASS):
             self._message(self.tr("Layers used last time could not be found:\n{layers}").format(
                 layers="\n".join(missing)), Qgis.MessageLevel.Warning)
 
-    def show_registration(self, role: str) -> None:
+    def show_registration(self, role: str, *_layer) -> None:
         """Beside a layer: whether the run will use its registered copy (and since when) or register it."""
         layer, label = self.combos[role].currentLayer(), self.states[role]
         entry = None
