@@ -1,7 +1,6 @@
 """Choose the reference layers and run the overlay analysis (weipian:analyzepatches) in the background."""
 from __future__ import annotations
 
-import functools
 import os
 import sqlite3
 from pathlib import Path
@@ -135,7 +134,8 @@ class AnalysisDialog(QDialog, FORM_CLASS):
             self.layersLayout.addWidget(state, row, 3)
             self.combos[role] = combo
             self.states[role] = state
-            combo.layerChanged.connect(functools.partial(self.show_registration, role))
+            # a bound method of the dialog: Qt disconnects it when the dialog is destroyed
+            combo.layerChanged.connect(self._layer_changed)
 
     def _read_store(self) -> None:
         """Batches for the combo; the remembered layers, found in the project or loaded from their files."""
@@ -165,7 +165,10 @@ class AnalysisDialog(QDialog, FORM_CLASS):
             self._message(self.tr("Layers used last time could not be found:\n{layers}").format(
                 layers="\n".join(missing)), Qgis.MessageLevel.Warning)
 
-    def show_registration(self, role: str, *_layer) -> None:
+    def _layer_changed(self, _layer) -> None:
+        self.show_registration(next(r for r, c in self.combos.items() if c is self.sender()))
+
+    def show_registration(self, role: str) -> None:
         """Beside a layer: whether the run will use its registered copy (and since when) or register it."""
         layer, label = self.combos[role].currentLayer(), self.states[role]
         entry = None
