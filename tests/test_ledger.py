@@ -162,16 +162,21 @@ def test_township_summary_hand_counted(county_store):
     areas = store_areas(county_store)
     with WorkStore.open(county_store) as store:
         summary = {s.township: s for s in township_summary(store)}
+        assert township_summary(store, year=2025) == []
     assert list(summary) == ["甲镇", "乙镇", "丙镇"]
     jia = summary["甲镇"]
+    # J001 合法; J002 违法新增 6000 m² of its patch, 3000 of its 3500 cultivated; J005 not judged.
     assert (jia.patch_count, jia.legal_count, jia.illegal_count, jia.undetermined_count) == (3, 1, 1, 1)
-    assert jia.area_m2 == pytest.approx(areas["J001"] + areas["J002"] + areas["J005"])
-    assert jia.cultivated_m2 == pytest.approx(2000 + 3500 + 1000)
-    assert jia.illegal_cultivated_m2 == pytest.approx(3000)
-    assert jia.rectified_m2 == pytest.approx(1000) and jia.remaining_m2 == pytest.approx(5000)
-    yi = summary["乙镇"]
-    assert (yi.illegal_count, yi.other_count, yi.rectified_count) == (2, 1, 1)
-    assert yi.remaining_m2 == pytest.approx(1500)
+    assert jia.legal_m2 == pytest.approx(areas["J001"] + areas["J002"] - 6000)  # with J002's legal rest
+    assert jia.legal_cultivated_m2 == pytest.approx(2000 + 500)
+    assert (jia.illegal_m2, jia.illegal_cultivated_m2, jia.illegal_basic_farmland_m2) == (6000, 3000, 1000)
+    assert jia.new_cultivated_m2 == pytest.approx(5500) and jia.ratio == pytest.approx(3000 / 5500)
+    assert jia.undetermined_m2 == pytest.approx(areas["J005"])
+    yi = summary["乙镇"]  # J003 违法新增, J004 其他, J006 违法存量: 存量 and 其他 are not 新增建设用地
+    assert (yi.illegal_count, yi.stock_count, yi.other_count) == (1, 1, 1)
+    assert (yi.illegal_m2, yi.stock_m2, yi.legal_m2) == (4000, 1500, pytest.approx(areas["J003"] - 4000))
+    assert yi.new_cultivated_m2 == pytest.approx(2500) and yi.ratio == pytest.approx(1.0)
+    assert (yi.violation_count, yi.rectified_count, yi.remaining_m2) == (2, 1, pytest.approx(1500))
 
 
 def test_monthly_progress(county_store):
@@ -279,15 +284,17 @@ def test_summary_and_progress_sheets(ledger_xlsx):
 
     wb = openpyxl.load_workbook(ledger_xlsx)
     ws = wb["实际占用的新增建设用地统计汇总表"]
+    assert ws["A1"].value == "青禾县2026年实际占用的新增建设用地统计汇总表"
     keys = [c.key for c in SUMMARY_COLUMNS]
     rows = {ws.cell(r, 1).value: [ws.cell(r, i + 1).value for i in range(len(keys))] for r in range(4, ws.max_row + 1)}
     assert list(rows) == ["甲镇", "乙镇", "丙镇", "合计"]
     jia = dict(zip(keys, rows["甲镇"]))
-    assert (jia["patch_count"], jia["legal_count"], jia["undetermined_count"]) == (3, 1, 1)
-    assert jia["cultivated_mu"] == 9.75 and jia["illegal_cultivated_mu"] == 4.5
+    assert (jia["legal_count"], jia["illegal_count"], jia["undetermined_count"]) == (1, 1, 1)
+    assert (jia["new_cultivated_mu"], jia["illegal_cultivated_mu"], jia["ratio"]) == (8.25, 4.5, round(3000 / 5500, 4))
     total = dict(zip(keys, rows["合计"]))
-    assert total["patch_count"] == 7 and total["illegal_count"] == 4
-    assert total["remaining_mu"] == pytest.approx(mu(5000 + 1500 + 5000))
+    assert (total["illegal_count"], total["stock_count"], total["other_count"]) == (3, 1, 1)
+    assert total["illegal_cultivated_mu"] == mu(6700) and total["new_cultivated_mu"] == mu(9200)
+    assert total["ratio"] == round(6700 / 9200, 4)  # the county's 第15号令 ratio before deductions
     assert ws.freeze_panes == "B4"
 
     ws = wb["月度进度"]

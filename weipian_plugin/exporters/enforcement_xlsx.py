@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 from datetime import date
 from pathlib import Path
+from typing import Optional
 
 from openpyxl import load_workbook
 from openpyxl.worksheet.worksheet import Worksheet
@@ -76,7 +77,15 @@ def _append_list(ws: Worksheet, title: str, columns, rows) -> None:
         ws.cell(top + 2, 1, "无")
 
 
-def write_enforcement(store: WorkStore, path: os.PathLike, today: date) -> Path:
+def _append_notes(ws: Worksheet, lines) -> None:
+    """Note rows below what the sheet holds (the formulas of the rates), after one blank row."""
+    top = ws.max_row + 2
+    ws.cell(top, 1, "说明").font = BOLD
+    for r, line in enumerate(lines, start=top + 1):
+        ws.cell(r, 1, line)
+
+
+def write_enforcement(store: WorkStore, path: os.PathLike, today: date, year: Optional[int] = None) -> Path:
     """The daily-enforcement workbook as of ``today``: 巡查台账; 线索与期限 (overdue rows filled);
     日常执法评价 per township against the targets (failing rows filled), then the unmatched patches."""
     outputs.check_output(path, (".xlsx",), store.path)
@@ -84,13 +93,18 @@ def write_enforcement(store: WorkStore, path: os.PathLike, today: date) -> Path:
     Table(wb, "巡查台账", county_title(store, "国土资源执法巡查台账"), enforcement.PATROL_COLUMNS).write(
         enforcement.patrol_rows(store), totals=False)
     clues = enforcement.clue_rows(enforcement.clue_deadlines(store, today))
-    Table(wb, "线索与期限", county_title(store, f"违法线索办理期限（截至{today.isoformat()}）"),
-           enforcement.CLUE_COLUMNS).write(clues, totals=False, flag=lambda r: r.overdue)
+    clue_table = Table(wb, "线索与期限", county_title(store, f"违法线索办理期限（截至{today.isoformat()}）"),
+                       enforcement.CLUE_COLUMNS)
+    clue_table.write(clues, totals=False, flag=lambda r: r.overdue)
+    warning = enforcement.holiday_warning(store)
+    if warning:  # working-day deadlines rest on the holiday list
+        _append_notes(clue_table.ws, [warning])
     cfg = enforcement.grading_config(store)
-    result = enforcement.grade_store(store, cfg)
+    result = enforcement.grade_store(store, cfg, year)
     grading = Table(wb, "日常执法评价", county_title(store, "日常执法评价（卫片违法图斑与日常执法比对）"),
                      enforcement.grading_columns(cfg))
     grading.write(enforcement.grading_rows(result), totals=False, flag=lambda r: r.passed is False)
+    _append_notes(grading.ws, enforcement.GRADING_NOTES)
     _append_list(grading.ws, "卫片发现、日常执法未先发现的违法图斑", enforcement.UNMATCHED_COLUMNS,
-                 enforcement.unmatched_patches(store, result))
+                 enforcement.unmatched_patches(store, result, year))
     return save_workbook(wb, path)

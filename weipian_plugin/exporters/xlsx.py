@@ -136,7 +136,7 @@ class Table:
         """Rows as the column spec formats them; ``flag(row)`` true highlights a row; ``tick(n)`` is
         called every :data:`_TICK_ROWS` rows."""
         ws, cols = self.ws, self.columns
-        values = ledger.display_rows(cols, rows)
+        values, totals_row = ledger.display_table(cols, rows)
         widths = _widths(cols, values)
         for i, width in enumerate(widths, start=1):
             ws.column_dimensions[get_column_letter(i)].width = width
@@ -170,7 +170,7 @@ class Table:
         ws.auto_filter.ref = f"A{HEADER_ROWS}:{last}{HEADER_ROWS + len(rows)}"
         if totals:
             r = HEADER_ROWS + len(rows) + 1
-            for c, (v, f) in enumerate(zip(ledger.column_totals(cols, values), formats), start=1):
+            for c, (v, f) in enumerate(zip(totals_row, formats), start=1):
                 self._put(r, c, v, BOLD, _TOTAL_FILL, None, f)
             self._put(r, 1, "合计", BOLD, _TOTAL_FILL, _CENTER)
         ws.freeze_panes = f"{get_column_letter(self.freeze_cols + 1)}{HEADER_ROWS + 1}"
@@ -303,12 +303,13 @@ def _ticker(total: int, progress: Optional[Callable[[float], None]],
 def write_ledger(store: WorkStore, path: os.PathLike, per_batch_sheets: bool = False,
                  batch: Optional[str] = None, month: Optional[str] = None,
                  progress: Optional[Callable[[float], None]] = None,
-                 is_cancelled: Optional[Callable[[], bool]] = None) -> Path:
-    """图斑台账 (one sheet, or one per batch), the township summary, and the county's progress of
-    ``month`` (YYYY-MM; default the month of the latest batch). ``progress`` gets fractions 0..1;
+                 is_cancelled: Optional[Callable[[], bool]] = None, year: Optional[int] = None) -> Path:
+    """图斑台账 (one sheet, or one per batch) of ``year`` (default: every year in the store), the
+    《实际占用的新增建设用地统计汇总表》 (one sheet per year), and the county's progress of ``month``
+    (YYYY-MM; default the month of the latest batch). ``progress`` gets fractions 0..1;
     ``is_cancelled`` returning true stops with :class:`ExportCancelled` and writes nothing."""
     outputs.check_output(path, (".xlsx",), store.path)
-    rows = ledger.ledger_rows(store, batch)
+    rows = ledger.ledger_rows(store, batch, year)
     tick = _ticker(len(rows), progress, is_cancelled)
     wb = new_workbook()
     freeze = [c.key for c in ledger.LEDGER_COLUMNS].index("jcbh") + 1
@@ -317,15 +318,17 @@ def write_ledger(store: WorkStore, path: os.PathLike, per_batch_sheets: bool = F
         for row in rows:
             by_batch.setdefault(row.batch, []).append(row)
         for name, batch_rows in by_batch.items():
-            Table(wb, name, county_title(store, f"卫片执法图斑台账（{name}）"), ledger.LEDGER_COLUMNS,
+            Table(wb, name, county_title(store, f"卫片执法图斑台账（{name}）", year), ledger.LEDGER_COLUMNS,
                    freeze).write(batch_rows, flag=lambda r: r.overdue, tick=tick)
     if not per_batch_sheets or not rows:
-        Table(wb, "图斑台账", county_title(store, "卫片执法图斑台账"), ledger.LEDGER_COLUMNS,
+        Table(wb, "图斑台账", county_title(store, "卫片执法图斑台账", year), ledger.LEDGER_COLUMNS,
                freeze).write(rows, flag=lambda r: r.overdue, tick=tick)
     summary_name = "实际占用的新增建设用地统计汇总表"
-    Table(wb, summary_name, county_title(store, summary_name), ledger.SUMMARY_COLUMNS).write(
-        ledger.summarize_townships(rows))
-    month = month or ledger.latest_month(store)
+    years = [year] if year else ledger.summary_years(store) or [None]
+    for y in years:
+        Table(wb, summary_name if len(years) == 1 else f"汇总表{y}", county_title(store, summary_name, y),
+               ledger.SUMMARY_COLUMNS).write(ledger.township_summary(store, batch, y))
+    month = month or ledger.latest_month(store, year)
     if month:
         Table(wb, "月度进度", county_title(store, f"卫片执法月度工作进度（{month}）", int(month[:4])),
                ledger.PROGRESS_COLUMNS).write(

@@ -23,8 +23,9 @@ from weipian_plugin.core.analysis.run import ROLE_LABELS
 from weipian_plugin.core.review import records as review
 from weipian_plugin.core.review import split
 from weipian_plugin.core.review.worklist import patch_info, patch_row, patch_rows
+from weipian_plugin.core.statistics.ledger import round_half_up
 from weipian_plugin.core.store.workstore import WorkStore
-from weipian_plugin.core.units import MU_M2
+from weipian_plugin.core.units import MU_M2, m2_to_mu
 from weipian_plugin.core.vocabulary import ILLEGAL, SPLIT
 from weipian_plugin.gui.review.attachments import AttachmentsPanel
 from weipian_plugin.gui.review.batch_actions import BatchActions
@@ -234,15 +235,15 @@ class ReviewDock(QgsDockWidget, FORM_CLASS):
             if index.isValid():
                 self.tableView.scrollTo(index)
 
-    def counts(self) -> Dict[str, int]:
-        """Counts over the shown rows; split originals are replaced by their parts and not counted."""
+    def counts(self) -> Dict[str, Any]:
+        """Counts and area over the shown rows (split originals and 涉军 patches not counted)."""
         return counts(self.proxy.visible_rows())
 
     def _update_counts(self) -> None:
         if self.store is None:
             return
         self.countsLabel.setText(self.tr(
-            "{total} patches · {judged} judged · {illegal} illegal · {rectified} rectified · {overdue} overdue"
+            "{total} patches · {area} mu · {judged} judged · {illegal} illegal · {rectified} rectified · {overdue} overdue"
         ).format(**self.counts()))
 
     # -- navigation ----------------------------------------------------------------------------------
@@ -404,8 +405,8 @@ class ReviewDock(QgsDockWidget, FORM_CLASS):
     def _show_lock(self) -> None:
         locked, stage, at = review.batch_lock_state(self.store, self.patch["batch"])
         if locked:
-            self.locked_reason = self.tr("Batch {batch} was submitted at stage {stage} on {at} and is locked: "
-                                         "its data can no longer be changed.").format(
+            self.locked_reason = self.tr("Batch {batch} was submitted at stage {stage} on {at}: its determination is "
+                                         "locked; rectification and evidence can still be recorded.").format(
                 batch=self.patch["batch"], stage=stage, at=at)
         elif self.patch.get("split_state") == SPLIT:
             self.locked_reason = self.tr("This patch was split; judge and follow up its parts instead.")
@@ -416,8 +417,8 @@ class ReviewDock(QgsDockWidget, FORM_CLASS):
 
     def _show_status(self) -> None:
         status = review.patch_status(self.store, self.fid)
-        self.rectStatusLabel.setText(self.tr("Status: {status} · remaining unrectified area: {mu:.4f} mu").format(
-            status=status["status"], mu=(status["remaining_m2"] or 0.0) / MU_M2))
+        self.rectStatusLabel.setText(self.tr("Status: {status} · remaining unrectified area: {mu:.2f} mu").format(
+            status=status["status"], mu=round_half_up(m2_to_mu(status["remaining_m2"] or 0.0), 2)))
         det = self.saved_det
         if det.get("reviewer"):
             self.reviewerLabel.setText(f"{det['reviewer']} · {det.get('reviewed_at') or ''}")
@@ -473,17 +474,19 @@ class ReviewDock(QgsDockWidget, FORM_CLASS):
 
         illegal_saved = has and self.patch.get("determination") == ILLEGAL
         self.rectificationTab.setEnabled(illegal_saved)
+        # 查处整改 and evidence stay open after 一上/二上 (only the determination is locked); not on a split original
+        follow_up = has and self.patch.get("split_state") != SPLIT
         for group in (self.caseGroup, self.measuresGroup, self.writeoffGroup):
-            group.setEnabled(editable and illegal_saved)
+            group.setEnabled(follow_up and illegal_saved)
         rect_errors = self._rectification_errors() if rect_dirty and illegal_saved else []
         if has and not illegal_saved:
             rect_errors = [self.tr("Rectification is recorded for patches determined illegal.")]
         self.rectMessagesLabel.setText("\n".join(rect_errors))
-        self.rectSaveButton.setEnabled(editable and illegal_saved and rect_dirty and not rect_errors)
+        self.rectSaveButton.setEnabled(follow_up and illegal_saved and rect_dirty and not rect_errors)
         self.rectRevertButton.setEnabled(rect_dirty)
         self.attachmentsTab.setEnabled(has)
         for button in (self.addAttachmentButton, self.removeAttachmentButton):
-            button.setEnabled(editable)
+            button.setEnabled(follow_up)
         self.splitButton.setEnabled(editable)
         self.batchButton.setEnabled(self.store is not None)
 

@@ -20,6 +20,7 @@ from weipian_plugin.core.analysis.overlay import OverlayCancelled, run_overlay
 from weipian_plugin.core.analysis.rules import RuleConfig, suggest_all
 from weipian_plugin.core.intake.reference import LayerRecord, ReferenceCache, cache_path
 from weipian_plugin.core.intake.vector_io import VectorData, read_vector
+from weipian_plugin.core.store import keys
 from weipian_plugin.core.store.workstore import WorkStore, now_iso
 
 ROLE_LABELS = {
@@ -28,8 +29,6 @@ ROLE_LABELS = {
     overlay.TEMPORARY: "临时用地", overlay.MINING: "采矿权", overlay.ECO_REDLINE: "生态保护红线",
     overlay.TOWNSHIPS: "乡镇",
 }
-LAYERS_SETTING = "analysis_layers"
-RULES_SETTING = "rules"
 
 # analysis column -> (overlay role whose union area it is)
 _COVER_COLUMNS = {
@@ -58,7 +57,7 @@ class AnalysisSummary:
 
 
 def rule_config(store: WorkStore) -> RuleConfig:
-    return RuleConfig.from_dict(store.setting(RULES_SETTING))
+    return RuleConfig.load(store, keys.RULES)
 
 
 def load_layers(sources: Mapping[str, str], epsg: int, near: Optional[np.ndarray] = None,
@@ -205,7 +204,7 @@ def analyze_layers(store: WorkStore, layers: Mapping[str, VectorData], sources: 
     so the next run, the project and the split along approvals find them again; ``provenance`` (the
     layers as read) is the run's record."""
     summary = analyze(store, layers, batch, progress=progress, is_cancelled=is_cancelled, provenance=provenance)
-    store.set_setting(LAYERS_SETTING, dict(sources))
+    keys.ANALYSIS_LAYERS.write(store, dict(sources))
     summary.layers = dict(sources)
     return summary
 

@@ -49,8 +49,9 @@ class BatchActions(QObject):
             return False
         answer = QMessageBox.question(
             dock, self.tr("Record stage"),
-            self.tr("Record stage {stage} for batch {batch}? 一上 and 二上 lock the batch: its determinations "
-                    "and rectifications can then no longer be changed; 一下 unlocks it.").format(
+            self.tr("Record stage {stage} for batch {batch}? 一上 and 二上 lock the batch's determinations (result, "
+                    "type, category, areas); rectification and evidence can still be recorded all year. 一下 "
+                    "unlocks the determinations.").format(
                 stage=stage, batch=batch),
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No)
         if answer != QMessageBox.StandardButton.Yes:
