@@ -23,10 +23,10 @@ import re
 import sqlite3
 from collections import Counter
 from dataclasses import dataclass, fields
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from types import SimpleNamespace
-from typing import Any, Callable, Iterable, Optional, Sequence
+from typing import Any, Callable, Iterable, Optional, Sequence, Tuple
 
 import numpy as np
 import shapely
@@ -742,6 +742,70 @@ def unmatched_patches(store: WorkStore, result: GradingResult, year: Optional[in
     """The illegal patches daily enforcement did not find first: jcbh, batch, township, area_m2, after_date."""
     _, details = _illegal_patches(store, year)
     return [details[m.patch_id] for m in result.matches if not m.found and m.patch_id in details]
+
+
+# -- patrol frequency ---------------------------------------------------------------------------------
+PATROLS_PER_WEEK = 2
+"""国土所: at least two full-area patrols a week (seed 004)."""
+
+
+@dataclass(frozen=True)
+class PatrolFrequencyRow:
+    township: str
+    month: str
+    """YYYY-MM: the month of the weeks' Thursdays (ISO weeks, Monday to Sunday)."""
+    patrols: int
+    weeks: int
+    """Whole weeks of the month that had ended by ``today``."""
+    short_weeks: Tuple[str, ...]
+    """Mondays of the weeks with fewer than :data:`PATROLS_PER_WEEK` patrols."""
+
+    @property
+    def passed(self) -> Optional[bool]:
+        return None if self.weeks == 0 else not self.short_weeks
+
+    @property
+    def short_count(self) -> int:
+        return len(self.short_weeks)
+
+    @property
+    def short_text(self) -> Optional[str]:
+        return "、".join(self.short_weeks) or None
+
+
+PATROL_FREQUENCY_COLUMNS = (
+    Column("township", "", "乡镇"), Column("month", "", "月份"), Column("patrols", "", "巡查次数", "次", 0),
+    Column("weeks", "", "已过完整周数", "周", 0), Column("short_count", "", "未达2次的周数", "周", 0),
+    Column("passed", "", "是否达标"), Column("short_text", "", "未达标的周（周一）"),
+)
+
+
+def patrol_frequency(store: WorkStore, year: int, today: date) -> list:
+    """Per township (of the patrols and the patches) and month of ``year``: patrols in each whole ISO
+    week ended by ``today`` against :data:`PATROLS_PER_WEEK` (a week belongs to its Thursday's month)."""
+    counts: Counter = Counter()
+    townships = {t for (t,) in store.conn.execute(
+        "SELECT DISTINCT township_name FROM patches WHERE township_name IS NOT NULL AND township_name != '' "
+        "AND split_state != '被拆分' AND fid NOT IN (SELECT patch_fid FROM military_land)")}
+    for day, township in store.conn.execute("SELECT patrol_date, coalesce(township, '') FROM patrols"):
+        d = parse_date(day)
+        monday = d - timedelta(days=d.weekday())
+        counts[(township or NO_TOWNSHIP, monday)] += 1
+        townships.add(township or NO_TOWNSHIP)
+    monday = date(year, 1, 1) - timedelta(days=date(year, 1, 1).weekday())
+    weeks: dict = {}
+    while monday + timedelta(days=6) < min(today, date(year + 1, 1, 4)):
+        thursday = monday + timedelta(days=3)
+        if thursday.year == year:
+            weeks.setdefault(f"{thursday.year:04d}-{thursday.month:02d}", []).append(monday)
+        monday += timedelta(days=7)
+    rows = []
+    for township in sorted(townships):
+        for month, mondays in weeks.items():
+            rows.append(PatrolFrequencyRow(
+                township, month, sum(counts[(township, m)] for m in mondays), len(mondays),
+                tuple(m.isoformat() for m in mondays if counts[(township, m)] < PATROLS_PER_WEEK)))
+    return rows
 
 
 # -- display rows (xlsx, HTML and the dock format values through these) --------------------------------
