@@ -661,3 +661,92 @@ def test_busy_store_cancel_leaves_nothing_written(review_dock, imported, monkeyp
         holder.close()
     with qgis_like(imported) as conn:
         assert conn.execute("SELECT offender FROM determinations WHERE patch_fid = ?", (fid,)).fetchone() == (None,)
+
+
+# -- the import dialog: CRS, batch name, the same file again ------------------------------------------
+def _import_dialog(qtbot, qgis_iface, store, shp):
+    from weipian_plugin.gui.import_dialog import ImportDialog
+
+    dialog = ImportDialog(qgis_iface, str(store), None)
+    qtbot.addWidget(dialog)
+    dialog.inputFile.setFilePath(str(shp))
+    return dialog
+
+
+def _run_dialog(qtbot, dialog):
+    from qgis.PyQt.QtCore import Qt
+
+    qtbot.mouseClick(dialog.importButton, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.task is None, timeout=60_000)
+
+
+def test_import_dialog_asks_for_the_crs_and_names_the_batch_by_month(qtbot, qgis_iface, qgis_new_project,
+                                                                      weipian_provider, tmp_path, shapefile_writer):
+    import numpy as np
+    from pyproj import Transformer
+    from qgis.core import QgsCoordinateReferenceSystem
+
+    to_merc = Transformer.from_crs(4527, 3857, always_xy=True)
+    merc = [shapely.transform(g, lambda c: np.column_stack(to_merc.transform(c[:, 0], c[:, 1]))) for g in squares(2)]
+    shp = shapefile_writer(tmp_path / "m" / "青禾县.shp", merc, {"JCBH": ["M1", "M2"], "HSX": ["2026-05-03"] * 2},
+                           epsg=3857, keep_prj=False)
+    store = tmp_path / "s.gpkg"
+    dialog = _import_dialog(qtbot, qgis_iface, store, shp)
+    assert dialog.batchEdit.text() == "2026年5月"  # from 后时相, not the file's county name
+    assert "Web 墨卡托" in dialog.crsInfo.text()
+    _run_dialog(qtbot, dialog)
+    assert not dialog.imported and not store.exists()
+    dialog.crsWidget.setCrs(QgsCoordinateReferenceSystem("EPSG:3857"))
+    assert "EPSG:3857" in dialog.crsInfo.text()
+    _run_dialog(qtbot, dialog)
+    assert dialog.imported and dict(_store_rows(store))["M1"] == pytest.approx(1600.0, rel=1e-3)
+
+
+def test_import_dialog_offers_to_update_the_earlier_batch(qtbot, qgis_iface, qgis_new_project, weipian_provider,
+                                                           imported, batch_shp, monkeypatch):
+    from weipian_plugin.gui import import_dialog
+
+    asked = []
+    monkeypatch.setattr(import_dialog.QMessageBox, "question",
+                        lambda *a: asked.append(a[2]) or import_dialog.QMessageBox.StandardButton.Yes)
+    dialog = _import_dialog(qtbot, qgis_iface, imported, batch_shp)
+    dialog.batchEdit.setText("另一个名字")
+    _run_dialog(qtbot, dialog)
+    assert "2026年3月" in asked[0] and dialog.batchEdit.text() == "2026年3月"
+    with sqlite3.connect(imported) as conn:
+        assert conn.execute("SELECT name FROM batches").fetchall() == [("2026年3月",)]
+        assert conn.execute("SELECT count(*) FROM patches").fetchone() == (5,)
+
+
+# -- a moved or copied work folder -------------------------------------------------------------------
+def test_a_copied_work_folder_uses_its_own_store_layers_and_imagery(weipian_provider, qgis_new_project, tmp_path,
+                                                                     shapefile_writer):
+    from qgis.core import QgsProject
+
+    from weipian_plugin.core.store import keys
+    from weipian_plugin.core.store.workstore import WorkStore
+    from weipian_plugin.gui.project import open_store_project, project_store_path, save_store_project
+
+    work = tmp_path / "工作" / "青禾县"
+    shp = shapefile_writer(work / "图斑" / "批次.shp", squares(3), {"JCBH": ["A", "B", "C"]})
+    approvals = shapefile_writer(work / "参考" / "批文.shp", [shapely.box(X0 - 10, Y0 - 10, X0 + 300, Y0 + 60)],
+                                 {"PZWH": ["青政地〔2025〕1号"]})
+    store = work / "青禾县_2026_卫片.gpkg"
+    run("importpatches", INPUT=shp, STORE=store, BATCH="b")
+    run("analyzepatches", STORE=store, APPROVALS=approvals)
+    with WorkStore.open(store) as s:
+        keys.IMAGERY.write(s, {"after": str(work / "影像" / "后时相.tif")})
+        assert s.setting("analysis_layers")["approvals"] == "参考/批文.shp"  # kept relative to the store
+    save_store_project(str(store))
+
+    copy = tmp_path / "U盘" / "青禾县"
+    shutil.copytree(work, copy)
+    copied_store = copy / store.name
+    with WorkStore.open(copied_store) as s:
+        assert keys.ANALYSIS_LAYERS.read(s)["approvals"] == str(copy / "参考" / "批文.shp")
+        assert keys.IMAGERY.read(s)["after"] == str(copy / "影像" / "后时相.tif")
+    assert open_store_project(str(copied_store))
+    assert project_store_path() == str(copied_store)  # the docks edit the copy the map shows
+    sources = [layer.source() for layer in QgsProject.instance().mapLayers().values()]
+    assert sources and all(str(work) not in source for source in sources), sources
+    QgsProject.instance().clear()
