@@ -1779,7 +1779,12 @@
 <context>
     <name>ReviewDock</name>
     <message>
-        <location filename="../gui/review_dock.py" line="534"/>
+        <location filename="../gui/review_dock.py" line="418"/>
+        <source>{land} · mining: {mining}</source>
+        <translation>{land} · 矿产：{mining}</translation>
+    </message>
+    <message>
+        <location filename="../gui/review_dock.py" line="538"/>
         <source>Patch review</source>
         <translation>图斑审核</translation>
     </message>
@@ -2269,57 +2274,57 @@
         <translation>未分析</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="427"/>
+        <location filename="../gui/review_dock.py" line="431"/>
         <source>{role} {doc}: {share} of the patch, {area:.2f} mu</source>
         <translation>{role} {doc}：占图斑 {share}，{area:.2f} 亩</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="431"/>
+        <location filename="../gui/review_dock.py" line="435"/>
         <source>Cultivated</source>
         <translation>耕地</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="431"/>
+        <location filename="../gui/review_dock.py" line="435"/>
         <source>Basic farmland</source>
         <translation>永久基本农田</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="431"/>
+        <location filename="../gui/review_dock.py" line="435"/>
         <source>Ecological red line</source>
         <translation>生态保护红线</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="437"/>
+        <location filename="../gui/review_dock.py" line="441"/>
         <source>mu</source>
         <translation>亩</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="444"/>
+        <location filename="../gui/review_dock.py" line="448"/>
         <source>Batch {batch} was submitted at stage {stage} on {at}: its determination is locked; rectification and evidence can still be recorded.</source>
         <translation>批次 {batch} 已于 {at} {stage}：合法性判定已锁定，查处整改和佐证材料仍可录入。</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="448"/>
+        <location filename="../gui/review_dock.py" line="452"/>
         <source>This patch was split; judge and follow up its parts instead.</source>
         <translation>该图斑已拆分，请对拆分后的各部分分别判定和跟踪整改。</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="456"/>
+        <location filename="../gui/review_dock.py" line="460"/>
         <source>Status: {status} · remaining unrectified area: {mu:.2f} mu</source>
         <translation>状态：{status} · 剩余未整改面积：{mu:.2f} 亩</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="462"/>
+        <location filename="../gui/review_dock.py" line="466"/>
         <source>{name} (when saved)</source>
         <translation>{name}（保存时记录）</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="521"/>
+        <location filename="../gui/review_dock.py" line="525"/>
         <source>Rectification is recorded for patches determined illegal.</source>
         <translation>只有判定为违法的图斑才需填写查处整改情况。</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="643"/>
+        <location filename="../gui/review_dock.py" line="647"/>
         <source>The patch was split into {n} parts.</source>
         <translation>图斑已拆分为 {n} 个部分。</translation>
     </message>
@@ -2344,17 +2349,17 @@
         <translation>移送文号</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="462"/>
+        <location filename="../gui/review_dock.py" line="466"/>
         <source>(name not set)</source>
         <translation>（未设置姓名）</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="551"/>
+        <location filename="../gui/review_dock.py" line="555"/>
         <source>Set the reviewer's name first (batch menu → Reviewer name…): the audit log records who made each change.</source>
         <translation>请先设置审核人姓名（批次菜单 →“审核人姓名…”）：修改日志要记录每项修改是谁做的。</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="567"/>
+        <location filename="../gui/review_dock.py" line="571"/>
         <source>Work store busy</source>
         <translation>工作库被占用</translation>
     </message>
