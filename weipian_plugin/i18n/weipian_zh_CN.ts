@@ -1721,57 +1721,57 @@
 <context>
     <name>RecordInterviewAlgorithm</name>
     <message>
-        <location filename="../../processing_algorithms/record_interview.py" line="30"/>
+        <location filename="../../processing_algorithms/record_interview.py" line="29"/>
         <source>Record a township interview (约谈)</source>
         <translation>记录乡镇警示约谈</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/record_interview.py" line="33"/>
+        <location filename="../../processing_algorithms/record_interview.py" line="32"/>
         <source>Records a warning interview (警示约谈) of a township: who was interviewed, by whom, when and why, with the minutes file stored in the work store. The accountability workbook lists the records of its year.</source>
         <translation>记录对乡镇的警示约谈：约谈了谁、由谁约谈、时间和事由，约谈纪要文件存入工作库。问责统计表列出当年的约谈记录。</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/record_interview.py" line="39"/>
+        <location filename="../../processing_algorithms/record_interview.py" line="38"/>
         <source>Work store (GeoPackage)</source>
         <translation>工作库（GeoPackage）</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/record_interview.py" line="41"/>
+        <location filename="../../processing_algorithms/record_interview.py" line="40"/>
         <source>Township</source>
         <translation>乡镇</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/record_interview.py" line="42"/>
+        <location filename="../../processing_algorithms/record_interview.py" line="41"/>
         <source>Township code</source>
         <translation>乡镇代码</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/record_interview.py" line="43"/>
+        <location filename="../../processing_algorithms/record_interview.py" line="42"/>
         <source>Date of the interview</source>
         <translation>约谈日期</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/record_interview.py" line="44"/>
+        <location filename="../../processing_algorithms/record_interview.py" line="43"/>
         <source>Interviewed (names, posts)</source>
         <translation>被约谈人（姓名、职务）</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/record_interview.py" line="45"/>
+        <location filename="../../processing_algorithms/record_interview.py" line="44"/>
         <source>Interviewed by</source>
         <translation>约谈人</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/record_interview.py" line="46"/>
+        <location filename="../../processing_algorithms/record_interview.py" line="45"/>
         <source>Reason</source>
         <translation>约谈事由</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/record_interview.py" line="47"/>
+        <location filename="../../processing_algorithms/record_interview.py" line="46"/>
         <source>Minutes (file)</source>
         <translation>约谈纪要（文件）</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/record_interview.py" line="48"/>
+        <location filename="../../processing_algorithms/record_interview.py" line="47"/>
         <source>Record id</source>
         <translation>记录编号</translation>
     </message>
@@ -2588,37 +2588,37 @@
 <context>
     <name>SeriousImpactAlgorithm</name>
     <message>
-        <location filename="../../processing_algorithms/serious_impact.py" line="26"/>
+        <location filename="../../processing_algorithms/serious_impact.py" line="25"/>
         <source>Mark serious consequences (造成恶劣影响)</source>
         <translation>认定“造成恶劣影响”</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/serious_impact.py" line="29"/>
+        <location filename="../../processing_algorithms/serious_impact.py" line="28"/>
         <source>Records, with its reason, that a county&apos;s (or township&apos;s) illegal land use caused serious consequences: Order No. 15 then holds the county accountable below the 15 % ratio, and a township is marked for a warning interview. Tick Clear to remove the mark.</source>
         <translation>记录某县（或乡镇）的违法用地“造成恶劣影响”及其理由：按第15号令，该县即使比例低于 15% 也纳入问责范围；乡镇则列为应警示约谈。勾选“取消认定”可撤销。</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/serious_impact.py" line="35"/>
+        <location filename="../../processing_algorithms/serious_impact.py" line="34"/>
         <source>Work store (GeoPackage)</source>
         <translation>工作库（GeoPackage）</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/serious_impact.py" line="37"/>
+        <location filename="../../processing_algorithms/serious_impact.py" line="36"/>
         <source>County or township code</source>
         <translation>县或乡镇代码</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/serious_impact.py" line="38"/>
+        <location filename="../../processing_algorithms/serious_impact.py" line="37"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/serious_impact.py" line="39"/>
+        <location filename="../../processing_algorithms/serious_impact.py" line="38"/>
         <source>Reason</source>
         <translation>理由</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/serious_impact.py" line="40"/>
+        <location filename="../../processing_algorithms/serious_impact.py" line="39"/>
         <source>Clear the mark</source>
         <translation>取消认定</translation>
     </message>
@@ -2626,37 +2626,37 @@
 <context>
     <name>SetStageAlgorithm</name>
     <message>
-        <location filename="../../processing_algorithms/set_stage.py" line="29"/>
+        <location filename="../../processing_algorithms/set_stage.py" line="28"/>
         <source>Record reporting stage (一上/一下/二上)</source>
         <translation>记录上报阶段（一上/一下/二上）</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/set_stage.py" line="32"/>
+        <location filename="../../processing_algorithms/set_stage.py" line="31"/>
         <source>Records a reporting stage of a batch, in order 一上 → 一下 → 二上, with a snapshot of the batch as it stands. 一上 and 二上 lock the determinations (result, type, category, areas); rectification records and evidence stay editable all year. 一下 unlocks the determinations for corrections.</source>
         <translation>按 一上 → 一下 → 二上 的顺序记录批次的上报阶段，并保存该批次当时的快照。一上和二上锁定合法性判定（判定结果、类型、违法类别和面积）；查处整改记录和佐证材料全年均可更新。一下解锁判定以便修改。</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/set_stage.py" line="38"/>
+        <location filename="../../processing_algorithms/set_stage.py" line="37"/>
         <source>Work store (GeoPackage)</source>
         <translation>工作库（GeoPackage）</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/set_stage.py" line="40"/>
+        <location filename="../../processing_algorithms/set_stage.py" line="39"/>
         <source>Batch</source>
         <translation>批次</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/set_stage.py" line="41"/>
+        <location filename="../../processing_algorithms/set_stage.py" line="40"/>
         <source>Stage</source>
         <translation>上报阶段</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/set_stage.py" line="42"/>
+        <location filename="../../processing_algorithms/set_stage.py" line="41"/>
         <source>Note</source>
         <translation>备注</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/set_stage.py" line="43"/>
+        <location filename="../../processing_algorithms/set_stage.py" line="42"/>
         <source>Determinations locked</source>
         <translation>判定已锁定</translation>
     </message>
