@@ -19,6 +19,7 @@ from weipian_plugin.core.statistics.ledger import (
     PROGRESS_COLUMNS,
     SUMMARY_COLUMNS,
     accountability_records,
+    field_check_rows,
     ledger_rows,
     monthly_progress,
     round_half_up,
@@ -218,6 +219,27 @@ def test_partial_supplement_is_proportional(county_store, tmp_path):
     assert rec.supplemented_cultivated_m2 == pytest.approx(2500 * 1000 / 4000)
 
 
+def test_field_check_flag_at_50_mu_of_cultivated_land_under_new_buildings(county_store, tmp_path):
+    path = tmp_path / "copy.gpkg"
+    shutil.copy(county_store, path)
+    with WorkStore.open(path) as store:
+        assert field_check_rows(store) == []
+        fid = dict(store.conn.execute("SELECT jcbh, fid FROM patches"))
+        with store.transaction() as conn:
+            conn.execute("UPDATE determinations SET illegal_m2 = 40000, illegal_cultivated_m2 = ? WHERE patch_fid = ?",
+                         (50 * MU, fid["J007"]))  # 违法新增, 50 亩 of cultivated land
+            conn.execute("UPDATE analysis SET suggestion = '违法', cultivated_m2 = ? WHERE patch_fid = ?",
+                         (49.99 * MU, fid["J005"]))  # not judged yet, suggested 违法 on 49.99 亩
+            conn.execute("UPDATE determinations SET illegal_m2 = 40000, illegal_cultivated_m2 = ?, "
+                         "violation_category = '存量' WHERE patch_fid = ?", (60 * MU, fid["J006"]))  # not 新增
+        rows = field_check_rows(store)
+        assert [(r.jcbh, r.result, round(r.cultivated_m2 / MU, 2)) for r in rows] == [("J007", "违法", 50.0)]
+        with store.transaction() as conn:
+            conn.execute("UPDATE analysis SET cultivated_m2 = ? WHERE patch_fid = ?", (50 * MU, fid["J005"]))
+        assert [r.jcbh for r in field_check_rows(store)] == ["J005", "J007"]
+        assert store.conn.execute("SELECT field_check FROM patch_analysis WHERE jcbh = 'J005'").fetchone() == (1,)
+
+
 def test_restored_deduction_is_the_restored_cultivated_land(county_store, tmp_path):
     path = tmp_path / "copy.gpkg"
     shutil.copy(county_store, path)
@@ -237,7 +259,7 @@ def test_ledger_sheet_headers_layout_and_cells(ledger_xlsx, county_store):
     from openpyxl.utils import get_column_letter
 
     wb = openpyxl.load_workbook(ledger_xlsx)
-    assert wb.sheetnames == ["图斑台账", "实际占用的新增建设用地统计汇总表", "月度进度"]
+    assert wb.sheetnames == ["图斑台账", "实际占用的新增建设用地统计汇总表", "实地核查", "月度进度"]
     ws = wb["图斑台账"]
     assert "青禾县2026年卫片执法图斑台账" == ws["A1"].value
     headers = [ws.cell(3, i + 1).value for i in range(len(LEDGER_COLUMNS))]
@@ -331,7 +353,7 @@ def test_empty_store_exports_headers_and_zero_totals(tmp_path):
     with WorkStore.create(tmp_path / "empty.gpkg", 4527) as store:
         write_ledger(store, out, per_batch_sheets=True)
     wb = openpyxl.load_workbook(out)
-    assert wb.sheetnames == ["图斑台账", "实际占用的新增建设用地统计汇总表"]  # no batch: no month to report
+    assert wb.sheetnames == ["图斑台账", "实际占用的新增建设用地统计汇总表", "实地核查"]  # no batch: no month
     ws = wb["图斑台账"]
     assert ws.cell(3, 4).value == "监测编号" and ws.cell(4, 1).value == "合计" and ws.cell(4, 8).value == 0
 

@@ -521,3 +521,29 @@ def test_header_total_is_the_ledgers_total(dock, store_file):
     area = totals[[c.key for c in LEDGER_COLUMNS].index("area_mu")]
     assert dock.counts()["area"] == f"{area:.2f}"
     assert f"{area:.2f} mu" in dock.countsLabel.text()
+
+
+def test_military_mark_by_hand_leaves_the_counts_and_referral_is_recorded(dock, store_file, monkeypatch):
+    from qgis.PyQt.QtWidgets import QInputDialog
+
+    fid = fid_of(store_file, "J004")
+    dock.select_fid(fid)
+    before = dock.counts()["total"]
+    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("军事管理区内", True))
+    assert dock.batch.mark_military()
+    assert dock.counts()["total"] == before - 1 and "涉军" not in dock.countsLabel.text()
+    assert query(store_file, "SELECT source, note FROM military_land") == [("手工", "军事管理区内")]
+    assert dock.batch.unmark_military() and dock.counts()["total"] == before
+
+    dock.accept_suggestion()  # 违法: the rectification tab opens
+    dock.tabs.setCurrentWidget(dock.rectificationTab)
+    dock.restoredSpin.setValue(1.0)
+    dock.restoredCultivatedSpin.setValue(0.5)
+    dock.referralCombo.setCurrentIndex(dock.referralCombo.findData("公安机关"))
+    dock.referralDateEdit.setText("2026年5月6日")
+    dock.referralNumberEdit.setText("移〔2026〕3号")
+    assert dock.rectSaveButton.isEnabled(), dock.rectMessagesLabel.text()
+    dock.rectSaveButton.click()
+    row = query(store_file, "SELECT restored_cultivated_m2, referral_agency, referral_date, referral_number "
+                            "FROM rectifications WHERE patch_fid=?", (fid,))[0]
+    assert row == (pytest.approx(0.5 * MU_M2), "公安机关", "2026-05-06", "移〔2026〕3号")

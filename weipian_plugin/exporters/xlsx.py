@@ -23,6 +23,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.properties import PageSetupProperties
 
+from weipian_plugin.core.review import marks
 from weipian_plugin.core.statistics import ledger
 from weipian_plugin.core.statistics.accountability import AccountabilityConfig
 from weipian_plugin.core.statistics.ledger import Column
@@ -328,6 +329,8 @@ def write_ledger(store: WorkStore, path: os.PathLike, per_batch_sheets: bool = F
     for y in years:
         Table(wb, summary_name if len(years) == 1 else f"汇总表{y}", county_title(store, summary_name, y),
                ledger.SUMMARY_COLUMNS).write(ledger.township_summary(store, batch, y))
+    Table(wb, "实地核查", county_title(store, "需实地核查图斑（新建占用耕地50亩以上）", year),
+           ledger.FIELD_CHECK_COLUMNS).write(ledger.field_check_rows(store, year))
     month = month or ledger.latest_month(store, year)
     if month:
         Table(wb, "月度进度", county_title(store, f"卫片执法月度工作进度（{month}）", int(month[:4])),
@@ -351,6 +354,11 @@ _CONFIG_LABELS = {
     "points_initial_mu": "初始违法占耕扣分线（亩）", "points_after_mu": "整改后违法占耕扣分线（亩）",
 }
 _CONFIG_COLUMNS = (Column("label", "", "参数"), Column("value", "", "取值"))
+INTERVIEW_COLUMNS = (
+    Column("township", "", "被约谈乡镇"), Column("interview_date", "", "约谈日期"),
+    Column("interviewees", "", "被约谈人"), Column("interviewer", "", "约谈人"), Column("reason", "", "约谈事由"),
+    Column("minutes_name", "", "约谈纪要（存于工作库）"), Column("recorded_by", "", "记录人"),
+)
 _LEVELS = {"county": "县级", "city": "市级", "province": "省级"}
 
 
@@ -387,6 +395,8 @@ def write_accountability(store: WorkStore, path: os.PathLike, config: Optional[A
         rows, totals=False, flag=lambda r: r.accountable)
     Table(wb, "违法图斑明细", county_title(store, "问责比例涉及的违法图斑", year),
            ledger.RECORD_COLUMNS, freeze_cols=1).write(ledger.accountability_records(store, year), totals=False)
+    Table(wb, "约谈记录", county_title(store, "乡镇警示约谈记录", year), INTERVIEW_COLUMNS).write(
+        [SimpleNamespace(**r) for r in marks.list_interviews(store, year)], totals=False)
     Table(wb, "参数", "问责比例计算参数", _CONFIG_COLUMNS).write(_config_rows(cfg), totals=False)
     return save_workbook(wb, path)
 
@@ -415,9 +425,7 @@ MILITARY_COLUMNS = (
 
 def write_military_register(store: WorkStore, path: os.PathLike) -> Path:
     """《军用土地登记表》: the 涉军 patches, which every other export leaves out (handed in separately)."""
-    from weipian_plugin.core.review.marks import military_register
-
-    rows = [SimpleNamespace(seq=i, **r) for i, r in enumerate(military_register(store), start=1)]
+    rows = [SimpleNamespace(seq=i, **r) for i, r in enumerate(marks.military_register(store), start=1)]
     wb = new_workbook()
     Table(wb, "军用土地登记表", county_title(store, "军用土地登记表"), MILITARY_COLUMNS, freeze_cols=3).write(rows)
     return save_workbook(wb, path)

@@ -525,6 +525,34 @@
         <source>{n} overlay images written to {path}.</source>
         <translation>已生成 {n} 张套合影像图，保存在 {path}。</translation>
     </message>
+    <message>
+        <source>Mark this patch as military land (涉军)…</source>
+        <translation>将此图斑标记为涉军…</translation>
+    </message>
+    <message>
+        <source>Remove the military land mark</source>
+        <translation>取消涉军标记</translation>
+    </message>
+    <message>
+        <source>Military land</source>
+        <translation>涉军图斑</translation>
+    </message>
+    <message>
+        <source>Patch {jcbh} will be left out of every ordinary export, figure, report and statistic and listed only in the military land register. Note (optional):</source>
+        <translation>图斑 {jcbh} 将不出现在任何常规导出、图件、报告和统计中，只列入《军用土地登记表》。说明（可选）：</translation>
+    </message>
+    <message>
+        <source>Patch {jcbh} is marked as military land.</source>
+        <translation>图斑 {jcbh} 已标记为涉军。</translation>
+    </message>
+    <message>
+        <source>Patch {jcbh} is no longer marked as military land.</source>
+        <translation>图斑 {jcbh} 已取消涉军标记。</translation>
+    </message>
+    <message>
+        <source>Record stage {stage} for batch {batch}? 一上 and 二上 lock the batch&apos;s determinations (result, type, category, areas); rectification and evidence can still be recorded all year. 一下 unlocks the determinations.</source>
+        <translation>确定为批次 {batch} 记录 {stage}？一上和二上将锁定该批次的合法性判定（判定结果、类型、违法类别和面积）；查处整改和佐证材料全年仍可录入。一下解除判定锁定。</translation>
+    </message>
 </context>
 <context>
     <name>CompareDock</name>
@@ -1173,6 +1201,10 @@
         <source>Year (empty = every patch and clue in the store)</source>
         <translation>年度（留空 = 工作库中全部图斑和线索）</translation>
     </message>
+    <message>
+        <source>Writes the daily-enforcement workbook: the patrol ledger; every clue&apos;s deadlines in working days (weekends and the store&apos;s holiday list), overdue ones highlighted, major violations flagged for the 5-day report; and per township the discovery rate (violations found by daily enforcement ÷ all violations, satellite and daily), stop rate (stopped ÷ found), filing rate (filed ÷ those that must be filed) and closing rate (closed ÷ filed) against the 95 % / 90 % targets — a satellite patch is found when a clue on or near it was discovered by its after-date, and its own case record counts — with the formulas and the patches it did not find.</source>
+        <translation>导出日常执法工作簿：巡查台账；每条线索按工作日（扣除周末和工作库中的节假日）计算的办理期限，逾期的突出显示，重大违法标出需在 5 日内报告；以及各乡镇的发现率（日常执法发现的违法行为 ÷ 全部违法行为，含卫片与日常执法）、制止率（已制止 ÷ 发现）、立案率（已立案 ÷ 应立案）和结案率（已结案 ÷ 已立案），对照 95% / 90% 的目标——图斑上或附近有发现日期不晚于后时相的线索即为日常执法发现，图斑自身的查处记录也计入——并列出计算公式和日常执法未先发现的图斑。</translation>
+    </message>
 </context>
 <context>
     <name>ImportDialog</name>
@@ -1474,6 +1506,10 @@
         <location filename="../../processing_algorithms/import_records.py" line="49"/>
         <source>Parts refused</source>
         <translation>拒绝项数</translation>
+    </message>
+    <message>
+        <source>Reads a patch ledger that township offices filled in (the Excel workbook the ledger export writes, or a CSV with the same headers) and updates determinations and rectification records from it, audited like edits in the review dock. Only cells that differ from what the ledger shows for the store now are changed. After 一上/二上 a rectification is applied while a change of the locked determination is refused. Every row&apos;s outcome — applied, unchanged or refused with the reason (locked, unknown JCBH, invalid value) — is listed in the log and the optional report workbook.</source>
+        <translation>读取乡镇填报后交回的图斑台账（图斑台账导出的 Excel 工作簿，或表头相同的 CSV），据此更新合法性判定和查处整改记录，与在审核面板中修改一样记入修改日志。只修改与工作库当前台账显示不同的单元格。一上/二上之后，查处整改照常导入，而对已锁定判定的修改会被拒绝。每一行的结果（已导入、未变化，或拒绝及原因：已锁定、监测编号不存在、数值无效）列在日志和可选的导入结果工作簿中。</translation>
     </message>
 </context>
 <context>
@@ -2074,6 +2110,22 @@
         <source>The patch was split into {n} parts.</source>
         <translation>图斑已拆分为 {n} 个部分。</translation>
     </message>
+    <message>
+        <source>Restored, of which cultivated (mu)</source>
+        <translation>复耕其中耕地（亩）</translation>
+    </message>
+    <message>
+        <source>Referred to (police / discipline)</source>
+        <translation>移送机关（公安/纪检监察）</translation>
+    </message>
+    <message>
+        <source>Referral date</source>
+        <translation>移送日期</translation>
+    </message>
+    <message>
+        <source>Referral number</source>
+        <translation>移送文号</translation>
+    </message>
 </context>
 <context>
     <name>ReviewForm</name>
@@ -2101,6 +2153,14 @@
         <location filename="../gui/review/form.py" line="68"/>
         <source>Written off</source>
         <translation>已销号</translation>
+    </message>
+    <message>
+        <source>Police</source>
+        <translation>公安机关</translation>
+    </message>
+    <message>
+        <source>Discipline inspection</source>
+        <translation>纪检监察机关</translation>
     </message>
 </context>
 <context>
@@ -2371,6 +2431,84 @@
         <location filename="../../processing_algorithms/base.py" line="23"/>
         <source>Satellite enforcement</source>
         <translation>卫片执法</translation>
+    </message>
+</context>
+<context>
+    <name>RecordInterviewAlgorithm</name>
+    <message>
+        <source>Record a township interview (约谈)</source>
+        <translation>记录乡镇警示约谈</translation>
+    </message>
+    <message>
+        <source>Records a warning interview (警示约谈) of a township: who was interviewed, by whom, when and why, with the minutes file stored in the work store. The accountability workbook lists the records of its year.</source>
+        <translation>记录对乡镇的警示约谈：约谈了谁、由谁约谈、时间和事由，约谈纪要文件存入工作库。问责统计表列出当年的约谈记录。</translation>
+    </message>
+    <message>
+        <source>Work store (GeoPackage)</source>
+        <translation>工作库（GeoPackage）</translation>
+    </message>
+    <message>
+        <source>Township</source>
+        <translation>乡镇</translation>
+    </message>
+    <message>
+        <source>Township code</source>
+        <translation>乡镇代码</translation>
+    </message>
+    <message>
+        <source>Date of the interview</source>
+        <translation>约谈日期</translation>
+    </message>
+    <message>
+        <source>Interviewed (names, posts)</source>
+        <translation>被约谈人（姓名、职务）</translation>
+    </message>
+    <message>
+        <source>Interviewed by</source>
+        <translation>约谈人</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>约谈事由</translation>
+    </message>
+    <message>
+        <source>Minutes (file)</source>
+        <translation>约谈纪要（文件）</translation>
+    </message>
+    <message>
+        <source>Record id</source>
+        <translation>记录编号</translation>
+    </message>
+</context>
+<context>
+    <name>SeriousImpactAlgorithm</name>
+    <message>
+        <source>Mark serious consequences (造成恶劣影响)</source>
+        <translation>认定“造成恶劣影响”</translation>
+    </message>
+    <message>
+        <source>Records, with its reason, that a county&apos;s (or township&apos;s) illegal land use caused serious consequences: Order No. 15 then holds the county accountable below the 15 % ratio, and a township is marked for a warning interview. Tick Clear to remove the mark.</source>
+        <translation>记录某县（或乡镇）的违法用地“造成恶劣影响”及其理由：按第15号令，该县即使比例低于 15% 也纳入问责范围；乡镇则列为应警示约谈。勾选“取消认定”可撤销。</translation>
+    </message>
+    <message>
+        <source>Work store (GeoPackage)</source>
+        <translation>工作库（GeoPackage）</translation>
+    </message>
+    <message>
+        <source>County or township code</source>
+        <translation>县或乡镇代码</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>理由</translation>
+    </message>
+    <message>
+        <source>Clear the mark</source>
+        <translation>取消认定</translation>
     </message>
 </context>
 </TS>

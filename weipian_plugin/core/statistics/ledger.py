@@ -662,3 +662,34 @@ def store_accountability(store: WorkStore, config: Optional[AccountabilityConfig
     records, extra, townships = _accountability_inputs(store, year)
     return compute_accountability(records, extra, config or accountability_config(store), townships,
                                   serious_impact_marks(store))
+
+
+# -- 实地核查 ------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class FieldCheckRow:
+    batch: str
+    jcbh: str
+    township: str
+    result: Optional[str]
+    cultivated_m2: float
+    """Cultivated land under new buildings: the 新增 violation's illegal cultivated land, or, before a
+    determination, the analysed cultivated land of a patch suggested 违法."""
+
+
+FIELD_CHECK_COLUMNS = (
+    Column("batch", "", "批次"), Column("jcbh", "", "监测编号"), Column("township", "", "乡镇"),
+    Column("result", "", "判定结果"), Column("cultivated_mu", "", "新建占用耕地", "亩", 2),
+)
+
+
+def field_check_rows(store: WorkStore, year: Optional[int] = None) -> list:
+    """Patches flagged 实地核查 (≥ 50 亩 of cultivated land under new buildings, view ``patch_status``)."""
+    where, params = _year_clause(year)
+    sql = f"""
+SELECT s.batch, s.jcbh, coalesce(s.township, '{NO_TOWNSHIP}'), s.result,
+  CASE WHEN s.result = '违法' THEN s.illegal_cultivated_m2 ELSE a.cultivated_m2 END
+FROM patch_status s JOIN patches p ON p.fid = s.fid JOIN batches b ON b.id = s.batch_id
+LEFT JOIN analysis a ON a.patch_fid = s.fid
+WHERE s.field_check = 1 AND s.military = 0 AND s.split_state != '被拆分' {where}
+ORDER BY b.id, s.jcbh"""
+    return [FieldCheckRow(*r) for r in store.conn.execute(sql, params)]

@@ -11,6 +11,7 @@ from qgis.core import Qgis
 from qgis.PyQt.QtCore import QObject
 from qgis.PyQt.QtWidgets import QFileDialog, QInputDialog, QMenu, QMessageBox
 
+from weipian_plugin.core.review import marks
 from weipian_plugin.core.review import records as review
 from weipian_plugin.core.store import keys
 from weipian_plugin.gui.review.patch_list import ANY, BLANK
@@ -33,6 +34,9 @@ class BatchActions(QObject):
         menu.addSeparator()
         menu.addAction(self.tr("Overlay image of this patch…"), self.export_overlay_image)
         menu.addAction(self.tr("Overlay images of the listed patches…"), self.export_overlay_images)
+        menu.addSeparator()
+        menu.addAction(self.tr("Mark this patch as military land (涉军)…"), self.mark_military)
+        menu.addAction(self.tr("Remove the military land mark"), self.unmark_military)
         dock.batchButton.setMenu(menu)
 
     def current_batch(self) -> Optional[str]:
@@ -96,6 +100,39 @@ class BatchActions(QObject):
         scale, ok = QInputDialog.getInt(self.dock, self.tr("Overlay image"), self.tr("Scale 1:"), 2000, 100,
                                         100000, 500)
         return (scale, keys.IMAGERY.read(self.dock.store).get("after")) if ok else None
+
+    def mark_military(self) -> bool:
+        """涉军: the patch leaves every ordinary output and goes into the 《军用土地登记表》 only."""
+        dock = self.dock
+        if dock.fid is None or dock.store is None:
+            return False
+        note, ok = QInputDialog.getText(
+            dock, self.tr("Military land"),
+            self.tr("Patch {jcbh} will be left out of every ordinary export, figure, report and statistic and "
+                    "listed only in the military land register. Note (optional):").format(jcbh=dock.patch["jcbh"]))
+        if not ok:
+            return False
+        try:
+            marks.mark_military(dock.store, [dock.fid], Settings.reviewer_name(), note)
+        except review.ReviewError as exc:
+            dock.notify(str(exc), Qgis.MessageLevel.Warning)
+            return False
+        dock.refresh_row(dock.fid)
+        dock.notify(self.tr("Patch {jcbh} is marked as military land.").format(jcbh=dock.patch["jcbh"]))
+        return True
+
+    def unmark_military(self) -> bool:
+        dock = self.dock
+        if dock.fid is None or dock.store is None:
+            return False
+        try:
+            marks.unmark_military(dock.store, dock.fid)
+        except review.ReviewError as exc:
+            dock.notify(str(exc), Qgis.MessageLevel.Warning)
+            return False
+        dock.refresh_row(dock.fid)
+        dock.notify(self.tr("Patch {jcbh} is no longer marked as military land.").format(jcbh=dock.patch["jcbh"]))
+        return True
 
     def export_overlay_image(self) -> None:
         """A PNG of the current patch over the after imagery and the reference layers, for its case file."""
