@@ -93,6 +93,7 @@ def test_marking_by_hand_and_unmarking(county_store, tmp_path):  # noqa: F811
         assert marks.is_military(store, fid)
         assert "J001" not in [r.jcbh for r in ledger.ledger_rows(store)]
         assert [r["note"] for r in marks.military_register(store)] == ["军事管理区内"]
+        assert marks.military_register(store, 2025) == [] and len(marks.military_register(store, 2026)) == 1
         marks.unmark_military(store, fid)
         assert "J001" in [r.jcbh for r in ledger.ledger_rows(store)]
         actions = [e.action for e in history(store, fid) if e.table == "military_land" and e.field == "military"]

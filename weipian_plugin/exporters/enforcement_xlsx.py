@@ -39,7 +39,11 @@ def read_template_rows(path: os.PathLike, kind: str) -> TemplateRows:
     name says so, else the first sheet holding the table's key header."""
     words, key = _KINDS[kind]
     path = Path(path)
-    wb = load_workbook(path, read_only=True, data_only=True)
+    try:
+        wb = load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises zip, XML and key errors for a damaged file: all "unreadable"
+        raise EnforcementError(f"无法读取 Excel 文件 {path.name}：文件已损坏或不是 .xlsx 工作簿（{type(exc).__name__}）。"
+                               "请在 Excel/WPS 中打开并另存为 .xlsx 后重试。") from exc
     try:
         sheets = sorted(wb.worksheets, key=lambda ws: not any(w in ws.title for w in words))
         for ws in sheets:

@@ -17,11 +17,12 @@ from typing import Optional, Sequence
 from jinja2 import Environment, FileSystemLoader
 from markupsafe import Markup
 
+from weipian_plugin.core.analysis.checks import warnings_of
 from weipian_plugin.core.enforcement import records as enforcement
 from weipian_plugin.core.statistics import ledger
 from weipian_plugin.core.statistics.accountability import AccountabilityConfig
 from weipian_plugin.core.statistics.ledger import round_half_up
-from weipian_plugin.core.store import outputs
+from weipian_plugin.core.store import keys, outputs
 from weipian_plugin.core.store.workstore import WorkStore
 from weipian_plugin.core.units import m2_to_mu
 from weipian_plugin.core.vocabulary import ILLEGAL, LEGAL, OTHER, RESULTS, UNDETERMINED, outcome_hex
@@ -155,6 +156,7 @@ def report_context(store: WorkStore, period_label: str, config: Optional[Account
     illegal_m2 = sum(r.illegal_or_area_m2 for r in illegal_rows)
     rectified_area_share = (illegal_m2 - overall.remaining_m2) / illegal_m2 if illegal_m2 else None
     return {
+        "analysis_warnings": warnings_of(keys.ANALYSIS_WARNINGS.read(store)),
         "county_name": store.meta("county_name") or "",
         "period_label": period_label,
         "generated": today.isoformat(),

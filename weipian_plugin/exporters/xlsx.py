@@ -23,11 +23,12 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.properties import PageSetupProperties
 
+from weipian_plugin.core.analysis.checks import warnings_of
 from weipian_plugin.core.review import marks
 from weipian_plugin.core.statistics import ledger
 from weipian_plugin.core.statistics.accountability import AccountabilityConfig
 from weipian_plugin.core.statistics.ledger import Column
-from weipian_plugin.core.store import outputs
+from weipian_plugin.core.store import keys, outputs
 from weipian_plugin.core.store.workstore import WorkStore
 
 HEADER_ROWS = 3  # title, group, header
@@ -271,6 +272,8 @@ def save_workbook(wb: Workbook, path: os.PathLike) -> Path:
                     data = _stream_rows(data.decode("utf-8"), sheets[item.filename]).encode("utf-8")
                 dst.writestr(item, data, compress_type=zipfile.ZIP_DEFLATED)
         os.replace(streamed, path)
+    except OSError as exc:  # a full disk, or the workbook open in Excel: nothing half-written remains
+        raise outputs.OutputError(outputs.explain_os(exc, path)) from exc
     finally:
         tmp.unlink(missing_ok=True)
         streamed.unlink(missing_ok=True)
@@ -313,6 +316,13 @@ def write_ledger(store: WorkStore, path: os.PathLike, per_batch_sheets: bool = F
     rows = ledger.ledger_rows(store, batch, year)
     tick = _ticker(len(rows), progress, is_cancelled)
     wb = new_workbook()
+    warnings = warnings_of(keys.ANALYSIS_WARNINGS.read(store))
+    if warnings:  # on the cover: whoever reads the ledger learns the suggestions rest on doubtful layers
+        cover = wb.create_sheet("分析说明")
+        put_value(cover, 1, 1, county_title(store, "卫片执法图斑台账 · 分析说明")).font = TITLE_FONT
+        for r, line in enumerate(warnings, start=3):
+            put_value(cover, r, 1, line)
+        cover.column_dimensions["A"].width = 120
     freeze = [c.key for c in ledger.LEDGER_COLUMNS].index("jcbh") + 1
     if per_batch_sheets:
         by_batch: dict = {}
@@ -423,9 +433,12 @@ MILITARY_COLUMNS = (
 )
 
 
-def write_military_register(store: WorkStore, path: os.PathLike) -> Path:
-    """《军用土地登记表》: the 涉军 patches, which every other export leaves out (handed in separately)."""
-    rows = [SimpleNamespace(seq=i, **r) for i, r in enumerate(marks.military_register(store), start=1)]
+def write_military_register(store: WorkStore, path: os.PathLike, year: Optional[int] = None) -> Path:
+    """《军用土地登记表》 (of ``year``): the 涉军 patches, which every other export leaves out (handed in
+    separately)."""
+    outputs.check_output(path, (".xlsx",), store.path)
+    rows = [SimpleNamespace(seq=i, **r) for i, r in enumerate(marks.military_register(store, year), start=1)]
     wb = new_workbook()
-    Table(wb, "军用土地登记表", county_title(store, "军用土地登记表"), MILITARY_COLUMNS, freeze_cols=3).write(rows)
+    Table(wb, "军用土地登记表", county_title(store, "军用土地登记表", year), MILITARY_COLUMNS,
+          freeze_cols=3).write(rows)
     return save_workbook(wb, path)

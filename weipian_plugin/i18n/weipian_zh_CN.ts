@@ -399,6 +399,11 @@
         <source>Analysis cancelled; the work store is unchanged.</source>
         <translation>分析已取消，工作库未作任何改动。</translation>
     </message>
+    <message>
+        <location filename="../../processing_algorithms/analyze_patches.py" line="1"/>
+        <source>Continue when a reference layer fails its checks (the problems are recorded with the results, in the ledger and the report)</source>
+        <translation>参考图层检查有问题时仍继续分析（问题记入分析结果、台账和报告）</translation>
+    </message>
 </context>
 <context>
     <name>AttachmentsPanel</name>
@@ -1152,6 +1157,10 @@
         <location filename="../../processing_algorithms/export_military.py" line="49"/>
         <source>Patches in the register</source>
         <translation>登记表中的图斑数</translation>
+    </message>
+    <message>
+        <source>Year (empty = every year)</source>
+        <translation>年度（留空 = 全部年度）</translation>
     </message>
 </context>
 <context>

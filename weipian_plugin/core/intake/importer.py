@@ -412,6 +412,8 @@ def import_patches(store: WorkStore, shp_path, batch: Optional[str] = None,
     jcmj_m2 = declared * MU_M2 if result.area_unit == "亩" else declared
 
     received = received or dt.date.today()
+    if not dt.date(2000, 1, 1) <= received <= dt.date.today() + dt.timedelta(days=366):
+        raise ImportFailed(f"接收日期 {received.isoformat()} 不合理（应在 2000 年至明年之间），请检查“接收日期”。")
     deadline_cfg = DeadlineConfig.load(store, keys.DEADLINES)
     due = determination_due(received, deadline_cfg).isoformat()
     stamp = now_iso()

@@ -166,11 +166,6 @@ def display_table(columns: Sequence[Column], rows: Sequence[Any]) -> Tuple[list,
     return cells, totals
 
 
-def display_rows(columns: Sequence[Column], rows: Iterable[Any]) -> list:
-    """Each row's display values, in column order (as :func:`display_table` shows them)."""
-    return display_table(columns, list(rows))[0]
-
-
 # -- 图斑台账 -----------------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class LedgerRow:

@@ -37,6 +37,9 @@ class StoreKey(Generic[T]):
 
 ANALYSIS_LAYERS: StoreKey[dict] = StoreKey(
     "analysis_layers", {}, "reference-layer role -> file (``path`` or ``path|layername=x``) of the last analysis")
+ANALYSIS_WARNINGS: StoreKey[dict] = StoreKey(
+    "analysis_warnings", {}, "{'at', 'batch', 'warnings': [text]}: reference-layer problems the last analysis ran "
+    "despite (core/analysis/checks.py), printed in the ledger and the report")
 RULES: StoreKey[dict] = StoreKey("rules", {}, "RuleConfig as a dict (suggestion thresholds and code lists)")
 IMAGERY: StoreKey[dict] = StoreKey("imagery", {}, "{'before': source, 'after': source} raster sources")
 FIELD_MAP: StoreKey[Optional[dict]] = StoreKey("field_map", None, "canonical field -> source field of the last import")
