@@ -292,7 +292,7 @@ def test_xlsx_export_read_back(store, tmp_path):
                                     "handling_opinion": "立案"}, geometry=shapely.LineString([(X0, Y0), (X0 + 500, Y0)]))
     path = write_enforcement(store, tmp_path / "日常执法.xlsx", date(2026, 3, 20))
     wb = load_workbook(path)
-    assert wb.sheetnames == ["巡查台账", "线索与期限", "日常执法评价"]
+    assert wb.sheetnames == ["巡查台账", "巡查频次", "线索与期限", "日常执法评价"]
 
     patrols = _sheet_rows(wb["巡查台账"])  # title, headers (rows 2–3 merged), data
     header = patrols[1]
@@ -323,6 +323,22 @@ def test_xlsx_export_read_back(store, tmp_path):
     assert notes[2].startswith("立案率 = 已立案 ÷ 应立案")
     listed = grading[grading.index(next(r for r in grading if r[0] == "卫片发现、日常执法未先发现的违法图斑")) + 2:]
     assert [r[1] for r in listed] == ["P_FAR", "P_LATE"]
+
+
+def test_patrol_frequency_two_a_week(store, tmp_path):
+    from weipian_plugin.exporters.enforcement_xlsx import write_enforcement
+
+    for day in ("2026-03-02", "2026-03-04", "2026-03-10", "2026-03-17"):  # Mon, Wed; Tue; Tue (week not over)
+        enforcement.save_patrol(store, {"patrol_date": day, "township": "东镇", "route": "全域"})
+    rows = {(r.township, r.month): r for r in enforcement.patrol_frequency(store, 2026, date(2026, 3, 20))}
+    march = rows[("东镇", "2026-03")]
+    assert (march.patrols, march.weeks, march.short_weeks, march.passed) == (3, 2, ("2026-03-09",), False)
+    assert rows[("东镇", "2026-01")].weeks == 5  # Dec 29 – Jan 4 belongs to January (its Thursday)
+    assert ("东镇", "2026-04") not in rows  # no April week has ended yet
+    path = write_enforcement(store, tmp_path / "日常执法.xlsx", date(2026, 3, 20))
+    sheet = [[c.value for c in row] for row in load_workbook(path)["巡查频次"].iter_rows()]
+    assert ["东镇", "2026-03", 3, 2, 1, "否", "2026-03-09"] in sheet
+    assert any(str(r[0]).startswith("国土所每周至少全域巡查2次") for r in sheet)
 
 
 def test_xlsx_template_import_finds_the_header_row(store, tmp_path):

@@ -55,8 +55,15 @@ def fill_in(path, changes: dict) -> None:
 def test_ledger_round_trip_changes_exactly_the_cells_changed(weipian_provider, locked_store, tmp_path):
     import processing
 
+    with WorkStore.open(locked_store) as store, store.transaction() as conn:  # J007 on the 实地核查 list too
+        conn.execute("UPDATE determinations SET illegal_m2 = 40000, illegal_cultivated_m2 = 40000 WHERE patch_fid = "
+                     "(SELECT fid FROM patches WHERE jcbh = 'J007')")
     ledger = processing.run("weipian:exportledger", {"STORE": str(locked_store),
                                                      "OUTPUT": str(tmp_path / "台账.xlsx")})["OUTPUT"]
+    from weipian_plugin.exporters.ledger_import import read_ledger
+
+    assert [cells["jcbh"] for _, cells in read_ledger(ledger)] == ["J001", "J002", "J003", "J004", "J005", "J006",
+                                                                   "J007"]  # the ledger sheet only
     before = person_tables(locked_store)
     fill_in(ledger, {
         ("J002", "立案编号"): "青禾立〔2026〕12号之一",  # 查处整改 of a locked batch: applied

@@ -96,6 +96,13 @@ def write_enforcement(store: WorkStore, path: os.PathLike, today: date, year: Op
     wb = new_workbook()
     Table(wb, "巡查台账", county_title(store, "国土资源执法巡查台账"), enforcement.PATROL_COLUMNS).write(
         enforcement.patrol_rows(store), totals=False)
+    frequency_year = year or enforcement.store_year(store)
+    frequency = Table(wb, "巡查频次", county_title(store, "国土所巡查频次", frequency_year),
+                      enforcement.PATROL_FREQUENCY_COLUMNS)
+    frequency.write(enforcement.patrol_frequency(store, frequency_year, today), totals=False,
+                    flag=lambda r: r.passed is False)
+    _append_notes(frequency.ws, [f"国土所每周至少全域巡查{enforcement.PATROLS_PER_WEEK}次（按周一至周日的完整周计，"
+                                 "跨月的周计入其周四所在月份；只计截至导出日已过完的周）"])
     clues = enforcement.clue_rows(enforcement.clue_deadlines(store, today))
     clue_table = Table(wb, "线索与期限", county_title(store, f"违法线索办理期限（截至{today.isoformat()}）"),
                        enforcement.CLUE_COLUMNS)

@@ -8,7 +8,7 @@ from typing import Any, Dict, List, Sequence, Tuple
 
 from openpyxl import load_workbook
 
-from weipian_plugin.core.statistics.ledger import Column
+from weipian_plugin.core.statistics.ledger import LEDGER_COLUMNS, Column
 from weipian_plugin.core.statistics.records_import import (
     RecordsImportError,
     RowOutcome,
@@ -21,7 +21,8 @@ _HEADER_SEARCH_ROWS = 10
 
 
 def _sheet_rows(ws) -> List[Tuple[int, Dict[str, Any]]]:
-    """Rows of one ledger sheet, or [] when the sheet holds no ledger (no 监测编号 header)."""
+    """Rows of one ledger sheet, or [] when the sheet holds no ledger (no 监测编号 header, or too few of
+    the ledger's columns)."""
     values = [list(r) for r in ws.iter_rows(values_only=True)]
     for i, row in enumerate(values[:_HEADER_SEARCH_ROWS]):
         titles = ["".join(str(v or "").split()) for v in row]
@@ -36,6 +37,8 @@ def _sheet_rows(ws) -> List[Tuple[int, Dict[str, Any]]]:
         # a header merged over two rows (序号) has its text in the group row and None below
         titles = [t or "".join(str(g or "").split()) for t, g in zip(titles, groups)]
         keys = column_keys(list(zip(groups, titles)))
+        if len({k for k in keys if k}) < len(LEDGER_COLUMNS) // 2:
+            return []  # a list that only shares 监测编号 with the ledger (实地核查, 导入结果 …), not a ledger
         out = []
         for number, data in enumerate(values[i + 1:], start=i + 2):
             if not any(v not in (None, "") for v in data):

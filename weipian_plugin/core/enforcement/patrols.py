@@ -1,14 +1,18 @@
 """The patrol ledger: editing patrols and their findings (with photos), and the rows shown and exported."""
 from __future__ import annotations
 
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date, timedelta
 from types import SimpleNamespace
-from typing import Any, Optional
+from typing import Any, Optional, Tuple
 
+from weipian_plugin.core.dates import parse_date
 from weipian_plugin.core.enforcement.errors import EnforcementError
 from weipian_plugin.core.enforcement.importing import _blob, _insert_finding, _insert_patrol
 from weipian_plugin.core.enforcement.templates import PATROL_FIELDS, _text, clean_patrol
 from weipian_plugin.core.review import attachments
-from weipian_plugin.core.statistics.ledger import Column
+from weipian_plugin.core.statistics.ledger import NO_TOWNSHIP, Column
 from weipian_plugin.core.store import gpkg
 from weipian_plugin.core.store.workstore import WorkStore, now_iso
 
@@ -97,3 +101,67 @@ def patrol_findings(store: WorkStore, patrol_fid: int) -> list:
     geoms = gpkg.decode([r[2] for r in rows])
     return [SimpleNamespace(fid=r[0], description=r[1], geom_type=g.geom_type if g is not None else None, photos=r[3])
             for r, g in zip(rows, geoms)]
+
+
+# -- patrol frequency ---------------------------------------------------------------------------------
+PATROLS_PER_WEEK = 2
+"""国土所: at least two full-area patrols a week (seed 004)."""
+
+
+@dataclass(frozen=True)
+class PatrolFrequencyRow:
+    township: str
+    month: str
+    """YYYY-MM: the month of the weeks' Thursdays (ISO weeks, Monday to Sunday)."""
+    patrols: int
+    weeks: int
+    """Whole weeks of the month that had ended by ``today``."""
+    short_weeks: Tuple[str, ...]
+    """Mondays of the weeks with fewer than :data:`PATROLS_PER_WEEK` patrols."""
+
+    @property
+    def passed(self) -> Optional[bool]:
+        return None if self.weeks == 0 else not self.short_weeks
+
+    @property
+    def short_count(self) -> int:
+        return len(self.short_weeks)
+
+    @property
+    def short_text(self) -> Optional[str]:
+        return "、".join(self.short_weeks) or None
+
+
+PATROL_FREQUENCY_COLUMNS = (
+    Column("township", "", "乡镇"), Column("month", "", "月份"), Column("patrols", "", "巡查次数", "次", 0),
+    Column("weeks", "", "已过完整周数", "周", 0), Column("short_count", "", "未达2次的周数", "周", 0),
+    Column("passed", "", "是否达标"), Column("short_text", "", "未达标的周（周一）"),
+)
+
+
+def patrol_frequency(store: WorkStore, year: int, today: date) -> list:
+    """Per township (of the patrols and the patches) and month of ``year``: patrols in each whole ISO
+    week ended by ``today`` against :data:`PATROLS_PER_WEEK` (a week belongs to its Thursday's month)."""
+    counts: Counter = Counter()
+    townships = {t for (t,) in store.conn.execute(
+        "SELECT DISTINCT township_name FROM patches WHERE township_name IS NOT NULL AND township_name != '' "
+        "AND split_state != '被拆分' AND fid NOT IN (SELECT patch_fid FROM military_land)")}
+    for day, township in store.conn.execute("SELECT patrol_date, coalesce(township, '') FROM patrols"):
+        d = parse_date(day)
+        monday = d - timedelta(days=d.weekday())
+        counts[(township or NO_TOWNSHIP, monday)] += 1
+        townships.add(township or NO_TOWNSHIP)
+    monday = date(year, 1, 1) - timedelta(days=date(year, 1, 1).weekday())
+    weeks: dict = {}
+    while monday + timedelta(days=6) < min(today, date(year + 1, 1, 4)):
+        thursday = monday + timedelta(days=3)
+        if thursday.year == year:
+            weeks.setdefault(f"{thursday.year:04d}-{thursday.month:02d}", []).append(monday)
+        monday += timedelta(days=7)
+    rows = []
+    for township in sorted(townships):
+        for month, mondays in weeks.items():
+            rows.append(PatrolFrequencyRow(
+                township, month, sum(counts[(township, m)] for m in mondays), len(mondays),
+                tuple(m.isoformat() for m in mondays if counts[(township, m)] < PATROLS_PER_WEEK)))
+    return rows

@@ -36,11 +36,15 @@ from weipian_plugin.core.enforcement.importing import (
 )
 from weipian_plugin.core.enforcement.patrols import (
     PATROL_COLUMNS,
+    PATROL_FREQUENCY_COLUMNS,
+    PATROLS_PER_WEEK,
+    PatrolFrequencyRow,
     add_finding,
     add_finding_photo,
     delete_patrol,
     finding_photos,
     patrol_findings,
+    patrol_frequency,
     patrol_rows,
     save_patrol,
 )
@@ -71,4 +75,4 @@ from weipian_plugin.core.enforcement.templates import (
     split_header,
 )
 
-__all__ = ["MAX_ERRORS_SHOWN", "EnforcementCancelled", "EnforcementError", "CLUE_AREA_FIELDS", "CLUE_DATE_FIELDS", "CLUE_FIELDS", "CLUE_FLAG_FIELDS", "CLUE_HEADERS", "CLUE_TEXT_FIELDS", "PATROL_FIELDS", "PATROL_HEADERS", "TemplateRows", "clean_clue", "clean_patrol", "decode_text", "normalise_source", "read_csv_rows", "split_header", "calendar", "deadline_config", "grading_config", "holiday_warning", "holidays_text", "set_holidays", "store_year", "ImportSummary", "import_enforcement", "import_enforcement_csv", "PATROL_COLUMNS", "add_finding", "add_finding_photo", "delete_patrol", "finding_photos", "patrol_findings", "patrol_rows", "save_patrol", "CLUE_COLUMNS", "ClueStatus", "clue_deadlines", "clue_rows", "clue_values", "save_clue", "GRADING_NOTES", "UNMATCHED_COLUMNS", "grade_store", "grading_columns", "grading_rows", "report_summary", "unmatched_patches"]
+__all__ = ["PATROL_FREQUENCY_COLUMNS", "PATROLS_PER_WEEK", "PatrolFrequencyRow", "patrol_frequency", "MAX_ERRORS_SHOWN", "EnforcementCancelled", "EnforcementError", "CLUE_AREA_FIELDS", "CLUE_DATE_FIELDS", "CLUE_FIELDS", "CLUE_FLAG_FIELDS", "CLUE_HEADERS", "CLUE_TEXT_FIELDS", "PATROL_FIELDS", "PATROL_HEADERS", "TemplateRows", "clean_clue", "clean_patrol", "decode_text", "normalise_source", "read_csv_rows", "split_header", "calendar", "deadline_config", "grading_config", "holiday_warning", "holidays_text", "set_holidays", "store_year", "ImportSummary", "import_enforcement", "import_enforcement_csv", "PATROL_COLUMNS", "add_finding", "add_finding_photo", "delete_patrol", "finding_photos", "patrol_findings", "patrol_rows", "save_patrol", "CLUE_COLUMNS", "ClueStatus", "clue_deadlines", "clue_rows", "clue_values", "save_clue", "GRADING_NOTES", "UNMATCHED_COLUMNS", "grade_store", "grading_columns", "grading_rows", "report_summary", "unmatched_patches"]
