@@ -570,3 +570,94 @@ def test_attachment_names_never_leave_the_folder(weipian_provider, imported, tmp
     with WorkStore.open(imported) as store:
         written = export_attachment(store, attachment, out)
     assert written.parent == out and written.read_bytes() == b"\xff\xd8 photo"
+
+
+# -- the dock: reviewer name, verify button, busy store ----------------------------------------------
+@pytest.fixture
+def review_dock(qgis_iface, qgis_new_project, qtbot, imported):
+    from weipian_plugin.gui.review_dock import ReviewDock
+
+    dock = ReviewDock(qgis_iface, str(imported))
+    qtbot.addWidget(dock)
+    yield dock
+    dock.close_store()
+
+
+def test_reviewer_name_is_set_in_the_plugin_and_kept_in_the_store(review_dock, imported, monkeypatch):
+    from qgis.core import QgsSettings
+
+    from weipian_plugin.core.store import keys
+    from weipian_plugin.core.store.workstore import WorkStore
+    from weipian_plugin.gui.review import batch_actions
+
+    QgsSettings().remove("weipian/reviewer")
+    asked = []
+    monkeypatch.setattr(batch_actions.QInputDialog, "getText",
+                        lambda *a, **k: asked.append(a) or ("李四", True))
+    assert review_dock.reviewer() == "李四" and len(asked) == 1
+    assert review_dock.reviewer() == "李四" and len(asked) == 1  # asked once
+    with WorkStore.open(imported) as store:
+        assert keys.REVIEWER_NAME.read(store) == "李四"
+
+
+def test_dock_button_verifies_the_record(review_dock, imported, monkeypatch):
+    from weipian_plugin.gui.review import batch_actions
+
+    shown = []
+    monkeypatch.setattr(batch_actions.QMessageBox, "information", lambda parent, title, text: shown.append(text))
+    monkeypatch.setattr(batch_actions.QMessageBox, "warning", lambda parent, title, text: shown.append(text))
+    _determine(imported)
+    _determine(imported, result="合法")
+    assert review_dock.batch.verify_record() is True and "完整" in shown[-1]
+    _break(imported, "DELETE FROM audit_log WHERE id = 1")
+    assert review_dock.batch.verify_record() is False and "第 1 条修改记录已被删除" in shown[-1]
+
+
+def test_busy_store_asks_retry_or_cancel_without_freezing(review_dock, imported, monkeypatch):
+    import time
+
+    from weipian_plugin.core.review import records as review
+    from weipian_plugin.gui import review_dock as module
+
+    fid = _determine(imported)
+    holder = qgis_like(imported)
+    holder.execute("BEGIN IMMEDIATE")
+    holder.execute("UPDATE settings SET value = value")
+    answers = []
+
+    def answer(*args):
+        answers.append(args[2])
+        if len(answers) == 1:
+            return module.QMessageBox.StandardButton.Retry
+        holder.rollback()  # the other program lets go; the next retry goes through
+        return module.QMessageBox.StandardButton.Retry
+
+    monkeypatch.setattr(module.QMessageBox, "warning", answer)
+    started = time.monotonic()
+    assert review_dock._write(review_dock.messagesLabel, lambda: review.save_determination(
+        review_dock.store, fid, {"offender": "某公司"}, "张三")) is True
+    assert len(answers) == 2 and "正被其他程序占用" in answers[0]
+    assert time.monotonic() - started < 10  # not 15 s per attempt
+    with qgis_like(imported) as conn:
+        assert conn.execute("SELECT offender FROM determinations WHERE patch_fid = ?", (fid,)).fetchone() == ("某公司",)
+    holder.close()
+
+
+def test_busy_store_cancel_leaves_nothing_written(review_dock, imported, monkeypatch):
+    from weipian_plugin.core.review import records as review
+    from weipian_plugin.gui import review_dock as module
+
+    fid = _determine(imported)
+    holder = qgis_like(imported)
+    holder.execute("BEGIN IMMEDIATE")
+    holder.execute("UPDATE settings SET value = value")
+    monkeypatch.setattr(module.QMessageBox, "warning", lambda *a: module.QMessageBox.StandardButton.Cancel)
+    try:
+        assert review_dock._write(review_dock.messagesLabel, lambda: review.save_determination(
+            review_dock.store, fid, {"offender": "某公司"}, "张三")) is False
+        assert "正被其他程序占用" in review_dock.messagesLabel.text()
+    finally:
+        holder.rollback()
+        holder.close()
+    with qgis_like(imported) as conn:
+        assert conn.execute("SELECT offender FROM determinations WHERE patch_fid = ?", (fid,)).fetchone() == (None,)

@@ -24,6 +24,7 @@ from weipian_plugin.core.review import records as review
 from weipian_plugin.core.review import split
 from weipian_plugin.core.review.worklist import patch_info, patch_row, patch_rows
 from weipian_plugin.core.statistics.ledger import round_half_up
+from weipian_plugin.core.store.errors import BUSY_SECONDS, StoreProblem
 from weipian_plugin.core.store.workstore import WorkStore
 from weipian_plugin.core.units import MU_M2, m2_to_mu
 from weipian_plugin.core.vocabulary import ILLEGAL, SPLIT
@@ -41,6 +42,10 @@ log = logging.getLogger("weipian.gui")
 # list filter combo -> the PatchRow field it filters
 _FILTERS = ("batchCombo", "batch"), ("townshipCombo", "township"), ("suggestionCombo", "suggestion"), \
            ("determinationCombo", "determination"), ("statusCombo", "status")
+
+
+BUSY_WAIT_MS = 1500
+"""How long a save waits for a busy store before asking Retry/Cancel (the dock stays responsive)."""
 
 
 class ReviewDock(QgsDockWidget, FORM_CLASS):
@@ -423,7 +428,8 @@ class ReviewDock(QgsDockWidget, FORM_CLASS):
         if det.get("reviewer"):
             self.reviewerLabel.setText(f"{det['reviewer']} · {det.get('reviewed_at') or ''}")
         else:
-            self.reviewerLabel.setText(self.tr("{name} (when saved)").format(name=Settings.reviewer_name()))
+            self.reviewerLabel.setText(self.tr("{name} (when saved)").format(
+                name=Settings.reviewer_name(self.store) or self.tr("(name not set)")))
 
     def _load_lazy_tabs(self) -> None:
         """Attachments and history are read only when their tab is shown (keeps next-patch fast)."""
@@ -506,12 +512,39 @@ class ReviewDock(QgsDockWidget, FORM_CLASS):
         self.map.repaint()
         self.session.notify_changed(REVIEW, self)
 
+    def reviewer(self) -> str:
+        """The name the audit log credits; asked for once per store when it was never set."""
+        name = Settings.reviewer_name(self.store) or self.batch.ask_reviewer()
+        if not name:
+            raise review.ReviewError(self.tr("Set the reviewer's name first (batch menu → Reviewer name…): "
+                                             "the audit log records who made each change."))
+        return name
+
     def _write(self, label, write) -> bool:
+        """Run a save; a store held by another program gets Retry/Cancel after a short wait instead of
+        a dock frozen for 15 s, and nothing is half-written either way."""
+        conn = self.store.conn if self.store is not None else None
+        if conn is not None:
+            conn.execute(f"PRAGMA busy_timeout = {BUSY_WAIT_MS}")
         try:
-            write()
-        except review.ReviewError as exc:
-            self.show_error(label, exc)
-            return False
+            while True:
+                try:
+                    write()
+                    break
+                except StoreProblem as exc:
+                    if exc.busy and QMessageBox.warning(
+                            self, self.tr("Work store busy"), str(exc),
+                            QMessageBox.StandardButton.Retry | QMessageBox.StandardButton.Cancel,
+                            QMessageBox.StandardButton.Retry) == QMessageBox.StandardButton.Retry:
+                        continue
+                    self.show_error(label, exc)
+                    return False
+                except review.ReviewError as exc:
+                    self.show_error(label, exc)
+                    return False
+        finally:
+            if conn is not None:
+                conn.execute(f"PRAGMA busy_timeout = {BUSY_SECONDS * 1000}")
         self._after_write()
         return True
 
@@ -519,19 +552,19 @@ class ReviewDock(QgsDockWidget, FORM_CLASS):
         if self.fid is None:
             return False
         return self._write(self.messagesLabel, lambda: review.save_determination(
-            self.store, self.fid, self.determination_values(), Settings.reviewer_name()))
+            self.store, self.fid, self.determination_values(), self.reviewer()))
 
     def accept_suggestion(self) -> bool:
         if self.fid is None or self.store is None:
             return False
         return self._write(self.messagesLabel, lambda: review.accept_suggestion(
-            self.store, self.fid, Settings.reviewer_name()))
+            self.store, self.fid, self.reviewer()))
 
     def save_rectification(self) -> bool:
         if self.fid is None:
             return False
         return self._write(self.rectMessagesLabel, lambda: review.save_rectification(
-            self.store, self.fid, self.rectification_values(), Settings.reviewer_name()))
+            self.store, self.fid, self.rectification_values(), self.reviewer()))
 
     # -- attachments and batches (gui/review/attachments.py, batch_actions.py) ------------------------
     def add_attachments(self, paths: List[str]) -> List[int]:
@@ -556,7 +589,7 @@ class ReviewDock(QgsDockWidget, FORM_CLASS):
 
     def split_along_approvals(self) -> None:
         if self.fid is not None:
-            self._split(lambda: split.split_along_approvals(self.store, self.fid, Settings.reviewer_name()))
+            self._split(lambda: split.split_along_approvals(self.store, self.fid, self.reviewer()))
 
     def _split(self, run) -> None:
         if not self.maybe_leave():

@@ -558,6 +558,31 @@
         <source>Record stage {stage} for batch {batch}? 一上 and 二上 lock the batch&apos;s determinations (result, type, category, areas); rectification and evidence can still be recorded all year. 一下 unlocks the determinations.</source>
         <translation>确定为批次 {batch} 记录 {stage}？一上和二上将锁定该批次的合法性判定（判定结果、类型、违法类别和面积）；查处整改和佐证材料全年仍可录入。一下解除判定锁定。</translation>
     </message>
+    <message>
+        <location filename="../../weipian_plugin/gui/review/batch_actions.py" line="1"/>
+        <source>Reviewer name…</source>
+        <translation>审核人姓名…</translation>
+    </message>
+    <message>
+        <location filename="../../weipian_plugin/gui/review/batch_actions.py" line="1"/>
+        <source>Verify the record (audit log)…</source>
+        <translation>校验修改记录（修改日志）…</translation>
+    </message>
+    <message>
+        <location filename="../../weipian_plugin/gui/review/batch_actions.py" line="1"/>
+        <source>Reviewer</source>
+        <translation>审核人</translation>
+    </message>
+    <message>
+        <location filename="../../weipian_plugin/gui/review/batch_actions.py" line="1"/>
+        <source>Your name, as the audit log of this work store will record your changes:</source>
+        <translation>您的姓名（本工作库的修改日志将以此记录您的修改）：</translation>
+    </message>
+    <message>
+        <location filename="../../weipian_plugin/gui/review/batch_actions.py" line="1"/>
+        <source>Verify the record</source>
+        <translation>校验修改记录</translation>
+    </message>
 </context>
 <context>
     <name>CompareDock</name>
@@ -2134,6 +2159,21 @@
     <message>
         <source>Referral number</source>
         <translation>移送文号</translation>
+    </message>
+    <message>
+        <location filename="../../weipian_plugin/gui/review_dock.py" line="1"/>
+        <source>(name not set)</source>
+        <translation>（未设置姓名）</translation>
+    </message>
+    <message>
+        <location filename="../../weipian_plugin/gui/review_dock.py" line="1"/>
+        <source>Set the reviewer&apos;s name first (batch menu → Reviewer name…): the audit log records who made each change.</source>
+        <translation>请先设置审核人姓名（批次菜单 →“审核人姓名…”）：修改日志要记录每项修改是谁做的。</translation>
+    </message>
+    <message>
+        <location filename="../../weipian_plugin/gui/review_dock.py" line="1"/>
+        <source>Work store busy</source>
+        <translation>工作库被占用</translation>
     </message>
 </context>
 <context>

@@ -31,7 +31,7 @@ def explain(exc: BaseException, path: os.PathLike) -> Optional[str]:
     if isinstance(exc, sqlite3.Error):
         if "locked" in text or "busy" in text:
             return (f"工作库 {path} 正被其他程序占用（例如 QGIS 中处于编辑状态的图层、另一个 QGIS 窗口或 SQLite "
-                    f"工具），等待 {BUSY_SECONDS} 秒仍未释放。请在那里保存并结束编辑后重试；没有保存任何内容。")
+                    "工具），等待后仍未释放。请在那里保存并结束编辑后重试；没有保存任何内容。")
         if "readonly" in text or "read-only" in text:
             return (f"工作库 {path} 是只读的（文件属性只读，或所在文件夹不可写、在光盘或只读网络盘上）。"
                     "请复制到可写的文件夹或取消只读后重试；没有保存任何内容。")

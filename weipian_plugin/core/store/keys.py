@@ -40,6 +40,8 @@ ANALYSIS_LAYERS: StoreKey[dict] = StoreKey(
 ANALYSIS_WARNINGS: StoreKey[dict] = StoreKey(
     "analysis_warnings", {}, "{'at', 'batch', 'warnings': [text]}: reference-layer problems the last analysis ran "
     "despite (core/analysis/checks.py), printed in the ledger and the report")
+REVIEWER_NAME: StoreKey[str] = StoreKey(
+    "reviewer_name", "", "the reviewer's name as set in the plugin for this store: the audit log's actor")
 RULES: StoreKey[dict] = StoreKey("rules", {}, "RuleConfig as a dict (suggestion thresholds and code lists)")
 IMAGERY: StoreKey[dict] = StoreKey("imagery", {}, "{'before': source, 'after': source} raster sources")
 FIELD_MAP: StoreKey[Optional[dict]] = StoreKey("field_map", None, "canonical field -> source field of the last import")

@@ -13,7 +13,7 @@ from qgis.PyQt.QtWidgets import QFileDialog, QInputDialog, QMenu, QMessageBox
 
 from weipian_plugin.core.review import marks
 from weipian_plugin.core.review import records as review
-from weipian_plugin.core.store import keys
+from weipian_plugin.core.store import audit, keys
 from weipian_plugin.gui.review.patch_list import ANY, BLANK
 from weipian_plugin.gui.tasks import run_with_progress
 from weipian_plugin.settings import Settings
@@ -37,6 +37,9 @@ class BatchActions(QObject):
         menu.addSeparator()
         menu.addAction(self.tr("Mark this patch as military land (涉军)…"), self.mark_military)
         menu.addAction(self.tr("Remove the military land mark"), self.unmark_military)
+        menu.addSeparator()
+        menu.addAction(self.tr("Reviewer name…"), self.ask_reviewer)
+        menu.addAction(self.tr("Verify the record (audit log)…"), self.verify_record)
         dock.batchButton.setMenu(menu)
 
     def current_batch(self) -> Optional[str]:
@@ -63,13 +66,36 @@ class BatchActions(QObject):
         if not dock.maybe_leave():
             return False
         try:
-            review.lock_batch(dock.store, batch, stage, Settings.reviewer_name())
+            review.lock_batch(dock.store, batch, stage, dock.reviewer())
         except review.ReviewError as exc:
             dock.show_error(dock.messagesLabel, exc)
             return False
         if dock.fid is not None:
             dock.show_patch(dock.fid, zoom=False)
         return True
+
+    def ask_reviewer(self) -> str:
+        """Set the name this store's audit log credits (kept in the store); '' when cancelled."""
+        dock = self.dock
+        if dock.store is None:
+            return ""
+        name, ok = QInputDialog.getText(dock, self.tr("Reviewer"), self.tr(
+            "Your name, as the audit log of this work store will record your changes:"),
+            text=Settings.reviewer_name(dock.store))
+        if not ok or not name.strip():
+            return ""
+        Settings.set_reviewer_name(dock.store, name.strip())
+        return name.strip()
+
+    def verify_record(self) -> bool:
+        """weipian:verifystore for the open store: a message listing every break, or that there is none."""
+        dock = self.dock
+        if dock.store is None:
+            return False
+        result = audit.verify(dock.store.conn)
+        box = QMessageBox.information if result.ok else QMessageBox.warning
+        box(dock, self.tr("Verify the record"), result.text())
+        return result.ok
 
     def export_snapshot(self) -> None:
         dock = self.dock
@@ -113,7 +139,7 @@ class BatchActions(QObject):
         if not ok:
             return False
         try:
-            marks.mark_military(dock.store, [dock.fid], Settings.reviewer_name(), note)
+            marks.mark_military(dock.store, [dock.fid], dock.reviewer(), note)
         except review.ReviewError as exc:
             dock.notify(str(exc), Qgis.MessageLevel.Warning)
             return False
