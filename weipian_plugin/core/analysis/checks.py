@@ -16,6 +16,7 @@ from typing import Dict, List, Mapping, Optional, Sequence, Tuple
 import numpy as np
 import shapely
 
+from weipian_plugin.core import roles
 from weipian_plugin.core.analysis import overlay
 from weipian_plugin.core.intake.vector_io import VectorData
 
@@ -37,8 +38,7 @@ def _needs() -> Dict[str, Need]:
     line) need only their polygons."""
     keys = overlay.KEY_FIELDS
     out = {overlay.LANDUSE: Need((("地类编码", overlay.LANDUSE_FIELDS["dlbm"]),))}
-    for role in (overlay.APPROVALS, overlay.SUPPLY, overlay.REGISTRATION, overlay.FACILITY,
-                 overlay.TEMPORARY, overlay.MINING):
+    for role in roles.with_effect(roles.LEGAL, roles.OTHER, roles.MINING):  # the document layers
         k = keys[role]
         groups = [("文号/编号", k.doc)]
         groups += [("有效期起", k.start), ("有效期止", k.end)] if k.start else []

@@ -1,6 +1,6 @@
 """Files kept in the store with what they document: a patch's evidence, a patrol finding's photos, a clue's files.
 
-One table (``attachments``, schema 6) with an owner column and one code path for every owner. A photo's
+One table (``attachments``, schema 7) with an owner column and one code path for every owner. A photo's
 EXIF time, position and bearing are read from the bytes whatever the file is called (some systems map
 .jpg to image/pjpeg); a photo whose EXIF is damaged is still stored, only without them: the evidence
 matters more. Evidence is added and removed all year: stage locks do not apply (docs/DOMAIN.md §5).

@@ -114,7 +114,7 @@ CREATE TRIGGER patches_audit_delete AFTER DELETE ON patches BEGIN
 
 
 def attachment_triggers() -> str:
-    """The attachments table's audit triggers (schema 4; created again by schema 6, which rebuilds the table)."""
+    """The attachments table's audit triggers (schema 4; created again by schema 7, which rebuilds the table)."""
     cols = ("id", "file_name", "kind", "size_bytes", "sha256")
     return f"""
 CREATE TRIGGER attachments_audit_insert AFTER INSERT ON attachments BEGIN
