@@ -145,22 +145,26 @@ def balanced(values: Sequence[Optional[float]], decimals: int) -> Tuple[list, fl
     return parts, shown_total
 
 
-def display_table(columns: Sequence[Column], rows: Sequence[Any]) -> Tuple[list, list]:
-    """(cell values per row, 合计 row) of a table, by the one rounding rule (README, 面积与合计):
-    summable columns are balanced (:func:`balanced`), so the cells add up to the 合计, which is the
-    unrounded sum rounded once and prints the same wherever that sum is shown; ratio columns total from
-    the unrounded sums of their two columns; other numbers are rounded on their own; text totals blank."""
+def display_table(columns: Sequence[Column], rows: Sequence[Any],
+                  parts: Optional[int] = None) -> Tuple[list, list]:
+    """(cell values per row, 合计 row) of a table, by the one rounding rule (README, 面积与合计).
+
+    The first ``parts`` rows (default: all) are the parts of the 合计: in summable columns they are
+    balanced (:func:`balanced`) so they add up to it, and it is their unrounded sum rounded once, which
+    prints the same wherever that sum is shown. Rows after them (a county row under its townships, whose
+    value is that same sum) and every other number are rounded on their own; a ratio column totals from
+    the unrounded sums of its two columns; text totals are blank."""
+    parts = len(rows) if parts is None else parts
     cells = [[None] * len(columns) for _ in rows]
     totals: list = [None] * len(columns)
     raw_sums = {}
     for j, col in enumerate(columns):
         raw = [col.raw(r) for r in rows]
+        shown = [col.shown(v) for v in raw]
         if col.summable and col.numeric:
-            parts, totals[j] = balanced(raw, col.decimals)
-            raw_sums[col.key] = total(raw)
-        else:
-            parts = [col.shown(v) for v in raw]
-        for i, v in enumerate(parts):
+            shown[:parts], totals[j] = balanced(raw[:parts], col.decimals)
+            raw_sums[col.key] = total(raw[:parts])
+        for i, v in enumerate(shown):
             cells[i][j] = v
     for j, col in enumerate(columns):
         if col.ratio and raw_sums.get(col.ratio[1]):
