@@ -116,7 +116,7 @@ GRADING_NOTES = (
     "结案率 = 已结案 ÷ 已立案",
     "卫片违法图斑以发现日期不晚于后时相、位置相符的线索为“日常执法发现”；立案、结案既看线索，也看图斑自身的查处整改记录",
 )
-"""How each rate of the grading sheet is computed, printed under the table (seed 004's bases)."""
+"""How each rate of the grading sheet is computed, printed under the table (the bases of docs/DOMAIN.md §7)."""
 
 
 def grading_rows(result: GradingResult) -> list:

@@ -105,7 +105,7 @@ def patrol_findings(store: WorkStore, patrol_fid: int) -> list:
 
 # -- patrol frequency ---------------------------------------------------------------------------------
 PATROLS_PER_WEEK = 2
-"""国土所: at least two full-area patrols a week (seed 004)."""
+"""国土所: at least two full-area patrols a week (docs/DOMAIN.md §7)."""
 
 
 @dataclass(frozen=True)

@@ -40,7 +40,7 @@ RECTIFICATION_FIELDS = (
 """Columns of ``rectifications`` (查处整改) a person edits; none of them is frozen by a stage lock."""
 
 LOCKED_FIELDS = schema.LOCKED_DETERMINATION_COLUMNS
-"""What 一上/二上 freeze: the determination's result, type, category and areas (DOMAIN §5)."""
+"""What 一上/二上 freeze: the determination's result, type, category and areas (docs/DOMAIN.md §5)."""
 
 FIELD_LABELS = {
     "result": "判定结果", "subtype": "判定子类", "basis": "判定依据", "doc_numbers": "文号",

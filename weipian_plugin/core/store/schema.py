@@ -35,7 +35,7 @@ AUDITED_COLUMNS = {
 _V1_AUDITED = {"determinations": AUDITED_COLUMNS["determinations"],
                "rectifications": AUDITED_COLUMNS["rectifications"][:19]}
 
-# What a stage lock freezes (DOMAIN §5 as revised): the determination itself — its result, type, category
+# What a stage lock freezes (docs/DOMAIN.md §5 as revised): the determination itself — its result, type, category
 # and areas. 查处整改 (rectifications), attachments and the determination's descriptive fields (项目名称,
 # 违法主体, 建设时间 …) stay editable all year, audited; each stage's snapshot keeps what was reported.
 LOCKED_DETERMINATION_COLUMNS = ("result", "subtype", "violation_category", "violation_type", "illegal_m2",
