@@ -1227,137 +1227,137 @@
         <translation>字符编码</translation>
     </message>
     <message>
-        <location filename="../../forms/import_dialog.ui" line="98"/>
+        <location filename="../../forms/import_dialog.ui" line="115"/>
         <source>Field mapping</source>
         <translation>字段对应</translation>
     </message>
     <message>
-        <location filename="../../forms/import_dialog.ui" line="124"/>
+        <location filename="../../forms/import_dialog.ui" line="141"/>
         <source>Patch field</source>
         <translation>图斑字段</translation>
     </message>
     <message>
-        <location filename="../../forms/import_dialog.ui" line="129"/>
+        <location filename="../../forms/import_dialog.ui" line="146"/>
         <source>Field in the file</source>
         <translation>文件中的字段</translation>
     </message>
     <message>
-        <location filename="../../forms/import_dialog.ui" line="150"/>
+        <location filename="../../forms/import_dialog.ui" line="167"/>
         <source>The import summary appears here.</source>
         <translation>导入结果摘要显示在这里。</translation>
     </message>
     <message>
-        <location filename="../../forms/import_dialog.ui" line="159"/>
+        <location filename="../../forms/import_dialog.ui" line="176"/>
         <source>Import</source>
         <translation>导入</translation>
     </message>
     <message>
-        <location filename="../../forms/import_dialog.ui" line="172"/>
+        <location filename="../../forms/import_dialog.ui" line="189"/>
         <source>Cancel import</source>
         <translation>取消导入</translation>
     </message>
     <message>
-        <location filename="../gui/import_dialog.py" line="50"/>
+        <location filename="../gui/import_dialog.py" line="51"/>
         <source>ESRI Shapefile</source>
         <translation>ESRI Shapefile 文件</translation>
     </message>
     <message>
-        <location filename="../gui/import_dialog.py" line="57"/>
+        <location filename="../gui/import_dialog.py" line="58"/>
         <source>Detect automatically</source>
         <translation>自动识别</translation>
     </message>
     <message>
-        <location filename="../gui/import_dialog.py" line="94"/>
+        <location filename="../gui/import_dialog.py" line="99"/>
         <source>(not mapped)</source>
         <translation>（不对应）</translation>
     </message>
     <message>
-        <location filename="../gui/import_dialog.py" line="118"/>
+        <location filename="../gui/import_dialog.py" line="151"/>
         <source>Choose an existing work store or type the name of a new one.</source>
         <translation>请选择已有的工作库，或输入新工作库的名称。</translation>
     </message>
     <message>
-        <location filename="../gui/import_dialog.py" line="120"/>
+        <location filename="../gui/import_dialog.py" line="153"/>
         <source>Existing work store: the batch is added to it or updated.</source>
         <translation>已有工作库：该批次将添加到库中，已有的则更新。</translation>
     </message>
     <message>
-        <location filename="../gui/import_dialog.py" line="122"/>
+        <location filename="../gui/import_dialog.py" line="155"/>
         <source>A new work store will be created, in the projected CGCS2000 zone of the patches.</source>
         <translation>将新建工作库，采用图斑所在的 CGCS2000 投影分带。</translation>
     </message>
     <message>
-        <location filename="../gui/import_dialog.py" line="137"/>
+        <location filename="../gui/import_dialog.py" line="170"/>
         <source>Cannot read the file: {error}</source>
         <translation>无法读取文件：{error}</translation>
     </message>
     <message>
-        <location filename="../gui/import_dialog.py" line="140"/>
+        <location filename="../gui/import_dialog.py" line="173"/>
         <source>Detected: {description}</source>
         <translation>识别结果：{description}</translation>
     </message>
     <message>
-        <location filename="../gui/import_dialog.py" line="165"/>
+        <location filename="../gui/import_dialog.py" line="198"/>
         <source>Detected preset: {preset}. Check and correct the mapping below.</source>
         <translation>识别到的预设：{preset}。请检查并修正下面的字段对应。</translation>
     </message>
     <message>
-        <location filename="../gui/import_dialog.py" line="165"/>
+        <location filename="../gui/import_dialog.py" line="198"/>
         <source>custom</source>
         <translation>自定义</translation>
     </message>
     <message>
-        <location filename="../gui/import_dialog.py" line="189"/>
+        <location filename="../gui/import_dialog.py" line="223"/>
         <source>Choose the patch shapefile.</source>
         <translation>请选择图斑 Shapefile 文件。</translation>
     </message>
     <message>
-        <location filename="../gui/import_dialog.py" line="192"/>
+        <location filename="../gui/import_dialog.py" line="226"/>
         <source>Choose the work store.</source>
         <translation>请选择工作库。</translation>
     </message>
     <message>
-        <location filename="../gui/import_dialog.py" line="196"/>
+        <location filename="../gui/import_dialog.py" line="230"/>
         <source>The Processing algorithm {id} is not available.</source>
         <translation>处理工具算法 {id} 不可用。</translation>
     </message>
     <message>
-        <location filename="../gui/import_dialog.py" line="221"/>
+        <location filename="../gui/import_dialog.py" line="279"/>
         <source>Import cancelled; the work store is unchanged.</source>
         <translation>导入已取消，工作库未作任何改动。</translation>
     </message>
     <message>
-        <location filename="../gui/import_dialog.py" line="224"/>
+        <location filename="../gui/import_dialog.py" line="282"/>
         <source>The import failed; see the Processing log.</source>
         <translation>导入失败，请查看处理工具日志。</translation>
     </message>
     <message>
-        <location filename="../gui/import_dialog.py" line="229"/>
+        <location filename="../gui/import_dialog.py" line="287"/>
         <source>Imported {imported} patches, rejected {rejected}.</source>
         <translation>已导入 {imported} 个图斑，拒收 {rejected} 个。</translation>
     </message>
     <message>
-        <location filename="../../weipian_plugin/gui/import_dialog.py" line="1"/>
+        <location filename="../../forms/import_dialog.ui" line="96"/>
         <source>Coordinate system</source>
         <translation>坐标系</translation>
     </message>
     <message>
-        <location filename="../../weipian_plugin/gui/import_dialog.py" line="1"/>
+        <location filename="../gui/import_dialog.py" line="62"/>
         <source>From the .prj or the coordinates</source>
         <translation>按 .prj 或坐标判断</translation>
     </message>
     <message>
-        <location filename="../../weipian_plugin/gui/import_dialog.py" line="1"/>
+        <location filename="../gui/import_dialog.py" line="146"/>
         <source>Choose the coordinate system: {error}</source>
         <translation>请选择坐标系：{error}</translation>
     </message>
     <message>
-        <location filename="../../weipian_plugin/gui/import_dialog.py" line="1"/>
+        <location filename="../gui/import_dialog.py" line="255"/>
         <source>Same file</source>
         <translation>同一文件</translation>
     </message>
     <message>
-        <location filename="../../weipian_plugin/gui/import_dialog.py" line="1"/>
+        <location filename="../gui/import_dialog.py" line="255"/>
         <source>This file was already imported as batch {batch}. Importing it again under another name would count every patch twice. Update batch {batch} instead?</source>
         <translation>该文件已作为批次“{batch}”导入。以其他批次名再次导入会使每个图斑重复计算。改为更新批次“{batch}”吗？</translation>
     </message>
@@ -1628,7 +1628,12 @@
 <context>
     <name>ReviewDock</name>
     <message>
-        <location filename="../gui/review_dock.py" line="502"/>
+        <location filename="../gui/review_dock.py" line="387"/>
+        <source>{land} · mining: {mining}</source>
+        <translation>{land} · 矿产：{mining}</translation>
+    </message>
+    <message>
+        <location filename="../gui/review_dock.py" line="506"/>
         <source>Patch review</source>
         <translation>图斑审核</translation>
     </message>
@@ -2118,57 +2123,57 @@
         <translation>未分析</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="396"/>
+        <location filename="../gui/review_dock.py" line="400"/>
         <source>{role} {doc}: {share} of the patch, {area:.2f} mu</source>
         <translation>{role} {doc}：占图斑 {share}，{area:.2f} 亩</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="400"/>
+        <location filename="../gui/review_dock.py" line="404"/>
         <source>Cultivated</source>
         <translation>耕地</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="400"/>
+        <location filename="../gui/review_dock.py" line="404"/>
         <source>Basic farmland</source>
         <translation>永久基本农田</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="400"/>
+        <location filename="../gui/review_dock.py" line="404"/>
         <source>Ecological red line</source>
         <translation>生态保护红线</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="406"/>
+        <location filename="../gui/review_dock.py" line="410"/>
         <source>mu</source>
         <translation>亩</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="413"/>
+        <location filename="../gui/review_dock.py" line="417"/>
         <source>Batch {batch} was submitted at stage {stage} on {at}: its determination is locked; rectification and evidence can still be recorded.</source>
         <translation>批次 {batch} 已于 {at} {stage}：合法性判定已锁定，查处整改和佐证材料仍可录入。</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="417"/>
+        <location filename="../gui/review_dock.py" line="421"/>
         <source>This patch was split; judge and follow up its parts instead.</source>
         <translation>该图斑已拆分，请对拆分后的各部分分别判定和跟踪整改。</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="425"/>
+        <location filename="../gui/review_dock.py" line="429"/>
         <source>Status: {status} · remaining unrectified area: {mu:.2f} mu</source>
         <translation>状态：{status} · 剩余未整改面积：{mu:.2f} 亩</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="431"/>
+        <location filename="../gui/review_dock.py" line="435"/>
         <source>{name} (when saved)</source>
         <translation>{name}（保存时记录）</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="489"/>
+        <location filename="../gui/review_dock.py" line="493"/>
         <source>Rectification is recorded for patches determined illegal.</source>
         <translation>只有判定为违法的图斑才需填写查处整改情况。</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="608"/>
+        <location filename="../gui/review_dock.py" line="612"/>
         <source>The patch was split into {n} parts.</source>
         <translation>图斑已拆分为 {n} 个部分。</translation>
     </message>
@@ -2193,17 +2198,17 @@
         <translation>移送文号</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="431"/>
+        <location filename="../gui/review_dock.py" line="435"/>
         <source>(name not set)</source>
         <translation>（未设置姓名）</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="519"/>
+        <location filename="../gui/review_dock.py" line="523"/>
         <source>Set the reviewer's name first (batch menu → Reviewer name…): the audit log records who made each change.</source>
         <translation>请先设置审核人姓名（批次菜单 →“审核人姓名…”）：修改日志要记录每项修改是谁做的。</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="535"/>
+        <location filename="../gui/review_dock.py" line="539"/>
         <source>Work store busy</source>
         <translation>工作库被占用</translation>
     </message>
