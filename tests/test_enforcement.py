@@ -418,7 +418,7 @@ def test_processing_import_error_is_readable(weipian_provider, store, store_path
 
 
 def test_problem_points_count_a_described_problem_without_a_point():
-    from weipian_plugin.core.enforcement.records import problem_points
+    from weipian_plugin.core.enforcement.patrols import problem_points
 
     assert problem_points("发现一处新建厂房", 0) == 1
     assert problem_points("发现建房两处", 2) == 2
