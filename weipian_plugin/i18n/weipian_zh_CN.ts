@@ -1337,6 +1337,31 @@
         <source>Imported {imported} patches, rejected {rejected}.</source>
         <translation>已导入 {imported} 个图斑，拒收 {rejected} 个。</translation>
     </message>
+    <message>
+        <location filename="../../weipian_plugin/gui/import_dialog.py" line="1"/>
+        <source>Coordinate system</source>
+        <translation>坐标系</translation>
+    </message>
+    <message>
+        <location filename="../../weipian_plugin/gui/import_dialog.py" line="1"/>
+        <source>From the .prj or the coordinates</source>
+        <translation>按 .prj 或坐标判断</translation>
+    </message>
+    <message>
+        <location filename="../../weipian_plugin/gui/import_dialog.py" line="1"/>
+        <source>Choose the coordinate system: {error}</source>
+        <translation>请选择坐标系：{error}</translation>
+    </message>
+    <message>
+        <location filename="../../weipian_plugin/gui/import_dialog.py" line="1"/>
+        <source>Same file</source>
+        <translation>同一文件</translation>
+    </message>
+    <message>
+        <location filename="../../weipian_plugin/gui/import_dialog.py" line="1"/>
+        <source>This file was already imported as batch {batch}. Importing it again under another name would count every patch twice. Update batch {batch} instead?</source>
+        <translation>该文件已作为批次“{batch}”导入。以其他批次名再次导入会使每个图斑重复计算。改为更新批次“{batch}”吗？</translation>
+    </message>
 </context>
 <context>
     <name>ImportEnforcementAlgorithm</name>
