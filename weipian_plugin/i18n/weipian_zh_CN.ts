@@ -1575,6 +1575,11 @@
 <context>
     <name>ReviewDock</name>
     <message>
+        <location filename="../gui/review_dock.py" line="386"/>
+        <source>{land} · mining: {mining}</source>
+        <translation>{land} · 矿产：{mining}</translation>
+    </message>
+    <message>
         <location filename="../gui/review_dock.py" line="496"/>
         <source>Patch review</source>
         <translation>图斑审核</translation>
