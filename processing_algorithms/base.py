@@ -47,6 +47,13 @@ class WeipianAlgorithm(QgsProcessingAlgorithm):
         finally:
             store.close()
 
+    def actor(self, store) -> str:
+        """Who the audit log credits for this run: the reviewer's name set in the plugin for the store,
+        else the algorithm itself (never the operating-system account)."""
+        from weipian_plugin.settings import Settings
+
+        return Settings.reviewer_name(store) or f"未设置审核人（weipian:{self.name()}）"
+
     @staticmethod
     def progress_callbacks(feedback: QgsProcessingFeedback):
         """(progress, is_cancelled) callables for core functions, which take fractions 0..1."""

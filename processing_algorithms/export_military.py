@@ -15,9 +15,9 @@ from qgis.core import (
 )
 
 from weipian_plugin.core.review import marks
+from weipian_plugin.core.store.outputs import check_output
 from weipian_plugin.exporters.xlsx import write_military_register
 from weipian_plugin.processing_algorithms.base import WeipianAlgorithm
-from weipian_plugin.settings import Settings
 
 
 class ExportMilitaryAlgorithm(WeipianAlgorithm):
@@ -58,6 +58,8 @@ class ExportMilitaryAlgorithm(WeipianAlgorithm):
         source = self.parameterAsSource(parameters, self.MILITARY_LAYER, context)
         year = self.parameterAsInt(parameters, self.YEAR, context) or None
         try:
+            # before marking anything: the register may not replace the store or another database
+            check_output(output, (".xlsx",), self.parameterAsFile(parameters, self.STORE, context))
             with self.open_store(self.parameterAsFile(parameters, self.STORE, context)) as store:
                 marked = 0
                 if source is not None:
@@ -67,7 +69,7 @@ class ExportMilitaryAlgorithm(WeipianAlgorithm):
                     request = QgsFeatureRequest().setDestinationCrs(target, context.transformContext())
                     geoms = [shapely.from_wkb(bytes(f.geometry().asWkb())) for f in source.getFeatures(request)
                              if f.hasGeometry()]
-                    marked = marks.mark_military_from_layer(store, geoms, Settings.reviewer_name())
+                    marked = marks.mark_military_from_layer(store, geoms, self.actor(store))
                     feedback.pushInfo(f"按军用土地图层新标记涉军图斑{marked}个")
                 feedback.setProgress(50)
                 count = len(marks.military_register(store, year))

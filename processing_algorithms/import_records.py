@@ -11,9 +11,9 @@ from qgis.core import (
 )
 
 from weipian_plugin.core.statistics.records_import import APPLIED, REFUSED, import_records
+from weipian_plugin.core.store.outputs import check_output
 from weipian_plugin.exporters.ledger_import import read_ledger, write_import_report
 from weipian_plugin.processing_algorithms.base import WeipianAlgorithm
-from weipian_plugin.settings import Settings
 
 
 class ImportRecordsAlgorithm(WeipianAlgorithm):
@@ -53,9 +53,11 @@ class ImportRecordsAlgorithm(WeipianAlgorithm):
         report = self.parameterAsFileOutput(parameters, self.REPORT, context)
         progress, cancelled = self.progress_callbacks(feedback)
         try:
+            if report:  # before anything is imported: the report may not replace the store or a database
+                check_output(report, (".xlsx",), self.parameterAsFile(parameters, self.STORE, context))
             rows = read_ledger(source)
             with self.open_store(self.parameterAsFile(parameters, self.STORE, context)) as store:
-                outcomes = import_records(store, rows, Settings.reviewer_name(), progress, cancelled)
+                outcomes = import_records(store, rows, self.actor(store), progress, cancelled)
             if report:
                 write_import_report(outcomes, report, Path(source).name)
         except (ValueError, OSError) as exc:

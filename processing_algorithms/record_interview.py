@@ -10,7 +10,6 @@ from qgis.core import (
 
 from weipian_plugin.core.review import marks
 from weipian_plugin.processing_algorithms.base import WeipianAlgorithm
-from weipian_plugin.settings import Settings
 
 
 class RecordInterviewAlgorithm(WeipianAlgorithm):
@@ -54,7 +53,7 @@ class RecordInterviewAlgorithm(WeipianAlgorithm):
         try:
             with self.open_store(self.parameterAsFile(parameters, self.STORE, context)) as store:
                 record = marks.add_interview(
-                    store, text[self.TOWNSHIP], text[self.DATE], text[self.INTERVIEWEES], Settings.reviewer_name(),
+                    store, text[self.TOWNSHIP], text[self.DATE], text[self.INTERVIEWEES], self.actor(store),
                     township_code=text[self.TOWNSHIP_CODE], interviewer=text[self.INTERVIEWER],
                     reason=text[self.REASON], minutes=minutes)
         except (ValueError, OSError) as exc:

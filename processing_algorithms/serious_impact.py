@@ -10,7 +10,6 @@ from qgis.core import (
 
 from weipian_plugin.core.review import marks
 from weipian_plugin.processing_algorithms.base import WeipianAlgorithm
-from weipian_plugin.settings import Settings
 
 
 class SeriousImpactAlgorithm(WeipianAlgorithm):
@@ -48,7 +47,7 @@ class SeriousImpactAlgorithm(WeipianAlgorithm):
                     feedback.pushInfo(f"已取消{code}的“造成恶劣影响”认定")
                 else:
                     marks.mark_serious_impact(store, code, self.parameterAsString(parameters, self.REASON, context),
-                                              Settings.reviewer_name(),
+                                              self.actor(store),
                                               self.parameterAsString(parameters, self.UNIT_NAME, context))
                     feedback.pushInfo(f"已认定{code}“造成恶劣影响”")
         except (ValueError, OSError) as exc:

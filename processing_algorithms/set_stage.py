@@ -11,7 +11,6 @@ from qgis.core import (
 
 from weipian_plugin.core.review import records as review
 from weipian_plugin.processing_algorithms.base import WeipianAlgorithm
-from weipian_plugin.settings import Settings
 
 STAGES = tuple(review.STAGE_LOCKS)
 
@@ -48,7 +47,7 @@ class SetStageAlgorithm(WeipianAlgorithm):
         note = self.parameterAsString(parameters, self.NOTE, context)
         try:
             with self.open_store(self.parameterAsFile(parameters, self.STORE, context)) as store:
-                review.lock_batch(store, batch, stage, Settings.reviewer_name(), note)
+                review.lock_batch(store, batch, stage, self.actor(store), note)
         except (ValueError, OSError) as exc:
             raise QgsProcessingException(str(exc)) from exc
         locked = bool(review.STAGE_LOCKS[stage])

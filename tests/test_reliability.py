@@ -60,7 +60,7 @@ def imported(weipian_provider, tmp_path, batch_shp):
 
 
 # -- data loss -------------------------------------------------------------------------------------
-@pytest.mark.parametrize("algorithm", ["exportledger", "gradeenforcement", "accountability"])
+@pytest.mark.parametrize("algorithm", ["exportledger", "gradeenforcement", "accountability", "exportmilitary"])
 def test_exports_refuse_the_store_other_databases_and_wrong_extensions(weipian_provider, county_store,  # noqa: F811
                                                                        tmp_path, algorithm):
     store = tmp_path / "work.gpkg"
@@ -78,6 +78,16 @@ def test_exports_refuse_the_store_other_databases_and_wrong_extensions(weipian_p
     run(algorithm, STORE=store, OUTPUT=out)
     assert out.stat().st_size > 0 and digest(store) == before
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []  # no temporary left
+
+
+def test_records_import_report_never_replaces_the_store(weipian_provider, county_store, tmp_path):  # noqa: F811
+    store = tmp_path / "work.gpkg"
+    shutil.copy(county_store, store)
+    ledger = tmp_path / "台账.xlsx"
+    run("exportledger", STORE=store, OUTPUT=ledger)
+    before = digest(store)
+    refused("工作库本身", "importrecords", INPUT=ledger, STORE=store, REPORT=store)
+    assert digest(store) == before
 
 
 def test_figures_refuse_a_file_as_folder_and_a_missing_batch(weipian_provider, imported, tmp_path):
