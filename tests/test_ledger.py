@@ -183,6 +183,19 @@ def test_township_summary_hand_counted(county_store):
     assert (yi.violation_count, yi.rectified_count, yi.remaining_m2) == (2, 1, pytest.approx(1500))
 
 
+def test_summary_splits_a_mixed_violation_by_the_analysed_areas(county_store, tmp_path):
+    path = tmp_path / "copy.gpkg"
+    shutil.copy(county_store, path)
+    with WorkStore.open(path) as store:
+        with store.transaction() as conn:  # J006: a quarter 新增, three quarters 存量; no category by hand
+            conn.execute("UPDATE analysis SET new_construction_m2 = 2000, stock_construction_m2 = 6000 "
+                         "WHERE patch_fid = (SELECT fid FROM patches WHERE jcbh = 'J006')")
+        yi = next(t for t in township_summary(store) if t.township == "乙镇")
+    assert (yi.illegal_count, yi.stock_count) == (2, 0)
+    assert yi.illegal_m2 == pytest.approx(4000 + 1500 / 4) and yi.stock_m2 == pytest.approx(1500 * 3 / 4)
+    assert yi.illegal_cultivated_m2 == pytest.approx(2500 + 300)  # cultivated land is always 新增
+
+
 def test_monthly_progress(county_store):
     with WorkStore.open(county_store) as store:
         april, to_date = monthly_progress(store, "2026-04")
@@ -302,7 +315,7 @@ def test_ledger_sheet_headers_layout_and_cells(ledger_xlsx, county_store):
     assert ws.cell(total, col["area_mu"]).value == pytest.approx(round(sum(mu(a) for a in areas.values()), 2))
     assert ws.cell(total, col["illegal_mu"]).value == pytest.approx(mu(6000 + 4000 + 1500 + 5000))
     assert ws.cell(total, col["jcbh"]).value is None
-    assert ws.max_row == total + 3 and ws.cell(ws.max_row, 1).value.startswith("说明：底色标注的行")
+    assert ws.max_row == total + 2 and ws.cell(ws.max_row, 1).value.startswith("说明：底色标注的行")  # legend
 
 
 def test_summary_and_progress_sheets(ledger_xlsx):

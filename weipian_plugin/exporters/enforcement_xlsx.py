@@ -66,7 +66,7 @@ def read_rows(path: os.PathLike, kind: str) -> TemplateRows:
 
 def _append_notes(ws: Worksheet, lines) -> None:
     """Note rows below what the sheet holds (the formulas of the rates), after one blank row."""
-    top = ws.max_row + 2
+    top = ws.parent.last_row(ws) + 2
     ws.cell(top, 1, "说明").font = BOLD
     for r, line in enumerate(lines, start=top + 1):
         ws.cell(r, 1, line)
