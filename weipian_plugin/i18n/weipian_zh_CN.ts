@@ -587,7 +587,7 @@
 <context>
     <name>EnforcementDock</name>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="485"/>
+        <location filename="../gui/enforcement_dock.py" line="520"/>
         <source>Daily enforcement</source>
         <translation>日常执法</translation>
     </message>
@@ -622,7 +622,7 @@
         <translation>巡查记录</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="178"/>
+        <location filename="../gui/enforcement_dock.py" line="182"/>
         <source>Date</source>
         <translation>日期</translation>
     </message>
@@ -632,22 +632,22 @@
         <translation>YYYY-MM-DD</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="311"/>
+        <location filename="../gui/enforcement_dock.py" line="346"/>
         <source>Township</source>
         <translation>乡镇</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="178"/>
+        <location filename="../gui/enforcement_dock.py" line="182"/>
         <source>Route</source>
         <translation>巡查路线</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="178"/>
+        <location filename="../gui/enforcement_dock.py" line="182"/>
         <source>People</source>
         <translation>巡查人员</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="178"/>
+        <location filename="../gui/enforcement_dock.py" line="182"/>
         <source>Findings</source>
         <translation>发现情况</translation>
     </message>
@@ -817,174 +817,199 @@
         <translation>日常执法未先行发现的违法图斑</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="88"/>
+        <location filename="../gui/enforcement_dock.py" line="90"/>
         <source>Patrol ledger…</source>
         <translation>巡查台账…</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="89"/>
+        <location filename="../gui/enforcement_dock.py" line="91"/>
         <source>Clues…</source>
         <translation>线索…</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="137"/>
+        <location filename="../gui/enforcement_dock.py" line="141"/>
         <source>No work store is open.</source>
         <translation>未打开工作库。</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="179"/>
+        <location filename="../gui/enforcement_dock.py" line="183"/>
         <source>Points</source>
         <translation>发现问题数</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="206"/>
+        <location filename="../gui/enforcement_dock.py" line="210"/>
         <source>drawn</source>
         <translation>已绘制</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="216"/>
+        <location filename="../gui/enforcement_dock.py" line="220"/>
         <source>none</source>
         <translation>无</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="231"/>
+        <location filename="../gui/enforcement_dock.py" line="235"/>
         <source>Patrol saved.</source>
         <translation>巡查记录已保存。</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="237"/>
+        <location filename="../gui/enforcement_dock.py" line="241"/>
         <source>Delete patrol</source>
         <translation>删除巡查记录</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="237"/>
+        <location filename="../gui/enforcement_dock.py" line="241"/>
         <source>Delete this patrol with its findings and photos?</source>
         <translation>删除这条巡查记录及其发现的问题和照片？</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="249"/>
+        <location filename="../gui/enforcement_dock.py" line="253"/>
         <source>Select features in a vector layer first.</source>
         <translation>请先在矢量图层中选择要素。</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="260"/>
+        <location filename="../gui/enforcement_dock.py" line="264"/>
         <source>{kind} from the map (save to keep)</source>
         <translation>取自地图的 {kind}（保存后生效）</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="269"/>
+        <location filename="../gui/enforcement_dock.py" line="273"/>
         <source>{kind}: {text} ({n} photos)</source>
         <translation>{kind}：{text}（{n} 张照片）</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="280"/>
+        <location filename="../gui/enforcement_dock.py" line="284"/>
         <source>Finding</source>
         <translation>发现的问题</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="280"/>
+        <location filename="../gui/enforcement_dock.py" line="284"/>
         <source>Description</source>
         <translation>情况描述</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="294"/>
+        <location filename="../gui/enforcement_dock.py" line="298"/>
         <source>Add photos</source>
         <translation>添加照片</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="294"/>
+        <location filename="../gui/enforcement_dock.py" line="298"/>
         <source>Photos (*.jpg *.jpeg *.png);;All files (*)</source>
         <translation>照片 (*.jpg *.jpeg *.png);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="311"/>
+        <location filename="../gui/enforcement_dock.py" line="346"/>
         <source>Clue</source>
         <translation>线索编号</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="311"/>
+        <location filename="../gui/enforcement_dock.py" line="346"/>
         <source>Source</source>
         <translation>线索来源</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="311"/>
+        <location filename="../gui/enforcement_dock.py" line="346"/>
         <source>Discovered</source>
         <translation>发现日期</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="311"/>
+        <location filename="../gui/enforcement_dock.py" line="346"/>
         <source>Stage</source>
         <translation>办理阶段</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="312"/>
+        <location filename="../gui/enforcement_dock.py" line="347"/>
         <source>Next due</source>
         <translation>下一期限</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="312"/>
+        <location filename="../gui/enforcement_dock.py" line="347"/>
         <source>Overdue</source>
         <translation>逾期事项</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="312"/>
+        <location filename="../gui/enforcement_dock.py" line="347"/>
         <source>Major</source>
         <translation>重大违法</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="331"/>
+        <location filename="../gui/enforcement_dock.py" line="366"/>
         <source>{n} clues, {overdue} overdue, {major} major</source>
         <translation>线索 {n} 条，逾期 {overdue} 条，重大 {major} 条</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="374"/>
+        <location filename="../gui/enforcement_dock.py" line="409"/>
         <source>, {mu:.2f} mu</source>
         <translation>，{mu:.2f} 亩</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="401"/>
+        <location filename="../gui/enforcement_dock.py" line="436"/>
         <source>Clue saved.</source>
         <translation>线索已保存。</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="415"/>
+        <location filename="../gui/enforcement_dock.py" line="450"/>
         <source>Holidays</source>
         <translation>节假日</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="407"/>
+        <location filename="../gui/enforcement_dock.py" line="442"/>
         <source>One date or range per line (2026-10-01~2026-10-07); &apos;+&apos; marks a make-up working day.</source>
         <translation>每行一个日期或日期范围（如 2026-10-01~2026-10-07）；行首加 '+' 表示调休上班日。</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="451"/>
+        <location filename="../gui/enforcement_dock.py" line="486"/>
         <source>{n} illegal satellite patches; daily enforcement found {found} of them first.</source>
         <translation>卫片违法图斑 {n} 个，其中日常执法先行发现 {found} 个。</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="467"/>
+        <location filename="../gui/enforcement_dock.py" line="502"/>
         <source>Import</source>
         <translation>导入</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="459"/>
+        <location filename="../gui/enforcement_dock.py" line="494"/>
         <source>CSV or Excel (*.csv *.xlsx);;All files (*)</source>
         <translation>CSV 或 Excel 文件 (*.csv *.xlsx);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="476"/>
+        <location filename="../gui/enforcement_dock.py" line="511"/>
         <source>Export workbook</source>
         <translation>导出工作簿</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="476"/>
+        <location filename="../gui/enforcement_dock.py" line="511"/>
         <source>Excel (*.xlsx)</source>
         <translation>Excel 工作簿 (*.xlsx)</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="485"/>
+        <location filename="../gui/enforcement_dock.py" line="520"/>
         <source>Saved {path}</source>
         <translation>已保存 {path}</translation>
+    </message>
+    <message>
+        <location filename="../gui/enforcement_dock.py" line="315"/>
+        <source>Open</source>
+        <translation>打开</translation>
+    </message>
+    <message>
+        <location filename="../gui/enforcement_dock.py" line="316"/>
+        <source>Remove…</source>
+        <translation>移除…</translation>
+    </message>
+    <message>
+        <location filename="../gui/enforcement_dock.py" line="318"/>
+        <source>No photos yet</source>
+        <translation>尚无照片</translation>
+    </message>
+    <message>
+        <location filename="../gui/enforcement_dock.py" line="326"/>
+        <source>Remove photo</source>
+        <translation>移除照片</translation>
+    </message>
+    <message>
+        <location filename="../gui/enforcement_dock.py" line="326"/>
+        <source>Remove {name} from the work store?</source>
+        <translation>从工作库中移除 {name}？</translation>
     </message>
 </context>
 <context>
@@ -1570,57 +1595,57 @@
 <context>
     <name>RecordInterviewAlgorithm</name>
     <message>
-        <location filename="../../processing_algorithms/record_interview.py" line="30"/>
+        <location filename="../../processing_algorithms/record_interview.py" line="29"/>
         <source>Record a township interview (约谈)</source>
         <translation>记录乡镇警示约谈</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/record_interview.py" line="33"/>
+        <location filename="../../processing_algorithms/record_interview.py" line="32"/>
         <source>Records a warning interview (警示约谈) of a township: who was interviewed, by whom, when and why, with the minutes file stored in the work store. The accountability workbook lists the records of its year.</source>
         <translation>记录对乡镇的警示约谈：约谈了谁、由谁约谈、时间和事由，约谈纪要文件存入工作库。问责统计表列出当年的约谈记录。</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/record_interview.py" line="39"/>
+        <location filename="../../processing_algorithms/record_interview.py" line="38"/>
         <source>Work store (GeoPackage)</source>
         <translation>工作库（GeoPackage）</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/record_interview.py" line="41"/>
+        <location filename="../../processing_algorithms/record_interview.py" line="40"/>
         <source>Township</source>
         <translation>乡镇</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/record_interview.py" line="42"/>
+        <location filename="../../processing_algorithms/record_interview.py" line="41"/>
         <source>Township code</source>
         <translation>乡镇代码</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/record_interview.py" line="43"/>
+        <location filename="../../processing_algorithms/record_interview.py" line="42"/>
         <source>Date of the interview</source>
         <translation>约谈日期</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/record_interview.py" line="44"/>
+        <location filename="../../processing_algorithms/record_interview.py" line="43"/>
         <source>Interviewed (names, posts)</source>
         <translation>被约谈人（姓名、职务）</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/record_interview.py" line="45"/>
+        <location filename="../../processing_algorithms/record_interview.py" line="44"/>
         <source>Interviewed by</source>
         <translation>约谈人</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/record_interview.py" line="46"/>
+        <location filename="../../processing_algorithms/record_interview.py" line="45"/>
         <source>Reason</source>
         <translation>约谈事由</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/record_interview.py" line="47"/>
+        <location filename="../../processing_algorithms/record_interview.py" line="46"/>
         <source>Minutes (file)</source>
         <translation>约谈纪要（文件）</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/record_interview.py" line="48"/>
+        <location filename="../../processing_algorithms/record_interview.py" line="47"/>
         <source>Record id</source>
         <translation>记录编号</translation>
     </message>
@@ -2437,37 +2462,37 @@
 <context>
     <name>SeriousImpactAlgorithm</name>
     <message>
-        <location filename="../../processing_algorithms/serious_impact.py" line="26"/>
+        <location filename="../../processing_algorithms/serious_impact.py" line="25"/>
         <source>Mark serious consequences (造成恶劣影响)</source>
         <translation>认定“造成恶劣影响”</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/serious_impact.py" line="29"/>
+        <location filename="../../processing_algorithms/serious_impact.py" line="28"/>
         <source>Records, with its reason, that a county&apos;s (or township&apos;s) illegal land use caused serious consequences: Order No. 15 then holds the county accountable below the 15 % ratio, and a township is marked for a warning interview. Tick Clear to remove the mark.</source>
         <translation>记录某县（或乡镇）的违法用地“造成恶劣影响”及其理由：按第15号令，该县即使比例低于 15% 也纳入问责范围；乡镇则列为应警示约谈。勾选“取消认定”可撤销。</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/serious_impact.py" line="35"/>
+        <location filename="../../processing_algorithms/serious_impact.py" line="34"/>
         <source>Work store (GeoPackage)</source>
         <translation>工作库（GeoPackage）</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/serious_impact.py" line="37"/>
+        <location filename="../../processing_algorithms/serious_impact.py" line="36"/>
         <source>County or township code</source>
         <translation>县或乡镇代码</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/serious_impact.py" line="38"/>
+        <location filename="../../processing_algorithms/serious_impact.py" line="37"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/serious_impact.py" line="39"/>
+        <location filename="../../processing_algorithms/serious_impact.py" line="38"/>
         <source>Reason</source>
         <translation>理由</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/serious_impact.py" line="40"/>
+        <location filename="../../processing_algorithms/serious_impact.py" line="39"/>
         <source>Clear the mark</source>
         <translation>取消认定</translation>
     </message>
@@ -2475,37 +2500,37 @@
 <context>
     <name>SetStageAlgorithm</name>
     <message>
-        <location filename="../../processing_algorithms/set_stage.py" line="29"/>
+        <location filename="../../processing_algorithms/set_stage.py" line="28"/>
         <source>Record reporting stage (一上/一下/二上)</source>
         <translation>记录上报阶段（一上/一下/二上）</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/set_stage.py" line="32"/>
+        <location filename="../../processing_algorithms/set_stage.py" line="31"/>
         <source>Records a reporting stage of a batch, in order 一上 → 一下 → 二上, with a snapshot of the batch as it stands. 一上 and 二上 lock the determinations (result, type, category, areas); rectification records and evidence stay editable all year. 一下 unlocks the determinations for corrections.</source>
         <translation>按 一上 → 一下 → 二上 的顺序记录批次的上报阶段，并保存该批次当时的快照。一上和二上锁定合法性判定（判定结果、类型、违法类别和面积）；查处整改记录和佐证材料全年均可更新。一下解锁判定以便修改。</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/set_stage.py" line="38"/>
+        <location filename="../../processing_algorithms/set_stage.py" line="37"/>
         <source>Work store (GeoPackage)</source>
         <translation>工作库（GeoPackage）</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/set_stage.py" line="40"/>
+        <location filename="../../processing_algorithms/set_stage.py" line="39"/>
         <source>Batch</source>
         <translation>批次</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/set_stage.py" line="41"/>
+        <location filename="../../processing_algorithms/set_stage.py" line="40"/>
         <source>Stage</source>
         <translation>上报阶段</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/set_stage.py" line="42"/>
+        <location filename="../../processing_algorithms/set_stage.py" line="41"/>
         <source>Note</source>
         <translation>备注</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/set_stage.py" line="43"/>
+        <location filename="../../processing_algorithms/set_stage.py" line="42"/>
         <source>Determinations locked</source>
         <translation>判定已锁定</translation>
     </message>
