@@ -15,6 +15,7 @@ import shapely
 
 from weipian_plugin.core.analysis import overlay
 from weipian_plugin.core.analysis.run import analyze, load_layers, load_registered, run_analysis
+from weipian_plugin.core.intake import reference
 from weipian_plugin.core.intake.importer import create_store_for, import_patches
 from weipian_plugin.core.intake.reference import ReferenceCache, cache_path, fingerprint
 from weipian_plugin.core.store import gpkg
@@ -154,7 +155,9 @@ def test_cached_uncached_and_threaded_runs_give_identical_results(store_copy, sa
 
 
 @pytest.mark.parametrize("delivery", ["gdb", "shp"])
-def test_filegdb_and_shapefile_deliveries(delivery, store_copy, sample_county, dltb_deliveries, tmp_path):
+def test_filegdb_and_shapefile_deliveries(delivery, store_copy, sample_county, dltb_deliveries, tmp_path,
+                                          monkeypatch):
+    monkeypatch.setattr(reference, "_FETCH", 1000)  # the DLTB copy written and read in several slices
     plain = tmp_path / "plain.gpkg"
     shutil.copy(store_copy, plain)
     layers = sources(sample_county, landuse=dltb_deliveries[delivery])

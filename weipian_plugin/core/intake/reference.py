@@ -324,10 +324,12 @@ class ReferenceCache:
         columns = "".join(f', "{n}" {t}' for n, t in zip(names, types))
         conn.execute(f'CREATE TABLE "{table}" (fid INTEGER PRIMARY KEY, geom GEOMETRY, src_fid INTEGER{columns})')
         gpkg.add_srs(conn, self.epsg)
-        blobs = gpkg.encode(data.geoms[order], self.epsg)
         src = data.fids[order].tolist() if data.fids is not None else order.tolist()
-        conn.executemany(f'INSERT INTO "{table}" VALUES ({", ".join("?" * (3 + len(names)))})',
-                         zip(range(1, len(order) + 1), blobs, src, *values))
+        insert = f'INSERT INTO "{table}" VALUES ({", ".join("?" * (3 + len(names)))})'
+        for a in range(0, len(order), _FETCH):  # blobs a slice at a time: a county's would take GBs at once
+            b = min(a + _FETCH, len(order))
+            conn.executemany(insert, zip(range(a + 1, b + 1), gpkg.encode(data.geoms[order[a:b]], self.epsg),
+                                         src[a:b], *(v[a:b] for v in values)))
         gpkg.register_features(conn, table, "geom", "GEOMETRY", self.epsg, f"{role}：{Path(path).name}")
         gpkg.bulk_rtree(conn, table, "geom", np.arange(1, len(order) + 1), bounds[order], packed=True)
         if len(order):

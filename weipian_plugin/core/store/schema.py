@@ -11,6 +11,7 @@ from typing import Optional
 
 from weipian_plugin.core import roles
 from weipian_plugin.core.store import audit, codes
+from weipian_plugin.core.vocabulary import LEGAL, OTHER
 
 SCHEMA_VERSION_KEY = "schema_version"
 
@@ -293,6 +294,20 @@ FROM patches p
 JOIN patch_status s ON s.fid = p.fid
 LEFT JOIN analysis a ON a.patch_fid = p.fid;
 """
+
+
+_ROLE_RESULT = {roles.LEGAL: LEGAL, roles.OTHER: OTHER, roles.MINING: LEGAL}
+"""The result a role's sub-type belongs to in the code list ``subtype``."""
+
+
+def missing_role_codes(conn: sqlite3.Connection) -> list:
+    """(code, parent) of every registry sub-type the store's code list lacks (none while it is empty: a
+    store being created gets the whole default lists first), so a suggestion of a new role can be accepted."""
+    if conn.execute("SELECT 1 FROM code_lists LIMIT 1").fetchone() is None:
+        return []
+    have = set(conn.execute("SELECT code, parent FROM code_lists WHERE list = 'subtype'"))
+    wanted = [(r.subtype, _ROLE_RESULT[r.effect]) for r in roles.ROLES if r.subtype and r.effect in _ROLE_RESULT]
+    return [pair for pair in dict.fromkeys(wanted) if pair not in have]
 
 
 def missing_role_columns(conn: sqlite3.Connection) -> list:
