@@ -18,13 +18,13 @@ class WeipianAlgorithm(QgsProcessingAlgorithm):
     def tr(self, text: str) -> str:
         return QCoreApplication.translate(type(self).__name__, text)  # the context pylupdate5 gives self.tr()
 
-    def createInstance(self):  # noqa: N802 (QGIS API)
+    def createInstance(self):
         return type(self)()
 
     def group(self) -> str:
         return QCoreApplication.translate("WeipianAlgorithm", "Satellite enforcement")
 
-    def groupId(self) -> str:  # noqa: N802
+    def groupId(self) -> str:
         return "weipian"
 
     @staticmethod

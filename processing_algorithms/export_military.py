@@ -30,16 +30,16 @@ class ExportMilitaryAlgorithm(WeipianAlgorithm):
     def name(self) -> str:
         return "exportmilitary"
 
-    def displayName(self) -> str:  # noqa: N802
+    def displayName(self) -> str:
         return self.tr("Military land register (Excel)")
 
-    def shortHelpString(self) -> str:  # noqa: N802
+    def shortHelpString(self) -> str:
         return self.tr(
             "Writes the military land register (军用土地登记表): every patch marked as military land (涉军), "
             "which every other export, figure, report and statistic leaves out; it is handed in separately. "
             "With a military-land layer, every patch overlapping it is marked first (audited).")
 
-    def initAlgorithm(self, config=None):  # noqa: N802
+    def initAlgorithm(self, config=None):
         self.addParameter(QgsProcessingParameterFile(self.STORE, self.tr("Work store (GeoPackage)"),
                                                      extension="gpkg"))
         self.addParameter(QgsProcessingParameterFeatureSource(
@@ -53,7 +53,7 @@ class ExportMilitaryAlgorithm(WeipianAlgorithm):
         self.addOutput(QgsProcessingOutputNumber(self.MARKED, self.tr("Patches newly marked")))
         self.addOutput(QgsProcessingOutputNumber(self.COUNT, self.tr("Patches in the register")))
 
-    def processAlgorithm(self, parameters, context, feedback):  # noqa: N802
+    def processAlgorithm(self, parameters, context, feedback):
         output = self.parameterAsFileOutput(parameters, self.OUTPUT, context)
         source = self.parameterAsSource(parameters, self.MILITARY_LAYER, context)
         year = self.parameterAsInt(parameters, self.YEAR, context) or None

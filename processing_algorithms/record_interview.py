@@ -25,16 +25,16 @@ class RecordInterviewAlgorithm(WeipianAlgorithm):
     def name(self) -> str:
         return "recordinterview"
 
-    def displayName(self) -> str:  # noqa: N802
+    def displayName(self) -> str:
         return self.tr("Record a township interview (约谈)")
 
-    def shortHelpString(self) -> str:  # noqa: N802
+    def shortHelpString(self) -> str:
         return self.tr(
             "Records a warning interview (警示约谈) of a township: who was interviewed, by whom, when and why, "
             "with the minutes file stored in the work store. The accountability workbook lists the records of "
             "its year.")
 
-    def initAlgorithm(self, config=None):  # noqa: N802
+    def initAlgorithm(self, config=None):
         self.addParameter(QgsProcessingParameterFile(self.STORE, self.tr("Work store (GeoPackage)"),
                                                      extension="gpkg"))
         self.addParameter(QgsProcessingParameterString(self.TOWNSHIP, self.tr("Township")))
@@ -46,7 +46,7 @@ class RecordInterviewAlgorithm(WeipianAlgorithm):
         self.addParameter(QgsProcessingParameterFile(self.MINUTES, self.tr("Minutes (file)"), optional=True))
         self.addOutput(QgsProcessingOutputNumber(self.ID, self.tr("Record id")))
 
-    def processAlgorithm(self, parameters, context, feedback):  # noqa: N802
+    def processAlgorithm(self, parameters, context, feedback):
         text = {k: self.parameterAsString(parameters, k, context) for k in (
             self.TOWNSHIP, self.TOWNSHIP_CODE, self.DATE, self.INTERVIEWEES, self.INTERVIEWER, self.REASON)}
         minutes = self.parameterAsFile(parameters, self.MINUTES, context) or None

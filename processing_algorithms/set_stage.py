@@ -24,16 +24,16 @@ class SetStageAlgorithm(WeipianAlgorithm):
     def name(self) -> str:
         return "setstage"
 
-    def displayName(self) -> str:  # noqa: N802
+    def displayName(self) -> str:
         return self.tr("Record reporting stage (一上/一下/二上)")
 
-    def shortHelpString(self) -> str:  # noqa: N802
+    def shortHelpString(self) -> str:
         return self.tr(
             "Records a reporting stage of a batch, in order 一上 → 一下 → 二上, with a snapshot of the batch as it "
             "stands. 一上 and 二上 lock the determinations (result, type, category, areas); rectification "
             "records and evidence stay editable all year. 一下 unlocks the determinations for corrections.")
 
-    def initAlgorithm(self, config=None):  # noqa: N802
+    def initAlgorithm(self, config=None):
         self.addParameter(QgsProcessingParameterFile(self.STORE, self.tr("Work store (GeoPackage)"),
                                                      extension="gpkg"))
         self.addParameter(QgsProcessingParameterString(self.BATCH, self.tr("Batch")))
@@ -41,7 +41,7 @@ class SetStageAlgorithm(WeipianAlgorithm):
         self.addParameter(QgsProcessingParameterString(self.NOTE, self.tr("Note"), optional=True))
         self.addOutput(QgsProcessingOutputBoolean(self.LOCKED, self.tr("Determinations locked")))
 
-    def processAlgorithm(self, parameters, context, feedback):  # noqa: N802
+    def processAlgorithm(self, parameters, context, feedback):
         batch = self.parameterAsString(parameters, self.BATCH, context).strip()
         stage = STAGES[self.parameterAsEnum(parameters, self.STAGE, context)]
         note = self.parameterAsString(parameters, self.NOTE, context)

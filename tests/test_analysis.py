@@ -1,4 +1,4 @@
-"""The whole 内业比对 on the sample county: every outcome of DOMAIN.md §4, re-runs and cancels are safe."""
+"""The whole 内业比对 on the sample county: every outcome of docs/DOMAIN.md §4, re-runs and cancels are safe."""
 import json
 import shutil
 import sqlite3

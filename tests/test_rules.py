@@ -1,4 +1,4 @@
-"""Legality suggestions (DOMAIN.md §4) end to end: squares → overlay → rules.
+"""Legality suggestions (docs/DOMAIN.md §4) end to end: squares → overlay → rules.
 
 The patch is a 100 m square in EPSG:4527 (≈ 15 亩); reference features are squares around it, so every
 share in these tests is a hand-computable fraction of it.

@@ -100,7 +100,7 @@ def test_v5_store_migrates_to_v6_without_touching_determinations(store_path, mon
             audit = conn.execute("SELECT count(*) FROM audit_log").fetchone()[0]
 
     with WorkStore.open(store_path) as store:
-        assert store.schema_version == 6
+        assert store.schema_version == schema.LATEST_VERSION
         with store.transaction() as c:
             c.execute("UPDATE determinations SET illegal_basic_farmland_m2 = 600, reviewer = '李四'")
         assert store.conn.execute("SELECT illegal_basic_farmland_m2, result FROM determinations").fetchone() == (

@@ -333,7 +333,7 @@ class ReviewDock(QgsDockWidget, FORM_CLASS):
                 return False
         return True
 
-    def closeEvent(self, event) -> None:  # noqa: N802 (Qt API)
+    def closeEvent(self, event) -> None:
         if not self.maybe_leave():
             event.ignore()
             return

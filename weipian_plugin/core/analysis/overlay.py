@@ -6,7 +6,7 @@ intersection; the rest are intersected in one vectorised call spread over thread
 GIL); areas are aggregated with ``np.bincount``. Only patches hit by several features of a layer whose
 polygons may overlap (批文 red lines do) are unioned, so overlapping approvals are counted once.
 
-Areas follow 面积平差 (DOMAIN.md §2): a planar piece becomes ``piece / planar patch × ellipsoidal
+Areas follow 面积平差 (docs/DOMAIN.md §2): a planar piece becomes ``piece / planar patch × ellipsoidal
 patch area``; the pieces of a partition layer (三调 DLTB) are scaled to sum exactly to the patch's
 ellipsoidal area when they cover it, otherwise the rest is a separate 未覆盖 piece. No piece exceeds
 its patch and no coverage exceeds 100 %. Patches and layers must be valid polygons in the same
