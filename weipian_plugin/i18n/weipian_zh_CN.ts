@@ -356,6 +356,16 @@
         <source>Analyzed {count} patches.</source>
         <translation>已分析 {count} 个图斑。</translation>
     </message>
+    <message>
+        <location filename="../../weipian_plugin/gui/analysis_dialog.py" line="1"/>
+        <source>Reference layers</source>
+        <translation>参考图层</translation>
+    </message>
+    <message>
+        <location filename="../../weipian_plugin/gui/analysis_dialog.py" line="1"/>
+        <source>Analyse anyway? The problems will be recorded with the results and printed in the ledger and the report.</source>
+        <translation>仍要分析吗？这些问题将随分析结果记录，并印在台账和报告中。</translation>
+    </message>
 </context>
 <context>
     <name>AnalyzePatchesAlgorithm</name>
@@ -637,7 +647,7 @@
 <context>
     <name>EnforcementDock</name>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="485"/>
+        <location filename="../gui/enforcement_dock.py" line="520"/>
         <source>Daily enforcement</source>
         <translation>日常执法</translation>
     </message>
@@ -672,7 +682,7 @@
         <translation>巡查记录</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="178"/>
+        <location filename="../gui/enforcement_dock.py" line="182"/>
         <source>Date</source>
         <translation>日期</translation>
     </message>
@@ -682,22 +692,22 @@
         <translation>YYYY-MM-DD</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="311"/>
+        <location filename="../gui/enforcement_dock.py" line="346"/>
         <source>Township</source>
         <translation>乡镇</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="178"/>
+        <location filename="../gui/enforcement_dock.py" line="182"/>
         <source>Route</source>
         <translation>巡查路线</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="178"/>
+        <location filename="../gui/enforcement_dock.py" line="182"/>
         <source>People</source>
         <translation>巡查人员</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="178"/>
+        <location filename="../gui/enforcement_dock.py" line="182"/>
         <source>Findings</source>
         <translation>发现情况</translation>
     </message>
@@ -867,174 +877,199 @@
         <translation>日常执法未先行发现的违法图斑</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="88"/>
+        <location filename="../gui/enforcement_dock.py" line="90"/>
         <source>Patrol ledger…</source>
         <translation>巡查台账…</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="89"/>
+        <location filename="../gui/enforcement_dock.py" line="91"/>
         <source>Clues…</source>
         <translation>线索…</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="137"/>
+        <location filename="../gui/enforcement_dock.py" line="141"/>
         <source>No work store is open.</source>
         <translation>未打开工作库。</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="179"/>
+        <location filename="../gui/enforcement_dock.py" line="183"/>
         <source>Points</source>
         <translation>发现问题数</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="206"/>
+        <location filename="../gui/enforcement_dock.py" line="210"/>
         <source>drawn</source>
         <translation>已绘制</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="216"/>
+        <location filename="../gui/enforcement_dock.py" line="220"/>
         <source>none</source>
         <translation>无</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="231"/>
+        <location filename="../gui/enforcement_dock.py" line="235"/>
         <source>Patrol saved.</source>
         <translation>巡查记录已保存。</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="237"/>
+        <location filename="../gui/enforcement_dock.py" line="241"/>
         <source>Delete patrol</source>
         <translation>删除巡查记录</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="237"/>
+        <location filename="../gui/enforcement_dock.py" line="241"/>
         <source>Delete this patrol with its findings and photos?</source>
         <translation>删除这条巡查记录及其发现的问题和照片？</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="249"/>
+        <location filename="../gui/enforcement_dock.py" line="253"/>
         <source>Select features in a vector layer first.</source>
         <translation>请先在矢量图层中选择要素。</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="260"/>
+        <location filename="../gui/enforcement_dock.py" line="264"/>
         <source>{kind} from the map (save to keep)</source>
         <translation>取自地图的 {kind}（保存后生效）</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="269"/>
+        <location filename="../gui/enforcement_dock.py" line="273"/>
         <source>{kind}: {text} ({n} photos)</source>
         <translation>{kind}：{text}（{n} 张照片）</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="280"/>
+        <location filename="../gui/enforcement_dock.py" line="284"/>
         <source>Finding</source>
         <translation>发现的问题</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="280"/>
+        <location filename="../gui/enforcement_dock.py" line="284"/>
         <source>Description</source>
         <translation>情况描述</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="294"/>
+        <location filename="../gui/enforcement_dock.py" line="298"/>
         <source>Add photos</source>
         <translation>添加照片</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="294"/>
+        <location filename="../gui/enforcement_dock.py" line="298"/>
         <source>Photos (*.jpg *.jpeg *.png);;All files (*)</source>
         <translation>照片 (*.jpg *.jpeg *.png);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="311"/>
+        <location filename="../gui/enforcement_dock.py" line="346"/>
         <source>Clue</source>
         <translation>线索编号</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="311"/>
+        <location filename="../gui/enforcement_dock.py" line="346"/>
         <source>Source</source>
         <translation>线索来源</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="311"/>
+        <location filename="../gui/enforcement_dock.py" line="346"/>
         <source>Discovered</source>
         <translation>发现日期</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="311"/>
+        <location filename="../gui/enforcement_dock.py" line="346"/>
         <source>Stage</source>
         <translation>办理阶段</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="312"/>
+        <location filename="../gui/enforcement_dock.py" line="347"/>
         <source>Next due</source>
         <translation>下一期限</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="312"/>
+        <location filename="../gui/enforcement_dock.py" line="347"/>
         <source>Overdue</source>
         <translation>逾期事项</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="312"/>
+        <location filename="../gui/enforcement_dock.py" line="347"/>
         <source>Major</source>
         <translation>重大违法</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="331"/>
+        <location filename="../gui/enforcement_dock.py" line="366"/>
         <source>{n} clues, {overdue} overdue, {major} major</source>
         <translation>线索 {n} 条，逾期 {overdue} 条，重大 {major} 条</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="374"/>
+        <location filename="../gui/enforcement_dock.py" line="409"/>
         <source>, {mu:.2f} mu</source>
         <translation>，{mu:.2f} 亩</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="401"/>
+        <location filename="../gui/enforcement_dock.py" line="436"/>
         <source>Clue saved.</source>
         <translation>线索已保存。</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="415"/>
+        <location filename="../gui/enforcement_dock.py" line="450"/>
         <source>Holidays</source>
         <translation>节假日</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="407"/>
+        <location filename="../gui/enforcement_dock.py" line="442"/>
         <source>One date or range per line (2026-10-01~2026-10-07); &apos;+&apos; marks a make-up working day.</source>
         <translation>每行一个日期或日期范围（如 2026-10-01~2026-10-07）；行首加 '+' 表示调休上班日。</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="451"/>
+        <location filename="../gui/enforcement_dock.py" line="486"/>
         <source>{n} illegal satellite patches; daily enforcement found {found} of them first.</source>
         <translation>卫片违法图斑 {n} 个，其中日常执法先行发现 {found} 个。</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="467"/>
+        <location filename="../gui/enforcement_dock.py" line="502"/>
         <source>Import</source>
         <translation>导入</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="459"/>
+        <location filename="../gui/enforcement_dock.py" line="494"/>
         <source>CSV or Excel (*.csv *.xlsx);;All files (*)</source>
         <translation>CSV 或 Excel 文件 (*.csv *.xlsx);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="476"/>
+        <location filename="../gui/enforcement_dock.py" line="511"/>
         <source>Export workbook</source>
         <translation>导出工作簿</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="476"/>
+        <location filename="../gui/enforcement_dock.py" line="511"/>
         <source>Excel (*.xlsx)</source>
         <translation>Excel 工作簿 (*.xlsx)</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="485"/>
+        <location filename="../gui/enforcement_dock.py" line="520"/>
         <source>Saved {path}</source>
         <translation>已保存 {path}</translation>
+    </message>
+    <message>
+        <location filename="../gui/enforcement_dock.py" line="315"/>
+        <source>Open</source>
+        <translation>打开</translation>
+    </message>
+    <message>
+        <location filename="../gui/enforcement_dock.py" line="316"/>
+        <source>Remove…</source>
+        <translation>移除…</translation>
+    </message>
+    <message>
+        <location filename="../gui/enforcement_dock.py" line="318"/>
+        <source>No photos yet</source>
+        <translation>尚无照片</translation>
+    </message>
+    <message>
+        <location filename="../gui/enforcement_dock.py" line="326"/>
+        <source>Remove photo</source>
+        <translation>移除照片</translation>
+    </message>
+    <message>
+        <location filename="../gui/enforcement_dock.py" line="326"/>
+        <source>Remove {name} from the work store?</source>
+        <translation>从工作库中移除 {name}？</translation>
     </message>
 </context>
 <context>
