@@ -250,22 +250,22 @@
 <context>
     <name>AnalysisDialog</name>
     <message>
-        <location filename="../gui/analysis_dialog.py" line="185"/>
+        <location filename="../gui/analysis_dialog.py" line="187"/>
         <source>Not a file: read feature by feature</source>
         <translation>非文件图层：逐要素读取</translation>
     </message>
     <message>
-        <location filename="../gui/analysis_dialog.py" line="187"/>
+        <location filename="../gui/analysis_dialog.py" line="189"/>
         <source>Not registered: the first run copies it beside the store</source>
         <translation>未登记：首次运行时复制到工作库旁</translation>
     </message>
     <message>
-        <location filename="../gui/analysis_dialog.py" line="189"/>
+        <location filename="../gui/analysis_dialog.py" line="191"/>
         <source>Registered {time} ({count} features)</source>
         <translation>已登记于 {time}（{count} 个要素）</translation>
     </message>
     <message>
-        <location filename="../gui/analysis_dialog.py" line="192"/>
+        <location filename="../gui/analysis_dialog.py" line="194"/>
         <source>Changed since registered {time}: will be registered again</source>
         <translation>登记（{time}）后文件已变化：将重新登记</translation>
     </message>
@@ -305,64 +305,64 @@
         <translation>取消分析</translation>
     </message>
     <message>
-        <location filename="../gui/analysis_dialog.py" line="99"/>
+        <location filename="../gui/analysis_dialog.py" line="101"/>
         <source>Work store: {path}</source>
         <translation>工作库：{path}</translation>
     </message>
     <message>
-        <location filename="../gui/analysis_dialog.py" line="100"/>
+        <location filename="../gui/analysis_dialog.py" line="102"/>
         <source>All batches</source>
         <translation>全部批次</translation>
     </message>
     <message>
-        <location filename="../gui/analysis_dialog.py" line="126"/>
+        <location filename="../gui/analysis_dialog.py" line="128"/>
         <source>Add a layer from a file to the project</source>
         <translation>从文件添加图层到工程</translation>
     </message>
     <message>
-        <location filename="../gui/analysis_dialog.py" line="173"/>
+        <location filename="../gui/analysis_dialog.py" line="175"/>
         <source>Layers used last time could not be found:
 {layers}</source>
         <translation>找不到上次使用的图层：
 {layers}</translation>
     </message>
     <message>
-        <location filename="../gui/analysis_dialog.py" line="198"/>
+        <location filename="../gui/analysis_dialog.py" line="200"/>
         <source>Add reference layer</source>
         <translation>添加比对图层</translation>
     </message>
     <message>
-        <location filename="../gui/analysis_dialog.py" line="205"/>
+        <location filename="../gui/analysis_dialog.py" line="207"/>
         <source>{path} is not a readable polygon layer.</source>
         <translation>{path} 不是可读取的面图层。</translation>
     </message>
     <message>
-        <location filename="../gui/analysis_dialog.py" line="236"/>
+        <location filename="../gui/analysis_dialog.py" line="241"/>
         <source>The Processing algorithm {id} is not available.</source>
         <translation>处理工具算法 {id} 不可用。</translation>
     </message>
     <message>
-        <location filename="../gui/analysis_dialog.py" line="257"/>
+        <location filename="../gui/analysis_dialog.py" line="262"/>
         <source>Analysis cancelled; the work store is unchanged.</source>
         <translation>分析已取消，工作库未作任何改动。</translation>
     </message>
     <message>
-        <location filename="../gui/analysis_dialog.py" line="260"/>
+        <location filename="../gui/analysis_dialog.py" line="273"/>
         <source>The analysis failed; see the Processing log.</source>
         <translation>分析失败，请查看处理工具日志。</translation>
     </message>
     <message>
-        <location filename="../gui/analysis_dialog.py" line="264"/>
+        <location filename="../gui/analysis_dialog.py" line="277"/>
         <source>Analyzed {count} patches.</source>
         <translation>已分析 {count} 个图斑。</translation>
     </message>
     <message>
-        <location filename="../../weipian_plugin/gui/analysis_dialog.py" line="1"/>
+        <location filename="../gui/analysis_dialog.py" line="265"/>
         <source>Reference layers</source>
         <translation>参考图层</translation>
     </message>
     <message>
-        <location filename="../../weipian_plugin/gui/analysis_dialog.py" line="1"/>
+        <location filename="../gui/analysis_dialog.py" line="265"/>
         <source>Analyse anyway? The problems will be recorded with the results and printed in the ledger and the report.</source>
         <translation>仍要分析吗？这些问题将随分析结果记录，并印在台账和报告中。</translation>
     </message>
