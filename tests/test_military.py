@@ -76,10 +76,10 @@ def test_military_patch_is_absent_from_every_ordinary_output(weipian_provider, m
 
     from qgis.core import QgsVectorLayer
 
-    from weipian_plugin.exporters.figures import _subset
+    from weipian_plugin.exporters.figures import subset_sql
 
     layer = QgsVectorLayer(f"{marked_store}|layername=patch_analysis", "pa", "ogr")
-    layer.setSubsetString(_subset(None, None, None))
+    layer.setSubsetString(subset_sql(None, None, None))
     assert sorted(f["jcbh"] for f in layer.getFeatures()) == ["J001", "J002", "J003", "J004", "J005", "J006"]
 
 

@@ -43,14 +43,7 @@ from qgis.PyQt.QtGui import QFont, QPageLayout, QPageSize, QPdfWriter, QTextDocu
 from weipian_plugin.core.review import dossier as core
 from weipian_plugin.core.review import records
 from weipian_plugin.core.store.workstore import WorkStore
-from weipian_plugin.exporters.figures import (
-    RasterSource,
-    _file_name,
-    _Scene,
-    _subset,
-    cjk_family,
-    export_figure,
-)
+from weipian_plugin.exporters.figures import RasterSource, Scene, cjk_family, export_figure, file_stem, subset_sql
 
 INDEX, FIGURE, PHOTOS, RECORDS, ORIGINALS = "00_目录.pdf", "01_套合图.pdf", "02_现场照片.pdf", "03_判定与查处记录.pdf", "照片"
 MM = QgsUnitTypes.LayoutUnit.LayoutMillimeters
@@ -63,7 +56,7 @@ class DossierError(RuntimeError):
 
 
 # -- photos: one page each, the photo and a small map ---------------------------------------------------
-def _camera_layer(scene: _Scene, photo: core.Photo) -> Optional[QgsVectorLayer]:
+def _camera_layer(scene: Scene, photo: core.Photo) -> Optional[QgsVectorLayer]:
     """A one-point layer at the photo's position in the store's CRS: a red dot, and an arrow for its bearing."""
     if not photo.located:
         return None
@@ -105,7 +98,7 @@ def _label(layout: QgsPrintLayout, text: str, page: int, x: float, y: float, w: 
     return label
 
 
-def _photo_pages(scene: _Scene, store: WorkStore, case: core.Dossier, patch_extent: QgsRectangle,
+def _photo_pages(scene: Scene, store: WorkStore, case: core.Dossier, patch_extent: QgsRectangle,
                  originals: Path, out: Path) -> int:
     """``02_现场照片.pdf``; returns its page count (no file when the patch has no photo)."""
     if not case.photos:
@@ -208,15 +201,15 @@ def export_dossiers(store_path, out_dir, fids: Optional[Iterable[int]] = None, b
     """
     out_dir = Path(out_dir)
     today = today or dt.date.today()
-    scene = _Scene(store_path, None, before, after)
-    coverage = scene.coverage(_subset(batch, None, fids))
+    scene = Scene(store_path, None, before, after)
+    coverage = scene.coverage(subset_sql(batch, None, fids))
     patches = sorted(((f["jcbh"] or "", f.id(), f.geometry().boundingBox()) for f in coverage.getFeatures()))
     written, used = [], set()
     with WorkStore.open(store_path) as store:
         for i, (jcbh, fid, extent) in enumerate(patches):
             if feedback is not None and feedback.isCanceled():
                 break
-            folder = out_dir / _file_name(jcbh, used, fid)
+            folder = out_dir / file_stem(jcbh, used, fid)
             folder.mkdir(parents=True, exist_ok=True)
             case = core.dossier(store, fid)
             export_figure(store_path, fid, folder / FIGURE, before, after, dpi=dpi)

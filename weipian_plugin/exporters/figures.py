@@ -173,7 +173,7 @@ def _sql_text(value: str) -> str:
     return "'" + str(value).replace("'", "''") + "'"
 
 
-def _subset(batch: Optional[str], township: Optional[str], fids: Optional[Iterable[int]]) -> str:
+def subset_sql(batch: Optional[str], township: Optional[str], fids: Optional[Iterable[int]]) -> str:
     """SQL filter on patches / patch_analysis (both carry fid, split_state; the view also batch, township)."""
     parts = ["split_state != '被拆分'", "fid NOT IN (SELECT patch_fid FROM military_land)"]  # 涉军: register only
     if batch:
@@ -196,7 +196,7 @@ def _raster(source: RasterSource, name: str) -> Optional[QgsRasterLayer]:
     return layer
 
 
-class _Scene:
+class Scene:
     """A private QgsProject with the store's patches, the reference layers and the imagery.
 
     Layers added for the legend are the vector layers (top first in the layer tree); rasters are kept
@@ -276,7 +276,7 @@ def _label_expression(field: str, names: Mapping[str, str]) -> str:
 
 
 # -- 套合图 -------------------------------------------------------------------------------------------
-def _layout(scene: _Scene, coverage: QgsVectorLayer) -> QgsPrintLayout:
+def _layout(scene: Scene, coverage: QgsVectorLayer) -> QgsPrintLayout:
     """The template loaded into the scene's project, its maps given their layers, its atlas over ``coverage``."""
     doc = QDomDocument()
     parsed = doc.setContent(TEMPLATE.read_text(encoding="utf-8"))
@@ -309,7 +309,7 @@ def _layout(scene: _Scene, coverage: QgsVectorLayer) -> QgsPrintLayout:
     reason = layout.itemById("reason")
     if isinstance(reason, QgsLayoutItemLabel):
         size = _label_font(reason).pointSizeF()
-        # every exporter (one file per patch, combined PDF, the designer's atlas preview) seeks the atlas
+        # every export (one file per patch, one patch, the combined PDF) seeks the atlas page by page
         atlas.featureChanged.connect(lambda _feature: fit_label(reason, size))
     return layout
 
@@ -387,7 +387,7 @@ def _pdf_settings(dpi: int) -> QgsLayoutExporter.PdfExportSettings:
     return settings
 
 
-def _file_name(name: str, used: set, fid: int) -> str:
+def file_stem(name: str, used: set, fid: int) -> str:
     """A safe, unique file stem from the JCBH (the same JCBH may recur across batches)."""
     stem = re.sub(r'[\\/:*?"<>|\s]+', "_", name or "").strip("._") or str(fid)
     if stem in used:
@@ -419,8 +419,8 @@ def export_figures(store_path, out_dir, fmt: str = "png", before: RasterSource =
         with WorkStore.open(store_path) as store:
             keys.FIGURE_ORG.write(store, org.strip())
     out_dir.mkdir(parents=True, exist_ok=True)
-    scene = _Scene(store_path, reference_layers, before, after)
-    layout = _layout(scene, scene.coverage(_subset(batch, township, fids)))
+    scene = Scene(store_path, reference_layers, before, after)
+    layout = _layout(scene, scene.coverage(subset_sql(batch, township, fids)))
     atlas = layout.atlas()
     if not atlas.updateFeatures():
         return []
@@ -443,7 +443,7 @@ def export_figures(store_path, out_dir, fmt: str = "png", before: RasterSource =
             if feedback is not None and feedback.isCanceled():
                 break
             atlas.seekTo(i)
-            stem = _file_name(atlas.currentFilename(), used, layout.reportContext().feature().id())
+            stem = file_stem(atlas.currentFilename(), used, layout.reportContext().feature().id())
             written.append(_write_page(exporter, out_dir / f"{stem}.{fmt}", dpi))
             if feedback is not None:
                 feedback.setProgress(100.0 * (i + 1) / count)
@@ -458,8 +458,8 @@ def export_figure(store_path, fid: int, path, before: RasterSource = None, after
     path = Path(path)
     if path.suffix.lower() not in (".pdf", ".png"):
         raise FigureExportError(f"套合图应保存为 .pdf 或 .png：{path}")
-    scene = _Scene(store_path, reference_layers, before, after)
-    layout = _layout(scene, scene.coverage(_subset(None, None, [fid])))
+    scene = Scene(store_path, reference_layers, before, after)
+    layout = _layout(scene, scene.coverage(subset_sql(None, None, [fid])))
     atlas = layout.atlas()
     if not atlas.updateFeatures():
         raise FigureExportError(f"工作库中没有图斑 {fid}（或它已被拆分）")
