@@ -45,6 +45,7 @@ def write_shapefile(path, geoms, fields: dict, epsg=4527, encoding="UTF-8", geom
                     keep_cpg=True, keep_prj=True):
     """A real shapefile as ministries send them (optionally without .cpg/.prj)."""
     import numpy as np
+    import pyogrio
     import pyogrio.raw
     import shapely
 
@@ -54,8 +55,15 @@ def write_shapefile(path, geoms, fields: dict, epsg=4527, encoding="UTF-8", geom
     names = list(fields)
     arrays = [np.array(v, dtype=object) if any(isinstance(x, str) or x is None for x in v) else np.array(v)
               for v in fields.values()]
-    pyogrio.raw.write(str(path), wkb, arrays, names, driver="ESRI Shapefile", crs=f"EPSG:{epsg}",
-                      encoding=encoding, geometry_type=geometry_type)
+    # QGIS sets SHAPE_ENCODING="" whenever it opens a shapefile; where pyogrio shares QGIS's GDAL (Debian 13)
+    # the text would then be written unrecoded, so unset it for this write only.
+    shape_encoding = pyogrio.get_gdal_config_option("SHAPE_ENCODING")
+    pyogrio.set_gdal_config_options({"SHAPE_ENCODING": None})
+    try:
+        pyogrio.raw.write(str(path), wkb, arrays, names, driver="ESRI Shapefile", crs=f"EPSG:{epsg}",
+                          encoding=encoding, geometry_type=geometry_type)
+    finally:
+        pyogrio.set_gdal_config_options({"SHAPE_ENCODING": shape_encoding})
     if not keep_cpg:
         path.with_suffix(".cpg").unlink(missing_ok=True)
     if not keep_prj:
