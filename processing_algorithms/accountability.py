@@ -6,6 +6,7 @@ from pathlib import Path
 from qgis.core import (QgsProcessingException, QgsProcessingOutputBoolean, QgsProcessingParameterFile,
                        QgsProcessingParameterFileDestination, QgsProcessingParameterNumber)
 
+from ..compat import INTEGER_NUMBER
 from ..core.ledger import accountability_config, store_accountability
 from ..exporters.report import write_report
 from ..exporters.xlsx import write_accountability
@@ -40,7 +41,7 @@ class AccountabilityAlgorithm(WeipianAlgorithm):
             self.OUTPUT, self.tr("Workbook or report"), "Excel (*.xlsx);;HTML (*.html)"))
         self.addParameter(QgsProcessingParameterNumber(
             self.YEAR, self.tr("Year (empty = every batch in the store)"),
-            QgsProcessingParameterNumber.Integer, optional=True, minValue=2000, maxValue=2100))
+            INTEGER_NUMBER, optional=True, minValue=2000, maxValue=2100))
         self.addOutput(QgsProcessingOutputBoolean(self.ACCOUNTABLE, self.tr("County reaches accountability")))
 
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802

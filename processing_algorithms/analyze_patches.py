@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 from qgis.core import (QgsProcessingException, QgsProcessingOutputNumber, QgsProcessingParameterFile,
-                       QgsProcessingParameterString, QgsProcessingParameterVectorLayer, QgsProcessing)
+                       QgsProcessingParameterString, QgsProcessingParameterVectorLayer)
 
+from ..compat import VECTOR_POLYGON_SOURCE
 from ..core import overlay
 from ..core.analysis import LAYERS_SETTING, AnalysisCancelled, ROLE_LABELS, analyze
 from ..core.vector_io import VectorData, from_wkb, read_vector
@@ -63,7 +64,7 @@ class AnalyzePatchesAlgorithm(WeipianAlgorithm):
         }
         for parameter in LAYER_PARAMETERS:
             self.addParameter(QgsProcessingParameterVectorLayer(
-                parameter, labels[parameter], [QgsProcessing.SourceType.TypeVectorPolygon], optional=True))
+                parameter, labels[parameter], [VECTOR_POLYGON_SOURCE], optional=True))
         self.addParameter(QgsProcessingParameterString(self.BATCH, self.tr("Batch (empty = all)"), optional=True))
         self.addOutput(QgsProcessingOutputNumber(self.ANALYZED, self.tr("Patches analyzed")))
 

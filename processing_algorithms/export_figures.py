@@ -1,11 +1,11 @@
 """weipian:exportfigures — per-patch archive figures (一图斑一卷宗) as PNG or PDF, or one combined PDF."""
 from __future__ import annotations
 
-from qgis.core import (QgsProcessingAlgorithm, QgsProcessingException, QgsProcessingOutputNumber,
-                       QgsProcessingParameterBoolean, QgsProcessingParameterEnum, QgsProcessingParameterFile,
-                       QgsProcessingParameterFolderDestination, QgsProcessingParameterRasterLayer,
-                       QgsProcessingParameterString)
+from qgis.core import (QgsProcessingException, QgsProcessingOutputNumber, QgsProcessingParameterBoolean,
+                       QgsProcessingParameterEnum, QgsProcessingParameterFile, QgsProcessingParameterFolderDestination,
+                       QgsProcessingParameterRasterLayer, QgsProcessingParameterString)
 
+from ..compat import NO_THREADING
 from ..core.store import StoreError
 from ..exporters.figures import FigureExportError, export_figures
 from .base import WeipianAlgorithm
@@ -37,7 +37,7 @@ class ExportFiguresAlgorithm(WeipianAlgorithm):
 
     def flags(self):
         # Print layouts are rendered on the main thread, as QGIS's own layout export algorithms do.
-        return super().flags() | QgsProcessingAlgorithm.Flag.FlagNoThreading
+        return super().flags() | NO_THREADING
 
     def initAlgorithm(self, config=None):  # noqa: N802
         self.addParameter(QgsProcessingParameterFile(

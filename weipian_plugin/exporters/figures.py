@@ -13,12 +13,12 @@ import re
 from pathlib import Path
 from typing import Iterable, Mapping, Optional, Union
 
-from qgis.core import (QgsCoordinateReferenceSystem, QgsExpressionContext, QgsExpressionContextScope,
+from qgis.core import (Qgis, QgsCoordinateReferenceSystem, QgsExpressionContext, QgsExpressionContextScope,
                        QgsExpressionContextUtils, QgsFeedback, QgsFillSymbol, QgsLayoutExporter, QgsLayoutItemLabel,
                        QgsLayoutItemLegend, QgsLayoutItemMap, QgsLayoutItemScaleBar, QgsLayoutTable, QgsLegendStyle,
                        QgsLinePatternFillSymbolLayer, QgsMapRendererParallelJob, QgsMapSettings, QgsPrintLayout,
-                       QgsProject, QgsRasterLayer, QgsReadWriteContext, QgsRectangle, QgsRenderContext,
-                       QgsRuleBasedRenderer, QgsSimpleFillSymbolLayer, QgsSingleSymbolRenderer, QgsVectorLayer)
+                       QgsProject, QgsRasterLayer, QgsReadWriteContext, QgsRectangle, QgsRuleBasedRenderer,
+                       QgsSimpleFillSymbolLayer, QgsSingleSymbolRenderer, QgsVectorLayer)
 from qgis.PyQt.QtCore import QPoint, QRectF, QSize, Qt
 from qgis.PyQt.QtGui import QColor, QFont, QFontDatabase, QPainter, QRawFont, QTextOption
 from qgis.PyQt.QtXml import QDomDocument
@@ -261,7 +261,7 @@ def _pdf_settings(dpi: int) -> QgsLayoutExporter.PdfExportSettings:
     settings.dpi = dpi
     settings.appendGeoreference = False
     settings.exportMetadata = False
-    settings.textRenderFormat = QgsRenderContext.TextRenderFormat.AlwaysText  # searchable, copyable text
+    settings.textRenderFormat = Qgis.TextRenderFormat.AlwaysText  # searchable, copyable text
     return settings
 
 

@@ -6,13 +6,14 @@ import sqlite3
 from pathlib import Path
 from typing import Dict, Optional, Tuple
 
-from qgis.core import (Qgis, QgsApplication, QgsMapLayerProxyModel, QgsProcessingAlgRunnerTask,
-                       QgsProcessingContext, QgsProject, QgsProviderRegistry, QgsVectorLayer, QgsWkbTypes)
+from qgis.core import (Qgis, QgsApplication, QgsProcessingAlgRunnerTask, QgsProcessingContext, QgsProject,
+                       QgsProviderRegistry, QgsVectorLayer)
 from qgis.gui import QgsMapLayerComboBox
 from qgis.PyQt import uic
 from qgis.PyQt.QtCore import pyqtSignal
 from qgis.PyQt.QtWidgets import QDialog, QFileDialog, QLabel, QToolButton
 
+from ..compat import POLYGON_GEOMETRY, LayerFilter
 from ..core.analysis import LAYERS_SETTING, ROLE_LABELS
 from ..core.store import StoreError, WorkStore
 from ..processing_algorithms.analyze_patches import LAYER_PARAMETERS, AnalyzePatchesAlgorithm
@@ -36,7 +37,7 @@ def _ogr_file(source: str) -> Optional[Tuple[str, str]]:
 
 
 def _is_polygon_layer(layer: QgsVectorLayer) -> bool:
-    return layer.isValid() and layer.geometryType() == QgsWkbTypes.GeometryType.PolygonGeometry
+    return layer.isValid() and layer.geometryType() == POLYGON_GEOMETRY
 
 
 def find_project_layer(source: str) -> Optional[QgsVectorLayer]:
@@ -97,7 +98,7 @@ class AnalysisDialog(QDialog, FORM_CLASS):
             label = QLabel(self.labels[role], self)
             combo = QgsMapLayerComboBox(self)
             combo.setObjectName(f"{role}Combo")
-            combo.setFilters(QgsMapLayerProxyModel.Filter.PolygonLayer)
+            combo.setFilters(LayerFilter.PolygonLayer)
             combo.setAllowEmptyLayer(True)
             combo.setLayer(None)
             label.setBuddy(combo)

@@ -10,24 +10,19 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Optional
 
-from qgis.core import QgsMapLayer, QgsMapLayerProxyModel, QgsMapRendererParallelJob, QgsMapSettings, QgsProject, \
-    QgsRasterLayer
+from qgis.core import QgsMapLayer, QgsMapRendererParallelJob, QgsMapSettings, QgsProject, QgsRasterLayer
 from qgis.gui import QgsDockWidget, QgsMapCanvas, QgsMapCanvasItem
 from qgis.PyQt import uic
 from qgis.PyQt.QtCore import QRectF, Qt
 from qgis.PyQt.QtGui import QColor, QKeySequence, QPen
 from qgis.PyQt.QtWidgets import QAction
 
+from ..compat import LayerFilter
 from ..core.store import StoreError, WorkStore
 
 FORM_CLASS, _ = uic.loadUiType(str(Path(__file__).parents[1] / "forms" / "compare_dock.ui"))
 IMAGERY_SETTING = "imagery"
 
-try:
-    RASTER_FILTER = QgsMapLayerProxyModel.Filter.RasterLayer
-except AttributeError:  # QGIS < 3.34 (unscoped) or >= 3.34 (Qgis.LayerFilter)
-    from qgis.core import Qgis
-    RASTER_FILTER = getattr(Qgis, "LayerFilter", QgsMapLayerProxyModel).RasterLayer
 
 
 def load_imagery_layer(source: str) -> Optional[QgsMapLayer]:
@@ -128,7 +123,7 @@ class CompareDock(QgsDockWidget, FORM_CLASS):
         self._syncing = False
         self._loading = False
         for combo in (self.beforeCombo, self.afterCombo):
-            combo.setFilters(RASTER_FILTER)
+            combo.setFilters(LayerFilter.RasterLayer)
             combo.setAllowEmptyLayer(True)
             combo.setLayer(None)
         self.canvas.setCanvasColor(QColor(255, 255, 255))

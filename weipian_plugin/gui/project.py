@@ -10,10 +10,10 @@ import os
 from typing import Dict, Optional
 
 from qgis.core import (QgsApplication, QgsCategorizedSymbolRenderer, QgsCoordinateReferenceSystem, QgsFillSymbol,
-                       QgsProject, QgsRasterLayer, QgsReferencedRectangle, QgsRendererCategory, QgsVectorLayer,
-                       QgsWkbTypes)
+                       QgsProject, QgsRasterLayer, QgsReferencedRectangle, QgsRendererCategory, QgsVectorLayer)
 from qgis.PyQt.QtCore import QCoreApplication
 
+from ..compat import POLYGON_GEOMETRY
 from ..core.analysis import LAYERS_SETTING, ROLE_LABELS
 from ..core.overlay import APPROVALS, TOWNSHIPS
 from ..core.store import WorkStore
@@ -50,7 +50,7 @@ def determination_renderer() -> QgsCategorizedSymbolRenderer:
 
 
 def _outline(layer: QgsVectorLayer, colour: str) -> None:
-    if layer.geometryType() == QgsWkbTypes.GeometryType.PolygonGeometry:
+    if layer.geometryType() == POLYGON_GEOMETRY:
         layer.renderer().setSymbol(QgsFillSymbol.createSimple(
             {"style": "no", "outline_color": colour, "outline_width": "0.4", "outline_width_unit": "MM"}))
 

@@ -9,21 +9,17 @@ from __future__ import annotations
 from typing import Callable, List, Optional
 
 import shapely
-from qgis.core import (Qgis, QgsCoordinateReferenceSystem, QgsCoordinateTransform, QgsFeatureRequest, QgsGeometry,
-                       QgsPointXY, QgsProject, QgsVectorLayer, QgsWkbTypes)
+from qgis.core import (QgsCoordinateReferenceSystem, QgsCoordinateTransform, QgsFeatureRequest, QgsGeometry,
+                       QgsPointXY, QgsProject, QgsVectorLayer)
 from qgis.gui import QgsMapTool, QgsRubberBand
 from qgis.PyQt.QtCore import QCoreApplication, Qt
 from qgis.PyQt.QtGui import QColor
 
+from ..compat import LINE_GEOMETRY
 from ..core import gpkg, split
 from ..core.analysis import LAYERS_SETTING
 from ..core.overlay import APPROVALS
 from ..core.store import WorkStore
-
-try:
-    LINE = Qgis.GeometryType.Line
-except AttributeError:  # QGIS < 3.30
-    LINE = QgsWkbTypes.GeometryType.LineGeometry
 
 
 class SplitError(ValueError):
@@ -100,13 +96,13 @@ class SplitLineTool(QgsMapTool):
         self.store_crs = store_crs
         self.on_line = on_line
         self.points: List[QgsPointXY] = []
-        self.band = QgsRubberBand(canvas, LINE)
+        self.band = QgsRubberBand(canvas, LINE_GEOMETRY)
         self.band.setColor(QColor(255, 0, 0, 200))
         self.band.setWidth(2)
         self.setCursor(Qt.CursorShape.CrossCursor)
 
     def _draw(self, hover: Optional[QgsPointXY] = None) -> None:
-        self.band.reset(LINE)
+        self.band.reset(LINE_GEOMETRY)
         for point in self.points + ([hover] if hover is not None else []):
             self.band.addPoint(point, False)
         self.band.show()
@@ -153,11 +149,11 @@ class SplitLineTool(QgsMapTool):
 
     def cancel(self) -> None:
         self.points = []
-        self.band.reset(LINE)
+        self.band.reset(LINE_GEOMETRY)
         if self.canvas().mapTool() is self:
             self.canvas().unsetMapTool(self)
 
     def deactivate(self) -> None:
         self.points = []
-        self.band.reset(LINE)
+        self.band.reset(LINE_GEOMETRY)
         super().deactivate()
