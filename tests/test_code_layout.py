@@ -145,3 +145,16 @@ def test_no_pyqt5_only_api():
     offenders = [f"{p.relative_to(ROOT)}:{n}" for p in PY_FILES if p.name != "test_code_layout.py"
                  for n, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1) if PYQT5_ONLY.search(line)]
     assert offenders == []
+
+
+def test_deprecation_warnings_from_weipian_code_fail_the_run():
+    """pytest.ini turns them into errors, so QGIS 3.40 (make test-ltr) reports APIs QGIS 4 drops."""
+    import warnings
+
+    import pytest
+
+    with pytest.raises(DeprecationWarning):
+        warnings.warn_explicit("old API", DeprecationWarning, "gui/x.py", 1, module="weipian_plugin.gui.x")
+    with warnings.catch_warnings(record=True) as caught:  # others' deprecations stay warnings
+        warnings.warn_explicit("old API", DeprecationWarning, "x.py", 1, module="pyproj.x")
+    assert len(caught) == 1
