@@ -111,13 +111,13 @@ class SplitLineTool(QgsMapTool):
 
     def canvasMoveEvent(self, event) -> None:  # noqa: N802 (QGIS API)
         if self.points:
-            self._draw(self.toMapCoordinates(event.pos()))
+            self._draw(event.mapPoint())
 
     def canvasReleaseEvent(self, event) -> None:  # noqa: N802
         if event.button() == Qt.MouseButton.RightButton:
             self.finish()
         elif event.button() == Qt.MouseButton.LeftButton:
-            self.points.append(self.toMapCoordinates(event.pos()))
+            self.points.append(event.mapPoint())
             self._draw()
 
     def keyPressEvent(self, event) -> None:  # noqa: N802
