@@ -13,6 +13,7 @@ import pyogrio.raw
 import pytest
 import shapely
 
+from conftest import shapefile_text_recoded
 from sample_county import SCENARIOS, generate, generate_bench
 
 
@@ -23,7 +24,8 @@ def county(tmp_path_factory):
 
 
 def _read(path, **kw):
-    meta, _, wkb, values = pyogrio.raw.read(str(path), **kw)
+    with shapefile_text_recoded():
+        meta, _, wkb, values = pyogrio.raw.read(str(path), **kw)
     geoms = shapely.from_wkb(wkb)
     return geoms, dict(zip(meta["fields"], values)), meta
 
