@@ -2,7 +2,9 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
-VENV      := .venv
+# The Debian 13 root (make test-ltr) brings its own packages and venv: there VENV=/opt/venv and SETUP is empty.
+VENV      ?= .venv
+SETUP     ?= apt venv
 PY        := $(VENV)/bin/python
 SUDO      := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # QGIS with its Recommends (as tested); LibreOffice and poppler (used by tests to render outputs) lean.
@@ -16,9 +18,9 @@ PROFILE   ?= default
 
 # QGIS 3.40 LTR on Debian 13 (trixie), in a chroot built once under build/ with the mirror the host's apt uses.
 LTR_ROOT  := build/trixie-root
-LTR_APT   := $(APT_PKGS) python3-venv git make python3-numpy python3-shapely python3-pyproj python3-openpyxl \
-             python3-jinja2 python3-pandas python3-geopandas python3-pytest python3-pytestqt
-LTR_PIP   := pyogrio==0.10.0 pytest-qgis==2.1.0
+LTR_APT   := $(APT_PKGS) python3-venv git make python3-numpy python3-shapely python3-pyproj python3-pyogrio \
+             python3-openpyxl python3-jinja2 python3-pandas python3-geopandas python3-pytest python3-pytestqt
+LTR_PIP   := pytest-qgis==2.1.0
 LTR_MIRROR ?= $(shell apt-cache policy 2>/dev/null | awk '$$2 ~ /^(https?|file):/ {uri = $$2; suite = $$3; next} \
                 /release .*l=Debian,/ && suite !~ /-/ {print uri; exit}')
 LTR_READY := $(LTR_ROOT)/.weipian-ready
@@ -38,7 +40,7 @@ help:
 	@echo "make screenshot screenshot of QGIS with the review dock (for the README)"
 	@echo "make translations  refresh weipian_plugin/i18n/weipian_zh_CN.ts from the sources"
 
-setup: apt venv
+setup: $(SETUP)
 
 apt:
 	@missing() { for p in "$$@"; do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; done; }; \
@@ -89,8 +91,7 @@ ltr-root: setup
 	$(SUDO) $(IN_ROOT) apt-get install -y -q $(LTR_APT); \
 	$(SUDO) $(IN_ROOT) apt-get install -y -q --no-install-recommends $(APT_LEAN); \
 	rm -rf build/ltr-wheels; \
-	$(PY) -m pip download -q --no-deps --only-binary=:all: --python-version 3.13 --implementation cp \
-	  --platform manylinux_2_28_x86_64 --platform manylinux2014_x86_64 -d build/ltr-wheels $(LTR_PIP); \
+	$(PY) -m pip download -q --no-deps --only-binary=:all: --python-version 3.13 -d build/ltr-wheels $(LTR_PIP); \
 	$(SUDO) rm -rf $(LTR_ROOT)/opt/wheels $(LTR_ROOT)/opt/venv; \
 	$(SUDO) cp -r build/ltr-wheels $(LTR_ROOT)/opt/wheels; \
 	$(SUDO) $(IN_ROOT) python3 -m venv --system-site-packages /opt/venv; \
@@ -103,9 +104,7 @@ test-ltr: ltr-root
 	$(SUDO) rm -rf --one-file-system $(LTR_ROOT)/src
 	$(SUDO) git clone -q --no-hardlinks "$(CURDIR)" $(LTR_ROOT)/src
 	$(SUDO) $(IN_ROOT) sh -c 'cd /src && /opt/venv/bin/python -c "import qgis.core as q; print(\"QGIS\", q.Qgis.QGIS_VERSION)" \
-	  && /opt/venv/bin/python scripts/stage.py --link $(STAGE) \
-	  && QT_QPA_PLATFORM=offscreen QGIS_NO_OVERRIDE_IMPORT=1 PYTHONPATH=/src/$(STAGE) \
-	     /opt/venv/bin/python -m pytest tests -q -p no:cacheprovider $(PYTEST_ARGS)'
+	  && VENV=/opt/venv SETUP= make test'
 
 demo: stage
 	$(QGIS_ENV) $(PY) scripts/demo.py --out $(DEMO_DIR)
@@ -116,7 +115,7 @@ bench: stage
 package: setup
 	rm -rf build/package dist/weipian_plugin.zip
 	$(PY) scripts/stage.py --copy build/package
-	mkdir -p dist && cd build/package && $(CURDIR)/$(PY) -m zipfile -c $(CURDIR)/dist/weipian_plugin.zip weipian_plugin
+	mkdir -p dist && cd build/package && $(abspath $(PY)) -m zipfile -c $(CURDIR)/dist/weipian_plugin.zip weipian_plugin
 	@echo "dist/weipian_plugin.zip"
 
 install: package
