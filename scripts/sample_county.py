@@ -521,7 +521,7 @@ def _gdal_as_expected():
         yield
     finally:
         pyogrio.set_gdal_config_options(old)
-        for m, was in zip(modules, raising):
+        for m, was in reversed(list(zip(modules, raising))):  # GDAL 3.6 stacks the handlers per module
             if not was:
                 m.DontUseExceptions()
 
