@@ -20,7 +20,8 @@ PROFILE   ?= default
 LTR_ROOT  := build/trixie-root
 LTR_APT   := $(APT_PKGS) python3-venv git make python3-numpy python3-shapely python3-pyproj python3-pyogrio \
              python3-openpyxl python3-jinja2 python3-pandas python3-geopandas python3-pytest python3-pytestqt
-LTR_PIP   := pytest-qgis==2.1.0
+# Not packaged in Debian 13: the versions requirements.txt pins.
+LTR_PIP   := $(shell grep -E '^(pytest-qgis|ruff)==' requirements.txt)
 LTR_MIRROR ?= $(shell apt-cache policy 2>/dev/null | awk '$$2 ~ /^(https?|file):/ {uri = $$2; suite = $$3; next} \
                 /release .*l=Debian,/ && suite !~ /-/ {print uri; exit}')
 LTR_READY := $(LTR_ROOT)/.weipian-ready
@@ -63,6 +64,7 @@ stage: setup
 	$(PY) scripts/stage.py --link $(STAGE)
 
 test: stage
+	$(VENV)/bin/ruff check .
 	$(QGIS_ENV) $(PY) -m pytest tests -q -p no:cacheprovider
 
 # debootstrap once, then packages; the stamp names the package lists, so a later run skips the build
@@ -91,7 +93,8 @@ ltr-root: setup
 	$(SUDO) $(IN_ROOT) apt-get install -y -q $(LTR_APT); \
 	$(SUDO) $(IN_ROOT) apt-get install -y -q --no-install-recommends $(APT_LEAN); \
 	rm -rf build/ltr-wheels; \
-	$(PY) -m pip download -q --no-deps --only-binary=:all: --python-version 3.13 -d build/ltr-wheels $(LTR_PIP); \
+	$(PY) -m pip download -q --no-deps --only-binary=:all: --python-version 3.13 \
+	  --platform manylinux2014_x86_64 -d build/ltr-wheels $(LTR_PIP); \
 	$(SUDO) rm -rf $(LTR_ROOT)/opt/wheels $(LTR_ROOT)/opt/venv; \
 	$(SUDO) cp -r build/ltr-wheels $(LTR_ROOT)/opt/wheels; \
 	$(SUDO) $(IN_ROOT) python3 -m venv --system-site-packages /opt/venv; \

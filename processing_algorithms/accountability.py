@@ -3,14 +3,20 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from qgis.core import (QgsProcessingException, QgsProcessingOutputBoolean, QgsProcessingParameterFile,
-                       QgsProcessingParameterFileDestination, QgsProcessingParameterNumber)
+from qgis.core import (
+    QgsProcessingException,
+    QgsProcessingOutputBoolean,
+    QgsProcessingParameterFile,
+    QgsProcessingParameterFileDestination,
+    QgsProcessingParameterNumber,
+)
 
-from ..compat import INTEGER_NUMBER
-from ..core.ledger import accountability_config, store_accountability
-from ..exporters.report import write_report
-from ..exporters.xlsx import write_accountability
-from .base import WeipianAlgorithm
+from weipian_plugin.compat import INTEGER_NUMBER
+from weipian_plugin.core.statistics.ledger import accountability_config, store_accountability
+from weipian_plugin.core.store.outputs import OutputError, check_output
+from weipian_plugin.exporters.report import write_report
+from weipian_plugin.exporters.xlsx import write_accountability
+from weipian_plugin.processing_algorithms.base import WeipianAlgorithm
 
 HTML_SUFFIXES = (".html", ".htm")
 
@@ -47,8 +53,10 @@ class AccountabilityAlgorithm(WeipianAlgorithm):
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802
         output = self.parameterAsFileOutput(parameters, self.OUTPUT, context)
         suffix = Path(output).suffix.lower()
-        if suffix not in HTML_SUFFIXES + (".xlsx",):
-            raise QgsProcessingException(f"输出文件应为 .xlsx 或 .html：{output}")
+        try:  # before any work: never the store, another database or a wrong extension
+            check_output(output, (".xlsx",) + HTML_SUFFIXES, self.parameterAsFile(parameters, self.STORE, context))
+        except OutputError as exc:
+            raise QgsProcessingException(str(exc)) from exc
         year = self.parameterAsInt(parameters, self.YEAR, context) or None
         try:
             with self.open_store(self.parameterAsFile(parameters, self.STORE, context)) as store:

@@ -1,14 +1,20 @@
 """weipian:analyzepatches — overlay every patch on the reference layers and suggest its legality."""
 from __future__ import annotations
 
-from qgis.core import (QgsProcessingException, QgsProcessingOutputNumber, QgsProcessingParameterFile,
-                       QgsProcessingParameterString, QgsProcessingParameterVectorLayer)
+from qgis.core import (
+    QgsProcessingException,
+    QgsProcessingOutputNumber,
+    QgsProcessingParameterFile,
+    QgsProcessingParameterString,
+    QgsProcessingParameterVectorLayer,
+)
 
-from ..compat import VECTOR_POLYGON_SOURCE
-from ..core import overlay
-from ..core.analysis import LAYERS_SETTING, AnalysisCancelled, ROLE_LABELS, analyze
-from ..core.vector_io import VectorData, from_wkb, read_vector
-from .base import WeipianAlgorithm
+from weipian_plugin.compat import VECTOR_POLYGON_SOURCE
+from weipian_plugin.core.analysis import overlay
+from weipian_plugin.core.analysis.run import ROLE_LABELS, AnalysisCancelled, analyze_layers, reference_cache
+from weipian_plugin.core.intake.reference import LayerRecord, ReferenceCache
+from weipian_plugin.core.intake.vector_io import VectorData, from_wkb
+from weipian_plugin.processing_algorithms.base import WeipianAlgorithm
 
 # parameter name -> overlay role
 LAYER_PARAMETERS = {
@@ -19,20 +25,22 @@ LAYER_PARAMETERS = {
 }
 
 
-def layer_data(layer, epsg: int, near) -> VectorData:
-    """A QGIS layer as core data: file layers are read directly, only near the patches (fast); others
-    feature by feature."""
+def layer_data(layer, role: str, cache: ReferenceCache, near) -> tuple[VectorData, LayerRecord]:
+    """A QGIS layer as core data with its record: file layers through their registered copy, only near
+    the patches (fast); others feature by feature (not registered: nothing identifies their content)."""
     if layer.providerType() == "ogr":
-        path, _, rest = layer.source().partition("|")
-        name = next((p.split("=", 1)[1] for p in rest.split("|") if p.startswith("layername=")), None)
-        return read_vector(path, name, target_epsg=epsg, near=near)
+        return cache.load(role, layer.source(), overlay.role_fields(role), near)
+    epsg = cache.epsg
     names = layer.fields().names()
     wkbs, columns = [], {n: [] for n in names}
     for feature in layer.getFeatures():
         wkbs.append(bytes(feature.geometry().asWkb()) if feature.hasGeometry() else None)
         for n, value in zip(names, feature.attributes()):
             columns[n].append(None if value is None or (hasattr(value, "isNull") and value.isNull()) else value)
-    return from_wkb(wkbs, columns, layer.crs().postgisSrid() or None, target_epsg=epsg, source=layer.name())
+    data = from_wkb(wkbs, columns, layer.crs().postgisSrid() or None, target_epsg=epsg, source=layer.name())
+    record = LayerRecord(role, layer.source(), "", None, None, None, layer.crs().authid(), epsg, len(data), len(data),
+                         data.invalid_repaired, False, None)
+    return data, record
 
 
 class AnalyzePatchesAlgorithm(WeipianAlgorithm):
@@ -72,28 +80,35 @@ class AnalyzePatchesAlgorithm(WeipianAlgorithm):
         progress, cancelled = self.progress_callbacks(feedback)
         batch = self.parameterAsString(parameters, self.BATCH, context) or None
         with self.open_store(self.parameterAsFile(parameters, self.STORE, context)) as store:
-            layers, sources = {}, {}
+            if batch and store.batch(batch) is None:
+                raise QgsProcessingException(f"工作库中没有批次“{batch}”：{store.path}")
+            layers, sources, records = {}, {}, []
             near = store.patch_bounds(batch)
+            cache = reference_cache(store)
             for parameter, role in LAYER_PARAMETERS.items():
                 layer = self.parameterAsVectorLayer(parameters, parameter, context)
                 if layer is None:
                     continue
                 feedback.pushInfo(f"读取{ROLE_LABELS[role]}：{layer.source()}")
                 try:
-                    layers[role] = layer_data(layer, store.epsg, near)
+                    layers[role], record = layer_data(layer, role, cache, near)
                 except ValueError as exc:
                     raise QgsProcessingException(str(exc)) from exc
                 sources[role] = layer.source()
+                records.append(record)
+                if record.cached:
+                    feedback.pushInfo(f"  使用已登记的副本（登记于 {record.registered_at}），读取 {record.read_count} 个要素")
+                elif record.size is not None:
+                    feedback.pushInfo(f"  已登记到 {cache.path.name}：{record.feature_count} 个要素")
                 if feedback.isCanceled():
                     return {self.ANALYZED: 0}
             try:
-                summary = analyze(store, layers, batch, progress=progress, is_cancelled=cancelled)
+                summary = analyze_layers(store, layers, sources, batch, progress=progress, is_cancelled=cancelled,
+                                         provenance=records)
             except AnalysisCancelled:
                 feedback.reportError(self.tr("Analysis cancelled; the work store is unchanged."))
                 return {self.ANALYZED: 0}
             except ValueError as exc:
                 raise QgsProcessingException(str(exc)) from exc
-            store.set_setting(LAYERS_SETTING, sources)
-            summary.layers = sources
             feedback.pushInfo(summary.text())
         return {self.ANALYZED: summary.analyzed}

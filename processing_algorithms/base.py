@@ -7,7 +7,7 @@ from pathlib import Path
 from qgis.core import QgsProcessingAlgorithm, QgsProcessingException, QgsProcessingFeedback
 from qgis.PyQt.QtCore import QCoreApplication
 
-from ..core.store import StoreError, WorkStore
+from weipian_plugin.core.store.workstore import StoreError, WorkStore
 
 
 class WeipianAlgorithm(QgsProcessingAlgorithm):

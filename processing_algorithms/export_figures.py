@@ -1,14 +1,22 @@
-"""weipian:exportfigures — per-patch archive figures (一图斑一卷宗) as PNG or PDF, or one combined PDF."""
+"""weipian:exportfigures — per-patch 套合图 as PNG or PDF, or one combined PDF."""
 from __future__ import annotations
 
-from qgis.core import (QgsProcessingException, QgsProcessingOutputNumber, QgsProcessingParameterBoolean,
-                       QgsProcessingParameterEnum, QgsProcessingParameterFile, QgsProcessingParameterFolderDestination,
-                       QgsProcessingParameterRasterLayer, QgsProcessingParameterString)
+from qgis.core import (
+    QgsProcessingException,
+    QgsProcessingOutputNumber,
+    QgsProcessingParameterBoolean,
+    QgsProcessingParameterEnum,
+    QgsProcessingParameterFile,
+    QgsProcessingParameterFolderDestination,
+    QgsProcessingParameterRasterLayer,
+    QgsProcessingParameterString,
+)
 
-from ..compat import NO_THREADING
-from ..core.store import StoreError
-from ..exporters.figures import FigureExportError, export_figures
-from .base import WeipianAlgorithm
+from weipian_plugin.compat import NO_THREADING
+from weipian_plugin.core.store.outputs import OutputError
+from weipian_plugin.core.store.workstore import StoreError
+from weipian_plugin.exporters.figures import FigureExportError, export_figures
+from weipian_plugin.processing_algorithms.base import WeipianAlgorithm
 
 
 class ExportFiguresAlgorithm(WeipianAlgorithm):
@@ -18,6 +26,7 @@ class ExportFiguresAlgorithm(WeipianAlgorithm):
     AFTER = "AFTER"
     BATCH = "BATCH"
     COMBINED = "COMBINED"
+    ORG = "ORG"
     COUNT = "COUNT"
     FORMATS = ("png", "pdf")
 
@@ -25,15 +34,17 @@ class ExportFiguresAlgorithm(WeipianAlgorithm):
         return "exportfigures"
 
     def displayName(self) -> str:  # noqa: N802
-        return self.tr("Export archive figures")
+        return self.tr("Export overlay figures (套合图)")
 
     def shortHelpString(self) -> str:  # noqa: N802
         return self.tr(
-            "Writes the archive figure of every patch (or of one batch): before and after imagery side by "
-            "side with the patch outline and the reference layers of the last analysis, legend, scale bar, "
-            "north arrow, a title with JCBH, township and area, and a table of overlay results, suggestion "
-            "and determination. One file per patch named after its JCBH, or one combined PDF. The layout is "
-            "the plugin's template exporters/templates/archive_figure.qpt, editable in the layout designer.")
+            "Writes the overlay figure (套合图) of every patch (or of one batch): before and after imagery "
+            "side by side with their dates, the patch outline and the reference layers of the last analysis, "
+            "a legend of every drawn layer, scale bar, north arrow, a title with JCBH, township, issued and "
+            "computed area, a table of overlay results, suggestion and determination, the suggestion's "
+            "reason, the CRS in Chinese, the mapping unit, the reviewer and a signature line. One file per "
+            "patch named after its JCBH, or one combined PDF. The layout is the plugin's template "
+            "exporters/templates/archive_figure.qpt, editable in the layout designer.")
 
     def flags(self):
         # Print layouts are rendered on the main thread, as QGIS's own layout export algorithms do.
@@ -52,6 +63,9 @@ class ExportFiguresAlgorithm(WeipianAlgorithm):
             self.BATCH, self.tr("Batch (empty = all patches)"), optional=True))
         self.addParameter(QgsProcessingParameterBoolean(
             self.COMBINED, self.tr("One combined PDF instead of one file per patch"), defaultValue=False))
+        self.addParameter(QgsProcessingParameterString(
+            self.ORG, self.tr("Mapping unit (empty = the one saved in the store; a value given is saved)"),
+            optional=True))
         self.addParameter(QgsProcessingParameterFolderDestination(self.OUTPUT, self.tr("Output folder")))
         self.addOutput(QgsProcessingOutputNumber(self.COUNT, self.tr("Files written")))
 
@@ -66,8 +80,9 @@ class ExportFiguresAlgorithm(WeipianAlgorithm):
                 before=self.parameterAsRasterLayer(parameters, self.BEFORE, context),
                 after=self.parameterAsRasterLayer(parameters, self.AFTER, context),
                 batch=self.parameterAsString(parameters, self.BATCH, context) or None,
-                combined_pdf=combined, feedback=feedback)
-        except (StoreError, FigureExportError) as exc:
+                combined_pdf=combined, org=self.parameterAsString(parameters, self.ORG, context) or None,
+                feedback=feedback)
+        except (StoreError, FigureExportError, OutputError) as exc:
             raise QgsProcessingException(str(exc)) from exc
         if feedback.isCanceled():
             feedback.reportError(self.tr("Export cancelled; {} file(s) were written.").format(len(files)))

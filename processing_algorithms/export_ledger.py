@@ -1,11 +1,16 @@
 """weipian:exportledger — the Excel 图斑台账 with the township summary and the monthly progress."""
 from __future__ import annotations
 
-from qgis.core import (QgsProcessingException, QgsProcessingParameterBoolean, QgsProcessingParameterFile,
-                       QgsProcessingParameterFileDestination, QgsProcessingParameterString)
+from qgis.core import (
+    QgsProcessingException,
+    QgsProcessingParameterBoolean,
+    QgsProcessingParameterFile,
+    QgsProcessingParameterFileDestination,
+    QgsProcessingParameterString,
+)
 
-from ..exporters.xlsx import ExportCancelled, write_ledger
-from .base import WeipianAlgorithm
+from weipian_plugin.exporters.xlsx import ExportCancelled, write_ledger
+from weipian_plugin.processing_algorithms.base import WeipianAlgorithm
 
 
 class ExportLedgerAlgorithm(WeipianAlgorithm):

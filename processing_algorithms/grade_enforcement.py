@@ -3,13 +3,18 @@ from __future__ import annotations
 
 import datetime as dt
 
-from qgis.core import (QgsProcessingException, QgsProcessingOutputNumber, QgsProcessingParameterFile,
-                       QgsProcessingParameterFileDestination, QgsProcessingParameterString)
+from qgis.core import (
+    QgsProcessingException,
+    QgsProcessingOutputNumber,
+    QgsProcessingParameterFile,
+    QgsProcessingParameterFileDestination,
+    QgsProcessingParameterString,
+)
 
-from ..core import enforcement
-from ..core.dates import parse_date
-from ..exporters.enforcement_xlsx import write_enforcement
-from .base import WeipianAlgorithm
+from weipian_plugin.core.dates import parse_date
+from weipian_plugin.core.enforcement import records as enforcement
+from weipian_plugin.exporters.enforcement_xlsx import write_enforcement
+from weipian_plugin.processing_algorithms.base import WeipianAlgorithm
 
 
 class GradeEnforcementAlgorithm(WeipianAlgorithm):

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from qgis.core import QgsProcessingException, QgsProcessingOutputNumber, QgsProcessingParameterFile
 
-from ..core.enforcement import EnforcementCancelled, import_enforcement
-from ..exporters.enforcement_xlsx import read_rows
-from .base import WeipianAlgorithm
+from weipian_plugin.core.enforcement.records import EnforcementCancelled, import_enforcement
+from weipian_plugin.exporters.enforcement_xlsx import read_rows
+from weipian_plugin.processing_algorithms.base import WeipianAlgorithm
 
 TEMPLATE_FILTER = "CSV / Excel (*.csv *.CSV *.xlsx *.XLSX)"
 

@@ -3,12 +3,18 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from qgis.core import (QgsProcessingException, QgsProcessingOutputNumber,
-                       QgsProcessingParameterFile, QgsProcessingParameterString)
+from qgis.core import (
+    QgsProcessingException,
+    QgsProcessingOutputNumber,
+    QgsProcessingParameterCrs,
+    QgsProcessingParameterFile,
+    QgsProcessingParameterString,
+)
 
-from ..core.importer import ImportCancelled, create_store_for, import_patches
-from ..core.dates import parse_date
-from .base import WeipianAlgorithm
+from weipian_plugin.core.dates import parse_date
+from weipian_plugin.core.intake.importer import ImportCancelled, create_store_for, import_patches
+from weipian_plugin.core.store.outputs import publish_new, temporary_sibling
+from weipian_plugin.processing_algorithms.base import WeipianAlgorithm
 
 
 class ImportPatchesAlgorithm(WeipianAlgorithm):
@@ -17,6 +23,7 @@ class ImportPatchesAlgorithm(WeipianAlgorithm):
     RECEIVED = "RECEIVED"
     ENCODING = "ENCODING"
     FIELD_MAP = "FIELD_MAP"
+    CRS = "CRS"
     IMPORTED = "IMPORTED"
     REJECTED = "REJECTED"
 
@@ -47,33 +54,56 @@ class ImportPatchesAlgorithm(WeipianAlgorithm):
         self.addParameter(QgsProcessingParameterString(
             self.FIELD_MAP, self.tr("Field mapping, e.g. jcbh=TBBH;hsx=HSX (empty = detect)"),
             optional=True, multiLine=True))
+        self.addParameter(QgsProcessingParameterCrs(
+            self.CRS, self.tr("Coordinate system of the file (empty = from .prj or coordinates)"), optional=True))
         self.addOutput(QgsProcessingOutputNumber(self.IMPORTED, self.tr("Patches imported")))
         self.addOutput(QgsProcessingOutputNumber(self.REJECTED, self.tr("Patches rejected")))
 
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802
         shp = self.parameterAsFile(parameters, self.INPUT, context)
-        store_path = self.parameterAsFile(parameters, self.STORE, context)
+        store_path = Path(self.parameterAsFile(parameters, self.STORE, context))
         received_text = self.parameterAsString(parameters, self.RECEIVED, context)
+        crs = self.parameterAsCrs(parameters, self.CRS, context)
+        options = dict(
+            batch=self.parameterAsString(parameters, self.BATCH, context) or None,
+            encoding=self.parameterAsString(parameters, self.ENCODING, context) or None,
+            field_map=self.parameterAsString(parameters, self.FIELD_MAP, context) or None,
+            source_epsg=crs.postgisSrid() or None if crs.isValid() else None)
         progress, cancelled = self.progress_callbacks(feedback)
-        created = not Path(store_path).exists()
         try:
             received = parse_date(received_text) if received_text else None
-            if created:
-                create_store_for(store_path, shp).close()
-                feedback.pushInfo(f"已新建工作库：{store_path}")
-            with self.open_store(store_path) as store:
-                result = import_patches(
-                    store, shp, self.parameterAsString(parameters, self.BATCH, context) or None,
-                    received=received,
-                    encoding=self.parameterAsString(parameters, self.ENCODING, context) or None,
-                    field_map=self.parameterAsString(parameters, self.FIELD_MAP, context) or None,
-                    progress=progress, is_cancelled=cancelled)
-        except (ImportCancelled, ValueError) as exc:
-            if created:  # a store made for this import alone must not outlive it
-                Path(store_path).unlink(missing_ok=True)
-            if isinstance(exc, ImportCancelled):
-                feedback.reportError(self.tr("Import cancelled; the work store is unchanged."))
-                return {self.IMPORTED: 0, self.REJECTED: 0}
-            raise QgsProcessingException(str(exc)) from exc  # core's ValueErrors carry Chinese messages
+            if store_path.exists():
+                result = self._import(store_path, shp, received, options, progress, cancelled)
+            else:
+                result = self._import_new(store_path, shp, received, options, progress, cancelled, feedback)
+        except ImportCancelled:
+            feedback.reportError(self.tr("Import cancelled; the work store is unchanged."))
+            return {self.IMPORTED: 0, self.REJECTED: 0}
+        except ValueError as exc:  # core's ValueErrors carry Chinese messages
+            raise QgsProcessingException(str(exc)) from exc
+        for warning in result.warnings:
+            feedback.reportError(warning)
         feedback.pushInfo(result.summary())
         return {self.IMPORTED: result.imported, self.REJECTED: result.rejected}
+
+    def _import(self, store_path, shp, received, options, progress, cancelled):
+        with self.open_store(str(store_path)) as store:
+            return import_patches(store, shp, received=received, progress=progress, is_cancelled=cancelled,
+                                  **options)
+
+    def _import_new(self, store_path, shp, received, options, progress, cancelled, feedback):
+        """Build the new store under a name of this run's own and publish it only when the import is
+        complete: a failed run removes only its own file, never a store another run created meanwhile."""
+        tmp = temporary_sibling(store_path, ".importing")
+        tmp.unlink()
+        try:
+            create_store_for(tmp, shp, encoding=options["encoding"], field_map=options["field_map"],
+                             source_epsg=options["source_epsg"]).close()
+            result = self._import(tmp, shp, received, options, progress, cancelled)
+            if publish_new(tmp, store_path):
+                feedback.pushInfo(f"已新建工作库：{store_path}")
+                return result
+        finally:
+            tmp.unlink(missing_ok=True)
+        # Another run created the store while this one worked: import into it instead.
+        return self._import(store_path, shp, received, options, progress, cancelled)

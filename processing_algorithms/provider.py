@@ -4,17 +4,19 @@ from __future__ import annotations
 from qgis.core import QgsProcessingProvider
 from qgis.PyQt.QtGui import QIcon
 
-from .accountability import AccountabilityAlgorithm
-from .analyze_patches import AnalyzePatchesAlgorithm
-from .export_figures import ExportFiguresAlgorithm
-from .export_ledger import ExportLedgerAlgorithm
-from .grade_enforcement import GradeEnforcementAlgorithm
-from .import_enforcement import ImportEnforcementAlgorithm
-from .import_patches import ImportPatchesAlgorithm
+from weipian_plugin.processing_algorithms.accountability import AccountabilityAlgorithm
+from weipian_plugin.processing_algorithms.analyze_patches import AnalyzePatchesAlgorithm
+from weipian_plugin.processing_algorithms.export_figures import ExportFiguresAlgorithm
+from weipian_plugin.processing_algorithms.export_ledger import ExportLedgerAlgorithm
+from weipian_plugin.processing_algorithms.export_military import ExportMilitaryAlgorithm
+from weipian_plugin.processing_algorithms.grade_enforcement import GradeEnforcementAlgorithm
+from weipian_plugin.processing_algorithms.import_enforcement import ImportEnforcementAlgorithm
+from weipian_plugin.processing_algorithms.import_patches import ImportPatchesAlgorithm
+from weipian_plugin.processing_algorithms.verify_store import VerifyStoreAlgorithm
 
 ALGORITHMS = (ImportPatchesAlgorithm, AnalyzePatchesAlgorithm, ExportFiguresAlgorithm,
               ImportEnforcementAlgorithm, GradeEnforcementAlgorithm, ExportLedgerAlgorithm,
-              AccountabilityAlgorithm,)
+              AccountabilityAlgorithm, ExportMilitaryAlgorithm, VerifyStoreAlgorithm,)
 
 
 class WeipianProvider(QgsProcessingProvider):

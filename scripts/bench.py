@@ -66,8 +66,8 @@ def work_read_floor(folder: Path) -> dict:
 
 
 def work_weipian(folder: Path) -> dict:
-    from weipian_plugin.core.analysis import run_analysis
-    from weipian_plugin.core.importer import create_store_for, import_patches
+    from weipian_plugin.core.analysis.run import run_analysis
+    from weipian_plugin.core.intake.importer import create_store_for, import_patches
 
     store_path = folder / "bench_store.gpkg"
     store_path.unlink(missing_ok=True)
@@ -131,8 +131,9 @@ def review_store() -> Path:
     if not store_path.exists():
         sys.path.insert(0, str(ROOT / "scripts"))
         from sample_county import generate_bench
-        from weipian_plugin.core.analysis import run_analysis
-        from weipian_plugin.core.importer import create_store_for, import_patches
+
+        from weipian_plugin.core.analysis.run import run_analysis
+        from weipian_plugin.core.intake.importer import create_store_for, import_patches
 
         generate_bench(folder, n_patches, n_dltb, seed=11)
         tmp = folder / "building.gpkg"
@@ -196,7 +197,7 @@ def work_figures(store_path: Path) -> dict:
 
 
 def work_ledger(store_path: Path) -> dict:
-    from weipian_plugin.core.store import WorkStore
+    from weipian_plugin.core.store.workstore import WorkStore
     from weipian_plugin.exporters.xlsx import write_ledger
 
     with WorkStore.open(store_path) as store:

@@ -27,7 +27,7 @@ def say(text: str) -> None:
 
 def review_like_a_person(store) -> None:
     """Accept the suggestions of the first two batches and record rectification on some violations."""
-    from weipian_plugin.core.review import accept_suggestion, save_rectification
+    from weipian_plugin.core.review.records import accept_suggestion, save_rectification
 
     rows = store.conn.execute(
         "SELECT p.fid, a.suggestion FROM patches p JOIN batches b ON b.id = p.batch_id "
@@ -63,8 +63,9 @@ def main() -> int:
 
     translation.install("zh_CN")  # a Chinese county: the style and labels saved into its store are Chinese
     from sample_county import generate
-    from weipian_plugin.core.analysis import run_analysis
-    from weipian_plugin.core.importer import create_store_for, import_patches
+
+    from weipian_plugin.core.analysis.run import run_analysis
+    from weipian_plugin.core.intake.importer import create_store_for, import_patches
 
     county = out / "sample_county"
     say(f"1. 生成样例县（青禾县，虚构）→ {county}")
@@ -85,7 +86,7 @@ def main() -> int:
 
     say("4. 逐图斑判定与查处整改（模拟审核员）")
     review_like_a_person(store)
-    from weipian_plugin.core.enforcement import import_enforcement_csv
+    from weipian_plugin.core.enforcement.records import import_enforcement_csv
 
     summary = import_enforcement_csv(store, county / "patrols.csv", county / "clues.csv")
     say(f"  日常执法：{summary.summary()}")
@@ -103,10 +104,10 @@ def exports(store_path: Path, county: Path, out: Path) -> None:
 
     save_default_style(str(store_path))
     say("5. 导出成果")
-    from weipian_plugin.core.store import WorkStore
-    from weipian_plugin.exporters.xlsx import write_accountability, write_ledger
+    from weipian_plugin.core.store.workstore import WorkStore
     from weipian_plugin.exporters.enforcement_xlsx import write_enforcement
     from weipian_plugin.exporters.report import write_report
+    from weipian_plugin.exporters.xlsx import write_accountability, write_ledger
 
     with WorkStore.open(store_path) as store:
         write_ledger(store, out / "图斑台账.xlsx")
@@ -125,7 +126,7 @@ def project(store_path: Path, county: Path, out: Path) -> None:
     """The work project, saved into the store (for the plugin) and as a .qgz (for `make run`)."""
     from qgis.core import QgsProject
 
-    from weipian_plugin.core.store import WorkStore
+    from weipian_plugin.core.store.workstore import WorkStore
     from weipian_plugin.gui.project import save_store_project
 
     imagery = {"before": str(county / "imagery" / "前时相.tif"), "after": str(county / "imagery" / "后时相.tif")}

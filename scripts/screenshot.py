@@ -69,7 +69,7 @@ def main() -> int:
     app = QgsApplication([], True)
     app.initQgis()
     from weipian_plugin import translation
-    from weipian_plugin.core.store import WorkStore
+    from weipian_plugin.core.store.workstore import WorkStore
     from weipian_plugin.gui.compare_dock import CompareDock
     from weipian_plugin.gui.layers import add_store_layers
     from weipian_plugin.gui.review_dock import ReviewDock

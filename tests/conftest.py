@@ -91,6 +91,7 @@ def weipian_provider(qgis_processing):
     """Processing with the weipian provider registered for one test, then removed again, so tests of the
     plugin's own load/unload see a clean registry."""
     from qgis.core import QgsApplication
+
     from weipian_plugin.processing_algorithms.provider import WeipianProvider
 
     registry = QgsApplication.processingRegistry()

@@ -5,7 +5,7 @@ from dataclasses import replace
 
 import pytest
 
-from weipian_plugin.core.accountability import (
+from weipian_plugin.core.statistics.accountability import (
     AccountabilityConfig,
     IllegalRecord,
     Township,
@@ -92,10 +92,76 @@ def test_each_switch(switch, numerator, denominator):
 
 
 def test_all_switches_off():
-    t1 = township(run(ALL_OFF), "101")
+    res = run(ALL_OFF)
+    t1 = township(res, "101")
     assert (t1.numerator_after_mu, t1.denominator_after_mu) == (pytest.approx(120), pytest.approx(600))
-    assert t1.accountable  # 120 亩 >= 100 and 20 % >= 15 %
-    assert "纳入问责范围" in t1.explanation and "不纳入" not in t1.explanation
+    # 120 亩 at 20 % would be accountable for a county, but 第15号令 does not judge townships
+    assert not t1.accountable and "纳入问责" not in t1.explanation and t1.interview
+    county = res.counties[0]  # 210 / 1400 = 15 %, 210 亩 >= 100
+    assert county.accountable
+    assert "纳入问责范围" in county.explanation and "不纳入" not in county.explanation
+
+
+def test_hand_example_before_and_after_deductions():
+    # 新增 130 亩 of illegal cultivated land, legal new construction on cultivated land 300 亩:
+    # 130 / 430 = 30.23 %. 40 亩 补办 (numerator only) and 50 亩 复耕 of cultivated land (both sides):
+    # (130 - 40 - 50) / (430 - 50) = 40 / 380 = 10.53 %.
+    records = [rec("101", "新增", 40), rec("101", "新增", 40, supplemented=True),
+               rec("101", "新增", 50, restored=True, restored_mu=50)]
+    county = compute_accountability(records, {"101": mu_to_m2(300)}).counties[0]
+    assert (county.numerator_before_mu, county.denominator_before_mu) == (pytest.approx(130), pytest.approx(430))
+    assert round(county.ratio_before * 100, 2) == 30.23
+    assert (county.numerator_after_mu, county.denominator_after_mu) == (pytest.approx(40), pytest.approx(380))
+    assert round(county.ratio_after * 100, 2) == 10.53
+    assert "占新增建设用地占用耕地380.00亩的10.53%（扣除前130.00亩/430.00亩，30.23%）" in county.explanation
+
+
+def test_township_at_48_mu_is_interviewed_but_never_accountable():
+    # 48 亩 of 一般耕地, all of the township's new construction: 100 %. A county would be judged on
+    # 100 亩 and 15 %; the township is judged on its 约谈 lines and is never 纳入问责.
+    res = compute_accountability([rec("101", "新增", 48)], {})
+    t = res.townships[0]
+    assert t.ratio_after == pytest.approx(1.0)
+    assert t.interview is True and t.accountable is False
+    assert "纳入问责" not in t.explanation and "不适用第15号令问责" in t.explanation
+    assert "违法占用一般耕地48.00亩（10亩以上），应警示约谈" in t.explanation
+    assert "面积未达到100亩" in res.counties[0].explanation and not res.counties[0].accountable
+
+
+@pytest.mark.parametrize("records, interviewed", [
+    ([rec("101", "新增", 9.99)], False),
+    ([rec("101", "新增", 10)], True),  # 一般耕地 10 亩
+    ([rec("101", "新增", 12, basic_farmland_m2=mu_to_m2(4.99))], False),  # 7.01 一般 + 4.99 永农
+    ([rec("101", "新增", 5, basic_farmland_m2=mu_to_m2(5))], True),  # 永农 5 亩
+    ([rec("101", "存量", 0, nature_reserve_m2=mu_to_m2(5))], True),  # 自然保护地 5 亩, any category
+    ([rec("101", "农业项目破坏耕地", 10)], True),
+])
+def test_township_interview_lines(records, interviewed):
+    assert compute_accountability(records, {}).townships[0].interview is interviewed
+
+
+def test_township_lines_are_configurable_and_serious_impact_overrides():
+    records = [rec("101", "新增", 8)]
+    cfg = AccountabilityConfig(township_cultivated_mu=8)
+    assert compute_accountability(records, {}, cfg).townships[0].interview
+    res = compute_accountability(records, {"101": mu_to_m2(1000)},
+                                 serious_impact={"101": "强占耕地引发群体事件", COUNTY: "媒体曝光"})
+    t, county = res.townships[0], res.counties[0]
+    assert t.interview and not t.accountable and "经认定造成恶劣影响（强占耕地引发群体事件）" in t.explanation
+    assert county.accountable and county.ratio_after < 0.01 and county.serious_impact == "媒体曝光"
+    assert "经认定造成恶劣影响（媒体曝光），纳入问责范围" in county.explanation
+
+
+def test_province_keeps_only_provincially_approved_infrastructure_in():
+    records = [rec("101", "新增", 10, major_infrastructure=True, infrastructure_level="国家"),
+               rec("101", "新增", 20, major_infrastructure=True, infrastructure_level="省级")]
+    county = compute_accountability(records, {}).total
+    assert county.infrastructure_m2 == pytest.approx(mu_to_m2(30))
+    province = compute_accountability(records, {}, AccountabilityConfig(level="province")).total
+    assert province.infrastructure_m2 == pytest.approx(mu_to_m2(10))  # the ministry's project still
+    assert province.numerator_after_mu == pytest.approx(20)
+    with pytest.raises(ValueError, match="立项层级"):
+        rec("101", "新增", 1, major_infrastructure=True, infrastructure_level="市级")
 
 
 def test_restored_whole_record_leaves_nothing_to_supplement():
@@ -184,7 +250,7 @@ def test_denominator_zero():
     t4 = township(run(), "104")
     assert t4.denominator_before_m2 == 0 and t4.denominator_after_m2 == 0
     assert t4.ratio_before is None and t4.ratio_after is None
-    assert not t4.accountable
+    assert not t4.accountable and t4.interview is False
     assert "比例不适用" in t4.explanation
     empty = compute_accountability([], {})
     assert empty.townships == () and empty.counties == ()

@@ -14,9 +14,9 @@ import openpyxl
 import pytest
 from test_ledger import county_store  # noqa: F401 (shared session fixture)
 
-from weipian_plugin.core.accountability import AccountabilityConfig
-from weipian_plugin.core.ledger import ACCOUNTABILITY_COLUMNS, store_accountability
-from weipian_plugin.core.store import WorkStore
+from weipian_plugin.core.statistics.accountability import AccountabilityConfig
+from weipian_plugin.core.statistics.ledger import ACCOUNTABILITY_COLUMNS, store_accountability
+from weipian_plugin.core.store.workstore import WorkStore
 from weipian_plugin.exporters.xlsx import write_accountability
 
 MU = 2000 / 3
@@ -78,8 +78,8 @@ def test_each_deduction_switch(county_store, tmp_path, switch, township, expecte
 
 def test_threshold_flags_without_area_rule(county_store, tmp_path):  # noqa: F811
     rows = export(county_store, tmp_path, AccountabilityConfig(require_area=False))
-    assert rows["甲镇"]["accountable"] == "是" and rows["甲镇"]["fill"].endswith("F8CBAD")
-    assert rows["青禾县"]["accountable"] == "是"  # 28.57 % ≥ 15 %
+    assert rows["青禾县"]["accountable"] == "是" and rows["青禾县"]["fill"].endswith("F8CBAD")  # 28.57 % ≥ 15 %
+    assert rows["甲镇"]["accountable"] == "否"  # townships are never 纳入问责
     assert rows["乙镇"]["accountable"] == "否" and not rows["乙镇"]["fill"].endswith("F8CBAD")
 
 

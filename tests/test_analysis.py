@@ -5,9 +5,9 @@ import sqlite3
 
 import pytest
 
-from weipian_plugin.core.analysis import AnalysisCancelled, run_analysis
-from weipian_plugin.core.importer import create_store_for, import_patches
-from weipian_plugin.core.store import WorkStore
+from weipian_plugin.core.analysis.run import AnalysisCancelled, run_analysis
+from weipian_plugin.core.intake.importer import create_store_for, import_patches
+from weipian_plugin.core.store.workstore import WorkStore
 
 REFERENCE = {"landuse": "DLTB.gpkg", "basic_farmland": "永久基本农田.shp", "approvals": "建设用地审批.shp",
              "supply": "供地.shp", "registration": "不动产登记.shp", "facility": "设施农用地备案.shp",

@@ -1,4 +1,5 @@
 """The analysis dialog, driven offscreen: pick the approvals layer, run in the background, layers remembered."""
+import os
 import sqlite3
 
 import pytest
@@ -6,9 +7,9 @@ import shapely
 from qgis.core import QgsProject, QgsVectorLayer
 from qgis.PyQt.QtCore import Qt
 
-from weipian_plugin.core.analysis import LAYERS_SETTING
-from weipian_plugin.core.importer import create_store_for, import_patches
-from weipian_plugin.core.store import WorkStore
+from weipian_plugin.core.analysis.run import LAYERS_SETTING
+from weipian_plugin.core.intake.importer import create_store_for, import_patches
+from weipian_plugin.core.store.workstore import WorkStore
 from weipian_plugin.gui import analysis_dialog
 from weipian_plugin.gui.analysis_dialog import AnalysisDialog
 
@@ -65,6 +66,7 @@ def test_run_analysis_and_remember_the_layers(qtbot, qgis_iface, store, approval
     dialog.add_file_layer("approvals")
     layer = dialog.combos["approvals"].currentLayer()
     assert layer is not None and layer.source() == str(approvals) and layer.id() in project.mapLayers()
+    assert dialog.states["approvals"].text().startswith("Not registered") and dialog.states["mining"].text() == ""
     dialog.batchCombo.setCurrentIndex(1)
     ran = []
     dialog.analyzed.connect(ran.append)
@@ -86,6 +88,13 @@ def test_run_analysis_and_remember_the_layers(qtbot, qgis_iface, store, approval
     again = open_dialog(qtbot, qgis_iface, store)
     assert again.combos["approvals"].currentLayer() is layer
     assert again.combos["landuse"].currentLayer() is None
+    # the first run registered the file beside the store; the dialog says so, and when the file changes
+    assert again.states["approvals"].text().startswith("Registered ") and "(1 features)" in again.states[
+        "approvals"].text()
+    assert store.with_name(store.stem + ".ref.gpkg").is_file()
+    os.utime(approvals, ns=(approvals.stat().st_atime_ns, approvals.stat().st_mtime_ns + 10**9))
+    again.show_registration("approvals")
+    assert again.states["approvals"].text().startswith("Changed since registered")
 
 
 def test_remembered_layer_is_loaded_or_reported(qtbot, qgis_iface, store, approvals, project):

@@ -12,8 +12,8 @@ import shapely
 from shapely import affinity
 from shapely.geometry.polygon import orient
 
-from weipian_plugin.core.area import ellipsoidal_area
-from weipian_plugin.core.crs import CrsError, transform_geoms, transformer
+from weipian_plugin.core.geo.area import ellipsoidal_area
+from weipian_plugin.core.geo.crs import CrsError, transform_geoms, transformer
 
 A, RF = 6378137.0, 298.257222101
 GEOD = pyproj.Geod(a=A, rf=RF)

@@ -1,7 +1,7 @@
 """House rules that keep the codebase the shape DEVELOPERS.md asks for."""
 import ast
-import sys
 import re
+import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -31,7 +31,7 @@ def test_core_runs_without_qgis_in_a_clean_interpreter():
 
     code = ("import sys, importlib, pkgutil; sys.modules['qgis'] = None; sys.modules['PyQt5'] = None;"
             "import weipian_plugin.core as c;"
-            "[importlib.import_module('weipian_plugin.core.' + m.name) for m in pkgutil.iter_modules(c.__path__)]")
+            "[importlib.import_module(m.name) for m in pkgutil.walk_packages(c.__path__, 'weipian_plugin.core.')]")
     subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=True)
 
 
@@ -158,3 +158,41 @@ def test_deprecation_warnings_from_weipian_code_fail_the_run():
     with warnings.catch_warnings(record=True) as caught:  # others' deprecations stay warnings
         warnings.warn_explicit("old API", DeprecationWarning, "x.py", 1, module="pyproj.x")
     assert len(caught) == 1
+
+
+# Core sub-packages from the bottom up (docs/ARCHITECTURE.md): a module imports only from its own package
+# or from lower layers, so the domain reads in one direction and a lower room never needs a higher one.
+CORE_LAYERS = (("units", "dates", "vocabulary"), ("geo", "schedule"), ("store",), ("intake",), ("analysis",), ("review",),
+               ("statistics",), ("enforcement",))
+CORE_RANK = {name: rank for rank, names in enumerate(CORE_LAYERS) for name in names}
+
+
+def _core_room(module: str) -> str:
+    return module.split(".")[2]
+
+
+def test_core_rooms_import_downward_only():
+    offenders = []
+    for path in CORE.rglob("*.py"):
+        rel = path.relative_to(CORE)
+        if rel.parts == ("__init__.py",):
+            continue
+        room = rel.parts[0].removesuffix(".py")
+        assert room in CORE_RANK, f"{rel}: add its room to CORE_LAYERS and docs/ARCHITECTURE.md"
+        for module in _imports(path):
+            if not module.startswith("weipian_plugin."):
+                continue
+            if not module.startswith("weipian_plugin.core."):
+                offenders.append(f"{rel} imports {module} (core never imports gui, exporters or algorithms)")
+                continue
+            target = _core_room(module)
+            if target != room and CORE_RANK[target] >= CORE_RANK[room]:
+                offenders.append(f"{rel} imports {module}")
+    assert offenders == []
+
+
+def test_package_imports_are_absolute():
+    """Code reads the same in the checkout and in the staged package (forms/, algorithms inside)."""
+    relative = [str(p.relative_to(ROOT)) for p in PY_FILES
+                if any(isinstance(n, ast.ImportFrom) and n.level > 0 for n in ast.walk(ast.parse(p.read_text("utf-8"))))]
+    assert relative == []

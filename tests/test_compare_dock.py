@@ -5,7 +5,7 @@ from qgis.gui import QgsLayerTreeMapCanvasBridge
 from qgis.PyQt.QtCore import Qt
 from qgis.PyQt.QtWidgets import QApplication
 
-from weipian_plugin.core.store import WorkStore
+from weipian_plugin.core.store.workstore import WorkStore
 
 X0, Y0 = 39_500_000.0, 3_300_000.0
 RED, BLUE = (220, 20, 20), (20, 20, 220)

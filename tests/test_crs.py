@@ -5,7 +5,7 @@ import pyproj
 import pytest
 import shapely
 
-from weipian_plugin.core.crs import (
+from weipian_plugin.core.geo.crs import (
     CrsError,
     CrsGuess,
     detect_crs,
@@ -185,7 +185,7 @@ def test_transform_failure_is_reported():
 TASKS_SCRIPT = """
 import sys, time
 from qgis.core import QgsApplication, QgsTask
-from weipian_plugin.core.crs import transformer
+from weipian_plugin.core.geo.crs import transformer
 app = QgsApplication([], False)
 lons = []
 for i in range(3):
@@ -212,3 +212,13 @@ def test_reprojection_in_successive_qgis_tasks(tmp_path):
                          timeout=120)
     assert run.returncode == 0, run.stderr[-2000:]
     assert run.stdout.split() == ["3", "117.0"]
+
+
+def test_chinese_crs_name_is_built_from_the_epsg_code():
+    from weipian_plugin.core.geo.crs import chinese_crs_name
+
+    assert chinese_crs_name(4527) == "2000国家大地坐标系 3度带 第39带（中央经线117°）"
+    assert chinese_crs_name(4548) == "2000国家大地坐标系 3度带 第39带（中央经线117°）"  # no zone prefix
+    assert chinese_crs_name(4499) == "2000国家大地坐标系 6度带 第21带（中央经线123°）"
+    assert chinese_crs_name(4490) == "2000国家大地坐标系（经纬度）"
+    assert chinese_crs_name(3857) == "EPSG:3857"

@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from weipian_plugin.core.deadlines import (
+from weipian_plugin.core.schedule.deadlines import (
     ClueDeadlines,
     DeadlineConfig,
     DeadlineState,
@@ -16,8 +16,8 @@ from weipian_plugin.core.deadlines import (
     major_violation_reasons,
     monthly_clear_due,
 )
+from weipian_plugin.core.schedule.workdays import WorkCalendar
 from weipian_plugin.core.units import mu_to_m2
-from weipian_plugin.core.workdays import WorkCalendar
 
 # 10-01 (Thu) .. 10-07 (Wed) off; Sat 10-10 is a make-up working day.
 CAL = WorkCalendar(

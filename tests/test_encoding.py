@@ -8,7 +8,7 @@ import pyogrio.raw
 import pytest
 import shapely
 
-from weipian_plugin.core.encoding import (
+from weipian_plugin.core.intake.encoding import (
     EncodingError,
     EncodingGuess,
     detect_dbf_encoding,

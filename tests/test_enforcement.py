@@ -9,10 +9,11 @@ import pytest
 import shapely
 from openpyxl import Workbook, load_workbook
 
-from weipian_plugin.core import enforcement, gpkg, schema
-from weipian_plugin.core.enforcement import EnforcementError
-from weipian_plugin.core.grading import GradingConfig
-from weipian_plugin.core.store import WorkStore
+from weipian_plugin.core.enforcement import records as enforcement
+from weipian_plugin.core.enforcement.grading import GradingConfig
+from weipian_plugin.core.enforcement.records import EnforcementError
+from weipian_plugin.core.store import gpkg, schema
+from weipian_plugin.core.store.workstore import WorkStore
 from weipian_plugin.core.units import mu_to_m2
 
 X0, Y0 = 39_500_000.0, 3_300_000.0
@@ -51,22 +52,15 @@ def add_patches(store, patches):
 
 
 # -- schema ------------------------------------------------------------------------------------------
-def test_v1_store_migrates_to_v2_on_open(store_path):
+def test_v1_store_migrates_to_v2_on_open(store_path, monkeypatch):
     from osgeo import ogr
 
-    with WorkStore.create(store_path, 4527) as s, s.transaction() as conn:
-        conn.execute("INSERT INTO batches (name) VALUES ('kept')")
-    conn = sqlite3.connect(store_path)
-    tables = list(schema.FEATURE_TABLES_V2) + ["finding_attachments"]
-    for table in ("patrol_findings", "finding_attachments", "clues", "patrols"):
-        conn.execute(f"DROP TABLE {table}")
-    for table in schema.FEATURE_TABLES_V2:
-        conn.execute(f"DROP TABLE rtree_{table}_geom")
-    for meta in ("gpkg_extensions", "gpkg_geometry_columns", "gpkg_contents"):
-        conn.executemany(f"DELETE FROM {meta} WHERE table_name=?", [(t,) for t in tables])
-    conn.execute("UPDATE weipian_meta SET value='1' WHERE key='schema_version'")
-    conn.commit()
-    conn.close()
+    every = schema.migrations()
+    with monkeypatch.context() as m:  # a store as the first release wrote it
+        m.setattr(schema, "migrations", lambda: every[:1])
+        with WorkStore.create(store_path, 4527) as s, s.transaction() as conn:
+            conn.execute("INSERT INTO batches (name) VALUES ('kept')")
+            assert s.schema_version == 1
 
     with WorkStore.open(store_path) as s:
         assert s.schema_version == schema.LATEST_VERSION >= 2

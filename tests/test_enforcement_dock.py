@@ -7,8 +7,9 @@ import shapely
 from qgis.core import QgsFeature, QgsGeometry, QgsProject, QgsVectorLayer
 from qgis.PyQt.QtCore import Qt
 
-from weipian_plugin.core import enforcement, gpkg
-from weipian_plugin.core.store import WorkStore
+from weipian_plugin.core.enforcement import records as enforcement
+from weipian_plugin.core.store import gpkg
+from weipian_plugin.core.store.workstore import WorkStore
 
 X0, Y0 = 39_500_000.0, 3_300_000.0
 TODAY = date(2026, 3, 20)

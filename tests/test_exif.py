@@ -5,9 +5,9 @@ import struct
 
 import pytest
 
-from weipian_plugin.core.exif import ExifError, PhotoInfo, jpeg_exif, read_photo_info
-from weipian_plugin.core.review import add_attachment, attachment_bytes, list_attachments
-from weipian_plugin.core.store import WorkStore
+from weipian_plugin.core.review.exif import ExifError, PhotoInfo, jpeg_exif, read_photo_info
+from weipian_plugin.core.review.records import add_attachment, attachment_bytes, list_attachments
+from weipian_plugin.core.store.workstore import WorkStore
 
 ASCII, SHORT, LONG, RATIONAL = 2, 3, 4, 5
 

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 import shapely
 
-from weipian_plugin.core.importer import create_store_for, import_patches
+from weipian_plugin.core.intake.importer import create_store_for, import_patches
 
 X0, Y0 = 39_500_000.0, 3_300_000.0
 GREEN, BROWN, RED = (40, 160, 40), (150, 100, 50), (255, 0, 0)
@@ -83,6 +83,7 @@ def _ink(pixels):
 
 def test_png_figure_shows_both_imageries_the_patch_and_a_chinese_title(county, tmp_path):
     from qgis.PyQt.QtGui import QFont, QRawFont
+
     from weipian_plugin.exporters.figures import cjk_family, export_figures
 
     start = time.perf_counter()
@@ -145,14 +146,16 @@ def test_combined_pdf_has_one_page_per_patch(county, tmp_path):
 
 
 def test_selection_by_township_and_empty_selection(county, tmp_path):
-    from weipian_plugin.exporters.figures import export_figures
+    from weipian_plugin.exporters.figures import FigureExportError, export_figures
 
     assert [f.name for f in export_figures(county["store"], tmp_path / "t", township="东镇")] == [f"{JCBH[2]}.png"]
-    assert export_figures(county["store"], tmp_path / "none", batch="没有这个批次") == []
+    with pytest.raises(FigureExportError, match="没有批次“没有这个批次”"):  # not a silent "0 files"
+        export_figures(county["store"], tmp_path / "none", batch="没有这个批次")
 
 
 def test_cancel_stops_after_the_current_figure(county, tmp_path):
     from qgis.core import QgsFeedback
+
     from weipian_plugin.exporters.figures import export_figures
 
     feedback = QgsFeedback()
@@ -200,6 +203,7 @@ def test_template_is_what_the_code_expects():
 
 def test_a_font_without_chinese_glyphs_is_replaced_and_a_chinese_one_kept(qgis_app):
     from qgis.PyQt.QtGui import QFont
+
     from weipian_plugin.exporters.figures import cjk_family, cjk_font
 
     latin = QFont("DejaVu Sans")
@@ -212,6 +216,7 @@ def test_a_font_without_chinese_glyphs_is_replaced_and_a_chinese_one_kept(qgis_a
 def test_template_fonts_without_chinese_glyphs_are_replaced(qgis_app):
     from qgis.core import QgsLegendStyle, QgsPrintLayout, QgsProject, QgsReadWriteContext
     from qgis.PyQt.QtXml import QDomDocument
+
     from weipian_plugin.exporters.figures import TEMPLATE, apply_cjk_fonts, cjk_family
 
     doc = QDomDocument()

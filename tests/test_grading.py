@@ -6,7 +6,7 @@ from datetime import date
 import pytest
 from shapely.geometry import Point, box
 
-from weipian_plugin.core.grading import Clue, GradingConfig, SatellitePatch, grade, match_patches
+from weipian_plugin.core.enforcement.grading import Clue, GradingConfig, SatellitePatch, grade, match_patches
 
 AFTER = date(2026, 3, 31)
 

@@ -7,8 +7,8 @@ from qgis.core import QgsApplication, QgsProject
 from qgis.PyQt.QtCore import Qt, QTimer
 from qgis.PyQt.QtWidgets import QApplication, QMessageBox
 
-from weipian_plugin.core import fieldmap
-from weipian_plugin.core.store import WorkStore
+from weipian_plugin.core.intake import fieldmap
+from weipian_plugin.core.store.workstore import WorkStore
 from weipian_plugin.gui import store_dialog
 from weipian_plugin.gui.import_dialog import ImportDialog
 from weipian_plugin.gui.store_dialog import StoreDialog, choose_store

@@ -5,10 +5,10 @@ import pytest
 import shapely
 from pyproj import Transformer
 
-from weipian_plugin.core.area import ellipsoidal_area
-from weipian_plugin.core.fieldmap import FieldMapError
-from weipian_plugin.core.importer import ImportCancelled, ImportFailed, create_store_for, import_patches
-from weipian_plugin.core.store import WorkStore
+from weipian_plugin.core.geo.area import ellipsoidal_area
+from weipian_plugin.core.intake.fieldmap import FieldMapError
+from weipian_plugin.core.intake.importer import ImportCancelled, ImportFailed, create_store_for, import_patches
+from weipian_plugin.core.store.workstore import WorkStore
 from weipian_plugin.core.units import MU_M2
 
 X0, Y0 = 39_500_000.0, 3_300_000.0

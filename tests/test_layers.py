@@ -4,7 +4,7 @@ import sqlite3
 import pytest
 from qgis.core import QgsCategorizedSymbolRenderer, QgsProject, QgsVectorLayer
 
-from weipian_plugin.core.store import WorkStore
+from weipian_plugin.core.store.workstore import WorkStore
 from weipian_plugin.gui import layers
 
 SUGGESTIONS = ["合法", "违法", "其他", "待核", ""]

@@ -13,10 +13,18 @@ import pytest
 import shapely
 from conftest import write_shapefile
 
-from weipian_plugin.core.importer import import_patches
-from weipian_plugin.core.ledger import (LEDGER_COLUMNS, PROGRESS_COLUMNS, SUMMARY_COLUMNS, accountability_records,
-                                        ledger_rows, monthly_progress, round_half_up, township_summary)
-from weipian_plugin.core.store import WorkStore
+from weipian_plugin.core.intake.importer import import_patches
+from weipian_plugin.core.statistics.ledger import (
+    LEDGER_COLUMNS,
+    PROGRESS_COLUMNS,
+    SUMMARY_COLUMNS,
+    accountability_records,
+    ledger_rows,
+    monthly_progress,
+    round_half_up,
+    township_summary,
+)
+from weipian_plugin.core.store.workstore import WorkStore
 
 X0, Y0 = 39_500_000.0, 3_300_000.0
 MU = 2000.0 / 3.0
@@ -46,10 +54,10 @@ DETERMINATIONS = {
     "J006": ("违法", "非农违法", None, 1500.0, 300.0, 0.0, None),
     "J007": ("违法", "非农违法", "新增", 5000.0, 1200.0, 0.0, "某高速公路"),
 }
-# rectifications: case number, case date, restored, supplement doc, supplement area
+# rectifications: case number, case date, restored, of which cultivated, supplement doc, supplement area
 RECTIFICATIONS = {
-    "J002": ("青禾立〔2026〕12号", "2026-04-20", 1000.0, None, None),
-    "J003": (None, None, None, "青政地〔2026〕7号", 4000.0),
+    "J002": ("青禾立〔2026〕12号", "2026-04-20", 1000.0, 1000.0, None, None),
+    "J003": (None, None, None, None, "青政地〔2026〕7号", 4000.0),
 }
 
 
@@ -83,8 +91,8 @@ def make_store(directory):
                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, '张三')",
                 [(fid[j], *d) for j, d in DETERMINATIONS.items()])
             conn.executemany(
-                "INSERT INTO rectifications (patch_fid, case_number, case_date, restored_m2, supplement_doc, "
-                "supplement_m2, updated_by) VALUES (?, ?, ?, ?, ?, ?, '李四')",
+                "INSERT INTO rectifications (patch_fid, case_number, case_date, restored_m2, restored_cultivated_m2, "
+                "supplement_doc, supplement_m2, updated_by) VALUES (?, ?, ?, ?, ?, ?, ?, '李四')",
                 [(fid[j], *r) for j, r in RECTIFICATIONS.items()])
             store.set_setting("infrastructure_projects", ["某高速公路"], conn)
     return path
@@ -203,6 +211,19 @@ def test_partial_supplement_is_proportional(county_store, tmp_path):
             conn.execute("UPDATE rectifications SET supplement_m2=1000 WHERE case_number IS NULL")
         rec = next(r for r in accountability_records(store) if r.record_id == "J003")
     assert rec.supplemented_cultivated_m2 == pytest.approx(2500 * 1000 / 4000)
+
+
+def test_restored_deduction_is_the_restored_cultivated_land(county_store, tmp_path):
+    path = tmp_path / "copy.gpkg"
+    shutil.copy(county_store, path)
+    with WorkStore.open(path) as store:
+        with store.transaction() as conn:
+            conn.execute("UPDATE rectifications SET restored_cultivated_m2 = 400 WHERE restored_m2 = 1000")
+        assert next(r for r in accountability_records(store) if r.record_id == "J002").restored_cultivated_m2 == 400
+        with store.transaction() as conn:  # not recorded: the 复耕 area's share of the illegal cultivated land
+            conn.execute("UPDATE rectifications SET restored_cultivated_m2 = NULL WHERE restored_m2 = 1000")
+        rec = next(r for r in accountability_records(store) if r.record_id == "J002")
+    assert rec.restored_cultivated_m2 == pytest.approx(3000 * 1000 / 6000)
 
 
 # -- xlsx ----------------------------------------------------------------------------------------------

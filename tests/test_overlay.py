@@ -11,11 +11,23 @@ import numpy as np
 import pytest
 import shapely
 
-from weipian_plugin.core.area import ellipsoidal_area
-from weipian_plugin.core.overlay import (APPROVALS, BASIC_FARMLAND, ECO_REDLINE, LANDUSE, MINING, NOT_VALID,
-                                         TEMPORARY, TOWNSHIPS, UNCOVERED, UNKNOWN, VALID, OverlayCancelled,
-                                         run_overlay)
-from weipian_plugin.core.vector_io import VectorData
+from weipian_plugin.core.analysis.overlay import (
+    APPROVALS,
+    BASIC_FARMLAND,
+    ECO_REDLINE,
+    LANDUSE,
+    MINING,
+    NOT_VALID,
+    TEMPORARY,
+    TOWNSHIPS,
+    UNCOVERED,
+    UNKNOWN,
+    VALID,
+    OverlayCancelled,
+    run_overlay,
+)
+from weipian_plugin.core.geo.area import ellipsoidal_area
+from weipian_plugin.core.intake.vector_io import VectorData
 
 EPSG = 4527
 X0, Y0 = 39_500_000.0, 3_300_000.0

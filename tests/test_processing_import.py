@@ -1,14 +1,13 @@
 """weipian:importpatches through real Processing, and through qgis_process with the packaged zip."""
 import os
 import shutil
-import subprocess
 import sqlite3
+import subprocess
 import sys
 import zipfile
 
 import pytest
 import shapely
-
 from conftest import ROOT
 
 

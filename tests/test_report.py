@@ -8,8 +8,8 @@ import xml.etree.ElementTree as ET
 import pytest
 from test_ledger import county_store  # noqa: F401 (shared session fixture)
 
-from weipian_plugin.core.accountability import AccountabilityConfig
-from weipian_plugin.core.store import WorkStore
+from weipian_plugin.core.statistics.accountability import AccountabilityConfig
+from weipian_plugin.core.store.workstore import WorkStore
 from weipian_plugin.exporters import report
 
 SVG = "{http://www.w3.org/2000/svg}"

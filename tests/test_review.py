@@ -11,14 +11,30 @@ import numpy as np
 import pytest
 import shapely
 
-from weipian_plugin.core import gpkg, schema
-from weipian_plugin.core.area import ellipsoidal_area
-from weipian_plugin.core.review import (
-    LockedError, ReviewError, accept_suggestion, add_attachment, attachment_bytes, batch_lock_state,
-    export_attachment, export_snapshot, history, list_attachments, load_determination, load_rectification,
-    lock_batch, patch_status, recompute_due_dates, remove_attachment, save_determination, save_rectification,
-    validate_determination)
-from weipian_plugin.core.store import WorkStore
+from weipian_plugin.core.geo.area import ellipsoidal_area
+from weipian_plugin.core.review.records import (
+    LockedError,
+    ReviewError,
+    accept_suggestion,
+    add_attachment,
+    attachment_bytes,
+    batch_lock_state,
+    export_attachment,
+    export_snapshot,
+    history,
+    list_attachments,
+    load_determination,
+    load_rectification,
+    lock_batch,
+    patch_status,
+    recompute_due_dates,
+    remove_attachment,
+    save_determination,
+    save_rectification,
+    validate_determination,
+)
+from weipian_plugin.core.store import gpkg, schema
+from weipian_plugin.core.store.workstore import WorkStore
 
 X0, Y0 = 39_500_000.0, 3_300_000.0
 BATCH = "2026年03月"
@@ -183,7 +199,7 @@ def test_pending_or_missing_suggestion_cannot_be_accepted(store):
     assert load_determination(store, 1) == {}
 
 
-def test_locked_batch_refuses_edits_until_yixia(store, tmp_path):
+def test_locked_batch_refuses_determination_edits_until_yixia(store, tmp_path):
     save_determination(store, 1, ILLEGAL, "李四")
     assert batch_lock_state(store, BATCH) == (False, None, None)
     lock_batch(store, BATCH, "一上", "李四", "三月一上")
@@ -195,12 +211,6 @@ def test_locked_batch_refuses_edits_until_yixia(store, tmp_path):
     assert str(info.value) == schema.LOCK_MESSAGE
     with pytest.raises(LockedError):
         save_determination(store, 2, {"result": "合法", "subtype": "批文"}, "李四")  # inserts too
-    with pytest.raises(LockedError):
-        save_rectification(store, 1, {"case_filed": 1}, "李四")
-    photo = tmp_path / "现场.pdf"
-    photo.write_bytes(b"%PDF-1.4")
-    with pytest.raises(LockedError):
-        add_attachment(store, 1, photo)
     assert load_determination(store, 1)["illegal_m2"] == 800
     assert load_determination(store, 2) == {}
 
@@ -219,6 +229,57 @@ def test_locked_batch_refuses_edits_until_yixia(store, tmp_path):
     assert batch_lock_state(store, BATCH)[:2] == (True, "二上")
     with pytest.raises(LockedError):
         save_determination(store, 1, {"illegal_m2": 600}, "李四")
+
+
+def test_rectification_after_erhshang_is_recorded_and_audited_while_the_determination_is_refused(store, tmp_path):
+    save_determination(store, 1, ILLEGAL, "李四")
+    for stage in ("一上", "一下", "二上"):
+        lock_batch(store, BATCH, stage, "李四")
+    audit_rows = store.conn.execute("SELECT count(*) FROM audit_log").fetchone()[0]
+
+    save_rectification(store, 1, {"case_filed": "是", "case_date": "2026-07-01", "case_number": "青禾罚〔2026〕7号",
+                                  "restored_m2": 300, "restored_cultivated_m2": 200,
+                                  "referral_agency": "公安机关", "referral_date": "2026-07-05",
+                                  "referral_number": "移〔2026〕1号"}, "赵六")
+    assert load_rectification(store, 1)["restored_cultivated_m2"] == 200
+    assert patch_status(store, 1)["remaining_m2"] == pytest.approx(500)  # 整改 counts after 二上
+    changes = {e.field: e for e in history(store, 1) if e.table == "rectifications"}
+    assert changes["case_number"].new == "青禾罚〔2026〕7号" and changes["case_number"].actor == "赵六"
+    assert changes["referral_agency"].label == "移送机关" and changes["restored_cultivated_m2"].new == 200
+    photo = tmp_path / "复耕后.pdf"
+    photo.write_bytes(b"%PDF-1.4")
+    attachment = add_attachment(store, 1, photo, actor="赵六")  # evidence all year too
+    remove_attachment(store, attachment)
+    save_determination(store, 1, {"offender": "某某公司（更名）"}, "赵六")  # descriptive fields stay open
+
+    for change in ({"illegal_m2": 700}, {"result": "合法", "subtype": "批文"}, {"violation_category": "存量"}):
+        with pytest.raises(LockedError):
+            save_determination(store, 1, change, "赵六")
+    determination = load_determination(store, 1)
+    assert (determination["result"], determination["illegal_m2"]) == ("违法", 800)
+    assert determination["offender"] == "某某公司（更名）"
+    assert store.conn.execute("SELECT count(*) FROM audit_log").fetchone()[0] == audit_rows + 4  # + attachment in, out
+    conn = raw(store)  # any writer: the rectification is open, the determination's areas are not
+    conn.execute("UPDATE rectifications SET fine_yuan = 5000 WHERE patch_fid = 1")
+    conn.commit()
+    with pytest.raises(sqlite3.IntegrityError, match="已上报锁定"):
+        conn.execute("UPDATE determinations SET illegal_cultivated_m2 = 1 WHERE patch_fid = 1")
+    conn.rollback()
+    assert history(store, 1)[0].field == "fine_yuan"
+    # every stage kept its snapshot, and the 二上 one still shows the rectification as it was then
+    snapshots = store.conn.execute("SELECT stage, snapshot FROM stage_events ORDER BY id").fetchall()
+    assert [s for s, _ in snapshots] == ["一上", "一下", "二上"] and all(snap for _, snap in snapshots)
+    assert json.loads(snapshots[2][1])["patches"][0]["rectification"] is None
+
+
+def test_rectification_referral_and_restored_cultivated_are_checked(store):
+    save_determination(store, 1, ILLEGAL, "李四")
+    with pytest.raises(ReviewError, match="复耕其中耕地面积不能大于复耕面积"):
+        save_rectification(store, 1, {"restored_m2": 100, "restored_cultivated_m2": 150}, "李四")
+    with pytest.raises(ReviewError, match="移送机关应为公安机关或纪检监察机关"):
+        save_rectification(store, 1, {"referral_agency": "农业农村局"}, "李四")
+    with pytest.raises(ReviewError, match="须填写移送机关"):
+        save_rectification(store, 1, {"referral_date": "2026-05-01"}, "李四")
 
 
 @pytest.mark.parametrize("done, stage, message", [
@@ -267,8 +328,10 @@ def test_snapshot_is_exported_exactly_as_submitted(store, tmp_path):
     second = json.loads(export_snapshot(store, BATCH, "二上", tmp_path / "二上.json").read_bytes())
     j1 = next(p for p in second["patches"] if p["jcbh"] == "J1")
     assert j1["determination"]["illegal_m2"] == 650 and j1["tblx"] == "DT"
-    with pytest.raises(ReviewError, match="没有一下的上报快照"):
-        export_snapshot(store, BATCH, "一下", tmp_path / "x.json")
+    returned = json.loads(export_snapshot(store, BATCH, "一下", tmp_path / "一下.json").read_bytes())
+    assert returned["stage"] == "一下"  # the batch as it came back, before the 二上 corrections
+    assert next(p for p in returned["patches"] if p["jcbh"] == "J1")["determination"]["illegal_m2"] == 800
+
 
 
 def test_rectification_drives_status_and_remaining_area(store):
@@ -349,15 +412,14 @@ def test_attachment_round_trips_byte_for_byte(store, tmp_path):
         attachment_bytes(store, aid)
 
 
-def test_attachments_of_a_locked_batch_cannot_be_removed(store, tmp_path):
+def test_attachments_of_a_locked_batch_can_still_be_added_and_removed(store, tmp_path):
     source = tmp_path / "a.txt"
     source.write_text("x")
     aid = add_attachment(store, 1, source)
     assert list_attachments(store, 1)[0]["mime_type"] == "text/plain"
     lock_batch(store, BATCH, "一上", "李四")
-    with pytest.raises(LockedError):
-        remove_attachment(store, aid)
-    assert len(list_attachments(store, 1)) == 1
+    remove_attachment(store, aid)
+    assert list_attachments(store, 1) == []
 
 
 def test_recompute_due_dates_follows_the_deadline_setting(store):

@@ -11,9 +11,9 @@ from qgis.PyQt.QtCore import Qt
 from qgis.PyQt.QtGui import QColor, QImage
 from qgis.PyQt.QtWidgets import QApplication, QMessageBox
 
-from weipian_plugin.core import review
-from weipian_plugin.core.importer import create_store_for, import_patches
-from weipian_plugin.core.store import WorkStore
+from weipian_plugin.core.intake.importer import create_store_for, import_patches
+from weipian_plugin.core.review import records as review
+from weipian_plugin.core.store.workstore import WorkStore
 from weipian_plugin.core.units import MU_M2
 
 X0, Y0 = 39_500_000.0, 3_300_000.0
@@ -311,7 +311,7 @@ def test_map_selection_and_list_follow_each_other(dock, store_file, qgis_iface):
     from weipian_plugin.gui.layers import ANALYSIS, add_store_layers
 
     layer = add_store_layers(str(store_file))[ANALYSIS]
-    assert dock._layer is layer
+    assert dock.map.layer is layer
     fid = fid_of(store_file, "J003")
     layer.selectByIds([fid])
     assert dock.fid == fid and dock.patch["jcbh"] == "J003"
@@ -482,3 +482,23 @@ def test_overlay_images_from_the_dock(dock, tmp_path, monkeypatch):
     (tmp_path / "all").mkdir()
     dock.export_overlay_images()
     assert len(list((tmp_path / "all").glob("*.png"))) == dock.proxy.rowCount()
+
+
+def test_prefill_leaves_unmeasured_areas_empty_like_accept_suggestion(dock, store_file):
+    """One behaviour for values the analysis did not measure (no 三调 overlaid): empty, never 0."""
+    fid = fid_of(store_file, "J002")
+    with WorkStore.open(store_file) as store:
+        store.conn.execute("UPDATE analysis SET cultivated_m2 = NULL, basic_farmland_m2 = NULL WHERE patch_fid = ?",
+                           (fid,))
+        expected = review.suggested_violation(store, fid)
+    assert expected["illegal_cultivated_m2"] is None and expected["illegal_basic_farmland_m2"] is None
+    dock.select_fid(fid)
+    dock.resultCombo.setCurrentIndex(dock.resultCombo.findData("违法"))
+    values = dock.determination_values()
+    assert values["illegal_m2"] == pytest.approx(expected["illegal_m2"])
+    assert (values["illegal_cultivated_m2"], values["illegal_basic_farmland_m2"]) == (None, None)
+    assert values["violation_category"] == "新增"
+    assert dock.save_determination()
+    dock.accept_suggestion()
+    assert query(store_file, "SELECT illegal_cultivated_m2, illegal_basic_farmland_m2, from_suggestion "
+                             "FROM determinations WHERE patch_fid=?", (fid,)) == [(None, None, 1)]

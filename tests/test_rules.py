@@ -13,12 +13,23 @@ import numpy as np
 import pytest
 import shapely
 
-from weipian_plugin.core.area import ellipsoidal_area
-from weipian_plugin.core.overlay import (APPROVALS, BASIC_FARMLAND, ECO_REDLINE, FACILITY, LANDUSE, MINING,
-                                         REGISTRATION, SUPPLY, TEMPORARY, TOWNSHIPS, run_overlay)
-from weipian_plugin.core.rules import PatchInfo, RuleConfig, _json_floats, suggest, suggest_all
+from weipian_plugin.core.analysis.overlay import (
+    APPROVALS,
+    BASIC_FARMLAND,
+    ECO_REDLINE,
+    FACILITY,
+    LANDUSE,
+    MINING,
+    REGISTRATION,
+    SUPPLY,
+    TEMPORARY,
+    TOWNSHIPS,
+    run_overlay,
+)
+from weipian_plugin.core.analysis.rules import PatchInfo, RuleConfig, _json_floats, suggest, suggest_all
+from weipian_plugin.core.geo.area import ellipsoidal_area
+from weipian_plugin.core.intake.vector_io import VectorData, read_vector
 from weipian_plugin.core.units import MU_M2
-from weipian_plugin.core.vector_io import VectorData, read_vector
 
 EPSG = 4527
 X0, Y0 = 39_500_000.0, 3_300_000.0

@@ -4,9 +4,9 @@ from dataclasses import fields
 import pytest
 from qgis.PyQt.QtWidgets import QDialogButtonBox, QLineEdit
 
-from weipian_plugin.core.analysis import RULES_SETTING, rule_config
-from weipian_plugin.core.rules import RuleConfig
-from weipian_plugin.core.store import WorkStore
+from weipian_plugin.core.analysis.rules import RuleConfig
+from weipian_plugin.core.analysis.run import RULES_SETTING, rule_config
+from weipian_plugin.core.store.workstore import WorkStore
 from weipian_plugin.core.units import mu_to_m2
 from weipian_plugin.gui.rules_dialog import RulesDialog, split_codes
 

@@ -12,7 +12,6 @@ import pyogrio
 import pyogrio.raw
 import pytest
 import shapely
-
 from conftest import shapefile_text_recoded
 from sample_county import SCENARIOS, generate, generate_bench
 

@@ -9,12 +9,19 @@ import numpy as np
 import pytest
 import shapely
 
-from weipian_plugin.core import gpkg
-from weipian_plugin.core.area import ellipsoidal_area
-from weipian_plugin.core.review import (
-    LockedError, ReviewError, history, load_determination, lock_batch, patch_status, save_determination)
-from weipian_plugin.core.split import adjust_areas, split_by_line, split_by_polygon
-from weipian_plugin.core.store import WorkStore
+from weipian_plugin.core.geo.area import ellipsoidal_area
+from weipian_plugin.core.review.records import (
+    LockedError,
+    ReviewError,
+    history,
+    load_determination,
+    lock_batch,
+    patch_status,
+    save_determination,
+)
+from weipian_plugin.core.review.split import adjust_areas, split_by_line, split_by_polygon
+from weipian_plugin.core.store import gpkg
+from weipian_plugin.core.store.workstore import WorkStore
 
 X0, Y0 = 39_512_345.0, 3_301_234.0  # off the central meridian, where plane and ellipsoid areas differ
 

@@ -4,8 +4,8 @@ import sqlite3
 import pytest
 import shapely
 
-from weipian_plugin.core import gpkg
-from weipian_plugin.core.store import StoreError, WorkStore
+from weipian_plugin.core.store import gpkg
+from weipian_plugin.core.store.workstore import StoreError, WorkStore
 
 
 def test_created_store_opens_in_qgis_with_its_layers(store_path, qgis_app):
@@ -59,7 +59,7 @@ def test_not_a_store_is_a_clear_error(tmp_path):
 
 
 def test_create_never_leaves_a_half_written_file(store_path, monkeypatch):
-    from weipian_plugin.core import store as store_module
+    from weipian_plugin.core.store import workstore as store_module
 
     def broken(conn, current):
         raise sqlite3.OperationalError("disk full")

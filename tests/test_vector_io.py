@@ -8,7 +8,7 @@ import pyogrio.raw
 import pytest
 import shapely
 
-from weipian_plugin.core.vector_io import VectorReadError, from_wkb, read_vector, repair_polygons
+from weipian_plugin.core.intake.vector_io import VectorReadError, from_wkb, read_vector, repair_polygons
 
 X0, Y0 = 39_500_000.0, 3_300_000.0
 
@@ -149,7 +149,7 @@ def test_near_reads_only_features_that_can_touch_the_patches(tmp_path):
     import shapely
     from pyproj import Transformer
 
-    from weipian_plugin.core.vector_io import read_vector
+    from weipian_plugin.core.intake.vector_io import read_vector
 
     x0, y0 = 39_500_000.0, 3_300_000.0
     grid = [shapely.box(x0 + 100 * i, y0, x0 + 100 * i + 100, y0 + 100) for i in range(50)]

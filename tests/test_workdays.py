@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from weipian_plugin.core.workdays import WorkCalendar
+from weipian_plugin.core.schedule.workdays import WorkCalendar
 
 # National Day 2026 as a test calendar: 10-01 (Thu) .. 10-07 (Wed) off,
 # make-up working days Sun 09-20 and Sat 10-10.

@@ -6,14 +6,14 @@ that lacks one shows a message naming it instead of a traceback.
 
 
 def classFactory(iface):  # noqa: N802 (QGIS API name)
-    from .dependencies import add_profile_dependencies, missing_dependencies
+    from weipian_plugin.dependencies import add_profile_dependencies, missing_dependencies
 
     add_profile_dependencies()
     missing = missing_dependencies()
     if missing:
-        from .dependencies import MissingDependenciesPlugin
+        from weipian_plugin.dependencies import MissingDependenciesPlugin
 
         return MissingDependenciesPlugin(iface, missing)
-    from .plugin import WeipianPlugin
+    from weipian_plugin.plugin import WeipianPlugin
 
     return WeipianPlugin(iface)

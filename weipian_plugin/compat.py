@@ -1,11 +1,18 @@
-"""Enums QGIS moved into ``Qgis`` after 3.22, under one name for every supported version (3.22 to 4).
+"""Enums QGIS moved into ``Qgis`` after 3.22 (and QgsField's type), one name for every version from 3.22 to 4.
 
 The old homes (``QgsWkbTypes.GeometryType``, ``QgsMapLayerProxyModel.Filter``, ``QgsProcessing.SourceType``
 …) are deprecated aliases in 3.40 and gone in QGIS 4; the new ones do not exist in 3.22. This is the
 only module that names the old homes (tests/test_code_layout.py enforces it).
 """
-from qgis.core import (Qgis, QgsMapLayerProxyModel, QgsProcessing, QgsProcessingAlgorithm,
-                       QgsProcessingParameterNumber, QgsWkbTypes)
+from qgis.core import (
+    Qgis,
+    QgsMapLayerProxyModel,
+    QgsProcessing,
+    QgsProcessingAlgorithm,
+    QgsProcessingParameterNumber,
+    QgsWkbTypes,
+)
+from qgis.PyQt.QtCore import QMetaType, QVariant
 
 if hasattr(Qgis, "GeometryType"):  # QGIS >= 3.30
     LINE_GEOMETRY = Qgis.GeometryType.Line
@@ -25,3 +32,6 @@ else:
     VECTOR_POLYGON_SOURCE = QgsProcessing.SourceType.TypeVectorPolygon
     NO_THREADING = QgsProcessingAlgorithm.Flag.FlagNoThreading
     INTEGER_NUMBER = QgsProcessingParameterNumber.Type.Integer
+
+# QgsField takes a QMetaType from 3.38 (QVariant.Type is deprecated there and does not exist in Qt6)
+STRING_FIELD = QMetaType.Type.QString if Qgis.QGIS_VERSION_INT >= 33800 else QVariant.Type.String

@@ -66,7 +66,7 @@ class MissingDependenciesPlugin:
         from qgis.core import Qgis, QgsMessageLog
         from qgis.PyQt.QtCore import QCoreApplication
 
-        from . import translation
+        from weipian_plugin import translation
 
         self.translator = translation.install()  # the message is the user's first contact: say it in Chinese
         tr = lambda s: QCoreApplication.translate("@default", s)  # noqa: E731 (pylupdate5: @default)
@@ -77,6 +77,6 @@ class MissingDependenciesPlugin:
         self.iface.messageBar().pushMessage("weipian", text, Qgis.MessageLevel.Critical, 0)
 
     def unload(self) -> None:
-        from . import translation
+        from weipian_plugin import translation
 
         translation.uninstall(self.translator)

@@ -9,25 +9,23 @@ from pathlib import Path
 from typing import Callable, List, Optional
 
 from qgis.core import QgsApplication, QgsProject
-from qgis.PyQt.QtCore import QCoreApplication, Qt
+from qgis.PyQt.QtCore import Qt
 from qgis.PyQt.QtGui import QIcon
 from qgis.PyQt.QtWidgets import QAction
 
-from . import qgis_logging, translation
-from .processing_algorithms.provider import WeipianProvider
-from .settings import Settings
+from weipian_plugin import qgis_logging, translation
+from weipian_plugin.gui.session import ANALYSIS, PATCHES, StoreSession
+from weipian_plugin.processing_algorithms.provider import WeipianProvider
+from weipian_plugin.settings import Settings
+from weipian_plugin.translation import tr
 
 try:  # compiled by `make package` / staging; icons fall back to files when running from a bare checkout
-    from . import resources_rc  # noqa: F401
+    from weipian_plugin import resources_rc  # noqa: F401
     ICON_PREFIX = ":/plugins/weipian/icons/"
 except ImportError:
     ICON_PREFIX = str(Path(__file__).parent / "icons") + "/"
 
 log = logging.getLogger("weipian.plugin")
-
-
-def tr(text: str) -> str:
-    return QCoreApplication.translate("@default", text)  # pylupdate5 files bare tr() under @default
 
 
 class WeipianPlugin:
@@ -38,7 +36,7 @@ class WeipianPlugin:
         self.toolbar = None
         self.translator = None
         self.log_handler = None
-        self.store_path: str = Settings.last_store.value()
+        self.session = StoreSession(Settings.last_store.value() or "")
         self.review_dock = None
         self.compare_dock = None
         self.enforcement_dock = None
@@ -72,11 +70,13 @@ class WeipianPlugin:
         self.add_action("weipian.svg", tr("Save the work project into the store"), self.save_store_project,
                         toolbar=False)
         self.add_action("weipian.svg", tr("Open the store's work project"), self.open_store_project, toolbar=False)
-        self.add_action("weipian.svg", tr("Export archive figures…"), self.export_figures,
+        self.add_action("weipian.svg", tr("Export overlay figures (套合图)…"), self.export_figures,
                         toolbar=False).setIcon(QgsApplication.getThemeIcon("/mActionSaveAsPDF.svg"))
         self.add_action("weipian.svg", tr("Export ledger…"), self.export_ledger, toolbar=False)
         self.add_action("weipian.svg", tr("Accountability statistics…"), self.export_accountability, toolbar=False)
         self.add_action("weipian.svg", tr("Report (HTML)…"), self.export_report, toolbar=False)
+        self.add_action("weipian.svg", tr("Military land register…"),
+                        lambda: self._algorithm_dialog("weipian:exportmilitary"), toolbar=False)
         QgsProject.instance().readProject.connect(self._project_read)
         log.info("weipian loaded")
 
@@ -88,6 +88,7 @@ class WeipianPlugin:
                 self.iface.removeDockWidget(dock)
                 dock.deleteLater()
         self.review_dock = self.compare_dock = self.enforcement_dock = None
+        self.session.close()
         for action in self.actions:
             self.iface.removePluginMenu(self.menu, action)
             self.iface.removeToolBarIcon(action)
@@ -115,29 +116,34 @@ class WeipianPlugin:
         return action
 
     # -- store ---------------------------------------------------------------------------------------
+    @property
+    def store_path(self) -> str:
+        return self.session.path
+
     def set_store(self, path: str) -> None:
-        self.store_path = path
+        """Open ``path`` in the session every dock and dialog shares (re-opening the same path re-reads it)."""
         Settings.last_store.set_value(path)
-        for dock in (self.review_dock, self.compare_dock, self.enforcement_dock):
-            if dock is not None:
-                dock.set_store(path)
+        self.session.switch(path)
 
     def open_store(self) -> None:
-        from .gui.store_dialog import choose_store
+        from weipian_plugin.gui.store_dialog import choose_store
 
         path = choose_store(self.iface.mainWindow(), self.store_path)
         if path:
             self.set_store(path)
-            from .gui.layers import add_store_layers
+            from weipian_plugin.gui.layers import add_store_layers
 
             add_store_layers(path)
 
     def show_import_dialog(self) -> None:
-        from .gui.import_dialog import ImportDialog
+        from weipian_plugin.gui.import_dialog import ImportDialog
 
         dialog = ImportDialog(self.iface, self.store_path, self.iface.mainWindow())
         if dialog.exec():
-            self.set_store(dialog.store_path())
+            if dialog.store_path() == self.store_path:
+                self.session.notify_changed(PATCHES)
+            else:
+                self.set_store(dialog.store_path())
         dialog.deleteLater()
 
     def _require_store(self) -> bool:
@@ -148,27 +154,21 @@ class WeipianPlugin:
 
     # -- analysis ------------------------------------------------------------------------------------
     def show_analysis_dialog(self) -> None:
-        from .gui.analysis_dialog import AnalysisDialog
+        from weipian_plugin.gui.analysis_dialog import AnalysisDialog
 
         if not self._require_store():
             return
-        dialog = AnalysisDialog(self.iface, self.store_path, self.iface.mainWindow())
-        dialog.analyzed.connect(self._store_analyzed)
+        dialog = AnalysisDialog(self.iface, self.session, self.iface.mainWindow())
+        dialog.analyzed.connect(lambda path: path == self.store_path and self.session.notify_changed(ANALYSIS))
         dialog.exec()
         dialog.deleteLater()
 
-    def _store_analyzed(self, path: str) -> None:
-        """The review dock shows the new suggestions (once pending edits are saved or discarded)."""
-        dock = self.review_dock
-        if dock is not None and dock.store_path == path and dock.maybe_leave():
-            dock.reload()
-
     def show_rules_dialog(self) -> None:
-        from .gui.rules_dialog import RulesDialog
+        from weipian_plugin.gui.rules_dialog import RulesDialog
 
         if not self._require_store():
             return
-        dialog = RulesDialog(self.store_path, self.iface.mainWindow())
+        dialog = RulesDialog(self.session, self.iface.mainWindow())
         dialog.exec()
         dialog.deleteLater()
 
@@ -177,6 +177,11 @@ class WeipianPlugin:
         import processing
 
         processing.execAlgorithmDialog("weipian:exportledger", {"STORE": self.store_path})
+
+    def _algorithm_dialog(self, algorithm: str) -> None:
+        import processing
+
+        processing.execAlgorithmDialog(algorithm, {"STORE": self.store_path})
 
     def export_accountability(self) -> None:
         import processing
@@ -194,33 +199,33 @@ class WeipianPlugin:
     # -- review, comparison and the store's project ---------------------------------------------------
     def show_review_dock(self) -> None:
         if self.review_dock is None:
-            from .gui.review_dock import ReviewDock
+            from weipian_plugin.gui.review_dock import ReviewDock
 
-            self.review_dock = ReviewDock(self.iface, self.store_path)
+            self.review_dock = ReviewDock(self.iface, self.session)
             self.iface.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.review_dock)
             self.review_dock.setToggleVisibilityAction(self.review_action)
             self.review_dock.setUserVisible(True)
 
     def show_compare_dock(self) -> None:
         if self.compare_dock is None:
-            from .gui.compare_dock import CompareDock
+            from weipian_plugin.gui.compare_dock import CompareDock
 
-            self.compare_dock = CompareDock(self.iface, self.store_path)
+            self.compare_dock = CompareDock(self.iface, self.session)
             self.iface.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.compare_dock)
             self.compare_dock.setToggleVisibilityAction(self.compare_action)
             self.compare_dock.setUserVisible(True)
 
     def show_enforcement_dock(self) -> None:
         if self.enforcement_dock is None:
-            from .gui.enforcement_dock import EnforcementDock
+            from weipian_plugin.gui.enforcement_dock import EnforcementDock
 
-            self.enforcement_dock = EnforcementDock(self.iface, self.store_path)
+            self.enforcement_dock = EnforcementDock(self.iface, self.session)
             self.iface.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.enforcement_dock)
             self.enforcement_dock.setToggleVisibilityAction(self.enforcement_action)
             self.enforcement_dock.setUserVisible(True)
 
     def save_store_project(self) -> None:
-        from .gui.project import save_store_project
+        from weipian_plugin.gui.project import save_store_project
 
         if not self.store_path:
             self.iface.messageBar().pushWarning(tr("Weipian"), tr("Open a work store first."))
@@ -230,7 +235,7 @@ class WeipianPlugin:
             path=self.store_path))
 
     def open_store_project(self) -> None:
-        from .gui.project import has_store_project, open_store_project
+        from weipian_plugin.gui.project import has_store_project, open_store_project
 
         if not self.store_path or not has_store_project(self.store_path):
             self.iface.messageBar().pushWarning(tr("Weipian"), tr("This work store has no saved project yet."))
@@ -245,7 +250,7 @@ class WeipianPlugin:
 
     def _project_read(self, *_) -> None:
         """A project saved for a work store reopens its review dock."""
-        from .gui.project import project_store_path
+        from weipian_plugin.gui.project import project_store_path
 
         path = project_store_path()
         if path and Path(path).is_file():

@@ -1,4 +1,4 @@
-"""Load the plugin's Qt translation for the user's QGIS locale."""
+"""Load the plugin's Qt translation for the user's QGIS locale; the module-level ``tr()``."""
 from __future__ import annotations
 
 import os
@@ -9,6 +9,15 @@ from qgis.PyQt.QtCore import QCoreApplication, QLocale, QTranslator
 
 I18N_DIR = os.path.join(os.path.dirname(__file__), "i18n")
 _ALIASES = {"zh": "zh_CN", "zh_Hans": "zh_CN", "zh_Hans_CN": "zh_CN", "zh_SG": "zh_CN"}
+
+
+def tr(text: str) -> str:
+    """The translation of a module-level ``tr("…")`` (pylupdate5 files bare tr() calls under @default).
+
+    The one module-level ``tr`` of the plugin: modules import it (``from weipian_plugin.translation import
+    tr``) so that the call pylupdate5 sees and the context looked up at run time always agree.
+    """
+    return QCoreApplication.translate("@default", text)
 
 
 def user_locale() -> str:

@@ -13,10 +13,20 @@ from pathlib import Path
 from openpyxl import load_workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ..core import enforcement
-from ..core.enforcement import EnforcementError, TemplateRows
-from ..core.store import WorkStore
-from .xlsx import BOLD, HEADER_FILL, TITLE_FONT, Table, county_title, save_workbook, new_workbook
+from weipian_plugin.core.enforcement import records as enforcement
+from weipian_plugin.core.enforcement.records import EnforcementError, TemplateRows
+from weipian_plugin.core.store import outputs
+from weipian_plugin.core.store.workstore import WorkStore
+from weipian_plugin.exporters.xlsx import (
+    BOLD,
+    HEADER_FILL,
+    TITLE_FONT,
+    Table,
+    county_title,
+    new_workbook,
+    put_value,
+    save_workbook,
+)
 
 HEADER_SEARCH_ROWS = 10
 # template kind -> (words in the preferred sheet name, the header that marks the header row)
@@ -61,7 +71,7 @@ def _append_list(ws: Worksheet, title: str, columns, rows) -> None:
         cell.font, cell.fill = BOLD, HEADER_FILL
     for r, row in enumerate(rows, start=top + 2):
         for c, col in enumerate(columns, start=1):
-            ws.cell(r, c, col.value(row))
+            put_value(ws, r, c, col.value(row))
     if not rows:
         ws.cell(top + 2, 1, "无")
 
@@ -69,6 +79,7 @@ def _append_list(ws: Worksheet, title: str, columns, rows) -> None:
 def write_enforcement(store: WorkStore, path: os.PathLike, today: date) -> Path:
     """The daily-enforcement workbook as of ``today``: 巡查台账; 线索与期限 (overdue rows filled);
     日常执法评价 per township against the targets (failing rows filled), then the unmatched patches."""
+    outputs.check_output(path, (".xlsx",), store.path)
     wb = new_workbook()
     Table(wb, "巡查台账", county_title(store, "国土资源执法巡查台账"), enforcement.PATROL_COLUMNS).write(
         enforcement.patrol_rows(store), totals=False)

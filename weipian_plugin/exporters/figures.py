@@ -1,9 +1,15 @@
-"""Per-patch archive figures (一图斑一卷宗) and overlay images, drawn by QGIS from the work store.
+"""套合图 (one per patch, for the 一图斑一卷宗 case file), drawn by QGIS from the work store.
 
 The figure is the print layout ``templates/archive_figure.qpt`` (editable in QGIS's layout designer),
 driven by an atlas over the store's ``patch_analysis`` view: two atlas-driven maps (before / after
 imagery with the patch and the reference layers over them), legend, scale bar, north arrow, and a title
-and result table written as QGIS expressions on the view's fields. Items are found by their ids.
+and result table written as QGIS expressions on the view's fields. The coverage layer also carries the
+patch's issued area and dates (``jcmj_m2``, ``qsx``), its reviewer and the code names ``tblx_label`` /
+``dlbm_label``; the layout variables ``@weipian_crs_name`` (Chinese CRS name) and ``@weipian_org``
+(制图单位) fill the footer. Items are found by their ids.
+
+Before each page is written the legend gets as many columns as it needs to stay in its box, and the
+建议理由 label a font size at which the whole reason fits, so nothing is cut at a frame.
 """
 from __future__ import annotations
 
@@ -13,25 +19,59 @@ import re
 from pathlib import Path
 from typing import Iterable, Mapping, Optional, Union
 
-from qgis.core import (Qgis, QgsCoordinateReferenceSystem, QgsExpressionContext, QgsExpressionContextScope,
-                       QgsExpressionContextUtils, QgsFeedback, QgsFillSymbol, QgsLayoutExporter, QgsLayoutItemLabel,
-                       QgsLayoutItemLegend, QgsLayoutItemMap, QgsLayoutItemScaleBar, QgsLayoutTable, QgsLegendStyle,
-                       QgsLinePatternFillSymbolLayer, QgsMapRendererParallelJob, QgsMapSettings, QgsPrintLayout,
-                       QgsProject, QgsRasterLayer, QgsReadWriteContext, QgsRectangle, QgsRuleBasedRenderer,
-                       QgsSimpleFillSymbolLayer, QgsSingleSymbolRenderer, QgsVectorLayer)
+from qgis.core import (
+    Qgis,
+    QgsCoordinateReferenceSystem,
+    QgsExpressionContext,
+    QgsExpressionContextScope,
+    QgsExpressionContextUtils,
+    QgsFeedback,
+    QgsField,
+    QgsFillSymbol,
+    QgsLayoutExporter,
+    QgsLayoutItemLabel,
+    QgsLayoutItemLegend,
+    QgsLayoutItemMap,
+    QgsLayoutItemScaleBar,
+    QgsLayoutTable,
+    QgsLayoutUtils,
+    QgsLegendStyle,
+    QgsLinePatternFillSymbolLayer,
+    QgsMapRendererParallelJob,
+    QgsMapSettings,
+    QgsPrintLayout,
+    QgsProject,
+    QgsRasterLayer,
+    QgsReadWriteContext,
+    QgsRectangle,
+    QgsRuleBasedRenderer,
+    QgsSimpleFillSymbolLayer,
+    QgsSingleSymbolRenderer,
+    QgsUnitTypes,
+    QgsVectorLayer,
+    QgsVectorLayerJoinInfo,
+)
 from qgis.PyQt.QtCore import QPoint, QRectF, QSize, Qt
-from qgis.PyQt.QtGui import QColor, QFont, QFontDatabase, QPainter, QRawFont, QTextOption
+from qgis.PyQt.QtGui import QColor, QFont, QFontDatabase, QFontMetricsF, QPainter, QRawFont, QTextOption
 from qgis.PyQt.QtXml import QDomDocument
 
-from ..core import overlay
-from ..core.analysis import LAYERS_SETTING, ROLE_LABELS
-from ..core.store import WorkStore
+from weipian_plugin.compat import STRING_FIELD
+from weipian_plugin.core.analysis import overlay
+from weipian_plugin.core.analysis.run import LAYERS_SETTING, ROLE_LABELS
+from weipian_plugin.core.geo.crs import chinese_crs_name
+from weipian_plugin.core.store import outputs
+from weipian_plugin.core.store.codes import DLBM_NAMES, TBLX_NAMES
+from weipian_plugin.core.store.workstore import WorkStore
 
 log = logging.getLogger("weipian.figures")
 
 TEMPLATE = Path(__file__).parent / "templates" / "archive_figure.qpt"
 COMBINED_PDF = "套合图.pdf"
 MAP_IDS = ("before_map", "after_map")
+ORG_SETTING = "figure_org"  # store setting: 制图单位 printed on every 套合图
+LEGEND_MAX_COLUMNS = 4
+FONT_SCALE = 10  # QgsLayoutUtils draws text with fonts sized in tenths of a millimetre
+REASON_MIN_POINTS = 5.0
 CJK_FAMILIES = ("Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei", "SimHei", "SimSun",
                 "WenQuanYi Micro Hei", "PingFang SC")
 PATCH_LABEL, CURRENT_LABEL, OTHER_LABEL = "监测图斑", "本图斑", "其他图斑"
@@ -152,7 +192,7 @@ def _sql_text(value: str) -> str:
 
 def _subset(batch: Optional[str], township: Optional[str], fids: Optional[Iterable[int]]) -> str:
     """SQL filter on patches / patch_analysis (both carry fid, split_state; the view also batch, township)."""
-    parts = ["split_state != '被拆分'"]
+    parts = ["split_state != '被拆分'", "fid NOT IN (SELECT patch_fid FROM military_land)"]  # 涉军: register only
     if batch:
         parts.append(f"batch = {_sql_text(batch)}")
     if township:
@@ -184,8 +224,10 @@ class _Scene:
                  after: RasterSource = None):
         with WorkStore.open(store_path) as store:
             epsg = store.epsg
+            self.org = store.setting(ORG_SETTING) or ""
             if reference_layers is None:
                 reference_layers = store.setting(LAYERS_SETTING) or {}
+        self.epsg = epsg
         self.store_path = str(store_path)
         self.project = QgsProject()
         self.project.setCrs(QgsCoordinateReferenceSystem(f"EPSG:{epsg}"))
@@ -207,7 +249,7 @@ class _Scene:
             self.project.addMapLayer(layer)
             vectors.append(layer)
         self.patches = QgsVectorLayer(f"{self.store_path}|layername=patches", PATCH_LABEL, "ogr")
-        self.patches.setSubsetString("split_state != '被拆分'")
+        self.patches.setSubsetString("split_state != '被拆分' AND fid NOT IN (SELECT patch_fid FROM military_land)")
         self.patches.setRenderer(_patch_renderer())
         self.project.addMapLayer(self.patches)
         self.vectors = [self.patches] + vectors[::-1]
@@ -218,15 +260,39 @@ class _Scene:
         return self.vectors + ([image] if image is not None else [])
 
     def coverage(self, subset: str) -> QgsVectorLayer:
+        """The view, joined to the patch's issued fields and its reviewer, with code names beside codes."""
         layer = QgsVectorLayer(f"{self.store_path}|layername=patch_analysis", "patch_analysis", "ogr")
         if not layer.isValid():
             raise FigureExportError(f"无法读取工作库的图斑分析视图：{self.store_path}")
         layer.setSubsetString(subset)
         self.project.addMapLayer(layer, False)
+        determinations = QgsVectorLayer(f"{self.store_path}|layername=determinations", "判定", "ogr")
+        self.project.addMapLayer(determinations, False)
+        for source, key, fields in ((self.patches, "fid", ["qsx", "jcmj_m2"]),
+                                    (determinations, "patch_fid", ["reviewer"])):
+            join = QgsVectorLayerJoinInfo()
+            join.setJoinLayer(source)
+            join.setJoinFieldName(key)
+            join.setTargetFieldName("fid")
+            join.setJoinFieldNamesSubset(fields)
+            join.setPrefix("")
+            join.setUsingMemoryCache(True)
+            layer.addJoin(join)
+        layer.addExpressionField(_label_expression("tblx", TBLX_NAMES), QgsField("tblx_label", STRING_FIELD))
+        layer.addExpressionField(_label_expression("dominant_dlbm", DLBM_NAMES),
+                                 QgsField("dlbm_label", STRING_FIELD))
         return layer
 
 
-# -- archive figures -------------------------------------------------------------------------------------
+def _label_expression(field: str, names: Mapping[str, str]) -> str:
+    """A QGIS expression doing what ``codes.code_label`` does, so the layout designer sees it too."""
+    pairs = ", ".join(f"{_sql_text(k)}, {_sql_text(v)}" for k, v in names.items())
+    code = f'trim("{field}")'
+    return (f"coalesce({code} || ' ' || coalesce(map_get(map({pairs}), upper({code})), "
+            f"map_get(map({pairs}), upper(left({code}, 4)))), {code})")
+
+
+# -- 套合图 -------------------------------------------------------------------------------------------
 def _layout(scene: _Scene, coverage: QgsVectorLayer) -> QgsPrintLayout:
     """The template loaded into the scene's project, its maps given their layers, its atlas over ``coverage``."""
     doc = QDomDocument()
@@ -245,6 +311,8 @@ def _layout(scene: _Scene, coverage: QgsVectorLayer) -> QgsPrintLayout:
     legend = layout.itemById("legend")
     if isinstance(legend, QgsLayoutItemLegend):
         legend.setAutoUpdateModel(True)
+    QgsExpressionContextUtils.setLayoutVariable(layout, "weipian_crs_name", chinese_crs_name(scene.epsg))
+    QgsExpressionContextUtils.setLayoutVariable(layout, "weipian_org", scene.org)
     atlas = layout.atlas()
     atlas.setCoverageLayer(coverage)
     atlas.setHideCoverage(True)
@@ -253,7 +321,78 @@ def _layout(scene: _Scene, coverage: QgsVectorLayer) -> QgsPrintLayout:
     atlas.setFilenameExpression('"jcbh"')
     atlas.setEnabled(True)
     apply_cjk_fonts(layout)
+    if isinstance(legend, QgsLayoutItemLegend):
+        fit_legend(legend)
+    reason = layout.itemById("reason")
+    if isinstance(reason, QgsLayoutItemLabel):
+        size = _label_font(reason).pointSizeF()
+        # every exporter (one file per patch, combined PDF, the designer's atlas preview) seeks the atlas
+        atlas.featureChanged.connect(lambda _feature: fit_label(reason, size))
     return layout
+
+
+def fit_legend(legend: QgsLayoutItemLegend) -> None:
+    """Columns enough for every entry to stay inside the legend's box as drawn in the template.
+
+    The box keeps its template position and size; entries wrap into up to ``LEGEND_MAX_COLUMNS`` columns,
+    then the text shrinks, rather than running out of the frame. A legend only measures itself once it
+    has been painted (it needs the render DPI), hence one tiny trial render first.
+    """
+    box = legend.sizeWithUnits()
+    QgsLayoutExporter(legend.layout()).renderPageToImage(legend.page(), QSize(60, 40))
+    legend.setResizeToContents(True)
+    style = QgsLegendStyle.Style.SymbolLabel
+    try:
+        for _attempt in range(6):
+            for columns in range(1, LEGEND_MAX_COLUMNS + 1):
+                legend.setColumnCount(columns)
+                legend.adjustBoxSize()
+                size = legend.sizeWithUnits()
+                if size.height() <= box.height() + 0.01 and size.width() <= box.width() + 0.01:
+                    return
+            font = legend.styleFont(style)
+            font.setPointSizeF(font.pointSizeF() * 0.85)
+            legend.setStyleFont(style, font)
+    finally:
+        legend.setResizeToContents(False)
+        legend.attemptResize(box)
+
+
+def _label_font(label: QgsLayoutItemLabel) -> QFont:
+    return label.textFormat().font() if hasattr(label, "textFormat") else label.font()
+
+
+def _set_label_font(label: QgsLayoutItemLabel, font: QFont) -> None:
+    if hasattr(label, "setTextFormat"):  # QGIS >= 3.24
+        fmt = label.textFormat()
+        fmt.setFont(font)
+        fmt.setSize(font.pointSizeF())
+        fmt.setSizeUnit(QgsUnitTypes.RenderUnit.RenderPoints)
+        label.setTextFormat(fmt)
+    else:
+        label.setFont(font)
+
+
+def fit_label(label: QgsLayoutItemLabel, points: float, minimum_points: float = REASON_MIN_POINTS) -> None:
+    """The label at ``points``, or smaller until its current text, wrapped at the item width, fits its height.
+
+    Measured the way the label draws (QgsLayoutUtils.drawText: a pixel-sized font in tenths of a
+    millimetre), so the estimate matches the page.
+    """
+    text = label.currentText()
+    font = QFont(_label_font(label))
+    pen = label.frameStrokeWidth() if label.frameEnabled() else 0
+    width = (label.rect().width() - pen - 2 * label.marginX()) * FONT_SCALE
+    height = (label.rect().height() - pen - 2 * label.marginY()) * FONT_SCALE
+    size = points
+    while True:
+        font.setPointSizeF(size)
+        metrics = QFontMetricsF(QgsLayoutUtils.scaledFontPixelSize(font))
+        needed = metrics.boundingRect(QRectF(0, 0, width, 1e6), int(Qt.TextFlag.TextWordWrap), text)
+        if needed.height() <= height or size <= minimum_points:
+            break
+        size = max(minimum_points, size - 0.25)
+    _set_label_font(label, font)
 
 
 def _pdf_settings(dpi: int) -> QgsLayoutExporter.PdfExportSettings:
@@ -278,16 +417,24 @@ def export_figures(store_path, out_dir, fmt: str = "png", before: RasterSource =
                    after: RasterSource = None, batch: Optional[str] = None, township: Optional[str] = None,
                    fids: Optional[Iterable[int]] = None, combined_pdf: bool = False,
                    reference_layers: Optional[Mapping[str, str]] = None, dpi: int = 150,
-                   feedback: Optional[QgsFeedback] = None) -> list:
-    """Write one archive figure per patch (``<JCBH>.png|pdf``) or one combined ``套合图.pdf``.
+                   org: Optional[str] = None, feedback: Optional[QgsFeedback] = None) -> list:
+    """Write one 套合图 per patch (``<JCBH>.png|pdf``) or one combined ``套合图.pdf``.
 
     Patches: all, or those of ``batch`` / ``township`` (name or code) / ``fids``. ``reference_layers``
-    (role → OGR source) defaults to the layers of the last analysis. A cancel stops after the current
-    figure and returns what was written (a cancelled combined PDF is removed).
+    (role → OGR source) defaults to the layers of the last analysis. ``org`` (制图单位) is saved in the
+    store and printed; None prints the one saved. A cancel stops after the current figure and returns
+    what was written (a cancelled combined PDF is removed).
     """
     if fmt not in ("png", "pdf"):
         raise ValueError(f"unknown figure format: {fmt}")
-    out_dir = Path(out_dir)
+    out_dir = outputs.check_output_folder(out_dir)
+    if batch is not None:
+        with WorkStore.open(store_path) as store:
+            if store.batch(batch) is None:
+                raise FigureExportError(f"工作库中没有批次“{batch}”：{store_path}")
+    if org is not None:
+        with WorkStore.open(store_path) as store:
+            store.set_setting(ORG_SETTING, org.strip())
     out_dir.mkdir(parents=True, exist_ok=True)
     scene = _Scene(store_path, reference_layers, before, after)
     layout = _layout(scene, scene.coverage(_subset(batch, township, fids)))

@@ -17,12 +17,13 @@ from typing import Optional, Sequence
 from jinja2 import Environment, FileSystemLoader
 from markupsafe import Markup
 
-from ..core import ledger
-from ..core import enforcement
-from ..core.accountability import AccountabilityConfig
-from ..core.ledger import round_half_up
-from ..core.store import WorkStore
-from ..core.units import m2_to_mu
+from weipian_plugin.core.enforcement import records as enforcement
+from weipian_plugin.core.statistics import ledger
+from weipian_plugin.core.statistics.accountability import AccountabilityConfig
+from weipian_plugin.core.statistics.ledger import round_half_up
+from weipian_plugin.core.store import outputs
+from weipian_plugin.core.store.workstore import WorkStore
+from weipian_plugin.core.units import m2_to_mu
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 DAILY_TEMPLATE = "daily_enforcement.html.j2"  # report.html.j2 plus its daily_enforcement block
@@ -148,7 +149,7 @@ def report_context(store: WorkStore, period_label: str, config: Optional[Account
     outcome_m2 = dict.fromkeys(OUTCOME_COLOURS, 0.0)
     for r in rows:
         outcome_m2[r.result if r.result in OUTCOME_COLOURS else "未判定"] += r.area_m2
-    area_line = cfg.area_threshold_mu("township")
+    area_line = cfg.township_cultivated_mu  # townships are judged by their 约谈 lines, not by 第15号令
     illegal_rows = [r for r in rows if r.result == "违法"]
     illegal_m2 = sum(r.illegal_or_area_m2 for r in illegal_rows)
     rectified_area_share = (illegal_m2 - overall.remaining_m2) / illegal_m2 if illegal_m2 else None
@@ -166,7 +167,8 @@ def report_context(store: WorkStore, period_label: str, config: Optional[Account
         "county": county,
         "deductions": [text for on, text in ((cfg.deduct_supplemented, "已补办用地手续（仅分子）"),
                                              (cfg.deduct_restored, "已拆除复耕（分子与分母）"),
-                                             (cfg.infrastructure_deducted, "重大基础设施（分子与分母）")) if on],
+                                             (cfg.deduct_infrastructure, "重大基础设施（分子与分母）"
+                                              + ("，省级立项的不扣减" if cfg.level == "province" else ""))) if on],
         "ratio_line": pct(cfg.ratio_threshold),
         "area_line_mu": area_line,
         "ranking": [(t, by_code.get(t.code)) for t in acc.townships],
@@ -182,7 +184,7 @@ def report_context(store: WorkStore, period_label: str, config: Optional[Account
             "rectified_area": progress_svg(rectified_area_share, "违法面积整改率"),
             "townships_mu": bar_chart_svg(
                 [Bar(t.name, t.numerator_after_mu, t.numerator_before_mu) for t in acc.townships],
-                area_line, f"{area_line:g} 亩", " 亩", "各乡镇违法占用耕地（亩）"),
+                area_line, f"一般耕地约谈线 {area_line:g} 亩", " 亩", "各乡镇违法占用耕地（亩）"),
             "townships_ratio": bar_chart_svg(
                 [Bar(t.name, t.ratio_after, t.ratio_before) for t in acc.townships],
                 cfg.ratio_threshold, f"问责线 {pct(cfg.ratio_threshold)}", "", "各乡镇违法占用耕地比例",
@@ -209,9 +211,10 @@ def write_report(store: WorkStore, path: os.PathLike, period_label: str,
     """Write the HTML report of ``year`` (default: the whole store); ``month`` (YYYY-MM) adds its
     progress table. ``config`` defaults to the store's accountability configuration; clue deadlines are
     judged as of ``today`` (default: the real today)."""
+    path = outputs.check_output(path, (".html", ".htm"), store.path)
     html = environment().get_template(DAILY_TEMPLATE).render(
         **report_context(store, period_label, config, year, month),
         daily=enforcement.report_summary(store, today or dt.date.today()))
-    path = Path(path)
-    path.write_text(html, encoding="utf-8")
+    with outputs.replacing(path) as tmp:
+        tmp.write_text(html, encoding="utf-8")
     return path

@@ -23,10 +23,11 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.properties import PageSetupProperties
 
-from ..core import ledger
-from ..core.accountability import AccountabilityConfig
-from ..core.ledger import Column
-from ..core.store import WorkStore
+from weipian_plugin.core.statistics import ledger
+from weipian_plugin.core.statistics.accountability import AccountabilityConfig
+from weipian_plugin.core.statistics.ledger import Column
+from weipian_plugin.core.store import outputs
+from weipian_plugin.core.store.workstore import WorkStore
 
 HEADER_ROWS = 3  # title, group, header
 _THIN = Side(style="thin", color="808080")
@@ -105,7 +106,7 @@ class Table:
         return self._styles[key]
 
     def _put(self, row: int, col: int, value, *style) -> None:
-        cell = self.ws.cell(row, col, value)
+        cell = put_value(self.ws, row, col, value)
         style = self._style(*style)
         if style is not None:
             cell._style = copy(style)
@@ -186,6 +187,16 @@ class Table:
         ws.row_dimensions[HEADER_ROWS].height = 2 * _LINE_HEIGHT  # wrapped two-line headers
 
 
+def put_value(ws, row: int, col: int, value) -> Cell:
+    """Write ``value`` into a cell; text is always text. openpyxl would store a string beginning with
+    ``=`` as a live formula (a county name or JCBH of ``=HYPERLINK(…)`` from a shapefile), so data is
+    never a formula: only totals the workbook computes itself may be."""
+    cell = ws.cell(row, col, value)
+    if isinstance(value, str) and cell.data_type == "f":
+        cell.data_type = "s"
+    return cell
+
+
 def new_workbook() -> Workbook:
     wb = Workbook()
     wb.remove(wb.active)
@@ -245,8 +256,9 @@ def save_workbook(wb: Workbook, path: os.PathLike) -> Path:
     """Save through a temporary file so a failed export never leaves half a workbook behind; data rows
     of large tables are streamed in here (see :meth:`Table.write`)."""
     path = Path(path)
-    tmp = path.with_name(path.name + ".part")
-    streamed = tmp.with_name(tmp.name + ".rows")
+    # Names of this run's own (two exports to one file never share a temporary file).
+    tmp = outputs.temporary_sibling(path, ".xlsx.part")
+    streamed = outputs.temporary_sibling(path, ".xlsx.rows")
     try:
         wb.save(tmp)
         sheets = {f"xl/worksheets/sheet{i}.xml": _PENDING.pop(id(ws)) for i, ws in enumerate(wb.worksheets, 1)
@@ -295,6 +307,7 @@ def write_ledger(store: WorkStore, path: os.PathLike, per_batch_sheets: bool = F
     """图斑台账 (one sheet, or one per batch), the township summary, and the county's progress of
     ``month`` (YYYY-MM; default the month of the latest batch). ``progress`` gets fractions 0..1;
     ``is_cancelled`` returning true stops with :class:`ExportCancelled` and writes nothing."""
+    outputs.check_output(path, (".xlsx",), store.path)
     rows = ledger.ledger_rows(store, batch)
     tick = _ticker(len(rows), progress, is_cancelled)
     wb = new_workbook()
@@ -329,7 +342,8 @@ _CONFIG_LABELS = {
     "level": "评价层级", "deduct_supplemented": "扣除已补办手续", "deduct_restored": "扣除已拆除复耕",
     "deduct_infrastructure": "扣除重大基础设施", "ratio_threshold": "比例阈值",
     "ratio_strict": "比例须超过阈值（否则达到即可）", "require_area": "同时要求面积达到阈值",
-    "township_area_mu": "乡镇面积阈值（亩）", "county_area_mu": "县级面积阈值（亩）",
+    "township_basic_farmland_mu": "乡镇约谈线：永久基本农田或自然保护地（亩）",
+    "township_cultivated_mu": "乡镇约谈线：一般耕地（亩）", "county_area_mu": "县级面积阈值（亩）",
     "city_area_mu": "市级面积阈值（亩）", "province_area_mu": "省级面积阈值（亩）",
     "points_initial_mu": "初始违法占耕扣分线（亩）", "points_after_mu": "整改后违法占耕扣分线（亩）",
 }
@@ -355,6 +369,7 @@ def write_accountability(store: WorkStore, path: os.PathLike, config: Optional[A
                          year: Optional[int] = None) -> Path:
     """第15号令 workbook: ratios before/after deductions per township (ranked), county and total, with
     the verdicts; the 违法 records behind them; the configuration used."""
+    outputs.check_output(path, (".xlsx",), store.path)
     cfg = config or ledger.accountability_config(store)
     result = ledger.store_accountability(store, cfg, year)
     county_name = store.meta("county_name") or ""
@@ -370,4 +385,36 @@ def write_accountability(store: WorkStore, path: os.PathLike, config: Optional[A
     Table(wb, "违法图斑明细", county_title(store, "问责比例涉及的违法图斑", year),
            ledger.RECORD_COLUMNS, freeze_cols=1).write(ledger.accountability_records(store, year), totals=False)
     Table(wb, "参数", "问责比例计算参数", _CONFIG_COLUMNS).write(_config_rows(cfg), totals=False)
+    return save_workbook(wb, path)
+
+
+MILITARY_COLUMNS = (
+    Column("seq", "", "序号", decimals=0),
+    Column("batch", "图斑信息", "批次"),
+    Column("jcbh", "图斑信息", "监测编号"),
+    Column("township", "图斑信息", "乡镇"),
+    Column("xzqdm", "图斑信息", "行政区代码"),
+    Column("tblx", "图斑信息", "图斑类型"),
+    Column("qsx", "图斑信息", "前时相"),
+    Column("hsx", "图斑信息", "后时相"),
+    Column("area_mu", "图斑信息", "图斑面积", "亩", 2),
+    Column("result", "判定", "判定结果"),
+    Column("subtype", "判定", "判定类型"),
+    Column("illegal_mu", "判定", "违法面积", "亩", 2),
+    Column("illegal_cultivated_mu", "判定", "其中耕地", "亩", 2),
+    Column("status", "判定", "整改状态"),
+    Column("source", "涉军认定", "认定方式"),
+    Column("note", "涉军认定", "说明"),
+    Column("marked_by", "涉军认定", "认定人"),
+    Column("marked_at", "涉军认定", "认定时间"),
+)
+
+
+def write_military_register(store: WorkStore, path: os.PathLike) -> Path:
+    """《军用土地登记表》: the 涉军 patches, which every other export leaves out (handed in separately)."""
+    from weipian_plugin.core.review.marks import military_register
+
+    rows = [SimpleNamespace(seq=i, **r) for i, r in enumerate(military_register(store), start=1)]
+    wb = new_workbook()
+    Table(wb, "军用土地登记表", county_title(store, "军用土地登记表"), MILITARY_COLUMNS, freeze_cols=3).write(rows)
     return save_workbook(wb, path)

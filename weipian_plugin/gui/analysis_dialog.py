@@ -4,23 +4,33 @@ from __future__ import annotations
 import os
 import sqlite3
 from pathlib import Path
-from typing import Dict, Optional, Tuple
+from typing import Dict, Optional, Tuple, Union
 
-from qgis.core import (Qgis, QgsApplication, QgsProcessingAlgRunnerTask, QgsProcessingContext, QgsProject,
-                       QgsProviderRegistry, QgsVectorLayer)
+from qgis.core import (
+    Qgis,
+    QgsApplication,
+    QgsProcessingAlgRunnerTask,
+    QgsProcessingContext,
+    QgsProject,
+    QgsProviderRegistry,
+    QgsVectorLayer,
+)
 from qgis.gui import QgsMapLayerComboBox
 from qgis.PyQt import uic
 from qgis.PyQt.QtCore import pyqtSignal
 from qgis.PyQt.QtWidgets import QDialog, QFileDialog, QLabel, QToolButton
 
-from ..compat import POLYGON_GEOMETRY, LayerFilter
-from ..core.analysis import LAYERS_SETTING, ROLE_LABELS
-from ..core.store import StoreError, WorkStore
-from ..processing_algorithms.analyze_patches import LAYER_PARAMETERS, AnalyzePatchesAlgorithm
-from ..settings import Settings
-from .tasks import CollectingFeedback, start_algorithm
-from .layers import add_store_layers
-from .rules_dialog import RulesDialog
+from weipian_plugin.compat import POLYGON_GEOMETRY, LayerFilter
+from weipian_plugin.core.analysis.run import ROLE_LABELS
+from weipian_plugin.core.intake.reference import ReferenceCache, cache_path
+from weipian_plugin.core.store import keys
+from weipian_plugin.core.store.workstore import StoreError
+from weipian_plugin.gui.layers import add_store_layers
+from weipian_plugin.gui.rules_dialog import RulesDialog
+from weipian_plugin.gui.session import StoreSession, session_for
+from weipian_plugin.gui.tasks import CollectingFeedback, start_algorithm
+from weipian_plugin.processing_algorithms.analyze_patches import LAYER_PARAMETERS, AnalyzePatchesAlgorithm
+from weipian_plugin.settings import Settings
 
 FORM_CLASS, _ = uic.loadUiType(str(Path(__file__).parents[1] / "forms" / "analysis_dialog.ui"))
 ALGORITHM_ID = "weipian:analyzepatches"
@@ -70,19 +80,23 @@ class AnalysisDialog(QDialog, FORM_CLASS):
 
     analyzed = pyqtSignal(str)
 
-    def __init__(self, iface, store_path: str, parent=None):
+    def __init__(self, iface, store: Union[str, StoreSession], parent=None):
         super().__init__(parent)
         self.setupUi(self)
         self.iface = iface
-        self.store_path = store_path
+        self.session = session_for(store, self)
+        self._own_session = self.session is not store
+        self.store_path = self.session.path
         self.task: Optional[QgsProcessingAlgRunnerTask] = None
         self.feedback: Optional[CollectingFeedback] = None
         self.context: Optional[QgsProcessingContext] = None
         self.combos: Dict[str, QgsMapLayerComboBox] = {}
         self.labels: Dict[str, str] = {}
+        self.states: Dict[str, QLabel] = {}
+        self.cache: Optional[ReferenceCache] = None
         self._build_layer_rows()
         self.layersLayout.setColumnStretch(1, 1)
-        self.storeInfo.setText(self.tr("Work store: {path}").format(path=store_path))
+        self.storeInfo.setText(self.tr("Work store: {path}").format(path=self.store_path))
         self.batchCombo.addItem(self.tr("All batches"), "")
         self.runButton.clicked.connect(self.start_analysis)
         self.cancelButton.clicked.connect(self.cancel_analysis)
@@ -90,6 +104,11 @@ class AnalysisDialog(QDialog, FORM_CLASS):
         self._read_store()
 
     # -- inputs --------------------------------------------------------------------------------------
+
+    def done(self, result: int) -> None:  # noqa: D102 (Qt API): a session of the dialog's own ends with it
+        if self._own_session:
+            self.session.close()
+        super().done(result)
     def _build_layer_rows(self) -> None:
         """One row per reference role: label (the algorithm's), layer combo, button to add a file."""
         definitions = AnalyzePatchesAlgorithm().create()
@@ -109,14 +128,22 @@ class AnalysisDialog(QDialog, FORM_CLASS):
             self.layersLayout.addWidget(label, row, 0)
             self.layersLayout.addWidget(combo, row, 1)
             self.layersLayout.addWidget(button, row, 2)
+            state = QLabel(self)
+            state.setObjectName(f"{role}State")
+            self.layersLayout.addWidget(state, row, 3)
             self.combos[role] = combo
+            self.states[role] = state
+            combo.layerChanged.connect(lambda _layer, r=role: self.show_registration(r))
 
     def _read_store(self) -> None:
         """Batches for the combo; the remembered layers, found in the project or loaded from their files."""
+        store = self.session.store
         try:
-            with WorkStore.open(self.store_path) as store:
-                sources = store.setting(LAYERS_SETTING) or {}
-                batches = [b["name"] for b in store.batches()]
+            if store is None:
+                raise StoreError(self.session.error)
+            sources = keys.ANALYSIS_LAYERS.read(store)
+            batches = [b["name"] for b in store.batches()]
+            self.cache = ReferenceCache(cache_path(store.path), store.epsg)
         except (StoreError, sqlite3.Error) as exc:
             self._message(str(exc), Qgis.MessageLevel.Critical)
             self.runButton.setEnabled(False)
@@ -135,6 +162,27 @@ class AnalysisDialog(QDialog, FORM_CLASS):
         if missing:
             self._message(self.tr("Layers used last time could not be found:\n{layers}").format(
                 layers="\n".join(missing)), Qgis.MessageLevel.Warning)
+
+    def show_registration(self, role: str) -> None:
+        """Beside a layer: whether the run will use its registered copy (and since when) or register it."""
+        layer, label = self.combos[role].currentLayer(), self.states[role]
+        entry = None
+        if layer is not None and layer.providerType() == "ogr" and self.cache is not None:
+            entry = self.cache.status(role, layer.source())
+        if layer is None:
+            text = ""
+        elif layer.providerType() != "ogr":
+            text = self.tr("Not a file: read feature by feature")
+        elif entry is None:
+            text = self.tr("Not registered: the first run copies it beside the store")
+        elif entry["current"]:
+            text = self.tr("Registered {time} ({count} features)").format(
+                time=entry["registered_at"].replace("T", " "), count=entry["feature_count"])
+        else:
+            text = self.tr("Changed since registered {time}: will be registered again").format(
+                time=entry["registered_at"].replace("T", " "))
+        label.setText(text)
+        label.setToolTip(self.cache.path.name if self.cache is not None and entry is not None else "")
 
     def add_file_layer(self, role: str) -> None:
         path, _ = QFileDialog.getOpenFileName(self, self.tr("Add reference layer"), Settings.last_import_dir.value(),
@@ -158,7 +206,7 @@ class AnalysisDialog(QDialog, FORM_CLASS):
         return params
 
     def show_rules(self) -> None:
-        dialog = RulesDialog(self.store_path, self)
+        dialog = RulesDialog(self.session, self)
         dialog.exec()
         dialog.deleteLater()
 
@@ -205,6 +253,8 @@ class AnalysisDialog(QDialog, FORM_CLASS):
             self.progressBar.setValue(100)
             self._message(self.tr("Analyzed {count} patches.").format(count=analyzed), Qgis.MessageLevel.Success)
             add_store_layers(self.store_path)
+            for role in self.combos:
+                self.show_registration(role)
             self.analyzed.emit(self.store_path)
 
     def reject(self) -> None:

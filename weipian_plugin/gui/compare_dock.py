@@ -8,20 +8,26 @@ store (setting ``imagery``: {"before": source, "after": source}).
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
+from typing import Optional, Union
 
-from qgis.core import QgsMapLayer, QgsMapRendererParallelJob, QgsMapSettings, QgsProject, QgsRasterLayer
+from qgis.core import (
+    QgsMapLayer,
+    QgsMapRendererParallelJob,
+    QgsMapSettings,
+    QgsProject,
+    QgsRasterLayer,
+)
 from qgis.gui import QgsDockWidget, QgsMapCanvas, QgsMapCanvasItem
 from qgis.PyQt import uic
 from qgis.PyQt.QtCore import QRectF, Qt
 from qgis.PyQt.QtGui import QColor, QKeySequence, QPen
 from qgis.PyQt.QtWidgets import QAction
 
-from ..compat import LayerFilter
-from ..core.store import StoreError, WorkStore
+from weipian_plugin.compat import LayerFilter
+from weipian_plugin.core.store import keys
+from weipian_plugin.gui.session import StoreSession, session_for
 
 FORM_CLASS, _ = uic.loadUiType(str(Path(__file__).parents[1] / "forms" / "compare_dock.ui"))
-IMAGERY_SETTING = "imagery"
 
 
 
@@ -47,6 +53,9 @@ class SwipeItem(QgsMapCanvasItem):
         self.fraction = 0.5
         self.image = None
         self.job: Optional[QgsMapRendererParallelJob] = None
+        # Jobs until they finish, a cancelled one included: otherwise the garbage collector may clear the
+        # job <-> finished-lambda cycle while the job still runs, and its finished signal finds no self.
+        self._running = set()
         self.setZValue(-5)  # above the rendered map (-10), below rubber bands and markers
         canvas.extentsChanged.connect(self._stale)
         canvas.mapCanvasRefreshed.connect(self.render)
@@ -83,10 +92,12 @@ class SwipeItem(QgsMapCanvasItem):
         settings.setLayers([self.layer])
         job = QgsMapRendererParallelJob(settings)
         job.finished.connect(lambda: self._rendered(job))
+        self._running.add(job)
         self.job = job
         job.start()
 
     def _rendered(self, job: QgsMapRendererParallelJob) -> None:
+        self._running.discard(job)
         if job is not self.job:
             return
         self.job = None
@@ -110,15 +121,16 @@ class SwipeItem(QgsMapCanvasItem):
 
 
 class CompareDock(QgsDockWidget, FORM_CLASS):
-    """``CompareDock(iface, store_path)``: before imagery beside the main map's after imagery."""
+    """``CompareDock(iface, session)`` (or a store path): before imagery beside the main map's after imagery."""
 
-    def __init__(self, iface, store_path: str, parent=None):
+    def __init__(self, iface, store: Union[str, StoreSession], parent=None):
         super().__init__(parent or iface.mainWindow())
         self.setupUi(self)
         self.setObjectName("WeipianCompareDock")
         self.iface = iface
         self.main = iface.mapCanvas()
-        self.store_path = ""
+        self.session = session_for(store, self)
+        self._own_session = self.session is not store
         self.swapped = False
         self._syncing = False
         self._loading = False
@@ -149,19 +161,22 @@ class CompareDock(QgsDockWidget, FORM_CLASS):
         self.swipeSlider.valueChanged.connect(
             lambda v: self.swipe.set_fraction(v / max(1, self.swipeSlider.maximum())))
         self.visibilityChanged.connect(self._visibility_changed)
-        self.set_store(store_path)
+        self.session.switched.connect(self._store_switched)
+        self._store_switched()
+
+    @property
+    def store_path(self) -> str:
+        return self.session.path
 
     # -- layers --------------------------------------------------------------------------------------
     def set_store(self, store_path: str) -> None:
+        """Open (or switch to) a work store: every user of the session follows."""
+        self.session.switch(store_path)
+
+    def _store_switched(self) -> None:
         """Choose the imagery remembered by this store (adding it to the project when needed)."""
-        self.store_path = store_path or ""
-        imagery = {}
-        if self.store_path:
-            try:
-                with WorkStore.open(self.store_path) as store:
-                    imagery = store.setting(IMAGERY_SETTING) or {}
-            except StoreError:
-                imagery = {}
+        store = self.session.store
+        imagery = keys.IMAGERY.read(store) if store is not None else {}
         self._loading = True
         for key, combo in (("before", self.beforeCombo), ("after", self.afterCombo)):
             source = imagery.get(key)
@@ -183,13 +198,11 @@ class CompareDock(QgsDockWidget, FORM_CLASS):
         self.swapped = False
         self._apply()
         before, after = self.before_layer(), self.after_layer()
-        if self.store_path and before is not None and after is not None:
-            try:
-                with WorkStore.open(self.store_path) as store:
-                    if store.setting(IMAGERY_SETTING) != {"before": before.source(), "after": after.source()}:
-                        store.set_setting(IMAGERY_SETTING, {"before": before.source(), "after": after.source()})
-            except StoreError:
-                pass
+        store = self.session.store
+        if store is not None and before is not None and after is not None:
+            chosen = {"before": before.source(), "after": after.source()}
+            if keys.IMAGERY.read(store) != chosen:
+                keys.IMAGERY.write(store, chosen)
 
     def shown_in_main(self) -> Optional[QgsMapLayer]:
         return self.before_layer() if self.swapped else self.after_layer()
@@ -263,7 +276,8 @@ class CompareDock(QgsDockWidget, FORM_CLASS):
                              (self.main.rotationChanged, self._main_moved),
                              (self.main.destinationCrsChanged, self._main_moved),
                              (self.beforeCombo.layerChanged, self._layers_chosen),
-                             (self.afterCombo.layerChanged, self._layers_chosen)):
+                             (self.afterCombo.layerChanged, self._layers_chosen),
+                             (self.session.switched, self._store_switched)):
             try:
                 signal.disconnect(slot)
             except TypeError:
@@ -271,3 +285,5 @@ class CompareDock(QgsDockWidget, FORM_CLASS):
         self.swipe.detach()
         self.iface.mainWindow().removeAction(self.toggleAction)
         self.toggleAction.deleteLater()
+        if self._own_session:
+            self.session.close()

@@ -8,7 +8,7 @@ from __future__ import annotations
 import logging
 from datetime import date
 from pathlib import Path
-from typing import Optional
+from typing import Optional, Union
 
 import shapely
 from qgis.core import QgsCoordinateReferenceSystem, QgsCoordinateTransform, QgsGeometry, QgsProject, QgsVectorLayer
@@ -16,13 +16,22 @@ from qgis.gui import QgsDockWidget
 from qgis.PyQt import uic
 from qgis.PyQt.QtCore import Qt
 from qgis.PyQt.QtGui import QBrush, QColor, QFont
-from qgis.PyQt.QtWidgets import (QFileDialog, QHeaderView, QInputDialog, QListWidgetItem, QMenu, QMessageBox,
-                                 QTableWidget, QTableWidgetItem)
+from qgis.PyQt.QtWidgets import (
+    QFileDialog,
+    QHeaderView,
+    QInputDialog,
+    QListWidgetItem,
+    QMenu,
+    QMessageBox,
+    QTableWidget,
+    QTableWidgetItem,
+)
 
-from ..core import enforcement
-from ..core.deadlines import DeadlineState
-from ..core.store import StoreError, WorkStore
-from ..core.units import m2_to_mu
+from weipian_plugin.core.enforcement import records as enforcement
+from weipian_plugin.core.schedule.deadlines import DeadlineState
+from weipian_plugin.core.store.workstore import WorkStore
+from weipian_plugin.core.units import m2_to_mu
+from weipian_plugin.gui.session import ENFORCEMENT, SETTINGS, StoreSession, session_for
 
 FORM_CLASS, _ = uic.loadUiType(str(Path(__file__).parents[1] / "forms" / "enforcement_dock.ui"))
 log = logging.getLogger("weipian.gui")
@@ -55,15 +64,18 @@ def _fill(table: QTableWidget, headers, rows) -> None:
 
 
 class EnforcementDock(QgsDockWidget, FORM_CLASS):
-    """``EnforcementDock(iface, store_path)``; ``today`` is fixed for tests, else the current day."""
+    """``EnforcementDock(iface, session)`` (or a store path: a session of its own); ``today`` is fixed for
+    tests, else the current day."""
 
-    def __init__(self, iface, store_path: str, parent=None, today: Optional[date] = None):
+    def __init__(self, iface, store: Union[str, StoreSession], parent=None, today: Optional[date] = None):
         super().__init__(parent or iface.mainWindow())
         self.setupUi(self)
         self.setObjectName("WeipianEnforcementDock")
         self.iface = iface
         self.today_fixed = today
-        self.store: Optional[WorkStore] = None
+        self.session = session_for(store, self)
+        self._own_session = self.session is not store
+        self._stale = False
         self.crs = QgsCoordinateReferenceSystem()
         self.patrol_fid: Optional[int] = None
         self.clue_fid: Optional[int] = None
@@ -89,7 +101,18 @@ class EnforcementDock(QgsDockWidget, FORM_CLASS):
         self.holidaysButton.clicked.connect(self.edit_holidays)
         self.saveClueButton.clicked.connect(self.save_clue)
         self.gradeButton.clicked.connect(self.regrade)
-        self.set_store(store_path)
+        self.visibilityChanged.connect(lambda visible: visible and self._stale and self.reload())
+        self.session.switched.connect(self._store_switched)
+        self.session.changed.connect(self._store_changed)
+        self._store_switched()
+
+    @property
+    def store(self) -> Optional[WorkStore]:
+        return self.session.store
+
+    @property
+    def store_path(self) -> str:
+        return self.session.path
 
     @property
     def today(self) -> date:
@@ -97,36 +120,44 @@ class EnforcementDock(QgsDockWidget, FORM_CLASS):
 
     # -- store ---------------------------------------------------------------------------------------
     def set_store(self, store_path: str) -> None:
-        self.close_store()
-        self.store_path = store_path or ""
-        if self.store_path:
-            try:
-                self.store = WorkStore.open(self.store_path)
-            except StoreError as exc:
-                self.messageLabel.setText(str(exc))
+        """Open (or switch to) a work store: every user of the session follows."""
+        self.session.switch(store_path)
+
+    def _store_switched(self) -> None:
         if self.store is not None:
             self.crs = QgsCoordinateReferenceSystem(f"EPSG:{self.store.epsg}")
-            self.storeLabel.setText(Path(self.store_path).name)
+            self.storeLabel.setText(self.session.name)
             cfg = enforcement.grading_config(self.store)
             self.distanceSpin.setValue(cfg.max_distance_m)
             self.overlapCheck.setChecked(cfg.require_overlap)
         else:
+            if self.session.error:
+                self.messageLabel.setText(self.session.error)
             self.storeLabel.setText(self.tr("No work store is open."))
         for widget in (self.tabs, self.importButton, self.exportButton, self.reloadButton):
             widget.setEnabled(self.store is not None)
         self.reload()
 
-    def close_store(self) -> None:
-        if self.store is not None:
-            self.store.close()
-        self.store = None
+    def _store_changed(self, what: str, source: object) -> None:
+        """Patches, analysis or determinations changed elsewhere: the grading and lists are read again
+        (when the dock is shown; else when it is shown next)."""
+        if source is self or what == SETTINGS:
+            return
+        if self.isVisible():
+            self.reload()
+        else:
+            self._stale = True
 
     def shutdown(self) -> None:
-        """Close the store (plugin unload)."""
-        self.close_store()
+        """Leave the session (plugin unload); a session of the dock's own is closed."""
+        for signal, slot in ((self.session.switched, self._store_switched), (self.session.changed, self._store_changed)):
+            signal.disconnect(slot)
+        if self._own_session:
+            self.session.close()
 
     def reload(self) -> None:
         """Read patrols, clues and the grading again."""
+        self._stale = False
         self.load_patrols()
         self.load_clues()
         self.load_grading()
@@ -418,7 +449,7 @@ class EnforcementDock(QgsDockWidget, FORM_CLASS):
 
     # -- files ---------------------------------------------------------------------------------------
     def import_template(self, kind: str) -> None:
-        from ..exporters.enforcement_xlsx import read_rows
+        from weipian_plugin.exporters.enforcement_xlsx import read_rows
 
         path, _ = QFileDialog.getOpenFileName(self, self.tr("Import"), "",
                                               self.tr("CSV or Excel (*.csv *.xlsx);;All files (*)"))
@@ -432,9 +463,10 @@ class EnforcementDock(QgsDockWidget, FORM_CLASS):
             return
         self._info(result.summary())
         self.reload()
+        self.session.notify_changed(ENFORCEMENT, self)
 
     def export_workbook(self) -> None:
-        from ..exporters.enforcement_xlsx import write_enforcement
+        from weipian_plugin.exporters.enforcement_xlsx import write_enforcement
 
         path, _ = QFileDialog.getSaveFileName(self, self.tr("Export workbook"), "日常执法.xlsx",
                                               self.tr("Excel (*.xlsx)"))

@@ -6,19 +6,25 @@ from pathlib import Path
 from typing import Dict, List, Optional
 
 import pyogrio
-from qgis.core import (Qgis, QgsApplication, QgsCoordinateTransform, QgsProcessingAlgRunnerTask,
-                       QgsProcessingContext, QgsProject)
+from qgis.core import (
+    Qgis,
+    QgsApplication,
+    QgsCoordinateTransform,
+    QgsProcessingAlgRunnerTask,
+    QgsProcessingContext,
+    QgsProject,
+)
 from qgis.gui import QgsFileWidget
 from qgis.PyQt import uic
 from qgis.PyQt.QtCore import QDate, Qt
 from qgis.PyQt.QtWidgets import QComboBox, QDialog, QHeaderView, QTableWidgetItem
 
-from ..core import fieldmap
-from ..core.encoding import detect_shapefile_encoding
-from ..core.store import StoreError, WorkStore
-from ..settings import Settings
-from .tasks import CollectingFeedback, start_algorithm
-from .layers import ANALYSIS, add_store_layers
+from weipian_plugin.core.intake import fieldmap
+from weipian_plugin.core.intake.encoding import detect_shapefile_encoding
+from weipian_plugin.core.store.workstore import StoreError, WorkStore
+from weipian_plugin.gui.layers import ANALYSIS, add_store_layers
+from weipian_plugin.gui.tasks import CollectingFeedback, start_algorithm
+from weipian_plugin.settings import Settings
 
 FORM_CLASS, _ = uic.loadUiType(str(Path(__file__).parents[1] / "forms" / "import_dialog.ui"))
 ALGORITHM_ID = "weipian:importpatches"

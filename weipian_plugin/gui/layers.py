@@ -5,10 +5,20 @@ import logging
 import os
 from typing import Dict
 
-from qgis.core import (QgsCategorizedSymbolRenderer, QgsFillSymbol, QgsLayerTreeGroup, QgsMapLayer, QgsProject,
-                       QgsProviderRegistry, QgsReadWriteContext, QgsRendererCategory, QgsVectorLayer)
-from qgis.PyQt.QtCore import QCoreApplication
+from qgis.core import (
+    QgsCategorizedSymbolRenderer,
+    QgsFillSymbol,
+    QgsLayerTreeGroup,
+    QgsMapLayer,
+    QgsProject,
+    QgsProviderRegistry,
+    QgsReadWriteContext,
+    QgsRendererCategory,
+    QgsVectorLayer,
+)
 from qgis.PyQt.QtXml import QDomDocument
+
+from weipian_plugin.translation import tr
 
 ANALYSIS = "patch_analysis"
 PATCHES = "patches"
@@ -26,10 +36,6 @@ SUGGESTION_COLOURS = {
 }
 
 log = logging.getLogger("weipian.gui")
-
-
-def tr(text: str) -> str:
-    return QCoreApplication.translate("@default", text)  # pylupdate5 files bare tr() under @default
 
 
 def _layer_names() -> Dict[str, str]:

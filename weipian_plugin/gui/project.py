@@ -9,26 +9,31 @@ from __future__ import annotations
 import os
 from typing import Dict, Optional
 
-from qgis.core import (QgsApplication, QgsCategorizedSymbolRenderer, QgsCoordinateReferenceSystem, QgsFillSymbol,
-                       QgsProject, QgsRasterLayer, QgsReferencedRectangle, QgsRendererCategory, QgsVectorLayer)
-from qgis.PyQt.QtCore import QCoreApplication
+from qgis.core import (
+    QgsApplication,
+    QgsCategorizedSymbolRenderer,
+    QgsCoordinateReferenceSystem,
+    QgsFillSymbol,
+    QgsProject,
+    QgsRasterLayer,
+    QgsReferencedRectangle,
+    QgsRendererCategory,
+    QgsVectorLayer,
+)
 
-from ..compat import POLYGON_GEOMETRY
-from ..core.analysis import LAYERS_SETTING, ROLE_LABELS
-from ..core.overlay import APPROVALS, TOWNSHIPS
-from ..core.store import WorkStore
-from . import layers
-from .compare_dock import IMAGERY_SETTING
+from weipian_plugin.compat import POLYGON_GEOMETRY
+from weipian_plugin.core.analysis.overlay import APPROVALS, TOWNSHIPS
+from weipian_plugin.core.analysis.run import LAYERS_SETTING, ROLE_LABELS
+from weipian_plugin.core.store import keys
+from weipian_plugin.core.store.workstore import WorkStore
+from weipian_plugin.gui import layers
+from weipian_plugin.translation import tr
 
 PROJECT_NAME = "weipian"
 ENTRY_SCOPE, ENTRY_KEY = "weipian", "store_path"
 DETERMINATION_COLOURS = {"合法": (51, 160, 44), "违法": (227, 26, 28), "其他": (31, 120, 180), "": (150, 150, 150)}
 REFERENCE_COLOURS = {APPROVALS: "255,0,255,255", TOWNSHIPS: "40,40,40,255"}
 VISIBLE_REFERENCES = (APPROVALS, TOWNSHIPS)
-
-
-def tr(text: str) -> str:
-    return QCoreApplication.translate("@default", text)  # pylupdate5 files bare tr() under @default
 
 
 def project_uri(store_path: str) -> str:
@@ -64,7 +69,7 @@ def save_store_project(store_path: str, imagery: Optional[Dict[str, str]] = None
     with WorkStore.open(store_path) as store:
         crs = QgsCoordinateReferenceSystem(f"EPSG:{store.epsg}")
         references = store.setting(LAYERS_SETTING) or {}
-        imagery = imagery if imagery is not None else (store.setting(IMAGERY_SETTING) or {})
+        imagery = imagery if imagery is not None else keys.IMAGERY.read(store)
     project = QgsProject()
     project.setCrs(crs)
     project.setTitle(tr("Satellite enforcement — {name}").format(name=os.path.basename(store_path)))

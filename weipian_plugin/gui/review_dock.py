@@ -1,192 +1,66 @@
 """The review dock: the patch list, and per patch its determination, rectification, attachments and history.
 
-The list is one read of ``patch_analysis`` into a plain table model (20,000 rows stay smooth: no per-row
-widgets, filtering is a precomputed-tuple test, sorting happens in Python in the source model); after a
-save only that patch's row is read again. Every write is one call into :mod:`..core.review`.
+The dock puts its parts together (gui/review/): the list model and filter (``patch_list``), the form
+binding (``form``), the attachments tab (``attachments``), the batch menu (``batch_actions``) and the
+map (``map_sync``); it owns navigation, unsaved-edit questions and saving. Every read and write is one
+call into :mod:`weipian_plugin.core.review`.
 """
 from __future__ import annotations
 
 import json
 import logging
-import tempfile
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any, Dict, List, Optional, Union
 
-from qgis.core import Qgis, QgsCoordinateReferenceSystem, QgsGeometry, QgsProject, QgsVectorLayer
+from qgis.core import Qgis
 from qgis.gui import QgsDockWidget
 from qgis.PyQt import uic
-from qgis.PyQt.QtCore import QAbstractTableModel, QModelIndex, QSortFilterProxyModel, Qt, QTimer, QUrl
-from qgis.PyQt.QtGui import QBrush, QColor, QDesktopServices, QIcon, QKeySequence, QPixmap
-from qgis.PyQt.QtWidgets import (QAction, QDoubleSpinBox, QFileDialog, QHeaderView, QInputDialog, QMenu,
-                                 QMessageBox, QTreeWidgetItem, QWidget)
+from qgis.PyQt.QtCore import QModelIndex, Qt, QTimer
+from qgis.PyQt.QtGui import QKeySequence
+from qgis.PyQt.QtWidgets import QAction, QHeaderView, QMenu, QMessageBox, QTreeWidgetItem
 
-from ..core import review
-from ..core.analysis import ROLE_LABELS
-from ..core.store import StoreError, WorkStore
-from ..core.units import MU_M2
-from ..settings import Settings
-from . import layers as store_layers
-from . import split_tool
+from weipian_plugin.core.analysis.run import ROLE_LABELS
+from weipian_plugin.core.review import records as review
+from weipian_plugin.core.review import split
+from weipian_plugin.core.review.worklist import patch_info, patch_row, patch_rows
+from weipian_plugin.core.store.workstore import WorkStore
+from weipian_plugin.core.units import MU_M2
+from weipian_plugin.core.vocabulary import ILLEGAL, SPLIT
+from weipian_plugin.gui.review.attachments import AttachmentsPanel
+from weipian_plugin.gui.review.batch_actions import BatchActions
+from weipian_plugin.gui.review.form import ReviewForm
+from weipian_plugin.gui.review.map_sync import MapSync
+from weipian_plugin.gui.review.patch_list import ANY, BLANK, PatchFilterModel, PatchTableModel, counts, join_types
+from weipian_plugin.gui.session import ENFORCEMENT, PATCHES, REVIEW, SETTINGS, StoreSession, session_for
+from weipian_plugin.settings import Settings
 
 FORM_CLASS, _ = uic.loadUiType(str(Path(__file__).parents[1] / "forms" / "review_dock.ui"))
 log = logging.getLogger("weipian.gui")
 
-ILLEGAL = "违法"
-SPLIT = "被拆分"
-RECTIFIED = ("已整改", "已销号")
-ANY = "\x00any"      # filter combo value: no filter
-BLANK = "\x00blank"  # filter combo value: empty (not analysed / not judged)
-
-WRITEOFF_STATUSES = ("申请销号", review.WRITTEN_OFF)
-# one patch's header, suggestion and basis
-INFO_SQL = ("SELECT pa.fid, pa.batch, pa.jcbh, pa.township, pa.area_m2, pa.due_date, pa.split_state, pa.suggestion, "
-            "pa.suggestion_type, pa.suggestion_reason, pa.cultivated_m2, pa.basic_farmland_m2, pa.new_or_stock, "
-            "pa.determination, a.basis FROM patch_analysis pa LEFT JOIN analysis a ON a.patch_fid = pa.fid "
-            "WHERE pa.fid = ?")
-# one list row, read from patch_analysis
-ROW_SQL = ("SELECT fid, jcbh, batch, township, area_mu, suggestion, suggestion_type, determination, "
-           "determination_type, status, due_date, overdue, split_state FROM patch_analysis")
-(R_FID, R_JCBH, R_BATCH, R_TOWNSHIP, R_AREA, R_SUGGESTION, R_SUGGESTION_TYPE, R_RESULT, R_SUBTYPE, R_STATUS,
- R_DUE, R_OVERDUE, R_SPLIT) = range(13)
-
-
-def _join(code: Optional[str], sub: Optional[str]) -> str:
-    return f"{code}/{sub}" if code and sub else (code or "")
-
-
-def _none_last(value) -> tuple:
-    return (value is None or value == "", value if value is not None else "")
-
-
-class PatchTableModel(QAbstractTableModel):
-    """All patches as tuples; sorting reorders the tuples (fast in Python), single rows refresh in place."""
-
-    SORT_KEYS = (
-        lambda r: _none_last(r[R_JCBH]), lambda r: (_none_last(r[R_BATCH]), r[R_JCBH]),
-        lambda r: (_none_last(r[R_TOWNSHIP]), r[R_JCBH]), lambda r: r[R_AREA] or 0.0,
-        lambda r: (_none_last(_join(r[R_SUGGESTION], r[R_SUGGESTION_TYPE])), r[R_JCBH]),
-        lambda r: (_none_last(_join(r[R_RESULT], r[R_SUBTYPE])), r[R_JCBH]),
-        lambda r: (_none_last(r[R_STATUS]), r[R_JCBH]), lambda r: (_none_last(r[R_DUE]), r[R_JCBH]),
-    )
-
-    def __init__(self, parent=None):
-        super().__init__(parent)
-        self.headers = (self.tr("JCBH"), self.tr("Batch"), self.tr("Township"), self.tr("Area (mu)"),
-                        self.tr("Suggestion"), self.tr("Determination"), self.tr("Status"), self.tr("Due"))
-        self.rows: List[tuple] = []
-        self.row_of: Dict[int, int] = {}
-        self._overdue = QBrush(QColor(255, 205, 200))
-        self._split = QBrush(QColor(140, 140, 140))
-
-    def set_rows(self, rows: List[tuple]) -> None:
-        self.beginResetModel()
-        self.rows = rows
-        self._reindex()
-        self.endResetModel()
-
-    def update_row(self, row: tuple) -> None:
-        i = self.row_of.get(row[R_FID])
-        if i is None:
-            return
-        self.rows[i] = row
-        self.dataChanged.emit(self.index(i, 0), self.index(i, len(self.headers) - 1))
-
-    def _reindex(self) -> None:
-        self.row_of = {r[R_FID]: i for i, r in enumerate(self.rows)}
-
-    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802 (Qt API)
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: N802
-        return 0 if parent.isValid() else len(self.headers)
-
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.headers[section]
-        return None
-
-    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
-        r = self.rows[index.row()]
-        col = index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
-            if col == 3:
-                return f"{r[R_AREA]:.2f}" if r[R_AREA] is not None else ""
-            return (r[R_JCBH], r[R_BATCH], r[R_TOWNSHIP], None, _join(r[R_SUGGESTION], r[R_SUGGESTION_TYPE]),
-                    _join(r[R_RESULT], r[R_SUBTYPE]), r[R_STATUS], r[R_DUE])[col]
-        if role == Qt.ItemDataRole.UserRole:
-            return r[R_FID]
-        if role == Qt.ItemDataRole.BackgroundRole and r[R_OVERDUE]:
-            return self._overdue
-        if role == Qt.ItemDataRole.ForegroundRole and r[R_SPLIT] == SPLIT:
-            return self._split
-        if role == Qt.ItemDataRole.TextAlignmentRole and col == 3:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        return None
-
-    def sort(self, column: int, order=Qt.SortOrder.AscendingOrder) -> None:
-        if not 0 <= column < len(self.headers):
-            return
-        self.layoutAboutToBeChanged.emit()
-        old = self.persistentIndexList()
-        fids = [self.rows[i.row()][R_FID] for i in old]
-        self.rows.sort(key=self.SORT_KEYS[column], reverse=order == Qt.SortOrder.DescendingOrder)
-        self._reindex()
-        self.changePersistentIndexList(old, [self.index(self.row_of[f], i.column()) for f, i in zip(fids, old)])
-        self.layoutChanged.emit()
-
-
-class PatchFilterModel(QSortFilterProxyModel):
-    """Filters by plain tuple tests; sorting is delegated to the source model."""
-
-    def __init__(self, source: PatchTableModel, parent=None):
-        super().__init__(parent)
-        self.source = source
-        self.setSourceModel(source)
-        self.criteria: Dict[int, str] = {}
-        self.overdue_only = False
-        self.search = ""
-
-    def accepts(self, r: tuple) -> bool:
-        for column, wanted in self.criteria.items():
-            if (r[column] or BLANK) != wanted:
-                return False
-        if self.overdue_only and not r[R_OVERDUE]:
-            return False
-        return not self.search or self.search in (r[R_JCBH] or "").lower()
-
-    def filterAcceptsRow(self, source_row, source_parent) -> bool:  # noqa: N802 (Qt API)
-        return self.accepts(self.source.rows[source_row])
-
-    def sort(self, column: int, order=Qt.SortOrder.AscendingOrder) -> None:
-        self.source.sort(column, order)
-
-    def visible_rows(self):
-        return (r for r in self.source.rows if self.accepts(r))
+# list filter combo -> the PatchRow field it filters
+_FILTERS = ("batchCombo", "batch"), ("townshipCombo", "township"), ("suggestionCombo", "suggestion"), \
+           ("determinationCombo", "determination"), ("statusCombo", "status")
 
 
 class ReviewDock(QgsDockWidget, FORM_CLASS):
-    """Patch list plus the per-patch forms; ``ReviewDock(iface, store_path)``."""
+    """Patch list plus the per-patch forms; ``ReviewDock(iface, session)`` (or a store path: a session of its own)."""
 
-    def __init__(self, iface, store_path: str, parent=None):
+    def __init__(self, iface, store: Union[str, StoreSession], parent=None):
         super().__init__(parent or iface.mainWindow())
         self.setupUi(self)
         self.setObjectName("WeipianReviewDock")
         self.iface = iface
-        self.store: Optional[WorkStore] = None
-        self.crs = QgsCoordinateReferenceSystem()
+        self.session = session_for(store, self)
+        self._own_session = self.session is not store
         self.fid: Optional[int] = None
         self.patch: Dict[str, Any] = {}
         self.saved_det: Dict[str, Any] = {}
         self.locked_reason = ""
         self._clean_det: Dict[str, Any] = {}
         self._clean_rect: Dict[str, Any] = {}
-        self._area_origin: Dict[str, Optional[float]] = {}
         self._populating = False
         self._reverting = False
-        self._layer: Optional[QgsVectorLayer] = None
-        self._selecting_layer = False
-        self._split_tool: Optional[split_tool.SplitLineTool] = None
-        self._attachments_loaded = self._history_loaded = False
+        self._history_loaded = False
 
         self.model = PatchTableModel(self)
         self.proxy = PatchFilterModel(self.model, self)
@@ -201,56 +75,28 @@ class ReviewDock(QgsDockWidget, FORM_CLASS):
         self.splitter.setStretchFactor(0, 2)
         self.splitter.setStretchFactor(1, 3)
 
-        self._bind_fields()
-        self._setup_static_combos()
+        self.form = ReviewForm(self, self)
+        self.attachments = AttachmentsPanel(self, self)
+        self.batch = BatchActions(self, self)
+        self.map = MapSync(self, self)
         self._setup_actions()
         self._connect()
-        self.set_store(store_path)
+        self.session.switched.connect(self._store_switched)
+        self.session.changed.connect(self._store_changed)
+        self._store_switched()
 
-    # -- field bindings ------------------------------------------------------------------------------
-    def _bind_fields(self) -> None:
-        self.det_fields: Dict[str, Tuple[str, QWidget]] = {
-            "result": ("combo", self.resultCombo), "subtype": ("combo", self.subtypeCombo),
-            "basis": ("plain", self.basisEdit), "doc_numbers": ("text", self.docNumbersEdit),
-            "violation_category": ("combo", self.categoryCombo),
-            "violation_type": ("combo", self.violationTypeCombo),
-            "is_nonagri": ("check", self.nonagriCheck), "is_new_housing": ("check", self.newHousingCheck),
-            "illegal_m2": ("area", self.illegalSpin), "illegal_cultivated_m2": ("area", self.cultivatedSpin),
-            "illegal_basic_farmland_m2": ("area", self.farmlandSpin),
-            "project_name": ("text", self.projectEdit), "offender": ("text", self.offenderEdit),
-            "build_time": ("text", self.buildTimeEdit),
-        }
-        self.violation_fields = ("violation_category", "violation_type", "illegal_m2", "illegal_cultivated_m2",
-                                 "illegal_basic_farmland_m2")
-        self.rect_fields: Dict[str, Tuple[str, QWidget]] = {
-            "case_filed": ("combo", self.caseCombo), "case_date": ("date", self.caseDateEdit),
-            "case_number": ("text", self.caseNumberEdit), "no_case_reason": ("text", self.noCaseReasonEdit),
-            "penalty_decision": ("text", self.penaltyEdit), "fine_yuan": ("money", self.fineSpin),
-            "demolished_m2": ("area", self.demolishedSpin), "restored_m2": ("area", self.restoredSpin),
-            "supplement_doc": ("text", self.supplementDocEdit), "supplement_m2": ("area", self.supplementSpin),
-            "supplement_cultivated_m2": ("area", self.supplementCultivatedSpin),
-            "confiscated_m2": ("area", self.confiscatedSpin),
-            "transfer_department": ("text", self.transferDepartmentEdit),
-            "transfer_date": ("date", self.transferDateEdit), "closed_date": ("date", self.closedDateEdit),
-            "writeoff_status": ("combo", self.writeoffCombo), "writeoff_date": ("date", self.writeoffDateEdit),
-            "writeoff_person": ("text", self.writeoffPersonEdit),
-            "writeoff_reason": ("text", self.writeoffReasonEdit),
-        }
-        for edit in (self.caseDateEdit, self.transferDateEdit, self.closedDateEdit, self.writeoffDateEdit):
-            edit.setPlaceholderText(self.tr("YYYY-MM-DD"))
+    @property
+    def store(self) -> Optional[WorkStore]:
+        return self.session.store
 
-    def _setup_static_combos(self) -> None:
-        self.caseCombo.addItem("", None)
-        self.caseCombo.addItem(self.tr("Case filed"), 1)
-        self.caseCombo.addItem(self.tr("Not filed"), 0)
-        self.writeoffCombo.addItem("", None)
-        for code, text in zip(WRITEOFF_STATUSES, (self.tr("Applied for"), self.tr("Written off"))):
-            self.writeoffCombo.addItem(text, code)
+    @property
+    def store_path(self) -> str:
+        return self.session.path
 
     def _setup_actions(self) -> None:
         """Ctrl shortcuts anywhere in the dock; single letters only while the list has the focus, so a
         letter typed into the form can never accept a suggestion or move to another patch."""
-        def action(text: str, letter: str, keys: Tuple[str, ...], slot) -> List[QAction]:
+        def action(text: str, letter: str, keys, slot) -> List[QAction]:
             actions = []
             for owner, shortcuts, context in ((self, keys, Qt.ShortcutContext.WidgetWithChildrenShortcut),
                                               (self.tableView, (letter,), Qt.ShortcutContext.WidgetShortcut)):
@@ -267,21 +113,10 @@ class ReviewDock(QgsDockWidget, FORM_CLASS):
         action(self.tr("Next unjudged patch"), "N", ("Ctrl+Shift+Down",), self.next_unjudged)
         self.acceptActions = action(self.tr("Accept suggestion"), "A", ("Ctrl+Return", "Ctrl+Enter"),
                                     self.accept_suggestion)
-
         split_menu = QMenu(self)
         split_menu.addAction(self.tr("Draw a split line on the map"), self.start_split_line)
         split_menu.addAction(self.tr("Split along the approval red line"), self.split_along_approvals)
         self.splitButton.setMenu(split_menu)
-        batch_menu = QMenu(self)
-        for stage in review.STAGE_LOCKS:
-            batch_menu.addAction(self.tr("Record stage {stage}…").format(stage=stage),
-                                 lambda checked=False, s=stage: self.lock_batch(s))
-        batch_menu.addSeparator()
-        batch_menu.addAction(self.tr("Export submitted snapshot…"), self.export_snapshot)
-        batch_menu.addSeparator()
-        batch_menu.addAction(self.tr("Overlay image of this patch…"), self.export_overlay_image)
-        batch_menu.addAction(self.tr("Overlay images of the listed patches…"), self.export_overlay_images)
-        self.batchButton.setMenu(batch_menu)
 
     def _connect(self) -> None:
         self.tableView.selectionModel().currentRowChanged.connect(self._current_row_changed)
@@ -294,16 +129,12 @@ class ReviewDock(QgsDockWidget, FORM_CLASS):
         self.revertButton.clicked.connect(lambda: self.show_patch(self.fid, zoom=False))
         self.rectSaveButton.clicked.connect(self.save_rectification)
         self.rectRevertButton.clicked.connect(lambda: self.show_patch(self.fid, zoom=False))
-        self.addAttachmentButton.clicked.connect(self.choose_attachments)
-        self.openAttachmentButton.clicked.connect(self.open_attachment)
-        self.exportAttachmentButton.clicked.connect(self.export_attachment)
-        self.removeAttachmentButton.clicked.connect(self.remove_attachment)
-        self.attachmentsTree.itemDoubleClicked.connect(lambda *_: self.open_attachment())
         self.tabs.currentChanged.connect(lambda _: self._load_lazy_tabs())
+        self.form.edited.connect(self._update_state)
+        self.attachments.changed.connect(self._attachments_changed)
 
-        for combo in (self.batchCombo, self.townshipCombo, self.suggestionCombo, self.determinationCombo,
-                      self.statusCombo):
-            combo.currentIndexChanged.connect(self._filters_changed)
+        for combo, _field in _FILTERS:
+            getattr(self, combo).currentIndexChanged.connect(self._filters_changed)
         self.overdueCheck.toggled.connect(self._filters_changed)
         self._search_timer = QTimer(self)
         self._search_timer.setSingleShot(True)
@@ -311,50 +142,42 @@ class ReviewDock(QgsDockWidget, FORM_CLASS):
         self._search_timer.timeout.connect(self._filters_changed)
         self.searchEdit.textChanged.connect(lambda _: self._search_timer.start())
 
-        self.resultCombo.currentIndexChanged.connect(self._result_changed)
-        signals = {"combo": "currentIndexChanged", "plain": "textChanged", "text": "textChanged",
-                   "date": "textChanged", "check": "toggled", "area": "valueChanged", "money": "valueChanged"}
-        for kind, widget in list(self.det_fields.values()) + list(self.rect_fields.values()):
-            getattr(widget, signals[kind]).connect(self._form_edited)
-        project = QgsProject.instance()
-        project.layersAdded.connect(self._layers_changed)
-        project.layersRemoved.connect(self._layers_changed)
-
     # -- store and list ------------------------------------------------------------------------------
     def set_store(self, store_path: str) -> None:
-        """Open (or switch to) a work store and read its patch list."""
+        """Open (or switch to) a work store: every user of the session follows."""
+        self.session.switch(store_path)
+
+    def _store_switched(self) -> None:
         self.close_store()
-        self.store_path = store_path or ""
-        if self.store_path:
-            try:
-                self.store = WorkStore.open(self.store_path)
-            except StoreError as exc:
-                self.countsLabel.setText(str(exc))
+        self.map.set_store(self.store)
+        self.form.set_store(self.store)
         if self.store is not None:
-            self.crs = QgsCoordinateReferenceSystem(f"EPSG:{self.store.epsg}")
-            self.setWindowTitle(self.tr("Patch review — {name}").format(name=Path(self.store_path).name))
-            self._fill_code_combos()
-        elif not self.store_path:
+            self.setWindowTitle(self.tr("Patch review — {name}").format(name=self.session.name))
+        elif self.session.error:
+            self.countsLabel.setText(self.session.error)
+        else:
             self.countsLabel.setText(self.tr("No work store is open."))
         self.reload()
-        self._layers_changed()
+        self.map.layers_changed()
+
+    def _store_changed(self, what: str, source: object) -> None:
+        """Another part of the plugin changed the store: show the new state once pending edits are settled."""
+        if source is self or what in (SETTINGS, ENFORCEMENT):
+            return
+        if self.maybe_leave():
+            self.reload()
 
     def close_store(self) -> None:
-        if self._split_tool is not None:
-            self._split_tool.cancel()
-            self._split_tool = None
-        if self.store is not None:
-            self.store.close()
-        self.store = None
+        """Forget the patch shown (the session's store itself stays open for the others)."""
+        self.map.cancel_split()
         self.fid = None
         self._clear_form()
 
     def reload(self) -> None:
         """Read the whole list again (after imports, analysis or splits), keeping the current patch."""
         keep = self.fid
-        rows = self.store.conn.execute(ROW_SQL + " ORDER BY batch, jcbh").fetchall() if self.store else []
         self._populating = True
-        self.model.set_rows(rows)
+        self.model.set_rows(patch_rows(self.store) if self.store else [])
         self._fill_filter_combos()
         self._populating = False
         self._filters_changed()
@@ -366,7 +189,7 @@ class ReviewDock(QgsDockWidget, FORM_CLASS):
             self._clear_form()
 
     def refresh_row(self, fid: int) -> None:
-        row = self.store.conn.execute(ROW_SQL + " WHERE fid=?", (fid,)).fetchone()
+        row = patch_row(self.store, fid)
         if row is not None:
             self.model.update_row(row)
             self._update_counts()
@@ -374,18 +197,18 @@ class ReviewDock(QgsDockWidget, FORM_CLASS):
     def _fill_filter_combos(self) -> None:
         rows = self.model.rows
         specs = (
-            (self.batchCombo, R_BATCH, self.tr("All batches"), None),
-            (self.townshipCombo, R_TOWNSHIP, self.tr("All townships"), self.tr("(no township)")),
-            (self.suggestionCombo, R_SUGGESTION, self.tr("All suggestions"), self.tr("(not analysed)")),
-            (self.determinationCombo, R_RESULT, self.tr("All determinations"), self.tr("(not judged)")),
-            (self.statusCombo, R_STATUS, self.tr("All statuses"), None),
+            (self.batchCombo, "batch", self.tr("All batches"), None),
+            (self.townshipCombo, "township", self.tr("All townships"), self.tr("(no township)")),
+            (self.suggestionCombo, "suggestion", self.tr("All suggestions"), self.tr("(not analysed)")),
+            (self.determinationCombo, "determination", self.tr("All determinations"), self.tr("(not judged)")),
+            (self.statusCombo, "status", self.tr("All statuses"), None),
         )
-        for combo, column, all_text, blank_text in specs:
+        for combo, field, all_text, blank_text in specs:
             current = combo.currentData()
             combo.blockSignals(True)
             combo.clear()
             combo.addItem(all_text, ANY)
-            values = {r[column] for r in rows}
+            values = {getattr(r, field) for r in rows}
             if blank_text and (None in values or "" in values):
                 combo.addItem(blank_text, BLANK)
             for value in sorted(v for v in values if v):
@@ -397,12 +220,10 @@ class ReviewDock(QgsDockWidget, FORM_CLASS):
         if self._populating:
             return
         criteria = {}
-        for combo, column in ((self.batchCombo, R_BATCH), (self.townshipCombo, R_TOWNSHIP),
-                              (self.suggestionCombo, R_SUGGESTION), (self.determinationCombo, R_RESULT),
-                              (self.statusCombo, R_STATUS)):
-            value = combo.currentData()
+        for combo, field in _FILTERS:
+            value = getattr(self, combo).currentData()
             if value not in (None, ANY):
-                criteria[column] = value
+                criteria[field] = value
         self.proxy.criteria = criteria
         self.proxy.overdue_only = self.overdueCheck.isChecked()
         self.proxy.search = self.searchEdit.text().strip().lower()
@@ -415,24 +236,14 @@ class ReviewDock(QgsDockWidget, FORM_CLASS):
 
     def counts(self) -> Dict[str, int]:
         """Counts over the shown rows; split originals are replaced by their parts and not counted."""
-        total = judged = illegal = rectified = overdue = 0
-        for r in self.proxy.visible_rows():
-            if r[R_SPLIT] == SPLIT:
-                continue
-            total += 1
-            judged += bool(r[R_RESULT])
-            illegal += r[R_RESULT] == ILLEGAL
-            rectified += r[R_RESULT] == ILLEGAL and r[R_STATUS] in RECTIFIED
-            overdue += bool(r[R_OVERDUE])
-        return {"total": total, "judged": judged, "illegal": illegal, "rectified": rectified, "overdue": overdue}
+        return counts(self.proxy.visible_rows())
 
     def _update_counts(self) -> None:
         if self.store is None:
             return
-        c = self.counts()
         self.countsLabel.setText(self.tr(
             "{total} patches · {judged} judged · {illegal} illegal · {rectified} rectified · {overdue} overdue"
-        ).format(**c))
+        ).format(**self.counts()))
 
     # -- navigation ----------------------------------------------------------------------------------
     def _proxy_index(self, fid: int) -> QModelIndex:
@@ -461,14 +272,13 @@ class ReviewDock(QgsDockWidget, FORM_CLASS):
         n = self.proxy.rowCount()
         current = self.tableView.currentIndex()
         start = current.row() + 1 if current.isValid() else 0
-        rows = self.model.rows
         for offset in range(n):
-            index = self.proxy.index((start + offset) % n, 0)
-            r = rows[self.proxy.mapToSource(index).row()]
-            if not r[R_RESULT] and r[R_SPLIT] != SPLIT and r[R_FID] != self.fid:
-                self.tableView.setCurrentIndex(index)
+            row = (start + offset) % n
+            r = self.proxy.row_at(row)
+            if not r.determination and r.split_state != SPLIT and r.fid != self.fid:
+                self.tableView.setCurrentIndex(self.proxy.index(row, 0))
                 return
-        self._message(self.tr("Every shown patch is judged."))
+        self.notify(self.tr("Every shown patch is judged."))
 
     def _current_row_changed(self, current: QModelIndex, previous: QModelIndex) -> None:
         if self._reverting or not current.isValid():
@@ -485,6 +295,12 @@ class ReviewDock(QgsDockWidget, FORM_CLASS):
         self.show_patch(fid)
 
     # -- unsaved edits -------------------------------------------------------------------------------
+    def determination_values(self) -> Dict[str, Any]:
+        return self.form.determination_values()
+
+    def rectification_values(self) -> Dict[str, Any]:
+        return self.form.rectification_values()
+
     def is_dirty(self) -> bool:
         return self.fid is not None and (self.determination_values() != self._clean_det
                                          or self.rectification_values() != self._clean_rect)
@@ -526,39 +342,30 @@ class ReviewDock(QgsDockWidget, FORM_CLASS):
             self._clear_form()
             return
         self.fid = fid
-        cur = self.store.conn.execute(INFO_SQL, (fid,))
-        self.patch = dict(zip([d[0] for d in cur.description], cur.fetchone()))
+        self.patch = patch_info(self.store, fid)
         self.saved_det = review.load_determination(self.store, fid)
-        self._populating = True
-        try:
-            self._show_suggestion()
-            self._set_values(self.det_fields, self.saved_det)
-            self._set_values(self.rect_fields, review.load_rectification(self.store, fid))
-        finally:
-            self._populating = False
+        self._show_suggestion()
+        self.form.show(fid, self.saved_det, review.load_rectification(self.store, fid))
         self._clean_det, self._clean_rect = self.determination_values(), self.rectification_values()
         self._show_lock()
         self._show_status()
-        self._attachments_loaded = self._history_loaded = False
+        self.attachments.loaded = self._history_loaded = False
         self._load_lazy_tabs()
         self._update_state()
         if zoom:
-            self.zoom_to_patch()
-        self._select_in_layer()
+            self.map.zoom_to_patch()
+        self.map.select_in_layer()
 
     def _clear_form(self) -> None:
         self.patch = {}
         self.saved_det = {}
-        self._populating = True
-        self._set_values(self.det_fields, {})
-        self._set_values(self.rect_fields, {})
-        self._populating = False
+        self.form.show(None, {}, {})
         self._clean_det, self._clean_rect = self.determination_values(), self.rectification_values()
         for label in (self.patchLabel, self.suggestionLabel, self.reasonLabel, self.reviewerLabel,
                       self.messagesLabel, self.rectMessagesLabel, self.rectStatusLabel, self.lockLabel):
             label.clear()
         self.basisView.clear()
-        self.attachmentsTree.clear()
+        self.attachments.clear()
         self.historyTree.clear()
         self.locked_reason = ""
         self._update_state()
@@ -568,7 +375,7 @@ class ReviewDock(QgsDockWidget, FORM_CLASS):
         self.patchLabel.setText(self.tr("{jcbh} · batch {batch} · {township} · {area:.2f} mu · due {due}").format(
             jcbh=p["jcbh"], batch=p["batch"], township=p.get("township") or "–", area=p["area_m2"] / MU_M2,
             due=p.get("due_date") or "–"))
-        self.suggestionLabel.setText(_join(p.get("suggestion"), p.get("suggestion_type"))
+        self.suggestionLabel.setText(join_types(p.get("suggestion"), p.get("suggestion_type"))
                                      or self.tr("Not analysed"))
         self.reasonLabel.setText(p.get("suggestion_reason") or "")
         self.basisView.setPlainText(self._basis_text(p.get("basis")))
@@ -622,132 +429,35 @@ class ReviewDock(QgsDockWidget, FORM_CLASS):
         if self.fid is None or self.store is None:
             return
         current = self.tabs.currentWidget()
-        if current is self.attachmentsTab and not self._attachments_loaded:
-            self._fill_attachments()
+        if current is self.attachmentsTab and not self.attachments.loaded:
+            self.attachments.fill()
         elif current is self.historyTab and not self._history_loaded:
             self._fill_history()
 
-    # -- reading and writing form values -------------------------------------------------------------
-    def _set_values(self, fields: Dict[str, Tuple[str, QWidget]], values: Dict[str, Any]) -> None:
-        for name, (kind, widget) in fields.items():
-            value = values.get(name)
-            if kind == "combo":
-                index = 0 if value is None else widget.findData(value)
-                if index < 0:
-                    widget.addItem(str(value), value)
-                    index = widget.count() - 1
-                widget.setCurrentIndex(index)
-                if name == "result":
-                    self._fill_subtypes(value)
-            elif kind in ("text", "date"):
-                widget.setText("" if value is None else str(value))
-            elif kind == "plain":
-                widget.setPlainText(value or "")
-            elif kind == "check":
-                widget.setChecked(bool(value))
-            elif kind == "area":
-                self._area_origin[name] = value
-                widget.setValue((value or 0.0) / MU_M2)
-            elif kind == "money":
-                widget.setValue(value or 0.0)
-        if fields is self.det_fields and values.get("result") == ILLEGAL:
-            self._prefill_areas(only_empty=True)
+    def _fill_history(self) -> None:
+        self.historyTree.clear()
+        for entry in review.history(self.store, self.fid):
+            self.historyTree.addTopLevelItem(QTreeWidgetItem([
+                entry.at or "", entry.actor or "", entry.label,
+                "" if entry.old is None else str(entry.old), "" if entry.new is None else str(entry.new)]))
+        for col in range(self.historyTree.columnCount() - 1):
+            self.historyTree.resizeColumnToContents(col)
+        self._history_loaded = True
 
-    def _area_value(self, name: str, widget: QDoubleSpinBox) -> Optional[float]:
-        """m² from a 亩 spin box; the stored value is kept exactly when the shown (rounded) value is unchanged."""
-        origin = self._area_origin.get(name)
-        if origin is not None and round(origin / MU_M2, widget.decimals()) == round(widget.value(), widget.decimals()):
-            return origin
-        return widget.value() * MU_M2 if widget.value() > 0 else None
+    def _attachments_changed(self) -> None:
+        self._history_loaded = False
 
-    def _values(self, fields: Dict[str, Tuple[str, QWidget]]) -> Dict[str, Any]:
-        out: Dict[str, Any] = {}
-        for name, (kind, widget) in fields.items():
-            if kind == "combo":
-                out[name] = widget.currentData()
-            elif kind in ("text", "date"):
-                out[name] = widget.text().strip() or None
-            elif kind == "plain":
-                out[name] = widget.toPlainText().strip() or None
-            elif kind == "check":
-                out[name] = int(widget.isChecked())
-            elif kind == "area":
-                out[name] = self._area_value(name, widget)
-            elif kind == "money":
-                out[name] = widget.value() or None
-        return out
-
-    def determination_values(self) -> Dict[str, Any]:
-        values = self._values(self.det_fields)
-        if values["result"] != ILLEGAL:
-            values.update({name: None for name in self.violation_fields})
-        return values
-
-    def rectification_values(self) -> Dict[str, Any]:
-        return self._values(self.rect_fields)
-
+    # -- state of the buttons ------------------------------------------------------------------------
     def _rectification_errors(self) -> List[str]:
         det = self.saved_det
         illegal = det["illegal_m2"] if det.get("illegal_m2") is not None else self.patch["area_m2"]
         return review.validate_rectification(self.rectification_values(), illegal, det.get("illegal_cultivated_m2"))
 
-    def _fill_code_combos(self) -> None:
-        for combo, name in ((self.resultCombo, "result"), (self.categoryCombo, "violation_category"),
-                            (self.violationTypeCombo, "violation_type")):
-            combo.blockSignals(True)
-            combo.clear()
-            combo.addItem("", None)
-            for code, label, _parent in self.store.code_list(name):
-                combo.addItem(label, code)
-            combo.blockSignals(False)
-
-    def _fill_subtypes(self, result: Optional[str]) -> None:
-        current = self.subtypeCombo.currentData()
-        self.subtypeCombo.blockSignals(True)
-        self.subtypeCombo.clear()
-        self.subtypeCombo.addItem("", None)
-        if result and self.store is not None:
-            for code, label, _parent in self.store.code_list("subtype", result):
-                self.subtypeCombo.addItem(label, code)
-        self.subtypeCombo.setCurrentIndex(max(0, self.subtypeCombo.findData(current)) if current else 0)
-        self.subtypeCombo.blockSignals(False)
-
-    def _prefill_areas(self, only_empty: bool) -> None:
-        """Illegal area (the whole patch), of which cultivated and basic farmland from the analysis,
-        where the form has none yet; and 新增/存量 from the analysis."""
-        area = self.patch["area_m2"]
-        cultivated = min(self.patch.get("cultivated_m2") or 0.0, area)
-        farmland = min(self.patch.get("basic_farmland_m2") or 0.0, cultivated)
-        for name, value in (("illegal_m2", area), ("illegal_cultivated_m2", cultivated),
-                            ("illegal_basic_farmland_m2", farmland)):
-            widget = self.det_fields[name][1]
-            if not only_empty or not widget.value():
-                self._area_origin[name] = value
-                widget.setValue(value / MU_M2)
-        category = self.patch.get("new_or_stock")
-        if category and self.categoryCombo.currentData() is None:
-            self.categoryCombo.setCurrentIndex(max(0, self.categoryCombo.findData(category)))
-
-    def _result_changed(self, _index: int) -> None:
-        if self._populating:
-            return
-        result = self.resultCombo.currentData()
-        self._fill_subtypes(result)
-        if result == ILLEGAL and self.fid is not None:
-            self._prefill_areas(only_empty=True)
-        self._form_edited()
-
-    def _form_edited(self, *_) -> None:
-        if not self._populating:
-            self._update_state()
-
     def _update_state(self) -> None:
         has = self.fid is not None and self.store is not None
         editable = has and not self.locked_reason
-        result = self.resultCombo.currentData()
         self.decisionGroup.setEnabled(editable)
-        for name in self.violation_fields:
-            self.det_fields[name][1].setEnabled(result == ILLEGAL)
+        self.form.enable_violation_fields()
         det_dirty = has and self.determination_values() != self._clean_det
         rect_dirty = has and self.rectification_values() != self._clean_rect
         messages = []
@@ -778,359 +488,95 @@ class ReviewDock(QgsDockWidget, FORM_CLASS):
         self.batchButton.setEnabled(self.store is not None)
 
     # -- saving --------------------------------------------------------------------------------------
-    def _message(self, text: str, level=Qgis.MessageLevel.Info) -> None:
+    def notify(self, text: str, level=Qgis.MessageLevel.Info) -> None:
+        """A message in QGIS's message bar."""
         self.iface.messageBar().pushMessage(self.tr("Patch review"), text, level, 5)
 
-    def _error(self, label, exc: Exception) -> None:
+    def show_error(self, label, exc: Exception) -> None:
         label.setText(str(exc))
-        self._message(str(exc), Qgis.MessageLevel.Warning)
+        self.notify(str(exc), Qgis.MessageLevel.Warning)
 
     def _after_write(self) -> None:
-        """Re-read the patch's row and form after a write, and let the map show the change."""
+        """Re-read the patch's row and form after a write, and let the map and the others show the change."""
         self.refresh_row(self.fid)
         self.show_patch(self.fid, zoom=False)
-        if self._layer is not None:
-            self._layer.triggerRepaint()
+        self.map.repaint()
+        self.session.notify_changed(REVIEW, self)
+
+    def _write(self, label, write) -> bool:
+        try:
+            write()
+        except review.ReviewError as exc:
+            self.show_error(label, exc)
+            return False
+        self._after_write()
+        return True
 
     def save_determination(self) -> bool:
         if self.fid is None:
             return False
-        try:
-            review.save_determination(self.store, self.fid, self.determination_values(), Settings.reviewer_name())
-        except review.ReviewError as exc:
-            self._error(self.messagesLabel, exc)
-            return False
-        self._after_write()
-        return True
+        return self._write(self.messagesLabel, lambda: review.save_determination(
+            self.store, self.fid, self.determination_values(), Settings.reviewer_name()))
 
     def accept_suggestion(self) -> bool:
         if self.fid is None or self.store is None:
             return False
-        try:
-            review.accept_suggestion(self.store, self.fid, Settings.reviewer_name())
-        except review.ReviewError as exc:
-            self._error(self.messagesLabel, exc)
-            return False
-        self._after_write()
-        return True
+        return self._write(self.messagesLabel, lambda: review.accept_suggestion(
+            self.store, self.fid, Settings.reviewer_name()))
 
     def save_rectification(self) -> bool:
         if self.fid is None:
             return False
-        try:
-            review.save_rectification(self.store, self.fid, self.rectification_values(), Settings.reviewer_name())
-        except review.ReviewError as exc:
-            self._error(self.rectMessagesLabel, exc)
-            return False
-        self._after_write()
-        return True
+        return self._write(self.rectMessagesLabel, lambda: review.save_rectification(
+            self.store, self.fid, self.rectification_values(), Settings.reviewer_name()))
 
-    # -- attachments ---------------------------------------------------------------------------------
-    def _fill_attachments(self) -> None:
-        self.attachmentsTree.clear()
-        for att in review.list_attachments(self.store, self.fid):
-            position = ""
-            if att.get("latitude") is not None and att.get("longitude") is not None:
-                position = f"{att['latitude']:.6f}, {att['longitude']:.6f}"
-            bearing = "" if att.get("bearing") is None else f"{att['bearing']:.0f}°"
-            item = QTreeWidgetItem([att["file_name"], att.get("kind") or att.get("mime_type") or "",
-                                    att.get("taken_at") or att.get("added_at") or "", position, bearing])
-            item.setData(0, Qt.ItemDataRole.UserRole, att["id"])
-            if (att.get("mime_type") or "").startswith("image/"):
-                pixmap = QPixmap()
-                if pixmap.loadFromData(review.attachment_bytes(self.store, att["id"])):
-                    item.setIcon(0, QIcon(pixmap.scaled(self.attachmentsTree.iconSize(),
-                                                        Qt.AspectRatioMode.KeepAspectRatio,
-                                                        Qt.TransformationMode.SmoothTransformation)))
-            self.attachmentsTree.addTopLevelItem(item)
-        for col in range(1, self.attachmentsTree.columnCount()):
-            self.attachmentsTree.resizeColumnToContents(col)
-        self._attachments_loaded = True
-
+    # -- attachments and batches (gui/review/attachments.py, batch_actions.py) ------------------------
     def add_attachments(self, paths: List[str]) -> List[int]:
-        ids = []
-        for path in paths:
-            try:
-                ids.append(review.add_attachment(self.store, self.fid, path, actor=Settings.reviewer_name()))
-            except (review.ReviewError, OSError) as exc:
-                self._error(self.messagesLabel, exc)
-        self._fill_attachments()
-        self._history_loaded = False
-        return ids
-
-    def choose_attachments(self) -> None:
-        if self.fid is None:
-            return
-        paths, _ = QFileDialog.getOpenFileNames(self, self.tr("Add field photos or documents"),
-                                                Settings.last_import_dir.value())
-        if paths:
-            Settings.last_import_dir.set_value(str(Path(paths[0]).parent))
-            self.add_attachments(paths)
-
-    def _attachment_id(self) -> Optional[int]:
-        item = self.attachmentsTree.currentItem()
-        return None if item is None else item.data(0, Qt.ItemDataRole.UserRole)
-
-    def open_attachment(self) -> None:
-        att = self._attachment_id()
-        if att is not None:
-            path = review.export_attachment(self.store, att, tempfile.mkdtemp(prefix="weipian_"))
-            QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
-
-    def export_attachment(self) -> None:
-        att = self._attachment_id()
-        if att is None:
-            return
-        folder = QFileDialog.getExistingDirectory(self, self.tr("Export attachment to"),
-                                                  Settings.last_export_dir.value())
-        if folder:
-            Settings.last_export_dir.set_value(folder)
-            path = review.export_attachment(self.store, att, folder)
-            self._message(self.tr("Saved {path}").format(path=path), Qgis.MessageLevel.Success)
-
-    def remove_attachment(self) -> None:
-        att = self._attachment_id()
-        if att is None:
-            return
-        name = self.attachmentsTree.currentItem().text(0)
-        if QMessageBox.question(self, self.tr("Remove attachment"),
-                                self.tr("Remove {name} from the work store?").format(name=name)) \
-                != QMessageBox.StandardButton.Yes:
-            return
-        try:
-            review.remove_attachment(self.store, att)
-        except review.ReviewError as exc:
-            self._error(self.messagesLabel, exc)
-        self._fill_attachments()
-
-    # -- history -------------------------------------------------------------------------------------
-    def _fill_history(self) -> None:
-        self.historyTree.clear()
-        for entry in review.history(self.store, self.fid):
-            self.historyTree.addTopLevelItem(QTreeWidgetItem([
-                entry.at or "", entry.actor or "", entry.label,
-                "" if entry.old is None else str(entry.old), "" if entry.new is None else str(entry.new)]))
-        for col in range(self.historyTree.columnCount() - 1):
-            self.historyTree.resizeColumnToContents(col)
-        self._history_loaded = True
-
-    # -- batches -------------------------------------------------------------------------------------
-    def current_batch(self) -> Optional[str]:
-        batch = self.batchCombo.currentData()
-        if batch not in (None, ANY, BLANK):
-            return batch
-        return self.patch.get("batch")
+        return self.attachments.add(paths)
 
     def lock_batch(self, stage: str) -> bool:
-        batch = self.current_batch()
-        if batch is None or self.store is None:
-            self._message(self.tr("Choose a batch (filter) or a patch first."), Qgis.MessageLevel.Warning)
-            return False
-        answer = QMessageBox.question(
-            self, self.tr("Record stage"),
-            self.tr("Record stage {stage} for batch {batch}? 一上 and 二上 lock the batch: its determinations "
-                    "and rectifications can then no longer be changed; 一下 unlocks it.").format(
-                stage=stage, batch=batch),
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No)
-        if answer != QMessageBox.StandardButton.Yes:
-            return False
-        if not self.maybe_leave():
-            return False
-        try:
-            review.lock_batch(self.store, batch, stage, Settings.reviewer_name())
-        except review.ReviewError as exc:
-            self._error(self.messagesLabel, exc)
-            return False
-        if self.fid is not None:
-            self.show_patch(self.fid, zoom=False)
-        return True
-
-    def _overlay_options(self) -> Optional[Tuple[int, Optional[str]]]:
-        """(scale, after-imagery source) for overlay images, or None when the user cancels."""
-        scale, ok = QInputDialog.getInt(self, self.tr("Overlay image"), self.tr("Scale 1:"), 2000, 100, 100000, 500)
-        return (scale, (self.store.setting("imagery") or {}).get("after")) if ok else None
-
-    def export_overlay_image(self) -> None:
-        """A PNG of the current patch over the after imagery and the reference layers, for its case file."""
-        if self.fid is None or self.store is None:
-            return
-        options = self._overlay_options()
-        if options is None:
-            return
-        default = str(Path(Settings.last_export_dir.value() or str(Path.home())) / f"{self.patch['jcbh']}.png")
-        path, _ = QFileDialog.getSaveFileName(self, self.tr("Overlay image"), default, self.tr("PNG image (*.png)"))
-        if not path:
-            return
-        Settings.last_export_dir.set_value(str(Path(path).parent))
-        from ..exporters.figures import export_overlay_image
-
-        export_overlay_image(self.store_path, self.fid, path, scale=options[0], raster=options[1])
-        self._message(self.tr("Overlay image written to {path}.").format(path=path))
-
-    def export_overlay_images(self) -> None:
-        """Overlay images of every patch the list shows, with progress and cancel."""
-        if self.store is None or not self.proxy.rowCount():
-            return
-        options = self._overlay_options()
-        if options is None:
-            return
-        folder = QFileDialog.getExistingDirectory(self, self.tr("Overlay images"),
-                                                  Settings.last_export_dir.value() or str(Path.home()))
-        if not folder:
-            return
-        Settings.last_export_dir.set_value(folder)
-        from qgis.core import QgsFeedback
-        from qgis.PyQt.QtWidgets import QApplication, QProgressDialog
-
-        from ..exporters.figures import export_overlay_images
-
-        fids = [self.proxy.data(self.proxy.index(r, 0), Qt.ItemDataRole.UserRole) for r in range(self.proxy.rowCount())]
-        dialog = QProgressDialog(self.tr("Writing overlay images…"), self.tr("Cancel"), 0, 100, self)
-        dialog.setWindowModality(Qt.WindowModality.WindowModal)
-        feedback = QgsFeedback()
-        dialog.canceled.connect(feedback.cancel)
-
-        def progressed(percent: float) -> None:
-            dialog.setValue(int(percent))
-            QApplication.processEvents()  # keeps the dialog and its Cancel button alive between images
-
-        feedback.progressChanged.connect(progressed)
-        written = export_overlay_images(self.store_path, folder, fids=fids, scale=options[0], raster=options[1],
-                                        feedback=feedback)
-        dialog.close()
-        self._message(self.tr("{n} overlay images written to {path}.").format(n=len(written), path=folder))
+        return self.batch.lock_batch(stage)
 
     def export_snapshot(self) -> None:
-        batch = self.current_batch()
-        if batch is None or self.store is None:
-            return
-        stages = [s for s, locks in review.STAGE_LOCKS.items() if locks]
-        latest = review.batch_lock_state(self.store, batch)[1]
-        stage, ok = QInputDialog.getItem(self, self.tr("Export snapshot"), self.tr("Stage"), stages,
-                                         stages.index(latest) if latest in stages else 0, False)
-        if not ok:
-            return
-        default = str(Path(Settings.last_export_dir.value() or str(Path.home())) / f"{batch}_{stage}.json")
-        path, _ = QFileDialog.getSaveFileName(self, self.tr("Export snapshot"), default,
-                                              self.tr("Snapshot (*.json)"))
-        if not path:
-            return
-        Settings.last_export_dir.set_value(str(Path(path).parent))
-        try:
-            review.export_snapshot(self.store, batch, stage, path)
-        except review.ReviewError as exc:
-            self._error(self.messagesLabel, exc)
-            return
-        self._message(self.tr("Saved {path}").format(path=path), Qgis.MessageLevel.Success)
+        self.batch.export_snapshot()
 
-    # -- map -----------------------------------------------------------------------------------------
-    def patch_geometry(self) -> Optional[QgsGeometry]:
-        """The current patch's geometry in the store's CRS."""
-        if self.fid is None:
-            return None
-        geom = split_tool.patch_geometry(self.store, self.fid)
-        return None if geom is None else split_tool.to_qgs(geom)
+    def export_overlay_image(self) -> None:
+        self.batch.export_overlay_image()
 
-    def zoom_to_patch(self) -> None:
-        geom = self.patch_geometry()
-        canvas = self.iface.mapCanvas()
-        if geom is None or canvas is None:
-            return
-        dest = canvas.mapSettings().destinationCrs()
-        shown = QgsGeometry(geom)
-        if dest.isValid() and dest != self.crs:
-            shown.transform(split_tool.transform(self.crs, dest))
-        rect = shown.boundingBox()
-        rect.scale(2.0)
-        if rect.isEmpty():
-            rect.grow(50.0)
-        canvas.setExtent(rect)
-        canvas.refresh()
-        canvas.flashGeometries([geom], self.crs)
-
-    def _layers_changed(self, *_) -> None:
-        """Follow the store's patch layer in the project: its selection and the list select each other."""
-        layer = None
-        if self.store is not None:
-            found = store_layers.loaded_store_layers(str(self.store.path))
-            layer = found.get(store_layers.ANALYSIS) or found.get(store_layers.PATCHES)
-        if layer is self._layer:
-            return
-        self._disconnect_layer()
-        self._layer = layer
-        if layer is not None:
-            layer.selectionChanged.connect(self._layer_selection_changed)
-            layer.willBeDeleted.connect(self._disconnect_layer)
-
-    def _disconnect_layer(self) -> None:
-        if self._layer is not None:
-            try:
-                self._layer.selectionChanged.disconnect(self._layer_selection_changed)
-                self._layer.willBeDeleted.disconnect(self._disconnect_layer)
-            except (TypeError, RuntimeError):
-                pass
-        self._layer = None
-
-    def _select_in_layer(self) -> None:
-        if self._layer is None or self.fid is None:
-            return
-        self._selecting_layer = True
-        try:
-            self._layer.selectByIds([self.fid])
-        finally:
-            self._selecting_layer = False
-
-    def _layer_selection_changed(self, *_) -> None:
-        if self._selecting_layer or self._layer is None:
-            return
-        ids = self._layer.selectedFeatureIds()
-        if ids and self.fid not in ids:
-            self.select_fid(sorted(ids)[0])
+    def export_overlay_images(self) -> None:
+        self.batch.export_overlay_images()
 
     # -- split ---------------------------------------------------------------------------------------
     def start_split_line(self) -> None:
-        if self.fid is None:
-            return
-        canvas = self.iface.mapCanvas()
-        self._split_tool = split_tool.SplitLineTool(canvas, self.crs, self._split_by_line)
-        canvas.setMapTool(self._split_tool)
-        self._message(self.tr("Click points across patch {jcbh}; right-click or Enter to split, Esc to cancel.")
-                      .format(jcbh=self.patch.get("jcbh", "")))
-
-    def _split_by_line(self, line) -> None:
-        self._after_split(lambda: split_tool.split_by_line(self.store, self.fid, line, Settings.reviewer_name()))
+        if self.fid is not None:
+            self.map.start_split_line(self._split)
 
     def split_along_approvals(self) -> None:
-        if self.fid is None:
-            return
-        self._after_split(lambda: split_tool.split_along_approvals(self.store, self.fid, Settings.reviewer_name()))
+        if self.fid is not None:
+            self._split(lambda: split.split_along_approvals(self.store, self.fid, Settings.reviewer_name()))
 
-    def _after_split(self, run) -> None:
+    def _split(self, run) -> None:
         if not self.maybe_leave():
             return
         try:
             parts = run()
-        except (review.ReviewError, split_tool.SplitError) as exc:
-            self._error(self.messagesLabel, exc)
+        except review.ReviewError as exc:
+            self.show_error(self.messagesLabel, exc)
             return
         self.fid = None
         self.reload()
         if parts:
             self.select_fid(parts[0])
-        if self._layer is not None:
-            self._layer.dataProvider().reloadData()
-            self._layer.triggerRepaint()
-        self._message(self.tr("The patch was split into {n} parts.").format(n=len(parts)), Qgis.MessageLevel.Success)
+        self.map.repaint(reload=True)
+        self.session.notify_changed(PATCHES, self)
+        self.notify(self.tr("The patch was split into {n} parts.").format(n=len(parts)), Qgis.MessageLevel.Success)
 
     # -- teardown ------------------------------------------------------------------------------------
     def shutdown(self) -> None:
-        """Disconnect from the project and close the store (plugin unload; nothing is asked)."""
-        project = QgsProject.instance()
-        for signal in (project.layersAdded, project.layersRemoved):
-            try:
-                signal.disconnect(self._layers_changed)
-            except TypeError:
-                pass
-        self._disconnect_layer()
+        """Disconnect from the project and the session (plugin unload; nothing is asked)."""
+        self.map.shutdown()
         self.close_store()
-
+        for signal, slot in ((self.session.switched, self._store_switched), (self.session.changed, self._store_changed)):
+            signal.disconnect(slot)
+        if self._own_session:
+            self.session.close()

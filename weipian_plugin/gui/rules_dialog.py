@@ -10,10 +10,12 @@ from typing import Any, Dict, List, Tuple, Union
 from qgis.PyQt import uic
 from qgis.PyQt.QtWidgets import QDialog, QDialogButtonBox, QDoubleSpinBox, QLineEdit, QMessageBox
 
-from ..core.analysis import RULES_SETTING, rule_config
-from ..core.rules import RuleConfig
-from ..core.store import StoreError, WorkStore
-from ..core.units import m2_to_mu, mu_to_m2
+from weipian_plugin.core.analysis.rules import RuleConfig
+from weipian_plugin.core.analysis.run import rule_config
+from weipian_plugin.core.store import keys
+from weipian_plugin.core.store.workstore import StoreError
+from weipian_plugin.core.units import m2_to_mu, mu_to_m2
+from weipian_plugin.gui.session import SETTINGS, StoreSession, session_for
 
 FORM_CLASS, _ = uic.loadUiType(str(Path(__file__).parents[1] / "forms" / "rules_dialog.ui"))
 MU_FIELDS = ("max_uncovered_cultivated_m2",)
@@ -35,10 +37,12 @@ class RulesDialog(QDialog, FORM_CLASS):
     A value left untouched is saved exactly as it was read, whatever the spin box's display precision.
     """
 
-    def __init__(self, store_path: str, parent=None):
+    def __init__(self, store: Union[str, StoreSession], parent=None):
         super().__init__(parent)
         self.setupUi(self)
-        self.store_path = store_path
+        self.session = session_for(store, self)
+        self._own_session = self.session is not store
+        self.store_path = self.session.path
         self.editors: Dict[str, Editor] = {}
         self._shown: Dict[str, Tuple[Any, Any]] = {}  # field -> (what the editor showed, the value behind it)
         labels, defaults = self.field_labels(), RuleConfig()
@@ -52,17 +56,24 @@ class RulesDialog(QDialog, FORM_CLASS):
         self.buttonBox.button(QDialogButtonBox.StandardButton.RestoreDefaults).clicked.connect(
             lambda: self.show_config(RuleConfig()))
         try:
-            with WorkStore.open(store_path) as store:
-                config = rule_config(store)
+            store = self.session.store
+            if store is None:
+                raise StoreError(self.session.error)
+            config = rule_config(store)
         except (StoreError, sqlite3.Error) as exc:
             self.storeInfo.setText(str(exc))
             self.buttonBox.button(QDialogButtonBox.StandardButton.Save).setEnabled(False)
             config = RuleConfig()
         else:
             self.storeInfo.setText(self.tr("Rules of the work store {name}. They apply from the next analysis.")
-                                   .format(name=Path(store_path).name))
+                                   .format(name=self.session.name))
         self.show_config(config)
 
+
+    def done(self, result: int) -> None:  # noqa: D102 (Qt API): a session of the dialog's own ends with it
+        if self._own_session:
+            self.session.close()
+        super().done(result)
     def field_labels(self) -> Dict[str, str]:
         return {
             "approval_coverage": self.tr("Approvals (then supply, registration) cover at least"),
@@ -143,10 +154,10 @@ class RulesDialog(QDialog, FORM_CLASS):
 
     def save(self) -> None:
         try:
-            with WorkStore.open(self.store_path) as store:
-                store.set_setting(RULES_SETTING, self.config().to_dict())
+            keys.RULES.write(self.session.store, self.config().to_dict())
         except (StoreError, sqlite3.Error) as exc:
             QMessageBox.warning(self, self.tr("Legality suggestion rules"),
                                 self.tr("The rules could not be saved: {error}").format(error=exc))
             return
+        self.session.notify_changed(SETTINGS, self)
         self.accept()

@@ -1,33 +1,26 @@
-"""Splitting a patch (拆分) from the map: along a line drawn across it, or along the approval red lines.
+"""Splitting a patch (拆分) from the map: the line the reviewer draws across it, as shapely geometry.
 
-The cut itself, the parts' areas and the 被拆分 bookkeeping are :mod:`..core.split`'s; this module turns
-what the reviewer draws, or the approvals layer chosen for the analysis, into shapely geometry in the
-store's CRS.
+The cut itself, the approval red lines, the parts' areas and the 被拆分 bookkeeping are
+:mod:`weipian_plugin.core.review.split`'s; this module only turns clicks on the canvas into a line in
+the store's CRS (and converts geometries between QGIS and shapely).
 """
 from __future__ import annotations
 
 from typing import Callable, List, Optional
 
 import shapely
-from qgis.core import (QgsCoordinateReferenceSystem, QgsCoordinateTransform, QgsFeatureRequest, QgsGeometry,
-                       QgsPointXY, QgsProject, QgsVectorLayer)
+from qgis.core import (
+    QgsCoordinateReferenceSystem,
+    QgsCoordinateTransform,
+    QgsGeometry,
+    QgsPointXY,
+    QgsProject,
+)
 from qgis.gui import QgsMapTool, QgsRubberBand
-from qgis.PyQt.QtCore import QCoreApplication, Qt
+from qgis.PyQt.QtCore import Qt
 from qgis.PyQt.QtGui import QColor
 
-from ..compat import LINE_GEOMETRY
-from ..core import gpkg, split
-from ..core.analysis import LAYERS_SETTING
-from ..core.overlay import APPROVALS
-from ..core.store import WorkStore
-
-
-class SplitError(ValueError):
-    """The split cannot be prepared (no approvals layer, nothing drawn); message for the user."""
-
-
-def tr(text: str) -> str:
-    return QCoreApplication.translate("@default", text)  # pylupdate5 files bare tr() under @default
+from weipian_plugin.compat import LINE_GEOMETRY
 
 
 def to_qgs(geom) -> QgsGeometry:
@@ -42,47 +35,6 @@ def to_shapely(geom: QgsGeometry):
 
 def transform(src: QgsCoordinateReferenceSystem, dst: QgsCoordinateReferenceSystem) -> QgsCoordinateTransform:
     return QgsCoordinateTransform(src, dst, QgsProject.instance())
-
-
-def patch_geometry(store: WorkStore, fid: int):
-    """The patch's shapely geometry in the store's CRS."""
-    row = store.conn.execute("SELECT geom FROM patches WHERE fid=?", (fid,)).fetchone()
-    if row is None:
-        raise SplitError(tr("Patch {fid} is not in the work store.").format(fid=fid))
-    return gpkg.decode([row[0]])[0]
-
-
-def approval_cutter(store: WorkStore, fid: int):
-    """Union of the approval red lines touching the patch, from the layer chosen for the analysis."""
-    path = (store.setting(LAYERS_SETTING) or {}).get(APPROVALS)
-    if not path:
-        raise SplitError(tr("No approvals layer was chosen for the analysis of this work store."))
-    layer = QgsVectorLayer(path, APPROVALS, "ogr")
-    if not layer.isValid():
-        raise SplitError(tr("The approvals layer cannot be read: {path}").format(path=path))
-    store_crs = QgsCoordinateReferenceSystem(f"EPSG:{store.epsg}")
-    to_layer, to_store = transform(store_crs, layer.crs()), transform(layer.crs(), store_crs)
-    patch = to_qgs(patch_geometry(store, fid))
-    patch.transform(to_layer)
-    request = QgsFeatureRequest().setFilterRect(patch.boundingBox()).setNoAttributes()
-    parts = []
-    for feature in layer.getFeatures(request):
-        geom = feature.geometry()
-        if geom.isNull() or not geom.intersects(patch):
-            continue
-        geom.transform(to_store)
-        parts.append(to_shapely(geom))
-    if not parts:
-        raise SplitError(tr("No approval red line touches this patch."))
-    return shapely.union_all(shapely.make_valid(parts))
-
-
-def split_along_approvals(store: WorkStore, fid: int, actor: str) -> List[int]:
-    return split.split_by_polygon(store, fid, approval_cutter(store, fid), actor)
-
-
-def split_by_line(store: WorkStore, fid: int, line, actor: str) -> List[int]:
-    return split.split_by_line(store, fid, line, actor)
 
 
 class SplitLineTool(QgsMapTool):

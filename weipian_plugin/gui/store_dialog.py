@@ -11,7 +11,7 @@ from qgis.gui import QgsFileWidget
 from qgis.PyQt import uic
 from qgis.PyQt.QtWidgets import QDialog, QMessageBox
 
-from ..core.store import StoreError, WorkStore
+from weipian_plugin.core.store.workstore import StoreError, WorkStore
 
 FORM_CLASS, _ = uic.loadUiType(str(Path(__file__).parents[1] / "forms" / "store_dialog.ui"))
 DEFAULT_EPSG = 4527

@@ -4,37 +4,37 @@
 <context>
     <name>@default</name>
     <message>
-        <location filename="../gui/project.py" line="75"/>
+        <location filename="../gui/project.py" line="80"/>
         <source>Patches by suggestion</source>
         <translation>图斑（按判定建议）</translation>
     </message>
     <message>
-        <location filename="../gui/project.py" line="79"/>
+        <location filename="../gui/project.py" line="84"/>
         <source>Patches (editable)</source>
         <translation>图斑（可编辑）</translation>
     </message>
     <message>
-        <location filename="../gui/project.py" line="82"/>
+        <location filename="../gui/project.py" line="87"/>
         <source>Determinations</source>
         <translation>判定结果</translation>
     </message>
     <message>
-        <location filename="../gui/project.py" line="82"/>
+        <location filename="../gui/project.py" line="87"/>
         <source>Rectifications</source>
         <translation>整改记录</translation>
     </message>
     <message>
-        <location filename="../gui/layers.py" line="55"/>
+        <location filename="../gui/layers.py" line="61"/>
         <source>Not analysed</source>
         <translation>未分析</translation>
     </message>
     <message>
-        <location filename="../gui/layers.py" line="87"/>
+        <location filename="../gui/layers.py" line="93"/>
         <source>{table} cannot be read from {path}</source>
         <translation>无法从 {path} 读取 {table}</translation>
     </message>
     <message>
-        <location filename="../gui/layers.py" line="93"/>
+        <location filename="../gui/layers.py" line="99"/>
         <source>Patches coloured by legality suggestion</source>
         <translation>按合法性判定建议着色的图斑</translation>
     </message>
@@ -44,181 +44,186 @@
         <translation>卫片执法插件需要当前 QGIS 缺少的 Python 包：{0}。请用 'make install' 安装，或用以下命令安装到 {1}：pip install --target &quot;{1}&quot; {0}</translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="236"/>
+        <location filename="../plugin.py" line="241"/>
         <source>Weipian</source>
         <translation>卫片执法</translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="59"/>
+        <location filename="../plugin.py" line="57"/>
         <source>Open or create work store…</source>
         <translation>打开或新建工作库…</translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="60"/>
+        <location filename="../plugin.py" line="58"/>
         <source>Import monitoring patches…</source>
         <translation>导入监测图斑…</translation>
     </message>
     <message>
-        <location filename="../gui/project.py" line="48"/>
+        <location filename="../gui/project.py" line="53"/>
         <source>Not judged</source>
         <translation>未判定</translation>
     </message>
     <message>
-        <location filename="../gui/project.py" line="70"/>
+        <location filename="../gui/project.py" line="75"/>
         <source>Satellite enforcement — {name}</source>
         <translation>卫片执法 — {name}</translation>
     </message>
     <message>
-        <location filename="../gui/project.py" line="77"/>
+        <location filename="../gui/project.py" line="82"/>
         <source>Patches by determination</source>
         <translation>图斑（按判定结果）</translation>
     </message>
     <message>
-        <location filename="../gui/project.py" line="88"/>
+        <location filename="../gui/project.py" line="93"/>
         <source>Reference layers</source>
         <translation>比对图层</translation>
     </message>
     <message>
-        <location filename="../gui/project.py" line="99"/>
+        <location filename="../gui/project.py" line="104"/>
         <source>Imagery</source>
         <translation>影像</translation>
     </message>
     <message>
-        <location filename="../gui/project.py" line="112"/>
+        <location filename="../gui/project.py" line="117"/>
         <source>The project could not be written into {path}: {error}</source>
         <translation>无法将工程写入 {path}：{error}</translation>
     </message>
     <message>
-        <location filename="../gui/split_tool.py" line="55"/>
-        <source>Patch {fid} is not in the work store.</source>
-        <translation>工作库中没有图斑 {fid}。</translation>
-    </message>
-    <message>
-        <location filename="../gui/split_tool.py" line="63"/>
-        <source>No approvals layer was chosen for the analysis of this work store.</source>
-        <translation>该工作库的分析没有选择批文图层。</translation>
-    </message>
-    <message>
-        <location filename="../gui/split_tool.py" line="66"/>
-        <source>The approvals layer cannot be read: {path}</source>
-        <translation>无法读取批文图层：{path}</translation>
-    </message>
-    <message>
-        <location filename="../gui/split_tool.py" line="80"/>
-        <source>No approval red line touches this patch.</source>
-        <translation>该图斑与任何批文红线都不相交。</translation>
-    </message>
-    <message>
-        <location filename="../plugin.py" line="61"/>
+        <location filename="../plugin.py" line="59"/>
         <source>Analyze patches…</source>
         <translation>内业比对分析…</translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="62"/>
+        <location filename="../plugin.py" line="60"/>
         <source>Rule thresholds…</source>
         <translation>判定规则阈值…</translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="63"/>
+        <location filename="../plugin.py" line="61"/>
         <source>Review patches</source>
         <translation>图斑审核</translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="66"/>
+        <location filename="../plugin.py" line="64"/>
         <source>Compare imagery</source>
         <translation>前后时相对比</translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="69"/>
+        <location filename="../plugin.py" line="67"/>
         <source>Daily enforcement</source>
         <translation>日常执法</translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="72"/>
+        <location filename="../plugin.py" line="70"/>
         <source>Save the work project into the store</source>
         <translation>将工作工程保存到工作库</translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="74"/>
+        <location filename="../plugin.py" line="72"/>
         <source>Open the store&apos;s work project</source>
         <translation>打开工作库中的工作工程</translation>
     </message>
     <message>
         <location filename="../plugin.py" line="75"/>
-        <source>Export archive figures…</source>
-        <translation>导出卷宗图件…</translation>
-    </message>
-    <message>
-        <location filename="../plugin.py" line="77"/>
         <source>Export ledger…</source>
         <translation>导出图斑台账…</translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="78"/>
+        <location filename="../plugin.py" line="76"/>
         <source>Accountability statistics…</source>
         <translation>问责统计…</translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="79"/>
+        <location filename="../plugin.py" line="77"/>
         <source>Report (HTML)…</source>
         <translation>统计报告（HTML）…</translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="226"/>
+        <location filename="../plugin.py" line="231"/>
         <source>Open a work store first.</source>
         <translation>请先打开工作库。</translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="229"/>
+        <location filename="../plugin.py" line="234"/>
         <source>The work project was saved into {path}.</source>
         <translation>工作工程已保存到 {path}。</translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="236"/>
+        <location filename="../plugin.py" line="241"/>
         <source>This work store has no saved project yet.</source>
         <translation>该工作库中还没有保存的工程。</translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="54"/>
+        <location filename="../plugin.py" line="52"/>
         <source>&amp;Weipian</source>
         <translation>卫片执法(&amp;W)</translation>
+    </message>
+    <message>
+        <location filename="../plugin.py" line="78"/>
+        <source>Military land register…</source>
+        <translation>军用土地登记表…</translation>
+    </message>
+    <message>
+        <location filename="../plugin.py" line="73"/>
+        <source>Export overlay figures (套合图)…</source>
+        <translation>导出套合图…</translation>
     </message>
 </context>
 <context>
     <name>AccountabilityAlgorithm</name>
     <message>
-        <location filename="../../processing_algorithms/accountability.py" line="26"/>
+        <location filename="../../processing_algorithms/accountability.py" line="31"/>
         <source>Accountability ratio (Order No. 15)</source>
         <translation>问责比例（第15号令）</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/accountability.py" line="29"/>
+        <location filename="../../processing_algorithms/accountability.py" line="34"/>
         <source>Computes illegally occupied cultivated land ÷ new construction land on cultivated land per township and for the county, before and after the deductions configured in the work store (supplementary approval, demolition and restoration, major infrastructure), with the threshold verdicts and the township ranking. An .xlsx output is the accountability workbook; an .html output is the printable report with charts.</source>
         <translation>按乡镇和全县计算“违法占用耕地面积 ÷ 新增建设用地占用耕地总面积”，分别给出按工作库中设置的扣减项（补办手续、拆除复耕、重大基础设施）扣减前后的比例，以及是否达到问责标准的结论和乡镇排名。输出为 .xlsx 时生成问责统计表；输出为 .html 时生成带图表、可打印的报告。</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/accountability.py" line="37"/>
+        <location filename="../../processing_algorithms/accountability.py" line="42"/>
         <source>Work store (GeoPackage)</source>
         <translation>工作库（GeoPackage）</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/accountability.py" line="39"/>
+        <location filename="../../processing_algorithms/accountability.py" line="44"/>
         <source>Workbook or report</source>
         <translation>统计表或报告</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/accountability.py" line="41"/>
+        <location filename="../../processing_algorithms/accountability.py" line="46"/>
         <source>Year (empty = every batch in the store)</source>
         <translation>年度（留空 = 工作库中全部批次）</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/accountability.py" line="44"/>
+        <location filename="../../processing_algorithms/accountability.py" line="49"/>
         <source>County reaches accountability</source>
         <translation>全县达到问责标准</translation>
     </message>
 </context>
 <context>
     <name>AnalysisDialog</name>
+    <message>
+        <location filename="../gui/analysis_dialog.py" line="165"/>
+        <source>Not a file: read feature by feature</source>
+        <translation>非文件图层：逐要素读取</translation>
+    </message>
+    <message>
+        <location filename="../gui/analysis_dialog.py" line="167"/>
+        <source>Not registered: the first run copies it beside the store</source>
+        <translation>未登记：首次运行时复制到工作库旁</translation>
+    </message>
+    <message>
+        <location filename="../gui/analysis_dialog.py" line="169"/>
+        <source>Registered {time} ({count} features)</source>
+        <translation>已登记于 {time}（{count} 个要素）</translation>
+    </message>
+    <message>
+        <location filename="../gui/analysis_dialog.py" line="172"/>
+        <source>Changed since registered {time}: will be registered again</source>
+        <translation>登记（{time}）后文件已变化：将重新登记</translation>
+    </message>
     <message>
         <location filename="../../forms/analysis_dialog.ui" line="14"/>
         <source>Analyze patches</source>
@@ -255,54 +260,54 @@
         <translation>取消分析</translation>
     </message>
     <message>
-        <location filename="../gui/analysis_dialog.py" line="84"/>
+        <location filename="../gui/analysis_dialog.py" line="97"/>
         <source>Work store: {path}</source>
         <translation>工作库：{path}</translation>
     </message>
     <message>
-        <location filename="../gui/analysis_dialog.py" line="85"/>
+        <location filename="../gui/analysis_dialog.py" line="98"/>
         <source>All batches</source>
         <translation>全部批次</translation>
     </message>
     <message>
-        <location filename="../gui/analysis_dialog.py" line="106"/>
+        <location filename="../gui/analysis_dialog.py" line="124"/>
         <source>Add a layer from a file to the project</source>
         <translation>从文件添加图层到工程</translation>
     </message>
     <message>
-        <location filename="../gui/analysis_dialog.py" line="135"/>
+        <location filename="../gui/analysis_dialog.py" line="155"/>
         <source>Layers used last time could not be found:
 {layers}</source>
         <translation>找不到上次使用的图层：
 {layers}</translation>
     </message>
     <message>
-        <location filename="../gui/analysis_dialog.py" line="139"/>
+        <location filename="../gui/analysis_dialog.py" line="159"/>
         <source>Add reference layer</source>
         <translation>添加比对图层</translation>
     </message>
     <message>
-        <location filename="../gui/analysis_dialog.py" line="146"/>
+        <location filename="../gui/analysis_dialog.py" line="166"/>
         <source>{path} is not a readable polygon layer.</source>
         <translation>{path} 不是可读取的面图层。</translation>
     </message>
     <message>
-        <location filename="../gui/analysis_dialog.py" line="177"/>
+        <location filename="../gui/analysis_dialog.py" line="197"/>
         <source>The Processing algorithm {id} is not available.</source>
         <translation>处理工具算法 {id} 不可用。</translation>
     </message>
     <message>
-        <location filename="../gui/analysis_dialog.py" line="203"/>
+        <location filename="../gui/analysis_dialog.py" line="218"/>
         <source>Analysis cancelled; the work store is unchanged.</source>
         <translation>分析已取消，工作库未作任何改动。</translation>
     </message>
     <message>
-        <location filename="../gui/analysis_dialog.py" line="206"/>
+        <location filename="../gui/analysis_dialog.py" line="221"/>
         <source>The analysis failed; see the Processing log.</source>
         <translation>分析失败，请查看处理工具日志。</translation>
     </message>
     <message>
-        <location filename="../gui/analysis_dialog.py" line="210"/>
+        <location filename="../gui/analysis_dialog.py" line="225"/>
         <source>Analyzed {count} patches.</source>
         <translation>已分析 {count} 个图斑。</translation>
     </message>
@@ -310,84 +315,210 @@
 <context>
     <name>AnalyzePatchesAlgorithm</name>
     <message>
-        <location filename="../../processing_algorithms/analyze_patches.py" line="45"/>
+        <location filename="../../processing_algorithms/analyze_patches.py" line="51"/>
         <source>Analyze patches (overlay and legality suggestion)</source>
         <translation>内业比对分析（套合与合法性判定建议）</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/analyze_patches.py" line="48"/>
+        <location filename="../../processing_algorithms/analyze_patches.py" line="54"/>
         <source>Overlays every patch on the reference layers given (areas ellipsoidal, overlapping approvals counted once), assigns townships, and writes a legality suggestion with its reason and basis. A re-run replaces suggestions and overlay results only; determinations are never touched. The layers chosen are remembered in the store.</source>
         <translation>将每个图斑与给定的比对图层套合（面积按椭球面积计算，相互重叠的批文只计一次），确定所属乡镇，并给出合法性判定建议及其理由和依据。重新运行只替换判定建议和套合结果，不会改动人工判定结果。所选图层会记录在工作库中。</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/analyze_patches.py" line="55"/>
+        <location filename="../../processing_algorithms/analyze_patches.py" line="61"/>
         <source>Work store (GeoPackage)</source>
         <translation>工作库（GeoPackage）</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/analyze_patches.py" line="58"/>
+        <location filename="../../processing_algorithms/analyze_patches.py" line="64"/>
         <source>Land-use survey (三调 DLTB)</source>
         <translation>三调地类图斑（DLTB）</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/analyze_patches.py" line="58"/>
+        <location filename="../../processing_algorithms/analyze_patches.py" line="64"/>
         <source>Permanent basic farmland</source>
         <translation>永久基本农田</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/analyze_patches.py" line="59"/>
+        <location filename="../../processing_algorithms/analyze_patches.py" line="65"/>
         <source>Approval red lines</source>
         <translation>批文红线</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/analyze_patches.py" line="59"/>
+        <location filename="../../processing_algorithms/analyze_patches.py" line="65"/>
         <source>Land supply</source>
         <translation>供地</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/analyze_patches.py" line="60"/>
+        <location filename="../../processing_algorithms/analyze_patches.py" line="66"/>
         <source>Real-estate registration</source>
         <translation>不动产登记发证</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/analyze_patches.py" line="60"/>
+        <location filename="../../processing_algorithms/analyze_patches.py" line="66"/>
         <source>Facility-agriculture filings</source>
         <translation>设施农用地备案</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/analyze_patches.py" line="61"/>
+        <location filename="../../processing_algorithms/analyze_patches.py" line="67"/>
         <source>Temporary land approvals</source>
         <translation>临时用地审批</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/analyze_patches.py" line="61"/>
+        <location filename="../../processing_algorithms/analyze_patches.py" line="67"/>
         <source>Mining permits</source>
         <translation>采矿权</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/analyze_patches.py" line="62"/>
+        <location filename="../../processing_algorithms/analyze_patches.py" line="68"/>
         <source>Ecological red line</source>
         <translation>生态保护红线</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/analyze_patches.py" line="62"/>
+        <location filename="../../processing_algorithms/analyze_patches.py" line="68"/>
         <source>Townships</source>
         <translation>乡镇界线</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/analyze_patches.py" line="67"/>
+        <location filename="../../processing_algorithms/analyze_patches.py" line="73"/>
         <source>Batch (empty = all)</source>
         <translation>批次（留空 = 全部）</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/analyze_patches.py" line="68"/>
+        <location filename="../../processing_algorithms/analyze_patches.py" line="74"/>
         <source>Patches analyzed</source>
         <translation>已分析图斑数</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/analyze_patches.py" line="91"/>
+        <location filename="../../processing_algorithms/analyze_patches.py" line="97"/>
         <source>Analysis cancelled; the work store is unchanged.</source>
         <translation>分析已取消，工作库未作任何改动。</translation>
+    </message>
+</context>
+<context>
+    <name>AttachmentsPanel</name>
+    <message>
+        <location filename="../gui/review/attachments.py" line="81"/>
+        <source>Add field photos or documents</source>
+        <translation>添加外业照片或文件</translation>
+    </message>
+    <message>
+        <location filename="../gui/review/attachments.py" line="101"/>
+        <source>Export attachment to</source>
+        <translation>将附件导出到</translation>
+    </message>
+    <message>
+        <location filename="../gui/review/attachments.py" line="106"/>
+        <source>Saved {path}</source>
+        <translation>已保存 {path}</translation>
+    </message>
+    <message>
+        <location filename="../gui/review/attachments.py" line="113"/>
+        <source>Remove attachment</source>
+        <translation>移除附件</translation>
+    </message>
+    <message>
+        <location filename="../gui/review/attachments.py" line="113"/>
+        <source>Remove {name} from the work store?</source>
+        <translation>从工作库中移除 {name}？</translation>
+    </message>
+</context>
+<context>
+    <name>BatchActions</name>
+    <message>
+        <location filename="../gui/review/batch_actions.py" line="29"/>
+        <source>Record stage {stage}…</source>
+        <translation>登记{stage}…</translation>
+    </message>
+    <message>
+        <location filename="../gui/review/batch_actions.py" line="32"/>
+        <source>Export submitted snapshot…</source>
+        <translation>导出已提交的快照…</translation>
+    </message>
+    <message>
+        <location filename="../gui/review/batch_actions.py" line="34"/>
+        <source>Overlay image of this patch…</source>
+        <translation>本图斑套合影像图…</translation>
+    </message>
+    <message>
+        <location filename="../gui/review/batch_actions.py" line="35"/>
+        <source>Overlay images of the listed patches…</source>
+        <translation>列表中图斑的套合影像图…</translation>
+    </message>
+    <message>
+        <location filename="../gui/review/batch_actions.py" line="48"/>
+        <source>Choose a batch (filter) or a patch first.</source>
+        <translation>请先在筛选中选择批次，或选择一个图斑。</translation>
+    </message>
+    <message>
+        <location filename="../gui/review/batch_actions.py" line="50"/>
+        <source>Record stage</source>
+        <translation>登记上报阶段</translation>
+    </message>
+    <message>
+        <location filename="../gui/review/batch_actions.py" line="50"/>
+        <source>Record stage {stage} for batch {batch}? 一上 and 二上 lock the batch: its determinations and rectifications can then no longer be changed; 一下 unlocks it.</source>
+        <translation>为批次 {batch} 登记{stage}？一上和二上会锁定该批次，其判定和整改数据将不能再修改；一下则解除锁定。</translation>
+    </message>
+    <message>
+        <location filename="../gui/review/batch_actions.py" line="81"/>
+        <source>Export snapshot</source>
+        <translation>导出快照</translation>
+    </message>
+    <message>
+        <location filename="../gui/review/batch_actions.py" line="76"/>
+        <source>Stage</source>
+        <translation>办理阶段</translation>
+    </message>
+    <message>
+        <location filename="../gui/review/batch_actions.py" line="81"/>
+        <source>Snapshot (*.json)</source>
+        <translation>快照 (*.json)</translation>
+    </message>
+    <message>
+        <location filename="../gui/review/batch_actions.py" line="91"/>
+        <source>Saved {path}</source>
+        <translation>已保存 {path}</translation>
+    </message>
+    <message>
+        <location filename="../gui/review/batch_actions.py" line="108"/>
+        <source>Overlay image</source>
+        <translation>套合影像图</translation>
+    </message>
+    <message>
+        <location filename="../gui/review/batch_actions.py" line="95"/>
+        <source>Scale 1:</source>
+        <translation>比例尺 1:</translation>
+    </message>
+    <message>
+        <location filename="../gui/review/batch_actions.py" line="108"/>
+        <source>PNG image (*.png)</source>
+        <translation>PNG 图片 (*.png)</translation>
+    </message>
+    <message>
+        <location filename="../gui/review/batch_actions.py" line="115"/>
+        <source>Overlay image written to {path}.</source>
+        <translation>套合影像图已保存到 {path}。</translation>
+    </message>
+    <message>
+        <location filename="../gui/review/batch_actions.py" line="125"/>
+        <source>Overlay images</source>
+        <translation>套合影像图</translation>
+    </message>
+    <message>
+        <location filename="../gui/review/batch_actions.py" line="133"/>
+        <source>Writing overlay images…</source>
+        <translation>正在生成套合影像图…</translation>
+    </message>
+    <message>
+        <location filename="../gui/review/batch_actions.py" line="133"/>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <location filename="../gui/review/batch_actions.py" line="137"/>
+        <source>{n} overlay images written to {path}.</source>
+        <translation>已生成 {n} 张套合影像图，保存在 {path}。</translation>
     </message>
 </context>
 <context>
@@ -428,12 +559,12 @@
         <translation>卷帘</translation>
     </message>
     <message>
-        <location filename="../gui/compare_dock.py" line="139"/>
+        <location filename="../gui/compare_dock.py" line="151"/>
         <source>Swap before/after imagery</source>
         <translation>切换前后时相影像</translation>
     </message>
     <message>
-        <location filename="../gui/compare_dock.py" line="216"/>
+        <location filename="../gui/compare_dock.py" line="229"/>
         <source>Main map: {main} · this view and the swipe: {other}</source>
         <translation>主地图：{main} · 本视图和卷帘：{other}</translation>
     </message>
@@ -441,7 +572,7 @@
 <context>
     <name>EnforcementDock</name>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="448"/>
+        <location filename="../gui/enforcement_dock.py" line="480"/>
         <source>Daily enforcement</source>
         <translation>日常执法</translation>
     </message>
@@ -476,7 +607,7 @@
         <translation>巡查记录</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="146"/>
+        <location filename="../gui/enforcement_dock.py" line="177"/>
         <source>Date</source>
         <translation>日期</translation>
     </message>
@@ -486,22 +617,22 @@
         <translation>YYYY-MM-DD</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="279"/>
+        <location filename="../gui/enforcement_dock.py" line="310"/>
         <source>Township</source>
         <translation>乡镇</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="146"/>
+        <location filename="../gui/enforcement_dock.py" line="177"/>
         <source>Route</source>
         <translation>巡查路线</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="146"/>
+        <location filename="../gui/enforcement_dock.py" line="177"/>
         <source>People</source>
         <translation>巡查人员</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="146"/>
+        <location filename="../gui/enforcement_dock.py" line="177"/>
         <source>Findings</source>
         <translation>发现情况</translation>
     </message>
@@ -671,172 +802,172 @@
         <translation>日常执法未先行发现的违法图斑</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="75"/>
+        <location filename="../gui/enforcement_dock.py" line="87"/>
         <source>Patrol ledger…</source>
         <translation>巡查台账…</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="76"/>
+        <location filename="../gui/enforcement_dock.py" line="88"/>
         <source>Clues…</source>
         <translation>线索…</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="114"/>
+        <location filename="../gui/enforcement_dock.py" line="136"/>
         <source>No work store is open.</source>
         <translation>未打开工作库。</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="147"/>
+        <location filename="../gui/enforcement_dock.py" line="178"/>
         <source>Points</source>
         <translation>发现问题数</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="174"/>
+        <location filename="../gui/enforcement_dock.py" line="205"/>
         <source>drawn</source>
         <translation>已绘制</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="184"/>
+        <location filename="../gui/enforcement_dock.py" line="215"/>
         <source>none</source>
         <translation>无</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="199"/>
+        <location filename="../gui/enforcement_dock.py" line="230"/>
         <source>Patrol saved.</source>
         <translation>巡查记录已保存。</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="205"/>
+        <location filename="../gui/enforcement_dock.py" line="236"/>
         <source>Delete patrol</source>
         <translation>删除巡查记录</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="205"/>
+        <location filename="../gui/enforcement_dock.py" line="236"/>
         <source>Delete this patrol with its findings and photos?</source>
         <translation>删除这条巡查记录及其发现的问题和照片？</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="217"/>
+        <location filename="../gui/enforcement_dock.py" line="248"/>
         <source>Select features in a vector layer first.</source>
         <translation>请先在矢量图层中选择要素。</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="228"/>
+        <location filename="../gui/enforcement_dock.py" line="259"/>
         <source>{kind} from the map (save to keep)</source>
         <translation>取自地图的 {kind}（保存后生效）</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="237"/>
+        <location filename="../gui/enforcement_dock.py" line="268"/>
         <source>{kind}: {text} ({n} photos)</source>
         <translation>{kind}：{text}（{n} 张照片）</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="248"/>
+        <location filename="../gui/enforcement_dock.py" line="279"/>
         <source>Finding</source>
         <translation>发现的问题</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="248"/>
+        <location filename="../gui/enforcement_dock.py" line="279"/>
         <source>Description</source>
         <translation>情况描述</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="262"/>
+        <location filename="../gui/enforcement_dock.py" line="293"/>
         <source>Add photos</source>
         <translation>添加照片</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="262"/>
+        <location filename="../gui/enforcement_dock.py" line="293"/>
         <source>Photos (*.jpg *.jpeg *.png);;All files (*)</source>
         <translation>照片 (*.jpg *.jpeg *.png);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="279"/>
+        <location filename="../gui/enforcement_dock.py" line="310"/>
         <source>Clue</source>
         <translation>线索编号</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="279"/>
+        <location filename="../gui/enforcement_dock.py" line="310"/>
         <source>Source</source>
         <translation>线索来源</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="279"/>
+        <location filename="../gui/enforcement_dock.py" line="310"/>
         <source>Discovered</source>
         <translation>发现日期</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="279"/>
+        <location filename="../gui/enforcement_dock.py" line="310"/>
         <source>Stage</source>
         <translation>办理阶段</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="280"/>
+        <location filename="../gui/enforcement_dock.py" line="311"/>
         <source>Next due</source>
         <translation>下一期限</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="280"/>
+        <location filename="../gui/enforcement_dock.py" line="311"/>
         <source>Overdue</source>
         <translation>逾期事项</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="280"/>
+        <location filename="../gui/enforcement_dock.py" line="311"/>
         <source>Major</source>
         <translation>重大违法</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="299"/>
+        <location filename="../gui/enforcement_dock.py" line="330"/>
         <source>{n} clues, {overdue} overdue, {major} major</source>
         <translation>线索 {n} 条，逾期 {overdue} 条，重大 {major} 条</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="338"/>
+        <location filename="../gui/enforcement_dock.py" line="369"/>
         <source>, {mu:.2f} mu</source>
         <translation>，{mu:.2f} 亩</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="365"/>
+        <location filename="../gui/enforcement_dock.py" line="396"/>
         <source>Clue saved.</source>
         <translation>线索已保存。</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="379"/>
+        <location filename="../gui/enforcement_dock.py" line="410"/>
         <source>Holidays</source>
         <translation>节假日</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="371"/>
+        <location filename="../gui/enforcement_dock.py" line="402"/>
         <source>One date or range per line (2026-10-01~2026-10-07); &apos;+&apos; marks a make-up working day.</source>
         <translation>每行一个日期或日期范围（如 2026-10-01~2026-10-07）；行首加 '+' 表示调休上班日。</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="415"/>
+        <location filename="../gui/enforcement_dock.py" line="446"/>
         <source>{n} illegal satellite patches; daily enforcement found {found} of them first.</source>
         <translation>卫片违法图斑 {n} 个，其中日常执法先行发现 {found} 个。</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="431"/>
+        <location filename="../gui/enforcement_dock.py" line="462"/>
         <source>Import</source>
         <translation>导入</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="423"/>
+        <location filename="../gui/enforcement_dock.py" line="454"/>
         <source>CSV or Excel (*.csv *.xlsx);;All files (*)</source>
         <translation>CSV 或 Excel 文件 (*.csv *.xlsx);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="439"/>
+        <location filename="../gui/enforcement_dock.py" line="471"/>
         <source>Export workbook</source>
         <translation>导出工作簿</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="439"/>
+        <location filename="../gui/enforcement_dock.py" line="471"/>
         <source>Excel (*.xlsx)</source>
         <translation>Excel 工作簿 (*.xlsx)</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="448"/>
+        <location filename="../gui/enforcement_dock.py" line="480"/>
         <source>Saved {path}</source>
         <translation>已保存 {path}</translation>
     </message>
@@ -844,143 +975,186 @@
 <context>
     <name>ExportFiguresAlgorithm</name>
     <message>
-        <location filename="../../processing_algorithms/export_figures.py" line="28"/>
-        <source>Export archive figures</source>
-        <translation>导出卷宗图件</translation>
-    </message>
-    <message>
-        <location filename="../../processing_algorithms/export_figures.py" line="31"/>
-        <source>Writes the archive figure of every patch (or of one batch): before and after imagery side by side with the patch outline and the reference layers of the last analysis, legend, scale bar, north arrow, a title with JCBH, township and area, and a table of overlay results, suggestion and determination. One file per patch named after its JCBH, or one combined PDF. The layout is the plugin&apos;s template exporters/templates/archive_figure.qpt, editable in the layout designer.</source>
-        <translation>为每个图斑（或某一批次的图斑）输出卷宗套合图：前、后时相影像并排，叠加图斑边界和上次分析所用的比对图层，配图例、比例尺、指北针，标题含监测编号、乡镇和面积，并附套合结果、判定建议和判定结果表。每个图斑一个文件，以监测编号命名；也可合并为一个 PDF。版式为插件模板 exporters/templates/archive_figure.qpt，可在布局设计器中修改。</translation>
-    </message>
-    <message>
-        <location filename="../../processing_algorithms/export_figures.py" line="43"/>
+        <location filename="../../processing_algorithms/export_figures.py" line="53"/>
         <source>Work store (GeoPackage)</source>
         <translation>工作库（GeoPackage）</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/export_figures.py" line="45"/>
+        <location filename="../../processing_algorithms/export_figures.py" line="55"/>
         <source>Format</source>
         <translation>格式</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/export_figures.py" line="47"/>
+        <location filename="../../processing_algorithms/export_figures.py" line="57"/>
         <source>Before imagery</source>
         <translation>前时相影像</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/export_figures.py" line="49"/>
+        <location filename="../../processing_algorithms/export_figures.py" line="59"/>
         <source>After imagery</source>
         <translation>后时相影像</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/export_figures.py" line="51"/>
+        <location filename="../../processing_algorithms/export_figures.py" line="61"/>
         <source>Batch (empty = all patches)</source>
         <translation>批次（留空 = 全部图斑）</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/export_figures.py" line="53"/>
+        <location filename="../../processing_algorithms/export_figures.py" line="63"/>
         <source>One combined PDF instead of one file per patch</source>
         <translation>合并为一个 PDF（不按图斑分文件）</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/export_figures.py" line="55"/>
+        <location filename="../../processing_algorithms/export_figures.py" line="68"/>
         <source>Output folder</source>
         <translation>输出文件夹</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/export_figures.py" line="56"/>
+        <location filename="../../processing_algorithms/export_figures.py" line="69"/>
         <source>Files written</source>
         <translation>已写出文件数</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/export_figures.py" line="73"/>
+        <location filename="../../processing_algorithms/export_figures.py" line="87"/>
         <source>Export cancelled; {} file(s) were written.</source>
         <translation>导出已取消，已写出 {} 个文件。</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/export_figures.py" line="75"/>
+        <location filename="../../processing_algorithms/export_figures.py" line="89"/>
         <source>{} file(s) written to {}</source>
         <translation>已写出 {} 个文件到 {}</translation>
+    </message>
+    <message>
+        <location filename="../../processing_algorithms/export_figures.py" line="36"/>
+        <source>Export overlay figures (套合图)</source>
+        <translation>导出套合图</translation>
+    </message>
+    <message>
+        <location filename="../../processing_algorithms/export_figures.py" line="39"/>
+        <source>Writes the overlay figure (套合图) of every patch (or of one batch): before and after imagery side by side with their dates, the patch outline and the reference layers of the last analysis, a legend of every drawn layer, scale bar, north arrow, a title with JCBH, township, issued and computed area, a table of overlay results, suggestion and determination, the suggestion's reason, the CRS in Chinese, the mapping unit, the reviewer and a signature line. One file per patch named after its JCBH, or one combined PDF. The layout is the plugin's template exporters/templates/archive_figure.qpt, editable in the layout designer.</source>
+        <translation>为每个图斑（或某一批次的图斑）输出套合图：前、后时相影像及其日期并排，叠加图斑边界和上次分析所用的比对图层，图例列出所有绘制的图层，配比例尺、指北针；标题含监测编号、乡镇、下发面积和计算面积，并附套合结果、比对建议和判定结果表、建议理由、中文坐标系名称、制图单位、审核人及签字栏。每个图斑一个文件，以监测编号命名；也可合并为一个 PDF。版式为插件模板 exporters/templates/archive_figure.qpt，可在布局设计器中修改。</translation>
+    </message>
+    <message>
+        <location filename="../../processing_algorithms/export_figures.py" line="65"/>
+        <source>Mapping unit (empty = the one saved in the store; a value given is saved)</source>
+        <translation>制图单位（留空 = 使用工作库中保存的；填写则保存）</translation>
     </message>
 </context>
 <context>
     <name>ExportLedgerAlgorithm</name>
     <message>
-        <location filename="../../processing_algorithms/export_ledger.py" line="20"/>
+        <location filename="../../processing_algorithms/export_ledger.py" line="25"/>
         <source>Export patch ledger (Excel)</source>
         <translation>导出图斑台账（Excel）</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/export_ledger.py" line="23"/>
+        <location filename="../../processing_algorithms/export_ledger.py" line="28"/>
         <source>Writes the patch ledger (图斑台账) as an Excel workbook: one row per patch with the overlay results, suggestion, determination, illegal areas, case and rectification status, in mu to two decimals under Chinese two-row headers, with a totals row; one sheet or one per batch. Adds the new-construction summary by township and the progress of the latest month.</source>
         <translation>将图斑台账导出为 Excel 工作簿：每个图斑一行，包括套合结果、判定建议、判定结果、违法面积、立案和整改情况；面积以亩为单位、保留两位小数，采用两行中文表头，并有合计行；可全部放在一个工作表，也可每个批次一个工作表。另附按乡镇汇总的新增建设用地统计汇总表和最近一个月的进度。</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/export_ledger.py" line="30"/>
+        <location filename="../../processing_algorithms/export_ledger.py" line="35"/>
         <source>Work store (GeoPackage)</source>
         <translation>工作库（GeoPackage）</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/export_ledger.py" line="32"/>
+        <location filename="../../processing_algorithms/export_ledger.py" line="37"/>
         <source>Ledger workbook</source>
         <translation>台账工作簿</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/export_ledger.py" line="34"/>
+        <location filename="../../processing_algorithms/export_ledger.py" line="39"/>
         <source>Only this batch (empty = all)</source>
         <translation>仅导出该批次（留空 = 全部）</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/export_ledger.py" line="36"/>
+        <location filename="../../processing_algorithms/export_ledger.py" line="41"/>
         <source>One sheet per batch</source>
         <translation>每个批次一个工作表</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/export_ledger.py" line="50"/>
+        <location filename="../../processing_algorithms/export_ledger.py" line="55"/>
         <source>Export cancelled; no file was written.</source>
         <translation>导出已取消，未写出文件。</translation>
     </message>
 </context>
 <context>
-    <name>GradeEnforcementAlgorithm</name>
+    <name>ExportMilitaryAlgorithm</name>
     <message>
-        <location filename="../../processing_algorithms/grade_enforcement.py" line="26"/>
-        <source>Grade daily enforcement</source>
-        <translation>日常执法考核评价</translation>
+        <location filename="../../processing_algorithms/export_military.py" line="32"/>
+        <source>Military land register (Excel)</source>
+        <translation>军用土地登记表（Excel）</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/grade_enforcement.py" line="29"/>
-        <source>Writes the daily-enforcement workbook: the patrol ledger; every clue&apos;s deadlines in working days (weekends and the store&apos;s holiday list), overdue ones highlighted, major violations flagged for the 5-day report; and per township the share of illegal satellite patches that daily enforcement found first (a clue on or near the patch, discovered by its after-date), stopped, filed and closed, against the 95 % / 90 % targets, with the patches it did not find.</source>
-        <translation>输出日常执法工作簿：巡查台账；每条线索按工作日计算的各项期限（扣除周末和工作库中的节假日），逾期的突出显示，重大违法标出须 5 日内报告；按乡镇统计卫片违法图斑中由日常执法先行发现（图斑上或附近有线索，且发现日期不晚于后时相）、制止、立案、结案的比例，对照 95% / 90% 的目标，并列出日常执法未发现的图斑。</translation>
+        <location filename="../../processing_algorithms/export_military.py" line="35"/>
+        <source>Writes the military land register (军用土地登记表): every patch marked as military land (涉军), which every other export, figure, report and statistic leaves out; it is handed in separately. With a military-land layer, every patch overlapping it is marked first (audited).</source>
+        <translation>导出《军用土地登记表》：所有标记为涉军的图斑。其他所有导出、图件、报告和统计均不包含涉军图斑，本表单独上报。若提供军用土地图层，先将与其重叠的图斑标记为涉军（记入修改日志）。</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/grade_enforcement.py" line="37"/>
+        <location filename="../../processing_algorithms/export_military.py" line="41"/>
         <source>Work store (GeoPackage)</source>
         <translation>工作库（GeoPackage）</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/grade_enforcement.py" line="39"/>
+        <location filename="../../processing_algorithms/export_military.py" line="43"/>
+        <source>Military land layer (optional)</source>
+        <translation>军用土地图层（可选）</translation>
+    </message>
+    <message>
+        <location filename="../../processing_algorithms/export_military.py" line="46"/>
+        <source>Register workbook</source>
+        <translation>登记表工作簿</translation>
+    </message>
+    <message>
+        <location filename="../../processing_algorithms/export_military.py" line="48"/>
+        <source>Patches newly marked</source>
+        <translation>新标记的图斑数</translation>
+    </message>
+    <message>
+        <location filename="../../processing_algorithms/export_military.py" line="49"/>
+        <source>Patches in the register</source>
+        <translation>登记表中的图斑数</translation>
+    </message>
+</context>
+<context>
+    <name>GradeEnforcementAlgorithm</name>
+    <message>
+        <location filename="../../processing_algorithms/grade_enforcement.py" line="31"/>
+        <source>Grade daily enforcement</source>
+        <translation>日常执法考核评价</translation>
+    </message>
+    <message>
+        <location filename="../../processing_algorithms/grade_enforcement.py" line="34"/>
+        <source>Writes the daily-enforcement workbook: the patrol ledger; every clue&apos;s deadlines in working days (weekends and the store&apos;s holiday list), overdue ones highlighted, major violations flagged for the 5-day report; and per township the share of illegal satellite patches that daily enforcement found first (a clue on or near the patch, discovered by its after-date), stopped, filed and closed, against the 95 % / 90 % targets, with the patches it did not find.</source>
+        <translation>输出日常执法工作簿：巡查台账；每条线索按工作日计算的各项期限（扣除周末和工作库中的节假日），逾期的突出显示，重大违法标出须 5 日内报告；按乡镇统计卫片违法图斑中由日常执法先行发现（图斑上或附近有线索，且发现日期不晚于后时相）、制止、立案、结案的比例，对照 95% / 90% 的目标，并列出日常执法未发现的图斑。</translation>
+    </message>
+    <message>
+        <location filename="../../processing_algorithms/grade_enforcement.py" line="42"/>
+        <source>Work store (GeoPackage)</source>
+        <translation>工作库（GeoPackage）</translation>
+    </message>
+    <message>
+        <location filename="../../processing_algorithms/grade_enforcement.py" line="44"/>
         <source>Workbook</source>
         <translation>工作簿</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/grade_enforcement.py" line="41"/>
+        <location filename="../../processing_algorithms/grade_enforcement.py" line="46"/>
         <source>Deadlines as of (empty = today)</source>
         <translation>期限计算截至日期（留空 = 今天）</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/grade_enforcement.py" line="43"/>
+        <location filename="../../processing_algorithms/grade_enforcement.py" line="48"/>
         <source>Illegal satellite patches</source>
         <translation>卫片违法图斑数</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/grade_enforcement.py" line="44"/>
+        <location filename="../../processing_algorithms/grade_enforcement.py" line="49"/>
         <source>Found first by daily enforcement</source>
         <translation>日常执法先行发现数</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/grade_enforcement.py" line="45"/>
+        <location filename="../../processing_algorithms/grade_enforcement.py" line="50"/>
         <source>Overdue clues</source>
         <translation>逾期线索数</translation>
     </message>
@@ -1053,82 +1227,82 @@
         <translation>取消导入</translation>
     </message>
     <message>
-        <location filename="../gui/import_dialog.py" line="58"/>
+        <location filename="../gui/import_dialog.py" line="49"/>
         <source>ESRI Shapefile</source>
         <translation>ESRI Shapefile 文件</translation>
     </message>
     <message>
-        <location filename="../gui/import_dialog.py" line="65"/>
+        <location filename="../gui/import_dialog.py" line="56"/>
         <source>Detect automatically</source>
         <translation>自动识别</translation>
     </message>
     <message>
-        <location filename="../gui/import_dialog.py" line="102"/>
+        <location filename="../gui/import_dialog.py" line="93"/>
         <source>(not mapped)</source>
         <translation>（不对应）</translation>
     </message>
     <message>
-        <location filename="../gui/import_dialog.py" line="126"/>
+        <location filename="../gui/import_dialog.py" line="117"/>
         <source>Choose an existing work store or type the name of a new one.</source>
         <translation>请选择已有的工作库，或输入新工作库的名称。</translation>
     </message>
     <message>
-        <location filename="../gui/import_dialog.py" line="128"/>
+        <location filename="../gui/import_dialog.py" line="119"/>
         <source>Existing work store: the batch is added to it or updated.</source>
         <translation>已有工作库：该批次将添加到库中，已有的则更新。</translation>
     </message>
     <message>
-        <location filename="../gui/import_dialog.py" line="130"/>
+        <location filename="../gui/import_dialog.py" line="121"/>
         <source>A new work store will be created, in the projected CGCS2000 zone of the patches.</source>
         <translation>将新建工作库，采用图斑所在的 CGCS2000 投影分带。</translation>
     </message>
     <message>
-        <location filename="../gui/import_dialog.py" line="145"/>
+        <location filename="../gui/import_dialog.py" line="136"/>
         <source>Cannot read the file: {error}</source>
         <translation>无法读取文件：{error}</translation>
     </message>
     <message>
-        <location filename="../gui/import_dialog.py" line="148"/>
+        <location filename="../gui/import_dialog.py" line="139"/>
         <source>Detected: {description}</source>
         <translation>识别结果：{description}</translation>
     </message>
     <message>
-        <location filename="../gui/import_dialog.py" line="173"/>
+        <location filename="../gui/import_dialog.py" line="164"/>
         <source>Detected preset: {preset}. Check and correct the mapping below.</source>
         <translation>识别到的预设：{preset}。请检查并修正下面的字段对应。</translation>
     </message>
     <message>
-        <location filename="../gui/import_dialog.py" line="173"/>
+        <location filename="../gui/import_dialog.py" line="164"/>
         <source>custom</source>
         <translation>自定义</translation>
     </message>
     <message>
-        <location filename="../gui/import_dialog.py" line="197"/>
+        <location filename="../gui/import_dialog.py" line="188"/>
         <source>Choose the patch shapefile.</source>
         <translation>请选择图斑 Shapefile 文件。</translation>
     </message>
     <message>
-        <location filename="../gui/import_dialog.py" line="200"/>
+        <location filename="../gui/import_dialog.py" line="191"/>
         <source>Choose the work store.</source>
         <translation>请选择工作库。</translation>
     </message>
     <message>
-        <location filename="../gui/import_dialog.py" line="204"/>
+        <location filename="../gui/import_dialog.py" line="195"/>
         <source>The Processing algorithm {id} is not available.</source>
         <translation>处理工具算法 {id} 不可用。</translation>
     </message>
     <message>
-        <location filename="../gui/import_dialog.py" line="234"/>
+        <location filename="../gui/import_dialog.py" line="220"/>
         <source>Import cancelled; the work store is unchanged.</source>
         <translation>导入已取消，工作库未作任何改动。</translation>
     </message>
     <message>
-        <location filename="../gui/import_dialog.py" line="237"/>
+        <location filename="../gui/import_dialog.py" line="223"/>
         <source>The import failed; see the Processing log.</source>
         <translation>导入失败，请查看处理工具日志。</translation>
     </message>
     <message>
-        <location filename="../gui/import_dialog.py" line="242"/>
+        <location filename="../gui/import_dialog.py" line="228"/>
         <source>Imported {imported} patches, rejected {rejected}.</source>
         <translation>已导入 {imported} 个图斑，拒收 {rejected} 个。</translation>
     </message>
@@ -1189,100 +1363,113 @@
 <context>
     <name>ImportPatchesAlgorithm</name>
     <message>
-        <location filename="../../processing_algorithms/import_patches.py" line="27"/>
+        <location filename="../../processing_algorithms/import_patches.py" line="31"/>
         <source>Import monitoring patches</source>
         <translation>导入监测图斑</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/import_patches.py" line="30"/>
+        <location filename="../../processing_algorithms/import_patches.py" line="34"/>
         <source>Imports a patch shapefile issued by the ministry into the work store (created when missing). Encoding, CRS and field mapping are detected unless given. Invalid geometries are repaired; empty, non-polygon, duplicate or id-less patches are rejected with a reason. Re-importing a batch updates its patches in place and keeps every determination.</source>
         <translation>将部下发的监测图斑 Shapefile 导入工作库（工作库不存在时自动新建）。未指定时自动识别字符编码、坐标系和字段对应。无效几何会自动修复；空几何、非面、重复或无监测编号的图斑将被拒收并注明原因。重新导入同一批次时就地更新其图斑，已有判定结果全部保留。</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/import_patches.py" line="37"/>
+        <location filename="../../processing_algorithms/import_patches.py" line="41"/>
         <source>Patch shapefile</source>
         <translation>图斑 Shapefile 文件</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/import_patches.py" line="39"/>
+        <location filename="../../processing_algorithms/import_patches.py" line="43"/>
         <source>Work store (GeoPackage)</source>
         <translation>工作库（GeoPackage）</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/import_patches.py" line="41"/>
+        <location filename="../../processing_algorithms/import_patches.py" line="45"/>
         <source>Batch name (empty = file name)</source>
         <translation>批次名称（留空 = 文件名）</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/import_patches.py" line="43"/>
+        <location filename="../../processing_algorithms/import_patches.py" line="47"/>
         <source>Received date (empty = today)</source>
         <translation>接收日期（留空 = 今天）</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/import_patches.py" line="45"/>
+        <location filename="../../processing_algorithms/import_patches.py" line="49"/>
         <source>Encoding (empty = detect)</source>
         <translation>字符编码（留空 = 自动识别）</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/import_patches.py" line="47"/>
+        <location filename="../../processing_algorithms/import_patches.py" line="51"/>
         <source>Field mapping, e.g. jcbh=TBBH;hsx=HSX (empty = detect)</source>
         <translation>字段对应，如 jcbh=TBBH;hsx=HSX（留空 = 自动识别）</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/import_patches.py" line="50"/>
+        <location filename="../../processing_algorithms/import_patches.py" line="54"/>
         <source>Patches imported</source>
         <translation>已导入图斑数</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/import_patches.py" line="51"/>
+        <location filename="../../processing_algorithms/import_patches.py" line="55"/>
         <source>Patches rejected</source>
         <translation>拒收图斑数</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/import_patches.py" line="75"/>
+        <location filename="../../processing_algorithms/import_patches.py" line="79"/>
         <source>Import cancelled; the work store is unchanged.</source>
         <translation>导入已取消，工作库未作任何改动。</translation>
+    </message>
+    <message>
+        <location filename="../../processing_algorithms/import_patches.py" line="1"/>
+        <source>Coordinate system of the file (empty = from .prj or coordinates)</source>
+        <translation>文件的坐标系（留空 = 按 .prj 或坐标判断）</translation>
+    </message>
+</context>
+<context>
+    <name>MapSync</name>
+    <message>
+        <location filename="../gui/review/map_sync.py" line="117"/>
+        <source>Click points across patch {jcbh}; right-click or Enter to split, Esc to cancel.</source>
+        <translation>在图斑 {jcbh} 上依次单击画出拆分线；右键或回车执行拆分，Esc 取消。</translation>
     </message>
 </context>
 <context>
     <name>PatchTableModel</name>
     <message>
-        <location filename="../gui/review_dock.py" line="74"/>
+        <location filename="../gui/review/patch_list.py" line="43"/>
         <source>JCBH</source>
         <translation>监测编号</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="74"/>
+        <location filename="../gui/review/patch_list.py" line="43"/>
         <source>Batch</source>
         <translation>批次</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="74"/>
+        <location filename="../gui/review/patch_list.py" line="43"/>
         <source>Township</source>
         <translation>乡镇</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="74"/>
+        <location filename="../gui/review/patch_list.py" line="43"/>
         <source>Area (mu)</source>
         <translation>面积（亩）</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="74"/>
+        <location filename="../gui/review/patch_list.py" line="43"/>
         <source>Suggestion</source>
         <translation>判定建议</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="74"/>
+        <location filename="../gui/review/patch_list.py" line="43"/>
         <source>Determination</source>
         <translation>判定结果</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="74"/>
+        <location filename="../gui/review/patch_list.py" line="43"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="74"/>
+        <location filename="../gui/review/patch_list.py" line="43"/>
         <source>Due</source>
         <translation>判定期限</translation>
     </message>
@@ -1290,7 +1477,7 @@
 <context>
     <name>ReviewDock</name>
     <message>
-        <location filename="../gui/review_dock.py" line="782"/>
+        <location filename="../gui/review_dock.py" line="493"/>
         <source>Patch review</source>
         <translation>图斑审核</translation>
     </message>
@@ -1480,7 +1667,7 @@
         <translation>将判定建议保存为判定结果（A，Ctrl+Return）</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="268"/>
+        <location filename="../gui/review_dock.py" line="114"/>
         <source>Accept suggestion</source>
         <translation>采纳建议</translation>
     </message>
@@ -1675,315 +1862,198 @@
         <translation>新值</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="240"/>
-        <source>YYYY-MM-DD</source>
-        <translation>YYYY-MM-DD</translation>
-    </message>
-    <message>
-        <location filename="../gui/review_dock.py" line="244"/>
-        <source>Case filed</source>
-        <translation>已立案</translation>
-    </message>
-    <message>
-        <location filename="../gui/review_dock.py" line="245"/>
-        <source>Not filed</source>
-        <translation>不予立案</translation>
-    </message>
-    <message>
-        <location filename="../gui/review_dock.py" line="247"/>
-        <source>Applied for</source>
-        <translation>申请销号</translation>
-    </message>
-    <message>
-        <location filename="../gui/review_dock.py" line="247"/>
-        <source>Written off</source>
-        <translation>已销号</translation>
-    </message>
-    <message>
-        <location filename="../gui/review_dock.py" line="265"/>
+        <location filename="../gui/review_dock.py" line="111"/>
         <source>Next patch</source>
         <translation>下一个图斑</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="266"/>
+        <location filename="../gui/review_dock.py" line="112"/>
         <source>Previous patch</source>
         <translation>上一个图斑</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="267"/>
+        <location filename="../gui/review_dock.py" line="113"/>
         <source>Next unjudged patch</source>
         <translation>下一个未判定的图斑</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="272"/>
+        <location filename="../gui/review_dock.py" line="117"/>
         <source>Draw a split line on the map</source>
         <translation>在地图上绘制拆分线</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="273"/>
+        <location filename="../gui/review_dock.py" line="118"/>
         <source>Split along the approval red line</source>
         <translation>沿批文红线拆分</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="277"/>
-        <source>Record stage {stage}…</source>
-        <translation>登记{stage}…</translation>
-    </message>
-    <message>
-        <location filename="../gui/review_dock.py" line="280"/>
-        <source>Export submitted snapshot…</source>
-        <translation>导出已提交的快照…</translation>
-    </message>
-    <message>
-        <location filename="../gui/review_dock.py" line="335"/>
+        <location filename="../gui/review_dock.py" line="155"/>
         <source>Patch review — {name}</source>
         <translation>图斑审核 — {name}</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="338"/>
+        <location filename="../gui/review_dock.py" line="159"/>
         <source>No work store is open.</source>
         <translation>未打开工作库。</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="376"/>
+        <location filename="../gui/review_dock.py" line="199"/>
         <source>All batches</source>
         <translation>全部批次</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="376"/>
+        <location filename="../gui/review_dock.py" line="199"/>
         <source>All townships</source>
         <translation>全部乡镇</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="376"/>
+        <location filename="../gui/review_dock.py" line="199"/>
         <source>(no township)</source>
         <translation>（无乡镇）</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="376"/>
+        <location filename="../gui/review_dock.py" line="199"/>
         <source>All suggestions</source>
         <translation>全部判定建议</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="376"/>
+        <location filename="../gui/review_dock.py" line="199"/>
         <source>(not analysed)</source>
         <translation>（未分析）</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="376"/>
+        <location filename="../gui/review_dock.py" line="199"/>
         <source>All determinations</source>
         <translation>全部判定结果</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="376"/>
+        <location filename="../gui/review_dock.py" line="199"/>
         <source>(not judged)</source>
         <translation>（未判定）</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="376"/>
+        <location filename="../gui/review_dock.py" line="199"/>
         <source>All statuses</source>
         <translation>全部状态</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="433"/>
+        <location filename="../gui/review_dock.py" line="244"/>
         <source>{total} patches · {judged} judged · {illegal} illegal · {rectified} rectified · {overdue} overdue</source>
         <translation>图斑 {total} 个 · 已判定 {judged} · 违法 {illegal} · 已整改 {rectified} · 逾期 {overdue}</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="471"/>
+        <location filename="../gui/review_dock.py" line="281"/>
         <source>Every shown patch is judged.</source>
         <translation>列表中的图斑均已判定。</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="495"/>
+        <location filename="../gui/review_dock.py" line="311"/>
         <source>Unsaved changes</source>
         <translation>未保存的修改</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="495"/>
+        <location filename="../gui/review_dock.py" line="311"/>
         <source>Patch {jcbh} has unsaved changes. Save them?</source>
         <translation>图斑 {jcbh} 有未保存的修改，是否保存？</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="568"/>
+        <location filename="../gui/review_dock.py" line="375"/>
         <source>{jcbh} · batch {batch} · {township} · {area:.2f} mu · due {due}</source>
         <translation>{jcbh} · 批次 {batch} · {township} · {area:.2f} 亩 · 判定期限 {due}</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="571"/>
+        <location filename="../gui/review_dock.py" line="378"/>
         <source>Not analysed</source>
         <translation>未分析</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="583"/>
+        <location filename="../gui/review_dock.py" line="390"/>
         <source>{role} {doc}: {share} of the patch, {area:.2f} mu</source>
         <translation>{role} {doc}：占图斑 {share}，{area:.2f} 亩</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="587"/>
+        <location filename="../gui/review_dock.py" line="394"/>
         <source>Cultivated</source>
         <translation>耕地</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="587"/>
+        <location filename="../gui/review_dock.py" line="394"/>
         <source>Basic farmland</source>
         <translation>永久基本农田</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="587"/>
+        <location filename="../gui/review_dock.py" line="394"/>
         <source>Ecological red line</source>
         <translation>生态保护红线</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="593"/>
+        <location filename="../gui/review_dock.py" line="400"/>
         <source>mu</source>
         <translation>亩</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="600"/>
+        <location filename="../gui/review_dock.py" line="407"/>
         <source>Batch {batch} was submitted at stage {stage} on {at} and is locked: its data can no longer be changed.</source>
         <translation>批次 {batch} 已于 {at} 在{stage}阶段提交并锁定，数据不能再修改。</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="604"/>
+        <location filename="../gui/review_dock.py" line="411"/>
         <source>This patch was split; judge and follow up its parts instead.</source>
         <translation>该图斑已拆分，请对拆分后的各部分分别判定和跟踪整改。</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="612"/>
+        <location filename="../gui/review_dock.py" line="419"/>
         <source>Status: {status} · remaining unrectified area: {mu:.4f} mu</source>
         <translation>状态：{status} · 剩余未整改面积：{mu:.4f} 亩</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="618"/>
+        <location filename="../gui/review_dock.py" line="425"/>
         <source>{name} (when saved)</source>
         <translation>{name}（保存时记录）</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="770"/>
+        <location filename="../gui/review_dock.py" line="480"/>
         <source>Rectification is recorded for patches determined illegal.</source>
         <translation>只有判定为违法的图斑才需填写查处整改情况。</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="864"/>
-        <source>Add field photos or documents</source>
-        <translation>添加外业照片或文件</translation>
-    </message>
-    <message>
-        <location filename="../gui/review_dock.py" line="884"/>
-        <source>Export attachment to</source>
-        <translation>将附件导出到</translation>
-    </message>
-    <message>
-        <location filename="../gui/review_dock.py" line="1024"/>
-        <source>Saved {path}</source>
-        <translation>已保存 {path}</translation>
-    </message>
-    <message>
-        <location filename="../gui/review_dock.py" line="896"/>
-        <source>Remove attachment</source>
-        <translation>移除附件</translation>
-    </message>
-    <message>
-        <location filename="../gui/review_dock.py" line="896"/>
-        <source>Remove {name} from the work store?</source>
-        <translation>从工作库中移除 {name}？</translation>
-    </message>
-    <message>
-        <location filename="../gui/review_dock.py" line="927"/>
-        <source>Choose a batch (filter) or a patch first.</source>
-        <translation>请先在筛选中选择批次，或选择一个图斑。</translation>
-    </message>
-    <message>
-        <location filename="../gui/review_dock.py" line="929"/>
-        <source>Record stage</source>
-        <translation>登记上报阶段</translation>
-    </message>
-    <message>
-        <location filename="../gui/review_dock.py" line="929"/>
-        <source>Record stage {stage} for batch {batch}? 一上 and 二上 lock the batch: its determinations and rectifications can then no longer be changed; 一下 unlocks it.</source>
-        <translation>为批次 {batch} 登记{stage}？一上和二上会锁定该批次，其判定和整改数据将不能再修改；一下则解除锁定。</translation>
-    </message>
-    <message>
-        <location filename="../gui/review_dock.py" line="1014"/>
-        <source>Export snapshot</source>
-        <translation>导出快照</translation>
-    </message>
-    <message>
-        <location filename="../gui/review_dock.py" line="1009"/>
-        <source>Stage</source>
-        <translation>阶段</translation>
-    </message>
-    <message>
-        <location filename="../gui/review_dock.py" line="1014"/>
-        <source>Snapshot (*.json)</source>
-        <translation>快照 (*.json)</translation>
-    </message>
-    <message>
-        <location filename="../gui/review_dock.py" line="1097"/>
-        <source>Click points across patch {jcbh}; right-click or Enter to split, Esc to cancel.</source>
-        <translation>在图斑 {jcbh} 上依次单击画出拆分线；右键或回车执行拆分，Esc 取消。</translation>
-    </message>
-    <message>
-        <location filename="../gui/review_dock.py" line="1123"/>
+        <location filename="../gui/review_dock.py" line="572"/>
         <source>The patch was split into {n} parts.</source>
         <translation>图斑已拆分为 {n} 个部分。</translation>
     </message>
+</context>
+<context>
+    <name>ReviewForm</name>
     <message>
-        <location filename="../gui/review_dock.py" line="282"/>
-        <source>Overlay image of this patch…</source>
-        <translation>本图斑套合影像图…</translation>
+        <location filename="../gui/review/form.py" line="63"/>
+        <source>YYYY-MM-DD</source>
+        <translation>YYYY-MM-DD</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="283"/>
-        <source>Overlay images of the listed patches…</source>
-        <translation>列表中图斑的套合影像图…</translation>
+        <location filename="../gui/review/form.py" line="65"/>
+        <source>Case filed</source>
+        <translation>立案</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="961"/>
-        <source>Overlay image</source>
-        <translation>套合影像图</translation>
+        <location filename="../gui/review/form.py" line="66"/>
+        <source>Not filed</source>
+        <translation>不予立案</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="950"/>
-        <source>Scale 1:</source>
-        <translation>比例尺 1:</translation>
+        <location filename="../gui/review/form.py" line="68"/>
+        <source>Applied for</source>
+        <translation>申请销号</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="961"/>
-        <source>PNG image (*.png)</source>
-        <translation>PNG 图片 (*.png)</translation>
-    </message>
-    <message>
-        <location filename="../gui/review_dock.py" line="968"/>
-        <source>Overlay image written to {path}.</source>
-        <translation>套合影像图已保存到 {path}。</translation>
-    </message>
-    <message>
-        <location filename="../gui/review_dock.py" line="977"/>
-        <source>Overlay images</source>
-        <translation>套合影像图</translation>
-    </message>
-    <message>
-        <location filename="../gui/review_dock.py" line="988"/>
-        <source>Writing overlay images…</source>
-        <translation>正在生成套合影像图…</translation>
-    </message>
-    <message>
-        <location filename="../gui/review_dock.py" line="988"/>
-        <source>Cancel</source>
-        <translation>取消</translation>
-    </message>
-    <message>
-        <location filename="../gui/review_dock.py" line="1001"/>
-        <source>{n} overlay images written to {path}.</source>
-        <translation>已生成 {n} 张套合影像图，保存在 {path}。</translation>
+        <location filename="../gui/review/form.py" line="68"/>
+        <source>Written off</source>
+        <translation>已销号</translation>
     </message>
 </context>
 <context>
     <name>RulesDialog</name>
     <message>
-        <location filename="../gui/rules_dialog.py" line="149"/>
+        <location filename="../gui/rules_dialog.py" line="159"/>
         <source>Legality suggestion rules</source>
         <translation>合法性判定建议规则</translation>
     </message>
@@ -1998,107 +2068,107 @@
         <translation>代码列表（用逗号分隔）</translation>
     </message>
     <message>
-        <location filename="../gui/rules_dialog.py" line="62"/>
+        <location filename="../gui/rules_dialog.py" line="68"/>
         <source>Rules of the work store {name}. They apply from the next analysis.</source>
         <translation>工作库 {name} 的判定规则，自下次分析起生效。</translation>
     </message>
     <message>
-        <location filename="../gui/rules_dialog.py" line="68"/>
+        <location filename="../gui/rules_dialog.py" line="79"/>
         <source>Approvals (then supply, registration) cover at least</source>
         <translation>批文（其次供地、登记发证）覆盖比例不低于</translation>
     </message>
     <message>
-        <location filename="../gui/rules_dialog.py" line="69"/>
+        <location filename="../gui/rules_dialog.py" line="80"/>
         <source>… leaving uncovered cultivated land below</source>
         <translation>…且未覆盖的耕地面积小于</translation>
     </message>
     <message>
-        <location filename="../gui/rules_dialog.py" line="70"/>
+        <location filename="../gui/rules_dialog.py" line="81"/>
         <source>Partial coverage needing a person&apos;s check from</source>
         <translation>部分覆盖需人工核实（待核）的起始比例</translation>
     </message>
     <message>
-        <location filename="../gui/rules_dialog.py" line="71"/>
+        <location filename="../gui/rules_dialog.py" line="82"/>
         <source>Facility-agriculture filings cover at least</source>
         <translation>设施农用地备案覆盖比例不低于</translation>
     </message>
     <message>
-        <location filename="../gui/rules_dialog.py" line="72"/>
+        <location filename="../gui/rules_dialog.py" line="83"/>
         <source>Valid temporary-land approvals cover at least</source>
         <translation>有效临时用地审批覆盖比例不低于</translation>
     </message>
     <message>
-        <location filename="../gui/rules_dialog.py" line="73"/>
+        <location filename="../gui/rules_dialog.py" line="84"/>
         <source>Valid mining permits cover at least (less: outside the permit)</source>
         <translation>有效采矿权覆盖比例不低于（低于此值为越界开采）</translation>
     </message>
     <message>
-        <location filename="../gui/rules_dialog.py" line="74"/>
+        <location filename="../gui/rules_dialog.py" line="85"/>
         <source>Overlap with mining permits that makes a patch mining</source>
         <translation>与采矿权重叠达到此比例即视为采矿图斑</translation>
     </message>
     <message>
-        <location filename="../gui/rules_dialog.py" line="75"/>
+        <location filename="../gui/rules_dialog.py" line="86"/>
         <source>A land class dominates a patch from</source>
         <translation>某一地类占图斑比例达到此值即为主导地类</translation>
     </message>
     <message>
-        <location filename="../gui/rules_dialog.py" line="76"/>
+        <location filename="../gui/rules_dialog.py" line="87"/>
         <source>Construction land before the change makes a violation existing from</source>
         <translation>变化前为建设用地的比例达到此值即为存量违法</translation>
     </message>
     <message>
-        <location filename="../gui/rules_dialog.py" line="77"/>
+        <location filename="../gui/rules_dialog.py" line="88"/>
         <source>Smallest overlap that raises a flag (slivers are ignored)</source>
         <translation>触发标记的最小重叠面积（忽略细碎面）</translation>
     </message>
     <message>
-        <location filename="../gui/rules_dialog.py" line="78"/>
+        <location filename="../gui/rules_dialog.py" line="89"/>
         <source>Change types (TBLX) of mining</source>
         <translation>采矿类图斑类型（TBLX）</translation>
     </message>
     <message>
-        <location filename="../gui/rules_dialog.py" line="79"/>
+        <location filename="../gui/rules_dialog.py" line="90"/>
         <source>Change types (TBLX) of rural roads</source>
         <translation>农村道路类图斑类型（TBLX）</translation>
     </message>
     <message>
-        <location filename="../gui/rules_dialog.py" line="80"/>
+        <location filename="../gui/rules_dialog.py" line="91"/>
         <source>Change types (TBLX) that are not construction</source>
         <translation>非建设类图斑类型（TBLX）</translation>
     </message>
     <message>
-        <location filename="../gui/rules_dialog.py" line="81"/>
+        <location filename="../gui/rules_dialog.py" line="92"/>
         <source>Land classes (DLBM prefixes) of construction land</source>
         <translation>建设用地地类（DLBM 前缀）</translation>
     </message>
     <message>
-        <location filename="../gui/rules_dialog.py" line="82"/>
+        <location filename="../gui/rules_dialog.py" line="93"/>
         <source>Land classes (DLBM) of facility agriculture</source>
         <translation>设施农用地地类（DLBM）</translation>
     </message>
     <message>
-        <location filename="../gui/rules_dialog.py" line="83"/>
+        <location filename="../gui/rules_dialog.py" line="94"/>
         <source>Land classes (DLBM) of rural roads</source>
         <translation>农村道路地类（DLBM）</translation>
     </message>
     <message>
-        <location filename="../gui/rules_dialog.py" line="84"/>
+        <location filename="../gui/rules_dialog.py" line="95"/>
         <source>Land classes (DLBM) of rural homesteads</source>
         <translation>农村宅基地地类（DLBM）</translation>
     </message>
     <message>
-        <location filename="../gui/rules_dialog.py" line="85"/>
+        <location filename="../gui/rules_dialog.py" line="96"/>
         <source>Village attribute codes (CZCSXM) of the 203 range</source>
         <translation>203 范围的城镇村属性码（CZCSXM）</translation>
     </message>
     <message>
-        <location filename="../gui/rules_dialog.py" line="95"/>
+        <location filename="../gui/rules_dialog.py" line="106"/>
         <source> mu</source>
         <translation> 亩</translation>
     </message>
     <message>
-        <location filename="../gui/rules_dialog.py" line="149"/>
+        <location filename="../gui/rules_dialog.py" line="159"/>
         <source>The rules could not be saved: {error}</source>
         <translation>无法保存判定规则：{error}</translation>
     </message>
@@ -2182,6 +2252,34 @@
         <location filename="../../processing_algorithms/base.py" line="23"/>
         <source>Satellite enforcement</source>
         <translation>卫片执法</translation>
+    </message>
+</context>
+<context>
+    <name>VerifyStoreAlgorithm</name>
+    <message>
+        <location filename="../../processing_algorithms/verify_store.py" line="1"/>
+        <source>Verify the work store&apos;s record</source>
+        <translation>校验工作库修改记录</translation>
+    </message>
+    <message>
+        <location filename="../../processing_algorithms/verify_store.py" line="1"/>
+        <source>Checks the audit log end to end: the hash chain over every sealed audit row (a row deleted, edited or inserted afterwards breaks it), the triggers that keep the audit log and the stage events append-only, and that the last audit row of every determination and rectification matches the data (an edit made with the protection switched off, or a forged audit row). Writes nothing.</source>
+        <translation>从头到尾检查修改日志：所有已封存修改记录上的哈希链（事后删除、改动或插入记录都会使其断裂）、使修改日志和上报阶段记录只能追加的触发器，以及每个判定和查处整改的最后一条修改记录是否与数据一致（关闭保护后所做的修改，或伪造的修改记录）。不写入任何内容。</translation>
+    </message>
+    <message>
+        <location filename="../../processing_algorithms/verify_store.py" line="1"/>
+        <source>Work store (GeoPackage)</source>
+        <translation>工作库（GeoPackage）</translation>
+    </message>
+    <message>
+        <location filename="../../processing_algorithms/verify_store.py" line="1"/>
+        <source>Record intact</source>
+        <translation>修改记录完整</translation>
+    </message>
+    <message>
+        <location filename="../../processing_algorithms/verify_store.py" line="1"/>
+        <source>Problems found</source>
+        <translation>发现的问题数</translation>
     </message>
 </context>
 </TS>

@@ -1,0 +1,73 @@
+"""weipian:exportmilitary — the 《军用土地登记表》, optionally marking 涉军 patches from a military-land layer."""
+from __future__ import annotations
+
+import shapely
+from qgis.core import (
+    QgsCoordinateReferenceSystem,
+    QgsFeatureRequest,
+    QgsProcessingException,
+    QgsProcessingOutputNumber,
+    QgsProcessingParameterFeatureSource,
+    QgsProcessingParameterFile,
+    QgsProcessingParameterFileDestination,
+)
+
+from weipian_plugin.compat import VECTOR_POLYGON_SOURCE
+from weipian_plugin.core.review import marks
+from weipian_plugin.exporters.xlsx import write_military_register
+from weipian_plugin.processing_algorithms.base import WeipianAlgorithm
+from weipian_plugin.settings import Settings
+
+
+class ExportMilitaryAlgorithm(WeipianAlgorithm):
+    OUTPUT = "OUTPUT"
+    MILITARY_LAYER = "MILITARY_LAYER"
+    MARKED = "MARKED"
+    COUNT = "COUNT"
+
+    def name(self) -> str:
+        return "exportmilitary"
+
+    def displayName(self) -> str:  # noqa: N802
+        return self.tr("Military land register (Excel)")
+
+    def shortHelpString(self) -> str:  # noqa: N802
+        return self.tr(
+            "Writes the military land register (军用土地登记表): every patch marked as military land (涉军), "
+            "which every other export, figure, report and statistic leaves out; it is handed in separately. "
+            "With a military-land layer, every patch overlapping it is marked first (audited).")
+
+    def initAlgorithm(self, config=None):  # noqa: N802
+        self.addParameter(QgsProcessingParameterFile(self.STORE, self.tr("Work store (GeoPackage)"),
+                                                     extension="gpkg"))
+        self.addParameter(QgsProcessingParameterFeatureSource(
+            self.MILITARY_LAYER, self.tr("Military land layer (optional)"),
+            [VECTOR_POLYGON_SOURCE], optional=True))
+        self.addParameter(QgsProcessingParameterFileDestination(self.OUTPUT, self.tr("Register workbook"),
+                                                                "Excel (*.xlsx)"))
+        self.addOutput(QgsProcessingOutputNumber(self.MARKED, self.tr("Patches newly marked")))
+        self.addOutput(QgsProcessingOutputNumber(self.COUNT, self.tr("Patches in the register")))
+
+    def processAlgorithm(self, parameters, context, feedback):  # noqa: N802
+        output = self.parameterAsFileOutput(parameters, self.OUTPUT, context)
+        source = self.parameterAsSource(parameters, self.MILITARY_LAYER, context)
+        try:
+            with self.open_store(self.parameterAsFile(parameters, self.STORE, context)) as store:
+                marked = 0
+                if source is not None:
+                    if not source.sourceCrs().isValid():
+                        raise QgsProcessingException("军用土地图层没有坐标系，无法与图斑套合")
+                    target = QgsCoordinateReferenceSystem(f"EPSG:{store.epsg}")
+                    request = QgsFeatureRequest().setDestinationCrs(target, context.transformContext())
+                    geoms = [shapely.from_wkb(bytes(f.geometry().asWkb())) for f in source.getFeatures(request)
+                             if f.hasGeometry()]
+                    marked = marks.mark_military_from_layer(store, geoms, Settings.reviewer_name())
+                    feedback.pushInfo(f"按军用土地图层新标记涉军图斑{marked}个")
+                feedback.setProgress(50)
+                count = len(marks.military_register(store))
+                write_military_register(store, output)
+        except (ValueError, OSError) as exc:
+            raise QgsProcessingException(str(exc)) from exc
+        feedback.setProgress(100)
+        feedback.pushInfo(f"军用土地登记表已写出（{count}个图斑）：{output}")
+        return {self.OUTPUT: output, self.MARKED: marked, self.COUNT: count}

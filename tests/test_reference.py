@@ -1,0 +1,234 @@
+"""Registered reference layers: the copy beside the store gives exactly the results of the source itself
+(GeoPackage, FileGDB and shapefile deliveries alike), single- or multi-threaded, and every run's layers
+are recorded in the store."""
+from __future__ import annotations
+
+import os
+import shutil
+import sqlite3
+
+import numpy as np
+import pyogrio
+import pyogrio.raw
+import pytest
+import shapely
+
+from weipian_plugin.core.analysis import overlay
+from weipian_plugin.core.analysis.run import analyze, load_layers, load_registered, run_analysis
+from weipian_plugin.core.intake.importer import create_store_for, import_patches
+from weipian_plugin.core.intake.reference import ReferenceCache, cache_path, fingerprint
+from weipian_plugin.core.store import gpkg
+from weipian_plugin.core.store.workstore import WorkStore
+
+REFERENCE = {"landuse": "DLTB.gpkg", "basic_farmland": "永久基本农田.shp", "approvals": "建设用地审批.shp",
+             "supply": "供地.shp", "registration": "不动产登记.shp", "facility": "设施农用地备案.shp",
+             "temporary": "临时用地.shp", "mining": "采矿权.shp", "eco_redline": "生态保护红线.shp",
+             "townships": "乡镇.shp"}
+RESULT_TABLES = {
+    "analysis": "SELECT * FROM analysis ORDER BY patch_fid",
+    "analysis_classes": "SELECT * FROM analysis_classes ORDER BY rowid",
+    "analysis_features": "SELECT * FROM analysis_features ORDER BY rowid",
+    "townships": "SELECT fid, township_code, township_name FROM patches ORDER BY fid",
+}
+
+
+def sources(county, **override):
+    out = {role: str(county / "reference" / name) for role, name in REFERENCE.items()}
+    out.update({k: str(v) for k, v in override.items()})
+    return out
+
+
+@pytest.fixture(scope="module")
+def county_store(sample_county, tmp_path_factory):
+    """The sample county's patches imported, not analysed (copied by each test)."""
+    path = tmp_path_factory.mktemp("reference") / "青禾县_2026_卫片.gpkg"
+    batches = sorted((sample_county / "batches").glob("*.shp"))
+    with create_store_for(path, batches[0]) as store:
+        for shp in batches:
+            import_patches(store, shp, shp.stem.split("_")[0])
+    return path
+
+
+@pytest.fixture
+def store_copy(county_store, tmp_path):
+    path = tmp_path / "store" / county_store.name
+    path.parent.mkdir()
+    shutil.copy(county_store, path)
+    return path
+
+
+@pytest.fixture(scope="module")
+def dltb_deliveries(sample_county, tmp_path_factory):
+    """The sample DLTB as a county receives it: a FileGDB and a shapefile (same features, same order)."""
+    folder = tmp_path_factory.mktemp("deliveries")
+    src = sample_county / "reference" / "DLTB.gpkg"
+    meta, _, wkb, values = pyogrio.raw.read(str(src))
+    out = {}
+    for name, driver in (("DLTB.gdb", "OpenFileGDB"), ("DLTB.shp", "ESRI Shapefile")):
+        pyogrio.raw.write(str(folder / name), wkb, values, list(meta["fields"]), driver=driver, crs=meta["crs"],
+                          geometry_type="MultiPolygon", layer="DLTB", **({"encoding": "UTF-8"} if
+                                                                            name.endswith(".shp") else {}))
+        out[name.split(".")[1]] = folder / name
+    return out
+
+
+def results(path) -> dict:
+    conn = sqlite3.connect(path)
+    try:
+        out = {name: conn.execute(sql).fetchall() for name, sql in RESULT_TABLES.items()}
+    finally:
+        conn.close()
+    # the analysis timestamp is the only column allowed to differ
+    out["analysis"] = [row[:1] + row[2:] for row in out["analysis"]]
+    return out
+
+
+def test_packed_rtree_is_what_sqlite_and_gdal_expect(tmp_path):
+    path = tmp_path / "packed.gpkg"
+    conn = sqlite3.connect(path, isolation_level=None)
+    gpkg.register_functions(conn)
+    gpkg.initialise(conn)
+    gpkg.add_srs(conn, 4527)
+    rng = np.random.default_rng(3)
+    for n in (0, 1, 51, 52, 3000):
+        x, y = rng.uniform(39.5e6, 39.51e6, n), rng.uniform(3.3e6, 3.31e6, n)
+        geoms = shapely.box(x, y, x + rng.uniform(1, 90, n), y + rng.uniform(1, 90, n))
+        bounds = shapely.bounds(geoms)
+        order = gpkg.str_order(bounds)
+        table = f"t{n}"
+        conn.execute("BEGIN")
+        conn.execute(f"CREATE TABLE {table} (fid INTEGER PRIMARY KEY, geom POLYGON)")
+        conn.executemany(f"INSERT INTO {table} VALUES (?, ?)",
+                         zip(range(1, n + 1), gpkg.encode(geoms[order], 4527)))
+        gpkg.register_features(conn, table, "geom", "POLYGON", 4527)
+        gpkg.bulk_rtree(conn, table, "geom", np.arange(1, n + 1), bounds[order], packed=True)
+        conn.execute("COMMIT")
+        assert conn.execute(f"SELECT rtreecheck('rtree_{table}_geom')").fetchone() == ("ok",)
+        assert conn.execute(f"SELECT count(*) FROM rtree_{table}_geom").fetchone() == (n,)
+        # every box found by a window query (float32 boxes may add near misses, never lose a hit)
+        window = (39.503e6, 3.303e6, 39.505e6, 3.305e6)
+        want = set(np.flatnonzero(shapely.intersects(geoms[order], shapely.box(*window))) + 1)
+        got = {r[0] for r in conn.execute(f"SELECT id FROM rtree_{table}_geom WHERE minx <= ? AND maxx >= ? AND "
+                                          "miny <= ? AND maxy >= ?", (window[2], window[0], window[3], window[1]))}
+        assert want <= got
+        # edits after the bulk load go through the GeoPackage triggers as usual
+        conn.execute(f"INSERT INTO {table} (geom) VALUES (?)", gpkg.encode(np.array([shapely.box(0, 0, 1, 1)]), 4527))
+        assert conn.execute(f"SELECT rtreecheck('rtree_{table}_geom')").fetchone() == ("ok",)
+        if n:
+            _, fids, _, _ = pyogrio.raw.read(str(path), layer=table, bbox=window, return_fids=True)
+            assert want <= set(fids.tolist())
+    conn.close()
+
+
+def test_cached_uncached_and_threaded_runs_give_identical_results(store_copy, sample_county, tmp_path):
+    plain = tmp_path / "plain.gpkg"
+    shutil.copy(store_copy, plain)
+    with WorkStore.open(plain) as store:  # the source files read directly, as before registration existed
+        analyze(store, load_layers(sources(sample_county), store.epsg, store.patch_bounds()))
+    with WorkStore.open(store_copy) as store:
+        first = run_analysis(store, sources(sample_county))  # registers every layer
+        after_registration = results(store_copy)
+        run_analysis(store, sources(sample_county))  # served from the copies
+        records = store.conn.execute("SELECT r.id, l.role, l.cached FROM analysis_run_layers l "
+                                     "JOIN analysis_runs r ON r.id = l.run_id ORDER BY r.id, l.role").fetchall()
+    assert first.analyzed > 150
+    assert results(plain) == after_registration == results(store_copy)
+    assert {c for _, _, c in records[:10]} == {0} and {c for _, _, c in records[10:]} == {1}
+
+    # the overlay itself: one thread in one chunk, or two threads over chunks of 25 patches
+    with WorkStore.open(store_copy) as store:
+        layers, _ = load_registered(store, sources(sample_county), store.patch_bounds())
+        fids, geoms, attrs = store.read_patches(columns=("hsx", "area_m2"))
+    areas = attrs["area_m2"].astype(float)
+    one = overlay.run_overlay(geoms, areas, layers, after_dates=list(attrs["hsx"]), workers=1)
+    many = overlay.run_overlay(geoms, areas, layers, after_dates=list(attrs["hsx"]), workers=2, chunk_size=25)
+    for name in ("area_m2", "cultivated_m2", "dominant_dlbm", "village_code", "township_code", "township_share"):
+        np.testing.assert_array_equal(getattr(one, name), getattr(many, name))
+    for name in ("covered_m2", "valid_covered_m2", "uncovered_cultivated_m2"):
+        assert getattr(one, name).keys() == getattr(many, name).keys()
+        for role in getattr(one, name):
+            np.testing.assert_array_equal(getattr(one, name)[role], getattr(many, name)[role])
+    for table in ("landuse", "features"):
+        for column, value in vars(getattr(one, table)).items():
+            np.testing.assert_array_equal(value, getattr(getattr(many, table), column), err_msg=f"{table}.{column}")
+
+
+@pytest.mark.parametrize("delivery", ["gdb", "shp"])
+def test_filegdb_and_shapefile_deliveries(delivery, store_copy, sample_county, dltb_deliveries, tmp_path):
+    plain = tmp_path / "plain.gpkg"
+    shutil.copy(store_copy, plain)
+    layers = sources(sample_county, landuse=dltb_deliveries[delivery])
+    with WorkStore.open(plain) as store:
+        analyze(store, load_layers(layers, store.epsg, store.patch_bounds()))
+    with WorkStore.open(store_copy) as store:
+        run_analysis(store, layers)
+        registered = results(store_copy)
+        run_analysis(store, layers)
+        cached = store.conn.execute("SELECT cached FROM analysis_run_layers WHERE role='landuse' "
+                                    "ORDER BY run_id").fetchall()
+    assert results(plain) == registered == results(store_copy)
+    assert cached == [(0,), (1,)]
+    entry = ReferenceCache(cache_path(store_copy), 4527).status("landuse", str(dltb_deliveries[delivery]))
+    assert entry["current"] and entry["feature_count"] > 5000
+    # only the fields the overlay reads were copied
+    assert set(__import__("json").loads(entry["fields"])) == {"DLBM", "DLMC", "KCXS", "ZLDWDM", "ZLDWMC", "CZCSXM"}
+
+
+def test_a_changed_source_is_registered_again(store_copy, sample_county, tmp_path):
+    folder = tmp_path / "refs"
+    folder.mkdir()
+    for part in (sample_county / "reference").glob("建设用地审批.*"):
+        shutil.copy(part, folder / part.name)
+    shp = folder / "建设用地审批.shp"
+    cache = ReferenceCache(cache_path(store_copy), 4527)
+    wanted = overlay.role_fields("approvals")
+    first, rec1 = cache.load("approvals", str(shp), wanted)
+    again, rec2 = cache.load("approvals", str(shp), wanted)
+    assert (rec1.cached, rec2.cached) == (False, True)
+    assert rec2.registered_at == rec1.registered_at and rec2.checksum == rec1.checksum
+    assert shapely.equals_exact(first.geoms, again.geoms, 0).all()
+    np.testing.assert_array_equal(first.fids, again.fids)
+    assert first.attrs.keys() == again.attrs.keys() == {"PZWH", "PZRQ", "XMMC"}
+    for name in first.attrs:
+        assert list(first.attrs[name]) == list(again.attrs[name])
+
+    # the county replaces the file: fewer features, another modification time
+    meta, _, wkb, values = pyogrio.raw.read(str(shp))
+    for part in folder.glob("建设用地审批.*"):
+        part.unlink()
+    pyogrio.raw.write(str(shp), wkb[:10], [v[:10] for v in values], list(meta["fields"]),
+                      driver="ESRI Shapefile", crs=meta["crs"], geometry_type="Polygon", encoding="UTF-8")
+    changed, rec3 = cache.load("approvals", str(shp), wanted)
+    assert not rec3.cached and len(changed) == 10 and rec3.checksum != rec1.checksum
+    assert [e["feature_count"] for e in cache.entries()] == [10]  # replaced, not added
+    # a touched file with the same content is checked again, and found current after re-registration
+    os.utime(shp, ns=(shp.stat().st_atime_ns, shp.stat().st_mtime_ns + 10**9))
+    assert not cache.status("approvals", str(shp))["current"]
+    assert fingerprint(shp).checksum == rec3.checksum
+
+
+def test_one_batch_reads_only_the_features_near_it(store_copy, sample_county):
+    with WorkStore.open(store_copy) as store:
+        run_analysis(store, sources(sample_county))
+        batch = store.batches()[0]["name"]
+        summary = run_analysis(store, sources(sample_county), batch=batch)
+        run = store.conn.execute("SELECT id, batch, patches, settings FROM analysis_runs ORDER BY id DESC").fetchone()
+        layers = {r[0]: r[1:] for r in store.conn.execute(
+            "SELECT role, path, size, modified_at, checksum, crs, feature_count, read_count, cached, registered_at "
+            "FROM analysis_run_layers WHERE run_id = ?", (run[0],))}
+    assert run[1] == batch and run[2] == summary.analyzed < 200
+    assert '"rules"' in run[3]
+    path, size, modified, checksum, crs, total, read, cached, registered = layers["landuse"]
+    assert path.endswith("DLTB.gpkg") and size > 0 and modified and len(checksum) == 32 and crs == "EPSG:4527"
+    assert cached == 1 and registered
+    assert 0 < read < total / 2  # the batch's neighbourhood, not the county
+
+
+def test_older_store_gains_the_run_record(store_copy):
+    conn = sqlite3.connect(store_copy)
+    conn.executescript("DROP TABLE analysis_run_layers; DROP TABLE analysis_runs; "
+                       "UPDATE weipian_meta SET value='4' WHERE key='schema_version';")
+    conn.close()
+    with WorkStore.open(store_copy) as store:
+        assert store.conn.execute("SELECT count(*) FROM analysis_runs").fetchone() == (0,)
+        assert store.schema_version >= 5

@@ -1,0 +1,409 @@
+"""Issue 11, row by row, through the real Processing algorithms: every bad input gives a clear Chinese
+error or the correct result, and the store is unchanged after every refusal."""
+from __future__ import annotations
+
+import hashlib
+import shutil
+import sqlite3
+
+import openpyxl
+import pytest
+import shapely
+from test_ledger import county_store  # noqa: F401 (shared session fixture)
+
+X0, Y0 = 39_500_000.0, 3_300_000.0
+
+
+def squares(n, size=40.0, dx=100.0, x0=X0, y0=Y0):
+    return [shapely.box(x0 + i * dx, y0, x0 + i * dx + size, y0 + size) for i in range(n)]
+
+
+def qgis_like(path) -> sqlite3.Connection:
+    """A plain SQLite connection with the GeoPackage functions QGIS's GDAL provides (its R*Tree
+    triggers call them): what editing in QGIS's attribute table amounts to."""
+    from weipian_plugin.core.store import gpkg
+
+    conn = sqlite3.connect(path)
+    gpkg.register_functions(conn)
+    return conn
+
+
+def digest(path) -> str:
+    return hashlib.sha256(open(path, "rb").read()).hexdigest()
+
+
+def run(name, **params):
+    import processing
+
+    return processing.run(f"weipian:{name}", {k: str(v) if hasattr(v, "parent") else v for k, v in params.items()})
+
+
+def refused(match, name, **params):
+    from qgis.core import QgsProcessingException
+
+    with pytest.raises(QgsProcessingException, match=match):
+        run(name, **params)
+
+
+@pytest.fixture
+def batch_shp(tmp_path, shapefile_writer):
+    return shapefile_writer(tmp_path / "in" / "批次.shp", squares(5),
+                            {"JCBH": [f"P{i}" for i in range(5)], "HSX": ["2026-03-05"] * 5,
+                             "XMC": ["青禾县"] * 5}, encoding="GBK")
+
+
+@pytest.fixture
+def imported(weipian_provider, tmp_path, batch_shp):
+    store = tmp_path / "store.gpkg"
+    run("importpatches", INPUT=batch_shp, STORE=store, BATCH="2026年3月")
+    return store
+
+
+# -- data loss -------------------------------------------------------------------------------------
+@pytest.mark.parametrize("algorithm", ["exportledger", "gradeenforcement", "accountability"])
+def test_exports_refuse_the_store_other_databases_and_wrong_extensions(weipian_provider, county_store,  # noqa: F811
+                                                                       tmp_path, algorithm):
+    store = tmp_path / "work.gpkg"
+    shutil.copy(county_store, store)
+    before = digest(store)
+    refused("工作库本身", algorithm, STORE=store, OUTPUT=store)
+    other = tmp_path / "其他.xlsx"
+    sqlite3.connect(other).execute("CREATE TABLE t (x)").connection.commit()
+    other_before = digest(other)
+    refused("GeoPackage/SQLite 数据库", algorithm, STORE=store, OUTPUT=other)
+    refused("应为 .xlsx", algorithm, STORE=store, OUTPUT=tmp_path / "out.gpkg")
+    assert digest(store) == before and digest(other) == other_before
+    assert not (tmp_path / "out.gpkg").exists()
+    out = tmp_path / "好.xlsx"
+    run(algorithm, STORE=store, OUTPUT=out)
+    assert out.stat().st_size > 0 and digest(store) == before
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []  # no temporary left
+
+
+def test_figures_refuse_a_file_as_folder_and_a_missing_batch(weipian_provider, imported, tmp_path):
+    before = digest(imported)
+    refused("是一个文件而不是文件夹", "exportfigures", STORE=imported, OUTPUT=imported)
+    refused("没有批次“2099年1月”", "exportfigures", STORE=imported, OUTPUT=tmp_path / "figs", BATCH="2099年1月")
+    refused("没有批次“2099年1月”", "exportledger", STORE=imported, OUTPUT=tmp_path / "l.xlsx", BATCH="2099年1月")
+    refused("没有批次“2099年1月”", "analyzepatches", STORE=imported, BATCH="2099年1月")
+    assert digest(imported) == before
+
+
+def test_a_failed_first_import_never_deletes_a_store_another_run_created(weipian_provider, tmp_path,
+                                                                          shapefile_writer, batch_shp,
+                                                                          monkeypatch):
+    """Two imports create the same new store at once: the one that fails removes only its own file."""
+    from weipian_plugin.core.intake import importer
+    from weipian_plugin.processing_algorithms import import_patches as algorithm
+
+    store = tmp_path / "同时.gpkg"
+    bad = shapefile_writer(tmp_path / "bad" / "bad.shp", squares(1), {"JCBH": ["X"]})
+    bad.with_suffix(".dbf").write_bytes(b"garbage")  # readable header for nothing: the import fails later
+    real = importer.create_store_for
+
+    others = {str(bad): "别人的"}
+
+    def other_run_finishes_meanwhile(path, shp, **kwargs):
+        if shp in others:  # the other run publishes its store while this one still works
+            run("importpatches", INPUT=batch_shp, STORE=store, BATCH=others.pop(shp))
+        return real(path, shp, **kwargs)
+
+    monkeypatch.setattr(algorithm, "create_store_for", other_run_finishes_meanwhile)
+    refused("bad", "importpatches", INPUT=bad, STORE=store)
+    assert store.exists()
+    with sqlite3.connect(store) as conn:
+        assert conn.execute("SELECT name FROM batches").fetchall() == [("别人的",)]
+    # and one that succeeds while another created the store imports into that store
+    store.unlink()
+    good = shapefile_writer(tmp_path / "good" / "good.shp", squares(2, y0=Y0 + 500), {"JCBH": ["G1", "G2"]})
+    others[str(good)] = "别人的"
+    run("importpatches", INPUT=good, STORE=store, BATCH="我的")
+    with sqlite3.connect(store) as conn:
+        assert sorted(conn.execute("SELECT name FROM batches").fetchall()) == [("别人的",), ("我的",)]
+    assert sorted(p.name for p in tmp_path.iterdir() if p.suffix != ".gpkg") == ["bad", "good", "in"]
+
+
+# -- the record ------------------------------------------------------------------------------------
+def _determine(store_path, jcbh="P0", result="违法", reviewer="张三"):
+    from weipian_plugin.core.review.records import save_determination
+    from weipian_plugin.core.store.workstore import WorkStore
+
+    with WorkStore.open(store_path) as store:
+        fid = store.conn.execute("SELECT fid FROM patches WHERE jcbh=?", (jcbh,)).fetchone()[0]
+        values = {"result": result, "subtype": "批文", "violation_category": None}
+        if result == "违法":
+            values = {"result": result, "subtype": "非农违法", "violation_category": "新增"}
+        save_determination(store, fid, values, reviewer)
+    return fid
+
+
+def test_audit_log_and_stage_events_are_append_only(weipian_provider, imported):
+    from weipian_plugin.core.review.records import lock_batch
+    from weipian_plugin.core.store.workstore import WorkStore
+
+    fid = _determine(imported)
+    with WorkStore.open(imported) as store:
+        lock_batch(store, "2026年3月", "一上", "张三")
+    conn = qgis_like(imported)
+    for sql in ("DELETE FROM audit_log", "UPDATE audit_log SET actor='李四'", "UPDATE stage_events SET locks=0",
+                "DELETE FROM stage_events", "DELETE FROM audit_seals"):
+        with pytest.raises(sqlite3.DatabaseError, match="只能追加"):
+            conn.execute(sql)
+    for sql in ("UPDATE patches SET area_m2 = 1 WHERE fid = ?", "UPDATE patches SET geom = NULL WHERE fid = ?",
+                "DELETE FROM patches WHERE fid = ?"):
+        with pytest.raises(sqlite3.DatabaseError, match="已上报锁定"):
+            conn.execute(sql, (fid,))
+
+
+def test_patch_and_attachment_edits_are_audited_with_an_honest_actor(weipian_provider, imported, tmp_path):
+    from weipian_plugin.core.review.records import add_attachment, remove_attachment
+    from weipian_plugin.core.store.workstore import WorkStore
+
+    fid = _determine(imported)
+    conn = qgis_like(imported)
+    conn.execute("UPDATE patches SET area_m2 = 1 WHERE fid = ?", (fid,))
+    conn.execute("UPDATE determinations SET result = '合法' WHERE patch_fid = ?", (fid,))  # as QGIS would
+    conn.commit()
+    rows = conn.execute("SELECT actor, table_name, action FROM audit_log ORDER BY id").fetchall()
+    assert rows[0] == ("张三", "determinations", "insert")
+    assert rows[1] == ("插件外直接编辑", "patches", "update")
+    assert rows[2][0].startswith("插件外直接编辑（上次保存人：张三）")  # not credited to 张三
+    photo = tmp_path / "现场.jpg"
+    photo.write_bytes(b"\xff\xd8\xff\xe0 not really a jpeg")
+    with WorkStore.open(imported) as store:
+        attachment = add_attachment(store, fid, photo, actor="王五")
+        remove_attachment(store, attachment, actor="王五")
+    assert conn.execute("SELECT actor, action FROM audit_log WHERE table_name='attachments' ORDER BY id").fetchall() \
+        == [("王五", "insert"), ("王五", "delete")]
+
+
+def _break(store, sql):
+    """Tamper as a determined user would: switch the protection off, change the log, switch it back."""
+    from weipian_plugin.core.store import audit
+
+    conn = sqlite3.connect(store)
+    triggers = {n: s for n, s in conn.execute("SELECT name, sql FROM sqlite_master WHERE type='trigger' "
+                                              "AND name LIKE 'audit_log_append_only%'")}
+    for name in triggers:
+        conn.execute(f"DROP TRIGGER {name}")
+    conn.execute(sql)
+    for definition in triggers.values():
+        conn.execute(definition)
+    conn.commit()
+    assert set(triggers) <= set(audit.protective_triggers())
+
+
+@pytest.mark.parametrize("tamper, found", [
+    ("DELETE FROM audit_log WHERE id = 2", "第 2 条修改记录已被删除"),
+    ("DELETE FROM audit_log WHERE id = (SELECT max(id) FROM audit_log)", "已被删除"),
+    ("UPDATE audit_log SET actor = '李四' WHERE id = 1", "第 1 条修改记录已被改动"),
+    ("INSERT INTO audit_log (at, actor, table_name, patch_fid, action, new_values) "  # backdated, made up
+     "VALUES ('2026-01-02T09:00:00', '李四', 'determinations', 1, 'update', '{\"result\": \"违法\"}')", "伪造"),
+    ("INSERT INTO audit_log (actor, table_name, patch_fid, action, new_values) "  # now, made up
+     "VALUES ('李四', 'determinations', 1, 'update', '{\"result\": \"违法\"}')", "伪造"),
+])
+def test_verifystore_detects_a_deleted_an_edited_and_an_inserted_audit_row(weipian_provider, imported, tamper,
+                                                                          found):
+    from qgis.core import QgsProcessingFeedback
+
+    _determine(imported, "P0")
+    _determine(imported, "P1", "合法")
+    _determine(imported, "P0", "合法")
+    assert run("verifystore", STORE=imported)["OK"] is True
+    _break(imported, tamper)
+    import processing
+
+    feedback = QgsProcessingFeedback()
+    result = processing.run("weipian:verifystore", {"STORE": str(imported)}, feedback=feedback)
+    assert result["OK"] is False
+    assert found in feedback.textLog()
+
+
+def test_verifystore_reports_a_dropped_trigger(weipian_provider, imported):
+    before = digest(imported)
+    assert run("verifystore", STORE=imported)["OK"] is True
+    assert digest(imported) == before  # verifying writes nothing
+    conn = sqlite3.connect(imported)
+    conn.execute("DROP TRIGGER stage_events_append_only_update")
+    conn.commit()
+    assert run("verifystore", STORE=imported)["OK"] is False
+
+
+# -- input checks ----------------------------------------------------------------------------------
+def _store_rows(path):
+    with sqlite3.connect(path) as conn:
+        return conn.execute("SELECT jcbh, area_m2 FROM patches ORDER BY jcbh").fetchall()
+
+
+def test_damaged_shapefile_rejects_every_missing_record_by_number(weipian_provider, tmp_path, shapefile_writer):
+    shp = shapefile_writer(tmp_path / "d" / "短.shp", squares(10), {"JCBH": [f"D{i}" for i in range(10)]})
+    dbf = bytearray(shp.with_suffix(".dbf").read_bytes())
+    dbf[4:8] = (8).to_bytes(4, "little")  # the header claims 8 records; the .shp holds 10
+    shp.with_suffix(".dbf").write_bytes(dbf)
+    store = tmp_path / "s.gpkg"
+    result = run("importpatches", INPUT=shp, STORE=store, BATCH="b")
+    assert result == {"IMPORTED": 8, "REJECTED": 2}
+    with sqlite3.connect(store) as conn:
+        rejects = conn.execute("SELECT source_row, reason FROM rejects ORDER BY source_row").fetchall()
+    assert [r[0] for r in rejects] == [9, 10]
+    assert all(r[1].startswith("属性记录缺失（.dbf 文件头只声明 8 条记录，.shp 有 10 条）") for r in rejects)
+
+    half = shapefile_writer(tmp_path / "h" / "半.shp", squares(10), {"JCBH": [f"H{i}" for i in range(10)]})
+    data = half.read_bytes()
+    half.write_bytes(data[:len(data) // 2])
+    result = run("importpatches", INPUT=half, STORE=store, BATCH="h")
+    with sqlite3.connect(store) as conn:
+        reasons = [r[0] for r in conn.execute(
+            "SELECT reason FROM rejects r JOIN batches b ON b.id = r.batch_id WHERE b.name = 'h'")]
+    assert result["IMPORTED"] + result["REJECTED"] == 10 and result["REJECTED"] > 0
+    assert all(r.startswith("几何记录缺失（.shp 文件被截断") for r in reasons)  # not 「几何为空」
+
+
+def test_web_mercator_and_six_digit_eastings_need_a_crs(weipian_provider, tmp_path, shapefile_writer):
+    from pyproj import Transformer
+
+    to_merc = Transformer.from_crs(4527, 3857, always_xy=True)
+    merc = [shapely.transform(g, lambda c: __import__("numpy").column_stack(to_merc.transform(c[:, 0], c[:, 1])))
+            for g in squares(2)]
+    shp = shapefile_writer(tmp_path / "m" / "墨卡托.shp", merc, {"JCBH": ["M1", "M2"]}, epsg=3857, keep_prj=False)
+    store = tmp_path / "s.gpkg"
+    refused("Web 墨卡托", "importpatches", INPUT=shp, STORE=store)
+    assert not store.exists()
+    run("importpatches", INPUT=shp, STORE=store, CRS="EPSG:3857", BATCH="m")
+    six = shapefile_writer(tmp_path / "6" / "六位.shp", squares(2, x0=500_000.0, y0=Y0 + 1000),
+                           {"JCBH": ["S1", "S2"]}, epsg=4548, keep_prj=False)
+    before = digest(store)
+    refused("6位", "importpatches", INPUT=six, STORE=store)
+    assert digest(store) == before
+    run("importpatches", INPUT=six, STORE=store, CRS="EPSG:4548", BATCH="六位")
+    rows = dict(_store_rows(store))
+    assert rows["M1"] == pytest.approx(1600.0, rel=1e-3) and rows["S1"] == pytest.approx(1600.0, rel=1e-3)
+
+
+def test_the_same_file_twice_is_refused_and_many_known_ids_warned(weipian_provider, imported, batch_shp,
+                                                                    tmp_path, shapefile_writer):
+    from qgis.core import QgsProcessingFeedback
+
+    before = digest(imported)
+    refused("作为批次“2026年3月”导入", "importpatches", INPUT=batch_shp, STORE=imported, BATCH="另一个名字")
+    assert digest(imported) == before
+    assert run("importpatches", INPUT=batch_shp, STORE=imported, BATCH="2026年3月")["IMPORTED"] == 5
+    copy = shapefile_writer(tmp_path / "c" / "重发.shp", squares(5, y0=Y0 + 300),
+                            {"JCBH": [f"P{i}" for i in range(5)], "HSX": ["2026-04-02"] * 5})
+    import processing
+
+    feedback = QgsProcessingFeedback()
+    processing.run("weipian:importpatches", {"INPUT": str(copy), "STORE": str(imported)}, feedback=feedback)
+    assert "5 个监测编号已在其他批次中（“2026年3月” 5 个）" in feedback.textLog()
+    with sqlite3.connect(imported) as conn:  # the batch name comes from the 后时相 month, not the file name
+        assert [r[0] for r in conn.execute("SELECT name FROM batches ORDER BY id")] == ["2026年3月", "2026年4月"]
+
+
+def test_reimport_with_a_changed_geometry_is_audited_and_marked(weipian_provider, imported, tmp_path,
+                                                                 shapefile_writer):
+    from qgis.core import QgsProcessingFeedback
+
+    fid = _determine(imported, "P1")
+    geoms = squares(5)
+    geoms[1] = shapely.box(X0 + 100, Y0, X0 + 120, Y0 + 40)  # P1 shrinks to half
+    changed = shapefile_writer(tmp_path / "v2" / "批次.shp", geoms,
+                               {"JCBH": [f"P{i}" for i in range(5)], "HSX": ["2026-03-05"] * 5}, encoding="GBK")
+    import processing
+
+    feedback = QgsProcessingFeedback()
+    processing.run("weipian:importpatches", {"INPUT": str(changed), "STORE": str(imported), "BATCH": "2026年3月"},
+                   feedback=feedback)
+    assert "1 个图斑的几何与上次导入不同（P1）" in feedback.textLog()
+    with sqlite3.connect(imported) as conn:
+        note = conn.execute("SELECT review_note FROM patches WHERE fid = ?", (fid,)).fetchone()[0]
+        audit = conn.execute("SELECT actor, old_values, new_values FROM audit_log WHERE table_name = 'patches'"
+                             ).fetchall()
+    assert note.startswith("重新导入 批次.shp 时几何已变化") and "需重新审核" in note
+    assert len(audit) == 1 and audit[0][0] == "导入 批次.shp"
+    assert '"geom_changed":1' in audit[0][2].replace(" ", "")
+
+
+def test_field_values_as_they_really_arrive(weipian_provider, tmp_path, shapefile_writer):
+    import numpy as np
+    import pyogrio.raw
+
+    shp = tmp_path / "v" / "值.shp"
+    shp.parent.mkdir()
+    long_ids = [5001234567890123456 + i for i in range(3)]  # 19 digits: not representable as a double
+    wkb = np.array([shapely.to_wkb(g) for g in squares(3)], dtype=object)
+    pyogrio.raw.write(str(shp), wkb, [np.array(long_ids, dtype=np.int64),
+                                      np.array(["\ufeff1,600.5", "2.4", "abc"], dtype=object),
+                                      np.array(["\ufeff青禾县", "青禾县", "青禾县"], dtype=object)],
+                      ["JCBH", "JCMJ", "XMC"], driver="ESRI Shapefile", crs="EPSG:4527", encoding="UTF-8",
+                      geometry_type="Polygon")
+    store = tmp_path / "s.gpkg"
+    run("importpatches", INPUT=shp, STORE=store, BATCH="v")
+    with sqlite3.connect(store) as conn:
+        rows = conn.execute("SELECT jcbh, jcmj_m2, xmc FROM patches ORDER BY fid").fetchall()
+    assert [r[0] for r in rows] == [str(i) for i in long_ids]
+    assert rows[0][1] == pytest.approx(1600.5) and rows[2][1] is None
+    assert {r[2] for r in rows} == {"青禾县"}  # the BOM is gone
+
+
+def test_big5_and_mixed_rows_decode_per_value_or_not_at_all(weipian_provider, tmp_path, shapefile_writer):
+    big5 = shapefile_writer(tmp_path / "b" / "繁.shp", squares(2), {"JCBH": ["B1", "B2"], "XMC": ["臺北縣", "新竹縣"]},
+                            encoding="BIG5")
+    big5.with_suffix(".cpg").write_text("BIG5")
+    store = tmp_path / "s.gpkg"
+    run("importpatches", INPUT=big5, STORE=store, BATCH="big5")
+    mixed = shapefile_writer(tmp_path / "x" / "混.shp", squares(2, y0=Y0 + 500), {"JCBH": ["X1", "X2"],
+                             "XMC": ["青禾县", "白沙镇"]}, encoding="UTF-8", keep_cpg=False)
+    dbf = mixed.with_suffix(".dbf").read_bytes()
+    utf8, gbk = "白沙镇".encode("utf-8"), "白沙镇".encode("gbk").ljust(len("白沙镇".encode("utf-8")))
+    mixed.with_suffix(".dbf").write_bytes(dbf.replace(utf8, gbk))
+    run("importpatches", INPUT=mixed, STORE=store, BATCH="mixed")
+    with sqlite3.connect(store) as conn:
+        assert dict(conn.execute("SELECT jcbh, xmc FROM patches")) == {
+            "B1": "臺北縣", "B2": "新竹縣", "X1": "青禾县", "X2": "白沙镇"}
+    garbage = shapefile_writer(tmp_path / "g" / "乱.shp", squares(1, y0=Y0 + 900), {"JCBH": ["G1"], "XMC": ["青禾县"]},
+                               keep_cpg=False)
+    dbf = garbage.with_suffix(".dbf").read_bytes()
+    garbage.with_suffix(".dbf").write_bytes(dbf.replace("青禾县".encode("utf-8"), b"\xff\xfe\x81\x30" + b" " * 5))
+    before = digest(store)
+    refused("既不是有效的UTF-8", "importpatches", INPUT=garbage, STORE=store, BATCH="g")
+    assert digest(store) == before
+
+
+def test_field_map_and_encoding_apply_when_the_store_is_created(weipian_provider, tmp_path, shapefile_writer):
+    shp = shapefile_writer(tmp_path / "p" / "省界.shp", squares(2), {"BIANHAO": ["A", "B"], "名称": ["甲", "乙"]},
+                           encoding="GBK", keep_cpg=False)
+    store = tmp_path / "new.gpkg"
+    result = run("importpatches", INPUT=shp, STORE=store, FIELD_MAP="jcbh=BIANHAO;xmc=名称", ENCODING="GBK",
+                 BATCH="p")
+    assert result["IMPORTED"] == 2
+    with sqlite3.connect(store) as conn:
+        assert conn.execute("SELECT value FROM weipian_meta WHERE key='county_name'").fetchone() == ("甲",)
+
+
+# -- spreadsheets ----------------------------------------------------------------------------------
+def test_data_is_never_a_formula(weipian_provider, tmp_path, shapefile_writer):
+    from weipian_plugin.core.review.records import save_determination
+    from weipian_plugin.core.store.workstore import WorkStore
+
+    shp = shapefile_writer(tmp_path / "f" / "公式.shp", squares(2),
+                           {"JCBH": ['=HYPERLINK("http://x","点")', "+1"], "XMC": ["=1+1", "=1+1"],
+                            "HSX": ["2026-03-05"] * 2})
+    store = tmp_path / "s.gpkg"
+    run("importpatches", INPUT=shp, STORE=store, BATCH="@批次")
+    with WorkStore.open(store) as s:  # illegal patches appear in every workbook's lists
+        fids = [r[0] for r in s.conn.execute("SELECT fid FROM patches")]
+    for fid in fids:
+        with WorkStore.open(store) as s:
+            save_determination(s, fid, {"result": "违法", "subtype": "非农违法", "violation_category": "新增"}, "张三")
+    ledger = tmp_path / "台账.xlsx"
+    run("exportledger", STORE=store, OUTPUT=ledger)
+    run("gradeenforcement", STORE=store, OUTPUT=tmp_path / "日常执法评价.xlsx")
+    run("accountability", STORE=store, OUTPUT=tmp_path / "问责.xlsx")
+    for path in (ledger, tmp_path / "日常执法评价.xlsx", tmp_path / "问责.xlsx"):
+        formulas = [(ws.title, c.coordinate, c.value) for ws in openpyxl.load_workbook(path).worksheets
+                    for row in ws.iter_rows() for c in row if c.data_type == "f"]
+        assert formulas == [], path.name
+    ws = openpyxl.load_workbook(ledger)["图斑台账"]
+    assert ws["A1"].value.startswith("=1+1") and ws["A1"].data_type == "s"
+    values = [c.value for row in ws.iter_rows() for c in row]
+    assert '=HYPERLINK("http://x","点")' in values

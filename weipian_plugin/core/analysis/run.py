@@ -1,0 +1,223 @@
+"""内业比对 in one run: read the reference layers, overlay every patch, suggest, write to the store.
+
+A re-run replaces overlay results and suggestions only (tables ``analysis*`` and the township of each
+patch); people's determinations and rectifications are never touched. The write is one transaction,
+and a cancel before or during it leaves the store as it was.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import json
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Callable, Dict, List, Mapping, Optional, Sequence, Tuple
+
+import numpy as np
+
+from weipian_plugin.core.analysis import overlay
+from weipian_plugin.core.analysis.overlay import OverlayCancelled, run_overlay
+from weipian_plugin.core.analysis.rules import RuleConfig, suggest_all
+from weipian_plugin.core.intake.reference import LayerRecord, ReferenceCache, cache_path
+from weipian_plugin.core.intake.vector_io import VectorData, read_vector
+from weipian_plugin.core.store.workstore import WorkStore, now_iso
+
+ROLE_LABELS = {
+    overlay.LANDUSE: "三调地类图斑", overlay.BASIC_FARMLAND: "永久基本农田", overlay.APPROVALS: "建设用地审批",
+    overlay.SUPPLY: "供地", overlay.REGISTRATION: "不动产登记", overlay.FACILITY: "设施农用地备案",
+    overlay.TEMPORARY: "临时用地", overlay.MINING: "采矿权", overlay.ECO_REDLINE: "生态保护红线",
+    overlay.TOWNSHIPS: "乡镇",
+}
+LAYERS_SETTING = "analysis_layers"
+RULES_SETTING = "rules"
+
+# analysis column -> (overlay role whose union area it is)
+_COVER_COLUMNS = {
+    "approved_m2": overlay.APPROVALS, "supplied_m2": overlay.SUPPLY, "registered_m2": overlay.REGISTRATION,
+    "basic_farmland_m2": overlay.BASIC_FARMLAND, "eco_redline_m2": overlay.ECO_REDLINE,
+    "mining_m2": overlay.MINING, "facility_m2": overlay.FACILITY, "temporary_m2": overlay.TEMPORARY,
+}
+
+AnalysisCancelled = OverlayCancelled
+
+
+@dataclass
+class AnalysisSummary:
+    analyzed: int = 0
+    by_suggestion: Counter = field(default_factory=Counter)
+    layers: Dict[str, str] = field(default_factory=dict)
+    repaired: Dict[str, int] = field(default_factory=dict)
+
+    def text(self) -> str:
+        counts = "，".join(f"{k} {v}" for k, v in sorted(self.by_suggestion.items()))
+        lines = [f"已分析 {self.analyzed} 个图斑：{counts or '无'}。"]
+        for role, source in self.layers.items():
+            fixed = self.repaired.get(role, 0)
+            lines.append(f"  {ROLE_LABELS[role]}：{source}" + (f"（修复无效几何 {fixed} 个）" if fixed else ""))
+        return "\n".join(lines)
+
+
+def rule_config(store: WorkStore) -> RuleConfig:
+    return RuleConfig.from_dict(store.setting(RULES_SETTING))
+
+
+def load_layers(sources: Mapping[str, str], epsg: int, near: Optional[np.ndarray] = None,
+                progress: Optional[Callable[[float], None]] = None,
+                is_cancelled: Optional[Callable[[], bool]] = None) -> Dict[str, VectorData]:
+    """Read each role's file (``path`` or ``path|layername=x``), reprojected to the store CRS; with
+    ``near`` (the patches' boxes), only the features that can touch a patch."""
+    layers = {}
+    for k, (role, source) in enumerate(sources.items()):
+        if role not in overlay.ROLES:
+            raise ValueError(f"未知的参考图层类型：{role}")
+        if is_cancelled and is_cancelled():
+            raise AnalysisCancelled()
+        path, _, layer = source.partition("|layername=")
+        layers[role] = read_vector(path, layer or None, target_epsg=epsg, near=near)
+        if progress:
+            progress((k + 1) / len(sources))
+    return layers
+
+
+def reference_cache(store: WorkStore) -> ReferenceCache:
+    """The store's registered reference layers (``<store>.ref.gpkg`` beside it)."""
+    return ReferenceCache(cache_path(store.path), store.epsg)
+
+
+def load_registered(store: WorkStore, sources: Mapping[str, str], near: Optional[np.ndarray] = None,
+                    progress: Optional[Callable[[float], None]] = None,
+                    is_cancelled: Optional[Callable[[], bool]] = None,
+                    ) -> Tuple[Dict[str, VectorData], List[LayerRecord]]:
+    """Like :func:`load_layers`, through the store's registered copies (a new or changed file is
+    registered first), with the record of each layer as read (the run's provenance)."""
+    cache = reference_cache(store)
+    layers, records = {}, []
+    for k, (role, source) in enumerate(sources.items()):
+        if role not in overlay.ROLES:
+            raise ValueError(f"未知的参考图层类型：{role}")
+        if is_cancelled and is_cancelled():
+            raise AnalysisCancelled()
+        layers[role], record = cache.load(role, source, overlay.role_fields(role), near)
+        records.append(record)
+        if progress:
+            progress((k + 1) / len(sources))
+    return layers, records
+
+
+def _record_run(conn, started: str, batch: Optional[str], patches: int, config: RuleConfig,
+                records: Sequence[LayerRecord]) -> None:
+    """One row of ``analysis_runs`` and one of ``analysis_run_layers`` per layer (inside the run's write)."""
+    settings = {"rules": config.to_dict(), "partition_tolerance": overlay.PARTITION_TOLERANCE}
+    run_id = conn.execute(
+        "INSERT INTO analysis_runs (started_at, finished_at, batch, patches, settings) VALUES (?, ?, ?, ?, ?)",
+        (started, now_iso(), batch, patches, json.dumps(settings, ensure_ascii=False))).lastrowid
+    conn.executemany(
+        "INSERT INTO analysis_run_layers (run_id, role, path, layer, size, modified_at, checksum, crs, "
+        "feature_count, read_count, repaired, cached, registered_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [(run_id, r.role, r.path, r.layer, r.size,
+          None if r.mtime_ns is None else dt.datetime.fromtimestamp(r.mtime_ns / 1e9).isoformat(timespec="seconds"),
+          r.checksum, r.source_crs, r.feature_count, r.read_count, r.repaired, int(r.cached), r.registered_at)
+         for r in records])
+
+
+def _floats(values: np.ndarray) -> list:
+    """Floats for SQLite, NaN (not measured: layer not given) as NULL."""
+    return [None if v != v else v for v in np.asarray(values, dtype=np.float64).tolist()]
+
+
+def _iso(value) -> Optional[str]:
+    return value.isoformat() if value is not None and hasattr(value, "isoformat") else None
+
+
+def analyze(store: WorkStore, layers: Mapping[str, VectorData], batch: Optional[str] = None,
+            config: Optional[RuleConfig] = None,
+            progress: Optional[Callable[[float], None]] = None,
+            is_cancelled: Optional[Callable[[], bool]] = None,
+            provenance: Optional[Sequence[LayerRecord]] = None) -> AnalysisSummary:
+    """Overlay and suggest for the store's patches (one batch or all) and write the results, with the
+    run's record (``provenance``: the layers as read) in ``analysis_runs``."""
+    started = now_iso()
+    if batch and store.batch(batch) is None:  # a mistyped batch is an error, not "0 patches analyzed"
+        raise ValueError(f"工作库中没有批次“{batch}”：{store.path}")
+    config = config or rule_config(store)
+    fids, geoms, attrs = store.read_patches(batch, columns=("tblx", "hsx", "dlbm", "area_m2"))
+    summary = AnalysisSummary(analyzed=len(fids), repaired={r: d.invalid_repaired for r, d in layers.items()})
+    if not len(fids):
+        return summary
+    areas = attrs["area_m2"].astype(np.float64)
+    result = run_overlay(geoms, areas, layers, after_dates=list(attrs["hsx"]),
+                         progress=(lambda f: progress(0.85 * f)) if progress else None, is_cancelled=is_cancelled)
+    suggestions = suggest_all(attrs["tblx"], attrs["hsx"], result, config, patches_dlbm=attrs["dlbm"])
+    construction = result.dlbm_share(config.construction_dlbm_prefixes) * areas
+    uncovered = result.uncovered_cultivated_m2.get(overlay.APPROVALS, np.full(len(fids), np.nan))
+    covered = [_floats(result.covered_m2.get(role, np.full(len(fids), np.nan))) for role in _COVER_COLUMNS.values()]
+    stamp = now_iso()
+    layer_list = json.dumps(sorted(result.provided))
+    encode = json.JSONEncoder(ensure_ascii=False).encode
+    analysis_rows = list(zip(
+        fids.tolist(), itertools.repeat(stamp), itertools.repeat(layer_list), *covered,
+        _floats(result.cultivated_m2), _floats(uncovered), _floats(construction),
+        [d or None for d in result.dominant_dlbm], [s.result for s in suggestions], [s.subtype for s in suggestions],
+        [s.reason for s in suggestions], [encode(s.basis) for s in suggestions],
+        [int(s.involves_basic_farmland) for s in suggestions], [int(s.involves_eco_redline) for s in suggestions],
+        [int(s.involves_mining) for s in suggestions], [s.new_or_stock for s in suggestions]))
+    lu, ft = result.landuse, result.features
+    class_rows = list(zip(fids[lu.patch].tolist(), [d or None for d in lu.dlbm], lu.dlmc, lu.area_m2.tolist(),
+                          lu.cultivated_m2.tolist()))
+    feature_rows = list(zip(fids[ft.patch].tolist(), ft.role, [d or None for d in ft.doc], map(_iso, ft.date),
+                            map(_iso, ft.valid_from), map(_iso, ft.valid_to), ft.share.tolist(), ft.area_m2.tolist(),
+                            ft.name, ft.kind, ft.valid.tolist()))
+    if is_cancelled and is_cancelled():
+        raise AnalysisCancelled()
+
+    with store.transaction() as conn:
+        conn.execute("CREATE TEMP TABLE IF NOT EXISTS run_fids (fid INTEGER PRIMARY KEY)")
+        conn.execute("DELETE FROM run_fids")
+        conn.executemany("INSERT INTO run_fids VALUES (?)", ((int(f),) for f in fids))
+        for table in ("analysis", "analysis_classes", "analysis_features"):
+            conn.execute(f"DELETE FROM {table} WHERE patch_fid IN (SELECT fid FROM run_fids)")
+        conn.executemany(
+            f"""INSERT INTO analysis (patch_fid, analyzed_at, layers, {', '.join(_COVER_COLUMNS)},
+                  cultivated_m2, uncovered_cultivated_m2, construction_before_m2, dominant_dlbm,
+                  suggestion, suggestion_type, suggestion_reason, basis, involves_basic_farmland,
+                  involves_eco_redline, involves_mining, new_or_stock)
+                VALUES ({', '.join('?' * (len(_COVER_COLUMNS) + 15))})""", analysis_rows)
+        conn.executemany("INSERT INTO analysis_classes VALUES (?, ?, ?, ?, ?)", class_rows)
+        conn.executemany("INSERT INTO analysis_features (patch_fid, role, doc_number, doc_date, valid_from, "
+                         "valid_to, share, area_m2, name, kind, valid) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                         feature_rows)
+        if overlay.TOWNSHIPS in result.provided:
+            conn.executemany("UPDATE patches SET township_code=?, township_name=? WHERE fid=?",
+                             ((c or None, n or None, int(f)) for f, c, n in
+                              zip(fids, result.township_code, result.township_name)))
+        _record_run(conn, started, batch, len(fids), config, provenance or [])
+        if progress:
+            progress(1.0)
+    summary.by_suggestion = Counter(s.result for s in suggestions)
+    return summary
+
+
+def analyze_layers(store: WorkStore, layers: Mapping[str, VectorData], sources: Mapping[str, str],
+                   batch: Optional[str] = None, progress: Optional[Callable[[float], None]] = None,
+                   is_cancelled: Optional[Callable[[], bool]] = None,
+                   provenance: Optional[Sequence[LayerRecord]] = None) -> AnalysisSummary:
+    """Analyse with layers already read, and remember where they came from (role -> source) in the store,
+    so the next run, the project and the split along approvals find them again; ``provenance`` (the
+    layers as read) is the run's record."""
+    summary = analyze(store, layers, batch, progress=progress, is_cancelled=is_cancelled, provenance=provenance)
+    store.set_setting(LAYERS_SETTING, dict(sources))
+    summary.layers = dict(sources)
+    return summary
+
+
+def run_analysis(store: WorkStore, sources: Mapping[str, str], batch: Optional[str] = None,
+                 progress: Optional[Callable[[float], None]] = None,
+                 is_cancelled: Optional[Callable[[], bool]] = None) -> AnalysisSummary:
+    """Read the layers (through their registered copies), analyse, and remember the layers chosen in the
+    store."""
+    sources = {role: str(path) for role, path in sources.items() if path}
+    layers, records = load_registered(store, sources, store.patch_bounds(batch),
+                                      (lambda f: progress(0.3 * f)) if progress else None, is_cancelled)
+    return analyze_layers(store, layers, sources, batch,
+                          progress=(lambda f: progress(0.3 + 0.7 * f)) if progress else None,
+                          is_cancelled=is_cancelled, provenance=records)

@@ -1,0 +1,528 @@
+"""Import a ministry patch shapefile into the work store.
+
+A broken file is a clear error that changes nothing; bad rows are rejected with a Chinese reason; a
+re-import updates patches in place (matched by batch and JCBH), so determinations made on them stay.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Dict, List, Optional
+
+import numpy as np
+import shapely
+
+from weipian_plugin.core.dates import DateError, parse_date
+from weipian_plugin.core.geo.area import ellipsoidal_area
+from weipian_plugin.core.geo.crs import CrsGuess, detect_crs, projected_crs_for, transform_geoms
+from weipian_plugin.core.intake import fieldmap
+from weipian_plugin.core.intake.encoding import (
+    UTF8,
+    EncodingGuess,
+    dbf_column_text,
+    detect_shapefile_encoding,
+    plausible_utf8,
+)
+from weipian_plugin.core.schedule.deadlines import DeadlineConfig, determination_due
+from weipian_plugin.core.store import gpkg
+from weipian_plugin.core.store.audit import REVIEW_NOTE_GEOMETRY
+from weipian_plugin.core.store.workstore import PATCH_TABLE, WorkStore, now_iso
+from weipian_plugin.core.units import MU_M2
+
+_POLYGONAL = {"Polygon", "MultiPolygon"}
+_SIDECARS = (".shp", ".shx", ".dbf", ".prj", ".cpg")
+
+
+class ImportFailed(ValueError):
+    """The file cannot be imported at all; nothing was written (message in Chinese)."""
+
+
+class ImportCancelled(Exception):
+    pass
+
+
+class DuplicateFile(ImportFailed):
+    """The same file was imported before as another batch; ``batch`` names it (the dialog offers to
+    update that batch instead)."""
+
+    def __init__(self, message: str, batch: str):
+        super().__init__(message)
+        self.batch = batch
+
+
+@dataclass
+class ImportResult:
+    batch: str
+    inserted: int = 0
+    updated: int = 0
+    rejected: int = 0
+    repaired: int = 0
+    reject_reasons: Counter = field(default_factory=Counter)
+    encoding: Optional[EncodingGuess] = None
+    crs: Optional[CrsGuess] = None
+    field_map: Optional[fieldmap.FieldMap] = None
+    area_unit: str = ""
+    kept_not_in_file: int = 0
+    warnings: List[str] = field(default_factory=list)
+    geometry_changed: List[str] = field(default_factory=list)
+
+    @property
+    def imported(self) -> int:
+        return self.inserted + self.updated
+
+    def summary(self) -> str:
+        lines = [f"批次“{self.batch}”：导入 {self.imported} 个图斑（新增 {self.inserted}，更新 {self.updated}），"
+                 f"拒收 {self.rejected} 个，修复几何 {self.repaired} 个。"]
+        lines += [f"  拒收原因：{reason} × {n}" for reason, n in self.reject_reasons.most_common()]
+        lines += [f"  注意：{w}" for w in self.warnings]
+        if self.geometry_changed:
+            shown = "、".join(self.geometry_changed[:10]) + ("等" if len(self.geometry_changed) > 10 else "")
+            lines.append(f"  注意：{len(self.geometry_changed)} 个图斑的几何与上次导入不同（{shown}），"
+                         "已记入修改日志并标记为需重新审核。")
+        if self.kept_not_in_file:
+            lines.append(f"  库中有 {self.kept_not_in_file} 个图斑不在本次文件中，已保留未删除。")
+        if self.encoding:
+            lines.append(f"  编码：{self.encoding.description}")
+        if self.crs:
+            lines.append(f"  坐标系：{self.crs.description}")
+        if self.field_map:
+            lines.append(f"  {self.field_map.describe()}")
+        if self.area_unit:
+            lines.append(f"  监测面积单位：{self.area_unit}")
+        return "\n".join(lines)
+
+
+def _sidecar(shp: Path, ext: str) -> Optional[Path]:
+    """Sidecar files next to the .shp, matched case-insensitively (Windows users rename freely)."""
+    for candidate in shp.parent.glob(shp.stem + ".*"):
+        if candidate.suffix.lower() == ext:
+            return candidate
+    return None
+
+
+def checksum(shp: Path) -> str:
+    digest = hashlib.sha256()
+    for ext in _SIDECARS:
+        part = _sidecar(shp, ext)
+        if part:
+            digest.update(part.read_bytes())
+    return digest.hexdigest()
+
+
+def record_counts(shp: Path) -> Dict[str, int]:
+    """How many records each part of a shapefile holds: complete geometry records in the .shp, index
+    entries in the .shx, records the .dbf header declares and those its bytes actually hold.
+
+    A damaged set (one part cut short or its header wrong) reads without error in GDAL but loses the
+    rows past the shortest part, so the import compares these and rejects every missing row by number.
+    """
+    data = _sidecar(shp, ".shp").read_bytes()
+    pos, complete = 100, 0
+    while pos + 8 <= len(data):
+        end = pos + 8 + 2 * int.from_bytes(data[pos + 4:pos + 8], "big")
+        if end > len(data):
+            break
+        complete, pos = complete + 1, end
+    shx = _sidecar(shp, ".shx").stat().st_size
+    dbf = _sidecar(shp, ".dbf").read_bytes()[:12]
+    dbf_size = _sidecar(shp, ".dbf").stat().st_size
+    header_len, record_len = int.from_bytes(dbf[8:10], "little"), int.from_bytes(dbf[10:12], "little")
+    return {"shp": complete, "shx": max(0, (shx - 100) // 8), "dbf": int.from_bytes(dbf[4:8], "little"),
+            "dbf_present": max(0, (dbf_size - header_len) // record_len) if record_len else 0}
+
+
+def _missing_reason(i: int, counts: Dict[str, int]) -> str:
+    """Why row ``i`` (0-based) of a damaged shapefile could not be read, naming the short part."""
+    if i >= counts["dbf"]:
+        return f"属性记录缺失（.dbf 文件头只声明 {counts['dbf']} 条记录，.shp 有 {counts['shp']} 条）"
+    if i >= counts["dbf_present"]:
+        return f"属性记录缺失（.dbf 文件被截断，只有 {counts['dbf_present']} 条完整记录）"
+    if i >= counts["shx"]:
+        return f"索引记录缺失（.shx 文件只有 {counts['shx']} 条索引）"
+    return f"几何记录缺失（.shp 文件被截断，只有 {counts['shp']} 条完整记录）"
+
+
+def _decode_each(text, shp: Path, what: str, legacy: str):
+    """A value read byte for byte (as ISO-8859-1) decoded on its own: UTF-8 if it is, else ``legacy``."""
+    if not isinstance(text, str):
+        return text
+    raw = text.encode("latin-1")
+    for codec in ((UTF8, legacy) if plausible_utf8(raw) else (legacy, UTF8)):
+        try:
+            return raw.decode(codec)
+        except UnicodeDecodeError:
+            continue
+    raise ImportFailed(f"{shp.name} 的{what}既不是 UTF-8 也不是 {legacy}，无法可靠读取。请转换编码后重新导入。")
+
+
+def read_shapefile(shp: Path, encoding: EncodingGuess):
+    """(field names, {name: values}, shapely geometries); any reader failure is an ImportFailed.
+
+    Text arrives decoded per ``encoding`` (value by value when it is mixed) with byte-order marks
+    removed, which spreadsheet exports leave inside values."""
+    import pyogrio.raw
+
+    for ext in (".shp", ".shx", ".dbf"):
+        if _sidecar(shp, ext) is None:
+            raise ImportFailed(f"shapefile 不完整：缺少 {shp.stem}{ext}")
+    try:
+        meta, _, wkb, values = pyogrio.raw.read(
+            str(shp), encoding="ISO-8859-1" if encoding.mixed else encoding.encoding)
+    except Exception as exc:  # pyogrio raises several types for corrupt files; all mean "unreadable"
+        counts = record_counts(shp)
+        detail = f"（.shp {counts['shp']} 条、.shx {counts['shx']} 条、.dbf {counts['dbf']} 条记录）" \
+            if len(set(counts.values())) > 1 else ""
+        raise ImportFailed(f"无法读取 {shp.name}{detail}：{exc}。请重新获取完整的 shapefile。") from exc
+    names = list(meta["fields"])
+    if encoding.mixed:
+        names = [_decode_each(n, shp, "字段名", encoding.encoding) for n in names]
+        values = [np.array([_decode_each(v, shp, f"字段 {n} 第 {i + 1} 行", encoding.encoding)
+                            for i, v in enumerate(col)], dtype=object) if col.dtype == object else col
+                  for n, col in zip(names, values)]
+    values = [np.array([v.replace("\ufeff", "") if isinstance(v, str) else v for v in col], dtype=object)
+              if col.dtype == object else col for col in values]
+    names = [n.replace("\ufeff", "") for n in names]
+    try:
+        geoms = shapely.from_wkb(wkb, on_invalid="ignore")
+    except Exception as exc:
+        raise ImportFailed(f"{shp.name} 的几何数据已损坏：{exc}") from exc
+    return names, dict(zip(names, values)), geoms
+
+
+def _jsonable(value):
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return None if isinstance(value, float) and np.isnan(value) else value
+    if isinstance(value, np.generic):
+        return _jsonable(value.item())
+    return str(value)
+
+
+def _text(value) -> Optional[str]:
+    value = _jsonable(value)
+    if value is None:
+        return None
+    text = str(value).strip()
+    if isinstance(value, float) and value.is_integer():
+        text = str(int(value))
+    return text or None
+
+
+def _iso_date(value) -> Optional[str]:
+    if isinstance(value, np.datetime64):
+        value = str(value)[:10]
+    try:
+        parsed = parse_date(_jsonable(value))
+    except DateError:
+        return None
+    return parsed.isoformat() if parsed else None
+
+
+def detect_area_unit(declared: np.ndarray, area_m2: np.ndarray) -> str:
+    """'亩' or '平方米' for the issued area field, from its median ratio to the computed area."""
+    declared = np.asarray(declared, dtype=float)
+    ok = np.isfinite(declared) & (declared > 0) & (area_m2 > 0)
+    if not ok.any():
+        return ""
+    ratio = float(np.median(declared[ok] / area_m2[ok]))
+    return "亩" if abs(ratio * MU_M2 - 1) < abs(ratio - 1) else "平方米"
+
+
+def _to_multipolygons(geoms: np.ndarray) -> np.ndarray:
+    parts, index = shapely.get_parts(geoms, return_index=True)
+    out = np.empty(len(geoms), dtype=object)
+    out[:] = shapely.multipolygons(parts, indices=index) if len(parts) else []
+    return out
+
+
+def _polygonal_part(geom):
+    """make_valid may return a collection; keep its polygonal part."""
+    if geom is None or geom.geom_type in _POLYGONAL:
+        return geom
+    polys = [g for g in shapely.get_parts(geom) if g.geom_type in _POLYGONAL]
+    return shapely.union_all(polys) if polys else None
+
+
+def _number(value) -> float:
+    """The issued area as a number: numbers as they are, text such as "1,234.5" or " 12.5亩" parsed."""
+    value = _jsonable(value)
+    if isinstance(value, bool) or value is None:
+        return np.nan
+    if isinstance(value, (int, float)):
+        return float(value)
+    text = str(value).replace(",", "").replace("，", "").strip().rstrip("亩平方米㎡m2 ")
+    try:
+        return float(text)
+    except ValueError:
+        return np.nan
+
+
+def propose_batch_name(shp: Path, hsx_values=None) -> str:
+    """A batch name from the month most patches were imaged after (后时相), e.g. "2026年3月"; the file
+    name when there are no dates (files are often named after the county, not the month)."""
+    months = Counter(d[:7] for d in (_iso_date(v) for v in (hsx_values if hsx_values is not None else ())) if d)
+    if not months:
+        return Path(shp).stem
+    year, month = months.most_common(1)[0][0].split("-")
+    return f"{year}年{int(month)}月"
+
+
+def _ranges(rows: List[int]) -> str:
+    """1,2,3,7 → "1–3、7" (rows of a damaged file come in runs)."""
+    parts, start = [], None
+    for k, r in enumerate(rows):
+        if start is None:
+            start = r
+        if k + 1 == len(rows) or rows[k + 1] != r + 1:
+            parts.append(str(start) if start == r else f"{start}–{r}")
+            start = None
+    return "、".join(parts)
+
+
+def _jcbh_in_other_batches(store: WorkStore, batch: str, jcbh: List[str]) -> Counter:
+    """How many of ``jcbh`` each other batch already holds."""
+    found: Counter = Counter()
+    for k in range(0, len(jcbh), 500):
+        chunk = jcbh[k:k + 500]
+        found.update(dict(store.conn.execute(
+            f"SELECT b.name, count(*) FROM patches p JOIN batches b ON b.id = p.batch_id "
+            f"WHERE b.name != ? AND p.jcbh IN ({','.join('?' * len(chunk))}) GROUP BY b.name", [batch, *chunk])))
+    return found
+
+
+def _changed_geometries(before: dict, jcbh: List[str], geoms: np.ndarray) -> List[int]:
+    """Indices into ``jcbh`` of patches already in the batch whose geometry this file changes (beyond a
+    millimetre: re-encoding the same shape is not a change)."""
+    idx = [k for k, j in enumerate(jcbh) if j in before]
+    if not idx:
+        return []
+    old = gpkg.decode([before[jcbh[k]][1] for k in idx])
+    new = geoms[idx]
+    same = shapely.equals_exact(shapely.normalize(old), shapely.normalize(new), tolerance=1e-3)
+    return [k for k, s in zip(idx, same) if not s]
+
+
+def _mark_changed(conn, before: dict, changed: List[int], jcbh: List[str], area_m2: np.ndarray,
+                  file_name: str) -> List[str]:
+    """Flag each patch whose geometry changed for re-review (its determination's areas were judged on
+    the old shape); the store's triggers have already written the change to the audit log."""
+    for k in changed:
+        note = REVIEW_NOTE_GEOMETRY.format(old=before[jcbh[k]][2] or 0.0, new=float(area_m2[k]), file=file_name)
+        conn.execute("UPDATE patches SET review_note=? WHERE fid=?", (note, before[jcbh[k]][0]))
+    return [jcbh[k] for k in changed]
+
+
+def import_patches(store: WorkStore, shp_path, batch: Optional[str] = None,
+                   received: Optional[dt.date] = None, encoding: Optional[str] = None,
+                   field_map: Optional[str] = None, source_epsg: Optional[int] = None,
+                   progress: Optional[Callable[[float], None]] = None,
+                   is_cancelled: Optional[Callable[[], bool]] = None) -> ImportResult:
+    shp = Path(shp_path)
+    if not shp.is_file():
+        raise ImportFailed(f"文件不存在：{shp}")
+    result = ImportResult(batch or "")
+
+    def step(fraction: float) -> None:
+        if is_cancelled and is_cancelled():
+            raise ImportCancelled()
+        if progress:
+            progress(fraction)
+
+    result.encoding = detect_shapefile_encoding(shp, encoding)
+    names, values, geoms = read_shapefile(shp, result.encoding)
+    step(0.2)
+    if field_map:
+        result.field_map = fieldmap.parse(field_map, names)
+    else:
+        result.field_map = fieldmap.detect(names, store.setting("field_map"))
+    mapping = result.field_map.mapping
+    if values[mapping["jcbh"]].dtype.kind in "fiu":  # a numeric 监测编号: its digits, not a double
+        values[mapping["jcbh"]] = np.array(dbf_column_text(_sidecar(shp, ".dbf"), mapping["jcbh"])[:len(geoms)],
+                                           dtype=object)
+    batch = result.batch = (batch or propose_batch_name(shp, values.get(mapping.get("hsx", "")))).strip()
+
+    existing = store.batch(batch)
+    if existing and store.conn.execute(
+            "SELECT locks FROM stage_events WHERE batch_id=? ORDER BY id DESC LIMIT 1",
+            (existing["id"],)).fetchone() in ((1,),):
+        raise ImportFailed(f"批次“{batch}”已上报锁定，不能重新导入。")
+    file_sum = checksum(shp)
+    twin = store.conn.execute("SELECT name, imported_at FROM batches WHERE checksum=? AND name != ?",
+                              (file_sum, batch)).fetchone()
+    if twin:
+        raise DuplicateFile(
+            f"同一文件已于 {twin[1]} 作为批次“{twin[0]}”导入，再次导入会使每个图斑和每项合计重复。"
+            f"若要更新该批次，请以批次名“{twin[0]}”重新导入。", twin[0])
+
+    coords = shapely.get_coordinates(geoms[~shapely.is_missing(geoms)])
+    if not len(coords):
+        raise ImportFailed(f"{shp.name} 中没有任何几何图形。")
+    result.crs = _source_crs(shp, coords, source_epsg)
+
+    counts = record_counts(shp)
+    n_read = len(geoms)
+    n = max(n_read, counts["shp"], counts["shx"], counts["dbf"])
+    if n > n_read:  # rows GDAL could not read at all: rejected by number, without attributes
+        geoms = np.concatenate([geoms, np.full(n - n_read, None, dtype=object)])
+        values = {k: np.concatenate([v.astype(object), np.full(n - n_read, None, dtype=object)])
+                  for k, v in values.items()}
+    reasons: List[Optional[str]] = [None] * n
+    repaired = np.zeros(n, dtype=bool)
+    jcbh = [_text(v) for v in values[mapping["jcbh"]]]
+    seen: Dict[str, int] = {}
+    missing = shapely.is_missing(geoms)
+    empty = missing | shapely.is_empty(np.where(missing, None, geoms))
+    types = shapely.get_type_id(geoms)
+    valid = shapely.is_valid(geoms)
+    for i in range(n):
+        if i >= min(n_read, counts["shp"], counts["dbf"], counts["dbf_present"]) and empty[i]:
+            reasons[i] = _missing_reason(i, counts)
+        elif empty[i]:
+            reasons[i] = "几何为空"
+        elif types[i] not in (3, 6):
+            reasons[i] = f"非面状几何（{geoms[i].geom_type}）"
+        elif not jcbh[i]:
+            reasons[i] = "监测编号为空"
+        elif jcbh[i] in seen:
+            reasons[i] = f"批次内监测编号重复（与第 {seen[jcbh[i]] + 1} 行相同）"
+        else:
+            seen[jcbh[i]] = i
+            if not valid[i]:
+                fixed = _polygonal_part(shapely.make_valid(geoms[i]))
+                if fixed is None or fixed.is_empty:
+                    reasons[i] = "几何无效且无法修复"
+                else:
+                    geoms[i] = fixed
+                    repaired[i] = True
+    step(0.4)
+    keep = np.array([r is None for r in reasons], dtype=bool)
+    kept = _to_multipolygons(geoms[keep])
+    if result.crs.epsg != store.epsg:
+        kept = transform_geoms(kept, result.crs.epsg, store.epsg)
+    area_m2 = ellipsoidal_area(kept, store.epsg)
+    step(0.6)
+
+    jcmj_raw = np.array([_jsonable(v) for v in values[mapping["jcmj"]]], dtype=object)[keep] \
+        if "jcmj" in mapping else np.full(keep.sum(), None, dtype=object)
+    declared = np.array([_number(v) for v in jcmj_raw], dtype=float)
+    result.area_unit = detect_area_unit(declared, area_m2)
+    jcmj_m2 = declared * MU_M2 if result.area_unit == "亩" else declared
+
+    received = received or dt.date.today()
+    deadline_cfg = DeadlineConfig.from_dict(store.setting("deadlines", {}))
+    due = determination_due(received, deadline_cfg).isoformat()
+    stamp = now_iso()
+
+    def column(canonical: str, convert=_text) -> list:
+        if canonical not in mapping:
+            return [None] * int(keep.sum())
+        return [convert(v) for v, k in zip(values[mapping[canonical]], keep) if k]
+
+    rows_idx = np.flatnonzero(keep)
+    attrs_json = [json.dumps({f: _jsonable(values[f][i]) for f in names}, ensure_ascii=False) for i in rows_idx]
+    blobs = gpkg.encode(kept, store.epsg)
+    cols = {c: column(c) for c in ("xzqdm", "xmc", "tblx", "tz", "sfyn", "sfhx", "dlbm")}
+    qsx, hsx = column("qsx", _iso_date), column("hsx", _iso_date)
+    jcbh_kept = [jcbh[i] for i in rows_idx]
+
+    overlap = _jcbh_in_other_batches(store, batch, jcbh_kept)
+    if overlap and sum(overlap.values()) >= max(3, len(jcbh_kept) // 5):
+        listed = "、".join(f"“{name}” {k} 个" for name, k in overlap.most_common(3))
+        result.warnings.append(f"{sum(overlap.values())} 个监测编号已在其他批次中（{listed}），请确认不是重复下发或重复导入。")
+    missing_rows = [i + 1 for i in range(n_read, n)] + [i + 1 for i in range(min(n_read, n))
+                                                         if reasons[i] and "记录缺失" in reasons[i]]
+    if missing_rows:
+        result.warnings.append(
+            f"shapefile 不完整（.shp {counts['shp']} 条、.shx {counts['shx']} 条、.dbf {counts['dbf']} 条记录），"
+            f"第 {_ranges(sorted(missing_rows))} 条记录缺失，已拒收并列入拒收记录。请向下发单位索取完整数据。")
+
+    with store.transaction(actor=f"导入 {shp.name}") as conn:
+        conn.execute(
+            """INSERT INTO batches (name, received_date, file_name, checksum, encoding, encoding_source,
+                 source_epsg, crs_source, field_map, area_unit, imported_at)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+               ON CONFLICT(name) DO UPDATE SET received_date=excluded.received_date,
+                 file_name=excluded.file_name, checksum=excluded.checksum, encoding=excluded.encoding,
+                 encoding_source=excluded.encoding_source, source_epsg=excluded.source_epsg,
+                 crs_source=excluded.crs_source, field_map=excluded.field_map,
+                 area_unit=excluded.area_unit, imported_at=excluded.imported_at""",
+            (batch, received.isoformat(), shp.name, file_sum, result.encoding.encoding,
+             result.encoding.source, result.crs.epsg, result.crs.source, result.field_map.to_json(),
+             result.area_unit, stamp))
+        batch_id = conn.execute("SELECT id FROM batches WHERE name=?", (batch,)).fetchone()[0]
+        before = {j: (fid, geom, area) for j, fid, geom, area in conn.execute(
+            "SELECT jcbh, fid, geom, area_m2 FROM patches WHERE batch_id=?", (batch_id,))}
+        changed = _changed_geometries(before, jcbh_kept, kept)
+        # Plain UPDATE/INSERT, not an UPSERT: an upsert's conflict clause would override the OR REPLACE
+        # inside the GeoPackage R*Tree triggers.
+        rows = [(blobs[k], cols["xzqdm"][k], cols["xmc"][k], cols["tblx"][k], qsx[k], hsx[k],
+                 None if np.isnan(jcmj_m2[k]) else float(jcmj_m2[k]), cols["tz"][k], cols["sfyn"][k],
+                 cols["sfhx"][k], cols["dlbm"][k], float(area_m2[k]), float(area_m2[k] / MU_M2),
+                 int(repaired[i]), int(i) + 1, attrs_json[k], due, stamp, jcbh_kept[k])
+                for k, i in enumerate(rows_idx)]
+        conn.executemany(
+            f"""UPDATE {PATCH_TABLE} SET geom=?, xzqdm=?, xmc=?, tblx=?, qsx=?, hsx=?, jcmj_m2=?, tz=?, sfyn=?,
+                 sfhx=?, dlbm=?, area_m2=?, area_mu=?, geom_repaired=?, source_row=?, source_attrs=?,
+                 due_date=?, updated_at=? WHERE batch_id={int(batch_id)} AND jcbh=?""",
+            [r for r in rows if r[-1] in before])
+        conn.executemany(
+            f"""INSERT INTO {PATCH_TABLE} (geom, xzqdm, xmc, tblx, qsx, hsx, jcmj_m2, tz, sfyn, sfhx, dlbm,
+                 area_m2, area_mu, geom_repaired, source_row, source_attrs, due_date, imported_at, updated_at,
+                 jcbh, batch_id)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+            [r[:-1] + (stamp, r[-1], batch_id) for r in rows if r[-1] not in before])
+        if changed:
+            result.geometry_changed = _mark_changed(conn, before, changed, jcbh_kept, area_m2, shp.name)
+        step(0.8)
+        conn.execute("DELETE FROM rejects WHERE batch_id=?", (batch_id,))
+        conn.executemany(
+            "INSERT INTO rejects (batch_id, source_row, jcbh, reason, source_attrs, geom_wkt) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            [(batch_id, i + 1, jcbh[i], reasons[i],
+              None if i >= n_read else json.dumps({f: _jsonable(values[f][i]) for f in names}, ensure_ascii=False),
+              None if geoms[i] is None else shapely.to_wkt(geoms[i], rounding_precision=3))
+             for i in range(n) if reasons[i]])
+        count = conn.execute("SELECT count(*) FROM patches WHERE batch_id=?", (batch_id,)).fetchone()[0]
+        result.rejected = sum(1 for r in reasons if r)
+        conn.execute("UPDATE batches SET patch_count=?, reject_count=? WHERE id=?",
+                     (count, result.rejected, batch_id))
+        store.set_setting("field_map", mapping, conn)
+        gpkg.update_extent(conn, PATCH_TABLE)
+        step(1.0)
+
+    result.updated = len(before.keys() & set(jcbh_kept))
+    result.inserted = len(jcbh_kept) - result.updated
+    result.kept_not_in_file = len(before.keys() - set(jcbh_kept))
+    result.repaired = int(repaired.sum())
+    result.reject_reasons = Counter(r.split("（")[0] for r in reasons if r)
+    return result
+
+
+def _source_crs(shp: Path, coords: np.ndarray, source_epsg: Optional[int]) -> CrsGuess:
+    """The file's CRS: the user's choice when given, else its .prj or its coordinates (never a guess
+    between several CRSs the coordinates fit; crs.detect_crs then asks for the choice)."""
+    if source_epsg:
+        return CrsGuess(int(source_epsg), "user", f"用户指定：EPSG:{int(source_epsg)}")
+    prj = _sidecar(shp, ".prj")
+    return detect_crs(prj.read_text(errors="replace") if prj else None, coords[:, 0], coords[:, 1])
+
+
+def create_store_for(store_path, shp_path, encoding: Optional[str] = None, year: Optional[int] = None,
+                     field_map: Optional[str] = None, source_epsg: Optional[int] = None) -> WorkStore:
+    """A new store in the projected CGCS2000 zone of the first batch (lon/lat data → its 3° zone); the
+    encoding, field mapping and CRS the user gave for the import apply here too."""
+    shp = Path(shp_path)
+    guess = detect_shapefile_encoding(shp, encoding)
+    names, values, geoms = read_shapefile(shp, guess)
+    coords = shapely.get_coordinates(geoms[~shapely.is_missing(geoms)])
+    if not len(coords):
+        raise ImportFailed(f"{shp.name} 中没有任何几何图形。")
+    crs = _source_crs(shp, coords, source_epsg)
+    mapping = (fieldmap.parse(field_map, names) if field_map else fieldmap.detect(names)).mapping
+    county = next((t for t in (_text(v) for v in values.get(mapping.get("xmc", ""), [])) if t), "")
+    code = next((t for t in (_text(v) for v in values.get(mapping.get("xzqdm", ""), [])) if t), "")
+    return WorkStore.create(store_path, projected_crs_for(crs.epsg, coords[:, 0], coords[:, 1]),
+                            county_name=county, county_code=code, year=year or dt.date.today().year)

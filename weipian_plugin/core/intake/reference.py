@@ -1,0 +1,373 @@
+"""Registered reference layers: a cached copy beside the work store, read near the patches.
+
+Counties receive the 三调 DLTB as a FileGDB or shapefiles of two million polygons and analyse a batch
+of a few hundred patches against it every month. Reading the delivery through GDAL each time costs as
+much as the whole county. So the first time a file is used for a role it is *registered*: copied, with
+only the fields the role needs, reprojected to the store CRS and with its geometries repaired once,
+into the reference GeoPackage ``<store stem>.ref.gpkg`` beside the store (GeoPackage 1.2 written with
+sqlite3 like the store, with an R*Tree). Later runs read from the copy only the features whose R*Tree
+boxes meet a patch, and register again only when the source changed.
+
+A source is identified by its path and layer, and is unchanged when its size, modification time and
+checksum all match. The checksum is BLAKE2b over each file's name, size and first and last MiB (for a
+shapefile its .shp/.shx/.dbf/.prj/.cpg, for a FileGDB every file in the folder): it reads at most a
+few MiB, so it costs milliseconds on every run, and catches a file replaced by another of the same size
+and time. An edit that keeps size and modification time and touches only the middle of a file is not
+seen; GIS software always updates the modification time.
+
+The copy keeps the source's order (``src_fid``, the feature id in the source) so the overlay sees the
+features in the same order as from the source itself and gives identical results.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import sqlite3
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Optional, Sequence
+
+import numpy as np
+import pyogrio
+import pyogrio.errors
+import shapely
+
+from weipian_plugin.core.intake.encoding import detect_shapefile_encoding
+from weipian_plugin.core.intake.vector_io import VectorData, VectorReadError, _boxes_in, read_vector
+from weipian_plugin.core.store import gpkg
+
+CACHE_SUFFIX = ".ref.gpkg"
+_SAMPLE = 1 << 20  # bytes hashed at each end of every file
+_SHAPEFILE_PARTS = (".shp", ".shx", ".dbf", ".prj", ".cpg")
+_MANY_BOXES = 5_000
+"""Above this many patch boxes, near-reads look up grid cells of boxes instead of each box."""
+
+_REGISTRY = """
+CREATE TABLE IF NOT EXISTS reference_layers (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  role TEXT NOT NULL,
+  path TEXT NOT NULL,
+  layer TEXT NOT NULL DEFAULT '',
+  size INTEGER NOT NULL,
+  mtime_ns INTEGER NOT NULL,
+  checksum TEXT NOT NULL,
+  wanted TEXT NOT NULL,
+  fields TEXT NOT NULL,
+  epsg INTEGER NOT NULL,
+  source_crs TEXT,
+  feature_count INTEGER NOT NULL,
+  repaired INTEGER NOT NULL,
+  dropped INTEGER NOT NULL,
+  table_name TEXT NOT NULL,
+  registered_at TEXT NOT NULL,
+  seconds REAL,
+  UNIQUE (role, path, layer));
+"""
+
+
+@dataclass(frozen=True)
+class Fingerprint:
+    """What identifies a source file's content: total size, newest modification time, checksum."""
+
+    size: int
+    mtime_ns: int
+    checksum: str
+
+
+@dataclass
+class LayerRecord:
+    """One reference layer as one analysis run used it (a row of the store's ``analysis_run_layers``)."""
+
+    role: str
+    path: str
+    layer: str
+    size: Optional[int]
+    mtime_ns: Optional[int]
+    checksum: Optional[str]
+    source_crs: str
+    epsg: int
+    feature_count: int
+    read_count: int
+    repaired: int
+    cached: bool
+    registered_at: Optional[str]
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def cache_path(store_path: os.PathLike) -> Path:
+    """The reference GeoPackage beside a store: ``县_2026_卫片.gpkg`` → ``县_2026_卫片.ref.gpkg``."""
+    store_path = Path(store_path)
+    return store_path.with_name(store_path.stem + CACHE_SUFFIX)
+
+
+def split_source(source: str) -> tuple[str, str]:
+    """(absolute path, layer name) of a source written as ``path`` or ``path|layername=x``."""
+    path, _, rest = str(source).partition("|")
+    layer = next((p.split("=", 1)[1] for p in rest.split("|") if p.startswith("layername=")), "")
+    return str(Path(path).resolve()), layer
+
+
+def _parts(path: Path) -> list[Path]:
+    if path.is_dir():  # FileGDB: a folder of .gdbtable/.gdbtablx/... files
+        return sorted(p for p in path.iterdir() if p.is_file())
+    if path.suffix.lower() == ".shp":
+        stem = path.stem.lower()
+        return sorted(p for p in path.parent.iterdir()
+                      if p.stem.lower() == stem and p.suffix.lower() in _SHAPEFILE_PARTS)
+    return [path]
+
+
+def fingerprint(path: os.PathLike) -> Fingerprint:
+    """Size, modification time and sampled checksum of a source (see the module docstring)."""
+    path = Path(path)
+    if not path.exists():
+        raise VectorReadError(f"矢量文件不存在：{path}")
+    digest = hashlib.blake2b(digest_size=16)
+    size, mtime = 0, 0
+    for part in _parts(path):
+        stat = part.stat()
+        size += stat.st_size
+        mtime = max(mtime, stat.st_mtime_ns)
+        digest.update(f"{part.name}\0{stat.st_size}\0".encode())
+        with part.open("rb") as f:
+            digest.update(f.read(_SAMPLE))
+            if stat.st_size > 2 * _SAMPLE:
+                f.seek(-_SAMPLE, os.SEEK_END)
+                digest.update(f.read(_SAMPLE))
+            elif stat.st_size > _SAMPLE:
+                digest.update(f.read())
+    return Fingerprint(size, mtime, digest.hexdigest())
+
+
+def _source_fields(path: str, layer: str) -> tuple[list[str], Optional[str]]:
+    """The source's field names and the shapefile encoding used to read them."""
+    encoding = None
+    if path.lower().endswith(".shp"):
+        encoding = detect_shapefile_encoding(Path(path)).encoding
+    try:
+        info = pyogrio.read_info(path, layer=layer or None, encoding=encoding)
+    except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError, OSError) as exc:
+        raise VectorReadError(f"无法读取矢量文件 {Path(path).name}：{exc}") from exc
+    return [str(f) for f in info["fields"]], encoding
+
+
+def _sql_type(values: np.ndarray) -> str:
+    if values.dtype.kind == "f":
+        return "REAL"
+    if values.dtype.kind in "iub":
+        return "INTEGER"
+    present = [v for v in values if v is not None]
+    if present and all(isinstance(v, dt.datetime) for v in present):
+        return "DATETIME"
+    if present and all(isinstance(v, dt.date) for v in present):
+        return "DATE"
+    return "TEXT"
+
+
+def _sql_values(values: np.ndarray) -> list:
+    """A column as values sqlite3 binds (NaN and dates as SQLite stores them: NULL and ISO text)."""
+    if values.dtype.kind == "f":
+        return [None if v != v else v for v in values.tolist()]
+    if values.dtype.kind in "iub":
+        return values.tolist()
+    return [v.isoformat() if isinstance(v, dt.date) else v for v in values.tolist()]
+
+
+def _typed(values: list, sql_type: str) -> np.ndarray:
+    """A column read back from the copy, in the dtype the source reader gave it."""
+    if sql_type == "REAL":
+        return np.array([np.nan if v is None else v for v in values], dtype=np.float64)
+    if sql_type == "INTEGER" and None not in values:
+        return np.array(values, dtype=np.int64)
+    if sql_type == "DATETIME":
+        return np.array([None if v is None else dt.datetime.fromisoformat(v) for v in values], dtype=object)
+    if sql_type == "DATE":
+        return np.array([None if v is None else dt.date.fromisoformat(v) for v in values], dtype=object)
+    out = np.empty(len(values), dtype=object)
+    out[:] = values
+    return out
+
+
+class ReferenceCache:
+    """The reference GeoPackage of one store (created on first use)."""
+
+    def __init__(self, path: os.PathLike, epsg: int) -> None:
+        self.path = Path(path)
+        self.epsg = int(epsg)
+
+    def _connect(self) -> sqlite3.Connection:
+        new = not self.path.exists()
+        conn = sqlite3.connect(str(self.path), isolation_level=None, timeout=15)
+        gpkg.register_functions(conn)
+        if new:
+            gpkg.initialise(conn)
+        conn.execute("BEGIN IMMEDIATE")
+        gpkg.run_script(conn, _REGISTRY)
+        gpkg.register_attributes(conn, "reference_layers", "已登记的参考图层")
+        conn.execute("COMMIT")
+        return conn
+
+    def entries(self) -> list[dict]:
+        """Every registered layer (role, path, layer, registered_at, feature_count, …); [] without a cache."""
+        if not self.path.exists():
+            return []
+        conn = sqlite3.connect(self.path.resolve().as_uri() + "?mode=ro", uri=True)
+        try:
+            cur = conn.execute("SELECT * FROM reference_layers ORDER BY id")
+            names = [d[0] for d in cur.description]
+            return [dict(zip(names, row)) for row in cur]
+        except sqlite3.OperationalError:
+            return []
+        finally:
+            conn.close()
+
+    def status(self, role: str, source: str) -> Optional[dict]:
+        """The registry row of ``source`` for ``role`` with ``current`` (True when the source is unchanged
+        since), or None when it was never registered."""
+        path, layer = split_source(source)
+        entry = next((e for e in self.entries() if (e["role"], e["path"], e["layer"]) == (role, path, layer)), None)
+        if entry is not None:
+            try:
+                fp = fingerprint(path)
+            except VectorReadError:
+                fp = None
+            entry["current"] = fp is not None and (entry["size"], entry["mtime_ns"], entry["checksum"]) == (
+                fp.size, fp.mtime_ns, fp.checksum) and entry["epsg"] == self.epsg
+        return entry
+
+    def load(self, role: str, source: str, wanted: Optional[Sequence[str]] = None,
+             near: Optional[np.ndarray] = None) -> tuple[VectorData, LayerRecord]:
+        """The layer's features (near the boxes ``near`` in the store CRS, or all), registering it first
+        when it is new or changed. ``wanted`` are the candidate field names the role reads (matched
+        case-insensitively); None keeps every field."""
+        path, layer = split_source(source)
+        fp = fingerprint(path)
+        signature = json.dumps(sorted({w.upper() for w in wanted}) if wanted is not None else None)
+        conn = self._connect()
+        try:
+            row = conn.execute(
+                "SELECT id, size, mtime_ns, checksum, wanted, epsg, table_name, registered_at, source_crs, "
+                "feature_count, repaired FROM reference_layers WHERE role=? AND path=? AND layer=?",
+                (role, path, layer)).fetchone()
+            current = row is not None and tuple(row[1:6]) == (fp.size, fp.mtime_ns, fp.checksum, signature,
+                                                              self.epsg)
+            if current:
+                data = _read_copy(conn, row[6], near, self.epsg, path)
+                data.invalid_repaired = int(row[10])
+                return data, LayerRecord(role, path, layer, fp.size, fp.mtime_ns, fp.checksum, row[8] or "",
+                                         self.epsg, int(row[9]), len(data), int(row[10]), True, row[7])
+            data, source_crs, seconds = self._read_source(path, layer, wanted)
+            t = time.perf_counter()
+            stamp = dt.datetime.now().replace(microsecond=0).isoformat()
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                if row is not None:
+                    self._drop(conn, row[0], row[6])
+                self._write(conn, role, path, layer, fp, signature, source_crs, data, stamp, seconds, t)
+                conn.execute("COMMIT")
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+        finally:
+            conn.close()
+        return data, LayerRecord(role, path, layer, fp.size, fp.mtime_ns, fp.checksum, source_crs, self.epsg,
+                                 len(data), len(data), data.invalid_repaired, False, stamp)
+
+    def _read_source(self, path: str, layer: str, wanted: Optional[Sequence[str]]) -> tuple[VectorData, str, float]:
+        t = time.perf_counter()
+        fields, encoding = _source_fields(path, layer)
+        if wanted is not None:
+            upper = {w.upper() for w in wanted}
+            fields = [f for f in fields if f.upper() in upper]
+        data = read_vector(path, layer or None, target_epsg=self.epsg, encoding=encoding, columns=fields)
+        source_crs = pyogrio.read_info(path, layer=layer or None, encoding=encoding).get("crs") or ""
+        return data, source_crs, time.perf_counter() - t
+
+    @staticmethod
+    def _drop(conn: sqlite3.Connection, entry_id: int, table: str) -> None:
+        conn.execute(f'DROP TABLE IF EXISTS "{table}"')
+        conn.execute(f'DROP TABLE IF EXISTS "rtree_{table}_geom"')
+        for meta in ("gpkg_extensions", "gpkg_geometry_columns", "gpkg_contents"):
+            conn.execute(f"DELETE FROM {meta} WHERE table_name = ?", (table,))
+        conn.execute("DELETE FROM reference_layers WHERE id = ?", (entry_id,))
+
+    def _write(self, conn: sqlite3.Connection, role: str, path: str, layer: str, fp: Fingerprint, signature: str,
+               source_crs: str, data: VectorData, stamp: str, read_seconds: float, t: float) -> None:
+        cur = conn.execute(
+            "INSERT INTO reference_layers (role, path, layer, size, mtime_ns, checksum, wanted, fields, epsg, "
+            "source_crs, feature_count, repaired, dropped, table_name, registered_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, '[]', ?, ?, ?, ?, ?, '', ?)",
+            (role, path, layer, fp.size, fp.mtime_ns, fp.checksum, signature, self.epsg, source_crs, len(data),
+             data.invalid_repaired, data.dropped_empty, stamp))
+        table = f"ref_{cur.lastrowid}_{role}"
+        names = list(data.attrs)
+        types = [_sql_type(data.attrs[n]) for n in names]
+        columns = "".join(f', "{n}" {t}' for n, t in zip(names, types))
+        conn.execute(f'CREATE TABLE "{table}" (fid INTEGER PRIMARY KEY, geom GEOMETRY, src_fid INTEGER{columns})')
+        gpkg.add_srs(conn, self.epsg)
+        bounds = shapely.bounds(data.geoms)
+        # Rows are stored in the R*Tree's packing order, so a near-read touches few pages and the tree's
+        # leaves are written without a second sort; src_fid restores the source order on reading.
+        order = gpkg.str_order(bounds)
+        blobs = gpkg.encode(data.geoms[order], self.epsg)
+        src = data.fids[order].tolist() if data.fids is not None else order.tolist()
+        values = [_sql_values(data.attrs[n][order]) for n in names]
+        conn.executemany(f'INSERT INTO "{table}" VALUES ({", ".join("?" * (3 + len(names)))})',
+                         zip(range(1, len(order) + 1), blobs, src, *values))
+        gpkg.register_features(conn, table, "geom", "GEOMETRY", self.epsg, f"{role}：{Path(path).name}")
+        gpkg.bulk_rtree(conn, table, "geom", np.arange(1, len(order) + 1), bounds[order], packed=True)
+        if len(order):
+            gpkg.update_extent(conn, table)
+        conn.execute("UPDATE reference_layers SET table_name=?, fields=?, seconds=? WHERE id=?",
+                     (table, json.dumps(dict(zip(names, types)), ensure_ascii=False),
+                      read_seconds + time.perf_counter() - t, cur.lastrowid))
+
+
+def _read_copy(conn: sqlite3.Connection, table: str, near: Optional[np.ndarray], epsg: int,
+               source: str) -> VectorData:
+    """The copy's features meeting a box of ``near`` (all without it), in source order, as they were
+    registered (already valid and in the store CRS: nothing to repair or reproject)."""
+    info = conn.execute(f'PRAGMA table_info("{table}")').fetchall()
+    names = [r[1] for r in info[3:]]
+    types = [r[2] for r in info[3:]]
+    select = ", ".join(['t.src_fid', 't.geom'] + [f't."{n}"' for n in names])
+    if near is None:
+        rows = conn.execute(f'SELECT {select} FROM "{table}" t ORDER BY t.src_fid').fetchall()
+    else:
+        boxes = _lookup_boxes(_boxes_in(epsg, near, epsg))
+        conn.execute("CREATE TEMP TABLE IF NOT EXISTS near_boxes (minx REAL, maxx REAL, miny REAL, maxy REAL)")
+        conn.execute("CREATE TEMP TABLE IF NOT EXISTS near_hits (id INTEGER PRIMARY KEY)")
+        conn.execute("DELETE FROM near_boxes")
+        conn.execute("DELETE FROM near_hits")
+        conn.executemany("INSERT INTO near_boxes VALUES (?, ?, ?, ?)", boxes[:, [0, 2, 1, 3]].tolist())
+        # CROSS JOIN keeps the boxes as the outer loop, so each box is one R*Tree lookup (not a scan).
+        conn.execute(f'INSERT OR IGNORE INTO near_hits SELECT r.id FROM near_boxes b CROSS JOIN "rtree_{table}_geom" r '
+                     "WHERE r.minx <= b.maxx AND r.maxx >= b.minx AND r.miny <= b.maxy AND r.maxy >= b.miny")
+        rows = conn.execute(f'SELECT {select} FROM near_hits h JOIN "{table}" t ON t.fid = h.id').fetchall()
+        rows.sort(key=lambda r: r[0])
+    cols = list(zip(*rows)) if rows else [()] * (2 + len(names))
+    geoms = gpkg.decode(cols[1])
+    attrs = {n: _typed(list(v), t) for n, t, v in zip(names, types, cols[2:])}
+    return VectorData(geoms, attrs, epsg, 0, 0, source, np.array(cols[0], dtype=np.int64))
+
+
+def _lookup_boxes(boxes: np.ndarray) -> np.ndarray:
+    """Few boxes stay as they are; many (a whole county's patches) are merged per grid cell into the
+    cell's envelope of boxes, so the R*Tree is searched a few thousand times instead of 100,000. The
+    merged boxes contain the original ones: more features may be read, never fewer."""
+    if len(boxes) <= _MANY_BOXES:
+        return boxes
+    x0, y0, x1, y1 = boxes[:, 0].min(), boxes[:, 1].min(), boxes[:, 2].max(), boxes[:, 3].max()
+    side = max(x1 - x0, y1 - y0) / np.sqrt(_MANY_BOXES / 2) or 1.0
+    cx = ((boxes[:, 0] + boxes[:, 2]) / 2 - x0) // side
+    cy = ((boxes[:, 1] + boxes[:, 3]) / 2 - y0) // side
+    _, cell = np.unique(cx * 1e6 + cy, return_inverse=True)
+    out = np.tile([np.inf, np.inf, -np.inf, -np.inf], (cell.max() + 1, 1))
+    for k, merge in enumerate((np.minimum, np.minimum, np.maximum, np.maximum)):
+        merge.at(out[:, k], cell, boxes[:, k])
+    return out

@@ -1,0 +1,551 @@
+"""The tables the bureau hands in (DOMAIN §8): 图斑台账, 新增建设用地汇总表 by township, monthly progress,
+and the store → :mod:`accountability` mapping.
+
+Everything is read from the store's views (``patch_status`` for determination and rectification status,
+remaining area and overdue) plus ``analysis``/``determinations``/``rectifications``. Patches that were
+split (被拆分) are left out: their parts stand in for them. Areas stay m²; each table's columns are
+described once (:class:`Column`: key, header group, header, unit, decimals) and both the xlsx writer and
+the tests format values through :meth:`Column.value`, so a cell always equals the core's number rounded
+half-up for display (亩 to 2 decimals).
+
+Mapping to :class:`~.accountability.IllegalRecord` (one record per 违法 patch):
+
+- ``violation_category``: the determination's 违法类别 when it is one of 新增/存量/农业项目破坏耕地;
+  otherwise the analysis' ``new_or_stock`` (新增/存量); otherwise 新增, so an unclassified violation is
+  counted rather than silently dropped.
+- ``cultivated_m2``: the determination's illegal cultivated area, else the analysed cultivated area.
+- ``supplemented``: a 补办 document or a 补办 area is recorded; ``supplemented_cultivated_m2`` is the
+  recorded 补办 cultivated area, else the 补办 area's proportional share of the cultivated area
+  (补办 area ÷ illegal area), else ``None`` (the whole cultivated area).
+- ``restored``: a restored-to-farming (复耕) area is recorded; ``restored_cultivated_m2`` is the recorded
+  复耕其中耕地, else the 复耕 area's proportional share of the cultivated area (复耕 ÷ illegal area).
+  Demolition without 复耕 is not 复耕到位 and is not deducted.
+- ``major_infrastructure``: the patch's 监测编号 or project name is in the store setting
+  ``infrastructure_projects`` (the filed list of 交通/能源/水利 projects): each entry a name, or
+  ``{"name": …, "level": "国家" | "省级"}`` (approval level; 省级 when not given).
+- ``basic_farmland_m2`` / ``nature_reserve_m2``: the determination's illegal 永农, else the analysed one;
+  the analysed 自然保护地 area where the analysis has it (township 约谈 lines).
+- 涉军 patches are left out (they are listed only in the 《军用土地登记表》).
+
+Units marked 「造成恶劣影响」 (table ``serious_impact``) are passed with their reasons.
+
+The denominator's legal part (``denominator_extra_m2``) is, per township, the analysed cultivated area
+of 合法 patches plus the legal remainder (cultivated − illegal cultivated) of partly illegal 新增 patches.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from collections import Counter
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any, Iterable, Optional, Sequence
+
+from weipian_plugin.core.statistics.accountability import (
+    CATEGORIES,
+    CATEGORY_NEW,
+    AccountabilityConfig,
+    AccountabilityResult,
+    IllegalRecord,
+    Township,
+    compute_accountability,
+)
+from weipian_plugin.core.store.workstore import WorkStore
+from weipian_plugin.core.units import m2_to_mu
+
+NO_TOWNSHIP = "（未落乡镇）"
+RECTIFIED = ("已整改", "已销号")
+INFRASTRUCTURE_SETTING = "infrastructure_projects"
+ACCOUNTABILITY_SETTING = "accountability"
+
+
+@dataclass(frozen=True)
+class Column:
+    """One output column: ``key`` is an attribute of the row; a ``亩`` column whose key ends in ``_mu``
+    reads the matching ``_m2`` attribute. ``unit`` '%' holds a fraction shown as a percentage."""
+
+    key: str
+    group: str
+    header: str
+    unit: str = ""
+    decimals: Optional[int] = None
+
+    @property
+    def numeric(self) -> bool:
+        return self.decimals is not None
+
+    @property
+    def summable(self) -> bool:
+        return self.unit in ("亩", "m²", "个")
+
+    @property
+    def title(self) -> str:
+        return f"{self.header}（{self.unit}）" if self.unit and self.unit != "%" else self.header
+
+    def value(self, row: Any) -> Any:
+        """The display value: numbers rounded half-up, booleans as 是/否, ``None`` as ``None``."""
+        if self.unit == "亩" and self.key.endswith("_mu") and not _has_attribute(type(row), self.key):
+            m2 = getattr(row, self.key[:-3] + "_m2")
+            v = None if m2 is None else m2_to_mu(m2)
+        else:
+            v = getattr(row, self.key)
+        if isinstance(v, bool):
+            return "是" if v else "否"
+        if v is None or not self.numeric:
+            return v
+        return round_half_up(v, self.decimals + (2 if self.unit == "%" else 0))
+
+
+@functools.lru_cache(maxsize=None)
+def _has_attribute(cls: type, name: str) -> bool:
+    return hasattr(cls, name) or name in getattr(cls, "__dataclass_fields__", {})
+
+
+def round_half_up(x: float, decimals: int) -> float:
+    """Round as a person (and Excel's ROUND) does: 0.125 → 0.13."""
+    q = Decimal(repr(float(x))).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    return int(q) if decimals == 0 else float(q)
+
+
+def display_rows(columns: Sequence[Column], rows: Iterable[Any]) -> list:
+    """Each row's display values, in column order."""
+    return [[c.value(r) for c in columns] for r in rows]
+
+
+def column_totals(columns: Sequence[Column], values: Sequence[Sequence[Any]]) -> list:
+    """合计 of :func:`display_rows`: the sum of the displayed (rounded) values of each summable column,
+    so it matches a SUM() over the cells; ``None`` for the other columns."""
+    return [round_half_up(sum(v[i] or 0 for v in values), c.decimals) if c.summable else None
+            for i, c in enumerate(columns)]
+
+
+# -- 图斑台账 -----------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class LedgerRow:
+    fid: int
+    seq: int
+    batch: str
+    received_date: Optional[str]
+    jcbh: str
+    township_code: Optional[str]
+    township: str
+    tblx: Optional[str]
+    area_m2: float
+    approved_m2: Optional[float]
+    supplied_m2: Optional[float]
+    registered_m2: Optional[float]
+    cultivated_m2: Optional[float]
+    basic_farmland_m2: Optional[float]
+    eco_redline_m2: Optional[float]
+    mining_m2: Optional[float]
+    facility_m2: Optional[float]
+    temporary_m2: Optional[float]
+    suggestion: Optional[str]
+    suggestion_type: Optional[str]
+    suggestion_reason: Optional[str]
+    due_date: Optional[str]
+    result: Optional[str]
+    subtype: Optional[str]
+    violation_category: Optional[str]
+    violation_type: Optional[str]
+    illegal_m2: Optional[float]
+    illegal_cultivated_m2: Optional[float]
+    illegal_basic_farmland_m2: Optional[float]
+    case_number: Optional[str]
+    case_date: Optional[str]
+    status: str
+    remaining_m2: float
+    writeoff_status: Optional[str]
+    overdue: bool
+
+    @property
+    def rectified(self) -> bool:
+        return self.status in RECTIFIED
+
+    @property
+    def illegal_or_area_m2(self) -> float:
+        """The illegal area, or the whole patch when a violation was recorded without one."""
+        return self.area_m2 if self.illegal_m2 is None else self.illegal_m2
+
+
+LEDGER_COLUMNS = (
+    Column("seq", "", "序号", decimals=0),
+    Column("batch", "图斑信息", "批次"),
+    Column("received_date", "图斑信息", "接收日期"),
+    Column("jcbh", "图斑信息", "监测编号"),
+    Column("township", "图斑信息", "乡镇"),
+    Column("tblx", "图斑信息", "图斑类型"),
+    Column("area_m2", "图斑信息", "图斑面积", "m²", 2),
+    Column("area_mu", "图斑信息", "图斑面积", "亩", 2),
+    Column("approved_mu", "内业比对", "已批", "亩", 2),
+    Column("supplied_mu", "内业比对", "已供", "亩", 2),
+    Column("registered_mu", "内业比对", "已登记发证", "亩", 2),
+    Column("cultivated_mu", "内业比对", "耕地", "亩", 2),
+    Column("basic_farmland_mu", "内业比对", "永久基本农田", "亩", 2),
+    Column("eco_redline_mu", "内业比对", "生态保护红线", "亩", 2),
+    Column("mining_mu", "内业比对", "采矿权", "亩", 2),
+    Column("facility_mu", "内业比对", "设施农用地", "亩", 2),
+    Column("temporary_mu", "内业比对", "临时用地", "亩", 2),
+    Column("suggestion", "比对建议", "建议结果"),
+    Column("suggestion_type", "比对建议", "建议类型"),
+    Column("suggestion_reason", "比对建议", "建议理由"),
+    Column("due_date", "合法性判定", "判定期限"),
+    Column("result", "合法性判定", "判定结果"),
+    Column("subtype", "合法性判定", "判定类型"),
+    Column("violation_category", "合法性判定", "违法类别"),
+    Column("violation_type", "合法性判定", "违法类型"),
+    Column("illegal_mu", "违法面积", "违法面积", "亩", 2),
+    Column("illegal_cultivated_mu", "违法面积", "其中耕地", "亩", 2),
+    Column("illegal_basic_farmland_mu", "违法面积", "其中永久基本农田", "亩", 2),
+    Column("case_number", "查处整改", "立案编号"),
+    Column("case_date", "查处整改", "立案日期"),
+    Column("status", "查处整改", "整改状态"),
+    Column("remaining_mu", "查处整改", "剩余未整改面积", "亩", 2),
+    Column("writeoff_status", "查处整改", "销号"),
+    Column("overdue", "查处整改", "判定逾期"),
+)
+
+_LEDGER_SQL = """
+SELECT s.fid, s.batch, b.received_date, s.jcbh, s.township_code, s.township, p.tblx, s.area_m2,
+  a.approved_m2, a.supplied_m2, a.registered_m2, a.cultivated_m2, a.basic_farmland_m2, a.eco_redline_m2,
+  a.mining_m2, a.facility_m2, a.temporary_m2, a.suggestion, a.suggestion_type, a.suggestion_reason,
+  s.due_date, s.result, s.subtype, d.violation_category, d.violation_type,
+  s.illegal_m2, s.illegal_cultivated_m2, s.illegal_basic_farmland_m2,
+  r.case_number, r.case_date, s.status, s.remaining_m2, r.writeoff_status, s.overdue
+FROM patch_status s
+JOIN patches p ON p.fid = s.fid
+JOIN batches b ON b.id = s.batch_id
+LEFT JOIN analysis a ON a.patch_fid = s.fid
+LEFT JOIN determinations d ON d.patch_fid = s.fid
+LEFT JOIN rectifications r ON r.patch_fid = s.fid
+WHERE s.split_state != '被拆分' AND s.military = 0 {where}
+ORDER BY b.id, s.jcbh
+"""
+
+
+def _year_clause(year: Optional[int]) -> tuple:
+    """A patch's year is its batch's received year (else its after-date's)."""
+    if year is None:
+        return "", []
+    return " AND substr(coalesce(b.received_date, p.hsx, ''), 1, 4) = ?", [f"{int(year):04d}"]
+
+
+def ledger_rows(store: WorkStore, batch: Optional[str] = None, year: Optional[int] = None) -> list:
+    """One :class:`LedgerRow` per active patch, in batch and 监测编号 order; 涉军 patches are left out
+    (they go only into the 《军用土地登记表》, :func:`..review.marks.military_register`)."""
+    where, params = _year_clause(year)
+    if batch:
+        where += " AND s.batch = ?"
+        params.append(batch)
+    rows = store.conn.execute(_LEDGER_SQL.format(where=where), params).fetchall()
+    out = []
+    for seq, r in enumerate(rows, start=1):
+        out.append(LedgerRow(r[0], seq, *r[1:5], r[5] or NO_TOWNSHIP, *r[6:33], bool(r[33])))
+    return out
+
+
+# -- 实际占用的新增建设用地统计汇总表 --------------------------------------------------------------------
+@dataclass
+class TownshipSummary:
+    township_code: str
+    township: str
+    patch_count: int = 0
+    area_m2: float = 0.0
+    legal_count: int = 0
+    legal_m2: float = 0.0
+    illegal_count: int = 0
+    illegal_patch_m2: float = 0.0
+    other_count: int = 0
+    other_m2: float = 0.0
+    undetermined_count: int = 0
+    undetermined_m2: float = 0.0
+    cultivated_m2: float = 0.0
+    basic_farmland_m2: float = 0.0
+    illegal_m2: float = 0.0
+    illegal_cultivated_m2: float = 0.0
+    illegal_basic_farmland_m2: float = 0.0
+    rectified_count: int = 0
+    rectified_m2: float = 0.0
+    remaining_m2: float = 0.0
+
+    def add(self, row: LedgerRow) -> None:
+        self.patch_count += 1
+        self.area_m2 += row.area_m2
+        kind = {"合法": "legal", "违法": "illegal", "其他": "other"}.get(row.result or "", "undetermined")
+        setattr(self, f"{kind}_count", getattr(self, f"{kind}_count") + 1)
+        area_attr = "illegal_patch_m2" if kind == "illegal" else f"{kind}_m2"
+        setattr(self, area_attr, getattr(self, area_attr) + row.area_m2)
+        self.cultivated_m2 += row.cultivated_m2 or 0.0
+        self.basic_farmland_m2 += row.basic_farmland_m2 or 0.0
+        if kind == "illegal":
+            self.illegal_m2 += row.illegal_or_area_m2
+            self.illegal_cultivated_m2 += row.illegal_cultivated_m2 or 0.0
+            self.illegal_basic_farmland_m2 += row.illegal_basic_farmland_m2 or 0.0
+            self.rectified_count += row.rectified
+            self.rectified_m2 += max(0.0, row.illegal_or_area_m2 - row.remaining_m2)
+            self.remaining_m2 += row.remaining_m2
+
+
+SUMMARY_COLUMNS = (
+    Column("township", "", "乡镇"),
+    Column("patch_count", "监测图斑", "个数", "个", 0),
+    Column("area_mu", "监测图斑", "面积", "亩", 2),
+    Column("legal_count", "新增建设用地：合法", "个数", "个", 0),
+    Column("legal_mu", "新增建设用地：合法", "面积", "亩", 2),
+    Column("illegal_count", "新增建设用地：违法", "个数", "个", 0),
+    Column("illegal_patch_mu", "新增建设用地：违法", "面积", "亩", 2),
+    Column("other_count", "新增建设用地：其他", "个数", "个", 0),
+    Column("other_mu", "新增建设用地：其他", "面积", "亩", 2),
+    Column("undetermined_count", "未判定", "个数", "个", 0),
+    Column("undetermined_mu", "未判定", "面积", "亩", 2),
+    Column("cultivated_mu", "占用耕地", "耕地", "亩", 2),
+    Column("illegal_cultivated_mu", "占用耕地", "其中违法", "亩", 2),
+    Column("basic_farmland_mu", "占用永久基本农田", "永久基本农田", "亩", 2),
+    Column("illegal_basic_farmland_mu", "占用永久基本农田", "其中违法", "亩", 2),
+    Column("illegal_mu", "违法用地整改", "违法面积", "亩", 2),
+    Column("rectified_count", "违法用地整改", "已整改个数", "个", 0),
+    Column("rectified_mu", "违法用地整改", "已整改面积", "亩", 2),
+    Column("remaining_mu", "违法用地整改", "剩余未整改面积", "亩", 2),
+)
+
+
+def summarize_townships(rows: Iterable[LedgerRow]) -> list:
+    """:class:`TownshipSummary` per township (by code, then name) of the given ledger rows."""
+    out: dict = {}
+    for row in rows:
+        key = (row.township_code or "", row.township)
+        out.setdefault(key, TownshipSummary(*key)).add(row)
+    return [out[k] for k in sorted(out)]
+
+
+def township_summary(store: WorkStore, batch: Optional[str] = None, year: Optional[int] = None) -> list:
+    """《实际占用的新增建设用地统计汇总表》: one :class:`TownshipSummary` per township."""
+    return summarize_townships(ledger_rows(store, batch, year))
+
+
+# -- monthly progress ------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class ProgressRow:
+    scope: str
+    patch_count: int
+    area_m2: float
+    judged_count: int
+    legal_count: int
+    illegal_count: int
+    other_count: int
+    undetermined_count: int
+    judged_share: Optional[float]
+    rectified_count: int
+    rectifying_count: int
+    rectified_share: Optional[float]
+    illegal_m2: float
+    remaining_m2: float
+    overdue_count: int
+
+
+PROGRESS_COLUMNS = (
+    Column("scope", "", "范围"),
+    Column("patch_count", "下发图斑", "个数", "个", 0),
+    Column("area_mu", "下发图斑", "面积", "亩", 2),
+    Column("judged_count", "合法性判定", "已判定", "个", 0),
+    Column("legal_count", "合法性判定", "合法", "个", 0),
+    Column("illegal_count", "合法性判定", "违法", "个", 0),
+    Column("other_count", "合法性判定", "其他", "个", 0),
+    Column("undetermined_count", "合法性判定", "未判定", "个", 0),
+    Column("judged_share", "合法性判定", "判定率", "%", 2),
+    Column("overdue_count", "合法性判定", "逾期未判定", "个", 0),
+    Column("rectified_count", "违法图斑整改", "已整改", "个", 0),
+    Column("rectifying_count", "违法图斑整改", "整改中", "个", 0),
+    Column("rectified_share", "违法图斑整改", "整改率", "%", 2),
+    Column("illegal_mu", "违法图斑整改", "违法面积", "亩", 2),
+    Column("remaining_mu", "违法图斑整改", "剩余未整改面积", "亩", 2),
+)
+
+
+def progress_row(scope: str, rows: Sequence[LedgerRow]) -> ProgressRow:
+    """Counts by outcome, judged share (of all) and rectified share (of the 违法 patches)."""
+    results = Counter(r.result if r.result in ("合法", "违法", "其他") else "" for r in rows)
+    illegal = [r for r in rows if r.result == "违法"]
+    judged = len(rows) - results[""]
+    rectified = sum(r.rectified for r in illegal)
+    return ProgressRow(
+        scope=scope, patch_count=len(rows), area_m2=sum(r.area_m2 for r in rows),
+        judged_count=judged, legal_count=results["合法"], illegal_count=results["违法"],
+        other_count=results["其他"], undetermined_count=results[""],
+        judged_share=judged / len(rows) if rows else None,
+        rectified_count=rectified, rectifying_count=sum(r.status == "整改中" for r in illegal),
+        rectified_share=rectified / len(illegal) if illegal else None,
+        illegal_m2=sum(r.illegal_or_area_m2 for r in illegal), remaining_m2=sum(r.remaining_m2 for r in illegal),
+        overdue_count=sum(r.overdue for r in rows))
+
+
+def _month_key(month: Any) -> str:
+    if isinstance(month, (dt.date, dt.datetime)):
+        return f"{month.year:04d}-{month.month:02d}"
+    text = str(month).strip()
+    try:
+        dt.date.fromisoformat(text[:7] + "-01")
+    except ValueError as exc:
+        raise ValueError(f"月份应为 YYYY-MM：{month!r}") from exc
+    return text[:7]
+
+
+def latest_month(store: WorkStore) -> Optional[str]:
+    """The month (YYYY-MM) of the most recently received batch."""
+    row = store.conn.execute("SELECT max(substr(received_date, 1, 7)) FROM batches").fetchone()
+    return row[0]
+
+
+def monthly_progress(store: WorkStore, month: Any) -> list:
+    """Two :class:`ProgressRow`: the batches received in ``month`` (YYYY-MM or a date), and everything
+    received in its year up to the month's end. Overdue is as of today (``patch_status``)."""
+    key = _month_key(month)
+    return progress_of_month(ledger_rows(store, year=int(key[:4])), key)
+
+
+def progress_of_month(rows: Sequence[LedgerRow], month: Any) -> list:
+    """:func:`monthly_progress` of already loaded ledger rows."""
+    key = _month_key(month)
+    this_month = [r for r in rows if (r.received_date or "")[:7] == key]
+    to_date = [r for r in rows if r.received_date and r.received_date[:7] <= key
+               and r.received_date[:4] == key[:4]]
+    y, m = key.split("-")
+    return [progress_row(f"{int(y)}年{int(m)}月下发", this_month),
+            progress_row(f"{int(y)}年1—{int(m)}月累计", to_date)]
+
+
+# -- accountability --------------------------------------------------------------------------------
+ACCOUNTABILITY_COLUMNS = (
+    Column("rank", "", "排名", decimals=0),
+    Column("name", "", "单位"),
+    Column("numerator_before_mu", "扣除前", "违法占用耕地", "亩", 2),
+    Column("denominator_before_mu", "扣除前", "新增建设用地占用耕地", "亩", 2),
+    Column("ratio_before", "扣除前", "比例", "%", 2),
+    Column("supplemented_mu", "扣除项", "已补办手续（仅分子）", "亩", 2),
+    Column("restored_mu", "扣除项", "已拆除复耕", "亩", 2),
+    Column("infrastructure_mu", "扣除项", "重大基础设施", "亩", 2),
+    Column("excluded_mu", "扣除项", "存量/农业项目（不计入）", "亩", 2),
+    Column("numerator_after_mu", "扣除后", "违法占用耕地", "亩", 2),
+    Column("denominator_after_mu", "扣除后", "新增建设用地占用耕地", "亩", 2),
+    Column("ratio_after", "扣除后", "比例", "%", 2),
+    Column("accountable", "结论", "纳入问责"),
+    Column("interview", "结论", "乡镇警示约谈"),
+    Column("points_lost", "结论", "扣分"),
+    Column("explanation", "结论", "说明"),
+)
+
+RECORD_COLUMNS = (
+    Column("record_id", "", "监测编号"),
+    Column("township_name", "", "乡镇"),
+    Column("violation_category", "", "违法类别"),
+    Column("cultivated_mu", "", "违法占用耕地", "亩", 2),
+    Column("supplemented", "已补办手续", "是否"),
+    Column("supplemented_cultivated_mu", "已补办手续", "耕地（空为全部）", "亩", 2),
+    Column("restored", "已拆除复耕", "是否"),
+    Column("restored_cultivated_mu", "已拆除复耕", "复耕其中耕地", "亩", 2),
+    Column("major_infrastructure", "重大基础设施", "是否"),
+    Column("infrastructure_approval", "重大基础设施", "立项层级"),
+    Column("basic_farmland_mu", "", "违法占用永久基本农田", "亩", 2),
+)
+"""Columns of the :class:`IllegalRecord` list behind the ratio."""
+
+
+def accountability_config(store: WorkStore) -> AccountabilityConfig:
+    """The store's saved configuration (setting ``accountability``), else the ministry default."""
+    return AccountabilityConfig.from_dict(store.setting(ACCOUNTABILITY_SETTING, {}))
+
+
+_RECORD_SQL = """
+SELECT s.jcbh, coalesce(s.township_code, ''), s.township, coalesce(p.xzqdm, ''), d.violation_category,
+  a.new_or_stock, d.project_name, s.area_m2, s.illegal_m2, s.illegal_cultivated_m2, a.cultivated_m2,
+  r.supplement_doc, r.supplement_m2, r.supplement_cultivated_m2, r.restored_m2, s.result,
+  r.restored_cultivated_m2, coalesce(s.illegal_basic_farmland_m2, a.basic_farmland_m2), {reserve}
+FROM patch_status s
+JOIN patches p ON p.fid = s.fid
+JOIN batches b ON b.id = s.batch_id
+LEFT JOIN analysis a ON a.patch_fid = s.fid
+LEFT JOIN determinations d ON d.patch_fid = s.fid
+LEFT JOIN rectifications r ON r.patch_fid = s.fid
+WHERE s.split_state != '被拆分' AND s.military = 0 AND s.result IN ('合法', '违法') {where}
+ORDER BY s.township_code, s.jcbh
+"""
+
+
+def _category(determined: Optional[str], analysed: Optional[str]) -> str:
+    for value in (determined, analysed):
+        if value in CATEGORIES:
+            return value
+    return CATEGORY_NEW
+
+
+NATURE_RESERVE_COLUMN = "nature_reserve_m2"
+"""The analysis column of the 自然保护地 role, once the analysis measures it."""
+
+
+def infrastructure_projects(store: WorkStore) -> dict:
+    """The filed major-infrastructure list: project name or 监测编号 → approval level (国家/省级)."""
+    out = {}
+    for entry in store.setting(INFRASTRUCTURE_SETTING, []) or []:
+        if isinstance(entry, dict):
+            name, level = str(entry.get("name", "")).strip(), entry.get("level") or "省级"
+        else:
+            name, level = str(entry).strip(), "省级"
+        if name:
+            out[name] = level
+    return out
+
+
+def serious_impact_marks(store: WorkStore) -> dict:
+    """Unit code → reason of every 「造成恶劣影响」 mark."""
+    return dict(store.conn.execute("SELECT unit_code, reason FROM serious_impact"))
+
+
+def _accountability_inputs(store: WorkStore, year: Optional[int]) -> tuple:
+    """(records, denominator_extra_m2, townships) as documented at the top of this module."""
+    where, params = _year_clause(year)
+    infrastructure = infrastructure_projects(store)
+    columns = {r[1] for r in store.conn.execute("PRAGMA table_info(analysis)")}
+    reserve = f"a.{NATURE_RESERVE_COLUMN}" if NATURE_RESERVE_COLUMN in columns else "NULL"
+    county = store.meta("county_code") or ""
+    records, extra, townships = [], {}, {}
+    for (jcbh, code, name, xzqdm, category, new_or_stock, project, area, illegal, illegal_cult, cultivated,
+         supp_doc, supp_m2, supp_cult, restored_m2, result, restored_cult, farmland, nature_reserve) in \
+            store.conn.execute(_RECORD_SQL.format(where=where, reserve=reserve), params):
+        name = name or NO_TOWNSHIP
+        townships.setdefault(code, Township(code, name, xzqdm or county))
+        if result == "合法":
+            extra[code] = extra.get(code, 0.0) + (cultivated or 0.0)
+            continue
+        cult = illegal_cult if illegal_cult is not None else (cultivated or 0.0)
+        category = _category(category, new_or_stock)
+        if category == CATEGORY_NEW and cultivated is not None and cultivated > cult:
+            extra[code] = extra.get(code, 0.0) + cultivated - cult
+        illegal_area = area if illegal is None else illegal
+        supplemented = bool(supp_doc) or (supp_m2 or 0.0) > 0
+        if supp_cult is None and supp_m2 and illegal_area > 0 and supp_m2 < illegal_area:
+            supp_cult = cult * supp_m2 / illegal_area
+        restored = (restored_m2 or 0.0) > 0
+        if restored and restored_cult is None:
+            restored_cult = cult * min(1.0, restored_m2 / illegal_area) if illegal_area > 0 else 0.0
+        level = infrastructure.get(jcbh) or infrastructure.get((project or "").strip())
+        records.append(IllegalRecord(
+            township_code=code, township_name=name, county_code=townships[code].county_code,
+            violation_category=category, cultivated_m2=cult,
+            supplemented=supplemented, supplemented_cultivated_m2=supp_cult if supplemented else None,
+            restored=restored, restored_cultivated_m2=restored_cult if restored else None,
+            major_infrastructure=level is not None, infrastructure_level=level or "省级",
+            basic_farmland_m2=farmland or 0.0, nature_reserve_m2=nature_reserve or 0.0, record_id=jcbh))
+    return records, extra, list(townships.values())
+
+
+def accountability_records(store: WorkStore, year: Optional[int] = None) -> list:
+    """One :class:`IllegalRecord` per 违法 patch of the year (mapping in the module docstring)."""
+    return _accountability_inputs(store, year)[0]
+
+
+def store_accountability(store: WorkStore, config: Optional[AccountabilityConfig] = None,
+                         year: Optional[int] = None) -> AccountabilityResult:
+    """第15号令 ratios of the store's townships and county; ``config`` defaults to the store's."""
+    records, extra, townships = _accountability_inputs(store, year)
+    return compute_accountability(records, extra, config or accountability_config(store), townships,
+                                  serious_impact_marks(store))

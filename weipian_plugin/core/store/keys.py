@@ -1,0 +1,48 @@
+"""The keys of the store's ``settings`` table, each with the type and default of its value.
+
+Every setting a module reads or writes is named here once, so a key cannot be misspelt in one of the
+readers and the value's shape is written down next to its name. ``key.read(store)`` gives the default
+when the store has no value (or a JSON null); ``key.write(store, value)`` stores JSON, inside the
+caller's transaction when ``conn`` is given.
+"""
+from __future__ import annotations
+
+import copy
+import sqlite3
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Generic, Optional, TypeVar
+
+if TYPE_CHECKING:
+    from weipian_plugin.core.store.workstore import WorkStore
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class StoreKey(Generic[T]):
+    name: str
+    default: T
+    doc: str = ""
+
+    def read(self, store: "WorkStore") -> T:
+        value = store.setting(self.name)
+        return copy.deepcopy(self.default) if value is None else value
+
+    def write(self, store: "WorkStore", value: T, conn: Optional[sqlite3.Connection] = None) -> None:
+        store.set_setting(self.name, value, conn)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+ANALYSIS_LAYERS: StoreKey[dict] = StoreKey(
+    "analysis_layers", {}, "reference-layer role -> file (``path`` or ``path|layername=x``) of the last analysis")
+RULES: StoreKey[dict] = StoreKey("rules", {}, "RuleConfig as a dict (suggestion thresholds and code lists)")
+IMAGERY: StoreKey[dict] = StoreKey("imagery", {}, "{'before': source, 'after': source} raster sources")
+FIELD_MAP: StoreKey[Optional[dict]] = StoreKey("field_map", None, "canonical field -> source field of the last import")
+DEADLINES: StoreKey[dict] = StoreKey("deadlines", {}, "DeadlineConfig as a dict")
+HOLIDAYS: StoreKey[str] = StoreKey("holidays", "", "the county's holiday and 调休 calendar as text")
+GRADING: StoreKey[dict] = StoreKey("grading", {}, "GradingConfig as a dict")
+ACCOUNTABILITY: StoreKey[dict] = StoreKey("accountability", {}, "AccountabilityConfig as a dict")
+INFRASTRUCTURE_PROJECTS: StoreKey[list] = StoreKey(
+    "infrastructure_projects", [], "project names counted as national/provincial infrastructure")

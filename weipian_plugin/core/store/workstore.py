@@ -1,0 +1,237 @@
+"""The work store: one GeoPackage per county and year holding patches, analysis and people's work.
+
+Every write goes through :meth:`WorkStore.transaction`, so a failure or a cancel leaves the file as it
+was. The schema is migrated when a store is opened.
+"""
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import json
+import os
+import sqlite3
+from pathlib import Path
+from typing import Any, Iterator, Optional
+
+import numpy as np
+
+from weipian_plugin.core.store import audit, gpkg, outputs, schema
+from weipian_plugin.core.store.codes import DEFAULT_CODE_LISTS
+
+PATCH_TABLE = "patches"
+
+
+class StoreError(ValueError):
+    """The file is not a usable work store (message in Chinese, shown to the user as is)."""
+
+
+def now_iso() -> str:
+    return dt.datetime.now().replace(microsecond=0).isoformat()
+
+
+class WorkStore:
+    def __init__(self, path: Path, conn: sqlite3.Connection):
+        self.path = Path(path)
+        self.conn = conn
+
+    # -- opening -------------------------------------------------------------------------------------
+    @staticmethod
+    def _connect(path: Path) -> sqlite3.Connection:
+        conn = sqlite3.connect(str(path), isolation_level=None, timeout=15)
+        conn.execute("PRAGMA foreign_keys = ON")
+        gpkg.register_functions(conn)
+        return conn
+
+    @classmethod
+    def create(cls, path: os.PathLike, epsg: int, county_name: str = "", county_code: str = "",
+               year: Optional[int] = None) -> "WorkStore":
+        """Create a new store; the file appears only once it is complete."""
+        path = Path(path)
+        if path.exists():
+            raise StoreError(f"文件已存在：{path}")
+        # A name of this run's own: a second run creating the same store never touches this file.
+        tmp = outputs.temporary_sibling(path, ".creating")
+        conn = cls._connect(tmp)
+        try:
+            gpkg.initialise(conn)
+            conn.execute("BEGIN")
+            gpkg.add_srs(conn, epsg)
+            cls._migrate(conn, 0)
+            meta = {"epsg": str(epsg), "county_name": county_name, "county_code": county_code,
+                    "year": str(year or ""), "created_at": now_iso()}
+            conn.executemany("INSERT OR REPLACE INTO weipian_meta VALUES (?, ?)", meta.items())
+            conn.executemany(
+                "INSERT INTO code_lists (list, code, label, parent, sort) VALUES (?, ?, ?, ?, ?)",
+                [(name, code, label, parent, i) for name, items in DEFAULT_CODE_LISTS.items()
+                 for i, (code, label, parent) in enumerate(items)])
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.close()
+            tmp.unlink(missing_ok=True)
+            raise
+        conn.close()
+        published = outputs.publish_new(tmp, path)
+        tmp.unlink(missing_ok=True)
+        if not published:
+            raise StoreError(f"文件已存在：{path}（另一个程序刚刚创建了它）")
+        return cls.open(path)
+
+    @classmethod
+    def open(cls, path: os.PathLike) -> "WorkStore":
+        path = Path(path)
+        if not path.is_file():
+            raise StoreError(f"工作库不存在：{path}")
+        conn = cls._connect(path)
+        try:
+            app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+            if app_id != gpkg.APPLICATION_ID:
+                raise StoreError(f"不是 GeoPackage 文件：{path}")
+            has_meta = conn.execute(
+                "SELECT 1 FROM sqlite_master WHERE type='table' AND name='weipian_meta'").fetchone()
+            if not has_meta:
+                raise StoreError(f"这是 GeoPackage，但不是卫片执法工作库：{path}")
+            version = int(conn.execute("SELECT value FROM weipian_meta WHERE key=?",
+                                       (schema.SCHEMA_VERSION_KEY,)).fetchone()[0])
+            if version > schema.LATEST_VERSION:
+                raise StoreError(f"工作库由更新版本的插件创建（结构版本 {version}），请升级插件。")
+            if version < schema.LATEST_VERSION:
+                conn.execute("BEGIN IMMEDIATE")
+                cls._migrate(conn, version)
+                conn.execute("COMMIT")
+        except sqlite3.DatabaseError as exc:
+            conn.close()
+            raise StoreError(f"无法读取工作库 {path}：{exc}") from exc
+        except BaseException:
+            conn.close()
+            raise
+        return cls(path, conn)
+
+    @staticmethod
+    def _migrate(conn: sqlite3.Connection, current: int) -> None:
+        """Apply pending migrations inside the caller's transaction."""
+        srs = None
+        for version, sql in schema.migrations():
+            if version <= current:
+                continue
+            gpkg.run_script(conn, sql)
+            if version == 1:
+                srs = int(conn.execute("SELECT max(srs_id) FROM gpkg_spatial_ref_sys").fetchone()[0])
+                gpkg.register_features(conn, PATCH_TABLE, "geom", "MULTIPOLYGON", srs, "卫片监测图斑")
+            if version == 2:
+                srs = srs or int(conn.execute(
+                    "SELECT srs_id FROM gpkg_geometry_columns WHERE table_name=?", (PATCH_TABLE,)).fetchone()[0])
+                for table, description in schema.FEATURE_TABLES_V2.items():
+                    gpkg.register_features(conn, table, "geom", "GEOMETRY", srs, description)
+            conn.execute("INSERT OR REPLACE INTO weipian_meta VALUES (?, ?)",
+                         (schema.SCHEMA_VERSION_KEY, str(version)))
+        gpkg.run_script(conn, schema.VIEWS)
+        audit.seal(conn, now_iso())  # what older versions logged starts the chain
+        srs = srs or int(conn.execute(
+            "SELECT srs_id FROM gpkg_geometry_columns WHERE table_name=?", (PATCH_TABLE,)).fetchone()[0])
+        gpkg.register_features(conn, "patch_analysis", "geom", "MULTIPOLYGON", srs, "图斑分析结果",
+                               spatial_index=False)
+        for table, description in schema.ATTRIBUTE_TABLES.items():
+            gpkg.register_attributes(conn, table, description)
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> "WorkStore":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    # -- transactions --------------------------------------------------------------------------------
+    @contextlib.contextmanager
+    def transaction(self, actor: Optional[str] = None) -> Iterator[sqlite3.Connection]:
+        """One write transaction: committed on success, rolled back on any exception (cancel included).
+
+        ``actor`` names who writes in the audit rows the store's triggers add; before committing, the
+        new audit rows are sealed into the hash chain (core/store/audit.py)."""
+        if self.conn.in_transaction:
+            raise RuntimeError("nested transaction")
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            audit.set_actor(self.conn, actor)
+            yield self.conn
+            audit.set_actor(self.conn, None)
+            audit.seal(self.conn, now_iso())
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        self.conn.execute("COMMIT")
+
+    # -- metadata and settings -----------------------------------------------------------------------
+    def meta(self, key: str) -> Optional[str]:
+        row = self.conn.execute("SELECT value FROM weipian_meta WHERE key=?", (key,)).fetchone()
+        return row[0] if row else None
+
+    @property
+    def epsg(self) -> int:
+        return int(self.meta("epsg"))
+
+    @property
+    def schema_version(self) -> int:
+        return int(self.meta(schema.SCHEMA_VERSION_KEY))
+
+    def setting(self, key: str, default: Any = None) -> Any:
+        row = self.conn.execute("SELECT value FROM settings WHERE key=?", (key,)).fetchone()
+        return json.loads(row[0]) if row else default
+
+    def set_setting(self, key: str, value: Any, conn: Optional[sqlite3.Connection] = None) -> None:
+        """Store a JSON value; inside the caller's transaction when ``conn`` is given."""
+        sql = "INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)"
+        params = (key, json.dumps(value, ensure_ascii=False))
+        if conn is not None:
+            conn.execute(sql, params)
+        else:
+            with self.transaction() as c:
+                c.execute(sql, params)
+
+    def code_list(self, name: str, parent: Optional[str] = None) -> list:
+        sql = "SELECT code, label, parent FROM code_lists WHERE list=?"
+        params: list = [name]
+        if parent is not None:
+            sql += " AND parent=?"
+            params.append(parent)
+        return self.conn.execute(sql + " ORDER BY sort, code", params).fetchall()
+
+    # -- batches and patches -------------------------------------------------------------------------
+    def batches(self) -> list:
+        cur = self.conn.execute("SELECT * FROM batches ORDER BY id")
+        names = [d[0] for d in cur.description]
+        return [dict(zip(names, row)) for row in cur]
+
+    def batch(self, name: str) -> Optional[dict]:
+        return next((b for b in self.batches() if b["name"] == name), None)
+
+    def patch_bounds(self, batch: Optional[str] = None) -> np.ndarray:
+        """(minx, miny, maxx, maxy) of the active patches, from the R*Tree (no geometry decoding)."""
+        sql = ("SELECT r.minx, r.miny, r.maxx, r.maxy FROM rtree_patches_geom r JOIN patches p ON p.fid = r.id "
+               "JOIN batches b ON b.id = p.batch_id WHERE p.split_state != '被拆分'")
+        rows = self.conn.execute(sql + (" AND b.name = ?" if batch else ""), (batch,) if batch else ()).fetchall()
+        return np.array(rows, dtype=np.float64).reshape(-1, 4)
+
+    def read_patches(self, batch: Optional[str] = None, columns: tuple = ("jcbh", "tblx", "hsx", "dlbm"),
+                     include_split: bool = False) -> tuple:
+        """(fids, geometries, {column: array}) of active patches, for analysis and exports.
+
+        Patches that were split (被拆分) are replaced by their parts unless ``include_split``.
+        """
+        cols = ", ".join(f"p.{c}" for c in columns)
+        sql = f"SELECT p.fid, p.geom{', ' + cols if cols else ''} FROM patches p JOIN batches b ON b.id=p.batch_id"
+        where, params = [], []
+        if batch:
+            where.append("b.name = ?")
+            params.append(batch)
+        if not include_split:
+            where.append("p.split_state != '被拆分'")
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        rows = self.conn.execute(sql + " ORDER BY p.fid", params).fetchall()
+        fids = np.array([r[0] for r in rows], dtype=np.int64)
+        geoms = gpkg.decode([r[1] for r in rows])
+        attrs = {c: np.array([r[i + 2] for r in rows], dtype=object) for i, c in enumerate(columns)}
+        return fids, geoms, attrs
+

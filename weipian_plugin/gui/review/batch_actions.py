@@ -1,0 +1,137 @@
+"""The review dock's batch menu: stage records (一上/一下/二上), the submitted snapshot, overlay images.
+
+A batch is the one chosen in the list's batch filter, else the current patch's batch.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import List, Optional, Tuple
+
+from qgis.core import Qgis
+from qgis.PyQt.QtCore import QObject
+from qgis.PyQt.QtWidgets import QFileDialog, QInputDialog, QMenu, QMessageBox
+
+from weipian_plugin.core.review import records as review
+from weipian_plugin.core.store import keys
+from weipian_plugin.gui.review.patch_list import ANY, BLANK
+from weipian_plugin.gui.tasks import run_with_progress
+from weipian_plugin.settings import Settings
+
+
+class BatchActions(QObject):
+    """Builds ``dock.batchButton``'s menu and carries out its actions for ``dock``."""
+
+    def __init__(self, dock, parent=None):
+        super().__init__(parent)
+        self.dock = dock
+        menu = QMenu(dock)
+        for stage in review.STAGE_LOCKS:
+            menu.addAction(self.tr("Record stage {stage}…").format(stage=stage),
+                           lambda checked=False, s=stage: self.lock_batch(s))
+        menu.addSeparator()
+        menu.addAction(self.tr("Export submitted snapshot…"), self.export_snapshot)
+        menu.addSeparator()
+        menu.addAction(self.tr("Overlay image of this patch…"), self.export_overlay_image)
+        menu.addAction(self.tr("Overlay images of the listed patches…"), self.export_overlay_images)
+        dock.batchButton.setMenu(menu)
+
+    def current_batch(self) -> Optional[str]:
+        batch = self.dock.batchCombo.currentData()
+        if batch not in (None, ANY, BLANK):
+            return batch
+        return self.dock.patch.get("batch")
+
+    def lock_batch(self, stage: str) -> bool:
+        dock = self.dock
+        batch = self.current_batch()
+        if batch is None or dock.store is None:
+            dock.notify(self.tr("Choose a batch (filter) or a patch first."), Qgis.MessageLevel.Warning)
+            return False
+        answer = QMessageBox.question(
+            dock, self.tr("Record stage"),
+            self.tr("Record stage {stage} for batch {batch}? 一上 and 二上 lock the batch: its determinations "
+                    "and rectifications can then no longer be changed; 一下 unlocks it.").format(
+                stage=stage, batch=batch),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No)
+        if answer != QMessageBox.StandardButton.Yes:
+            return False
+        if not dock.maybe_leave():
+            return False
+        try:
+            review.lock_batch(dock.store, batch, stage, Settings.reviewer_name())
+        except review.ReviewError as exc:
+            dock.show_error(dock.messagesLabel, exc)
+            return False
+        if dock.fid is not None:
+            dock.show_patch(dock.fid, zoom=False)
+        return True
+
+    def export_snapshot(self) -> None:
+        dock = self.dock
+        batch = self.current_batch()
+        if batch is None or dock.store is None:
+            return
+        stages = [s for s, locks in review.STAGE_LOCKS.items() if locks]
+        latest = review.batch_lock_state(dock.store, batch)[1]
+        stage, ok = QInputDialog.getItem(dock, self.tr("Export snapshot"), self.tr("Stage"), stages,
+                                         stages.index(latest) if latest in stages else 0, False)
+        if not ok:
+            return
+        default = str(Path(Settings.last_export_dir.value() or str(Path.home())) / f"{batch}_{stage}.json")
+        path, _ = QFileDialog.getSaveFileName(dock, self.tr("Export snapshot"), default,
+                                              self.tr("Snapshot (*.json)"))
+        if not path:
+            return
+        Settings.last_export_dir.set_value(str(Path(path).parent))
+        try:
+            review.export_snapshot(dock.store, batch, stage, path)
+        except review.ReviewError as exc:
+            dock.show_error(dock.messagesLabel, exc)
+            return
+        dock.notify(self.tr("Saved {path}").format(path=path), Qgis.MessageLevel.Success)
+
+    def _overlay_options(self) -> Optional[Tuple[int, Optional[str]]]:
+        """(scale, after-imagery source) for overlay images, or None when the user cancels."""
+        scale, ok = QInputDialog.getInt(self.dock, self.tr("Overlay image"), self.tr("Scale 1:"), 2000, 100,
+                                        100000, 500)
+        return (scale, keys.IMAGERY.read(self.dock.store).get("after")) if ok else None
+
+    def export_overlay_image(self) -> None:
+        """A PNG of the current patch over the after imagery and the reference layers, for its case file."""
+        dock = self.dock
+        if dock.fid is None or dock.store is None:
+            return
+        options = self._overlay_options()
+        if options is None:
+            return
+        default = str(Path(Settings.last_export_dir.value() or str(Path.home())) / f"{dock.patch['jcbh']}.png")
+        path, _ = QFileDialog.getSaveFileName(dock, self.tr("Overlay image"), default, self.tr("PNG image (*.png)"))
+        if not path:
+            return
+        Settings.last_export_dir.set_value(str(Path(path).parent))
+        from weipian_plugin.exporters.figures import export_overlay_image  # QGIS layouts: loaded when used
+
+        export_overlay_image(dock.store_path, dock.fid, path, scale=options[0], raster=options[1])
+        dock.notify(self.tr("Overlay image written to {path}.").format(path=path))
+
+    def export_overlay_images(self) -> None:
+        """Overlay images of every patch the list shows, with progress and cancel."""
+        dock = self.dock
+        if dock.store is None or not dock.proxy.rowCount():
+            return
+        options = self._overlay_options()
+        if options is None:
+            return
+        folder = QFileDialog.getExistingDirectory(dock, self.tr("Overlay images"),
+                                                  Settings.last_export_dir.value() or str(Path.home()))
+        if not folder:
+            return
+        Settings.last_export_dir.set_value(folder)
+        from weipian_plugin.exporters.figures import export_overlay_images
+
+        fids: List[int] = [dock.proxy.fid_at(r) for r in range(dock.proxy.rowCount())]
+        written = run_with_progress(
+            dock, self.tr("Writing overlay images…"), self.tr("Cancel"),
+            lambda feedback: export_overlay_images(dock.store_path, folder, fids=fids, scale=options[0],
+                                                   raster=options[1], feedback=feedback))
+        dock.notify(self.tr("{n} overlay images written to {path}.").format(n=len(written), path=folder))
