@@ -10,6 +10,7 @@ from qgis.core import (
     QgsProcessing,
     QgsProcessingAlgorithm,
     QgsProcessingParameterNumber,
+    QgsUnitTypes,
     QgsWkbTypes,
 )
 from qgis.PyQt.QtCore import QMetaType, QVariant
@@ -20,6 +21,9 @@ if hasattr(Qgis, "GeometryType"):  # QGIS >= 3.30
 else:
     LINE_GEOMETRY = QgsWkbTypes.GeometryType.LineGeometry
     POLYGON_GEOMETRY = QgsWkbTypes.GeometryType.PolygonGeometry
+
+# QGIS >= 3.30
+RENDER_POINTS = Qgis.RenderUnit.Points if hasattr(Qgis, "RenderUnit") else QgsUnitTypes.RenderUnit.RenderPoints
 
 # QGIS >= 3.34; the member names are the same in both
 LayerFilter = getattr(Qgis, "LayerFilter", None) or QgsMapLayerProxyModel.Filter

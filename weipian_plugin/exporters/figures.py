@@ -47,15 +47,14 @@ from qgis.core import (
     QgsRuleBasedRenderer,
     QgsSimpleFillSymbolLayer,
     QgsSingleSymbolRenderer,
-    QgsUnitTypes,
     QgsVectorLayer,
     QgsVectorLayerJoinInfo,
 )
 from qgis.PyQt.QtCore import QPoint, QRectF, QSize, Qt
-from qgis.PyQt.QtGui import QColor, QFont, QFontDatabase, QFontMetricsF, QPainter, QRawFont, QTextOption
+from qgis.PyQt.QtGui import QColor, QFont, QFontDatabase, QFontMetricsF, QPainter, QRawFont, QTextLayout, QTextOption
 from qgis.PyQt.QtXml import QDomDocument
 
-from weipian_plugin.compat import STRING_FIELD
+from weipian_plugin.compat import RENDER_POINTS, STRING_FIELD
 from weipian_plugin.core.analysis import overlay
 from weipian_plugin.core.analysis.run import LAYERS_SETTING, ROLE_LABELS
 from weipian_plugin.core.geo.crs import chinese_crs_name
@@ -72,6 +71,8 @@ ORG_SETTING = "figure_org"  # store setting: 制图单位 printed on every 套�
 LEGEND_MAX_COLUMNS = 4
 FONT_SCALE = 10  # QgsLayoutUtils draws text with fonts sized in tenths of a millimetre
 REASON_MIN_POINTS = 5.0
+# QgsTextRenderer (QGIS >= 3.28) sets Chinese text about 2% wider than Qt measures it: wrap a little early
+WRAP_SLACK = 0.96
 CJK_FAMILIES = ("Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei", "SimHei", "SimSun",
                 "WenQuanYi Micro Hei", "PingFang SC")
 PATCH_LABEL, CURRENT_LABEL, OTHER_LABEL = "监测图斑", "本图斑", "其他图斑"
@@ -325,9 +326,10 @@ def _layout(scene: _Scene, coverage: QgsVectorLayer) -> QgsPrintLayout:
         fit_legend(legend)
     reason = layout.itemById("reason")
     if isinstance(reason, QgsLayoutItemLabel):
-        size = _label_font(reason).pointSizeF()
+        size, template = _label_font(reason).pointSizeF(), reason.text()
         # every exporter (one file per patch, combined PDF, the designer's atlas preview) seeks the atlas
-        atlas.featureChanged.connect(lambda _feature: fit_label(reason, size))
+        atlas.featureChanged.connect(lambda _feature: fit_label(reason, size, template=template))
+        atlas.renderEnded.connect(lambda: reason.setText(template))  # the layout keeps its expression
     return layout
 
 
@@ -367,22 +369,27 @@ def _set_label_font(label: QgsLayoutItemLabel, font: QFont) -> None:
         fmt = label.textFormat()
         fmt.setFont(font)
         fmt.setSize(font.pointSizeF())
-        fmt.setSizeUnit(QgsUnitTypes.RenderUnit.RenderPoints)
+        fmt.setSizeUnit(RENDER_POINTS)
         label.setTextFormat(fmt)
     else:
         label.setFont(font)
 
 
-def fit_label(label: QgsLayoutItemLabel, points: float, minimum_points: float = REASON_MIN_POINTS) -> None:
+def fit_label(label: QgsLayoutItemLabel, points: float, minimum_points: float = REASON_MIN_POINTS,
+              template: Optional[str] = None) -> None:
     """The label at ``points``, or smaller until its current text, wrapped at the item width, fits its height.
 
     Measured the way the label draws (QgsLayoutUtils.drawText: a pixel-sized font in tenths of a
-    millimetre), so the estimate matches the page.
+    millimetre), so the estimate matches the page. With ``template`` (the label's expression text) the
+    label is then given the evaluated text with its line breaks: QGIS >= 3.28 draws labels with
+    QgsTextRenderer, which breaks lines only at spaces, so Chinese text would run out of the frame.
     """
+    if template is not None:
+        label.setText(template)
     text = label.currentText()
     font = QFont(_label_font(label))
     pen = label.frameStrokeWidth() if label.frameEnabled() else 0
-    width = (label.rect().width() - pen - 2 * label.marginX()) * FONT_SCALE
+    width = (label.rect().width() - pen - 2 * label.marginX()) * FONT_SCALE * WRAP_SLACK
     height = (label.rect().height() - pen - 2 * label.marginY()) * FONT_SCALE
     size = points
     while True:
@@ -393,6 +400,27 @@ def fit_label(label: QgsLayoutItemLabel, points: float, minimum_points: float = 
             break
         size = max(minimum_points, size - 0.25)
     _set_label_font(label, font)
+    if template is not None:
+        label.setText(_wrapped(text, QgsLayoutUtils.scaledFontPixelSize(font), width))
+
+
+def _wrapped(text: str, font: QFont, width: float) -> str:
+    """``text`` with a line break wherever Qt's word wrap (between words, or between Chinese characters)
+    would break it at ``width``."""
+    option = QTextOption()
+    option.setWrapMode(QTextOption.WrapMode.WordWrap)
+    lines = []
+    for paragraph in text.split("\n"):
+        layout = QTextLayout(paragraph, font)
+        layout.setTextOption(option)
+        layout.beginLayout()
+        line = layout.createLine()
+        while line.isValid():
+            line.setLineWidth(width)
+            lines.append(paragraph[line.textStart():line.textStart() + line.textLength()].rstrip())
+            line = layout.createLine()
+        layout.endLayout()
+    return "\n".join(lines)
 
 
 def _pdf_settings(dpi: int) -> QgsLayoutExporter.PdfExportSettings:
