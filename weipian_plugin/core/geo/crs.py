@@ -8,12 +8,14 @@ never done: a wrong zone silently shifts every patch by hundreds of kilometres.
 from __future__ import annotations
 
 import re
+import threading
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Dict, Optional, Tuple
 
 import numpy as np
 import pyproj
+import pyproj.datadir
 import shapely
 from pyproj.exceptions import CRSError as ProjCRSError
 
@@ -206,9 +208,6 @@ _THREAD_CONTEXTS: Dict[int, object] = {}
 
 def keep_thread_context() -> None:
     """Keep the calling thread's pyproj context alive across QGIS tasks (see above); cheap, call freely."""
-    import threading
-
-    import pyproj.datadir
     try:
         from pyproj._context import get_context_manager
     except ImportError:  # a pyproj without per-thread context managers has nothing to keep
