@@ -79,6 +79,7 @@ ltr-root: setup
 	  command -v debootstrap >/dev/null || DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q debootstrap; \
 	  for m in proc sys dev/pts dev; do ! mountpoint -q $(LTR_ROOT)/$$m || $(SUDO) umount $(LTR_ROOT)/$$m; done; \
 	  $(SUDO) rm -rf --one-file-system $(LTR_ROOT); \
+	  mkdir -p $(dir $(LTR_ROOT)); \
 	  echo "debootstrap trixie from $$mirror into $(LTR_ROOT)"; \
 	  if ! $(SUDO) debootstrap --variant=minbase trixie $(LTR_ROOT) "$$mirror" > build/debootstrap.log 2>&1; then \
 	    tail -n 20 build/debootstrap.log $(LTR_ROOT)/debootstrap/debootstrap.log 2>/dev/null >&2; \
