@@ -2,8 +2,11 @@
 from __future__ import annotations
 
 from qgis.core import (
+    QgsCoordinateReferenceSystem,
+    QgsCoordinateTransform,
     QgsProcessingException,
     QgsProcessingOutputNumber,
+    QgsProcessingParameterBoolean,
     QgsProcessingParameterFile,
     QgsProcessingParameterString,
     QgsProcessingParameterVectorLayer,
@@ -43,8 +46,19 @@ def layer_data(layer, role: str, cache: ReferenceCache, near) -> tuple[VectorDat
     return data, record
 
 
+def _extent_in(layer, epsg: int, context):
+    """A QGIS layer's extent in the store CRS (None when the layer has no CRS to place it)."""
+    if not layer.crs().isValid():
+        return None
+    transform = QgsCoordinateTransform(layer.crs(), QgsCoordinateReferenceSystem(f"EPSG:{epsg}"),
+                                       context.transformContext())
+    box = transform.transformBoundingBox(layer.extent())
+    return (box.xMinimum(), box.yMinimum(), box.xMaximum(), box.yMaximum())
+
+
 class AnalyzePatchesAlgorithm(WeipianAlgorithm):
     BATCH = "BATCH"
+    ALLOW_WARNINGS = "ALLOW_WARNINGS"
     ANALYZED = "ANALYZED"
 
     def name(self) -> str:
@@ -74,6 +88,10 @@ class AnalyzePatchesAlgorithm(WeipianAlgorithm):
             self.addParameter(QgsProcessingParameterVectorLayer(
                 parameter, labels[parameter], [VECTOR_POLYGON_SOURCE], optional=True))
         self.addParameter(QgsProcessingParameterString(self.BATCH, self.tr("Batch (empty = all)"), optional=True))
+        self.addParameter(QgsProcessingParameterBoolean(
+            self.ALLOW_WARNINGS, self.tr("Continue when a reference layer fails its checks (the problems are "
+                                         "recorded with the results, in the ledger and the report)"),
+            defaultValue=False))
         self.addOutput(QgsProcessingOutputNumber(self.ANALYZED, self.tr("Patches analyzed")))
 
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802
@@ -82,7 +100,7 @@ class AnalyzePatchesAlgorithm(WeipianAlgorithm):
         with self.open_store(self.parameterAsFile(parameters, self.STORE, context)) as store:
             if batch and store.batch(batch) is None:
                 raise QgsProcessingException(f"工作库中没有批次“{batch}”：{store.path}")
-            layers, sources, records = {}, {}, []
+            layers, sources, records, totals = {}, {}, [], {}
             near = store.patch_bounds(batch)
             cache = reference_cache(store)
             for parameter, role in LAYER_PARAMETERS.items():
@@ -95,6 +113,8 @@ class AnalyzePatchesAlgorithm(WeipianAlgorithm):
                 except ValueError as exc:
                     raise QgsProcessingException(str(exc)) from exc
                 sources[role] = layer.source()
+                if layer.providerType() != "ogr":  # a file layer's header says this in core
+                    totals[role] = (layer.featureCount(), _extent_in(layer, store.epsg, context))
                 records.append(record)
                 if record.cached:
                     feedback.pushInfo(f"  使用已登记的副本（登记于 {record.registered_at}），读取 {record.read_count} 个要素")
@@ -104,7 +124,8 @@ class AnalyzePatchesAlgorithm(WeipianAlgorithm):
                     return {self.ANALYZED: 0}
             try:
                 summary = analyze_layers(store, layers, sources, batch, progress=progress, is_cancelled=cancelled,
-                                         provenance=records)
+                                         allow_warnings=self.parameterAsBool(parameters, self.ALLOW_WARNINGS, context),
+                                         totals=totals, provenance=records)
             except AnalysisCancelled:
                 feedback.reportError(self.tr("Analysis cancelled; the work store is unchanged."))
                 return {self.ANALYZED: 0}

@@ -2,11 +2,13 @@
 from __future__ import annotations
 
 import contextlib
+import sqlite3
 from pathlib import Path
 
 from qgis.core import QgsProcessingAlgorithm, QgsProcessingException, QgsProcessingFeedback
 from qgis.PyQt.QtCore import QCoreApplication
 
+from weipian_plugin.core.store.errors import explain
 from weipian_plugin.core.store.workstore import StoreError, WorkStore
 
 
@@ -37,6 +39,11 @@ class WeipianAlgorithm(QgsProcessingAlgorithm):
             raise QgsProcessingException(str(exc)) from exc
         try:
             yield store
+        except (sqlite3.Error, OSError) as exc:  # said in words a person can act on
+            message = explain(exc, path)
+            if message is None:
+                raise
+            raise QgsProcessingException(message) from exc
         finally:
             store.close()
 

@@ -6,9 +6,11 @@ from qgis.core import (
     QgsProcessingParameterBoolean,
     QgsProcessingParameterFile,
     QgsProcessingParameterFileDestination,
+    QgsProcessingParameterNumber,
     QgsProcessingParameterString,
 )
 
+from weipian_plugin.compat import INTEGER_NUMBER
 from weipian_plugin.exporters.xlsx import ExportCancelled, write_ledger
 from weipian_plugin.processing_algorithms.base import WeipianAlgorithm
 
@@ -17,6 +19,7 @@ class ExportLedgerAlgorithm(WeipianAlgorithm):
     OUTPUT = "OUTPUT"
     BATCH = "BATCH"
     PER_BATCH = "PER_BATCH"
+    YEAR = "YEAR"
 
     def name(self) -> str:
         return "exportledger"
@@ -40,17 +43,21 @@ class ExportLedgerAlgorithm(WeipianAlgorithm):
                                                        optional=True))
         self.addParameter(QgsProcessingParameterBoolean(self.PER_BATCH, self.tr("One sheet per batch"),
                                                         defaultValue=False))
+        self.addParameter(QgsProcessingParameterNumber(
+            self.YEAR, self.tr("Year (empty = every year, one summary sheet each)"),
+            INTEGER_NUMBER, optional=True, minValue=2000, maxValue=2100))
 
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802
         output = self.parameterAsFileOutput(parameters, self.OUTPUT, context)
         batch = self.parameterAsString(parameters, self.BATCH, context).strip() or None
+        year = self.parameterAsInt(parameters, self.YEAR, context) or None
         progress, cancelled = self.progress_callbacks(feedback)
         try:
             with self.open_store(self.parameterAsFile(parameters, self.STORE, context)) as store:
                 if batch and store.batch(batch) is None:
                     raise QgsProcessingException(f"工作库中没有批次“{batch}”")
                 write_ledger(store, output, self.parameterAsBool(parameters, self.PER_BATCH, context), batch,
-                             progress=progress, is_cancelled=cancelled)
+                             progress=progress, is_cancelled=cancelled, year=year)
         except ExportCancelled:
             feedback.reportError(self.tr("Export cancelled; no file was written."))
             return {}

@@ -10,9 +10,10 @@ from qgis.core import (
     QgsProcessingParameterFeatureSource,
     QgsProcessingParameterFile,
     QgsProcessingParameterFileDestination,
+    QgsProcessingParameterNumber,
 )
 
-from weipian_plugin.compat import VECTOR_POLYGON_SOURCE
+from weipian_plugin.compat import INTEGER_NUMBER, VECTOR_POLYGON_SOURCE
 from weipian_plugin.core.review import marks
 from weipian_plugin.exporters.xlsx import write_military_register
 from weipian_plugin.processing_algorithms.base import WeipianAlgorithm
@@ -24,6 +25,7 @@ class ExportMilitaryAlgorithm(WeipianAlgorithm):
     MILITARY_LAYER = "MILITARY_LAYER"
     MARKED = "MARKED"
     COUNT = "COUNT"
+    YEAR = "YEAR"
 
     def name(self) -> str:
         return "exportmilitary"
@@ -45,12 +47,16 @@ class ExportMilitaryAlgorithm(WeipianAlgorithm):
             [VECTOR_POLYGON_SOURCE], optional=True))
         self.addParameter(QgsProcessingParameterFileDestination(self.OUTPUT, self.tr("Register workbook"),
                                                                 "Excel (*.xlsx)"))
+        self.addParameter(QgsProcessingParameterNumber(
+            self.YEAR, self.tr("Year (empty = every year)"), INTEGER_NUMBER, optional=True,
+            minValue=2000, maxValue=2100))
         self.addOutput(QgsProcessingOutputNumber(self.MARKED, self.tr("Patches newly marked")))
         self.addOutput(QgsProcessingOutputNumber(self.COUNT, self.tr("Patches in the register")))
 
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802
         output = self.parameterAsFileOutput(parameters, self.OUTPUT, context)
         source = self.parameterAsSource(parameters, self.MILITARY_LAYER, context)
+        year = self.parameterAsInt(parameters, self.YEAR, context) or None
         try:
             with self.open_store(self.parameterAsFile(parameters, self.STORE, context)) as store:
                 marked = 0
@@ -64,8 +70,8 @@ class ExportMilitaryAlgorithm(WeipianAlgorithm):
                     marked = marks.mark_military_from_layer(store, geoms, Settings.reviewer_name())
                     feedback.pushInfo(f"按军用土地图层新标记涉军图斑{marked}个")
                 feedback.setProgress(50)
-                count = len(marks.military_register(store))
-                write_military_register(store, output)
+                count = len(marks.military_register(store, year))
+                write_military_register(store, output, year)
         except (ValueError, OSError) as exc:
             raise QgsProcessingException(str(exc)) from exc
         feedback.setProgress(100)

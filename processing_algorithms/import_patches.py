@@ -1,6 +1,7 @@
 """weipian:importpatches — import a ministry patch shapefile into the work store."""
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 from qgis.core import (
@@ -13,6 +14,7 @@ from qgis.core import (
 
 from weipian_plugin.core.dates import parse_date
 from weipian_plugin.core.intake.importer import ImportCancelled, create_store_for, import_patches
+from weipian_plugin.core.store.errors import explain
 from weipian_plugin.core.store.outputs import publish_new, temporary_sibling
 from weipian_plugin.processing_algorithms.base import WeipianAlgorithm
 
@@ -81,6 +83,8 @@ class ImportPatchesAlgorithm(WeipianAlgorithm):
             return {self.IMPORTED: 0, self.REJECTED: 0}
         except ValueError as exc:  # core's ValueErrors carry Chinese messages
             raise QgsProcessingException(str(exc)) from exc
+        except (OSError, sqlite3.Error) as exc:  # a read-only folder, a full disk, a busy store
+            raise QgsProcessingException(explain(exc, store_path) or f"无法写入工作库 {store_path}：{exc}") from exc
         for warning in result.warnings:
             feedback.reportError(warning)
         feedback.pushInfo(result.summary())

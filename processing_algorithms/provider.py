@@ -12,11 +12,16 @@ from weipian_plugin.processing_algorithms.export_military import ExportMilitaryA
 from weipian_plugin.processing_algorithms.grade_enforcement import GradeEnforcementAlgorithm
 from weipian_plugin.processing_algorithms.import_enforcement import ImportEnforcementAlgorithm
 from weipian_plugin.processing_algorithms.import_patches import ImportPatchesAlgorithm
+from weipian_plugin.processing_algorithms.import_records import ImportRecordsAlgorithm
+from weipian_plugin.processing_algorithms.record_interview import RecordInterviewAlgorithm
+from weipian_plugin.processing_algorithms.serious_impact import SeriousImpactAlgorithm
+from weipian_plugin.processing_algorithms.set_stage import SetStageAlgorithm
 from weipian_plugin.processing_algorithms.verify_store import VerifyStoreAlgorithm
 
 ALGORITHMS = (ImportPatchesAlgorithm, AnalyzePatchesAlgorithm, ExportFiguresAlgorithm,
               ImportEnforcementAlgorithm, GradeEnforcementAlgorithm, ExportLedgerAlgorithm,
-              AccountabilityAlgorithm, ExportMilitaryAlgorithm, VerifyStoreAlgorithm,)
+              AccountabilityAlgorithm, ExportMilitaryAlgorithm, VerifyStoreAlgorithm, ImportRecordsAlgorithm,
+              SetStageAlgorithm, RecordInterviewAlgorithm, SeriousImpactAlgorithm,)
 
 
 class WeipianProvider(QgsProcessingProvider):

@@ -126,12 +126,13 @@ def project(store_path: Path, county: Path, out: Path) -> None:
     """The work project, saved into the store (for the plugin) and as a .qgz (for `make run`)."""
     from qgis.core import QgsProject
 
+    from weipian_plugin.core.store import keys
     from weipian_plugin.core.store.workstore import WorkStore
     from weipian_plugin.gui.project import save_store_project
 
     imagery = {"before": str(county / "imagery" / "前时相.tif"), "after": str(county / "imagery" / "后时相.tif")}
     with WorkStore.open(store_path) as store:
-        store.set_setting("imagery", imagery)
+        keys.IMAGERY.write(store, imagery)
     work = QgsProject()
     work.read(save_store_project(str(store_path), imagery))
     work.write(str(out / "weipian_demo.qgz"))

@@ -131,3 +131,14 @@ def _iface_menus_and_docks(qgis_iface):
     qgis_iface.removeDockWidget = lambda dock: qgis_iface.mainWindow().removeDockWidget(dock)
     qgis_iface.addTabifiedDockWidget = lambda area, dock, *args: add_dock(area, dock)
     yield qgis_iface
+
+
+@pytest.fixture(autouse=True)
+def _reviewer_name(qgis_app):
+    """The reviewer's name as a user sets it once in the plugin (the dock asks when none is set, which a
+    headless test could not answer); tests of the asking clear it."""
+    from qgis.core import QgsSettings
+
+    QgsSettings().setValue("weipian/reviewer", "测试审核人")
+    yield
+    QgsSettings().remove("weipian/reviewer")

@@ -7,8 +7,8 @@ import shapely
 from qgis.core import QgsProject, QgsVectorLayer
 from qgis.PyQt.QtCore import Qt
 
-from weipian_plugin.core.analysis.run import LAYERS_SETTING
 from weipian_plugin.core.intake.importer import create_store_for, import_patches
+from weipian_plugin.core.store.keys import ANALYSIS_LAYERS
 from weipian_plugin.core.store.workstore import WorkStore
 from weipian_plugin.gui import analysis_dialog
 from weipian_plugin.gui.analysis_dialog import AnalysisDialog
@@ -80,7 +80,7 @@ def test_run_analysis_and_remember_the_layers(qtbot, qgis_iface, store, approval
     assert "已分析 2 个图斑" in dialog.summaryText.toPlainText()
     assert suggestions(store) == [("一-1", "合法", "批文"), ("一-2", "违法", "非农违法")]
     with WorkStore.open(store) as opened:
-        assert opened.setting(LAYERS_SETTING) == {"approvals": str(approvals)}
+        assert opened.setting(ANALYSIS_LAYERS.name) == {"approvals": str(approvals)}
     analysis = [lyr for lyr in project.mapLayers().values() if "layername=patch_analysis" in lyr.source()]
     assert len(analysis) == 1 and analysis[0].featureCount() == 2
 
@@ -99,7 +99,7 @@ def test_run_analysis_and_remember_the_layers(qtbot, qgis_iface, store, approval
 
 def test_remembered_layer_is_loaded_or_reported(qtbot, qgis_iface, store, approvals, project):
     with WorkStore.open(store) as opened:
-        opened.set_setting(LAYERS_SETTING, {"approvals": str(approvals), "mining": "/nowhere/采矿权.shp"})
+        opened.set_setting(ANALYSIS_LAYERS.name, {"approvals": str(approvals), "mining": "/nowhere/采矿权.shp"})
     dialog = open_dialog(qtbot, qgis_iface, store)
     layer = dialog.combos["approvals"].currentLayer()
     assert layer is not None and layer.source() == str(approvals)
@@ -121,4 +121,4 @@ def test_cancel_leaves_the_store_unchanged(qtbot, qgis_iface, store, approvals, 
     assert "cancelled" in dialog.messageBar.currentItem().text()
     assert suggestions(store) == [("一-1", None, None), ("一-2", None, None)]
     with WorkStore.open(store) as opened:
-        assert opened.setting(LAYERS_SETTING) is None
+        assert opened.setting(ANALYSIS_LAYERS.name) is None

@@ -162,7 +162,7 @@ def test_deprecation_warnings_from_weipian_code_fail_the_run():
 
 # Core sub-packages from the bottom up (docs/ARCHITECTURE.md): a module imports only from its own package
 # or from lower layers, so the domain reads in one direction and a lower room never needs a higher one.
-CORE_LAYERS = (("units", "dates", "vocabulary"), ("geo", "schedule"), ("store",), ("intake",), ("analysis",), ("review",),
+CORE_LAYERS = (("units", "dates", "vocabulary", "config"), ("geo", "schedule"), ("store",), ("intake",), ("analysis",), ("review",),
                ("statistics",), ("enforcement",))
 CORE_RANK = {name: rank for rank, names in enumerate(CORE_LAYERS) for name in names}
 
@@ -196,3 +196,14 @@ def test_package_imports_are_absolute():
     relative = [str(p.relative_to(ROOT)) for p in PY_FILES
                 if any(isinstance(n, ast.ImportFrom) and n.level > 0 for n in ast.walk(ast.parse(p.read_text("utf-8"))))]
     assert relative == []
+
+
+def test_recording_a_determination_loads_no_gdal_and_no_rules():
+    """review needs the domain's words, not the analysis: importing it must not load GDAL (0.65 s)."""
+    import subprocess
+    import sys
+
+    code = ("import sys; import weipian_plugin.core.review.records;"
+            "loaded = [m for m in ('pyogrio', 'osgeo', 'weipian_plugin.core.analysis.rules') if m in sys.modules];"
+            "sys.exit(str(loaded) if loaded else 0)")
+    subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=True)

@@ -161,6 +161,9 @@ def test_working_day_deadlines_follow_the_holiday_list_in_the_store(store, tmp_p
         d = enforcement.clue_deadlines(store, today)[0].deadlines
         return d.filing.due, d.closing.due
 
+    # the shipped 2026 calendar is in force until the store has its own list (dates as below)
+    assert due() == (date(2026, 10, 20), date(2026, 10, 29))
+    enforcement.set_holidays(store, "")  # a store's own list replaces it, even an empty one
     # weekends only: Sep 30 + 10 working days = Oct 14; closing Oct 9 + 15 = Oct 30
     assert due() == (date(2026, 10, 14), date(2026, 10, 30))
     enforcement.set_holidays(store, "国庆节：2026-10-01~2026-10-07\n+2026-10-10  # 调休上班")
@@ -221,7 +224,7 @@ def test_extension_only_for_major_cases(store):
         enforcement.save_clue(store, fid, {"extension_workdays": 5})
     enforcement.save_clue(store, fid, {"is_mining": "是", "extension_workdays": 5, "closed": "2026-04-20"})
     d = enforcement.clue_deadlines(store, date(2026, 4, 30))[0].deadlines
-    assert d.major and d.closing.due == date(2026, 4, 23)  # 30 + 5 working days after Mar 5
+    assert d.major and d.closing.due == date(2026, 4, 24)  # 30 + 5 working days after Mar 5 (清明: Apr 6 off)
     with pytest.raises(EnforcementError, match="结案日期早于立案日期"):
         enforcement.save_clue(store, fid, {"closed": "2026-03-04"})
 
@@ -255,15 +258,19 @@ def test_grading_matches_by_overlap_distance_and_time(store):
     result = enforcement.grade_store(store)
     assert {m.patch_id: m.clue_ids for m in result.matches} == {
         "P_OVERLAP": ("ON",), "P_NEAR": ("NEAR",), "P_FAR": (), "P_LATE": ()}
-    east, west = result.townships
+    # FAR (80 m from any patch) and LEGAL (on a legal patch) are violations only daily enforcement saw;
+    # LATE is P_LATE's violation, found after the satellite: not a second violation.
+    assert [m.patch_id for m in result.daily] == ["FAR", "LEGAL"]
+    east, west, unplaced = result.townships
     assert (east.township, east.violations, east.found, east.stopped, east.filed, east.closed) == ("东镇", 2, 2, 2, 1, 1)
     assert (east.discovery_pass, east.filing_pass, east.passed) == (True, False, False)
     assert (west.township, west.violations, west.found, west.unmatched) == ("西乡", 2, 0, ("P_FAR", "P_LATE"))
-    assert result.total.discovery_rate == 0.5
+    assert (unplaced.satellite, unplaced.daily_only, unplaced.found, unplaced.stopped) == (0, 2, 2, 0)
+    assert result.total.discovery_rate == 4 / 6 and result.total.stop_rate == 2 / 4
     assert [p.jcbh for p in enforcement.unmatched_patches(store, result)] == ["P_FAR", "P_LATE"]
     rows = enforcement.grading_rows(result)
     assert [(r.township, r.found_by, r.passed) for r in rows] == [
-        ("东镇", "巡查：2", False), ("西乡", None, False), ("合计", "巡查：2", False)]
+        ("东镇", "巡查：2", False), ("西乡", None, False), ("（未落乡镇）", None, False), ("合计", "巡查：2", False)]
 
     wide = enforcement.grade_store(store, GradingConfig(max_distance_m=100))
     assert {m.patch_id for m in wide.matches if m.found} == {"P_OVERLAP", "P_NEAR", "P_FAR"}
@@ -285,7 +292,7 @@ def test_xlsx_export_read_back(store, tmp_path):
                                     "handling_opinion": "立案"}, geometry=shapely.LineString([(X0, Y0), (X0 + 500, Y0)]))
     path = write_enforcement(store, tmp_path / "日常执法.xlsx", date(2026, 3, 20))
     wb = load_workbook(path)
-    assert wb.sheetnames == ["巡查台账", "线索与期限", "日常执法评价"]
+    assert wb.sheetnames == ["巡查台账", "巡查频次", "线索与期限", "日常执法评价"]
 
     patrols = _sheet_rows(wb["巡查台账"])  # title, headers (rows 2–3 merged), data
     header = patrols[1]
@@ -306,13 +313,32 @@ def test_xlsx_export_read_back(store, tmp_path):
 
     grading = _sheet_rows(wb["日常执法评价"])
     header = grading[1]
-    assert header[6].startswith("发现率") and "95%" in header[6]
+    assert header[9].startswith("发现率") and "95%" in header[9]
     east = next(r for r in grading if r[0] == "东镇")
-    assert east[1:6] == [2, 2, 2, 1, 1] and east[header.index("是否达标")] == "否"
+    assert east[1:9] == [2, 0, 2, 2, 2, 2, 1, 1] and east[header.index("是否达标")] == "否"
     total = next(r for r in grading if r[0] == "合计")
-    assert total[6] == 0.5
+    assert total[9] == round(4 / 6, 3)
+    notes = [r[0] for r in grading[grading.index(next(r for r in grading if r[0] == "说明")) + 1:]][:4]
+    assert notes == list(enforcement.GRADING_NOTES[:4])  # each rate's formula under the table
+    assert notes[2].startswith("立案率 = 已立案 ÷ 应立案")
     listed = grading[grading.index(next(r for r in grading if r[0] == "卫片发现、日常执法未先发现的违法图斑")) + 2:]
     assert [r[1] for r in listed] == ["P_FAR", "P_LATE"]
+
+
+def test_patrol_frequency_two_a_week(store, tmp_path):
+    from weipian_plugin.exporters.enforcement_xlsx import write_enforcement
+
+    for day in ("2026-03-02", "2026-03-04", "2026-03-10", "2026-03-17"):  # Mon, Wed; Tue; Tue (week not over)
+        enforcement.save_patrol(store, {"patrol_date": day, "township": "东镇", "route": "全域"})
+    rows = {(r.township, r.month): r for r in enforcement.patrol_frequency(store, 2026, date(2026, 3, 20))}
+    march = rows[("东镇", "2026-03")]
+    assert (march.patrols, march.weeks, march.short_weeks, march.passed) == (3, 2, ("2026-03-09",), False)
+    assert rows[("东镇", "2026-01")].weeks == 5  # Dec 29 – Jan 4 belongs to January (its Thursday)
+    assert ("东镇", "2026-04") not in rows  # no April week has ended yet
+    path = write_enforcement(store, tmp_path / "日常执法.xlsx", date(2026, 3, 20))
+    sheet = [[c.value for c in row] for row in load_workbook(path)["巡查频次"].iter_rows()]
+    assert ["东镇", "2026-03", 3, 2, 1, "否", "2026-03-09"] in sheet
+    assert any(str(r[0]).startswith("国土所每周至少全域巡查2次") for r in sheet)
 
 
 def test_xlsx_template_import_finds_the_header_row(store, tmp_path):
@@ -372,7 +398,7 @@ def test_processing_import_and_grade(weipian_provider, store, store_path, tmp_pa
     assert result["OUTPUT"] == str(out) and (result["VIOLATIONS"], result["FOUND"]) == (4, 3)
     assert result["OVERDUE_CLUES"] == 3  # FAR, LEGAL and NEW have neither stop notice nor report
     rows = _sheet_rows(load_workbook(out)["日常执法评价"])
-    assert next(r for r in rows if r[0] == "西乡")[2] == 1
+    assert next(r for r in rows if r[0] == "西乡")[4] == 1  # 日常执法发现: NEW found P_FAR
 
 
 def test_processing_import_error_is_readable(weipian_provider, store, store_path, tmp_path):

@@ -31,8 +31,9 @@ def filed(tmp_path_factory, qgis_app):
     from conftest import write_shapefile
 
     from weipian_plugin.core.analysis import overlay
+    from weipian_plugin.core.store.keys import FIGURE_ORG
     from weipian_plugin.core.store.workstore import WorkStore
-    from weipian_plugin.exporters.figures import ORG_SETTING, export_figures
+    from weipian_plugin.exporters.figures import export_figures
 
     d = tmp_path_factory.mktemp("pages")
     shp = write_shapefile(d / "图斑.shp", [_box(0, 0, 60, 40)],
@@ -50,9 +51,9 @@ def filed(tmp_path_factory, qgis_app):
                            "suggestion_reason) SELECT fid, 800, '0103', '违法', ? FROM patches", (REASON,))
         store.conn.execute("INSERT INTO determinations (patch_fid, result, reviewer) "
                            "SELECT fid, '违法', '李审核' FROM patches")
-        store.set_setting(ORG_SETTING, "青禾县自然资源局")
+        store.set_setting(FIGURE_ORG.name, "青禾县自然资源局")
     with WorkStore.open(store_path) as store:
-        assert store.setting(ORG_SETTING) == "青禾县自然资源局"
+        assert store.setting(FIGURE_ORG.name) == "青禾县自然资源局"
     pdf, = export_figures(store_path, d / "out", "pdf", reference_layers=refs, dpi=150)
     png, = export_figures(store_path, d / "png", "png", reference_layers=refs, dpi=150)
     return {"pdf": pdf, "png": png, "refs": refs}

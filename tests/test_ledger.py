@@ -19,6 +19,7 @@ from weipian_plugin.core.statistics.ledger import (
     PROGRESS_COLUMNS,
     SUMMARY_COLUMNS,
     accountability_records,
+    field_check_rows,
     ledger_rows,
     monthly_progress,
     round_half_up,
@@ -162,16 +163,21 @@ def test_township_summary_hand_counted(county_store):
     areas = store_areas(county_store)
     with WorkStore.open(county_store) as store:
         summary = {s.township: s for s in township_summary(store)}
+        assert township_summary(store, year=2025) == []
     assert list(summary) == ["甲镇", "乙镇", "丙镇"]
     jia = summary["甲镇"]
+    # J001 合法; J002 违法新增 6000 m² of its patch, 3000 of its 3500 cultivated; J005 not judged.
     assert (jia.patch_count, jia.legal_count, jia.illegal_count, jia.undetermined_count) == (3, 1, 1, 1)
-    assert jia.area_m2 == pytest.approx(areas["J001"] + areas["J002"] + areas["J005"])
-    assert jia.cultivated_m2 == pytest.approx(2000 + 3500 + 1000)
-    assert jia.illegal_cultivated_m2 == pytest.approx(3000)
-    assert jia.rectified_m2 == pytest.approx(1000) and jia.remaining_m2 == pytest.approx(5000)
-    yi = summary["乙镇"]
-    assert (yi.illegal_count, yi.other_count, yi.rectified_count) == (2, 1, 1)
-    assert yi.remaining_m2 == pytest.approx(1500)
+    assert jia.legal_m2 == pytest.approx(areas["J001"] + areas["J002"] - 6000)  # with J002's legal rest
+    assert jia.legal_cultivated_m2 == pytest.approx(2000 + 500)
+    assert (jia.illegal_m2, jia.illegal_cultivated_m2, jia.illegal_basic_farmland_m2) == (6000, 3000, 1000)
+    assert jia.new_cultivated_m2 == pytest.approx(5500) and jia.ratio == pytest.approx(3000 / 5500)
+    assert jia.undetermined_m2 == pytest.approx(areas["J005"])
+    yi = summary["乙镇"]  # J003 违法新增, J004 其他, J006 违法存量: 存量 and 其他 are not 新增建设用地
+    assert (yi.illegal_count, yi.stock_count, yi.other_count) == (1, 1, 1)
+    assert (yi.illegal_m2, yi.stock_m2, yi.legal_m2) == (4000, 1500, pytest.approx(areas["J003"] - 4000))
+    assert yi.new_cultivated_m2 == pytest.approx(2500) and yi.ratio == pytest.approx(1.0)
+    assert (yi.violation_count, yi.rectified_count, yi.remaining_m2) == (2, 1, pytest.approx(1500))
 
 
 def test_monthly_progress(county_store):
@@ -213,6 +219,27 @@ def test_partial_supplement_is_proportional(county_store, tmp_path):
     assert rec.supplemented_cultivated_m2 == pytest.approx(2500 * 1000 / 4000)
 
 
+def test_field_check_flag_at_50_mu_of_cultivated_land_under_new_buildings(county_store, tmp_path):
+    path = tmp_path / "copy.gpkg"
+    shutil.copy(county_store, path)
+    with WorkStore.open(path) as store:
+        assert field_check_rows(store) == []
+        fid = dict(store.conn.execute("SELECT jcbh, fid FROM patches"))
+        with store.transaction() as conn:
+            conn.execute("UPDATE determinations SET illegal_m2 = 40000, illegal_cultivated_m2 = ? WHERE patch_fid = ?",
+                         (50 * MU, fid["J007"]))  # 违法新增, 50 亩 of cultivated land
+            conn.execute("UPDATE analysis SET suggestion = '违法', cultivated_m2 = ? WHERE patch_fid = ?",
+                         (49.99 * MU, fid["J005"]))  # not judged yet, suggested 违法 on 49.99 亩
+            conn.execute("UPDATE determinations SET illegal_m2 = 40000, illegal_cultivated_m2 = ?, "
+                         "violation_category = '存量' WHERE patch_fid = ?", (60 * MU, fid["J006"]))  # not 新增
+        rows = field_check_rows(store)
+        assert [(r.jcbh, r.result, round(r.cultivated_m2 / MU, 2)) for r in rows] == [("J007", "违法", 50.0)]
+        with store.transaction() as conn:
+            conn.execute("UPDATE analysis SET cultivated_m2 = ? WHERE patch_fid = ?", (50 * MU, fid["J005"]))
+        assert [r.jcbh for r in field_check_rows(store)] == ["J005", "J007"]
+        assert store.conn.execute("SELECT field_check FROM patch_analysis WHERE jcbh = 'J005'").fetchone() == (1,)
+
+
 def test_restored_deduction_is_the_restored_cultivated_land(county_store, tmp_path):
     path = tmp_path / "copy.gpkg"
     shutil.copy(county_store, path)
@@ -232,7 +259,7 @@ def test_ledger_sheet_headers_layout_and_cells(ledger_xlsx, county_store):
     from openpyxl.utils import get_column_letter
 
     wb = openpyxl.load_workbook(ledger_xlsx)
-    assert wb.sheetnames == ["图斑台账", "实际占用的新增建设用地统计汇总表", "月度进度"]
+    assert wb.sheetnames == ["图斑台账", "实际占用的新增建设用地统计汇总表", "实地核查", "月度进度"]
     ws = wb["图斑台账"]
     assert "青禾县2026年卫片执法图斑台账" == ws["A1"].value
     headers = [ws.cell(3, i + 1).value for i in range(len(LEDGER_COLUMNS))]
@@ -279,15 +306,17 @@ def test_summary_and_progress_sheets(ledger_xlsx):
 
     wb = openpyxl.load_workbook(ledger_xlsx)
     ws = wb["实际占用的新增建设用地统计汇总表"]
+    assert ws["A1"].value == "青禾县2026年实际占用的新增建设用地统计汇总表"
     keys = [c.key for c in SUMMARY_COLUMNS]
     rows = {ws.cell(r, 1).value: [ws.cell(r, i + 1).value for i in range(len(keys))] for r in range(4, ws.max_row + 1)}
     assert list(rows) == ["甲镇", "乙镇", "丙镇", "合计"]
     jia = dict(zip(keys, rows["甲镇"]))
-    assert (jia["patch_count"], jia["legal_count"], jia["undetermined_count"]) == (3, 1, 1)
-    assert jia["cultivated_mu"] == 9.75 and jia["illegal_cultivated_mu"] == 4.5
+    assert (jia["legal_count"], jia["illegal_count"], jia["undetermined_count"]) == (1, 1, 1)
+    assert (jia["new_cultivated_mu"], jia["illegal_cultivated_mu"], jia["ratio"]) == (8.25, 4.5, round(3000 / 5500, 4))
     total = dict(zip(keys, rows["合计"]))
-    assert total["patch_count"] == 7 and total["illegal_count"] == 4
-    assert total["remaining_mu"] == pytest.approx(mu(5000 + 1500 + 5000))
+    assert (total["illegal_count"], total["stock_count"], total["other_count"]) == (3, 1, 1)
+    assert total["illegal_cultivated_mu"] == mu(6700) and total["new_cultivated_mu"] == mu(9200)
+    assert total["ratio"] == round(6700 / 9200, 4)  # the county's 第15号令 ratio before deductions
     assert ws.freeze_panes == "B4"
 
     ws = wb["月度进度"]
@@ -324,7 +353,7 @@ def test_empty_store_exports_headers_and_zero_totals(tmp_path):
     with WorkStore.create(tmp_path / "empty.gpkg", 4527) as store:
         write_ledger(store, out, per_batch_sheets=True)
     wb = openpyxl.load_workbook(out)
-    assert wb.sheetnames == ["图斑台账", "实际占用的新增建设用地统计汇总表"]  # no batch: no month to report
+    assert wb.sheetnames == ["图斑台账", "实际占用的新增建设用地统计汇总表", "实地核查"]  # no batch: no month
     ws = wb["图斑台账"]
     assert ws.cell(3, 4).value == "监测编号" and ws.cell(4, 1).value == "合计" and ws.cell(4, 8).value == 0
 

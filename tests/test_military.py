@@ -93,6 +93,7 @@ def test_marking_by_hand_and_unmarking(county_store, tmp_path):  # noqa: F811
         assert marks.is_military(store, fid)
         assert "J001" not in [r.jcbh for r in ledger.ledger_rows(store)]
         assert [r["note"] for r in marks.military_register(store)] == ["军事管理区内"]
+        assert marks.military_register(store, 2025) == [] and len(marks.military_register(store, 2026)) == 1
         marks.unmark_military(store, fid)
         assert "J001" in [r.jcbh for r in ledger.ledger_rows(store)]
         actions = [e.action for e in history(store, fid) if e.table == "military_land" and e.field == "military"]
@@ -127,3 +128,26 @@ def test_interview_records_and_serious_impact(county_store, tmp_path):  # noqa: 
         assert after.ratio_after == before.ratio_after
         marks.clear_serious_impact(store, "500199")
         assert not ledger.store_accountability(store).counties[0].accountable
+
+
+def test_interview_and_serious_impact_through_processing(weipian_provider, county_store, tmp_path):  # noqa: F811
+    import processing
+
+    path = tmp_path / "s.gpkg"
+    shutil.copy(county_store, path)
+    minutes = tmp_path / "纪要.docx"
+    minutes.write_bytes(b"PK minutes")
+    result = processing.run("weipian:recordinterview", {
+        "STORE": str(path), "TOWNSHIP": "甲镇", "TOWNSHIP_CODE": "101", "DATE": "2026-06-01",
+        "INTERVIEWEES": "甲镇镇长", "INTERVIEWER": "副县长", "REASON": "违法占用耕地", "MINUTES": str(minutes)})
+    assert result["ID"] == 1
+    processing.run("weipian:seriousimpact", {"STORE": str(path), "UNIT_CODE": "500199", "UNIT_NAME": "青禾县",
+                                             "REASON": "群体性事件"})
+    out = processing.run("weipian:accountability", {"STORE": str(path), "OUTPUT": str(tmp_path / "问责.xlsx")})
+    assert out["ACCOUNTABLE"] is True
+    ws = openpyxl.load_workbook(out["OUTPUT"])["约谈记录"]
+    assert [ws.cell(4, c).value for c in range(1, 7)] == ["甲镇", "2026-06-01", "甲镇镇长", "副县长", "违法占用耕地",
+                                                          "纪要.docx"]
+    processing.run("weipian:seriousimpact", {"STORE": str(path), "UNIT_CODE": "500199", "CLEAR": True})
+    out = processing.run("weipian:accountability", {"STORE": str(path), "OUTPUT": str(tmp_path / "问责2.xlsx")})
+    assert out["ACCOUNTABLE"] is False

@@ -407,3 +407,257 @@ def test_data_is_never_a_formula(weipian_provider, tmp_path, shapefile_writer):
     assert ws["A1"].value.startswith("=1+1") and ws["A1"].data_type == "s"
     values = [c.value for row in ws.iter_rows() for c in row]
     assert '=HYPERLINK("http://x","点")' in values
+
+
+# -- reference layers ------------------------------------------------------------------------------
+@pytest.fixture
+def references(tmp_path, shapefile_writer):
+    """A DLTB and approvals that fit, and every way a layer can be wrong."""
+    import numpy as np
+    from pyproj import Transformer
+
+    cover = [shapely.box(X0 - 100, Y0 - 100, X0 + 600, Y0 + 200)]
+    merc = Transformer.from_crs(4527, 3857, always_xy=True)
+    return {
+        "dltb": shapefile_writer(tmp_path / "r" / "DLTB.shp", cover, {"DLBM": ["0101"], "DLMC": ["水田"]}),
+        "dltb_no_dlbm": shapefile_writer(tmp_path / "r" / "DLTB无字段.shp", cover, {"DLMC": ["水田"]}),
+        "approvals": shapefile_writer(tmp_path / "r" / "批文.shp", cover, {"PZWH": ["青政地〔2025〕1号"],
+                                                                        "PZRQ": ["2025-01-01"]}),
+        "empty": shapefile_writer(tmp_path / "r" / "空批文.shp", [], {"PZWH": [], "PZRQ": []}),
+        "points": shapefile_writer(tmp_path / "r" / "点批文.shp", [shapely.Point(X0 + 20, Y0 + 20)],
+                                   {"PZWH": ["x"], "PZRQ": ["2025-01-01"]}, geometry_type="Point"),
+        "far": shapefile_writer(tmp_path / "r" / "远批文.shp", [shapely.box(X0 + 100_000, Y0, X0 + 100_500, Y0 + 500)],
+                                {"PZWH": ["y"], "PZRQ": ["2025-01-01"]}),
+        "mercator": shapefile_writer(
+            tmp_path / "r" / "墨卡托批文.shp",
+            [shapely.transform(cover[0], lambda c: np.column_stack(merc.transform(c[:, 0], c[:, 1])))],
+            {"PZWH": ["z"], "PZRQ": ["2025-01-01"]}, epsg=3857, keep_prj=False),
+    }
+
+
+@pytest.mark.parametrize("layers, found", [
+    ({"LANDUSE": "dltb_no_dlbm"}, "缺少必需字段：地类编码"),
+    ({"APPROVALS": "empty"}, "没有任何要素"),
+    ({"APPROVALS": "points"}, "不是面"),
+    ({"APPROVALS": "far"}, "相距约 100 公里"),
+    ({"APPROVALS": "mercator"}, "Web 墨卡托"),
+])
+def test_reference_layers_are_checked_before_the_analysis(weipian_provider, imported, references, layers, found):
+    before = digest(imported)
+    params = {"LANDUSE": str(references["dltb"]), **{k: str(references[v]) for k, v in layers.items()}}
+    refused(found, "analyzepatches", STORE=imported, **params)
+    assert digest(imported) == before
+
+
+def test_allowed_layer_problems_are_stored_and_printed(weipian_provider, imported, references, tmp_path):
+    run("analyzepatches", STORE=imported, LANDUSE=references["dltb"], APPROVALS=references["approvals"])
+    with sqlite3.connect(imported) as conn:
+        assert conn.execute("SELECT count(*) FROM analysis").fetchone() == (5,)
+    result = run("analyzepatches", STORE=imported, LANDUSE=references["dltb"], APPROVALS=references["far"],
+                 ALLOW_WARNINGS=True)
+    assert result["ANALYZED"] == 5
+    run("exportledger", STORE=imported, OUTPUT=tmp_path / "台账.xlsx")
+    cover = openpyxl.load_workbook(tmp_path / "台账.xlsx").worksheets[0]
+    assert cover.title == "分析说明" and "相距约 100 公里" in cover["A4"].value
+    run("accountability", STORE=imported, OUTPUT=tmp_path / "报告.html")
+    assert "相距约 100 公里" in (tmp_path / "报告.html").read_text(encoding="utf-8")
+    run("analyzepatches", STORE=imported, LANDUSE=references["dltb"], APPROVALS=references["approvals"])
+    run("exportledger", STORE=imported, OUTPUT=tmp_path / "台账2.xlsx")
+    assert openpyxl.load_workbook(tmp_path / "台账2.xlsx").worksheets[0].title == "图斑台账"  # a clean run clears it
+
+
+# -- errors a person can act on --------------------------------------------------------------------
+@pytest.mark.parametrize("field_map", ['{"jcbh": 5}', '{"mapping": ["JCBH"]}', '["JCBH"]', '{"jcbh": null}'])
+def test_field_map_of_the_wrong_json_types(weipian_provider, imported, batch_shp, field_map):
+    before = digest(imported)
+    refused("字段对照", "importpatches", INPUT=batch_shp, STORE=imported, BATCH="2026年3月", FIELD_MAP=field_map)
+    assert digest(imported) == before
+
+
+def test_received_date_out_of_range(weipian_provider, imported, batch_shp):
+    before = digest(imported)
+    refused("接收日期 9999-12-31 不合理", "importpatches", INPUT=batch_shp, STORE=imported, BATCH="2026年3月",
+            RECEIVED="9999-12-31")
+    assert digest(imported) == before
+
+
+def test_edited_meta_and_corrupt_pages_are_named(weipian_provider, imported, tmp_path):
+    edited = tmp_path / "edited.gpkg"
+    shutil.copy(imported, edited)
+    with sqlite3.connect(edited) as conn:
+        conn.execute("UPDATE weipian_meta SET value = 'abc' WHERE key = 'schema_version'")
+    before = digest(edited)
+    refused("weipian_meta 表已被改动：schema_version 为“abc”", "exportledger", STORE=edited,
+            OUTPUT=tmp_path / "a.xlsx")
+    refused("weipian_meta 表已被改动", "importpatches", INPUT=tmp_path / "in" / "批次.shp", STORE=edited)
+    assert digest(edited) == before
+
+    corrupt = tmp_path / "corrupt.gpkg"
+    data = bytearray(imported.read_bytes())
+    page = 4096
+    data[page * 2:len(data)] = b"\xa5" * (len(data) - page * 2)  # every page after the first two overwritten
+    corrupt.write_bytes(bytes(data))
+    refused("已损坏|无法读取工作库", "exportledger", STORE=corrupt, OUTPUT=tmp_path / "b.xlsx")
+    assert not (tmp_path / "b.xlsx").exists()
+
+
+def test_busy_store_names_the_file_and_what_to_do(weipian_provider, imported, batch_shp, monkeypatch):
+    from weipian_plugin.core.store import errors
+
+    monkeypatch.setattr(errors, "BUSY_SECONDS", 1)  # the wait, not the behaviour, is shortened
+    holder = qgis_like(imported)
+    holder.execute("BEGIN IMMEDIATE")  # another program (QGIS in edit mode) holds the write lock
+    holder.execute("UPDATE settings SET value = value")
+    try:
+        refused("正被其他程序占用.*请在那里保存并结束编辑后重试", "importpatches", INPUT=batch_shp, STORE=imported,
+                BATCH="2026年3月")
+    finally:
+        holder.rollback()
+        holder.close()
+    assert run("importpatches", INPUT=batch_shp, STORE=imported, BATCH="2026年3月")["IMPORTED"] == 5
+
+
+def test_read_only_store(weipian_provider, imported, batch_shp):
+    import os
+    import stat
+
+    os.chmod(imported, stat.S_IRUSR | stat.S_IRGRP)
+    try:
+        if os.access(imported, os.W_OK):
+            pytest.skip("running as root: file permissions do not stop writes")
+        refused("只读", "importpatches", INPUT=batch_shp, STORE=imported, BATCH="2026年3月")
+    finally:
+        os.chmod(imported, stat.S_IRUSR | stat.S_IWUSR)
+
+
+def test_full_disk_is_said_not_masked_by_cannot_rollback(imported, tmp_path, shapefile_writer):
+    from weipian_plugin.core.intake.importer import import_patches
+    from weipian_plugin.core.store.errors import StoreProblem
+    from weipian_plugin.core.store.workstore import WorkStore
+
+    big = shapefile_writer(tmp_path / "big" / "大.shp", squares(400, size=10, dx=20),
+                           {"JCBH": [f"B{i}" for i in range(400)], "TZ": ["x" * 200] * 400})
+    before = _store_rows(imported)
+    with WorkStore.open(imported) as store:
+        pages = store.conn.execute("PRAGMA page_count").fetchone()[0]
+        store.conn.execute(f"PRAGMA max_page_count = {pages + 2}")  # SQLite's own "disk full" (SQLITE_FULL)
+        with pytest.raises(StoreProblem, match="磁盘已满"):
+            import_patches(store, big, "大批次")
+    assert _store_rows(imported) == before
+
+
+def test_corrupt_xlsx_template(weipian_provider, imported, tmp_path):
+    bad = tmp_path / "巡查.xlsx"
+    bad.write_bytes(b"PK\x03\x04 not really a workbook")
+    before = digest(imported)
+    refused("无法读取 Excel 文件 巡查.xlsx：文件已损坏", "importenforcement", STORE=imported, PATROLS=bad)
+    assert digest(imported) == before
+
+
+@pytest.mark.parametrize("name", ["..", "", "../../逃出.jpg"])
+def test_attachment_names_never_leave_the_folder(weipian_provider, imported, tmp_path, name):
+    from weipian_plugin.core.review.records import add_attachment, export_attachment
+    from weipian_plugin.core.store.workstore import WorkStore
+
+    fid = _determine(imported)
+    photo = tmp_path / "现场.jpg"
+    photo.write_bytes(b"\xff\xd8 photo")
+    with WorkStore.open(imported) as store:
+        attachment = add_attachment(store, fid, photo, actor="王五")
+    with qgis_like(imported) as conn:  # renamed in QGIS's attribute table
+        conn.execute("UPDATE attachments SET file_name = ? WHERE id = ?", (name, attachment))
+    out = tmp_path / "导出"
+    with WorkStore.open(imported) as store:
+        written = export_attachment(store, attachment, out)
+    assert written.parent == out and written.read_bytes() == b"\xff\xd8 photo"
+
+
+# -- the dock: reviewer name, verify button, busy store ----------------------------------------------
+@pytest.fixture
+def review_dock(qgis_iface, qgis_new_project, qtbot, imported):
+    from weipian_plugin.gui.review_dock import ReviewDock
+
+    dock = ReviewDock(qgis_iface, str(imported))
+    qtbot.addWidget(dock)
+    yield dock
+    dock.close_store()
+
+
+def test_reviewer_name_is_set_in_the_plugin_and_kept_in_the_store(review_dock, imported, monkeypatch):
+    from qgis.core import QgsSettings
+
+    from weipian_plugin.core.store import keys
+    from weipian_plugin.core.store.workstore import WorkStore
+    from weipian_plugin.gui.review import batch_actions
+
+    QgsSettings().remove("weipian/reviewer")
+    asked = []
+    monkeypatch.setattr(batch_actions.QInputDialog, "getText",
+                        lambda *a, **k: asked.append(a) or ("李四", True))
+    assert review_dock.reviewer() == "李四" and len(asked) == 1
+    assert review_dock.reviewer() == "李四" and len(asked) == 1  # asked once
+    with WorkStore.open(imported) as store:
+        assert keys.REVIEWER_NAME.read(store) == "李四"
+
+
+def test_dock_button_verifies_the_record(review_dock, imported, monkeypatch):
+    from weipian_plugin.gui.review import batch_actions
+
+    shown = []
+    monkeypatch.setattr(batch_actions.QMessageBox, "information", lambda parent, title, text: shown.append(text))
+    monkeypatch.setattr(batch_actions.QMessageBox, "warning", lambda parent, title, text: shown.append(text))
+    _determine(imported)
+    _determine(imported, result="合法")
+    assert review_dock.batch.verify_record() is True and "完整" in shown[-1]
+    _break(imported, "DELETE FROM audit_log WHERE id = 1")
+    assert review_dock.batch.verify_record() is False and "第 1 条修改记录已被删除" in shown[-1]
+
+
+def test_busy_store_asks_retry_or_cancel_without_freezing(review_dock, imported, monkeypatch):
+    import time
+
+    from weipian_plugin.core.review import records as review
+    from weipian_plugin.gui import review_dock as module
+
+    fid = _determine(imported)
+    holder = qgis_like(imported)
+    holder.execute("BEGIN IMMEDIATE")
+    holder.execute("UPDATE settings SET value = value")
+    answers = []
+
+    def answer(*args):
+        answers.append(args[2])
+        if len(answers) == 1:
+            return module.QMessageBox.StandardButton.Retry
+        holder.rollback()  # the other program lets go; the next retry goes through
+        return module.QMessageBox.StandardButton.Retry
+
+    monkeypatch.setattr(module.QMessageBox, "warning", answer)
+    started = time.monotonic()
+    assert review_dock._write(review_dock.messagesLabel, lambda: review.save_determination(
+        review_dock.store, fid, {"offender": "某公司"}, "张三")) is True
+    assert len(answers) == 2 and "正被其他程序占用" in answers[0]
+    assert time.monotonic() - started < 10  # not 15 s per attempt
+    with qgis_like(imported) as conn:
+        assert conn.execute("SELECT offender FROM determinations WHERE patch_fid = ?", (fid,)).fetchone() == ("某公司",)
+    holder.close()
+
+
+def test_busy_store_cancel_leaves_nothing_written(review_dock, imported, monkeypatch):
+    from weipian_plugin.core.review import records as review
+    from weipian_plugin.gui import review_dock as module
+
+    fid = _determine(imported)
+    holder = qgis_like(imported)
+    holder.execute("BEGIN IMMEDIATE")
+    holder.execute("UPDATE settings SET value = value")
+    monkeypatch.setattr(module.QMessageBox, "warning", lambda *a: module.QMessageBox.StandardButton.Cancel)
+    try:
+        assert review_dock._write(review_dock.messagesLabel, lambda: review.save_determination(
+            review_dock.store, fid, {"offender": "某公司"}, "张三")) is False
+        assert "正被其他程序占用" in review_dock.messagesLabel.text()
+    finally:
+        holder.rollback()
+        holder.close()
+    with qgis_like(imported) as conn:
+        assert conn.execute("SELECT offender FROM determinations WHERE patch_fid = ?", (fid,)).fetchone() == (None,)

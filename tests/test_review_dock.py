@@ -13,8 +13,9 @@ from qgis.PyQt.QtWidgets import QApplication, QMessageBox
 
 from weipian_plugin.core.intake.importer import create_store_for, import_patches
 from weipian_plugin.core.review import records as review
+from weipian_plugin.core.statistics.ledger import round_half_up
 from weipian_plugin.core.store.workstore import WorkStore
-from weipian_plugin.core.units import MU_M2
+from weipian_plugin.core.units import MU_M2, m2_to_mu
 
 X0, Y0 = 39_500_000.0, 3_300_000.0
 SIZE = 50.0
@@ -159,7 +160,7 @@ def test_invalid_areas_are_shown_inline_and_not_saved(dock, store_file):
     assert query(store_file, "SELECT count(*) FROM determinations")[0][0] == 0
 
 
-def test_locked_batch_refuses_edits_and_says_why(dock, store_file, monkeypatch):
+def test_locked_batch_refuses_determination_edits_and_says_why(dock, store_file, monkeypatch):
     fid = fid_of(store_file, "J003")
     dock.select_fid(fid)
     dock.accept_suggestion()
@@ -167,7 +168,15 @@ def test_locked_batch_refuses_edits_and_says_why(dock, store_file, monkeypatch):
     assert dock.lock_batch("一上")
     assert "一上" in dock.lockLabel.text() and not dock.lockLabel.isHidden()
     assert not dock.decisionGroup.isEnabled() and not dock.acceptButton.isEnabled()
-    assert not dock.caseGroup.isEnabled()
+    # 查处整改 stays open all year: a case filed after 一上 is saved
+    assert dock.caseGroup.isEnabled() and dock.addAttachmentButton.isEnabled()
+    dock.tabs.setCurrentWidget(dock.rectificationTab)
+    dock.caseCombo.setCurrentIndex(dock.caseCombo.findData(1))
+    dock.caseNumberEdit.setText("青自然资罚〔2026〕30号")
+    assert dock.rectSaveButton.isEnabled(), dock.rectMessagesLabel.text()
+    dock.rectSaveButton.click()
+    assert query(store_file, "SELECT case_number FROM rectifications WHERE patch_fid=?", (fid,)) == [
+        ("青自然资罚〔2026〕30号",)]
     dock.resultCombo.setCurrentIndex(dock.resultCombo.findData("合法"))  # even if forced programmatically
     assert not dock.saveButton.isEnabled()
     assert not dock.save_determination()
@@ -194,12 +203,12 @@ def test_rectification_changes_derived_status_and_remaining_area(dock, store_fil
     status = review.patch_status(WorkStore.open(store_file), fid)
     assert status["status"] == "整改中" and status["remaining_m2"] == pytest.approx(area / 2, rel=1e-4)
     assert "整改中" in dock.rectStatusLabel.text()
-    assert f"{area / 2 / MU_M2:.4f}" in dock.rectStatusLabel.text()
+    assert f"{round_half_up(m2_to_mu(area / 2), 2):.2f} mu" in dock.rectStatusLabel.text()
     assert dock.caseDateEdit.text() == "2026-02-03"  # normalised by the store
     assert dock.model.rows[dock.model.row_of[fid]][9] == "整改中"
     dock.restoredSpin.setValue(area / MU_M2)
     dock.save_rectification()
-    assert "已整改" in dock.rectStatusLabel.text() and "0.0000" in dock.rectStatusLabel.text()
+    assert "已整改" in dock.rectStatusLabel.text() and "0.00 mu" in dock.rectStatusLabel.text()
     assert "1 rectified" in dock.countsLabel.text()
     dock.caseDateEdit.setText("not a date")
     assert "立案日期" in dock.rectMessagesLabel.text() and not dock.rectSaveButton.isEnabled()
@@ -502,3 +511,39 @@ def test_prefill_leaves_unmeasured_areas_empty_like_accept_suggestion(dock, stor
     dock.accept_suggestion()
     assert query(store_file, "SELECT illegal_cultivated_m2, illegal_basic_farmland_m2, from_suggestion "
                              "FROM determinations WHERE patch_fid=?", (fid,)) == [(None, None, 1)]
+
+
+def test_header_total_is_the_ledgers_total(dock, store_file):
+    from weipian_plugin.core.statistics.ledger import LEDGER_COLUMNS, display_table, ledger_rows
+
+    with WorkStore.open(store_file) as store:
+        _, totals = display_table(LEDGER_COLUMNS, ledger_rows(store))
+    area = totals[[c.key for c in LEDGER_COLUMNS].index("area_mu")]
+    assert dock.counts()["area"] == f"{area:.2f}"
+    assert f"{area:.2f} mu" in dock.countsLabel.text()
+
+
+def test_military_mark_by_hand_leaves_the_counts_and_referral_is_recorded(dock, store_file, monkeypatch):
+    from qgis.PyQt.QtWidgets import QInputDialog
+
+    fid = fid_of(store_file, "J004")
+    dock.select_fid(fid)
+    before = dock.counts()["total"]
+    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("军事管理区内", True))
+    assert dock.batch.mark_military()
+    assert dock.counts()["total"] == before - 1 and "涉军" not in dock.countsLabel.text()
+    assert query(store_file, "SELECT source, note FROM military_land") == [("手工", "军事管理区内")]
+    assert dock.batch.unmark_military() and dock.counts()["total"] == before
+
+    dock.accept_suggestion()  # 违法: the rectification tab opens
+    dock.tabs.setCurrentWidget(dock.rectificationTab)
+    dock.restoredSpin.setValue(1.0)
+    dock.restoredCultivatedSpin.setValue(0.5)
+    dock.referralCombo.setCurrentIndex(dock.referralCombo.findData("公安机关"))
+    dock.referralDateEdit.setText("2026年5月6日")
+    dock.referralNumberEdit.setText("移〔2026〕3号")
+    assert dock.rectSaveButton.isEnabled(), dock.rectMessagesLabel.text()
+    dock.rectSaveButton.click()
+    row = query(store_file, "SELECT restored_cultivated_m2, referral_agency, referral_date, referral_number "
+                            "FROM rectifications WHERE patch_fid=?", (fid,))[0]
+    assert row == (pytest.approx(0.5 * MU_M2), "公安机关", "2026-05-06", "移〔2026〕3号")

@@ -5,7 +5,8 @@ import pytest
 from qgis.PyQt.QtWidgets import QDialogButtonBox, QLineEdit
 
 from weipian_plugin.core.analysis.rules import RuleConfig
-from weipian_plugin.core.analysis.run import RULES_SETTING, rule_config
+from weipian_plugin.core.analysis.run import rule_config
+from weipian_plugin.core.store.keys import RULES
 from weipian_plugin.core.store.workstore import WorkStore
 from weipian_plugin.core.units import mu_to_m2
 from weipian_plugin.gui.rules_dialog import RulesDialog, split_codes
@@ -19,7 +20,7 @@ def store(store_path):
 
 def stored(store):
     with WorkStore.open(store) as opened:
-        return opened.setting(RULES_SETTING), rule_config(opened)
+        return opened.setting(RULES.name), rule_config(opened)
 
 
 def open_dialog(qtbot, store):
@@ -64,7 +65,7 @@ def test_untouched_values_round_trip_exactly(qtbot, store):
     odd = RuleConfig(approval_coverage=0.123456789, max_uncovered_cultivated_m2=300.0, flag_min_area_m2=0.123456,
                      road_dlbm=["1006", "100601"])
     with WorkStore.open(store) as opened:
-        opened.set_setting(RULES_SETTING, odd.to_dict())
+        opened.set_setting(RULES.name, odd.to_dict())
     dialog = open_dialog(qtbot, store)
     dialog.buttonBox.button(QDialogButtonBox.StandardButton.Save).click()
     assert stored(store)[0] == odd.to_dict()
@@ -72,7 +73,7 @@ def test_untouched_values_round_trip_exactly(qtbot, store):
 
 def test_restore_defaults(qtbot, store):
     with WorkStore.open(store) as opened:
-        opened.set_setting(RULES_SETTING, RuleConfig(stock_share=0.3, village_czcsxm=["201", "202"]).to_dict())
+        opened.set_setting(RULES.name, RuleConfig(stock_share=0.3, village_czcsxm=["201", "202"]).to_dict())
     dialog = open_dialog(qtbot, store)
     assert dialog.editors["stock_share"].value() == 30.0
     dialog.buttonBox.button(QDialogButtonBox.StandardButton.RestoreDefaults).click()

@@ -75,6 +75,8 @@ class WeipianPlugin:
         self.add_action("weipian.svg", tr("Export ledger…"), self.export_ledger, toolbar=False)
         self.add_action("weipian.svg", tr("Accountability statistics…"), self.export_accountability, toolbar=False)
         self.add_action("weipian.svg", tr("Report (HTML)…"), self.export_report, toolbar=False)
+        self.add_action("weipian.svg", tr("Import filled-in ledger…"),
+                        lambda: self._algorithm_dialog("weipian:importrecords"), toolbar=False)
         self.add_action("weipian.svg", tr("Military land register…"),
                         lambda: self._algorithm_dialog("weipian:exportmilitary"), toolbar=False)
         QgsProject.instance().readProject.connect(self._project_read)

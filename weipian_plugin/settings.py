@@ -5,7 +5,6 @@ so they travel with the data.
 """
 from __future__ import annotations
 
-import getpass
 from typing import Generic, Type, TypeVar
 
 from qgis.core import QgsSettings
@@ -34,6 +33,17 @@ class Settings:
     figure_dpi = Setting("figure_dpi", 150, int)
 
     @classmethod
-    def reviewer_name(cls) -> str:
-        """Who is editing: the configured name, else the OS account (the audit log needs someone)."""
-        return cls.reviewer.value() or getpass.getuser()
+    def reviewer_name(cls, store=None) -> str:
+        """Who is editing: the name set in the plugin for ``store`` (kept in the store, so it travels
+        with it), else the name last set on this computer; '' when none was ever set. Never the
+        operating-system account, which on a shared office PC names nobody."""
+        from weipian_plugin.core.store import keys
+
+        return (keys.REVIEWER_NAME.read(store) if store is not None else "") or cls.reviewer.value()
+
+    @classmethod
+    def set_reviewer_name(cls, store, name: str) -> None:
+        from weipian_plugin.core.store import keys
+
+        keys.REVIEWER_NAME.write(store, name)
+        cls.reviewer.set_value(name)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 from datetime import date
 from pathlib import Path
+from typing import Optional
 
 from openpyxl import load_workbook
 from openpyxl.worksheet.worksheet import Worksheet
@@ -38,7 +39,11 @@ def read_template_rows(path: os.PathLike, kind: str) -> TemplateRows:
     name says so, else the first sheet holding the table's key header."""
     words, key = _KINDS[kind]
     path = Path(path)
-    wb = load_workbook(path, read_only=True, data_only=True)
+    try:
+        wb = load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises zip, XML and key errors for a damaged file: all "unreadable"
+        raise EnforcementError(f"无法读取 Excel 文件 {path.name}：文件已损坏或不是 .xlsx 工作簿（{type(exc).__name__}）。"
+                               "请在 Excel/WPS 中打开并另存为 .xlsx 后重试。") from exc
     try:
         sheets = sorted(wb.worksheets, key=lambda ws: not any(w in ws.title for w in words))
         for ws in sheets:
@@ -76,21 +81,41 @@ def _append_list(ws: Worksheet, title: str, columns, rows) -> None:
         ws.cell(top + 2, 1, "无")
 
 
-def write_enforcement(store: WorkStore, path: os.PathLike, today: date) -> Path:
+def _append_notes(ws: Worksheet, lines) -> None:
+    """Note rows below what the sheet holds (the formulas of the rates), after one blank row."""
+    top = ws.max_row + 2
+    ws.cell(top, 1, "说明").font = BOLD
+    for r, line in enumerate(lines, start=top + 1):
+        ws.cell(r, 1, line)
+
+
+def write_enforcement(store: WorkStore, path: os.PathLike, today: date, year: Optional[int] = None) -> Path:
     """The daily-enforcement workbook as of ``today``: 巡查台账; 线索与期限 (overdue rows filled);
     日常执法评价 per township against the targets (failing rows filled), then the unmatched patches."""
     outputs.check_output(path, (".xlsx",), store.path)
     wb = new_workbook()
     Table(wb, "巡查台账", county_title(store, "国土资源执法巡查台账"), enforcement.PATROL_COLUMNS).write(
         enforcement.patrol_rows(store), totals=False)
+    frequency_year = year or enforcement.store_year(store)
+    frequency = Table(wb, "巡查频次", county_title(store, "国土所巡查频次", frequency_year),
+                      enforcement.PATROL_FREQUENCY_COLUMNS)
+    frequency.write(enforcement.patrol_frequency(store, frequency_year, today), totals=False,
+                    flag=lambda r: r.passed is False)
+    _append_notes(frequency.ws, [f"国土所每周至少全域巡查{enforcement.PATROLS_PER_WEEK}次（按周一至周日的完整周计，"
+                                 "跨月的周计入其周四所在月份；只计截至导出日已过完的周）"])
     clues = enforcement.clue_rows(enforcement.clue_deadlines(store, today))
-    Table(wb, "线索与期限", county_title(store, f"违法线索办理期限（截至{today.isoformat()}）"),
-           enforcement.CLUE_COLUMNS).write(clues, totals=False, flag=lambda r: r.overdue)
+    clue_table = Table(wb, "线索与期限", county_title(store, f"违法线索办理期限（截至{today.isoformat()}）"),
+                       enforcement.CLUE_COLUMNS)
+    clue_table.write(clues, totals=False, flag=lambda r: r.overdue)
+    warning = enforcement.holiday_warning(store)
+    if warning:  # working-day deadlines rest on the holiday list
+        _append_notes(clue_table.ws, [warning])
     cfg = enforcement.grading_config(store)
-    result = enforcement.grade_store(store, cfg)
+    result = enforcement.grade_store(store, cfg, year)
     grading = Table(wb, "日常执法评价", county_title(store, "日常执法评价（卫片违法图斑与日常执法比对）"),
                      enforcement.grading_columns(cfg))
     grading.write(enforcement.grading_rows(result), totals=False, flag=lambda r: r.passed is False)
+    _append_notes(grading.ws, enforcement.GRADING_NOTES)
     _append_list(grading.ws, "卫片发现、日常执法未先发现的违法图斑", enforcement.UNMATCHED_COLUMNS,
-                 enforcement.unmatched_patches(store, result))
+                 enforcement.unmatched_patches(store, result, year))
     return save_workbook(wb, path)

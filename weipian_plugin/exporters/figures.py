@@ -56,9 +56,9 @@ from qgis.PyQt.QtXml import QDomDocument
 
 from weipian_plugin.compat import RENDER_POINTS, STRING_FIELD
 from weipian_plugin.core.analysis import overlay
-from weipian_plugin.core.analysis.run import LAYERS_SETTING, ROLE_LABELS
+from weipian_plugin.core.analysis.run import ROLE_LABELS
 from weipian_plugin.core.geo.crs import chinese_crs_name
-from weipian_plugin.core.store import outputs
+from weipian_plugin.core.store import keys, outputs
 from weipian_plugin.core.store.codes import DLBM_NAMES, TBLX_NAMES
 from weipian_plugin.core.store.workstore import WorkStore
 
@@ -67,7 +67,6 @@ log = logging.getLogger("weipian.figures")
 TEMPLATE = Path(__file__).parent / "templates" / "archive_figure.qpt"
 COMBINED_PDF = "套合图.pdf"
 MAP_IDS = ("before_map", "after_map")
-ORG_SETTING = "figure_org"  # store setting: 制图单位 printed on every 套合图
 LEGEND_MAX_COLUMNS = 4
 FONT_SCALE = 10  # QgsLayoutUtils draws text with fonts sized in tenths of a millimetre
 REASON_MIN_POINTS = 5.0
@@ -225,9 +224,9 @@ class _Scene:
                  after: RasterSource = None):
         with WorkStore.open(store_path) as store:
             epsg = store.epsg
-            self.org = store.setting(ORG_SETTING) or ""
+            self.org = keys.FIGURE_ORG.read(store) or ""
             if reference_layers is None:
-                reference_layers = store.setting(LAYERS_SETTING) or {}
+                reference_layers = keys.ANALYSIS_LAYERS.read(store)
         self.epsg = epsg
         self.store_path = str(store_path)
         self.project = QgsProject()
@@ -462,7 +461,7 @@ def export_figures(store_path, out_dir, fmt: str = "png", before: RasterSource =
                 raise FigureExportError(f"工作库中没有批次“{batch}”：{store_path}")
     if org is not None:
         with WorkStore.open(store_path) as store:
-            store.set_setting(ORG_SETTING, org.strip())
+            keys.FIGURE_ORG.write(store, org.strip())
     out_dir.mkdir(parents=True, exist_ok=True)
     scene = _Scene(store_path, reference_layers, before, after)
     layout = _layout(scene, scene.coverage(_subset(batch, township, fids)))

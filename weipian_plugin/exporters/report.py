@@ -17,18 +17,20 @@ from typing import Optional, Sequence
 from jinja2 import Environment, FileSystemLoader
 from markupsafe import Markup
 
+from weipian_plugin.core.analysis.checks import warnings_of
 from weipian_plugin.core.enforcement import records as enforcement
 from weipian_plugin.core.statistics import ledger
 from weipian_plugin.core.statistics.accountability import AccountabilityConfig
 from weipian_plugin.core.statistics.ledger import round_half_up
-from weipian_plugin.core.store import outputs
+from weipian_plugin.core.store import keys, outputs
 from weipian_plugin.core.store.workstore import WorkStore
 from weipian_plugin.core.units import m2_to_mu
+from weipian_plugin.core.vocabulary import ILLEGAL, LEGAL, OTHER, RESULTS, UNDETERMINED, outcome_hex
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 DAILY_TEMPLATE = "daily_enforcement.html.j2"  # report.html.j2 plus its daily_enforcement block
 FONT = "'Noto Sans CJK SC', 'Source Han Sans SC', 'Microsoft YaHei', 'SimHei', sans-serif"
-OUTCOME_COLOURS = {"合法": "#4caf50", "违法": "#e53935", "其他": "#1e88e5", "未判定": "#9e9e9e"}
+OUTCOME_COLOURS = {o: outcome_hex(o) for o in (*RESULTS, UNDETERMINED)}  # the one palette (core/vocabulary.py)
 BEFORE_COLOUR, AFTER_COLOUR, LINE_COLOUR = "#f4b183", "#c0504d", "#d00000"
 
 
@@ -138,22 +140,23 @@ def report_context(store: WorkStore, period_label: str, config: Optional[Account
     cfg = config or ledger.accountability_config(store)
     rows = ledger.ledger_rows(store, year=year)
     overall = ledger.progress_row("全部", rows)
-    summary = ledger.summarize_townships(rows)
+    summary = ledger.township_summary(store, year=year)
     acc = ledger.store_accountability(store, cfg, year)
     county = acc.counties[0] if len(acc.counties) == 1 else acc.total
     by_code = {s.township_code: s for s in summary}
     today = dt.date.today()
     overdue = [(r, (today - dt.date.fromisoformat(r.due_date)).days) for r in rows if r.overdue]
-    outcomes = [("合法", overall.legal_count), ("违法", overall.illegal_count), ("其他", overall.other_count),
-                ("未判定", overall.undetermined_count)]
+    outcomes = [(LEGAL, overall.legal_count), (ILLEGAL, overall.illegal_count), (OTHER, overall.other_count),
+                (UNDETERMINED, overall.undetermined_count)]
     outcome_m2 = dict.fromkeys(OUTCOME_COLOURS, 0.0)
     for r in rows:
-        outcome_m2[r.result if r.result in OUTCOME_COLOURS else "未判定"] += r.area_m2
+        outcome_m2[r.result if r.result in OUTCOME_COLOURS else UNDETERMINED] += r.area_m2
     area_line = cfg.township_cultivated_mu  # townships are judged by their 约谈 lines, not by 第15号令
-    illegal_rows = [r for r in rows if r.result == "违法"]
+    illegal_rows = [r for r in rows if r.result == ILLEGAL]
     illegal_m2 = sum(r.illegal_or_area_m2 for r in illegal_rows)
     rectified_area_share = (illegal_m2 - overall.remaining_m2) / illegal_m2 if illegal_m2 else None
     return {
+        "analysis_warnings": warnings_of(keys.ANALYSIS_WARNINGS.read(store)),
         "county_name": store.meta("county_name") or "",
         "period_label": period_label,
         "generated": today.isoformat(),
@@ -173,6 +176,7 @@ def report_context(store: WorkStore, period_label: str, config: Optional[Account
         "area_line_mu": area_line,
         "ranking": [(t, by_code.get(t.code)) for t in acc.townships],
         "summary": summary,
+        "summary_table": summary_table(summary),
         "overdue": overdue,
         "progress": ledger.monthly_progress(store, month) if month else [],
         "month": month,
@@ -195,6 +199,24 @@ def report_context(store: WorkStore, period_label: str, config: Optional[Account
                 percent=True),
         },
     }
+
+
+def _text(col: ledger.Column, v) -> str:
+    if v is None:
+        return "—" if col.unit == "%" else ""
+    if col.unit == "%":
+        return f"{v * 100:.{col.decimals}f}%"
+    return f"{v:.{col.decimals}f}" if col.numeric else str(v)
+
+
+def summary_table(summary: Sequence) -> dict:
+    """The 汇总表 as the workbook shows it (same columns, same balanced cells, same 合计)."""
+    cols = ledger.SUMMARY_COLUMNS
+    cells, totals = ledger.display_table(cols, summary)
+    totals[0] = "合计"
+    return {"titles": [c.title for c in cols],
+            "rows": [[_text(c, v) for c, v in zip(cols, row)] for row in cells],
+            "totals": [totals[0]] + [_text(c, v) for c, v in zip(cols[1:], totals[1:])]}
 
 
 def environment() -> Environment:

@@ -23,10 +23,12 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.properties import PageSetupProperties
 
+from weipian_plugin.core.analysis.checks import warnings_of
+from weipian_plugin.core.review import marks
 from weipian_plugin.core.statistics import ledger
 from weipian_plugin.core.statistics.accountability import AccountabilityConfig
 from weipian_plugin.core.statistics.ledger import Column
-from weipian_plugin.core.store import outputs
+from weipian_plugin.core.store import keys, outputs
 from weipian_plugin.core.store.workstore import WorkStore
 
 HEADER_ROWS = 3  # title, group, header
@@ -136,7 +138,7 @@ class Table:
         """Rows as the column spec formats them; ``flag(row)`` true highlights a row; ``tick(n)`` is
         called every :data:`_TICK_ROWS` rows."""
         ws, cols = self.ws, self.columns
-        values = ledger.display_rows(cols, rows)
+        values, totals_row = ledger.display_table(cols, rows)
         widths = _widths(cols, values)
         for i, width in enumerate(widths, start=1):
             ws.column_dimensions[get_column_letter(i)].width = width
@@ -170,7 +172,7 @@ class Table:
         ws.auto_filter.ref = f"A{HEADER_ROWS}:{last}{HEADER_ROWS + len(rows)}"
         if totals:
             r = HEADER_ROWS + len(rows) + 1
-            for c, (v, f) in enumerate(zip(ledger.column_totals(cols, values), formats), start=1):
+            for c, (v, f) in enumerate(zip(totals_row, formats), start=1):
                 self._put(r, c, v, BOLD, _TOTAL_FILL, None, f)
             self._put(r, 1, "合计", BOLD, _TOTAL_FILL, _CENTER)
         ws.freeze_panes = f"{get_column_letter(self.freeze_cols + 1)}{HEADER_ROWS + 1}"
@@ -270,6 +272,8 @@ def save_workbook(wb: Workbook, path: os.PathLike) -> Path:
                     data = _stream_rows(data.decode("utf-8"), sheets[item.filename]).encode("utf-8")
                 dst.writestr(item, data, compress_type=zipfile.ZIP_DEFLATED)
         os.replace(streamed, path)
+    except OSError as exc:  # a full disk, or the workbook open in Excel: nothing half-written remains
+        raise outputs.OutputError(outputs.explain_os(exc, path)) from exc
     finally:
         tmp.unlink(missing_ok=True)
         streamed.unlink(missing_ok=True)
@@ -303,29 +307,41 @@ def _ticker(total: int, progress: Optional[Callable[[float], None]],
 def write_ledger(store: WorkStore, path: os.PathLike, per_batch_sheets: bool = False,
                  batch: Optional[str] = None, month: Optional[str] = None,
                  progress: Optional[Callable[[float], None]] = None,
-                 is_cancelled: Optional[Callable[[], bool]] = None) -> Path:
-    """图斑台账 (one sheet, or one per batch), the township summary, and the county's progress of
-    ``month`` (YYYY-MM; default the month of the latest batch). ``progress`` gets fractions 0..1;
+                 is_cancelled: Optional[Callable[[], bool]] = None, year: Optional[int] = None) -> Path:
+    """图斑台账 (one sheet, or one per batch) of ``year`` (default: every year in the store), the
+    《实际占用的新增建设用地统计汇总表》 (one sheet per year), and the county's progress of ``month``
+    (YYYY-MM; default the month of the latest batch). ``progress`` gets fractions 0..1;
     ``is_cancelled`` returning true stops with :class:`ExportCancelled` and writes nothing."""
     outputs.check_output(path, (".xlsx",), store.path)
-    rows = ledger.ledger_rows(store, batch)
+    rows = ledger.ledger_rows(store, batch, year)
     tick = _ticker(len(rows), progress, is_cancelled)
     wb = new_workbook()
+    warnings = warnings_of(keys.ANALYSIS_WARNINGS.read(store))
+    if warnings:  # on the cover: whoever reads the ledger learns the suggestions rest on doubtful layers
+        cover = wb.create_sheet("分析说明")
+        put_value(cover, 1, 1, county_title(store, "卫片执法图斑台账 · 分析说明")).font = TITLE_FONT
+        for r, line in enumerate(warnings, start=3):
+            put_value(cover, r, 1, line)
+        cover.column_dimensions["A"].width = 120
     freeze = [c.key for c in ledger.LEDGER_COLUMNS].index("jcbh") + 1
     if per_batch_sheets:
         by_batch: dict = {}
         for row in rows:
             by_batch.setdefault(row.batch, []).append(row)
         for name, batch_rows in by_batch.items():
-            Table(wb, name, county_title(store, f"卫片执法图斑台账（{name}）"), ledger.LEDGER_COLUMNS,
+            Table(wb, name, county_title(store, f"卫片执法图斑台账（{name}）", year), ledger.LEDGER_COLUMNS,
                    freeze).write(batch_rows, flag=lambda r: r.overdue, tick=tick)
     if not per_batch_sheets or not rows:
-        Table(wb, "图斑台账", county_title(store, "卫片执法图斑台账"), ledger.LEDGER_COLUMNS,
+        Table(wb, "图斑台账", county_title(store, "卫片执法图斑台账", year), ledger.LEDGER_COLUMNS,
                freeze).write(rows, flag=lambda r: r.overdue, tick=tick)
     summary_name = "实际占用的新增建设用地统计汇总表"
-    Table(wb, summary_name, county_title(store, summary_name), ledger.SUMMARY_COLUMNS).write(
-        ledger.summarize_townships(rows))
-    month = month or ledger.latest_month(store)
+    years = [year] if year else ledger.summary_years(store) or [None]
+    for y in years:
+        Table(wb, summary_name if len(years) == 1 else f"汇总表{y}", county_title(store, summary_name, y),
+               ledger.SUMMARY_COLUMNS).write(ledger.township_summary(store, batch, y))
+    Table(wb, "实地核查", county_title(store, "需实地核查图斑（新建占用耕地50亩以上）", year),
+           ledger.FIELD_CHECK_COLUMNS).write(ledger.field_check_rows(store, year))
+    month = month or ledger.latest_month(store, year)
     if month:
         Table(wb, "月度进度", county_title(store, f"卫片执法月度工作进度（{month}）", int(month[:4])),
                ledger.PROGRESS_COLUMNS).write(
@@ -348,6 +364,11 @@ _CONFIG_LABELS = {
     "points_initial_mu": "初始违法占耕扣分线（亩）", "points_after_mu": "整改后违法占耕扣分线（亩）",
 }
 _CONFIG_COLUMNS = (Column("label", "", "参数"), Column("value", "", "取值"))
+INTERVIEW_COLUMNS = (
+    Column("township", "", "被约谈乡镇"), Column("interview_date", "", "约谈日期"),
+    Column("interviewees", "", "被约谈人"), Column("interviewer", "", "约谈人"), Column("reason", "", "约谈事由"),
+    Column("minutes_name", "", "约谈纪要（存于工作库）"), Column("recorded_by", "", "记录人"),
+)
 _LEVELS = {"county": "县级", "city": "市级", "province": "省级"}
 
 
@@ -384,6 +405,8 @@ def write_accountability(store: WorkStore, path: os.PathLike, config: Optional[A
         rows, totals=False, flag=lambda r: r.accountable)
     Table(wb, "违法图斑明细", county_title(store, "问责比例涉及的违法图斑", year),
            ledger.RECORD_COLUMNS, freeze_cols=1).write(ledger.accountability_records(store, year), totals=False)
+    Table(wb, "约谈记录", county_title(store, "乡镇警示约谈记录", year), INTERVIEW_COLUMNS).write(
+        [SimpleNamespace(**r) for r in marks.list_interviews(store, year)], totals=False)
     Table(wb, "参数", "问责比例计算参数", _CONFIG_COLUMNS).write(_config_rows(cfg), totals=False)
     return save_workbook(wb, path)
 
@@ -410,11 +433,12 @@ MILITARY_COLUMNS = (
 )
 
 
-def write_military_register(store: WorkStore, path: os.PathLike) -> Path:
-    """《军用土地登记表》: the 涉军 patches, which every other export leaves out (handed in separately)."""
-    from weipian_plugin.core.review.marks import military_register
-
-    rows = [SimpleNamespace(seq=i, **r) for i, r in enumerate(military_register(store), start=1)]
+def write_military_register(store: WorkStore, path: os.PathLike, year: Optional[int] = None) -> Path:
+    """《军用土地登记表》 (of ``year``): the 涉军 patches, which every other export leaves out (handed in
+    separately)."""
+    outputs.check_output(path, (".xlsx",), store.path)
+    rows = [SimpleNamespace(seq=i, **r) for i, r in enumerate(marks.military_register(store, year), start=1)]
     wb = new_workbook()
-    Table(wb, "军用土地登记表", county_title(store, "军用土地登记表"), MILITARY_COLUMNS, freeze_cols=3).write(rows)
+    Table(wb, "军用土地登记表", county_title(store, "军用土地登记表", year), MILITARY_COLUMNS,
+          freeze_cols=3).write(rows)
     return save_workbook(wb, path)

@@ -124,7 +124,8 @@ class AnalysisDialog(QDialog, FORM_CLASS):
             button = QToolButton(self)
             button.setIcon(QgsApplication.getThemeIcon("/mActionFileOpen.svg"))
             button.setToolTip(self.tr("Add a layer from a file to the project"))
-            button.clicked.connect(lambda _checked=False, r=role: self.add_file_layer(r))
+            button.setProperty("role", role)
+            button.clicked.connect(self._add_file_clicked)
             self.layersLayout.addWidget(label, row, 0)
             self.layersLayout.addWidget(combo, row, 1)
             self.layersLayout.addWidget(button, row, 2)
@@ -133,7 +134,16 @@ class AnalysisDialog(QDialog, FORM_CLASS):
             self.layersLayout.addWidget(state, row, 3)
             self.combos[role] = combo
             self.states[role] = state
-            combo.layerChanged.connect(lambda _layer, r=role: self.show_registration(r))
+            combo.setProperty("role", role)
+            combo.layerChanged.connect(self._layer_changed)
+
+    # Bound methods rather than lambdas: a lambda's captured role can be cleared by the garbage collector
+    # while Qt still delivers the signal (a dialog kept alive by Qt after its Python side was collected).
+    def _add_file_clicked(self) -> None:
+        self.add_file_layer(self.sender().property("role"))
+
+    def _layer_changed(self, _layer) -> None:
+        self.show_registration(self.sender().property("role"))
 
     def _read_store(self) -> None:
         """Batches for the combo; the remembered layers, found in the project or loaded from their files."""

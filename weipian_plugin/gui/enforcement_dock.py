@@ -29,6 +29,7 @@ from qgis.PyQt.QtWidgets import (
 
 from weipian_plugin.core.enforcement import records as enforcement
 from weipian_plugin.core.schedule.deadlines import DeadlineState
+from weipian_plugin.core.store import keys
 from weipian_plugin.core.store.workstore import WorkStore
 from weipian_plugin.core.units import m2_to_mu
 from weipian_plugin.gui.session import ENFORCEMENT, SETTINGS, StoreSession, session_for
@@ -327,8 +328,12 @@ class EnforcementDock(QgsDockWidget, FORM_CLASS):
             cells.append(row)
         _fill(self.clueTable, headers, cells)
         overdue = sum(s.overdue for s in statuses)
-        self.clueCountsLabel.setText(self.tr("{n} clues, {overdue} overdue, {major} major").format(
-            n=len(statuses), overdue=overdue, major=sum(s.major for s in statuses)))
+        counts = self.tr("{n} clues, {overdue} overdue, {major} major").format(
+            n=len(statuses), overdue=overdue, major=sum(s.major for s in statuses))
+        warning = enforcement.holiday_warning(self.store)  # deadlines count working days
+        self.clueCountsLabel.setText(counts + ("\n" + warning if warning else ""))
+        self.clueCountsLabel.setWordWrap(True)
+        self.clueCountsLabel.setStyleSheet("color: #c00000" if warning else "")
         self._apply_clue_filter()
         self.select_clue(self.clue_fid)
 
@@ -398,7 +403,7 @@ class EnforcementDock(QgsDockWidget, FORM_CLASS):
         self.load_grading()
 
     def edit_holidays(self) -> None:
-        current = self.store.setting(enforcement.HOLIDAYS_SETTING, "") or ""
+        current = enforcement.holidays_text(self.store)
         text, ok = QInputDialog.getMultiLineText(
             self, self.tr("Holidays"),
             self.tr("One date or range per line (2026-10-01~2026-10-07); '+' marks a make-up working day."), current)
@@ -413,9 +418,9 @@ class EnforcementDock(QgsDockWidget, FORM_CLASS):
 
     # -- grading -------------------------------------------------------------------------------------
     def regrade(self) -> None:
-        settings = {**(self.store.setting(enforcement.GRADING_SETTING, {}) or {}),
+        settings = {**keys.GRADING.read(self.store),
                     "max_distance_m": self.distanceSpin.value(), "require_overlap": self.overlapCheck.isChecked()}
-        self.store.set_setting(enforcement.GRADING_SETTING, settings)
+        keys.GRADING.write(self.store, settings)
         self.load_grading()
 
     def load_grading(self) -> None:

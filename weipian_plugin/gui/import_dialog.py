@@ -21,6 +21,7 @@ from qgis.PyQt.QtWidgets import QComboBox, QDialog, QHeaderView, QTableWidgetIte
 
 from weipian_plugin.core.intake import fieldmap
 from weipian_plugin.core.intake.encoding import detect_shapefile_encoding
+from weipian_plugin.core.store import keys
 from weipian_plugin.core.store.workstore import StoreError, WorkStore
 from weipian_plugin.gui.layers import ANALYSIS, add_store_layers
 from weipian_plugin.gui.tasks import CollectingFeedback, start_algorithm
@@ -146,7 +147,7 @@ class ImportDialog(QDialog, FORM_CLASS):
             return None
         try:
             with WorkStore.open(path) as store:
-                return store.setting("field_map")
+                return keys.FIELD_MAP.read(store)
         except StoreError:
             return None
 

@@ -18,6 +18,7 @@ from qgis.core import (
 )
 from qgis.PyQt.QtXml import QDomDocument
 
+from weipian_plugin.core.vocabulary import ILLEGAL, LEGAL, OTHER, OUTCOME_COLOURS, PENDING, UNDETERMINED
 from weipian_plugin.translation import tr
 
 ANALYSIS = "patch_analysis"
@@ -26,14 +27,9 @@ STORE_TABLES = (ANALYSIS, PATCHES, "determinations", "rectifications")
 STYLE_NAME = "weipian_suggestion"
 FILL_ALPHA = 50  # of 255: the fill tints the patch, imagery stays visible underneath
 
-# suggestion -> colour; '' catches every other value, i.e. patches not analysed yet
-SUGGESTION_COLOURS = {
-    "合法": (51, 160, 44),
-    "违法": (227, 26, 28),
-    "其他": (31, 120, 180),
-    "待核": (255, 127, 0),
-    "": (150, 150, 150),
-}
+# suggestion -> colour (the one palette); '' catches every other value, i.e. patches not analysed yet
+SUGGESTION_COLOURS = {**{o: OUTCOME_COLOURS[o] for o in (LEGAL, ILLEGAL, OTHER, PENDING)},
+                      "": OUTCOME_COLOURS[UNDETERMINED]}
 
 log = logging.getLogger("weipian.gui")
 

@@ -23,15 +23,16 @@ from qgis.core import (
 
 from weipian_plugin.compat import POLYGON_GEOMETRY
 from weipian_plugin.core.analysis.overlay import APPROVALS, TOWNSHIPS
-from weipian_plugin.core.analysis.run import LAYERS_SETTING, ROLE_LABELS
+from weipian_plugin.core.analysis.run import ROLE_LABELS
 from weipian_plugin.core.store import keys
 from weipian_plugin.core.store.workstore import WorkStore
+from weipian_plugin.core.vocabulary import OUTCOME_COLOURS, RESULTS, UNDETERMINED
 from weipian_plugin.gui import layers
 from weipian_plugin.translation import tr
 
 PROJECT_NAME = "weipian"
 ENTRY_SCOPE, ENTRY_KEY = "weipian", "store_path"
-DETERMINATION_COLOURS = {"合法": (51, 160, 44), "违法": (227, 26, 28), "其他": (31, 120, 180), "": (150, 150, 150)}
+DETERMINATION_COLOURS = {**{o: OUTCOME_COLOURS[o] for o in RESULTS}, "": OUTCOME_COLOURS[UNDETERMINED]}
 REFERENCE_COLOURS = {APPROVALS: "255,0,255,255", TOWNSHIPS: "40,40,40,255"}
 VISIBLE_REFERENCES = (APPROVALS, TOWNSHIPS)
 
@@ -68,7 +69,7 @@ def save_store_project(store_path: str, imagery: Optional[Dict[str, str]] = None
     store_path = os.path.abspath(store_path)
     with WorkStore.open(store_path) as store:
         crs = QgsCoordinateReferenceSystem(f"EPSG:{store.epsg}")
-        references = store.setting(LAYERS_SETTING) or {}
+        references = keys.ANALYSIS_LAYERS.read(store)
         imagery = imagery if imagery is not None else keys.IMAGERY.read(store)
     project = QgsProject()
     project.setCrs(crs)

@@ -23,8 +23,10 @@ from weipian_plugin.core.analysis.run import ROLE_LABELS
 from weipian_plugin.core.review import records as review
 from weipian_plugin.core.review import split
 from weipian_plugin.core.review.worklist import patch_info, patch_row, patch_rows
+from weipian_plugin.core.statistics.ledger import round_half_up
+from weipian_plugin.core.store.errors import BUSY_SECONDS, StoreProblem
 from weipian_plugin.core.store.workstore import WorkStore
-from weipian_plugin.core.units import MU_M2
+from weipian_plugin.core.units import MU_M2, m2_to_mu
 from weipian_plugin.core.vocabulary import ILLEGAL, SPLIT
 from weipian_plugin.gui.review.attachments import AttachmentsPanel
 from weipian_plugin.gui.review.batch_actions import BatchActions
@@ -40,6 +42,10 @@ log = logging.getLogger("weipian.gui")
 # list filter combo -> the PatchRow field it filters
 _FILTERS = ("batchCombo", "batch"), ("townshipCombo", "township"), ("suggestionCombo", "suggestion"), \
            ("determinationCombo", "determination"), ("statusCombo", "status")
+
+
+BUSY_WAIT_MS = 1500
+"""How long a save waits for a busy store before asking Retry/Cancel (the dock stays responsive)."""
 
 
 class ReviewDock(QgsDockWidget, FORM_CLASS):
@@ -234,15 +240,15 @@ class ReviewDock(QgsDockWidget, FORM_CLASS):
             if index.isValid():
                 self.tableView.scrollTo(index)
 
-    def counts(self) -> Dict[str, int]:
-        """Counts over the shown rows; split originals are replaced by their parts and not counted."""
+    def counts(self) -> Dict[str, Any]:
+        """Counts and area over the shown rows (split originals and 涉军 patches not counted)."""
         return counts(self.proxy.visible_rows())
 
     def _update_counts(self) -> None:
         if self.store is None:
             return
         self.countsLabel.setText(self.tr(
-            "{total} patches · {judged} judged · {illegal} illegal · {rectified} rectified · {overdue} overdue"
+            "{total} patches · {area} mu · {judged} judged · {illegal} illegal · {rectified} rectified · {overdue} overdue"
         ).format(**self.counts()))
 
     # -- navigation ----------------------------------------------------------------------------------
@@ -404,8 +410,8 @@ class ReviewDock(QgsDockWidget, FORM_CLASS):
     def _show_lock(self) -> None:
         locked, stage, at = review.batch_lock_state(self.store, self.patch["batch"])
         if locked:
-            self.locked_reason = self.tr("Batch {batch} was submitted at stage {stage} on {at} and is locked: "
-                                         "its data can no longer be changed.").format(
+            self.locked_reason = self.tr("Batch {batch} was submitted at stage {stage} on {at}: its determination is "
+                                         "locked; rectification and evidence can still be recorded.").format(
                 batch=self.patch["batch"], stage=stage, at=at)
         elif self.patch.get("split_state") == SPLIT:
             self.locked_reason = self.tr("This patch was split; judge and follow up its parts instead.")
@@ -416,13 +422,14 @@ class ReviewDock(QgsDockWidget, FORM_CLASS):
 
     def _show_status(self) -> None:
         status = review.patch_status(self.store, self.fid)
-        self.rectStatusLabel.setText(self.tr("Status: {status} · remaining unrectified area: {mu:.4f} mu").format(
-            status=status["status"], mu=(status["remaining_m2"] or 0.0) / MU_M2))
+        self.rectStatusLabel.setText(self.tr("Status: {status} · remaining unrectified area: {mu:.2f} mu").format(
+            status=status["status"], mu=round_half_up(m2_to_mu(status["remaining_m2"] or 0.0), 2)))
         det = self.saved_det
         if det.get("reviewer"):
             self.reviewerLabel.setText(f"{det['reviewer']} · {det.get('reviewed_at') or ''}")
         else:
-            self.reviewerLabel.setText(self.tr("{name} (when saved)").format(name=Settings.reviewer_name()))
+            self.reviewerLabel.setText(self.tr("{name} (when saved)").format(
+                name=Settings.reviewer_name(self.store) or self.tr("(name not set)")))
 
     def _load_lazy_tabs(self) -> None:
         """Attachments and history are read only when their tab is shown (keeps next-patch fast)."""
@@ -473,17 +480,19 @@ class ReviewDock(QgsDockWidget, FORM_CLASS):
 
         illegal_saved = has and self.patch.get("determination") == ILLEGAL
         self.rectificationTab.setEnabled(illegal_saved)
+        # 查处整改 and evidence stay open after 一上/二上 (only the determination is locked); not on a split original
+        follow_up = has and self.patch.get("split_state") != SPLIT
         for group in (self.caseGroup, self.measuresGroup, self.writeoffGroup):
-            group.setEnabled(editable and illegal_saved)
+            group.setEnabled(follow_up and illegal_saved)
         rect_errors = self._rectification_errors() if rect_dirty and illegal_saved else []
         if has and not illegal_saved:
             rect_errors = [self.tr("Rectification is recorded for patches determined illegal.")]
         self.rectMessagesLabel.setText("\n".join(rect_errors))
-        self.rectSaveButton.setEnabled(editable and illegal_saved and rect_dirty and not rect_errors)
+        self.rectSaveButton.setEnabled(follow_up and illegal_saved and rect_dirty and not rect_errors)
         self.rectRevertButton.setEnabled(rect_dirty)
         self.attachmentsTab.setEnabled(has)
         for button in (self.addAttachmentButton, self.removeAttachmentButton):
-            button.setEnabled(editable)
+            button.setEnabled(follow_up)
         self.splitButton.setEnabled(editable)
         self.batchButton.setEnabled(self.store is not None)
 
@@ -503,12 +512,39 @@ class ReviewDock(QgsDockWidget, FORM_CLASS):
         self.map.repaint()
         self.session.notify_changed(REVIEW, self)
 
+    def reviewer(self) -> str:
+        """The name the audit log credits; asked for once per store when it was never set."""
+        name = Settings.reviewer_name(self.store) or self.batch.ask_reviewer()
+        if not name:
+            raise review.ReviewError(self.tr("Set the reviewer's name first (batch menu → Reviewer name…): "
+                                             "the audit log records who made each change."))
+        return name
+
     def _write(self, label, write) -> bool:
+        """Run a save; a store held by another program gets Retry/Cancel after a short wait instead of
+        a dock frozen for 15 s, and nothing is half-written either way."""
+        conn = self.store.conn if self.store is not None else None
+        if conn is not None:
+            conn.execute(f"PRAGMA busy_timeout = {BUSY_WAIT_MS}")
         try:
-            write()
-        except review.ReviewError as exc:
-            self.show_error(label, exc)
-            return False
+            while True:
+                try:
+                    write()
+                    break
+                except StoreProblem as exc:
+                    if exc.busy and QMessageBox.warning(
+                            self, self.tr("Work store busy"), str(exc),
+                            QMessageBox.StandardButton.Retry | QMessageBox.StandardButton.Cancel,
+                            QMessageBox.StandardButton.Retry) == QMessageBox.StandardButton.Retry:
+                        continue
+                    self.show_error(label, exc)
+                    return False
+                except review.ReviewError as exc:
+                    self.show_error(label, exc)
+                    return False
+        finally:
+            if conn is not None:
+                conn.execute(f"PRAGMA busy_timeout = {BUSY_SECONDS * 1000}")
         self._after_write()
         return True
 
@@ -516,19 +552,19 @@ class ReviewDock(QgsDockWidget, FORM_CLASS):
         if self.fid is None:
             return False
         return self._write(self.messagesLabel, lambda: review.save_determination(
-            self.store, self.fid, self.determination_values(), Settings.reviewer_name()))
+            self.store, self.fid, self.determination_values(), self.reviewer()))
 
     def accept_suggestion(self) -> bool:
         if self.fid is None or self.store is None:
             return False
         return self._write(self.messagesLabel, lambda: review.accept_suggestion(
-            self.store, self.fid, Settings.reviewer_name()))
+            self.store, self.fid, self.reviewer()))
 
     def save_rectification(self) -> bool:
         if self.fid is None:
             return False
         return self._write(self.rectMessagesLabel, lambda: review.save_rectification(
-            self.store, self.fid, self.rectification_values(), Settings.reviewer_name()))
+            self.store, self.fid, self.rectification_values(), self.reviewer()))
 
     # -- attachments and batches (gui/review/attachments.py, batch_actions.py) ------------------------
     def add_attachments(self, paths: List[str]) -> List[int]:
@@ -553,7 +589,7 @@ class ReviewDock(QgsDockWidget, FORM_CLASS):
 
     def split_along_approvals(self) -> None:
         if self.fid is not None:
-            self._split(lambda: split.split_along_approvals(self.store, self.fid, Settings.reviewer_name()))
+            self._split(lambda: split.split_along_approvals(self.store, self.fid, self.reviewer()))
 
     def _split(self, run) -> None:
         if not self.maybe_leave():

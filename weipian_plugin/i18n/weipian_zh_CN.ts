@@ -4,37 +4,37 @@
 <context>
     <name>@default</name>
     <message>
-        <location filename="../gui/project.py" line="80"/>
+        <location filename="../gui/project.py" line="81"/>
         <source>Patches by suggestion</source>
         <translation>图斑（按判定建议）</translation>
     </message>
     <message>
-        <location filename="../gui/project.py" line="84"/>
+        <location filename="../gui/project.py" line="85"/>
         <source>Patches (editable)</source>
         <translation>图斑（可编辑）</translation>
     </message>
     <message>
-        <location filename="../gui/project.py" line="87"/>
+        <location filename="../gui/project.py" line="88"/>
         <source>Determinations</source>
         <translation>判定结果</translation>
     </message>
     <message>
-        <location filename="../gui/project.py" line="87"/>
+        <location filename="../gui/project.py" line="88"/>
         <source>Rectifications</source>
         <translation>整改记录</translation>
     </message>
     <message>
-        <location filename="../gui/layers.py" line="61"/>
+        <location filename="../gui/layers.py" line="57"/>
         <source>Not analysed</source>
         <translation>未分析</translation>
     </message>
     <message>
-        <location filename="../gui/layers.py" line="93"/>
+        <location filename="../gui/layers.py" line="89"/>
         <source>{table} cannot be read from {path}</source>
         <translation>无法从 {path} 读取 {table}</translation>
     </message>
     <message>
-        <location filename="../gui/layers.py" line="99"/>
+        <location filename="../gui/layers.py" line="95"/>
         <source>Patches coloured by legality suggestion</source>
         <translation>按合法性判定建议着色的图斑</translation>
     </message>
@@ -44,7 +44,7 @@
         <translation>卫片执法插件需要当前 QGIS 缺少的 Python 包：{0}。请用 'make install' 安装，或用以下命令安装到 {1}：pip install --target &quot;{1}&quot; {0}</translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="241"/>
+        <location filename="../plugin.py" line="243"/>
         <source>Weipian</source>
         <translation>卫片执法</translation>
     </message>
@@ -59,32 +59,32 @@
         <translation>导入监测图斑…</translation>
     </message>
     <message>
-        <location filename="../gui/project.py" line="53"/>
+        <location filename="../gui/project.py" line="54"/>
         <source>Not judged</source>
         <translation>未判定</translation>
     </message>
     <message>
-        <location filename="../gui/project.py" line="75"/>
+        <location filename="../gui/project.py" line="76"/>
         <source>Satellite enforcement — {name}</source>
         <translation>卫片执法 — {name}</translation>
     </message>
     <message>
-        <location filename="../gui/project.py" line="82"/>
+        <location filename="../gui/project.py" line="83"/>
         <source>Patches by determination</source>
         <translation>图斑（按判定结果）</translation>
     </message>
     <message>
-        <location filename="../gui/project.py" line="93"/>
+        <location filename="../gui/project.py" line="94"/>
         <source>Reference layers</source>
         <translation>比对图层</translation>
     </message>
     <message>
-        <location filename="../gui/project.py" line="104"/>
+        <location filename="../gui/project.py" line="105"/>
         <source>Imagery</source>
         <translation>影像</translation>
     </message>
     <message>
-        <location filename="../gui/project.py" line="117"/>
+        <location filename="../gui/project.py" line="118"/>
         <source>The project could not be written into {path}: {error}</source>
         <translation>无法将工程写入 {path}：{error}</translation>
     </message>
@@ -139,17 +139,17 @@
         <translation>统计报告（HTML）…</translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="231"/>
+        <location filename="../plugin.py" line="233"/>
         <source>Open a work store first.</source>
         <translation>请先打开工作库。</translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="234"/>
+        <location filename="../plugin.py" line="236"/>
         <source>The work project was saved into {path}.</source>
         <translation>工作工程已保存到 {path}。</translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="241"/>
+        <location filename="../plugin.py" line="243"/>
         <source>This work store has no saved project yet.</source>
         <translation>该工作库中还没有保存的工程。</translation>
     </message>
@@ -159,7 +159,7 @@
         <translation>卫片执法(&amp;W)</translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="78"/>
+        <location filename="../plugin.py" line="80"/>
         <source>Military land register…</source>
         <translation>军用土地登记表…</translation>
     </message>
@@ -168,36 +168,41 @@
         <source>Export overlay figures (套合图)…</source>
         <translation>导出套合图…</translation>
     </message>
+    <message>
+        <location filename="../plugin.py" line="78"/>
+        <source>Import filled-in ledger…</source>
+        <translation>导入填报后的图斑台账…</translation>
+    </message>
 </context>
 <context>
     <name>AccountabilityAlgorithm</name>
     <message>
-        <location filename="../../processing_algorithms/accountability.py" line="31"/>
+        <location filename="../../processing_algorithms/accountability.py" line="32"/>
         <source>Accountability ratio (Order No. 15)</source>
         <translation>问责比例（第15号令）</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/accountability.py" line="34"/>
+        <location filename="../../processing_algorithms/accountability.py" line="35"/>
         <source>Computes illegally occupied cultivated land ÷ new construction land on cultivated land per township and for the county, before and after the deductions configured in the work store (supplementary approval, demolition and restoration, major infrastructure), with the threshold verdicts and the township ranking. An .xlsx output is the accountability workbook; an .html output is the printable report with charts.</source>
         <translation>按乡镇和全县计算“违法占用耕地面积 ÷ 新增建设用地占用耕地总面积”，分别给出按工作库中设置的扣减项（补办手续、拆除复耕、重大基础设施）扣减前后的比例，以及是否达到问责标准的结论和乡镇排名。输出为 .xlsx 时生成问责统计表；输出为 .html 时生成带图表、可打印的报告。</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/accountability.py" line="42"/>
+        <location filename="../../processing_algorithms/accountability.py" line="43"/>
         <source>Work store (GeoPackage)</source>
         <translation>工作库（GeoPackage）</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/accountability.py" line="44"/>
+        <location filename="../../processing_algorithms/accountability.py" line="45"/>
         <source>Workbook or report</source>
         <translation>统计表或报告</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/accountability.py" line="46"/>
+        <location filename="../../processing_algorithms/accountability.py" line="47"/>
         <source>Year (empty = every batch in the store)</source>
         <translation>年度（留空 = 工作库中全部批次）</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/accountability.py" line="49"/>
+        <location filename="../../processing_algorithms/accountability.py" line="50"/>
         <source>County reaches accountability</source>
         <translation>全县达到问责标准</translation>
     </message>
@@ -205,22 +210,22 @@
 <context>
     <name>AnalysisDialog</name>
     <message>
-        <location filename="../gui/analysis_dialog.py" line="165"/>
+        <location filename="../gui/analysis_dialog.py" line="186"/>
         <source>Not a file: read feature by feature</source>
         <translation>非文件图层：逐要素读取</translation>
     </message>
     <message>
-        <location filename="../gui/analysis_dialog.py" line="167"/>
+        <location filename="../gui/analysis_dialog.py" line="188"/>
         <source>Not registered: the first run copies it beside the store</source>
         <translation>未登记：首次运行时复制到工作库旁</translation>
     </message>
     <message>
-        <location filename="../gui/analysis_dialog.py" line="169"/>
+        <location filename="../gui/analysis_dialog.py" line="190"/>
         <source>Registered {time} ({count} features)</source>
         <translation>已登记于 {time}（{count} 个要素）</translation>
     </message>
     <message>
-        <location filename="../gui/analysis_dialog.py" line="172"/>
+        <location filename="../gui/analysis_dialog.py" line="193"/>
         <source>Changed since registered {time}: will be registered again</source>
         <translation>登记（{time}）后文件已变化：将重新登记</translation>
     </message>
@@ -260,54 +265,54 @@
         <translation>取消分析</translation>
     </message>
     <message>
-        <location filename="../gui/analysis_dialog.py" line="97"/>
+        <location filename="../gui/analysis_dialog.py" line="100"/>
         <source>Work store: {path}</source>
         <translation>工作库：{path}</translation>
     </message>
     <message>
-        <location filename="../gui/analysis_dialog.py" line="98"/>
+        <location filename="../gui/analysis_dialog.py" line="101"/>
         <source>All batches</source>
         <translation>全部批次</translation>
     </message>
     <message>
-        <location filename="../gui/analysis_dialog.py" line="124"/>
+        <location filename="../gui/analysis_dialog.py" line="127"/>
         <source>Add a layer from a file to the project</source>
         <translation>从文件添加图层到工程</translation>
     </message>
     <message>
-        <location filename="../gui/analysis_dialog.py" line="155"/>
+        <location filename="../gui/analysis_dialog.py" line="174"/>
         <source>Layers used last time could not be found:
 {layers}</source>
         <translation>找不到上次使用的图层：
 {layers}</translation>
     </message>
     <message>
-        <location filename="../gui/analysis_dialog.py" line="159"/>
+        <location filename="../gui/analysis_dialog.py" line="199"/>
         <source>Add reference layer</source>
         <translation>添加比对图层</translation>
     </message>
     <message>
-        <location filename="../gui/analysis_dialog.py" line="166"/>
+        <location filename="../gui/analysis_dialog.py" line="206"/>
         <source>{path} is not a readable polygon layer.</source>
         <translation>{path} 不是可读取的面图层。</translation>
     </message>
     <message>
-        <location filename="../gui/analysis_dialog.py" line="197"/>
+        <location filename="../gui/analysis_dialog.py" line="237"/>
         <source>The Processing algorithm {id} is not available.</source>
         <translation>处理工具算法 {id} 不可用。</translation>
     </message>
     <message>
-        <location filename="../gui/analysis_dialog.py" line="218"/>
+        <location filename="../gui/analysis_dialog.py" line="258"/>
         <source>Analysis cancelled; the work store is unchanged.</source>
         <translation>分析已取消，工作库未作任何改动。</translation>
     </message>
     <message>
-        <location filename="../gui/analysis_dialog.py" line="221"/>
+        <location filename="../gui/analysis_dialog.py" line="261"/>
         <source>The analysis failed; see the Processing log.</source>
         <translation>分析失败，请查看处理工具日志。</translation>
     </message>
     <message>
-        <location filename="../gui/analysis_dialog.py" line="225"/>
+        <location filename="../gui/analysis_dialog.py" line="265"/>
         <source>Analyzed {count} patches.</source>
         <translation>已分析 {count} 个图斑。</translation>
     </message>
@@ -315,84 +320,89 @@
 <context>
     <name>AnalyzePatchesAlgorithm</name>
     <message>
-        <location filename="../../processing_algorithms/analyze_patches.py" line="51"/>
+        <location filename="../../processing_algorithms/analyze_patches.py" line="54"/>
         <source>Analyze patches (overlay and legality suggestion)</source>
         <translation>内业比对分析（套合与合法性判定建议）</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/analyze_patches.py" line="54"/>
+        <location filename="../../processing_algorithms/analyze_patches.py" line="57"/>
         <source>Overlays every patch on the reference layers given (areas ellipsoidal, overlapping approvals counted once), assigns townships, and writes a legality suggestion with its reason and basis. A re-run replaces suggestions and overlay results only; determinations are never touched. The layers chosen are remembered in the store.</source>
         <translation>将每个图斑与给定的比对图层套合（面积按椭球面积计算，相互重叠的批文只计一次），确定所属乡镇，并给出合法性判定建议及其理由和依据。重新运行只替换判定建议和套合结果，不会改动人工判定结果。所选图层会记录在工作库中。</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/analyze_patches.py" line="61"/>
+        <location filename="../../processing_algorithms/analyze_patches.py" line="64"/>
         <source>Work store (GeoPackage)</source>
         <translation>工作库（GeoPackage）</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/analyze_patches.py" line="64"/>
+        <location filename="../../processing_algorithms/analyze_patches.py" line="67"/>
         <source>Land-use survey (三调 DLTB)</source>
         <translation>三调地类图斑（DLTB）</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/analyze_patches.py" line="64"/>
+        <location filename="../../processing_algorithms/analyze_patches.py" line="67"/>
         <source>Permanent basic farmland</source>
         <translation>永久基本农田</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/analyze_patches.py" line="65"/>
+        <location filename="../../processing_algorithms/analyze_patches.py" line="68"/>
         <source>Approval red lines</source>
         <translation>批文红线</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/analyze_patches.py" line="65"/>
+        <location filename="../../processing_algorithms/analyze_patches.py" line="68"/>
         <source>Land supply</source>
         <translation>供地</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/analyze_patches.py" line="66"/>
+        <location filename="../../processing_algorithms/analyze_patches.py" line="69"/>
         <source>Real-estate registration</source>
         <translation>不动产登记发证</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/analyze_patches.py" line="66"/>
+        <location filename="../../processing_algorithms/analyze_patches.py" line="69"/>
         <source>Facility-agriculture filings</source>
         <translation>设施农用地备案</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/analyze_patches.py" line="67"/>
+        <location filename="../../processing_algorithms/analyze_patches.py" line="70"/>
         <source>Temporary land approvals</source>
         <translation>临时用地审批</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/analyze_patches.py" line="67"/>
+        <location filename="../../processing_algorithms/analyze_patches.py" line="70"/>
         <source>Mining permits</source>
         <translation>采矿权</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/analyze_patches.py" line="68"/>
+        <location filename="../../processing_algorithms/analyze_patches.py" line="71"/>
         <source>Ecological red line</source>
         <translation>生态保护红线</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/analyze_patches.py" line="68"/>
+        <location filename="../../processing_algorithms/analyze_patches.py" line="71"/>
         <source>Townships</source>
         <translation>乡镇界线</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/analyze_patches.py" line="73"/>
+        <location filename="../../processing_algorithms/analyze_patches.py" line="76"/>
         <source>Batch (empty = all)</source>
         <translation>批次（留空 = 全部）</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/analyze_patches.py" line="74"/>
+        <location filename="../../processing_algorithms/analyze_patches.py" line="77"/>
         <source>Patches analyzed</source>
         <translation>已分析图斑数</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/analyze_patches.py" line="97"/>
+        <location filename="../../processing_algorithms/analyze_patches.py" line="109"/>
         <source>Analysis cancelled; the work store is unchanged.</source>
         <translation>分析已取消，工作库未作任何改动。</translation>
+    </message>
+    <message>
+        <location filename="../../processing_algorithms/analyze_patches.py" line="1"/>
+        <source>Continue when a reference layer fails its checks (the problems are recorded with the results, in the ledger and the report)</source>
+        <translation>参考图层检查有问题时仍继续分析（问题记入分析结果、台账和报告）</translation>
     </message>
 </context>
 <context>
@@ -457,68 +467,121 @@
     </message>
     <message>
         <location filename="../gui/review/batch_actions.py" line="50"/>
-        <source>Record stage {stage} for batch {batch}? 一上 and 二上 lock the batch: its determinations and rectifications can then no longer be changed; 一下 unlocks it.</source>
-        <translation>为批次 {batch} 登记{stage}？一上和二上会锁定该批次，其判定和整改数据将不能再修改；一下则解除锁定。</translation>
+        <source>Record stage {stage} for batch {batch}? 一上 and 二上 lock the batch's determinations (result, type, category, areas); rectification and evidence can still be recorded all year. 一下 unlocks the determinations.</source>
+        <translation>确定为批次 {batch} 记录 {stage}？一上和二上将锁定该批次的合法性判定（判定结果、类型、违法类别和面积）；查处整改和佐证材料全年仍可录入。一下解除判定锁定。</translation>
     </message>
     <message>
-        <location filename="../gui/review/batch_actions.py" line="81"/>
+        <location filename="../gui/review/batch_actions.py" line="82"/>
         <source>Export snapshot</source>
         <translation>导出快照</translation>
     </message>
     <message>
-        <location filename="../gui/review/batch_actions.py" line="76"/>
+        <location filename="../gui/review/batch_actions.py" line="77"/>
         <source>Stage</source>
         <translation>办理阶段</translation>
     </message>
     <message>
-        <location filename="../gui/review/batch_actions.py" line="81"/>
+        <location filename="../gui/review/batch_actions.py" line="82"/>
         <source>Snapshot (*.json)</source>
         <translation>快照 (*.json)</translation>
     </message>
     <message>
-        <location filename="../gui/review/batch_actions.py" line="91"/>
+        <location filename="../gui/review/batch_actions.py" line="92"/>
         <source>Saved {path}</source>
         <translation>已保存 {path}</translation>
     </message>
     <message>
-        <location filename="../gui/review/batch_actions.py" line="108"/>
+        <location filename="../gui/review/batch_actions.py" line="109"/>
         <source>Overlay image</source>
         <translation>套合影像图</translation>
     </message>
     <message>
-        <location filename="../gui/review/batch_actions.py" line="95"/>
+        <location filename="../gui/review/batch_actions.py" line="96"/>
         <source>Scale 1:</source>
         <translation>比例尺 1:</translation>
     </message>
     <message>
-        <location filename="../gui/review/batch_actions.py" line="108"/>
+        <location filename="../gui/review/batch_actions.py" line="109"/>
         <source>PNG image (*.png)</source>
         <translation>PNG 图片 (*.png)</translation>
     </message>
     <message>
-        <location filename="../gui/review/batch_actions.py" line="115"/>
+        <location filename="../gui/review/batch_actions.py" line="116"/>
         <source>Overlay image written to {path}.</source>
         <translation>套合影像图已保存到 {path}。</translation>
     </message>
     <message>
-        <location filename="../gui/review/batch_actions.py" line="125"/>
+        <location filename="../gui/review/batch_actions.py" line="126"/>
         <source>Overlay images</source>
         <translation>套合影像图</translation>
     </message>
     <message>
-        <location filename="../gui/review/batch_actions.py" line="133"/>
+        <location filename="../gui/review/batch_actions.py" line="134"/>
         <source>Writing overlay images…</source>
         <translation>正在生成套合影像图…</translation>
     </message>
     <message>
-        <location filename="../gui/review/batch_actions.py" line="133"/>
+        <location filename="../gui/review/batch_actions.py" line="134"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../gui/review/batch_actions.py" line="137"/>
+        <location filename="../gui/review/batch_actions.py" line="138"/>
         <source>{n} overlay images written to {path}.</source>
         <translation>已生成 {n} 张套合影像图，保存在 {path}。</translation>
+    </message>
+    <message>
+        <source>Mark this patch as military land (涉军)…</source>
+        <translation>将此图斑标记为涉军…</translation>
+    </message>
+    <message>
+        <source>Remove the military land mark</source>
+        <translation>取消涉军标记</translation>
+    </message>
+    <message>
+        <source>Military land</source>
+        <translation>涉军图斑</translation>
+    </message>
+    <message>
+        <source>Patch {jcbh} will be left out of every ordinary export, figure, report and statistic and listed only in the military land register. Note (optional):</source>
+        <translation>图斑 {jcbh} 将不出现在任何常规导出、图件、报告和统计中，只列入《军用土地登记表》。说明（可选）：</translation>
+    </message>
+    <message>
+        <source>Patch {jcbh} is marked as military land.</source>
+        <translation>图斑 {jcbh} 已标记为涉军。</translation>
+    </message>
+    <message>
+        <source>Patch {jcbh} is no longer marked as military land.</source>
+        <translation>图斑 {jcbh} 已取消涉军标记。</translation>
+    </message>
+    <message>
+        <source>Record stage {stage} for batch {batch}? 一上 and 二上 lock the batch&apos;s determinations (result, type, category, areas); rectification and evidence can still be recorded all year. 一下 unlocks the determinations.</source>
+        <translation>确定为批次 {batch} 记录 {stage}？一上和二上将锁定该批次的合法性判定（判定结果、类型、违法类别和面积）；查处整改和佐证材料全年仍可录入。一下解除判定锁定。</translation>
+    </message>
+    <message>
+        <location filename="../../weipian_plugin/gui/review/batch_actions.py" line="1"/>
+        <source>Reviewer name…</source>
+        <translation>审核人姓名…</translation>
+    </message>
+    <message>
+        <location filename="../../weipian_plugin/gui/review/batch_actions.py" line="1"/>
+        <source>Verify the record (audit log)…</source>
+        <translation>校验修改记录（修改日志）…</translation>
+    </message>
+    <message>
+        <location filename="../../weipian_plugin/gui/review/batch_actions.py" line="1"/>
+        <source>Reviewer</source>
+        <translation>审核人</translation>
+    </message>
+    <message>
+        <location filename="../../weipian_plugin/gui/review/batch_actions.py" line="1"/>
+        <source>Your name, as the audit log of this work store will record your changes:</source>
+        <translation>您的姓名（本工作库的修改日志将以此记录您的修改）：</translation>
+    </message>
+    <message>
+        <location filename="../../weipian_plugin/gui/review/batch_actions.py" line="1"/>
+        <source>Verify the record</source>
+        <translation>校验修改记录</translation>
     </message>
 </context>
 <context>
@@ -572,7 +635,7 @@
 <context>
     <name>EnforcementDock</name>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="480"/>
+        <location filename="../gui/enforcement_dock.py" line="485"/>
         <source>Daily enforcement</source>
         <translation>日常执法</translation>
     </message>
@@ -607,7 +670,7 @@
         <translation>巡查记录</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="177"/>
+        <location filename="../gui/enforcement_dock.py" line="178"/>
         <source>Date</source>
         <translation>日期</translation>
     </message>
@@ -617,22 +680,22 @@
         <translation>YYYY-MM-DD</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="310"/>
+        <location filename="../gui/enforcement_dock.py" line="311"/>
         <source>Township</source>
         <translation>乡镇</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="177"/>
+        <location filename="../gui/enforcement_dock.py" line="178"/>
         <source>Route</source>
         <translation>巡查路线</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="177"/>
+        <location filename="../gui/enforcement_dock.py" line="178"/>
         <source>People</source>
         <translation>巡查人员</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="177"/>
+        <location filename="../gui/enforcement_dock.py" line="178"/>
         <source>Findings</source>
         <translation>发现情况</translation>
     </message>
@@ -802,172 +865,172 @@
         <translation>日常执法未先行发现的违法图斑</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="87"/>
+        <location filename="../gui/enforcement_dock.py" line="88"/>
         <source>Patrol ledger…</source>
         <translation>巡查台账…</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="88"/>
+        <location filename="../gui/enforcement_dock.py" line="89"/>
         <source>Clues…</source>
         <translation>线索…</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="136"/>
+        <location filename="../gui/enforcement_dock.py" line="137"/>
         <source>No work store is open.</source>
         <translation>未打开工作库。</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="178"/>
+        <location filename="../gui/enforcement_dock.py" line="179"/>
         <source>Points</source>
         <translation>发现问题数</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="205"/>
+        <location filename="../gui/enforcement_dock.py" line="206"/>
         <source>drawn</source>
         <translation>已绘制</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="215"/>
+        <location filename="../gui/enforcement_dock.py" line="216"/>
         <source>none</source>
         <translation>无</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="230"/>
+        <location filename="../gui/enforcement_dock.py" line="231"/>
         <source>Patrol saved.</source>
         <translation>巡查记录已保存。</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="236"/>
+        <location filename="../gui/enforcement_dock.py" line="237"/>
         <source>Delete patrol</source>
         <translation>删除巡查记录</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="236"/>
+        <location filename="../gui/enforcement_dock.py" line="237"/>
         <source>Delete this patrol with its findings and photos?</source>
         <translation>删除这条巡查记录及其发现的问题和照片？</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="248"/>
+        <location filename="../gui/enforcement_dock.py" line="249"/>
         <source>Select features in a vector layer first.</source>
         <translation>请先在矢量图层中选择要素。</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="259"/>
+        <location filename="../gui/enforcement_dock.py" line="260"/>
         <source>{kind} from the map (save to keep)</source>
         <translation>取自地图的 {kind}（保存后生效）</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="268"/>
+        <location filename="../gui/enforcement_dock.py" line="269"/>
         <source>{kind}: {text} ({n} photos)</source>
         <translation>{kind}：{text}（{n} 张照片）</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="279"/>
+        <location filename="../gui/enforcement_dock.py" line="280"/>
         <source>Finding</source>
         <translation>发现的问题</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="279"/>
+        <location filename="../gui/enforcement_dock.py" line="280"/>
         <source>Description</source>
         <translation>情况描述</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="293"/>
+        <location filename="../gui/enforcement_dock.py" line="294"/>
         <source>Add photos</source>
         <translation>添加照片</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="293"/>
+        <location filename="../gui/enforcement_dock.py" line="294"/>
         <source>Photos (*.jpg *.jpeg *.png);;All files (*)</source>
         <translation>照片 (*.jpg *.jpeg *.png);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="310"/>
+        <location filename="../gui/enforcement_dock.py" line="311"/>
         <source>Clue</source>
         <translation>线索编号</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="310"/>
+        <location filename="../gui/enforcement_dock.py" line="311"/>
         <source>Source</source>
         <translation>线索来源</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="310"/>
+        <location filename="../gui/enforcement_dock.py" line="311"/>
         <source>Discovered</source>
         <translation>发现日期</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="310"/>
+        <location filename="../gui/enforcement_dock.py" line="311"/>
         <source>Stage</source>
         <translation>办理阶段</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="311"/>
+        <location filename="../gui/enforcement_dock.py" line="312"/>
         <source>Next due</source>
         <translation>下一期限</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="311"/>
+        <location filename="../gui/enforcement_dock.py" line="312"/>
         <source>Overdue</source>
         <translation>逾期事项</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="311"/>
+        <location filename="../gui/enforcement_dock.py" line="312"/>
         <source>Major</source>
         <translation>重大违法</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="330"/>
+        <location filename="../gui/enforcement_dock.py" line="331"/>
         <source>{n} clues, {overdue} overdue, {major} major</source>
         <translation>线索 {n} 条，逾期 {overdue} 条，重大 {major} 条</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="369"/>
+        <location filename="../gui/enforcement_dock.py" line="374"/>
         <source>, {mu:.2f} mu</source>
         <translation>，{mu:.2f} 亩</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="396"/>
+        <location filename="../gui/enforcement_dock.py" line="401"/>
         <source>Clue saved.</source>
         <translation>线索已保存。</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="410"/>
+        <location filename="../gui/enforcement_dock.py" line="415"/>
         <source>Holidays</source>
         <translation>节假日</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="402"/>
+        <location filename="../gui/enforcement_dock.py" line="407"/>
         <source>One date or range per line (2026-10-01~2026-10-07); &apos;+&apos; marks a make-up working day.</source>
         <translation>每行一个日期或日期范围（如 2026-10-01~2026-10-07）；行首加 '+' 表示调休上班日。</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="446"/>
+        <location filename="../gui/enforcement_dock.py" line="451"/>
         <source>{n} illegal satellite patches; daily enforcement found {found} of them first.</source>
         <translation>卫片违法图斑 {n} 个，其中日常执法先行发现 {found} 个。</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="462"/>
+        <location filename="../gui/enforcement_dock.py" line="467"/>
         <source>Import</source>
         <translation>导入</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="454"/>
+        <location filename="../gui/enforcement_dock.py" line="459"/>
         <source>CSV or Excel (*.csv *.xlsx);;All files (*)</source>
         <translation>CSV 或 Excel 文件 (*.csv *.xlsx);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="471"/>
+        <location filename="../gui/enforcement_dock.py" line="476"/>
         <source>Export workbook</source>
         <translation>导出工作簿</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="471"/>
+        <location filename="../gui/enforcement_dock.py" line="476"/>
         <source>Excel (*.xlsx)</source>
         <translation>Excel 工作簿 (*.xlsx)</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="480"/>
+        <location filename="../gui/enforcement_dock.py" line="485"/>
         <source>Saved {path}</source>
         <translation>已保存 {path}</translation>
     </message>
@@ -975,67 +1038,67 @@
 <context>
     <name>ExportFiguresAlgorithm</name>
     <message>
-        <location filename="../../processing_algorithms/export_figures.py" line="53"/>
+        <location filename="../../processing_algorithms/export_figures.py" line="54"/>
         <source>Work store (GeoPackage)</source>
         <translation>工作库（GeoPackage）</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/export_figures.py" line="55"/>
+        <location filename="../../processing_algorithms/export_figures.py" line="56"/>
         <source>Format</source>
         <translation>格式</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/export_figures.py" line="57"/>
+        <location filename="../../processing_algorithms/export_figures.py" line="58"/>
         <source>Before imagery</source>
         <translation>前时相影像</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/export_figures.py" line="59"/>
+        <location filename="../../processing_algorithms/export_figures.py" line="60"/>
         <source>After imagery</source>
         <translation>后时相影像</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/export_figures.py" line="61"/>
+        <location filename="../../processing_algorithms/export_figures.py" line="62"/>
         <source>Batch (empty = all patches)</source>
         <translation>批次（留空 = 全部图斑）</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/export_figures.py" line="63"/>
+        <location filename="../../processing_algorithms/export_figures.py" line="64"/>
         <source>One combined PDF instead of one file per patch</source>
         <translation>合并为一个 PDF（不按图斑分文件）</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/export_figures.py" line="68"/>
+        <location filename="../../processing_algorithms/export_figures.py" line="69"/>
         <source>Output folder</source>
         <translation>输出文件夹</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/export_figures.py" line="69"/>
+        <location filename="../../processing_algorithms/export_figures.py" line="70"/>
         <source>Files written</source>
         <translation>已写出文件数</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/export_figures.py" line="87"/>
+        <location filename="../../processing_algorithms/export_figures.py" line="88"/>
         <source>Export cancelled; {} file(s) were written.</source>
         <translation>导出已取消，已写出 {} 个文件。</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/export_figures.py" line="89"/>
+        <location filename="../../processing_algorithms/export_figures.py" line="90"/>
         <source>{} file(s) written to {}</source>
         <translation>已写出 {} 个文件到 {}</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/export_figures.py" line="36"/>
+        <location filename="../../processing_algorithms/export_figures.py" line="37"/>
         <source>Export overlay figures (套合图)</source>
         <translation>导出套合图</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/export_figures.py" line="39"/>
+        <location filename="../../processing_algorithms/export_figures.py" line="40"/>
         <source>Writes the overlay figure (套合图) of every patch (or of one batch): before and after imagery side by side with their dates, the patch outline and the reference layers of the last analysis, a legend of every drawn layer, scale bar, north arrow, a title with JCBH, township, issued and computed area, a table of overlay results, suggestion and determination, the suggestion's reason, the CRS in Chinese, the mapping unit, the reviewer and a signature line. One file per patch named after its JCBH, or one combined PDF. The layout is the plugin's template exporters/templates/archive_figure.qpt, editable in the layout designer.</source>
         <translation>为每个图斑（或某一批次的图斑）输出套合图：前、后时相影像及其日期并排，叠加图斑边界和上次分析所用的比对图层，图例列出所有绘制的图层，配比例尺、指北针；标题含监测编号、乡镇、下发面积和计算面积，并附套合结果、比对建议和判定结果表、建议理由、中文坐标系名称、制图单位、审核人及签字栏。每个图斑一个文件，以监测编号命名；也可合并为一个 PDF。版式为插件模板 exporters/templates/archive_figure.qpt，可在布局设计器中修改。</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/export_figures.py" line="65"/>
+        <location filename="../../processing_algorithms/export_figures.py" line="66"/>
         <source>Mapping unit (empty = the one saved in the store; a value given is saved)</source>
         <translation>制图单位（留空 = 使用工作库中保存的；填写则保存）</translation>
     </message>
@@ -1043,39 +1106,44 @@
 <context>
     <name>ExportLedgerAlgorithm</name>
     <message>
-        <location filename="../../processing_algorithms/export_ledger.py" line="25"/>
+        <location filename="../../processing_algorithms/export_ledger.py" line="27"/>
         <source>Export patch ledger (Excel)</source>
         <translation>导出图斑台账（Excel）</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/export_ledger.py" line="28"/>
+        <location filename="../../processing_algorithms/export_ledger.py" line="30"/>
         <source>Writes the patch ledger (图斑台账) as an Excel workbook: one row per patch with the overlay results, suggestion, determination, illegal areas, case and rectification status, in mu to two decimals under Chinese two-row headers, with a totals row; one sheet or one per batch. Adds the new-construction summary by township and the progress of the latest month.</source>
         <translation>将图斑台账导出为 Excel 工作簿：每个图斑一行，包括套合结果、判定建议、判定结果、违法面积、立案和整改情况；面积以亩为单位、保留两位小数，采用两行中文表头，并有合计行；可全部放在一个工作表，也可每个批次一个工作表。另附按乡镇汇总的新增建设用地统计汇总表和最近一个月的进度。</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/export_ledger.py" line="35"/>
+        <location filename="../../processing_algorithms/export_ledger.py" line="37"/>
         <source>Work store (GeoPackage)</source>
         <translation>工作库（GeoPackage）</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/export_ledger.py" line="37"/>
+        <location filename="../../processing_algorithms/export_ledger.py" line="39"/>
         <source>Ledger workbook</source>
         <translation>台账工作簿</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/export_ledger.py" line="39"/>
+        <location filename="../../processing_algorithms/export_ledger.py" line="41"/>
         <source>Only this batch (empty = all)</source>
         <translation>仅导出该批次（留空 = 全部）</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/export_ledger.py" line="41"/>
+        <location filename="../../processing_algorithms/export_ledger.py" line="43"/>
         <source>One sheet per batch</source>
         <translation>每个批次一个工作表</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/export_ledger.py" line="55"/>
+        <location filename="../../processing_algorithms/export_ledger.py" line="61"/>
         <source>Export cancelled; no file was written.</source>
         <translation>导出已取消，未写出文件。</translation>
+    </message>
+    <message>
+        <location filename="../../processing_algorithms/export_ledger.py" line="45"/>
+        <source>Year (empty = every year, one summary sheet each)</source>
+        <translation>年度（留空 = 全部年度，每年一张汇总表）</translation>
     </message>
 </context>
 <context>
@@ -1115,48 +1183,61 @@
         <source>Patches in the register</source>
         <translation>登记表中的图斑数</translation>
     </message>
+    <message>
+        <source>Year (empty = every year)</source>
+        <translation>年度（留空 = 全部年度）</translation>
+    </message>
 </context>
 <context>
     <name>GradeEnforcementAlgorithm</name>
     <message>
-        <location filename="../../processing_algorithms/grade_enforcement.py" line="31"/>
+        <location filename="../../processing_algorithms/grade_enforcement.py" line="33"/>
         <source>Grade daily enforcement</source>
         <translation>日常执法考核评价</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/grade_enforcement.py" line="34"/>
-        <source>Writes the daily-enforcement workbook: the patrol ledger; every clue&apos;s deadlines in working days (weekends and the store&apos;s holiday list), overdue ones highlighted, major violations flagged for the 5-day report; and per township the share of illegal satellite patches that daily enforcement found first (a clue on or near the patch, discovered by its after-date), stopped, filed and closed, against the 95 % / 90 % targets, with the patches it did not find.</source>
-        <translation>输出日常执法工作簿：巡查台账；每条线索按工作日计算的各项期限（扣除周末和工作库中的节假日），逾期的突出显示，重大违法标出须 5 日内报告；按乡镇统计卫片违法图斑中由日常执法先行发现（图斑上或附近有线索，且发现日期不晚于后时相）、制止、立案、结案的比例，对照 95% / 90% 的目标，并列出日常执法未发现的图斑。</translation>
+        <location filename="../../processing_algorithms/grade_enforcement.py" line="36"/>
+        <source>Writes the daily-enforcement workbook: the patrol ledger; every clue's deadlines in working days (weekends and the store's holiday list), overdue ones highlighted, major violations flagged for the 5-day report; and per township the discovery rate (violations found by daily enforcement ÷ all violations, satellite and daily), stop rate (stopped ÷ found), filing rate (filed ÷ those that must be filed) and closing rate (closed ÷ filed) against the 95 % / 90 % targets — a satellite patch is found when a clue on or near it was discovered by its after-date, and its own case record counts — with the formulas and the patches it did not find.</source>
+        <translation>导出日常执法工作簿：巡查台账；每条线索按工作日（扣除周末和工作库中的节假日）计算的办理期限，逾期的突出显示，重大违法标出需在 5 日内报告；以及各乡镇的发现率（日常执法发现的违法行为 ÷ 全部违法行为，含卫片与日常执法）、制止率（已制止 ÷ 发现）、立案率（已立案 ÷ 应立案）和结案率（已结案 ÷ 已立案），对照 95% / 90% 的目标——图斑上或附近有发现日期不晚于后时相的线索即为日常执法发现，图斑自身的查处记录也计入——并列出计算公式和日常执法未先发现的图斑。</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/grade_enforcement.py" line="42"/>
+        <location filename="../../processing_algorithms/grade_enforcement.py" line="46"/>
         <source>Work store (GeoPackage)</source>
         <translation>工作库（GeoPackage）</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/grade_enforcement.py" line="44"/>
+        <location filename="../../processing_algorithms/grade_enforcement.py" line="48"/>
         <source>Workbook</source>
         <translation>工作簿</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/grade_enforcement.py" line="46"/>
+        <location filename="../../processing_algorithms/grade_enforcement.py" line="50"/>
         <source>Deadlines as of (empty = today)</source>
         <translation>期限计算截至日期（留空 = 今天）</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/grade_enforcement.py" line="48"/>
+        <location filename="../../processing_algorithms/grade_enforcement.py" line="55"/>
         <source>Illegal satellite patches</source>
         <translation>卫片违法图斑数</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/grade_enforcement.py" line="49"/>
+        <location filename="../../processing_algorithms/grade_enforcement.py" line="56"/>
         <source>Found first by daily enforcement</source>
         <translation>日常执法先行发现数</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/grade_enforcement.py" line="50"/>
+        <location filename="../../processing_algorithms/grade_enforcement.py" line="57"/>
         <source>Overdue clues</source>
         <translation>逾期线索数</translation>
+    </message>
+    <message>
+        <location filename="../../processing_algorithms/grade_enforcement.py" line="52"/>
+        <source>Year (empty = every patch and clue in the store)</source>
+        <translation>年度（留空 = 工作库中全部图斑和线索）</translation>
+    </message>
+    <message>
+        <source>Writes the daily-enforcement workbook: the patrol ledger; every clue&apos;s deadlines in working days (weekends and the store&apos;s holiday list), overdue ones highlighted, major violations flagged for the 5-day report; and per township the discovery rate (violations found by daily enforcement ÷ all violations, satellite and daily), stop rate (stopped ÷ found), filing rate (filed ÷ those that must be filed) and closing rate (closed ÷ filed) against the 95 % / 90 % targets — a satellite patch is found when a clue on or near it was discovered by its after-date, and its own case record counts — with the formulas and the patches it did not find.</source>
+        <translation>导出日常执法工作簿：巡查台账；每条线索按工作日（扣除周末和工作库中的节假日）计算的办理期限，逾期的突出显示，重大违法标出需在 5 日内报告；以及各乡镇的发现率（日常执法发现的违法行为 ÷ 全部违法行为，含卫片与日常执法）、制止率（已制止 ÷ 发现）、立案率（已立案 ÷ 应立案）和结案率（已结案 ÷ 已立案），对照 95% / 90% 的目标——图斑上或附近有发现日期不晚于后时相的线索即为日常执法发现，图斑自身的查处记录也计入——并列出计算公式和日常执法未先发现的图斑。</translation>
     </message>
 </context>
 <context>
@@ -1227,82 +1308,82 @@
         <translation>取消导入</translation>
     </message>
     <message>
-        <location filename="../gui/import_dialog.py" line="49"/>
+        <location filename="../gui/import_dialog.py" line="50"/>
         <source>ESRI Shapefile</source>
         <translation>ESRI Shapefile 文件</translation>
     </message>
     <message>
-        <location filename="../gui/import_dialog.py" line="56"/>
+        <location filename="../gui/import_dialog.py" line="57"/>
         <source>Detect automatically</source>
         <translation>自动识别</translation>
     </message>
     <message>
-        <location filename="../gui/import_dialog.py" line="93"/>
+        <location filename="../gui/import_dialog.py" line="94"/>
         <source>(not mapped)</source>
         <translation>（不对应）</translation>
     </message>
     <message>
-        <location filename="../gui/import_dialog.py" line="117"/>
+        <location filename="../gui/import_dialog.py" line="118"/>
         <source>Choose an existing work store or type the name of a new one.</source>
         <translation>请选择已有的工作库，或输入新工作库的名称。</translation>
     </message>
     <message>
-        <location filename="../gui/import_dialog.py" line="119"/>
+        <location filename="../gui/import_dialog.py" line="120"/>
         <source>Existing work store: the batch is added to it or updated.</source>
         <translation>已有工作库：该批次将添加到库中，已有的则更新。</translation>
     </message>
     <message>
-        <location filename="../gui/import_dialog.py" line="121"/>
+        <location filename="../gui/import_dialog.py" line="122"/>
         <source>A new work store will be created, in the projected CGCS2000 zone of the patches.</source>
         <translation>将新建工作库，采用图斑所在的 CGCS2000 投影分带。</translation>
     </message>
     <message>
-        <location filename="../gui/import_dialog.py" line="136"/>
+        <location filename="../gui/import_dialog.py" line="137"/>
         <source>Cannot read the file: {error}</source>
         <translation>无法读取文件：{error}</translation>
     </message>
     <message>
-        <location filename="../gui/import_dialog.py" line="139"/>
+        <location filename="../gui/import_dialog.py" line="140"/>
         <source>Detected: {description}</source>
         <translation>识别结果：{description}</translation>
     </message>
     <message>
-        <location filename="../gui/import_dialog.py" line="164"/>
+        <location filename="../gui/import_dialog.py" line="165"/>
         <source>Detected preset: {preset}. Check and correct the mapping below.</source>
         <translation>识别到的预设：{preset}。请检查并修正下面的字段对应。</translation>
     </message>
     <message>
-        <location filename="../gui/import_dialog.py" line="164"/>
+        <location filename="../gui/import_dialog.py" line="165"/>
         <source>custom</source>
         <translation>自定义</translation>
     </message>
     <message>
-        <location filename="../gui/import_dialog.py" line="188"/>
+        <location filename="../gui/import_dialog.py" line="189"/>
         <source>Choose the patch shapefile.</source>
         <translation>请选择图斑 Shapefile 文件。</translation>
     </message>
     <message>
-        <location filename="../gui/import_dialog.py" line="191"/>
+        <location filename="../gui/import_dialog.py" line="192"/>
         <source>Choose the work store.</source>
         <translation>请选择工作库。</translation>
     </message>
     <message>
-        <location filename="../gui/import_dialog.py" line="195"/>
+        <location filename="../gui/import_dialog.py" line="196"/>
         <source>The Processing algorithm {id} is not available.</source>
         <translation>处理工具算法 {id} 不可用。</translation>
     </message>
     <message>
-        <location filename="../gui/import_dialog.py" line="220"/>
+        <location filename="../gui/import_dialog.py" line="221"/>
         <source>Import cancelled; the work store is unchanged.</source>
         <translation>导入已取消，工作库未作任何改动。</translation>
     </message>
     <message>
-        <location filename="../gui/import_dialog.py" line="223"/>
+        <location filename="../gui/import_dialog.py" line="224"/>
         <source>The import failed; see the Processing log.</source>
         <translation>导入失败，请查看处理工具日志。</translation>
     </message>
     <message>
-        <location filename="../gui/import_dialog.py" line="228"/>
+        <location filename="../gui/import_dialog.py" line="229"/>
         <source>Imported {imported} patches, rejected {rejected}.</source>
         <translation>已导入 {imported} 个图斑，拒收 {rejected} 个。</translation>
     </message>
@@ -1363,64 +1444,106 @@
 <context>
     <name>ImportPatchesAlgorithm</name>
     <message>
-        <location filename="../../processing_algorithms/import_patches.py" line="31"/>
+        <location filename="../../processing_algorithms/import_patches.py" line="34"/>
         <source>Import monitoring patches</source>
         <translation>导入监测图斑</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/import_patches.py" line="34"/>
+        <location filename="../../processing_algorithms/import_patches.py" line="37"/>
         <source>Imports a patch shapefile issued by the ministry into the work store (created when missing). Encoding, CRS and field mapping are detected unless given. Invalid geometries are repaired; empty, non-polygon, duplicate or id-less patches are rejected with a reason. Re-importing a batch updates its patches in place and keeps every determination.</source>
         <translation>将部下发的监测图斑 Shapefile 导入工作库（工作库不存在时自动新建）。未指定时自动识别字符编码、坐标系和字段对应。无效几何会自动修复；空几何、非面、重复或无监测编号的图斑将被拒收并注明原因。重新导入同一批次时就地更新其图斑，已有判定结果全部保留。</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/import_patches.py" line="41"/>
+        <location filename="../../processing_algorithms/import_patches.py" line="44"/>
         <source>Patch shapefile</source>
         <translation>图斑 Shapefile 文件</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/import_patches.py" line="43"/>
+        <location filename="../../processing_algorithms/import_patches.py" line="46"/>
         <source>Work store (GeoPackage)</source>
         <translation>工作库（GeoPackage）</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/import_patches.py" line="45"/>
+        <location filename="../../processing_algorithms/import_patches.py" line="48"/>
         <source>Batch name (empty = file name)</source>
         <translation>批次名称（留空 = 文件名）</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/import_patches.py" line="47"/>
+        <location filename="../../processing_algorithms/import_patches.py" line="50"/>
         <source>Received date (empty = today)</source>
         <translation>接收日期（留空 = 今天）</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/import_patches.py" line="49"/>
+        <location filename="../../processing_algorithms/import_patches.py" line="52"/>
         <source>Encoding (empty = detect)</source>
         <translation>字符编码（留空 = 自动识别）</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/import_patches.py" line="51"/>
+        <location filename="../../processing_algorithms/import_patches.py" line="54"/>
         <source>Field mapping, e.g. jcbh=TBBH;hsx=HSX (empty = detect)</source>
         <translation>字段对应，如 jcbh=TBBH;hsx=HSX（留空 = 自动识别）</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/import_patches.py" line="54"/>
+        <location filename="../../processing_algorithms/import_patches.py" line="59"/>
         <source>Patches imported</source>
         <translation>已导入图斑数</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/import_patches.py" line="55"/>
+        <location filename="../../processing_algorithms/import_patches.py" line="60"/>
         <source>Patches rejected</source>
         <translation>拒收图斑数</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/import_patches.py" line="79"/>
+        <location filename="../../processing_algorithms/import_patches.py" line="80"/>
         <source>Import cancelled; the work store is unchanged.</source>
         <translation>导入已取消，工作库未作任何改动。</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/import_patches.py" line="1"/>
+        <location filename="../../processing_algorithms/import_patches.py" line="57"/>
         <source>Coordinate system of the file (empty = from .prj or coordinates)</source>
         <translation>文件的坐标系（留空 = 按 .prj 或坐标判断）</translation>
+    </message>
+</context>
+<context>
+    <name>ImportRecordsAlgorithm</name>
+    <message>
+        <location filename="../../processing_algorithms/import_records.py" line="29"/>
+        <source>Import filled-in patch ledger</source>
+        <translation>导入填报后的图斑台账</translation>
+    </message>
+    <message>
+        <location filename="../../processing_algorithms/import_records.py" line="32"/>
+        <source>Reads a patch ledger that township offices filled in (the Excel workbook the ledger export writes, or a CSV with the same headers) and updates determinations and rectification records from it, audited like edits in the review dock. Only cells that differ from what the ledger shows for the store now are changed. After 一上/二上 a rectification is applied while a change of the locked determination is refused. Every row's outcome — applied, unchanged or refused with the reason (locked, unknown JCBH, invalid value) — is listed in the log and the optional report workbook.</source>
+        <translation>读取乡镇填报后交回的图斑台账（图斑台账导出的 Excel 工作簿，或表头相同的 CSV），据此更新合法性判定和查处整改记录，与在审核面板中修改一样记入修改日志。只修改与工作库当前台账显示不同的单元格。一上/二上之后，查处整改照常导入，而对已锁定判定的修改会被拒绝。每一行的结果（已导入、未变化，或拒绝及原因：已锁定、监测编号不存在、数值无效）列在日志和可选的导入结果工作簿中。</translation>
+    </message>
+    <message>
+        <location filename="../../processing_algorithms/import_records.py" line="41"/>
+        <source>Work store (GeoPackage)</source>
+        <translation>工作库（GeoPackage）</translation>
+    </message>
+    <message>
+        <location filename="../../processing_algorithms/import_records.py" line="43"/>
+        <source>Filled-in ledger (xlsx or csv)</source>
+        <translation>填报后的台账（xlsx 或 csv）</translation>
+    </message>
+    <message>
+        <location filename="../../processing_algorithms/import_records.py" line="45"/>
+        <source>Import report (optional)</source>
+        <translation>导入结果（可选）</translation>
+    </message>
+    <message>
+        <location filename="../../processing_algorithms/import_records.py" line="48"/>
+        <source>Parts applied</source>
+        <translation>已导入项数</translation>
+    </message>
+    <message>
+        <location filename="../../processing_algorithms/import_records.py" line="49"/>
+        <source>Parts refused</source>
+        <translation>拒绝项数</translation>
+    </message>
+    <message>
+        <source>Reads a patch ledger that township offices filled in (the Excel workbook the ledger export writes, or a CSV with the same headers) and updates determinations and rectification records from it, audited like edits in the review dock. Only cells that differ from what the ledger shows for the store now are changed. After 一上/二上 a rectification is applied while a change of the locked determination is refused. Every row&apos;s outcome — applied, unchanged or refused with the reason (locked, unknown JCBH, invalid value) — is listed in the log and the optional report workbook.</source>
+        <translation>读取乡镇填报后交回的图斑台账（图斑台账导出的 Excel 工作簿，或表头相同的 CSV），据此更新合法性判定和查处整改记录，与在审核面板中修改一样记入修改日志。只修改与工作库当前台账显示不同的单元格。一上/二上之后，查处整改照常导入，而对已锁定判定的修改会被拒绝。每一行的结果（已导入、未变化，或拒绝及原因：已锁定、监测编号不存在、数值无效）列在日志和可选的导入结果工作簿中。</translation>
     </message>
 </context>
 <context>
@@ -1434,42 +1557,42 @@
 <context>
     <name>PatchTableModel</name>
     <message>
-        <location filename="../gui/review/patch_list.py" line="43"/>
+        <location filename="../gui/review/patch_list.py" line="45"/>
         <source>JCBH</source>
         <translation>监测编号</translation>
     </message>
     <message>
-        <location filename="../gui/review/patch_list.py" line="43"/>
+        <location filename="../gui/review/patch_list.py" line="45"/>
         <source>Batch</source>
         <translation>批次</translation>
     </message>
     <message>
-        <location filename="../gui/review/patch_list.py" line="43"/>
+        <location filename="../gui/review/patch_list.py" line="45"/>
         <source>Township</source>
         <translation>乡镇</translation>
     </message>
     <message>
-        <location filename="../gui/review/patch_list.py" line="43"/>
+        <location filename="../gui/review/patch_list.py" line="45"/>
         <source>Area (mu)</source>
         <translation>面积（亩）</translation>
     </message>
     <message>
-        <location filename="../gui/review/patch_list.py" line="43"/>
+        <location filename="../gui/review/patch_list.py" line="45"/>
         <source>Suggestion</source>
         <translation>判定建议</translation>
     </message>
     <message>
-        <location filename="../gui/review/patch_list.py" line="43"/>
+        <location filename="../gui/review/patch_list.py" line="45"/>
         <source>Determination</source>
         <translation>判定结果</translation>
     </message>
     <message>
-        <location filename="../gui/review/patch_list.py" line="43"/>
+        <location filename="../gui/review/patch_list.py" line="45"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../gui/review/patch_list.py" line="43"/>
+        <location filename="../gui/review/patch_list.py" line="45"/>
         <source>Due</source>
         <translation>判定期限</translation>
     </message>
@@ -1477,7 +1600,7 @@
 <context>
     <name>ReviewDock</name>
     <message>
-        <location filename="../gui/review_dock.py" line="493"/>
+        <location filename="../gui/review_dock.py" line="496"/>
         <source>Patch review</source>
         <translation>图斑审核</translation>
     </message>
@@ -1667,7 +1790,7 @@
         <translation>将判定建议保存为判定结果（A，Ctrl+Return）</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="114"/>
+        <location filename="../gui/review_dock.py" line="115"/>
         <source>Accept suggestion</source>
         <translation>采纳建议</translation>
     </message>
@@ -1862,164 +1985,195 @@
         <translation>新值</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="111"/>
+        <location filename="../gui/review_dock.py" line="112"/>
         <source>Next patch</source>
         <translation>下一个图斑</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="112"/>
+        <location filename="../gui/review_dock.py" line="113"/>
         <source>Previous patch</source>
         <translation>上一个图斑</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="113"/>
+        <location filename="../gui/review_dock.py" line="114"/>
         <source>Next unjudged patch</source>
         <translation>下一个未判定的图斑</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="117"/>
+        <location filename="../gui/review_dock.py" line="118"/>
         <source>Draw a split line on the map</source>
         <translation>在地图上绘制拆分线</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="118"/>
+        <location filename="../gui/review_dock.py" line="119"/>
         <source>Split along the approval red line</source>
         <translation>沿批文红线拆分</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="155"/>
+        <location filename="../gui/review_dock.py" line="156"/>
         <source>Patch review — {name}</source>
         <translation>图斑审核 — {name}</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="159"/>
+        <location filename="../gui/review_dock.py" line="160"/>
         <source>No work store is open.</source>
         <translation>未打开工作库。</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="199"/>
+        <location filename="../gui/review_dock.py" line="200"/>
         <source>All batches</source>
         <translation>全部批次</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="199"/>
+        <location filename="../gui/review_dock.py" line="200"/>
         <source>All townships</source>
         <translation>全部乡镇</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="199"/>
+        <location filename="../gui/review_dock.py" line="200"/>
         <source>(no township)</source>
         <translation>（无乡镇）</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="199"/>
+        <location filename="../gui/review_dock.py" line="200"/>
         <source>All suggestions</source>
         <translation>全部判定建议</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="199"/>
+        <location filename="../gui/review_dock.py" line="200"/>
         <source>(not analysed)</source>
         <translation>（未分析）</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="199"/>
+        <location filename="../gui/review_dock.py" line="200"/>
         <source>All determinations</source>
         <translation>全部判定结果</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="199"/>
+        <location filename="../gui/review_dock.py" line="200"/>
         <source>(not judged)</source>
         <translation>（未判定）</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="199"/>
+        <location filename="../gui/review_dock.py" line="200"/>
         <source>All statuses</source>
         <translation>全部状态</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="244"/>
-        <source>{total} patches · {judged} judged · {illegal} illegal · {rectified} rectified · {overdue} overdue</source>
-        <translation>图斑 {total} 个 · 已判定 {judged} · 违法 {illegal} · 已整改 {rectified} · 逾期 {overdue}</translation>
+        <location filename="../gui/review_dock.py" line="245"/>
+        <source>{total} patches · {area} mu · {judged} judged · {illegal} illegal · {rectified} rectified · {overdue} overdue</source>
+        <translation>图斑 {total} 个 · {area} 亩 · 已判定 {judged} · 违法 {illegal} · 已整改 {rectified} · 逾期 {overdue}</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="281"/>
+        <location filename="../gui/review_dock.py" line="282"/>
         <source>Every shown patch is judged.</source>
         <translation>列表中的图斑均已判定。</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="311"/>
+        <location filename="../gui/review_dock.py" line="312"/>
         <source>Unsaved changes</source>
         <translation>未保存的修改</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="311"/>
+        <location filename="../gui/review_dock.py" line="312"/>
         <source>Patch {jcbh} has unsaved changes. Save them?</source>
         <translation>图斑 {jcbh} 有未保存的修改，是否保存？</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="375"/>
+        <location filename="../gui/review_dock.py" line="376"/>
         <source>{jcbh} · batch {batch} · {township} · {area:.2f} mu · due {due}</source>
         <translation>{jcbh} · 批次 {batch} · {township} · {area:.2f} 亩 · 判定期限 {due}</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="378"/>
+        <location filename="../gui/review_dock.py" line="379"/>
         <source>Not analysed</source>
         <translation>未分析</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="390"/>
+        <location filename="../gui/review_dock.py" line="391"/>
         <source>{role} {doc}: {share} of the patch, {area:.2f} mu</source>
         <translation>{role} {doc}：占图斑 {share}，{area:.2f} 亩</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="394"/>
+        <location filename="../gui/review_dock.py" line="395"/>
         <source>Cultivated</source>
         <translation>耕地</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="394"/>
+        <location filename="../gui/review_dock.py" line="395"/>
         <source>Basic farmland</source>
         <translation>永久基本农田</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="394"/>
+        <location filename="../gui/review_dock.py" line="395"/>
         <source>Ecological red line</source>
         <translation>生态保护红线</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="400"/>
+        <location filename="../gui/review_dock.py" line="401"/>
         <source>mu</source>
         <translation>亩</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="407"/>
-        <source>Batch {batch} was submitted at stage {stage} on {at} and is locked: its data can no longer be changed.</source>
-        <translation>批次 {batch} 已于 {at} 在{stage}阶段提交并锁定，数据不能再修改。</translation>
+        <location filename="../gui/review_dock.py" line="408"/>
+        <source>Batch {batch} was submitted at stage {stage} on {at}: its determination is locked; rectification and evidence can still be recorded.</source>
+        <translation>批次 {batch} 已于 {at} {stage}：合法性判定已锁定，查处整改和佐证材料仍可录入。</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="411"/>
+        <location filename="../gui/review_dock.py" line="412"/>
         <source>This patch was split; judge and follow up its parts instead.</source>
         <translation>该图斑已拆分，请对拆分后的各部分分别判定和跟踪整改。</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="419"/>
-        <source>Status: {status} · remaining unrectified area: {mu:.4f} mu</source>
-        <translation>状态：{status} · 剩余未整改面积：{mu:.4f} 亩</translation>
+        <location filename="../gui/review_dock.py" line="420"/>
+        <source>Status: {status} · remaining unrectified area: {mu:.2f} mu</source>
+        <translation>状态：{status} · 剩余未整改面积：{mu:.2f} 亩</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="425"/>
+        <location filename="../gui/review_dock.py" line="426"/>
         <source>{name} (when saved)</source>
         <translation>{name}（保存时记录）</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="480"/>
+        <location filename="../gui/review_dock.py" line="483"/>
         <source>Rectification is recorded for patches determined illegal.</source>
         <translation>只有判定为违法的图斑才需填写查处整改情况。</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="572"/>
+        <location filename="../gui/review_dock.py" line="575"/>
         <source>The patch was split into {n} parts.</source>
         <translation>图斑已拆分为 {n} 个部分。</translation>
+    </message>
+    <message>
+        <source>Restored, of which cultivated (mu)</source>
+        <translation>复耕其中耕地（亩）</translation>
+    </message>
+    <message>
+        <source>Referred to (police / discipline)</source>
+        <translation>移送机关（公安/纪检监察）</translation>
+    </message>
+    <message>
+        <source>Referral date</source>
+        <translation>移送日期</translation>
+    </message>
+    <message>
+        <source>Referral number</source>
+        <translation>移送文号</translation>
+    </message>
+    <message>
+        <location filename="../../weipian_plugin/gui/review_dock.py" line="1"/>
+        <source>(name not set)</source>
+        <translation>（未设置姓名）</translation>
+    </message>
+    <message>
+        <location filename="../../weipian_plugin/gui/review_dock.py" line="1"/>
+        <source>Set the reviewer&apos;s name first (batch menu → Reviewer name…): the audit log records who made each change.</source>
+        <translation>请先设置审核人姓名（批次菜单 →“审核人姓名…”）：修改日志要记录每项修改是谁做的。</translation>
+    </message>
+    <message>
+        <location filename="../../weipian_plugin/gui/review_dock.py" line="1"/>
+        <source>Work store busy</source>
+        <translation>工作库被占用</translation>
     </message>
 </context>
 <context>
@@ -2048,6 +2202,14 @@
         <location filename="../gui/review/form.py" line="68"/>
         <source>Written off</source>
         <translation>已销号</translation>
+    </message>
+    <message>
+        <source>Police</source>
+        <translation>公安机关</translation>
+    </message>
+    <message>
+        <source>Discipline inspection</source>
+        <translation>纪检监察机关</translation>
     </message>
 </context>
 <context>
@@ -2174,6 +2336,44 @@
     </message>
 </context>
 <context>
+    <name>SetStageAlgorithm</name>
+    <message>
+        <location filename="../../processing_algorithms/set_stage.py" line="29"/>
+        <source>Record reporting stage (一上/一下/二上)</source>
+        <translation>记录上报阶段（一上/一下/二上）</translation>
+    </message>
+    <message>
+        <location filename="../../processing_algorithms/set_stage.py" line="32"/>
+        <source>Records a reporting stage of a batch, in order 一上 → 一下 → 二上, with a snapshot of the batch as it stands. 一上 and 二上 lock the determinations (result, type, category, areas); rectification records and evidence stay editable all year. 一下 unlocks the determinations for corrections.</source>
+        <translation>按 一上 → 一下 → 二上 的顺序记录批次的上报阶段，并保存该批次当时的快照。一上和二上锁定合法性判定（判定结果、类型、违法类别和面积）；查处整改记录和佐证材料全年均可更新。一下解锁判定以便修改。</translation>
+    </message>
+    <message>
+        <location filename="../../processing_algorithms/set_stage.py" line="38"/>
+        <source>Work store (GeoPackage)</source>
+        <translation>工作库（GeoPackage）</translation>
+    </message>
+    <message>
+        <location filename="../../processing_algorithms/set_stage.py" line="40"/>
+        <source>Batch</source>
+        <translation>批次</translation>
+    </message>
+    <message>
+        <location filename="../../processing_algorithms/set_stage.py" line="41"/>
+        <source>Stage</source>
+        <translation>上报阶段</translation>
+    </message>
+    <message>
+        <location filename="../../processing_algorithms/set_stage.py" line="42"/>
+        <source>Note</source>
+        <translation>备注</translation>
+    </message>
+    <message>
+        <location filename="../../processing_algorithms/set_stage.py" line="43"/>
+        <source>Determinations locked</source>
+        <translation>判定已锁定</translation>
+    </message>
+</context>
+<context>
     <name>StoreDialog</name>
     <message>
         <location filename="../gui/store_dialog.py" line="68"/>
@@ -2247,6 +2447,34 @@
     </message>
 </context>
 <context>
+    <name>VerifyStoreAlgorithm</name>
+    <message>
+        <location filename="../../processing_algorithms/verify_store.py" line="18"/>
+        <source>Verify the work store&apos;s record</source>
+        <translation>校验工作库修改记录</translation>
+    </message>
+    <message>
+        <location filename="../../processing_algorithms/verify_store.py" line="21"/>
+        <source>Checks the audit log end to end: the hash chain over every sealed audit row (a row deleted, edited or inserted afterwards breaks it), the triggers that keep the audit log and the stage events append-only, and that the last audit row of every determination and rectification matches the data (an edit made with the protection switched off, or a forged audit row). Writes nothing.</source>
+        <translation>从头到尾检查修改日志：所有已封存修改记录上的哈希链（事后删除、改动或插入记录都会使其断裂）、使修改日志和上报阶段记录只能追加的触发器，以及每个判定和查处整改的最后一条修改记录是否与数据一致（关闭保护后所做的修改，或伪造的修改记录）。不写入任何内容。</translation>
+    </message>
+    <message>
+        <location filename="../../processing_algorithms/verify_store.py" line="29"/>
+        <source>Work store (GeoPackage)</source>
+        <translation>工作库（GeoPackage）</translation>
+    </message>
+    <message>
+        <location filename="../../processing_algorithms/verify_store.py" line="31"/>
+        <source>Record intact</source>
+        <translation>修改记录完整</translation>
+    </message>
+    <message>
+        <location filename="../../processing_algorithms/verify_store.py" line="32"/>
+        <source>Problems found</source>
+        <translation>发现的问题数</translation>
+    </message>
+</context>
+<context>
     <name>WeipianAlgorithm</name>
     <message>
         <location filename="../../processing_algorithms/base.py" line="23"/>
@@ -2255,31 +2483,81 @@
     </message>
 </context>
 <context>
-    <name>VerifyStoreAlgorithm</name>
+    <name>RecordInterviewAlgorithm</name>
     <message>
-        <location filename="../../processing_algorithms/verify_store.py" line="1"/>
-        <source>Verify the work store&apos;s record</source>
-        <translation>校验工作库修改记录</translation>
+        <source>Record a township interview (约谈)</source>
+        <translation>记录乡镇警示约谈</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/verify_store.py" line="1"/>
-        <source>Checks the audit log end to end: the hash chain over every sealed audit row (a row deleted, edited or inserted afterwards breaks it), the triggers that keep the audit log and the stage events append-only, and that the last audit row of every determination and rectification matches the data (an edit made with the protection switched off, or a forged audit row). Writes nothing.</source>
-        <translation>从头到尾检查修改日志：所有已封存修改记录上的哈希链（事后删除、改动或插入记录都会使其断裂）、使修改日志和上报阶段记录只能追加的触发器，以及每个判定和查处整改的最后一条修改记录是否与数据一致（关闭保护后所做的修改，或伪造的修改记录）。不写入任何内容。</translation>
+        <source>Records a warning interview (警示约谈) of a township: who was interviewed, by whom, when and why, with the minutes file stored in the work store. The accountability workbook lists the records of its year.</source>
+        <translation>记录对乡镇的警示约谈：约谈了谁、由谁约谈、时间和事由，约谈纪要文件存入工作库。问责统计表列出当年的约谈记录。</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/verify_store.py" line="1"/>
         <source>Work store (GeoPackage)</source>
         <translation>工作库（GeoPackage）</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/verify_store.py" line="1"/>
-        <source>Record intact</source>
-        <translation>修改记录完整</translation>
+        <source>Township</source>
+        <translation>乡镇</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/verify_store.py" line="1"/>
-        <source>Problems found</source>
-        <translation>发现的问题数</translation>
+        <source>Township code</source>
+        <translation>乡镇代码</translation>
+    </message>
+    <message>
+        <source>Date of the interview</source>
+        <translation>约谈日期</translation>
+    </message>
+    <message>
+        <source>Interviewed (names, posts)</source>
+        <translation>被约谈人（姓名、职务）</translation>
+    </message>
+    <message>
+        <source>Interviewed by</source>
+        <translation>约谈人</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>约谈事由</translation>
+    </message>
+    <message>
+        <source>Minutes (file)</source>
+        <translation>约谈纪要（文件）</translation>
+    </message>
+    <message>
+        <source>Record id</source>
+        <translation>记录编号</translation>
+    </message>
+</context>
+<context>
+    <name>SeriousImpactAlgorithm</name>
+    <message>
+        <source>Mark serious consequences (造成恶劣影响)</source>
+        <translation>认定“造成恶劣影响”</translation>
+    </message>
+    <message>
+        <source>Records, with its reason, that a county&apos;s (or township&apos;s) illegal land use caused serious consequences: Order No. 15 then holds the county accountable below the 15 % ratio, and a township is marked for a warning interview. Tick Clear to remove the mark.</source>
+        <translation>记录某县（或乡镇）的违法用地“造成恶劣影响”及其理由：按第15号令，该县即使比例低于 15% 也纳入问责范围；乡镇则列为应警示约谈。勾选“取消认定”可撤销。</translation>
+    </message>
+    <message>
+        <source>Work store (GeoPackage)</source>
+        <translation>工作库（GeoPackage）</translation>
+    </message>
+    <message>
+        <source>County or township code</source>
+        <translation>县或乡镇代码</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>理由</translation>
+    </message>
+    <message>
+        <source>Clear the mark</source>
+        <translation>取消认定</translation>
     </message>
 </context>
 </TS>

@@ -11,7 +11,7 @@ import datetime as _dt
 import gc
 import math
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import repeat
 from typing import Any, Callable, Iterator, Mapping, NamedTuple, Sequence
@@ -37,11 +37,10 @@ from weipian_plugin.core.analysis.overlay import (
     OverlayResult,
     PatchOverlay,
 )
+from weipian_plugin.core.config import Config
 from weipian_plugin.core.intake.vector_io import to_date
 from weipian_plugin.core.units import MU_M2, m2_to_mu
-
-LEGAL, ILLEGAL, OTHER, PENDING = "合法", "违法", "其他", "待核"
-NEW, STOCK = "新增", "存量"
+from weipian_plugin.core.vocabulary import ILLEGAL, LEGAL, NEW, OTHER, PENDING, STOCK
 
 CONSTRUCTION_DLBM_PREFIXES = ["05", "06", "07", "08", "09", "1001", "1002", "1003", "1004", "1005", "1007",
                               "1008", "1009", "1109", "1201"]
@@ -56,7 +55,7 @@ _LAYER_LABEL = {LANDUSE: "三调地类图斑", BASIC_FARMLAND: "永久基本农�
 
 
 @dataclass
-class RuleConfig:
+class RuleConfig(Config):
     """Every threshold and code list of the suggestion rules; shares are fractions of the patch area."""
 
     approval_coverage: float = 0.95
@@ -88,24 +87,6 @@ class RuleConfig:
     road_dlbm: list[str] = field(default_factory=lambda: ["1006"])
     homestead_dlbm: list[str] = field(default_factory=lambda: ["0702"])
     village_czcsxm: list[str] = field(default_factory=lambda: ["203"])
-
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any] | None) -> RuleConfig:
-        """Config from stored JSON: unknown keys ignored, missing or ill-typed values left at default."""
-        config = cls()
-        for f in fields(cls):
-            if not data or f.name not in data:
-                continue
-            value, default = data[f.name], getattr(config, f.name)
-            if isinstance(default, list):
-                if isinstance(value, (list, tuple)):
-                    setattr(config, f.name, [str(v) for v in value])
-            elif isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value):
-                setattr(config, f.name, float(value))
-        return config
 
 
 @dataclass(frozen=True)

@@ -16,10 +16,12 @@ from typing import Callable, Dict, List, Mapping, Optional, Sequence, Tuple
 import numpy as np
 
 from weipian_plugin.core.analysis import overlay
+from weipian_plugin.core.analysis.checks import check_layer, verdict
 from weipian_plugin.core.analysis.overlay import OverlayCancelled, run_overlay
 from weipian_plugin.core.analysis.rules import RuleConfig, suggest_all
 from weipian_plugin.core.intake.reference import LayerRecord, ReferenceCache, cache_path
-from weipian_plugin.core.intake.vector_io import VectorData, read_vector
+from weipian_plugin.core.intake.vector_io import VectorData, layer_summary, read_vector
+from weipian_plugin.core.store import keys
 from weipian_plugin.core.store.workstore import WorkStore, now_iso
 
 ROLE_LABELS = {
@@ -28,8 +30,6 @@ ROLE_LABELS = {
     overlay.TEMPORARY: "临时用地", overlay.MINING: "采矿权", overlay.ECO_REDLINE: "生态保护红线",
     overlay.TOWNSHIPS: "乡镇",
 }
-LAYERS_SETTING = "analysis_layers"
-RULES_SETTING = "rules"
 
 # analysis column -> (overlay role whose union area it is)
 _COVER_COLUMNS = {
@@ -47,6 +47,7 @@ class AnalysisSummary:
     by_suggestion: Counter = field(default_factory=Counter)
     layers: Dict[str, str] = field(default_factory=dict)
     repaired: Dict[str, int] = field(default_factory=dict)
+    warnings: List[str] = field(default_factory=list)
 
     def text(self) -> str:
         counts = "，".join(f"{k} {v}" for k, v in sorted(self.by_suggestion.items()))
@@ -54,11 +55,12 @@ class AnalysisSummary:
         for role, source in self.layers.items():
             fixed = self.repaired.get(role, 0)
             lines.append(f"  {ROLE_LABELS[role]}：{source}" + (f"（修复无效几何 {fixed} 个）" if fixed else ""))
+        lines += [f"  注意（已记入分析结果）：{w}" for w in self.warnings]
         return "\n".join(lines)
 
 
 def rule_config(store: WorkStore) -> RuleConfig:
-    return RuleConfig.from_dict(store.setting(RULES_SETTING))
+    return RuleConfig.load(store, keys.RULES)
 
 
 def load_layers(sources: Mapping[str, str], epsg: int, near: Optional[np.ndarray] = None,
@@ -197,27 +199,49 @@ def analyze(store: WorkStore, layers: Mapping[str, VectorData], batch: Optional[
     return summary
 
 
+def check_sources(store: WorkStore, layers: Mapping[str, VectorData], sources: Mapping[str, str],
+                  batch: Optional[str] = None, totals: Optional[Mapping[str, tuple]] = None) -> List[str]:
+    """Problems of the layers read for a run (core/analysis/checks.py). ``totals`` gives role →
+    (feature count, extent in the store CRS) of each whole layer; file layers are looked up when absent."""
+    near = store.patch_bounds(batch)
+    problems = []
+    for role, data in layers.items():
+        total = (totals or {}).get(role)
+        if total is None and role in sources:
+            path, _, layer = str(sources[role]).partition("|layername=")
+            total = layer_summary(path, layer or None, store.epsg)
+        problems += check_layer(role, ROLE_LABELS.get(role, role), data, near, *(total or (None, None)))
+    return problems
+
+
 def analyze_layers(store: WorkStore, layers: Mapping[str, VectorData], sources: Mapping[str, str],
                    batch: Optional[str] = None, progress: Optional[Callable[[float], None]] = None,
-                   is_cancelled: Optional[Callable[[], bool]] = None,
+                   is_cancelled: Optional[Callable[[], bool]] = None, allow_warnings: bool = False,
+                   totals: Optional[Mapping[str, tuple]] = None,
                    provenance: Optional[Sequence[LayerRecord]] = None) -> AnalysisSummary:
-    """Analyse with layers already read, and remember where they came from (role -> source) in the store,
-    so the next run, the project and the split along approvals find them again; ``provenance`` (the
-    layers as read) is the run's record."""
+    """Check the layers already read, analyse, and remember where they came from (role -> source) in
+    the store, so the next run, the project and the split along approvals find them again; ``provenance``
+    (the layers as read) is the run's record. Layer problems stop the run (LayerCheckFailed, nothing
+    written) unless ``allow_warnings``: then they are stored with the run for the ledger and the report."""
+    if batch and store.batch(batch) is None:
+        raise ValueError(f"工作库中没有批次“{batch}”：{store.path}")
+    warnings = verdict(check_sources(store, layers, sources, batch, totals), allow_warnings)
     summary = analyze(store, layers, batch, progress=progress, is_cancelled=is_cancelled, provenance=provenance)
-    store.set_setting(LAYERS_SETTING, dict(sources))
+    keys.ANALYSIS_LAYERS.write(store, dict(sources))
+    keys.ANALYSIS_WARNINGS.write(store, {"at": now_iso(), "batch": batch or "", "warnings": warnings})
     summary.layers = dict(sources)
+    summary.warnings = warnings
     return summary
 
 
 def run_analysis(store: WorkStore, sources: Mapping[str, str], batch: Optional[str] = None,
                  progress: Optional[Callable[[float], None]] = None,
-                 is_cancelled: Optional[Callable[[], bool]] = None) -> AnalysisSummary:
-    """Read the layers (through their registered copies), analyse, and remember the layers chosen in the
-    store."""
+                 is_cancelled: Optional[Callable[[], bool]] = None, allow_warnings: bool = False) -> AnalysisSummary:
+    """Read the layers (through their registered copies), check them, analyse, and remember the layers
+    chosen in the store."""
     sources = {role: str(path) for role, path in sources.items() if path}
     layers, records = load_registered(store, sources, store.patch_bounds(batch),
                                       (lambda f: progress(0.3 * f)) if progress else None, is_cancelled)
     return analyze_layers(store, layers, sources, batch,
                           progress=(lambda f: progress(0.3 + 0.7 * f)) if progress else None,
-                          is_cancelled=is_cancelled, provenance=records)
+                          is_cancelled=is_cancelled, allow_warnings=allow_warnings, provenance=records)

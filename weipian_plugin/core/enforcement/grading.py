@@ -1,22 +1,34 @@
-"""Daily-enforcement grading (日常执法评价, seed 003; issue 6 §3).
+"""Daily-enforcement grading (日常执法评价, seed 003 and 004).
 
 The satellite is the "full check-up" of daily enforcement: each illegal satellite patch is looked up
 among the clues (线索) that patrols, the 12336 hotline and WeChat tips produced. A patch counts as
 found by daily enforcement when a clue lies on it or within ``max_distance_m`` of it **and** was
 discovered on or before the patch's after-date (后时相): a clue logged after the satellite saw the
-building is the satellite's finding, not the patrol's. The shares of satellite violations found,
-stopped, filed and closed are graded per township against seed 004's targets (95 % / 90 %).
+building is the satellite's finding, not the patrol's. A clue near no satellite patch is a violation
+daily enforcement found on its own; a clue near a patch is that patch's violation, never a second one.
+
+The four rates have the bases of seed 004, per township, against its targets (95 % / 90 %):
+
+- 发现率 = found ÷ all violations (satellite patches + violations only daily enforcement saw);
+- 制止率 = stopped ÷ found;
+- 立案率 = filed ÷ those that must be filed (found, less those with a recorded 不予立案 reason);
+- 结案率 = closed ÷ filed.
+
+A patch's own 查处 record counts as much as its clues: filed when its rectification records a case,
+closed when it records 结案.
 """
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import asdict, dataclass, fields
+from dataclasses import dataclass
 from datetime import date
 from typing import Iterable, Sequence
 
 import numpy as np
 from shapely import STRtree
 from shapely.geometry.base import BaseGeometry
+
+from weipian_plugin.core.config import Config
 
 SOURCES = ("巡查", "12336", "微信", "其他")
 TOTAL = "合计"
@@ -30,6 +42,12 @@ class SatellitePatch:
     township: str
     geometry: BaseGeometry
     after_date: date
+    filed: bool = False
+    """Its 查处 record has a case (立案)."""
+    closed: bool = False
+    """Its 查处 record has a 结案 date."""
+    no_case: bool = False
+    """不予立案 with a recorded reason: it need not be filed."""
 
 
 @dataclass(frozen=True)
@@ -52,7 +70,7 @@ class Clue:
 
 
 @dataclass(frozen=True)
-class GradingConfig:
+class GradingConfig(Config):
     max_distance_m: float = 50.0
     """A clue within this distance of a patch matches it (inclusive)."""
     require_overlap: bool = False
@@ -61,15 +79,6 @@ class GradingConfig:
     stop_target: float = 0.95
     filing_target: float = 0.95
     closing_target: float = 0.90
-
-    def to_dict(self) -> dict:
-        return asdict(self)
-
-    @classmethod
-    def from_dict(cls, data: dict) -> GradingConfig:
-        """Build from saved settings; unknown keys are ignored."""
-        names = {f.name for f in fields(cls)}
-        return cls(**{k: v for k, v in data.items() if k in names})
 
 
 @dataclass(frozen=True)
@@ -85,19 +94,23 @@ class PatchMatch:
     stopped: bool
     filed: bool
     closed: bool
+    no_case: bool = False
 
     @property
     def found(self) -> bool:
         return bool(self.clue_ids)
 
+    @property
+    def must_file(self) -> bool:
+        return self.found and not self.no_case
+
 
 @dataclass(frozen=True)
 class GradingRow:
-    """One township (or :data:`TOTAL`): counts, shares of the satellite violations, and pass flags.
+    """One township (or :data:`TOTAL`): counts, the four rates on their own bases, and pass flags.
 
-    Every share is against the number of satellite violations (issue 6: the share of satellite
-    violations that daily enforcement found first, stopped, filed, closed). A pass flag is ``None``
-    when there are no violations to grade.
+    ``violations`` = ``satellite`` + ``daily_only``; a rate (and its pass flag) is ``None`` when its
+    base is 0.
     """
 
     township: str
@@ -118,10 +131,16 @@ class GradingRow:
     """(source, patches it found first), in :data:`SOURCES` order, sources with none left out."""
     unmatched: tuple[str, ...]
     """Patch ids daily enforcement did not find before the satellite."""
+    satellite: int = 0
+    """Illegal satellite patches."""
+    daily_only: int = 0
+    """Violations daily enforcement found that no satellite patch shows (clues near no patch)."""
+    must_file: int = 0
 
     @property
     def passed(self) -> bool | None:
-        flags = (self.discovery_pass, self.stop_pass, self.filing_pass, self.closing_pass)
+        flags = [f for f in (self.discovery_pass, self.stop_pass, self.filing_pass, self.closing_pass)
+                 if f is not None]
         return None if self.violations == 0 else all(flags)
 
 
@@ -132,12 +151,15 @@ class GradingResult:
     total: GradingRow
     matches: tuple[PatchMatch, ...]
     """One per patch, in input order."""
+    daily: tuple[PatchMatch, ...] = ()
+    """One per violation only daily enforcement found (a clue near no satellite patch)."""
 
 
 def match_patches(
     patches: Sequence[SatellitePatch], clues: Sequence[Clue], cfg: GradingConfig | None = None
-) -> tuple[PatchMatch, ...]:
-    """Match every patch to the clues that found it first (one STRtree query for all patches)."""
+) -> tuple[tuple[PatchMatch, ...], tuple[PatchMatch, ...]]:
+    """(one match per patch: the clues that found it first, with its own 查处 record; one match per clue
+    near no patch: a violation only daily enforcement saw), with one STRtree query for all patches."""
     cfg = cfg or GradingConfig()
     tree = STRtree(np.array([c.geometry for c in clues], dtype=object))
     patch_geoms = np.array([p.geometry for p in patches], dtype=object)
@@ -145,6 +167,7 @@ def match_patches(
         pi, ci = tree.query(patch_geoms, predicate="intersects")
     else:
         pi, ci = tree.query(patch_geoms, predicate="dwithin", distance=cfg.max_distance_m)
+    near_a_patch = set(ci.tolist())
 
     discovered = np.array([c.discovered.toordinal() for c in clues], dtype=np.int64)
     after = np.array([p.after_date.toordinal() for p in patches], dtype=np.int64)
@@ -165,39 +188,59 @@ def match_patches(
             clue_ids=tuple(c.clue_id for c in matched),
             found_by=matched[0].source if matched else None,
             stopped=any(c.stopped is not None for c in matched),
-            filed=any(c.filed is not None for c in matched),
-            closed=any(c.closed is not None for c in matched),
+            filed=patch.filed or any(c.filed is not None for c in matched),
+            closed=patch.closed or any(c.closed is not None for c in matched),
+            no_case=patch.no_case,
         ))
-    return tuple(matches)
+    daily = tuple(
+        PatchMatch(patch_id=c.clue_id, township=c.township, clue_ids=(c.clue_id,), found_by=c.source,
+                   stopped=c.stopped is not None, filed=c.filed is not None, closed=c.closed is not None)
+        for i, c in enumerate(clues) if i not in near_a_patch)
+    return tuple(matches), daily
 
 
 def _reaches(count: int, total: int, target: float) -> bool:
     return count >= target * total - 1e-9
 
 
-def _grading_row(township: str, matches: Sequence[PatchMatch], cfg: GradingConfig) -> GradingRow:
-    n = len(matches)
-    counts = [sum(getattr(m, k) for m in matches) for k in ("found", "stopped", "filed", "closed")]
-    targets = (cfg.discovery_target, cfg.stop_target, cfg.filing_target, cfg.closing_target)
-    rates = [k / n if n else None for k in counts]
-    passes = [_reaches(k, n, t) if n else None for k, t in zip(counts, targets)]
+def _rate(count: int, base: int, target: float) -> tuple:
+    """(rate, pass) of ``count`` over ``base``; both ``None`` when the base is 0."""
+    return (count / base, _reaches(count, base, target)) if base else (None, None)
+
+
+def _grading_row(township: str, matches: Sequence[PatchMatch], daily: Sequence[PatchMatch],
+                 cfg: GradingConfig) -> GradingRow:
+    everything = list(matches) + list(daily)
+    found = [m for m in everything if m.found]
+    stopped = sum(m.stopped for m in found)
+    must_file = [m for m in found if m.must_file]
+    filed = sum(m.filed for m in must_file)
+    closed = sum(m.closed for m in must_file if m.filed)
+    (discovery, d_ok), (stop, s_ok), (filing, f_ok), (closing, c_ok) = (
+        _rate(len(found), len(everything), cfg.discovery_target), _rate(stopped, len(found), cfg.stop_target),
+        _rate(filed, len(must_file), cfg.filing_target), _rate(closed, filed, cfg.closing_target))
     by_source = Counter(m.found_by for m in matches if m.found_by)
     return GradingRow(
-        township, n, *counts, *rates, *passes,
+        township, len(everything), len(found), stopped, filed, closed, discovery, stop, filing, closing,
+        d_ok, s_ok, f_ok, c_ok,
         found_by_source=tuple((s, by_source[s]) for s in SOURCES if by_source[s]),
         unmatched=tuple(m.patch_id for m in matches if not m.found),
+        satellite=len(matches), daily_only=len(daily), must_file=len(must_file),
     )
 
 
 def grade(
     patches: Iterable[SatellitePatch], clues: Iterable[Clue], cfg: GradingConfig | None = None
 ) -> GradingResult:
-    """Per-township and county grading of daily enforcement against the illegal satellite patches."""
+    """Per-township and county grading of daily enforcement (bases in the module docstring)."""
     cfg = cfg or GradingConfig()
     patches, clues = list(patches), list(clues)
-    matches = match_patches(patches, clues, cfg)
-    by_township: dict[str, list[PatchMatch]] = {}
+    matches, daily = match_patches(patches, clues, cfg)
+    by_township: dict[str, tuple[list, list]] = {}
     for m in matches:
-        by_township.setdefault(m.township, []).append(m)
-    rows = tuple(_grading_row(t, ms, cfg) for t, ms in sorted(by_township.items()))
-    return GradingResult(townships=rows, total=_grading_row(TOTAL, matches, cfg), matches=matches)
+        by_township.setdefault(m.township, ([], []))[0].append(m)
+    for m in daily:
+        by_township.setdefault(m.township, ([], []))[1].append(m)
+    rows = tuple(_grading_row(t, ms, ds, cfg) for t, (ms, ds) in sorted(by_township.items()))
+    return GradingResult(townships=rows, total=_grading_row(TOTAL, matches, daily, cfg), matches=matches,
+                         daily=daily)

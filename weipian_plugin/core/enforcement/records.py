@@ -23,10 +23,10 @@ import re
 import sqlite3
 from collections import Counter
 from dataclasses import dataclass, fields
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from types import SimpleNamespace
-from typing import Any, Callable, Iterable, Optional, Sequence
+from typing import Any, Callable, Iterable, Optional, Sequence, Tuple
 
 import numpy as np
 import shapely
@@ -44,6 +44,7 @@ from weipian_plugin.core.enforcement.grading import (
 )
 from weipian_plugin.core.geo.crs import GEOGRAPHIC_EPSG, CrsError, transform_geoms
 from weipian_plugin.core.review.exif import ExifError, PhotoInfo, read_photo_info
+from weipian_plugin.core.schedule import holidays
 from weipian_plugin.core.schedule.deadlines import (
     ClueDeadlines,
     DeadlineConfig,
@@ -53,13 +54,10 @@ from weipian_plugin.core.schedule.deadlines import (
 )
 from weipian_plugin.core.schedule.workdays import WorkCalendar
 from weipian_plugin.core.statistics.ledger import NO_TOWNSHIP, Column
-from weipian_plugin.core.store import gpkg
+from weipian_plugin.core.store import gpkg, keys
 from weipian_plugin.core.store.workstore import WorkStore, now_iso
 from weipian_plugin.core.units import mu_to_m2
 
-HOLIDAYS_SETTING = "holidays"
-DEADLINES_SETTING = "deadlines"
-GRADING_SETTING = "grading"
 MAX_ERRORS_SHOWN = 20
 
 PATROL_FIELDS = ("patrol_date", "township", "route", "people", "findings", "stop_measures", "handling_opinion")
@@ -570,24 +568,43 @@ def clue_values(store: WorkStore, fid: int) -> dict:
 
 
 # -- settings ----------------------------------------------------------------------------------------
+def holidays_text(store: WorkStore) -> str:
+    """The holiday list in force: the store's (setting ``holidays``, once saved) or the shipped one."""
+    return holidays.calendar_text(keys.HOLIDAYS.read(store))
+
+
 def calendar(store: WorkStore) -> WorkCalendar:
-    """The store's working-day calendar (weekends plus the holiday list in setting ``holidays``)."""
-    return WorkCalendar.from_text(store.setting(HOLIDAYS_SETTING, "") or "")
+    """The store's working-day calendar (weekends plus :func:`holidays_text`)."""
+    return WorkCalendar.from_text(holidays_text(store))
+
+
+def store_year(store: WorkStore) -> int:
+    """The store's year (its metadata, else the latest batch's, else this year)."""
+    meta = (store.meta("year") or "").strip()
+    if meta.isdigit():
+        return int(meta)
+    latest = store.conn.execute("SELECT max(substr(received_date, 1, 4)) FROM batches").fetchone()[0]
+    return int(latest) if latest and latest.isdigit() else date.today().year
+
+
+def holiday_warning(store: WorkStore) -> Optional[str]:
+    """A warning when the store's year has no (or only a provisional) holiday and 调休 list."""
+    return holidays.year_warning(holidays_text(store), store_year(store))
 
 
 def set_holidays(store: WorkStore, text: str) -> WorkCalendar:
     """Check and save the holiday list (ValueError naming the bad line, nothing saved)."""
     cal = WorkCalendar.from_text(text)
-    store.set_setting(HOLIDAYS_SETTING, text)
+    keys.HOLIDAYS.write(store, text)
     return cal
 
 
 def deadline_config(store: WorkStore) -> DeadlineConfig:
-    return DeadlineConfig.from_dict(store.setting(DEADLINES_SETTING, {}) or {})
+    return DeadlineConfig.load(store, keys.DEADLINES)
 
 
 def grading_config(store: WorkStore) -> GradingConfig:
-    return GradingConfig.from_dict(store.setting(GRADING_SETTING, {}) or {})
+    return GradingConfig.load(store, keys.GRADING)
 
 
 # -- deadlines ---------------------------------------------------------------------------------------
@@ -665,53 +682,130 @@ def clue_deadlines(store: WorkStore, today: date) -> list:
 # -- grading -----------------------------------------------------------------------------------------
 _PATCH_SQL = """
 SELECT p.fid, p.jcbh, b.name, coalesce(p.township_name, ''), p.area_m2, p.geom,
-       coalesce(p.hsx, b.received_date, substr(p.imported_at, 1, 10))
+       coalesce(p.hsx, b.received_date, substr(p.imported_at, 1, 10)),
+       r.case_filed = 1 OR r.case_number IS NOT NULL OR r.case_date IS NOT NULL,
+       r.closed_date IS NOT NULL, r.case_filed = 0 AND r.no_case_reason IS NOT NULL
 FROM patches p
 JOIN batches b ON b.id = p.batch_id
 JOIN determinations d ON d.patch_fid = p.fid
+LEFT JOIN rectifications r ON r.patch_fid = p.fid
 WHERE d.result = '违法' AND p.split_state != '被拆分' AND p.geom IS NOT NULL
-  AND p.fid NOT IN (SELECT patch_fid FROM military_land)
+  AND p.fid NOT IN (SELECT patch_fid FROM military_land) {where}
 ORDER BY p.township_name, p.jcbh, p.fid"""
 
 
-def _illegal_patches(store: WorkStore) -> tuple:
-    """(SatellitePatch list, {patch_id: details}); patches without an after-date use the batch's receipt."""
-    rows = store.conn.execute(_PATCH_SQL).fetchall()
+def _illegal_patches(store: WorkStore, year: Optional[int] = None) -> tuple:
+    """(SatellitePatch list with their own 查处 records, {patch_id: details}) of ``year`` (batch receipt,
+    else 后时相); patches without an after-date use the batch's receipt."""
+    where, params = "", []
+    if year is not None:
+        where, params = "AND substr(coalesce(b.received_date, p.hsx, ''), 1, 4) = ?", [f"{int(year):04d}"]
+    rows = store.conn.execute(_PATCH_SQL.format(where=where), params).fetchall()
     geoms = gpkg.decode([r[5] for r in rows])
     patches, details = [], {}
-    for (fid, jcbh, batch, township, area, _, after), geom in zip(rows, geoms):
+    for (fid, jcbh, batch, township, area, _, after, filed, closed, no_case), geom in zip(rows, geoms):
         try:
             after_date = parse_date(after)
         except DateError as exc:
             raise EnforcementError(f"图斑 {jcbh} 的后时相无法识别：{exc}") from exc
         patch_id = jcbh if jcbh not in details else f"{jcbh}（{batch}）"
-        patches.append(SatellitePatch(patch_id, township or NO_TOWNSHIP, geom, after_date or date.max))
+        patches.append(SatellitePatch(patch_id, township or NO_TOWNSHIP, geom, after_date or date.max,
+                                      filed=bool(filed), closed=bool(closed), no_case=bool(no_case)))
         details[patch_id] = SimpleNamespace(fid=fid, jcbh=jcbh, batch=batch, township=township or NO_TOWNSHIP,
                                             area_m2=area, after_date=_iso(after_date))
     return patches, details
 
 
-def _store_clues(store: WorkStore) -> list:
-    rows = store.conn.execute(
-        "SELECT clue_no, source, township, geom, discovered, stop_notice, filed, closed FROM clues "
-        "WHERE geom IS NOT NULL ORDER BY fid").fetchall()
+def _store_clues(store: WorkStore, year: Optional[int] = None) -> list:
+    sql = ("SELECT clue_no, source, township, geom, discovered, stop_notice, filed, closed FROM clues "
+           "WHERE geom IS NOT NULL")
+    params: list = []
+    if year is not None:
+        sql += " AND substr(discovered, 1, 4) = ?"
+        params.append(f"{int(year):04d}")
+    rows = store.conn.execute(sql + " ORDER BY fid", params).fetchall()
     geoms = gpkg.decode([r[3] for r in rows])
     return [Clue(no, source, township or NO_TOWNSHIP, geom, parse_date(found), parse_date(stop),
                  parse_date(filed), parse_date(closed))
             for (no, source, township, _, found, stop, filed, closed), geom in zip(rows, geoms)]
 
 
-def grade_store(store: WorkStore, cfg: Optional[GradingConfig] = None) -> GradingResult:
-    """Grade daily enforcement: patches judged 违法 (split parents left out) against the store's clues;
-    ``cfg`` defaults to the store setting ``grading``."""
-    patches, _ = _illegal_patches(store)
-    return grade(patches, _store_clues(store), cfg or grading_config(store))
+def grade_store(store: WorkStore, cfg: Optional[GradingConfig] = None, year: Optional[int] = None) -> GradingResult:
+    """Grade daily enforcement: patches judged 违法 (split parents and 涉军 left out) with their own 查处
+    records, against the store's clues (of ``year``: batch receipt / clue discovery); ``cfg`` defaults to
+    the store setting ``grading``."""
+    patches, _ = _illegal_patches(store, year)
+    return grade(patches, _store_clues(store, year), cfg or grading_config(store))
 
 
-def unmatched_patches(store: WorkStore, result: GradingResult) -> list:
+def unmatched_patches(store: WorkStore, result: GradingResult, year: Optional[int] = None) -> list:
     """The illegal patches daily enforcement did not find first: jcbh, batch, township, area_m2, after_date."""
-    _, details = _illegal_patches(store)
+    _, details = _illegal_patches(store, year)
     return [details[m.patch_id] for m in result.matches if not m.found and m.patch_id in details]
+
+
+# -- patrol frequency ---------------------------------------------------------------------------------
+PATROLS_PER_WEEK = 2
+"""国土所: at least two full-area patrols a week (seed 004)."""
+
+
+@dataclass(frozen=True)
+class PatrolFrequencyRow:
+    township: str
+    month: str
+    """YYYY-MM: the month of the weeks' Thursdays (ISO weeks, Monday to Sunday)."""
+    patrols: int
+    weeks: int
+    """Whole weeks of the month that had ended by ``today``."""
+    short_weeks: Tuple[str, ...]
+    """Mondays of the weeks with fewer than :data:`PATROLS_PER_WEEK` patrols."""
+
+    @property
+    def passed(self) -> Optional[bool]:
+        return None if self.weeks == 0 else not self.short_weeks
+
+    @property
+    def short_count(self) -> int:
+        return len(self.short_weeks)
+
+    @property
+    def short_text(self) -> Optional[str]:
+        return "、".join(self.short_weeks) or None
+
+
+PATROL_FREQUENCY_COLUMNS = (
+    Column("township", "", "乡镇"), Column("month", "", "月份"), Column("patrols", "", "巡查次数", "次", 0),
+    Column("weeks", "", "已过完整周数", "周", 0), Column("short_count", "", "未达2次的周数", "周", 0),
+    Column("passed", "", "是否达标"), Column("short_text", "", "未达标的周（周一）"),
+)
+
+
+def patrol_frequency(store: WorkStore, year: int, today: date) -> list:
+    """Per township (of the patrols and the patches) and month of ``year``: patrols in each whole ISO
+    week ended by ``today`` against :data:`PATROLS_PER_WEEK` (a week belongs to its Thursday's month)."""
+    counts: Counter = Counter()
+    townships = {t for (t,) in store.conn.execute(
+        "SELECT DISTINCT township_name FROM patches WHERE township_name IS NOT NULL AND township_name != '' "
+        "AND split_state != '被拆分' AND fid NOT IN (SELECT patch_fid FROM military_land)")}
+    for day, township in store.conn.execute("SELECT patrol_date, coalesce(township, '') FROM patrols"):
+        d = parse_date(day)
+        monday = d - timedelta(days=d.weekday())
+        counts[(township or NO_TOWNSHIP, monday)] += 1
+        townships.add(township or NO_TOWNSHIP)
+    monday = date(year, 1, 1) - timedelta(days=date(year, 1, 1).weekday())
+    weeks: dict = {}
+    while monday + timedelta(days=6) < min(today, date(year + 1, 1, 4)):
+        thursday = monday + timedelta(days=3)
+        if thursday.year == year:
+            weeks.setdefault(f"{thursday.year:04d}-{thursday.month:02d}", []).append(monday)
+        monday += timedelta(days=7)
+    rows = []
+    for township in sorted(townships):
+        for month, mondays in weeks.items():
+            rows.append(PatrolFrequencyRow(
+                township, month, sum(counts[(township, m)] for m in mondays), len(mondays),
+                tuple(m.isoformat() for m in mondays if counts[(township, m)] < PATROLS_PER_WEEK)))
+    return rows
 
 
 # -- display rows (xlsx, HTML and the dock format values through these) --------------------------------
@@ -789,9 +883,13 @@ def grading_columns(cfg: GradingConfig) -> tuple:
         return f"{x * 100:g}%"
 
     return (
-        Column("township", "", "乡镇"), Column("violations", "", "卫片违法图斑", "个", 0),
-        Column("found", "", "日常先发现", "个", 0), Column("stopped", "", "已制止", "个", 0),
-        Column("filed", "", "已立案", "个", 0), Column("closed", "", "已结案", "个", 0),
+        Column("township", "", "乡镇"),
+        Column("satellite", "", "卫片违法图斑", "个", 0),
+        Column("daily_only", "", "仅日常执法发现的违法", "个", 0),
+        Column("violations", "", "违法行为合计", "个", 0),
+        Column("found", "", "日常执法发现", "个", 0), Column("stopped", "", "已制止", "个", 0),
+        Column("must_file", "", "应立案", "个", 0), Column("filed", "", "已立案", "个", 0),
+        Column("closed", "", "已结案", "个", 0),
         Column("discovery_rate", "", f"发现率（目标≥{pct(cfg.discovery_target)}）", "%", 1),
         Column("stop_rate", "", f"制止率（目标≥{pct(cfg.stop_target)}）", "%", 1),
         Column("filing_rate", "", f"立案率（目标≥{pct(cfg.filing_target)}）", "%", 1),
@@ -799,6 +897,16 @@ def grading_columns(cfg: GradingConfig) -> tuple:
         Column("passed", "", "是否达标"), Column("found_by", "", "发现来源"),
         Column("unmatched_count", "", "未先发现图斑", "个", 0),
     )
+
+
+GRADING_NOTES = (
+    "发现率 = 日常执法发现的违法行为 ÷ 违法行为合计（卫片违法图斑 + 仅日常执法发现的违法行为）",
+    "制止率 = 已制止 ÷ 日常执法发现",
+    "立案率 = 已立案 ÷ 应立案（日常执法发现的违法行为，不含已记录理由的不予立案）",
+    "结案率 = 已结案 ÷ 已立案",
+    "卫片违法图斑以发现日期不晚于后时相、位置相符的线索为“日常执法发现”；立案、结案既看线索，也看图斑自身的查处整改记录",
+)
+"""How each rate of the grading sheet is computed, printed under the table (seed 004's bases)."""
 
 
 def grading_rows(result: GradingResult) -> list:
@@ -829,4 +937,5 @@ def report_summary(store: WorkStore, today: date) -> dict:
         "today": today.isoformat(), "patrol_count": counts[0], "finding_count": counts[1],
         "clue_count": len(clues), "overdue": [c for c in clues if c.overdue], "major": [c for c in clues if c.major],
         "config": cfg, "rows": grading_rows(result), "unmatched": unmatched_patches(store, result),
+        "notes": GRADING_NOTES,
     }

@@ -96,7 +96,11 @@ def parse(text: str, fields: Iterable[str]) -> FieldMap:
             raw = json.loads(text)
         except json.JSONDecodeError as exc:
             raise FieldMapError(f"字段对照不是有效的 JSON：{exc}") from exc
-        mapping = raw.get("mapping", raw)
+        mapping = raw.get("mapping", raw) if isinstance(raw, dict) else raw
+        if not isinstance(mapping, dict) or not all(isinstance(v, str) for v in mapping.values()):
+            raise FieldMapError('字段对照的 JSON 应为 {"规范字段": "原字段名", …}，字段名须为文字，'
+                                '例如 {"jcbh": "TBBH", "hsx": "后时相"}')
+        mapping = {str(k).lower(): v for k, v in mapping.items()}
     else:
         mapping = {}
         for part in filter(None, (p.strip() for p in text.replace("；", ";").split(";"))):

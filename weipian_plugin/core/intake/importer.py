@@ -28,7 +28,7 @@ from weipian_plugin.core.intake.encoding import (
     plausible_utf8,
 )
 from weipian_plugin.core.schedule.deadlines import DeadlineConfig, determination_due
-from weipian_plugin.core.store import gpkg
+from weipian_plugin.core.store import gpkg, keys
 from weipian_plugin.core.store.audit import REVIEW_NOTE_GEOMETRY
 from weipian_plugin.core.store.workstore import PATCH_TABLE, WorkStore, now_iso
 from weipian_plugin.core.units import MU_M2
@@ -337,7 +337,7 @@ def import_patches(store: WorkStore, shp_path, batch: Optional[str] = None,
     if field_map:
         result.field_map = fieldmap.parse(field_map, names)
     else:
-        result.field_map = fieldmap.detect(names, store.setting("field_map"))
+        result.field_map = fieldmap.detect(names, keys.FIELD_MAP.read(store))
     mapping = result.field_map.mapping
     if values[mapping["jcbh"]].dtype.kind in "fiu":  # a numeric 监测编号: its digits, not a double
         values[mapping["jcbh"]] = np.array(dbf_column_text(_sidecar(shp, ".dbf"), mapping["jcbh"])[:len(geoms)],
@@ -412,7 +412,9 @@ def import_patches(store: WorkStore, shp_path, batch: Optional[str] = None,
     jcmj_m2 = declared * MU_M2 if result.area_unit == "亩" else declared
 
     received = received or dt.date.today()
-    deadline_cfg = DeadlineConfig.from_dict(store.setting("deadlines", {}))
+    if not dt.date(2000, 1, 1) <= received <= dt.date.today() + dt.timedelta(days=366):
+        raise ImportFailed(f"接收日期 {received.isoformat()} 不合理（应在 2000 年至明年之间），请检查“接收日期”。")
+    deadline_cfg = DeadlineConfig.load(store, keys.DEADLINES)
     due = determination_due(received, deadline_cfg).isoformat()
     stamp = now_iso()
 
@@ -489,7 +491,7 @@ def import_patches(store: WorkStore, shp_path, batch: Optional[str] = None,
         result.rejected = sum(1 for r in reasons if r)
         conn.execute("UPDATE batches SET patch_count=?, reject_count=? WHERE id=?",
                      (count, result.rejected, batch_id))
-        store.set_setting("field_map", mapping, conn)
+        keys.FIELD_MAP.write(store, mapping, conn)
         gpkg.update_extent(conn, PATCH_TABLE)
         step(1.0)
 

@@ -179,6 +179,24 @@ def read_vector(
     return _build(geoms, attrs, source_epsg, prj_text, target_epsg, name, str(path), fids)
 
 
+def layer_summary(path: str | Path, layer: str | int | None = None,
+                  target_epsg: int | None = None) -> tuple[int | None, tuple | None]:
+    """(feature count, extent in ``target_epsg``) of a whole vector layer, from its header (no features
+    read); None for what the file does not tell (no count, or no declared CRS to place the extent)."""
+    try:
+        info = pyogrio.read_info(str(path), layer=layer)
+    except Exception:  # unreadable here means unreadable for the analysis too, which says so itself
+        return None, None
+    count = info.get("features")
+    count = None if count is None or count < 0 else int(count)
+    bounds, crs = info.get("total_bounds"), info.get("crs") or ""
+    if bounds is None or not crs.upper().startswith("EPSG:") or target_epsg is None or not count:
+        return count, None
+    xs, ys = transformer(int(crs[5:]), target_epsg).transform([bounds[0], bounds[2], bounds[0], bounds[2]],
+                                                               [bounds[1], bounds[1], bounds[3], bounds[3]])
+    return count, (min(xs), min(ys), max(xs), max(ys))
+
+
 def _boxes_in(src_epsg: int, near: np.ndarray, target_epsg: int) -> np.ndarray:
     """``near`` (boxes in ``target_epsg``) as boxes in the layer's CRS, padded so that features merely
     touching a patch are not lost to rounding."""

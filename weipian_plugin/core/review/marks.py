@@ -75,15 +75,20 @@ def mark_military_from_layer(store: WorkStore, geometries: Iterable, actor: str,
     return mark_military(store, inside, actor, note or "军用土地图层套合", MILITARY_FROM_LAYER)
 
 
-def military_register(store: WorkStore) -> List[dict]:
-    """Rows of the 《军用土地登记表》: every 涉军 patch with its determination, in batch and 监测编号 order."""
+def military_register(store: WorkStore, year: Optional[int] = None) -> List[dict]:
+    """Rows of the 《军用土地登记表》: every 涉军 patch (of ``year``: batch receipt, else 后时相) with its
+    determination, in batch and 监测编号 order."""
+    where, params = "", []
+    if year is not None:
+        where, params = "AND substr(coalesce(b.received_date, p.hsx, ''), 1, 4) = ? ", [f"{int(year):04d}"]
     return _dicts(store.conn.execute(
         "SELECT s.batch AS batch, s.jcbh AS jcbh, s.township AS township, p.xzqdm AS xzqdm, p.tblx AS tblx, "
         "p.qsx AS qsx, p.hsx AS hsx, s.area_m2 AS area_m2, s.result AS result, s.subtype AS subtype, "
         "s.illegal_m2 AS illegal_m2, s.illegal_cultivated_m2 AS illegal_cultivated_m2, s.status AS status, "
         "m.source AS source, m.note AS note, m.marked_by AS marked_by, m.marked_at AS marked_at "
         "FROM military_land m JOIN patch_status s ON s.fid = m.patch_fid JOIN patches p ON p.fid = m.patch_fid "
-        "WHERE s.split_state != '被拆分' ORDER BY s.batch_id, s.jcbh"))
+        f"JOIN batches b ON b.id = p.batch_id WHERE s.split_state != '被拆分' {where}ORDER BY s.batch_id, s.jcbh",
+        params))
 
 
 # -- 造成恶劣影响 --------------------------------------------------------------------------------------

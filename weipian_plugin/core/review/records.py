@@ -18,13 +18,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Dict, Iterator, List, Optional, Tuple
 
-from weipian_plugin.core.analysis.rules import ILLEGAL, PENDING
 from weipian_plugin.core.dates import DateError, parse_date
 from weipian_plugin.core.review.exif import ExifError, PhotoInfo, read_photo_info
 from weipian_plugin.core.schedule.deadlines import DeadlineConfig, determination_due
-from weipian_plugin.core.store import schema
+from weipian_plugin.core.store import keys, schema
 from weipian_plugin.core.store.codes import DEFAULT_CODE_LISTS
 from weipian_plugin.core.store.workstore import WorkStore, now_iso
+from weipian_plugin.core.vocabulary import ILLEGAL, PENDING, SPLIT, WRITTEN_OFF
 
 DETERMINATION_FIELDS = (
     "result", "subtype", "basis", "doc_numbers", "violation_category", "violation_type", "is_nonagri",
@@ -73,6 +73,8 @@ _VIOLATION_FIELDS = ("violation_category", "violation_type", "illegal_m2", "ille
 MINING_VIOLATIONS = ("无证开采", "越界开采")
 _DET_AREAS = ("illegal_m2", "illegal_cultivated_m2", "illegal_basic_farmland_m2")
 _DET_FLAGS = ("is_nonagri", "is_new_housing")
+FLAG_FIELDS = _DET_FLAGS + ("case_filed",)
+"""Yes/no fields (stored 1/0, shown 是/否)."""
 _RECT_AREAS = ("demolished_m2", "restored_m2", "supplement_m2", "supplement_cultivated_m2", "confiscated_m2",
                "restored_cultivated_m2")
 _RECT_DATES = ("case_date", "transfer_date", "closed_date", "writeoff_date", "referral_date")
@@ -80,7 +82,6 @@ _AREA_TOLERANCE_M2 = 0.005  # typed areas are rounded to 0.01 m²; the view uses
 _PART_TOLERANCE_M2 = 1e-6  # the CHECK constraints of determinations
 _PATCH_COLUMNS = ("fid", "jcbh", "xzqdm", "xmc", "tblx", "qsx", "hsx", "jcmj_m2", "tz", "sfyn", "sfhx", "dlbm",
                   "area_m2", "area_mu", "parent_fid", "split_state", "township_code", "township_name", "due_date")
-WRITTEN_OFF = "已销号"
 
 
 class ReviewError(ValueError):
@@ -282,7 +283,7 @@ def save_determination(store: WorkStore, patch_fid: int, values: dict, reviewer:
     ``from_suggestion`` is 0 unless ``values`` says otherwise: a person's save is the person's judgement.
     """
     patch = _patch(store, patch_fid)
-    if patch["split_state"] == "被拆分":
+    if patch["split_state"] == SPLIT:
         raise ReviewError("该图斑已拆分，请对拆分后的各部分分别判定")
     current = {f: v for f, v in load_determination(store, patch_fid).items() if f in DETERMINATION_FIELDS}
     clean, errors = _clean_determination({**current, **values}, patch["area_m2"], store)
@@ -580,7 +581,7 @@ def remove_attachment(store: WorkStore, attachment_id: int, actor: Optional[str]
 def recompute_due_dates(store: WorkStore) -> int:
     """Recompute every patch's determination deadline from its batch's receipt date and the store's
     'deadlines' setting (after the setting changed); returns how many due dates changed."""
-    cfg = DeadlineConfig.from_dict(store.setting("deadlines", {}))
+    cfg = DeadlineConfig.load(store, keys.DEADLINES)
     changed = 0
     with store.transaction() as conn:
         for batch_id, name, received in conn.execute("SELECT id, name, received_date FROM batches").fetchall():

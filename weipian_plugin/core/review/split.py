@@ -22,11 +22,11 @@ from weipian_plugin.core.review.records import ReviewError, check_unlocked
 from weipian_plugin.core.store import gpkg, keys
 from weipian_plugin.core.store.workstore import WorkStore, now_iso
 from weipian_plugin.core.units import MU_M2
+from weipian_plugin.core.vocabulary import PART, SPLIT
 
 MIN_PART_M2 = 0.01
 """Pieces smaller than this (plane m²) are slivers of a cut along a shared boundary, not parts."""
 
-SPLIT, PART = "被拆分", "拆分部分"
 APPROVALS = "approvals"
 """The overlay role of the approval red lines in ``keys.ANALYSIS_LAYERS`` (analysis.overlay.APPROVALS)."""
 

@@ -24,6 +24,8 @@ class PatchRow(NamedTuple):
     due_date: Optional[str]
     overdue: Optional[int]
     split_state: Optional[str]
+    military: Optional[int]
+    """涉军: left out of counts and totals, as every ordinary output leaves it out."""
 
 
 _ROW_SQL = f"SELECT {', '.join(PatchRow._fields)} FROM patch_analysis"

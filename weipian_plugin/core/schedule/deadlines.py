@@ -7,10 +7,11 @@ A deadline day itself is still on time: done on ``due`` is 按时, done on ``due
 from __future__ import annotations
 
 import calendar as _calendar
-from dataclasses import asdict, dataclass, fields
+from dataclasses import dataclass, fields
 from datetime import date, timedelta
 from enum import Enum
 
+from weipian_plugin.core.config import Config
 from weipian_plugin.core.schedule.workdays import WorkCalendar
 from weipian_plugin.core.units import mu_to_m2
 
@@ -20,7 +21,7 @@ CLOSED_STAGE = "已结案"
 
 
 @dataclass(frozen=True)
-class DeadlineConfig:
+class DeadlineConfig(Config):
     """Deadline rules; defaults are seed 001 (determination) and seed 004 (patrol cases)."""
 
     determination_days: int = 20
@@ -59,15 +60,6 @@ class DeadlineConfig:
                 raise ValueError(f"{f.name} must be >= 0, got {value}")
         if not 1 <= self.monthly_clear_day <= 31:
             raise ValueError(f"monthly_clear_day must be 1..31, got {self.monthly_clear_day}")
-
-    def to_dict(self) -> dict:
-        return asdict(self)
-
-    @classmethod
-    def from_dict(cls, data: dict) -> DeadlineConfig:
-        """Build from saved settings; unknown keys (from another plugin version) are ignored."""
-        names = {f.name for f in fields(cls)}
-        return cls(**{k: v for k, v in data.items() if k in names})
 
 
 def monthly_clear_due(month_of: date, cfg: DeadlineConfig | None = None) -> date:

@@ -34,13 +34,14 @@ allows below 15 %) or 约谈 (township) whatever its figures.
 """
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, fields, replace
+from dataclasses import dataclass, fields, replace
 from typing import Iterable, Mapping
 
+from weipian_plugin.core.config import Config
 from weipian_plugin.core.units import m2_to_mu, mu_to_m2
+from weipian_plugin.core.vocabulary import NEW, STOCK
 
-CATEGORY_NEW = "新增"
-CATEGORY_EXISTING = "存量"
+CATEGORY_NEW, CATEGORY_EXISTING = NEW, STOCK
 CATEGORY_AGRICULTURE = "农业项目破坏耕地"
 CATEGORIES = (CATEGORY_NEW, CATEGORY_EXISTING, CATEGORY_AGRICULTURE)
 LEVELS = ("county", "city", "province")
@@ -106,7 +107,7 @@ class Township:
 
 
 @dataclass(frozen=True)
-class AccountabilityConfig:
+class AccountabilityConfig(Config):
     """Deduction switches and thresholds; the default is the ministry rule of seed 002 for a county."""
 
     level: str = "county"
@@ -163,15 +164,6 @@ class AccountabilityConfig:
         """Seed 001 (a city's own rule for its counties): initial ≥ 100 亩 or > 50 亩 after
         rectification loses points; ratio > 15 % is accountable whatever the area."""
         return cls(ratio_strict=True, require_area=False, points_initial_mu=100.0, points_after_mu=50.0)
-
-    def to_dict(self) -> dict:
-        return asdict(self)
-
-    @classmethod
-    def from_dict(cls, data: dict) -> AccountabilityConfig:
-        """Build from saved settings; unknown keys are ignored."""
-        names = {f.name for f in fields(cls)}
-        return cls(**{k: v for k, v in data.items() if k in names})
 
 
 @dataclass(frozen=True)

@@ -3,10 +3,10 @@ and the store → :mod:`accountability` mapping.
 
 Everything is read from the store's views (``patch_status`` for determination and rectification status,
 remaining area and overdue) plus ``analysis``/``determinations``/``rectifications``. Patches that were
-split (被拆分) are left out: their parts stand in for them. Areas stay m²; each table's columns are
-described once (:class:`Column`: key, header group, header, unit, decimals) and both the xlsx writer and
-the tests format values through :meth:`Column.value`, so a cell always equals the core's number rounded
-half-up for display (亩 to 2 decimals).
+split (被拆分) and 涉军 patches are left out. Areas stay m²; each table's columns are described once
+(:class:`Column`: key, header group, header, unit, decimals) and the xlsx writer, the HTML report and the
+dock format a table through :func:`display_table`: 亩 to 2 decimals, every 合计 the unrounded sum rounded
+once, the cells above it balanced (调平) so they add up to it — a cell is its number rounded down or up.
 
 Mapping to :class:`~.accountability.IllegalRecord` (one record per 违法 patch):
 
@@ -36,13 +36,15 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import math
 from collections import Counter
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
-from typing import Any, Iterable, Optional, Sequence
+from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
+from typing import Any, Iterable, Optional, Sequence, Tuple
 
 from weipian_plugin.core.statistics.accountability import (
     CATEGORIES,
+    CATEGORY_AGRICULTURE,
     CATEGORY_NEW,
     AccountabilityConfig,
     AccountabilityResult,
@@ -50,25 +52,28 @@ from weipian_plugin.core.statistics.accountability import (
     Township,
     compute_accountability,
 )
+from weipian_plugin.core.store import keys
 from weipian_plugin.core.store.workstore import WorkStore
 from weipian_plugin.core.units import m2_to_mu
+from weipian_plugin.core.vocabulary import ILLEGAL, LEGAL, OTHER, RECTIFIED_STATUSES, RECTIFYING, RESULTS, UNDETERMINED
+from weipian_plugin.core.vocabulary import RECTIFIED as RECTIFIED_WORD
 
 NO_TOWNSHIP = "（未落乡镇）"
-RECTIFIED = ("已整改", "已销号")
-INFRASTRUCTURE_SETTING = "infrastructure_projects"
-ACCOUNTABILITY_SETTING = "accountability"
+RECTIFIED = RECTIFIED_STATUSES
 
 
 @dataclass(frozen=True)
 class Column:
     """One output column: ``key`` is an attribute of the row; a ``亩`` column whose key ends in ``_mu``
-    reads the matching ``_m2`` attribute. ``unit`` '%' holds a fraction shown as a percentage."""
+    reads the matching ``_m2`` attribute. ``unit`` '%' holds a fraction shown as a percentage; its total
+    is ``ratio`` = (numerator key, denominator key) of two summable columns, from their unrounded sums."""
 
     key: str
     group: str
     header: str
     unit: str = ""
     decimals: Optional[int] = None
+    ratio: Optional[Tuple[str, str]] = None
 
     @property
     def numeric(self) -> bool:
@@ -82,18 +87,28 @@ class Column:
     def title(self) -> str:
         return f"{self.header}（{self.unit}）" if self.unit and self.unit != "%" else self.header
 
-    def value(self, row: Any) -> Any:
-        """The display value: numbers rounded half-up, booleans as 是/否, ``None`` as ``None``."""
+    def raw(self, row: Any) -> Any:
+        """The unrounded value (亩 from m²), booleans and text as they are."""
         if self.unit == "亩" and self.key.endswith("_mu") and not _has_attribute(type(row), self.key):
             m2 = getattr(row, self.key[:-3] + "_m2")
-            v = None if m2 is None else m2_to_mu(m2)
-        else:
-            v = getattr(row, self.key)
+            return None if m2 is None else m2_to_mu(m2)
+        return getattr(row, self.key)
+
+    def value(self, row: Any) -> Any:
+        """The display value: numbers rounded half-up, booleans as 是/否, ``None`` as ``None``."""
+        return self.shown(self.raw(row))
+
+    def shown(self, v: Any) -> Any:
         if isinstance(v, bool):
             return "是" if v else "否"
         if v is None or not self.numeric:
             return v
-        return round_half_up(v, self.decimals + (2 if self.unit == "%" else 0))
+        return round_half_up(v, self.places)
+
+    @property
+    def places(self) -> int:
+        """Decimal places of the stored number (a percentage keeps two more, as a fraction)."""
+        return self.decimals + (2 if self.unit == "%" else 0)
 
 
 @functools.lru_cache(maxsize=None)
@@ -107,16 +122,48 @@ def round_half_up(x: float, decimals: int) -> float:
     return int(q) if decimals == 0 else float(q)
 
 
-def display_rows(columns: Sequence[Column], rows: Iterable[Any]) -> list:
-    """Each row's display values, in column order."""
-    return [[c.value(r) for c in columns] for r in rows]
+def total(values: Iterable[Optional[float]]) -> float:
+    """The one way to add up a statistic: exact sum of the unrounded values (``None`` counts 0)."""
+    return math.fsum(v for v in values if v is not None)
 
 
-def column_totals(columns: Sequence[Column], values: Sequence[Sequence[Any]]) -> list:
-    """合计 of :func:`display_rows`: the sum of the displayed (rounded) values of each summable column,
-    so it matches a SUM() over the cells; ``None`` for the other columns."""
-    return [round_half_up(sum(v[i] or 0 for v in values), c.decimals) if c.summable else None
-            for i, c in enumerate(columns)]
+def balanced(values: Sequence[Optional[float]], decimals: int) -> Tuple[list, float]:
+    """调平: (parts, total) where the total is the unrounded sum rounded once (half-up) and each part is
+    its value rounded down or up so that the shown parts add up exactly to the shown total; the units
+    left over go to the largest remainders (ties: the earlier row). ``None`` parts stay ``None``."""
+    shown_total = round_half_up(total(values), decimals)
+    scale = 10 ** decimals
+    present = [(i, Decimal(repr(float(v))) * scale) for i, v in enumerate(values) if v is not None]
+    floors = {i: int(x.to_integral_value(rounding=ROUND_FLOOR)) for i, x in present}
+    # 0 ≤ units ≤ len(present) for non-negative values: the floors lose less than one unit each.
+    units = int(Decimal(repr(float(shown_total))) * scale) - sum(floors.values())
+    for i, _ in sorted(present, key=lambda p: (-(p[1] - floors[p[0]]), p[0]))[:units]:
+        floors[i] += 1
+    parts = [None if v is None else (floors[i] / scale if decimals else floors[i]) for i, v in enumerate(values)]
+    return parts, shown_total
+
+
+def display_table(columns: Sequence[Column], rows: Sequence[Any]) -> Tuple[list, list]:
+    """(cell values per row, 合计 row) of a table, by the one rounding rule (README, 面积与合计):
+    summable columns are balanced (:func:`balanced`), so the cells add up to the 合计, which is the
+    unrounded sum rounded once and prints the same wherever that sum is shown; ratio columns total from
+    the unrounded sums of their two columns; other numbers are rounded on their own; text totals blank."""
+    cells = [[None] * len(columns) for _ in rows]
+    totals: list = [None] * len(columns)
+    raw_sums = {}
+    for j, col in enumerate(columns):
+        raw = [col.raw(r) for r in rows]
+        if col.summable and col.numeric:
+            parts, totals[j] = balanced(raw, col.decimals)
+            raw_sums[col.key] = total(raw)
+        else:
+            parts = [col.shown(v) for v in raw]
+        for i, v in enumerate(parts):
+            cells[i][j] = v
+    for j, col in enumerate(columns):
+        if col.ratio and raw_sums.get(col.ratio[1]):
+            totals[j] = round_half_up(raw_sums[col.ratio[0]] / raw_sums[col.ratio[1]], col.places)
+    return cells, totals
 
 
 # -- 图斑台账 -----------------------------------------------------------------------------------------
@@ -247,80 +294,139 @@ def ledger_rows(store: WorkStore, batch: Optional[str] = None, year: Optional[in
 # -- 实际占用的新增建设用地统计汇总表 --------------------------------------------------------------------
 @dataclass
 class TownshipSummary:
+    """One township of the 汇总表. 新增建设用地 is 合法 plus 违法新增 only; 存量, 农业项目破坏耕地, 其他 and
+    未判定 are counted apart. Its cultivated land is built exactly as the 第15号令 denominator
+    (:func:`_accountability_inputs`), so the sheet's ratio is the accountability ratio before deductions:
+    合法 patches' analysed cultivated land, plus each 新增 violation's illegal cultivated land and the legal
+    rest of its analysed cultivated land (counted with 合法)."""
+
     township_code: str
     township: str
     patch_count: int = 0
     area_m2: float = 0.0
     legal_count: int = 0
     legal_m2: float = 0.0
+    legal_cultivated_m2: float = 0.0
     illegal_count: int = 0
-    illegal_patch_m2: float = 0.0
+    illegal_m2: float = 0.0
+    illegal_cultivated_m2: float = 0.0
+    illegal_basic_farmland_m2: float = 0.0
+    stock_count: int = 0
+    stock_m2: float = 0.0
+    agriculture_count: int = 0
+    agriculture_m2: float = 0.0
+    agriculture_cultivated_m2: float = 0.0
     other_count: int = 0
     other_m2: float = 0.0
     undetermined_count: int = 0
     undetermined_m2: float = 0.0
-    cultivated_m2: float = 0.0
-    basic_farmland_m2: float = 0.0
-    illegal_m2: float = 0.0
-    illegal_cultivated_m2: float = 0.0
-    illegal_basic_farmland_m2: float = 0.0
+    violation_count: int = 0
+    """Every 违法 patch, whatever its category (for the report's ranking)."""
     rectified_count: int = 0
-    rectified_m2: float = 0.0
     remaining_m2: float = 0.0
 
-    def add(self, row: LedgerRow) -> None:
-        self.patch_count += 1
-        self.area_m2 += row.area_m2
-        kind = {"合法": "legal", "违法": "illegal", "其他": "other"}.get(row.result or "", "undetermined")
-        setattr(self, f"{kind}_count", getattr(self, f"{kind}_count") + 1)
-        area_attr = "illegal_patch_m2" if kind == "illegal" else f"{kind}_m2"
-        setattr(self, area_attr, getattr(self, area_attr) + row.area_m2)
-        self.cultivated_m2 += row.cultivated_m2 or 0.0
-        self.basic_farmland_m2 += row.basic_farmland_m2 or 0.0
-        if kind == "illegal":
-            self.illegal_m2 += row.illegal_or_area_m2
-            self.illegal_cultivated_m2 += row.illegal_cultivated_m2 or 0.0
-            self.illegal_basic_farmland_m2 += row.illegal_basic_farmland_m2 or 0.0
-            self.rectified_count += row.rectified
-            self.rectified_m2 += max(0.0, row.illegal_or_area_m2 - row.remaining_m2)
-            self.remaining_m2 += row.remaining_m2
+    @property
+    def new_m2(self) -> float:
+        return self.legal_m2 + self.illegal_m2
+
+    @property
+    def new_cultivated_m2(self) -> float:
+        return self.legal_cultivated_m2 + self.illegal_cultivated_m2
+
+    @property
+    def ratio(self) -> Optional[float]:
+        """违法占用耕地比例 (before deductions): illegal 新增 cultivated ÷ 新增建设用地 cultivated."""
+        return self.illegal_cultivated_m2 / self.new_cultivated_m2 if self.new_cultivated_m2 > 0 else None
 
 
 SUMMARY_COLUMNS = (
     Column("township", "", "乡镇"),
-    Column("patch_count", "监测图斑", "个数", "个", 0),
-    Column("area_mu", "监测图斑", "面积", "亩", 2),
-    Column("legal_count", "新增建设用地：合法", "个数", "个", 0),
-    Column("legal_mu", "新增建设用地：合法", "面积", "亩", 2),
-    Column("illegal_count", "新增建设用地：违法", "个数", "个", 0),
-    Column("illegal_patch_mu", "新增建设用地：违法", "面积", "亩", 2),
-    Column("other_count", "新增建设用地：其他", "个数", "个", 0),
-    Column("other_mu", "新增建设用地：其他", "面积", "亩", 2),
-    Column("undetermined_count", "未判定", "个数", "个", 0),
-    Column("undetermined_mu", "未判定", "面积", "亩", 2),
-    Column("cultivated_mu", "占用耕地", "耕地", "亩", 2),
-    Column("illegal_cultivated_mu", "占用耕地", "其中违法", "亩", 2),
-    Column("basic_farmland_mu", "占用永久基本农田", "永久基本农田", "亩", 2),
-    Column("illegal_basic_farmland_mu", "占用永久基本农田", "其中违法", "亩", 2),
-    Column("illegal_mu", "违法用地整改", "违法面积", "亩", 2),
-    Column("rectified_count", "违法用地整改", "已整改个数", "个", 0),
-    Column("rectified_mu", "违法用地整改", "已整改面积", "亩", 2),
-    Column("remaining_mu", "违法用地整改", "剩余未整改面积", "亩", 2),
+    Column("new_mu", "新增建设用地（合法＋违法新增）", "面积", "亩", 2),
+    Column("new_cultivated_mu", "新增建设用地（合法＋违法新增）", "其中耕地", "亩", 2),
+    Column("legal_count", "其中：合法", "个数", "个", 0),
+    Column("legal_mu", "其中：合法", "面积", "亩", 2),
+    Column("legal_cultivated_mu", "其中：合法", "其中耕地", "亩", 2),
+    Column("illegal_count", "其中：违法（新增）", "个数", "个", 0),
+    Column("illegal_mu", "其中：违法（新增）", "面积", "亩", 2),
+    Column("illegal_cultivated_mu", "其中：违法（新增）", "其中耕地", "亩", 2),
+    Column("illegal_basic_farmland_mu", "其中：违法（新增）", "其中永久基本农田", "亩", 2),
+    Column("ratio", "", "违法占用耕地比例", "%", 2, ratio=("illegal_cultivated_mu", "new_cultivated_mu")),
+    Column("stock_count", "不计入新增建设用地", "存量违法个数", "个", 0),
+    Column("stock_mu", "不计入新增建设用地", "存量违法面积", "亩", 2),
+    Column("agriculture_count", "不计入新增建设用地", "农业项目破坏耕地个数", "个", 0),
+    Column("agriculture_mu", "不计入新增建设用地", "农业项目破坏耕地面积", "亩", 2),
+    Column("other_count", "不计入新增建设用地", "其他个数", "个", 0),
+    Column("other_mu", "不计入新增建设用地", "其他面积", "亩", 2),
+    Column("undetermined_count", "不计入新增建设用地", "未判定个数", "个", 0),
+    Column("undetermined_mu", "不计入新增建设用地", "未判定面积", "亩", 2),
 )
 
-
-def summarize_townships(rows: Iterable[LedgerRow]) -> list:
-    """:class:`TownshipSummary` per township (by code, then name) of the given ledger rows."""
-    out: dict = {}
-    for row in rows:
-        key = (row.township_code or "", row.township)
-        out.setdefault(key, TownshipSummary(*key)).add(row)
-    return [out[k] for k in sorted(out)]
+_SUMMARY_SQL = """
+SELECT coalesce(s.township_code, ''), s.township, s.area_m2, s.result, d.violation_category, a.new_or_stock,
+  s.illegal_m2, s.illegal_cultivated_m2, coalesce(s.illegal_basic_farmland_m2, a.basic_farmland_m2),
+  a.cultivated_m2, s.status, s.remaining_m2
+FROM patch_status s
+JOIN patches p ON p.fid = s.fid
+JOIN batches b ON b.id = s.batch_id
+LEFT JOIN analysis a ON a.patch_fid = s.fid
+LEFT JOIN determinations d ON d.patch_fid = s.fid
+WHERE s.split_state != '被拆分' AND s.military = 0 {where}
+"""
 
 
 def township_summary(store: WorkStore, batch: Optional[str] = None, year: Optional[int] = None) -> list:
-    """《实际占用的新增建设用地统计汇总表》: one :class:`TownshipSummary` per township."""
-    return summarize_townships(ledger_rows(store, batch, year))
+    """《实际占用的新增建设用地统计汇总表》: one :class:`TownshipSummary` per township (by code, then
+    name) of the active, non-涉军 patches of ``year`` (and ``batch``)."""
+    where, params = _year_clause(year)
+    if batch:
+        where += " AND s.batch = ?"
+        params.append(batch)
+    out: dict = {}
+    for (code, name, area, result, category, new_or_stock, illegal, illegal_cult, farmland, cultivated, status,
+         remaining) in store.conn.execute(_SUMMARY_SQL.format(where=where), params):
+        t = out.setdefault((code, name or NO_TOWNSHIP), TownshipSummary(code, name or NO_TOWNSHIP))
+        t.patch_count += 1
+        t.area_m2 += area
+        if result == LEGAL:
+            t.legal_count += 1
+            t.legal_m2 += area
+            t.legal_cultivated_m2 += cultivated or 0.0
+        elif result == ILLEGAL:
+            t.violation_count += 1
+            t.rectified_count += status in RECTIFIED
+            t.remaining_m2 += remaining
+            illegal_area = area if illegal is None else illegal
+            cult = illegal_cult if illegal_cult is not None else (cultivated or 0.0)
+            category = _category(category, new_or_stock)
+            if category == CATEGORY_NEW:
+                t.illegal_count += 1
+                t.illegal_m2 += illegal_area
+                t.illegal_cultivated_m2 += cult
+                t.illegal_basic_farmland_m2 += farmland or 0.0
+                t.legal_m2 += max(0.0, area - illegal_area)  # the legal rest of a partly illegal patch
+                t.legal_cultivated_m2 += max(0.0, (cultivated or 0.0) - cult)
+            elif category == CATEGORY_AGRICULTURE:
+                t.agriculture_count += 1
+                t.agriculture_m2 += illegal_area
+                t.agriculture_cultivated_m2 += cult
+            else:
+                t.stock_count += 1
+                t.stock_m2 += illegal_area
+        elif result == OTHER:
+            t.other_count += 1
+            t.other_m2 += area
+        else:
+            t.undetermined_count += 1
+            t.undetermined_m2 += area
+    return [out[k] for k in sorted(out)]
+
+
+def summary_years(store: WorkStore) -> list:
+    """The years (batch receipt, else 后时相) of the store's active patches, for one 汇总表 sheet each."""
+    rows = store.conn.execute(
+        "SELECT DISTINCT substr(coalesce(b.received_date, p.hsx, ''), 1, 4) FROM patches p "
+        "JOIN batches b ON b.id = p.batch_id WHERE p.split_state != '被拆分'").fetchall()
+    return sorted(int(y) for (y,) in rows if y and y.isdigit())
 
 
 # -- monthly progress ------------------------------------------------------------------------------
@@ -348,14 +454,14 @@ PROGRESS_COLUMNS = (
     Column("patch_count", "下发图斑", "个数", "个", 0),
     Column("area_mu", "下发图斑", "面积", "亩", 2),
     Column("judged_count", "合法性判定", "已判定", "个", 0),
-    Column("legal_count", "合法性判定", "合法", "个", 0),
-    Column("illegal_count", "合法性判定", "违法", "个", 0),
-    Column("other_count", "合法性判定", "其他", "个", 0),
-    Column("undetermined_count", "合法性判定", "未判定", "个", 0),
+    Column("legal_count", "合法性判定", LEGAL, "个", 0),
+    Column("illegal_count", "合法性判定", ILLEGAL, "个", 0),
+    Column("other_count", "合法性判定", OTHER, "个", 0),
+    Column("undetermined_count", "合法性判定", UNDETERMINED, "个", 0),
     Column("judged_share", "合法性判定", "判定率", "%", 2),
     Column("overdue_count", "合法性判定", "逾期未判定", "个", 0),
-    Column("rectified_count", "违法图斑整改", "已整改", "个", 0),
-    Column("rectifying_count", "违法图斑整改", "整改中", "个", 0),
+    Column("rectified_count", "违法图斑整改", RECTIFIED_WORD, "个", 0),
+    Column("rectifying_count", "违法图斑整改", RECTIFYING, "个", 0),
     Column("rectified_share", "违法图斑整改", "整改率", "%", 2),
     Column("illegal_mu", "违法图斑整改", "违法面积", "亩", 2),
     Column("remaining_mu", "违法图斑整改", "剩余未整改面积", "亩", 2),
@@ -364,16 +470,16 @@ PROGRESS_COLUMNS = (
 
 def progress_row(scope: str, rows: Sequence[LedgerRow]) -> ProgressRow:
     """Counts by outcome, judged share (of all) and rectified share (of the 违法 patches)."""
-    results = Counter(r.result if r.result in ("合法", "违法", "其他") else "" for r in rows)
-    illegal = [r for r in rows if r.result == "违法"]
+    results = Counter(r.result if r.result in RESULTS else "" for r in rows)
+    illegal = [r for r in rows if r.result == ILLEGAL]
     judged = len(rows) - results[""]
     rectified = sum(r.rectified for r in illegal)
     return ProgressRow(
         scope=scope, patch_count=len(rows), area_m2=sum(r.area_m2 for r in rows),
-        judged_count=judged, legal_count=results["合法"], illegal_count=results["违法"],
-        other_count=results["其他"], undetermined_count=results[""],
+        judged_count=judged, legal_count=results[LEGAL], illegal_count=results[ILLEGAL],
+        other_count=results[OTHER], undetermined_count=results[""],
         judged_share=judged / len(rows) if rows else None,
-        rectified_count=rectified, rectifying_count=sum(r.status == "整改中" for r in illegal),
+        rectified_count=rectified, rectifying_count=sum(r.status == RECTIFYING for r in illegal),
         rectified_share=rectified / len(illegal) if illegal else None,
         illegal_m2=sum(r.illegal_or_area_m2 for r in illegal), remaining_m2=sum(r.remaining_m2 for r in illegal),
         overdue_count=sum(r.overdue for r in rows))
@@ -390,10 +496,12 @@ def _month_key(month: Any) -> str:
     return text[:7]
 
 
-def latest_month(store: WorkStore) -> Optional[str]:
-    """The month (YYYY-MM) of the most recently received batch."""
-    row = store.conn.execute("SELECT max(substr(received_date, 1, 7)) FROM batches").fetchone()
-    return row[0]
+def latest_month(store: WorkStore, year: Optional[int] = None) -> Optional[str]:
+    """The month (YYYY-MM) of the most recently received batch (of ``year`` when given)."""
+    if year is None:
+        return store.conn.execute("SELECT max(substr(received_date, 1, 7)) FROM batches").fetchone()[0]
+    return store.conn.execute("SELECT max(substr(received_date, 1, 7)) FROM batches WHERE substr(received_date, 1, 4) = ?",
+                              (f"{int(year):04d}",)).fetchone()[0]
 
 
 def monthly_progress(store: WorkStore, month: Any) -> list:
@@ -452,7 +560,7 @@ RECORD_COLUMNS = (
 
 def accountability_config(store: WorkStore) -> AccountabilityConfig:
     """The store's saved configuration (setting ``accountability``), else the ministry default."""
-    return AccountabilityConfig.from_dict(store.setting(ACCOUNTABILITY_SETTING, {}))
+    return AccountabilityConfig.load(store, keys.ACCOUNTABILITY)
 
 
 _RECORD_SQL = """
@@ -485,7 +593,7 @@ NATURE_RESERVE_COLUMN = "nature_reserve_m2"
 def infrastructure_projects(store: WorkStore) -> dict:
     """The filed major-infrastructure list: project name or 监测编号 → approval level (国家/省级)."""
     out = {}
-    for entry in store.setting(INFRASTRUCTURE_SETTING, []) or []:
+    for entry in keys.INFRASTRUCTURE_PROJECTS.read(store):
         if isinstance(entry, dict):
             name, level = str(entry.get("name", "")).strip(), entry.get("level") or "省级"
         else:
@@ -513,7 +621,7 @@ def _accountability_inputs(store: WorkStore, year: Optional[int]) -> tuple:
             store.conn.execute(_RECORD_SQL.format(where=where, reserve=reserve), params):
         name = name or NO_TOWNSHIP
         townships.setdefault(code, Township(code, name, xzqdm or county))
-        if result == "合法":
+        if result == LEGAL:
             extra[code] = extra.get(code, 0.0) + (cultivated or 0.0)
             continue
         cult = illegal_cult if illegal_cult is not None else (cultivated or 0.0)
@@ -549,3 +657,34 @@ def store_accountability(store: WorkStore, config: Optional[AccountabilityConfig
     records, extra, townships = _accountability_inputs(store, year)
     return compute_accountability(records, extra, config or accountability_config(store), townships,
                                   serious_impact_marks(store))
+
+
+# -- 实地核查 ------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class FieldCheckRow:
+    batch: str
+    jcbh: str
+    township: str
+    result: Optional[str]
+    cultivated_m2: float
+    """Cultivated land under new buildings: the 新增 violation's illegal cultivated land, or, before a
+    determination, the analysed cultivated land of a patch suggested 违法."""
+
+
+FIELD_CHECK_COLUMNS = (
+    Column("batch", "", "批次"), Column("jcbh", "", "监测编号"), Column("township", "", "乡镇"),
+    Column("result", "", "判定结果"), Column("cultivated_mu", "", "新建占用耕地", "亩", 2),
+)
+
+
+def field_check_rows(store: WorkStore, year: Optional[int] = None) -> list:
+    """Patches flagged 实地核查 (≥ 50 亩 of cultivated land under new buildings, view ``patch_status``)."""
+    where, params = _year_clause(year)
+    sql = f"""
+SELECT s.batch, s.jcbh, coalesce(s.township, '{NO_TOWNSHIP}'), s.result,
+  CASE WHEN s.result = '违法' THEN s.illegal_cultivated_m2 ELSE a.cultivated_m2 END
+FROM patch_status s JOIN patches p ON p.fid = s.fid JOIN batches b ON b.id = s.batch_id
+LEFT JOIN analysis a ON a.patch_fid = s.fid
+WHERE s.field_check = 1 AND s.military = 0 AND s.split_state != '被拆分' {where}
+ORDER BY b.id, s.jcbh"""
+    return [FieldCheckRow(*r) for r in store.conn.execute(sql, params)]

@@ -37,12 +37,19 @@ class StoreKey(Generic[T]):
 
 ANALYSIS_LAYERS: StoreKey[dict] = StoreKey(
     "analysis_layers", {}, "reference-layer role -> file (``path`` or ``path|layername=x``) of the last analysis")
+ANALYSIS_WARNINGS: StoreKey[dict] = StoreKey(
+    "analysis_warnings", {}, "{'at', 'batch', 'warnings': [text]}: reference-layer problems the last analysis ran "
+    "despite (core/analysis/checks.py), printed in the ledger and the report")
+REVIEWER_NAME: StoreKey[str] = StoreKey(
+    "reviewer_name", "", "the reviewer's name as set in the plugin for this store: the audit log's actor")
 RULES: StoreKey[dict] = StoreKey("rules", {}, "RuleConfig as a dict (suggestion thresholds and code lists)")
 IMAGERY: StoreKey[dict] = StoreKey("imagery", {}, "{'before': source, 'after': source} raster sources")
 FIELD_MAP: StoreKey[Optional[dict]] = StoreKey("field_map", None, "canonical field -> source field of the last import")
 DEADLINES: StoreKey[dict] = StoreKey("deadlines", {}, "DeadlineConfig as a dict")
-HOLIDAYS: StoreKey[str] = StoreKey("holidays", "", "the county's holiday and 调休 calendar as text")
+HOLIDAYS: StoreKey[Optional[str]] = StoreKey(
+    "holidays", None, "the county's holiday and 调休 list as text; None: not saved, the shipped list applies")
 GRADING: StoreKey[dict] = StoreKey("grading", {}, "GradingConfig as a dict")
 ACCOUNTABILITY: StoreKey[dict] = StoreKey("accountability", {}, "AccountabilityConfig as a dict")
 INFRASTRUCTURE_PROJECTS: StoreKey[list] = StoreKey(
     "infrastructure_projects", [], "project names counted as national/provincial infrastructure")
+FIGURE_ORG: StoreKey[str] = StoreKey("figure_org", "", "制图单位 printed on every 套合图")

@@ -68,19 +68,31 @@ def temporary_sibling(path: os.PathLike, suffix: str = ".part") -> Path:
     """A new, empty file with a name no other run can have, in ``path``'s folder (so the final rename
     stays on one file system and is atomic)."""
     path = Path(path)
-    fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=suffix, dir=str(path.parent))
+    try:
+        fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=suffix, dir=str(path.parent))
+    except OSError as exc:
+        raise OutputError(explain_os(exc, path)) from exc
     os.close(fd)
     return Path(name)
 
 
+def explain_os(exc: OSError, path: Path) -> str:
+    from weipian_plugin.core.store.errors import explain
+
+    return explain(exc, path) or f"无法写入 {path}：{exc.strerror or exc}"
+
+
 @contextlib.contextmanager
 def replacing(path: os.PathLike) -> Iterator[Path]:
-    """Yield a temporary path to write; on success it replaces ``path``, on any failure it is removed."""
+    """Yield a temporary path to write; on success it replaces ``path``, on any failure it is removed
+    (an OS failure becomes an OutputError saying what to do)."""
     path = Path(path)
     tmp = temporary_sibling(path, path.suffix + ".part")
     try:
         yield tmp
         os.replace(tmp, path)
+    except OSError as exc:  # a full disk or a file open in another program: nothing half-written remains
+        raise OutputError(explain_os(exc, path)) from exc
     finally:
         tmp.unlink(missing_ok=True)
 

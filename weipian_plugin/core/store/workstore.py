@@ -15,7 +15,7 @@ from typing import Any, Iterator, Optional
 
 import numpy as np
 
-from weipian_plugin.core.store import audit, gpkg, outputs, schema
+from weipian_plugin.core.store import audit, errors, gpkg, outputs, schema
 from weipian_plugin.core.store.codes import DEFAULT_CODE_LISTS
 
 PATCH_TABLE = "patches"
@@ -29,6 +29,17 @@ def now_iso() -> str:
     return dt.datetime.now().replace(microsecond=0).isoformat()
 
 
+def _meta_int(conn: sqlite3.Connection, key: str, path: Path) -> int:
+    """An integer of ``weipian_meta``; a StoreError when someone removed or rewrote it."""
+    row = conn.execute("SELECT value FROM weipian_meta WHERE key=?", (key,)).fetchone()
+    try:
+        return int(row[0])
+    except (TypeError, ValueError):
+        shown = "（缺失）" if row is None else f"“{row[0]}”"
+        raise StoreError(f"工作库 {path} 的 weipian_meta 表已被改动：{key} 为{shown}，不是插件写入的值。"
+                         "请从备份恢复该表，或用备份的工作库。") from None
+
+
 class WorkStore:
     def __init__(self, path: Path, conn: sqlite3.Connection):
         self.path = Path(path)
@@ -37,7 +48,7 @@ class WorkStore:
     # -- opening -------------------------------------------------------------------------------------
     @staticmethod
     def _connect(path: Path) -> sqlite3.Connection:
-        conn = sqlite3.connect(str(path), isolation_level=None, timeout=15)
+        conn = sqlite3.connect(str(path), isolation_level=None, timeout=errors.BUSY_SECONDS)
         conn.execute("PRAGMA foreign_keys = ON")
         gpkg.register_functions(conn)
         return conn
@@ -90,8 +101,8 @@ class WorkStore:
                 "SELECT 1 FROM sqlite_master WHERE type='table' AND name='weipian_meta'").fetchone()
             if not has_meta:
                 raise StoreError(f"这是 GeoPackage，但不是卫片执法工作库：{path}")
-            version = int(conn.execute("SELECT value FROM weipian_meta WHERE key=?",
-                                       (schema.SCHEMA_VERSION_KEY,)).fetchone()[0])
+            version = _meta_int(conn, schema.SCHEMA_VERSION_KEY, path)
+            _meta_int(conn, "epsg", path)
             if version > schema.LATEST_VERSION:
                 raise StoreError(f"工作库由更新版本的插件创建（结构版本 {version}），请升级插件。")
             if version < schema.LATEST_VERSION:
@@ -100,7 +111,7 @@ class WorkStore:
                 conn.execute("COMMIT")
         except sqlite3.DatabaseError as exc:
             conn.close()
-            raise StoreError(f"无法读取工作库 {path}：{exc}") from exc
+            raise StoreError(errors.explain(exc, path) or f"无法读取工作库 {path}：{exc}") from exc
         except BaseException:
             conn.close()
             raise
@@ -151,16 +162,28 @@ class WorkStore:
         new audit rows are sealed into the hash chain (core/store/audit.py)."""
         if self.conn.in_transaction:
             raise RuntimeError("nested transaction")
-        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.Error as exc:
+            raise errors.problem(exc, self.path) from exc
         try:
             audit.set_actor(self.conn, actor)
             yield self.conn
             audit.set_actor(self.conn, None)
             audit.seal(self.conn, now_iso())
-        except BaseException:
-            self.conn.execute("ROLLBACK")
-            raise
-        self.conn.execute("COMMIT")
+            self.conn.execute("COMMIT")
+        except BaseException as exc:
+            # A failed COMMIT (disk full) may already have rolled back: a second ROLLBACK would replace
+            # the real cause by "cannot rollback - no transaction is active".
+            if self.conn.in_transaction:
+                try:
+                    self.conn.execute("ROLLBACK")
+                except sqlite3.Error:
+                    pass
+            converted = errors.problem(exc, self.path)
+            if converted is exc:
+                raise
+            raise converted from exc
 
     # -- metadata and settings -----------------------------------------------------------------------
     def meta(self, key: str) -> Optional[str]:

@@ -68,7 +68,7 @@ class AttachmentsPanel(QObject):
         for path in paths:
             try:
                 ids.append(review.add_attachment(self.dock.store, self.dock.fid, path,
-                                                 actor=Settings.reviewer_name()))
+                                                 actor=self.dock.reviewer()))
             except (review.ReviewError, OSError) as exc:
                 self.dock.show_error(self.dock.messagesLabel, exc)
         self.fill()

@@ -11,8 +11,9 @@ from qgis.core import Qgis
 from qgis.PyQt.QtCore import QObject
 from qgis.PyQt.QtWidgets import QFileDialog, QInputDialog, QMenu, QMessageBox
 
+from weipian_plugin.core.review import marks
 from weipian_plugin.core.review import records as review
-from weipian_plugin.core.store import keys
+from weipian_plugin.core.store import audit, keys
 from weipian_plugin.gui.review.patch_list import ANY, BLANK
 from weipian_plugin.gui.tasks import run_with_progress
 from weipian_plugin.settings import Settings
@@ -33,6 +34,12 @@ class BatchActions(QObject):
         menu.addSeparator()
         menu.addAction(self.tr("Overlay image of this patch…"), self.export_overlay_image)
         menu.addAction(self.tr("Overlay images of the listed patches…"), self.export_overlay_images)
+        menu.addSeparator()
+        menu.addAction(self.tr("Mark this patch as military land (涉军)…"), self.mark_military)
+        menu.addAction(self.tr("Remove the military land mark"), self.unmark_military)
+        menu.addSeparator()
+        menu.addAction(self.tr("Reviewer name…"), self.ask_reviewer)
+        menu.addAction(self.tr("Verify the record (audit log)…"), self.verify_record)
         dock.batchButton.setMenu(menu)
 
     def current_batch(self) -> Optional[str]:
@@ -49,8 +56,9 @@ class BatchActions(QObject):
             return False
         answer = QMessageBox.question(
             dock, self.tr("Record stage"),
-            self.tr("Record stage {stage} for batch {batch}? 一上 and 二上 lock the batch: its determinations "
-                    "and rectifications can then no longer be changed; 一下 unlocks it.").format(
+            self.tr("Record stage {stage} for batch {batch}? 一上 and 二上 lock the batch's determinations (result, "
+                    "type, category, areas); rectification and evidence can still be recorded all year. 一下 "
+                    "unlocks the determinations.").format(
                 stage=stage, batch=batch),
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No)
         if answer != QMessageBox.StandardButton.Yes:
@@ -58,13 +66,36 @@ class BatchActions(QObject):
         if not dock.maybe_leave():
             return False
         try:
-            review.lock_batch(dock.store, batch, stage, Settings.reviewer_name())
+            review.lock_batch(dock.store, batch, stage, dock.reviewer())
         except review.ReviewError as exc:
             dock.show_error(dock.messagesLabel, exc)
             return False
         if dock.fid is not None:
             dock.show_patch(dock.fid, zoom=False)
         return True
+
+    def ask_reviewer(self) -> str:
+        """Set the name this store's audit log credits (kept in the store); '' when cancelled."""
+        dock = self.dock
+        if dock.store is None:
+            return ""
+        name, ok = QInputDialog.getText(dock, self.tr("Reviewer"), self.tr(
+            "Your name, as the audit log of this work store will record your changes:"),
+            text=Settings.reviewer_name(dock.store))
+        if not ok or not name.strip():
+            return ""
+        Settings.set_reviewer_name(dock.store, name.strip())
+        return name.strip()
+
+    def verify_record(self) -> bool:
+        """weipian:verifystore for the open store: a message listing every break, or that there is none."""
+        dock = self.dock
+        if dock.store is None:
+            return False
+        result = audit.verify(dock.store.conn)
+        box = QMessageBox.information if result.ok else QMessageBox.warning
+        box(dock, self.tr("Verify the record"), result.text())
+        return result.ok
 
     def export_snapshot(self) -> None:
         dock = self.dock
@@ -95,6 +126,39 @@ class BatchActions(QObject):
         scale, ok = QInputDialog.getInt(self.dock, self.tr("Overlay image"), self.tr("Scale 1:"), 2000, 100,
                                         100000, 500)
         return (scale, keys.IMAGERY.read(self.dock.store).get("after")) if ok else None
+
+    def mark_military(self) -> bool:
+        """涉军: the patch leaves every ordinary output and goes into the 《军用土地登记表》 only."""
+        dock = self.dock
+        if dock.fid is None or dock.store is None:
+            return False
+        note, ok = QInputDialog.getText(
+            dock, self.tr("Military land"),
+            self.tr("Patch {jcbh} will be left out of every ordinary export, figure, report and statistic and "
+                    "listed only in the military land register. Note (optional):").format(jcbh=dock.patch["jcbh"]))
+        if not ok:
+            return False
+        try:
+            marks.mark_military(dock.store, [dock.fid], dock.reviewer(), note)
+        except review.ReviewError as exc:
+            dock.notify(str(exc), Qgis.MessageLevel.Warning)
+            return False
+        dock.refresh_row(dock.fid)
+        dock.notify(self.tr("Patch {jcbh} is marked as military land.").format(jcbh=dock.patch["jcbh"]))
+        return True
+
+    def unmark_military(self) -> bool:
+        dock = self.dock
+        if dock.fid is None or dock.store is None:
+            return False
+        try:
+            marks.unmark_military(dock.store, dock.fid)
+        except review.ReviewError as exc:
+            dock.notify(str(exc), Qgis.MessageLevel.Warning)
+            return False
+        dock.refresh_row(dock.fid)
+        dock.notify(self.tr("Patch {jcbh} is no longer marked as military land.").format(jcbh=dock.patch["jcbh"]))
+        return True
 
     def export_overlay_image(self) -> None:
         """A PNG of the current patch over the after imagery and the reference layers, for its case file."""

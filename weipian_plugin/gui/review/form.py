@@ -58,12 +58,19 @@ class ReviewForm(QObject):
             "writeoff_status": ("combo", ui.writeoffCombo), "writeoff_date": ("date", ui.writeoffDateEdit),
             "writeoff_person": ("text", ui.writeoffPersonEdit),
             "writeoff_reason": ("text", ui.writeoffReasonEdit),
+            "restored_cultivated_m2": ("area", ui.restoredCultivatedSpin),
+            "referral_agency": ("combo", ui.referralCombo), "referral_date": ("date", ui.referralDateEdit),
+            "referral_number": ("text", ui.referralNumberEdit),
         }
-        for edit in (ui.caseDateEdit, ui.transferDateEdit, ui.closedDateEdit, ui.writeoffDateEdit):
+        for edit in (ui.caseDateEdit, ui.transferDateEdit, ui.closedDateEdit, ui.writeoffDateEdit,
+                     ui.referralDateEdit):
             edit.setPlaceholderText(self.tr("YYYY-MM-DD"))
         ui.caseCombo.addItem("", None)
         ui.caseCombo.addItem(self.tr("Case filed"), 1)
         ui.caseCombo.addItem(self.tr("Not filed"), 0)
+        ui.referralCombo.addItem("", None)  # 移送 (police / discipline), apart from 移交 to a department
+        for code, text in zip(review.REFERRAL_AGENCIES, (self.tr("Police"), self.tr("Discipline inspection"))):
+            ui.referralCombo.addItem(text, code)
         ui.writeoffCombo.addItem("", None)
         for code, text in zip(WRITEOFF_STATUSES, (self.tr("Applied for"), self.tr("Written off"))):
             ui.writeoffCombo.addItem(text, code)

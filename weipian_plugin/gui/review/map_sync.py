@@ -13,7 +13,6 @@ from qgis.PyQt.QtCore import QObject
 from weipian_plugin.core.review import split
 from weipian_plugin.gui import layers as store_layers
 from weipian_plugin.gui import split_tool
-from weipian_plugin.settings import Settings
 
 
 class MapSync(QObject):
@@ -112,7 +111,7 @@ class MapSync(QObject):
         dock = self.dock
         self._split_tool = split_tool.SplitLineTool(
             self.canvas, self.crs,
-            lambda line: on_parts(lambda: split.split_by_line(dock.store, dock.fid, line, Settings.reviewer_name())))
+            lambda line: on_parts(lambda: split.split_by_line(dock.store, dock.fid, line, dock.reviewer())))
         self.canvas.setMapTool(self._split_tool)
         dock.notify(self.tr("Click points across patch {jcbh}; right-click or Enter to split, Esc to cancel.")
                     .format(jcbh=dock.patch.get("jcbh", "")))

@@ -5,12 +5,14 @@ Python in the source model; after a save only that patch's row is read again.
 """
 from __future__ import annotations
 
-from typing import Dict, Iterator, List, Optional
+from typing import Any, Dict, Iterator, List, Optional
 
 from qgis.PyQt.QtCore import QAbstractTableModel, QModelIndex, QSortFilterProxyModel, Qt
 from qgis.PyQt.QtGui import QBrush, QColor
 
 from weipian_plugin.core.review.worklist import PatchRow
+from weipian_plugin.core.statistics.ledger import round_half_up
+from weipian_plugin.core.statistics.ledger import total as ledger_total
 from weipian_plugin.core.vocabulary import ILLEGAL, RECTIFIED_STATUSES, SPLIT
 
 ANY = "\x00any"      # filter combo value: no filter
@@ -140,15 +142,19 @@ class PatchFilterModel(QSortFilterProxyModel):
         return self.source.rows[self.mapToSource(self.index(row, 0)).row()]
 
 
-def counts(rows) -> Dict[str, int]:
-    """Counts over ``rows``; split originals are replaced by their parts and not counted."""
+def counts(rows) -> Dict[str, Any]:
+    """Counts and the area (亩, rounded once as every output rounds it) over ``rows``; split originals
+    are replaced by their parts, and 涉军 patches are left out as every ordinary output leaves them out."""
     total = judged = illegal = rectified = overdue = 0
+    areas = []
     for r in rows:
-        if r.split_state == SPLIT:
+        if r.split_state == SPLIT or r.military:
             continue
         total += 1
+        areas.append(r.area_mu)
         judged += bool(r.determination)
         illegal += r.determination == ILLEGAL
         rectified += r.determination == ILLEGAL and r.status in RECTIFIED_STATUSES
         overdue += bool(r.overdue)
-    return {"total": total, "judged": judged, "illegal": illegal, "rectified": rectified, "overdue": overdue}
+    return {"total": total, "judged": judged, "illegal": illegal, "rectified": rectified, "overdue": overdue,
+            "area": f"{round_half_up(ledger_total(areas), 2):.2f}"}
