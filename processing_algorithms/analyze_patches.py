@@ -13,19 +13,12 @@ from qgis.core import (
 )
 
 from weipian_plugin.compat import VECTOR_POLYGON_SOURCE
+from weipian_plugin.core import roles
 from weipian_plugin.core.analysis import overlay
-from weipian_plugin.core.analysis.run import ROLE_LABELS, AnalysisCancelled, analyze_layers, reference_cache
+from weipian_plugin.core.analysis.run import AnalysisCancelled, analyze_layers, reference_cache
 from weipian_plugin.core.intake.reference import LayerRecord, ReferenceCache
 from weipian_plugin.core.intake.vector_io import VectorData, from_wkb
 from weipian_plugin.processing_algorithms.base import WeipianAlgorithm
-
-# parameter name -> overlay role
-LAYER_PARAMETERS = {
-    "LANDUSE": overlay.LANDUSE, "BASIC_FARMLAND": overlay.BASIC_FARMLAND, "APPROVALS": overlay.APPROVALS,
-    "SUPPLY": overlay.SUPPLY, "REGISTRATION": overlay.REGISTRATION, "FACILITY": overlay.FACILITY,
-    "TEMPORARY": overlay.TEMPORARY, "MINING": overlay.MINING, "ECO_REDLINE": overlay.ECO_REDLINE,
-    "TOWNSHIPS": overlay.TOWNSHIPS,
-}
 
 
 def layer_data(layer, role: str, cache: ReferenceCache, near) -> tuple[VectorData, LayerRecord]:
@@ -77,16 +70,10 @@ class AnalyzePatchesAlgorithm(WeipianAlgorithm):
     def initAlgorithm(self, config=None):  # noqa: N802
         self.addParameter(QgsProcessingParameterFile(self.STORE, self.tr("Work store (GeoPackage)"),
                                                      extension="gpkg"))
-        labels = {
-            "LANDUSE": self.tr("Land-use survey (三调 DLTB)"), "BASIC_FARMLAND": self.tr("Permanent basic farmland"),
-            "APPROVALS": self.tr("Approval red lines"), "SUPPLY": self.tr("Land supply"),
-            "REGISTRATION": self.tr("Real-estate registration"), "FACILITY": self.tr("Facility-agriculture filings"),
-            "TEMPORARY": self.tr("Temporary land approvals"), "MINING": self.tr("Mining permits"),
-            "ECO_REDLINE": self.tr("Ecological red line"), "TOWNSHIPS": self.tr("Townships"),
-        }
-        for parameter in LAYER_PARAMETERS:
+        for role in roles.ROLES:  # one optional polygon layer per reference role (core/roles.py)
             self.addParameter(QgsProcessingParameterVectorLayer(
-                parameter, labels[parameter], [VECTOR_POLYGON_SOURCE], optional=True))
+                role.parameter, f"{role.label} ({role.english})", [VECTOR_POLYGON_SOURCE],
+                optional=True))
         self.addParameter(QgsProcessingParameterString(self.BATCH, self.tr("Batch (empty = all)"), optional=True))
         self.addParameter(QgsProcessingParameterBoolean(
             self.ALLOW_WARNINGS, self.tr("Continue when a reference layer fails its checks (the problems are "
@@ -103,11 +90,12 @@ class AnalyzePatchesAlgorithm(WeipianAlgorithm):
             layers, sources, records, totals = {}, {}, [], {}
             near = store.patch_bounds(batch)
             cache = reference_cache(store)
-            for parameter, role in LAYER_PARAMETERS.items():
-                layer = self.parameterAsVectorLayer(parameters, parameter, context)
+            for spec in roles.ROLES:
+                role = spec.key
+                layer = self.parameterAsVectorLayer(parameters, spec.parameter, context)
                 if layer is None:
                     continue
-                feedback.pushInfo(f"读取{ROLE_LABELS[role]}：{layer.source()}")
+                feedback.pushInfo(f"读取{spec.label}：{layer.source()}")
                 try:
                     layers[role], record = layer_data(layer, role, cache, near)
                 except ValueError as exc:

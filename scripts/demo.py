@@ -13,10 +13,6 @@ from pathlib import Path
 
 from qgis.core import QgsApplication
 
-REFERENCE = {"landuse": "DLTB.gpkg", "basic_farmland": "永久基本农田.shp", "approvals": "建设用地审批.shp",
-             "supply": "供地.shp", "registration": "不动产登记.shp", "facility": "设施农用地备案.shp",
-             "temporary": "临时用地.shp", "mining": "采矿权.shp", "eco_redline": "生态保护红线.shp",
-             "townships": "乡镇.shp"}
 RECEIVED = {"2026年1月": dt.date(2026, 2, 3), "2026年2月": dt.date(2026, 3, 2), "2026年3月": dt.date(2026, 4, 1)}
 TODAY = dt.date(2026, 4, 28)
 
@@ -30,14 +26,15 @@ def review_like_a_person(store) -> None:
     from weipian_plugin.core.review.records import accept_suggestion, save_rectification
 
     rows = store.conn.execute(
-        "SELECT p.fid, a.suggestion FROM patches p JOIN batches b ON b.id = p.batch_id "
-        "JOIN analysis a ON a.patch_fid = p.fid WHERE b.name IN ('2026年1月', '2026年2月') ORDER BY p.fid").fetchall()
+        "SELECT p.fid, a.suggestion, coalesce(a.mining_suggestion, '') FROM patches p JOIN batches b "
+        "ON b.id = p.batch_id JOIN analysis a ON a.patch_fid = p.fid WHERE b.name IN ('2026年1月', '2026年2月') "
+        "ORDER BY p.fid").fetchall()
     illegal = []
-    for fid, suggestion in rows:
-        if suggestion == "待核":
+    for fid, suggestion, mining in rows:
+        if "待核" in (suggestion, mining):
             continue
         accept_suggestion(store, fid, "演示审核员")
-        if suggestion == "违法":
+        if "违法" in (suggestion, mining):
             illegal.append(fid)
     for k, fid in enumerate(illegal[: len(illegal) // 2]):
         area = store.conn.execute("SELECT area_m2 FROM patches WHERE fid=?", (fid,)).fetchone()[0]
@@ -46,7 +43,7 @@ def review_like_a_person(store) -> None:
         if k % 2 == 0:
             values["closed_date"] = "2026-04-15"
         save_rectification(store, fid, values, "演示审核员")
-    say(f"  审核：采纳 {len(rows)} 个图斑中的建议（待核除外），{len(illegal) // 2} 个违法图斑录入了查处整改。")
+    say(f"  审核：采纳 {len(rows)} 个图斑中的建议（土地或矿产待核的除外），{len(illegal) // 2} 个违法图斑录入了查处整改。")
 
 
 def main() -> int:
@@ -62,7 +59,7 @@ def main() -> int:
     from weipian_plugin import translation
 
     translation.install("zh_CN")  # a Chinese county: the style and labels saved into its store are Chinese
-    from sample_county import generate
+    from sample_county import REFERENCE_FILES, generate
 
     from weipian_plugin.core.analysis.run import run_analysis
     from weipian_plugin.core.intake.importer import create_store_for, import_patches
@@ -81,7 +78,7 @@ def main() -> int:
         say(import_patches(store, shp, name, received=RECEIVED.get(name)).summary())
 
     say("3. 内业比对与合法性判定建议")
-    sources = {role: county / "reference" / name for role, name in REFERENCE.items()}
+    sources = {role: county / "reference" / name for role, name in REFERENCE_FILES.items()}
     say(run_analysis(store, sources).text())
 
     say("4. 逐图斑判定与查处整改（模拟审核员）")

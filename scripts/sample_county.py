@@ -98,29 +98,46 @@ TBLX = {
 _BACKGROUND_TBLX = (["20", "YH", "DT", "TD", "DL1", "ND", "GF", "CK", "KT", "TP", "LT", "QT", "01"],
                     [.28, .15, .14, .1, .05, .05, .03, .03, .04, .04, .03, .03, .03])
 
-# scenario -> (suggestion, subtype, 新增/存量), after DOMAIN.md §4 and core/codes.py
+# scenario -> (land suggestion, subtype, 新增/存量, mining suggestion, its subtype), after docs/DOMAIN.md §4
+# (as revised) and core/store/codes.py; '' = not checked (新增/存量 of a mine depends on the pit cells).
+_MINED = ("违法", "非农违法", "")   # mining land without a land approval is a land violation too
 SCENARIOS = {
-    "approval": ("合法", "批文", ""),
-    "approval_overlap": ("合法", "批文", ""),
-    "supply": ("合法", "供地手续", ""),
-    "registration": ("合法", "登记发证", ""),
-    "facility_filing": ("其他", "设施农用地", ""),
-    "facility_dltb": ("其他", "设施农用地", ""),
-    "temporary_valid": ("其他", "临时用地", ""),
-    "temporary_expired": ("违法", "非农违法", "新增"),
-    "rural_road": ("其他", "农村道路", ""),
-    "homestead": ("其他", "农村宅基地", ""),
-    "zone203": ("其他", "203范围", ""),
-    "mining_legal": ("合法", "合法采矿", ""),
-    "mining_overbound": ("违法", "越界开采", ""),
-    "mining_nopermit": ("违法", "无证开采", ""),
-    "mining_expired": ("违法", "无证开采", ""),
-    "illegal_new_farmland": ("违法", "非农违法", "新增"),
-    "illegal_new_basic": ("违法", "非农违法", "新增"),
-    "illegal_new_eco": ("违法", "非农违法", "新增"),
-    "illegal_stock": ("违法", "非农违法", "存量"),
-    "pending_partial": ("待核", "", ""),
+    "approval": ("合法", "批文", "", "", ""),
+    "approval_overlap": ("合法", "批文", "", "", ""),
+    "supply": ("合法", "供地手续", "", "", ""),
+    "registration": ("合法", "登记发证", "", "", ""),
+    "facility_filing": ("其他", "设施农用地", "", "", ""),
+    "facility_dltb": ("违法", "非农违法", "新增", "", ""),          # DLBM 1202 before: context only
+    "temporary_valid": ("其他", "临时用地", "", "", ""),
+    "temporary_expired": ("违法", "非农违法", "新增", "", ""),
+    "rural_road": ("其他", "农村道路", "", "", ""),                   # TBLX ND, 5 m wide, on 旱地
+    "rural_road_1006": ("违法", "非农违法", "新增", "", ""),         # ND far wider than a road, on 1006
+    "homestead": ("其他", "农村宅基地", "", "", ""),
+    "zone203": ("其他", "203范围", "", "", ""),
+    "new_house_203": ("违法", "非农违法", "新增", "", ""),           # 旱地 inside 203: 新增乱占耕地建房
+    "mining_legal": (*_MINED, "合法", "合法采矿"),
+    "mining_overbound": (*_MINED, "违法", "越界开采"),
+    "mining_nopermit": (*_MINED, "违法", "无证开采"),
+    "mining_expired": (*_MINED, "违法", "无证开采"),
+    "mining_in_approval": ("合法", "批文", "", "违法", "无证开采"),  # a land approval, no mining permit
+    "illegal_new_farmland": ("违法", "非农违法", "新增", "", ""),
+    "illegal_new_basic": ("违法", "非农违法", "新增", "", ""),
+    "illegal_new_eco": ("违法", "非农违法", "新增", "", ""),
+    "illegal_stock": ("违法", "非农违法", "存量", "", ""),
+    "mixed_stock_new": ("违法", "非农违法", "新增", "", ""),         # ~60 % 0602 and ~40 % 0101 before
+    "pending_partial": ("待核", "部分覆盖", "", "", ""),
+    "uncovered_cap": ("待核", "部分覆盖", "", "", ""),               # 95.75 % approved, > 1 亩 of 林地 outside
+    "late_approval": ("违法", "非农违法", "新增", "", ""),           # approved after the 后时相: 先建后批
+    "facility_late": ("待核", "设施农用地", "", "", ""),             # filed after the 后时相
+    "facility_livestock": ("待核", "设施农用地", "", "", ""),        # livestock facility on 永农
+    "pond_on_paddy": ("待核", "耕地转其他农用地", "", "", ""),       # TBLX KT on 0101
+    "solar_on_forest": ("其他", "不改变原用地性质的光伏用地", "", "", ""),
+    "solar_on_farmland": ("待核", "光伏", "", "", ""),
+    "earthworks": ("待核", "推堆土/动土", "", "", ""),                # TBLX TD/TP/DT/LT
+    "land_swap": ("合法", "其他合法手续", "", "", ""),                # 增减挂钩
+    "advance_use": ("其他", "先行用地", "", "", ""),
 }
+UNCOVERED_CAP_SHARE = 0.9575
 
 # reference layer -> (file, DBF encoding, key field); approvals and supply come from a GBK desktop GIS
 REF_LAYERS = {
@@ -130,7 +147,13 @@ REF_LAYERS = {
     "facility": ("设施农用地备案.shp", "UTF-8", "BAH"),
     "temporary": ("临时用地.shp", "UTF-8", "PZWH"),
     "mining": ("采矿权.shp", "UTF-8", "XKZH"),
+    "other_legal": ("增减挂钩.shp", "UTF-8", "PZWH"),
+    "advance": ("先行用地.shp", "UTF-8", "PZWH"),
 }
+REFERENCE_FILES = {"landuse": "DLTB.gpkg", "basic_farmland": "永久基本农田.shp", "eco_redline": "生态保护红线.shp",
+                   "nature_reserve": "自然保护地.shp", "townships": "乡镇.shp",
+                   **{layer: file for layer, (file, _, _) in REF_LAYERS.items()}}
+"""Reference role (weipian_plugin/core/roles.py) → its file under ``reference/``."""
 
 BATCHES = [
     dict(name="2026年1月", month=1, encoding="GBK", cpg=True, prj=True, ldid=0x4D, epsg=EPSG,
@@ -599,6 +622,12 @@ def _write_base(out, county):
         "HXBH": np.array([f"HX{COUNTY_CODE}-{k + 1:03d}" for k in range(len(eco))], dtype=object),
         "HXMC": np.array([f"{COUNTY_NAME}{k}生态保护红线" for k in kinds], dtype=object),
         "HXLX": kinds})
+    west = np.zeros(county.eco.shape, bool)
+    west[:, : county.n // 2] = True
+    _, reserve = _polygonize((county.eco & west).astype(np.uint8))   # 自然保护地: part of the red line
+    paths["nature_reserve"] = _write(ref / "自然保护地.shp", county.to_world(reserve), {
+        "BHDBM": np.array([f"ZR{COUNTY_CODE}{k + 1:03d}" for k in range(len(reserve))], dtype=object),
+        "BHDMC": np.array([f"{COUNTY_NAME}青山自然保护区{k + 1}区" for k in range(len(reserve))], dtype=object)})
     info = {"name": COUNTY_NAME, "code": COUNTY_CODE, "epsg": EPSG, "area_m2": float(shapely.area(outline).sum()),
             "bounds": [round(v, 2) for v in shapely.total_bounds(outline)], "dltb_count": n_dltb,
             "townships": dict(zip(county.townships["code"], county.townships["name"]))}
@@ -712,6 +741,9 @@ class _Planter:
             "free_farmland": inner & np.isin(flat_cls, CULTIVATED) & ~county.basic & ~county.eco,
             "basic": inner & np.isin(flat_cls, CULTIVATED) & county.basic,
             "eco": inner & np.isin(flat_cls, np.r_[CULTIVATED, FOREST]) & county.eco,
+            "paddy": inner & (flat_cls == C["0101"]),
+            "dry": inner & (flat_cls == C["0103"]),
+            "forest": inner & np.isin(flat_cls, FOREST) & ~county.basic & ~county.eco,
             "hills": inner & np.isin(flat_cls, np.r_[FOREST, C["0404"]])
             & ~_shift_or(np.isin(flat_cls, _ids("1202", "1006", "0702")) | (county.czcs == 3),
                          int(math.ceil(150 / county.cell))),
@@ -753,6 +785,8 @@ class _Planter:
 
     def _single(self, scenario, f):
         rng, refs = self.rng, []
+        if scenario in self._REVISED:
+            return self._revised(scenario, f)
         if scenario == "approval":
             p = self._free_patch(f, 20, 80)
             refs = [("approvals", _envelope(p, rng.uniform(10, 60)), None)]
@@ -785,9 +819,69 @@ class _Planter:
                 refs = [("facility", _envelope(p, rng.uniform(3, 20)), None)]
             elif scenario.startswith("temporary"):
                 refs = [("temporary", _envelope(p, rng.uniform(8, 40)), scenario.split("_")[1])]
-        tblx = {"rural_road": ["ND"], "temporary_valid": ["DT", "TD", "YH"], "homestead": ["20"],
+        tblx = {"rural_road_1006": ["ND"], "temporary_valid": ["YH", "20"], "homestead": ["20"],
                 "mining_nopermit": ["CK"]}.get(scenario, ["20", "YH"])
         return [(p, self._pick(tblx), scenario)], refs
+
+    # the cases of the rules revision (issue 9's table), each with the reference it needs
+    _REVISED = ("late_approval", "new_house_203", "mixed_stock_new", "pond_on_paddy", "solar_on_forest",
+                "solar_on_farmland", "rural_road", "earthworks", "mining_in_approval", "uncovered_cap",
+                "facility_late", "facility_livestock", "land_swap", "advance_use")
+
+    def _revised(self, scenario, f):
+        """([(patch, tblx, scenario)], [(layer, geom, kind)], {cell: new class}) or None."""
+        rng, c, refs, changes = self.rng, self.c, [], {}
+        if scenario == "mixed_stock_new":
+            return self._mixed(f)
+        if scenario == "uncovered_cap":
+            x, y = self._centre(f)
+            p = shapely.box(x - 75, y - 75, x + 75, y + 75)
+            if not self._cells_ok(p, np.r_[FOREST, C["0404"]]):
+                return None
+            cut = x - 75 + UNCOVERED_CAP_SHARE * 150
+            return [(p, self._pick(["20", "YH"]), scenario)], [("approvals", shapely.box(x - 90, y - 90, cut, y + 90),
+                                                                None)], {}
+        if scenario == "mining_in_approval":
+            p = self._free_patch(f, 25, 60)
+            if not self._cells_ok(p, MINING_OK):
+                return None
+            return [(p, "CK", scenario)], [("approvals", _envelope(p, rng.uniform(5, 20)), None)], {}
+        if scenario == "rural_road":
+            x, y = self._centre(f)
+            a = rng.uniform(0, np.pi)
+            d = np.array([np.cos(a), np.sin(a)]) * 0.3 * c.cell
+            p = shapely.buffer(shapely.LineString([(x - d[0], y - d[1]), (x + d[0], y + d[1])]), 2.5, cap_style="flat")
+            if not shapely.within(p, shapely.buffer(c.polys([f])[0], -1.0)):
+                return None
+            return [(p, "ND", scenario)], [], {}
+        if scenario == "new_house_203":
+            changes = {int(f): C["0103"]}   # a 旱地 parcel left inside the village range
+        p = self._clipped(f)
+        if p is None:
+            return None
+        layer = {"late_approval": "approvals", "facility_late": "facility", "facility_livestock": "facility",
+                 "land_swap": "other_legal", "advance_use": "advance"}.get(scenario)
+        if layer:
+            kind = {"late_approval": "late", "facility_late": "late", "facility_livestock": "livestock"}.get(scenario)
+            refs = [(layer, _envelope(p, rng.uniform(3, 20)), kind)]
+        tblx = {"pond_on_paddy": ["KT"], "solar_on_forest": ["GF"], "solar_on_farmland": ["GF"],
+                "earthworks": ["TD", "TP", "DT", "LT"], "new_house_203": ["20"]}.get(scenario, ["20", "YH"])
+        return [(p, self._pick(tblx), scenario)], refs, changes
+
+    def _mixed(self, f):
+        """A patch across the edge of a 0602 cell and its eastern neighbour turned 0101 (~60 % / ~40 %)."""
+        c = self.c
+        j, i = divmod(int(f), c.n)
+        g = f + 1
+        if i + 1 >= c.n or not c.inside.ravel()[g] or c.czcs.ravel()[g] == 3:
+            return None
+        xe = (c.vx[j, i + 1] + c.vx[j + 1, i + 1]) / 2
+        ym = (c.vy[j, i + 1] + c.vy[j + 1, i + 1]) / 2
+        w, h = 0.6 * c.cell, 0.4 * c.cell
+        p = shapely.box(xe - 0.6 * w, ym - h / 2, xe + 0.4 * w, ym + h / 2)
+        if shapely.area(shapely.difference(p, shapely.union_all(c.polys([f, g])))) > 1e-6:
+            return None
+        return [(p, self._pick(["20", "YH"]), "mixed_stock_new")], [], {int(f): C["0602"], int(g): C["0101"]}
 
     def _mine(self, f, n_in, n_out, valid):
         """A permit (拐点 polygon) with patches inside it and, for a valid one, patches across its edge."""
@@ -830,11 +924,13 @@ class _Planter:
                 site = build(f)
                 if not site:
                     continue
-                patches, refs = site
+                patches, refs, changes = site if len(site) == 3 else (*site, {})
                 idx, free = self._window_free([p for p, _, _ in patches] + [g for _, g, _ in refs])
                 if not free:
                     continue
                 self.blocked.ravel()[idx] = True
+                for cell, cls in changes.items():   # before the DLTB is written
+                    self.c.cls.ravel()[cell] = cls
                 links = []
                 for layer, g, kind in refs:
                     links.append((layer, len(self.refs[layer])))
@@ -852,12 +948,16 @@ class _Planter:
             legal = len(range(m, k, n_valid))
             self.place("mining_permit", "hills", lambda f, a=legal: self._mine(f, a, a, True))
         self.place("mining_permit", "hills", lambda f: self._mine(f, k, 0, False))
-        where = {"facility_dltb": "1202", "rural_road": "1006", "homestead": "0702", "zone203": "zone203",
+        where = {"facility_dltb": "1202", "rural_road_1006": "1006", "homestead": "0702", "zone203": "zone203",
                  "illegal_stock": "stock", "supply": "stock|agri", "registration": "stock|agri",
                  "illegal_new_basic": "basic", "illegal_new_eco": "eco", "illegal_new_farmland": "free_farmland",
                  "mining_nopermit": "hills", "facility_filing": "cultivated", "temporary_valid": "cultivated",
                  "temporary_expired": "cultivated", "approval": "agri", "approval_overlap": "agri",
-                 "pending_partial": "agri"}
+                 "pending_partial": "agri", "late_approval": "agri", "new_house_203": "zone203",
+                 "mixed_stock_new": "stock", "pond_on_paddy": "paddy", "solar_on_forest": "forest|hills",
+                 "solar_on_farmland": "cultivated", "rural_road": "dry|cultivated", "earthworks": "agri",
+                 "mining_in_approval": "hills", "uncovered_cap": "hills", "facility_late": "cultivated",
+                 "facility_livestock": "basic", "land_swap": "agri", "advance_use": "agri"}
         for scenario, mask in where.items():
             for _ in range(k):
                 self.place(scenario, mask, lambda f, s=scenario: self._single(s, f))
@@ -910,7 +1010,8 @@ def _ref_columns(layer, rng, county, geoms, kinds):
     n = len(geoms)
     kinds = np.array(kinds, dtype=object)
     if layer == "approvals":
-        day = _dates(rng, "2018-01-01", "2025-06-30", n)
+        day = np.where(kinds == "late", _dates(rng, "2026-05-01", "2026-09-30", n),   # 先建后批
+                       _dates(rng, "2018-01-01", "2025-06-30", n))
         years = day.astype("datetime64[Y]").astype(int) + 1970
         num = _numbers(rng, years)
         return {"PZWH": np.array([f"青政地〔{y}〕{k}号" for y, k in zip(years, num)], dtype=object),
@@ -927,10 +1028,19 @@ def _ref_columns(layer, rng, county, geoms, kinds):
         return {"BDCQZH": np.array([f"渝({y})青禾县不动产权第{k:07d}号"
                                     for y, k in zip(years, rng.integers(1, 10 ** 6, n))], dtype=object)}
     if layer == "facility":
-        day = _dates(rng, "2020-01-01", "2025-08-31", n)
+        day = np.where(kinds == "late", _dates(rng, "2026-05-01", "2026-09-30", n),
+                       _dates(rng, "2020-01-01", "2025-08-31", n))
         years = day.astype("datetime64[Y]").astype(int) + 1970
         return {"BAH": np.array([f"青设农备〔{y}〕{k}号" for y, k in zip(years, _numbers(rng, years))],
-                                dtype=object), "BARQ": _fmt(day, "%Y/%m/%d")}
+                                dtype=object), "BARQ": _fmt(day, "%Y/%m/%d"),
+                "SSLX": np.where(kinds == "livestock", "畜禽养殖设施", "种植设施").astype(object)}
+    if layer in ("other_legal", "advance"):
+        day = _dates(rng, "2019-01-01", "2025-06-30", n)
+        years = day.astype("datetime64[Y]").astype(int) + 1970
+        word = "青增减挂" if layer == "other_legal" else "自然资先行用地函"
+        return {"PZWH": np.array([f"{word}〔{y}〕{k}号" for y, k in zip(years, _numbers(rng, years))], dtype=object),
+                "PZRQ": day, "XMMC": np.array([f"{COUNTY_NAME}{y}年度{'城乡建设用地增减挂钩' if layer == 'other_legal' else '重点项目先行用地'}"
+                                               for y in years], dtype=object)}
     if layer == "temporary":
         valid = kinds == "valid"
         start = np.where(valid, _dates(rng, "2025-01-01", "2025-10-31", n), _dates(rng, "2023-01-01", "2023-09-30", n))
@@ -1027,6 +1137,7 @@ def _background_patches(rng, county, blocked, n):
 def _make_batches(out, rng, county, planter, ppb):
     """Three monthly batches: planted patches spread over them, the rest random, plus the bad cases."""
     planted = [planter.patches[k] for k in rng.permutation(len(planter.patches))]
+    planted.sort(key=lambda site: site[2])   # stable: each scenario's copies go round the three batches
     to_4490 = Transformer.from_crs(EPSG, GEOGRAPHIC_EPSG, always_xy=True)
     specials = {0: ["bowtie", "bowtie", "multipart"], 1: ["spike", "duplicate", "empty"], 2: ["bowtie", "spike"]}
     batches, expected, special, planted_geoms, all_geoms, all_tblx = [], {}, [], {}, [], []
@@ -1063,12 +1174,15 @@ def _make_batches(out, rng, county, planter, ppb):
         cols, hsx = _batch_columns(spec, rng, county, geoms, tblx, jcbh, hsx_lo)
         for k, (p, _, scenario, links) in enumerate(mine):
             row = pos[k]
-            sug, sub, cat = SCENARIOS[scenario]
+            sug, sub, cat, mining, mining_sub = SCENARIOS[scenario]
             cells = county.window(p.bounds)
             inter = shapely.area(shapely.intersection(p, county.polys(cells)))
             planted_geoms[jcbh[row]] = p
             expected[jcbh[row]] = {
                 "batch": spec["name"], "scenario": scenario, "suggestion": sug, "subtype": sub, "category": cat,
+                "mining_suggestion": mining, "mining_subtype": mining_sub,
+                "new_share": round(float(inter[np.isin(county.cls.ravel()[cells], CULTIVATED)].sum() / p.area), 6)
+                if scenario == "mixed_stock_new" else None,
                 "hsx": str(hsx[row]), "refs": list(links),
                 "basic_farmland": bool(inter[county.basic.ravel()[cells]].sum() > 0.01),
                 "eco_redline": bool(inter[county.eco.ravel()[cells]].sum() > 0.01)}
@@ -1353,6 +1467,8 @@ def _bench_refs(rng, county, patches):
         "facility": [(g, None) for g in around(0.04, 2, 20)],
         "temporary": [(g, "valid" if k % 2 else "expired") for k, g in enumerate(temporary)],
         "mining": [(g, "expired" if k == 0 else "valid") for k, g in enumerate(mines)],
+        "other_legal": [(g, None) for g in around(0.01, 5, 30)],
+        "advance": [(g, None) for g in around(0.005, 5, 30)],
     }
 
 

@@ -27,13 +27,17 @@ SHARED_CACHE = ROOT / "build" / "test-data"
 
 @pytest.fixture(scope="session")
 def sample_county():
-    """The generated sample county (small, no imagery), built once per session and reused read-only."""
-    from sample_county import generate
+    """The generated sample county (small, no imagery), built once per session and reused read-only; a
+    change to the generator builds a new one (the cache is named after the generator's bytes)."""
+    import hashlib
 
-    out = SHARED_CACHE / "county-small"
+    import sample_county as generator
+
+    digest = hashlib.sha1(Path(generator.__file__).read_bytes()).hexdigest()[:12]
+    out = SHARED_CACHE / f"county-small-{digest}"
     manifest = out / "manifest.json"
     if not manifest.exists():
-        generate(out, seed=7, patches_per_batch=60, n_dltb=6000, imagery=False)
+        generator.generate(out, seed=7, patches_per_batch=60, n_dltb=6000, imagery=False)
     return out
 
 

@@ -4,15 +4,11 @@ import shutil
 import sqlite3
 
 import pytest
+from sample_county import REFERENCE_FILES as REFERENCE
 
 from weipian_plugin.core.analysis.run import AnalysisCancelled, run_analysis
 from weipian_plugin.core.intake.importer import create_store_for, import_patches
 from weipian_plugin.core.store.workstore import WorkStore
-
-REFERENCE = {"landuse": "DLTB.gpkg", "basic_farmland": "永久基本农田.shp", "approvals": "建设用地审批.shp",
-             "supply": "供地.shp", "registration": "不动产登记.shp", "facility": "设施农用地备案.shp",
-             "temporary": "临时用地.shp", "mining": "采矿权.shp", "eco_redline": "生态保护红线.shp",
-             "townships": "乡镇.shp"}
 
 
 def sources(county):
@@ -31,19 +27,39 @@ def analyzed_store(sample_county, tmp_path_factory):
 
 
 def test_every_planted_outcome(analyzed_store, sample_county):
+    """Each planted case (issue 9's table included) is suggested as planted: land, mining, 新增/存量, flags."""
     expected = json.loads((sample_county / "manifest.json").read_text(encoding="utf-8"))["expected"]
     conn = sqlite3.connect(analyzed_store)
-    got = {j: (s, t) for j, s, t in conn.execute("SELECT jcbh, suggestion, suggestion_type FROM patch_analysis")}
-    wrong = {j: (e["suggestion"], e["subtype"], got.get(j)) for j, e in expected.items()
-             if got.get(j, (None, None))[0] != e["suggestion"] or (e["subtype"] and got[j][1] != e["subtype"])}
+    got = {r[0]: r[1:] for r in conn.execute(
+        "SELECT jcbh, suggestion, suggestion_type, new_or_stock, coalesce(mining_suggestion, ''), "
+        "coalesce(mining_suggestion_type, ''), new_construction_m2 / area_m2, new_housing, suggestion_reason "
+        "FROM patch_analysis")}
+    wrong = {}
+    for j, e in expected.items():
+        sug, sub, kind, mining, mining_sub, new_share, housing, reason = got[j]
+        want = (e["suggestion"], e["subtype"], e["category"], e["mining_suggestion"], e["mining_subtype"])
+        have = (sug, sub, kind if e["category"] else "", mining, mining_sub)
+        if want != have:
+            wrong[j] = (e["scenario"], want, have, reason)
+        if e["new_share"] is not None and new_share != pytest.approx(e["new_share"], abs=1e-6):
+            wrong[j] = (e["scenario"], "new share", e["new_share"], new_share)
+        if housing != (e["scenario"] == "new_house_203") and sug == "违法":
+            wrong[j] = (e["scenario"], "新增乱占耕地建房", housing)
+        if e["scenario"] == "late_approval" and "用地批准晚于影像时间，应立案查处后按补办处理" not in reason:
+            wrong[j] = (e["scenario"], reason)
     assert wrong == {}
-    outcomes = set(got.values())
-    for outcome in [("合法", "批文"), ("合法", "供地手续"), ("合法", "登记发证"), ("合法", "合法采矿"),
+    outcomes = {(s, t) for s, t, *_ in got.values()}
+    for outcome in [("合法", "批文"), ("合法", "供地手续"), ("合法", "登记发证"), ("合法", "其他合法手续"),
                     ("其他", "设施农用地"), ("其他", "临时用地"), ("其他", "农村道路"), ("其他", "203范围"),
-                    ("其他", "农村宅基地"), ("违法", "越界开采"), ("违法", "无证开采"), ("违法", "非农违法")]:
+                    ("其他", "农村宅基地"), ("其他", "先行用地"), ("违法", "非农违法"), ("待核", "部分覆盖")]:
         assert outcome in outcomes
+    mining = {(m, t) for _, _, _, m, t, *_ in got.values()}
+    assert {("合法", "合法采矿"), ("违法", "越界开采"), ("违法", "无证开采")} <= mining
     assert {r for r, in conn.execute("SELECT DISTINCT new_or_stock FROM analysis WHERE suggestion='违法'")} >= {"新增", "存量"}
-    assert conn.execute("SELECT count(*) FROM patch_analysis WHERE suggestion='待核'").fetchone()[0] > 0
+    # 新增 + 存量 + the non-construction part make up the patch
+    assert conn.execute("SELECT count(*) FROM patch_analysis WHERE new_construction_m2 + stock_construction_m2 "
+                        "> area_m2 * (1 + 1e-9)").fetchone()[0] == 0
+    assert conn.execute("SELECT count(*) FROM patch_analysis WHERE nature_reserve_m2 > 0").fetchone()[0] > 0
 
 
 def test_contract_columns_and_reasons(analyzed_store):

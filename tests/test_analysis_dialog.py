@@ -57,8 +57,10 @@ def suggestions(store):
 def test_run_analysis_and_remember_the_layers(qtbot, qgis_iface, store, approvals, weipian_provider, project,
                                               monkeypatch):
     dialog = open_dialog(qtbot, qgis_iface, store)
-    assert list(dialog.combos) == ["landuse", "basic_farmland", "approvals", "supply", "registration", "facility",
-                                   "temporary", "mining", "eco_redline", "townships"]
+    assert list(dialog.combos) == ["landuse", "basic_farmland", "approvals", "supply", "registration", "other_legal",
+                                   "advance", "facility", "temporary", "mining", "eco_redline", "nature_reserve",
+                                   "townships"]  # the registry's order (core/roles.py)
+    assert dialog.labels["advance"] == "先行用地 (Advance land use)"
     assert all(combo.currentLayer() is None for combo in dialog.combos.values())
     assert [dialog.batchCombo.itemData(i) for i in range(dialog.batchCombo.count())] == ["", BATCH]
 

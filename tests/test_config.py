@@ -23,7 +23,7 @@ def test_unknown_keys_are_ignored_and_wrong_types_keep_the_default(cls):
 
 
 def test_values_of_the_right_type_are_taken_and_numbers_widen():
-    assert RuleConfig.from_dict({"approval_coverage": 1, "mining_tblx": ["CK", 7]}).mining_tblx == ["CK", "7"]
+    assert RuleConfig.from_dict({"approval_coverage": 1, "village_czcsxm": ["203", 202]}).village_czcsxm == ["203", "202"]
     assert RuleConfig.from_dict({"approval_coverage": 1}).approval_coverage == 1.0
     assert RuleConfig.from_dict({"approval_coverage": float("nan")}).approval_coverage == 0.95
     assert DeadlineConfig.from_dict({"determination_days": 30.0}).determination_days == 30

@@ -114,14 +114,14 @@ def _item_rects():
 
 
 def test_legend_lists_every_drawn_layer(filed):
-    from weipian_plugin.core.analysis.run import ROLE_LABELS
+    from weipian_plugin.core import roles
     from weipian_plugin.exporters.figures import CURRENT_LABEL, OTHER_LABEL
 
     legend = _item_rects()["legend"]
     words = [w for w in _words(filed["pdf"]) if w[1] >= legend[0] - 1 and w[3] <= legend[2] + 1
              and w[2] >= legend[1] - 1 and w[4] <= legend[3] + 1]
     inside = "".join(w[0] for w in words)
-    for name in [ROLE_LABELS[r] for r in filed["refs"]] + [CURRENT_LABEL, OTHER_LABEL]:
+    for name in [roles.label(r) for r in filed["refs"]] + [CURRENT_LABEL, OTHER_LABEL]:
         assert name in inside, name
 
 

@@ -36,7 +36,7 @@ PATCHES = {
     "J005": (1, "101", "甲镇"), "J006": (1, "102", "乙镇"), "J007": (1, "103", "丙镇"),
 }
 BATCHES = (("2026年3月", dt.date(2026, 3, 10)), ("2026年4月", dt.date(2026, 4, 8)))
-# analysis: approved, cultivated, basic farmland, suggestion, suggestion type, new_or_stock
+# analysis: approved, cultivated, basic farmland, suggestion, suggestion type, 新增/存量 (as areas, see NEW_STOCK)
 ANALYSIS = {
     "J001": (7000.0, 2000.0, 0.0, "合法", "批文", "新增"),
     "J002": (0.0, 3500.0, 1200.0, "违法", "非农违法", "新增"),
@@ -46,6 +46,8 @@ ANALYSIS = {
     "J006": (0.0, 300.0, 0.0, "违法", "非农违法", "存量"),
     "J007": (0.0, 1200.0, 0.0, "违法", "非农违法", "新增"),
 }
+NEW_STOCK = {"新增": (8000.0, 0.0), "存量": (0.0, 8000.0), None: (0.0, 0.0)}
+"""The analysis' new_construction_m2 and stock_construction_m2 (the 80 m × 100 m patches)."""
 # determinations: result, subtype, category (None = from analysis), illegal, cultivated, basic farmland, project
 DETERMINATIONS = {
     "J001": ("合法", "批文", None, None, None, None, None),
@@ -84,8 +86,9 @@ def make_store(directory):
             conn.execute("UPDATE patches SET due_date='2099-01-01' WHERE jcbh != 'J005'")
             conn.executemany(
                 "INSERT INTO analysis (patch_fid, approved_m2, cultivated_m2, basic_farmland_m2, suggestion, "
-                "suggestion_type, suggestion_reason, new_or_stock) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                [(fid[j], *a[:5], f"{j} 的理由", a[5]) for j, a in ANALYSIS.items()])
+                "suggestion_type, suggestion_reason, new_construction_m2, stock_construction_m2) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [(fid[j], *a[:5], f"{j} 的理由", *NEW_STOCK[a[5]]) for j, a in ANALYSIS.items()])
             conn.executemany(
                 "INSERT INTO determinations (patch_fid, result, subtype, violation_category, illegal_m2, "
                 "illegal_cultivated_m2, illegal_basic_farmland_m2, project_name, reviewer) "

@@ -661,3 +661,58 @@ def test_busy_store_cancel_leaves_nothing_written(review_dock, imported, monkeyp
         holder.close()
     with qgis_like(imported) as conn:
         assert conn.execute("SELECT offender FROM determinations WHERE patch_fid = ?", (fid,)).fetchone() == (None,)
+
+
+# -- the import dialog: CRS, batch name, the same file again ------------------------------------------
+def _import_dialog(qtbot, qgis_iface, store, shp):
+    from weipian_plugin.gui.import_dialog import ImportDialog
+
+    dialog = ImportDialog(qgis_iface, str(store), None)
+    qtbot.addWidget(dialog)
+    dialog.inputFile.setFilePath(str(shp))
+    return dialog
+
+
+def _run_dialog(qtbot, dialog):
+    from qgis.PyQt.QtCore import Qt
+
+    qtbot.mouseClick(dialog.importButton, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.task is None, timeout=60_000)
+
+
+def test_import_dialog_asks_for_the_crs_and_names_the_batch_by_month(qtbot, qgis_iface, qgis_new_project,
+                                                                      weipian_provider, tmp_path, shapefile_writer):
+    import numpy as np
+    from pyproj import Transformer
+    from qgis.core import QgsCoordinateReferenceSystem
+
+    to_merc = Transformer.from_crs(4527, 3857, always_xy=True)
+    merc = [shapely.transform(g, lambda c: np.column_stack(to_merc.transform(c[:, 0], c[:, 1]))) for g in squares(2)]
+    shp = shapefile_writer(tmp_path / "m" / "青禾县.shp", merc, {"JCBH": ["M1", "M2"], "HSX": ["2026-05-03"] * 2},
+                           epsg=3857, keep_prj=False)
+    store = tmp_path / "s.gpkg"
+    dialog = _import_dialog(qtbot, qgis_iface, store, shp)
+    assert dialog.batchEdit.text() == "2026年5月"  # from 后时相, not the file's county name
+    assert "Web 墨卡托" in dialog.crsInfo.text()
+    _run_dialog(qtbot, dialog)
+    assert not dialog.imported and not store.exists()
+    dialog.crsWidget.setCrs(QgsCoordinateReferenceSystem("EPSG:3857"))
+    assert "EPSG:3857" in dialog.crsInfo.text()
+    _run_dialog(qtbot, dialog)
+    assert dialog.imported and dict(_store_rows(store))["M1"] == pytest.approx(1600.0, rel=1e-3)
+
+
+def test_import_dialog_offers_to_update_the_earlier_batch(qtbot, qgis_iface, qgis_new_project, weipian_provider,
+                                                           imported, batch_shp, monkeypatch):
+    from weipian_plugin.gui import import_dialog
+
+    asked = []
+    monkeypatch.setattr(import_dialog.QMessageBox, "question",
+                        lambda *a: asked.append(a[2]) or import_dialog.QMessageBox.StandardButton.Yes)
+    dialog = _import_dialog(qtbot, qgis_iface, imported, batch_shp)
+    dialog.batchEdit.setText("另一个名字")
+    _run_dialog(qtbot, dialog)
+    assert "2026年3月" in asked[0] and dialog.batchEdit.text() == "2026年3月"
+    with sqlite3.connect(imported) as conn:
+        assert conn.execute("SELECT name FROM batches").fetchall() == [("2026年3月",)]
+        assert conn.execute("SELECT count(*) FROM patches").fetchone() == (5,)

@@ -114,7 +114,7 @@ def test_saving_the_same_values_again_adds_no_audit_row(store):
     ({"result": "违法", "violation_category": "其他"}, "违法类别“其他”不在代码表中"),
     ({**ILLEGAL, "illegal_m2": 1300}, "违法面积（1300.00 平方米）不能大于图斑面积（1200.00 平方米）"),
     ({**ILLEGAL, "illegal_cultivated_m2": 900}, "其中耕地面积（900.00 平方米）不能大于违法面积（800.00 平方米）"),
-    ({**ILLEGAL, "illegal_basic_farmland_m2": 600}, "其中永久基本农田面积（600.00 平方米）不能大于其中耕地面积"),
+    ({**ILLEGAL, "illegal_basic_farmland_m2": 900}, "其中永久基本农田面积（900.00 平方米）不能大于违法面积（800.00 平方米）"),
     ({**ILLEGAL, "illegal_m2": -1}, "违法面积不能为负数"),
     ({**ILLEGAL, "illegal_m2": "八百"}, "违法面积不是有效数字：“八百”"),
     ({**ILLEGAL, "is_nonagri": "也许"}, "是否非农化只能填“是”或“否”"),
@@ -149,11 +149,16 @@ def test_the_stores_own_code_lists_decide(store):
     assert patch_status(store, 1)["status"] == "已判定"
 
 
-def insert_analysis(store, fid, suggestion, subtype, reason, cultivated=600.0, farmland=900.0, new_or_stock="存量"):
+def insert_analysis(store, fid, suggestion, subtype, reason, cultivated=600.0, farmland=900.0, new_m2=0.0,
+                    stock_m2=1200.0, mining=None):
+    """An analysis row; ``mining`` is (suggestion, type, reason) of the mining rule."""
+    mining = mining or (None, None, None)
     with store.transaction() as conn:
         conn.execute("INSERT OR REPLACE INTO analysis (patch_fid, suggestion, suggestion_type, suggestion_reason, "
-                     "cultivated_m2, basic_farmland_m2, new_or_stock) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                     (fid, suggestion, subtype, reason, cultivated, farmland, new_or_stock))
+                     "cultivated_m2, basic_farmland_m2, new_construction_m2, stock_construction_m2, "
+                     "mining_suggestion, mining_suggestion_type, mining_suggestion_reason) "
+                     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                     (fid, suggestion, subtype, reason, cultivated, farmland, new_m2, stock_m2, *mining))
 
 
 def test_accept_suggestion_prefills_an_illegal_determination(store):
@@ -164,7 +169,7 @@ def test_accept_suggestion_prefills_an_illegal_determination(store):
     d = load_determination(store, 1)
     assert (d["result"], d["subtype"], d["basis"]) == ("违法", "非农违法", "未见批文，建设占用耕地 0.90 亩")
     assert d["illegal_m2"] == area and d["illegal_cultivated_m2"] == 600.0
-    assert d["illegal_basic_farmland_m2"] == 600.0  # basic farmland clipped to the cultivated land
+    assert d["illegal_basic_farmland_m2"] == 900.0  # 永农 from its own layer: not capped at the cultivated land
     assert d["violation_category"] == "存量" and d["from_suggestion"] == 1 and d["reviewer"] == "王五"
     assert d["project_name"] == "某项目"  # what the suggestion cannot know stays
 
@@ -181,13 +186,32 @@ def test_accepting_a_legal_suggestion_clears_the_violation_fields(store):
 
 
 def test_accepting_a_mining_violation_needs_no_land_violation_category(store):
-    insert_analysis(store, 1, "违法", "无证开采", "采矿图斑，未与任何采矿许可范围重叠", new_or_stock="")
+    # Land approved, but mining without a permit: the mining violation is what is accepted.
+    insert_analysis(store, 1, "合法", "批文", "批文覆盖 100%",
+                    mining=("违法", "无证开采", "图斑类型为采矿（CK），未与任何采矿许可范围重叠。"))
     accept_suggestion(store, 1, "王五")
     d = load_determination(store, 1)
-    assert (d["subtype"], d["violation_type"], d["violation_category"]) == ("无证开采", "无证开采", None)
-    insert_analysis(store, 2, "违法", "非农违法", "未提供三调地类图斑，无法区分新增或存量", new_or_stock="")
+    assert (d["result"], d["subtype"], d["violation_type"], d["violation_category"]) == (
+        "违法", "无证开采", "无证开采", None)
+    assert d["basis"].startswith("图斑类型为采矿")
+    insert_analysis(store, 2, "违法", "非农违法", "未提供三调地类图斑，无法区分新增或存量", new_m2=None, stock_m2=None)
     with pytest.raises(ReviewError, match="违法图斑须填写违法类别"):  # 新增/存量 unknown: a person decides
         accept_suggestion(store, 2, "王五")
+
+
+def test_accepting_a_mixed_violation_is_new_and_flags_new_housing(store):
+    insert_analysis(store, 1, "违法", "非农违法", "新增 0.72 亩、存量 1.08 亩", new_m2=480.0, stock_m2=720.0)
+    with store.transaction() as conn:
+        conn.execute("UPDATE analysis SET new_housing = 1 WHERE patch_fid = 1")
+    accept_suggestion(store, 1, "王五")
+    d = load_determination(store, 1)
+    assert (d["violation_category"], d["is_new_housing"]) == ("新增", 1)
+
+
+def test_a_land_or_mining_suggestion_to_check_cannot_be_accepted(store):
+    insert_analysis(store, 1, "合法", "批文", "批文覆盖 100%", mining=("待核", "采矿", "未提供采矿权图层"))
+    with pytest.raises(ReviewError, match="待核"):
+        accept_suggestion(store, 1, "王五")
 
 
 def test_pending_or_missing_suggestion_cannot_be_accepted(store):

@@ -30,11 +30,12 @@ def make_store(path, shapefile_writer, n=5, batch="2026-01"):
         import_patches(store, shp, batch)
         basis = {"documents": [{"role": "approvals", "doc": "青政地〔2025〕7号", "share": 0.25, "area_m2": 625.0}],
                  "cultivated_m2": 1000.0}
-        rows = [(fid, "违法", None, REASON, json.dumps(basis, ensure_ascii=False), 1000.0, 400.0, "新增")
+        rows = [(fid, "违法", None, REASON, json.dumps(basis, ensure_ascii=False), 1000.0, 400.0, SIZE * SIZE, 0.0)
                 for (fid,) in store.conn.execute("SELECT fid FROM patches ORDER BY fid")]
         with store.transaction() as conn:
             conn.executemany("INSERT INTO analysis (patch_fid, suggestion, suggestion_type, suggestion_reason, basis, "
-                             "cultivated_m2, basic_farmland_m2, new_or_stock) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
+                             "cultivated_m2, basic_farmland_m2, new_construction_m2, stock_construction_m2) "
+                             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
     return path
 
 

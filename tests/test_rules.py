@@ -12,7 +12,9 @@ import math
 import numpy as np
 import pytest
 import shapely
+from sample_county import REFERENCE_FILES
 
+from weipian_plugin.core import roles
 from weipian_plugin.core.analysis.overlay import (
     APPROVALS,
     BASIC_FARMLAND,
@@ -23,10 +25,19 @@ from weipian_plugin.core.analysis.overlay import (
     REGISTRATION,
     SUPPLY,
     TEMPORARY,
-    TOWNSHIPS,
+    PatchOverlay,
     run_overlay,
 )
-from weipian_plugin.core.analysis.rules import PatchInfo, RuleConfig, _json_floats, suggest, suggest_all
+from weipian_plugin.core.analysis.rules import (
+    LATE_APPROVAL,
+    PatchInfo,
+    RuleConfig,
+    _json_floats,
+    equivalent_width,
+    preset,
+    suggest,
+    suggest_all,
+)
 from weipian_plugin.core.geo.area import ellipsoidal_area
 from weipian_plugin.core.intake.vector_io import VectorData, read_vector
 from weipian_plugin.core.units import MU_M2
@@ -56,22 +67,96 @@ def approvals(*boxes):
                  PZRQ=["2021-03-01"] * len(boxes))
 
 
-def judge(layers, tblx="20", hsx=HSX, dlbm="", config=None):
-    patches = np.array([sq(0, 0, 100, 100)], dtype=object)
-    result = run_overlay(patches, ellipsoidal_area(patches, EPSG), layers, after_dates=[hsx])
-    return suggest(PatchInfo("5001012022001", tblx, hsx, dlbm), result.row(0), config)
+def judge(layers, tblx="20", hsx=HSX, dlbm="", config=None, qsx=None, width=math.nan, patch=None):
+    config = config or RuleConfig()
+    patches = np.array([patch or sq(0, 0, 100, 100)], dtype=object)
+    compared = [qsx or hsx] if config.comparison_date == "qsx" else [hsx]
+    result = run_overlay(patches, ellipsoidal_area(patches, EPSG), layers, after_dates=[hsx],
+                         comparison_dates=compared)
+    return suggest(PatchInfo("5001012022001", tblx, hsx, dlbm, qsx, width), result.row(0), config)
 
 
-# -- rule 1 ------------------------------------------------------------------------------------------
+def approvals_dated(*dated):
+    """Approvals as (box, PZRQ) pairs."""
+    return layer([b for b, _ in dated], PZWH=[f"渝府地〔2022〕{i + 1}号" for i in range(len(dated))],
+                 PZRQ=[d for _, d in dated])
+
+
+# -- rule 0: the change type ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize("tblx", ["TD", "TP", "DT", "LT"])
+def test_earthworks_go_to_a_person(tblx):
+    s = judge({LANDUSE: dltb("0101"), APPROVALS: approvals(sq(500, 500, 600, 600))}, tblx=tblx)
+    assert (s.result, s.subtype) == ("待核", "推堆土/动土")
+    assert (s.new_construction_m2, s.stock_construction_m2) == (0.0, 0.0)
+
+
+def test_change_types_match_by_code_or_by_name():
+    assert judge({LANDUSE: dltb("0101"), APPROVALS: approvals()}, tblx="坑塘").subtype == "耕地转其他农用地"
+    assert judge({LANDUSE: dltb("0101"), APPROVALS: approvals()}, tblx=" kt ").subtype == "耕地转其他农用地"
+
+
+def test_sea_and_unknown_types_go_to_a_person_never_to_construction():
+    assert judge({LANDUSE: dltb("0101"), APPROVALS: approvals()}, tblx="WH").subtype == "围填海"
+    for code in ("XX", ""):
+        s = judge({LANDUSE: dltb("0101"), APPROVALS: approvals()}, tblx=code)
+        assert (s.result, s.subtype) == ("待核", "未知图斑类型") and "未知图斑类型" in s.reason
+        assert s.new_construction_m2 == 0.0
+
+
+def test_pond_on_paddy_is_an_agricultural_change_never_new_construction():
+    s = judge({LANDUSE: dltb("0101"), APPROVALS: approvals()}, tblx="KT")
+    assert (s.result, s.subtype) == ("待核", "耕地转其他农用地") and "不计入新增建设用地" in s.reason
+    assert (s.new_construction_m2, s.stock_construction_m2, s.new_or_stock) == (0.0, 0.0, "")
+    # The strict provincial preset calls it 农业项目破坏耕地 — still never 新增建设用地.
+    strict = judge({LANDUSE: dltb("0101"), APPROVALS: approvals()}, tblx="KT",
+                   config=preset("从严：光伏、农业项目占用耕地判违法"))
+    assert (strict.result, strict.subtype, strict.new_construction_m2) == ("违法", "农业项目破坏耕地", 0.0)
+    # Not on cultivated land: other.
+    assert (judge({LANDUSE: dltb("0301"), APPROVALS: approvals()}, tblx="KT").result) == "其他"
+
+
+def test_solar_keeps_the_land_use_except_on_farmland():
+    s = judge({LANDUSE: dltb("0301"), APPROVALS: approvals()}, tblx="GF")
+    assert (s.result, s.subtype) == ("其他", "不改变原用地性质的光伏用地")
+    assert judge({LANDUSE: dltb("0101"), APPROVALS: approvals()}, tblx="GF").result == "待核"
+    # 永农 over forest land (after 三调 永农 often holds non-cultivated land) counts too.
+    on_farmland = judge({LANDUSE: dltb("0301"), APPROVALS: approvals(), BASIC_FARMLAND: layer([AROUND])}, tblx="GF")
+    assert on_farmland.result == "待核" and "永久基本农田 15" in on_farmland.reason
+    strict = judge({LANDUSE: dltb("0101"), APPROVALS: approvals()}, tblx="GF",
+                   config=preset("从严：光伏、农业项目占用耕地判违法"))
+    assert (strict.result, strict.new_or_stock) == ("违法", "新增")
+
+
+def test_new_rural_road_by_width():
+    layers = {LANDUSE: dltb("0103"), APPROVALS: approvals()}
+    assert equivalent_width(np.array([6.0 * 500.0]), np.array([2 * (6.0 + 500.0)]))[0] == pytest.approx(6.0)
+    s = judge(layers, tblx="ND", width=6.0)
+    assert (s.result, s.subtype) == ("其他", "农村道路") and "宽度约 6.0 米" in s.reason
+    assert judge(layers, tblx="ND", width=8.0).subtype == "农村道路"  # exactly the limit
+    wide = judge(layers, tblx="ND", width=12.0)
+    assert (wide.result, wide.subtype, wide.new_or_stock) == ("违法", "非农违法", "新增")
+    assert judge(layers, tblx="ND", width=12.0, config=RuleConfig(road_max_width_m=0.0)).subtype == "农村道路"
+
+
+def test_dlbm_before_the_change_is_context_not_a_route():
+    s = judge({LANDUSE: dltb("1202"), APPROVALS: approvals()})
+    assert (s.result, s.subtype) == ("违法", "非农违法") and "变化前三调地类为设施农用地" in s.reason
+    assert judge({LANDUSE: dltb("1006"), APPROVALS: approvals()}, tblx="DL1").result == "违法"
+
+
+# -- rule 1: approved, and approved in time ------------------------------------------------------------
 
 def test_overlapping_approvals_together_make_it_legal():
     s = judge({LANDUSE: dltb("0101"), APPROVALS: approvals(sq(-10, -10, 60, 110), sq(50, -10, 97, 110))})
     assert (s.result, s.subtype) == ("合法", "批文")
-    assert "批文 渝府地〔2021〕12号、渝府地〔2021〕15号 合计覆盖图斑 97.0%" in s.reason
+    assert ("批文 渝府地〔2021〕12号（批准日期 2021-03-01）、渝府地〔2021〕15号（批准日期 2021-03-01） 合计覆盖图斑 97.0%，"
+            "不晚于后时相 2022-06-01") in s.reason
     assert "未覆盖耕地 0.45 亩" in s.reason  # 3 % of 15 亩 of 0101 without KCXS
     assert s.reason.endswith("建议判定为合法（批文）。")
     assert [d["doc"] for d in s.basis["documents"]] == ["渝府地〔2021〕12号", "渝府地〔2021〕15号"]
     assert s.basis["coverage"][APPROVALS] == pytest.approx(0.97)
+    assert s.new_construction_m2 == pytest.approx(s.basis["area_m2"])  # legal new construction land
 
 
 def test_uncovered_cultivated_land_blocks_rule_1_and_kcxs_counts():
@@ -85,23 +170,88 @@ def test_uncovered_cultivated_land_blocks_rule_1_and_kcxs_counts():
     assert legal.basis["uncovered_cultivated_m2"][APPROVALS] == pytest.approx(200.0, rel=1e-6)
 
 
-def test_supply_then_registration():
-    supply = layer([AROUND], GDBH=["5001012021B00123"])
+def test_uncovered_land_of_any_class_is_capped():
+    # 95.75 % inside the red line of a 300 m × 200 m patch (≈ 90 亩): 3.8 亩 of forest land outside.
+    patch = sq(0, 0, 300, 200)
+    layers = {LANDUSE: layer([sq(-10, -10, 310, 210)], DLBM=["0301"]), APPROVALS: approvals(sq(-10, -10, 287.25, 210))}
+    s = judge(layers, patch=patch)
+    assert (s.result, s.subtype) == ("待核", "部分覆盖") and "未覆盖面积 3.8" in s.reason
+    assert judge(layers, patch=patch, config=RuleConfig(max_uncovered_m2=4 * MU_M2)).subtype == "批文"
+
+
+def test_coverage_of_exactly_95_percent_is_enough():
+    layers = {LANDUSE: dltb("0602"), APPROVALS: approvals(sq(-10, -10, 95, 110))}
+    assert judge(layers).subtype == "批文"  # 5 % of 15 亩 = 0.75 亩 uncovered, under the 1 亩 cap
+    assert judge({LANDUSE: dltb("0602"), APPROVALS: approvals(sq(-10, -10, 94.9, 110))}).subtype == "部分覆盖"
+
+
+def test_approval_dated_after_the_imagery_is_built_before_approved():
+    late = approvals_dated((AROUND, "2022-08-01"))
+    s = judge({LANDUSE: dltb("0103"), APPROVALS: late}, hsx=dt.date(2022, 5, 10))
+    assert (s.result, s.subtype, s.new_or_stock) == ("违法", "非农违法", "新增")
+    assert LATE_APPROVAL in s.reason
+    assert "渝府地〔2022〕1号（批准日期 2022-08-01）" in s.reason and "后时相 2022-05-10" in s.reason
+    assert s.basis["documents"][0]["valid"] is False
+    pending = judge({LANDUSE: dltb("0103"), APPROVALS: late}, hsx=dt.date(2022, 5, 10),
+                    config=RuleConfig(late_approval_result="待核"))
+    assert (pending.result, pending.subtype) == ("待核", "先建后批")
+
+
+def test_a_document_dated_on_the_comparison_date_counts():
+    s = judge({LANDUSE: dltb("0103"), APPROVALS: approvals_dated((AROUND, "2022-05-10"))}, hsx=dt.date(2022, 5, 10))
+    assert (s.result, s.subtype) == ("合法", "批文")
+    assert judge({LANDUSE: dltb("0103"), APPROVALS: approvals_dated((AROUND, "2022-05-11"))},
+                 hsx=dt.date(2022, 5, 10)).result == "违法"
+
+
+def test_timely_and_late_approvals_together():
+    # The timely one alone covers 60 % (pending); the late one would complete it: 先建后批 for the rest.
+    s = judge({LANDUSE: dltb("0103"), APPROVALS: approvals_dated((sq(-10, -10, 60, 110), "2021-01-01"),
+                                                                 (sq(60, -10, 110, 110), "2022-09-01"))})
+    assert s.result == "违法" and LATE_APPROVAL in s.reason and "渝府地〔2022〕2号（批准日期 2022-09-01）" in s.reason
+
+
+def test_comparison_with_the_before_date():
+    layers = {LANDUSE: dltb("0103"), APPROVALS: approvals_dated((AROUND, "2021-09-01"))}
+    qsx = dt.date(2021, 6, 1)
+    assert judge(layers, qsx=qsx).subtype == "批文"  # default: the after-date
+    before = RuleConfig(comparison_date="qsx")
+    s = judge(layers, qsx=qsx, config=before)
+    assert s.result == "违法" and "前时相 2021-06-01" in s.reason
+    assert judge(layers, qsx=None, config=before).subtype == "批文"  # no 前时相: the after-date
+
+
+def test_supply_then_registration_then_other_legal_documents():
+    supply = layer([AROUND], GDBH=["5001012021B00123"], GDRQ=["2021-05-01"])
     registration = layer([AROUND], BDCQZH=["渝(2021)綦江区不动产权第000123号"])
     s = judge({LANDUSE: dltb(), APPROVALS: approvals(), SUPPLY: supply, REGISTRATION: registration})
-    assert (s.result, s.subtype) == ("合法", "供地手续") and "5001012021B00123" in s.reason
+    assert (s.result, s.subtype) == ("合法", "供地手续") and "5001012021B00123（供地日期 2021-05-01）" in s.reason
     s = judge({LANDUSE: dltb(), APPROVALS: approvals(), REGISTRATION: registration})
-    assert (s.result, s.subtype) == ("合法", "登记发证") and "不动产权第000123号" in s.reason
+    assert (s.result, s.subtype) == ("合法", "登记发证") and "不动产权第000123号（登记日期 不详）" in s.reason
+    swap = layer([AROUND], PZWH=["渝增减挂〔2020〕3号"], PZRQ=["2020-12-01"])
+    s = judge({LANDUSE: dltb("0103"), APPROVALS: approvals(), roles.OTHER_LEGAL.key: swap})
+    assert (s.result, s.subtype) == ("合法", "其他合法手续") and "渝增减挂〔2020〕3号" in s.reason
 
 
-# -- rules 2 and 3 -----------------------------------------------------------------------------------
+# -- rule 2 ------------------------------------------------------------------------------------------
 
-def test_facility_agriculture_by_filing_or_by_dltb():
-    s = judge({LANDUSE: dltb("0101"), APPROVALS: approvals(), FACILITY: layer([AROUND], BAH=["设施2021-7"])})
-    assert (s.result, s.subtype) == ("其他", "设施农用地") and "设施2021-7" in s.reason
-    s = judge({LANDUSE: layer([sq(-10, -10, 60, 110), sq(60, -10, 110, 110)], DLBM=["1202", "0101"]),
-               APPROVALS: approvals()})
-    assert (s.result, s.subtype) == ("其他", "设施农用地") and "占图斑 60.0%" in s.reason
+def facility(kind="种植设施", date="2021-07-01"):
+    return layer([AROUND], BAH=["设施2021-7"], BARQ=[date], SSLX=[kind])
+
+
+def test_facility_agriculture_filed_in_time():
+    s = judge({LANDUSE: dltb("0101"), APPROVALS: approvals(), FACILITY: facility()})
+    assert (s.result, s.subtype) == ("其他", "设施农用地") and "设施2021-7（备案日期 2021-07-01）" in s.reason
+    assert (s.new_construction_m2, s.stock_construction_m2) == (0.0, 0.0)
+
+
+def test_facility_filed_after_the_imagery_or_livestock_on_basic_farmland_needs_a_person():
+    late = judge({LANDUSE: dltb("0101"), APPROVALS: approvals(), FACILITY: facility(date="2022-07-01")})
+    assert (late.result, late.subtype) == ("待核", "设施农用地") and "晚于后时相 2022-06-01" in late.reason
+    livestock = judge({LANDUSE: dltb("0101"), APPROVALS: approvals(), FACILITY: facility("畜禽养殖设施"),
+                       BASIC_FARMLAND: layer([AROUND])})
+    assert (livestock.result, livestock.subtype) == ("待核", "设施农用地") and "养殖设施不得占用永久基本农田" in livestock.reason
+    assert judge({LANDUSE: dltb("0101"), APPROVALS: approvals(), FACILITY: facility("畜禽养殖设施")}).result == "其他"
 
 
 def test_temporary_land_valid_or_expired_at_the_after_date():
@@ -114,14 +264,15 @@ def test_temporary_land_valid_or_expired_at_the_after_date():
     assert "綦规资临〔2021〕8号 于后时相 2023-03-01 不在有效期内" in late.reason
 
 
-def test_rural_road_needs_the_road_change_type():
-    layers = {LANDUSE: dltb("1006"), APPROVALS: approvals()}
-    s = judge(layers, tblx="ND")
-    assert (s.result, s.subtype) == ("其他", "农村道路")
-    assert judge(layers, tblx="20").result == "违法"
+def test_advance_land_use():
+    advance = layer([AROUND], PZWH=["自然资函〔2021〕45号"], PZRQ=["2021-10-01"])
+    s = judge({LANDUSE: dltb("0103"), APPROVALS: approvals(), roles.ADVANCE.key: advance})
+    assert (s.result, s.subtype) == ("其他", "先行用地") and "自然资函〔2021〕45号" in s.reason
 
 
-def test_homestead_and_203_range():
+# -- rule 3 ------------------------------------------------------------------------------------------
+
+def test_homestead_and_203_range_exempt_only_land_that_was_construction():
     s = judge({LANDUSE: dltb("0702", czcsxm="203"), APPROVALS: approvals()})
     assert (s.result, s.subtype) == ("其他", "农村宅基地")
     s = judge({LANDUSE: dltb("0602", czcsxm="203"), APPROVALS: approvals()})
@@ -129,69 +280,14 @@ def test_homestead_and_203_range():
     assert judge({LANDUSE: dltb("0602", czcsxm="203A"), APPROVALS: approvals()}).result == "违法"
 
 
-# -- rule 4 ------------------------------------------------------------------------------------------
-
-def permit(box, start, end, number="C5001012010127120087654"):
-    return layer([box], XKZH=[number], KSMC=["綦江区某石灰岩矿"], KZ=["石灰岩"], YXQQ=[start], YXQZ=[end])
-
-
-def test_mining_inside_a_valid_permit_is_legal():
-    s = judge({LANDUSE: dltb("0301"), MINING: permit(AROUND, "2020-01-01", "2025-12-31")}, tblx="CK")
-    assert (s.result, s.subtype) == ("合法", "合法采矿")
-    assert s.involves_mining and "C5001012010127120087654" in s.reason
-
-
-def test_mining_partly_outside_the_permit_is_overstepping():
-    s = judge({LANDUSE: dltb("0301"), MINING: permit(sq(-10, -10, 60, 110), "2020-01-01", "2025-12-31")}, tblx="CK")
-    assert (s.result, s.subtype) == ("违法", "越界开采")
-    assert "仅覆盖图斑 60.0%" in s.reason and "许可范围外 6.00 亩" in s.reason
-
-
-def test_expired_permit_is_mining_without_a_permit():
-    s = judge({LANDUSE: dltb("0301"), MINING: permit(AROUND, "2015-01-01", "2019-12-31")}, tblx="CK")
-    assert (s.result, s.subtype) == ("违法", "无证开采")
-    assert "2019-12-31" in s.reason and "已过期" in s.reason
-    # Same expired permit, but renewed: the valid renewal decides.
-    renewed = layer([AROUND, AROUND], XKZH=["C1", "C1"], YXQQ=["2015-01-01", "2020-01-01"],
-                    YXQZ=["2019-12-31", "2024-12-31"])
-    assert judge({LANDUSE: dltb("0301"), MINING: renewed}, tblx="CK").subtype == "合法采矿"
-
-
-def test_mining_change_without_any_permit_and_without_the_layer():
-    s = judge({LANDUSE: dltb("0301"), MINING: permit(sq(500, 500, 600, 600), "2020-01-01", "2025-12-31")}, tblx="CK")
-    assert (s.result, s.subtype) == ("违法", "无证开采")
-    s = judge({LANDUSE: dltb("0301"), APPROVALS: approvals()}, tblx="CK")
-    assert s.result == "待核" and "未提供采矿权图层" in s.reason and s.involves_mining
-
-
-def test_mining_without_an_after_date_needs_a_person():
-    s = judge({LANDUSE: dltb("0301"), MINING: permit(AROUND, "2020-01-01", "2025-12-31")}, tblx="CK", hsx=None)
-    assert s.result == "待核" and "后时相缺失" in s.reason
-
-
-# -- rules 5 and 6 -----------------------------------------------------------------------------------
-
-def test_unapproved_construction_new_or_stock():
-    s = judge({LANDUSE: dltb("0101"), APPROVALS: approvals(sq(-10, -10, 10, 110))})
+def test_new_house_on_dry_land_inside_203_is_illegal_and_flagged():
+    s = judge({LANDUSE: dltb("0103", czcsxm="203"), APPROVALS: approvals()})
     assert (s.result, s.subtype, s.new_or_stock) == ("违法", "非农违法", "新增")
-    assert "批文覆盖 10.0%" in s.reason and "耕地 15.00 亩" in s.reason
-    assert s.reason.endswith("建议判定为违法（非农违法，新增）。")
-    stock = judge({LANDUSE: layer([sq(-10, -10, 80, 110), sq(80, -10, 110, 110)], DLBM=["0602", "0101"]),
-                   APPROVALS: approvals()})
-    assert (stock.result, stock.new_or_stock) == ("违法", "存量") and "建设用地占 80.0%" in stock.reason
+    assert s.new_housing and "新增乱占耕地建房" in s.reason
+    assert not judge({LANDUSE: dltb("0103"), APPROVALS: approvals()}).new_housing  # outside 203
 
 
-def test_basic_farmland_and_eco_redline_flags():
-    layers = {LANDUSE: dltb("0101"), APPROVALS: approvals(), BASIC_FARMLAND: layer([sq(-10, -10, 30, 110)]),
-              ECO_REDLINE: layer([sq(90, -10, 110, 110)])}
-    s = judge(layers)
-    assert s.involves_basic_farmland and s.involves_eco_redline
-    assert "涉及永久基本农田 4.50 亩" in s.reason and "涉及生态保护红线 1.50 亩" in s.reason
-    assert s.basis["basic_farmland_m2"] == pytest.approx(0.3 * s.basis["area_m2"])
-    # A digitising sliver (0.5 m²) does not raise the flag.
-    sliver = judge({**layers, BASIC_FARMLAND: layer([sq(-10, -10, 0.005, 110)])})
-    assert not sliver.involves_basic_farmland
-
+# -- rule 4 ------------------------------------------------------------------------------------------
 
 def test_partial_approval_coverage_needs_a_person():
     s = judge({LANDUSE: dltb("0101"), APPROVALS: approvals(sq(-10, -10, 60, 110))})
@@ -205,8 +301,88 @@ def test_missing_approvals_layer_is_not_not_approved():
     assert "approvals" not in s.basis["layers"]
 
 
-def test_non_construction_change_is_left_to_a_person():
-    assert judge({LANDUSE: dltb("0101"), APPROVALS: approvals()}, tblx="03").result == "待核"
+# -- rule 5: mining, beside the land suggestion --------------------------------------------------------
+
+def permit(box, start, end, number="C5001012010127120087654"):
+    return layer([box], XKZH=[number], KSMC=["綦江区某石灰岩矿"], KZ=["石灰岩"], YXQQ=[start], YXQZ=[end])
+
+
+def test_mining_inside_a_valid_permit_is_legal_mining():
+    s = judge({LANDUSE: dltb("0301"), MINING: permit(AROUND, "2020-01-01", "2025-12-31")}, tblx="CK")
+    assert (s.mining_result, s.mining_subtype) == ("合法", "合法采矿")
+    assert s.involves_mining and "C5001012010127120087654" in s.mining_reason
+
+
+def test_mining_inside_a_land_approval_without_a_permit():
+    s = judge({LANDUSE: dltb("0301"), APPROVALS: approvals(AROUND),
+               MINING: permit(sq(500, 500, 600, 600), "2020-01-01", "2025-12-31")}, tblx="CK")
+    assert (s.result, s.subtype) == ("合法", "批文")
+    assert (s.mining_result, s.mining_subtype) == ("违法", "无证开采")
+
+
+def test_mining_partly_outside_the_permit_is_overstepping():
+    s = judge({LANDUSE: dltb("0301"), MINING: permit(sq(-10, -10, 60, 110), "2020-01-01", "2025-12-31")}, tblx="CK")
+    assert (s.mining_result, s.mining_subtype) == ("违法", "越界开采")
+    assert "仅覆盖图斑 60.0%" in s.mining_reason and "许可范围外 6.00 亩" in s.mining_reason
+
+
+def test_expired_permit_is_mining_without_a_permit():
+    s = judge({LANDUSE: dltb("0301"), MINING: permit(AROUND, "2015-01-01", "2019-12-31")}, tblx="CK")
+    assert (s.mining_result, s.mining_subtype) == ("违法", "无证开采")
+    assert "2019-12-31" in s.mining_reason and "已过期" in s.mining_reason
+    renewed = layer([AROUND, AROUND], XKZH=["C1", "C1"], YXQQ=["2015-01-01", "2020-01-01"],
+                    YXQZ=["2019-12-31", "2024-12-31"])
+    assert judge({LANDUSE: dltb("0301"), MINING: renewed}, tblx="CK").mining_subtype == "合法采矿"
+
+
+def test_mining_without_the_layer_or_without_an_after_date_needs_a_person():
+    s = judge({LANDUSE: dltb("0301"), APPROVALS: approvals()}, tblx="CK")
+    assert s.mining_result == "待核" and "未提供采矿权图层" in s.mining_reason and s.involves_mining
+    s = judge({LANDUSE: dltb("0301"), MINING: permit(AROUND, "2020-01-01", "2025-12-31")}, tblx="CK", hsx=None)
+    assert s.mining_result == "待核" and "后时相缺失" in s.mining_reason
+
+
+def test_a_building_on_a_permit_is_judged_as_mining_too():
+    s = judge({LANDUSE: dltb("0301"), APPROVALS: approvals(), MINING: permit(AROUND, "2015-01-01", "2019-12-31")})
+    assert (s.result, s.mining_result) == ("违法", "违法")
+    plain = judge({LANDUSE: dltb("0301"), APPROVALS: approvals()})
+    assert (plain.mining_result, plain.involves_mining) == ("", False)
+
+
+# -- rule 6: 新增 and 存量 by area ----------------------------------------------------------------------
+
+def test_unapproved_construction_is_split_into_new_and_stock_by_area():
+    s = judge({LANDUSE: layer([sq(-10, -10, 60, 110), sq(60, -10, 110, 110)], DLBM=["0602", "0101"]),
+               APPROVALS: approvals()})
+    area = s.basis["area_m2"]
+    assert (s.result, s.subtype, s.new_or_stock) == ("违法", "非农违法", "新增")
+    assert s.stock_construction_m2 == pytest.approx(0.6 * area) and s.new_construction_m2 == pytest.approx(0.4 * area)
+    assert s.basis["cultivated_m2"] == pytest.approx(s.new_construction_m2)  # cultivated land is never 存量
+    assert "新增 6.00 亩、存量 9.00 亩" in s.reason
+    stock = judge({LANDUSE: dltb("0602"), APPROVALS: approvals()})
+    assert (stock.new_or_stock, stock.new_construction_m2) == ("存量", 0.0)
+    s = judge({LANDUSE: dltb("0101"), APPROVALS: approvals(sq(-10, -10, 10, 110))})
+    assert "批文覆盖 10.0%" in s.reason and "耕地 15.00 亩" in s.reason
+    assert s.reason.endswith("建议判定为违法（非农违法，新增）。")
+
+
+def test_basic_farmland_and_eco_redline_flags_and_farmland_is_not_capped_at_cultivated_land():
+    layers = {LANDUSE: dltb("0101"), APPROVALS: approvals(), BASIC_FARMLAND: layer([sq(-10, -10, 30, 110)]),
+              ECO_REDLINE: layer([sq(90, -10, 110, 110)])}
+    s = judge(layers)
+    assert s.involves_basic_farmland and s.involves_eco_redline
+    assert "涉及永久基本农田 4.50 亩" in s.reason and "涉及生态保护红线 1.50 亩" in s.reason
+    assert s.basis["basic_farmland_m2"] == pytest.approx(0.3 * s.basis["area_m2"])
+    sliver = judge({**layers, BASIC_FARMLAND: layer([sq(-10, -10, 0.005, 110)])})
+    assert not sliver.involves_basic_farmland
+    forest = judge({LANDUSE: dltb("0301"), APPROVALS: approvals(), BASIC_FARMLAND: layer([AROUND])})
+    assert forest.basis["cultivated_m2"] == 0.0 and forest.basis["basic_farmland_m2"] == pytest.approx(
+        forest.basis["area_m2"])
+
+
+def test_nature_reserve_is_measured():
+    s = judge({LANDUSE: dltb("0301"), APPROVALS: approvals(), roles.NATURE_RESERVE.key: layer([sq(-10, -10, 50, 110)])})
+    assert s.basis["coverage"][roles.NATURE_RESERVE.key] == pytest.approx(0.5)
 
 
 def test_patch_dlbm_stands_in_for_missing_dltb():
@@ -216,29 +392,54 @@ def test_patch_dlbm_stands_in_for_missing_dltb():
     assert (s.result, s.new_or_stock) == ("违法", "新增")
 
 
+# -- thresholds at exactly their boundary (hand-set areas) ----------------------------------------------
+
+def row(area, covered, uncovered_cultivated, cultivated=None):
+    """One patch with approvals (dated in time) covering ``covered`` m² of ``area``; areas in m²."""
+    cultivated = uncovered_cultivated if cultivated is None else cultivated
+    return PatchOverlay(0, area, frozenset({LANDUSE, APPROVALS}), {APPROVALS: covered}, {APPROVALS: covered},
+                        cultivated, {APPROVALS: uncovered_cultivated}, {APPROVALS: uncovered_cultivated}, "", "", [],
+                        [])
+
+
+def test_uncovered_cultivated_land_of_exactly_half_a_mu_is_too_much():
+    half_mu = MU_M2 / 2
+    at = suggest(PatchInfo(tblx="20"), row(10_000.0, 9_600.0, half_mu))
+    assert (at.result, at.subtype) == ("待核", "部分覆盖")
+    below = suggest(PatchInfo(tblx="20"), row(10_000.0, 9_600.0, half_mu - 0.01))
+    assert (below.result, below.subtype) == ("合法", "批文")
+
+
+def test_uncovered_land_of_exactly_the_cap_is_allowed():
+    area = MU_M2 / 0.05  # 5 % of it is exactly 1 亩
+    at = suggest(PatchInfo(tblx="20"), row(area, area * 0.95, 0.0))
+    assert (at.result, at.subtype) == ("合法", "批文")
+    over = suggest(PatchInfo(tblx="20"), row(area, area * 0.95 - 0.01, 0.0))
+    assert (over.result, over.subtype) == ("待核", "部分覆盖")
+
+
 # -- configuration, basis, batch -----------------------------------------------------------------------
 
 def test_thresholds_are_configurable():
-    layers = {LANDUSE: dltb("0602"), APPROVALS: approvals(sq(-10, -10, 92, 110))}
-    assert judge(layers).result == "待核"
-    assert judge(layers, config=RuleConfig(approval_coverage=0.9)).subtype == "批文"
-    assert judge(layers, config=RuleConfig(pending_coverage=0.95)).result == "违法"
-    roads = RuleConfig(road_tblx=["ND"])
-    assert judge({LANDUSE: dltb("1006"), APPROVALS: approvals()}, tblx="DL1", config=roads).result == "违法"
-    # Without a basic-farmland layer nothing is flagged, however low the threshold.
+    layers = {LANDUSE: dltb("0602"), APPROVALS: approvals(sq(-10, -10, 97, 110))}
+    assert judge(layers).subtype == "批文"
+    assert judge(layers, config=RuleConfig(approval_coverage=0.98)).subtype == "部分覆盖"
+    assert judge(layers, config=RuleConfig(approval_coverage=0.98, pending_coverage=0.99)).result == "违法"
     assert not judge({APPROVALS: approvals()}, config=RuleConfig(flag_min_area_m2=0.0)).involves_basic_farmland
 
 
 def test_config_round_trip_through_json():
-    config = RuleConfig(approval_coverage=0.9, mining_tblx=["CK", "KC"])
+    config = RuleConfig(approval_coverage=0.9, village_czcsxm=["203", "202"], comparison_date="qsx")
     stored = json.loads(json.dumps(config.to_dict()))
+    assert "change_types" not in stored
     assert RuleConfig.from_dict(stored) == config
-    loaded = RuleConfig.from_dict({"approval_coverage": 0.8, "no_such_key": 1, "mining_tblx": "CK",
-                                   "stock_share": "high", "dominance_share": True})
-    assert loaded.approval_coverage == 0.8
-    assert loaded.mining_tblx == ["CK"] and loaded.stock_share == 0.5 and loaded.dominance_share == 0.5
+    loaded = RuleConfig.from_dict({"approval_coverage": 0.8, "no_such_key": 1, "village_czcsxm": "203",
+                                   "comparison_date": "yesterday", "dominance_share": True})
+    assert loaded.approval_coverage == 0.8 and loaded.comparison_date == "hsx"
+    assert loaded.village_czcsxm == ["203"] and loaded.dominance_share == 0.5
     assert RuleConfig.from_dict({}) == RuleConfig()
     assert RuleConfig().max_uncovered_cultivated_m2 == pytest.approx(0.5 * MU_M2)
+    assert RuleConfig().max_uncovered_m2 == pytest.approx(MU_M2)
 
 
 def test_basis_is_json_safe():
@@ -254,12 +455,11 @@ def test_suggest_all():
     layers = {LANDUSE: layer([sq(-10, -10, 500, 110)], DLBM=["0101"]), APPROVALS: approvals(sq(-10, -10, 110, 110))}
     result = run_overlay(patches, ellipsoidal_area(patches, EPSG), layers, after_dates=[HSX, HSX])
     out = suggest_all(["20", "20"], [HSX, HSX], result)
-    assert [(s.result, s.subtype) for s in out] == [("合法", "批文"), ("违法", "非农违法")]
+    assert list(zip(out.result, out.subtype)) == [("合法", "批文"), ("违法", "非农违法")]
+    assert [json.loads(b)["tblx"] for b in out.basis] == ["20", "20"]
 
 
-SAMPLE_LAYERS = {LANDUSE: "DLTB.gpkg", BASIC_FARMLAND: "永久基本农田.shp", APPROVALS: "建设用地审批.shp",
-                 SUPPLY: "供地.shp", REGISTRATION: "不动产登记.shp", FACILITY: "设施农用地备案.shp",
-                 TEMPORARY: "临时用地.shp", MINING: "采矿权.shp", ECO_REDLINE: "生态保护红线.shp", TOWNSHIPS: "乡镇.shp"}
+SAMPLE_LAYERS = REFERENCE_FILES
 
 
 @pytest.mark.parametrize("without", [(), (LANDUSE, MINING)], ids=["all layers", "no DLTB or mining"])
@@ -272,10 +472,11 @@ def test_suggest_all_equals_suggest_on_the_sample_county(sample_county, without)
     layers = {role: read_vector(sample_county / "reference" / name, target_epsg=EPSG)
               for role, name in SAMPLE_LAYERS.items() if role not in without}
     result = run_overlay(geoms, ellipsoidal_area(geoms, EPSG), layers, after_dates=hsx)
-    batch = suggest_all(tblx, hsx, result, patches_dlbm=dlbm)
+    batch = suggest_all(tblx, hsx, result, patches_dlbm=dlbm).rows()
     single = [suggest(PatchInfo(jcbh[i], tblx[i], hsx[i], dlbm[i]), result.row(i)) for i in range(len(result))]
     assert batch == single
-    assert len({(s.result, s.subtype) for s in batch}) >= (14 if not without else 10)  # most branches taken
+    assert len({(s.result, s.subtype) for s in batch}) >= (18 if not without else 8)  # most branches taken
+    assert len({(s.mining_result, s.mining_subtype) for s in batch}) >= (4 if not without else 2)
 
 
 def test_json_rounding_is_pythons_round():

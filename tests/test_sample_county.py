@@ -165,7 +165,7 @@ def test_every_outcome_is_planted_and_follows_from_the_files(county):
             geoms = shapely.transform(geoms, lambda c: np.column_stack(tr.transform(c[:, 0], c[:, 1])))
         patches.update(zip(attrs[batch["field_map"]["jcbh"]], geoms))
     layers = {k: _layer(county, k) for k in ("approvals", "supply", "registration", "facility", "temporary",
-                                             "mining", "basic_farmland", "eco_redline")}
+                                             "mining", "basic_farmland", "eco_redline", "other_legal", "advance")}
     dltb, dltb_attrs, _ = _read(county["dltb"], layer="DLTB")
     tree = shapely.STRtree(dltb)
 
@@ -183,10 +183,18 @@ def test_every_outcome_is_planted_and_follows_from_the_files(county):
         assert shapely.is_valid(p)
         scen = e["scenario"]
         appr, appr_hit = _coverage(p, layers["approvals"][0])
-        cov = {k: _coverage(p, layers[k][0])[0] for k in ("supply", "registration", "facility", "temporary")}
+        cov = {k: _coverage(p, layers[k][0])[0] for k in ("supply", "registration", "facility", "temporary",
+                                                          "other_legal", "advance")}
         mine_cov, mines = _coverage(p, layers["mining"][0])
-        if scen == "approval":
+        if scen in ("approval", "mining_in_approval"):
             assert appr >= 0.999, jcbh
+        elif scen == "late_approval":  # approved, but after the 后时相 (先建后批)
+            geoms, attrs = layers["approvals"]
+            k = int(np.flatnonzero(shapely.intersects(geoms, p))[0])
+            assert appr >= 0.999 and _date(attrs["PZRQ"][k]) > _date(e["hsx"])
+        elif scen == "uncovered_cap":  # 95.75 % approved, more than 1 亩 of forest or grass outside
+            assert appr == pytest.approx(0.9575) and (1 - appr) * p.area > 2000 / 3
+            assert all(c[:2] in ("03", "04") for c in dominant(p) if c[0].isdigit())
         elif scen == "approval_overlap":
             assert appr >= 0.999 and len(appr_hit) == 2
             assert all(_coverage(p, np.array([g]))[0] < 0.95 for g in appr_hit)
@@ -198,8 +206,16 @@ def test_every_outcome_is_planted_and_follows_from_the_files(county):
             assert cov["supply"] >= 0.999
         if scen == "registration":
             assert cov["registration"] >= 0.999 and cov["supply"] == 0
-        if scen == "facility_filing":
+        if scen in ("facility_filing", "facility_late", "facility_livestock"):
             assert cov["facility"] >= 0.999
+            geoms, attrs = layers["facility"]
+            k = int(np.flatnonzero(shapely.intersects(geoms, p))[0])
+            assert (_date(attrs["BARQ"][k]) > _date(e["hsx"])) == (scen == "facility_late")
+            assert (attrs["SSLX"][k] == "畜禽养殖设施") == (scen == "facility_livestock")
+        if scen == "land_swap":
+            assert cov["other_legal"] >= 0.999
+        if scen == "advance_use":
+            assert cov["advance"] >= 0.999
         share = dominant(p)
         if scen == "facility_dltb":
             assert share["1202"] > 0.99 and cov["facility"] == 0
@@ -209,15 +225,28 @@ def test_every_outcome_is_planted_and_follows_from_the_files(county):
             k = int(np.flatnonzero(shapely.intersects(geoms, p))[0])
             valid = _date(attrs["YXQQ"][k]) <= _date(e["hsx"]) <= _date(attrs["YXQZ"][k])
             assert valid == (scen == "temporary_valid")
-        if scen == "rural_road":
+        if scen == "rural_road_1006":
             assert share["1006"] > 0.99
+        if scen == "rural_road":  # a 5 m strip on 旱地
+            assert share["0103"] > 0.99 and shapely.area(p) / (shapely.length(p) / 2) < 5.1
+        if scen == "new_house_203":
+            assert share["203"] > 0.99 and share["0103"] > 0.99
+        if scen == "mixed_stock_new":
+            assert share["0602"] == pytest.approx(1 - e["new_share"]) and share["0101"] == pytest.approx(e["new_share"])
+            assert 0.5 <= share["0602"] <= 0.7
+        if scen == "pond_on_paddy":
+            assert share["0101"] > 0.99
+        if scen == "solar_on_forest":
+            assert sum(v for c, v in share.items() if c[:2] == "03") > 0.99
+        if scen == "solar_on_farmland":
+            assert sum(share.get(c, 0) for c in ("0101", "0102", "0103")) > 0.99
         if scen == "homestead":
             assert share["0702"] > 0.99 and share["203"] > 0.99
         if scen == "zone203":
             assert share["203"] > 0.99 and share.get("0702", 0) == 0
         if scen.startswith("mining"):
             geoms, attrs = layers["mining"]
-            if scen == "mining_nopermit":
+            if scen in ("mining_nopermit", "mining_in_approval"):
                 assert mine_cov == 0
             else:
                 k = int(np.flatnonzero(shapely.intersects(geoms, p))[0])
@@ -235,8 +264,10 @@ def test_every_outcome_is_planted_and_follows_from_the_files(county):
         bf = _coverage(p, layers["basic_farmland"][0])[0]
         eco = _coverage(p, layers["eco_redline"][0])[0]
         assert (bf * p.area > 0.01) == e["basic_farmland"] and (eco * p.area > 0.01) == e["eco_redline"]
-        if scen == "illegal_new_basic":
+        if scen in ("illegal_new_basic", "facility_livestock"):
             assert bf > 0.99
+        if scen in ("solar_on_forest", "solar_on_farmland", "pond_on_paddy"):
+            assert bf == 0 or scen != "solar_on_forest"
         if scen == "illegal_new_eco":
             assert eco > 0.99
         if scen == "illegal_new_farmland":
@@ -257,8 +288,8 @@ def test_reference_layers(county):
     _, temporary = _layer(county, "temporary")
     ends = np.array([_date(v) for v in temporary["YXQZ"]])
     assert (ends < np.datetime64("2025-12-01")).any() and (ends > np.datetime64("2026-06-01")).any()
-    for name in ("registration", "facility", "supply"):
-        assert len(_layer(county, name)[0]) >= 3
+    for name in ("registration", "facility", "supply", "other_legal", "advance", "nature_reserve"):
+        assert len(_layer(county, name)[0]) >= 1, name
 
 
 def test_clues_and_patrols(county):

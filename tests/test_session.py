@@ -13,8 +13,8 @@ def make_store(path, shapefile_writer, jcbh=("J000", "J001")):
     with create_store_for(path, shp) as store:
         import_patches(store, shp, "2026-01")
         with store.transaction() as conn:
-            conn.executemany("INSERT INTO analysis (patch_fid, suggestion, suggestion_reason, new_or_stock) "
-                             "VALUES (?, '违法', 'x', '新增')",
+            conn.executemany("INSERT INTO analysis (patch_fid, suggestion, suggestion_reason, new_construction_m2, "
+                             "stock_construction_m2) VALUES (?, '违法', 'x', 2500, 0)",
                              [(fid,) for (fid,) in conn.execute("SELECT fid FROM patches")])
     return path
 

@@ -79,3 +79,49 @@ def test_newer_schema_is_refused(store_path):
     conn.close()
     with pytest.raises(StoreError, match="更新版本"):
         WorkStore.open(store_path)
+
+
+def test_v5_store_migrates_to_v6_without_touching_determinations(store_path, monkeypatch):
+    """Schema v6 (rules revision): change types, the new analysis columns, 永农 no longer capped."""
+    from weipian_plugin.core.store import codes, schema
+
+    every = schema.migrations()
+    with monkeypatch.context() as m:  # a store as the release before the rules revision wrote it
+        m.setattr(schema, "migrations", lambda: every[:5])
+        with WorkStore.create(store_path, 4527) as store, store.transaction() as conn:
+            assert store.schema_version == 5
+            conn.execute("INSERT INTO batches (name) VALUES ('b')")
+            conn.execute("INSERT INTO patches (batch_id, jcbh, area_m2, area_mu) VALUES (1, 'J1', 900, 1.35)")
+            conn.execute("INSERT INTO determinations (patch_fid, result, illegal_m2, illegal_cultivated_m2, "
+                         "illegal_basic_farmland_m2, reviewer) VALUES (1, '违法', 900, 300, 200, '张三')")
+            with pytest.raises(sqlite3.IntegrityError):  # v5 refused 永农 above the cultivated area
+                conn.execute("UPDATE determinations SET illegal_basic_farmland_m2 = 600")
+            conn.executemany("DELETE FROM code_lists WHERE list=? AND code=? AND parent=?", codes.ADDED_CODES)
+            audit = conn.execute("SELECT count(*) FROM audit_log").fetchone()[0]
+
+    with WorkStore.open(store_path) as store:
+        assert store.schema_version == 6
+        with store.transaction() as c:
+            c.execute("UPDATE determinations SET illegal_basic_farmland_m2 = 600, reviewer = '李四'")
+        assert store.conn.execute("SELECT illegal_basic_farmland_m2, result FROM determinations").fetchone() == (
+            600.0, "违法")
+        assert store.conn.execute("SELECT count(*) FROM audit_log").fetchone()[0] == audit + 1  # triggers kept
+        types = dict(store.conn.execute("SELECT code, rule FROM change_types"))
+        assert types["KT"] == "agricultural" and types["CK"] == "mining" and types["20"] == "construction"
+        assert ("先行用地", "先行用地", "其他") in store.code_list("subtype", "其他")
+        view = {r[1] for r in store.conn.execute("PRAGMA table_info(patch_analysis)")}
+        assert {"new_construction_m2", "stock_construction_m2", "mining_suggestion", "nature_reserve_m2",
+                "other_legal_m2", "advance_m2"} <= view
+        store.conn.execute("SELECT * FROM patch_analysis").fetchall()
+        assert store.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+def test_a_new_reference_role_gets_its_column_when_a_store_opens(store_path, monkeypatch):
+    from weipian_plugin.core import roles
+    from weipian_plugin.core.store import schema
+
+    WorkStore.create(store_path, 4527).close()
+    monkeypatch.setattr(roles, "COLUMNS", {**roles.COLUMNS, "forest_m2": "forest"})
+    assert schema.missing_role_columns(sqlite3.connect(store_path)) == ["ALTER TABLE analysis ADD COLUMN forest_m2 REAL"]
+    with WorkStore.open(store_path) as store:
+        assert "forest_m2" in {r[1] for r in store.conn.execute("PRAGMA table_info(patch_analysis)")}

@@ -1,5 +1,5 @@
 """One way to total (README, 面积与合计): the unrounded sum rounded once, parts 调平 to it, the same digits in
-every sheet and in the HTML report.
+every sheet (台账, 汇总表, 月度进度, 问责比例) and in the HTML report.
 
 Three 违法新增 patches of 1.004 亩 each (illegal, all cultivated): each cell alone rounds to 1.00, but the
 total is 3.012 → 3.01, so one cell must show 1.01 for the column to add up (a sum of rounded cells would
@@ -12,6 +12,7 @@ import pytest
 import shapely
 
 from weipian_plugin.core.statistics.ledger import (
+    ACCOUNTABILITY_COLUMNS,
     LEDGER_COLUMNS,
     PROGRESS_COLUMNS,
     SUMMARY_COLUMNS,
@@ -77,6 +78,19 @@ def test_the_same_total_in_every_sheet_and_the_report(weipian_provider, store_pa
 
     progress = wb["月度进度"]
     assert column(progress, "illegal_mu", [c.key for c in PROGRESS_COLUMNS]) == [3.01, 3.01]
+
+    # the accountability sheet: townships balanced to their county exactly as in the 汇总表
+    acc = processing.run("weipian:accountability", {"STORE": str(store_path),
+                                                    "OUTPUT": str(tmp_path / "问责.xlsx")})["OUTPUT"]
+    ws = openpyxl.load_workbook(acc)["问责比例"]
+    keys = [c.key for c in ACCOUNTABILITY_COLUMNS]
+    by_unit = {ws.cell(r, 2).value: ws.cell(r, keys.index("numerator_before_mu") + 1).value
+               for r in range(4, ws.max_row + 1)}
+    summary_ws = wb["实际占用的新增建设用地统计汇总表"]
+    by_township = {summary_ws.cell(r, 1).value: summary_ws.cell(r, summary_keys.index("illegal_cultivated_mu") + 1).value
+                   for r in range(4, summary_ws.max_row + 1)}
+    assert by_unit == {"甲镇": 1.01, "乙镇": 1.0, "丙镇": 1.0, "青禾县": 3.01}
+    assert {k: v for k, v in by_township.items() if k != "合计"} == {k: v for k, v in by_unit.items() if k != "青禾县"}
 
     html = processing.run("weipian:accountability", {"STORE": str(store_path),
                                                      "OUTPUT": str(tmp_path / "报告.html")})["OUTPUT"]

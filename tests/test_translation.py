@@ -199,7 +199,7 @@ def test_rules_dialog_shows_chinese(zh_cn, qtbot, store_path):
     assert dialog.thresholdsGroup.title() == expected("RulesDialog", "Thresholds")
     assert dialog.codesGroup.title() == expected("RulesDialog", "Code lists (comma-separated)")
     label = dialog.thresholdsLayout.labelForField(dialog.editors["approval_coverage"])
-    assert label.text() == expected("RulesDialog", "Approvals (then supply, registration) cover at least")
+    assert label.text() == expected("RulesDialog", "Approvals (then supply, registration, other legal) cover at least")
     assert dialog.editors["max_uncovered_cultivated_m2"].suffix() == " 亩"
     assert dialog.storeInfo.text().startswith(f"工作库 {store_path.name} ")
 

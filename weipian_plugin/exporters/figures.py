@@ -55,8 +55,7 @@ from qgis.PyQt.QtGui import QColor, QFont, QFontDatabase, QFontMetricsF, QPainte
 from qgis.PyQt.QtXml import QDomDocument
 
 from weipian_plugin.compat import RENDER_POINTS, STRING_FIELD
-from weipian_plugin.core.analysis import overlay
-from weipian_plugin.core.analysis.run import ROLE_LABELS
+from weipian_plugin.core import roles
 from weipian_plugin.core.geo.crs import chinese_crs_name
 from weipian_plugin.core.store import keys, outputs
 from weipian_plugin.core.store.codes import DLBM_NAMES, TBLX_NAMES
@@ -78,19 +77,6 @@ PATCH_LABEL, CURRENT_LABEL, OTHER_LABEL = "监测图斑", "本图斑", "其他�
 CURRENT_FILTER = "$id = @atlas_featureid"
 OVERLAY_DPI = 96
 
-# role -> (outline colour, width mm, dashed); drawn bottom to top in this order, then unknown roles on top
-_STYLES = {
-    overlay.LANDUSE: ("#ffffff", 0.15, False),
-    overlay.TOWNSHIPS: ("#ffffff", 0.5, True),
-    overlay.BASIC_FARMLAND: ("#ffff00", 0.5, False),
-    overlay.ECO_REDLINE: ("#00c000", 0.6, True),
-    overlay.MINING: ("#9400d3", 0.5, False),
-    overlay.TEMPORARY: ("#ff00ff", 0.4, True),
-    overlay.FACILITY: ("#adff2f", 0.4, True),
-    overlay.REGISTRATION: ("#1e90ff", 0.5, False),
-    overlay.SUPPLY: ("#ff8c00", 0.5, False),
-    overlay.APPROVALS: ("#ff0000", 0.6, False),
-}
 _OTHER_STYLE = ("#c0c0c0", 0.4, False)
 
 RasterSource = Union[str, Path, QgsRasterLayer, None]
@@ -164,13 +150,18 @@ def _outline(colour: str, width: float, dashed: bool = False) -> dict:
 
 
 def _reference_symbol(role: str) -> QgsFillSymbol:
-    symbol = QgsFillSymbol.createSimple(_outline(*_STYLES.get(role, _OTHER_STYLE)))
-    if role == overlay.BASIC_FARMLAND:
+    """The role's outline (core/roles.py), hatched when its style says so (永农)."""
+    spec = roles.BY_KEY.get(role)
+    if spec is None:
+        return QgsFillSymbol.createSimple(_outline(*_OTHER_STYLE))
+    style = spec.style
+    symbol = QgsFillSymbol.createSimple(_outline(style.colour, style.width_mm, style.dashed))
+    if style.hatch:
         hatch = QgsLinePatternFillSymbolLayer()
         hatch.setLineAngle(45)
         hatch.setDistance(2.0)
         hatch.setLineWidth(0.25)
-        hatch.setColor(QColor("#ffff00"))
+        hatch.setColor(QColor(style.colour))
         symbol.insertSymbolLayer(0, hatch)
     return symbol
 
@@ -237,11 +228,11 @@ class _Scene:
             if layer is not None:
                 self.project.addMapLayer(layer, False)
             self.rasters[key] = layer
-        known = [r for r in _STYLES if r in reference_layers]
-        roles = known + [r for r in reference_layers if r not in _STYLES]
+        known = [r.key for r in sorted(roles.ROLES, key=lambda r: r.style.z) if r.key in reference_layers]
+        drawn = known + [r for r in reference_layers if r not in roles.BY_KEY]
         vectors = []
-        for role in roles:  # bottom to top: each new layer goes on top of the layer tree
-            layer = QgsVectorLayer(str(reference_layers[role]), ROLE_LABELS.get(role, role), "ogr")
+        for role in drawn:  # bottom to top: each new layer goes on top of the layer tree
+            layer = QgsVectorLayer(str(reference_layers[role]), roles.label(role), "ogr")
             if not layer.isValid():
                 log.warning("参考图层无法打开，已跳过：%s", reference_layers[role])
                 continue
@@ -260,7 +251,7 @@ class _Scene:
         return self.vectors + ([image] if image is not None else [])
 
     def coverage(self, subset: str) -> QgsVectorLayer:
-        """The view, joined to the patch's issued fields and its reviewer, with code names beside codes."""
+        """The view, joined to the patch's issued area and its reviewer, with code names beside codes."""
         layer = QgsVectorLayer(f"{self.store_path}|layername=patch_analysis", "patch_analysis", "ogr")
         if not layer.isValid():
             raise FigureExportError(f"无法读取工作库的图斑分析视图：{self.store_path}")
@@ -268,7 +259,7 @@ class _Scene:
         self.project.addMapLayer(layer, False)
         determinations = QgsVectorLayer(f"{self.store_path}|layername=determinations", "判定", "ogr")
         self.project.addMapLayer(determinations, False)
-        for source, key, fields in ((self.patches, "fid", ["qsx", "jcmj_m2"]),
+        for source, key, fields in ((self.patches, "fid", ["jcmj_m2"]),  # the view has qsx
                                     (determinations, "patch_fid", ["reviewer"])):
             join = QgsVectorLayerJoinInfo()
             join.setJoinLayer(source)

@@ -174,7 +174,7 @@ def report_context(store: WorkStore, period_label: str, config: Optional[Account
                                               + ("，省级立项的不扣减" if cfg.level == "province" else ""))) if on],
         "ratio_line": pct(cfg.ratio_threshold),
         "area_line_mu": area_line,
-        "ranking": [(t, by_code.get(t.code)) for t in acc.townships],
+        "ranking": [(t, by_code.get(t.code), shown) for t, shown in zip(acc.townships, ranking_cells(acc))],
         "summary": summary,
         "summary_table": summary_table(summary),
         "overdue": overdue,
@@ -207,6 +207,16 @@ def _text(col: ledger.Column, v) -> str:
     if col.unit == "%":
         return f"{v * 100:.{col.decimals}f}%"
     return f"{v:.{col.decimals}f}" if col.numeric else str(v)
+
+
+def ranking_cells(acc) -> list:
+    """(before, after) 违法占用耕地 of each township as the accountability sheet prints them: balanced to
+    the county's figure (调平) when there is one county."""
+    cols = [c for c in ledger.ACCOUNTABILITY_COLUMNS if c.key in ("numerator_before_mu", "numerator_after_mu")]
+    single = len(acc.counties) == 1
+    cells, _ = ledger.display_table(cols, list(acc.townships) + list(acc.counties[:1]),
+                                    len(acc.townships) if single else 0)
+    return [(_text(cols[0], b), _text(cols[1], a)) for b, a in cells[:len(acc.townships)]]
 
 
 def summary_table(summary: Sequence) -> dict:

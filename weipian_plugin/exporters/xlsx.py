@@ -134,11 +134,13 @@ class Table:
             if (i == len(cols) - 1 or cols[i + 1].group != col.group) and i > start:
                 ws.merge_cells(f"{get_column_letter(start + 1)}2:{letter}2")
 
-    def write(self, rows: Sequence[Any], totals: bool = True, flag=None, tick=None) -> None:
+    def write(self, rows: Sequence[Any], totals: bool = True, flag=None, tick=None,
+              parts: Optional[int] = None) -> None:
         """Rows as the column spec formats them; ``flag(row)`` true highlights a row; ``tick(n)`` is
-        called every :data:`_TICK_ROWS` rows."""
+        called every :data:`_TICK_ROWS` rows. With a 合计 row every row is a part of it; without one, the
+        first ``parts`` rows (default none) are balanced as the parts of the row after them (调平)."""
         ws, cols = self.ws, self.columns
-        values, totals_row = ledger.display_table(cols, rows)
+        values, totals_row = ledger.display_table(cols, rows, None if totals else (parts or 0))
         widths = _widths(cols, values)
         for i, width in enumerate(widths, start=1):
             ws.column_dimensions[get_column_letter(i)].width = width
@@ -402,7 +404,8 @@ def write_accountability(store: WorkStore, path: os.PathLike, config: Optional[A
     title = county_title(store, "违法占用耕地问责比例统计（第15号令）", year)
     rows = list(result.townships) + counties + ([] if single else [result.total])
     Table(wb, "问责比例", title, ledger.ACCOUNTABILITY_COLUMNS, freeze_cols=2).write(
-        rows, totals=False, flag=lambda r: r.accountable)
+        rows, totals=False, flag=lambda r: r.accountable or bool(r.interview),
+        parts=len(result.townships) if single else 0)  # townships add up to their county, as in the 汇总表
     Table(wb, "违法图斑明细", county_title(store, "问责比例涉及的违法图斑", year),
            ledger.RECORD_COLUMNS, freeze_cols=1).write(ledger.accountability_records(store, year), totals=False)
     Table(wb, "约谈记录", county_title(store, "乡镇警示约谈记录", year), INTERVIEW_COLUMNS).write(

@@ -21,7 +21,7 @@ from qgis.PyQt.QtCore import pyqtSignal
 from qgis.PyQt.QtWidgets import QDialog, QFileDialog, QLabel, QToolButton
 
 from weipian_plugin.compat import POLYGON_GEOMETRY, LayerFilter
-from weipian_plugin.core.analysis.run import ROLE_LABELS
+from weipian_plugin.core import roles
 from weipian_plugin.core.intake.reference import ReferenceCache, cache_path
 from weipian_plugin.core.store import keys
 from weipian_plugin.core.store.workstore import StoreError
@@ -29,12 +29,11 @@ from weipian_plugin.gui.layers import add_store_layers
 from weipian_plugin.gui.rules_dialog import RulesDialog
 from weipian_plugin.gui.session import StoreSession, session_for
 from weipian_plugin.gui.tasks import CollectingFeedback, start_algorithm
-from weipian_plugin.processing_algorithms.analyze_patches import LAYER_PARAMETERS, AnalyzePatchesAlgorithm
+from weipian_plugin.processing_algorithms.analyze_patches import AnalyzePatchesAlgorithm
 from weipian_plugin.settings import Settings
 
 FORM_CLASS, _ = uic.loadUiType(str(Path(__file__).parents[1] / "forms" / "analysis_dialog.ui"))
 ALGORITHM_ID = "weipian:analyzepatches"
-ROLE_PARAMETERS = {role: parameter for parameter, role in LAYER_PARAMETERS.items()}
 
 
 def _ogr_file(source: str) -> Optional[Tuple[str, str]]:
@@ -112,8 +111,8 @@ class AnalysisDialog(QDialog, FORM_CLASS):
     def _build_layer_rows(self) -> None:
         """One row per reference role: label (the algorithm's), layer combo, button to add a file."""
         definitions = AnalyzePatchesAlgorithm().create()
-        for row, role in enumerate(ROLE_LABELS):
-            self.labels[role] = definitions.parameterDefinition(ROLE_PARAMETERS[role]).description()
+        for row, role in enumerate(roles.KEYS):
+            self.labels[role] = definitions.parameterDefinition(roles.BY_KEY[role].parameter).description()
             label = QLabel(self.labels[role], self)
             combo = QgsMapLayerComboBox(self)
             combo.setObjectName(f"{role}Combo")
@@ -212,7 +211,7 @@ class AnalysisDialog(QDialog, FORM_CLASS):
         params = {"STORE": self.store_path, "BATCH": self.batchCombo.currentData()}
         for role, combo in self.combos.items():
             if combo.currentLayer() is not None:
-                params[ROLE_PARAMETERS[role]] = combo.currentLayer().id()
+                params[roles.BY_KEY[role].parameter] = combo.currentLayer().id()
         return params
 
     def show_rules(self) -> None:

@@ -9,17 +9,18 @@ import pyogrio
 from qgis.core import (
     Qgis,
     QgsApplication,
+    QgsCoordinateReferenceSystem,
     QgsCoordinateTransform,
     QgsProcessingAlgRunnerTask,
     QgsProcessingContext,
     QgsProject,
 )
-from qgis.gui import QgsFileWidget
+from qgis.gui import QgsFileWidget, QgsProjectionSelectionWidget
 from qgis.PyQt import uic
 from qgis.PyQt.QtCore import QDate, Qt
-from qgis.PyQt.QtWidgets import QComboBox, QDialog, QHeaderView, QTableWidgetItem
+from qgis.PyQt.QtWidgets import QComboBox, QDialog, QHeaderView, QMessageBox, QTableWidgetItem
 
-from weipian_plugin.core.intake import fieldmap
+from weipian_plugin.core.intake import fieldmap, importer
 from weipian_plugin.core.intake.encoding import detect_shapefile_encoding
 from weipian_plugin.core.store import keys
 from weipian_plugin.core.store.workstore import StoreError, WorkStore
@@ -43,7 +44,7 @@ class ImportDialog(QDialog, FORM_CLASS):
         self.feedback: Optional[CollectingFeedback] = None
         self.context: Optional[QgsProcessingContext] = None
         self.imported = False
-        self._stem = ""
+        self._proposed = ""
         self._fields: List[str] = []
 
         self.inputFile.setStorageMode(QgsFileWidget.StorageMode.GetFile)
@@ -57,11 +58,15 @@ class ImportDialog(QDialog, FORM_CLASS):
         self.encodingCombo.addItem(self.tr("Detect automatically"), "")
         for label, codec in ENCODINGS:
             self.encodingCombo.addItem(label, codec)
+        self.crsWidget.setOptionVisible(QgsProjectionSelectionWidget.CrsOption.CrsNotSet, True)
+        self.crsWidget.setNotSetText(self.tr("From the .prj or the coordinates"))
+        self.crsWidget.setCrs(QgsCoordinateReferenceSystem())
         self._build_field_table()
 
         self.inputFile.fileChanged.connect(self._input_changed)
         self.storeFile.fileChanged.connect(self._store_changed)
         self.encodingCombo.currentIndexChanged.connect(self._read_fields)
+        self.crsWidget.crsChanged.connect(self._describe_crs)
         self.importButton.clicked.connect(self.start_import)
         self.cancelButton.clicked.connect(self.cancel_import)
         self._store_changed()
@@ -106,11 +111,39 @@ class ImportDialog(QDialog, FORM_CLASS):
         return ";".join(f"{c}={name}" for c, name in self.mapping().items())
 
     def _input_changed(self) -> None:
-        stem = Path(self.inputFile.filePath()).stem
-        if self.batchEdit.text().strip() in ("", self._stem):
-            self.batchEdit.setText(stem)
-        self._stem = stem
         self._read_fields()
+        self._propose_batch()
+        self._describe_crs()
+
+    def _propose_batch(self) -> None:
+        """The batch name from the 后时相 month (files are often named after the county, not the month);
+        a name the user typed is kept."""
+        path = self.inputFile.filePath().strip()
+        if not os.path.isfile(path) or self.batchEdit.text().strip() not in ("", self._proposed):
+            return
+        try:
+            proposed = importer.batch_name_for(path, self.encodingCombo.currentData() or None,
+                                               self.field_map_text() or None)
+        except (ValueError, RuntimeError, OSError):  # the field info says what is wrong with the file
+            proposed = Path(path).stem
+        self.batchEdit.setText(proposed)
+        self._proposed = proposed
+
+    def chosen_crs(self) -> str:
+        crs = self.crsWidget.crs()
+        return crs.authid() if crs.isValid() else ""
+
+    def _describe_crs(self) -> None:
+        """Say which CRS the import will use, or that the coordinates fit several and one must be chosen."""
+        path = self.inputFile.filePath().strip()
+        if not os.path.isfile(path):
+            self.crsInfo.clear()
+            return
+        crs = self.crsWidget.crs()
+        try:
+            self.crsInfo.setText(importer.describe_crs(path, crs.postgisSrid() if crs.isValid() else None))
+        except (ValueError, RuntimeError, OSError) as exc:  # CrsError: the coordinates do not say
+            self.crsInfo.setText(self.tr("Choose the coordinate system: {error}").format(error=exc))
 
     def _store_changed(self) -> None:
         path = self.store_path()
@@ -173,7 +206,7 @@ class ImportDialog(QDialog, FORM_CLASS):
 
     def _set_running(self, running: bool) -> None:
         for widget in (self.inputFile, self.storeFile, self.batchEdit, self.receivedDate, self.encodingCombo,
-                       self.fieldTable, self.importButton):
+                       self.crsWidget, self.fieldTable, self.importButton):
             widget.setEnabled(not running)
         self.cancelButton.setEnabled(running)
 
@@ -181,7 +214,8 @@ class ImportDialog(QDialog, FORM_CLASS):
         return {"INPUT": self.inputFile.filePath().strip(), "STORE": self.store_path(),
                 "BATCH": self.batchEdit.text().strip(),
                 "RECEIVED": self.receivedDate.date().toString("yyyy-MM-dd"),
-                "ENCODING": self.encodingCombo.currentData(), "FIELD_MAP": self.field_map_text()}
+                "ENCODING": self.encodingCombo.currentData(), "FIELD_MAP": self.field_map_text(),
+                "CRS": self.chosen_crs()}
 
     def start_import(self) -> None:
         shp = self.inputFile.filePath().strip()
@@ -196,6 +230,8 @@ class ImportDialog(QDialog, FORM_CLASS):
             self._message(self.tr("The Processing algorithm {id} is not available.").format(id=ALGORITHM_ID),
                           Qgis.MessageLevel.Critical)
             return
+        if not self._same_file_answered(shp):
+            return
         Settings.last_import_dir.set_value(os.path.dirname(shp))
         self.messageBar.clearWidgets()
         self.summaryText.clear()
@@ -203,6 +239,28 @@ class ImportDialog(QDialog, FORM_CLASS):
         self.context, self.feedback, self.task = start_algorithm(
             algorithm, self.parameters(), self._on_progress, self._on_executed)
         self._set_running(True)
+
+    def _same_file_answered(self, shp: str) -> bool:
+        """The same file imported before as another batch: offer to update that batch instead (a second
+        batch would double every patch and every total)."""
+        if not os.path.isfile(self.store_path()):
+            return True
+        try:
+            with WorkStore.open(self.store_path()) as store:
+                earlier = importer.same_file_batch(store, shp, self.batchEdit.text().strip())
+        except (StoreError, OSError):
+            return True  # the import itself reports what is wrong with the store
+        if earlier is None:
+            return True
+        answer = QMessageBox.question(
+            self, self.tr("Same file"),
+            self.tr("This file was already imported as batch {batch}. Importing it again under another name "
+                    "would count every patch twice. Update batch {batch} instead?").format(batch=earlier),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel, QMessageBox.StandardButton.Yes)
+        if answer != QMessageBox.StandardButton.Yes:
+            return False
+        self.batchEdit.setText(earlier)
+        return True
 
     def cancel_import(self) -> None:
         if self.feedback is not None and self.task is not None:

@@ -22,8 +22,7 @@ from qgis.core import (
 )
 
 from weipian_plugin.compat import POLYGON_GEOMETRY
-from weipian_plugin.core.analysis.overlay import APPROVALS, TOWNSHIPS
-from weipian_plugin.core.analysis.run import ROLE_LABELS
+from weipian_plugin.core import roles
 from weipian_plugin.core.store import keys
 from weipian_plugin.core.store.workstore import WorkStore
 from weipian_plugin.core.vocabulary import OUTCOME_COLOURS, RESULTS, UNDETERMINED
@@ -33,8 +32,7 @@ from weipian_plugin.translation import tr
 PROJECT_NAME = "weipian"
 ENTRY_SCOPE, ENTRY_KEY = "weipian", "store_path"
 DETERMINATION_COLOURS = {**{o: OUTCOME_COLOURS[o] for o in RESULTS}, "": OUTCOME_COLOURS[UNDETERMINED]}
-REFERENCE_COLOURS = {APPROVALS: "255,0,255,255", TOWNSHIPS: "40,40,40,255"}
-VISIBLE_REFERENCES = (APPROVALS, TOWNSHIPS)
+VISIBLE_REFERENCES = (roles.APPROVALS.key, roles.TOWNSHIPS.key)
 
 
 def project_uri(store_path: str) -> str:
@@ -93,10 +91,11 @@ def save_store_project(store_path: str, imagery: Optional[Dict[str, str]] = None
     if references:
         ref_group = root.addGroup(tr("Reference layers"))
         for role, source in references.items():
-            layer = QgsVectorLayer(source, ROLE_LABELS.get(role, role), "ogr")
+            layer = QgsVectorLayer(source, roles.label(role), "ogr")
             if not layer.isValid():
                 continue
-            _outline(layer, REFERENCE_COLOURS.get(role, "0,160,255,255"))
+            spec = roles.BY_KEY.get(role)
+            _outline(layer, spec.style.colour if spec else "0,160,255,255")
             project.addMapLayer(layer, False)
             ref_group.addLayer(layer).setItemVisibilityChecked(role in VISIBLE_REFERENCES)
 

@@ -19,7 +19,7 @@ from qgis.PyQt.QtCore import QModelIndex, Qt, QTimer
 from qgis.PyQt.QtGui import QKeySequence
 from qgis.PyQt.QtWidgets import QAction, QHeaderView, QMenu, QMessageBox, QTreeWidgetItem
 
-from weipian_plugin.core.analysis.run import ROLE_LABELS
+from weipian_plugin.core import roles
 from weipian_plugin.core.review import records as review
 from weipian_plugin.core.review import split
 from weipian_plugin.core.review.worklist import patch_info, patch_row, patch_rows
@@ -394,7 +394,7 @@ class ReviewDock(QgsDockWidget, FORM_CLASS):
         for doc in basis.get("documents") or []:
             share = doc.get("share")
             lines.append(self.tr("{role} {doc}: {share} of the patch, {area:.2f} mu").format(
-                role=ROLE_LABELS.get(doc.get("role"), doc.get("role", "")),
+                role=roles.label(doc.get("role", "")),
                 doc=doc.get("doc") or doc.get("name") or "",
                 share="–" if share is None else f"{share:.1%}", area=(doc.get("area_m2") or 0.0) / MU_M2))
         for key, label in (("cultivated_m2", self.tr("Cultivated")),

@@ -335,56 +335,6 @@
         <translation>工作库（GeoPackage）</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/analyze_patches.py" line="67"/>
-        <source>Land-use survey (三调 DLTB)</source>
-        <translation>三调地类图斑（DLTB）</translation>
-    </message>
-    <message>
-        <location filename="../../processing_algorithms/analyze_patches.py" line="67"/>
-        <source>Permanent basic farmland</source>
-        <translation>永久基本农田</translation>
-    </message>
-    <message>
-        <location filename="../../processing_algorithms/analyze_patches.py" line="68"/>
-        <source>Approval red lines</source>
-        <translation>批文红线</translation>
-    </message>
-    <message>
-        <location filename="../../processing_algorithms/analyze_patches.py" line="68"/>
-        <source>Land supply</source>
-        <translation>供地</translation>
-    </message>
-    <message>
-        <location filename="../../processing_algorithms/analyze_patches.py" line="69"/>
-        <source>Real-estate registration</source>
-        <translation>不动产登记发证</translation>
-    </message>
-    <message>
-        <location filename="../../processing_algorithms/analyze_patches.py" line="69"/>
-        <source>Facility-agriculture filings</source>
-        <translation>设施农用地备案</translation>
-    </message>
-    <message>
-        <location filename="../../processing_algorithms/analyze_patches.py" line="70"/>
-        <source>Temporary land approvals</source>
-        <translation>临时用地审批</translation>
-    </message>
-    <message>
-        <location filename="../../processing_algorithms/analyze_patches.py" line="70"/>
-        <source>Mining permits</source>
-        <translation>采矿权</translation>
-    </message>
-    <message>
-        <location filename="../../processing_algorithms/analyze_patches.py" line="71"/>
-        <source>Ecological red line</source>
-        <translation>生态保护红线</translation>
-    </message>
-    <message>
-        <location filename="../../processing_algorithms/analyze_patches.py" line="71"/>
-        <source>Townships</source>
-        <translation>乡镇界线</translation>
-    </message>
-    <message>
         <location filename="../../processing_algorithms/analyze_patches.py" line="76"/>
         <source>Batch (empty = all)</source>
         <translation>批次（留空 = 全部）</translation>
@@ -1387,6 +1337,31 @@
         <source>Imported {imported} patches, rejected {rejected}.</source>
         <translation>已导入 {imported} 个图斑，拒收 {rejected} 个。</translation>
     </message>
+    <message>
+        <location filename="../../weipian_plugin/gui/import_dialog.py" line="1"/>
+        <source>Coordinate system</source>
+        <translation>坐标系</translation>
+    </message>
+    <message>
+        <location filename="../../weipian_plugin/gui/import_dialog.py" line="1"/>
+        <source>From the .prj or the coordinates</source>
+        <translation>按 .prj 或坐标判断</translation>
+    </message>
+    <message>
+        <location filename="../../weipian_plugin/gui/import_dialog.py" line="1"/>
+        <source>Choose the coordinate system: {error}</source>
+        <translation>请选择坐标系：{error}</translation>
+    </message>
+    <message>
+        <location filename="../../weipian_plugin/gui/import_dialog.py" line="1"/>
+        <source>Same file</source>
+        <translation>同一文件</translation>
+    </message>
+    <message>
+        <location filename="../../weipian_plugin/gui/import_dialog.py" line="1"/>
+        <source>This file was already imported as batch {batch}. Importing it again under another name would count every patch twice. Update batch {batch} instead?</source>
+        <translation>该文件已作为批次“{batch}”导入。以其他批次名再次导入会使每个图斑重复计算。改为更新批次“{batch}”吗？</translation>
+    </message>
 </context>
 <context>
     <name>ImportEnforcementAlgorithm</name>
@@ -2235,11 +2210,6 @@
         <translation>工作库 {name} 的判定规则，自下次分析起生效。</translation>
     </message>
     <message>
-        <location filename="../gui/rules_dialog.py" line="79"/>
-        <source>Approvals (then supply, registration) cover at least</source>
-        <translation>批文（其次供地、登记发证）覆盖比例不低于</translation>
-    </message>
-    <message>
         <location filename="../gui/rules_dialog.py" line="80"/>
         <source>… leaving uncovered cultivated land below</source>
         <translation>…且未覆盖的耕地面积小于</translation>
@@ -2248,16 +2218,6 @@
         <location filename="../gui/rules_dialog.py" line="81"/>
         <source>Partial coverage needing a person&apos;s check from</source>
         <translation>部分覆盖需人工核实（待核）的起始比例</translation>
-    </message>
-    <message>
-        <location filename="../gui/rules_dialog.py" line="82"/>
-        <source>Facility-agriculture filings cover at least</source>
-        <translation>设施农用地备案覆盖比例不低于</translation>
-    </message>
-    <message>
-        <location filename="../gui/rules_dialog.py" line="83"/>
-        <source>Valid temporary-land approvals cover at least</source>
-        <translation>有效临时用地审批覆盖比例不低于</translation>
     </message>
     <message>
         <location filename="../gui/rules_dialog.py" line="84"/>
@@ -2270,49 +2230,14 @@
         <translation>与采矿权重叠达到此比例即视为采矿图斑</translation>
     </message>
     <message>
-        <location filename="../gui/rules_dialog.py" line="86"/>
-        <source>A land class dominates a patch from</source>
-        <translation>某一地类占图斑比例达到此值即为主导地类</translation>
-    </message>
-    <message>
-        <location filename="../gui/rules_dialog.py" line="87"/>
-        <source>Construction land before the change makes a violation existing from</source>
-        <translation>变化前为建设用地的比例达到此值即为存量违法</translation>
-    </message>
-    <message>
         <location filename="../gui/rules_dialog.py" line="88"/>
         <source>Smallest overlap that raises a flag (slivers are ignored)</source>
         <translation>触发标记的最小重叠面积（忽略细碎面）</translation>
     </message>
     <message>
-        <location filename="../gui/rules_dialog.py" line="89"/>
-        <source>Change types (TBLX) of mining</source>
-        <translation>采矿类图斑类型（TBLX）</translation>
-    </message>
-    <message>
-        <location filename="../gui/rules_dialog.py" line="90"/>
-        <source>Change types (TBLX) of rural roads</source>
-        <translation>农村道路类图斑类型（TBLX）</translation>
-    </message>
-    <message>
-        <location filename="../gui/rules_dialog.py" line="91"/>
-        <source>Change types (TBLX) that are not construction</source>
-        <translation>非建设类图斑类型（TBLX）</translation>
-    </message>
-    <message>
         <location filename="../gui/rules_dialog.py" line="92"/>
         <source>Land classes (DLBM prefixes) of construction land</source>
         <translation>建设用地地类（DLBM 前缀）</translation>
-    </message>
-    <message>
-        <location filename="../gui/rules_dialog.py" line="93"/>
-        <source>Land classes (DLBM) of facility agriculture</source>
-        <translation>设施农用地地类（DLBM）</translation>
-    </message>
-    <message>
-        <location filename="../gui/rules_dialog.py" line="94"/>
-        <source>Land classes (DLBM) of rural roads</source>
-        <translation>农村道路地类（DLBM）</translation>
     </message>
     <message>
         <location filename="../gui/rules_dialog.py" line="95"/>
@@ -2333,6 +2258,116 @@
         <location filename="../gui/rules_dialog.py" line="159"/>
         <source>The rules could not be saved: {error}</source>
         <translation>无法保存判定规则：{error}</translation>
+    </message>
+    <message>
+        <location filename="../gui/rules_dialog.py" line="1"/>
+        <source>Provincial preset</source>
+        <translation>省级预设</translation>
+    </message>
+    <message>
+        <location filename="../gui/rules_dialog.py" line="1"/>
+        <source>Apply preset</source>
+        <translation>应用预设</translation>
+    </message>
+    <message>
+        <location filename="../gui/rules_dialog.py" line="1"/>
+        <source>Change types (TBLX): the rule each one goes to; unknown types need a person</source>
+        <translation>图斑类型（TBLX）：各类型适用的规则；未知类型需人工核实</translation>
+    </message>
+    <message>
+        <location filename="../gui/rules_dialog.py" line="1"/>
+        <source>Add change type</source>
+        <translation>添加图斑类型</translation>
+    </message>
+    <message>
+        <location filename="../gui/rules_dialog.py" line="1"/>
+        <source>Remove selected</source>
+        <translation>删除所选</translation>
+    </message>
+    <message>
+        <location filename="../gui/rules_dialog.py" line="1"/>
+        <source>Approvals (then supply, registration, other legal) cover at least</source>
+        <translation>批文（其次供地、登记发证、其他合法手续）覆盖不少于</translation>
+    </message>
+    <message>
+        <location filename="../gui/rules_dialog.py" line="1"/>
+        <source>… and uncovered land of any class at most</source>
+        <translation>……且未覆盖的各类土地不超过</translation>
+    </message>
+    <message>
+        <location filename="../gui/rules_dialog.py" line="1"/>
+        <source>Facility filings, advance land use, valid temporary land cover at least</source>
+        <translation>设施农用地备案、先行用地、有效临时用地覆盖不少于</translation>
+    </message>
+    <message>
+        <location filename="../gui/rules_dialog.py" line="1"/>
+        <source>Homestead or construction land in the 203 range exempts from</source>
+        <translation>宅基地或203范围内原建设用地占比达到</translation>
+    </message>
+    <message>
+        <location filename="../gui/rules_dialog.py" line="1"/>
+        <source>Widest new rural road (0: no width check)</source>
+        <translation>新建农村道路最大宽度（0：不检查宽度）</translation>
+    </message>
+    <message>
+        <location filename="../gui/rules_dialog.py" line="1"/>
+        <source>Documents count when dated on or before</source>
+        <translation>用地手续的日期不晚于</translation>
+    </message>
+    <message>
+        <location filename="../gui/rules_dialog.py" line="1"/>
+        <source>Approval dated after the imagery (built before approved)</source>
+        <translation>批准日期晚于影像时间（先建后批）时判为</translation>
+    </message>
+    <message>
+        <location filename="../gui/rules_dialog.py" line="1"/>
+        <source>Facility types that are livestock (not allowed on basic farmland)</source>
+        <translation>属于畜禽养殖的设施类型（不得占用永久基本农田）</translation>
+    </message>
+    <message>
+        <location filename="../gui/rules_dialog.py" line="1"/>
+        <source>the after-date (后时相)</source>
+        <translation>后时相</translation>
+    </message>
+    <message>
+        <location filename="../gui/rules_dialog.py" line="1"/>
+        <source>the before-date (前时相, else the after-date)</source>
+        <translation>前时相（缺失时用后时相）</translation>
+    </message>
+    <message>
+        <location filename="../gui/rules_dialog.py" line="1"/>
+        <source>illegal (违法)</source>
+        <translation>违法</translation>
+    </message>
+    <message>
+        <location filename="../gui/rules_dialog.py" line="1"/>
+        <source>needs a person (待核)</source>
+        <translation>待核</translation>
+    </message>
+    <message>
+        <location filename="../gui/rules_dialog.py" line="1"/>
+        <source>TBLX</source>
+        <translation>图斑类型代码</translation>
+    </message>
+    <message>
+        <location filename="../gui/rules_dialog.py" line="1"/>
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <location filename="../gui/rules_dialog.py" line="1"/>
+        <source>Rule</source>
+        <translation>规则</translation>
+    </message>
+    <message>
+        <location filename="../gui/rules_dialog.py" line="1"/>
+        <source>On cultivated land / basic farmland</source>
+        <translation>占用耕地/永久基本农田时</translation>
+    </message>
+    <message>
+        <location filename="../gui/rules_dialog.py" line="1"/>
+        <source> m</source>
+        <translation> 米</translation>
     </message>
 </context>
 <context>

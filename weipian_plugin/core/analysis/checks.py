@@ -16,7 +16,7 @@ from typing import Dict, List, Mapping, Optional, Sequence, Tuple
 import numpy as np
 import shapely
 
-from weipian_plugin.core.analysis import overlay
+from weipian_plugin.core import roles
 from weipian_plugin.core.intake.vector_io import VectorData
 
 # Share of a layer's features that may be non-polygonal (points, lines, empty) before it is reported.
@@ -31,20 +31,24 @@ class Need:
 
 
 def _needs() -> Dict[str, Need]:
-    """What each role requires, from the overlay's field candidates: the document number the reasons
-    cite, the validity period of temporary land and mining permits (without it an expired permit would
-    count as valid); DLBM for 三调; code or name for townships. Context layers (basic farmland, red
-    line) need only their polygons."""
-    keys = overlay.KEY_FIELDS
-    out = {overlay.LANDUSE: Need((("地类编码", overlay.LANDUSE_FIELDS["dlbm"]),))}
-    for role in (overlay.APPROVALS, overlay.SUPPLY, overlay.REGISTRATION, overlay.FACILITY,
-                 overlay.TEMPORARY, overlay.MINING):
-        k = keys[role]
-        groups = [("文号/编号", k.doc)]
-        groups += [("有效期起", k.start), ("有效期止", k.end)] if k.start else []
-        out[role] = Need(tuple(groups))
-    township = keys[overlay.TOWNSHIPS]
-    out[overlay.TOWNSHIPS] = Need((("乡镇代码或名称", township.doc + township.name),))
+    """What each role of the registry (core/roles.py) requires: the document number the reasons cite
+    (legal and other routes, mining), the validity period of roles dated by validity (without it an
+    expired permit would count as valid); DLBM for 三调; code or name for townships. Context layers
+    (basic farmland, red line, nature reserves) need only their polygons."""
+    out = {}
+    for role in roles.ROLES:
+        f = role.fields
+        if role.effect == roles.PARTITION:
+            groups = [("地类编码", f.doc)]
+        elif role.effect == roles.TOWNSHIP:
+            groups = [("乡镇代码或名称", f.doc + f.name)]
+        elif role.effect in (roles.LEGAL, roles.OTHER, roles.MINING):
+            groups = [("文号/编号", f.doc)]
+            if role.dates == roles.VALIDITY:
+                groups += [("有效期起", f.start), ("有效期止", f.end)]
+        else:
+            continue
+        out[role.key] = Need(tuple(groups))
     return out
 
 

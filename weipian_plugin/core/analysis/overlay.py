@@ -24,23 +24,19 @@ from typing import Callable, Mapping, Sequence
 import numpy as np
 import shapely
 
+from weipian_plugin.core import roles
 from weipian_plugin.core.intake.vector_io import VectorData, to_date
 
-LANDUSE = "landuse"
-BASIC_FARMLAND = "basic_farmland"
-APPROVALS = "approvals"
-SUPPLY = "supply"
-REGISTRATION = "registration"
-FACILITY = "facility"
-TEMPORARY = "temporary"
-MINING = "mining"
-ECO_REDLINE = "eco_redline"
-TOWNSHIPS = "townships"
-ROLES = (LANDUSE, BASIC_FARMLAND, APPROVALS, SUPPLY, REGISTRATION, FACILITY, TEMPORARY, MINING,
-         ECO_REDLINE, TOWNSHIPS)
-LEGAL_ROLES = (APPROVALS, SUPPLY, REGISTRATION)
+LANDUSE, BASIC_FARMLAND, APPROVALS, SUPPLY, REGISTRATION = (roles.LANDUSE.key, roles.BASIC_FARMLAND.key,
+                                                         roles.APPROVALS.key, roles.SUPPLY.key, roles.REGISTRATION.key)
+FACILITY, TEMPORARY, MINING, ECO_REDLINE, TOWNSHIPS = (roles.FACILITY.key, roles.TEMPORARY.key,
+                                                       roles.MINING_PERMITS.key, roles.ECO_REDLINE.key, roles.TOWNSHIPS.key)
+ROLES = roles.KEYS
+LEGAL_ROLES = roles.with_effect(roles.LEGAL)
 """Roles whose uncovered cultivated land is computed (rule 1 needs it)."""
-DATED_ROLES = (TEMPORARY, MINING)
+ISSUED_ROLES = roles.dated(roles.ISSUED)
+"""Roles whose features count only when issued on or before the patch's comparison date."""
+DATED_ROLES = roles.dated(roles.VALIDITY)
 """Roles whose features are valid only between YXQQ and YXQZ, checked at the patch's after-date."""
 
 CULTIVATED_DLBM = ("0101", "0102", "0103")
@@ -50,50 +46,17 @@ _MIN_PARALLEL_CHUNK = 2_000
 UNCOVERED = "未覆盖"
 
 VALID, NOT_VALID, UNKNOWN = 1, 0, -1
-"""``FeatureTable.valid``: valid at the after-date, not valid (expired / not yet), cannot tell."""
+"""``FeatureTable.valid``: valid at the after-date (issued in time, for :data:`ISSUED_ROLES`), not valid
+(expired / not yet / issued after the comparison date), cannot tell."""
 
 
-@dataclass(frozen=True)
-class _Keys:
-    """Candidate field names (checked case-insensitively, first present wins) for a role's key fields."""
-
-    doc: tuple[str, ...] = ()
-    name: tuple[str, ...] = ()
-    kind: tuple[str, ...] = ()
-    date: tuple[str, ...] = ()
-    start: tuple[str, ...] = ()
-    end: tuple[str, ...] = ()
-
-
-_START = ("YXQQ", "有效期起", "有效期开始")
-_END = ("YXQZ", "有效期止", "有效期结束")
-KEY_FIELDS: dict[str, _Keys] = {
-    APPROVALS: _Keys(doc=("PZWH", "批准文号", "批文号"), name=("XMMC", "项目名称"), date=("PZRQ", "批准日期")),
-    SUPPLY: _Keys(doc=("GDBH", "供地编号", "DZJGH", "电子监管号"), name=("XMMC", "项目名称"), date=("GDRQ", "供地日期")),
-    REGISTRATION: _Keys(doc=("BDCQZH", "不动产权证号", "不动产权证书号"), name=("QLR", "权利人")),
-    FACILITY: _Keys(doc=("BAH", "备案编号"), name=("XMMC", "项目名称"), date=("BARQ", "备案日期")),
-    TEMPORARY: _Keys(doc=("PZWH", "批准文号"), name=("XMMC", "项目名称"), start=_START, end=_END),
-    MINING: _Keys(doc=("XKZH", "许可证号"), name=("KSMC", "矿山名称"), kind=("KZ", "开采矿种"), start=_START, end=_END),
-    TOWNSHIPS: _Keys(doc=("XZQDM", "行政区代码", "乡镇代码"), name=("XZQMC", "行政区名称", "乡镇名称")),
-    BASIC_FARMLAND: _Keys(doc=("JBNTTBBH", "YJJBNTTBBH", "TBBH", "图斑编号")),
-    ECO_REDLINE: _Keys(doc=("HXBH", "BSM", "红线编号"), name=("HXMC", "红线名称")),
-}
-LANDUSE_FIELDS = {
-    "dlbm": ("DLBM", "地类编码"),
-    "dlmc": ("DLMC", "地类名称"),
-    "kcxs": ("KCXS", "扣除系数", "TKXS", "田坎系数"),
-    "zldwdm": ("ZLDWDM", "坐落单位代码"),
-    "zldwmc": ("ZLDWMC", "坐落单位名称"),
-    "czcsxm": ("CZCSXM", "城镇村属性码"),
-}
+KEY_FIELDS: dict[str, roles.Fields] = {r.key: r.fields for r in roles.ROLES if r.effect != roles.PARTITION}
+LANDUSE_FIELDS = dict(roles.LANDUSE.fields.extra)
 
 
 def role_fields(role: str) -> tuple[str, ...]:
     """Every field name the overlay may read for ``role``: what a registered copy of the layer keeps."""
-    if role == LANDUSE:
-        return tuple(name for names in LANDUSE_FIELDS.values() for name in names)
-    keys = KEY_FIELDS.get(role, _Keys())
-    return tuple(name for f in fields(keys) for name in getattr(keys, f.name))
+    return roles.BY_KEY[role].field_names()
 
 
 class OverlayCancelled(Exception):
@@ -121,7 +84,8 @@ class FeatureTable:
 
     ``feature`` indexes the layer's :class:`VectorData`; ``fid`` is its source feature id (-1 if unknown).
     ``share`` is the fraction of the patch that feature covers; ``valid`` is VALID / NOT_VALID / UNKNOWN
-    for dated roles at the patch's after-date and UNKNOWN for the others.
+    for dated roles (validity at the after-date, or issue on or before the comparison date) and UNKNOWN
+    for the others.
     """
 
     patch: np.ndarray
@@ -181,6 +145,7 @@ class PatchOverlay:
     valid_covered_m2: dict[str, float]
     cultivated_m2: float
     uncovered_cultivated_m2: dict[str, float]
+    uncovered_cultivated_all_m2: dict[str, float]
     township_code: str
     township_name: str
     landuse: list[LandusePiece]
@@ -201,6 +166,7 @@ class PatchOverlay:
             valid_covered_m2={r: np.array([v]) for r, v in self.valid_covered_m2.items()},
             cultivated_m2=np.array([self.cultivated_m2]),
             uncovered_cultivated_m2={r: np.array([v]) for r, v in self.uncovered_cultivated_m2.items()},
+            uncovered_cultivated_all_m2={r: np.array([v]) for r, v in self.uncovered_cultivated_all_m2.items()},
             dominant_dlbm=np.array([""], dtype=object),
             village_code=np.array([""], dtype=object),
             village_name=np.array([""], dtype=object),
@@ -223,7 +189,9 @@ class OverlayResult:
 
     ``covered_m2`` / ``valid_covered_m2`` / ``uncovered_cultivated_m2`` hold only the roles that were
     provided, so "no approvals layer" is never mistaken for "not approved". ``cultivated_m2`` is NaN
-    without DLTB; ``uncovered_cultivated_m2[role]`` is cultivated land outside that role's union.
+    without DLTB; ``uncovered_cultivated_m2[role]`` is cultivated land outside the union of that role's
+    documents that count (in time), ``uncovered_cultivated_all_m2[role]`` outside the union of all of them.
+    ``covered_m2`` is the union of all features; ``valid_covered_m2`` of those that count (dated roles).
     """
 
     area_m2: np.ndarray
@@ -232,6 +200,7 @@ class OverlayResult:
     valid_covered_m2: dict[str, np.ndarray]
     cultivated_m2: np.ndarray
     uncovered_cultivated_m2: dict[str, np.ndarray]
+    uncovered_cultivated_all_m2: dict[str, np.ndarray]
     dominant_dlbm: np.ndarray
     village_code: np.ndarray
     village_name: np.ndarray
@@ -292,6 +261,7 @@ class OverlayResult:
             valid_covered_m2={r: float(v[i]) for r, v in self.valid_covered_m2.items()},
             cultivated_m2=float(self.cultivated_m2[i]),
             uncovered_cultivated_m2={r: float(v[i]) for r, v in self.uncovered_cultivated_m2.items()},
+            uncovered_cultivated_all_m2={r: float(v[i]) for r, v in self.uncovered_cultivated_all_m2.items()},
             township_code=self.township_code[i],
             township_name=self.township_name[i],
             landuse=pieces,
@@ -370,7 +340,7 @@ class _Layer:
         self.tree = shapely.STRtree(self.parts)
         self.bounds = shapely.bounds(self.parts)
         self.fids = data.fids if data.fids is not None else np.full(len(data), -1, dtype=np.int64)
-        self.keys = KEY_FIELDS.get(role, _Keys())
+        self.keys = KEY_FIELDS.get(role, roles.Fields())
 
     def text(self, names: tuple[str, ...], rows: np.ndarray) -> np.ndarray:
         return self.data.text(*names, rows=rows) if names else np.full(len(rows), "", dtype=object)
@@ -412,6 +382,7 @@ def run_overlay(
     layers: Mapping[str, VectorData | None],
     *,
     after_dates: Sequence[_dt.date | None] | None = None,
+    comparison_dates: Sequence[_dt.date | None] | None = None,
     chunk_size: int = 20_000,
     workers: int | None = None,
     partition_tolerance: float = PARTITION_TOLERANCE,
@@ -422,6 +393,9 @@ def run_overlay(
 
     ``patch_areas`` are the patches' official ellipsoidal areas (m²). ``after_dates`` (后时相 per patch)
     decide which temporary-land and mining features are valid; without one, validity is unknown.
+    ``comparison_dates`` (default: the after-dates) decide which dated documents (approvals, supply,
+    registration, filings …) count: those issued on or before it; an undated one counts and is marked
+    UNKNOWN, a later one does not count (先建后批).
     DLTB pieces summing to within ``partition_tolerance`` (relative) of a patch count as covering it.
     Patches are processed ``chunk_size`` at a time so memory stays bounded; ``workers`` threads
     share the intersections (default: CPU count, at most 8). ``progress`` gets fractions in [0, 1];
@@ -441,6 +415,12 @@ def run_overlay(
         hsx = _ordinals(np.array([to_date(d) for d in after_dates], dtype=object))
         if len(hsx) != n:
             raise ValueError("after_dates must have one value per patch")
+    if comparison_dates is None:
+        cmp = hsx
+    else:
+        cmp = _ordinals(np.array([to_date(d) for d in comparison_dates], dtype=object))
+        if len(cmp) != n:
+            raise ValueError("comparison_dates must have one value per patch")
 
     def check_cancel() -> None:
         if is_cancelled is not None and is_cancelled():
@@ -473,19 +453,19 @@ def run_overlay(
 
     def run_chunk(start: int, pool: ThreadPoolExecutor | None) -> None:
         sl = slice(start, start + chunk_size)
-        chunk = _Chunk(start, patches[sl], shapely.area(patches[sl]), areas[sl], hsx[sl])
+        chunk = _Chunk(start, patches[sl], shapely.area(patches[sl]), areas[sl], hsx[sl], cmp[sl])
         shapely.prepare(chunk.geoms)
         try:
-            legal_unions: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+            legal_unions: dict[str, tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]] = {}
             for layer in prepared:
                 check_cancel()
                 pairs = _intersect(layer, chunk, pool, inner_workers)
                 if layer.role == TOWNSHIPS:
                     acc.add_townships(chunk, layer, pairs)
                 else:
-                    union = acc.add_covering(chunk, layer, pairs)
+                    unions = acc.add_covering(chunk, layer, pairs)
                     if layer.role in LEGAL_ROLES:
-                        legal_unions[layer.role] = union
+                        legal_unions[layer.role] = unions
                 step()
             if landuse is not None:
                 check_cancel()
@@ -524,6 +504,8 @@ class _Chunk:
     planar: np.ndarray
     ell: np.ndarray
     hsx: np.ndarray
+    cmp: np.ndarray
+    """Comparison date per patch (ordinal) for :data:`ISSUED_ROLES`."""
 
     def __len__(self) -> int:
         return len(self.geoms)
@@ -608,9 +590,10 @@ class _Accumulator:
     def __init__(self, n: int, provided: frozenset[str]) -> None:
         self.provided = provided
         self.covered = {r: np.zeros(n) for r in ROLES if r in provided and r not in (LANDUSE, TOWNSHIPS)}
-        self.valid_covered = {r: np.full(n, np.nan) for r in DATED_ROLES if r in provided}
+        self.valid_covered = {r: np.full(n, np.nan) for r in DATED_ROLES + ISSUED_ROLES if r in provided}
         self.cultivated = np.zeros(n) if LANDUSE in provided else np.full(n, np.nan)
         self.uncovered_cultivated = {r: np.full(n, np.nan) for r in LEGAL_ROLES if r in provided}
+        self.uncovered_cultivated_all = {r: np.full(n, np.nan) for r in LEGAL_ROLES if r in provided}
         self.dominant = np.full(n, "", dtype=object)
         self.village_code = np.full(n, "", dtype=object)
         self.village_name = np.full(n, "", dtype=object)
@@ -621,16 +604,27 @@ class _Accumulator:
         self.landuse_parts: dict[tuple[int, int], tuple[np.ndarray, ...]] = {}
         self.feature_parts: dict[tuple[int, int], tuple[np.ndarray, ...]] = {}
 
-    def add_covering(self, chunk: _Chunk, layer: _Layer, pairs: _Pairs) -> tuple[np.ndarray, np.ndarray]:
+    def add_covering(self, chunk: _Chunk, layer: _Layer, pairs: _Pairs) -> tuple[tuple[np.ndarray, np.ndarray],
+                                                                             tuple[np.ndarray, np.ndarray]]:
         """A layer whose features may overlap: union coverage, validity for dated roles, feature rows.
 
-        Returns the per-patch union and "fully covered" flags (the uncovered-cultivated test needs them).
+        Returns the per-patch union and "fully covered" flags of the features that count (issued in time
+        for :data:`ISSUED_ROLES`), then of all features (the uncovered-cultivated tests need them).
         """
         sl = slice(chunk.start, chunk.start + len(chunk))
-        cover, union, full = _union_cover(chunk, pairs, layer.role in LEGAL_ROLES)
+        legal = layer.role in LEGAL_ROLES
+        cover, union, full = _union_cover(chunk, pairs, legal)
+        every = (union, full)
         self.covered[layer.role][sl] = _ratio(cover, chunk.planar) * chunk.ell
         valid = np.full(len(pairs.feature), UNKNOWN, dtype=np.int8)
-        if layer.role in DATED_ROLES:
+        if layer.role in ISSUED_ROLES:
+            issued = _ordinals(layer.dates(layer.keys.date, pairs.feature))
+            valid = _issued_in_time(issued, chunk.cmp[pairs.patch])
+            counting = valid != NOT_VALID
+            if not counting.all():
+                cover, union, full = _union_cover(chunk, pairs.subset(counting), legal)
+            self.valid_covered[layer.role][sl] = _ratio(cover, chunk.planar) * chunk.ell
+        elif layer.role in DATED_ROLES:
             start = _ordinals(layer.dates(layer.keys.start, pairs.feature))
             end = _ordinals(layer.dates(layer.keys.end, pairs.feature))
             valid = _validity(start, end, chunk.hsx[pairs.patch])
@@ -638,7 +632,7 @@ class _Accumulator:
             self.valid_covered[layer.role][sl] = np.where(chunk.hsx == _NO_DATE, np.nan,
                                                           _ratio(valid_cover, chunk.planar) * chunk.ell)
         self._add_features(chunk, layer, pairs, valid)
-        return union, full
+        return (union, full), every
 
     def _add_features(self, chunk: _Chunk, layer: _Layer, pairs: _Pairs, valid: np.ndarray) -> None:
         first, area = _per_feature(pairs)
@@ -662,7 +656,8 @@ class _Accumulator:
         self.township_share[chunk.start + p] = np.minimum(area[top] / chunk.planar[p], 1.0)
 
     def add_landuse(self, chunk: _Chunk, layer: _Layer, pairs: _Pairs,
-                    legal_unions: dict[str, tuple[np.ndarray, np.ndarray]], tolerance: float) -> None:
+                    legal_unions: dict[str, tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]],
+                    tolerance: float) -> None:
         """三调 as a partition: 面积平差, cultivated land (KCXS), uncovered cultivated, class table."""
         m, sl = len(chunk), slice(chunk.start, chunk.start + len(chunk))
         pi, fi = pairs.patch, pairs.feature
@@ -678,9 +673,13 @@ class _Accumulator:
         keep[cultivated] = 1.0 - normalise_kcxs(layer.data.numbers(*LANDUSE_FIELDS["kcxs"], rows=fi[cultivated]))
         cult_m2 = piece_m2 * keep
         self.cultivated[sl] = np.bincount(pi, weights=cult_m2, minlength=m)
-        for role, (union, full) in legal_unions.items():
-            outside = _area_outside(pairs, keep > 0, union, full)
+        for role, (counted, every) in legal_unions.items():
+            outside = _area_outside(pairs, keep > 0, *counted)
             self.uncovered_cultivated[role][sl] = np.bincount(pi, weights=outside * factor[pi] * keep, minlength=m)
+            if every[0] is not counted[0]:  # some documents came too late: the union of all differs
+                outside = _area_outside(pairs, keep > 0, *every)
+            self.uncovered_cultivated_all[role][sl] = np.bincount(pi, weights=outside * factor[pi] * keep,
+                                                                  minlength=m)
 
         dlmc_values = layer.text(LANDUSE_FIELDS["dlmc"], fi[dlbm_first])  # DLMC follows DLBM
         cz_values, _, cz_code = _factorize(layer.text(LANDUSE_FIELDS["czcsxm"], fi))
@@ -720,6 +719,7 @@ class _Accumulator:
             valid_covered_m2=self.valid_covered,
             cultivated_m2=self.cultivated,
             uncovered_cultivated_m2=self.uncovered_cultivated,
+            uncovered_cultivated_all_m2=self.uncovered_cultivated_all,
             dominant_dlbm=self.dominant,
             village_code=self.village_code,
             village_name=self.village_name,
@@ -736,6 +736,13 @@ def _validity(start: np.ndarray, end: np.ndarray, hsx: np.ndarray) -> np.ndarray
     inside = ((start == _NO_DATE) | (start <= hsx)) & (hsx <= end)
     out = np.where(inside, VALID, NOT_VALID).astype(np.int8)
     out[(hsx == _NO_DATE) | (end == _NO_DATE)] = UNKNOWN
+    return out
+
+
+def _issued_in_time(issued: np.ndarray, comparison: np.ndarray) -> np.ndarray:
+    """VALID when issued on or before the comparison date, NOT_VALID after it, UNKNOWN without either."""
+    out = np.where(issued <= comparison, VALID, NOT_VALID).astype(np.int8)
+    out[(issued == _NO_DATE) | (comparison == _NO_DATE)] = UNKNOWN
     return out
 
 

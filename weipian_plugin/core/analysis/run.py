@@ -14,29 +14,23 @@ from dataclasses import dataclass, field
 from typing import Callable, Dict, List, Mapping, Optional, Sequence, Tuple
 
 import numpy as np
+import shapely
 
+from weipian_plugin.core import roles
 from weipian_plugin.core.analysis import overlay
 from weipian_plugin.core.analysis.checks import check_layer, verdict
 from weipian_plugin.core.analysis.overlay import OverlayCancelled, run_overlay
-from weipian_plugin.core.analysis.rules import RuleConfig, suggest_all
+from weipian_plugin.core.analysis.rules import (
+    ChangeType,
+    RuleConfig,
+    comparison_dates,
+    equivalent_width,
+    suggest_all,
+)
 from weipian_plugin.core.intake.reference import LayerRecord, ReferenceCache, cache_path
 from weipian_plugin.core.intake.vector_io import VectorData, layer_summary, read_vector
 from weipian_plugin.core.store import keys
 from weipian_plugin.core.store.workstore import WorkStore, now_iso
-
-ROLE_LABELS = {
-    overlay.LANDUSE: "三调地类图斑", overlay.BASIC_FARMLAND: "永久基本农田", overlay.APPROVALS: "建设用地审批",
-    overlay.SUPPLY: "供地", overlay.REGISTRATION: "不动产登记", overlay.FACILITY: "设施农用地备案",
-    overlay.TEMPORARY: "临时用地", overlay.MINING: "采矿权", overlay.ECO_REDLINE: "生态保护红线",
-    overlay.TOWNSHIPS: "乡镇",
-}
-
-# analysis column -> (overlay role whose union area it is)
-_COVER_COLUMNS = {
-    "approved_m2": overlay.APPROVALS, "supplied_m2": overlay.SUPPLY, "registered_m2": overlay.REGISTRATION,
-    "basic_farmland_m2": overlay.BASIC_FARMLAND, "eco_redline_m2": overlay.ECO_REDLINE,
-    "mining_m2": overlay.MINING, "facility_m2": overlay.FACILITY, "temporary_m2": overlay.TEMPORARY,
-}
 
 AnalysisCancelled = OverlayCancelled
 
@@ -54,13 +48,30 @@ class AnalysisSummary:
         lines = [f"已分析 {self.analyzed} 个图斑：{counts or '无'}。"]
         for role, source in self.layers.items():
             fixed = self.repaired.get(role, 0)
-            lines.append(f"  {ROLE_LABELS[role]}：{source}" + (f"（修复无效几何 {fixed} 个）" if fixed else ""))
+            lines.append(f"  {roles.label(role)}：{source}" + (f"（修复无效几何 {fixed} 个）" if fixed else ""))
         lines += [f"  注意（已记入分析结果）：{w}" for w in self.warnings]
         return "\n".join(lines)
 
 
 def rule_config(store: WorkStore) -> RuleConfig:
-    return RuleConfig.load(store, keys.RULES)
+    """The store's rules: thresholds from the ``rules`` setting, change types from ``change_types``."""
+    rows = store.conn.execute("SELECT code, label, rule, cultivated_result FROM change_types ORDER BY sort, code")
+    return RuleConfig.from_dict(keys.RULES.read(store), [ChangeType(*row) for row in rows])
+
+
+def save_rule_config(store: WorkStore, config: RuleConfig) -> None:
+    """Write the thresholds and the change-type table in one transaction (ValueError: a code twice)."""
+    seen: Dict[str, str] = {}
+    for t in config.change_types:
+        key = t.code.strip().upper()
+        if key in seen:
+            raise ValueError(f"图斑类型代码重复：{t.code}")
+        seen[key] = t.code
+    with store.transaction() as conn:
+        config.save(store, keys.RULES, conn)
+        conn.execute("DELETE FROM change_types")
+        conn.executemany("INSERT INTO change_types (code, label, rule, cultivated_result, sort) VALUES (?, ?, ?, ?, ?)",
+                         [(t.code, t.label, t.rule, t.cultivated_result, k) for k, t in enumerate(config.change_types)])
 
 
 def load_layers(sources: Mapping[str, str], epsg: int, near: Optional[np.ndarray] = None,
@@ -70,7 +81,7 @@ def load_layers(sources: Mapping[str, str], epsg: int, near: Optional[np.ndarray
     ``near`` (the patches' boxes), only the features that can touch a patch."""
     layers = {}
     for k, (role, source) in enumerate(sources.items()):
-        if role not in overlay.ROLES:
+        if role not in roles.BY_KEY:
             raise ValueError(f"未知的参考图层类型：{role}")
         if is_cancelled and is_cancelled():
             raise AnalysisCancelled()
@@ -142,27 +153,39 @@ def analyze(store: WorkStore, layers: Mapping[str, VectorData], batch: Optional[
     if batch and store.batch(batch) is None:  # a mistyped batch is an error, not "0 patches analyzed"
         raise ValueError(f"工作库中没有批次“{batch}”：{store.path}")
     config = config or rule_config(store)
-    fids, geoms, attrs = store.read_patches(batch, columns=("tblx", "hsx", "dlbm", "area_m2"))
+    fids, geoms, attrs = store.read_patches(batch, columns=("tblx", "qsx", "hsx", "dlbm", "area_m2"))
     summary = AnalysisSummary(analyzed=len(fids), repaired={r: d.invalid_repaired for r, d in layers.items()})
     if not len(fids):
         return summary
+    n = len(fids)
     areas = attrs["area_m2"].astype(np.float64)
-    result = run_overlay(geoms, areas, layers, after_dates=list(attrs["hsx"]),
+    compared = comparison_dates(config, attrs["hsx"], attrs["qsx"])
+    result = run_overlay(geoms, areas, layers, after_dates=list(attrs["hsx"]), comparison_dates=compared,
                          progress=(lambda f: progress(0.85 * f)) if progress else None, is_cancelled=is_cancelled)
-    suggestions = suggest_all(attrs["tblx"], attrs["hsx"], result, config, patches_dlbm=attrs["dlbm"])
+    s = suggest_all(attrs["tblx"], attrs["hsx"], result, config, patches_dlbm=attrs["dlbm"],
+                    patches_qsx=attrs["qsx"], patches_width=equivalent_width(shapely.area(geoms), shapely.length(geoms)))
     construction = result.dlbm_share(config.construction_dlbm_prefixes) * areas
-    uncovered = result.uncovered_cultivated_m2.get(overlay.APPROVALS, np.full(len(fids), np.nan))
-    covered = [_floats(result.covered_m2.get(role, np.full(len(fids), np.nan))) for role in _COVER_COLUMNS.values()]
+    nan = np.full(n, np.nan)
+    uncovered = result.uncovered_cultivated_m2.get(overlay.APPROVALS, nan)
+    approved = result.valid_covered_m2.get(overlay.APPROVALS)
+    outside = nan if approved is None else np.maximum(areas - approved, 0.0)
+    covered = [_floats(result.covered_m2.get(role, nan)) for role in roles.COLUMNS.values()]
     stamp = now_iso()
     layer_list = json.dumps(sorted(result.provided))
-    encode = json.JSONEncoder(ensure_ascii=False).encode
     analysis_rows = list(zip(
         fids.tolist(), itertools.repeat(stamp), itertools.repeat(layer_list), *covered,
-        _floats(result.cultivated_m2), _floats(uncovered), _floats(construction),
-        [d or None for d in result.dominant_dlbm], [s.result for s in suggestions], [s.subtype for s in suggestions],
-        [s.reason for s in suggestions], [encode(s.basis) for s in suggestions],
-        [int(s.involves_basic_farmland) for s in suggestions], [int(s.involves_eco_redline) for s in suggestions],
-        [int(s.involves_mining) for s in suggestions], [s.new_or_stock for s in suggestions]))
+        _floats(result.cultivated_m2), _floats(uncovered), _floats(outside), _floats(construction),
+        _floats(s.new_construction_m2), _floats(s.stock_construction_m2), map(_iso, compared),
+        [d or None for d in result.dominant_dlbm], s.result, s.subtype, s.reason, s.basis,
+        [r or None for r in s.mining_result], [t or None for t in s.mining_subtype],
+        [r or None for r in s.mining_reason], s.involves_basic_farmland.astype(int).tolist(),
+        s.involves_eco_redline.astype(int).tolist(), s.involves_mining.astype(int).tolist(),
+        s.new_housing.astype(int).tolist(), s.new_or_stock))
+    columns = (*roles.COLUMNS, "cultivated_m2", "uncovered_cultivated_m2", "uncovered_m2", "construction_before_m2",
+               "new_construction_m2", "stock_construction_m2", "comparison_date", "dominant_dlbm", "suggestion",
+               "suggestion_type", "suggestion_reason", "basis", "mining_suggestion", "mining_suggestion_type",
+               "mining_suggestion_reason", "involves_basic_farmland", "involves_eco_redline", "involves_mining",
+               "new_housing", "new_or_stock")
     lu, ft = result.landuse, result.features
     class_rows = list(zip(fids[lu.patch].tolist(), [d or None for d in lu.dlbm], lu.dlmc, lu.area_m2.tolist(),
                           lu.cultivated_m2.tolist()))
@@ -178,12 +201,8 @@ def analyze(store: WorkStore, layers: Mapping[str, VectorData], batch: Optional[
         conn.executemany("INSERT INTO run_fids VALUES (?)", ((int(f),) for f in fids))
         for table in ("analysis", "analysis_classes", "analysis_features"):
             conn.execute(f"DELETE FROM {table} WHERE patch_fid IN (SELECT fid FROM run_fids)")
-        conn.executemany(
-            f"""INSERT INTO analysis (patch_fid, analyzed_at, layers, {', '.join(_COVER_COLUMNS)},
-                  cultivated_m2, uncovered_cultivated_m2, construction_before_m2, dominant_dlbm,
-                  suggestion, suggestion_type, suggestion_reason, basis, involves_basic_farmland,
-                  involves_eco_redline, involves_mining, new_or_stock)
-                VALUES ({', '.join('?' * (len(_COVER_COLUMNS) + 15))})""", analysis_rows)
+        conn.executemany(f"INSERT INTO analysis (patch_fid, analyzed_at, layers, {', '.join(columns)}) "
+                         f"VALUES ({', '.join('?' * (len(columns) + 3))})", analysis_rows)
         conn.executemany("INSERT INTO analysis_classes VALUES (?, ?, ?, ?, ?)", class_rows)
         conn.executemany("INSERT INTO analysis_features (patch_fid, role, doc_number, doc_date, valid_from, "
                          "valid_to, share, area_m2, name, kind, valid) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -195,7 +214,7 @@ def analyze(store: WorkStore, layers: Mapping[str, VectorData], batch: Optional[
         _record_run(conn, started, batch, len(fids), config, provenance or [])
         if progress:
             progress(1.0)
-    summary.by_suggestion = Counter(s.result for s in suggestions)
+    summary.by_suggestion = Counter(s.result)
     return summary
 
 
@@ -210,7 +229,7 @@ def check_sources(store: WorkStore, layers: Mapping[str, VectorData], sources: M
         if total is None and role in sources:
             path, _, layer = str(sources[role]).partition("|layername=")
             total = layer_summary(path, layer or None, store.epsg)
-        problems += check_layer(role, ROLE_LABELS.get(role, role), data, near, *(total or (None, None)))
+        problems += check_layer(role, roles.label(role), data, near, *(total or (None, None)))
     return problems
 
 

@@ -270,6 +270,40 @@ def propose_batch_name(shp: Path, hsx_values=None) -> str:
     return f"{year}年{int(month)}月"
 
 
+def batch_name_for(shp_path, encoding: Optional[str] = None, field_map: Optional[str] = None) -> str:
+    """The batch name an import of this file would propose (see :func:`propose_batch_name`), reading
+    only the 后时相 column, for the import dialog."""
+    import pyogrio.raw
+
+    shp = Path(shp_path)
+    guess = detect_shapefile_encoding(shp, encoding)
+    names = [str(n) for n in pyogrio.read_info(str(shp), encoding=guess.encoding)["fields"]]
+    mapping = (fieldmap.parse(field_map, names) if field_map else fieldmap.detect(names)).mapping
+    if "hsx" not in mapping:
+        return shp.stem
+    _, _, _, values = pyogrio.raw.read(str(shp), encoding=guess.encoding, columns=[mapping["hsx"]],
+                                       read_geometry=False)
+    return propose_batch_name(shp, values[0])
+
+
+def same_file_batch(store: WorkStore, shp_path, batch: str) -> Optional[str]:
+    """The other batch this very file (same checksum) was imported as, if any."""
+    row = store.conn.execute("SELECT name FROM batches WHERE checksum = ? AND name != ?",
+                             (checksum(Path(shp_path)), batch)).fetchone()
+    return row[0] if row else None
+
+
+def describe_crs(shp_path, source_epsg: Optional[int] = None) -> str:
+    """What the import will take the file's CRS to be, or why it needs to be chosen (the CrsError's
+    words), from the .prj and the file's extent, for the import dialog."""
+    import pyogrio
+
+    shp = Path(shp_path)
+    bounds = pyogrio.read_info(str(shp))["total_bounds"]
+    coords = np.array([[bounds[0], bounds[1]], [bounds[2], bounds[3]]], dtype=float)
+    return _source_crs(shp, coords, source_epsg).description
+
+
 def _ranges(rows: List[int]) -> str:
     """1,2,3,7 → "1–3、7" (rows of a damaged file come in runs)."""
     parts, start = [], None

@@ -67,6 +67,7 @@ REFERRAL_AGENCIES = ("公安机关", "纪检监察机关")
 _NEXT_STAGE = {None: "一上", "一上": "一下", "一下": "二上"}
 
 _DET_COLUMNS = DETERMINATION_FIELDS + ("from_suggestion",)
+AGRICULTURE_DAMAGE = "农业项目破坏耕地"
 _VIOLATION_FIELDS = ("violation_category", "violation_type", "illegal_m2", "illegal_cultivated_m2",
                      "illegal_basic_farmland_m2")
 # Mining violations (矿产资源法) are not land-use violations: 新增/存量/农业项目破坏耕地 does not apply to them.
@@ -243,9 +244,8 @@ def _clean_determination(values: dict, patch_area_m2: float,
     whole = illegal if illegal is not None else patch_area_m2
     if cultivated is not None and cultivated > whole + _PART_TOLERANCE_M2:
         errors.append(f"其中耕地面积（{_m2(cultivated)}）不能大于违法面积（{_m2(whole)}）")
-    if farmland is not None and cultivated is not None and farmland > cultivated + _PART_TOLERANCE_M2:
-        errors.append(f"其中永久基本农田面积（{_m2(farmland)}）不能大于其中耕地面积（{_m2(cultivated)}）")
-    elif farmland is not None and farmland > whole + _PART_TOLERANCE_M2:
+    # 永农 is measured on its own layer and may hold non-cultivated land: bounded by the illegal area only.
+    if farmland is not None and farmland > whole + _PART_TOLERANCE_M2:
         errors.append(f"其中永久基本农田面积（{_m2(farmland)}）不能大于违法面积（{_m2(whole)}）")
     return clean, errors
 
@@ -297,42 +297,62 @@ def save_determination(store: WorkStore, patch_fid: int, values: dict, reviewer:
 
 def _analysis_row(store: WorkStore, patch_fid: int) -> Optional[tuple]:
     return store.conn.execute(
-        "SELECT suggestion, suggestion_type, suggestion_reason, cultivated_m2, basic_farmland_m2, new_or_stock "
-        "FROM analysis WHERE patch_fid = ?", (patch_fid,)).fetchone()
+        "SELECT suggestion, suggestion_type, suggestion_reason, cultivated_m2, basic_farmland_m2, "
+        "new_construction_m2, stock_construction_m2, mining_suggestion, mining_suggestion_type, "
+        "mining_suggestion_reason, new_housing FROM analysis WHERE patch_fid = ?", (patch_fid,)).fetchone()
+
+
+def _mining_only(row: Optional[tuple]) -> bool:
+    """The violation is the mining one (违法 under the mining rule, not under the land rules)."""
+    return row is not None and row[7] == ILLEGAL and row[0] != ILLEGAL
 
 
 def _violation_values(store: WorkStore, area: float, row: Optional[tuple]) -> Dict[str, Any]:
-    subtype, cultivated, farmland, new_or_stock = (None,) * 4 if row is None else (row[1], *row[3:])
-    cultivated = None if cultivated is None else min(cultivated, area)  # None: no 三调 was overlaid
+    """The violation fields of :func:`suggested_violation` (a mining violation has no land category)."""
+    subtype, cultivated, farmland, new_m2, stock_m2, housing = (None,) * 6 if row is None else (row[1], *row[3:7],
+                                                                                               row[10])
+    if _mining_only(row):
+        subtype, category = row[8], None
+    elif subtype == AGRICULTURE_DAMAGE:
+        category = AGRICULTURE_DAMAGE
+    else:  # 新增 when any part is new (cultivated land is always new), 存量 when all was construction land
+        category = None if new_m2 is None else "新增" if new_m2 > 0 else "存量" if (stock_m2 or 0.0) > 0 else None
     return dict(
-        illegal_m2=area, illegal_cultivated_m2=cultivated,
-        illegal_basic_farmland_m2=None if farmland is None else min(farmland, area if cultivated is None
-                                                                    else cultivated),
-        violation_category=_text(new_or_stock),
-        violation_type=subtype if subtype in _codes(store, "violation_type") else None)
+        illegal_m2=area,
+        illegal_cultivated_m2=None if cultivated is None else min(cultivated, area),  # None: no 三调 was overlaid
+        illegal_basic_farmland_m2=None if farmland is None else min(farmland, area),  # its own layer, not capped
+        violation_category=category,
+        violation_type=subtype if subtype in _codes(store, "violation_type") else None,
+        is_new_housing=1 if housing else None)
 
 
 def suggested_violation(store: WorkStore, patch_fid: int) -> Dict[str, Any]:
     """The violation fields the analysis can fill for a patch judged 违法: the whole patch illegal, of
-    which its cultivated land and basic farmland, 新增/存量, and the violation type when the suggestion's
-    subtype is one. A value the analysis did not measure (no 三调 or 永久基本农田 overlaid, no analysis)
-    is None, never 0: 采纳建议 and the dock's prefill share this one behaviour."""
+    which its cultivated land and its 永农 (measured on the 永农 layer, not capped at the cultivated land),
+    新增/存量 from the analysed areas, the violation type when the suggestion's subtype is one, and the
+    新增乱占耕地建房 flag. A value the analysis did not measure (no 三调 or 永久基本农田 overlaid, no
+    analysis) is None, never 0: 采纳建议 and the dock's prefill share this one behaviour."""
     return _violation_values(store, _patch(store, patch_fid)["area_m2"], _analysis_row(store, patch_fid))
 
 
 def accept_suggestion(store: WorkStore, patch_fid: int, reviewer: str) -> None:
     """Save the analysis suggestion as the determination (the one-keystroke 采纳建议).
 
-    For 违法 the violation fields come from :func:`suggested_violation`; fields the suggestion cannot
-    know (违法主体, 项目名称 …) keep what the reviewer already entered.
+    The land suggestion is taken, or the mining one when mining is 违法 and land is not (a land approval
+    never hides mining without a permit); either one 待核 needs a person. For 违法 the violation fields
+    come from :func:`suggested_violation`; fields the suggestion cannot know (违法主体, 项目名称 …) keep
+    what the reviewer already entered.
     """
     patch = _patch(store, patch_fid)
     row = _analysis_row(store, patch_fid)
     if row is None or _blank(row[0]):
         raise ReviewError("该图斑尚无分析建议，请先运行分析")
     suggestion, subtype, reason = row[:3]
-    if suggestion == PENDING:
+    mining, mining_type, mining_reason = row[7:10]
+    if PENDING in (suggestion, mining):
         raise ReviewError("分析建议为“待核”，需要人工判定，不能直接采纳")
+    if _mining_only(row):
+        suggestion, subtype, reason = mining, mining_type, mining_reason
     values: Dict[str, Any] = {f: None for f in _VIOLATION_FIELDS}
     values.update(result=suggestion, subtype=_text(subtype), basis=_text(reason), from_suggestion=1)
     if suggestion == ILLEGAL:
@@ -456,7 +476,8 @@ def _snapshot(conn: sqlite3.Connection, batch_id: int, head: dict) -> str:
     in_batch = "patch_fid IN (SELECT fid FROM patches WHERE batch_id = ?)"
     determinations = by_fid(f"SELECT * FROM determinations WHERE {in_batch}")
     rectifications = by_fid(f"SELECT * FROM rectifications WHERE {in_batch}")
-    suggestions = by_fid("SELECT patch_fid, suggestion, suggestion_type, suggestion_reason, new_or_stock "
+    suggestions = by_fid("SELECT patch_fid, suggestion, suggestion_type, suggestion_reason, new_or_stock, "
+                         "new_construction_m2, stock_construction_m2, mining_suggestion, mining_suggestion_type "
                          f"FROM analysis WHERE {in_batch}")
     statuses = by_fid("SELECT fid AS patch_fid, status, remaining_m2 FROM patch_status WHERE batch_id = ?")
     attachments: Dict[int, list] = {}

@@ -11,8 +11,8 @@ once, the cells above it balanced (调平) so they add up to it — a cell is it
 Mapping to :class:`~.accountability.IllegalRecord` (one record per 违法 patch):
 
 - ``violation_category``: the determination's 违法类别 when it is one of 新增/存量/农业项目破坏耕地;
-  otherwise the analysis' ``new_or_stock`` (新增/存量); otherwise 新增, so an unclassified violation is
-  counted rather than silently dropped.
+  otherwise 存量 when the analysis measured no 新增 part (``new_construction_m2`` 0, ``stock_construction_m2``
+  positive); otherwise 新增, so an unclassified violation is counted rather than silently dropped.
 - ``cultivated_m2``: the determination's illegal cultivated area, else the analysed cultivated area.
 - ``supplemented``: a 补办 document or a 补办 area is recorded; ``supplemented_cultivated_m2`` is the
   recorded 补办 cultivated area, else the 补办 area's proportional share of the cultivated area
@@ -24,7 +24,7 @@ Mapping to :class:`~.accountability.IllegalRecord` (one record per 违法 patch)
   ``infrastructure_projects`` (the filed list of 交通/能源/水利 projects): each entry a name, or
   ``{"name": …, "level": "国家" | "省级"}`` (approval level; 省级 when not given).
 - ``basic_farmland_m2`` / ``nature_reserve_m2``: the determination's illegal 永农, else the analysed one;
-  the analysed 自然保护地 area where the analysis has it (township 约谈 lines).
+  the analysed 自然保护地 area (``nature_reserve_m2``, township 约谈 lines).
 - 涉军 patches are left out (they are listed only in the 《军用土地登记表》).
 
 Units marked 「造成恶劣影响」 (table ``serious_impact``) are passed with their reasons.
@@ -40,11 +40,13 @@ import math
 from collections import Counter
 from dataclasses import dataclass
 from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
-from typing import Any, Iterable, Optional, Sequence, Tuple
+from typing import Any, Iterable, Mapping, Optional, Sequence, Tuple
 
+from weipian_plugin.core import roles
 from weipian_plugin.core.statistics.accountability import (
     CATEGORIES,
     CATEGORY_AGRICULTURE,
+    CATEGORY_EXISTING,
     CATEGORY_NEW,
     AccountabilityConfig,
     AccountabilityResult,
@@ -143,22 +145,26 @@ def balanced(values: Sequence[Optional[float]], decimals: int) -> Tuple[list, fl
     return parts, shown_total
 
 
-def display_table(columns: Sequence[Column], rows: Sequence[Any]) -> Tuple[list, list]:
-    """(cell values per row, 合计 row) of a table, by the one rounding rule (README, 面积与合计):
-    summable columns are balanced (:func:`balanced`), so the cells add up to the 合计, which is the
-    unrounded sum rounded once and prints the same wherever that sum is shown; ratio columns total from
-    the unrounded sums of their two columns; other numbers are rounded on their own; text totals blank."""
+def display_table(columns: Sequence[Column], rows: Sequence[Any],
+                  parts: Optional[int] = None) -> Tuple[list, list]:
+    """(cell values per row, 合计 row) of a table, by the one rounding rule (README, 面积与合计).
+
+    The first ``parts`` rows (default: all) are the parts of the 合计: in summable columns they are
+    balanced (:func:`balanced`) so they add up to it, and it is their unrounded sum rounded once, which
+    prints the same wherever that sum is shown. Rows after them (a county row under its townships, whose
+    value is that same sum) and every other number are rounded on their own; a ratio column totals from
+    the unrounded sums of its two columns; text totals are blank."""
+    parts = len(rows) if parts is None else parts
     cells = [[None] * len(columns) for _ in rows]
     totals: list = [None] * len(columns)
     raw_sums = {}
     for j, col in enumerate(columns):
         raw = [col.raw(r) for r in rows]
+        shown = [col.shown(v) for v in raw]
         if col.summable and col.numeric:
-            parts, totals[j] = balanced(raw, col.decimals)
-            raw_sums[col.key] = total(raw)
-        else:
-            parts = [col.shown(v) for v in raw]
-        for i, v in enumerate(parts):
+            shown[:parts], totals[j] = balanced(raw[:parts], col.decimals)
+            raw_sums[col.key] = total(raw[:parts])
+        for i, v in enumerate(shown):
             cells[i][j] = v
     for j, col in enumerate(columns):
         if col.ratio and raw_sums.get(col.ratio[1]):
@@ -178,18 +184,14 @@ class LedgerRow:
     township: str
     tblx: Optional[str]
     area_m2: float
-    approved_m2: Optional[float]
-    supplied_m2: Optional[float]
-    registered_m2: Optional[float]
     cultivated_m2: Optional[float]
-    basic_farmland_m2: Optional[float]
-    eco_redline_m2: Optional[float]
-    mining_m2: Optional[float]
-    facility_m2: Optional[float]
-    temporary_m2: Optional[float]
+    new_construction_m2: Optional[float]
+    stock_construction_m2: Optional[float]
     suggestion: Optional[str]
     suggestion_type: Optional[str]
     suggestion_reason: Optional[str]
+    mining_suggestion: Optional[str]
+    mining_suggestion_type: Optional[str]
     due_date: Optional[str]
     result: Optional[str]
     subtype: Optional[str]
@@ -204,6 +206,13 @@ class LedgerRow:
     remaining_m2: float
     writeoff_status: Optional[str]
     overdue: bool
+    role_m2: Mapping[str, Optional[float]]
+    """Each reference role's contract column (core/roles.py) → m²; read as attributes (``row.approved_m2``)."""
+
+    def __getattr__(self, name: str) -> Any:
+        if name in roles.COLUMNS:
+            return self.role_m2.get(name)
+        raise AttributeError(name)
 
     @property
     def rectified(self) -> bool:
@@ -224,18 +233,15 @@ LEDGER_COLUMNS = (
     Column("tblx", "图斑信息", "图斑类型"),
     Column("area_m2", "图斑信息", "图斑面积", "m²", 2),
     Column("area_mu", "图斑信息", "图斑面积", "亩", 2),
-    Column("approved_mu", "内业比对", "已批", "亩", 2),
-    Column("supplied_mu", "内业比对", "已供", "亩", 2),
-    Column("registered_mu", "内业比对", "已登记发证", "亩", 2),
     Column("cultivated_mu", "内业比对", "耕地", "亩", 2),
-    Column("basic_farmland_mu", "内业比对", "永久基本农田", "亩", 2),
-    Column("eco_redline_mu", "内业比对", "生态保护红线", "亩", 2),
-    Column("mining_mu", "内业比对", "采矿权", "亩", 2),
-    Column("facility_mu", "内业比对", "设施农用地", "亩", 2),
-    Column("temporary_mu", "内业比对", "临时用地", "亩", 2),
+    *(Column(r.column[:-3] + "_mu", "内业比对", r.column_label, "亩", 2) for r in roles.ROLES if r.column),
+    Column("new_construction_mu", "内业比对", "新增建设用地", "亩", 2),
+    Column("stock_construction_mu", "内业比对", "存量建设用地", "亩", 2),
     Column("suggestion", "比对建议", "建议结果"),
     Column("suggestion_type", "比对建议", "建议类型"),
     Column("suggestion_reason", "比对建议", "建议理由"),
+    Column("mining_suggestion", "比对建议", "矿产建议"),
+    Column("mining_suggestion_type", "比对建议", "矿产建议类型"),
     Column("due_date", "合法性判定", "判定期限"),
     Column("result", "合法性判定", "判定结果"),
     Column("subtype", "合法性判定", "判定类型"),
@@ -254,11 +260,12 @@ LEDGER_COLUMNS = (
 
 _LEDGER_SQL = """
 SELECT s.fid, s.batch, b.received_date, s.jcbh, s.township_code, s.township, p.tblx, s.area_m2,
-  a.approved_m2, a.supplied_m2, a.registered_m2, a.cultivated_m2, a.basic_farmland_m2, a.eco_redline_m2,
-  a.mining_m2, a.facility_m2, a.temporary_m2, a.suggestion, a.suggestion_type, a.suggestion_reason,
+  a.cultivated_m2, a.new_construction_m2, a.stock_construction_m2, a.suggestion, a.suggestion_type,
+  a.suggestion_reason, a.mining_suggestion, a.mining_suggestion_type,
   s.due_date, s.result, s.subtype, d.violation_category, d.violation_type,
   s.illegal_m2, s.illegal_cultivated_m2, s.illegal_basic_farmland_m2,
-  r.case_number, r.case_date, s.status, s.remaining_m2, r.writeoff_status, s.overdue
+  r.case_number, r.case_date, s.status, s.remaining_m2, r.writeoff_status, s.overdue,
+  {role_columns}
 FROM patch_status s
 JOIN patches p ON p.fid = s.fid
 JOIN batches b ON b.id = s.batch_id
@@ -284,10 +291,12 @@ def ledger_rows(store: WorkStore, batch: Optional[str] = None, year: Optional[in
     if batch:
         where += " AND s.batch = ?"
         params.append(batch)
-    rows = store.conn.execute(_LEDGER_SQL.format(where=where), params).fetchall()
+    role_columns = tuple(roles.COLUMNS)
+    sql = _LEDGER_SQL.format(where=where, role_columns=", ".join(f"a.{c}" for c in role_columns))
     out = []
-    for seq, r in enumerate(rows, start=1):
-        out.append(LedgerRow(r[0], seq, *r[1:5], r[5] or NO_TOWNSHIP, *r[6:33], bool(r[33])))
+    for seq, r in enumerate(store.conn.execute(sql, params), start=1):
+        out.append(LedgerRow(r[0], seq, *r[1:5], r[5] or NO_TOWNSHIP, *r[6:29], bool(r[29]),
+                             dict(zip(role_columns, r[30:]))))
     return out
 
 
@@ -362,8 +371,8 @@ SUMMARY_COLUMNS = (
 )
 
 _SUMMARY_SQL = """
-SELECT coalesce(s.township_code, ''), s.township, s.area_m2, s.result, d.violation_category, a.new_or_stock,
-  s.illegal_m2, s.illegal_cultivated_m2, coalesce(s.illegal_basic_farmland_m2, a.basic_farmland_m2),
+SELECT coalesce(s.township_code, ''), s.township, s.area_m2, s.result, d.violation_category,
+  a.new_construction_m2, a.stock_construction_m2, s.illegal_m2, s.illegal_cultivated_m2, coalesce(s.illegal_basic_farmland_m2, a.basic_farmland_m2),
   a.cultivated_m2, s.status, s.remaining_m2
 FROM patch_status s
 JOIN patches p ON p.fid = s.fid
@@ -382,7 +391,7 @@ def township_summary(store: WorkStore, batch: Optional[str] = None, year: Option
         where += " AND s.batch = ?"
         params.append(batch)
     out: dict = {}
-    for (code, name, area, result, category, new_or_stock, illegal, illegal_cult, farmland, cultivated, status,
+    for (code, name, area, result, category, new_m2, stock_m2, illegal, illegal_cult, farmland, cultivated, status,
          remaining) in store.conn.execute(_SUMMARY_SQL.format(where=where), params):
         t = out.setdefault((code, name or NO_TOWNSHIP), TownshipSummary(code, name or NO_TOWNSHIP))
         t.patch_count += 1
@@ -397,7 +406,7 @@ def township_summary(store: WorkStore, batch: Optional[str] = None, year: Option
             t.remaining_m2 += remaining
             illegal_area = area if illegal is None else illegal
             cult = illegal_cult if illegal_cult is not None else (cultivated or 0.0)
-            category = _category(category, new_or_stock)
+            category = _category(category, new_m2, stock_m2)
             if category == CATEGORY_NEW:
                 t.illegal_count += 1
                 t.illegal_m2 += illegal_area
@@ -565,9 +574,9 @@ def accountability_config(store: WorkStore) -> AccountabilityConfig:
 
 _RECORD_SQL = """
 SELECT s.jcbh, coalesce(s.township_code, ''), s.township, coalesce(p.xzqdm, ''), d.violation_category,
-  a.new_or_stock, d.project_name, s.area_m2, s.illegal_m2, s.illegal_cultivated_m2, a.cultivated_m2,
-  r.supplement_doc, r.supplement_m2, r.supplement_cultivated_m2, r.restored_m2, s.result,
-  r.restored_cultivated_m2, coalesce(s.illegal_basic_farmland_m2, a.basic_farmland_m2), {reserve}
+  a.new_construction_m2, a.stock_construction_m2, d.project_name, s.area_m2, s.illegal_m2, s.illegal_cultivated_m2,
+  a.cultivated_m2, r.supplement_doc, r.supplement_m2, r.supplement_cultivated_m2, r.restored_m2, s.result,
+  r.restored_cultivated_m2, coalesce(s.illegal_basic_farmland_m2, a.basic_farmland_m2), a.nature_reserve_m2
 FROM patch_status s
 JOIN patches p ON p.fid = s.fid
 JOIN batches b ON b.id = s.batch_id
@@ -579,15 +588,14 @@ ORDER BY s.township_code, s.jcbh
 """
 
 
-def _category(determined: Optional[str], analysed: Optional[str]) -> str:
-    for value in (determined, analysed):
-        if value in CATEGORIES:
-            return value
+def _category(determined: Optional[str], new_m2: Optional[float], stock_m2: Optional[float]) -> str:
+    """The person's 违法类别, else 存量 when the analysis found only construction land before (no 新增
+    part: cultivated land is always 新增), else 新增."""
+    if determined in CATEGORIES:
+        return determined
+    if new_m2 is not None and new_m2 <= 0 and (stock_m2 or 0.0) > 0:
+        return CATEGORY_EXISTING
     return CATEGORY_NEW
-
-
-NATURE_RESERVE_COLUMN = "nature_reserve_m2"
-"""The analysis column of the 自然保护地 role, once the analysis measures it."""
 
 
 def infrastructure_projects(store: WorkStore) -> dict:
@@ -612,20 +620,18 @@ def _accountability_inputs(store: WorkStore, year: Optional[int]) -> tuple:
     """(records, denominator_extra_m2, townships) as documented at the top of this module."""
     where, params = _year_clause(year)
     infrastructure = infrastructure_projects(store)
-    columns = {r[1] for r in store.conn.execute("PRAGMA table_info(analysis)")}
-    reserve = f"a.{NATURE_RESERVE_COLUMN}" if NATURE_RESERVE_COLUMN in columns else "NULL"
     county = store.meta("county_code") or ""
     records, extra, townships = [], {}, {}
-    for (jcbh, code, name, xzqdm, category, new_or_stock, project, area, illegal, illegal_cult, cultivated,
+    for (jcbh, code, name, xzqdm, category, new_m2, stock_m2, project, area, illegal, illegal_cult, cultivated,
          supp_doc, supp_m2, supp_cult, restored_m2, result, restored_cult, farmland, nature_reserve) in \
-            store.conn.execute(_RECORD_SQL.format(where=where, reserve=reserve), params):
+            store.conn.execute(_RECORD_SQL.format(where=where), params):
         name = name or NO_TOWNSHIP
         townships.setdefault(code, Township(code, name, xzqdm or county))
         if result == LEGAL:
             extra[code] = extra.get(code, 0.0) + (cultivated or 0.0)
             continue
         cult = illegal_cult if illegal_cult is not None else (cultivated or 0.0)
-        category = _category(category, new_or_stock)
+        category = _category(category, new_m2, stock_m2)
         if category == CATEGORY_NEW and cultivated is not None and cultivated > cult:
             extra[code] = extra.get(code, 0.0) + cultivated - cult
         illegal_area = area if illegal is None else illegal

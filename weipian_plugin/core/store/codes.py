@@ -11,8 +11,8 @@ DEFAULT_CODE_LISTS = {
         + [(c, c, OTHER) for c in (
             "设施农用地", "临时用地", "农村道路", "不改变原用地性质的光伏用地", "实地未变化/伪变化",
             "已拆除复耕", "农村宅基地", "203范围", "边角细缝", "出入口", "紧急用地", "生态修复",
-            "电力设施", "灾毁地块", "其他")]
-        + [(c, c, ILLEGAL) for c in ("非农违法", "非粮化", "无证开采", "越界开采")]
+            "电力设施", "灾毁地块", "其他", "先行用地")]
+        + [(c, c, ILLEGAL) for c in ("非农违法", "非粮化", "无证开采", "越界开采", "农业项目破坏耕地")]
     ),
     "violation_type": [(c, c, "") for c in ("工矿商服", "民生公益", "道路交通", "圈占堆放", "非粮化",
                                             "无证开采", "越界开采")],
@@ -50,3 +50,29 @@ def code_label(code, names: dict) -> str:
     code = str(code or "").strip()
     name = names.get(code.upper()) or names.get(code[:4].upper())
     return f"{code} {name}" if name else code
+
+ADDED_CODES = [("subtype", "先行用地", "其他"), ("subtype", "农业项目破坏耕地", "违法")]
+"""Codes added to the defaults after the first release: older stores get them by migration (schema v6)."""
+
+# Change types (TBLX) and the rule each one goes to (DOMAIN.md §4 rule 0); stored per store in the table
+# ``change_types`` and editable, because provinces issue and read the codes differently.
+CONSTRUCTION, MINING, AGRICULTURAL, SOLAR, EARTHWORKS, SEA, ROAD = (
+    "construction", "mining", "agricultural", "solar", "earthworks", "sea", "road")
+CHANGE_RULES = {
+    CONSTRUCTION: "建设（批文、设施、宅基地、新增/存量）",
+    MINING: "采矿（矿产规则，另按建设规则判土地）",
+    AGRICULTURAL: "农业（耕地转其他农用地，不计新增建设用地）",
+    SOLAR: "光伏（不改变原用地性质，占耕地/永农另判）",
+    EARTHWORKS: "推堆土/推平/动土/裸土（待核）",
+    SEA: "围填海（海域，待核）",
+    ROAD: "农村道路（宽度不超过限值）",
+}
+"""Rule name → Chinese description (the rules dialog's choices)."""
+
+_TBLX_RULES = {
+    CONSTRUCTION: ("20", "YH", "DL1", "DL2", "DL3", "TL", "SJ", "QT"), MINING: ("CK",), SOLAR: ("GF",),
+    AGRICULTURAL: ("01", "02", "03", "04", "KT"), ROAD: ("ND",), EARTHWORKS: ("TD", "TP", "DT", "LT"),
+    SEA: ("WH", "TH"),
+}
+DEFAULT_CHANGE_TYPES = [(code, TBLX_NAMES[code], rule, "待核") for rule, tblx in _TBLX_RULES.items() for code in tblx]
+"""(TBLX, name, rule, result when on cultivated land or 永农 — 待核 or 违法, for the agricultural and solar rules)."""

@@ -6,9 +6,11 @@ QGIS's own attribute table, not only for this plugin's forms.
 """
 from __future__ import annotations
 
+import sqlite3
 from typing import Optional
 
-from weipian_plugin.core.store import audit
+from weipian_plugin.core import roles
+from weipian_plugin.core.store import audit, codes
 
 SCHEMA_VERSION_KEY = "schema_version"
 
@@ -222,8 +224,7 @@ CREATE TABLE analysis_features (
 CREATE INDEX analysis_features_patch ON analysis_features(patch_fid);
 """
 
-# Views are recreated after every migration so they always match the tables they read.
-VIEWS = f"""
+_PATCH_STATUS_VIEW = f"""
 DROP VIEW IF EXISTS patch_analysis;
 DROP VIEW IF EXISTS patch_status;
 CREATE VIEW patch_status AS
@@ -260,19 +261,31 @@ LEFT JOIN determinations d ON d.patch_fid = p.fid
 LEFT JOIN rectifications r ON r.patch_fid = p.fid
 LEFT JOIN analysis a ON a.patch_fid = p.fid
 LEFT JOIN military_land m ON m.patch_fid = p.fid;
+"""
 
+# Analysis columns that are not one per reference role (those come from core/roles.py, see
+# :func:`missing_role_columns`); the view lists them in this order after the role columns.
+_ANALYSIS_VIEW_COLUMNS = (
+    "cultivated_m2", "construction_before_m2", "new_construction_m2", "stock_construction_m2",
+    "uncovered_m2", "dominant_dlbm", "comparison_date", "suggestion", "suggestion_type", "suggestion_reason",
+    "mining_suggestion", "mining_suggestion_type", "mining_suggestion_reason", "involves_basic_farmland",
+    "involves_eco_redline", "involves_mining", "new_housing", "new_or_stock")
+
+
+def views() -> str:
+    """The views, recreated after every migration so they always match the tables they read.
+
+    ``patch_analysis`` (the data contract, README) has one area column per reference role that has one
+    (core/roles.py), so a new role needs no view edit.
+    """
+    role_columns = "".join(f"  a.{c} AS {c},\n" for c in roles.COLUMNS)
+    analysis_columns = ",\n".join(f"  a.{c} AS {c}" for c in _ANALYSIS_VIEW_COLUMNS)
+    return _PATCH_STATUS_VIEW + f"""
 CREATE VIEW patch_analysis AS
-SELECT p.fid AS fid, p.geom AS geom, s.batch AS batch, p.jcbh AS jcbh, p.tblx AS tblx, p.hsx AS hsx,
+SELECT p.fid AS fid, p.geom AS geom, s.batch AS batch, p.jcbh AS jcbh, p.tblx AS tblx, p.qsx AS qsx, p.hsx AS hsx,
   s.township_code AS township_code, s.township AS township,
   p.area_m2 AS area_m2, p.area_mu AS area_mu,
-  a.approved_m2 AS approved_m2, a.supplied_m2 AS supplied_m2, a.registered_m2 AS registered_m2,
-  a.cultivated_m2 AS cultivated_m2, a.basic_farmland_m2 AS basic_farmland_m2,
-  a.eco_redline_m2 AS eco_redline_m2, a.mining_m2 AS mining_m2, a.facility_m2 AS facility_m2,
-  a.temporary_m2 AS temporary_m2, a.construction_before_m2 AS construction_before_m2,
-  a.dominant_dlbm AS dominant_dlbm,
-  a.suggestion AS suggestion, a.suggestion_type AS suggestion_type, a.suggestion_reason AS suggestion_reason,
-  a.involves_basic_farmland AS involves_basic_farmland, a.involves_eco_redline AS involves_eco_redline,
-  a.involves_mining AS involves_mining, a.new_or_stock AS new_or_stock,
+{role_columns}{analysis_columns},
   s.result AS determination, s.subtype AS determination_type, s.status AS status,
   s.remaining_m2 AS remaining_m2, s.overdue AS overdue, s.due_date AS due_date, s.split_state AS split_state,
   s.military AS military, s.field_check AS field_check
@@ -280,6 +293,16 @@ FROM patches p
 JOIN patch_status s ON s.fid = p.fid
 LEFT JOIN analysis a ON a.patch_fid = p.fid;
 """
+
+
+def missing_role_columns(conn: sqlite3.Connection) -> list:
+    """``ALTER TABLE`` statements adding the contract column of every registry role ``analysis`` lacks.
+
+    Run after the migrations whenever a store is opened: a role added to core/roles.py gets its column
+    in every store, old or new, without a migration of its own.
+    """
+    have = {row[1] for row in conn.execute("PRAGMA table_info(analysis)")}
+    return [f"ALTER TABLE analysis ADD COLUMN {c} REAL" for c in roles.COLUMNS if c not in have]
 
 
 def _audit_triggers(table: str, columns: Optional[tuple] = None, locks: bool = True) -> str:
@@ -493,6 +516,42 @@ CREATE TABLE analysis_run_layers (
 """
 
 
+# Rules revision (issue 9): the change-type table; 新增/存量 by area, the mining suggestion beside the
+# land one, the uncovered area and the 新增乱占耕地建房 flag; 永农 no longer capped at the cultivated area
+# (after 三调, 永农 often holds non-cultivated land), so the CHECK saying so is removed in place
+# (sqlite.org/lang_altertable.html §7: dropping a CHECK does not change stored content, and the table's
+# triggers stay as they are).
+_FARMLAND_CHECK = """,
+  CHECK (illegal_basic_farmland_m2 IS NULL OR illegal_cultivated_m2 IS NULL
+         OR illegal_basic_farmland_m2 <= illegal_cultivated_m2 + 1e-6)"""
+_V6 = f"""
+CREATE TABLE change_types (
+  code TEXT PRIMARY KEY,
+  label TEXT NOT NULL DEFAULT '',
+  rule TEXT NOT NULL,
+  cultivated_result TEXT NOT NULL DEFAULT '待核' CHECK (cultivated_result IN ('待核', '违法')),
+  sort INTEGER NOT NULL DEFAULT 0);
+ALTER TABLE analysis ADD COLUMN new_construction_m2 REAL;
+ALTER TABLE analysis ADD COLUMN stock_construction_m2 REAL;
+ALTER TABLE analysis ADD COLUMN uncovered_m2 REAL;
+ALTER TABLE analysis ADD COLUMN comparison_date TEXT;
+ALTER TABLE analysis ADD COLUMN mining_suggestion TEXT;
+ALTER TABLE analysis ADD COLUMN mining_suggestion_type TEXT;
+ALTER TABLE analysis ADD COLUMN mining_suggestion_reason TEXT;
+ALTER TABLE analysis ADD COLUMN new_housing INTEGER;
+PRAGMA writable_schema = ON;
+UPDATE sqlite_master SET sql = replace(sql, '{_FARMLAND_CHECK}', '')
+  WHERE type = 'table' AND name = 'determinations';
+PRAGMA writable_schema = RESET;
+""" + "".join(
+    f"INSERT INTO change_types VALUES ('{code}', '{label}', '{rule}', '{result}', {i});\n"
+    for i, (code, label, rule, result) in enumerate(codes.DEFAULT_CHANGE_TYPES)) + "".join(
+    # a store created now gets its whole code lists after the migrations (workstore.create)
+    f"INSERT OR IGNORE INTO code_lists (list, code, label, parent, sort) SELECT '{name}', '{code}', '{code}', "
+    f"'{parent}', 100 + {i} WHERE EXISTS (SELECT 1 FROM code_lists);\n"
+    for i, (name, code, parent) in enumerate(codes.ADDED_CODES))
+
+
 def migrations() -> list:
     """(version, sql) pairs, applied in order to bring a store up to date."""
     return [
@@ -501,6 +560,7 @@ def migrations() -> list:
         (3, _V3),
         (4, audit.migration_sql()),
         (5, _V5_ANALYSIS_RUNS),
+        (6, _V6),
     ]
 
 
@@ -517,6 +577,7 @@ ATTRIBUTE_TABLES = {
     "audit_seals": "修改日志封存",
     "stage_events": "上报阶段与锁定",
     "code_lists": "代码表",
+    "change_types": "图斑类型规则",
     "settings": "设置",
     "patch_status": "图斑状态",
     "finding_attachments": "巡查发现附件",

@@ -105,7 +105,7 @@ class WorkStore:
             _meta_int(conn, "epsg", path)
             if version > schema.LATEST_VERSION:
                 raise StoreError(f"工作库由更新版本的插件创建（结构版本 {version}），请升级插件。")
-            if version < schema.LATEST_VERSION:
+            if version < schema.LATEST_VERSION or schema.missing_role_columns(conn):
                 conn.execute("BEGIN IMMEDIATE")
                 cls._migrate(conn, version)
                 conn.execute("COMMIT")
@@ -119,7 +119,7 @@ class WorkStore:
 
     @staticmethod
     def _migrate(conn: sqlite3.Connection, current: int) -> None:
-        """Apply pending migrations inside the caller's transaction."""
+        """Apply pending migrations inside the caller's transaction; add the columns of new reference roles."""
         srs = None
         for version, sql in schema.migrations():
             if version <= current:
@@ -135,7 +135,9 @@ class WorkStore:
                     gpkg.register_features(conn, table, "geom", "GEOMETRY", srs, description)
             conn.execute("INSERT OR REPLACE INTO weipian_meta VALUES (?, ?)",
                          (schema.SCHEMA_VERSION_KEY, str(version)))
-        gpkg.run_script(conn, schema.VIEWS)
+        for statement in schema.missing_role_columns(conn):
+            conn.execute(statement)
+        gpkg.run_script(conn, schema.views())
         audit.seal(conn, now_iso())  # what older versions logged starts the chain
         srs = srs or int(conn.execute(
             "SELECT srs_id FROM gpkg_geometry_columns WHERE table_name=?", (PATCH_TABLE,)).fetchone()[0])

@@ -146,6 +146,8 @@ class ReviewForm(QObject):
                 self._set_area(name, value)
             elif kind == "combo" and widget.currentData() is None:
                 widget.setCurrentIndex(max(0, widget.findData(value)))
+            elif kind == "check" and not widget.isChecked():
+                widget.setChecked(bool(value))
 
     # -- reading -------------------------------------------------------------------------------------
     def _area_value(self, name: str, widget: QDoubleSpinBox) -> Optional[float]:

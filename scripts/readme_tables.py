@@ -1,0 +1,82 @@
+"""The README's generated tables: the reference-layer rows of the data contract (from core/roles.py) and
+the outcome tables (the sample county of `make demo`, imported and analysed, counted by suggestion).
+
+    PYTHONPATH=build/stage .venv/bin/python scripts/readme_tables.py
+
+Prints Markdown to paste into README.md. The imagery is not generated: it does not change the other
+files (scripts/sample_county.py).
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from sample_county import REFERENCE_FILES, generate  # noqa: E402  (scripts/ on the path first)
+
+from weipian_plugin.core import roles  # noqa: E402
+from weipian_plugin.core.analysis.run import run_analysis  # noqa: E402
+from weipian_plugin.core.intake.importer import create_store_for, import_patches  # noqa: E402
+from weipian_plugin.core.units import MU_M2  # noqa: E402
+
+_LAND = """
+SELECT suggestion, suggestion_type, count(*), sum(area_m2), sum(new_construction_m2), sum(stock_construction_m2),
+  sum(new_housing) FROM patch_analysis GROUP BY suggestion, suggestion_type ORDER BY suggestion, count(*) DESC
+"""
+_MINING = """
+SELECT mining_suggestion, mining_suggestion_type, count(*), sum(area_m2) FROM patch_analysis
+WHERE mining_suggestion IS NOT NULL GROUP BY 1, 2 ORDER BY 1, 3 DESC
+"""
+_ORDER = {"合法": 0, "其他": 1, "违法": 2, "待核": 3}
+
+
+_EFFECT = {
+    roles.LEGAL: "不晚于比对日期的{doc}覆盖 ≥ 95% 等 → 合法/{subtype}",
+    roles.OTHER: "{doc}覆盖 ≥ 95% → 其他/{subtype}",
+    roles.MINING: "有效{doc}：矿产建议（合法采矿/越界开采/无证开采）",
+    roles.CONTEXT: "只计量、标记，不作合法依据",
+}
+
+
+def contract_rows() -> str:
+    """One data-contract row per reference role with a column: column, Chinese name, what it decides."""
+    return "\n".join(
+        f"| `{r.column}` | {r.label}面积 | 参数 `{r.parameter}`；" + _EFFECT[r.effect].format(doc=r.doc_label, subtype=r.subtype)
+        + " |" for r in roles.ROLES if r.column)
+
+
+def outcome_tables(work: Path, patches_per_batch: int = 200) -> str:
+    county = work / "sample_county"
+    generate(county, seed=7, patches_per_batch=patches_per_batch, imagery=False)
+    batches = sorted((county / "batches").glob("*.shp"))
+    with create_store_for(work / "青禾县_2026_卫片.gpkg", batches[0], year=2026) as store:
+        for shp in batches:
+            import_patches(store, shp, shp.stem.split("_")[0])
+        run_analysis(store, {role: county / "reference" / name for role, name in REFERENCE_FILES.items()})
+        land = sorted(store.conn.execute(_LAND).fetchall(), key=lambda r: (_ORDER[r[0]], -r[2]))
+        mining = store.conn.execute(_MINING).fetchall()
+    lines = ["| 土地建议 | 建议类型 | 图斑数 | 面积（亩） | 其中新增建设用地（亩） | 其中存量（亩） |",
+             "|---|---|---|---|---|---|"]
+    for result, subtype, n, area, new, stock, housing in land:
+        note = f"（{int(housing)} 个新增乱占耕地建房）" if housing else ""
+        construction = (f"{new / MU_M2:.2f}", f"{stock / MU_M2:.2f}") if (new or stock) else ("", "")
+        lines.append(f"| {result} | {subtype}{note} | {n} | {area / MU_M2:.2f} | {construction[0]} | {construction[1]} |")
+    lines += ["", "| 矿产建议 | 建议类型 | 图斑数 | 面积（亩） |", "|---|---|---|---|"]
+    lines += [f"| {result} | {subtype} | {n} | {area / MU_M2:.2f} |" for result, subtype, n, area in mining]
+    return "\n".join(lines)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--patches-per-batch", type=int, default=200, help="as `make demo` (scripts/demo.py)")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as work:
+        print(contract_rows() + "\n\n" + outcome_tables(Path(work), args.patches_per_batch))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
