@@ -342,12 +342,21 @@ def fit_legend(legend: QgsLayoutItemLegend) -> None:
                 size = legend.sizeWithUnits()
                 if size.height() <= box.height() + 0.01 and size.width() <= box.width() + 0.01:
                     return
-            font = legend.styleFont(style)
-            font.setPointSizeF(font.pointSizeF() * 0.85)
-            legend.setStyleFont(style, font)
+            _scale_legend_text(legend, style, 0.85)
     finally:
         legend.setResizeToContents(False)
         legend.attemptResize(box)
+
+
+def _scale_legend_text(legend: QgsLayoutItemLegend, style, factor: float) -> None:
+    if hasattr(QgsLegendStyle, "textFormat"):  # QGIS >= 3.30, where styleFont() is deprecated
+        fmt = legend.rstyle(style).textFormat()
+        fmt.setSize(fmt.size() * factor)
+        legend.rstyle(style).setTextFormat(fmt)
+    else:
+        font = legend.styleFont(style)
+        font.setPointSizeF(font.pointSizeF() * factor)
+        legend.setStyleFont(style, font)
 
 
 def _label_font(label: QgsLayoutItemLabel) -> QFont:
