@@ -29,10 +29,10 @@ class AccountabilityAlgorithm(WeipianAlgorithm):
     def name(self) -> str:
         return "accountability"
 
-    def displayName(self) -> str:  # noqa: N802
+    def displayName(self) -> str:
         return self.tr("Accountability ratio (Order No. 15)")
 
-    def shortHelpString(self) -> str:  # noqa: N802
+    def shortHelpString(self) -> str:
         return self.tr(
             "Computes illegally occupied cultivated land ÷ new construction land on cultivated land per "
             "township and for the county, before and after the deductions configured in the work store "
@@ -40,7 +40,7 @@ class AccountabilityAlgorithm(WeipianAlgorithm):
             "verdicts and the township ranking. An .xlsx output is the accountability workbook; an .html "
             "output is the printable report with charts.")
 
-    def initAlgorithm(self, config=None):  # noqa: N802
+    def initAlgorithm(self, config=None):
         self.addParameter(QgsProcessingParameterFile(self.STORE, self.tr("Work store (GeoPackage)"),
                                                      extension="gpkg"))
         self.addParameter(QgsProcessingParameterFileDestination(
@@ -50,7 +50,7 @@ class AccountabilityAlgorithm(WeipianAlgorithm):
             INTEGER_NUMBER, optional=True, minValue=2000, maxValue=2100))
         self.addOutput(QgsProcessingOutputBoolean(self.ACCOUNTABLE, self.tr("County reaches accountability")))
 
-    def processAlgorithm(self, parameters, context, feedback):  # noqa: N802
+    def processAlgorithm(self, parameters, context, feedback):
         output = self.parameterAsFileOutput(parameters, self.OUTPUT, context)
         suffix = Path(output).suffix.lower()
         try:  # before any work: never the store, another database or a wrong extension

@@ -57,17 +57,17 @@ class AnalyzePatchesAlgorithm(WeipianAlgorithm):
     def name(self) -> str:
         return "analyzepatches"
 
-    def displayName(self) -> str:  # noqa: N802
+    def displayName(self) -> str:
         return self.tr("Analyze patches (overlay and legality suggestion)")
 
-    def shortHelpString(self) -> str:  # noqa: N802
+    def shortHelpString(self) -> str:
         return self.tr(
             "Overlays every patch on the reference layers given (areas ellipsoidal, overlapping approvals "
             "counted once), assigns townships, and writes a legality suggestion with its reason and basis. "
             "A re-run replaces suggestions and overlay results only; determinations are never touched. "
             "The layers chosen are remembered in the store.")
 
-    def initAlgorithm(self, config=None):  # noqa: N802
+    def initAlgorithm(self, config=None):
         self.addParameter(QgsProcessingParameterFile(self.STORE, self.tr("Work store (GeoPackage)"),
                                                      extension="gpkg"))
         for role in roles.ROLES:  # one optional polygon layer per reference role (core/roles.py)
@@ -81,7 +81,7 @@ class AnalyzePatchesAlgorithm(WeipianAlgorithm):
             defaultValue=False))
         self.addOutput(QgsProcessingOutputNumber(self.ANALYZED, self.tr("Patches analyzed")))
 
-    def processAlgorithm(self, parameters, context, feedback):  # noqa: N802
+    def processAlgorithm(self, parameters, context, feedback):
         progress, cancelled = self.progress_callbacks(feedback)
         batch = self.parameterAsString(parameters, self.BATCH, context) or None
         with self.open_store(self.parameterAsFile(parameters, self.STORE, context)) as store:

@@ -18,13 +18,13 @@ class WeipianAlgorithm(QgsProcessingAlgorithm):
     def tr(self, text: str) -> str:
         return QCoreApplication.translate(type(self).__name__, text)  # the context pylupdate5 gives self.tr()
 
-    def createInstance(self):  # noqa: N802 (QGIS API)
+    def createInstance(self):
         return type(self)()
 
     def group(self) -> str:
         return QCoreApplication.translate("WeipianAlgorithm", "Satellite enforcement")
 
-    def groupId(self) -> str:  # noqa: N802
+    def groupId(self) -> str:
         return "weipian"
 
     @staticmethod
@@ -46,6 +46,13 @@ class WeipianAlgorithm(QgsProcessingAlgorithm):
             raise QgsProcessingException(message) from exc
         finally:
             store.close()
+
+    def actor(self, store) -> str:
+        """Who the audit log credits for this run: the reviewer's name set in the plugin for the store,
+        else the algorithm itself (never the operating-system account)."""
+        from weipian_plugin.settings import Settings
+
+        return Settings.reviewer_name(store) or f"未设置审核人（weipian:{self.name()}）"
 
     @staticmethod
     def progress_callbacks(feedback: QgsProcessingFeedback):

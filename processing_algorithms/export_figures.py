@@ -33,10 +33,10 @@ class ExportFiguresAlgorithm(WeipianAlgorithm):
     def name(self) -> str:
         return "exportfigures"
 
-    def displayName(self) -> str:  # noqa: N802
+    def displayName(self) -> str:
         return self.tr("Export overlay figures (套合图)")
 
-    def shortHelpString(self) -> str:  # noqa: N802
+    def shortHelpString(self) -> str:
         return self.tr(
             "Writes the overlay figure (套合图) of every patch (or of one batch): before and after imagery "
             "side by side with their dates, the patch outline and the reference layers of the last analysis, "
@@ -50,7 +50,7 @@ class ExportFiguresAlgorithm(WeipianAlgorithm):
         # Print layouts are rendered on the main thread, as QGIS's own layout export algorithms do.
         return super().flags() | NO_THREADING
 
-    def initAlgorithm(self, config=None):  # noqa: N802
+    def initAlgorithm(self, config=None):
         self.addParameter(QgsProcessingParameterFile(
             self.STORE, self.tr("Work store (GeoPackage)"), extension="gpkg"))
         self.addParameter(QgsProcessingParameterEnum(
@@ -69,7 +69,7 @@ class ExportFiguresAlgorithm(WeipianAlgorithm):
         self.addParameter(QgsProcessingParameterFolderDestination(self.OUTPUT, self.tr("Output folder")))
         self.addOutput(QgsProcessingOutputNumber(self.COUNT, self.tr("Files written")))
 
-    def processAlgorithm(self, parameters, context, feedback):  # noqa: N802
+    def processAlgorithm(self, parameters, context, feedback):
         out_dir = self.parameterAsString(parameters, self.OUTPUT, context)
         fmt = self.FORMATS[self.parameterAsEnum(parameters, self.FORMAT, context)]
         combined = self.parameterAsBoolean(parameters, self.COMBINED, context)

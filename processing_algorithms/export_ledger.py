@@ -24,17 +24,17 @@ class ExportLedgerAlgorithm(WeipianAlgorithm):
     def name(self) -> str:
         return "exportledger"
 
-    def displayName(self) -> str:  # noqa: N802
+    def displayName(self) -> str:
         return self.tr("Export patch ledger (Excel)")
 
-    def shortHelpString(self) -> str:  # noqa: N802
+    def shortHelpString(self) -> str:
         return self.tr(
             "Writes the patch ledger (图斑台账) as an Excel workbook: one row per patch with the overlay "
             "results, suggestion, determination, illegal areas, case and rectification status, in mu to two "
             "decimals under Chinese two-row headers, with a totals row; one sheet or one per batch. Adds the "
             "new-construction summary by township and the progress of the latest month.")
 
-    def initAlgorithm(self, config=None):  # noqa: N802
+    def initAlgorithm(self, config=None):
         self.addParameter(QgsProcessingParameterFile(self.STORE, self.tr("Work store (GeoPackage)"),
                                                      extension="gpkg"))
         self.addParameter(QgsProcessingParameterFileDestination(self.OUTPUT, self.tr("Ledger workbook"),
@@ -47,7 +47,7 @@ class ExportLedgerAlgorithm(WeipianAlgorithm):
             self.YEAR, self.tr("Year (empty = every year, one summary sheet each)"),
             INTEGER_NUMBER, optional=True, minValue=2000, maxValue=2100))
 
-    def processAlgorithm(self, parameters, context, feedback):  # noqa: N802
+    def processAlgorithm(self, parameters, context, feedback):
         output = self.parameterAsFileOutput(parameters, self.OUTPUT, context)
         batch = self.parameterAsString(parameters, self.BATCH, context).strip() or None
         year = self.parameterAsInt(parameters, self.YEAR, context) or None

@@ -15,9 +15,9 @@ from qgis.core import (
 
 from weipian_plugin.compat import INTEGER_NUMBER, VECTOR_POLYGON_SOURCE
 from weipian_plugin.core.review import marks
+from weipian_plugin.core.store.outputs import check_output
 from weipian_plugin.exporters.xlsx import write_military_register
 from weipian_plugin.processing_algorithms.base import WeipianAlgorithm
-from weipian_plugin.settings import Settings
 
 
 class ExportMilitaryAlgorithm(WeipianAlgorithm):
@@ -30,16 +30,16 @@ class ExportMilitaryAlgorithm(WeipianAlgorithm):
     def name(self) -> str:
         return "exportmilitary"
 
-    def displayName(self) -> str:  # noqa: N802
+    def displayName(self) -> str:
         return self.tr("Military land register (Excel)")
 
-    def shortHelpString(self) -> str:  # noqa: N802
+    def shortHelpString(self) -> str:
         return self.tr(
             "Writes the military land register (军用土地登记表): every patch marked as military land (涉军), "
             "which every other export, figure, report and statistic leaves out; it is handed in separately. "
             "With a military-land layer, every patch overlapping it is marked first (audited).")
 
-    def initAlgorithm(self, config=None):  # noqa: N802
+    def initAlgorithm(self, config=None):
         self.addParameter(QgsProcessingParameterFile(self.STORE, self.tr("Work store (GeoPackage)"),
                                                      extension="gpkg"))
         self.addParameter(QgsProcessingParameterFeatureSource(
@@ -53,11 +53,13 @@ class ExportMilitaryAlgorithm(WeipianAlgorithm):
         self.addOutput(QgsProcessingOutputNumber(self.MARKED, self.tr("Patches newly marked")))
         self.addOutput(QgsProcessingOutputNumber(self.COUNT, self.tr("Patches in the register")))
 
-    def processAlgorithm(self, parameters, context, feedback):  # noqa: N802
+    def processAlgorithm(self, parameters, context, feedback):
         output = self.parameterAsFileOutput(parameters, self.OUTPUT, context)
         source = self.parameterAsSource(parameters, self.MILITARY_LAYER, context)
         year = self.parameterAsInt(parameters, self.YEAR, context) or None
         try:
+            # before marking anything: the register may not replace the store or another database
+            check_output(output, (".xlsx",), self.parameterAsFile(parameters, self.STORE, context))
             with self.open_store(self.parameterAsFile(parameters, self.STORE, context)) as store:
                 marked = 0
                 if source is not None:
@@ -67,7 +69,7 @@ class ExportMilitaryAlgorithm(WeipianAlgorithm):
                     request = QgsFeatureRequest().setDestinationCrs(target, context.transformContext())
                     geoms = [shapely.from_wkb(bytes(f.geometry().asWkb())) for f in source.getFeatures(request)
                              if f.hasGeometry()]
-                    marked = marks.mark_military_from_layer(store, geoms, Settings.reviewer_name())
+                    marked = marks.mark_military_from_layer(store, geoms, self.actor(store))
                     feedback.pushInfo(f"按军用土地图层新标记涉军图斑{marked}个")
                 feedback.setProgress(50)
                 count = len(marks.military_register(store, year))

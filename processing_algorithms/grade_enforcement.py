@@ -30,10 +30,10 @@ class GradeEnforcementAlgorithm(WeipianAlgorithm):
     def name(self) -> str:
         return "gradeenforcement"
 
-    def displayName(self) -> str:  # noqa: N802
+    def displayName(self) -> str:
         return self.tr("Grade daily enforcement")
 
-    def shortHelpString(self) -> str:  # noqa: N802
+    def shortHelpString(self) -> str:
         return self.tr(
             "Writes the daily-enforcement workbook: the patrol ledger; every clue's deadlines in working days "
             "(weekends and the store's holiday list), overdue ones highlighted, major violations flagged for "
@@ -43,7 +43,7 @@ class GradeEnforcementAlgorithm(WeipianAlgorithm):
             "found when a clue on or near it was discovered by its after-date, and its own case record counts — "
             "with the formulas and the patches it did not find.")
 
-    def initAlgorithm(self, config=None):  # noqa: N802
+    def initAlgorithm(self, config=None):
         self.addParameter(QgsProcessingParameterFile(self.STORE, self.tr("Work store (GeoPackage)"),
                                                      extension="gpkg"))
         self.addParameter(QgsProcessingParameterFileDestination(self.OUTPUT, self.tr("Workbook"),
@@ -57,7 +57,7 @@ class GradeEnforcementAlgorithm(WeipianAlgorithm):
         self.addOutput(QgsProcessingOutputNumber(self.FOUND, self.tr("Found first by daily enforcement")))
         self.addOutput(QgsProcessingOutputNumber(self.OVERDUE_CLUES, self.tr("Overdue clues")))
 
-    def processAlgorithm(self, parameters, context, feedback):  # noqa: N802
+    def processAlgorithm(self, parameters, context, feedback):
         output = self.parameterAsFileOutput(parameters, self.OUTPUT, context)
         year = self.parameterAsInt(parameters, self.YEAR, context) or None
         try:

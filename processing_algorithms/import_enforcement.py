@@ -20,17 +20,17 @@ class ImportEnforcementAlgorithm(WeipianAlgorithm):
     def name(self) -> str:
         return "importenforcement"
 
-    def displayName(self) -> str:  # noqa: N802
+    def displayName(self) -> str:
         return self.tr("Import patrols and clues")
 
-    def shortHelpString(self) -> str:  # noqa: N802
+    def shortHelpString(self) -> str:
         return self.tr(
             "Imports the patrol ledger and the clues (tips from patrols, the 12336 hotline, WeChat) from the "
             "CSV (UTF-8 or GBK) or Excel template with Chinese column headers. Positions are X/Y in the store's "
             "CRS, longitude/latitude, or WKT. Nothing is written when any row is wrong; every bad row is listed. "
             "Clues already in the store (same number) are filled in, never erased; identical patrols are skipped.")
 
-    def initAlgorithm(self, config=None):  # noqa: N802
+    def initAlgorithm(self, config=None):
         self.addParameter(QgsProcessingParameterFile(self.STORE, self.tr("Work store (GeoPackage)"),
                                                      extension="gpkg"))
         self.addParameter(QgsProcessingParameterFile(self.PATROLS, self.tr("Patrol ledger (CSV or Excel)"),
@@ -41,7 +41,7 @@ class ImportEnforcementAlgorithm(WeipianAlgorithm):
         self.addOutput(QgsProcessingOutputNumber(self.CLUES_ADDED, self.tr("Clues added")))
         self.addOutput(QgsProcessingOutputNumber(self.CLUES_UPDATED, self.tr("Clues updated")))
 
-    def processAlgorithm(self, parameters, context, feedback):  # noqa: N802
+    def processAlgorithm(self, parameters, context, feedback):
         patrols = self.parameterAsFile(parameters, self.PATROLS, context)
         clues = self.parameterAsFile(parameters, self.CLUES, context)
         if not patrols and not clues:

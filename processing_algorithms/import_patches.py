@@ -32,17 +32,17 @@ class ImportPatchesAlgorithm(WeipianAlgorithm):
     def name(self) -> str:
         return "importpatches"
 
-    def displayName(self) -> str:  # noqa: N802
+    def displayName(self) -> str:
         return self.tr("Import monitoring patches")
 
-    def shortHelpString(self) -> str:  # noqa: N802
+    def shortHelpString(self) -> str:
         return self.tr(
             "Imports a patch shapefile issued by the ministry into the work store (created when missing). "
             "Encoding, CRS and field mapping are detected unless given. Invalid geometries are repaired; "
             "empty, non-polygon, duplicate or id-less patches are rejected with a reason. Re-importing a "
             "batch updates its patches in place and keeps every determination.")
 
-    def initAlgorithm(self, config=None):  # noqa: N802
+    def initAlgorithm(self, config=None):
         self.addParameter(QgsProcessingParameterFile(
             self.INPUT, self.tr("Patch shapefile"), extension="shp"))
         self.addParameter(QgsProcessingParameterFile(
@@ -61,7 +61,7 @@ class ImportPatchesAlgorithm(WeipianAlgorithm):
         self.addOutput(QgsProcessingOutputNumber(self.IMPORTED, self.tr("Patches imported")))
         self.addOutput(QgsProcessingOutputNumber(self.REJECTED, self.tr("Patches rejected")))
 
-    def processAlgorithm(self, parameters, context, feedback):  # noqa: N802
+    def processAlgorithm(self, parameters, context, feedback):
         shp = self.parameterAsFile(parameters, self.INPUT, context)
         store_path = Path(self.parameterAsFile(parameters, self.STORE, context))
         received_text = self.parameterAsString(parameters, self.RECEIVED, context)

@@ -11,9 +11,9 @@ from qgis.core import (
 )
 
 from weipian_plugin.core.statistics.records_import import APPLIED, REFUSED, import_records
+from weipian_plugin.core.store.outputs import check_output
 from weipian_plugin.exporters.ledger_import import read_ledger, write_import_report
 from weipian_plugin.processing_algorithms.base import WeipianAlgorithm
-from weipian_plugin.settings import Settings
 
 
 class ImportRecordsAlgorithm(WeipianAlgorithm):
@@ -25,10 +25,10 @@ class ImportRecordsAlgorithm(WeipianAlgorithm):
     def name(self) -> str:
         return "importrecords"
 
-    def displayName(self) -> str:  # noqa: N802
+    def displayName(self) -> str:
         return self.tr("Import filled-in patch ledger")
 
-    def shortHelpString(self) -> str:  # noqa: N802
+    def shortHelpString(self) -> str:
         return self.tr(
             "Reads a patch ledger that township offices filled in (the Excel workbook the ledger export writes, "
             "or a CSV with the same headers) and updates determinations and rectification records from it, "
@@ -37,7 +37,7 @@ class ImportRecordsAlgorithm(WeipianAlgorithm):
             "determination is refused. Every row's outcome — applied, unchanged or refused with the reason "
             "(locked, unknown JCBH, invalid value) — is listed in the log and the optional report workbook.")
 
-    def initAlgorithm(self, config=None):  # noqa: N802
+    def initAlgorithm(self, config=None):
         self.addParameter(QgsProcessingParameterFile(self.STORE, self.tr("Work store (GeoPackage)"),
                                                      extension="gpkg"))
         self.addParameter(QgsProcessingParameterFile(self.INPUT, self.tr("Filled-in ledger (xlsx or csv)"),
@@ -48,14 +48,16 @@ class ImportRecordsAlgorithm(WeipianAlgorithm):
         self.addOutput(QgsProcessingOutputNumber(self.APPLIED, self.tr("Parts applied")))
         self.addOutput(QgsProcessingOutputNumber(self.REFUSED, self.tr("Parts refused")))
 
-    def processAlgorithm(self, parameters, context, feedback):  # noqa: N802
+    def processAlgorithm(self, parameters, context, feedback):
         source = self.parameterAsFile(parameters, self.INPUT, context)
         report = self.parameterAsFileOutput(parameters, self.REPORT, context)
         progress, cancelled = self.progress_callbacks(feedback)
         try:
+            if report:  # before anything is imported: the report may not replace the store or a database
+                check_output(report, (".xlsx",), self.parameterAsFile(parameters, self.STORE, context))
             rows = read_ledger(source)
             with self.open_store(self.parameterAsFile(parameters, self.STORE, context)) as store:
-                outcomes = import_records(store, rows, Settings.reviewer_name(), progress, cancelled)
+                outcomes = import_records(store, rows, self.actor(store), progress, cancelled)
             if report:
                 write_import_report(outcomes, report, Path(source).name)
         except (ValueError, OSError) as exc:

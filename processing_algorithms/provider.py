@@ -34,6 +34,6 @@ class WeipianProvider(QgsProcessingProvider):
     def icon(self) -> QIcon:
         return QIcon(":/plugins/weipian/icons/weipian.svg")
 
-    def loadAlgorithms(self) -> None:  # noqa: N802 (QGIS API)
+    def loadAlgorithms(self) -> None:
         for algorithm in ALGORITHMS:
             self.addAlgorithm(algorithm())

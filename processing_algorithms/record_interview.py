@@ -10,7 +10,6 @@ from qgis.core import (
 
 from weipian_plugin.core.review import marks
 from weipian_plugin.processing_algorithms.base import WeipianAlgorithm
-from weipian_plugin.settings import Settings
 
 
 class RecordInterviewAlgorithm(WeipianAlgorithm):
@@ -26,16 +25,16 @@ class RecordInterviewAlgorithm(WeipianAlgorithm):
     def name(self) -> str:
         return "recordinterview"
 
-    def displayName(self) -> str:  # noqa: N802
+    def displayName(self) -> str:
         return self.tr("Record a township interview (约谈)")
 
-    def shortHelpString(self) -> str:  # noqa: N802
+    def shortHelpString(self) -> str:
         return self.tr(
             "Records a warning interview (警示约谈) of a township: who was interviewed, by whom, when and why, "
             "with the minutes file stored in the work store. The accountability workbook lists the records of "
             "its year.")
 
-    def initAlgorithm(self, config=None):  # noqa: N802
+    def initAlgorithm(self, config=None):
         self.addParameter(QgsProcessingParameterFile(self.STORE, self.tr("Work store (GeoPackage)"),
                                                      extension="gpkg"))
         self.addParameter(QgsProcessingParameterString(self.TOWNSHIP, self.tr("Township")))
@@ -47,14 +46,14 @@ class RecordInterviewAlgorithm(WeipianAlgorithm):
         self.addParameter(QgsProcessingParameterFile(self.MINUTES, self.tr("Minutes (file)"), optional=True))
         self.addOutput(QgsProcessingOutputNumber(self.ID, self.tr("Record id")))
 
-    def processAlgorithm(self, parameters, context, feedback):  # noqa: N802
+    def processAlgorithm(self, parameters, context, feedback):
         text = {k: self.parameterAsString(parameters, k, context) for k in (
             self.TOWNSHIP, self.TOWNSHIP_CODE, self.DATE, self.INTERVIEWEES, self.INTERVIEWER, self.REASON)}
         minutes = self.parameterAsFile(parameters, self.MINUTES, context) or None
         try:
             with self.open_store(self.parameterAsFile(parameters, self.STORE, context)) as store:
                 record = marks.add_interview(
-                    store, text[self.TOWNSHIP], text[self.DATE], text[self.INTERVIEWEES], Settings.reviewer_name(),
+                    store, text[self.TOWNSHIP], text[self.DATE], text[self.INTERVIEWEES], self.actor(store),
                     township_code=text[self.TOWNSHIP_CODE], interviewer=text[self.INTERVIEWER],
                     reason=text[self.REASON], minutes=minutes)
         except (ValueError, OSError) as exc:

@@ -10,7 +10,6 @@ from qgis.core import (
 
 from weipian_plugin.core.review import marks
 from weipian_plugin.processing_algorithms.base import WeipianAlgorithm
-from weipian_plugin.settings import Settings
 
 
 class SeriousImpactAlgorithm(WeipianAlgorithm):
@@ -22,16 +21,16 @@ class SeriousImpactAlgorithm(WeipianAlgorithm):
     def name(self) -> str:
         return "seriousimpact"
 
-    def displayName(self) -> str:  # noqa: N802
+    def displayName(self) -> str:
         return self.tr("Mark serious consequences (造成恶劣影响)")
 
-    def shortHelpString(self) -> str:  # noqa: N802
+    def shortHelpString(self) -> str:
         return self.tr(
             "Records, with its reason, that a county's (or township's) illegal land use caused serious "
             "consequences: Order No. 15 then holds the county accountable below the 15 % ratio, and a township "
             "is marked for a warning interview. Tick Clear to remove the mark.")
 
-    def initAlgorithm(self, config=None):  # noqa: N802
+    def initAlgorithm(self, config=None):
         self.addParameter(QgsProcessingParameterFile(self.STORE, self.tr("Work store (GeoPackage)"),
                                                      extension="gpkg"))
         self.addParameter(QgsProcessingParameterString(self.UNIT_CODE, self.tr("County or township code")))
@@ -39,7 +38,7 @@ class SeriousImpactAlgorithm(WeipianAlgorithm):
         self.addParameter(QgsProcessingParameterString(self.REASON, self.tr("Reason"), optional=True))
         self.addParameter(QgsProcessingParameterBoolean(self.CLEAR, self.tr("Clear the mark"), defaultValue=False))
 
-    def processAlgorithm(self, parameters, context, feedback):  # noqa: N802
+    def processAlgorithm(self, parameters, context, feedback):
         code = self.parameterAsString(parameters, self.UNIT_CODE, context).strip()
         try:
             with self.open_store(self.parameterAsFile(parameters, self.STORE, context)) as store:
@@ -48,7 +47,7 @@ class SeriousImpactAlgorithm(WeipianAlgorithm):
                     feedback.pushInfo(f"已取消{code}的“造成恶劣影响”认定")
                 else:
                     marks.mark_serious_impact(store, code, self.parameterAsString(parameters, self.REASON, context),
-                                              Settings.reviewer_name(),
+                                              self.actor(store),
                                               self.parameterAsString(parameters, self.UNIT_NAME, context))
                     feedback.pushInfo(f"已认定{code}“造成恶劣影响”")
         except (ValueError, OSError) as exc:

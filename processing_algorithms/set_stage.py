@@ -11,7 +11,6 @@ from qgis.core import (
 
 from weipian_plugin.core.review import records as review
 from weipian_plugin.processing_algorithms.base import WeipianAlgorithm
-from weipian_plugin.settings import Settings
 
 STAGES = tuple(review.STAGE_LOCKS)
 
@@ -25,16 +24,16 @@ class SetStageAlgorithm(WeipianAlgorithm):
     def name(self) -> str:
         return "setstage"
 
-    def displayName(self) -> str:  # noqa: N802
+    def displayName(self) -> str:
         return self.tr("Record reporting stage (一上/一下/二上)")
 
-    def shortHelpString(self) -> str:  # noqa: N802
+    def shortHelpString(self) -> str:
         return self.tr(
             "Records a reporting stage of a batch, in order 一上 → 一下 → 二上, with a snapshot of the batch as it "
             "stands. 一上 and 二上 lock the determinations (result, type, category, areas); rectification "
             "records and evidence stay editable all year. 一下 unlocks the determinations for corrections.")
 
-    def initAlgorithm(self, config=None):  # noqa: N802
+    def initAlgorithm(self, config=None):
         self.addParameter(QgsProcessingParameterFile(self.STORE, self.tr("Work store (GeoPackage)"),
                                                      extension="gpkg"))
         self.addParameter(QgsProcessingParameterString(self.BATCH, self.tr("Batch")))
@@ -42,13 +41,13 @@ class SetStageAlgorithm(WeipianAlgorithm):
         self.addParameter(QgsProcessingParameterString(self.NOTE, self.tr("Note"), optional=True))
         self.addOutput(QgsProcessingOutputBoolean(self.LOCKED, self.tr("Determinations locked")))
 
-    def processAlgorithm(self, parameters, context, feedback):  # noqa: N802
+    def processAlgorithm(self, parameters, context, feedback):
         batch = self.parameterAsString(parameters, self.BATCH, context).strip()
         stage = STAGES[self.parameterAsEnum(parameters, self.STAGE, context)]
         note = self.parameterAsString(parameters, self.NOTE, context)
         try:
             with self.open_store(self.parameterAsFile(parameters, self.STORE, context)) as store:
-                review.lock_batch(store, batch, stage, Settings.reviewer_name(), note)
+                review.lock_batch(store, batch, stage, self.actor(store), note)
         except (ValueError, OSError) as exc:
             raise QgsProcessingException(str(exc)) from exc
         locked = bool(review.STAGE_LOCKS[stage])

@@ -14,10 +14,10 @@ class VerifyStoreAlgorithm(WeipianAlgorithm):
     def name(self) -> str:
         return "verifystore"
 
-    def displayName(self) -> str:  # noqa: N802
+    def displayName(self) -> str:
         return self.tr("Verify the work store's record")
 
-    def shortHelpString(self) -> str:  # noqa: N802
+    def shortHelpString(self) -> str:
         return self.tr(
             "Checks the audit log end to end: the hash chain over every sealed audit row (a row deleted, "
             "edited or inserted afterwards breaks it), the triggers that keep the audit log and the stage "
@@ -25,13 +25,13 @@ class VerifyStoreAlgorithm(WeipianAlgorithm):
             "matches the data (an edit made with the protection switched off, or a forged audit row). "
             "Writes nothing.")
 
-    def initAlgorithm(self, config=None):  # noqa: N802
+    def initAlgorithm(self, config=None):
         self.addParameter(QgsProcessingParameterFile(self.STORE, self.tr("Work store (GeoPackage)"),
                                                      extension="gpkg"))
         self.addOutput(QgsProcessingOutputBoolean(self.OK, self.tr("Record intact")))
         self.addOutput(QgsProcessingOutputNumber(self.PROBLEMS, self.tr("Problems found")))
 
-    def processAlgorithm(self, parameters, context, feedback):  # noqa: N802
+    def processAlgorithm(self, parameters, context, feedback):
         with self.open_store(self.parameterAsFile(parameters, self.STORE, context)) as store:
             result = audit.verify(store.conn)
         if result.ok:

@@ -15,12 +15,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from sample_county import REFERENCE_FILES, generate  # noqa: E402  (scripts/ on the path first)
+from sample_county import REFERENCE_FILES, generate
 
-from weipian_plugin.core import roles  # noqa: E402
-from weipian_plugin.core.analysis.run import run_analysis  # noqa: E402
-from weipian_plugin.core.intake.importer import create_store_for, import_patches  # noqa: E402
-from weipian_plugin.core.units import MU_M2  # noqa: E402
+from weipian_plugin.core import roles
+from weipian_plugin.core.analysis.run import run_analysis
+from weipian_plugin.core.intake.importer import create_store_for, import_patches
+from weipian_plugin.core.units import MU_M2
 
 _LAND = """
 SELECT suggestion, suggestion_type, count(*), sum(area_m2), sum(new_construction_m2), sum(stock_construction_m2),

@@ -3,7 +3,7 @@
 Everything the bureau's work touches comes from one seed: a 三调 DLTB partition, county and township
 boundaries, the reference layers, before/after imagery, three monthly patch batches written the awkward
 ways they really arrive, and daily-enforcement clues and patrols. Patches are *planted* next to reference
-features so that every legality outcome of DOMAIN.md §4 occurs; ``manifest.json`` says which JCBH should
+features so that every legality outcome of docs/DOMAIN.md §4 occurs; ``manifest.json`` says which JCBH should
 get which suggestion, so tests can check the analysis end to end.
 
 Geometry lives on a jittered grid: cells share jittered vertices, so the DLTB is a valid gap-free

@@ -25,13 +25,13 @@ class Iface:
     def __init__(self, window: QMainWindow, canvas: QgsMapCanvas, bar: QgsMessageBar):
         self.window, self.canvas, self.bar = window, canvas, bar
 
-    def mainWindow(self):  # noqa: N802 (QGIS API)
+    def mainWindow(self):
         return self.window
 
-    def mapCanvas(self):  # noqa: N802
+    def mapCanvas(self):
         return self.canvas
 
-    def messageBar(self):  # noqa: N802
+    def messageBar(self):
         return self.bar
 
 

@@ -1,4 +1,4 @@
-"""第15号令 ratio with the deductions of seed 002, on hand-computed examples (areas written in 亩)."""
+"""第15号令 ratio with the deductions of docs/DOMAIN.md §6, on hand-computed examples (areas written in 亩)."""
 from __future__ import annotations
 
 from dataclasses import replace
@@ -191,9 +191,9 @@ def test_ratio_exactly_15_percent():
     # Without deductions the county is 210 / 1400 = 15 % exactly, and 210 亩 >= 100.
     county = run(ALL_OFF).counties[0]
     assert county.ratio_after == pytest.approx(0.15)
-    assert county.accountable  # seed 002: "达到15%以上"
+    assert county.accountable  # docs/DOMAIN.md §6: "达到15%以上"
     strict = run(replace(ALL_OFF, ratio_strict=True)).counties[0]
-    assert not strict.accountable  # seed 001: "超过15%"
+    assert not strict.accountable  # docs/DOMAIN.md §6: "超过15%"
     assert "比例未超过15%" in strict.explanation
 
 
@@ -239,7 +239,7 @@ def test_seed_001_points_boundaries(mu, supplemented_mu, lost):
 
 
 def test_ratio_alone_in_seed_001():
-    # 20 亩 over 100 亩 = 20 % > 15 %: accountable under seed 001 although far below 100 亩.
+    # 20 亩 over 100 亩 = 20 % > 15 %: accountable under docs/DOMAIN.md §6 although far below 100 亩.
     records = [rec("101", "新增", 20)]
     county = compute_accountability(records, {"101": mu_to_m2(80)}, AccountabilityConfig.city_rule_001()).counties[0]
     assert county.accountable

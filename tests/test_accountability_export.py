@@ -51,7 +51,7 @@ def test_ratios_before_and_after_deductions(county_store, tmp_path):  # noqa: F8
     assert county["ratio_before"] == round(6700 / 9200, 4)
     assert county["ratio_after"] == round(2000 / 7000, 4)
     assert [rows[n]["rank"] for n in ("甲镇", "乙镇", "丙镇")] == [1, 2, 3] and county["rank"] is None
-    # Default (seed 002): 100 亩 is far away, so nobody is accountable.
+    # Default (docs/DOMAIN.md §6): 100 亩 is far away, so nobody is accountable.
     assert {r["accountable"] for r in rows.values()} == {"否"}
 
 

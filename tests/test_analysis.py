@@ -1,4 +1,4 @@
-"""The whole 内业比对 on the sample county: every outcome of DOMAIN.md §4, re-runs and cancels are safe."""
+"""The whole 内业比对 on the sample county: every outcome of docs/DOMAIN.md §4, re-runs and cancels are safe."""
 import json
 import shutil
 import sqlite3
@@ -8,6 +8,7 @@ from sample_county import REFERENCE_FILES as REFERENCE
 
 from weipian_plugin.core.analysis.run import AnalysisCancelled, run_analysis
 from weipian_plugin.core.intake.importer import create_store_for, import_patches
+from weipian_plugin.core.store import keys
 from weipian_plugin.core.store.workstore import WorkStore
 
 
@@ -95,7 +96,7 @@ def test_rerun_keeps_determinations_and_cancel_changes_nothing(analyzed_store, s
         assert summary.analyzed == store.conn.execute("SELECT count(*) FROM patches").fetchone()[0]
         assert store.conn.execute("SELECT result, reviewer FROM determinations WHERE patch_fid=?",
                                   (fid,)).fetchone() == ("合法", "李四")
-        assert store.setting("analysis_layers") == {"approvals": str(sources(sample_county)["approvals"])}
+        assert keys.ANALYSIS_LAYERS.read(store) == {"approvals": str(sources(sample_county)["approvals"])}
 
 
 def test_processing_analyzepatches(weipian_provider, analyzed_store, sample_county, tmp_path):

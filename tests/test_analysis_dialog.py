@@ -82,7 +82,7 @@ def test_run_analysis_and_remember_the_layers(qtbot, qgis_iface, store, approval
     assert "已分析 2 个图斑" in dialog.summaryText.toPlainText()
     assert suggestions(store) == [("一-1", "合法", "批文"), ("一-2", "违法", "非农违法")]
     with WorkStore.open(store) as opened:
-        assert opened.setting(ANALYSIS_LAYERS.name) == {"approvals": str(approvals)}
+        assert ANALYSIS_LAYERS.read(opened) == {"approvals": str(approvals)}
     analysis = [lyr for lyr in project.mapLayers().values() if "layername=patch_analysis" in lyr.source()]
     assert len(analysis) == 1 and analysis[0].featureCount() == 2
 

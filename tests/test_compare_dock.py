@@ -5,6 +5,7 @@ from qgis.gui import QgsLayerTreeMapCanvasBridge
 from qgis.PyQt.QtCore import Qt
 from qgis.PyQt.QtWidgets import QApplication
 
+from weipian_plugin.core.store import keys
 from weipian_plugin.core.store.workstore import WorkStore
 
 X0, Y0 = 39_500_000.0, 3_300_000.0
@@ -75,7 +76,7 @@ def test_compare_canvas_follows_the_main_map_and_leads_it_too(setup):
 def test_layers_are_remembered_per_store_and_t_swaps_them(setup, qtbot):
     dock, main, before, after, store_path = setup
     with WorkStore.open(store_path) as store:
-        assert store.setting("imagery") == {"before": before.source(), "after": after.source()}
+        assert keys.IMAGERY.read(store) == {"before": before.source(), "after": after.source()}
     root = QgsProject.instance().layerTreeRoot()
     assert root.findLayer(after.id()).isVisible() and not root.findLayer(before.id()).isVisible()
     assert dock.canvas.layers() == [before]

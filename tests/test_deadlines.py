@@ -1,4 +1,4 @@
-"""Deadlines of DOMAIN §7: determination, 月清, clue steps in working days, major violations."""
+"""Deadlines of docs/DOMAIN.md §7: determination, 月清, clue steps in working days, major violations."""
 from __future__ import annotations
 
 from dataclasses import replace

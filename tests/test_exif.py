@@ -161,3 +161,27 @@ def test_photo_attachment_keeps_exif_position_and_bytes(plain_jpeg, tmp_path):
         assert rows[first]["bearing"] == 123.55
         assert (rows[second]["latitude"], rows[second]["bearing"], rows[second]["kind"]) == (None, None, "照片")
         assert attachment_bytes(store, first) == photo and attachment_bytes(store, second) == broken
+
+
+def test_finding_photo_metadata_is_read_like_a_patch_photo_and_can_be_listed_opened_removed(plain_jpeg, tmp_path):
+    """One code path for every owner: the EXIF is read from the bytes, whatever the file is called."""
+    from weipian_plugin.core.enforcement import records as enforcement
+    from weipian_plugin.core.review import attachments
+
+    photo = with_exif(plain_jpeg, tiff(CAMERA, TAKEN, GPS_NE))
+    (tmp_path / "巡查照片").write_bytes(photo)  # no extension: guessed as application/octet-stream
+    with WorkStore.create(tmp_path / "s.gpkg", 4527) as store:
+        with store.transaction() as conn:
+            conn.execute("INSERT INTO patrols (patrol_date) VALUES ('2026-03-15')")
+            conn.execute("INSERT INTO patrol_findings (patrol_fid, description) VALUES (1, '推土')")
+        added = enforcement.add_finding_photo(store, 1, tmp_path / "巡查照片", actor="赵六")
+        (row,) = enforcement.finding_photos(store, 1)
+        assert (row["id"], row["owner"], row["taken_at"], row["bearing"]) == (added, "finding", "2026-03-15T10:20:30",
+                                                                             123.55)
+        assert row["latitude"] == pytest.approx(30.26) and row["longitude"] == pytest.approx(117.5)
+        assert enforcement.patrol_findings(store, 1)[0].photos == 1
+        assert attachments.export(store, added, tmp_path / "out").read_bytes() == photo
+        attachments.remove(store, added, actor="赵六")
+        assert enforcement.finding_photos(store, 1) == [] and enforcement.patrol_findings(store, 1)[0].photos == 0
+        with pytest.raises(attachments.AttachmentError, match="巡查发现问题不存在"):
+            enforcement.add_finding_photo(store, 99, tmp_path / "巡查照片")

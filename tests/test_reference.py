@@ -15,6 +15,7 @@ import shapely
 
 from weipian_plugin.core.analysis import overlay
 from weipian_plugin.core.analysis.run import analyze, load_layers, load_registered, run_analysis
+from weipian_plugin.core.intake import reference
 from weipian_plugin.core.intake.importer import create_store_for, import_patches
 from weipian_plugin.core.intake.reference import ReferenceCache, cache_path, fingerprint
 from weipian_plugin.core.store import gpkg
@@ -154,7 +155,9 @@ def test_cached_uncached_and_threaded_runs_give_identical_results(store_copy, sa
 
 
 @pytest.mark.parametrize("delivery", ["gdb", "shp"])
-def test_filegdb_and_shapefile_deliveries(delivery, store_copy, sample_county, dltb_deliveries, tmp_path):
+def test_filegdb_and_shapefile_deliveries(delivery, store_copy, sample_county, dltb_deliveries, tmp_path,
+                                          monkeypatch):
+    monkeypatch.setattr(reference, "_FETCH", 1000)  # the DLTB copy written and read in several slices
     plain = tmp_path / "plain.gpkg"
     shutil.copy(store_copy, plain)
     layers = sources(sample_county, landuse=dltb_deliveries[delivery])
@@ -224,16 +227,11 @@ def test_one_batch_reads_only_the_features_near_it(store_copy, sample_county):
     assert 0 < read < total / 2  # the batch's neighbourhood, not the county
 
 
-def test_older_store_gains_the_run_record(store_copy, monkeypatch):
-    from weipian_plugin.core.store import schema
+def test_older_store_gains_the_run_record(tmp_path):
+    from test_migrations import old_store  # a schema-4 store as that release built it
 
-    conn = sqlite3.connect(store_copy)
-    conn.executescript("DROP TABLE analysis_run_layers; DROP TABLE analysis_runs; "
-                       "UPDATE weipian_meta SET value='4' WHERE key='schema_version';")
-    conn.close()
-    every = schema.migrations()
-    monkeypatch.setattr(schema, "migrations", lambda: every[:5])  # later migrations are not undone above
-    monkeypatch.setattr(schema, "LATEST_VERSION", 5)
+    store_copy = tmp_path / "v4.gpkg"
+    old_store(store_copy, 4).close()
     with WorkStore.open(store_copy) as store:
         assert store.conn.execute("SELECT count(*) FROM analysis_runs").fetchone() == (0,)
         assert store.schema_version >= 5

@@ -60,7 +60,7 @@ def imported(weipian_provider, tmp_path, batch_shp):
 
 
 # -- data loss -------------------------------------------------------------------------------------
-@pytest.mark.parametrize("algorithm", ["exportledger", "gradeenforcement", "accountability"])
+@pytest.mark.parametrize("algorithm", ["exportledger", "gradeenforcement", "accountability", "exportmilitary"])
 def test_exports_refuse_the_store_other_databases_and_wrong_extensions(weipian_provider, county_store,  # noqa: F811
                                                                        tmp_path, algorithm):
     store = tmp_path / "work.gpkg"
@@ -78,6 +78,16 @@ def test_exports_refuse_the_store_other_databases_and_wrong_extensions(weipian_p
     run(algorithm, STORE=store, OUTPUT=out)
     assert out.stat().st_size > 0 and digest(store) == before
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []  # no temporary left
+
+
+def test_records_import_report_never_replaces_the_store(weipian_provider, county_store, tmp_path):  # noqa: F811
+    store = tmp_path / "work.gpkg"
+    shutil.copy(county_store, store)
+    ledger = tmp_path / "台账.xlsx"
+    run("exportledger", STORE=store, OUTPUT=ledger)
+    before = digest(store)
+    refused("工作库本身", "importrecords", INPUT=ledger, STORE=store, REPORT=store)
+    assert digest(store) == before
 
 
 def test_figures_refuse_a_file_as_folder_and_a_missing_batch(weipian_provider, imported, tmp_path):
@@ -716,3 +726,37 @@ def test_import_dialog_offers_to_update_the_earlier_batch(qtbot, qgis_iface, qgi
     with sqlite3.connect(imported) as conn:
         assert conn.execute("SELECT name FROM batches").fetchall() == [("2026年3月",)]
         assert conn.execute("SELECT count(*) FROM patches").fetchone() == (5,)
+
+
+# -- a moved or copied work folder -------------------------------------------------------------------
+def test_a_copied_work_folder_uses_its_own_store_layers_and_imagery(weipian_provider, qgis_new_project, tmp_path,
+                                                                     shapefile_writer):
+    from qgis.core import QgsProject
+
+    from weipian_plugin.core.store import keys
+    from weipian_plugin.core.store.workstore import WorkStore
+    from weipian_plugin.gui.project import open_store_project, project_store_path, save_store_project
+
+    work = tmp_path / "工作" / "青禾县"
+    shp = shapefile_writer(work / "图斑" / "批次.shp", squares(3), {"JCBH": ["A", "B", "C"]})
+    approvals = shapefile_writer(work / "参考" / "批文.shp", [shapely.box(X0 - 10, Y0 - 10, X0 + 300, Y0 + 60)],
+                                 {"PZWH": ["青政地〔2025〕1号"]})
+    store = work / "青禾县_2026_卫片.gpkg"
+    run("importpatches", INPUT=shp, STORE=store, BATCH="b")
+    run("analyzepatches", STORE=store, APPROVALS=approvals)
+    with WorkStore.open(store) as s:
+        keys.IMAGERY.write(s, {"after": str(work / "影像" / "后时相.tif")})
+        assert s.setting("analysis_layers")["approvals"] == "参考/批文.shp"  # kept relative to the store
+    save_store_project(str(store))
+
+    copy = tmp_path / "U盘" / "青禾县"
+    shutil.copytree(work, copy)
+    copied_store = copy / store.name
+    with WorkStore.open(copied_store) as s:
+        assert keys.ANALYSIS_LAYERS.read(s)["approvals"] == str(copy / "参考" / "批文.shp")
+        assert keys.IMAGERY.read(s)["after"] == str(copy / "影像" / "后时相.tif")
+    assert open_store_project(str(copied_store))
+    assert project_store_path() == str(copied_store)  # the docks edit the copy the map shows
+    sources = [layer.source() for layer in QgsProject.instance().mapLayers().values()]
+    assert sources and all(str(work) not in source for source in sources), sources
+    QgsProject.instance().clear()

@@ -97,6 +97,17 @@ def test_selecting_a_row_shows_the_suggestion_beside_an_empty_choice(dock, store
     assert dock.acceptButton.isEnabled() and not dock.saveButton.isEnabled()
 
 
+def test_the_mining_suggestion_is_shown_beside_the_land_one(dock, store_file):
+    with sqlite3.connect(store_file) as conn:
+        conn.execute("UPDATE analysis SET mining_suggestion='违法', mining_suggestion_type='无证开采', "
+                     "mining_suggestion_reason='图斑类型为采矿（CK），未与任何采矿许可范围重叠。' "
+                     "WHERE patch_fid=(SELECT fid FROM patches WHERE jcbh='J002')")
+    dock.tableView.setCurrentIndex(dock.proxy.index(2, 0))
+    assert dock.patch["jcbh"] == "J002"
+    assert dock.suggestionLabel.text() == "违法 · mining: 违法/无证开采"
+    assert dock.reasonLabel.text() == REASON + "\n图斑类型为采矿（CK），未与任何采矿许可范围重叠。"
+
+
 def test_accept_suggestion_by_keyboard_writes_determination_and_audit(dock, store_file, qtbot):
     fid = fid_of(store_file, "J002")
     assert dock.select_fid(fid)

@@ -1,4 +1,4 @@
-"""Legality suggestions (DOMAIN.md §4) end to end: squares → overlay → rules.
+"""Legality suggestions (docs/DOMAIN.md §4) end to end: squares → overlay → rules.
 
 The patch is a 100 m square in EPSG:4527 (≈ 15 亩); reference features are squares around it, so every
 share in these tests is a hand-computable fraction of it.
@@ -416,6 +416,22 @@ def test_uncovered_land_of_exactly_the_cap_is_allowed():
     assert (at.result, at.subtype) == ("合法", "批文")
     over = suggest(PatchInfo(tblx="20"), row(area, area * 0.95 - 0.01, 0.0))
     assert (over.result, over.subtype) == ("待核", "部分覆盖")
+
+
+def test_the_other_thresholds_at_exactly_their_boundary():
+    # a filing, a permit or a partial approval covering exactly its share (hand-computed: 95 m or 20 m of 100 m)
+    at, under = sq(-10, -10, 95, 110), sq(-10, -10, 94.9, 110)
+    assert judge({LANDUSE: dltb("0101"), APPROVALS: approvals(), FACILITY: layer([at], BAH=["b"])}).subtype == "设施农用地"
+    assert judge({LANDUSE: dltb("0101"), APPROVALS: approvals(), FACILITY: layer([under], BAH=["b"])}).result == "待核"
+    assert judge({LANDUSE: dltb("0301"), MINING: permit(at, "2020-01-01", "2025-12-31")},
+                 tblx="CK").mining_subtype == "合法采矿"
+    assert judge({LANDUSE: dltb("0301"), MINING: permit(under, "2020-01-01", "2025-12-31")},
+                 tblx="CK").mining_subtype == "越界开采"
+    assert judge({LANDUSE: dltb("0101"), APPROVALS: approvals(sq(-10, -10, 20, 110))}).subtype == "部分覆盖"
+    assert judge({LANDUSE: dltb("0101"), APPROVALS: approvals(sq(-10, -10, 19.9, 110))}).result == "违法"
+    # 0702 or construction land in 203 exempts at exactly half the patch
+    half = layer([sq(-10, -10, 50, 110), sq(50, -10, 110, 110)], DLBM=["0702", "0101"], CZCSXM=["203", ""])
+    assert judge({LANDUSE: half, APPROVALS: approvals()}).subtype == "农村宅基地"
 
 
 # -- configuration, basis, batch -----------------------------------------------------------------------

@@ -100,7 +100,7 @@ def test_v5_store_migrates_to_v6_without_touching_determinations(store_path, mon
             audit = conn.execute("SELECT count(*) FROM audit_log").fetchone()[0]
 
     with WorkStore.open(store_path) as store:
-        assert store.schema_version == 6
+        assert store.schema_version == schema.LATEST_VERSION
         with store.transaction() as c:
             c.execute("UPDATE determinations SET illegal_basic_farmland_m2 = 600, reviewer = '李四'")
         assert store.conn.execute("SELECT illegal_basic_farmland_m2, result FROM determinations").fetchone() == (
@@ -116,12 +116,16 @@ def test_v5_store_migrates_to_v6_without_touching_determinations(store_path, mon
         assert store.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
 
 
-def test_a_new_reference_role_gets_its_column_when_a_store_opens(store_path, monkeypatch):
+def test_a_new_reference_role_gets_its_column_and_subtype_when_a_store_opens(store_path, monkeypatch):
     from weipian_plugin.core import roles
     from weipian_plugin.core.store import schema
 
     WorkStore.create(store_path, 4527).close()
+    forest = roles.Role("forest", "FOREST", "林地审批", "Forest land approvals", "林地审批", roles.OTHER, roles.Fields(),
+                        roles.Style("#228b22", 0.5, 13), subtype="林地审批", dates=roles.ISSUED, column="forest_m2")
+    monkeypatch.setattr(roles, "ROLES", (*roles.ROLES, forest))
     monkeypatch.setattr(roles, "COLUMNS", {**roles.COLUMNS, "forest_m2": "forest"})
     assert schema.missing_role_columns(sqlite3.connect(store_path)) == ["ALTER TABLE analysis ADD COLUMN forest_m2 REAL"]
     with WorkStore.open(store_path) as store:
         assert "forest_m2" in {r[1] for r in store.conn.execute("PRAGMA table_info(patch_analysis)")}
+        assert ("林地审批", "林地审批", "其他") in store.code_list("subtype", "其他")  # its suggestion can be accepted

@@ -5,7 +5,7 @@ that lacks one shows a message naming it instead of a traceback.
 """
 
 
-def classFactory(iface):  # noqa: N802 (QGIS API name)
+def classFactory(iface):
     from weipian_plugin.dependencies import add_profile_dependencies, missing_dependencies
 
     add_profile_dependencies()

@@ -62,7 +62,7 @@ class MissingDependenciesPlugin:
         self.missing = missing
         self.translator = None
 
-    def initGui(self) -> None:  # noqa: N802 (QGIS API)
+    def initGui(self) -> None:
         from qgis.core import Qgis, QgsMessageLog
         from qgis.PyQt.QtCore import QCoreApplication
 

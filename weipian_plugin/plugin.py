@@ -42,12 +42,12 @@ class WeipianPlugin:
         self.enforcement_dock = None
 
     # -- lifecycle -----------------------------------------------------------------------------------
-    def initProcessing(self) -> None:  # noqa: N802 (QGIS API)
+    def initProcessing(self) -> None:
         if self.provider is None:
             self.provider = WeipianProvider()
             QgsApplication.processingRegistry().addProvider(self.provider)
 
-    def initGui(self) -> None:  # noqa: N802
+    def initGui(self) -> None:
         self.translator = translation.install()
         self.menu = tr("&Weipian")
         self.log_handler = qgis_logging.install()

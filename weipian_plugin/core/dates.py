@@ -1,7 +1,7 @@
 """Tolerant date parsing for imagery, approval and permit dates.
 
 Dates arrive as text in several layouts, as DBF date fields, as numbers (20240305 in a numeric field)
-or as date objects from other readers (DOMAIN.md §3). Blank means "no date"; anything else that is not
+or as date objects from other readers (docs/DOMAIN.md §3). Blank means "no date"; anything else that is not
 a real calendar date is an error the user must see, never silently a None.
 """
 from __future__ import annotations

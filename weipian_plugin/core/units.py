@@ -1,6 +1,6 @@
 """亩 <-> m² conversion.
 
-Areas are kept in m² internally (DOMAIN.md §2); 亩 is only a display unit, defined exactly as 2000/3 m².
+Areas are kept in m² internally (docs/DOMAIN.md §2); 亩 is only a display unit, defined exactly as 2000/3 m².
 """
 from __future__ import annotations
 

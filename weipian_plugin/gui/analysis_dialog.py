@@ -104,7 +104,7 @@ class AnalysisDialog(QDialog, FORM_CLASS):
 
     # -- inputs --------------------------------------------------------------------------------------
 
-    def done(self, result: int) -> None:  # noqa: D102 (Qt API): a session of the dialog's own ends with it
+    def done(self, result: int) -> None:
         if self._own_session:
             self.session.close()
         super().done(result)

@@ -104,10 +104,10 @@ class SwipeItem(QgsMapCanvasItem):
         self.image = job.renderedImage()
         self.update()
 
-    def boundingRect(self) -> QRectF:  # noqa: N802 (Qt API)
+    def boundingRect(self) -> QRectF:
         return QRectF(0, 0, self.canvas.width(), self.canvas.height())
 
-    def updatePosition(self) -> None:  # noqa: N802 (QGIS API): always the whole viewport
+    def updatePosition(self) -> None:
         self.setPos(0, 0)
 
     def paint(self, painter, option=None, widget=None) -> None:

@@ -296,7 +296,7 @@ class EnforcementDock(QgsDockWidget, FORM_CLASS):
         try:
             for path in paths:
                 enforcement.add_finding_photo(self.store, item.data(Qt.ItemDataRole.UserRole), path)
-        except enforcement.EnforcementError as exc:
+        except (enforcement.EnforcementError, ValueError, OSError) as exc:
             self._error(exc)
         self._load_findings()
 

@@ -125,6 +125,16 @@ def open_store_project(store_path: str) -> bool:
 
 
 def project_store_path(project: Optional[QgsProject] = None) -> str:
-    """The work store a project was saved for ('' for other projects)."""
-    value, ok = (project or QgsProject.instance()).readEntry(ENTRY_SCOPE, ENTRY_KEY, "")
-    return value if ok else ""
+    """The work store a project was saved for ('' for other projects). A project kept in a store means
+    that store wherever it now is, and a project file beside a store of the recorded name means that
+    one: after the work folder is moved or copied, the docks edit the store the map shows, not the
+    original."""
+    project = project or QgsProject.instance()
+    name = project.fileName()
+    if name.startswith("geopackage:"):
+        return os.path.abspath(name[len("geopackage:"):].split("?", 1)[0])
+    value, ok = project.readEntry(ENTRY_SCOPE, ENTRY_KEY, "")
+    if not ok or not value:
+        return ""
+    beside = os.path.join(project.absolutePath(), os.path.basename(value)) if project.absolutePath() else ""
+    return beside if beside and os.path.isfile(beside) else value

@@ -333,7 +333,7 @@ class ReviewDock(QgsDockWidget, FORM_CLASS):
                 return False
         return True
 
-    def closeEvent(self, event) -> None:  # noqa: N802 (Qt API)
+    def closeEvent(self, event) -> None:
         if not self.maybe_leave():
             event.ignore()
             return
@@ -381,9 +381,13 @@ class ReviewDock(QgsDockWidget, FORM_CLASS):
         self.patchLabel.setText(self.tr("{jcbh} · batch {batch} · {township} · {area:.2f} mu · due {due}").format(
             jcbh=p["jcbh"], batch=p["batch"], township=p.get("township") or "–", area=p["area_m2"] / MU_M2,
             due=p.get("due_date") or "–"))
-        self.suggestionLabel.setText(join_types(p.get("suggestion"), p.get("suggestion_type"))
-                                     or self.tr("Not analysed"))
-        self.reasonLabel.setText(p.get("suggestion_reason") or "")
+        land = join_types(p.get("suggestion"), p.get("suggestion_type")) or self.tr("Not analysed")
+        mining = join_types(p.get("mining_suggestion"), p.get("mining_suggestion_type"))
+        # land and mining are judged apart (a land approval never hides mining without a permit)
+        self.suggestionLabel.setText(self.tr("{land} · mining: {mining}").format(land=land, mining=mining)
+                                     if mining else land)
+        self.reasonLabel.setText("\n".join(r for r in (p.get("suggestion_reason"), p.get("mining_suggestion_reason"))
+                                           if r))
         self.basisView.setPlainText(self._basis_text(p.get("basis")))
 
     def _basis_text(self, text: Optional[str]) -> str:

@@ -98,7 +98,7 @@ class RulesDialog(QDialog, FORM_CLASS):
         self.show_config(config)
 
 
-    def done(self, result: int) -> None:  # noqa: D102 (Qt API): a session of the dialog's own ends with it
+    def done(self, result: int) -> None:
         if self._own_session:
             self.session.close()
         super().done(result)

@@ -61,18 +61,18 @@ class SplitLineTool(QgsMapTool):
         self.band.updatePosition()
         self.band.update()
 
-    def canvasMoveEvent(self, event) -> None:  # noqa: N802 (QGIS API)
+    def canvasMoveEvent(self, event) -> None:
         if self.points:
             self._draw(event.mapPoint())
 
-    def canvasReleaseEvent(self, event) -> None:  # noqa: N802
+    def canvasReleaseEvent(self, event) -> None:
         if event.button() == Qt.MouseButton.RightButton:
             self.finish()
         elif event.button() == Qt.MouseButton.LeftButton:
             self.points.append(event.mapPoint())
             self._draw()
 
-    def keyPressEvent(self, event) -> None:  # noqa: N802
+    def keyPressEvent(self, event) -> None:
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
             self.finish()
         elif event.key() == Qt.Key.Key_Escape:

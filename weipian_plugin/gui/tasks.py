@@ -32,11 +32,11 @@ class CollectingFeedback(QgsProcessingFeedback):
         super().__init__()
         self.messages: List[Tuple[str, bool]] = []  # (text, is_error)
 
-    def pushInfo(self, info: str) -> None:  # noqa: N802 (QGIS API)
+    def pushInfo(self, info: str) -> None:
         super().pushInfo(info)
         self.messages.append((info, False))
 
-    def reportError(self, error: str, fatalError: bool = False) -> None:  # noqa: N802, N803
+    def reportError(self, error: str, fatalError: bool = False) -> None:
         super().reportError(error, fatalError)
         self.messages.append((error, True))
 

@@ -4,22 +4,22 @@
 <context>
     <name>@default</name>
     <message>
-        <location filename="../gui/project.py" line="81"/>
+        <location filename="../gui/project.py" line="79"/>
         <source>Patches by suggestion</source>
         <translation>图斑（按判定建议）</translation>
     </message>
     <message>
-        <location filename="../gui/project.py" line="85"/>
+        <location filename="../gui/project.py" line="83"/>
         <source>Patches (editable)</source>
         <translation>图斑（可编辑）</translation>
     </message>
     <message>
-        <location filename="../gui/project.py" line="88"/>
+        <location filename="../gui/project.py" line="86"/>
         <source>Determinations</source>
         <translation>判定结果</translation>
     </message>
     <message>
-        <location filename="../gui/project.py" line="88"/>
+        <location filename="../gui/project.py" line="86"/>
         <source>Rectifications</source>
         <translation>整改记录</translation>
     </message>
@@ -59,32 +59,32 @@
         <translation>导入监测图斑…</translation>
     </message>
     <message>
-        <location filename="../gui/project.py" line="54"/>
+        <location filename="../gui/project.py" line="52"/>
         <source>Not judged</source>
         <translation>未判定</translation>
     </message>
     <message>
-        <location filename="../gui/project.py" line="76"/>
+        <location filename="../gui/project.py" line="74"/>
         <source>Satellite enforcement — {name}</source>
         <translation>卫片执法 — {name}</translation>
     </message>
     <message>
-        <location filename="../gui/project.py" line="83"/>
+        <location filename="../gui/project.py" line="81"/>
         <source>Patches by determination</source>
         <translation>图斑（按判定结果）</translation>
     </message>
     <message>
-        <location filename="../gui/project.py" line="94"/>
+        <location filename="../gui/project.py" line="92"/>
         <source>Reference layers</source>
         <translation>比对图层</translation>
     </message>
     <message>
-        <location filename="../gui/project.py" line="105"/>
+        <location filename="../gui/project.py" line="104"/>
         <source>Imagery</source>
         <translation>影像</translation>
     </message>
     <message>
-        <location filename="../gui/project.py" line="118"/>
+        <location filename="../gui/project.py" line="117"/>
         <source>The project could not be written into {path}: {error}</source>
         <translation>无法将工程写入 {path}：{error}</translation>
     </message>
@@ -210,22 +210,22 @@
 <context>
     <name>AnalysisDialog</name>
     <message>
-        <location filename="../gui/analysis_dialog.py" line="186"/>
+        <location filename="../gui/analysis_dialog.py" line="185"/>
         <source>Not a file: read feature by feature</source>
         <translation>非文件图层：逐要素读取</translation>
     </message>
     <message>
-        <location filename="../gui/analysis_dialog.py" line="188"/>
+        <location filename="../gui/analysis_dialog.py" line="187"/>
         <source>Not registered: the first run copies it beside the store</source>
         <translation>未登记：首次运行时复制到工作库旁</translation>
     </message>
     <message>
-        <location filename="../gui/analysis_dialog.py" line="190"/>
+        <location filename="../gui/analysis_dialog.py" line="189"/>
         <source>Registered {time} ({count} features)</source>
         <translation>已登记于 {time}（{count} 个要素）</translation>
     </message>
     <message>
-        <location filename="../gui/analysis_dialog.py" line="193"/>
+        <location filename="../gui/analysis_dialog.py" line="192"/>
         <source>Changed since registered {time}: will be registered again</source>
         <translation>登记（{time}）后文件已变化：将重新登记</translation>
     </message>
@@ -265,54 +265,54 @@
         <translation>取消分析</translation>
     </message>
     <message>
-        <location filename="../gui/analysis_dialog.py" line="100"/>
+        <location filename="../gui/analysis_dialog.py" line="99"/>
         <source>Work store: {path}</source>
         <translation>工作库：{path}</translation>
     </message>
     <message>
-        <location filename="../gui/analysis_dialog.py" line="101"/>
+        <location filename="../gui/analysis_dialog.py" line="100"/>
         <source>All batches</source>
         <translation>全部批次</translation>
     </message>
     <message>
-        <location filename="../gui/analysis_dialog.py" line="127"/>
+        <location filename="../gui/analysis_dialog.py" line="126"/>
         <source>Add a layer from a file to the project</source>
         <translation>从文件添加图层到工程</translation>
     </message>
     <message>
-        <location filename="../gui/analysis_dialog.py" line="174"/>
+        <location filename="../gui/analysis_dialog.py" line="173"/>
         <source>Layers used last time could not be found:
 {layers}</source>
         <translation>找不到上次使用的图层：
 {layers}</translation>
     </message>
     <message>
-        <location filename="../gui/analysis_dialog.py" line="199"/>
+        <location filename="../gui/analysis_dialog.py" line="198"/>
         <source>Add reference layer</source>
         <translation>添加比对图层</translation>
     </message>
     <message>
-        <location filename="../gui/analysis_dialog.py" line="206"/>
+        <location filename="../gui/analysis_dialog.py" line="205"/>
         <source>{path} is not a readable polygon layer.</source>
         <translation>{path} 不是可读取的面图层。</translation>
     </message>
     <message>
-        <location filename="../gui/analysis_dialog.py" line="237"/>
+        <location filename="../gui/analysis_dialog.py" line="236"/>
         <source>The Processing algorithm {id} is not available.</source>
         <translation>处理工具算法 {id} 不可用。</translation>
     </message>
     <message>
-        <location filename="../gui/analysis_dialog.py" line="258"/>
+        <location filename="../gui/analysis_dialog.py" line="257"/>
         <source>Analysis cancelled; the work store is unchanged.</source>
         <translation>分析已取消，工作库未作任何改动。</translation>
     </message>
     <message>
-        <location filename="../gui/analysis_dialog.py" line="261"/>
+        <location filename="../gui/analysis_dialog.py" line="260"/>
         <source>The analysis failed; see the Processing log.</source>
         <translation>分析失败，请查看处理工具日志。</translation>
     </message>
     <message>
-        <location filename="../gui/analysis_dialog.py" line="265"/>
+        <location filename="../gui/analysis_dialog.py" line="264"/>
         <source>Analyzed {count} patches.</source>
         <translation>已分析 {count} 个图斑。</translation>
     </message>
@@ -320,37 +320,37 @@
 <context>
     <name>AnalyzePatchesAlgorithm</name>
     <message>
-        <location filename="../../processing_algorithms/analyze_patches.py" line="54"/>
+        <location filename="../../processing_algorithms/analyze_patches.py" line="61"/>
         <source>Analyze patches (overlay and legality suggestion)</source>
         <translation>内业比对分析（套合与合法性判定建议）</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/analyze_patches.py" line="57"/>
+        <location filename="../../processing_algorithms/analyze_patches.py" line="64"/>
         <source>Overlays every patch on the reference layers given (areas ellipsoidal, overlapping approvals counted once), assigns townships, and writes a legality suggestion with its reason and basis. A re-run replaces suggestions and overlay results only; determinations are never touched. The layers chosen are remembered in the store.</source>
         <translation>将每个图斑与给定的比对图层套合（面积按椭球面积计算，相互重叠的批文只计一次），确定所属乡镇，并给出合法性判定建议及其理由和依据。重新运行只替换判定建议和套合结果，不会改动人工判定结果。所选图层会记录在工作库中。</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/analyze_patches.py" line="64"/>
+        <location filename="../../processing_algorithms/analyze_patches.py" line="71"/>
         <source>Work store (GeoPackage)</source>
         <translation>工作库（GeoPackage）</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/analyze_patches.py" line="76"/>
+        <location filename="../../processing_algorithms/analyze_patches.py" line="77"/>
         <source>Batch (empty = all)</source>
         <translation>批次（留空 = 全部）</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/analyze_patches.py" line="77"/>
+        <location filename="../../processing_algorithms/analyze_patches.py" line="82"/>
         <source>Patches analyzed</source>
         <translation>已分析图斑数</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/analyze_patches.py" line="109"/>
+        <location filename="../../processing_algorithms/analyze_patches.py" line="118"/>
         <source>Analysis cancelled; the work store is unchanged.</source>
         <translation>分析已取消，工作库未作任何改动。</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/analyze_patches.py" line="1"/>
+        <location filename="../../processing_algorithms/analyze_patches.py" line="78"/>
         <source>Continue when a reference layer fails its checks (the problems are recorded with the results, in the ledger and the report)</source>
         <translation>参考图层检查有问题时仍继续分析（问题记入分析结果、台账和报告）</translation>
     </message>
@@ -386,150 +386,152 @@
 <context>
     <name>BatchActions</name>
     <message>
-        <location filename="../gui/review/batch_actions.py" line="29"/>
+        <location filename="../gui/review/batch_actions.py" line="30"/>
         <source>Record stage {stage}…</source>
         <translation>登记{stage}…</translation>
     </message>
     <message>
-        <location filename="../gui/review/batch_actions.py" line="32"/>
+        <location filename="../gui/review/batch_actions.py" line="33"/>
         <source>Export submitted snapshot…</source>
         <translation>导出已提交的快照…</translation>
     </message>
     <message>
-        <location filename="../gui/review/batch_actions.py" line="34"/>
+        <location filename="../gui/review/batch_actions.py" line="35"/>
         <source>Overlay image of this patch…</source>
         <translation>本图斑套合影像图…</translation>
     </message>
     <message>
-        <location filename="../gui/review/batch_actions.py" line="35"/>
+        <location filename="../gui/review/batch_actions.py" line="36"/>
         <source>Overlay images of the listed patches…</source>
         <translation>列表中图斑的套合影像图…</translation>
     </message>
     <message>
-        <location filename="../gui/review/batch_actions.py" line="48"/>
+        <location filename="../gui/review/batch_actions.py" line="55"/>
         <source>Choose a batch (filter) or a patch first.</source>
         <translation>请先在筛选中选择批次，或选择一个图斑。</translation>
     </message>
     <message>
-        <location filename="../gui/review/batch_actions.py" line="50"/>
+        <location filename="../gui/review/batch_actions.py" line="57"/>
         <source>Record stage</source>
         <translation>登记上报阶段</translation>
     </message>
     <message>
-        <location filename="../gui/review/batch_actions.py" line="50"/>
+        <location filename="../gui/review/batch_actions.py" line="57"/>
         <source>Record stage {stage} for batch {batch}? 一上 and 二上 lock the batch's determinations (result, type, category, areas); rectification and evidence can still be recorded all year. 一下 unlocks the determinations.</source>
         <translation>确定为批次 {batch} 记录 {stage}？一上和二上将锁定该批次的合法性判定（判定结果、类型、违法类别和面积）；查处整改和佐证材料全年仍可录入。一下解除判定锁定。</translation>
     </message>
     <message>
-        <location filename="../gui/review/batch_actions.py" line="82"/>
+        <location filename="../gui/review/batch_actions.py" line="112"/>
         <source>Export snapshot</source>
         <translation>导出快照</translation>
     </message>
     <message>
-        <location filename="../gui/review/batch_actions.py" line="77"/>
+        <location filename="../gui/review/batch_actions.py" line="107"/>
         <source>Stage</source>
         <translation>办理阶段</translation>
     </message>
     <message>
-        <location filename="../gui/review/batch_actions.py" line="82"/>
+        <location filename="../gui/review/batch_actions.py" line="112"/>
         <source>Snapshot (*.json)</source>
         <translation>快照 (*.json)</translation>
     </message>
     <message>
-        <location filename="../gui/review/batch_actions.py" line="92"/>
+        <location filename="../gui/review/batch_actions.py" line="122"/>
         <source>Saved {path}</source>
         <translation>已保存 {path}</translation>
     </message>
     <message>
-        <location filename="../gui/review/batch_actions.py" line="109"/>
+        <location filename="../gui/review/batch_actions.py" line="172"/>
         <source>Overlay image</source>
         <translation>套合影像图</translation>
     </message>
     <message>
-        <location filename="../gui/review/batch_actions.py" line="96"/>
+        <location filename="../gui/review/batch_actions.py" line="126"/>
         <source>Scale 1:</source>
         <translation>比例尺 1:</translation>
     </message>
     <message>
-        <location filename="../gui/review/batch_actions.py" line="109"/>
+        <location filename="../gui/review/batch_actions.py" line="172"/>
         <source>PNG image (*.png)</source>
         <translation>PNG 图片 (*.png)</translation>
     </message>
     <message>
-        <location filename="../gui/review/batch_actions.py" line="116"/>
+        <location filename="../gui/review/batch_actions.py" line="179"/>
         <source>Overlay image written to {path}.</source>
         <translation>套合影像图已保存到 {path}。</translation>
     </message>
     <message>
-        <location filename="../gui/review/batch_actions.py" line="126"/>
+        <location filename="../gui/review/batch_actions.py" line="189"/>
         <source>Overlay images</source>
         <translation>套合影像图</translation>
     </message>
     <message>
-        <location filename="../gui/review/batch_actions.py" line="134"/>
+        <location filename="../gui/review/batch_actions.py" line="197"/>
         <source>Writing overlay images…</source>
         <translation>正在生成套合影像图…</translation>
     </message>
     <message>
-        <location filename="../gui/review/batch_actions.py" line="134"/>
+        <location filename="../gui/review/batch_actions.py" line="197"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../gui/review/batch_actions.py" line="138"/>
+        <location filename="../gui/review/batch_actions.py" line="201"/>
         <source>{n} overlay images written to {path}.</source>
         <translation>已生成 {n} 张套合影像图，保存在 {path}。</translation>
     </message>
     <message>
+        <location filename="../gui/review/batch_actions.py" line="38"/>
         <source>Mark this patch as military land (涉军)…</source>
         <translation>将此图斑标记为涉军…</translation>
     </message>
     <message>
+        <location filename="../gui/review/batch_actions.py" line="39"/>
         <source>Remove the military land mark</source>
         <translation>取消涉军标记</translation>
     </message>
     <message>
+        <location filename="../gui/review/batch_actions.py" line="135"/>
         <source>Military land</source>
         <translation>涉军图斑</translation>
     </message>
     <message>
+        <location filename="../gui/review/batch_actions.py" line="135"/>
         <source>Patch {jcbh} will be left out of every ordinary export, figure, report and statistic and listed only in the military land register. Note (optional):</source>
         <translation>图斑 {jcbh} 将不出现在任何常规导出、图件、报告和统计中，只列入《军用土地登记表》。说明（可选）：</translation>
     </message>
     <message>
+        <location filename="../gui/review/batch_actions.py" line="147"/>
         <source>Patch {jcbh} is marked as military land.</source>
         <translation>图斑 {jcbh} 已标记为涉军。</translation>
     </message>
     <message>
+        <location filename="../gui/review/batch_actions.py" line="160"/>
         <source>Patch {jcbh} is no longer marked as military land.</source>
         <translation>图斑 {jcbh} 已取消涉军标记。</translation>
     </message>
     <message>
-        <source>Record stage {stage} for batch {batch}? 一上 and 二上 lock the batch&apos;s determinations (result, type, category, areas); rectification and evidence can still be recorded all year. 一下 unlocks the determinations.</source>
-        <translation>确定为批次 {batch} 记录 {stage}？一上和二上将锁定该批次的合法性判定（判定结果、类型、违法类别和面积）；查处整改和佐证材料全年仍可录入。一下解除判定锁定。</translation>
-    </message>
-    <message>
-        <location filename="../../weipian_plugin/gui/review/batch_actions.py" line="1"/>
+        <location filename="../gui/review/batch_actions.py" line="41"/>
         <source>Reviewer name…</source>
         <translation>审核人姓名…</translation>
     </message>
     <message>
-        <location filename="../../weipian_plugin/gui/review/batch_actions.py" line="1"/>
+        <location filename="../gui/review/batch_actions.py" line="42"/>
         <source>Verify the record (audit log)…</source>
         <translation>校验修改记录（修改日志）…</translation>
     </message>
     <message>
-        <location filename="../../weipian_plugin/gui/review/batch_actions.py" line="1"/>
+        <location filename="../gui/review/batch_actions.py" line="82"/>
         <source>Reviewer</source>
         <translation>审核人</translation>
     </message>
     <message>
-        <location filename="../../weipian_plugin/gui/review/batch_actions.py" line="1"/>
+        <location filename="../gui/review/batch_actions.py" line="82"/>
         <source>Your name, as the audit log of this work store will record your changes:</source>
         <translation>您的姓名（本工作库的修改日志将以此记录您的修改）：</translation>
     </message>
     <message>
-        <location filename="../../weipian_plugin/gui/review/batch_actions.py" line="1"/>
+        <location filename="../gui/review/batch_actions.py" line="97"/>
         <source>Verify the record</source>
         <translation>校验修改记录</translation>
     </message>
@@ -1099,41 +1101,42 @@
 <context>
     <name>ExportMilitaryAlgorithm</name>
     <message>
-        <location filename="../../processing_algorithms/export_military.py" line="32"/>
+        <location filename="../../processing_algorithms/export_military.py" line="34"/>
         <source>Military land register (Excel)</source>
         <translation>军用土地登记表（Excel）</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/export_military.py" line="35"/>
+        <location filename="../../processing_algorithms/export_military.py" line="37"/>
         <source>Writes the military land register (军用土地登记表): every patch marked as military land (涉军), which every other export, figure, report and statistic leaves out; it is handed in separately. With a military-land layer, every patch overlapping it is marked first (audited).</source>
         <translation>导出《军用土地登记表》：所有标记为涉军的图斑。其他所有导出、图件、报告和统计均不包含涉军图斑，本表单独上报。若提供军用土地图层，先将与其重叠的图斑标记为涉军（记入修改日志）。</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/export_military.py" line="41"/>
+        <location filename="../../processing_algorithms/export_military.py" line="43"/>
         <source>Work store (GeoPackage)</source>
         <translation>工作库（GeoPackage）</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/export_military.py" line="43"/>
+        <location filename="../../processing_algorithms/export_military.py" line="45"/>
         <source>Military land layer (optional)</source>
         <translation>军用土地图层（可选）</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/export_military.py" line="46"/>
+        <location filename="../../processing_algorithms/export_military.py" line="48"/>
         <source>Register workbook</source>
         <translation>登记表工作簿</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/export_military.py" line="48"/>
+        <location filename="../../processing_algorithms/export_military.py" line="53"/>
         <source>Patches newly marked</source>
         <translation>新标记的图斑数</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/export_military.py" line="49"/>
+        <location filename="../../processing_algorithms/export_military.py" line="54"/>
         <source>Patches in the register</source>
         <translation>登记表中的图斑数</translation>
     </message>
     <message>
+        <location filename="../../processing_algorithms/export_military.py" line="50"/>
         <source>Year (empty = every year)</source>
         <translation>年度（留空 = 全部年度）</translation>
     </message>
@@ -1185,10 +1188,6 @@
         <source>Year (empty = every patch and clue in the store)</source>
         <translation>年度（留空 = 工作库中全部图斑和线索）</translation>
     </message>
-    <message>
-        <source>Writes the daily-enforcement workbook: the patrol ledger; every clue&apos;s deadlines in working days (weekends and the store&apos;s holiday list), overdue ones highlighted, major violations flagged for the 5-day report; and per township the discovery rate (violations found by daily enforcement ÷ all violations, satellite and daily), stop rate (stopped ÷ found), filing rate (filed ÷ those that must be filed) and closing rate (closed ÷ filed) against the 95 % / 90 % targets — a satellite patch is found when a clue on or near it was discovered by its after-date, and its own case record counts — with the formulas and the patches it did not find.</source>
-        <translation>导出日常执法工作簿：巡查台账；每条线索按工作日（扣除周末和工作库中的节假日）计算的办理期限，逾期的突出显示，重大违法标出需在 5 日内报告；以及各乡镇的发现率（日常执法发现的违法行为 ÷ 全部违法行为，含卫片与日常执法）、制止率（已制止 ÷ 发现）、立案率（已立案 ÷ 应立案）和结案率（已结案 ÷ 已立案），对照 95% / 90% 的目标——图斑上或附近有发现日期不晚于后时相的线索即为日常执法发现，图斑自身的查处记录也计入——并列出计算公式和日常执法未先发现的图斑。</translation>
-    </message>
 </context>
 <context>
     <name>ImportDialog</name>
@@ -1228,137 +1227,137 @@
         <translation>字符编码</translation>
     </message>
     <message>
-        <location filename="../../forms/import_dialog.ui" line="98"/>
+        <location filename="../../forms/import_dialog.ui" line="115"/>
         <source>Field mapping</source>
         <translation>字段对应</translation>
     </message>
     <message>
-        <location filename="../../forms/import_dialog.ui" line="124"/>
+        <location filename="../../forms/import_dialog.ui" line="141"/>
         <source>Patch field</source>
         <translation>图斑字段</translation>
     </message>
     <message>
-        <location filename="../../forms/import_dialog.ui" line="129"/>
+        <location filename="../../forms/import_dialog.ui" line="146"/>
         <source>Field in the file</source>
         <translation>文件中的字段</translation>
     </message>
     <message>
-        <location filename="../../forms/import_dialog.ui" line="150"/>
+        <location filename="../../forms/import_dialog.ui" line="167"/>
         <source>The import summary appears here.</source>
         <translation>导入结果摘要显示在这里。</translation>
     </message>
     <message>
-        <location filename="../../forms/import_dialog.ui" line="159"/>
+        <location filename="../../forms/import_dialog.ui" line="176"/>
         <source>Import</source>
         <translation>导入</translation>
     </message>
     <message>
-        <location filename="../../forms/import_dialog.ui" line="172"/>
+        <location filename="../../forms/import_dialog.ui" line="189"/>
         <source>Cancel import</source>
         <translation>取消导入</translation>
     </message>
     <message>
-        <location filename="../gui/import_dialog.py" line="50"/>
+        <location filename="../gui/import_dialog.py" line="51"/>
         <source>ESRI Shapefile</source>
         <translation>ESRI Shapefile 文件</translation>
     </message>
     <message>
-        <location filename="../gui/import_dialog.py" line="57"/>
+        <location filename="../gui/import_dialog.py" line="58"/>
         <source>Detect automatically</source>
         <translation>自动识别</translation>
     </message>
     <message>
-        <location filename="../gui/import_dialog.py" line="94"/>
+        <location filename="../gui/import_dialog.py" line="99"/>
         <source>(not mapped)</source>
         <translation>（不对应）</translation>
     </message>
     <message>
-        <location filename="../gui/import_dialog.py" line="118"/>
+        <location filename="../gui/import_dialog.py" line="151"/>
         <source>Choose an existing work store or type the name of a new one.</source>
         <translation>请选择已有的工作库，或输入新工作库的名称。</translation>
     </message>
     <message>
-        <location filename="../gui/import_dialog.py" line="120"/>
+        <location filename="../gui/import_dialog.py" line="153"/>
         <source>Existing work store: the batch is added to it or updated.</source>
         <translation>已有工作库：该批次将添加到库中，已有的则更新。</translation>
     </message>
     <message>
-        <location filename="../gui/import_dialog.py" line="122"/>
+        <location filename="../gui/import_dialog.py" line="155"/>
         <source>A new work store will be created, in the projected CGCS2000 zone of the patches.</source>
         <translation>将新建工作库，采用图斑所在的 CGCS2000 投影分带。</translation>
     </message>
     <message>
-        <location filename="../gui/import_dialog.py" line="137"/>
+        <location filename="../gui/import_dialog.py" line="170"/>
         <source>Cannot read the file: {error}</source>
         <translation>无法读取文件：{error}</translation>
     </message>
     <message>
-        <location filename="../gui/import_dialog.py" line="140"/>
+        <location filename="../gui/import_dialog.py" line="173"/>
         <source>Detected: {description}</source>
         <translation>识别结果：{description}</translation>
     </message>
     <message>
-        <location filename="../gui/import_dialog.py" line="165"/>
+        <location filename="../gui/import_dialog.py" line="198"/>
         <source>Detected preset: {preset}. Check and correct the mapping below.</source>
         <translation>识别到的预设：{preset}。请检查并修正下面的字段对应。</translation>
     </message>
     <message>
-        <location filename="../gui/import_dialog.py" line="165"/>
+        <location filename="../gui/import_dialog.py" line="198"/>
         <source>custom</source>
         <translation>自定义</translation>
     </message>
     <message>
-        <location filename="../gui/import_dialog.py" line="189"/>
+        <location filename="../gui/import_dialog.py" line="223"/>
         <source>Choose the patch shapefile.</source>
         <translation>请选择图斑 Shapefile 文件。</translation>
     </message>
     <message>
-        <location filename="../gui/import_dialog.py" line="192"/>
+        <location filename="../gui/import_dialog.py" line="226"/>
         <source>Choose the work store.</source>
         <translation>请选择工作库。</translation>
     </message>
     <message>
-        <location filename="../gui/import_dialog.py" line="196"/>
+        <location filename="../gui/import_dialog.py" line="230"/>
         <source>The Processing algorithm {id} is not available.</source>
         <translation>处理工具算法 {id} 不可用。</translation>
     </message>
     <message>
-        <location filename="../gui/import_dialog.py" line="221"/>
+        <location filename="../gui/import_dialog.py" line="279"/>
         <source>Import cancelled; the work store is unchanged.</source>
         <translation>导入已取消，工作库未作任何改动。</translation>
     </message>
     <message>
-        <location filename="../gui/import_dialog.py" line="224"/>
+        <location filename="../gui/import_dialog.py" line="282"/>
         <source>The import failed; see the Processing log.</source>
         <translation>导入失败，请查看处理工具日志。</translation>
     </message>
     <message>
-        <location filename="../gui/import_dialog.py" line="229"/>
+        <location filename="../gui/import_dialog.py" line="287"/>
         <source>Imported {imported} patches, rejected {rejected}.</source>
         <translation>已导入 {imported} 个图斑，拒收 {rejected} 个。</translation>
     </message>
     <message>
-        <location filename="../../weipian_plugin/gui/import_dialog.py" line="1"/>
+        <location filename="../../forms/import_dialog.ui" line="96"/>
         <source>Coordinate system</source>
         <translation>坐标系</translation>
     </message>
     <message>
-        <location filename="../../weipian_plugin/gui/import_dialog.py" line="1"/>
+        <location filename="../gui/import_dialog.py" line="62"/>
         <source>From the .prj or the coordinates</source>
         <translation>按 .prj 或坐标判断</translation>
     </message>
     <message>
-        <location filename="../../weipian_plugin/gui/import_dialog.py" line="1"/>
+        <location filename="../gui/import_dialog.py" line="146"/>
         <source>Choose the coordinate system: {error}</source>
         <translation>请选择坐标系：{error}</translation>
     </message>
     <message>
-        <location filename="../../weipian_plugin/gui/import_dialog.py" line="1"/>
+        <location filename="../gui/import_dialog.py" line="255"/>
         <source>Same file</source>
         <translation>同一文件</translation>
     </message>
     <message>
-        <location filename="../../weipian_plugin/gui/import_dialog.py" line="1"/>
+        <location filename="../gui/import_dialog.py" line="255"/>
         <source>This file was already imported as batch {batch}. Importing it again under another name would count every patch twice. Update batch {batch} instead?</source>
         <translation>该文件已作为批次“{batch}”导入。以其他批次名再次导入会使每个图斑重复计算。改为更新批次“{batch}”吗？</translation>
     </message>
@@ -1419,62 +1418,62 @@
 <context>
     <name>ImportPatchesAlgorithm</name>
     <message>
-        <location filename="../../processing_algorithms/import_patches.py" line="34"/>
+        <location filename="../../processing_algorithms/import_patches.py" line="36"/>
         <source>Import monitoring patches</source>
         <translation>导入监测图斑</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/import_patches.py" line="37"/>
+        <location filename="../../processing_algorithms/import_patches.py" line="39"/>
         <source>Imports a patch shapefile issued by the ministry into the work store (created when missing). Encoding, CRS and field mapping are detected unless given. Invalid geometries are repaired; empty, non-polygon, duplicate or id-less patches are rejected with a reason. Re-importing a batch updates its patches in place and keeps every determination.</source>
         <translation>将部下发的监测图斑 Shapefile 导入工作库（工作库不存在时自动新建）。未指定时自动识别字符编码、坐标系和字段对应。无效几何会自动修复；空几何、非面、重复或无监测编号的图斑将被拒收并注明原因。重新导入同一批次时就地更新其图斑，已有判定结果全部保留。</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/import_patches.py" line="44"/>
+        <location filename="../../processing_algorithms/import_patches.py" line="46"/>
         <source>Patch shapefile</source>
         <translation>图斑 Shapefile 文件</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/import_patches.py" line="46"/>
+        <location filename="../../processing_algorithms/import_patches.py" line="48"/>
         <source>Work store (GeoPackage)</source>
         <translation>工作库（GeoPackage）</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/import_patches.py" line="48"/>
+        <location filename="../../processing_algorithms/import_patches.py" line="50"/>
         <source>Batch name (empty = file name)</source>
         <translation>批次名称（留空 = 文件名）</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/import_patches.py" line="50"/>
+        <location filename="../../processing_algorithms/import_patches.py" line="52"/>
         <source>Received date (empty = today)</source>
         <translation>接收日期（留空 = 今天）</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/import_patches.py" line="52"/>
+        <location filename="../../processing_algorithms/import_patches.py" line="54"/>
         <source>Encoding (empty = detect)</source>
         <translation>字符编码（留空 = 自动识别）</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/import_patches.py" line="54"/>
+        <location filename="../../processing_algorithms/import_patches.py" line="56"/>
         <source>Field mapping, e.g. jcbh=TBBH;hsx=HSX (empty = detect)</source>
         <translation>字段对应，如 jcbh=TBBH;hsx=HSX（留空 = 自动识别）</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/import_patches.py" line="59"/>
+        <location filename="../../processing_algorithms/import_patches.py" line="61"/>
         <source>Patches imported</source>
         <translation>已导入图斑数</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/import_patches.py" line="60"/>
+        <location filename="../../processing_algorithms/import_patches.py" line="62"/>
         <source>Patches rejected</source>
         <translation>拒收图斑数</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/import_patches.py" line="80"/>
+        <location filename="../../processing_algorithms/import_patches.py" line="82"/>
         <source>Import cancelled; the work store is unchanged.</source>
         <translation>导入已取消，工作库未作任何改动。</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/import_patches.py" line="57"/>
+        <location filename="../../processing_algorithms/import_patches.py" line="59"/>
         <source>Coordinate system of the file (empty = from .prj or coordinates)</source>
         <translation>文件的坐标系（留空 = 按 .prj 或坐标判断）</translation>
     </message>
@@ -1516,15 +1515,11 @@
         <source>Parts refused</source>
         <translation>拒绝项数</translation>
     </message>
-    <message>
-        <source>Reads a patch ledger that township offices filled in (the Excel workbook the ledger export writes, or a CSV with the same headers) and updates determinations and rectification records from it, audited like edits in the review dock. Only cells that differ from what the ledger shows for the store now are changed. After 一上/二上 a rectification is applied while a change of the locked determination is refused. Every row&apos;s outcome — applied, unchanged or refused with the reason (locked, unknown JCBH, invalid value) — is listed in the log and the optional report workbook.</source>
-        <translation>读取乡镇填报后交回的图斑台账（图斑台账导出的 Excel 工作簿，或表头相同的 CSV），据此更新合法性判定和查处整改记录，与在审核面板中修改一样记入修改日志。只修改与工作库当前台账显示不同的单元格。一上/二上之后，查处整改照常导入，而对已锁定判定的修改会被拒绝。每一行的结果（已导入、未变化，或拒绝及原因：已锁定、监测编号不存在、数值无效）列在日志和可选的导入结果工作簿中。</translation>
-    </message>
 </context>
 <context>
     <name>MapSync</name>
     <message>
-        <location filename="../gui/review/map_sync.py" line="117"/>
+        <location filename="../gui/review/map_sync.py" line="116"/>
         <source>Click points across patch {jcbh}; right-click or Enter to split, Esc to cancel.</source>
         <translation>在图斑 {jcbh} 上依次单击画出拆分线；右键或回车执行拆分，Esc 取消。</translation>
     </message>
@@ -1573,9 +1568,72 @@
     </message>
 </context>
 <context>
+    <name>RecordInterviewAlgorithm</name>
+    <message>
+        <location filename="../../processing_algorithms/record_interview.py" line="30"/>
+        <source>Record a township interview (约谈)</source>
+        <translation>记录乡镇警示约谈</translation>
+    </message>
+    <message>
+        <location filename="../../processing_algorithms/record_interview.py" line="33"/>
+        <source>Records a warning interview (警示约谈) of a township: who was interviewed, by whom, when and why, with the minutes file stored in the work store. The accountability workbook lists the records of its year.</source>
+        <translation>记录对乡镇的警示约谈：约谈了谁、由谁约谈、时间和事由，约谈纪要文件存入工作库。问责统计表列出当年的约谈记录。</translation>
+    </message>
+    <message>
+        <location filename="../../processing_algorithms/record_interview.py" line="39"/>
+        <source>Work store (GeoPackage)</source>
+        <translation>工作库（GeoPackage）</translation>
+    </message>
+    <message>
+        <location filename="../../processing_algorithms/record_interview.py" line="41"/>
+        <source>Township</source>
+        <translation>乡镇</translation>
+    </message>
+    <message>
+        <location filename="../../processing_algorithms/record_interview.py" line="42"/>
+        <source>Township code</source>
+        <translation>乡镇代码</translation>
+    </message>
+    <message>
+        <location filename="../../processing_algorithms/record_interview.py" line="43"/>
+        <source>Date of the interview</source>
+        <translation>约谈日期</translation>
+    </message>
+    <message>
+        <location filename="../../processing_algorithms/record_interview.py" line="44"/>
+        <source>Interviewed (names, posts)</source>
+        <translation>被约谈人（姓名、职务）</translation>
+    </message>
+    <message>
+        <location filename="../../processing_algorithms/record_interview.py" line="45"/>
+        <source>Interviewed by</source>
+        <translation>约谈人</translation>
+    </message>
+    <message>
+        <location filename="../../processing_algorithms/record_interview.py" line="46"/>
+        <source>Reason</source>
+        <translation>约谈事由</translation>
+    </message>
+    <message>
+        <location filename="../../processing_algorithms/record_interview.py" line="47"/>
+        <source>Minutes (file)</source>
+        <translation>约谈纪要（文件）</translation>
+    </message>
+    <message>
+        <location filename="../../processing_algorithms/record_interview.py" line="48"/>
+        <source>Record id</source>
+        <translation>记录编号</translation>
+    </message>
+</context>
+<context>
     <name>ReviewDock</name>
     <message>
-        <location filename="../gui/review_dock.py" line="496"/>
+        <location filename="../gui/review_dock.py" line="387"/>
+        <source>{land} · mining: {mining}</source>
+        <translation>{land} · 矿产：{mining}</translation>
+    </message>
+    <message>
+        <location filename="../gui/review_dock.py" line="506"/>
         <source>Patch review</source>
         <translation>图斑审核</translation>
     </message>
@@ -1600,7 +1658,7 @@
         <translation>合法性判定</translation>
     </message>
     <message>
-        <location filename="../../forms/review_dock.ui" line="825"/>
+        <location filename="../../forms/review_dock.ui" line="872"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
@@ -1675,7 +1733,7 @@
         <translation>分析给出的判定建议（只读）</translation>
     </message>
     <message>
-        <location filename="../../forms/review_dock.ui" line="855"/>
+        <location filename="../../forms/review_dock.ui" line="902"/>
         <source>Reason</source>
         <translation>理由</translation>
     </message>
@@ -1765,12 +1823,12 @@
         <translation>将判定建议保存为判定结果（A，Ctrl+Return）</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="115"/>
+        <location filename="../gui/review_dock.py" line="120"/>
         <source>Accept suggestion</source>
         <translation>采纳建议</translation>
     </message>
     <message>
-        <location filename="../../forms/review_dock.ui" line="890"/>
+        <location filename="../../forms/review_dock.ui" line="937"/>
         <source>Revert</source>
         <translation>撤销修改</translation>
     </message>
@@ -1865,288 +1923,292 @@
         <translation>结案日期</translation>
     </message>
     <message>
-        <location filename="../../forms/review_dock.ui" line="819"/>
+        <location filename="../../forms/review_dock.ui" line="866"/>
         <source>Write-off</source>
         <translation>销号</translation>
     </message>
     <message>
-        <location filename="../../forms/review_dock.ui" line="835"/>
+        <location filename="../../forms/review_dock.ui" line="882"/>
         <source>Date</source>
         <translation>日期</translation>
     </message>
     <message>
-        <location filename="../../forms/review_dock.ui" line="845"/>
+        <location filename="../../forms/review_dock.ui" line="892"/>
         <source>Person</source>
         <translation>经办人</translation>
     </message>
     <message>
-        <location filename="../../forms/review_dock.ui" line="897"/>
+        <location filename="../../forms/review_dock.ui" line="944"/>
         <source>Save rectification</source>
         <translation>保存整改情况</translation>
     </message>
     <message>
-        <location filename="../../forms/review_dock.ui" line="924"/>
+        <location filename="../../forms/review_dock.ui" line="971"/>
         <source>Attachments</source>
         <translation>附件</translation>
     </message>
     <message>
-        <location filename="../../forms/review_dock.ui" line="943"/>
+        <location filename="../../forms/review_dock.ui" line="990"/>
         <source>File</source>
         <translation>文件</translation>
     </message>
     <message>
-        <location filename="../../forms/review_dock.ui" line="948"/>
+        <location filename="../../forms/review_dock.ui" line="995"/>
         <source>Type</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../../forms/review_dock.ui" line="1020"/>
+        <location filename="../../forms/review_dock.ui" line="1067"/>
         <source>Time</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../forms/review_dock.ui" line="958"/>
+        <location filename="../../forms/review_dock.ui" line="1005"/>
         <source>Position</source>
         <translation>位置</translation>
     </message>
     <message>
-        <location filename="../../forms/review_dock.ui" line="963"/>
+        <location filename="../../forms/review_dock.ui" line="1010"/>
         <source>Bearing</source>
         <translation>拍摄方位角</translation>
     </message>
     <message>
-        <location filename="../../forms/review_dock.ui" line="973"/>
+        <location filename="../../forms/review_dock.ui" line="1020"/>
         <source>Add…</source>
         <translation>添加…</translation>
     </message>
     <message>
-        <location filename="../../forms/review_dock.ui" line="980"/>
+        <location filename="../../forms/review_dock.ui" line="1027"/>
         <source>Open</source>
         <translation>打开</translation>
     </message>
     <message>
-        <location filename="../../forms/review_dock.ui" line="987"/>
+        <location filename="../../forms/review_dock.ui" line="1034"/>
         <source>Export…</source>
         <translation>导出…</translation>
     </message>
     <message>
-        <location filename="../../forms/review_dock.ui" line="994"/>
+        <location filename="../../forms/review_dock.ui" line="1041"/>
         <source>Remove</source>
         <translation>移除</translation>
     </message>
     <message>
-        <location filename="../../forms/review_dock.ui" line="1004"/>
+        <location filename="../../forms/review_dock.ui" line="1051"/>
         <source>History</source>
         <translation>修改记录</translation>
     </message>
     <message>
-        <location filename="../../forms/review_dock.ui" line="1025"/>
+        <location filename="../../forms/review_dock.ui" line="1072"/>
         <source>Who</source>
         <translation>操作人</translation>
     </message>
     <message>
-        <location filename="../../forms/review_dock.ui" line="1030"/>
+        <location filename="../../forms/review_dock.ui" line="1077"/>
         <source>Field</source>
         <translation>字段</translation>
     </message>
     <message>
-        <location filename="../../forms/review_dock.ui" line="1035"/>
+        <location filename="../../forms/review_dock.ui" line="1082"/>
         <source>Old</source>
         <translation>原值</translation>
     </message>
     <message>
-        <location filename="../../forms/review_dock.ui" line="1040"/>
+        <location filename="../../forms/review_dock.ui" line="1087"/>
         <source>New</source>
         <translation>新值</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="112"/>
+        <location filename="../gui/review_dock.py" line="117"/>
         <source>Next patch</source>
         <translation>下一个图斑</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="113"/>
+        <location filename="../gui/review_dock.py" line="118"/>
         <source>Previous patch</source>
         <translation>上一个图斑</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="114"/>
+        <location filename="../gui/review_dock.py" line="119"/>
         <source>Next unjudged patch</source>
         <translation>下一个未判定的图斑</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="118"/>
+        <location filename="../gui/review_dock.py" line="123"/>
         <source>Draw a split line on the map</source>
         <translation>在地图上绘制拆分线</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="119"/>
+        <location filename="../gui/review_dock.py" line="124"/>
         <source>Split along the approval red line</source>
         <translation>沿批文红线拆分</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="156"/>
+        <location filename="../gui/review_dock.py" line="161"/>
         <source>Patch review — {name}</source>
         <translation>图斑审核 — {name}</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="160"/>
+        <location filename="../gui/review_dock.py" line="165"/>
         <source>No work store is open.</source>
         <translation>未打开工作库。</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="200"/>
+        <location filename="../gui/review_dock.py" line="205"/>
         <source>All batches</source>
         <translation>全部批次</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="200"/>
+        <location filename="../gui/review_dock.py" line="205"/>
         <source>All townships</source>
         <translation>全部乡镇</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="200"/>
+        <location filename="../gui/review_dock.py" line="205"/>
         <source>(no township)</source>
         <translation>（无乡镇）</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="200"/>
+        <location filename="../gui/review_dock.py" line="205"/>
         <source>All suggestions</source>
         <translation>全部判定建议</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="200"/>
+        <location filename="../gui/review_dock.py" line="205"/>
         <source>(not analysed)</source>
         <translation>（未分析）</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="200"/>
+        <location filename="../gui/review_dock.py" line="205"/>
         <source>All determinations</source>
         <translation>全部判定结果</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="200"/>
+        <location filename="../gui/review_dock.py" line="205"/>
         <source>(not judged)</source>
         <translation>（未判定）</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="200"/>
+        <location filename="../gui/review_dock.py" line="205"/>
         <source>All statuses</source>
         <translation>全部状态</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="245"/>
+        <location filename="../gui/review_dock.py" line="250"/>
         <source>{total} patches · {area} mu · {judged} judged · {illegal} illegal · {rectified} rectified · {overdue} overdue</source>
         <translation>图斑 {total} 个 · {area} 亩 · 已判定 {judged} · 违法 {illegal} · 已整改 {rectified} · 逾期 {overdue}</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="282"/>
+        <location filename="../gui/review_dock.py" line="287"/>
         <source>Every shown patch is judged.</source>
         <translation>列表中的图斑均已判定。</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="312"/>
+        <location filename="../gui/review_dock.py" line="317"/>
         <source>Unsaved changes</source>
         <translation>未保存的修改</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="312"/>
+        <location filename="../gui/review_dock.py" line="317"/>
         <source>Patch {jcbh} has unsaved changes. Save them?</source>
         <translation>图斑 {jcbh} 有未保存的修改，是否保存？</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="376"/>
+        <location filename="../gui/review_dock.py" line="381"/>
         <source>{jcbh} · batch {batch} · {township} · {area:.2f} mu · due {due}</source>
         <translation>{jcbh} · 批次 {batch} · {township} · {area:.2f} 亩 · 判定期限 {due}</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="379"/>
+        <location filename="../gui/review_dock.py" line="384"/>
         <source>Not analysed</source>
         <translation>未分析</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="391"/>
+        <location filename="../gui/review_dock.py" line="400"/>
         <source>{role} {doc}: {share} of the patch, {area:.2f} mu</source>
         <translation>{role} {doc}：占图斑 {share}，{area:.2f} 亩</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="395"/>
+        <location filename="../gui/review_dock.py" line="404"/>
         <source>Cultivated</source>
         <translation>耕地</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="395"/>
+        <location filename="../gui/review_dock.py" line="404"/>
         <source>Basic farmland</source>
         <translation>永久基本农田</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="395"/>
+        <location filename="../gui/review_dock.py" line="404"/>
         <source>Ecological red line</source>
         <translation>生态保护红线</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="401"/>
+        <location filename="../gui/review_dock.py" line="410"/>
         <source>mu</source>
         <translation>亩</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="408"/>
+        <location filename="../gui/review_dock.py" line="417"/>
         <source>Batch {batch} was submitted at stage {stage} on {at}: its determination is locked; rectification and evidence can still be recorded.</source>
         <translation>批次 {batch} 已于 {at} {stage}：合法性判定已锁定，查处整改和佐证材料仍可录入。</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="412"/>
+        <location filename="../gui/review_dock.py" line="421"/>
         <source>This patch was split; judge and follow up its parts instead.</source>
         <translation>该图斑已拆分，请对拆分后的各部分分别判定和跟踪整改。</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="420"/>
+        <location filename="../gui/review_dock.py" line="429"/>
         <source>Status: {status} · remaining unrectified area: {mu:.2f} mu</source>
         <translation>状态：{status} · 剩余未整改面积：{mu:.2f} 亩</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="426"/>
+        <location filename="../gui/review_dock.py" line="435"/>
         <source>{name} (when saved)</source>
         <translation>{name}（保存时记录）</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="483"/>
+        <location filename="../gui/review_dock.py" line="493"/>
         <source>Rectification is recorded for patches determined illegal.</source>
         <translation>只有判定为违法的图斑才需填写查处整改情况。</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="575"/>
+        <location filename="../gui/review_dock.py" line="612"/>
         <source>The patch was split into {n} parts.</source>
         <translation>图斑已拆分为 {n} 个部分。</translation>
     </message>
     <message>
+        <location filename="../../forms/review_dock.ui" line="816"/>
         <source>Restored, of which cultivated (mu)</source>
         <translation>复耕其中耕地（亩）</translation>
     </message>
     <message>
+        <location filename="../../forms/review_dock.ui" line="833"/>
         <source>Referred to (police / discipline)</source>
         <translation>移送机关（公安/纪检监察）</translation>
     </message>
     <message>
+        <location filename="../../forms/review_dock.ui" line="843"/>
         <source>Referral date</source>
         <translation>移送日期</translation>
     </message>
     <message>
+        <location filename="../../forms/review_dock.ui" line="853"/>
         <source>Referral number</source>
         <translation>移送文号</translation>
     </message>
     <message>
-        <location filename="../../weipian_plugin/gui/review_dock.py" line="1"/>
+        <location filename="../gui/review_dock.py" line="435"/>
         <source>(name not set)</source>
         <translation>（未设置姓名）</translation>
     </message>
     <message>
-        <location filename="../../weipian_plugin/gui/review_dock.py" line="1"/>
-        <source>Set the reviewer&apos;s name first (batch menu → Reviewer name…): the audit log records who made each change.</source>
+        <location filename="../gui/review_dock.py" line="523"/>
+        <source>Set the reviewer's name first (batch menu → Reviewer name…): the audit log records who made each change.</source>
         <translation>请先设置审核人姓名（批次菜单 →“审核人姓名…”）：修改日志要记录每项修改是谁做的。</translation>
     </message>
     <message>
-        <location filename="../../weipian_plugin/gui/review_dock.py" line="1"/>
+        <location filename="../gui/review_dock.py" line="539"/>
         <source>Work store busy</source>
         <translation>工作库被占用</translation>
     </message>
@@ -2154,35 +2216,37 @@
 <context>
     <name>ReviewForm</name>
     <message>
-        <location filename="../gui/review/form.py" line="63"/>
+        <location filename="../gui/review/form.py" line="67"/>
         <source>YYYY-MM-DD</source>
         <translation>YYYY-MM-DD</translation>
     </message>
     <message>
-        <location filename="../gui/review/form.py" line="65"/>
+        <location filename="../gui/review/form.py" line="69"/>
         <source>Case filed</source>
         <translation>立案</translation>
     </message>
     <message>
-        <location filename="../gui/review/form.py" line="66"/>
+        <location filename="../gui/review/form.py" line="70"/>
         <source>Not filed</source>
         <translation>不予立案</translation>
     </message>
     <message>
-        <location filename="../gui/review/form.py" line="68"/>
+        <location filename="../gui/review/form.py" line="75"/>
         <source>Applied for</source>
         <translation>申请销号</translation>
     </message>
     <message>
-        <location filename="../gui/review/form.py" line="68"/>
+        <location filename="../gui/review/form.py" line="75"/>
         <source>Written off</source>
         <translation>已销号</translation>
     </message>
     <message>
+        <location filename="../gui/review/form.py" line="72"/>
         <source>Police</source>
         <translation>公安机关</translation>
     </message>
     <message>
+        <location filename="../gui/review/form.py" line="72"/>
         <source>Discipline inspection</source>
         <translation>纪检监察机关</translation>
     </message>
@@ -2190,184 +2254,222 @@
 <context>
     <name>RulesDialog</name>
     <message>
-        <location filename="../gui/rules_dialog.py" line="159"/>
+        <location filename="../gui/rules_dialog.py" line="253"/>
         <source>Legality suggestion rules</source>
         <translation>合法性判定建议规则</translation>
     </message>
     <message>
-        <location filename="../../forms/rules_dialog.ui" line="27"/>
+        <location filename="../../forms/rules_dialog.ui" line="58"/>
         <source>Thresholds</source>
         <translation>阈值</translation>
     </message>
     <message>
-        <location filename="../../forms/rules_dialog.ui" line="35"/>
+        <location filename="../../forms/rules_dialog.ui" line="66"/>
         <source>Code lists (comma-separated)</source>
         <translation>代码列表（用逗号分隔）</translation>
     </message>
     <message>
-        <location filename="../gui/rules_dialog.py" line="68"/>
+        <location filename="../gui/rules_dialog.py" line="96"/>
         <source>Rules of the work store {name}. They apply from the next analysis.</source>
         <translation>工作库 {name} 的判定规则，自下次分析起生效。</translation>
     </message>
     <message>
-        <location filename="../gui/rules_dialog.py" line="80"/>
+        <location filename="../gui/rules_dialog.py" line="108"/>
         <source>… leaving uncovered cultivated land below</source>
         <translation>…且未覆盖的耕地面积小于</translation>
     </message>
     <message>
-        <location filename="../gui/rules_dialog.py" line="81"/>
+        <location filename="../gui/rules_dialog.py" line="110"/>
         <source>Partial coverage needing a person&apos;s check from</source>
         <translation>部分覆盖需人工核实（待核）的起始比例</translation>
     </message>
     <message>
-        <location filename="../gui/rules_dialog.py" line="84"/>
+        <location filename="../gui/rules_dialog.py" line="112"/>
         <source>Valid mining permits cover at least (less: outside the permit)</source>
         <translation>有效采矿权覆盖比例不低于（低于此值为越界开采）</translation>
     </message>
     <message>
-        <location filename="../gui/rules_dialog.py" line="85"/>
+        <location filename="../gui/rules_dialog.py" line="113"/>
         <source>Overlap with mining permits that makes a patch mining</source>
         <translation>与采矿权重叠达到此比例即视为采矿图斑</translation>
     </message>
     <message>
-        <location filename="../gui/rules_dialog.py" line="88"/>
+        <location filename="../gui/rules_dialog.py" line="115"/>
         <source>Smallest overlap that raises a flag (slivers are ignored)</source>
         <translation>触发标记的最小重叠面积（忽略细碎面）</translation>
     </message>
     <message>
-        <location filename="../gui/rules_dialog.py" line="92"/>
+        <location filename="../gui/rules_dialog.py" line="119"/>
         <source>Land classes (DLBM prefixes) of construction land</source>
         <translation>建设用地地类（DLBM 前缀）</translation>
     </message>
     <message>
-        <location filename="../gui/rules_dialog.py" line="95"/>
+        <location filename="../gui/rules_dialog.py" line="120"/>
         <source>Land classes (DLBM) of rural homesteads</source>
         <translation>农村宅基地地类（DLBM）</translation>
     </message>
     <message>
-        <location filename="../gui/rules_dialog.py" line="96"/>
+        <location filename="../gui/rules_dialog.py" line="121"/>
         <source>Village attribute codes (CZCSXM) of the 203 range</source>
         <translation>203 范围的城镇村属性码（CZCSXM）</translation>
     </message>
     <message>
-        <location filename="../gui/rules_dialog.py" line="106"/>
+        <location filename="../gui/rules_dialog.py" line="187"/>
         <source> mu</source>
         <translation> 亩</translation>
     </message>
     <message>
-        <location filename="../gui/rules_dialog.py" line="159"/>
+        <location filename="../gui/rules_dialog.py" line="253"/>
         <source>The rules could not be saved: {error}</source>
         <translation>无法保存判定规则：{error}</translation>
     </message>
     <message>
-        <location filename="../gui/rules_dialog.py" line="1"/>
+        <location filename="../../forms/rules_dialog.ui" line="29"/>
         <source>Provincial preset</source>
         <translation>省级预设</translation>
     </message>
     <message>
-        <location filename="../gui/rules_dialog.py" line="1"/>
+        <location filename="../../forms/rules_dialog.ui" line="49"/>
         <source>Apply preset</source>
         <translation>应用预设</translation>
     </message>
     <message>
-        <location filename="../gui/rules_dialog.py" line="1"/>
+        <location filename="../../forms/rules_dialog.ui" line="74"/>
         <source>Change types (TBLX): the rule each one goes to; unknown types need a person</source>
         <translation>图斑类型（TBLX）：各类型适用的规则；未知类型需人工核实</translation>
     </message>
     <message>
-        <location filename="../gui/rules_dialog.py" line="1"/>
+        <location filename="../../forms/rules_dialog.ui" line="92"/>
         <source>Add change type</source>
         <translation>添加图斑类型</translation>
     </message>
     <message>
-        <location filename="../gui/rules_dialog.py" line="1"/>
+        <location filename="../../forms/rules_dialog.ui" line="99"/>
         <source>Remove selected</source>
         <translation>删除所选</translation>
     </message>
     <message>
-        <location filename="../gui/rules_dialog.py" line="1"/>
+        <location filename="../gui/rules_dialog.py" line="107"/>
         <source>Approvals (then supply, registration, other legal) cover at least</source>
         <translation>批文（其次供地、登记发证、其他合法手续）覆盖不少于</translation>
     </message>
     <message>
-        <location filename="../gui/rules_dialog.py" line="1"/>
+        <location filename="../gui/rules_dialog.py" line="109"/>
         <source>… and uncovered land of any class at most</source>
         <translation>……且未覆盖的各类土地不超过</translation>
     </message>
     <message>
-        <location filename="../gui/rules_dialog.py" line="1"/>
+        <location filename="../gui/rules_dialog.py" line="111"/>
         <source>Facility filings, advance land use, valid temporary land cover at least</source>
         <translation>设施农用地备案、先行用地、有效临时用地覆盖不少于</translation>
     </message>
     <message>
-        <location filename="../gui/rules_dialog.py" line="1"/>
+        <location filename="../gui/rules_dialog.py" line="114"/>
         <source>Homestead or construction land in the 203 range exempts from</source>
         <translation>宅基地或203范围内原建设用地占比达到</translation>
     </message>
     <message>
-        <location filename="../gui/rules_dialog.py" line="1"/>
+        <location filename="../gui/rules_dialog.py" line="116"/>
         <source>Widest new rural road (0: no width check)</source>
         <translation>新建农村道路最大宽度（0：不检查宽度）</translation>
     </message>
     <message>
-        <location filename="../gui/rules_dialog.py" line="1"/>
+        <location filename="../gui/rules_dialog.py" line="117"/>
         <source>Documents count when dated on or before</source>
         <translation>用地手续的日期不晚于</translation>
     </message>
     <message>
-        <location filename="../gui/rules_dialog.py" line="1"/>
+        <location filename="../gui/rules_dialog.py" line="118"/>
         <source>Approval dated after the imagery (built before approved)</source>
         <translation>批准日期晚于影像时间（先建后批）时判为</translation>
     </message>
     <message>
-        <location filename="../gui/rules_dialog.py" line="1"/>
+        <location filename="../gui/rules_dialog.py" line="122"/>
         <source>Facility types that are livestock (not allowed on basic farmland)</source>
         <translation>属于畜禽养殖的设施类型（不得占用永久基本农田）</translation>
     </message>
     <message>
-        <location filename="../gui/rules_dialog.py" line="1"/>
+        <location filename="../gui/rules_dialog.py" line="128"/>
         <source>the after-date (后时相)</source>
         <translation>后时相</translation>
     </message>
     <message>
-        <location filename="../gui/rules_dialog.py" line="1"/>
+        <location filename="../gui/rules_dialog.py" line="129"/>
         <source>the before-date (前时相, else the after-date)</source>
         <translation>前时相（缺失时用后时相）</translation>
     </message>
     <message>
-        <location filename="../gui/rules_dialog.py" line="1"/>
+        <location filename="../gui/rules_dialog.py" line="156"/>
         <source>illegal (违法)</source>
         <translation>违法</translation>
     </message>
     <message>
-        <location filename="../gui/rules_dialog.py" line="1"/>
+        <location filename="../gui/rules_dialog.py" line="155"/>
         <source>needs a person (待核)</source>
         <translation>待核</translation>
     </message>
     <message>
-        <location filename="../gui/rules_dialog.py" line="1"/>
+        <location filename="../gui/rules_dialog.py" line="137"/>
         <source>TBLX</source>
         <translation>图斑类型代码</translation>
     </message>
     <message>
-        <location filename="../gui/rules_dialog.py" line="1"/>
+        <location filename="../gui/rules_dialog.py" line="137"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../gui/rules_dialog.py" line="1"/>
+        <location filename="../gui/rules_dialog.py" line="137"/>
         <source>Rule</source>
         <translation>规则</translation>
     </message>
     <message>
-        <location filename="../gui/rules_dialog.py" line="1"/>
+        <location filename="../gui/rules_dialog.py" line="137"/>
         <source>On cultivated land / basic farmland</source>
         <translation>占用耕地/永久基本农田时</translation>
     </message>
     <message>
-        <location filename="../gui/rules_dialog.py" line="1"/>
+        <location filename="../gui/rules_dialog.py" line="195"/>
         <source> m</source>
         <translation> 米</translation>
+    </message>
+</context>
+<context>
+    <name>SeriousImpactAlgorithm</name>
+    <message>
+        <location filename="../../processing_algorithms/serious_impact.py" line="26"/>
+        <source>Mark serious consequences (造成恶劣影响)</source>
+        <translation>认定“造成恶劣影响”</translation>
+    </message>
+    <message>
+        <location filename="../../processing_algorithms/serious_impact.py" line="29"/>
+        <source>Records, with its reason, that a county&apos;s (or township&apos;s) illegal land use caused serious consequences: Order No. 15 then holds the county accountable below the 15 % ratio, and a township is marked for a warning interview. Tick Clear to remove the mark.</source>
+        <translation>记录某县（或乡镇）的违法用地“造成恶劣影响”及其理由：按第15号令，该县即使比例低于 15% 也纳入问责范围；乡镇则列为应警示约谈。勾选“取消认定”可撤销。</translation>
+    </message>
+    <message>
+        <location filename="../../processing_algorithms/serious_impact.py" line="35"/>
+        <source>Work store (GeoPackage)</source>
+        <translation>工作库（GeoPackage）</translation>
+    </message>
+    <message>
+        <location filename="../../processing_algorithms/serious_impact.py" line="37"/>
+        <source>County or township code</source>
+        <translation>县或乡镇代码</translation>
+    </message>
+    <message>
+        <location filename="../../processing_algorithms/serious_impact.py" line="38"/>
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <location filename="../../processing_algorithms/serious_impact.py" line="39"/>
+        <source>Reason</source>
+        <translation>理由</translation>
+    </message>
+    <message>
+        <location filename="../../processing_algorithms/serious_impact.py" line="40"/>
+        <source>Clear the mark</source>
+        <translation>取消认定</translation>
     </message>
 </context>
 <context>
@@ -2512,87 +2614,9 @@
 <context>
     <name>WeipianAlgorithm</name>
     <message>
-        <location filename="../../processing_algorithms/base.py" line="23"/>
+        <location filename="../../processing_algorithms/base.py" line="25"/>
         <source>Satellite enforcement</source>
         <translation>卫片执法</translation>
-    </message>
-</context>
-<context>
-    <name>RecordInterviewAlgorithm</name>
-    <message>
-        <source>Record a township interview (约谈)</source>
-        <translation>记录乡镇警示约谈</translation>
-    </message>
-    <message>
-        <source>Records a warning interview (警示约谈) of a township: who was interviewed, by whom, when and why, with the minutes file stored in the work store. The accountability workbook lists the records of its year.</source>
-        <translation>记录对乡镇的警示约谈：约谈了谁、由谁约谈、时间和事由，约谈纪要文件存入工作库。问责统计表列出当年的约谈记录。</translation>
-    </message>
-    <message>
-        <source>Work store (GeoPackage)</source>
-        <translation>工作库（GeoPackage）</translation>
-    </message>
-    <message>
-        <source>Township</source>
-        <translation>乡镇</translation>
-    </message>
-    <message>
-        <source>Township code</source>
-        <translation>乡镇代码</translation>
-    </message>
-    <message>
-        <source>Date of the interview</source>
-        <translation>约谈日期</translation>
-    </message>
-    <message>
-        <source>Interviewed (names, posts)</source>
-        <translation>被约谈人（姓名、职务）</translation>
-    </message>
-    <message>
-        <source>Interviewed by</source>
-        <translation>约谈人</translation>
-    </message>
-    <message>
-        <source>Reason</source>
-        <translation>约谈事由</translation>
-    </message>
-    <message>
-        <source>Minutes (file)</source>
-        <translation>约谈纪要（文件）</translation>
-    </message>
-    <message>
-        <source>Record id</source>
-        <translation>记录编号</translation>
-    </message>
-</context>
-<context>
-    <name>SeriousImpactAlgorithm</name>
-    <message>
-        <source>Mark serious consequences (造成恶劣影响)</source>
-        <translation>认定“造成恶劣影响”</translation>
-    </message>
-    <message>
-        <source>Records, with its reason, that a county&apos;s (or township&apos;s) illegal land use caused serious consequences: Order No. 15 then holds the county accountable below the 15 % ratio, and a township is marked for a warning interview. Tick Clear to remove the mark.</source>
-        <translation>记录某县（或乡镇）的违法用地“造成恶劣影响”及其理由：按第15号令，该县即使比例低于 15% 也纳入问责范围；乡镇则列为应警示约谈。勾选“取消认定”可撤销。</translation>
-    </message>
-    <message>
-        <source>Work store (GeoPackage)</source>
-        <translation>工作库（GeoPackage）</translation>
-    </message>
-    <message>
-        <source>County or township code</source>
-        <translation>县或乡镇代码</translation>
-    </message>
-    <message>
-        <source>Name</source>
-        <translation>名称</translation>
-    </message>
-    <message>
-        <source>Reason</source>
-        <translation>理由</translation>
-    </message>
-    <message>
-        <source>Clear the mark</source>
-        <translation>取消认定</translation>
     </message>
 </context>
 </TS>

@@ -6,7 +6,7 @@ intersection; the rest are intersected in one vectorised call spread over thread
 GIL); areas are aggregated with ``np.bincount``. Only patches hit by several features of a layer whose
 polygons may overlap (批文 red lines do) are unioned, so overlapping approvals are counted once.
 
-Areas follow 面积平差 (DOMAIN.md §2): a planar piece becomes ``piece / planar patch × ellipsoidal
+Areas follow 面积平差 (docs/DOMAIN.md §2): a planar piece becomes ``piece / planar patch × ellipsoidal
 patch area``; the pieces of a partition layer (三调 DLTB) are scaled to sum exactly to the patch's
 ellipsoidal area when they cover it, otherwise the rest is a separate 未覆盖 piece. No piece exceeds
 its patch and no coverage exceeds 100 %. Patches and layers must be valid polygons in the same
@@ -338,6 +338,7 @@ class _Layer:
         self.data = data
         self.parts, self.owner = _subdivide(np.asarray(data.geoms, dtype=object))
         self.tree = shapely.STRtree(self.parts)
+        self.lock = threading.Lock()
         self.bounds = shapely.bounds(self.parts)
         self.fids = data.fids if data.fids is not None else np.full(len(data), -1, dtype=np.int64)
         self.keys = KEY_FIELDS.get(role, roles.Fields())
@@ -527,9 +528,12 @@ def _intersect(layer: _Layer, chunk: _Chunk, pool: ThreadPoolExecutor | None, n_
     fb = layer.bounds[qi]
     cand = np.flatnonzero((fb[:, :2] <= pb[:, :2]).all(axis=1) & (fb[:, 2:] >= pb[:, 2:]).all(axis=1))
     full = np.zeros(len(pi), dtype=bool)
-    # Asked of the chunk's own prepared patches: a GEOS prepared geometry builds its indexes lazily and
-    # must not be shared between threads, and the layer's parts are shared by every chunk.
-    full[cand] = shapely.covered_by(geoms[pi[cand]], layer.parts[qi[cand]])
+    # A GEOS prepared geometry builds its indexes lazily on first use, so two threads must not use the
+    # same one at once: the layer's parts are shared by every chunk, hence the lock (asking the chunk's
+    # own prepared patches instead, covered_by, is ten times slower).
+    with layer.lock:
+        shapely.prepare(layer.parts[np.unique(qi[cand])])  # in place, once: later chunks reuse it
+        full[cand] = shapely.covers(layer.parts[qi[cand]], geoms[pi[cand]])
     piece = geoms[pi]
     rest = np.flatnonzero(~full)
     piece[rest] = _parallel_intersection(geoms[pi[rest]], layer.parts[qi[rest]], pool, n_workers)

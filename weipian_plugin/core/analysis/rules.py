@@ -402,8 +402,7 @@ class _Rules:
         for k in rows:
             name = self.f_doc[k] or f"（无编号要素 {self.f_feature[k]}）"
             if dated:
-                role = roles.BY_KEY[self.f_role[k]]
-                name += f"（{_date_word(role)} {_iso(self.f_date[k]) or '不详'}）"
+                name += f"（{_DATE_WORDS[self.f_role[k]]} {_iso(self.f_date[k]) or '不详'}）"
             if name not in names:
                 names.append(name)
         return "、".join(names)
@@ -785,14 +784,15 @@ class _Rules:
                 (f"203范围内占用耕地建房，标记为{NEW_HOUSING}。" if h else "")
             reasons.append(f"{branch.text(i)}，{verdict}。{notes}")
         encode = json.JSONEncoder(ensure_ascii=False).encode
-        bases = [encode(b) for b in self._bases(new, stock, mining_results, mining_subtypes)]
+        bases = [encode(b) for b in self._bases(mining_results, mining_subtypes)]
         return Suggestions(
             results, subtypes, reasons, bases, bf, eco, np.array([r != "" for r in mining_results], dtype=bool),
             kinds, new, stock, mining_results, mining_subtypes, mining_reasons, housing)
 
-    def _bases(self, new: np.ndarray, stock: np.ndarray, mining_result: list[str],
-               mining_subtype: list[str]) -> Iterator[dict[str, Any]]:
-        """The basis of every patch: its shares and areas, documents and DLTB classes, JSON-safe."""
+    def _bases(self, mining_result: list[str], mining_subtype: list[str]) -> Iterator[dict[str, Any]]:
+        """The basis of every patch: its shares and areas, documents (each dated one marked valid or not)
+        and DLTB classes, JSON-safe; the comparison date and the mining outcome only where they say
+        something (新增/存量 have their columns)."""
         res, n = self.res, len(self.area)
         ft, lu = res.features, res.landuse
         dated_roles = set(DATED_ROLES) | set(ISSUED_ROLES)
@@ -813,22 +813,21 @@ class _Rules:
             """Per patch, the rounded values of ``keys`` (zip of one list per key)."""
             return zip(*(_json_floats(values[r]) for r in keys)) if keys else repeat(())
         covered = sorted(res.covered_m2)
-        dated = sorted(res.valid_covered_m2)
+        dated = [r for r in sorted(res.valid_covered_m2) if r in DATED_ROLES]
         legal = sorted(res.uncovered_cultivated_m2)
         nan = np.full(n, np.nan)
-        for i, area, tblx, hsx, cmp, coverage, valid, cultivated, uncovered, farmland, redline, code, name, \
-                new_m2, stock_m2 in zip(
-                range(n), _json_floats(self.area), self.tblx, _isos(self.hsx), _isos(self.cmp),
+        for i, area, tblx, rule, hsx, cmp, coverage, valid, cultivated, uncovered, farmland, redline, code, \
+                name in zip(
+                range(n), _json_floats(self.area), self.tblx, self.rule.tolist(), _isos(self.hsx), _isos(self.cmp),
                 columns(covered, self.share), columns(dated, self.valid_share), _json_floats(res.cultivated_m2),
                 columns(legal, res.uncovered_cultivated_m2), _json_floats(self.farmland),
                 _json_floats(res.covered_m2.get(ECO_REDLINE, nan)), res.township_code.tolist(),
-                res.township_name.tolist(), _json_floats(new), _json_floats(stock)):
-            yield {
+                res.township_name.tolist()):
+            basis = {
                 "area_m2": area,
                 "tblx": tblx,
-                "change_rule": self.rule[i],
+                "change_rule": rule,
                 "hsx": hsx,
-                "comparison_date": cmp,
                 "layers": list(layers),
                 "coverage": dict(zip(covered, coverage)),
                 "valid_coverage": dict(zip(dated, valid)),
@@ -836,15 +835,16 @@ class _Rules:
                 "uncovered_cultivated_m2": dict(zip(legal, uncovered)),
                 "basic_farmland_m2": farmland,
                 "eco_redline_m2": redline,
-                "new_construction_m2": new_m2,
-                "stock_construction_m2": stock_m2,
-                "mining": {"result": mining_result[i], "subtype": mining_subtype[i]},
                 "township": {"code": code, "name": name},
                 "documents": documents[doc_start[i]:doc_start[i + 1]],
                 "landuse": landuse[lu_start[i]:lu_start[i + 1]],
             }
+            if cmp != hsx:
+                basis["comparison_date"] = cmp
+            if mining_result[i]:
+                basis["mining"] = {"result": mining_result[i], "subtype": mining_subtype[i]}
+            yield basis
 
 
-def _date_word(role: roles.Role) -> str:
-    """The Chinese name of a role's date field (批准日期, 供地日期 …)."""
-    return next((f for f in role.fields.date if not f.isascii()), "日期")
+_DATE_WORDS = {r.key: next((f for f in r.fields.date if not f.isascii()), "日期") for r in roles.ROLES}
+"""Role → the Chinese name of its date field (批准日期, 供地日期 …)."""

@@ -1,4 +1,4 @@
-"""Daily-enforcement grading (日常执法评价, seed 003 and 004).
+"""Daily-enforcement grading (日常执法评价, docs/DOMAIN.md §7).
 
 The satellite is the "full check-up" of daily enforcement: each illegal satellite patch is looked up
 among the clues (线索) that patrols, the 12336 hotline and WeChat tips produced. A patch counts as
@@ -7,7 +7,7 @@ discovered on or before the patch's after-date (后时相): a clue logged after 
 building is the satellite's finding, not the patrol's. A clue near no satellite patch is a violation
 daily enforcement found on its own; a clue near a patch is that patch's violation, never a second one.
 
-The four rates have the bases of seed 004, per township, against its targets (95 % / 90 %):
+The four rates have the bases of docs/DOMAIN.md §7, per township, against its targets (95 % / 90 %):
 
 - 发现率 = found ÷ all violations (satellite patches + violations only daily enforcement saw);
 - 制止率 = stopped ÷ found;

@@ -2,7 +2,7 @@
 
 Bureaus report ellipsoidal area, not the projected plane's: 140 km off a Gauss–Krüger central meridian
 the plane already overstates area by about 0.05 %. Each edge (B1, L1) -> (B2, L2) contributes the
-ellipsoidal trapezoid between it and a reference meridian L0 (DOMAIN.md §2):
+ellipsoidal trapezoid between it and a reference meridian L0 (docs/DOMAIN.md §2):
 
     S = 2b²·ΔL·[A·sin(ΔB/2)cosBm − B·sin(3ΔB/2)cos3Bm + C·sin(5ΔB/2)cos5Bm − D·sin(7ΔB/2)cos7Bm
                 + E·sin(9ΔB/2)cos9Bm]

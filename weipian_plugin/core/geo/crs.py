@@ -2,7 +2,7 @@
 
 County data is CGCS2000, either lon/lat (EPSG:4490) or Gauss–Krüger. Files often lack a .prj, or carry
 an ESRI .prj whose datum name PROJ does not recognise, so the CRS is also read from the zone name and,
-failing that, from the coordinates themselves (DOMAIN.md §2). Guessing an unprefixed easting's zone is
+failing that, from the coordinates themselves (docs/DOMAIN.md §2). Guessing an unprefixed easting's zone is
 never done: a wrong zone silently shifts every patch by hundreds of kilometres.
 """
 from __future__ import annotations

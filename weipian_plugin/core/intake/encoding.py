@@ -1,7 +1,7 @@
 """Text encoding of shapefile attribute tables (DBF): UTF-8 or GBK.
 
 Mojibake in a ledger is a defect, and neither sidecar is reliable: a .cpg may be missing or copied from
-another file, and the DBF language byte is usually 0 (DOMAIN.md §3). So a declaration is only believed
+another file, and the DBF language byte is usually 0 (docs/DOMAIN.md §3). So a declaration is only believed
 when the text bytes agree with it. The bytes decide because the two encodings are nearly exclusive:
 GBK text almost never happens to be valid UTF-8, while UTF-8 Chinese does decode as (wrong) GBK, so
 strict UTF-8 is tried first. GB18030 is used for the whole GB family (GB2312 ⊂ GBK ⊂ GB18030) so that

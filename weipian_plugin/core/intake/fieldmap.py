@@ -1,4 +1,4 @@
-"""Field mapping from a batch's own field names to the canonical patch fields (DOMAIN.md §3).
+"""Field mapping from a batch's own field names to the canonical patch fields (docs/DOMAIN.md §3).
 
 Field sets differ by year and province, so the import matches presets, shows the choice to the user,
 lets them edit it, and remembers it per store.

@@ -194,6 +194,8 @@ def read_shapefile(shp: Path, encoding: EncodingGuess):
 
 
 def _jsonable(value):
+    if type(value) is str:  # most values: skip the checks below
+        return value
     if value is None or isinstance(value, (str, int, float, bool)):
         return None if isinstance(value, float) and np.isnan(value) else value
     if isinstance(value, np.generic):
@@ -202,6 +204,8 @@ def _jsonable(value):
 
 
 def _text(value) -> Optional[str]:
+    if type(value) is str:
+        return value.strip() or None
     value = _jsonable(value)
     if value is None:
         return None
@@ -219,6 +223,28 @@ def _iso_date(value) -> Optional[str]:
     except DateError:
         return None
     return parsed.isoformat() if parsed else None
+
+
+def _converted(items: list, convert) -> list:
+    """``convert`` of every value, once per distinct value (a batch repeats its dates and codes)."""
+    seen: dict = {}
+    out = []
+    for v in items:
+        try:
+            out.append(seen[v])
+        except KeyError:
+            out.append(seen.setdefault(v, convert(v)))
+        except TypeError:  # unhashable
+            out.append(convert(v))
+    return out
+
+
+def _json_rows(values: dict, names: list, rows: np.ndarray) -> list:
+    """The source attributes of ``rows`` as JSON objects (as ``_jsonable`` gives them), column by column:
+    ``tolist`` yields Python values, so no numpy scalar is made per value."""
+    columns = [[v if type(v) is str else _jsonable(v) for v in values[f][rows].tolist()] for f in names]
+    encode = json.JSONEncoder(ensure_ascii=False).encode
+    return [encode(dict(zip(names, row))) for row in zip(*columns)]
 
 
 def detect_area_unit(declared: np.ndarray, area_m2: np.ndarray) -> str:
@@ -452,13 +478,14 @@ def import_patches(store: WorkStore, shp_path, batch: Optional[str] = None,
     due = determination_due(received, deadline_cfg).isoformat()
     stamp = now_iso()
 
+    rows_idx = np.flatnonzero(keep)
+
     def column(canonical: str, convert=_text) -> list:
         if canonical not in mapping:
             return [None] * int(keep.sum())
-        return [convert(v) for v, k in zip(values[mapping[canonical]], keep) if k]
+        return _converted(values[mapping[canonical]][rows_idx].tolist(), convert)
 
-    rows_idx = np.flatnonzero(keep)
-    attrs_json = [json.dumps({f: _jsonable(values[f][i]) for f in names}, ensure_ascii=False) for i in rows_idx]
+    attrs_json = _json_rows(values, names, rows_idx)
     blobs = gpkg.encode(kept, store.epsg)
     cols = {c: column(c) for c in ("xzqdm", "xmc", "tblx", "tz", "sfyn", "sfhx", "dlbm")}
     qsx, hsx = column("qsx", _iso_date), column("hsx", _iso_date)
@@ -504,12 +531,13 @@ def import_patches(store: WorkStore, shp_path, batch: Optional[str] = None,
                  sfhx=?, dlbm=?, area_m2=?, area_mu=?, geom_repaired=?, source_row=?, source_attrs=?,
                  due_date=?, updated_at=? WHERE batch_id={int(batch_id)} AND jcbh=?""",
             [r for r in rows if r[-1] in before])
-        conn.executemany(
-            f"""INSERT INTO {PATCH_TABLE} (geom, xzqdm, xmc, tblx, qsx, hsx, jcmj_m2, tz, sfyn, sfhx, dlbm,
-                 area_m2, area_mu, geom_repaired, source_row, source_attrs, due_date, imported_at, updated_at,
-                 jcbh, batch_id)
-               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-            [r[:-1] + (stamp, r[-1], batch_id) for r in rows if r[-1] not in before])
+        inserts = [r[:-1] + (stamp, r[-1], batch_id) for r in rows if r[-1] not in before]
+        with gpkg.packed_rtree_inserts(conn, PATCH_TABLE, enabled=len(inserts) >= 10_000):
+            conn.executemany(
+                f"""INSERT INTO {PATCH_TABLE} (geom, xzqdm, xmc, tblx, qsx, hsx, jcmj_m2, tz, sfyn, sfhx, dlbm,
+                     area_m2, area_mu, geom_repaired, source_row, source_attrs, due_date, imported_at, updated_at,
+                     jcbh, batch_id)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""", inserts)
         if changed:
             result.geometry_changed = _mark_changed(conn, before, changed, jcbh_kept, area_m2, shp.name)
         step(0.8)

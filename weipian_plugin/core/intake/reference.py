@@ -43,7 +43,8 @@ CACHE_SUFFIX = ".ref.gpkg"
 _SAMPLE = 1 << 20  # bytes hashed at each end of every file
 _SHAPEFILE_PARTS = (".shp", ".shx", ".dbf", ".prj", ".cpg")
 _MANY_BOXES = 5_000
-"""Above this many patch boxes, near-reads look up grid cells of boxes instead of each box."""
+"""Above this many patch boxes (a county rather than a batch), the whole registered copy is read."""
+_FETCH = 200_000
 
 _REGISTRY = """
 CREATE TABLE IF NOT EXISTS reference_layers (
@@ -156,40 +157,48 @@ def _source_fields(path: str, layer: str) -> tuple[list[str], Optional[str]]:
     return [str(f) for f in info["fields"]], encoding
 
 
-def _sql_type(values: np.ndarray) -> str:
+def _sql_column(values: np.ndarray) -> tuple[str, list]:
+    """A column's SQLite type and its values as sqlite3 binds them (NaN as NULL, dates as ISO text)."""
     if values.dtype.kind == "f":
-        return "REAL"
+        return "REAL", [None if v != v else v for v in values.tolist()]
     if values.dtype.kind in "iub":
-        return "INTEGER"
-    present = [v for v in values if v is not None]
-    if present and all(isinstance(v, dt.datetime) for v in present):
-        return "DATETIME"
-    if present and all(isinstance(v, dt.date) for v in present):
-        return "DATE"
-    return "TEXT"
+        return "INTEGER", values.tolist()
+    items = values.tolist()
+    kinds = set(map(type, items)) - {type(None)}
+    if kinds and all(issubclass(k, dt.datetime) for k in kinds):
+        return "DATETIME", [None if v is None else v.isoformat() for v in items]
+    if kinds and all(issubclass(k, dt.date) for k in kinds):
+        return "DATE", [None if v is None else v.isoformat() for v in items]
+    if any(issubclass(k, dt.date) for k in kinds):
+        items = [v.isoformat() if isinstance(v, dt.date) else v for v in items]
+    return "TEXT", items
 
 
-def _sql_values(values: np.ndarray) -> list:
-    """A column as values sqlite3 binds (NaN and dates as SQLite stores them: NULL and ISO text)."""
-    if values.dtype.kind == "f":
-        return [None if v != v else v for v in values.tolist()]
-    if values.dtype.kind in "iub":
-        return values.tolist()
-    return [v.isoformat() if isinstance(v, dt.date) else v for v in values.tolist()]
-
-
-def _typed(values: list, sql_type: str) -> np.ndarray:
-    """A column read back from the copy, in the dtype the source reader gave it."""
+def _typed(values: Sequence, sql_type: str, shared: dict) -> np.ndarray:
+    """A column read back from the copy, in the dtype the source reader gave it. Equal texts share one
+    string object (``shared``): a county's DLTB repeats a few dozen class names two million times."""
     if sql_type == "REAL":
         return np.array([np.nan if v is None else v for v in values], dtype=np.float64)
     if sql_type == "INTEGER" and None not in values:
         return np.array(values, dtype=np.int64)
     if sql_type == "DATETIME":
-        return np.array([None if v is None else dt.datetime.fromisoformat(v) for v in values], dtype=object)
-    if sql_type == "DATE":
-        return np.array([None if v is None else dt.date.fromisoformat(v) for v in values], dtype=object)
+        values = [None if v is None else dt.datetime.fromisoformat(v) for v in values]
+    elif sql_type == "DATE":
+        values = [None if v is None else dt.date.fromisoformat(v) for v in values]
+    else:
+        values = [shared.setdefault(v, v) for v in values]
     out = np.empty(len(values), dtype=object)
     out[:] = values
+    return out
+
+
+def share_texts(values: np.ndarray) -> np.ndarray:
+    """An object column with equal strings as one object each (the GDAL reader makes one per row)."""
+    if values.dtype != object:
+        return values
+    shared: dict = {}
+    out = np.empty(len(values), dtype=object)
+    out[:] = [shared.setdefault(v, v) if type(v) is str else v for v in values.tolist()]
     return out
 
 
@@ -285,6 +294,7 @@ class ReferenceCache:
             upper = {w.upper() for w in wanted}
             fields = [f for f in fields if f.upper() in upper]
         data = read_vector(path, layer or None, target_epsg=self.epsg, encoding=encoding, columns=fields)
+        data.attrs = {n: share_texts(v) for n, v in data.attrs.items()}
         source_crs = pyogrio.read_info(path, layer=layer or None, encoding=encoding).get("crs") or ""
         return data, source_crs, time.perf_counter() - t
 
@@ -305,20 +315,21 @@ class ReferenceCache:
             (role, path, layer, fp.size, fp.mtime_ns, fp.checksum, signature, self.epsg, source_crs, len(data),
              data.invalid_repaired, data.dropped_empty, stamp))
         table = f"ref_{cur.lastrowid}_{role}"
-        names = list(data.attrs)
-        types = [_sql_type(data.attrs[n]) for n in names]
-        columns = "".join(f', "{n}" {t}' for n, t in zip(names, types))
-        conn.execute(f'CREATE TABLE "{table}" (fid INTEGER PRIMARY KEY, geom GEOMETRY, src_fid INTEGER{columns})')
-        gpkg.add_srs(conn, self.epsg)
         bounds = shapely.bounds(data.geoms)
         # Rows are stored in the R*Tree's packing order, so a near-read touches few pages and the tree's
         # leaves are written without a second sort; src_fid restores the source order on reading.
         order = gpkg.str_order(bounds)
-        blobs = gpkg.encode(data.geoms[order], self.epsg)
+        names = list(data.attrs)
+        types, values = zip(*(_sql_column(data.attrs[n][order]) for n in names)) if names else ((), ())
+        columns = "".join(f', "{n}" {t}' for n, t in zip(names, types))
+        conn.execute(f'CREATE TABLE "{table}" (fid INTEGER PRIMARY KEY, geom GEOMETRY, src_fid INTEGER{columns})')
+        gpkg.add_srs(conn, self.epsg)
         src = data.fids[order].tolist() if data.fids is not None else order.tolist()
-        values = [_sql_values(data.attrs[n][order]) for n in names]
-        conn.executemany(f'INSERT INTO "{table}" VALUES ({", ".join("?" * (3 + len(names)))})',
-                         zip(range(1, len(order) + 1), blobs, src, *values))
+        insert = f'INSERT INTO "{table}" VALUES ({", ".join("?" * (3 + len(names)))})'
+        for a in range(0, len(order), _FETCH):  # blobs a slice at a time: a county's would take GBs at once
+            b = min(a + _FETCH, len(order))
+            conn.executemany(insert, zip(range(a + 1, b + 1), gpkg.encode(data.geoms[order[a:b]], self.epsg),
+                                         src[a:b], *(v[a:b] for v in values)))
         gpkg.register_features(conn, table, "geom", "GEOMETRY", self.epsg, f"{role}：{Path(path).name}")
         gpkg.bulk_rtree(conn, table, "geom", np.arange(1, len(order) + 1), bounds[order], packed=True)
         if len(order):
@@ -331,15 +342,19 @@ class ReferenceCache:
 def _read_copy(conn: sqlite3.Connection, table: str, near: Optional[np.ndarray], epsg: int,
                source: str) -> VectorData:
     """The copy's features meeting a box of ``near`` (all without it), in source order, as they were
-    registered (already valid and in the store CRS: nothing to repair or reproject)."""
+    registered (already valid and in the store CRS: nothing to repair or reproject).
+
+    A batch's few thousand patches are looked up in the R*Tree box by box; a county's patches touch
+    most of the layer, so then the whole table is read in its stored order, which is faster than
+    collecting millions of hits."""
     info = conn.execute(f'PRAGMA table_info("{table}")').fetchall()
     names = [r[1] for r in info[3:]]
     types = [r[2] for r in info[3:]]
     select = ", ".join(['t.src_fid', 't.geom'] + [f't."{n}"' for n in names])
-    if near is None:
-        rows = conn.execute(f'SELECT {select} FROM "{table}" t ORDER BY t.src_fid').fetchall()
+    if near is None or len(near) > _MANY_BOXES:
+        cur = conn.execute(f'SELECT {select} FROM "{table}" t')
     else:
-        boxes = _lookup_boxes(_boxes_in(epsg, near, epsg))
+        boxes = _boxes_in(epsg, near, epsg)
         conn.execute("CREATE TEMP TABLE IF NOT EXISTS near_boxes (minx REAL, maxx REAL, miny REAL, maxy REAL)")
         conn.execute("CREATE TEMP TABLE IF NOT EXISTS near_hits (id INTEGER PRIMARY KEY)")
         conn.execute("DELETE FROM near_boxes")
@@ -348,26 +363,22 @@ def _read_copy(conn: sqlite3.Connection, table: str, near: Optional[np.ndarray],
         # CROSS JOIN keeps the boxes as the outer loop, so each box is one R*Tree lookup (not a scan).
         conn.execute(f'INSERT OR IGNORE INTO near_hits SELECT r.id FROM near_boxes b CROSS JOIN "rtree_{table}_geom" r '
                      "WHERE r.minx <= b.maxx AND r.maxx >= b.minx AND r.miny <= b.maxy AND r.maxy >= b.miny")
-        rows = conn.execute(f'SELECT {select} FROM near_hits h JOIN "{table}" t ON t.fid = h.id').fetchall()
-        rows.sort(key=lambda r: r[0])
-    cols = list(zip(*rows)) if rows else [()] * (2 + len(names))
-    geoms = gpkg.decode(cols[1])
-    attrs = {n: _typed(list(v), t) for n, t, v in zip(names, types, cols[2:])}
-    return VectorData(geoms, attrs, epsg, 0, 0, source, np.array(cols[0], dtype=np.int64))
-
-
-def _lookup_boxes(boxes: np.ndarray) -> np.ndarray:
-    """Few boxes stay as they are; many (a whole county's patches) are merged per grid cell into the
-    cell's envelope of boxes, so the R*Tree is searched a few thousand times instead of 100,000. The
-    merged boxes contain the original ones: more features may be read, never fewer."""
-    if len(boxes) <= _MANY_BOXES:
-        return boxes
-    x0, y0, x1, y1 = boxes[:, 0].min(), boxes[:, 1].min(), boxes[:, 2].max(), boxes[:, 3].max()
-    side = max(x1 - x0, y1 - y0) / np.sqrt(_MANY_BOXES / 2) or 1.0
-    cx = ((boxes[:, 0] + boxes[:, 2]) / 2 - x0) // side
-    cy = ((boxes[:, 1] + boxes[:, 3]) / 2 - y0) // side
-    _, cell = np.unique(cx * 1e6 + cy, return_inverse=True)
-    out = np.tile([np.inf, np.inf, -np.inf, -np.inf], (cell.max() + 1, 1))
-    for k, merge in enumerate((np.minimum, np.minimum, np.maximum, np.maximum)):
-        merge.at(out[:, k], cell, boxes[:, k])
-    return out
+        cur = conn.execute(f'SELECT {select} FROM near_hits h JOIN "{table}" t ON t.fid = h.id')
+    src, geoms, columns = [], [], [[] for _ in names]
+    shared: list[dict] = [{} for _ in names]
+    while True:  # in slices, so the rows' Python objects never all exist at once
+        rows = cur.fetchmany(_FETCH)
+        if not rows:
+            break
+        cols = list(zip(*rows))
+        del rows
+        src.append(np.array(cols[0], dtype=np.int64))
+        geoms.append(gpkg.decode(cols[1]))
+        for k, (t, v) in enumerate(zip(types, cols[2:])):
+            columns[k].append(_typed(v, t, shared[k]))
+    if not src:
+        src, geoms, columns = [np.empty(0, np.int64)], [np.empty(0, object)], [[_typed((), t, {})] for t in types]
+    src_fid = np.concatenate(src)
+    order = np.argsort(src_fid, kind="stable")
+    attrs = {n: np.concatenate(c)[order] for n, c in zip(names, columns)}
+    return VectorData(np.concatenate(geoms)[order], attrs, epsg, 0, 0, source, src_fid[order])

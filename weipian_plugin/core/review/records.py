@@ -9,17 +9,16 @@ Messages are Chinese: they are shown to reviewers as they are.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import math
-import mimetypes
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Dict, Iterator, List, Optional, Tuple
 
 from weipian_plugin.core.dates import DateError, parse_date
-from weipian_plugin.core.review.exif import ExifError, PhotoInfo, read_photo_info
+from weipian_plugin.core.review import attachments
+from weipian_plugin.core.review.errors import ReviewError
 from weipian_plugin.core.schedule.deadlines import DeadlineConfig, determination_due
 from weipian_plugin.core.store import keys, schema
 from weipian_plugin.core.store.codes import DEFAULT_CODE_LISTS
@@ -41,7 +40,7 @@ RECTIFICATION_FIELDS = (
 """Columns of ``rectifications`` (查处整改) a person edits; none of them is frozen by a stage lock."""
 
 LOCKED_FIELDS = schema.LOCKED_DETERMINATION_COLUMNS
-"""What 一上/二上 freeze: the determination's result, type, category and areas (DOMAIN §5)."""
+"""What 一上/二上 freeze: the determination's result, type, category and areas (docs/DOMAIN.md §5)."""
 
 FIELD_LABELS = {
     "result": "判定结果", "subtype": "判定子类", "basis": "判定依据", "doc_numbers": "文号",
@@ -83,10 +82,6 @@ _AREA_TOLERANCE_M2 = 0.005  # typed areas are rounded to 0.01 m²; the view uses
 _PART_TOLERANCE_M2 = 1e-6  # the CHECK constraints of determinations
 _PATCH_COLUMNS = ("fid", "jcbh", "xzqdm", "xmc", "tblx", "qsx", "hsx", "jcmj_m2", "tz", "sfyn", "sfhx", "dlbm",
                   "area_m2", "area_mu", "parent_fid", "split_state", "township_code", "township_name", "due_date")
-
-
-class ReviewError(ValueError):
-    """An edit was refused; the message (Chinese, one line per problem) is shown as is."""
 
 
 class LockedError(ReviewError):
@@ -533,69 +528,19 @@ def export_snapshot(store: WorkStore, batch_name: str, stage: str, path) -> Path
 # -- attachments -------------------------------------------------------------------------------------
 def add_attachment(store: WorkStore, fid: int, file_path, kind: Optional[str] = None,
                    actor: Optional[str] = None) -> int:
-    """Store a file in the GeoPackage with the patch; photos keep their EXIF time, position and bearing.
-
-    A photo whose EXIF is damaged is still stored, only without position: the evidence matters more.
-    """
+    """Store a file with the patch (core/review/attachments.py: photos keep their EXIF time and position)."""
     _patch(store, fid)  # a clear error for an unknown patch
-    source = Path(file_path)
-    if not source.is_file():
-        raise ReviewError(f"文件不存在：{source}")
-    data = source.read_bytes()
-    mime = mimetypes.guess_type(source.name, strict=False)[0] or "application/octet-stream"
-    try:
-        info = read_photo_info(data)  # decided by the bytes: some systems map .jpg to image/pjpeg
-    except ExifError:
-        info = PhotoInfo()
-    with store.transaction() as conn:  # evidence is added all year: stage locks do not apply (DOMAIN §5)
-        cur = conn.execute(
-            "INSERT INTO attachments (patch_fid, file_name, mime_type, kind, added_at, added_by, taken_at, "
-            "longitude, latitude, bearing, size_bytes, sha256, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (fid, source.name, mime, kind or ("照片" if mime.startswith("image/") else "文件"), now_iso(), actor,
-             info.taken_at, info.longitude, info.latitude, info.bearing,
-             len(data), hashlib.sha256(data).hexdigest(), sqlite3.Binary(data)))
-        return cur.lastrowid
+    return attachments.add(store, attachments.PATCH, fid, file_path, kind, actor)
 
 
 def list_attachments(store: WorkStore, fid: int) -> List[dict]:
     """The patch's attachments without their bytes, oldest first."""
-    return _dicts(store.conn.execute(
-        "SELECT id, patch_fid, file_name, mime_type, kind, added_at, added_by, taken_at, longitude, latitude, "
-        "bearing, size_bytes, sha256 FROM attachments WHERE patch_fid = ? ORDER BY id", (fid,)))
+    return attachments.list_for(store, attachments.PATCH, fid)
 
 
-def attachment_bytes(store: WorkStore, attachment_id: int) -> bytes:
-    row = store.conn.execute("SELECT data FROM attachments WHERE id = ?", (attachment_id,)).fetchone()
-    if row is None:
-        raise ReviewError(f"附件不存在（id={attachment_id}）")
-    return bytes(row[0])
-
-
-def export_attachment(store: WorkStore, attachment_id: int, folder) -> Path:
-    """Write the attachment into ``folder`` under its file name; never overwrites a different file."""
-    row = store.conn.execute("SELECT file_name FROM attachments WHERE id = ?", (attachment_id,)).fetchone()
-    if row is None:
-        raise ReviewError(f"附件不存在（id={attachment_id}）")
-    data = attachment_bytes(store, attachment_id)
-    folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
-    name = Path(row[0] or "").name  # the name may have been edited in QGIS: never let it leave the folder
-    if name in ("", ".", ".."):
-        name = f"附件{attachment_id}"
-    target, n = folder / name, 1
-    while target.exists() and target.read_bytes() != data:
-        n += 1
-        target = folder / f"{Path(name).stem} ({n}){Path(name).suffix}"
-    target.write_bytes(data)
-    return target
-
-
-def remove_attachment(store: WorkStore, attachment_id: int, actor: Optional[str] = None) -> None:
-    row = store.conn.execute("SELECT 1 FROM attachments WHERE id = ?", (attachment_id,)).fetchone()
-    if row is None:
-        raise ReviewError(f"附件不存在（id={attachment_id}）")
-    with store.transaction(actor) as conn:
-        conn.execute("DELETE FROM attachments WHERE id = ?", (attachment_id,))
+attachment_bytes = attachments.data
+export_attachment = attachments.export
+remove_attachment = attachments.remove
 
 
 # -- deadlines ---------------------------------------------------------------------------------------

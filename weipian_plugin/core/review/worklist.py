@@ -31,6 +31,7 @@ class PatchRow(NamedTuple):
 _ROW_SQL = f"SELECT {', '.join(PatchRow._fields)} FROM patch_analysis"
 _INFO_SQL = ("SELECT pa.fid, pa.batch, pa.jcbh, pa.township, pa.area_m2, pa.due_date, pa.split_state, pa.suggestion, "
              "pa.suggestion_type, pa.suggestion_reason, pa.cultivated_m2, pa.basic_farmland_m2, pa.new_or_stock, "
+             "pa.mining_suggestion, pa.mining_suggestion_type, pa.mining_suggestion_reason, "
              "pa.determination, a.basis FROM patch_analysis pa LEFT JOIN analysis a ON a.patch_fid = pa.fid "
              "WHERE pa.fid = ?")
 

@@ -1,4 +1,4 @@
-"""Deadlines of DOMAIN §7: legality determination of patches, and the case steps of a clue (线索).
+"""Deadlines of docs/DOMAIN.md §7: legality determination of patches, and the case steps of a clue (线索).
 
 Day counts follow the wording of the plans: "N日内" is calendar days, "N个工作日内" is working days
 (counted with a :class:`~weipian_plugin.core.workdays.WorkCalendar`, so 调休 and holidays are right).
@@ -16,16 +16,16 @@ from weipian_plugin.core.schedule.workdays import WorkCalendar
 from weipian_plugin.core.units import mu_to_m2
 
 STAGES = ("发现", "制止", "报告", "立案", "结案")
-"""The steps of a clue, in order (seed 004: 发现、制止、报告、立案查处、结案)."""
+"""The steps of a clue, in order (docs/DOMAIN.md §7: 发现、制止、报告、立案查处、结案)."""
 CLOSED_STAGE = "已结案"
 
 
 @dataclass(frozen=True)
 class DeadlineConfig(Config):
-    """Deadline rules; defaults are seed 001 (determination) and seed 004 (patrol cases)."""
+    """Deadline rules; defaults are docs/DOMAIN.md §7 (determination) and docs/DOMAIN.md §7 (patrol cases)."""
 
     determination_days: int = 20
-    """合法性判定 within this many calendar days of receipt (seed 001)."""
+    """合法性判定 within this many calendar days of receipt (docs/DOMAIN.md §7)."""
     use_monthly_clear: bool = True
     """Also apply 月清 and take the earlier date (see :func:`determination_due`)."""
     monthly_clear_day: int = 20
@@ -75,7 +75,7 @@ def monthly_clear_due(month_of: date, cfg: DeadlineConfig | None = None) -> date
 def determination_due(received: date, cfg: DeadlineConfig | None = None, issued: date | None = None) -> date:
     """Legality determination deadline: the **earlier** of ``received + determination_days`` and 月清.
 
-    Both rules bind the bureau at once (seed 001 sets the 20 days, the 月清 schedule the month), so
+    Both rules bind the bureau at once (docs/DOMAIN.md §7 sets the 20 days, the 月清 schedule the month), so
     the earlier date is the one that must be met, and meeting it meets both. 月清 counts from the
     month the batch was issued (``issued``, 上月下发的图斑) when known, else from the month of receipt.
     With the defaults (20 days, 20th) and no ``issued``, ``received + 20`` is never after the 20th of
@@ -101,7 +101,7 @@ def major_violation_reasons(
     is_mining: bool,
     cfg: DeadlineConfig | None = None,
 ) -> list[str]:
-    """Why a violation is 重大 (seed 004: land > 20 亩, cultivated > 10 亩, basic farmland > 5 亩, any
+    """Why a violation is 重大 (docs/DOMAIN.md §7: land > 20 亩, cultivated > 10 亩, basic farmland > 5 亩, any
     illegal mining); empty when it is not. "超过" is strict: exactly 20 亩 is not major."""
     cfg = cfg or DeadlineConfig()
     reasons = []

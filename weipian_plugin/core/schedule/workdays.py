@@ -1,6 +1,6 @@
 """Working-day calendar: weekends, public holidays and China's make-up working weekends (调休).
 
-Case deadlines in seed 004 are counted in working days (e.g. 立案 within 10 working days of discovery).
+Case deadlines in docs/DOMAIN.md §7 are counted in working days (e.g. 立案 within 10 working days of discovery).
 The State Council's holiday schedule moves working days onto weekends, so a calendar of plain
 weekdays is wrong around every long holiday; the bureau pastes the year's list into the plugin.
 """
@@ -80,7 +80,7 @@ class WorkCalendar:
         """Parse a holiday list as people paste it.
 
         One date or range per line (``2026-10-01~2026-10-08``; also ``～``, ``至``, ``到``, ``-``
-        between two dates), several dates on a line are each taken, any date format of DOMAIN §3.
+        between two dates), several dates on a line are each taken, any date format of docs/DOMAIN.md §3.
         A line starting with ``+`` lists make-up working days (调休上班). ``#`` starts a comment.
         Text around the dates (``国庆节：``) is ignored, but a non-comment line without any date, or a
         range whose end lacks the year (``10月1日至8日``), raises ``ValueError`` naming the line, so

@@ -1,4 +1,4 @@
-"""Accountability ratio of 第15号令 art. 3 with the deductions of seed 002 (DOMAIN §6).
+"""Accountability ratio of 第15号令 art. 3 with the deductions of docs/DOMAIN.md §6.
 
 ratio = 违法占用耕地面积 ÷ 新增建设用地占用耕地总面积, per township, county and in total.
 
@@ -9,14 +9,14 @@ How the two sides are built (all cultivated-land areas, m²):
   occupying cultivated land that year, supplied by the caller) + the same illegal 新增 cultivated area:
   新增建设用地占用耕地 is all new construction on cultivated land, legal or not. The caller must not
   put supplemented (补办) violations into ``denominator_extra_m2``: they are already counted here.
-- 存量建设用地违法 and 农业项目破坏耕地 are in neither (seed 002 item 6); shown as ``excluded_m2``.
+- 存量建设用地违法 and 农业项目破坏耕地 are in neither (docs/DOMAIN.md §6); shown as ``excluded_m2``.
 
 Deductions, each a switch, per 新增 record:
 
 - major infrastructure (交通/能源/水利 on the filed list): the whole record off both sides; at
   ``level='province'`` a project approved by the province itself (``infrastructure_level`` 省级, also
   the default when the list does not say) is not deducted, one approved by a ministry (国家) still is
-  (seed 002 items 3–4); a deducted record then takes no other deduction;
+  (docs/DOMAIN.md §6); a deducted record then takes no other deduction;
 - 已拆除复耕到位: the restored cultivated area off both sides;
 - 已补办完善用地手续: the supplemented cultivated area off the numerator only (the land became legal
   new construction, so it stays in the denominator).
@@ -27,7 +27,7 @@ every numerator component is also in the denominator, numerator ≤ denominator 
 denominator only happens with no new construction at all, and then the ratio is ``None``.
 
 第15号令 addresses county-level governments and up: a township row is never 纳入问责. Townships are
-judged by their own 警示约谈 lines (seed 003): illegally occupied 永久基本农田 or 自然保护地 ≥ 5 亩 (each
+judged by their own 警示约谈 lines (docs/DOMAIN.md §6): illegally occupied 永久基本农田 or 自然保护地 ≥ 5 亩 (each
 on its own), or 一般耕地 (cultivated land outside 永农) ≥ 10 亩, over all the year's violations before
 any deduction. A unit marked 「造成恶劣影响」 by hand (with its reason) is 纳入问责 (county and up, as art. 3
 allows below 15 %) or 约谈 (township) whatever its figures.
@@ -108,7 +108,7 @@ class Township:
 
 @dataclass(frozen=True)
 class AccountabilityConfig(Config):
-    """Deduction switches and thresholds; the default is the ministry rule of seed 002 for a county."""
+    """Deduction switches and thresholds; the default is the ministry rule of docs/DOMAIN.md §6 for a county."""
 
     level: str = "county"
     """The level being assessed: 'county' | 'city' | 'province' (thresholds of the total row, and no
@@ -118,20 +118,20 @@ class AccountabilityConfig(Config):
     deduct_infrastructure: bool = True
     ratio_threshold: float = 0.15
     ratio_strict: bool = False
-    """False: ratio ≥ threshold (seed 002 "达到15%以上"); True: ratio > threshold (seed 001 "超过15%")."""
+    """False: ratio ≥ threshold (docs/DOMAIN.md §6 "达到15%以上"); True: ratio > threshold (docs/DOMAIN.md §6 "超过15%")."""
     require_area: bool = True
-    """True: accountable only if the area threshold is also reached (seed 002); False: ratio alone."""
+    """True: accountable only if the area threshold is also reached (docs/DOMAIN.md §6); False: ratio alone."""
     township_basic_farmland_mu: float = 5.0
-    """Township 警示约谈 line (seed 003): illegal 永久基本农田, or 自然保护地, at least this many 亩."""
+    """Township 警示约谈 line (docs/DOMAIN.md §6): illegal 永久基本农田, or 自然保护地, at least this many 亩."""
     township_cultivated_mu: float = 10.0
-    """Township 警示约谈 line (seed 003): illegal 一般耕地 (outside 永农) at least this many 亩."""
+    """Township 警示约谈 line (docs/DOMAIN.md §6): illegal 一般耕地 (outside 永农) at least this many 亩."""
     county_area_mu: float = 100.0
     city_area_mu: float = 500.0
     province_area_mu: float = 5000.0
     points_initial_mu: float | None = None
-    """Seed 001: initial (before deductions) illegal cultivated area ≥ this loses points."""
+    """docs/DOMAIN.md §6: initial (before deductions) illegal cultivated area ≥ this loses points."""
     points_after_mu: float | None = None
-    """Seed 001: illegal cultivated area after rectification > this loses points."""
+    """docs/DOMAIN.md §6: illegal cultivated area after rectification > this loses points."""
 
     def __post_init__(self) -> None:
         if self.level not in LEVELS:
@@ -156,12 +156,12 @@ class AccountabilityConfig(Config):
 
     @classmethod
     def ministry(cls, level: str = "county") -> AccountabilityConfig:
-        """Seed 002: ≥ 100 / 500 / 5000 亩 (county / city / province) and ratio ≥ 15 %."""
+        """docs/DOMAIN.md §6: ≥ 100 / 500 / 5000 亩 (county / city / province) and ratio ≥ 15 %."""
         return cls(level=level)
 
     @classmethod
     def city_rule_001(cls) -> AccountabilityConfig:
-        """Seed 001 (a city's own rule for its counties): initial ≥ 100 亩 or > 50 亩 after
+        """docs/DOMAIN.md §6 (a city's own rule for its counties): initial ≥ 100 亩 or > 50 亩 after
         rectification loses points; ratio > 15 % is accountable whatever the area."""
         return cls(ratio_strict=True, require_area=False, points_initial_mu=100.0, points_after_mu=50.0)
 
@@ -193,7 +193,7 @@ class AccountabilityRow:
     accountable: bool
     """纳入问责范围 under the configured rule; always False for a township."""
     points_lost: bool | None
-    """Seed 001's 扣分 rule; ``None`` when the rule is not configured or for the total row."""
+    """docs/DOMAIN.md §6's 扣分 rule; ``None`` when the rule is not configured or for the total row."""
     explanation: str
     rank: int | None = None
     """Township ranking, 1 = worst; ``None`` for county and total rows."""

@@ -1,4 +1,4 @@
-"""The tables the bureau hands in (DOMAIN §8): 图斑台账, 新增建设用地汇总表 by township, monthly progress,
+"""The tables the bureau hands in (docs/DOMAIN.md §8): 图斑台账, 新增建设用地汇总表 by township, monthly progress,
 and the store → :mod:`accountability` mapping.
 
 Everything is read from the store's views (``patch_status`` for determination and rectification status,

@@ -113,7 +113,8 @@ CREATE TRIGGER patches_audit_delete AFTER DELETE ON patches BEGIN
 """
 
 
-def _attachment_triggers() -> str:
+def attachment_triggers() -> str:
+    """The attachments table's audit triggers (schema 4; created again by schema 7, which rebuilds the table)."""
     cols = ("id", "file_name", "kind", "size_bytes", "sha256")
     return f"""
 CREATE TRIGGER attachments_audit_insert AFTER INSERT ON attachments BEGIN
@@ -137,7 +138,7 @@ CREATE TABLE audit_seals (audit_id INTEGER PRIMARY KEY, hash TEXT NOT NULL, seal
 ALTER TABLE patches ADD COLUMN review_note TEXT;
 """ + "".join(_append_only(t, label) for t, label in APPEND_ONLY_TABLES.items())
             + "".join(_person_table_audit(t) for t in _audited())
-            + _patch_triggers() + _attachment_triggers())
+            + _patch_triggers() + attachment_triggers())
 
 
 def protective_triggers() -> dict:

@@ -1,4 +1,4 @@
-"""Default code lists (DOMAIN.md §4). Each store gets its own copy, editable, because provinces differ."""
+"""Default code lists (docs/DOMAIN.md §4). Each store gets its own copy, editable, because provinces differ."""
 from __future__ import annotations
 
 from weipian_plugin.core.vocabulary import ILLEGAL, LEGAL, NEW, OTHER, RESULTS, STOCK
@@ -20,7 +20,7 @@ DEFAULT_CODE_LISTS = {
     "stage": [(c, c, "") for c in ("一上", "一下", "二上")],
 }
 
-# Names printed beside codes (套合图, ledger). TBLX as seen in 2026 data (DOMAIN.md §3); DLBM from the
+# Names printed beside codes (套合图, ledger). TBLX as seen in 2026 data (docs/DOMAIN.md §3); DLBM from the
 # 第三次全国国土调查 working classification (GB/T 21010-2017 with the 三调 merged classes such as 05H1).
 TBLX_NAMES = {
     "20": "建构筑物", "YH": "硬化", "DT": "动土", "TD": "推堆土", "DL1": "道路", "DL2": "道路", "DL3": "道路",
@@ -54,7 +54,7 @@ def code_label(code, names: dict) -> str:
 ADDED_CODES = [("subtype", "先行用地", "其他"), ("subtype", "农业项目破坏耕地", "违法")]
 """Codes added to the defaults after the first release: older stores get them by migration (schema v6)."""
 
-# Change types (TBLX) and the rule each one goes to (DOMAIN.md §4 rule 0); stored per store in the table
+# Change types (TBLX) and the rule each one goes to (docs/DOMAIN.md §4 rule 0); stored per store in the table
 # ``change_types`` and editable, because provinces issue and read the codes differently.
 CONSTRUCTION, MINING, AGRICULTURAL, SOLAR, EARTHWORKS, SEA, ROAD = (
     "construction", "mining", "agricultural", "solar", "earthworks", "sea", "road")

@@ -6,9 +6,10 @@ the 1.2 triggers), so users can open and edit the store in QGIS.
 """
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 import struct
-from typing import Optional, Sequence
+from typing import Iterator, Optional, Sequence
 
 import numpy as np
 import shapely
@@ -47,20 +48,22 @@ INSERT OR IGNORE INTO gpkg_spatial_ref_sys VALUES
 """
 
 
+_HEADER_DTYPE = np.dtype([("magic", "S2"), ("version", "u1"), ("flags", "u1"), ("srs", "<i4"),
+                          ("envelope", "<f8", (4,))])
+
+
 def encode(geoms: np.ndarray, srs_id: int) -> list:
     """Shapely geometries → GeoPackage geometry blobs (little-endian, XY envelope)."""
     geoms = np.asarray(geoms, dtype=object)
     wkbs = shapely.to_wkb(geoms, byte_order=1, output_dimension=2)
-    bounds = shapely.bounds(geoms)
-    empty = shapely.is_empty(geoms) | shapely.is_missing(geoms)
-    blobs = []
-    for wkb, (minx, miny, maxx, maxy), is_empty in zip(wkbs, bounds, empty):
-        if wkb is None:
-            blobs.append(None)
-        elif is_empty:
-            blobs.append(_EMPTY_HEADER.pack(b"GP", 0, _FLAGS_LE_EMPTY, srs_id) + wkb)
-        else:
-            blobs.append(_HEADER.pack(b"GP", 0, _FLAGS_LE_XY_ENVELOPE, srs_id, minx, maxx, miny, maxy) + wkb)
+    # Headers packed for all rows at once (a county's DLTB has millions), then cut per row.
+    head = np.zeros(len(geoms), dtype=_HEADER_DTYPE)
+    head["magic"], head["flags"], head["srs"] = b"GP", _FLAGS_LE_XY_ENVELOPE, srs_id
+    head["envelope"] = shapely.bounds(geoms)[:, [0, 2, 1, 3]]
+    raw, size = head.tobytes(), _HEADER.size
+    blobs = [None if wkb is None else raw[k * size:(k + 1) * size] + wkb for k, wkb in enumerate(wkbs.tolist())]
+    for k in np.flatnonzero(shapely.is_empty(geoms)):
+        blobs[k] = _EMPTY_HEADER.pack(b"GP", 0, _FLAGS_LE_EMPTY, srs_id) + wkbs[k]
     return blobs
 
 
@@ -72,7 +75,9 @@ def _wkb_offset(blob: bytes) -> int:
 
 def decode(blobs: Sequence[Optional[bytes]]) -> np.ndarray:
     """GeoPackage geometry blobs → shapely geometries (None stays None)."""
-    wkbs = [None if b is None else bytes(b[_wkb_offset(b):]) for b in blobs]
+    # the usual header (little-endian flags with an XY envelope) is 40 bytes: skip the general parse
+    wkbs = [None if b is None else bytes(b[40:] if b[3] == _FLAGS_LE_XY_ENVELOPE and b[:2] == b"GP"
+                                         else b[_wkb_offset(b):]) for b in blobs]
     return shapely.from_wkb(np.array(wkbs, dtype=object))
 
 
@@ -294,3 +299,32 @@ def str_order(boxes: np.ndarray, capacity: int = 51) -> np.ndarray:
     slice_of = np.empty(n, dtype=np.int64)
     slice_of[by_x] = np.arange(n) // per_slice
     return np.lexsort((cy, slice_of))
+
+
+@contextlib.contextmanager
+def packed_rtree_inserts(conn: sqlite3.Connection, table: str, column: str = "geom",
+                         enabled: bool = True) -> Iterator[None]:
+    """Inside the caller's transaction: rows inserted in the block reach the R*Tree by one
+    :func:`bulk_rtree` of the whole table at the end instead of one insert trigger each (a county's
+    100,000 patches: seconds of R*Tree inserts). It rebuilds the whole tree, so callers enable it for
+    many new rows only. On an exception the caller's rollback restores the trigger."""
+    if not enabled:
+        yield
+        return
+    rt, trigger = f"rtree_{table}_{column}", f"rtree_{table}_{column}_insert"
+    sql = conn.execute("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?", (trigger,)).fetchone()
+    if sql is None:
+        yield
+        return
+    conn.execute(f'DROP TRIGGER "{trigger}"')
+    yield
+    fid = next(r[1] for r in conn.execute(f'PRAGMA table_info("{table}")') if r[5] == 1)
+    old = np.array(conn.execute(f'SELECT id, minx, miny, maxx, maxy FROM "{rt}"').fetchall(),
+                   dtype=np.float64).reshape(-1, 5)
+    new = [(i, _envelope(b)) for i, b in conn.execute(
+        f'SELECT t."{fid}", t."{column}" FROM "{table}" t LEFT JOIN "{rt}" r ON r.id = t."{fid}" '
+        f'WHERE r.id IS NULL AND t."{column}" IS NOT NULL')]
+    new = np.array([(i, e[0], e[2], e[1], e[3]) for i, e in new if e is not None], dtype=np.float64).reshape(-1, 5)
+    rows = np.concatenate([old, new])
+    bulk_rtree(conn, table, column, rows[:, 0].astype(np.int64), rows[:, 1:])
+    conn.execute(sql[0])

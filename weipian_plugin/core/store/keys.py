@@ -35,7 +35,22 @@ class StoreKey(Generic[T]):
         return self.name
 
 
-ANALYSIS_LAYERS: StoreKey[dict] = StoreKey(
+class SourcesKey(StoreKey[dict]):
+    """A dict of file sources, kept relative to the store's folder (core/store/paths.py) and read back
+    absolute: a copied work folder uses its own reference layers and imagery."""
+
+    def read(self, store: "WorkStore") -> dict:
+        from weipian_plugin.core.store import paths
+
+        return paths.absolute_all(store.path, super().read(store))
+
+    def write(self, store: "WorkStore", value: dict, conn: Optional[sqlite3.Connection] = None) -> None:
+        from weipian_plugin.core.store import paths
+
+        super().write(store, paths.relative_all(store.path, value), conn)
+
+
+ANALYSIS_LAYERS: StoreKey[dict] = SourcesKey(
     "analysis_layers", {}, "reference-layer role -> file (``path`` or ``path|layername=x``) of the last analysis")
 ANALYSIS_WARNINGS: StoreKey[dict] = StoreKey(
     "analysis_warnings", {}, "{'at', 'batch', 'warnings': [text]}: reference-layer problems the last analysis ran "
@@ -43,7 +58,7 @@ ANALYSIS_WARNINGS: StoreKey[dict] = StoreKey(
 REVIEWER_NAME: StoreKey[str] = StoreKey(
     "reviewer_name", "", "the reviewer's name as set in the plugin for this store: the audit log's actor")
 RULES: StoreKey[dict] = StoreKey("rules", {}, "RuleConfig as a dict (suggestion thresholds and code lists)")
-IMAGERY: StoreKey[dict] = StoreKey("imagery", {}, "{'before': source, 'after': source} raster sources")
+IMAGERY: StoreKey[dict] = SourcesKey("imagery", {}, "{'before': source, 'after': source} raster sources")
 FIELD_MAP: StoreKey[Optional[dict]] = StoreKey("field_map", None, "canonical field -> source field of the last import")
 DEADLINES: StoreKey[dict] = StoreKey("deadlines", {}, "DeadlineConfig as a dict")
 HOLIDAYS: StoreKey[Optional[str]] = StoreKey(

@@ -11,6 +11,7 @@ from typing import Optional
 
 from weipian_plugin.core import roles
 from weipian_plugin.core.store import audit, codes
+from weipian_plugin.core.vocabulary import LEGAL, OTHER
 
 SCHEMA_VERSION_KEY = "schema_version"
 
@@ -35,7 +36,7 @@ AUDITED_COLUMNS = {
 _V1_AUDITED = {"determinations": AUDITED_COLUMNS["determinations"],
                "rectifications": AUDITED_COLUMNS["rectifications"][:19]}
 
-# What a stage lock freezes (DOMAIN §5 as revised): the determination itself — its result, type, category
+# What a stage lock freezes (docs/DOMAIN.md §5 as revised): the determination itself — its result, type, category
 # and areas. 查处整改 (rectifications), attachments and the determination's descriptive fields (项目名称,
 # 违法主体, 建设时间 …) stay editable all year, audited; each stage's snapshot keeps what was reported.
 LOCKED_DETERMINATION_COLUMNS = ("result", "subtype", "violation_category", "violation_type", "illegal_m2",
@@ -295,6 +296,20 @@ LEFT JOIN analysis a ON a.patch_fid = p.fid;
 """
 
 
+_ROLE_RESULT = {roles.LEGAL: LEGAL, roles.OTHER: OTHER, roles.MINING: LEGAL}
+"""The result a role's sub-type belongs to in the code list ``subtype``."""
+
+
+def missing_role_codes(conn: sqlite3.Connection) -> list:
+    """(code, parent) of every registry sub-type the store's code list lacks (none while it is empty: a
+    store being created gets the whole default lists first), so a suggestion of a new role can be accepted."""
+    if conn.execute("SELECT 1 FROM code_lists LIMIT 1").fetchone() is None:
+        return []
+    have = set(conn.execute("SELECT code, parent FROM code_lists WHERE list = 'subtype'"))
+    wanted = [(r.subtype, _ROLE_RESULT[r.effect]) for r in roles.ROLES if r.subtype and r.effect in _ROLE_RESULT]
+    return [pair for pair in dict.fromkeys(wanted) if pair not in have]
+
+
 def missing_role_columns(conn: sqlite3.Connection) -> list:
     """``ALTER TABLE`` statements adding the contract column of every registry role ``analysis`` lacks.
 
@@ -516,6 +531,49 @@ CREATE TABLE analysis_run_layers (
 """
 
 
+# One attachments table for every owner (issue 12): a patch's evidence, a patrol finding's photos and a
+# clue's files share the columns and the code path (core/review/attachments.py). ``patch_fid`` stays for
+# patch-owned rows (QGIS's relation, the audit trail's patch); finding_attachments rows move over with
+# their ids renumbered after the patches' ones. Owners that are deleted take their attachments along.
+_V7_ATTACHMENTS = """
+CREATE TABLE attachments_v6 (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  owner TEXT NOT NULL CHECK (owner IN ('patch', 'finding', 'clue')),
+  owner_id INTEGER NOT NULL,
+  patch_fid INTEGER REFERENCES patches(fid) CHECK ((owner = 'patch') = (patch_fid IS NOT NULL)),
+  file_name TEXT NOT NULL,
+  mime_type TEXT,
+  kind TEXT,
+  added_at TEXT,
+  added_by TEXT,
+  taken_at TEXT,
+  longitude REAL,
+  latitude REAL,
+  bearing REAL,
+  size_bytes INTEGER,
+  sha256 TEXT,
+  data BLOB NOT NULL,
+  CHECK (owner != 'patch' OR patch_fid = owner_id));
+INSERT INTO attachments_v6 (id, owner, owner_id, patch_fid, file_name, mime_type, kind, added_at, added_by, taken_at,
+                            longitude, latitude, bearing, size_bytes, sha256, data)
+  SELECT id, 'patch', patch_fid, patch_fid, file_name, mime_type, kind, added_at, added_by, taken_at, longitude,
+         latitude, bearing, size_bytes, sha256, data FROM attachments ORDER BY id;
+INSERT INTO attachments_v6 (owner, owner_id, file_name, mime_type, kind, added_at, taken_at, longitude, latitude,
+                            bearing, size_bytes, sha256, data)
+  SELECT 'finding', finding_fid, file_name, mime_type,
+         CASE WHEN coalesce(mime_type, '') LIKE 'image/%' THEN '照片' ELSE '文件' END, added_at, taken_at,
+         longitude, latitude, bearing, size_bytes, sha256, data FROM finding_attachments ORDER BY id;
+DROP TABLE attachments;
+DROP TABLE finding_attachments;
+DELETE FROM gpkg_contents WHERE table_name = 'finding_attachments';
+ALTER TABLE attachments_v6 RENAME TO attachments;
+CREATE INDEX attachments_patch ON attachments(patch_fid);
+CREATE INDEX attachments_owner ON attachments(owner, owner_id);
+CREATE TRIGGER patrol_findings_attachments_delete AFTER DELETE ON patrol_findings BEGIN
+  DELETE FROM attachments WHERE owner = 'finding' AND owner_id = OLD.fid; END;
+CREATE TRIGGER clues_attachments_delete AFTER DELETE ON clues BEGIN
+  DELETE FROM attachments WHERE owner = 'clue' AND owner_id = OLD.fid; END;
+""" + audit.attachment_triggers()
 # Rules revision (issue 9): the change-type table; 新增/存量 by area, the mining suggestion beside the
 # land one, the uncovered area and the 新增乱占耕地建房 flag; 永农 no longer capped at the cultivated area
 # (after 三调, 永农 often holds non-cultivated land), so the CHECK saying so is removed in place
@@ -561,6 +619,7 @@ def migrations() -> list:
         (4, audit.migration_sql()),
         (5, _V5_ANALYSIS_RUNS),
         (6, _V6),
+        (7, _V7_ATTACHMENTS),
     ]
 
 
@@ -580,7 +639,6 @@ ATTRIBUTE_TABLES = {
     "change_types": "图斑类型规则",
     "settings": "设置",
     "patch_status": "图斑状态",
-    "finding_attachments": "巡查发现附件",
     "military_land": "涉军图斑",
     "interviews": "约谈记录",
     "serious_impact": "造成恶劣影响认定",

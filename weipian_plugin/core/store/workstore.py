@@ -105,7 +105,8 @@ class WorkStore:
             _meta_int(conn, "epsg", path)
             if version > schema.LATEST_VERSION:
                 raise StoreError(f"工作库由更新版本的插件创建（结构版本 {version}），请升级插件。")
-            if version < schema.LATEST_VERSION or schema.missing_role_columns(conn):
+            if (version < schema.LATEST_VERSION or schema.missing_role_columns(conn)
+                    or schema.missing_role_codes(conn)):
                 conn.execute("BEGIN IMMEDIATE")
                 cls._migrate(conn, version)
                 conn.execute("COMMIT")
@@ -119,7 +120,8 @@ class WorkStore:
 
     @staticmethod
     def _migrate(conn: sqlite3.Connection, current: int) -> None:
-        """Apply pending migrations inside the caller's transaction; add the columns of new reference roles."""
+        """Apply pending migrations inside the caller's transaction; add the columns and sub-types of new
+        reference roles (core/roles.py)."""
         srs = None
         for version, sql in schema.migrations():
             if version <= current:
@@ -137,6 +139,8 @@ class WorkStore:
                          (schema.SCHEMA_VERSION_KEY, str(version)))
         for statement in schema.missing_role_columns(conn):
             conn.execute(statement)
+        conn.executemany("INSERT INTO code_lists (list, code, label, parent, sort) VALUES ('subtype', ?, ?, ?, 200)",
+                         [(code, code, parent) for code, parent in schema.missing_role_codes(conn)])
         gpkg.run_script(conn, schema.views())
         audit.seal(conn, now_iso())  # what older versions logged starts the chain
         srs = srs or int(conn.execute(

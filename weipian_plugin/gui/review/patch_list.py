@@ -65,13 +65,13 @@ class PatchTableModel(QAbstractTableModel):
     def _reindex(self) -> None:
         self.row_of = {r.fid: i for i, r in enumerate(self.rows)}
 
-    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802 (Qt API)
+    def rowCount(self, parent=QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self.rows)
 
-    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: N802
+    def columnCount(self, parent=QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self.headers)
 
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
             return self.headers[section]
         return None
@@ -126,7 +126,7 @@ class PatchFilterModel(QSortFilterProxyModel):
             return False
         return not self.search or self.search in (r.jcbh or "").lower()
 
-    def filterAcceptsRow(self, source_row, source_parent) -> bool:  # noqa: N802 (Qt API)
+    def filterAcceptsRow(self, source_row, source_parent) -> bool:
         return self.accepts(self.source.rows[source_row])
 
     def sort(self, column: int, order=Qt.SortOrder.AscendingOrder) -> None:

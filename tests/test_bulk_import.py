@@ -1,0 +1,42 @@
+"""A county-sized import reaches the R*Tree in one packed load; the store's spatial index stays exact."""
+from __future__ import annotations
+
+import sqlite3
+
+import numpy as np
+import shapely
+
+from weipian_plugin.core.intake.importer import create_store_for, import_patches
+from weipian_plugin.core.store.workstore import WorkStore
+
+X0, Y0 = 39_500_000.0, 3_300_000.0
+
+
+def squares(n, dx=0.0):
+    i = np.arange(n)
+    x, y = X0 + dx + (i % 200) * 30.0, Y0 + (i // 200) * 30.0
+    return list(shapely.box(x, y, x + 20, y + 20))
+
+
+def test_large_import_packs_the_rtree_and_later_edits_use_the_triggers(tmp_path, shapefile_writer, store_path):
+    n = 10_500
+    big = shapefile_writer(tmp_path / "in" / "一月.shp", squares(n), {
+        "监测编号": [f"A{k:05d}" for k in range(n)], "县名": ["青禾县"] * n, "后时相": ["2026-01-05"] * n}, encoding="GBK")
+    small = shapefile_writer(tmp_path / "in" / "二月.shp", squares(3, dx=10_000), {
+        "监测编号": ["B1", "B2", "B3"], "县名": ["青禾县"] * 3, "后时相": ["2026-02-05"] * 3}, encoding="GBK")
+    with create_store_for(store_path, big) as store:
+        assert import_patches(store, big, "一月").inserted == n
+        assert import_patches(store, small, "二月").inserted == 3  # a few rows: the usual trigger
+        assert import_patches(store, big, "一月").updated == n  # re-import updates in place
+    conn = sqlite3.connect(store_path)
+    assert conn.execute("SELECT rtreecheck('rtree_patches_geom')").fetchone() == ("ok",)
+    assert conn.execute("SELECT count(*) FROM rtree_patches_geom").fetchone() == (n + 3,)
+    names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")}
+    assert "rtree_patches_geom_insert" in names
+    # every patch's R*Tree box contains the patch
+    boxes = dict((i, b) for i, *b in conn.execute("SELECT id, minx, miny, maxx, maxy FROM rtree_patches_geom"))
+    with WorkStore.open(store_path) as store:
+        fids, geoms, _ = store.read_patches(columns=())
+    bounds = shapely.bounds(geoms)
+    rtree = np.array([boxes[f] for f in fids.tolist()])
+    assert (rtree[:, :2] <= bounds[:, :2]).all() and (rtree[:, 2:] >= bounds[:, 2:]).all()

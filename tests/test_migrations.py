@@ -1,0 +1,99 @@
+"""Old stores open in today's plugin: every migration from schema 1 on, with the data they hold.
+
+An old store is built the way its release built it: the migrations up to its version, its feature
+tables registered, its version in ``weipian_meta`` (no later view or trigger exists in it yet).
+"""
+import hashlib
+import sqlite3
+
+import pytest
+import shapely
+
+from weipian_plugin.core.review import attachments
+from weipian_plugin.core.store import gpkg, schema
+from weipian_plugin.core.store.workstore import WorkStore
+
+EPSG = 4527
+PATCH = shapely.box(39_500_000, 3_300_000, 39_500_050, 3_300_040)
+
+
+def old_store(path, version: int) -> sqlite3.Connection:
+    conn = sqlite3.connect(path, isolation_level=None)
+    gpkg.register_functions(conn)
+    gpkg.initialise(conn)
+    conn.execute("BEGIN")
+    gpkg.add_srs(conn, EPSG)
+    srs = int(conn.execute("SELECT max(srs_id) FROM gpkg_spatial_ref_sys").fetchone()[0])
+    for v, sql in schema.migrations():
+        if v > version:
+            break
+        gpkg.run_script(conn, sql)
+        if v == 1:
+            gpkg.register_features(conn, "patches", "geom", "MULTIPOLYGON", srs, "卫片监测图斑")
+        if v == 2:
+            for table, description in schema.FEATURE_TABLES_V2.items():
+                gpkg.register_features(conn, table, "geom", "GEOMETRY", srs, description)
+    conn.executemany("INSERT OR REPLACE INTO weipian_meta VALUES (?, ?)",
+                     [(schema.SCHEMA_VERSION_KEY, str(version)), ("epsg", str(EPSG))])
+    conn.execute("INSERT INTO batches (name, received_date) VALUES ('2025-10', '2025-10-09')")
+    conn.execute("INSERT INTO patches (geom, batch_id, jcbh, area_m2, area_mu, split_state) "
+                 "VALUES (?, 1, 'J1', 2000.0, 3.0, '')", (gpkg.encode([PATCH], EPSG)[0],))
+    conn.execute("INSERT INTO determinations (patch_fid, result, reviewer) VALUES (1, '违法', '张三')")
+    conn.execute("INSERT INTO attachments (patch_fid, file_name, mime_type, kind, data) "
+                 "VALUES (1, '现场.jpg', 'image/jpeg', '照片', x'ffd8ffd9')")
+    conn.execute("COMMIT")
+    return conn
+
+
+@pytest.mark.parametrize("version", range(1, schema.LATEST_VERSION))
+def test_a_store_of_every_older_version_migrates_with_its_records(tmp_path, version):
+    path = tmp_path / f"v{version}.gpkg"
+    old_store(path, version).close()
+    with WorkStore.open(path) as store:
+        assert store.conn.execute("SELECT value FROM weipian_meta WHERE key='schema_version'").fetchone() == \
+            (str(schema.LATEST_VERSION),)
+        assert store.conn.execute("SELECT result, reviewer FROM determinations").fetchall() == [("违法", "张三")]
+        assert [(a["owner"], a["owner_id"], a["patch_fid"], a["file_name"]) for a in
+                attachments.list_for(store, attachments.PATCH, 1)] == [("patch", 1, 1, "现场.jpg")]
+        assert store.conn.execute("SELECT status FROM patch_status").fetchall() == [("未整改",)]
+        assert store.conn.execute("SELECT count(*) FROM patch_analysis").fetchone() == (1,)
+    with WorkStore.open(path) as store:  # a second open finds nothing left to do
+        assert store.conn.execute("PRAGMA foreign_key_check").fetchall() == []
+
+
+def test_finding_photos_move_into_the_one_attachments_table(tmp_path):
+    path = tmp_path / "v5.gpkg"
+    conn = old_store(path, 5)
+    photo = b"\xff\xd8\xff\xd9"
+    conn.execute("BEGIN")
+    conn.execute("INSERT INTO patrols (patrol_date, township) VALUES ('2025-10-10', '东关镇')")
+    conn.execute("INSERT INTO patrol_findings (patrol_fid, description) VALUES (1, '推土')")
+    conn.execute("INSERT INTO finding_attachments (finding_fid, file_name, mime_type, added_at, longitude, latitude, "
+                 "size_bytes, sha256, data) VALUES (1, '推土.jpg', 'image/jpeg', '2025-10-10T09:00:00', 117.1, 36.2, "
+                 "4, ?, ?)", (hashlib.sha256(photo).hexdigest(), photo))
+    conn.execute("COMMIT")
+    conn.close()
+    with WorkStore.open(path) as store:
+        tables = {r[0] for r in store.conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        assert "finding_attachments" not in tables
+        assert store.conn.execute(
+            "SELECT 1 FROM gpkg_contents WHERE table_name='finding_attachments'").fetchone() is None
+        (moved,) = attachments.list_for(store, attachments.FINDING, 1)
+        assert (moved["file_name"], moved["kind"], moved["patch_fid"], moved["longitude"]) == \
+            ("推土.jpg", "照片", None, 117.1)
+        assert attachments.data(store, moved["id"]) == photo
+        assert moved["id"] > attachments.list_for(store, attachments.PATCH, 1)[0]["id"]
+        with store.transaction() as conn:  # a deleted patrol takes its findings' photos along
+            conn.execute("DELETE FROM patrols WHERE fid = 1")
+        assert store.conn.execute("SELECT owner FROM attachments").fetchall() == [("patch",)]
+
+
+def test_a_newer_store_is_refused(tmp_path):
+    path = tmp_path / "future.gpkg"
+    WorkStore.create(path, EPSG).close()
+    with sqlite3.connect(path) as conn:
+        conn.execute("UPDATE weipian_meta SET value = ? WHERE key = 'schema_version'", (str(schema.LATEST_VERSION + 1),))
+    from weipian_plugin.core.store.workstore import StoreError
+
+    with pytest.raises(StoreError, match="更新版本"):
+        WorkStore.open(path)
