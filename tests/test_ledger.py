@@ -183,6 +183,19 @@ def test_township_summary_hand_counted(county_store):
     assert (yi.violation_count, yi.rectified_count, yi.remaining_m2) == (2, 1, pytest.approx(1500))
 
 
+def test_summary_splits_a_mixed_violation_by_the_analysed_areas(county_store, tmp_path):
+    path = tmp_path / "copy.gpkg"
+    shutil.copy(county_store, path)
+    with WorkStore.open(path) as store:
+        with store.transaction() as conn:  # J006: a quarter 新增, three quarters 存量; no category by hand
+            conn.execute("UPDATE analysis SET new_construction_m2 = 2000, stock_construction_m2 = 6000 "
+                         "WHERE patch_fid = (SELECT fid FROM patches WHERE jcbh = 'J006')")
+        yi = next(t for t in township_summary(store) if t.township == "乙镇")
+    assert (yi.illegal_count, yi.stock_count) == (2, 0)
+    assert yi.illegal_m2 == pytest.approx(4000 + 1500 / 4) and yi.stock_m2 == pytest.approx(1500 * 3 / 4)
+    assert yi.illegal_cultivated_m2 == pytest.approx(2500 + 300)  # cultivated land is always 新增
+
+
 def test_monthly_progress(county_store):
     with WorkStore.open(county_store) as store:
         april, to_date = monthly_progress(store, "2026-04")

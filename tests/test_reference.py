@@ -235,3 +235,12 @@ def test_older_store_gains_the_run_record(tmp_path):
     with WorkStore.open(store_copy) as store:
         assert store.conn.execute("SELECT count(*) FROM analysis_runs").fetchone() == (0,)
         assert store.schema_version >= 5
+
+
+def test_a_damaged_registry_is_a_clear_error_and_can_be_deleted(store_copy, sample_county):
+    cache = ReferenceCache(cache_path(store_copy), 4527)
+    cache.path.write_bytes(b"not a database" * 100)
+    with pytest.raises(ValueError, match="参考图层登记库无法使用"):
+        cache.load("approvals", str(sample_county / "reference" / "建设用地审批.shp"), overlay.role_fields("approvals"))
+    cache.path.unlink()
+    assert not cache.load("approvals", str(sample_county / "reference" / "建设用地审批.shp"))[1].cached

@@ -760,3 +760,31 @@ def test_a_copied_work_folder_uses_its_own_store_layers_and_imagery(weipian_prov
     sources = [layer.source() for layer in QgsProject.instance().mapLayers().values()]
     assert sources and all(str(work) not in source for source in sources), sources
     QgsProject.instance().clear()
+
+
+def test_analysis_dialog_stops_at_layer_problems_and_continues_only_when_told(
+        qtbot, qgis_iface, qgis_new_project, weipian_provider, imported, references, monkeypatch):
+    from qgis.core import QgsProject, QgsVectorLayer
+
+    from weipian_plugin.gui import analysis_dialog
+    from weipian_plugin.gui.analysis_dialog import AnalysisDialog
+
+    far = QgsVectorLayer(str(references["far"]), "远批文", "ogr")
+    QgsProject.instance().addMapLayer(far)
+    answers = [analysis_dialog.QMessageBox.StandardButton.No, analysis_dialog.QMessageBox.StandardButton.Yes]
+    asked = []
+    monkeypatch.setattr(analysis_dialog.QMessageBox, "question", lambda *a: asked.append(a[2]) or answers.pop(0))
+    dialog = AnalysisDialog(qgis_iface, str(imported), None)
+    qtbot.addWidget(dialog)
+    dialog.combos["approvals"].setLayer(far)
+    before = digest(imported)
+    dialog.start_analysis()
+    qtbot.waitUntil(lambda: dialog.task is None, timeout=60_000)
+    assert "相距约 100 公里" in asked[0] and digest(imported) == before  # "No": stopped, nothing written
+    dialog.start_analysis()
+    qtbot.waitUntil(lambda: dialog.task is None and not answers, timeout=60_000)
+    qtbot.waitUntil(lambda: dialog.task is None, timeout=60_000)
+    with sqlite3.connect(imported) as conn:
+        assert conn.execute("SELECT count(*) FROM analysis").fetchone() == (5,)
+        warnings = conn.execute("SELECT value FROM settings WHERE key = 'analysis_warnings'").fetchone()[0]
+    assert "相距约 100 公里" in warnings

@@ -69,7 +69,7 @@ def read_rows(path: os.PathLike, kind: str) -> TemplateRows:
 
 def _append_list(ws: Worksheet, title: str, columns, rows) -> None:
     """A plain titled list below what the sheet holds, after one blank row."""
-    top = ws.max_row + 2
+    top = ws.parent.last_row(ws) + 2
     ws.cell(top, 1, title).font = TITLE_FONT
     for c, col in enumerate(columns, start=1):
         cell = ws.cell(top + 1, c, col.title)
@@ -83,7 +83,7 @@ def _append_list(ws: Worksheet, title: str, columns, rows) -> None:
 
 def _append_notes(ws: Worksheet, lines) -> None:
     """Note rows below what the sheet holds (the formulas of the rates), after one blank row."""
-    top = ws.max_row + 2
+    top = ws.parent.last_row(ws) + 2
     ws.cell(top, 1, "说明").font = BOLD
     for r, line in enumerate(lines, start=top + 1):
         ws.cell(r, 1, line)

@@ -84,7 +84,8 @@ def sheet_name(name: str, taken: Iterable[str] = ()) -> str:
 class Table:
     """One titled table on its own sheet; call :meth:`write` once."""
 
-    def __init__(self, wb: Workbook, name: str, title: str, columns: Sequence[Column], freeze_cols: int = 1):
+    def __init__(self, wb: "Book", name: str, title: str, columns: Sequence[Column], freeze_cols: int = 1):
+        self.book = wb
         self.ws = wb.create_sheet(sheet_name(name, wb.sheetnames))
         self.title = title
         self.columns = columns
@@ -106,6 +107,14 @@ class Table:
                     setattr(template, name, v)
             self._styles[key] = template._style
         return self._styles[key]
+
+    def _style_id(self, style) -> Optional[int]:
+        """The index openpyxl writes as a cell's ``s`` for ``style`` (registering it), None for no style."""
+        if style is None:
+            return None
+        cell = Cell(self.ws)
+        cell._style = copy(style)
+        return cell.style_id
 
     def _put(self, row: int, col: int, value, *style) -> None:
         cell = put_value(self.ws, row, col, value)
@@ -161,15 +170,13 @@ class Table:
             heights.append(_LINE_HEIGHT * lines if lines > 1 else None)  # viewers do not grow wrapped rows
             if tick and (k + 1) % _TICK_ROWS == 0:
                 tick(_TICK_ROWS)
-        # openpyxl spends ~15 µs on every cell and a county's ledger has 20,000 × 34 of them, so the
-        # data rows are streamed into the sheet XML when the workbook is saved (save_workbook), using
-        # the style ids openpyxl gives two template rows written after everything else.
-        template = first + len(rows) + (1 if totals else 0)
-        for r, row_styles in ((template, plain), (template + 1, flagged)):
-            for c, st in enumerate(row_styles, start=1):
-                if st is not None:
-                    ws.cell(r, c)._style = copy(st)
-        _PENDING[id(ws)] = _Rows(first, template, values, highlights, heights)
+        # openpyxl spends ~15 µs on every cell (its write-only mode too) and a county's ledger has
+        # 20,000 × 34 of them, so the data rows are written by save_workbook straight into the sheet,
+        # with the style ids openpyxl registered for them (Cell.style_id), between the header rows and
+        # the 合计 row that openpyxl writes.
+        self.book.streamed[ws.title] = _Rows(
+            first, values, [self._style_id(st) for st in plain], [self._style_id(st) for st in flagged],
+            highlights, heights)
         last = get_column_letter(len(cols))
         ws.auto_filter.ref = f"A{HEADER_ROWS}:{last}{HEADER_ROWS + len(rows)}"
         if totals:
@@ -201,77 +208,99 @@ def put_value(ws, row: int, col: int, value) -> Cell:
     return cell
 
 
-def new_workbook() -> Workbook:
-    wb = Workbook()
-    wb.remove(wb.active)
-    return wb
+class Book(Workbook):
+    """An openpyxl workbook that also holds the data rows its tables stream in when it is saved."""
+
+    def __init__(self):
+        super().__init__()
+        self.remove(self.active)
+        self.streamed: dict = {}  # sheet title -> _Rows
+
+    def last_row(self, ws) -> int:
+        """The last row a sheet holds, its streamed data rows included (to write below them)."""
+        rows = self.streamed.get(ws.title)
+        return max(ws.max_row, rows.first + len(rows.values) - 1 if rows else 0)
+
+
+def new_workbook() -> Book:
+    return Book()
 
 
 class _Rows(NamedTuple):
-    """Data rows of a sheet, waiting to be streamed in by :func:`save_workbook`."""
+    """Data rows of a sheet, written by :func:`save_workbook`."""
     first: int
-    template: int
     values: list
+    plain: list
+    """Style id of each column's cell in an ordinary row (None: unstyled)."""
+    flagged: list
+    """… and in a highlighted row."""
     highlights: list
     heights: list
 
 
-_PENDING: dict = {}  # id(worksheet) -> _Rows
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
-def _cell_xml(ref: str, value: Any, style: str) -> str:
+def _cell_xml(ref: str, value: Any, style: Optional[int]) -> str:
+    s = "" if style is None else f' s="{style}"'
     if value is None:
-        return f'<c r="{ref}"{style}/>' if style else ""
+        return f'<c r="{ref}"{s}/>' if s else ""
     if isinstance(value, str):
         text = _CONTROL.sub("", value).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-        return f'<c r="{ref}"{style} t="inlineStr"><is><t xml:space="preserve">{text}</t></is></c>'
+        return f'<c r="{ref}"{s} t="inlineStr"><is><t xml:space="preserve">{text}</t></is></c>'
     if value != value:  # NaN
-        return f'<c r="{ref}"{style}/>'
+        return f'<c r="{ref}"{s}/>'
     number = value if isinstance(value, int) else repr(float(value))
-    return f'<c r="{ref}"{style}><v>{number}</v></c>'
+    return f'<c r="{ref}"{s}><v>{number}</v></c>'
 
 
-def _stream_rows(xml: str, pending: _Rows) -> str:
-    """Replace the two template rows of a sheet's XML by the real data rows, styled like them."""
-    styles = []
-    for r in (pending.template, pending.template + 1):
-        match = re.search(f'<row r="{r}"[^>]*>(.*?)</row>', xml)
-        cells = dict(re.findall(r'<c r="([A-Z]+)\d+"(?: s="(\d+)")?', match.group(1))) if match else {}
-        styles.append(cells)
-        xml = xml.replace(match.group(0), "") if match else xml
-    letters = [get_column_letter(i + 1) for i in range(max((len(v) for v in pending.values), default=0))]
+def _rows_xml(rows: _Rows) -> str:
+    letters = [get_column_letter(i + 1) for i in range(max((len(v) for v in rows.values), default=0))]
     out = []
-    for k, (vals, flagged, height) in enumerate(zip(pending.values, pending.highlights, pending.heights)):
-        r = pending.first + k
-        style = styles[1 if flagged else 0]
+    for k, (vals, flagged, height) in enumerate(zip(rows.values, rows.highlights, rows.heights)):
+        r = rows.first + k
+        styles = rows.flagged if flagged else rows.plain
         head = f'<row r="{r}" ht="{height}" customHeight="1">' if height else f'<row r="{r}">'
-        out.append(head + "".join(_cell_xml(f"{col}{r}", v, f' s="{style[col]}"' if col in style else "")
-                                  for col, v in zip(letters, vals) if v is not None or flagged) + "</row>")
-    # Rows must stay in order: the data goes before the totals row, or at the end when there is none.
-    totals = re.search(f'<row r="{pending.first + len(pending.values)}"', xml)
-    at = totals.start() if totals else xml.index("</sheetData>")
-    xml = xml[:at] + "".join(out) + xml[at:]
-    return re.sub(r'<dimension ref="A1:([A-Z]+)\d+"', lambda m: f'<dimension ref="A1:{m.group(1)}{pending.template - 1}"',
-                  xml, count=1)
+        out.append(head + "".join(_cell_xml(f"{col}{r}", v, st) for col, v, st in zip(letters, vals, styles)
+                                  if v is not None or flagged) + "</row>")
+    return "".join(out)
 
 
-def save_workbook(wb: Workbook, path: os.PathLike) -> Path:
-    """Save through a temporary file so a failed export never leaves half a workbook behind; data rows
-    of large tables are streamed in here (see :meth:`Table.write`)."""
+def _with_rows(xml: str, rows: _Rows, after: Optional[int], dimension: str) -> str:
+    """The sheet XML openpyxl wrote, with the data rows in their place: before the first row openpyxl
+    wrote below them (the 合计 row, a list appended below; rows must stay in order), else at the end of
+    sheetData; and the sheet's dimension covering them."""
+    at = xml.index(f'<row r="{after}"') if after else xml.index("</sheetData>")
+    xml = xml[:at] + _rows_xml(rows) + xml[at:]
+    last_col = dimension.split(":")[-1].rstrip("0123456789")
+    last_row = max(int(dimension.split(":")[-1][len(last_col):]), rows.first + len(rows.values) - 1)
+    for old in (f'<dimension ref="{dimension}"/>', f'<dimension ref="{dimension}" />'):
+        xml = xml.replace(old, f'<dimension ref="A1:{last_col}{last_row}"/>', 1)
+    return xml
+
+
+def save_workbook(wb: Book, path: os.PathLike) -> Path:
+    """Save through a temporary file so a failed export never leaves half a workbook behind; the data
+    rows of the tables are written into their sheets here (see :meth:`Table.write`)."""
     path = Path(path)
     # Names of this run's own (two exports to one file never share a temporary file).
     tmp = outputs.temporary_sibling(path, ".xlsx.part")
     streamed = outputs.temporary_sibling(path, ".xlsx.rows")
+    # openpyxl names the sheet parts by position and writes its rows in order, with the dimension
+    # calculate_dimension() gives.
+    sheets = {}
+    for i, ws in enumerate(wb.worksheets, 1):
+        rows = wb.streamed.get(ws.title)
+        if rows is not None:
+            after = min((r for r, _ in ws._cells if r >= rows.first), default=None)
+            sheets[f"xl/worksheets/sheet{i}.xml"] = (rows, after, ws.calculate_dimension())
     try:
         wb.save(tmp)
-        sheets = {f"xl/worksheets/sheet{i}.xml": _PENDING.pop(id(ws)) for i, ws in enumerate(wb.worksheets, 1)
-                  if id(ws) in _PENDING}
         with zipfile.ZipFile(tmp) as src, zipfile.ZipFile(streamed, "w", zipfile.ZIP_DEFLATED) as dst:
             for item in src.infolist():
                 data = src.read(item.filename)
                 if item.filename in sheets:
-                    data = _stream_rows(data.decode("utf-8"), sheets[item.filename]).encode("utf-8")
+                    data = _with_rows(data.decode("utf-8"), *sheets[item.filename]).encode("utf-8")
                 dst.writestr(item, data, compress_type=zipfile.ZIP_DEFLATED)
         os.replace(streamed, path)
     except OSError as exc:  # a full disk, or the workbook open in Excel: nothing half-written remains
@@ -279,8 +308,6 @@ def save_workbook(wb: Workbook, path: os.PathLike) -> Path:
     finally:
         tmp.unlink(missing_ok=True)
         streamed.unlink(missing_ok=True)
-        for ws in wb.worksheets:
-            _PENDING.pop(id(ws), None)
     return path
 
 

@@ -18,10 +18,11 @@ from qgis.core import (
 from qgis.gui import QgsMapLayerComboBox
 from qgis.PyQt import uic
 from qgis.PyQt.QtCore import pyqtSignal
-from qgis.PyQt.QtWidgets import QDialog, QFileDialog, QLabel, QToolButton
+from qgis.PyQt.QtWidgets import QDialog, QFileDialog, QLabel, QMessageBox, QToolButton
 
 from weipian_plugin.compat import POLYGON_GEOMETRY, LayerFilter
 from weipian_plugin.core import roles
+from weipian_plugin.core.analysis.checks import LAYER_CHECK_HEAD
 from weipian_plugin.core.intake.reference import ReferenceCache, cache_path
 from weipian_plugin.core.store import keys
 from weipian_plugin.core.store.workstore import StoreError
@@ -88,6 +89,7 @@ class AnalysisDialog(QDialog, FORM_CLASS):
         self.store_path = self.session.path
         self.task: Optional[QgsProcessingAlgRunnerTask] = None
         self.feedback: Optional[CollectingFeedback] = None
+        self._allow_warnings = False
         self.context: Optional[QgsProcessingContext] = None
         self.combos: Dict[str, QgsMapLayerComboBox] = {}
         self.labels: Dict[str, str] = {}
@@ -97,7 +99,7 @@ class AnalysisDialog(QDialog, FORM_CLASS):
         self.layersLayout.setColumnStretch(1, 1)
         self.storeInfo.setText(self.tr("Work store: {path}").format(path=self.store_path))
         self.batchCombo.addItem(self.tr("All batches"), "")
-        self.runButton.clicked.connect(self.start_analysis)
+        self.runButton.clicked.connect(lambda _checked=False: self.start_analysis())
         self.cancelButton.clicked.connect(self.cancel_analysis)
         self.rulesButton.clicked.connect(self.show_rules)
         self._read_store()
@@ -207,8 +209,8 @@ class AnalysisDialog(QDialog, FORM_CLASS):
         QgsProject.instance().addMapLayer(layer)
         self.combos[role].setLayer(layer)
 
-    def parameters(self) -> dict:
-        params = {"STORE": self.store_path, "BATCH": self.batchCombo.currentData()}
+    def parameters(self, allow_warnings: bool = False) -> dict:
+        params = {"STORE": self.store_path, "BATCH": self.batchCombo.currentData(), "ALLOW_WARNINGS": allow_warnings}
         for role, combo in self.combos.items():
             if combo.currentLayer() is not None:
                 params[roles.BY_KEY[role].parameter] = combo.currentLayer().id()
@@ -229,7 +231,10 @@ class AnalysisDialog(QDialog, FORM_CLASS):
             widget.setEnabled(not running)
         self.cancelButton.setEnabled(running)
 
-    def start_analysis(self) -> None:
+    def start_analysis(self, allow_warnings: bool = False) -> None:
+        """Run in the background; ``allow_warnings`` continues past reference-layer problems (asked
+        after a run they stopped)."""
+        self._allow_warnings = allow_warnings
         algorithm = QgsApplication.processingRegistry().createAlgorithmById(ALGORITHM_ID)
         if algorithm is None:
             self._message(self.tr("The Processing algorithm {id} is not available.").format(id=ALGORITHM_ID),
@@ -239,7 +244,7 @@ class AnalysisDialog(QDialog, FORM_CLASS):
         self.summaryText.clear()
         self.progressBar.setValue(0)
         self.context, self.feedback, self.task = start_algorithm(
-            algorithm, self.parameters(), lambda value: self.progressBar.setValue(int(value)), self._on_executed)
+            algorithm, self.parameters(allow_warnings), lambda value: self.progressBar.setValue(int(value)), self._on_executed)
         self._set_running(True)
 
     def cancel_analysis(self) -> None:
@@ -256,6 +261,14 @@ class AnalysisDialog(QDialog, FORM_CLASS):
             self._message(self.tr("Analysis cancelled; the work store is unchanged."), Qgis.MessageLevel.Warning)
         elif not ok:
             errors = "\n".join(text for text, error in feedback.messages if error)
+            if LAYER_CHECK_HEAD in errors and not self._allow_warnings and QMessageBox.question(
+                    self, self.tr("Reference layers"),
+                    errors + "\n\n" + self.tr("Analyse anyway? The problems will be recorded with the results "
+                                              "and printed in the ledger and the report."),
+                    QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                    QMessageBox.StandardButton.No) == QMessageBox.StandardButton.Yes:
+                self.start_analysis(allow_warnings=True)
+                return
             self._message(errors or self.tr("The analysis failed; see the Processing log."),
                           Qgis.MessageLevel.Critical)
         else:

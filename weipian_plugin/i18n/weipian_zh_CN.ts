@@ -316,6 +316,16 @@
         <source>Analyzed {count} patches.</source>
         <translation>已分析 {count} 个图斑。</translation>
     </message>
+    <message>
+        <location filename="../../weipian_plugin/gui/analysis_dialog.py" line="1"/>
+        <source>Reference layers</source>
+        <translation>参考图层</translation>
+    </message>
+    <message>
+        <location filename="../../weipian_plugin/gui/analysis_dialog.py" line="1"/>
+        <source>Analyse anyway? The problems will be recorded with the results and printed in the ledger and the report.</source>
+        <translation>仍要分析吗？这些问题将随分析结果记录，并印在台账和报告中。</translation>
+    </message>
 </context>
 <context>
     <name>AnalyzePatchesAlgorithm</name>

@@ -98,6 +98,9 @@ def check_layer(role: str, label: str, data: VectorData, patch_bounds: np.ndarra
     return problems
 
 
+LAYER_CHECK_HEAD = "参考图层检查未通过"
+
+
 class LayerCheckFailed(ValueError):
     """Reference layers unfit for the analysis, and the user did not allow continuing."""
 
@@ -105,7 +108,7 @@ class LayerCheckFailed(ValueError):
 def verdict(problems: List[str], allow: bool) -> List[str]:
     """The problems as warnings to store with the run when ``allow``; else LayerCheckFailed listing them."""
     if problems and not allow:
-        raise LayerCheckFailed("参考图层检查未通过，分析未运行，工作库未改动：\n" + "\n".join(f"  {p}" for p in problems)
+        raise LayerCheckFailed(f"{LAYER_CHECK_HEAD}，分析未运行，工作库未改动：\n" + "\n".join(f"  {p}" for p in problems)
                                + "\n若确认仍要分析，请勾选“图层有问题时仍继续分析”，问题将记入分析结果、台账和报告。")
     return list(problems)
 

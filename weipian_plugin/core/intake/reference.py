@@ -212,13 +212,19 @@ class ReferenceCache:
     def _connect(self) -> sqlite3.Connection:
         new = not self.path.exists()
         conn = sqlite3.connect(str(self.path), isolation_level=None, timeout=15)
-        gpkg.register_functions(conn)
-        if new:
-            gpkg.initialise(conn)
-        conn.execute("BEGIN IMMEDIATE")
-        gpkg.run_script(conn, _REGISTRY)
-        gpkg.register_attributes(conn, "reference_layers", "已登记的参考图层")
-        conn.execute("COMMIT")
+        try:
+            gpkg.register_functions(conn)
+            if new:
+                gpkg.initialise(conn)
+            conn.execute("BEGIN IMMEDIATE")
+            gpkg.run_script(conn, _REGISTRY)
+            gpkg.register_attributes(conn, "reference_layers", "已登记的参考图层")
+            conn.execute("COMMIT")
+        except sqlite3.DatabaseError as exc:
+            conn.close()
+            # Only copies live there: deleting the file loses nothing, the next run registers again.
+            raise VectorReadError(f"参考图层登记库无法使用（{exc}）：{self.path}。它只保存参考图层的副本，"
+                                  "可删除该文件后重新运行，届时将重新登记。") from exc
         return conn
 
     def entries(self) -> list[dict]:

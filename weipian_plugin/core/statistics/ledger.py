@@ -304,7 +304,8 @@ def ledger_rows(store: WorkStore, batch: Optional[str] = None, year: Optional[in
 @dataclass
 class TownshipSummary:
     """One township of the 汇总表. 新增建设用地 is 合法 plus 违法新增 only; 存量, 农业项目破坏耕地, 其他 and
-    未判定 are counted apart. Its cultivated land is built exactly as the 第15号令 denominator
+    未判定 are counted apart (a violation whose category the analysis derived and that holds both is
+    split by the analysed 新增/存量 areas: its count with 新增, its 存量 area with 存量). Its cultivated land is built exactly as the 第15号令 denominator
     (:func:`_accountability_inputs`), so the sheet's ratio is the accountability ratio before deductions:
     合法 patches' analysed cultivated land, plus each 新增 violation's illegal cultivated land and the legal
     rest of its analysed cultivated land (counted with 合法)."""
@@ -406,9 +407,15 @@ def township_summary(store: WorkStore, batch: Optional[str] = None, year: Option
             t.remaining_m2 += remaining
             illegal_area = area if illegal is None else illegal
             cult = illegal_cult if illegal_cult is not None else (cultivated or 0.0)
+            by_hand = category in CATEGORIES
             category = _category(category, new_m2, stock_m2)
             if category == CATEGORY_NEW:
                 t.illegal_count += 1
+                if not by_hand and (new_m2 or 0.0) > 0 and (stock_m2 or 0.0) > 0:
+                    # 新增 and 存量 in one patch, split by the analysed areas: 存量 stays out of 新增建设用地
+                    stock_part = illegal_area * stock_m2 / (new_m2 + stock_m2)
+                    t.stock_m2 += stock_part
+                    illegal_area -= stock_part
                 t.illegal_m2 += illegal_area
                 t.illegal_cultivated_m2 += cult
                 t.illegal_basic_farmland_m2 += farmland or 0.0
