@@ -6,9 +6,11 @@ from qgis.PyQt.QtGui import QIcon
 
 from weipian_plugin.processing_algorithms.accountability import AccountabilityAlgorithm
 from weipian_plugin.processing_algorithms.analyze_patches import AnalyzePatchesAlgorithm
+from weipian_plugin.processing_algorithms.export_dossier import ExportDossierAlgorithm
 from weipian_plugin.processing_algorithms.export_figures import ExportFiguresAlgorithm
 from weipian_plugin.processing_algorithms.export_ledger import ExportLedgerAlgorithm
 from weipian_plugin.processing_algorithms.export_military import ExportMilitaryAlgorithm
+from weipian_plugin.processing_algorithms.export_report import ExportReportAlgorithm
 from weipian_plugin.processing_algorithms.grade_enforcement import GradeEnforcementAlgorithm
 from weipian_plugin.processing_algorithms.import_enforcement import ImportEnforcementAlgorithm
 from weipian_plugin.processing_algorithms.import_patches import ImportPatchesAlgorithm
@@ -21,7 +23,8 @@ from weipian_plugin.processing_algorithms.verify_store import VerifyStoreAlgorit
 ALGORITHMS = (ImportPatchesAlgorithm, AnalyzePatchesAlgorithm, ExportFiguresAlgorithm,
               ImportEnforcementAlgorithm, GradeEnforcementAlgorithm, ExportLedgerAlgorithm,
               AccountabilityAlgorithm, ExportMilitaryAlgorithm, VerifyStoreAlgorithm, ImportRecordsAlgorithm,
-              SetStageAlgorithm, RecordInterviewAlgorithm, SeriousImpactAlgorithm,)
+              SetStageAlgorithm, RecordInterviewAlgorithm, SeriousImpactAlgorithm, ExportDossierAlgorithm,
+              ExportReportAlgorithm)
 
 
 class WeipianProvider(QgsProcessingProvider):

@@ -18,7 +18,7 @@ same county, the job a county repeats); registering the DLTB delivered as FileGD
 against one geopandas read of the file; importing the county's patches.
 
 Then, on an analysed 20,000-patch store: opening the review dock and moving to the next patch, one
-archive figure, and the whole 图斑台账 ledger, against their targets.
+套合图 (overlay figure), and the whole 图斑台账 ledger, against their targets.
 """
 from __future__ import annotations
 
@@ -389,7 +389,7 @@ def main() -> int:
     lines += ["", "| 20,000-patch store | measured | target | met |", "|---|---|---|---|"]
     for label, key, unit, target in (("open the review dock", "open_s", "s", 2.0),
                                      ("next patch (median of 50)", "next_ms", "ms", 100.0),
-                                     ("one archive figure (PNG)", "per_figure_s", "s", 1.0),
+                                     ("one overlay figure 套合图 (PNG)", "per_figure_s", "s", 1.0),
                                      ("whole 图斑台账 ledger", "ledger_s", "s", 10.0)):
         value = measured[key]
         lines.append(f"| {label} | {value:.2f} {unit} | < {target:g} {unit} | {'yes' if value < target else 'NO'} |")

@@ -137,7 +137,7 @@ def project(store_path: Path, county: Path, out: Path) -> None:
 
 
 def figures(store_path: Path, county: Path, out: Path) -> None:
-    """One archive figure per patch, PNG and PDF, over the before/after imagery."""
+    """One 套合图 per patch, PNG and PDF, over the before/after imagery."""
     from qgis.core import QgsFeedback
 
     from weipian_plugin.exporters.figures import export_figures

@@ -32,7 +32,8 @@ def export(store_path, tmp_path, config=None, year=None) -> dict:
     for r in range(4, ws.max_row + 1):
         row = dict(zip(KEYS, (ws.cell(r, i + 1).value for i in range(len(KEYS)))))
         row["fill"] = ws.cell(r, 1).fill.fgColor.rgb
-        rows[row["name"]] = row
+        if row["name"] is not None:  # the legend below the table has no name
+            rows[row["name"]] = row
     return rows
 
 

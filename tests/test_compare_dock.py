@@ -122,3 +122,15 @@ def test_swipe_shows_before_on_the_left_and_after_on_the_right(setup, qtbot):
     qtbot.waitUntil(lambda: not dock.swipe.isVisible())
     image = main.grab().toImage()
     assert image.pixelColor(image.width() // 4, h).blue() == BLUE[2]
+
+
+def test_resizing_the_compare_map_does_not_zoom_the_main_map(setup, qtbot):
+    dock, main, _before, _after, _ = setup
+    main.setExtent(QgsRectangle(X0 + 100, Y0 + 200, X0 + 300, Y0 + 400))
+    scale, centre = main.scale(), main.center()
+    dock.canvas.resize(dock.canvas.width() // 3 + 40, dock.canvas.height() // 2 + 30)  # as the dock opening does
+    qtbot.wait(300)  # the canvas applies a new size after a short timer
+    assert main.scale() == pytest.approx(scale, rel=1e-6) and main.center() == centre
+    assert dock.canvas.scale() == pytest.approx(scale, rel=1e-3)  # the compare map follows instead
+    dock.canvas.zoomScale(scale / 2)  # moved, not resized: the compare map leads again
+    assert main.scale() == pytest.approx(scale / 2, rel=1e-6)

@@ -105,7 +105,7 @@ def test_clue_deadlines_ordinary_case():
     assert d.filing.due == date(2026, 10, 16) and d.filing.state is DeadlineState.ON_TIME
     # 15 working days after 10-16: 10-19 .. 11-06.
     assert d.closing.due == date(2026, 11, 6) and d.closing.state is DeadlineState.PENDING
-    assert d.stage == "结案"
+    assert d.stage == "待结案"
     assert [i.name for i in d.overdue] == ["报告"]
     assert d.closing.state.value == "未到期"
 
@@ -120,7 +120,7 @@ def test_clue_not_filed_yet():
     d = ClueDeadlines.compute(date(2026, 9, 28), today=date(2026, 10, 17), calendar=CAL)
     assert d.filing.state is DeadlineState.OVERDUE
     assert d.closing.due is None and d.closing.state is DeadlineState.NOT_STARTED
-    assert d.stage == "制止"
+    assert d.stage == "待制止"
 
 
 def test_clue_major_case():
@@ -150,12 +150,12 @@ def test_clue_stages():
     def stage(**kw):
         return ClueDeadlines.compute(date(2026, 9, 28), today=date(2026, 9, 28), calendar=CAL, **kw).stage
 
-    assert stage() == "制止"
-    assert stage(stop_notice=date(2026, 9, 29)) == "报告"
-    assert stage(stop_notice=date(2026, 9, 29), reported=date(2026, 9, 29)) == "立案"
+    assert stage() == "待制止"
+    assert stage(stop_notice=date(2026, 9, 29)) == "待报告"
+    assert stage(stop_notice=date(2026, 9, 29), reported=date(2026, 9, 29)) == "待立案"
     # A major case is not past 报告 until the 专项报告 is made too.
-    assert stage(stop_notice=date(2026, 9, 29), reported=date(2026, 9, 29), major=True) == "报告"
-    assert stage(reported=date(2026, 9, 29), major_reported=date(2026, 9, 30), major=True) == "立案"
+    assert stage(stop_notice=date(2026, 9, 29), reported=date(2026, 9, 29), major=True) == "待报告"
+    assert stage(reported=date(2026, 9, 29), major_reported=date(2026, 9, 30), major=True) == "待立案"
     assert stage(filed=date(2026, 10, 8), closed=date(2026, 10, 20)) == "已结案"
 
 

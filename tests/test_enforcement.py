@@ -280,7 +280,8 @@ def test_grading_matches_by_overlap_distance_and_time(store):
 
 # -- exports -----------------------------------------------------------------------------------------
 def _sheet_rows(ws):
-    return [[c.value for c in row] for row in ws.iter_rows()]
+    """Cell values; a header's unit sits on a line of its own, read here as one line."""
+    return [[c.value.replace("\n", "") if isinstance(c.value, str) else c.value for c in row] for row in ws.iter_rows()]
 
 
 def test_xlsx_export_read_back(store, tmp_path):
@@ -292,12 +293,13 @@ def test_xlsx_export_read_back(store, tmp_path):
                                     "handling_opinion": "立案"}, geometry=shapely.LineString([(X0, Y0), (X0 + 500, Y0)]))
     path = write_enforcement(store, tmp_path / "日常执法.xlsx", date(2026, 3, 20))
     wb = load_workbook(path)
-    assert wb.sheetnames == ["巡查台账", "巡查频次", "线索与期限", "日常执法评价"]
+    assert wb.sheetnames == ["巡查台账", "巡查频次", "线索与期限", "日常执法评价", "未先发现图斑"]
 
     patrols = _sheet_rows(wb["巡查台账"])  # title, headers (rows 2–3 merged), data
     header = patrols[1]
     assert header[:3] == ["巡查日期", "乡镇", "巡查路线"]
     assert patrols[3][:3] == ["2026-03-01", "东镇", "东镇—李家村"]
+    assert patrols[3][header.index("问题点位（个）")] == 1  # 发现建房, no point drawn: still one problem
 
     ws = wb["线索与期限"]
     clues = _sheet_rows(ws)
@@ -321,8 +323,12 @@ def test_xlsx_export_read_back(store, tmp_path):
     notes = [r[0] for r in grading[grading.index(next(r for r in grading if r[0] == "说明")) + 1:]][:4]
     assert notes == list(enforcement.GRADING_NOTES[:4])  # each rate's formula under the table
     assert notes[2].startswith("立案率 = 已立案 ÷ 应立案")
-    listed = grading[grading.index(next(r for r in grading if r[0] == "卫片发现、日常执法未先发现的违法图斑")) + 2:]
+    ws = wb["未先发现图斑"]
+    listed = _sheet_rows(ws)[3:]
     assert [r[1] for r in listed] == ["P_FAR", "P_LATE"]
+    jcbh, area = ws.cell(4, 2), ws.cell(4, 4)
+    assert jcbh.data_type == "s" and ws.column_dimensions["B"].width >= len("P_FAR")
+    assert area.number_format == "0.00"
 
 
 def test_patrol_frequency_two_a_week(store, tmp_path):
@@ -409,3 +415,12 @@ def test_processing_import_error_is_readable(weipian_provider, store, store_path
     bad = write_csv(tmp_path / "bad.csv", [CLUE_HEADER, clue_line("C1", found="someday")], "utf-8-sig")
     with pytest.raises(QgsProcessingException, match="第2行"):
         processing.run("weipian:importenforcement", {"STORE": str(store_path), "CLUES": str(bad)})
+
+
+def test_problem_points_count_a_described_problem_without_a_point():
+    from weipian_plugin.core.enforcement.patrols import problem_points
+
+    assert problem_points("发现一处新建厂房", 0) == 1
+    assert problem_points("发现建房两处", 2) == 2
+    for none in ("无", "", None, "未发现新增违法用地行为", "无新增违法", "正常", "未见异常"):
+        assert problem_points(none, 0) == 0, none

@@ -96,3 +96,24 @@ def test_patrol_from_the_form_with_the_map_selection_as_route(dock, qgis_iface, 
     with WorkStore.open(store_file) as store:
         blob = store.conn.execute("SELECT geom FROM patrols").fetchone()[0]
         assert gpkg.decode([blob])[0].equals(shapely.LineString([(X0, Y0), (X0 + 300, Y0 + 40)]))
+
+
+def test_finding_photos_are_added_listed_and_removed_from_the_dock(dock, store_file, tmp_path, monkeypatch):
+    from qgis.PyQt.QtWidgets import QFileDialog, QMessageBox
+
+    with WorkStore.open(store_file) as store, store.transaction() as conn:
+        conn.execute("INSERT INTO patrols (patrol_date, township) VALUES ('2026-03-19', '东镇')")
+        conn.execute("INSERT INTO patrol_findings (patrol_fid, description) VALUES (1, '推土')")
+    dock.reload()
+    dock.patrolTable.selectRow(0)
+    photo = tmp_path / "推土.png"
+    photo.write_bytes(b"\x89PNG\r\n\x1a\n not really")
+    monkeypatch.setattr(QFileDialog, "getOpenFileNames", lambda *a, **k: ([str(photo)], ""))
+    dock.findingsList.setCurrentRow(0)
+    dock.add_photos()
+    assert "(1 photos)" in dock.findingsList.item(0).text()
+    (listed,) = enforcement.finding_photos(dock.store, 1)
+    assert listed["file_name"] == "推土.png" and listed["kind"] == "照片"
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
+    assert dock.remove_photo(listed)
+    assert enforcement.finding_photos(dock.store, 1) == [] and "(0 photos)" in dock.findingsList.item(0).text()

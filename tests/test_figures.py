@@ -1,4 +1,4 @@
-"""Archive figures and overlay images: real exports through QGIS, checked on their pixels and PDF text."""
+"""套合图: real exports through QGIS, checked on their pixels and PDF text."""
 import json
 import subprocess
 import time
@@ -167,20 +167,22 @@ def test_cancel_stops_after_the_current_figure(county, tmp_path):
     assert not (tmp_path / "c" / "套合图.pdf").exists()
 
 
-def test_overlay_image_at_scale_and_in_batch(county, tmp_path):
-    from weipian_plugin.exporters.figures import export_overlay_image, export_overlay_images
+def test_one_patch_figure_is_the_same_layout_on_that_patch(county, tmp_path):
+    from weipian_plugin.exporters.figures import FigureExportError, export_figure
 
-    out = export_overlay_image(county["store"], county["fids"][JCBH[1]], tmp_path / "one.png", scale=1000,
-                               size_px=(800, 600), raster=county["after"], reference_layers={})
-    px = _pixels(out)
-    assert px.shape == (600, 800, 3)
-    assert _count(px, BROWN) > 0.5 * 800 * 600 and _count(px, RED, 30) > 100
-    # 1:1000 at 96 dpi: the 60 m wide patch is 60 / (1000 * 0.0254 / 96) ≈ 227 px wide, centred
-    red_columns = np.nonzero((np.abs(px.astype(int) - RED).max(axis=2) <= 30).any(axis=0))[0]
-    assert abs((red_columns.max() - red_columns.min()) - 227) < 12 and abs(red_columns.mean() - 400) < 10
-
-    files = export_overlay_images(county["store"], tmp_path / "batch", batch="2026-01", raster=county["after"])
-    assert [f.name for f in files] == [f"{JCBH[0]}.png", f"{JCBH[1]}.png"]
+    fid = county["fids"][JCBH[1]]
+    png = export_figure(county["store"], fid, tmp_path / "one.png", before=county["before"], after=county["after"])
+    px = _pixels(png)
+    assert px.shape == (1240, 1753, 3)  # the A4 page at 150 dpi, not a bare map image
+    assert _count(px[:, : px.shape[1] // 2], GREEN) > 0 and _count(px[:, px.shape[1] // 2:], BROWN) > 0
+    pdf = export_figure(county["store"], fid, tmp_path / "one.pdf")
+    text = unicodedata.normalize("NFKC", subprocess.run(["pdftotext", "-layout", str(pdf), "-"],
+                                                        capture_output=True, text=True, check=True).stdout)
+    assert JCBH[1] in text and JCBH[0] not in text and "套合图" in text
+    with pytest.raises(FigureExportError, match="没有图斑"):
+        export_figure(county["store"], 999, tmp_path / "none.pdf")
+    with pytest.raises(FigureExportError, match=".pdf 或 .png"):
+        export_figure(county["store"], fid, tmp_path / "one.jpg")
 
 
 def test_processing_exportfigures(weipian_provider, county, tmp_path):

@@ -279,9 +279,10 @@ def test_ledger_sheet_headers_layout_and_cells(ledger_xlsx, county_store):
     ws = wb["图斑台账"]
     assert "青禾县2026年卫片执法图斑台账" == ws["A1"].value
     headers = [ws.cell(3, i + 1).value for i in range(len(LEDGER_COLUMNS))]
+    keys = [c.key for c in LEDGER_COLUMNS]
     assert headers[0] is None and ws["A2"].value == "序号"  # merged over both header rows
-    assert headers[3] == "监测编号" and headers[7] == "图斑面积（亩）"
-    assert [ws.cell(3, i + 1).value for i, c in enumerate(LEDGER_COLUMNS) if c.group] == \
+    assert headers[3] == "监测编号" and headers[keys.index("area_mu")] == "图斑面积\n（亩）"  # unit kept whole
+    assert ["".join(ws.cell(3, i + 1).value.split()) for i, c in enumerate(LEDGER_COLUMNS) if c.group] == \
         [c.title for c in LEDGER_COLUMNS if c.group]
     merged = {str(r) for r in ws.merged_cells.ranges}
     first = next(i for i, c in enumerate(LEDGER_COLUMNS) if c.group == "内业比对") + 1
@@ -314,7 +315,7 @@ def test_ledger_sheet_headers_layout_and_cells(ledger_xlsx, county_store):
     assert ws.cell(total, col["area_mu"]).value == pytest.approx(round(sum(mu(a) for a in areas.values()), 2))
     assert ws.cell(total, col["illegal_mu"]).value == pytest.approx(mu(6000 + 4000 + 1500 + 5000))
     assert ws.cell(total, col["jcbh"]).value is None
-    assert ws.max_row == total
+    assert ws.max_row == total + 2 and ws.cell(ws.max_row, 1).value.startswith("说明：底色标注的行")  # legend
 
 
 def test_summary_and_progress_sheets(ledger_xlsx):
@@ -371,7 +372,8 @@ def test_empty_store_exports_headers_and_zero_totals(tmp_path):
     wb = openpyxl.load_workbook(out)
     assert wb.sheetnames == ["图斑台账", "实际占用的新增建设用地统计汇总表", "实地核查"]  # no batch: no month
     ws = wb["图斑台账"]
-    assert ws.cell(3, 4).value == "监测编号" and ws.cell(4, 1).value == "合计" and ws.cell(4, 8).value == 0
+    area = [c.key for c in LEDGER_COLUMNS].index("area_mu") + 1
+    assert ws.cell(3, 4).value == "监测编号" and ws.cell(4, 1).value == "合计" and ws.cell(4, area).value == 0
 
 
 def test_sheet_names_are_valid_and_unique():

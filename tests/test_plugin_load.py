@@ -1,4 +1,6 @@
 """The plugin loads and unloads twice cleanly in a real QGIS, and registers its Processing provider."""
+from pathlib import Path
+
 from qgis.core import QgsApplication
 
 
@@ -26,5 +28,18 @@ def test_missing_dependency_is_a_message_not_a_traceback(qgis_iface, monkeypatch
     plugin = weipian_plugin.classFactory(qgis_iface)
     assert isinstance(plugin, dependencies.MissingDependenciesPlugin)
     assert plugin.missing == ["weipian-no-such-module"]
+    messages = []
+    monkeypatch.setattr(qgis_iface.messageBar(), "pushMessage", lambda *args: messages.append(args[1]))
     plugin.initGui()
     plugin.unload()
+    text, = messages
+    assert "OSGeo4W" in text and "qpip" in text and "make install" not in text
+    assert f'--target "{dependencies.profile_dependencies_dir()}" weipian-no-such-module' in text
+
+
+def test_qpip_requirements_match_the_dependency_check():
+    from weipian_plugin import dependencies
+
+    listed = Path(dependencies.__file__).with_name("requirements.txt").read_text(encoding="utf-8").split("\n")
+    listed = sorted(line for line in listed if line and not line.startswith("#"))
+    assert listed == sorted(req for module, (req, _) in dependencies.REQUIRED.items() if module != "numpy")

@@ -45,7 +45,7 @@ def fill_in(path, changes: dict) -> None:
     """Write {(jcbh, header): value} into the exported ledger as a township office would."""
     wb = openpyxl.load_workbook(path)
     ws = wb["图斑台账"]
-    headers = [c.value for c in ws[3]]
+    headers = ["".join(str(c.value or "").split()) for c in ws[3]]  # a unit has a line of its own
     rows = {ws.cell(r, headers.index("监测编号") + 1).value: r for r in range(4, ws.max_row + 1)}
     for (jcbh, header), value in changes.items():
         ws.cell(rows[jcbh], headers.index(header) + 1).value = value

@@ -99,3 +99,24 @@ def test_text_is_escaped_in_html_and_svg(county_store, tmp_path):  # noqa: F811
 def test_print_css(html):
     assert "@page { size: A4" in html
     assert '<html lang="zh-CN">' in html
+
+
+def test_overdue_days_count_from_the_as_of_date(county_store, tmp_path):  # noqa: F811
+    import datetime as dt
+
+    with WorkStore.open(county_store) as store:
+        report.write_report(store, tmp_path / "may.html", "2026年", today=dt.date(2026, 5, 1))
+        report.write_report(store, tmp_path / "old.html", "2019年", today=dt.date(2019, 12, 31))
+    may = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", (tmp_path / "may.html").read_text(encoding="utf-8")))
+    days = (dt.date(2026, 5, 1) - dt.date(2020, 1, 1)).days
+    assert f"J005 2026年4月 甲镇 12.00 2020-01-01 {days}" in may and "截至 2026-05-01" in may
+    old = re.sub(r"<[^>]+>", " ", (tmp_path / "old.html").read_text(encoding="utf-8"))
+    assert "无逾期未判定图斑" in old and "J005" not in old
+
+
+def test_long_lists_stay_in_the_workbooks(county_store, monkeypatch, tmp_path):  # noqa: F811
+    monkeypatch.setattr(report, "LIST_ROWS", 0)
+    with WorkStore.open(county_store) as store:
+        report.write_report(store, tmp_path / "r.html", "2026年")
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", (tmp_path / "r.html").read_text(encoding="utf-8")))
+    assert "J005" not in text and "完整清单见《图斑台账》" in text and "甲镇 1 个" in text

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 import shapely
 from qgis.core import QgsProject
-from qgis.PyQt.QtCore import Qt
+from qgis.PyQt.QtCore import QDate, Qt
 from qgis.PyQt.QtGui import QColor, QImage
 from qgis.PyQt.QtWidgets import QApplication, QMessageBox
 
@@ -57,10 +57,18 @@ def store_file(tmp_path, shapefile_writer):
     return make_store(tmp_path / "青禾县_2026_卫片.gpkg", shapefile_writer)
 
 
+@pytest.fixture(autouse=True)
+def fresh_workspace(qgis_app):
+    """Each test starts from the workspace a new user has (the dock remembers filters and sizes)."""
+    from weipian_plugin.settings import Settings
+
+    for setting in (Settings.review_filters, Settings.review_splitter, Settings.review_columns):
+        setting.set_value(setting.default)
+
+
 @pytest.fixture
 def dock(qgis_iface, qgis_new_project, qtbot, store_file):
     from weipian_plugin.gui.review_dock import ReviewDock
-
     window = qgis_iface.mainWindow()
     widget = ReviewDock(qgis_iface, str(store_file))
     qgis_iface.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, widget)
@@ -207,7 +215,7 @@ def test_rectification_changes_derived_status_and_remaining_area(dock, store_fil
     assert "未整改" in dock.rectStatusLabel.text()
     dock.tabs.setCurrentWidget(dock.rectificationTab)
     dock.caseCombo.setCurrentIndex(dock.caseCombo.findData(1))
-    dock.caseDateEdit.setText("2026年2月3日")
+    dock.caseDateEdit.setDate(QDate(2026, 2, 3))  # a date editor, not typed text
     dock.caseNumberEdit.setText("青自然资罚〔2026〕12号")
     dock.demolishedSpin.setValue(area / 2 / MU_M2)
     assert dock.rectSaveButton.isEnabled(), dock.rectMessagesLabel.text()
@@ -216,14 +224,14 @@ def test_rectification_changes_derived_status_and_remaining_area(dock, store_fil
     assert status["status"] == "整改中" and status["remaining_m2"] == pytest.approx(area / 2, rel=1e-4)
     assert "整改中" in dock.rectStatusLabel.text()
     assert f"{round_half_up(m2_to_mu(area / 2), 2):.2f} mu" in dock.rectStatusLabel.text()
-    assert dock.caseDateEdit.text() == "2026-02-03"  # normalised by the store
+    assert dock.caseDateEdit.date() == QDate(2026, 2, 3) and not dock.caseDateEdit.isNull()
     assert dock.model.rows[dock.model.row_of[fid]][9] == "整改中"
     dock.restoredSpin.setValue(area / MU_M2)
     dock.save_rectification()
     assert "已整改" in dock.rectStatusLabel.text() and "0.00 mu" in dock.rectStatusLabel.text()
     assert "1 rectified" in dock.countsLabel.text()
-    dock.caseDateEdit.setText("not a date")
-    assert "立案日期" in dock.rectMessagesLabel.text() and not dock.rectSaveButton.isEnabled()
+    dock.caseDateEdit.clear()  # an unknown date stays empty
+    assert dock.rectification_values()["case_date"] is None
 
 
 def test_attachment_round_trips_byte_for_byte_with_thumbnail(dock, store_file, tmp_path):
@@ -489,20 +497,25 @@ def test_store_project_is_saved_inside_the_geopackage(qgis_iface, qgis_new_proje
     assert loaded.crs().authid() == "EPSG:4527" and uri.startswith("geopackage:")
 
 
-def test_overlay_images_from_the_dock(dock, tmp_path, monkeypatch):
-    """One patch's overlay image at the chosen scale, then every listed patch's, from the dock's menu."""
-    from qgis.PyQt.QtWidgets import QFileDialog, QInputDialog
+def test_overlay_figures_from_the_dock(dock, tmp_path, monkeypatch):
+    """The current patch's 套合图, then every listed patch's, from the dock's menu: the print layout."""
+    import subprocess
+
+    from qgis.PyQt.QtWidgets import QFileDialog
 
     dock.tableView.setCurrentIndex(dock.proxy.index(0, 0))
-    monkeypatch.setattr(QInputDialog, "getInt", lambda *a, **k: (1000, True))
-    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(tmp_path / "one.png"), ""))
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(tmp_path / "one.pdf"), ""))
     monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *a, **k: str(tmp_path / "all"))
-    dock.export_overlay_image()
-    image = QImage(str(tmp_path / "one.png"))
-    assert (image.width(), image.height()) == (1600, 1200)
+    dock.export_figure()
+    text = subprocess.run(["pdftotext", str(tmp_path / "one.pdf"), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    assert "套合图" in text and "本图斑" in text and "监测编号" in text  # the layout, not a bare map image
     (tmp_path / "all").mkdir()
-    dock.export_overlay_images()
-    assert len(list((tmp_path / "all").glob("*.png"))) == dock.proxy.rowCount()
+    dock.export_figures()
+    assert len(list((tmp_path / "all").glob("*.pdf"))) == dock.proxy.rowCount()
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *a, **k: str(tmp_path / "case"))
+    dock.export_dossier()
+    assert (tmp_path / "case" / dock.patch["jcbh"] / "00_目录.pdf").exists()
 
 
 def test_prefill_leaves_unmeasured_areas_empty_like_accept_suggestion(dock, store_file):
@@ -523,6 +536,43 @@ def test_prefill_leaves_unmeasured_areas_empty_like_accept_suggestion(dock, stor
     dock.accept_suggestion()
     assert query(store_file, "SELECT illegal_cultivated_m2, illegal_basic_farmland_m2, from_suggestion "
                              "FROM determinations WHERE patch_fid=?", (fid,)) == [(None, None, 1)]
+
+
+def test_workspace_fits_a_laptop_and_is_remembered(dock, qgis_iface, store_file):
+    from weipian_plugin.gui.review_dock import ReviewDock
+    from weipian_plugin.settings import Settings
+
+    assert dock.tableView.textElideMode() == Qt.TextElideMode.ElideMiddle  # 5001…0123, not 5001992026…
+    for scroll, button in ((dock.determinationScroll, dock.saveButton), (dock.rectificationScroll, dock.rectSaveButton)):
+        assert not scroll.isAncestorOf(button)  # below the scrolling form: always in view
+    dock.splitter.setSizes([400, 300])
+    dock.splitter.splitterMoved.emit(400, 1)
+    dock.tableView.setColumnWidth(0, 157)
+    dock.batchCombo.setCurrentIndex(dock.batchCombo.count() - 1)
+    batch = dock.batchCombo.currentData()
+    assert Settings.review_splitter.value() == dock.splitter.saveState()
+    other = ReviewDock(qgis_iface, str(store_file))
+    try:
+        assert other.batchCombo.currentData() == batch and other.proxy.rowCount() == dock.proxy.rowCount()
+        assert other.tableView.columnWidth(0) == 157
+    finally:
+        other.shutdown()
+        other.deleteLater()
+
+
+def test_history_reads_as_the_form_does(dock, store_file):
+    dock.select_fid(fid_of(store_file, "J004"))
+    dock.accept_suggestion()
+    dock.tabs.setCurrentWidget(dock.rectificationTab)
+    dock.caseCombo.setCurrentIndex(dock.caseCombo.findData(1))
+    dock.rectSaveButton.click()
+    dock.tabs.setCurrentWidget(dock.historyTab)
+    rows = [[item.text(c) for c in range(5)] for item in
+            (dock.historyTree.topLevelItem(i) for i in range(dock.historyTree.topLevelItemCount()))]
+    by_label = {r[2]: r for r in rows}
+    assert by_label["是否立案"][4] == "是"
+    assert by_label["违法面积"][4].endswith(" 亩")
+    assert all("T" not in r[0] and len(r[0]) == 19 for r in rows)
 
 
 def test_header_total_is_the_ledgers_total(dock, store_file):
@@ -552,7 +602,7 @@ def test_military_mark_by_hand_leaves_the_counts_and_referral_is_recorded(dock, 
     dock.restoredSpin.setValue(1.0)
     dock.restoredCultivatedSpin.setValue(0.5)
     dock.referralCombo.setCurrentIndex(dock.referralCombo.findData("公安机关"))
-    dock.referralDateEdit.setText("2026年5月6日")
+    dock.referralDateEdit.setDate(QDate(2026, 5, 6))
     dock.referralNumberEdit.setText("移〔2026〕3号")
     assert dock.rectSaveButton.isEnabled(), dock.rectMessagesLabel.text()
     dock.rectSaveButton.click()

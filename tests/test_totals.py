@@ -48,8 +48,14 @@ def store_path(tmp_path):
 
 
 def column(ws, key, keys, first=4):
+    """A column from the first data row to the 合计 row (the legend below a ledger is not data)."""
     j = keys.index(key) + 1
-    return [ws.cell(r, j).value for r in range(first, ws.max_row + 1)]
+    out = []
+    for r in range(first, ws.max_row + 1):
+        out.append(ws.cell(r, j).value)
+        if ws.cell(r, 1).value == "合计":
+            break
+    return out
 
 
 def test_balanced_parts_add_up_to_the_total_rounded_once():
@@ -85,7 +91,7 @@ def test_the_same_total_in_every_sheet_and_the_report(weipian_provider, store_pa
     ws = openpyxl.load_workbook(acc)["问责比例"]
     keys = [c.key for c in ACCOUNTABILITY_COLUMNS]
     by_unit = {ws.cell(r, 2).value: ws.cell(r, keys.index("numerator_before_mu") + 1).value
-               for r in range(4, ws.max_row + 1)}
+               for r in range(4, ws.max_row + 1) if ws.cell(r, 2).value is not None}  # not the legend
     summary_ws = wb["实际占用的新增建设用地统计汇总表"]
     by_township = {summary_ws.cell(r, 1).value: summary_ws.cell(r, summary_keys.index("illegal_cultivated_mu") + 1).value
                    for r in range(4, summary_ws.max_row + 1)}

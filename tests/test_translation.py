@@ -216,3 +216,17 @@ def test_import_dialog_shows_chinese(zh_cn, qtbot, qgis_iface, tmp_path):
     assert dialog.storeInfo.text() == expected(
         "ImportDialog", "Choose an existing work store or type the name of a new one.")
     assert dialog.receivedDate.displayFormat() == "yyyy-MM-dd"
+
+
+def test_standard_buttons_are_chinese_too(qgis_app):
+    from qgis.PyQt.QtWidgets import QDialogButtonBox
+
+    translator = translation.install("zh-Hans")
+    try:
+        box = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        texts = {box.button(b).text() for b in (QDialogButtonBox.StandardButton.Ok,
+                                                  QDialogButtonBox.StandardButton.Cancel)}
+        assert texts == {"确定", "取消"} or texts == {"确定(&O)", "取消(&C)"}, texts
+    finally:
+        translation.uninstall(translator)
+    assert QCoreApplication.translate("QPlatformTheme", "Cancel") == "Cancel"

@@ -1,7 +1,8 @@
 """Runtime dependency check, run before the plugin imports anything that needs them.
 
-``make install`` (like the qpip plugin) installs missing packages into ``<profile>/python/dependencies``;
-that folder is put on ``sys.path`` here so QGIS finds them without touching the system Python.
+Missing packages go into ``<profile>/python/dependencies`` (where the qpip plugin installs what a
+plugin's ``requirements.txt`` lists, and where ``make install`` puts them for developers); that folder is
+put on ``sys.path`` here so QGIS finds them without touching the system Python.
 """
 from __future__ import annotations
 
@@ -9,7 +10,8 @@ import importlib
 import os
 import sys
 
-# import name -> (pip requirement, minimum version tuple)
+# import name -> (pip requirement, minimum version tuple); weipian_plugin/requirements.txt (read by qpip)
+# lists the same, without numpy, which every QGIS ships
 REQUIRED = {
     "shapely": ("shapely>=2.0", (2, 0)),
     "pyproj": ("pyproj>=3.3", (3, 3)),
@@ -70,9 +72,12 @@ class MissingDependenciesPlugin:
 
         self.translator = translation.install()  # the message is the user's first contact: say it in Chinese
         tr = lambda s: QCoreApplication.translate("@default", s)  # noqa: E731 (pylupdate5: @default)
-        text = tr("Weipian needs Python packages that this QGIS lacks: {0}. Install them with "
-                  "'make install' or into {1} with: pip install --target \"{1}\" {0}").format(
-            " ".join(self.missing), profile_dependencies_dir())
+        text = tr("Weipian needs Python packages that this QGIS lacks: {0}. "
+                  "Windows (QGIS installer or OSGeo4W): open \"OSGeo4W Shell\" from the Start menu, run "
+                  "python -m pip install --target \"{1}\" {0} and restart QGIS. "
+                  "Or install the plugin \"qpip\" from Plugins > Manage and Install Plugins: it offers to install "
+                  "them into the same folder. Linux and macOS: the same pip command in a terminal, or your "
+                  "package manager.").format(" ".join(self.missing), profile_dependencies_dir())
         QgsMessageLog.logMessage(text, "weipian", Qgis.MessageLevel.Critical)
         self.iface.messageBar().pushMessage("weipian", text, Qgis.MessageLevel.Critical, 0)
 

@@ -4,6 +4,7 @@ Everything here is wiring; the work is done in ``core`` and presented by ``gui``
 """
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from pathlib import Path
 from typing import Callable, List, Optional
@@ -11,7 +12,7 @@ from typing import Callable, List, Optional
 from qgis.core import QgsApplication, QgsProject
 from qgis.PyQt.QtCore import Qt
 from qgis.PyQt.QtGui import QIcon
-from qgis.PyQt.QtWidgets import QAction
+from qgis.PyQt.QtWidgets import QAction, QInputDialog
 
 from weipian_plugin import qgis_logging, translation
 from weipian_plugin.gui.session import ANALYSIS, PATCHES, StoreSession
@@ -58,6 +59,8 @@ class WeipianPlugin:
         self.add_action("import.svg", tr("Import monitoring patches…"), self.show_import_dialog)
         self.add_action("analyze.svg", tr("Analyze patches…"), self.show_analysis_dialog)
         self.add_action("weipian.svg", tr("Rule thresholds…"), self.show_rules_dialog, toolbar=False)
+        self.add_action("weipian.svg", tr("Statistics and deadline settings…"), self.show_statistics_dialog,
+                        toolbar=False)
         self.review_action = self.add_action("weipian.svg", tr("Review patches"), self.show_review_dock)
         self.review_action.setIcon(QgsApplication.getThemeIcon("/mActionOpenTable.svg"))
         self.review_action.setCheckable(True)
@@ -72,9 +75,11 @@ class WeipianPlugin:
         self.add_action("weipian.svg", tr("Open the store's work project"), self.open_store_project, toolbar=False)
         self.add_action("weipian.svg", tr("Export overlay figures (套合图)…"), self.export_figures,
                         toolbar=False).setIcon(QgsApplication.getThemeIcon("/mActionSaveAsPDF.svg"))
+        self.add_action("weipian.svg", tr("Export case files (一图斑一卷宗)…"), self.export_dossiers, toolbar=False)
         self.add_action("weipian.svg", tr("Export ledger…"), self.export_ledger, toolbar=False)
         self.add_action("weipian.svg", tr("Accountability statistics…"), self.export_accountability, toolbar=False)
         self.add_action("weipian.svg", tr("Report (HTML)…"), self.export_report, toolbar=False)
+        self.add_action("weipian.svg", tr("Monthly report (HTML)…"), self.export_monthly_report, toolbar=False)
         self.add_action("weipian.svg", tr("Import filled-in ledger…"),
                         lambda: self._algorithm_dialog("weipian:importrecords"), toolbar=False)
         self.add_action("weipian.svg", tr("Military land register…"),
@@ -174,29 +179,63 @@ class WeipianPlugin:
         dialog.exec()
         dialog.deleteLater()
 
+    def show_statistics_dialog(self) -> None:
+        from weipian_plugin.gui.statistics_dialog import StatisticsDialog
+
+        if not self._require_store():
+            return
+        dialog = StatisticsDialog(self.session, self.iface.mainWindow())
+        dialog.exec()
+        dialog.deleteLater()
+
     # -- exports through Processing's own dialog: parameters, progress and cancel ------------------------
+    def _beside_store(self, name: str) -> str:
+        """A default output next to the work store, named after it (exports are filed, not temporary)."""
+        store = Path(self.store_path or Path.home() / "weipian.gpkg")
+        return str(store.with_name(f"{store.stem}_{name}"))
+
+    def _choose_batch(self, title: str) -> Optional[str]:
+        """One of the store's batches, '' for all of them, None when the user cancels."""
+        store = self.session.store
+        names = [b["name"] for b in store.batches()] if store is not None else []
+        everything = tr("All batches")
+        if not names:
+            return ""
+        choice, ok = QInputDialog.getItem(self.iface.mainWindow(), title, tr("Batch"), [everything] + names, 0,
+                                          False)
+        if not ok:
+            return None
+        return "" if choice == everything else choice
+
+    def _export(self, algorithm: str, output: str, title: Optional[str] = None, **params) -> None:
+        """Processing's own dialog (parameters, progress, cancel) with the output beside the store and,
+        given a ``title``, the batch chosen from the store's batches first."""
+        import processing
+
+        if not self._require_store():
+            return
+        if title is not None:
+            batch = self._choose_batch(title)
+            if batch is None:
+                return
+            params["BATCH"] = batch
+        processing.execAlgorithmDialog(algorithm, {"STORE": self.store_path, "OUTPUT": output, **params})
+
     def export_ledger(self) -> None:
-        import processing
-
-        processing.execAlgorithmDialog("weipian:exportledger", {"STORE": self.store_path})
-
-    def _algorithm_dialog(self, algorithm: str) -> None:
-        import processing
-
-        processing.execAlgorithmDialog(algorithm, {"STORE": self.store_path})
+        self._export("weipian:exportledger", self._beside_store("图斑台账.xlsx"), tr("Export ledger"))
 
     def export_accountability(self) -> None:
-        import processing
-
-        processing.execAlgorithmDialog("weipian:accountability", {"STORE": self.store_path})
+        self._export("weipian:accountability", self._beside_store("问责统计.xlsx"))
 
     def export_report(self) -> None:
-        """The accountability algorithm writes the HTML report when its output ends in .html."""
-        import processing
+        self._export("weipian:exportreport", self._beside_store("统计报告.html"))
 
-        store = Path(self.store_path or Path.home() / "weipian")
-        output = Path(Settings.last_export_dir.value() or store.parent) / f"{store.stem}_report.html"
-        processing.execAlgorithmDialog("weipian:accountability", {"STORE": self.store_path, "OUTPUT": str(output)})
+    def export_monthly_report(self) -> None:
+        month = dt.date.today().strftime("%Y-%m")
+        self._export("weipian:exportreport", self._beside_store(f"{month}月报.html"), MONTH=month)
+
+    def export_dossiers(self) -> None:
+        self._export("weipian:exportdossier", self._beside_store("卷宗"), tr("Export case files"))
 
     # -- review, comparison and the store's project ---------------------------------------------------
     def show_review_dock(self) -> None:
@@ -204,7 +243,9 @@ class WeipianPlugin:
             from weipian_plugin.gui.review_dock import ReviewDock
 
             self.review_dock = ReviewDock(self.iface, self.session)
-            self.iface.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.review_dock)
+            self.iface.addDockWidget(Qt.DockWidgetArea(Settings.review_dock_area.value()), self.review_dock)
+            self.review_dock.dockLocationChanged.connect(
+                lambda area: Settings.review_dock_area.set_value(int(area)) if area else None)
             self.review_dock.setToggleVisibilityAction(self.review_action)
             self.review_dock.setUserVisible(True)
 
@@ -245,10 +286,7 @@ class WeipianPlugin:
         open_store_project(self.store_path)
 
     def export_figures(self) -> None:
-        """Processing's own dialog: parameters, progress and cancel."""
-        import processing
-
-        processing.execAlgorithmDialog("weipian:exportfigures", {"STORE": self.store_path})
+        self._export("weipian:exportfigures", self._beside_store("套合图"), tr("Export overlay figures"))
 
     def _project_read(self, *_) -> None:
         """A project saved for a work store reopens its review dock."""

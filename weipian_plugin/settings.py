@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Generic, Type, TypeVar
 
 from qgis.core import QgsSettings
+from qgis.PyQt.QtCore import QByteArray, Qt
 
 T = TypeVar("T")
 
@@ -31,6 +32,11 @@ class Settings:
     last_export_dir = Setting("last_export_dir", "", str)
     reviewer = Setting("reviewer", "", str)
     figure_dpi = Setting("figure_dpi", 150, int)
+    # the review workspace as the user left it (a laptop screen has no room to rearrange it each time)
+    review_splitter = Setting("review/splitter", QByteArray(), QByteArray)
+    review_columns = Setting("review/columns", QByteArray(), QByteArray)
+    review_filters = Setting("review/filters", "{}", str)
+    review_dock_area = Setting("review/dock_area", int(Qt.DockWidgetArea.RightDockWidgetArea), int)
 
     @classmethod
     def reviewer_name(cls, store=None) -> str:

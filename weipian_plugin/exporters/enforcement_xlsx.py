@@ -20,12 +20,9 @@ from weipian_plugin.core.store import outputs
 from weipian_plugin.core.store.workstore import WorkStore
 from weipian_plugin.exporters.xlsx import (
     BOLD,
-    HEADER_FILL,
-    TITLE_FONT,
     Table,
     county_title,
     new_workbook,
-    put_value,
     save_workbook,
 )
 
@@ -67,20 +64,6 @@ def read_rows(path: os.PathLike, kind: str) -> TemplateRows:
     return enforcement.read_csv_rows(path)
 
 
-def _append_list(ws: Worksheet, title: str, columns, rows) -> None:
-    """A plain titled list below what the sheet holds, after one blank row."""
-    top = ws.parent.last_row(ws) + 2
-    ws.cell(top, 1, title).font = TITLE_FONT
-    for c, col in enumerate(columns, start=1):
-        cell = ws.cell(top + 1, c, col.title)
-        cell.font, cell.fill = BOLD, HEADER_FILL
-    for r, row in enumerate(rows, start=top + 2):
-        for c, col in enumerate(columns, start=1):
-            put_value(ws, r, c, col.value(row))
-    if not rows:
-        ws.cell(top + 2, 1, "无")
-
-
 def _append_notes(ws: Worksheet, lines) -> None:
     """Note rows below what the sheet holds (the formulas of the rates), after one blank row."""
     top = ws.parent.last_row(ws) + 2
@@ -91,7 +74,8 @@ def _append_notes(ws: Worksheet, lines) -> None:
 
 def write_enforcement(store: WorkStore, path: os.PathLike, today: date, year: Optional[int] = None) -> Path:
     """The daily-enforcement workbook as of ``today``: 巡查台账; 线索与期限 (overdue rows filled);
-    日常执法评价 per township against the targets (failing rows filled), then the unmatched patches."""
+    日常执法评价 per township against the targets (failing rows filled) with each rate's formula; 未先发现图斑,
+    a table of its own so its 监测编号 column is as wide as the ids and its areas have two decimals."""
     outputs.check_output(path, (".xlsx",), store.path)
     wb = new_workbook()
     Table(wb, "巡查台账", county_title(store, "国土资源执法巡查台账"), enforcement.PATROL_COLUMNS).write(
@@ -106,16 +90,17 @@ def write_enforcement(store: WorkStore, path: os.PathLike, today: date, year: Op
     clues = enforcement.clue_rows(enforcement.clue_deadlines(store, today))
     clue_table = Table(wb, "线索与期限", county_title(store, f"违法线索办理期限（截至{today.isoformat()}）"),
                        enforcement.CLUE_COLUMNS)
-    clue_table.write(clues, totals=False, flag=lambda r: r.overdue)
+    clue_table.write(clues, totals=False, flag=lambda r: r.overdue, legend="说明：底色标注的线索有办理期限已逾期的事项。")
     warning = enforcement.holiday_warning(store)
     if warning:  # working-day deadlines rest on the holiday list
         _append_notes(clue_table.ws, [warning])
     cfg = enforcement.grading_config(store)
     result = enforcement.grade_store(store, cfg, year)
     grading = Table(wb, "日常执法评价", county_title(store, "日常执法评价（卫片违法图斑与日常执法比对）"),
-                     enforcement.grading_columns(cfg))
-    grading.write(enforcement.grading_rows(result), totals=False, flag=lambda r: r.passed is False)
+                    enforcement.grading_columns(cfg))
+    grading.write(enforcement.grading_rows(result), totals=False, flag=lambda r: r.passed is False,
+                  legend="说明：底色标注的乡镇未达到日常执法评价目标。")
     _append_notes(grading.ws, enforcement.GRADING_NOTES)
-    _append_list(grading.ws, "卫片发现、日常执法未先发现的违法图斑", enforcement.UNMATCHED_COLUMNS,
-                 enforcement.unmatched_patches(store, result, year))
+    Table(wb, "未先发现图斑", county_title(store, "卫片发现、日常执法未先发现的违法图斑"),
+          enforcement.UNMATCHED_COLUMNS).write(enforcement.unmatched_patches(store, result, year), totals=False)
     return save_workbook(wb, path)

@@ -22,8 +22,6 @@ from typing import Iterable, Mapping, Optional, Union
 from qgis.core import (
     Qgis,
     QgsCoordinateReferenceSystem,
-    QgsExpressionContext,
-    QgsExpressionContextScope,
     QgsExpressionContextUtils,
     QgsFeedback,
     QgsField,
@@ -37,21 +35,18 @@ from qgis.core import (
     QgsLayoutUtils,
     QgsLegendStyle,
     QgsLinePatternFillSymbolLayer,
-    QgsMapRendererParallelJob,
-    QgsMapSettings,
     QgsPrintLayout,
     QgsProject,
     QgsRasterLayer,
     QgsReadWriteContext,
-    QgsRectangle,
     QgsRuleBasedRenderer,
     QgsSimpleFillSymbolLayer,
     QgsSingleSymbolRenderer,
     QgsVectorLayer,
     QgsVectorLayerJoinInfo,
 )
-from qgis.PyQt.QtCore import QPoint, QRectF, QSize, Qt
-from qgis.PyQt.QtGui import QColor, QFont, QFontDatabase, QFontMetricsF, QPainter, QRawFont, QTextLayout, QTextOption
+from qgis.PyQt.QtCore import QRectF, QSize, Qt
+from qgis.PyQt.QtGui import QColor, QFont, QFontDatabase, QFontMetricsF, QRawFont, QTextLayout, QTextOption
 from qgis.PyQt.QtXml import QDomDocument
 
 from weipian_plugin.compat import RENDER_POINTS, STRING_FIELD
@@ -75,7 +70,6 @@ CJK_FAMILIES = ("Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei", "Si
                 "WenQuanYi Micro Hei", "PingFang SC")
 PATCH_LABEL, CURRENT_LABEL, OTHER_LABEL = "监测图斑", "本图斑", "其他图斑"
 CURRENT_FILTER = "$id = @atlas_featureid"
-OVERLAY_DPI = 96
 
 _OTHER_STYLE = ("#c0c0c0", 0.4, False)
 
@@ -479,7 +473,6 @@ def export_figures(store_path, out_dir, fmt: str = "png", before: RasterSource =
         return [path]
 
     exporter = QgsLayoutExporter(layout)
-    pdf_settings = _pdf_settings(dpi)
     written, used = [], set()
     count = atlas.count()
     atlas.beginRender()
@@ -489,17 +482,7 @@ def export_figures(store_path, out_dir, fmt: str = "png", before: RasterSource =
                 break
             atlas.seekTo(i)
             stem = _file_name(atlas.currentFilename(), used, layout.reportContext().feature().id())
-            path = out_dir / f"{stem}.{fmt}"
-            if fmt == "png":  # rendered, not exportToImage: that would try to georeference the PNG through GDAL
-                image = exporter.renderPageToImage(0, QSize(), dpi)
-                image.setDotsPerMeterX(round(dpi / 0.0254))
-                image.setDotsPerMeterY(round(dpi / 0.0254))
-                ok = image.save(str(path), "PNG")
-            else:
-                ok = exporter.exportToPdf(str(path), pdf_settings) == QgsLayoutExporter.ExportResult.Success
-            if not ok:
-                raise FigureExportError(f"导出套合图失败：{path}")
-            written.append(path)
+            written.append(_write_page(exporter, out_dir / f"{stem}.{fmt}", dpi))
             if feedback is not None:
                 feedback.setProgress(100.0 * (i + 1) / count)
     finally:
@@ -507,73 +490,35 @@ def export_figures(store_path, out_dir, fmt: str = "png", before: RasterSource =
     return written
 
 
-# -- overlay images --------------------------------------------------------------------------------------
-def _render_overlay(scene: _Scene, feature, out_path: Path, scale: float, size_px: tuple) -> Path:
-    """One patch centred at 1:``scale`` over the imagery, with a JCBH / scale caption."""
-    width, height = size_px
-    metres_per_px = scale * 0.0254 / OVERLAY_DPI
-    settings = QgsMapSettings()
-    settings.setLayers(scene.layers("after"))
-    settings.setDestinationCrs(scene.project.crs())
-    settings.setOutputSize(QSize(width, height))
-    settings.setOutputDpi(OVERLAY_DPI)
-    settings.setBackgroundColor(QColor("white"))
-    settings.setExtent(QgsRectangle.fromCenterAndSize(feature.geometry().boundingBox().center(),
-                                                      width * metres_per_px, height * metres_per_px))
-    scope = QgsExpressionContextScope()
-    scope.setVariable("atlas_featureid", feature.id())  # the patch renderer's "current patch" rule
-    context = QgsExpressionContext(QgsExpressionContextUtils.globalProjectLayerScopes(scene.patches))
-    context.appendScope(scope)
-    settings.setExpressionContext(context)
-    job = QgsMapRendererParallelJob(settings)
-    job.start()
-    job.waitForFinished()
-    image = job.renderedImage()
-
-    painter = QPainter(image)
-    font = QFont(cjk_family())
-    font.setPixelSize(max(12, height // 40))
-    painter.setFont(font)
-    caption = f"{feature['jcbh']}    1:{scale:.0f}"
-    box = painter.fontMetrics().boundingRect(caption).adjusted(-8, -6, 8, 6)
-    box.moveBottomLeft(image.rect().bottomLeft() + QPoint(10, -10))
-    painter.fillRect(box, QColor(255, 255, 255, 220))
-    painter.setPen(QColor("black"))
-    painter.drawText(QRectF(box), caption, QTextOption(Qt.AlignmentFlag.AlignCenter))
-    painter.end()
-    out_path = Path(out_path)
-    out_path.parent.mkdir(parents=True, exist_ok=True)
-    if not image.save(str(out_path), "PNG"):
-        raise FigureExportError(f"无法写入图片：{out_path}")
-    return out_path
+def export_figure(store_path, fid: int, path, before: RasterSource = None, after: RasterSource = None,
+                  reference_layers: Optional[Mapping[str, str]] = None, dpi: int = 150) -> Path:
+    """The 套合图 of patch ``fid`` at ``path`` (.pdf or .png): the same layout, its atlas on one patch."""
+    path = Path(path)
+    if path.suffix.lower() not in (".pdf", ".png"):
+        raise FigureExportError(f"套合图应保存为 .pdf 或 .png：{path}")
+    scene = _Scene(store_path, reference_layers, before, after)
+    layout = _layout(scene, scene.coverage(_subset(None, None, [fid])))
+    atlas = layout.atlas()
+    if not atlas.updateFeatures():
+        raise FigureExportError(f"工作库中没有图斑 {fid}（或它已被拆分）")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    atlas.beginRender()
+    try:
+        atlas.seekTo(0)
+        return _write_page(QgsLayoutExporter(layout), path, dpi)
+    finally:
+        atlas.endRender()
 
 
-def export_overlay_images(store_path, out_dir, fids: Optional[Iterable[int]] = None, batch: Optional[str] = None,
-                          scale: float = 2000, size_px: tuple = (1600, 1200), raster: RasterSource = None,
-                          reference_layers: Optional[Mapping[str, str]] = None,
-                          feedback: Optional[QgsFeedback] = None) -> list:
-    """``<JCBH>.png`` overlay images of the given patches (or a batch, or all), stopping on cancel."""
-    scene = _Scene(store_path, reference_layers, after=raster)
-    coverage = scene.coverage(_subset(batch, None, fids))
-    features = sorted(coverage.getFeatures(), key=lambda f: (f["jcbh"] or "", f.id()))
-    out_dir = Path(out_dir)
-    written, used = [], set()
-    for i, feature in enumerate(features):
-        if feedback is not None and feedback.isCanceled():
-            break
-        name = _file_name(feature["jcbh"], used, feature.id())
-        written.append(_render_overlay(scene, feature, out_dir / f"{name}.png", scale, size_px))
-        if feedback is not None:
-            feedback.setProgress(100.0 * (i + 1) / len(features))
-    return written
-
-
-def export_overlay_image(store_path, fid: int, out_path, scale: float = 2000, size_px: tuple = (1600, 1200),
-                         raster: RasterSource = None,
-                         reference_layers: Optional[Mapping[str, str]] = None) -> Path:
-    """A PNG of patch ``fid`` over ``raster`` with the reference layers at 1:``scale``."""
-    scene = _Scene(store_path, reference_layers, after=raster)
-    feature = next(scene.coverage(_subset(None, None, [fid])).getFeatures(), None)
-    if feature is None:
-        raise FigureExportError(f"工作库中没有图斑 {fid}")
-    return _render_overlay(scene, feature, Path(out_path), scale, size_px)
+def _write_page(exporter: QgsLayoutExporter, path: Path, dpi: int) -> Path:
+    """The layout's current atlas page as ``path``, PNG or PDF by its suffix."""
+    if path.suffix.lower() == ".png":  # rendered, not exportToImage: that would georeference the PNG via GDAL
+        image = exporter.renderPageToImage(0, QSize(), dpi)
+        image.setDotsPerMeterX(round(dpi / 0.0254))
+        image.setDotsPerMeterY(round(dpi / 0.0254))
+        ok = image.save(str(path), "PNG")
+    else:
+        ok = exporter.exportToPdf(str(path), _pdf_settings(dpi)) == QgsLayoutExporter.ExportResult.Success
+    if not ok:
+        raise FigureExportError(f"导出套合图失败：{path}")
+    return path

@@ -9,7 +9,8 @@ from __future__ import annotations
 import datetime as dt
 import math
 import os
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, replace
 from html import escape
 from pathlib import Path
 from typing import Optional, Sequence
@@ -31,6 +32,7 @@ TEMPLATES = Path(__file__).resolve().parent / "templates"
 DAILY_TEMPLATE = "daily_enforcement.html.j2"  # report.html.j2 plus its daily_enforcement block
 FONT = "'Noto Sans CJK SC', 'Source Han Sans SC', 'Microsoft YaHei', 'SimHei', sans-serif"
 OUTCOME_COLOURS = {o: outcome_hex(o) for o in (*RESULTS, UNDETERMINED)}  # the one palette (core/vocabulary.py)
+LIST_ROWS = 10  # rows of a long list the printed report shows; the workbooks list them all
 BEFORE_COLOUR, AFTER_COLOUR, LINE_COLOUR = "#f4b183", "#c0504d", "#d00000"
 
 
@@ -134,18 +136,26 @@ def progress_svg(share: Optional[float], label: str, width: float = 420.0) -> Ma
     return _svg(width, 24, body, "progress-bar", label)
 
 
+def overdue_as_of(row: ledger.LedgerRow, today: dt.date) -> bool:
+    """The ``patch_status.overdue`` rule (undetermined past its due date) at ``today`` instead of the clock."""
+    return not row.result and bool(row.due_date) and dt.date.fromisoformat(row.due_date) < today
+
+
 def report_context(store: WorkStore, period_label: str, config: Optional[AccountabilityConfig] = None,
-                   year: Optional[int] = None, month: Optional[str] = None) -> dict:
-    """Everything the template shows, with the charts already drawn."""
+                   year: Optional[int] = None, month: Optional[str] = None,
+                   today: Optional[dt.date] = None) -> dict:
+    """Everything the template shows, with the charts already drawn; overdue is judged as of ``today``
+    (default: the real today). Long lists are counted here and listed in full only in the workbooks."""
     cfg = config or ledger.accountability_config(store)
-    rows = ledger.ledger_rows(store, year=year)
+    today = today or dt.date.today()
+    rows = [replace(r, overdue=overdue_as_of(r, today)) for r in ledger.ledger_rows(store, year=year)]
     overall = ledger.progress_row("全部", rows)
     summary = ledger.township_summary(store, year=year)
     acc = ledger.store_accountability(store, cfg, year)
     county = acc.counties[0] if len(acc.counties) == 1 else acc.total
     by_code = {s.township_code: s for s in summary}
-    today = dt.date.today()
-    overdue = [(r, (today - dt.date.fromisoformat(r.due_date)).days) for r in rows if r.overdue]
+    overdue = sorted(((r, (today - dt.date.fromisoformat(r.due_date)).days) for r in rows if r.overdue),
+                     key=lambda item: -item[1])
     outcomes = [(LEGAL, overall.legal_count), (ILLEGAL, overall.illegal_count), (OTHER, overall.other_count),
                 (UNDETERMINED, overall.undetermined_count)]
     outcome_m2 = dict.fromkeys(OUTCOME_COLOURS, 0.0)
@@ -177,7 +187,10 @@ def report_context(store: WorkStore, period_label: str, config: Optional[Account
         "ranking": [(t, by_code.get(t.code), shown) for t, shown in zip(acc.townships, ranking_cells(acc))],
         "summary": summary,
         "summary_table": summary_table(summary),
-        "overdue": overdue,
+        "overdue": overdue[:LIST_ROWS],
+        "overdue_count": len(overdue),
+        "overdue_by_township": Counter(r.township for r, _ in overdue).most_common(),
+        "list_rows": LIST_ROWS,
         "progress": ledger.monthly_progress(store, month) if month else [],
         "month": month,
         "charts": {
@@ -241,12 +254,13 @@ def write_report(store: WorkStore, path: os.PathLike, period_label: str,
                  config: Optional[AccountabilityConfig] = None, year: Optional[int] = None,
                  month: Optional[str] = None, today: Optional[dt.date] = None) -> Path:
     """Write the HTML report of ``year`` (default: the whole store); ``month`` (YYYY-MM) adds its
-    progress table. ``config`` defaults to the store's accountability configuration; clue deadlines are
-    judged as of ``today`` (default: the real today)."""
+    progress table. ``config`` defaults to the store's accountability configuration; patch and clue
+    deadlines are judged as of ``today`` (default: the real today)."""
     path = outputs.check_output(path, (".html", ".htm"), store.path)
+    today = today or dt.date.today()
     html = environment().get_template(DAILY_TEMPLATE).render(
-        **report_context(store, period_label, config, year, month),
-        daily=enforcement.report_summary(store, today or dt.date.today()))
+        **report_context(store, period_label, config, year, month, today),
+        daily=enforcement.report_summary(store, today))
     with outputs.replacing(path) as tmp:
         tmp.write_text(html, encoding="utf-8")
     return path

@@ -42,6 +42,7 @@ TITLE_FONT = Font(name="Calibri", bold=True, size=14)
 _CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
 _WRAP = Alignment(horizontal="left", vertical="center", wrap_text=True)
 _MAX_WIDTH = 32
+OVERDUE_LEGEND = "说明：底色标注的行为判定期限已过仍未判定的图斑（「判定逾期」为「是」）。"
 _WIDTH_SAMPLE = 2000
 _A4_MAX_COLUMNS = 20
 _LINE_HEIGHT = 15
@@ -55,6 +56,28 @@ def _number_format(col: Column) -> str:
     return "0." + "0" * col.decimals if col.decimals else "0"
 
 
+def header_text(col: Column) -> str:
+    """The header cell: a unit on a line of its own, so a narrow column never wraps 「（亩」 from 「）」."""
+    return f"{col.header}\n（{col.unit}）" if col.unit and col.unit != "%" else col.title
+
+
+def _header_width(col: Column) -> int:
+    words = _text_width(col.header)
+    words = words if words <= 10 else max(10, (words + 1) // 2)  # long headers wrap onto two lines
+    return max(words, _text_width(f"（{col.unit}）") if col.unit and col.unit != "%" else 0)
+
+
+def _header_lines(col: Column, width: int) -> int:
+    words = -(-_text_width(col.header) // max(1, width - 2))
+    return words + (1 if col.unit and col.unit != "%" else 0)
+
+
+def wrapped_lines(text: Any, width: int) -> int:
+    """Lines a wrapped cell of ``width`` needs for ``text``: a CJK character is a little over two of
+    the spreadsheet's width units, and a line loses about one unit to the cell's padding."""
+    return max(1, -(-int(_text_width(text) * 1.1) // max(1, width - 2)))
+
+
 def _text_width(value: Any) -> int:
     text = "" if value is None else str(value)
     return sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)
@@ -63,8 +86,7 @@ def _text_width(value: Any) -> int:
 def _widths(columns: Sequence[Column], values: Sequence[Sequence[Any]]) -> list:
     out = []
     for i, col in enumerate(columns):
-        title = _text_width(col.title)
-        header = title if title <= 10 else max(10, (title + 1) // 2)  # long headers wrap onto two lines
+        header = _header_width(col)
         content = max((_text_width(v[i]) for v in values[:_WIDTH_SAMPLE]), default=0)
         out.append(min(_MAX_WIDTH, max(header, content, 4) + 2))
     return out
@@ -131,7 +153,7 @@ class Table:
         for i, col in enumerate(cols):
             letter = get_column_letter(i + 1)
             if not col.group:
-                self._put(2, i + 1, col.title, BOLD, HEADER_FILL, _CENTER)
+                self._put(2, i + 1, header_text(col), BOLD, HEADER_FILL, _CENTER)
                 self._put(3, i + 1, None, BOLD, HEADER_FILL, _CENTER)
                 ws.merge_cells(f"{letter}2:{letter}3")
                 continue
@@ -139,15 +161,16 @@ class Table:
             if first:
                 start = i
             self._put(2, i + 1, col.group if first else None, BOLD, HEADER_FILL, _CENTER)
-            self._put(3, i + 1, col.title, BOLD, HEADER_FILL, _CENTER)
+            self._put(3, i + 1, header_text(col), BOLD, HEADER_FILL, _CENTER)
             if (i == len(cols) - 1 or cols[i + 1].group != col.group) and i > start:
                 ws.merge_cells(f"{get_column_letter(start + 1)}2:{letter}2")
 
     def write(self, rows: Sequence[Any], totals: bool = True, flag=None, tick=None,
-              parts: Optional[int] = None) -> None:
-        """Rows as the column spec formats them; ``flag(row)`` true highlights a row; ``tick(n)`` is
-        called every :data:`_TICK_ROWS` rows. With a 合计 row every row is a part of it; without one, the
-        first ``parts`` rows (default none) are balanced as the parts of the row after them (调平)."""
+              parts: Optional[int] = None, legend: Optional[str] = None) -> None:
+        """Rows as the column spec formats them; ``flag(row)`` true highlights a row, and ``legend`` says
+        what a highlighted row means; ``tick(n)`` is called every :data:`_TICK_ROWS` rows. With a 合计 row
+        every row is a part of it; without one, the first ``parts`` rows (default none) are balanced as the
+        parts of the row after them (调平)."""
         ws, cols = self.ws, self.columns
         values, totals_row = ledger.display_table(cols, rows, None if totals else (parts or 0))
         widths = _widths(cols, values)
@@ -166,8 +189,8 @@ class Table:
         heights, highlights = [], []
         for k, (row, vals) in enumerate(zip(rows, values)):
             highlights.append(bool(flag and flag(row)))
-            lines = max((-(-_text_width(vals[i]) // (w - 1)) for i, w in wrapped), default=1)
-            heights.append(_LINE_HEIGHT * lines if lines > 1 else None)  # viewers do not grow wrapped rows
+            lines = max((wrapped_lines(vals[i], w) for i, w in wrapped), default=1)
+            heights.append(_LINE_HEIGHT * lines + 3 if lines > 1 else None)  # viewers do not grow wrapped rows
             if tick and (k + 1) % _TICK_ROWS == 0:
                 tick(_TICK_ROWS)
         # openpyxl spends ~15 µs on every cell (its write-only mode too) and a county's ledger has
@@ -195,7 +218,13 @@ class Table:
         ws.print_title_rows = f"2:{HEADER_ROWS}"
         ws.print_options.gridLines = True
         ws.row_dimensions[1].height = 24
-        ws.row_dimensions[HEADER_ROWS].height = 2 * _LINE_HEIGHT  # wrapped two-line headers
+        header_lines = max((_header_lines(c, w) for c, w in zip(cols, widths)), default=1)
+        ws.row_dimensions[HEADER_ROWS].height = max(2, header_lines) * _LINE_HEIGHT + 3  # wrapped headers
+        if legend:  # what a coloured row means, below the table and in every printed page's footer
+            note = ws.cell(HEADER_ROWS + len(rows) + (1 if totals else 0) + 2, 1, legend)
+            note.fill, note.font = _FLAG_FILL, BOLD
+            ws.oddFooter.left.text = legend
+            ws.oddFooter.left.size = 9
 
 
 def put_value(ws, row: int, col: int, value) -> Cell:
@@ -359,10 +388,10 @@ def write_ledger(store: WorkStore, path: os.PathLike, per_batch_sheets: bool = F
             by_batch.setdefault(row.batch, []).append(row)
         for name, batch_rows in by_batch.items():
             Table(wb, name, county_title(store, f"卫片执法图斑台账（{name}）", year), ledger.LEDGER_COLUMNS,
-                   freeze).write(batch_rows, flag=lambda r: r.overdue, tick=tick)
+                   freeze).write(batch_rows, flag=lambda r: r.overdue, tick=tick, legend=OVERDUE_LEGEND)
     if not per_batch_sheets or not rows:
         Table(wb, "图斑台账", county_title(store, "卫片执法图斑台账", year), ledger.LEDGER_COLUMNS,
-               freeze).write(rows, flag=lambda r: r.overdue, tick=tick)
+               freeze).write(rows, flag=lambda r: r.overdue, tick=tick, legend=OVERDUE_LEGEND)
     summary_name = "实际占用的新增建设用地统计汇总表"
     years = [year] if year else ledger.summary_years(store) or [None]
     for y in years:
@@ -432,7 +461,8 @@ def write_accountability(store: WorkStore, path: os.PathLike, config: Optional[A
     rows = list(result.townships) + counties + ([] if single else [result.total])
     Table(wb, "问责比例", title, ledger.ACCOUNTABILITY_COLUMNS, freeze_cols=2).write(
         rows, totals=False, flag=lambda r: r.accountable or bool(r.interview),
-        parts=len(result.townships) if single else 0)  # townships add up to their county, as in the 汇总表
+        parts=len(result.townships) if single else 0,  # townships add up to their county, as in the 汇总表
+        legend="说明：底色标注的行为达到问责标准的单位或达到约谈标准的乡镇。")
     Table(wb, "违法图斑明细", county_title(store, "问责比例涉及的违法图斑", year),
            ledger.RECORD_COLUMNS, freeze_cols=1).write(ledger.accountability_records(store, year), totals=False)
     Table(wb, "约谈记录", county_title(store, "乡镇警示约谈记录", year), INTERVIEW_COLUMNS).write(

@@ -19,7 +19,7 @@ from qgis.core import (
 )
 from qgis.gui import QgsDockWidget, QgsMapCanvas, QgsMapCanvasItem
 from qgis.PyQt import uic
-from qgis.PyQt.QtCore import QRectF, Qt
+from qgis.PyQt.QtCore import QRectF, QSize, Qt
 from qgis.PyQt.QtGui import QColor, QKeySequence, QPen
 from qgis.PyQt.QtWidgets import QAction
 
@@ -133,6 +133,7 @@ class CompareDock(QgsDockWidget, FORM_CLASS):
         self._own_session = self.session is not store
         self.swapped = False
         self._syncing = False
+        self._synced_size = QSize()  # the compare map's output size at the last sync: a change is a resize
         self._loading = False
         for combo in (self.beforeCombo, self.afterCombo):
             combo.setFilters(LayerFilter.RasterLayer)
@@ -251,13 +252,19 @@ class CompareDock(QgsDockWidget, FORM_CLASS):
                 target.zoomScale(source.scale())
             target.refresh()
         finally:
+            self._synced_size = self.canvas.mapSettings().outputSize()
             self._syncing = False
 
     def _main_moved(self, *_) -> None:
         self._sync(self.main, self.canvas)
 
     def _compare_moved(self, *_) -> None:
-        self._sync(self.canvas, self.main)
+        """The compare map leads the main map only when it was moved, not when it was resized (the dock
+        appearing or a splitter moving changes its scale; following that zoomed the main map ~3×)."""
+        if self.canvas.mapSettings().outputSize() != self._synced_size:
+            self._sync(self.main, self.canvas)
+        else:
+            self._sync(self.canvas, self.main)
 
     # -- swipe ---------------------------------------------------------------------------------------
     def _swipe_toggled(self, on: bool) -> None:

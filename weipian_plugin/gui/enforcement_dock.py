@@ -6,6 +6,7 @@ Clue deadlines are computed for today; overdue clues are tinted, major ones bold
 from __future__ import annotations
 
 import logging
+import tempfile
 from datetime import date
 from pathlib import Path
 from typing import Optional, Union
@@ -14,8 +15,8 @@ import shapely
 from qgis.core import QgsCoordinateReferenceSystem, QgsCoordinateTransform, QgsGeometry, QgsProject, QgsVectorLayer
 from qgis.gui import QgsDockWidget
 from qgis.PyQt import uic
-from qgis.PyQt.QtCore import Qt
-from qgis.PyQt.QtGui import QBrush, QColor, QFont
+from qgis.PyQt.QtCore import Qt, QUrl
+from qgis.PyQt.QtGui import QBrush, QColor, QDesktopServices, QFont
 from qgis.PyQt.QtWidgets import (
     QFileDialog,
     QHeaderView,
@@ -28,6 +29,7 @@ from qgis.PyQt.QtWidgets import (
 )
 
 from weipian_plugin.core.enforcement import records as enforcement
+from weipian_plugin.core.review import attachments
 from weipian_plugin.core.schedule.deadlines import DeadlineState
 from weipian_plugin.core.store import keys
 from weipian_plugin.core.store.workstore import WorkStore
@@ -97,6 +99,8 @@ class EnforcementDock(QgsDockWidget, FORM_CLASS):
         self.patrolGeomButton.clicked.connect(self.take_route)
         self.addFindingButton.clicked.connect(self.add_finding)
         self.addPhotoButton.clicked.connect(self.add_photos)
+        self.findingsList.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.findingsList.customContextMenuRequested.connect(self._photos_menu)
         self.clueTable.itemSelectionChanged.connect(self._clue_selected)
         self.overdueOnlyCheck.toggled.connect(lambda _: self._apply_clue_filter())
         self.holidaysButton.clicked.connect(self.edit_holidays)
@@ -299,6 +303,37 @@ class EnforcementDock(QgsDockWidget, FORM_CLASS):
         except (enforcement.EnforcementError, ValueError, OSError) as exc:
             self._error(exc)
         self._load_findings()
+
+    def _photos_menu(self, pos) -> None:
+        """A finding's photos: open or remove each (right-click on the finding)."""
+        item = self.findingsList.itemAt(pos)
+        if item is None or self.store is None:
+            return
+        menu = QMenu(self)
+        for photo in enforcement.finding_photos(self.store, item.data(Qt.ItemDataRole.UserRole)):
+            sub = menu.addMenu(photo["file_name"])
+            sub.addAction(self.tr("Open"), lambda checked=False, a=photo["id"]: self.open_photo(a))
+            sub.addAction(self.tr("Remove…"), lambda checked=False, a=photo: self.remove_photo(a))
+        if menu.isEmpty():
+            menu.addAction(self.tr("No photos yet")).setEnabled(False)
+        menu.exec(self.findingsList.viewport().mapToGlobal(pos))
+
+    def open_photo(self, attachment_id: int) -> None:
+        path = attachments.export(self.store, attachment_id, tempfile.mkdtemp(prefix="weipian_"))
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+
+    def remove_photo(self, photo: dict) -> bool:
+        if QMessageBox.question(self, self.tr("Remove photo"),
+                                self.tr("Remove {name} from the work store?").format(name=photo["file_name"])) \
+                != QMessageBox.StandardButton.Yes:
+            return False
+        try:
+            attachments.remove(self.store, photo["id"])
+        except ValueError as exc:
+            self._error(exc)
+            return False
+        self._load_findings()
+        return True
 
     # -- clues ---------------------------------------------------------------------------------------
     def load_clues(self) -> None:

@@ -22,6 +22,7 @@ from qgis.PyQt.QtWidgets import QAction, QHeaderView, QMenu, QMessageBox, QTreeW
 from weipian_plugin.core import roles
 from weipian_plugin.core.review import records as review
 from weipian_plugin.core.review import split
+from weipian_plugin.core.review.dossier import display_value
 from weipian_plugin.core.review.worklist import patch_info, patch_row, patch_rows
 from weipian_plugin.core.statistics.ledger import round_half_up
 from weipian_plugin.core.store.errors import BUSY_SECONDS, StoreProblem
@@ -80,6 +81,11 @@ class ReviewDock(QgsDockWidget, FORM_CLASS):
         self.tableView.sortByColumn(-1, Qt.SortOrder.AscendingOrder)  # rows arrive ordered by batch and JCBH
         self.splitter.setStretchFactor(0, 2)
         self.splitter.setStretchFactor(1, 3)
+        self.splitter.restoreState(Settings.review_splitter.value())
+        header.restoreState(Settings.review_columns.value())
+        self.splitter.splitterMoved.connect(self._save_layout)  # bound methods: disconnected with the dock
+        header.sectionResized.connect(self._save_layout)
+        self._filters_restored = False
 
         self.form = ReviewForm(self, self)
         self.attachments = AttachmentsPanel(self, self)
@@ -185,6 +191,8 @@ class ReviewDock(QgsDockWidget, FORM_CLASS):
         self._populating = True
         self.model.set_rows(patch_rows(self.store) if self.store else [])
         self._fill_filter_combos()
+        if not self._filters_restored and self.model.rows:
+            self._restore_filters()
         self._populating = False
         self._filters_changed()
         if keep is not None and keep in self.model.row_of:
@@ -222,9 +230,32 @@ class ReviewDock(QgsDockWidget, FORM_CLASS):
             combo.setCurrentIndex(max(0, combo.findData(current)))
             combo.blockSignals(False)
 
+    def _save_layout(self, *_) -> None:
+        Settings.review_splitter.set_value(self.splitter.saveState())
+        Settings.review_columns.set_value(self.tableView.horizontalHeader().saveState())
+
+    def _restore_filters(self) -> None:
+        """The filters the user left, once per dock (a value the store no longer has stays at 'all')."""
+        saved = json.loads(Settings.review_filters.value() or "{}")
+        for combo, _field in _FILTERS:
+            widget = getattr(self, combo)
+            index = widget.findData(saved.get(combo))
+            if index >= 0:
+                widget.setCurrentIndex(index)
+        self.overdueCheck.setChecked(bool(saved.get("overdue")))
+        self.searchEdit.setText(saved.get("search", ""))
+        self._filters_restored = True
+
+    def _save_filters(self) -> None:
+        saved = {combo: getattr(self, combo).currentData() for combo, _field in _FILTERS}
+        saved.update(overdue=self.overdueCheck.isChecked(), search=self.searchEdit.text())
+        Settings.review_filters.set_value(json.dumps(saved, ensure_ascii=False))
+
     def _filters_changed(self, *_) -> None:
         if self._populating:
             return
+        if self._filters_restored:
+            self._save_filters()
         criteria = {}
         for combo, field in _FILTERS:
             value = getattr(self, combo).currentData()
@@ -447,10 +478,11 @@ class ReviewDock(QgsDockWidget, FORM_CLASS):
 
     def _fill_history(self) -> None:
         self.historyTree.clear()
-        for entry in review.history(self.store, self.fid):
+        for entry in review.history(self.store, self.fid):  # values as the form shows them: 亩, 是/否, dates
             self.historyTree.addTopLevelItem(QTreeWidgetItem([
-                entry.at or "", entry.actor or "", entry.label,
-                "" if entry.old is None else str(entry.old), "" if entry.new is None else str(entry.new)]))
+                display_value("at", entry.at) if entry.at else "", entry.actor or "", entry.label,
+                "" if entry.old is None else display_value(entry.field, entry.old),
+                "" if entry.new is None else display_value(entry.field, entry.new)]))
         for col in range(self.historyTree.columnCount() - 1):
             self.historyTree.resizeColumnToContents(col)
         self._history_loaded = True
@@ -580,11 +612,14 @@ class ReviewDock(QgsDockWidget, FORM_CLASS):
     def export_snapshot(self) -> None:
         self.batch.export_snapshot()
 
-    def export_overlay_image(self) -> None:
-        self.batch.export_overlay_image()
+    def export_figure(self) -> None:
+        self.batch.export_figure()
 
-    def export_overlay_images(self) -> None:
-        self.batch.export_overlay_images()
+    def export_figures(self) -> None:
+        self.batch.export_figures()
+
+    def export_dossier(self) -> None:
+        self.batch.export_dossier()
 
     # -- split ---------------------------------------------------------------------------------------
     def start_split_line(self) -> None:
@@ -614,6 +649,7 @@ class ReviewDock(QgsDockWidget, FORM_CLASS):
     # -- teardown ------------------------------------------------------------------------------------
     def shutdown(self) -> None:
         """Disconnect from the project and the session (plugin unload; nothing is asked)."""
+        self._search_timer.stop()  # a pending search must not save this dock's filters after it is gone
         self.map.shutdown()
         self.close_store()
         for signal, slot in ((self.session.switched, self._store_switched), (self.session.changed, self._store_changed)):

@@ -39,22 +39,17 @@
         <translation>按合法性判定建议着色的图斑</translation>
     </message>
     <message>
-        <location filename="../dependencies.py" line="73"/>
-        <source>Weipian needs Python packages that this QGIS lacks: {0}. Install them with &apos;make install&apos; or into {1} with: pip install --target &quot;{1}&quot; {0}</source>
-        <translation>卫片执法插件需要当前 QGIS 缺少的 Python 包：{0}。请用 'make install' 安装，或用以下命令安装到 {1}：pip install --target &quot;{1}&quot; {0}</translation>
-    </message>
-    <message>
-        <location filename="../plugin.py" line="243"/>
+        <location filename="../plugin.py" line="284"/>
         <source>Weipian</source>
         <translation>卫片执法</translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="57"/>
+        <location filename="../plugin.py" line="58"/>
         <source>Open or create work store…</source>
         <translation>打开或新建工作库…</translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="58"/>
+        <location filename="../plugin.py" line="59"/>
         <source>Import monitoring patches…</source>
         <translation>导入监测图斑…</translation>
     </message>
@@ -89,89 +84,134 @@
         <translation>无法将工程写入 {path}：{error}</translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="59"/>
+        <location filename="../plugin.py" line="60"/>
         <source>Analyze patches…</source>
         <translation>内业比对分析…</translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="60"/>
+        <location filename="../plugin.py" line="61"/>
         <source>Rule thresholds…</source>
         <translation>判定规则阈值…</translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="61"/>
+        <location filename="../plugin.py" line="64"/>
         <source>Review patches</source>
         <translation>图斑审核</translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="64"/>
+        <location filename="../plugin.py" line="67"/>
         <source>Compare imagery</source>
         <translation>前后时相对比</translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="67"/>
+        <location filename="../plugin.py" line="70"/>
         <source>Daily enforcement</source>
         <translation>日常执法</translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="70"/>
+        <location filename="../plugin.py" line="73"/>
         <source>Save the work project into the store</source>
         <translation>将工作工程保存到工作库</translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="72"/>
+        <location filename="../plugin.py" line="75"/>
         <source>Open the store&apos;s work project</source>
         <translation>打开工作库中的工作工程</translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="75"/>
+        <location filename="../plugin.py" line="79"/>
         <source>Export ledger…</source>
         <translation>导出图斑台账…</translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="76"/>
+        <location filename="../plugin.py" line="80"/>
         <source>Accountability statistics…</source>
         <translation>问责统计…</translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="77"/>
+        <location filename="../plugin.py" line="81"/>
         <source>Report (HTML)…</source>
         <translation>统计报告（HTML）…</translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="233"/>
+        <location filename="../plugin.py" line="274"/>
         <source>Open a work store first.</source>
         <translation>请先打开工作库。</translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="236"/>
+        <location filename="../plugin.py" line="277"/>
         <source>The work project was saved into {path}.</source>
         <translation>工作工程已保存到 {path}。</translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="243"/>
+        <location filename="../plugin.py" line="284"/>
         <source>This work store has no saved project yet.</source>
         <translation>该工作库中还没有保存的工程。</translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="52"/>
+        <location filename="../plugin.py" line="53"/>
         <source>&amp;Weipian</source>
         <translation>卫片执法(&amp;W)</translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="80"/>
+        <location filename="../plugin.py" line="85"/>
         <source>Military land register…</source>
         <translation>军用土地登记表…</translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="73"/>
+        <location filename="../plugin.py" line="76"/>
         <source>Export overlay figures (套合图)…</source>
         <translation>导出套合图…</translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="78"/>
+        <location filename="../plugin.py" line="83"/>
         <source>Import filled-in ledger…</source>
         <translation>导入填报后的图斑台账…</translation>
+    </message>
+    <message>
+        <location filename="../dependencies.py" line="75"/>
+        <source>Weipian needs Python packages that this QGIS lacks: {0}. Windows (QGIS installer or OSGeo4W): open &quot;OSGeo4W Shell&quot; from the Start menu, run python -m pip install --target &quot;{1}&quot; {0} and restart QGIS. Or install the plugin &quot;qpip&quot; from Plugins &gt; Manage and Install Plugins: it offers to install them into the same folder. Linux and macOS: the same pip command in a terminal, or your package manager.</source>
+        <translation>卫片执法插件需要当前 QGIS 缺少的 Python 包：{0}。Windows（QGIS 安装包或 OSGeo4W）：从开始菜单打开“OSGeo4W Shell”，运行 python -m pip install --target &quot;{1}&quot; {0}，然后重启 QGIS。也可以在“插件 &gt; 管理并安装插件”中安装 qpip 插件，由它把这些包安装到同一文件夹。Linux 和 macOS：在终端运行同样的 pip 命令，或用系统的软件包管理器安装。</translation>
+    </message>
+    <message>
+        <location filename="../plugin.py" line="62"/>
+        <source>Statistics and deadline settings…</source>
+        <translation>统计与期限设置…</translation>
+    </message>
+    <message>
+        <location filename="../plugin.py" line="78"/>
+        <source>Export case files (一图斑一卷宗)…</source>
+        <translation>导出一图斑一卷宗…</translation>
+    </message>
+    <message>
+        <location filename="../plugin.py" line="82"/>
+        <source>Monthly report (HTML)…</source>
+        <translation>月度报告（HTML）…</translation>
+    </message>
+    <message>
+        <location filename="../plugin.py" line="201"/>
+        <source>All batches</source>
+        <translation>全部批次</translation>
+    </message>
+    <message>
+        <location filename="../plugin.py" line="204"/>
+        <source>Batch</source>
+        <translation>批次</translation>
+    </message>
+    <message>
+        <location filename="../plugin.py" line="225"/>
+        <source>Export ledger</source>
+        <translation>导出图斑台账</translation>
+    </message>
+    <message>
+        <location filename="../plugin.py" line="238"/>
+        <source>Export case files</source>
+        <translation>导出一图斑一卷宗</translation>
+    </message>
+    <message>
+        <location filename="../plugin.py" line="289"/>
+        <source>Export overlay figures</source>
+        <translation>导出套合图</translation>
     </message>
 </context>
 <context>
@@ -210,22 +250,22 @@
 <context>
     <name>AnalysisDialog</name>
     <message>
-        <location filename="../gui/analysis_dialog.py" line="185"/>
+        <location filename="../gui/analysis_dialog.py" line="187"/>
         <source>Not a file: read feature by feature</source>
         <translation>非文件图层：逐要素读取</translation>
     </message>
     <message>
-        <location filename="../gui/analysis_dialog.py" line="187"/>
+        <location filename="../gui/analysis_dialog.py" line="189"/>
         <source>Not registered: the first run copies it beside the store</source>
         <translation>未登记：首次运行时复制到工作库旁</translation>
     </message>
     <message>
-        <location filename="../gui/analysis_dialog.py" line="189"/>
+        <location filename="../gui/analysis_dialog.py" line="191"/>
         <source>Registered {time} ({count} features)</source>
         <translation>已登记于 {time}（{count} 个要素）</translation>
     </message>
     <message>
-        <location filename="../gui/analysis_dialog.py" line="192"/>
+        <location filename="../gui/analysis_dialog.py" line="194"/>
         <source>Changed since registered {time}: will be registered again</source>
         <translation>登记（{time}）后文件已变化：将重新登记</translation>
     </message>
@@ -265,64 +305,64 @@
         <translation>取消分析</translation>
     </message>
     <message>
-        <location filename="../gui/analysis_dialog.py" line="99"/>
+        <location filename="../gui/analysis_dialog.py" line="101"/>
         <source>Work store: {path}</source>
         <translation>工作库：{path}</translation>
     </message>
     <message>
-        <location filename="../gui/analysis_dialog.py" line="100"/>
+        <location filename="../gui/analysis_dialog.py" line="102"/>
         <source>All batches</source>
         <translation>全部批次</translation>
     </message>
     <message>
-        <location filename="../gui/analysis_dialog.py" line="126"/>
+        <location filename="../gui/analysis_dialog.py" line="128"/>
         <source>Add a layer from a file to the project</source>
         <translation>从文件添加图层到工程</translation>
     </message>
     <message>
-        <location filename="../gui/analysis_dialog.py" line="173"/>
+        <location filename="../gui/analysis_dialog.py" line="175"/>
         <source>Layers used last time could not be found:
 {layers}</source>
         <translation>找不到上次使用的图层：
 {layers}</translation>
     </message>
     <message>
-        <location filename="../gui/analysis_dialog.py" line="198"/>
+        <location filename="../gui/analysis_dialog.py" line="200"/>
         <source>Add reference layer</source>
         <translation>添加比对图层</translation>
     </message>
     <message>
-        <location filename="../gui/analysis_dialog.py" line="205"/>
+        <location filename="../gui/analysis_dialog.py" line="207"/>
         <source>{path} is not a readable polygon layer.</source>
         <translation>{path} 不是可读取的面图层。</translation>
     </message>
     <message>
-        <location filename="../gui/analysis_dialog.py" line="236"/>
+        <location filename="../gui/analysis_dialog.py" line="241"/>
         <source>The Processing algorithm {id} is not available.</source>
         <translation>处理工具算法 {id} 不可用。</translation>
     </message>
     <message>
-        <location filename="../gui/analysis_dialog.py" line="257"/>
+        <location filename="../gui/analysis_dialog.py" line="262"/>
         <source>Analysis cancelled; the work store is unchanged.</source>
         <translation>分析已取消，工作库未作任何改动。</translation>
     </message>
     <message>
-        <location filename="../gui/analysis_dialog.py" line="260"/>
+        <location filename="../gui/analysis_dialog.py" line="273"/>
         <source>The analysis failed; see the Processing log.</source>
         <translation>分析失败，请查看处理工具日志。</translation>
     </message>
     <message>
-        <location filename="../gui/analysis_dialog.py" line="264"/>
+        <location filename="../gui/analysis_dialog.py" line="277"/>
         <source>Analyzed {count} patches.</source>
         <translation>已分析 {count} 个图斑。</translation>
     </message>
     <message>
-        <location filename="../../weipian_plugin/gui/analysis_dialog.py" line="1"/>
+        <location filename="../gui/analysis_dialog.py" line="265"/>
         <source>Reference layers</source>
         <translation>参考图层</translation>
     </message>
     <message>
-        <location filename="../../weipian_plugin/gui/analysis_dialog.py" line="1"/>
+        <location filename="../gui/analysis_dialog.py" line="265"/>
         <source>Analyse anyway? The problems will be recorded with the results and printed in the ledger and the report.</source>
         <translation>仍要分析吗？这些问题将随分析结果记录，并印在台账和报告中。</translation>
     </message>
@@ -406,97 +446,52 @@
         <translation>导出已提交的快照…</translation>
     </message>
     <message>
-        <location filename="../gui/review/batch_actions.py" line="35"/>
-        <source>Overlay image of this patch…</source>
-        <translation>本图斑套合影像图…</translation>
-    </message>
-    <message>
-        <location filename="../gui/review/batch_actions.py" line="36"/>
-        <source>Overlay images of the listed patches…</source>
-        <translation>列表中图斑的套合影像图…</translation>
-    </message>
-    <message>
-        <location filename="../gui/review/batch_actions.py" line="55"/>
+        <location filename="../gui/review/batch_actions.py" line="56"/>
         <source>Choose a batch (filter) or a patch first.</source>
         <translation>请先在筛选中选择批次，或选择一个图斑。</translation>
     </message>
     <message>
-        <location filename="../gui/review/batch_actions.py" line="57"/>
+        <location filename="../gui/review/batch_actions.py" line="58"/>
         <source>Record stage</source>
         <translation>登记上报阶段</translation>
     </message>
     <message>
-        <location filename="../gui/review/batch_actions.py" line="57"/>
+        <location filename="../gui/review/batch_actions.py" line="58"/>
         <source>Record stage {stage} for batch {batch}? 一上 and 二上 lock the batch's determinations (result, type, category, areas); rectification and evidence can still be recorded all year. 一下 unlocks the determinations.</source>
         <translation>确定为批次 {batch} 记录 {stage}？一上和二上将锁定该批次的合法性判定（判定结果、类型、违法类别和面积）；查处整改和佐证材料全年仍可录入。一下解除判定锁定。</translation>
     </message>
     <message>
-        <location filename="../gui/review/batch_actions.py" line="112"/>
+        <location filename="../gui/review/batch_actions.py" line="113"/>
         <source>Export snapshot</source>
         <translation>导出快照</translation>
     </message>
     <message>
-        <location filename="../gui/review/batch_actions.py" line="107"/>
+        <location filename="../gui/review/batch_actions.py" line="108"/>
         <source>Stage</source>
         <translation>办理阶段</translation>
     </message>
     <message>
-        <location filename="../gui/review/batch_actions.py" line="112"/>
+        <location filename="../gui/review/batch_actions.py" line="113"/>
         <source>Snapshot (*.json)</source>
         <translation>快照 (*.json)</translation>
     </message>
     <message>
-        <location filename="../gui/review/batch_actions.py" line="122"/>
+        <location filename="../gui/review/batch_actions.py" line="123"/>
         <source>Saved {path}</source>
         <translation>已保存 {path}</translation>
     </message>
     <message>
-        <location filename="../gui/review/batch_actions.py" line="172"/>
-        <source>Overlay image</source>
-        <translation>套合影像图</translation>
-    </message>
-    <message>
-        <location filename="../gui/review/batch_actions.py" line="126"/>
-        <source>Scale 1:</source>
-        <translation>比例尺 1:</translation>
-    </message>
-    <message>
-        <location filename="../gui/review/batch_actions.py" line="172"/>
-        <source>PNG image (*.png)</source>
-        <translation>PNG 图片 (*.png)</translation>
-    </message>
-    <message>
-        <location filename="../gui/review/batch_actions.py" line="179"/>
-        <source>Overlay image written to {path}.</source>
-        <translation>套合影像图已保存到 {path}。</translation>
-    </message>
-    <message>
-        <location filename="../gui/review/batch_actions.py" line="189"/>
-        <source>Overlay images</source>
-        <translation>套合影像图</translation>
-    </message>
-    <message>
-        <location filename="../gui/review/batch_actions.py" line="197"/>
-        <source>Writing overlay images…</source>
-        <translation>正在生成套合影像图…</translation>
-    </message>
-    <message>
-        <location filename="../gui/review/batch_actions.py" line="197"/>
+        <location filename="../gui/review/batch_actions.py" line="198"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../gui/review/batch_actions.py" line="201"/>
-        <source>{n} overlay images written to {path}.</source>
-        <translation>已生成 {n} 张套合影像图，保存在 {path}。</translation>
-    </message>
-    <message>
-        <location filename="../gui/review/batch_actions.py" line="38"/>
+        <location filename="../gui/review/batch_actions.py" line="39"/>
         <source>Mark this patch as military land (涉军)…</source>
         <translation>将此图斑标记为涉军…</translation>
     </message>
     <message>
-        <location filename="../gui/review/batch_actions.py" line="39"/>
+        <location filename="../gui/review/batch_actions.py" line="40"/>
         <source>Remove the military land mark</source>
         <translation>取消涉军标记</translation>
     </message>
@@ -521,29 +516,84 @@
         <translation>图斑 {jcbh} 已取消涉军标记。</translation>
     </message>
     <message>
-        <location filename="../gui/review/batch_actions.py" line="41"/>
+        <location filename="../gui/review/batch_actions.py" line="42"/>
         <source>Reviewer name…</source>
         <translation>审核人姓名…</translation>
     </message>
     <message>
-        <location filename="../gui/review/batch_actions.py" line="42"/>
+        <location filename="../gui/review/batch_actions.py" line="43"/>
         <source>Verify the record (audit log)…</source>
         <translation>校验修改记录（修改日志）…</translation>
     </message>
     <message>
-        <location filename="../gui/review/batch_actions.py" line="82"/>
+        <location filename="../gui/review/batch_actions.py" line="83"/>
         <source>Reviewer</source>
         <translation>审核人</translation>
     </message>
     <message>
-        <location filename="../gui/review/batch_actions.py" line="82"/>
+        <location filename="../gui/review/batch_actions.py" line="83"/>
         <source>Your name, as the audit log of this work store will record your changes:</source>
         <translation>您的姓名（本工作库的修改日志将以此记录您的修改）：</translation>
     </message>
     <message>
-        <location filename="../gui/review/batch_actions.py" line="97"/>
+        <location filename="../gui/review/batch_actions.py" line="98"/>
         <source>Verify the record</source>
         <translation>校验修改记录</translation>
+    </message>
+    <message>
+        <location filename="../gui/review/batch_actions.py" line="35"/>
+        <source>Overlay figure (套合图) of this patch…</source>
+        <translation>本图斑套合图…</translation>
+    </message>
+    <message>
+        <location filename="../gui/review/batch_actions.py" line="36"/>
+        <source>Overlay figures (套合图) of the listed patches…</source>
+        <translation>列表中图斑的套合图…</translation>
+    </message>
+    <message>
+        <location filename="../gui/review/batch_actions.py" line="37"/>
+        <source>Case file (一图斑一卷宗) of this patch…</source>
+        <translation>本图斑一图斑一卷宗…</translation>
+    </message>
+    <message>
+        <location filename="../gui/review/batch_actions.py" line="170"/>
+        <source>Overlay figure (套合图)</source>
+        <translation>套合图</translation>
+    </message>
+    <message>
+        <location filename="../gui/review/batch_actions.py" line="170"/>
+        <source>PDF (*.pdf);;PNG image (*.png)</source>
+        <translation>PDF (*.pdf);;PNG 图片 (*.png)</translation>
+    </message>
+    <message>
+        <location filename="../gui/review/batch_actions.py" line="182"/>
+        <source>Overlay figure written to {path}.</source>
+        <translation>套合图已保存到 {path}。</translation>
+    </message>
+    <message>
+        <location filename="../gui/review/batch_actions.py" line="189"/>
+        <source>Overlay figures (套合图)</source>
+        <translation>套合图</translation>
+    </message>
+    <message>
+        <location filename="../gui/review/batch_actions.py" line="198"/>
+        <source>Writing overlay figures…</source>
+        <translation>正在生成套合图…</translation>
+    </message>
+    <message>
+        <location filename="../gui/review/batch_actions.py" line="205"/>
+        <source>{n} overlay figures written to {path}.</source>
+        <translation>已生成 {n} 张套合图，保存在 {path}。</translation>
+    </message>
+    <message>
+        <location filename="../gui/review/batch_actions.py" line="213"/>
+        <source>Case file (一图斑一卷宗)</source>
+        <translation>一图斑一卷宗</translation>
+    </message>
+    <message>
+        <location filename="../gui/review/batch_actions.py" line="227"/>
+        <source>Case file written to {path}.</source>
+        <translation>卷宗已保存到 {path}。</translation>
     </message>
 </context>
 <context>
@@ -584,12 +634,12 @@
         <translation>卷帘</translation>
     </message>
     <message>
-        <location filename="../gui/compare_dock.py" line="151"/>
+        <location filename="../gui/compare_dock.py" line="152"/>
         <source>Swap before/after imagery</source>
         <translation>切换前后时相影像</translation>
     </message>
     <message>
-        <location filename="../gui/compare_dock.py" line="229"/>
+        <location filename="../gui/compare_dock.py" line="230"/>
         <source>Main map: {main} · this view and the swipe: {other}</source>
         <translation>主地图：{main} · 本视图和卷帘：{other}</translation>
     </message>
@@ -597,7 +647,7 @@
 <context>
     <name>EnforcementDock</name>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="485"/>
+        <location filename="../gui/enforcement_dock.py" line="520"/>
         <source>Daily enforcement</source>
         <translation>日常执法</translation>
     </message>
@@ -632,7 +682,7 @@
         <translation>巡查记录</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="178"/>
+        <location filename="../gui/enforcement_dock.py" line="182"/>
         <source>Date</source>
         <translation>日期</translation>
     </message>
@@ -642,22 +692,22 @@
         <translation>YYYY-MM-DD</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="311"/>
+        <location filename="../gui/enforcement_dock.py" line="346"/>
         <source>Township</source>
         <translation>乡镇</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="178"/>
+        <location filename="../gui/enforcement_dock.py" line="182"/>
         <source>Route</source>
         <translation>巡查路线</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="178"/>
+        <location filename="../gui/enforcement_dock.py" line="182"/>
         <source>People</source>
         <translation>巡查人员</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="178"/>
+        <location filename="../gui/enforcement_dock.py" line="182"/>
         <source>Findings</source>
         <translation>发现情况</translation>
     </message>
@@ -827,174 +877,257 @@
         <translation>日常执法未先行发现的违法图斑</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="88"/>
+        <location filename="../gui/enforcement_dock.py" line="90"/>
         <source>Patrol ledger…</source>
         <translation>巡查台账…</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="89"/>
+        <location filename="../gui/enforcement_dock.py" line="91"/>
         <source>Clues…</source>
         <translation>线索…</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="137"/>
+        <location filename="../gui/enforcement_dock.py" line="141"/>
         <source>No work store is open.</source>
         <translation>未打开工作库。</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="179"/>
+        <location filename="../gui/enforcement_dock.py" line="183"/>
         <source>Points</source>
         <translation>发现问题数</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="206"/>
+        <location filename="../gui/enforcement_dock.py" line="210"/>
         <source>drawn</source>
         <translation>已绘制</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="216"/>
+        <location filename="../gui/enforcement_dock.py" line="220"/>
         <source>none</source>
         <translation>无</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="231"/>
+        <location filename="../gui/enforcement_dock.py" line="235"/>
         <source>Patrol saved.</source>
         <translation>巡查记录已保存。</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="237"/>
+        <location filename="../gui/enforcement_dock.py" line="241"/>
         <source>Delete patrol</source>
         <translation>删除巡查记录</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="237"/>
+        <location filename="../gui/enforcement_dock.py" line="241"/>
         <source>Delete this patrol with its findings and photos?</source>
         <translation>删除这条巡查记录及其发现的问题和照片？</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="249"/>
+        <location filename="../gui/enforcement_dock.py" line="253"/>
         <source>Select features in a vector layer first.</source>
         <translation>请先在矢量图层中选择要素。</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="260"/>
+        <location filename="../gui/enforcement_dock.py" line="264"/>
         <source>{kind} from the map (save to keep)</source>
         <translation>取自地图的 {kind}（保存后生效）</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="269"/>
+        <location filename="../gui/enforcement_dock.py" line="273"/>
         <source>{kind}: {text} ({n} photos)</source>
         <translation>{kind}：{text}（{n} 张照片）</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="280"/>
+        <location filename="../gui/enforcement_dock.py" line="284"/>
         <source>Finding</source>
         <translation>发现的问题</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="280"/>
+        <location filename="../gui/enforcement_dock.py" line="284"/>
         <source>Description</source>
         <translation>情况描述</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="294"/>
+        <location filename="../gui/enforcement_dock.py" line="298"/>
         <source>Add photos</source>
         <translation>添加照片</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="294"/>
+        <location filename="../gui/enforcement_dock.py" line="298"/>
         <source>Photos (*.jpg *.jpeg *.png);;All files (*)</source>
         <translation>照片 (*.jpg *.jpeg *.png);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="311"/>
+        <location filename="../gui/enforcement_dock.py" line="346"/>
         <source>Clue</source>
         <translation>线索编号</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="311"/>
+        <location filename="../gui/enforcement_dock.py" line="346"/>
         <source>Source</source>
         <translation>线索来源</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="311"/>
+        <location filename="../gui/enforcement_dock.py" line="346"/>
         <source>Discovered</source>
         <translation>发现日期</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="311"/>
+        <location filename="../gui/enforcement_dock.py" line="346"/>
         <source>Stage</source>
         <translation>办理阶段</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="312"/>
+        <location filename="../gui/enforcement_dock.py" line="347"/>
         <source>Next due</source>
         <translation>下一期限</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="312"/>
+        <location filename="../gui/enforcement_dock.py" line="347"/>
         <source>Overdue</source>
         <translation>逾期事项</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="312"/>
+        <location filename="../gui/enforcement_dock.py" line="347"/>
         <source>Major</source>
         <translation>重大违法</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="331"/>
+        <location filename="../gui/enforcement_dock.py" line="366"/>
         <source>{n} clues, {overdue} overdue, {major} major</source>
         <translation>线索 {n} 条，逾期 {overdue} 条，重大 {major} 条</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="374"/>
+        <location filename="../gui/enforcement_dock.py" line="409"/>
         <source>, {mu:.2f} mu</source>
         <translation>，{mu:.2f} 亩</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="401"/>
+        <location filename="../gui/enforcement_dock.py" line="436"/>
         <source>Clue saved.</source>
         <translation>线索已保存。</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="415"/>
+        <location filename="../gui/enforcement_dock.py" line="450"/>
         <source>Holidays</source>
         <translation>节假日</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="407"/>
+        <location filename="../gui/enforcement_dock.py" line="442"/>
         <source>One date or range per line (2026-10-01~2026-10-07); &apos;+&apos; marks a make-up working day.</source>
         <translation>每行一个日期或日期范围（如 2026-10-01~2026-10-07）；行首加 '+' 表示调休上班日。</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="451"/>
+        <location filename="../gui/enforcement_dock.py" line="486"/>
         <source>{n} illegal satellite patches; daily enforcement found {found} of them first.</source>
         <translation>卫片违法图斑 {n} 个，其中日常执法先行发现 {found} 个。</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="467"/>
+        <location filename="../gui/enforcement_dock.py" line="502"/>
         <source>Import</source>
         <translation>导入</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="459"/>
+        <location filename="../gui/enforcement_dock.py" line="494"/>
         <source>CSV or Excel (*.csv *.xlsx);;All files (*)</source>
         <translation>CSV 或 Excel 文件 (*.csv *.xlsx);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="476"/>
+        <location filename="../gui/enforcement_dock.py" line="511"/>
         <source>Export workbook</source>
         <translation>导出工作簿</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="476"/>
+        <location filename="../gui/enforcement_dock.py" line="511"/>
         <source>Excel (*.xlsx)</source>
         <translation>Excel 工作簿 (*.xlsx)</translation>
     </message>
     <message>
-        <location filename="../gui/enforcement_dock.py" line="485"/>
+        <location filename="../gui/enforcement_dock.py" line="520"/>
         <source>Saved {path}</source>
         <translation>已保存 {path}</translation>
+    </message>
+    <message>
+        <location filename="../gui/enforcement_dock.py" line="315"/>
+        <source>Open</source>
+        <translation>打开</translation>
+    </message>
+    <message>
+        <location filename="../gui/enforcement_dock.py" line="316"/>
+        <source>Remove…</source>
+        <translation>移除…</translation>
+    </message>
+    <message>
+        <location filename="../gui/enforcement_dock.py" line="318"/>
+        <source>No photos yet</source>
+        <translation>尚无照片</translation>
+    </message>
+    <message>
+        <location filename="../gui/enforcement_dock.py" line="326"/>
+        <source>Remove photo</source>
+        <translation>移除照片</translation>
+    </message>
+    <message>
+        <location filename="../gui/enforcement_dock.py" line="326"/>
+        <source>Remove {name} from the work store?</source>
+        <translation>从工作库中移除 {name}？</translation>
+    </message>
+</context>
+<context>
+    <name>ExportDossierAlgorithm</name>
+    <message>
+        <location filename="../../processing_algorithms/export_dossier.py" line="33"/>
+        <source>Export case files (一图斑一卷宗)</source>
+        <translation>导出一图斑一卷宗</translation>
+    </message>
+    <message>
+        <location filename="../../processing_algorithms/export_dossier.py" line="36"/>
+        <source>Writes one folder per patch named after its JCBH: 00_目录.pdf (index), 01_套合图.pdf (the overlay figure), 02_现场照片.pdf (each photo beside a small map with the patch, where it was taken and an arrow for its bearing), 03_判定与查处记录.pdf (determination, 查处整改 and every recorded change) and 照片/ with the original files. Imagery defaults to the store's before/after rasters.</source>
+        <translation>每个图斑一个文件夹，以监测编号命名：00_目录.pdf（卷宗目录）、01_套合图.pdf、02_现场照片.pdf（每张照片旁附小图，标出图斑、拍摄位置和表示拍摄方向的箭头）、03_判定与查处记录.pdf（合法性判定、查处整改及全部修改记录），以及存放原始文件的“照片/”文件夹。影像默认使用工作库中设置的前、后时相影像。</translation>
+    </message>
+    <message>
+        <location filename="../../processing_algorithms/export_dossier.py" line="47"/>
+        <source>Work store (GeoPackage)</source>
+        <translation>工作库（GeoPackage）</translation>
+    </message>
+    <message>
+        <location filename="../../processing_algorithms/export_dossier.py" line="49"/>
+        <source>Batch (empty = all patches)</source>
+        <translation>批次（留空 = 全部图斑）</translation>
+    </message>
+    <message>
+        <location filename="../../processing_algorithms/export_dossier.py" line="51"/>
+        <source>Only these JCBH (comma separated, empty = all of the batch)</source>
+        <translation>仅这些监测编号（逗号分隔，留空 = 批次内全部）</translation>
+    </message>
+    <message>
+        <location filename="../../processing_algorithms/export_dossier.py" line="53"/>
+        <source>Before imagery (empty = the store&apos;s)</source>
+        <translation>前时相影像（留空 = 使用工作库中的）</translation>
+    </message>
+    <message>
+        <location filename="../../processing_algorithms/export_dossier.py" line="55"/>
+        <source>After imagery (empty = the store&apos;s)</source>
+        <translation>后时相影像（留空 = 使用工作库中的）</translation>
+    </message>
+    <message>
+        <location filename="../../processing_algorithms/export_dossier.py" line="57"/>
+        <source>Output folder</source>
+        <translation>输出文件夹</translation>
+    </message>
+    <message>
+        <location filename="../../processing_algorithms/export_dossier.py" line="58"/>
+        <source>Case files written</source>
+        <translation>已写出卷宗数</translation>
+    </message>
+    <message>
+        <location filename="../../processing_algorithms/export_dossier.py" line="83"/>
+        <source>Export cancelled; {} case file(s) were written.</source>
+        <translation>导出已取消，已写出 {} 份卷宗。</translation>
+    </message>
+    <message>
+        <location filename="../../processing_algorithms/export_dossier.py" line="85"/>
+        <source>{} case file(s) written to {}</source>
+        <translation>已写出 {} 份卷宗到 {}</translation>
     </message>
 </context>
 <context>
@@ -1149,6 +1282,49 @@
         <location filename="../../processing_algorithms/export_military.py" line="50"/>
         <source>Year (empty = every year)</source>
         <translation>年度（留空 = 全部年度）</translation>
+    </message>
+</context>
+<context>
+    <name>ExportReportAlgorithm</name>
+    <message>
+        <location filename="../../processing_algorithms/export_report.py" line="31"/>
+        <source>Statistics report (HTML)</source>
+        <translation>统计报告（HTML）</translation>
+    </message>
+    <message>
+        <location filename="../../processing_algorithms/export_report.py" line="34"/>
+        <source>Writes the printable HTML report: patches and determinations, illegal land, rectification, the Order No. 15 ratio with its charts, the township ranking, overdue determinations and daily enforcement. With a month (YYYY-MM) it is the monthly progress report and adds that month&apos;s progress table. Overdue days are counted as of the given date (empty = today). Long lists are summarised; the ledger and the daily-enforcement workbooks list them in full.</source>
+        <translation>生成可打印的 HTML 报告：图斑与判定、违法用地、整改、第15号令问责比例及图表、乡镇排名、逾期未判定和日常执法评价。填写月份（YYYY-MM）即为月度进度报告，并附该月进度表。逾期天数按“截至日期”计算（留空 = 今天）。长清单只列汇总，完整清单见图斑台账和日常执法评价工作簿。</translation>
+    </message>
+    <message>
+        <location filename="../../processing_algorithms/export_report.py" line="42"/>
+        <source>Work store (GeoPackage)</source>
+        <translation>工作库（GeoPackage）</translation>
+    </message>
+    <message>
+        <location filename="../../processing_algorithms/export_report.py" line="44"/>
+        <source>Report</source>
+        <translation>报告</translation>
+    </message>
+    <message>
+        <location filename="../../processing_algorithms/export_report.py" line="45"/>
+        <source>Year (empty = every batch in the store)</source>
+        <translation>年度（留空 = 工作库中全部批次）</translation>
+    </message>
+    <message>
+        <location filename="../../processing_algorithms/export_report.py" line="48"/>
+        <source>Month YYYY-MM (monthly report; empty = none)</source>
+        <translation>月份 YYYY-MM（月度报告；留空 = 不生成月度进度）</translation>
+    </message>
+    <message>
+        <location filename="../../processing_algorithms/export_report.py" line="50"/>
+        <source>As of date YYYY-MM-DD (empty = today)</source>
+        <translation>截至日期 YYYY-MM-DD（留空 = 今天）</translation>
+    </message>
+    <message>
+        <location filename="../../processing_algorithms/export_report.py" line="75"/>
+        <source>Report written to {}</source>
+        <translation>报告已写出：{}</translation>
     </message>
 </context>
 <context>
@@ -1580,57 +1756,57 @@
 <context>
     <name>RecordInterviewAlgorithm</name>
     <message>
-        <location filename="../../processing_algorithms/record_interview.py" line="30"/>
+        <location filename="../../processing_algorithms/record_interview.py" line="29"/>
         <source>Record a township interview (约谈)</source>
         <translation>记录乡镇警示约谈</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/record_interview.py" line="33"/>
+        <location filename="../../processing_algorithms/record_interview.py" line="32"/>
         <source>Records a warning interview (警示约谈) of a township: who was interviewed, by whom, when and why, with the minutes file stored in the work store. The accountability workbook lists the records of its year.</source>
         <translation>记录对乡镇的警示约谈：约谈了谁、由谁约谈、时间和事由，约谈纪要文件存入工作库。问责统计表列出当年的约谈记录。</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/record_interview.py" line="39"/>
+        <location filename="../../processing_algorithms/record_interview.py" line="38"/>
         <source>Work store (GeoPackage)</source>
         <translation>工作库（GeoPackage）</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/record_interview.py" line="41"/>
+        <location filename="../../processing_algorithms/record_interview.py" line="40"/>
         <source>Township</source>
         <translation>乡镇</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/record_interview.py" line="42"/>
+        <location filename="../../processing_algorithms/record_interview.py" line="41"/>
         <source>Township code</source>
         <translation>乡镇代码</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/record_interview.py" line="43"/>
+        <location filename="../../processing_algorithms/record_interview.py" line="42"/>
         <source>Date of the interview</source>
         <translation>约谈日期</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/record_interview.py" line="44"/>
+        <location filename="../../processing_algorithms/record_interview.py" line="43"/>
         <source>Interviewed (names, posts)</source>
         <translation>被约谈人（姓名、职务）</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/record_interview.py" line="45"/>
+        <location filename="../../processing_algorithms/record_interview.py" line="44"/>
         <source>Interviewed by</source>
         <translation>约谈人</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/record_interview.py" line="46"/>
+        <location filename="../../processing_algorithms/record_interview.py" line="45"/>
         <source>Reason</source>
         <translation>约谈事由</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/record_interview.py" line="47"/>
+        <location filename="../../processing_algorithms/record_interview.py" line="46"/>
         <source>Minutes (file)</source>
         <translation>约谈纪要（文件）</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/record_interview.py" line="48"/>
+        <location filename="../../processing_algorithms/record_interview.py" line="47"/>
         <source>Record id</source>
         <translation>记录编号</translation>
     </message>
@@ -1638,12 +1814,12 @@
 <context>
     <name>ReviewDock</name>
     <message>
-        <location filename="../gui/review_dock.py" line="387"/>
+        <location filename="../gui/review_dock.py" line="418"/>
         <source>{land} · mining: {mining}</source>
         <translation>{land} · 矿产：{mining}</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="506"/>
+        <location filename="../gui/review_dock.py" line="538"/>
         <source>Patch review</source>
         <translation>图斑审核</translation>
     </message>
@@ -1658,17 +1834,17 @@
         <translation>乡镇</translation>
     </message>
     <message>
-        <location filename="../../forms/review_dock.ui" line="270"/>
+        <location filename="../../forms/review_dock.ui" line="273"/>
         <source>Suggestion</source>
         <translation>判定建议</translation>
     </message>
     <message>
-        <location filename="../../forms/review_dock.ui" line="324"/>
+        <location filename="../../forms/review_dock.ui" line="327"/>
         <source>Determination</source>
         <translation>合法性判定</translation>
     </message>
     <message>
-        <location filename="../../forms/review_dock.ui" line="872"/>
+        <location filename="../../forms/review_dock.ui" line="875"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
@@ -1738,487 +1914,487 @@
         <translation>刷新</translation>
     </message>
     <message>
-        <location filename="../../forms/review_dock.ui" line="264"/>
+        <location filename="../../forms/review_dock.ui" line="267"/>
         <source>Suggestion from the analysis (read-only)</source>
         <translation>分析给出的判定建议（只读）</translation>
     </message>
     <message>
-        <location filename="../../forms/review_dock.ui" line="902"/>
+        <location filename="../../forms/review_dock.ui" line="905"/>
         <source>Reason</source>
         <translation>理由</translation>
     </message>
     <message>
-        <location filename="../../forms/review_dock.ui" line="301"/>
+        <location filename="../../forms/review_dock.ui" line="304"/>
         <source>Basis</source>
         <translation>依据</translation>
     </message>
     <message>
-        <location filename="../../forms/review_dock.ui" line="330"/>
+        <location filename="../../forms/review_dock.ui" line="333"/>
         <source>Result</source>
         <translation>判定结果</translation>
     </message>
     <message>
-        <location filename="../../forms/review_dock.ui" line="340"/>
+        <location filename="../../forms/review_dock.ui" line="343"/>
         <source>Subtype</source>
         <translation>具体类型</translation>
     </message>
     <message>
-        <location filename="../../forms/review_dock.ui" line="350"/>
+        <location filename="../../forms/review_dock.ui" line="353"/>
         <source>Grounds for the determination</source>
         <translation>判定依据</translation>
     </message>
     <message>
-        <location filename="../../forms/review_dock.ui" line="370"/>
+        <location filename="../../forms/review_dock.ui" line="373"/>
         <source>Document numbers</source>
         <translation>文号</translation>
     </message>
     <message>
-        <location filename="../../forms/review_dock.ui" line="380"/>
+        <location filename="../../forms/review_dock.ui" line="383"/>
         <source>Violation category</source>
         <translation>违法类别</translation>
     </message>
     <message>
-        <location filename="../../forms/review_dock.ui" line="390"/>
+        <location filename="../../forms/review_dock.ui" line="393"/>
         <source>Violation type</source>
         <translation>违法类型</translation>
     </message>
     <message>
-        <location filename="../../forms/review_dock.ui" line="400"/>
+        <location filename="../../forms/review_dock.ui" line="403"/>
         <source>Converted to non-agricultural use</source>
         <translation>属于非农化</translation>
     </message>
     <message>
-        <location filename="../../forms/review_dock.ui" line="407"/>
+        <location filename="../../forms/review_dock.ui" line="410"/>
         <source>New house built on cultivated land</source>
         <translation>属于新增乱占耕地建房</translation>
     </message>
     <message>
-        <location filename="../../forms/review_dock.ui" line="414"/>
+        <location filename="../../forms/review_dock.ui" line="417"/>
         <source>Illegal area (mu)</source>
         <translation>违法面积（亩）</translation>
     </message>
     <message>
-        <location filename="../../forms/review_dock.ui" line="752"/>
+        <location filename="../../forms/review_dock.ui" line="755"/>
         <source>of which cultivated (mu)</source>
         <translation>其中耕地（亩）</translation>
     </message>
     <message>
-        <location filename="../../forms/review_dock.ui" line="448"/>
+        <location filename="../../forms/review_dock.ui" line="451"/>
         <source>of which basic farmland (mu)</source>
         <translation>其中永久基本农田（亩）</translation>
     </message>
     <message>
-        <location filename="../../forms/review_dock.ui" line="465"/>
+        <location filename="../../forms/review_dock.ui" line="468"/>
         <source>Project name</source>
         <translation>项目名称</translation>
     </message>
     <message>
-        <location filename="../../forms/review_dock.ui" line="475"/>
+        <location filename="../../forms/review_dock.ui" line="478"/>
         <source>Offender</source>
         <translation>违法主体</translation>
     </message>
     <message>
-        <location filename="../../forms/review_dock.ui" line="485"/>
+        <location filename="../../forms/review_dock.ui" line="488"/>
         <source>Time of construction</source>
         <translation>建设时间</translation>
     </message>
     <message>
-        <location filename="../../forms/review_dock.ui" line="495"/>
+        <location filename="../../forms/review_dock.ui" line="498"/>
         <source>Reviewer</source>
         <translation>判定人</translation>
     </message>
     <message>
-        <location filename="../../forms/review_dock.ui" line="517"/>
+        <location filename="../../forms/review_dock.ui" line="537"/>
         <source>Save the suggestion as the determination (A, Ctrl+Return)</source>
         <translation>将判定建议保存为判定结果（A，Ctrl+Return）</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="120"/>
+        <location filename="../gui/review_dock.py" line="126"/>
         <source>Accept suggestion</source>
         <translation>采纳建议</translation>
     </message>
     <message>
-        <location filename="../../forms/review_dock.ui" line="937"/>
+        <location filename="../../forms/review_dock.ui" line="957"/>
         <source>Revert</source>
         <translation>撤销修改</translation>
     </message>
     <message>
-        <location filename="../../forms/review_dock.ui" line="547"/>
+        <location filename="../../forms/review_dock.ui" line="567"/>
         <source>&amp;Save</source>
         <translation>保存(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../forms/review_dock.ui" line="574"/>
+        <location filename="../../forms/review_dock.ui" line="577"/>
         <source>Rectification</source>
         <translation>查处整改</translation>
     </message>
     <message>
-        <location filename="../../forms/review_dock.ui" line="609"/>
+        <location filename="../../forms/review_dock.ui" line="612"/>
         <source>Case</source>
         <translation>立案查处</translation>
     </message>
     <message>
-        <location filename="../../forms/review_dock.ui" line="615"/>
+        <location filename="../../forms/review_dock.ui" line="618"/>
         <source>Case filing</source>
         <translation>是否立案</translation>
     </message>
     <message>
-        <location filename="../../forms/review_dock.ui" line="625"/>
+        <location filename="../../forms/review_dock.ui" line="628"/>
         <source>Filing date</source>
         <translation>立案日期</translation>
     </message>
     <message>
-        <location filename="../../forms/review_dock.ui" line="635"/>
+        <location filename="../../forms/review_dock.ui" line="638"/>
         <source>Case number</source>
         <translation>立案编号</translation>
     </message>
     <message>
-        <location filename="../../forms/review_dock.ui" line="645"/>
+        <location filename="../../forms/review_dock.ui" line="648"/>
         <source>Reason for not filing</source>
         <translation>不予立案理由</translation>
     </message>
     <message>
-        <location filename="../../forms/review_dock.ui" line="655"/>
+        <location filename="../../forms/review_dock.ui" line="658"/>
         <source>Penalty decision</source>
         <translation>处罚决定</translation>
     </message>
     <message>
-        <location filename="../../forms/review_dock.ui" line="665"/>
+        <location filename="../../forms/review_dock.ui" line="668"/>
         <source>Fine (yuan)</source>
         <translation>罚款（元）</translation>
     </message>
     <message>
-        <location filename="../../forms/review_dock.ui" line="685"/>
+        <location filename="../../forms/review_dock.ui" line="688"/>
         <source>Measures</source>
         <translation>整改措施</translation>
     </message>
     <message>
-        <location filename="../../forms/review_dock.ui" line="691"/>
+        <location filename="../../forms/review_dock.ui" line="694"/>
         <source>Demolished (mu)</source>
         <translation>拆除面积（亩）</translation>
     </message>
     <message>
-        <location filename="../../forms/review_dock.ui" line="708"/>
+        <location filename="../../forms/review_dock.ui" line="711"/>
         <source>Restored to farming (mu)</source>
         <translation>复耕面积（亩）</translation>
     </message>
     <message>
-        <location filename="../../forms/review_dock.ui" line="725"/>
+        <location filename="../../forms/review_dock.ui" line="728"/>
         <source>Supplementary approval document</source>
         <translation>补办手续文号</translation>
     </message>
     <message>
-        <location filename="../../forms/review_dock.ui" line="735"/>
+        <location filename="../../forms/review_dock.ui" line="738"/>
         <source>Supplementary approval area (mu)</source>
         <translation>补办手续面积（亩）</translation>
     </message>
     <message>
-        <location filename="../../forms/review_dock.ui" line="769"/>
+        <location filename="../../forms/review_dock.ui" line="772"/>
         <source>Confiscated (mu)</source>
         <translation>没收面积（亩）</translation>
     </message>
     <message>
-        <location filename="../../forms/review_dock.ui" line="786"/>
+        <location filename="../../forms/review_dock.ui" line="789"/>
         <source>Transferred to</source>
         <translation>移交部门</translation>
     </message>
     <message>
-        <location filename="../../forms/review_dock.ui" line="796"/>
+        <location filename="../../forms/review_dock.ui" line="799"/>
         <source>Transfer date</source>
         <translation>移交日期</translation>
     </message>
     <message>
-        <location filename="../../forms/review_dock.ui" line="806"/>
+        <location filename="../../forms/review_dock.ui" line="809"/>
         <source>Case closed on</source>
         <translation>结案日期</translation>
     </message>
     <message>
-        <location filename="../../forms/review_dock.ui" line="866"/>
+        <location filename="../../forms/review_dock.ui" line="869"/>
         <source>Write-off</source>
         <translation>销号</translation>
     </message>
     <message>
-        <location filename="../../forms/review_dock.ui" line="882"/>
+        <location filename="../../forms/review_dock.ui" line="885"/>
         <source>Date</source>
         <translation>日期</translation>
     </message>
     <message>
-        <location filename="../../forms/review_dock.ui" line="892"/>
+        <location filename="../../forms/review_dock.ui" line="895"/>
         <source>Person</source>
         <translation>经办人</translation>
     </message>
     <message>
-        <location filename="../../forms/review_dock.ui" line="944"/>
+        <location filename="../../forms/review_dock.ui" line="964"/>
         <source>Save rectification</source>
         <translation>保存整改情况</translation>
     </message>
     <message>
-        <location filename="../../forms/review_dock.ui" line="971"/>
+        <location filename="../../forms/review_dock.ui" line="974"/>
         <source>Attachments</source>
         <translation>附件</translation>
     </message>
     <message>
-        <location filename="../../forms/review_dock.ui" line="990"/>
+        <location filename="../../forms/review_dock.ui" line="993"/>
         <source>File</source>
         <translation>文件</translation>
     </message>
     <message>
-        <location filename="../../forms/review_dock.ui" line="995"/>
+        <location filename="../../forms/review_dock.ui" line="998"/>
         <source>Type</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../../forms/review_dock.ui" line="1067"/>
+        <location filename="../../forms/review_dock.ui" line="1070"/>
         <source>Time</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../forms/review_dock.ui" line="1005"/>
+        <location filename="../../forms/review_dock.ui" line="1008"/>
         <source>Position</source>
         <translation>位置</translation>
     </message>
     <message>
-        <location filename="../../forms/review_dock.ui" line="1010"/>
+        <location filename="../../forms/review_dock.ui" line="1013"/>
         <source>Bearing</source>
         <translation>拍摄方位角</translation>
     </message>
     <message>
-        <location filename="../../forms/review_dock.ui" line="1020"/>
+        <location filename="../../forms/review_dock.ui" line="1023"/>
         <source>Add…</source>
         <translation>添加…</translation>
     </message>
     <message>
-        <location filename="../../forms/review_dock.ui" line="1027"/>
+        <location filename="../../forms/review_dock.ui" line="1030"/>
         <source>Open</source>
         <translation>打开</translation>
     </message>
     <message>
-        <location filename="../../forms/review_dock.ui" line="1034"/>
+        <location filename="../../forms/review_dock.ui" line="1037"/>
         <source>Export…</source>
         <translation>导出…</translation>
     </message>
     <message>
-        <location filename="../../forms/review_dock.ui" line="1041"/>
+        <location filename="../../forms/review_dock.ui" line="1044"/>
         <source>Remove</source>
         <translation>移除</translation>
     </message>
     <message>
-        <location filename="../../forms/review_dock.ui" line="1051"/>
+        <location filename="../../forms/review_dock.ui" line="1054"/>
         <source>History</source>
         <translation>修改记录</translation>
     </message>
     <message>
-        <location filename="../../forms/review_dock.ui" line="1072"/>
+        <location filename="../../forms/review_dock.ui" line="1075"/>
         <source>Who</source>
         <translation>操作人</translation>
     </message>
     <message>
-        <location filename="../../forms/review_dock.ui" line="1077"/>
+        <location filename="../../forms/review_dock.ui" line="1080"/>
         <source>Field</source>
         <translation>字段</translation>
     </message>
     <message>
-        <location filename="../../forms/review_dock.ui" line="1082"/>
+        <location filename="../../forms/review_dock.ui" line="1085"/>
         <source>Old</source>
         <translation>原值</translation>
     </message>
     <message>
-        <location filename="../../forms/review_dock.ui" line="1087"/>
+        <location filename="../../forms/review_dock.ui" line="1090"/>
         <source>New</source>
         <translation>新值</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="117"/>
+        <location filename="../gui/review_dock.py" line="123"/>
         <source>Next patch</source>
         <translation>下一个图斑</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="118"/>
+        <location filename="../gui/review_dock.py" line="124"/>
         <source>Previous patch</source>
         <translation>上一个图斑</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="119"/>
+        <location filename="../gui/review_dock.py" line="125"/>
         <source>Next unjudged patch</source>
         <translation>下一个未判定的图斑</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="123"/>
+        <location filename="../gui/review_dock.py" line="129"/>
         <source>Draw a split line on the map</source>
         <translation>在地图上绘制拆分线</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="124"/>
+        <location filename="../gui/review_dock.py" line="130"/>
         <source>Split along the approval red line</source>
         <translation>沿批文红线拆分</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="161"/>
+        <location filename="../gui/review_dock.py" line="167"/>
         <source>Patch review — {name}</source>
         <translation>图斑审核 — {name}</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="165"/>
+        <location filename="../gui/review_dock.py" line="171"/>
         <source>No work store is open.</source>
         <translation>未打开工作库。</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="205"/>
+        <location filename="../gui/review_dock.py" line="213"/>
         <source>All batches</source>
         <translation>全部批次</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="205"/>
+        <location filename="../gui/review_dock.py" line="213"/>
         <source>All townships</source>
         <translation>全部乡镇</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="205"/>
+        <location filename="../gui/review_dock.py" line="213"/>
         <source>(no township)</source>
         <translation>（无乡镇）</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="205"/>
+        <location filename="../gui/review_dock.py" line="213"/>
         <source>All suggestions</source>
         <translation>全部判定建议</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="205"/>
+        <location filename="../gui/review_dock.py" line="213"/>
         <source>(not analysed)</source>
         <translation>（未分析）</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="205"/>
+        <location filename="../gui/review_dock.py" line="213"/>
         <source>All determinations</source>
         <translation>全部判定结果</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="205"/>
+        <location filename="../gui/review_dock.py" line="213"/>
         <source>(not judged)</source>
         <translation>（未判定）</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="205"/>
+        <location filename="../gui/review_dock.py" line="213"/>
         <source>All statuses</source>
         <translation>全部状态</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="250"/>
+        <location filename="../gui/review_dock.py" line="281"/>
         <source>{total} patches · {area} mu · {judged} judged · {illegal} illegal · {rectified} rectified · {overdue} overdue</source>
         <translation>图斑 {total} 个 · {area} 亩 · 已判定 {judged} · 违法 {illegal} · 已整改 {rectified} · 逾期 {overdue}</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="287"/>
+        <location filename="../gui/review_dock.py" line="318"/>
         <source>Every shown patch is judged.</source>
         <translation>列表中的图斑均已判定。</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="317"/>
+        <location filename="../gui/review_dock.py" line="348"/>
         <source>Unsaved changes</source>
         <translation>未保存的修改</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="317"/>
+        <location filename="../gui/review_dock.py" line="348"/>
         <source>Patch {jcbh} has unsaved changes. Save them?</source>
         <translation>图斑 {jcbh} 有未保存的修改，是否保存？</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="381"/>
+        <location filename="../gui/review_dock.py" line="412"/>
         <source>{jcbh} · batch {batch} · {township} · {area:.2f} mu · due {due}</source>
         <translation>{jcbh} · 批次 {batch} · {township} · {area:.2f} 亩 · 判定期限 {due}</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="384"/>
+        <location filename="../gui/review_dock.py" line="415"/>
         <source>Not analysed</source>
         <translation>未分析</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="400"/>
+        <location filename="../gui/review_dock.py" line="431"/>
         <source>{role} {doc}: {share} of the patch, {area:.2f} mu</source>
         <translation>{role} {doc}：占图斑 {share}，{area:.2f} 亩</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="404"/>
+        <location filename="../gui/review_dock.py" line="435"/>
         <source>Cultivated</source>
         <translation>耕地</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="404"/>
+        <location filename="../gui/review_dock.py" line="435"/>
         <source>Basic farmland</source>
         <translation>永久基本农田</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="404"/>
+        <location filename="../gui/review_dock.py" line="435"/>
         <source>Ecological red line</source>
         <translation>生态保护红线</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="410"/>
+        <location filename="../gui/review_dock.py" line="441"/>
         <source>mu</source>
         <translation>亩</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="417"/>
+        <location filename="../gui/review_dock.py" line="448"/>
         <source>Batch {batch} was submitted at stage {stage} on {at}: its determination is locked; rectification and evidence can still be recorded.</source>
         <translation>批次 {batch} 已于 {at} {stage}：合法性判定已锁定，查处整改和佐证材料仍可录入。</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="421"/>
+        <location filename="../gui/review_dock.py" line="452"/>
         <source>This patch was split; judge and follow up its parts instead.</source>
         <translation>该图斑已拆分，请对拆分后的各部分分别判定和跟踪整改。</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="429"/>
+        <location filename="../gui/review_dock.py" line="460"/>
         <source>Status: {status} · remaining unrectified area: {mu:.2f} mu</source>
         <translation>状态：{status} · 剩余未整改面积：{mu:.2f} 亩</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="435"/>
+        <location filename="../gui/review_dock.py" line="466"/>
         <source>{name} (when saved)</source>
         <translation>{name}（保存时记录）</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="493"/>
+        <location filename="../gui/review_dock.py" line="525"/>
         <source>Rectification is recorded for patches determined illegal.</source>
         <translation>只有判定为违法的图斑才需填写查处整改情况。</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="612"/>
+        <location filename="../gui/review_dock.py" line="647"/>
         <source>The patch was split into {n} parts.</source>
         <translation>图斑已拆分为 {n} 个部分。</translation>
     </message>
     <message>
-        <location filename="../../forms/review_dock.ui" line="816"/>
+        <location filename="../../forms/review_dock.ui" line="819"/>
         <source>Restored, of which cultivated (mu)</source>
         <translation>复耕其中耕地（亩）</translation>
     </message>
     <message>
-        <location filename="../../forms/review_dock.ui" line="833"/>
+        <location filename="../../forms/review_dock.ui" line="836"/>
         <source>Referred to (police / discipline)</source>
         <translation>移送机关（公安/纪检监察）</translation>
     </message>
     <message>
-        <location filename="../../forms/review_dock.ui" line="843"/>
+        <location filename="../../forms/review_dock.ui" line="846"/>
         <source>Referral date</source>
         <translation>移送日期</translation>
     </message>
     <message>
-        <location filename="../../forms/review_dock.ui" line="853"/>
+        <location filename="../../forms/review_dock.ui" line="856"/>
         <source>Referral number</source>
         <translation>移送文号</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="435"/>
+        <location filename="../gui/review_dock.py" line="466"/>
         <source>(name not set)</source>
         <translation>（未设置姓名）</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="523"/>
+        <location filename="../gui/review_dock.py" line="555"/>
         <source>Set the reviewer's name first (batch menu → Reviewer name…): the audit log records who made each change.</source>
         <translation>请先设置审核人姓名（批次菜单 →“审核人姓名…”）：修改日志要记录每项修改是谁做的。</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="539"/>
+        <location filename="../gui/review_dock.py" line="571"/>
         <source>Work store busy</source>
         <translation>工作库被占用</translation>
     </message>
@@ -2226,39 +2402,39 @@
 <context>
     <name>ReviewForm</name>
     <message>
-        <location filename="../gui/review/form.py" line="67"/>
-        <source>YYYY-MM-DD</source>
-        <translation>YYYY-MM-DD</translation>
-    </message>
-    <message>
-        <location filename="../gui/review/form.py" line="69"/>
+        <location filename="../gui/review/form.py" line="72"/>
         <source>Case filed</source>
         <translation>立案</translation>
     </message>
     <message>
-        <location filename="../gui/review/form.py" line="70"/>
+        <location filename="../gui/review/form.py" line="73"/>
         <source>Not filed</source>
         <translation>不予立案</translation>
     </message>
     <message>
-        <location filename="../gui/review/form.py" line="75"/>
+        <location filename="../gui/review/form.py" line="78"/>
         <source>Applied for</source>
         <translation>申请销号</translation>
     </message>
     <message>
-        <location filename="../gui/review/form.py" line="75"/>
+        <location filename="../gui/review/form.py" line="78"/>
         <source>Written off</source>
         <translation>已销号</translation>
     </message>
     <message>
-        <location filename="../gui/review/form.py" line="72"/>
+        <location filename="../gui/review/form.py" line="75"/>
         <source>Police</source>
         <translation>公安机关</translation>
     </message>
     <message>
-        <location filename="../gui/review/form.py" line="72"/>
+        <location filename="../gui/review/form.py" line="75"/>
         <source>Discipline inspection</source>
         <translation>纪检监察机关</translation>
+    </message>
+    <message>
+        <location filename="../gui/review/form.py" line="68"/>
+        <source>(not set)</source>
+        <translation>（未填）</translation>
     </message>
 </context>
 <context>
@@ -2447,37 +2623,37 @@
 <context>
     <name>SeriousImpactAlgorithm</name>
     <message>
-        <location filename="../../processing_algorithms/serious_impact.py" line="26"/>
+        <location filename="../../processing_algorithms/serious_impact.py" line="25"/>
         <source>Mark serious consequences (造成恶劣影响)</source>
         <translation>认定“造成恶劣影响”</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/serious_impact.py" line="29"/>
+        <location filename="../../processing_algorithms/serious_impact.py" line="28"/>
         <source>Records, with its reason, that a county&apos;s (or township&apos;s) illegal land use caused serious consequences: Order No. 15 then holds the county accountable below the 15 % ratio, and a township is marked for a warning interview. Tick Clear to remove the mark.</source>
         <translation>记录某县（或乡镇）的违法用地“造成恶劣影响”及其理由：按第15号令，该县即使比例低于 15% 也纳入问责范围；乡镇则列为应警示约谈。勾选“取消认定”可撤销。</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/serious_impact.py" line="35"/>
+        <location filename="../../processing_algorithms/serious_impact.py" line="34"/>
         <source>Work store (GeoPackage)</source>
         <translation>工作库（GeoPackage）</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/serious_impact.py" line="37"/>
+        <location filename="../../processing_algorithms/serious_impact.py" line="36"/>
         <source>County or township code</source>
         <translation>县或乡镇代码</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/serious_impact.py" line="38"/>
+        <location filename="../../processing_algorithms/serious_impact.py" line="37"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/serious_impact.py" line="39"/>
+        <location filename="../../processing_algorithms/serious_impact.py" line="38"/>
         <source>Reason</source>
         <translation>理由</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/serious_impact.py" line="40"/>
+        <location filename="../../processing_algorithms/serious_impact.py" line="39"/>
         <source>Clear the mark</source>
         <translation>取消认定</translation>
     </message>
@@ -2485,39 +2661,187 @@
 <context>
     <name>SetStageAlgorithm</name>
     <message>
-        <location filename="../../processing_algorithms/set_stage.py" line="29"/>
+        <location filename="../../processing_algorithms/set_stage.py" line="28"/>
         <source>Record reporting stage (一上/一下/二上)</source>
         <translation>记录上报阶段（一上/一下/二上）</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/set_stage.py" line="32"/>
+        <location filename="../../processing_algorithms/set_stage.py" line="31"/>
         <source>Records a reporting stage of a batch, in order 一上 → 一下 → 二上, with a snapshot of the batch as it stands. 一上 and 二上 lock the determinations (result, type, category, areas); rectification records and evidence stay editable all year. 一下 unlocks the determinations for corrections.</source>
         <translation>按 一上 → 一下 → 二上 的顺序记录批次的上报阶段，并保存该批次当时的快照。一上和二上锁定合法性判定（判定结果、类型、违法类别和面积）；查处整改记录和佐证材料全年均可更新。一下解锁判定以便修改。</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/set_stage.py" line="38"/>
+        <location filename="../../processing_algorithms/set_stage.py" line="37"/>
         <source>Work store (GeoPackage)</source>
         <translation>工作库（GeoPackage）</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/set_stage.py" line="40"/>
+        <location filename="../../processing_algorithms/set_stage.py" line="39"/>
         <source>Batch</source>
         <translation>批次</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/set_stage.py" line="41"/>
+        <location filename="../../processing_algorithms/set_stage.py" line="40"/>
         <source>Stage</source>
         <translation>上报阶段</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/set_stage.py" line="42"/>
+        <location filename="../../processing_algorithms/set_stage.py" line="41"/>
         <source>Note</source>
         <translation>备注</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/set_stage.py" line="43"/>
+        <location filename="../../processing_algorithms/set_stage.py" line="42"/>
         <source>Determinations locked</source>
         <translation>判定已锁定</translation>
+    </message>
+</context>
+<context>
+    <name>StatisticsDialog</name>
+    <message>
+        <location filename="../gui/statistics_dialog.py" line="192"/>
+        <source>Statistics and deadline settings</source>
+        <translation>统计与期限设置</translation>
+    </message>
+    <message>
+        <location filename="../../forms/statistics_dialog.ui" line="28"/>
+        <source>Points lost</source>
+        <translation>扣分线</translation>
+    </message>
+    <message>
+        <location filename="../../forms/statistics_dialog.ui" line="34"/>
+        <source>A county loses points in the assessment when its illegally occupied cultivated land reaches these lines. Leave a line at &quot;not assessed&quot; when the province&apos;s plan sets none.</source>
+        <translation>违法占用耕地达到下列面积时，县级考核扣分。省级方案未规定的，保持“不考核”。</translation>
+    </message>
+    <message>
+        <location filename="../../forms/statistics_dialog.ui" line="55"/>
+        <source>Major infrastructure</source>
+        <translation>重大基础设施</translation>
+    </message>
+    <message>
+        <location filename="../../forms/statistics_dialog.ui" line="61"/>
+        <source>Filed national or provincial transport, energy and water projects: a patch whose JCBH or project name is listed is deducted from the accountability ratio (at province level only provincially approved ones).</source>
+        <translation>已备案的国家或省级交通、能源、水利项目：监测编号或项目名称在清单中的图斑，从问责比例中扣除（省级评价只扣除省级批准的项目）。</translation>
+    </message>
+    <message>
+        <location filename="../../forms/statistics_dialog.ui" line="80"/>
+        <source>Add project</source>
+        <translation>添加项目</translation>
+    </message>
+    <message>
+        <location filename="../../forms/statistics_dialog.ui" line="87"/>
+        <source>Remove project</source>
+        <translation>删除项目</translation>
+    </message>
+    <message>
+        <location filename="../../forms/statistics_dialog.ui" line="104"/>
+        <source>Deadlines</source>
+        <translation>期限规则</translation>
+    </message>
+    <message>
+        <location filename="../gui/statistics_dialog.py" line="52"/>
+        <source>Initial illegal cultivated land (before rectification) from</source>
+        <translation>初始违法占用耕地（整改前）达到</translation>
+    </message>
+    <message>
+        <location filename="../gui/statistics_dialog.py" line="53"/>
+        <source>Illegal cultivated land after rectification above</source>
+        <translation>整改后违法占用耕地超过</translation>
+    </message>
+    <message>
+        <location filename="../gui/statistics_dialog.py" line="58"/>
+        <source> mu</source>
+        <translation> 亩</translation>
+    </message>
+    <message>
+        <location filename="../gui/statistics_dialog.py" line="59"/>
+        <source>not assessed</source>
+        <translation>不考核</translation>
+    </message>
+    <message>
+        <location filename="../gui/statistics_dialog.py" line="71"/>
+        <source>Project name or JCBH</source>
+        <translation>项目名称或监测编号</translation>
+    </message>
+    <message>
+        <location filename="../gui/statistics_dialog.py" line="71"/>
+        <source>Approved by</source>
+        <translation>批准级别</translation>
+    </message>
+    <message>
+        <location filename="../gui/statistics_dialog.py" line="88"/>
+        <source>Settings of the work store {name}.</source>
+        <translation>工作库 {name} 的设置。</translation>
+    </message>
+    <message>
+        <location filename="../gui/statistics_dialog.py" line="97"/>
+        <source>Determination within (days of receipt)</source>
+        <translation>合法性判定期限（接收后天数）</translation>
+    </message>
+    <message>
+        <location filename="../gui/statistics_dialog.py" line="98"/>
+        <source>Also apply the monthly clear-up (the earlier date counts)</source>
+        <translation>同时执行月清（取较早日期）</translation>
+    </message>
+    <message>
+        <location filename="../gui/statistics_dialog.py" line="99"/>
+        <source>Monthly clear-up: day of the next month</source>
+        <translation>月清：次月日期</translation>
+    </message>
+    <message>
+        <location filename="../gui/statistics_dialog.py" line="100"/>
+        <source>Discovery within (days of the start)</source>
+        <translation>发现期限（违法行为发生后天数）</translation>
+    </message>
+    <message>
+        <location filename="../gui/statistics_dialog.py" line="101"/>
+        <source>Stop notice within (days of discovery)</source>
+        <translation>制止期限（发现后天数）</translation>
+    </message>
+    <message>
+        <location filename="../gui/statistics_dialog.py" line="102"/>
+        <source>Report within (days of discovery)</source>
+        <translation>报告期限（发现后天数）</translation>
+    </message>
+    <message>
+        <location filename="../gui/statistics_dialog.py" line="103"/>
+        <source>Special report of a major case within (days)</source>
+        <translation>重大违法专项报告期限（天）</translation>
+    </message>
+    <message>
+        <location filename="../gui/statistics_dialog.py" line="104"/>
+        <source>Case filed within (working days of discovery)</source>
+        <translation>立案期限（发现后工作日）</translation>
+    </message>
+    <message>
+        <location filename="../gui/statistics_dialog.py" line="105"/>
+        <source>Case closed within (working days of filing)</source>
+        <translation>结案期限（立案后工作日）</translation>
+    </message>
+    <message>
+        <location filename="../gui/statistics_dialog.py" line="106"/>
+        <source>Major case closed within (working days of filing)</source>
+        <translation>重大案件结案期限（立案后工作日）</translation>
+    </message>
+    <message>
+        <location filename="../gui/statistics_dialog.py" line="107"/>
+        <source>Extension of a major case at most (working days)</source>
+        <translation>重大案件延期最多（工作日）</translation>
+    </message>
+    <message>
+        <location filename="../gui/statistics_dialog.py" line="108"/>
+        <source>Major case: occupied land above (mu)</source>
+        <translation>重大违法：占地超过（亩）</translation>
+    </message>
+    <message>
+        <location filename="../gui/statistics_dialog.py" line="109"/>
+        <source>Major case: occupied cultivated land above (mu)</source>
+        <translation>重大违法：占用耕地超过（亩）</translation>
+    </message>
+    <message>
+        <location filename="../gui/statistics_dialog.py" line="110"/>
+        <source>Major case: occupied basic farmland above (mu)</source>
+        <translation>重大违法：占用永久基本农田超过（亩）</translation>
     </message>
 </context>
 <context>

@@ -1,6 +1,7 @@
 """The patrol ledger: editing patrols and their findings (with photos), and the rows shown and exported."""
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -87,8 +88,21 @@ def patrol_rows(store: WorkStore) -> list:
         f"SELECT p.fid, {', '.join('p.' + k for k in PATROL_FIELDS)}, p.geom IS NOT NULL, "
         "(SELECT count(*) FROM patrol_findings f WHERE f.patrol_fid = p.fid) "
         "FROM patrols p ORDER BY p.patrol_date DESC, p.fid DESC")
-    names = ("fid",) + PATROL_FIELDS + ("has_geom", "n_findings")
-    return [SimpleNamespace(**dict(zip(names, r))) for r in cur]
+    names = ("fid",) + PATROL_FIELDS + ("has_geom", "located_findings")
+    rows = [SimpleNamespace(**dict(zip(names, r))) for r in cur]
+    for row in rows:
+        row.n_findings = problem_points(row.findings, row.located_findings)
+    return rows
+
+
+_NO_PROBLEM = re.compile(r"^\s*(?:未发现|未见|没有发现|没发现|正常|无(?:新增|违法|问题|异常|\s*$))")
+
+
+def problem_points(findings: Optional[str], located: int) -> int:
+    """问题点位 of a patrol: its located findings, and at least one when its 发现问题 text reports a problem
+    (a patrol imported from a ledger often has the text but no point drawn)."""
+    described = bool(findings and findings.strip()) and not _NO_PROBLEM.match(findings)
+    return max(located, 1 if described else 0)
 
 
 def patrol_findings(store: WorkStore, patrol_fid: int) -> list:

@@ -18,6 +18,8 @@ from weipian_plugin.core.units import mu_to_m2
 STAGES = ("发现", "制止", "报告", "立案", "结案")
 """The steps of a clue, in order (docs/DOMAIN.md §7: 发现、制止、报告、立案查处、结案)."""
 CLOSED_STAGE = "已结案"
+PENDING = "待"
+"""A clue's stage is the step it waits for (待立案, 待结案) or 已结案: 「结案」 alone read as either."""
 
 
 @dataclass(frozen=True)
@@ -231,5 +233,5 @@ class ClueDeadlines:
             filing=_item("立案", calendar.add_workdays(discovered, cfg.filing_workdays), filed, today),
             closing=_item("结案", closing_due, closed, today),
             major=major,
-            stage=STAGES[furthest + 1] if furthest + 1 < len(STAGES) else CLOSED_STAGE,
+            stage=PENDING + STAGES[furthest + 1] if furthest + 1 < len(STAGES) else CLOSED_STAGE,
         )

@@ -208,6 +208,23 @@ class LedgerRow:
     overdue: bool
     role_m2: Mapping[str, Optional[float]]
     """Each reference role's contract column (core/roles.py) → m²; read as attributes (``row.approved_m2``)."""
+    # what DOMAIN.md §8 also asks of the ledger (defaults keep positional construction working)
+    qsx: Optional[str] = None
+    hsx: Optional[str] = None
+    jcmj_m2: Optional[float] = None
+    project_name: Optional[str] = None
+    offender: Optional[str] = None
+    is_nonagri: Optional[bool] = None
+    is_new_housing: Optional[bool] = None
+    case_filed: Optional[bool] = None
+    fine_yuan: Optional[float] = None
+    demolished_m2: Optional[float] = None
+    restored_m2: Optional[float] = None
+    supplement_m2: Optional[float] = None
+    confiscated_m2: Optional[float] = None
+    transfer_department: Optional[str] = None
+    referral_agency: Optional[str] = None
+    closed_date: Optional[str] = None
 
     def __getattr__(self, name: str) -> Any:
         if name in roles.COLUMNS:
@@ -231,6 +248,9 @@ LEDGER_COLUMNS = (
     Column("jcbh", "图斑信息", "监测编号"),
     Column("township", "图斑信息", "乡镇"),
     Column("tblx", "图斑信息", "图斑类型"),
+    Column("qsx", "图斑信息", "前时相"),
+    Column("hsx", "图斑信息", "后时相"),
+    Column("jcmj_mu", "图斑信息", "下发监测面积", "亩", 2),
     Column("area_m2", "图斑信息", "图斑面积", "m²", 2),
     Column("area_mu", "图斑信息", "图斑面积", "亩", 2),
     Column("cultivated_mu", "内业比对", "耕地", "亩", 2),
@@ -247,11 +267,24 @@ LEDGER_COLUMNS = (
     Column("subtype", "合法性判定", "判定类型"),
     Column("violation_category", "合法性判定", "违法类别"),
     Column("violation_type", "合法性判定", "违法类型"),
+    Column("project_name", "合法性判定", "项目名称"),
+    Column("offender", "合法性判定", "违法主体"),
+    Column("is_nonagri", "合法性判定", "非农化"),
+    Column("is_new_housing", "合法性判定", "新增乱占耕地建房"),
     Column("illegal_mu", "违法面积", "违法面积", "亩", 2),
     Column("illegal_cultivated_mu", "违法面积", "其中耕地", "亩", 2),
     Column("illegal_basic_farmland_mu", "违法面积", "其中永久基本农田", "亩", 2),
+    Column("case_filed", "查处整改", "是否立案"),
     Column("case_number", "查处整改", "立案编号"),
     Column("case_date", "查处整改", "立案日期"),
+    Column("fine_yuan", "查处整改", "罚款", "元", 2),
+    Column("demolished_mu", "查处整改", "拆除面积", "亩", 2),
+    Column("restored_mu", "查处整改", "复耕面积", "亩", 2),
+    Column("supplement_mu", "查处整改", "补办手续面积", "亩", 2),
+    Column("confiscated_mu", "查处整改", "没收面积", "亩", 2),
+    Column("transfer_department", "查处整改", "移交部门"),
+    Column("referral_agency", "查处整改", "移送机关"),
+    Column("closed_date", "查处整改", "结案日期"),
     Column("status", "查处整改", "整改状态"),
     Column("remaining_mu", "查处整改", "剩余未整改面积", "亩", 2),
     Column("writeoff_status", "查处整改", "销号"),
@@ -265,6 +298,9 @@ SELECT s.fid, s.batch, b.received_date, s.jcbh, s.township_code, s.township, p.t
   s.due_date, s.result, s.subtype, d.violation_category, d.violation_type,
   s.illegal_m2, s.illegal_cultivated_m2, s.illegal_basic_farmland_m2,
   r.case_number, r.case_date, s.status, s.remaining_m2, r.writeoff_status, s.overdue,
+  p.qsx, p.hsx, p.jcmj_m2, d.project_name, d.offender, d.is_nonagri, d.is_new_housing, r.case_filed,
+  r.fine_yuan, r.demolished_m2, r.restored_m2, r.supplement_m2, r.confiscated_m2, r.transfer_department,
+  r.referral_agency, r.closed_date,
   {role_columns}
 FROM patch_status s
 JOIN patches p ON p.fid = s.fid
@@ -275,6 +311,10 @@ LEFT JOIN rectifications r ON r.patch_fid = s.fid
 WHERE s.split_state != '被拆分' AND s.military = 0 {where}
 ORDER BY b.id, s.jcbh
 """
+
+
+_EXTRAS = 16  # the DOMAIN §8 columns between ``overdue`` and the role columns
+_FLAG_EXTRAS = (5, 6, 7)  # is_nonagri, is_new_housing, case_filed among them: shown 是/否
 
 
 def _year_clause(year: Optional[int]) -> tuple:
@@ -295,8 +335,10 @@ def ledger_rows(store: WorkStore, batch: Optional[str] = None, year: Optional[in
     sql = _LEDGER_SQL.format(where=where, role_columns=", ".join(f"a.{c}" for c in role_columns))
     out = []
     for seq, r in enumerate(store.conn.execute(sql, params), start=1):
+        extra = [None if v is None else bool(v) if i in _FLAG_EXTRAS else v
+                 for i, v in enumerate(r[30:30 + _EXTRAS])]
         out.append(LedgerRow(r[0], seq, *r[1:5], r[5] or NO_TOWNSHIP, *r[6:29], bool(r[29]),
-                             dict(zip(role_columns, r[30:]))))
+                             dict(zip(role_columns, r[30 + _EXTRAS:])), *extra))
     return out
 
 

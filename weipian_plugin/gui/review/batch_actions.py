@@ -1,11 +1,11 @@
-"""The review dock's batch menu: stage records (一上/一下/二上), the submitted snapshot, overlay images.
+"""The review dock's batch menu: stage records (一上/一下/二上), the submitted snapshot, 套合图.
 
 A batch is the one chosen in the list's batch filter, else the current patch's batch.
 """
 from __future__ import annotations
 
 from pathlib import Path
-from typing import List, Optional, Tuple
+from typing import List, Optional
 
 from qgis.core import Qgis
 from qgis.PyQt.QtCore import QObject
@@ -32,8 +32,9 @@ class BatchActions(QObject):
         menu.addSeparator()
         menu.addAction(self.tr("Export submitted snapshot…"), self.export_snapshot)
         menu.addSeparator()
-        menu.addAction(self.tr("Overlay image of this patch…"), self.export_overlay_image)
-        menu.addAction(self.tr("Overlay images of the listed patches…"), self.export_overlay_images)
+        menu.addAction(self.tr("Overlay figure (套合图) of this patch…"), self.export_figure)
+        menu.addAction(self.tr("Overlay figures (套合图) of the listed patches…"), self.export_figures)
+        menu.addAction(self.tr("Case file (一图斑一卷宗) of this patch…"), self.export_dossier)
         menu.addSeparator()
         menu.addAction(self.tr("Mark this patch as military land (涉军)…"), self.mark_military)
         menu.addAction(self.tr("Remove the military land mark"), self.unmark_military)
@@ -121,11 +122,10 @@ class BatchActions(QObject):
             return
         dock.notify(self.tr("Saved {path}").format(path=path), Qgis.MessageLevel.Success)
 
-    def _overlay_options(self) -> Optional[Tuple[int, Optional[str]]]:
-        """(scale, after-imagery source) for overlay images, or None when the user cancels."""
-        scale, ok = QInputDialog.getInt(self.dock, self.tr("Overlay image"), self.tr("Scale 1:"), 2000, 100,
-                                        100000, 500)
-        return (scale, keys.IMAGERY.read(self.dock.store).get("after")) if ok else None
+    def _imagery(self) -> dict:
+        """The before/after rasters the store remembers (the compare dock's choice), as figure sources."""
+        imagery = keys.IMAGERY.read(self.dock.store)
+        return {"before": imagery.get("before") or None, "after": imagery.get("after") or None}
 
     def mark_military(self) -> bool:
         """涉军: the patch leaves every ordinary output and goes into the 《军用土地登记表》 only."""
@@ -160,42 +160,68 @@ class BatchActions(QObject):
         dock.notify(self.tr("Patch {jcbh} is no longer marked as military land.").format(jcbh=dock.patch["jcbh"]))
         return True
 
-    def export_overlay_image(self) -> None:
-        """A PNG of the current patch over the after imagery and the reference layers, for its case file."""
+    def export_figure(self) -> None:
+        """The current patch's 套合图 (the print layout of weipian:exportfigures on this one patch)."""
         dock = self.dock
         if dock.fid is None or dock.store is None:
             return
-        options = self._overlay_options()
-        if options is None:
-            return
-        default = str(Path(Settings.last_export_dir.value() or str(Path.home())) / f"{dock.patch['jcbh']}.png")
-        path, _ = QFileDialog.getSaveFileName(dock, self.tr("Overlay image"), default, self.tr("PNG image (*.png)"))
+        default = str(Path(Settings.last_export_dir.value() or Path(dock.store_path).parent)
+                      / f"{dock.patch['jcbh']}_套合图.pdf")
+        path, _ = QFileDialog.getSaveFileName(dock, self.tr("Overlay figure (套合图)"), default,
+                                              self.tr("PDF (*.pdf);;PNG image (*.png)"))
         if not path:
             return
         Settings.last_export_dir.set_value(str(Path(path).parent))
-        from weipian_plugin.exporters.figures import export_overlay_image  # QGIS layouts: loaded when used
+        from weipian_plugin.exporters.figures import FigureExportError, export_figure  # QGIS layouts: when used
 
-        export_overlay_image(dock.store_path, dock.fid, path, scale=options[0], raster=options[1])
-        dock.notify(self.tr("Overlay image written to {path}.").format(path=path))
+        try:
+            export_figure(dock.store_path, dock.fid, path, **self._imagery(), dpi=Settings.figure_dpi.value())
+        except FigureExportError as exc:
+            dock.show_error(dock.messagesLabel, exc)
+            return
+        dock.notify(self.tr("Overlay figure written to {path}.").format(path=path), Qgis.MessageLevel.Success)
 
-    def export_overlay_images(self) -> None:
-        """Overlay images of every patch the list shows, with progress and cancel."""
+    def export_figures(self) -> None:
+        """The 套合图 of every patch the list shows, one PDF each, with progress and cancel."""
         dock = self.dock
         if dock.store is None or not dock.proxy.rowCount():
             return
-        options = self._overlay_options()
-        if options is None:
-            return
-        folder = QFileDialog.getExistingDirectory(dock, self.tr("Overlay images"),
-                                                  Settings.last_export_dir.value() or str(Path.home()))
+        folder = QFileDialog.getExistingDirectory(dock, self.tr("Overlay figures (套合图)"),
+                                                  Settings.last_export_dir.value() or str(Path(dock.store_path).parent))
         if not folder:
             return
         Settings.last_export_dir.set_value(folder)
-        from weipian_plugin.exporters.figures import export_overlay_images
+        from weipian_plugin.exporters.figures import FigureExportError, export_figures
 
         fids: List[int] = [dock.proxy.fid_at(r) for r in range(dock.proxy.rowCount())]
-        written = run_with_progress(
-            dock, self.tr("Writing overlay images…"), self.tr("Cancel"),
-            lambda feedback: export_overlay_images(dock.store_path, folder, fids=fids, scale=options[0],
-                                                   raster=options[1], feedback=feedback))
-        dock.notify(self.tr("{n} overlay images written to {path}.").format(n=len(written), path=folder))
+        try:
+            written = run_with_progress(
+                dock, self.tr("Writing overlay figures…"), self.tr("Cancel"),
+                lambda feedback: export_figures(dock.store_path, folder, "pdf", fids=fids,
+                                                dpi=Settings.figure_dpi.value(), feedback=feedback, **self._imagery()))
+        except FigureExportError as exc:
+            dock.show_error(dock.messagesLabel, exc)
+            return
+        dock.notify(self.tr("{n} overlay figures written to {path}.").format(n=len(written), path=folder),
+                    Qgis.MessageLevel.Success)
+
+    def export_dossier(self) -> None:
+        """The current patch's case-file folder (weipian:exportdossier on this one patch)."""
+        dock = self.dock
+        if dock.fid is None or dock.store is None or not dock.maybe_leave():
+            return
+        folder = QFileDialog.getExistingDirectory(dock, self.tr("Case file (一图斑一卷宗)"),
+                                                  Settings.last_export_dir.value() or str(Path(dock.store_path).parent))
+        if not folder:
+            return
+        Settings.last_export_dir.set_value(folder)
+        from weipian_plugin.exporters.dossier import DossierError, export_dossiers
+        from weipian_plugin.exporters.figures import FigureExportError
+
+        try:
+            written = export_dossiers(dock.store_path, folder, fids=[dock.fid], dpi=Settings.figure_dpi.value(),
+                                      **self._imagery())
+        except (DossierError, FigureExportError, review.ReviewError) as exc:
+            dock.show_error(dock.messagesLabel, exc)
+            return
+        dock.notify(self.tr("Case file written to {path}.").format(path=written[0]), Qgis.MessageLevel.Success)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any, Dict, Optional, Tuple
 
-from qgis.PyQt.QtCore import QObject, pyqtSignal
+from qgis.PyQt.QtCore import QDate, QObject, Qt, pyqtSignal
 from qgis.PyQt.QtWidgets import QDoubleSpinBox, QWidget
 
 from weipian_plugin.core.review import records as review
@@ -15,7 +15,7 @@ from weipian_plugin.core.store.workstore import WorkStore
 from weipian_plugin.core.units import MU_M2
 from weipian_plugin.core.vocabulary import ILLEGAL, WRITEOFF_STATUSES
 
-_SIGNALS = {"combo": "currentIndexChanged", "plain": "textChanged", "text": "textChanged", "date": "textChanged",
+_SIGNALS = {"combo": "currentIndexChanged", "plain": "textChanged", "text": "textChanged", "date": "dateValueChanged",
             "check": "toggled", "area": "valueChanged", "money": "valueChanged"}
 
 
@@ -64,7 +64,10 @@ class ReviewForm(QObject):
         }
         for edit in (ui.caseDateEdit, ui.transferDateEdit, ui.closedDateEdit, ui.writeoffDateEdit,
                      ui.referralDateEdit):
-            edit.setPlaceholderText(self.tr("YYYY-MM-DD"))
+            edit.setAllowNull(True)  # a date not yet known stays empty, not today
+            edit.setNullRepresentation(self.tr("(not set)"))
+            edit.setDisplayFormat("yyyy-MM-dd")
+            edit.setCalendarPopup(True)
         ui.caseCombo.addItem("", None)
         ui.caseCombo.addItem(self.tr("Case filed"), 1)
         ui.caseCombo.addItem(self.tr("Not filed"), 0)
@@ -115,7 +118,13 @@ class ReviewForm(QObject):
                 widget.setCurrentIndex(index)
                 if name == "result":
                     self._fill_subtypes(value)
-            elif kind in ("text", "date"):
+            elif kind == "date":
+                date = QDate.fromString(str(value or ""), Qt.DateFormat.ISODate)
+                if date.isValid():
+                    widget.setDate(date)
+                else:
+                    widget.clear()
+            elif kind == "text":
                 widget.setText("" if value is None else str(value))
             elif kind == "plain":
                 widget.setPlainText(value or "")
@@ -162,7 +171,9 @@ class ReviewForm(QObject):
         for name, (kind, widget) in fields.items():
             if kind == "combo":
                 out[name] = widget.currentData()
-            elif kind in ("text", "date"):
+            elif kind == "date":
+                out[name] = None if widget.isNull() else widget.date().toString(Qt.DateFormat.ISODate)
+            elif kind == "text":
                 out[name] = widget.text().strip() or None
             elif kind == "plain":
                 out[name] = widget.toPlainText().strip() or None
