@@ -39,3 +39,4 @@ else:
 
 # QgsField takes a QMetaType from 3.38 (QVariant.Type is deprecated there and does not exist in Qt6)
 STRING_FIELD = QMetaType.Type.QString if Qgis.QGIS_VERSION_INT >= 33800 else QVariant.Type.String
+DOUBLE_FIELD = QMetaType.Type.Double if Qgis.QGIS_VERSION_INT >= 33800 else QVariant.Type.Double
