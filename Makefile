@@ -2,7 +2,9 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
-VENV      := .venv
+# The Debian 13 root (make test-ltr) brings its own packages and venv: there VENV=/opt/venv and SETUP is empty.
+VENV      ?= .venv
+SETUP     ?= apt venv
 PY        := $(VENV)/bin/python
 SUDO      := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # QGIS with its Recommends (as tested); LibreOffice and poppler (used by tests to render outputs) lean.
@@ -14,11 +16,23 @@ QGIS_ENV  := QT_QPA_PLATFORM=offscreen QGIS_NO_OVERRIDE_IMPORT=1 PYTHONPATH=$(CU
 QGIS_CUSTOM_CONFIG_PATH ?= $(HOME)/.local/share/QGIS/QGIS3
 PROFILE   ?= default
 
-.PHONY: help setup apt venv stage test demo bench package install run screenshot translations clean
+# QGIS 3.40 LTR on Debian 13 (trixie), in a chroot built once under build/ with the mirror the host's apt uses.
+LTR_ROOT  := build/trixie-root
+LTR_APT   := $(APT_PKGS) python3-venv git make python3-numpy python3-shapely python3-pyproj python3-pyogrio \
+             python3-openpyxl python3-jinja2 python3-pandas python3-geopandas python3-pytest python3-pytestqt
+# Not packaged in Debian 13: the versions requirements.txt pins.
+LTR_PIP   := $(shell grep -E '^(pytest-qgis|ruff)==' requirements.txt)
+LTR_MIRROR ?= $(shell apt-cache policy 2>/dev/null | awk '$$2 ~ /^(https?|file):/ {uri = $$2; suite = $$3; next} \
+                /release .*l=Debian,/ && suite !~ /-/ {print uri; exit}')
+LTR_READY := $(LTR_ROOT)/.weipian-ready
+IN_ROOT   := scripts/in_root.sh $(LTR_ROOT)
+
+.PHONY: help setup apt venv stage test test-ltr ltr-root demo bench package install run screenshot translations clean
 
 help:
 	@echo "make setup      install Debian packages and the Python venv (idempotent)"
 	@echo "make test       run all tests headless"
+	@echo "make test-ltr   run all tests on QGIS 3.40 LTR (Debian 13 chroot under $(LTR_ROOT), built once)"
 	@echo "make demo       generate the sample county and run the whole job into $(DEMO_DIR)/"
 	@echo "make bench      benchmark against QGIS Processing and geopandas"
 	@echo "make package    build dist/weipian_plugin.zip"
@@ -27,7 +41,7 @@ help:
 	@echo "make screenshot screenshot of QGIS with the review dock (for the README)"
 	@echo "make translations  refresh weipian_plugin/i18n/weipian_zh_CN.ts from the sources"
 
-setup: apt venv
+setup: $(SETUP)
 
 apt:
 	@missing() { for p in "$$@"; do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; done; }; \
@@ -53,6 +67,49 @@ test: stage
 	$(VENV)/bin/ruff check .
 	$(QGIS_ENV) $(PY) -m pytest tests -q -p no:cacheprovider
 
+# debootstrap once, then packages; the stamp names the package lists, so a later run skips the build
+# unless they changed (then only apt and pip run again).
+ltr-root: setup
+	@set -euo pipefail; \
+	want='$(LTR_APT) | $(APT_LEAN) | $(LTR_PIP)'; \
+	if [ -f $(LTR_READY) ] && [ "$$(cat $(LTR_READY))" = "$$want" ]; then exit 0; fi; \
+	if [ ! -f $(LTR_ROOT)/.weipian-debootstrap ]; then \
+	  mirror='$(LTR_MIRROR)'; \
+	  [ -n "$$mirror" ] || { echo "test-ltr: no Debian mirror found in apt's sources; set LTR_MIRROR=" >&2; exit 1; }; \
+	  command -v debootstrap >/dev/null || DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q debootstrap; \
+	  for m in proc sys dev/pts dev; do ! mountpoint -q $(LTR_ROOT)/$$m || $(SUDO) umount $(LTR_ROOT)/$$m; done; \
+	  $(SUDO) rm -rf --one-file-system $(LTR_ROOT); \
+	  mkdir -p $(dir $(LTR_ROOT)); \
+	  echo "debootstrap trixie from $$mirror into $(LTR_ROOT)"; \
+	  if ! $(SUDO) debootstrap --variant=minbase trixie $(LTR_ROOT) "$$mirror" > build/debootstrap.log 2>&1; then \
+	    tail -n 20 build/debootstrap.log $(LTR_ROOT)/debootstrap/debootstrap.log 2>/dev/null >&2; \
+	    echo "test-ltr: debootstrap of Debian 13 (trixie) from $$mirror failed; log in build/debootstrap.log" >&2; \
+	    exit 1; \
+	  fi; \
+	  $(SUDO) touch $(LTR_ROOT)/.weipian-debootstrap; \
+	fi; \
+	printf '#!/bin/sh\nexit 101\n' | $(SUDO) tee $(LTR_ROOT)/usr/sbin/policy-rc.d >/dev/null; \
+	$(SUDO) chmod +x $(LTR_ROOT)/usr/sbin/policy-rc.d; \
+	$(SUDO) $(IN_ROOT) apt-get update -q; \
+	$(SUDO) $(IN_ROOT) apt-get install -y -q $(LTR_APT); \
+	$(SUDO) $(IN_ROOT) apt-get install -y -q --no-install-recommends $(APT_LEAN); \
+	rm -rf build/ltr-wheels; \
+	$(PY) -m pip download -q --no-deps --only-binary=:all: --python-version 3.13 \
+	  --platform manylinux2014_x86_64 -d build/ltr-wheels $(LTR_PIP); \
+	$(SUDO) rm -rf $(LTR_ROOT)/opt/wheels $(LTR_ROOT)/opt/venv; \
+	$(SUDO) cp -r build/ltr-wheels $(LTR_ROOT)/opt/wheels; \
+	$(SUDO) $(IN_ROOT) python3 -m venv --system-site-packages /opt/venv; \
+	$(SUDO) $(IN_ROOT) /opt/venv/bin/pip install -q --no-index --find-links /opt/wheels $(LTR_PIP); \
+	echo "$$want" | $(SUDO) tee $(LTR_READY) >/dev/null
+
+# The suite on a fresh clone of the current commit inside the root; Python deprecation warnings raised
+# from weipian code are errors (pytest.ini).
+test-ltr: ltr-root
+	$(SUDO) rm -rf --one-file-system $(LTR_ROOT)/src
+	$(SUDO) git clone -q --no-hardlinks "$(CURDIR)" $(LTR_ROOT)/src
+	$(SUDO) $(IN_ROOT) sh -c 'cd /src && /opt/venv/bin/python -c "import qgis.core as q; print(\"QGIS\", q.Qgis.QGIS_VERSION)" \
+	  && VENV=/opt/venv SETUP= make test'
+
 demo: stage
 	$(QGIS_ENV) $(PY) scripts/demo.py --out $(DEMO_DIR)
 
@@ -62,7 +119,7 @@ bench: stage
 package: setup
 	rm -rf build/package dist/weipian_plugin.zip
 	$(PY) scripts/stage.py --copy build/package
-	mkdir -p dist && cd build/package && $(CURDIR)/$(PY) -m zipfile -c $(CURDIR)/dist/weipian_plugin.zip weipian_plugin
+	mkdir -p dist && cd build/package && $(abspath $(PY)) -m zipfile -c $(CURDIR)/dist/weipian_plugin.zip weipian_plugin
 	@echo "dist/weipian_plugin.zip"
 
 install: package

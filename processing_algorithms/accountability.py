@@ -11,6 +11,7 @@ from qgis.core import (
     QgsProcessingParameterNumber,
 )
 
+from weipian_plugin.compat import INTEGER_NUMBER
 from weipian_plugin.core.statistics.ledger import accountability_config, store_accountability
 from weipian_plugin.core.store.outputs import OutputError, check_output
 from weipian_plugin.exporters.report import write_report
@@ -46,7 +47,7 @@ class AccountabilityAlgorithm(WeipianAlgorithm):
             self.OUTPUT, self.tr("Workbook or report"), "Excel (*.xlsx);;HTML (*.html)"))
         self.addParameter(QgsProcessingParameterNumber(
             self.YEAR, self.tr("Year (empty = every batch in the store)"),
-            QgsProcessingParameterNumber.Integer, optional=True, minValue=2000, maxValue=2100))
+            INTEGER_NUMBER, optional=True, minValue=2000, maxValue=2100))
         self.addOutput(QgsProcessingOutputBoolean(self.ACCOUNTABLE, self.tr("County reaches accountability")))
 
     def processAlgorithm(self, parameters, context, feedback):

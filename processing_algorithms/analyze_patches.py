@@ -4,7 +4,6 @@ from __future__ import annotations
 from qgis.core import (
     QgsCoordinateReferenceSystem,
     QgsCoordinateTransform,
-    QgsProcessing,
     QgsProcessingException,
     QgsProcessingOutputNumber,
     QgsProcessingParameterBoolean,
@@ -13,6 +12,7 @@ from qgis.core import (
     QgsProcessingParameterVectorLayer,
 )
 
+from weipian_plugin.compat import VECTOR_POLYGON_SOURCE
 from weipian_plugin.core import roles
 from weipian_plugin.core.analysis import overlay
 from weipian_plugin.core.analysis.run import AnalysisCancelled, analyze_layers, reference_cache
@@ -72,7 +72,7 @@ class AnalyzePatchesAlgorithm(WeipianAlgorithm):
                                                      extension="gpkg"))
         for role in roles.ROLES:  # one optional polygon layer per reference role (core/roles.py)
             self.addParameter(QgsProcessingParameterVectorLayer(
-                role.parameter, f"{role.label} ({role.english})", [QgsProcessing.SourceType.TypeVectorPolygon],
+                role.parameter, f"{role.label} ({role.english})", [VECTOR_POLYGON_SOURCE],
                 optional=True))
         self.addParameter(QgsProcessingParameterString(self.BATCH, self.tr("Batch (empty = all)"), optional=True))
         self.addParameter(QgsProcessingParameterBoolean(

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from qgis.core import (
-    QgsProcessingAlgorithm,
     QgsProcessingException,
     QgsProcessingOutputNumber,
     QgsProcessingParameterBoolean,
@@ -13,6 +12,7 @@ from qgis.core import (
     QgsProcessingParameterString,
 )
 
+from weipian_plugin.compat import NO_THREADING
 from weipian_plugin.core.store.outputs import OutputError
 from weipian_plugin.core.store.workstore import StoreError
 from weipian_plugin.exporters.figures import FigureExportError, export_figures
@@ -48,7 +48,7 @@ class ExportFiguresAlgorithm(WeipianAlgorithm):
 
     def flags(self):
         # Print layouts are rendered on the main thread, as QGIS's own layout export algorithms do.
-        return super().flags() | QgsProcessingAlgorithm.Flag.FlagNoThreading
+        return super().flags() | NO_THREADING
 
     def initAlgorithm(self, config=None):
         self.addParameter(QgsProcessingParameterFile(

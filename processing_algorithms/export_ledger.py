@@ -10,6 +10,7 @@ from qgis.core import (
     QgsProcessingParameterString,
 )
 
+from weipian_plugin.compat import INTEGER_NUMBER
 from weipian_plugin.exporters.xlsx import ExportCancelled, write_ledger
 from weipian_plugin.processing_algorithms.base import WeipianAlgorithm
 
@@ -44,7 +45,7 @@ class ExportLedgerAlgorithm(WeipianAlgorithm):
                                                         defaultValue=False))
         self.addParameter(QgsProcessingParameterNumber(
             self.YEAR, self.tr("Year (empty = every year, one summary sheet each)"),
-            QgsProcessingParameterNumber.Integer, optional=True, minValue=2000, maxValue=2100))
+            INTEGER_NUMBER, optional=True, minValue=2000, maxValue=2100))
 
     def processAlgorithm(self, parameters, context, feedback):
         output = self.parameterAsFileOutput(parameters, self.OUTPUT, context)

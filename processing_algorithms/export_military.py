@@ -5,7 +5,6 @@ import shapely
 from qgis.core import (
     QgsCoordinateReferenceSystem,
     QgsFeatureRequest,
-    QgsProcessing,
     QgsProcessingException,
     QgsProcessingOutputNumber,
     QgsProcessingParameterFeatureSource,
@@ -14,6 +13,7 @@ from qgis.core import (
     QgsProcessingParameterNumber,
 )
 
+from weipian_plugin.compat import INTEGER_NUMBER, VECTOR_POLYGON_SOURCE
 from weipian_plugin.core.review import marks
 from weipian_plugin.core.store.outputs import check_output
 from weipian_plugin.exporters.xlsx import write_military_register
@@ -44,11 +44,11 @@ class ExportMilitaryAlgorithm(WeipianAlgorithm):
                                                      extension="gpkg"))
         self.addParameter(QgsProcessingParameterFeatureSource(
             self.MILITARY_LAYER, self.tr("Military land layer (optional)"),
-            [QgsProcessing.SourceType.TypeVectorPolygon], optional=True))
+            [VECTOR_POLYGON_SOURCE], optional=True))
         self.addParameter(QgsProcessingParameterFileDestination(self.OUTPUT, self.tr("Register workbook"),
                                                                 "Excel (*.xlsx)"))
         self.addParameter(QgsProcessingParameterNumber(
-            self.YEAR, self.tr("Year (empty = every year)"), QgsProcessingParameterNumber.Integer, optional=True,
+            self.YEAR, self.tr("Year (empty = every year)"), INTEGER_NUMBER, optional=True,
             minValue=2000, maxValue=2100))
         self.addOutput(QgsProcessingOutputNumber(self.MARKED, self.tr("Patches newly marked")))
         self.addOutput(QgsProcessingOutputNumber(self.COUNT, self.tr("Patches in the register")))

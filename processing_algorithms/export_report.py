@@ -12,6 +12,7 @@ from qgis.core import (
     QgsProcessingParameterString,
 )
 
+from weipian_plugin.compat import INTEGER_NUMBER
 from weipian_plugin.exporters.report import write_report
 from weipian_plugin.processing_algorithms.base import WeipianAlgorithm
 
@@ -44,7 +45,7 @@ class ExportReportAlgorithm(WeipianAlgorithm):
         self.addParameter(QgsProcessingParameterFileDestination(self.OUTPUT, self.tr("Report"), "HTML (*.html)"))
         self.addParameter(QgsProcessingParameterNumber(
             self.YEAR, self.tr("Year (empty = every batch in the store)"),
-            QgsProcessingParameterNumber.Integer, optional=True, minValue=2000, maxValue=2100))
+            INTEGER_NUMBER, optional=True, minValue=2000, maxValue=2100))
         self.addParameter(QgsProcessingParameterString(
             self.MONTH, self.tr("Month YYYY-MM (monthly report; empty = none)"), optional=True))
         self.addParameter(QgsProcessingParameterString(

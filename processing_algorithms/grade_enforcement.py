@@ -12,6 +12,7 @@ from qgis.core import (
     QgsProcessingParameterString,
 )
 
+from weipian_plugin.compat import INTEGER_NUMBER
 from weipian_plugin.core.dates import parse_date
 from weipian_plugin.core.enforcement import records as enforcement
 from weipian_plugin.exporters.enforcement_xlsx import write_enforcement
@@ -51,7 +52,7 @@ class GradeEnforcementAlgorithm(WeipianAlgorithm):
                                                        optional=True))
         self.addParameter(QgsProcessingParameterNumber(
             self.YEAR, self.tr("Year (empty = every patch and clue in the store)"),
-            QgsProcessingParameterNumber.Integer, optional=True, minValue=2000, maxValue=2100))
+            INTEGER_NUMBER, optional=True, minValue=2000, maxValue=2100))
         self.addOutput(QgsProcessingOutputNumber(self.VIOLATIONS, self.tr("Illegal satellite patches")))
         self.addOutput(QgsProcessingOutputNumber(self.FOUND, self.tr("Found first by daily enforcement")))
         self.addOutput(QgsProcessingOutputNumber(self.OVERDUE_CLUES, self.tr("Overdue clues")))

@@ -523,14 +523,30 @@ def _name_villages(rng, v_twp, twp_codes):
 # ----------------------------------------------------------------------------------------------- writing
 
 @contextmanager
-def _reproducible_ogr():
-    """GDAL stamps GeoPackages with the current time unless told a fixed one."""
-    old = pyogrio.get_gdal_config_option("OGR_CURRENT_DATE")
-    pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": OGR_STAMP})
+def _gdal_as_expected():
+    """GDAL set up for this generator, and put back afterwards, whatever the host process (QGIS) set.
+
+    - ``OGR_CURRENT_DATE``: GDAL stamps GeoPackages with the current time unless told a fixed one.
+    - ``SHAPE_ENCODING`` unset: QGIS sets it to "" once it opens a shapefile; where pyogrio shares QGIS's
+      GDAL (QGIS 3.40 on Debian 13, Windows), GBK shapefiles would then be written without recoding.
+    - osgeo exceptions on: QGIS 3.40's Processing turns them on process-wide, 3.22 leaves them off.
+    """
+    from osgeo import gdal, ogr, osr
+
+    options = {"OGR_CURRENT_DATE": OGR_STAMP, "SHAPE_ENCODING": None}
+    old = {name: pyogrio.get_gdal_config_option(name) for name in options}
+    modules = (gdal, ogr, osr)
+    raising = [m.GetUseExceptions() for m in modules]
+    pyogrio.set_gdal_config_options(options)
+    for m in modules:
+        m.UseExceptions()
     try:
         yield
     finally:
-        pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": old})
+        pyogrio.set_gdal_config_options(old)
+        for m, was in reversed(list(zip(modules, raising))):  # GDAL 3.6 stacks the handlers per module
+            if not was:
+                m.DontUseExceptions()
 
 
 def _write(path, geoms, columns, epsg=EPSG, encoding="UTF-8", cpg=True, prj=True, ldid=None,
@@ -1384,6 +1400,7 @@ def _write_daily(out, rng, county, expected, geoms_by_jcbh, all_geoms):
 
 # ----------------------------------------------------------------------------------------------- entry points
 
+@_gdal_as_expected()
 def generate(out_dir, seed=7, patches_per_batch=300, n_dltb=None, size_km=10.0, imagery=True) -> dict:
     """Write the sample county under ``out_dir``; returns the paths written and the manifest.
 
@@ -1400,11 +1417,10 @@ def generate(out_dir, seed=7, patches_per_batch=300, n_dltb=None, size_km=10.0, 
     planter = _Planter(r_plant, county)
     planter.plant(max(1, min(8, 3 * patches_per_batch // 40)))   # turns pit cells into 0602 before DLTB is written
     planter.background_refs(county.inside.sum() * county.cell ** 2 / 1e6)
-    with _reproducible_ogr():
-        paths, info = _write_base(out, county)
-        ref_paths, keys = _write_refs(out, r_refs, county, planter.refs)
-        batches, expected, special, planted_geoms, (all_geoms, all_tblx) = _make_batches(
-            out, r_batch, county, planter, patches_per_batch)
+    paths, info = _write_base(out, county)
+    ref_paths, keys = _write_refs(out, r_refs, county, planter.refs)
+    batches, expected, special, planted_geoms, (all_geoms, all_tblx) = _make_batches(
+        out, r_batch, county, planter, patches_per_batch)
     paths.update(ref_paths)
     paths["batches"] = [out / b["path"] for b in batches]
     for e in expected.values():
@@ -1456,6 +1472,7 @@ def _bench_refs(rng, county, patches):
     }
 
 
+@_gdal_as_expected()
 def generate_bench(out_dir, n_patches, n_dltb, seed=7) -> dict:
     """Benchmark data: DLTB (GeoPackage 1.2), townships, reference layers and one patch shapefile.
 
@@ -1470,10 +1487,9 @@ def generate_bench(out_dir, n_patches, n_dltb, seed=7) -> dict:
     spec = dict(BATCHES[0], encoding="UTF-8")
     jcbh = [f"{COUNTY_CODE}202601{k + 1:06d}" for k in range(n_patches)]
     cols, _ = _batch_columns(spec, r_patch, county, geoms, tblx, jcbh, np.datetime64("2025-12-06"))
-    with _reproducible_ogr():
-        paths, info = _write_base(out, county)
-        paths.update(_write_refs(out, r_attr, county, _bench_refs(r_refs, county, geoms))[0])
-        paths["patches"] = _write(out / "batches" / "监测图斑.shp", geoms, cols, day=dt.date(2026, 1, 10))
+    paths, info = _write_base(out, county)
+    paths.update(_write_refs(out, r_attr, county, _bench_refs(r_refs, county, geoms))[0])
+    paths["patches"] = _write(out / "batches" / "监测图斑.shp", geoms, cols, day=dt.date(2026, 1, 10))
     return {**paths, "county_info": info}
 
 

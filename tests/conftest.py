@@ -1,6 +1,7 @@
 """Tests run against the staged plugin (build/stage/weipian_plugin), the same layout the zip has."""
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
 import sys
@@ -45,6 +46,22 @@ def store_path(tmp_path):
     return tmp_path / "青禾县_2026_卫片.gpkg"
 
 
+@contextlib.contextmanager
+def shapefile_text_recoded():
+    """GDAL recodes shapefile text by the .cpg (or ENCODING) inside this block.
+
+    QGIS sets SHAPE_ENCODING="" whenever it opens a shapefile; where pyogrio shares QGIS's GDAL (Debian 13)
+    text would then be read and written as raw bytes, so it is unset here and restored afterwards."""
+    import pyogrio
+
+    old = pyogrio.get_gdal_config_option("SHAPE_ENCODING")
+    pyogrio.set_gdal_config_options({"SHAPE_ENCODING": None})
+    try:
+        yield
+    finally:
+        pyogrio.set_gdal_config_options({"SHAPE_ENCODING": old})
+
+
 def write_shapefile(path, geoms, fields: dict, epsg=4527, encoding="UTF-8", geometry_type="Polygon",
                     keep_cpg=True, keep_prj=True):
     """A real shapefile as ministries send them (optionally without .cpg/.prj)."""
@@ -58,8 +75,9 @@ def write_shapefile(path, geoms, fields: dict, epsg=4527, encoding="UTF-8", geom
     names = list(fields)
     arrays = [np.array(v, dtype=object) if any(isinstance(x, str) or x is None for x in v) else np.array(v)
               for v in fields.values()]
-    pyogrio.raw.write(str(path), wkb, arrays, names, driver="ESRI Shapefile", crs=f"EPSG:{epsg}",
-                      encoding=encoding, geometry_type=geometry_type)
+    with shapefile_text_recoded():
+        pyogrio.raw.write(str(path), wkb, arrays, names, driver="ESRI Shapefile", crs=f"EPSG:{epsg}",
+                          encoding=encoding, geometry_type=geometry_type)
     if not keep_cpg:
         path.with_suffix(".cpg").unlink(missing_ok=True)
     if not keep_prj:

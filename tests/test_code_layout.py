@@ -1,6 +1,7 @@
 """House rules that keep the codebase the shape DEVELOPERS.md asks for."""
 import ast
 import re
+import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -70,6 +71,95 @@ def test_no_compiled_resources_committed():
 
     tracked = subprocess.run(["git", "ls-files"], cwd=ROOT, capture_output=True, text=True).stdout.split()
     assert [t for t in tracked if t.endswith("_rc.py") or t.endswith(".qm")] == []
+
+
+def _qgis_imports(tree: ast.AST) -> dict:
+    """Local name → imported object for every ``from qgis… import Name`` the module makes."""
+    import importlib
+
+    names = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module and node.module.split(".")[0] == "qgis":
+            module = importlib.import_module(node.module)
+            for alias in node.names:
+                if hasattr(module, alias.name):
+                    names[alias.asname or alias.name] = getattr(module, alias.name)
+    return names
+
+
+def _is_enum_type(obj) -> bool:
+    import enum
+
+    return isinstance(obj, type) and (issubclass(obj, enum.Enum) or type(obj).__name__ == "enumtype")
+
+
+def _enum_offences(path: Path):
+    """``Qt.AlignLeft`` (a member straight off its class: PyQt6 has only ``Qt.AlignmentFlag.AlignLeft``) and
+    enums QGIS moved into ``Qgis`` reached through their old class (``QgsWkbTypes.GeometryType``)."""
+    from qgis.core import Qgis
+
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    imported = _qgis_imports(tree)
+    for node in ast.walk(tree):
+        # ``Name.attr`` only: a longer chain (``Qt.AlignmentFlag.AlignLeft``) is judged by its inner node.
+        if not (isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id in imported):
+            continue
+        base = node.value
+        owner, name = imported[base.id], node.attr
+        value = getattr(owner, name, None)
+        where = f"{path.relative_to(ROOT)}:{node.lineno}: {base.id}.{name}"
+        if _is_enum_type(value) and owner is not Qgis and getattr(Qgis, value.__name__, None) is value:
+            yield f"{where} (moved to Qgis.{value.__name__}; weipian_plugin.compat covers older QGIS)"
+        elif not _is_enum_type(owner) and _is_enum_type(type(value)):
+            yield f"{where} (unscoped enum)"
+
+
+# The one module allowed to name the pre-3.30/3.34 homes of moved enums, for QGIS 3.22.
+COMPAT = ROOT / "weipian_plugin" / "compat.py"
+
+
+def test_enums_are_scoped_for_qt6_and_qgis4():
+    offences = [o for p in PY_FILES if p != COMPAT for o in _enum_offences(p)]
+    assert offences == []
+
+
+def test_enum_scan_finds_unscoped_and_moved_enums(tmp_path, monkeypatch):
+    from qgis.core import Qgis
+
+    monkeypatch.setattr(sys.modules[__name__], "ROOT", tmp_path)
+    sample = tmp_path / "sample.py"
+    sample.write_text("from qgis.PyQt.QtCore import Qt\nfrom qgis.PyQt.QtWidgets import QDialogButtonBox\n"
+                      "from qgis.core import QgsWkbTypes\n"
+                      "a = Qt.AlignLeft\nb = Qt.AlignmentFlag.AlignLeft\nc = QDialogButtonBox.Ok\n"
+                      "d = QgsWkbTypes.PolygonGeometry\ne = QgsWkbTypes.GeometryType.PolygonGeometry\n",
+                      encoding="utf-8")
+    lines = sorted(int(o.split(":")[1]) for o in _enum_offences(sample))
+    moved = [8] if hasattr(Qgis, "GeometryType") else []  # QgsWkbTypes.GeometryType is the current home on 3.22
+    assert lines == [4, 6, 7] + moved
+
+
+# PyQt5-only names and methods: gone in PyQt6, which QGIS 4 uses.
+PYQT5_ONLY = re.compile(r"\.exec_\(|\.print_\(|\bQRegExp\b|\bQDesktopWidget\b|\.desktop\(\)|\bQtWebKit|"
+                        r"\bQSignalMapper\b|\bQStringRef\b|\bQMatrix\b|\bMidButton\b")
+
+
+def test_no_pyqt5_only_api():
+    offenders = [f"{p.relative_to(ROOT)}:{n}" for p in PY_FILES if p.name != "test_code_layout.py"
+                 for n, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1) if PYQT5_ONLY.search(line)]
+    assert offenders == []
+
+
+def test_deprecation_warnings_from_weipian_code_fail_the_run():
+    """pytest.ini turns them into errors, so QGIS 3.40 (make test-ltr) reports APIs QGIS 4 drops."""
+    import warnings
+
+    import pytest
+
+    with pytest.raises(DeprecationWarning):
+        warnings.warn_explicit("old API", DeprecationWarning, "gui/x.py", 1, module="weipian_plugin.gui.x")
+    with warnings.catch_warnings(record=True) as caught:  # others' deprecations stay warnings
+        warnings.warn_explicit("old API", DeprecationWarning, "x.py", 1, module="pyproj.x")
+    assert len(caught) == 1
 
 
 # Core sub-packages from the bottom up (docs/ARCHITECTURE.md): a module imports only from its own package

@@ -180,6 +180,40 @@ def test_transform_failure_is_reported():
         transform_geoms(np.array([shapely.Point(117.0, 100.0)]), 4490, 4527)
 
 
+# Three QGIS tasks, one after another on the task manager's pool threads, each reprojecting; each task runs
+# with a new Python thread state on a thread that may have served an earlier one (pyproj#1509).
+TASKS_SCRIPT = """
+import sys, time
+from qgis.core import QgsApplication, QgsTask
+from weipian_plugin.core.geo.crs import transformer
+app = QgsApplication([], False)
+lons = []
+for i in range(3):
+    task = QgsTask.fromFunction(f"reproject {i}", lambda task: lons.append(
+        transformer(4527, 4490).transform(39_500_000.0 + i, 3_300_000.0)[0]))
+    QgsApplication.taskManager().addTask(task)
+    deadline = time.monotonic() + 30
+    while task.status() not in (QgsTask.TaskStatus.Complete, QgsTask.TaskStatus.Terminated):
+        app.processEvents()
+        assert time.monotonic() < deadline
+print(len(lons), round(lons[0], 6))
+"""
+
+
+def test_reprojection_in_successive_qgis_tasks(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    from conftest import STAGE
+
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(STAGE), os.environ.get("PYTHONPATH", "")]))
+    run = subprocess.run([sys.executable, "-c", TASKS_SCRIPT], env=env, cwd=tmp_path, capture_output=True, text=True,
+                         timeout=120)
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert run.stdout.split() == ["3", "117.0"]
+
+
 def test_chinese_crs_name_is_built_from_the_epsg_code():
     from weipian_plugin.core.geo.crs import chinese_crs_name
 

@@ -59,11 +59,11 @@ def plain_jpeg(qgis_app):
     from qgis.PyQt.QtCore import QBuffer, QByteArray, QIODevice
     from qgis.PyQt.QtGui import QColor, QImage
 
-    image = QImage(32, 24, QImage.Format_RGB32)
+    image = QImage(32, 24, QImage.Format.Format_RGB32)
     image.fill(QColor(40, 120, 60))
     array = QByteArray()
     buffer = QBuffer(array)
-    buffer.open(QIODevice.WriteOnly)
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
     assert image.save(buffer, "JPG")
     return bytes(array)
 

@@ -229,7 +229,7 @@ def test_template_fonts_without_chinese_glyphs_are_replaced(qgis_app):
     assert layout.itemById("title").font().family() == "DejaVu Sans"
     apply_cjk_fonts(layout)
     assert layout.itemById("title").font().family() == cjk_family()
-    assert layout.itemById("legend").styleFont(QgsLegendStyle.SymbolLabel).family() == cjk_family()
+    assert layout.itemById("legend").styleFont(QgsLegendStyle.Style.SymbolLabel).family() == cjk_family()
     assert layout.itemById("scale_bar").textFormat().font().family() == cjk_family()
     table = next(f for f in layout.multiFrames() if hasattr(f, "contentTextFormat"))
     assert table.contentTextFormat().font().family() == cjk_family()

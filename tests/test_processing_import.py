@@ -3,6 +3,7 @@ import os
 import shutil
 import sqlite3
 import subprocess
+import sys
 import zipfile
 
 import pytest
@@ -56,7 +57,7 @@ def test_packaged_zip_runs_in_qgis_process(tmp_path, shapefile_writer):
     config = tmp_path / "qgis-config"
     env = {**os.environ, "QGIS_CUSTOM_CONFIG_PATH": str(config), "QT_QPA_PLATFORM": "offscreen"}
     env.pop("PYTHONPATH", None)  # the installed plugin, not the staged one, must be what runs
-    subprocess.run([str(ROOT / ".venv/bin/python"), str(ROOT / "scripts/install_plugin.py"), str(archive),
+    subprocess.run([sys.executable, str(ROOT / "scripts/install_plugin.py"), str(archive),
                     str(config / "profiles" / "default")], check=True, env=env)
     subprocess.run(["qgis_process.bin", "plugins", "enable", "weipian_plugin"], check=True, env=env,
                    capture_output=True)

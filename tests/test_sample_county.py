@@ -12,6 +12,7 @@ import pyogrio
 import pyogrio.raw
 import pytest
 import shapely
+from conftest import shapefile_text_recoded
 from sample_county import SCENARIOS, generate, generate_bench
 
 
@@ -22,7 +23,8 @@ def county(tmp_path_factory):
 
 
 def _read(path, **kw):
-    meta, _, wkb, values = pyogrio.raw.read(str(path), **kw)
+    with shapefile_text_recoded():
+        meta, _, wkb, values = pyogrio.raw.read(str(path), **kw)
     geoms = shapely.from_wkb(wkb)
     return geoms, dict(zip(meta["fields"], values)), meta
 

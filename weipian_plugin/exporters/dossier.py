@@ -37,9 +37,10 @@ from qgis.core import (
     QgsUnitTypes,
     QgsVectorLayer,
 )
-from qgis.PyQt.QtCore import QMarginsF, QSizeF, QVariant
+from qgis.PyQt.QtCore import QMarginsF, QSizeF
 from qgis.PyQt.QtGui import QFont, QPageLayout, QPageSize, QPdfWriter, QTextDocument
 
+from weipian_plugin.compat import DOUBLE_FIELD
 from weipian_plugin.core.review import dossier as core
 from weipian_plugin.core.review import records
 from weipian_plugin.core.store.workstore import WorkStore
@@ -62,7 +63,7 @@ def _camera_layer(scene: Scene, photo: core.Photo) -> Optional[QgsVectorLayer]:
         return None
     crs = scene.project.crs()
     layer = QgsVectorLayer(f"Point?crs={crs.authid()}", "拍摄位置", "memory")
-    layer.dataProvider().addAttributes([QgsField("bearing", QVariant.Double)])
+    layer.dataProvider().addAttributes([QgsField("bearing", DOUBLE_FIELD)])
     layer.updateFields()
     point = QgsCoordinateTransform(WGS84, crs, scene.project).transform(
         QgsPointXY(photo.longitude, photo.latitude))
@@ -167,7 +168,7 @@ def _pdf(path: Path, body: str) -> None:
     doc.setDefaultStyleSheet("h1 { font-size: 16pt; } h2 { font-size: 12pt; } th { background: #eeeeee; }")
     doc.setHtml(body)
     doc.setPageSize(QSizeF(writer.width(), writer.height()))
-    doc.print_(writer)
+    doc.print(writer)
 
 
 def _records_pdf(case: core.Dossier, out: Path) -> None:

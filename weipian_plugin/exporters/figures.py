@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Iterable, Mapping, Optional, Union
 
 from qgis.core import (
+    Qgis,
     QgsCoordinateReferenceSystem,
     QgsExpressionContextUtils,
     QgsFeedback,
@@ -38,18 +39,17 @@ from qgis.core import (
     QgsProject,
     QgsRasterLayer,
     QgsReadWriteContext,
-    QgsRenderContext,
     QgsRuleBasedRenderer,
     QgsSimpleFillSymbolLayer,
     QgsSingleSymbolRenderer,
-    QgsUnitTypes,
     QgsVectorLayer,
     QgsVectorLayerJoinInfo,
 )
-from qgis.PyQt.QtCore import QRectF, QSize, Qt, QVariant
-from qgis.PyQt.QtGui import QColor, QFont, QFontDatabase, QFontMetricsF, QRawFont
+from qgis.PyQt.QtCore import QRectF, QSize, Qt
+from qgis.PyQt.QtGui import QColor, QFont, QFontDatabase, QFontMetricsF, QRawFont, QTextLayout, QTextOption
 from qgis.PyQt.QtXml import QDomDocument
 
+from weipian_plugin.compat import RENDER_POINTS, STRING_FIELD
 from weipian_plugin.core import roles
 from weipian_plugin.core.geo.crs import chinese_crs_name
 from weipian_plugin.core.store import keys, outputs
@@ -64,6 +64,8 @@ MAP_IDS = ("before_map", "after_map")
 LEGEND_MAX_COLUMNS = 4
 FONT_SCALE = 10  # QgsLayoutUtils draws text with fonts sized in tenths of a millimetre
 REASON_MIN_POINTS = 5.0
+# QgsTextRenderer (QGIS >= 3.28) sets Chinese text about 2% wider than Qt measures it: wrap a little early
+WRAP_SLACK = 0.96
 CJK_FAMILIES = ("Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei", "SimHei", "SimSun",
                 "WenQuanYi Micro Hei", "PingFang SC")
 PATCH_LABEL, CURRENT_LABEL, OTHER_LABEL = "监测图斑", "本图斑", "其他图斑"
@@ -261,9 +263,9 @@ class Scene:
             join.setPrefix("")
             join.setUsingMemoryCache(True)
             layer.addJoin(join)
-        layer.addExpressionField(_label_expression("tblx", TBLX_NAMES), QgsField("tblx_label", QVariant.String))
+        layer.addExpressionField(_label_expression("tblx", TBLX_NAMES), QgsField("tblx_label", STRING_FIELD))
         layer.addExpressionField(_label_expression("dominant_dlbm", DLBM_NAMES),
-                                 QgsField("dlbm_label", QVariant.String))
+                                 QgsField("dlbm_label", STRING_FIELD))
         return layer
 
 
@@ -308,9 +310,10 @@ def _layout(scene: Scene, coverage: QgsVectorLayer) -> QgsPrintLayout:
         fit_legend(legend)
     reason = layout.itemById("reason")
     if isinstance(reason, QgsLayoutItemLabel):
-        size = _label_font(reason).pointSizeF()
+        size, template = _label_font(reason).pointSizeF(), reason.text()
         # every export (one file per patch, one patch, the combined PDF) seeks the atlas page by page
-        atlas.featureChanged.connect(lambda _feature: fit_label(reason, size))
+        atlas.featureChanged.connect(lambda _feature: fit_label(reason, size, template=template))
+        atlas.renderEnded.connect(lambda: reason.setText(template))  # the layout keeps its expression
     return layout
 
 
@@ -333,12 +336,21 @@ def fit_legend(legend: QgsLayoutItemLegend) -> None:
                 size = legend.sizeWithUnits()
                 if size.height() <= box.height() + 0.01 and size.width() <= box.width() + 0.01:
                     return
-            font = legend.styleFont(style)
-            font.setPointSizeF(font.pointSizeF() * 0.85)
-            legend.setStyleFont(style, font)
+            _scale_legend_text(legend, style, 0.85)
     finally:
         legend.setResizeToContents(False)
         legend.attemptResize(box)
+
+
+def _scale_legend_text(legend: QgsLayoutItemLegend, style, factor: float) -> None:
+    if hasattr(QgsLegendStyle, "textFormat"):  # QGIS >= 3.30, where styleFont() is deprecated
+        fmt = legend.rstyle(style).textFormat()
+        fmt.setSize(fmt.size() * factor)
+        legend.rstyle(style).setTextFormat(fmt)
+    else:
+        font = legend.styleFont(style)
+        font.setPointSizeF(font.pointSizeF() * factor)
+        legend.setStyleFont(style, font)
 
 
 def _label_font(label: QgsLayoutItemLabel) -> QFont:
@@ -350,22 +362,27 @@ def _set_label_font(label: QgsLayoutItemLabel, font: QFont) -> None:
         fmt = label.textFormat()
         fmt.setFont(font)
         fmt.setSize(font.pointSizeF())
-        fmt.setSizeUnit(QgsUnitTypes.RenderUnit.RenderPoints)
+        fmt.setSizeUnit(RENDER_POINTS)
         label.setTextFormat(fmt)
     else:
         label.setFont(font)
 
 
-def fit_label(label: QgsLayoutItemLabel, points: float, minimum_points: float = REASON_MIN_POINTS) -> None:
+def fit_label(label: QgsLayoutItemLabel, points: float, minimum_points: float = REASON_MIN_POINTS,
+              template: Optional[str] = None) -> None:
     """The label at ``points``, or smaller until its current text, wrapped at the item width, fits its height.
 
     Measured the way the label draws (QgsLayoutUtils.drawText: a pixel-sized font in tenths of a
-    millimetre), so the estimate matches the page.
+    millimetre), so the estimate matches the page. With ``template`` (the label's expression text) the
+    label is then given the evaluated text with its line breaks: QGIS >= 3.28 draws labels with
+    QgsTextRenderer, which breaks lines only at spaces, so Chinese text would run out of the frame.
     """
+    if template is not None:
+        label.setText(template)
     text = label.currentText()
     font = QFont(_label_font(label))
     pen = label.frameStrokeWidth() if label.frameEnabled() else 0
-    width = (label.rect().width() - pen - 2 * label.marginX()) * FONT_SCALE
+    width = (label.rect().width() - pen - 2 * label.marginX()) * FONT_SCALE * WRAP_SLACK
     height = (label.rect().height() - pen - 2 * label.marginY()) * FONT_SCALE
     size = points
     while True:
@@ -376,6 +393,27 @@ def fit_label(label: QgsLayoutItemLabel, points: float, minimum_points: float = 
             break
         size = max(minimum_points, size - 0.25)
     _set_label_font(label, font)
+    if template is not None:
+        label.setText(_wrapped(text, QgsLayoutUtils.scaledFontPixelSize(font), width))
+
+
+def _wrapped(text: str, font: QFont, width: float) -> str:
+    """``text`` with a line break wherever Qt's word wrap (between words, or between Chinese characters)
+    would break it at ``width``."""
+    option = QTextOption()
+    option.setWrapMode(QTextOption.WrapMode.WordWrap)
+    lines = []
+    for paragraph in text.split("\n"):
+        layout = QTextLayout(paragraph, font)
+        layout.setTextOption(option)
+        layout.beginLayout()
+        line = layout.createLine()
+        while line.isValid():
+            line.setLineWidth(width)
+            lines.append(paragraph[line.textStart():line.textStart() + line.textLength()].rstrip())
+            line = layout.createLine()
+        layout.endLayout()
+    return "\n".join(lines)
 
 
 def _pdf_settings(dpi: int) -> QgsLayoutExporter.PdfExportSettings:
@@ -383,7 +421,7 @@ def _pdf_settings(dpi: int) -> QgsLayoutExporter.PdfExportSettings:
     settings.dpi = dpi
     settings.appendGeoreference = False
     settings.exportMetadata = False
-    settings.textRenderFormat = QgsRenderContext.TextRenderFormat.AlwaysText  # searchable, copyable text
+    settings.textRenderFormat = Qgis.TextRenderFormat.AlwaysText  # searchable, copyable text
     return settings
 
 

@@ -9,19 +9,18 @@ from typing import Dict, Optional, Tuple, Union
 from qgis.core import (
     Qgis,
     QgsApplication,
-    QgsMapLayerProxyModel,
     QgsProcessingAlgRunnerTask,
     QgsProcessingContext,
     QgsProject,
     QgsProviderRegistry,
     QgsVectorLayer,
-    QgsWkbTypes,
 )
 from qgis.gui import QgsMapLayerComboBox
 from qgis.PyQt import uic
 from qgis.PyQt.QtCore import pyqtSignal
 from qgis.PyQt.QtWidgets import QDialog, QFileDialog, QLabel, QMessageBox, QToolButton
 
+from weipian_plugin.compat import POLYGON_GEOMETRY, LayerFilter
 from weipian_plugin.core import roles
 from weipian_plugin.core.analysis.checks import LAYER_CHECK_HEAD
 from weipian_plugin.core.intake.reference import ReferenceCache, cache_path
@@ -48,7 +47,7 @@ def _ogr_file(source: str) -> Optional[Tuple[str, str]]:
 
 
 def _is_polygon_layer(layer: QgsVectorLayer) -> bool:
-    return layer.isValid() and layer.geometryType() == QgsWkbTypes.GeometryType.PolygonGeometry
+    return layer.isValid() and layer.geometryType() == POLYGON_GEOMETRY
 
 
 def find_project_layer(source: str) -> Optional[QgsVectorLayer]:
@@ -119,7 +118,7 @@ class AnalysisDialog(QDialog, FORM_CLASS):
             label = QLabel(self.labels[role], self)
             combo = QgsMapLayerComboBox(self)
             combo.setObjectName(f"{role}Combo")
-            combo.setFilters(QgsMapLayerProxyModel.Filter.PolygonLayer)
+            combo.setFilters(LayerFilter.PolygonLayer)
             combo.setAllowEmptyLayer(True)
             combo.setLayer(None)
             label.setBuddy(combo)

@@ -12,7 +12,6 @@ from typing import Optional, Union
 
 from qgis.core import (
     QgsMapLayer,
-    QgsMapLayerProxyModel,
     QgsMapRendererParallelJob,
     QgsMapSettings,
     QgsProject,
@@ -24,16 +23,12 @@ from qgis.PyQt.QtCore import QRectF, QSize, Qt
 from qgis.PyQt.QtGui import QColor, QKeySequence, QPen
 from qgis.PyQt.QtWidgets import QAction
 
+from weipian_plugin.compat import LayerFilter
 from weipian_plugin.core.store import keys
 from weipian_plugin.gui.session import StoreSession, session_for
 
 FORM_CLASS, _ = uic.loadUiType(str(Path(__file__).parents[1] / "forms" / "compare_dock.ui"))
 
-try:
-    RASTER_FILTER = QgsMapLayerProxyModel.Filter.RasterLayer
-except AttributeError:  # QGIS < 3.34 (unscoped) or >= 3.34 (Qgis.LayerFilter)
-    from qgis.core import Qgis
-    RASTER_FILTER = getattr(Qgis, "LayerFilter", QgsMapLayerProxyModel).RasterLayer
 
 
 def load_imagery_layer(source: str) -> Optional[QgsMapLayer]:
@@ -141,7 +136,7 @@ class CompareDock(QgsDockWidget, FORM_CLASS):
         self._synced_size = QSize()  # the compare map's output size at the last sync: a change is a resize
         self._loading = False
         for combo in (self.beforeCombo, self.afterCombo):
-            combo.setFilters(RASTER_FILTER)
+            combo.setFilters(LayerFilter.RasterLayer)
             combo.setAllowEmptyLayer(True)
             combo.setLayer(None)
         self.canvas.setCanvasColor(QColor(255, 255, 255))

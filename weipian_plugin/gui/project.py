@@ -19,9 +19,9 @@ from qgis.core import (
     QgsReferencedRectangle,
     QgsRendererCategory,
     QgsVectorLayer,
-    QgsWkbTypes,
 )
 
+from weipian_plugin.compat import POLYGON_GEOMETRY
 from weipian_plugin.core import roles
 from weipian_plugin.core.store import keys
 from weipian_plugin.core.store.workstore import WorkStore
@@ -54,7 +54,7 @@ def determination_renderer() -> QgsCategorizedSymbolRenderer:
 
 
 def _outline(layer: QgsVectorLayer, colour: str) -> None:
-    if layer.geometryType() == QgsWkbTypes.GeometryType.PolygonGeometry:
+    if layer.geometryType() == POLYGON_GEOMETRY:
         layer.renderer().setSymbol(QgsFillSymbol.createSimple(
             {"style": "no", "outline_color": colour, "outline_width": "0.4", "outline_width_unit": "MM"}))
 

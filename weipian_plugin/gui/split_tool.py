@@ -10,22 +10,17 @@ from typing import Callable, List, Optional
 
 import shapely
 from qgis.core import (
-    Qgis,
     QgsCoordinateReferenceSystem,
     QgsCoordinateTransform,
     QgsGeometry,
     QgsPointXY,
     QgsProject,
-    QgsWkbTypes,
 )
 from qgis.gui import QgsMapTool, QgsRubberBand
 from qgis.PyQt.QtCore import Qt
 from qgis.PyQt.QtGui import QColor
 
-try:
-    LINE = Qgis.GeometryType.Line
-except AttributeError:  # QGIS < 3.30
-    LINE = QgsWkbTypes.GeometryType.LineGeometry
+from weipian_plugin.compat import LINE_GEOMETRY
 
 
 def to_qgs(geom) -> QgsGeometry:
@@ -53,13 +48,13 @@ class SplitLineTool(QgsMapTool):
         self.store_crs = store_crs
         self.on_line = on_line
         self.points: List[QgsPointXY] = []
-        self.band = QgsRubberBand(canvas, LINE)
+        self.band = QgsRubberBand(canvas, LINE_GEOMETRY)
         self.band.setColor(QColor(255, 0, 0, 200))
         self.band.setWidth(2)
         self.setCursor(Qt.CursorShape.CrossCursor)
 
     def _draw(self, hover: Optional[QgsPointXY] = None) -> None:
-        self.band.reset(LINE)
+        self.band.reset(LINE_GEOMETRY)
         for point in self.points + ([hover] if hover is not None else []):
             self.band.addPoint(point, False)
         self.band.show()
@@ -68,13 +63,13 @@ class SplitLineTool(QgsMapTool):
 
     def canvasMoveEvent(self, event) -> None:
         if self.points:
-            self._draw(self.toMapCoordinates(event.pos()))
+            self._draw(event.mapPoint())
 
     def canvasReleaseEvent(self, event) -> None:
         if event.button() == Qt.MouseButton.RightButton:
             self.finish()
         elif event.button() == Qt.MouseButton.LeftButton:
-            self.points.append(self.toMapCoordinates(event.pos()))
+            self.points.append(event.mapPoint())
             self._draw()
 
     def keyPressEvent(self, event) -> None:
@@ -106,11 +101,11 @@ class SplitLineTool(QgsMapTool):
 
     def cancel(self) -> None:
         self.points = []
-        self.band.reset(LINE)
+        self.band.reset(LINE_GEOMETRY)
         if self.canvas().mapTool() is self:
             self.canvas().unsetMapTool(self)
 
     def deactivate(self) -> None:
         self.points = []
-        self.band.reset(LINE)
+        self.band.reset(LINE_GEOMETRY)
         super().deactivate()

@@ -217,32 +217,32 @@
 <context>
     <name>AccountabilityAlgorithm</name>
     <message>
-        <location filename="../../processing_algorithms/accountability.py" line="32"/>
+        <location filename="../../processing_algorithms/accountability.py" line="33"/>
         <source>Accountability ratio (Order No. 15)</source>
         <translation>问责比例（第15号令）</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/accountability.py" line="35"/>
+        <location filename="../../processing_algorithms/accountability.py" line="36"/>
         <source>Computes illegally occupied cultivated land ÷ new construction land on cultivated land per township and for the county, before and after the deductions configured in the work store (supplementary approval, demolition and restoration, major infrastructure), with the threshold verdicts and the township ranking. An .xlsx output is the accountability workbook; an .html output is the printable report with charts.</source>
         <translation>按乡镇和全县计算“违法占用耕地面积 ÷ 新增建设用地占用耕地总面积”，分别给出按工作库中设置的扣减项（补办手续、拆除复耕、重大基础设施）扣减前后的比例，以及是否达到问责标准的结论和乡镇排名。输出为 .xlsx 时生成问责统计表；输出为 .html 时生成带图表、可打印的报告。</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/accountability.py" line="43"/>
+        <location filename="../../processing_algorithms/accountability.py" line="44"/>
         <source>Work store (GeoPackage)</source>
         <translation>工作库（GeoPackage）</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/accountability.py" line="45"/>
+        <location filename="../../processing_algorithms/accountability.py" line="46"/>
         <source>Workbook or report</source>
         <translation>统计表或报告</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/accountability.py" line="47"/>
+        <location filename="../../processing_algorithms/accountability.py" line="48"/>
         <source>Year (empty = every batch in the store)</source>
         <translation>年度（留空 = 工作库中全部批次）</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/accountability.py" line="50"/>
+        <location filename="../../processing_algorithms/accountability.py" line="51"/>
         <source>County reaches accountability</source>
         <translation>全县达到问责标准</translation>
     </message>
@@ -250,22 +250,22 @@
 <context>
     <name>AnalysisDialog</name>
     <message>
-        <location filename="../gui/analysis_dialog.py" line="187"/>
+        <location filename="../gui/analysis_dialog.py" line="186"/>
         <source>Not a file: read feature by feature</source>
         <translation>非文件图层：逐要素读取</translation>
     </message>
     <message>
-        <location filename="../gui/analysis_dialog.py" line="189"/>
+        <location filename="../gui/analysis_dialog.py" line="188"/>
         <source>Not registered: the first run copies it beside the store</source>
         <translation>未登记：首次运行时复制到工作库旁</translation>
     </message>
     <message>
-        <location filename="../gui/analysis_dialog.py" line="191"/>
+        <location filename="../gui/analysis_dialog.py" line="190"/>
         <source>Registered {time} ({count} features)</source>
         <translation>已登记于 {time}（{count} 个要素）</translation>
     </message>
     <message>
-        <location filename="../gui/analysis_dialog.py" line="194"/>
+        <location filename="../gui/analysis_dialog.py" line="193"/>
         <source>Changed since registered {time}: will be registered again</source>
         <translation>登记（{time}）后文件已变化：将重新登记</translation>
     </message>
@@ -305,64 +305,64 @@
         <translation>取消分析</translation>
     </message>
     <message>
-        <location filename="../gui/analysis_dialog.py" line="101"/>
+        <location filename="../gui/analysis_dialog.py" line="100"/>
         <source>Work store: {path}</source>
         <translation>工作库：{path}</translation>
     </message>
     <message>
-        <location filename="../gui/analysis_dialog.py" line="102"/>
+        <location filename="../gui/analysis_dialog.py" line="101"/>
         <source>All batches</source>
         <translation>全部批次</translation>
     </message>
     <message>
-        <location filename="../gui/analysis_dialog.py" line="128"/>
+        <location filename="../gui/analysis_dialog.py" line="127"/>
         <source>Add a layer from a file to the project</source>
         <translation>从文件添加图层到工程</translation>
     </message>
     <message>
-        <location filename="../gui/analysis_dialog.py" line="175"/>
+        <location filename="../gui/analysis_dialog.py" line="174"/>
         <source>Layers used last time could not be found:
 {layers}</source>
         <translation>找不到上次使用的图层：
 {layers}</translation>
     </message>
     <message>
-        <location filename="../gui/analysis_dialog.py" line="200"/>
+        <location filename="../gui/analysis_dialog.py" line="199"/>
         <source>Add reference layer</source>
         <translation>添加比对图层</translation>
     </message>
     <message>
-        <location filename="../gui/analysis_dialog.py" line="207"/>
+        <location filename="../gui/analysis_dialog.py" line="206"/>
         <source>{path} is not a readable polygon layer.</source>
         <translation>{path} 不是可读取的面图层。</translation>
     </message>
     <message>
-        <location filename="../gui/analysis_dialog.py" line="241"/>
+        <location filename="../gui/analysis_dialog.py" line="240"/>
         <source>The Processing algorithm {id} is not available.</source>
         <translation>处理工具算法 {id} 不可用。</translation>
     </message>
     <message>
-        <location filename="../gui/analysis_dialog.py" line="262"/>
+        <location filename="../gui/analysis_dialog.py" line="261"/>
         <source>Analysis cancelled; the work store is unchanged.</source>
         <translation>分析已取消，工作库未作任何改动。</translation>
     </message>
     <message>
-        <location filename="../gui/analysis_dialog.py" line="273"/>
+        <location filename="../gui/analysis_dialog.py" line="272"/>
         <source>The analysis failed; see the Processing log.</source>
         <translation>分析失败，请查看处理工具日志。</translation>
     </message>
     <message>
-        <location filename="../gui/analysis_dialog.py" line="277"/>
+        <location filename="../gui/analysis_dialog.py" line="276"/>
         <source>Analyzed {count} patches.</source>
         <translation>已分析 {count} 个图斑。</translation>
     </message>
     <message>
-        <location filename="../gui/analysis_dialog.py" line="265"/>
+        <location filename="../gui/analysis_dialog.py" line="264"/>
         <source>Reference layers</source>
         <translation>参考图层</translation>
     </message>
     <message>
-        <location filename="../gui/analysis_dialog.py" line="265"/>
+        <location filename="../gui/analysis_dialog.py" line="264"/>
         <source>Analyse anyway? The problems will be recorded with the results and printed in the ledger and the report.</source>
         <translation>仍要分析吗？这些问题将随分析结果记录，并印在台账和报告中。</translation>
     </message>
@@ -634,12 +634,12 @@
         <translation>卷帘</translation>
     </message>
     <message>
-        <location filename="../gui/compare_dock.py" line="152"/>
+        <location filename="../gui/compare_dock.py" line="147"/>
         <source>Swap before/after imagery</source>
         <translation>切换前后时相影像</translation>
     </message>
     <message>
-        <location filename="../gui/compare_dock.py" line="230"/>
+        <location filename="../gui/compare_dock.py" line="225"/>
         <source>Main map: {main} · this view and the swipe: {other}</source>
         <translation>主地图：{main} · 本视图和卷帘：{other}</translation>
     </message>
@@ -1201,42 +1201,42 @@
 <context>
     <name>ExportLedgerAlgorithm</name>
     <message>
-        <location filename="../../processing_algorithms/export_ledger.py" line="27"/>
+        <location filename="../../processing_algorithms/export_ledger.py" line="28"/>
         <source>Export patch ledger (Excel)</source>
         <translation>导出图斑台账（Excel）</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/export_ledger.py" line="30"/>
+        <location filename="../../processing_algorithms/export_ledger.py" line="31"/>
         <source>Writes the patch ledger (图斑台账) as an Excel workbook: one row per patch with the overlay results, suggestion, determination, illegal areas, case and rectification status, in mu to two decimals under Chinese two-row headers, with a totals row; one sheet or one per batch. Adds the new-construction summary by township and the progress of the latest month.</source>
         <translation>将图斑台账导出为 Excel 工作簿：每个图斑一行，包括套合结果、判定建议、判定结果、违法面积、立案和整改情况；面积以亩为单位、保留两位小数，采用两行中文表头，并有合计行；可全部放在一个工作表，也可每个批次一个工作表。另附按乡镇汇总的新增建设用地统计汇总表和最近一个月的进度。</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/export_ledger.py" line="37"/>
+        <location filename="../../processing_algorithms/export_ledger.py" line="38"/>
         <source>Work store (GeoPackage)</source>
         <translation>工作库（GeoPackage）</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/export_ledger.py" line="39"/>
+        <location filename="../../processing_algorithms/export_ledger.py" line="40"/>
         <source>Ledger workbook</source>
         <translation>台账工作簿</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/export_ledger.py" line="41"/>
+        <location filename="../../processing_algorithms/export_ledger.py" line="42"/>
         <source>Only this batch (empty = all)</source>
         <translation>仅导出该批次（留空 = 全部）</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/export_ledger.py" line="43"/>
+        <location filename="../../processing_algorithms/export_ledger.py" line="44"/>
         <source>One sheet per batch</source>
         <translation>每个批次一个工作表</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/export_ledger.py" line="61"/>
+        <location filename="../../processing_algorithms/export_ledger.py" line="62"/>
         <source>Export cancelled; no file was written.</source>
         <translation>导出已取消，未写出文件。</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/export_ledger.py" line="45"/>
+        <location filename="../../processing_algorithms/export_ledger.py" line="46"/>
         <source>Year (empty = every year, one summary sheet each)</source>
         <translation>年度（留空 = 全部年度，每年一张汇总表）</translation>
     </message>
@@ -1287,42 +1287,42 @@
 <context>
     <name>ExportReportAlgorithm</name>
     <message>
-        <location filename="../../processing_algorithms/export_report.py" line="31"/>
+        <location filename="../../processing_algorithms/export_report.py" line="32"/>
         <source>Statistics report (HTML)</source>
         <translation>统计报告（HTML）</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/export_report.py" line="34"/>
+        <location filename="../../processing_algorithms/export_report.py" line="35"/>
         <source>Writes the printable HTML report: patches and determinations, illegal land, rectification, the Order No. 15 ratio with its charts, the township ranking, overdue determinations and daily enforcement. With a month (YYYY-MM) it is the monthly progress report and adds that month&apos;s progress table. Overdue days are counted as of the given date (empty = today). Long lists are summarised; the ledger and the daily-enforcement workbooks list them in full.</source>
         <translation>生成可打印的 HTML 报告：图斑与判定、违法用地、整改、第15号令问责比例及图表、乡镇排名、逾期未判定和日常执法评价。填写月份（YYYY-MM）即为月度进度报告，并附该月进度表。逾期天数按“截至日期”计算（留空 = 今天）。长清单只列汇总，完整清单见图斑台账和日常执法评价工作簿。</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/export_report.py" line="42"/>
+        <location filename="../../processing_algorithms/export_report.py" line="43"/>
         <source>Work store (GeoPackage)</source>
         <translation>工作库（GeoPackage）</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/export_report.py" line="44"/>
+        <location filename="../../processing_algorithms/export_report.py" line="45"/>
         <source>Report</source>
         <translation>报告</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/export_report.py" line="45"/>
+        <location filename="../../processing_algorithms/export_report.py" line="46"/>
         <source>Year (empty = every batch in the store)</source>
         <translation>年度（留空 = 工作库中全部批次）</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/export_report.py" line="48"/>
+        <location filename="../../processing_algorithms/export_report.py" line="49"/>
         <source>Month YYYY-MM (monthly report; empty = none)</source>
         <translation>月份 YYYY-MM（月度报告；留空 = 不生成月度进度）</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/export_report.py" line="50"/>
+        <location filename="../../processing_algorithms/export_report.py" line="51"/>
         <source>As of date YYYY-MM-DD (empty = today)</source>
         <translation>截至日期 YYYY-MM-DD（留空 = 今天）</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/export_report.py" line="75"/>
+        <location filename="../../processing_algorithms/export_report.py" line="76"/>
         <source>Report written to {}</source>
         <translation>报告已写出：{}</translation>
     </message>
@@ -1330,47 +1330,47 @@
 <context>
     <name>GradeEnforcementAlgorithm</name>
     <message>
-        <location filename="../../processing_algorithms/grade_enforcement.py" line="33"/>
+        <location filename="../../processing_algorithms/grade_enforcement.py" line="34"/>
         <source>Grade daily enforcement</source>
         <translation>日常执法考核评价</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/grade_enforcement.py" line="36"/>
+        <location filename="../../processing_algorithms/grade_enforcement.py" line="37"/>
         <source>Writes the daily-enforcement workbook: the patrol ledger; every clue's deadlines in working days (weekends and the store's holiday list), overdue ones highlighted, major violations flagged for the 5-day report; and per township the discovery rate (violations found by daily enforcement ÷ all violations, satellite and daily), stop rate (stopped ÷ found), filing rate (filed ÷ those that must be filed) and closing rate (closed ÷ filed) against the 95 % / 90 % targets — a satellite patch is found when a clue on or near it was discovered by its after-date, and its own case record counts — with the formulas and the patches it did not find.</source>
         <translation>导出日常执法工作簿：巡查台账；每条线索按工作日（扣除周末和工作库中的节假日）计算的办理期限，逾期的突出显示，重大违法标出需在 5 日内报告；以及各乡镇的发现率（日常执法发现的违法行为 ÷ 全部违法行为，含卫片与日常执法）、制止率（已制止 ÷ 发现）、立案率（已立案 ÷ 应立案）和结案率（已结案 ÷ 已立案），对照 95% / 90% 的目标——图斑上或附近有发现日期不晚于后时相的线索即为日常执法发现，图斑自身的查处记录也计入——并列出计算公式和日常执法未先发现的图斑。</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/grade_enforcement.py" line="46"/>
+        <location filename="../../processing_algorithms/grade_enforcement.py" line="47"/>
         <source>Work store (GeoPackage)</source>
         <translation>工作库（GeoPackage）</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/grade_enforcement.py" line="48"/>
+        <location filename="../../processing_algorithms/grade_enforcement.py" line="49"/>
         <source>Workbook</source>
         <translation>工作簿</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/grade_enforcement.py" line="50"/>
+        <location filename="../../processing_algorithms/grade_enforcement.py" line="51"/>
         <source>Deadlines as of (empty = today)</source>
         <translation>期限计算截至日期（留空 = 今天）</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/grade_enforcement.py" line="55"/>
+        <location filename="../../processing_algorithms/grade_enforcement.py" line="56"/>
         <source>Illegal satellite patches</source>
         <translation>卫片违法图斑数</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/grade_enforcement.py" line="56"/>
+        <location filename="../../processing_algorithms/grade_enforcement.py" line="57"/>
         <source>Found first by daily enforcement</source>
         <translation>日常执法先行发现数</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/grade_enforcement.py" line="57"/>
+        <location filename="../../processing_algorithms/grade_enforcement.py" line="58"/>
         <source>Overdue clues</source>
         <translation>逾期线索数</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/grade_enforcement.py" line="52"/>
+        <location filename="../../processing_algorithms/grade_enforcement.py" line="53"/>
         <source>Year (empty = every patch and clue in the store)</source>
         <translation>年度（留空 = 工作库中全部图斑和线索）</translation>
     </message>

@@ -8,12 +8,14 @@ never done: a wrong zone silently shifts every patch by hundreds of kilometres.
 from __future__ import annotations
 
 import re
+import threading
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Dict, Optional, Tuple
 
 import numpy as np
 import pyproj
+import pyproj.datadir
 import shapely
 from pyproj.exceptions import CRSError as ProjCRSError
 
@@ -179,6 +181,7 @@ def detect_crs(prj_text: Optional[str], xs: np.ndarray, ys: np.ndarray) -> CrsGu
     xs, ys = _finite(xs, ys)
     note = ""
     if prj_text and prj_text.strip():
+        keep_thread_context()
         epsg, name = _epsg_from_prj(prj_text)
         if epsg is None:
             note = ".prj无法识别；"
@@ -196,9 +199,33 @@ def detect_crs(prj_text: Optional[str], xs: np.ndarray, ys: np.ndarray) -> CrsGu
     return CrsGuess(guess.epsg, guess.source, note + guess.description)
 
 
-@lru_cache(maxsize=None)
+# pyproj 3.7 keeps each thread's PROJ context in OS-thread storage but frees it with the Python thread state
+# (pyproj#1509, #1622). QGIS runs tasks on pool threads whose Python thread state is made anew for each task,
+# so the next task on that thread would use the freed context and crash QGIS. Holding each thread's context
+# manager here keeps its context alive as long as the thread; a new thread with a reused id replaces it.
+_THREAD_CONTEXTS: Dict[int, object] = {}
+
+
+def keep_thread_context() -> None:
+    """Keep the calling thread's pyproj context alive across QGIS tasks (see above); cheap, call freely."""
+    try:
+        from pyproj._context import get_context_manager
+    except ImportError:  # a pyproj without per-thread context managers has nothing to keep
+        return
+    pyproj.datadir.get_user_data_dir()  # creates this thread's context if there is none yet
+    manager = get_context_manager()
+    if manager is not None:  # None: the context outlived an earlier thread state and is already kept
+        _THREAD_CONTEXTS[threading.get_native_id()] = manager
+
+
 def is_geographic(epsg: int) -> bool:
     """Whether EPSG:``epsg`` is a geographic (lon/lat) CRS."""
+    keep_thread_context()
+    return _is_geographic(epsg)
+
+
+@lru_cache(maxsize=None)
+def _is_geographic(epsg: int) -> bool:
     return pyproj.CRS.from_epsg(epsg).is_geographic
 
 
@@ -216,9 +243,14 @@ def projected_crs_for(epsg: int, xs: np.ndarray, ys: np.ndarray) -> int:
     return gk_zone_epsg(zone_for_longitude(lon))
 
 
-@lru_cache(maxsize=64)
 def transformer(src_epsg: int, dst_epsg: int) -> pyproj.Transformer:
     """Cached lon/lat-ordered transformer (pyproj ≥ 3.1 transformers are safe to share across threads)."""
+    keep_thread_context()
+    return _transformer(src_epsg, dst_epsg)
+
+
+@lru_cache(maxsize=64)
+def _transformer(src_epsg: int, dst_epsg: int) -> pyproj.Transformer:
     return pyproj.Transformer.from_crs(src_epsg, dst_epsg, always_xy=True)
 
 

@@ -117,6 +117,9 @@ def initialise(conn: sqlite3.Connection) -> None:
 def add_srs(conn: sqlite3.Connection, epsg: int) -> None:
     from pyproj import CRS
 
+    from weipian_plugin.core.geo.crs import keep_thread_context
+
+    keep_thread_context()
     crs = CRS.from_epsg(epsg)
     conn.execute(
         "INSERT OR IGNORE INTO gpkg_spatial_ref_sys VALUES (?, ?, 'EPSG', ?, ?, ?)",
