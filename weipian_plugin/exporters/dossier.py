@@ -34,13 +34,12 @@ from qgis.core import (
     QgsRectangle,
     QgsSimpleMarkerSymbolLayer,
     QgsSingleSymbolRenderer,
-    QgsUnitTypes,
     QgsVectorLayer,
 )
 from qgis.PyQt.QtCore import QMarginsF, QSizeF
 from qgis.PyQt.QtGui import QFont, QPageLayout, QPageSize, QPdfWriter, QTextDocument
 
-from weipian_plugin.compat import DOUBLE_FIELD
+from weipian_plugin.compat import DOUBLE_FIELD, LAYOUT_MILLIMETERS
 from weipian_plugin.core.review import dossier as core
 from weipian_plugin.core.review import records
 from weipian_plugin.core.store.workstore import WorkStore
@@ -51,10 +50,11 @@ from weipian_plugin.exporters.figures import (
     _subset,
     cjk_family,
     export_figure,
+    set_label_font,
 )
 
 INDEX, FIGURE, PHOTOS, RECORDS, ORIGINALS = "00_目录.pdf", "01_套合图.pdf", "02_现场照片.pdf", "03_判定与查处记录.pdf", "照片"
-MM = QgsUnitTypes.LayoutUnit.LayoutMillimeters
+MM = LAYOUT_MILLIMETERS
 WGS84 = QgsCoordinateReferenceSystem("EPSG:4326")  # EXIF positions; CGCS2000 and WGS 84 agree to centimetres
 MIN_MAP_M = 80.0  # the small map shows at least this many metres around the patch and the camera
 
@@ -98,7 +98,7 @@ def _label(layout: QgsPrintLayout, text: str, page: int, x: float, y: float, w: 
     font = QFont(cjk_family())
     font.setPointSizeF(points)
     font.setBold(bold)
-    label.setFont(font)
+    set_label_font(label, font)
     label.setText(text)
     layout.addLayoutItem(label)
     label.attemptMove(QgsLayoutPoint(x, y, MM), page=page)
