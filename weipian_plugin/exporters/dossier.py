@@ -46,6 +46,7 @@ from weipian_plugin.core.store.workstore import WorkStore
 from weipian_plugin.exporters.figures import (
     RasterSource,
     _file_name,
+    _pdf_settings,
     _Scene,
     _subset,
     cjk_family,
@@ -147,10 +148,7 @@ def _photo_pages(scene: _Scene, store: WorkStore, case: core.Dossier, patch_exte
         small.setExtent(extent)
         _label(layout, photo.caption().replace("　", "\n"), i, 197, 114, 90, 40, 9)
         _label(layout, "红点：拍摄位置；箭头：拍摄方向；红框：本图斑；图上方为正北", i, 197, 156, 90, 12, 8)
-    settings = QgsLayoutExporter.PdfExportSettings()
-    settings.dpi = 150
-    settings.appendGeoreference = False
-    if QgsLayoutExporter(layout).exportToPdf(str(out), settings) != QgsLayoutExporter.ExportResult.Success:
+    if QgsLayoutExporter(layout).exportToPdf(str(out), _pdf_settings(150)) != QgsLayoutExporter.ExportResult.Success:
         raise DossierError(f"无法写入现场照片页：{out}")
     return len(case.photos)
 
