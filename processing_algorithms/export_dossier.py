@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from qgis.core import (
-    QgsProcessingAlgorithm,
     QgsProcessingException,
     QgsProcessingOutputNumber,
     QgsProcessingParameterFile,
@@ -11,6 +10,7 @@ from qgis.core import (
     QgsProcessingParameterString,
 )
 
+from weipian_plugin.compat import NO_THREADING
 from weipian_plugin.core.store import keys
 from weipian_plugin.core.store.workstore import StoreError
 from weipian_plugin.exporters.dossier import DossierError, export_dossiers
@@ -41,7 +41,7 @@ class ExportDossierAlgorithm(WeipianAlgorithm):
 
     def flags(self):
         # Print layouts are rendered on the main thread, as QGIS's own layout export algorithms do.
-        return super().flags() | QgsProcessingAlgorithm.Flag.FlagNoThreading
+        return super().flags() | NO_THREADING
 
     def initAlgorithm(self, config=None):  # noqa: N802
         self.addParameter(QgsProcessingParameterFile(

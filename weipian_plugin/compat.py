@@ -25,6 +25,10 @@ else:
 # QGIS >= 3.30
 RENDER_POINTS = Qgis.RenderUnit.Points if hasattr(Qgis, "RenderUnit") else QgsUnitTypes.RenderUnit.RenderPoints
 
+# QGIS >= 3.30
+LAYOUT_MILLIMETERS = (Qgis.LayoutUnit.Millimeters if hasattr(Qgis, "LayoutUnit")
+                      else QgsUnitTypes.LayoutUnit.LayoutMillimeters)
+
 # QGIS >= 3.34; the member names are the same in both
 LayerFilter = getattr(Qgis, "LayerFilter", None) or QgsMapLayerProxyModel.Filter
 

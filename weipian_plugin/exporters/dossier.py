@@ -34,20 +34,28 @@ from qgis.core import (
     QgsRectangle,
     QgsSimpleMarkerSymbolLayer,
     QgsSingleSymbolRenderer,
-    QgsUnitTypes,
     QgsVectorLayer,
 )
 from qgis.PyQt.QtCore import QMarginsF, QSizeF
 from qgis.PyQt.QtGui import QFont, QPageLayout, QPageSize, QPdfWriter, QTextDocument
 
-from weipian_plugin.compat import DOUBLE_FIELD
+from weipian_plugin.compat import DOUBLE_FIELD, LAYOUT_MILLIMETERS
 from weipian_plugin.core.review import dossier as core
 from weipian_plugin.core.review import records
 from weipian_plugin.core.store.workstore import WorkStore
-from weipian_plugin.exporters.figures import RasterSource, Scene, cjk_family, export_figure, file_stem, subset_sql
+from weipian_plugin.exporters.figures import (
+    RasterSource,
+    Scene,
+    _pdf_settings,
+    cjk_family,
+    export_figure,
+    file_stem,
+    set_label_font,
+    subset_sql,
+)
 
 INDEX, FIGURE, PHOTOS, RECORDS, ORIGINALS = "00_目录.pdf", "01_套合图.pdf", "02_现场照片.pdf", "03_判定与查处记录.pdf", "照片"
-MM = QgsUnitTypes.LayoutUnit.LayoutMillimeters
+MM = LAYOUT_MILLIMETERS
 WGS84 = QgsCoordinateReferenceSystem("EPSG:4326")  # EXIF positions; CGCS2000 and WGS 84 agree to centimetres
 MIN_MAP_M = 80.0  # the small map shows at least this many metres around the patch and the camera
 
@@ -91,7 +99,7 @@ def _label(layout: QgsPrintLayout, text: str, page: int, x: float, y: float, w: 
     font = QFont(cjk_family())
     font.setPointSizeF(points)
     font.setBold(bold)
-    label.setFont(font)
+    set_label_font(label, font)
     label.setText(text)
     layout.addLayoutItem(label)
     label.attemptMove(QgsLayoutPoint(x, y, MM), page=page)
@@ -140,10 +148,7 @@ def _photo_pages(scene: Scene, store: WorkStore, case: core.Dossier, patch_exten
         small.setExtent(extent)
         _label(layout, photo.caption().replace("　", "\n"), i, 197, 114, 90, 40, 9)
         _label(layout, "红点：拍摄位置；箭头：拍摄方向；红框：本图斑；图上方为正北", i, 197, 156, 90, 12, 8)
-    settings = QgsLayoutExporter.PdfExportSettings()
-    settings.dpi = 150
-    settings.appendGeoreference = False
-    if QgsLayoutExporter(layout).exportToPdf(str(out), settings) != QgsLayoutExporter.ExportResult.Success:
+    if QgsLayoutExporter(layout).exportToPdf(str(out), _pdf_settings(150)) != QgsLayoutExporter.ExportResult.Success:
         raise DossierError(f"无法写入现场照片页：{out}")
     return len(case.photos)
 

@@ -357,7 +357,7 @@ def _label_font(label: QgsLayoutItemLabel) -> QFont:
     return label.textFormat().font() if hasattr(label, "textFormat") else label.font()
 
 
-def _set_label_font(label: QgsLayoutItemLabel, font: QFont) -> None:
+def set_label_font(label: QgsLayoutItemLabel, font: QFont) -> None:
     if hasattr(label, "setTextFormat"):  # QGIS >= 3.24
         fmt = label.textFormat()
         fmt.setFont(font)
@@ -392,7 +392,7 @@ def fit_label(label: QgsLayoutItemLabel, points: float, minimum_points: float = 
         if needed.height() <= height or size <= minimum_points:
             break
         size = max(minimum_points, size - 0.25)
-    _set_label_font(label, font)
+    set_label_font(label, font)
     if template is not None:
         label.setText(_wrapped(text, QgsLayoutUtils.scaledFontPixelSize(font), width))
 
