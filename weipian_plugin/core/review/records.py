@@ -379,18 +379,16 @@ def _clean_rectification(values: dict, illegal_m2: float,
                 + (clean["confiscated_m2"] or 0.0))
     if measures > illegal_m2 + _AREA_TOLERANCE_M2:
         errors.append(f"整改面积合计（{_m2(measures)}）不能大于违法面积（{_m2(illegal_m2)}）")
-    supplement_cultivated = clean["supplement_cultivated_m2"]
-    if supplement_cultivated is not None:
-        if supplement_cultivated > (clean["supplement_m2"] or 0.0) + _PART_TOLERANCE_M2:
-            errors.append("补办其中耕地面积不能大于补办手续面积")
-        if illegal_cultivated_m2 is not None and supplement_cultivated > illegal_cultivated_m2 + _AREA_TOLERANCE_M2:
-            errors.append(f"补办其中耕地面积不能大于违法占用耕地面积（{_m2(illegal_cultivated_m2)}）")
-    restored_cultivated = clean["restored_cultivated_m2"]
-    if restored_cultivated is not None:
-        if restored_cultivated > (clean["restored_m2"] or 0.0) + _PART_TOLERANCE_M2:
-            errors.append("复耕其中耕地面积不能大于复耕面积")
-        if illegal_cultivated_m2 is not None and restored_cultivated > illegal_cultivated_m2 + _AREA_TOLERANCE_M2:
-            errors.append(f"复耕其中耕地面积不能大于违法占用耕地面积（{_m2(illegal_cultivated_m2)}）")
+    for part, whole, part_label, whole_label in (
+            ("supplement_cultivated_m2", "supplement_m2", "补办其中耕地面积", "补办手续面积"),
+            ("restored_cultivated_m2", "restored_m2", "复耕其中耕地面积", "复耕面积")):
+        cultivated = clean[part]
+        if cultivated is None:
+            continue
+        if cultivated > (clean[whole] or 0.0) + _PART_TOLERANCE_M2:
+            errors.append(f"{part_label}不能大于{whole_label}")
+        if illegal_cultivated_m2 is not None and cultivated > illegal_cultivated_m2 + _AREA_TOLERANCE_M2:
+            errors.append(f"{part_label}不能大于违法占用耕地面积（{_m2(illegal_cultivated_m2)}）")
     agency = clean["referral_agency"]
     if agency is not None and agency not in REFERRAL_AGENCIES:
         errors.append(f"移送机关应为{'或'.join(REFERRAL_AGENCIES)}（移交其他部门请填移交部门）")
