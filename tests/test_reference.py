@@ -249,6 +249,25 @@ def test_packs_and_rtree_give_the_same_features_and_values(tmp_path, monkeypatch
                 [None if v != v else v for v in registered.attrs[name][rows].tolist()], name
 
 
+@pytest.mark.parametrize("grid", [2048, 8])
+def test_the_near_filter_keeps_every_box_that_meets_a_patch(grid, monkeypatch):
+    """The grid filter of a county read: never loses a box meeting (or touching) a patch's box, and keeps
+    few others when its grid is fine (a coarse grid only keeps more)."""
+    monkeypatch.setattr(reference, "_GRID", grid)
+    rng = np.random.default_rng(5)
+
+    def boxes(n, lo, hi):
+        x, y = rng.uniform(39.5e6, 39.52e6, n), rng.uniform(3.3e6, 3.32e6, n)
+        return np.column_stack([x, y, x + rng.uniform(lo, hi, n), y + rng.uniform(lo, hi, n)])
+    near, features = boxes(300, 20, 120), boxes(20_000, 0, 90)
+    features[:3] = [near[0, [2, 3, 2, 3]] + [0, 0, 5, 5], near[1, [0, 1, 0, 1]] - [5, 5, 0, 0], [0, 0, 1e9, 1e9]]
+    want = np.flatnonzero(((features[:, None, :2] <= near[None, :, 2:]) &
+                           (features[:, None, 2:] >= near[None, :, :2])).all(axis=2).any(axis=1))
+    got = reference._near_filter(near)(features)
+    assert {0, 1, 2} <= set(want) and set(want) <= set(got)
+    assert len(got) < 3 * len(want) or grid == 8
+
+
 def test_one_batch_reads_only_the_features_near_it(store_copy, sample_county):
     with WorkStore.open(store_copy) as store:
         run_analysis(store, sources(sample_county))

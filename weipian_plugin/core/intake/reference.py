@@ -34,7 +34,7 @@ import sqlite3
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Optional, Sequence
+from typing import Callable, Optional, Sequence
 
 import numpy as np
 import pyogrio
@@ -251,11 +251,15 @@ def _pack_column(values: np.ndarray) -> tuple[_Column, np.ndarray]:
         return _Column("REAL", values.astype(np.float64)), values
     if values.dtype.kind in "iub":
         return _Column("INTEGER", values.astype(np.int64)), values
-    index: dict = {}
-    codes = np.fromiter((index.setdefault((v.__class__, v), len(index)) for v in values.tolist()),
-                        dtype=np.int32, count=len(values))
-    originals = np.empty(len(index), dtype=object)
-    originals[:] = [v for _, v in index]
+    items = values.tolist()
+    # keyed by (type, value) unless all are text, so that 1 and 1.0 and True stay apart; every loop in C
+    keys = items if set(map(type, items)) <= {str, type(None)} else list(zip(map(type, items), items))
+    index = dict.fromkeys(keys)
+    distinct = list(index)
+    index.update(zip(distinct, range(len(distinct))))
+    codes = np.fromiter(map(index.__getitem__, keys), dtype=np.int32, count=len(keys))
+    originals = np.empty(len(distinct), dtype=object)
+    originals[:] = distinct if keys is items else [v for _, v in distinct]
     sql_type, uniques = _sql_column(originals)
     if sql_type == "TEXT":
         uniques = [_sqlite_text(v) for v in uniques]
@@ -432,6 +436,42 @@ class ReferenceCache:
                 ends.tobytes(), b"".join(np.ascontiguousarray(c.rows[rows]).tobytes() for c in columns)))
 
 
+_GRID = 2048
+"""At most this many cells on each side of :func:`_near_filter`'s grid."""
+
+
+def _near_filter(near: np.ndarray) -> Callable[[np.ndarray], np.ndarray]:
+    """A function giving the rows of an (n, 4) box array (minx, miny, maxx, maxy) that may meet a box of
+    ``near``: every one that does, and the few that only share a grid cell with one.
+
+    The ``near`` boxes are painted on a grid of cells half their median size, and each box asks a
+    summed-area table of the painted cells whether its own cells hold one: a few numpy passes over two
+    million boxes, where making them geometries for an STRtree took longer than the overlay's reading."""
+    x0, y0 = near[:, 0].min(), near[:, 1].min()
+    x1, y1 = near[:, 2].max(), near[:, 3].max()
+    size = max(float(np.median(np.maximum(near[:, 2] - near[:, 0], near[:, 3] - near[:, 1]))) / 2,
+               (x1 - x0) / _GRID, (y1 - y0) / _GRID, 1e-9)
+    nx, ny = int((x1 - x0) // size) + 1, int((y1 - y0) // size) + 1
+
+    def cells(v: np.ndarray, low: float, n: int) -> np.ndarray:
+        return np.clip((v - low) // size, 0, n - 1).astype(np.int64)
+
+    i0, i1, j0, j1 = cells(near[:, 0], x0, nx), cells(near[:, 2], x0, nx), cells(near[:, 1], y0, ny), cells(near[:, 3], y0, ny)
+    paint = np.zeros((nx + 1, ny + 1), np.int32)  # corners of each box, summed into its cells below
+    for i, j, sign in ((i0, j0, 1), (i1 + 1, j0, -1), (i0, j1 + 1, -1), (i1 + 1, j1 + 1, 1)):
+        np.add.at(paint, (i, j), sign)
+    painted = paint.cumsum(0, dtype=np.int32).cumsum(1, dtype=np.int32)[:nx, :ny] > 0
+    table = np.zeros((nx + 1, ny + 1), np.int32)
+    table[1:, 1:] = painted.cumsum(0, dtype=np.int32).cumsum(1, dtype=np.int32)
+
+    def rows(boxes: np.ndarray) -> np.ndarray:
+        inside = np.flatnonzero((boxes[:, 0] <= x1) & (boxes[:, 2] >= x0) & (boxes[:, 1] <= y1) & (boxes[:, 3] >= y0))
+        b = boxes[inside]
+        a0, a1, c0, c1 = cells(b[:, 0], x0, nx), cells(b[:, 2], x0, nx), cells(b[:, 1], y0, ny), cells(b[:, 3], y0, ny)
+        return inside[table[a1 + 1, c1 + 1] - table[a0, c1 + 1] - table[a1 + 1, c0] + table[a0, c0] > 0]
+    return rows
+
+
 def _read_packs(conn: sqlite3.Connection, layer_id: int, near: Optional[np.ndarray], epsg: int,
                 source: str) -> VectorData:
     """The copy's features whose boxes meet a box of ``near`` (all without it), from its packs, in
@@ -441,18 +481,19 @@ def _read_packs(conn: sqlite3.Connection, layer_id: int, near: Optional[np.ndarr
     uniques = [None if u is None else _typed(json.loads(u), t, {}) for _, t, u in meta]
     dtypes = [np.dtype(np.float64 if t == "REAL" else np.int64 if u is None else np.int32)
               for (_, t, _), u in zip(meta, uniques)]
-    tree = None if near is None else shapely.STRtree(shapely.box(*_boxes_in(epsg, near, epsg).T))
+    meeting = None if near is None or not len(near) else _near_filter(_boxes_in(epsg, near, epsg))
     src, geoms, columns = [], [], [[] for _ in meta]
     for fid_blob, box_blob, wkb, end_blob, col_blob in conn.execute(
             "SELECT src_fid, bounds, wkb, wkb_ends, columns FROM reference_packs WHERE layer_id = ? ORDER BY part",
             (layer_id,)):
         fids = np.frombuffer(fid_blob, np.int64)
         n = len(fids)
-        if tree is None:
+        if near is None:
             rows = np.arange(n)
+        elif meeting is None:
+            rows = np.empty(0, np.int64)
         else:
-            boxes = np.frombuffer(box_blob, np.float64).reshape(n, 4)
-            rows = np.unique(tree.query(shapely.box(*boxes.T))[0])
+            rows = meeting(np.frombuffer(box_blob, np.float64).reshape(n, 4))
         ends = np.frombuffer(end_blob, np.int64)
         starts = np.concatenate(([0], ends[:-1]))
         src.append(fids[rows])
