@@ -33,6 +33,7 @@ import os
 import sqlite3
 import time
 from dataclasses import asdict, dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Callable, Optional, Sequence
 
@@ -441,12 +442,19 @@ _GRID = 2048
 
 
 def _near_filter(near: np.ndarray) -> Callable[[np.ndarray], np.ndarray]:
+    """:func:`_grid_filter` of ``near``, made once for the layers of one run (they share the boxes)."""
+    return _grid_filter(np.ascontiguousarray(near, dtype=np.float64).tobytes())
+
+
+@lru_cache(maxsize=1)
+def _grid_filter(near_bytes: bytes) -> Callable[[np.ndarray], np.ndarray]:
     """A function giving the rows of an (n, 4) box array (minx, miny, maxx, maxy) that may meet a box of
     ``near``: every one that does, and the few that only share a grid cell with one.
 
     The ``near`` boxes are painted on a grid of cells half their median size, and each box asks a
     summed-area table of the painted cells whether its own cells hold one: a few numpy passes over two
     million boxes, where making them geometries for an STRtree took longer than the overlay's reading."""
+    near = np.frombuffer(near_bytes, np.float64).reshape(-1, 4)
     x0, y0 = near[:, 0].min(), near[:, 1].min()
     x1, y1 = near[:, 2].max(), near[:, 3].max()
     size = max(float(np.median(np.maximum(near[:, 2] - near[:, 0], near[:, 3] - near[:, 1]))) / 2,
@@ -457,9 +465,10 @@ def _near_filter(near: np.ndarray) -> Callable[[np.ndarray], np.ndarray]:
         return np.clip((v - low) // size, 0, n - 1).astype(np.int64)
 
     i0, i1, j0, j1 = cells(near[:, 0], x0, nx), cells(near[:, 2], x0, nx), cells(near[:, 1], y0, ny), cells(near[:, 3], y0, ny)
-    paint = np.zeros((nx + 1, ny + 1), np.int32)  # corners of each box, summed into its cells below
-    for i, j, sign in ((i0, j0, 1), (i1 + 1, j0, -1), (i0, j1 + 1, -1), (i1 + 1, j1 + 1, 1)):
-        np.add.at(paint, (i, j), sign)
+    # +1/-1 at the corners of each box, summed along both axes below: how many boxes hold each cell
+    corners = np.concatenate([i * (ny + 1) + j for i, j in ((i0, j0), (i1 + 1, j0), (i0, j1 + 1), (i1 + 1, j1 + 1))])
+    signs = np.repeat([1.0, -1.0, -1.0, 1.0], len(near))
+    paint = np.bincount(corners, signs, (nx + 1) * (ny + 1)).astype(np.int32).reshape(nx + 1, ny + 1)
     painted = paint.cumsum(0, dtype=np.int32).cumsum(1, dtype=np.int32)[:nx, :ny] > 0
     table = np.zeros((nx + 1, ny + 1), np.int32)
     table[1:, 1:] = painted.cumsum(0, dtype=np.int32).cumsum(1, dtype=np.int32)
