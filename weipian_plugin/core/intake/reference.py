@@ -240,7 +240,9 @@ class _Column:
     def sql(self, idx: np.ndarray) -> list:
         """The values of rows ``idx`` as sqlite3 binds them (NaN as NULL)."""
         if self.uniques is not None:
-            return [self.uniques[c] for c in self.rows[idx].tolist()]
+            values = np.empty(len(self.uniques), dtype=object)
+            values[:] = self.uniques
+            return values[self.rows[idx]].tolist()
         values = self.rows[idx].tolist()
         return [None if v != v else v for v in values] if self.sql_type == "REAL" else values
 
@@ -278,6 +280,9 @@ class ReferenceCache:
         new = not self.path.exists()
         conn = sqlite3.connect(str(self.path), isolation_level=None, timeout=15)
         try:
+            # Only copies live here (a damaged file is reported and registered anew, see below): a
+            # registration need not wait for the disk to confirm its hundreds of megabytes.
+            conn.execute("PRAGMA synchronous = OFF")
             gpkg.register_functions(conn)
             if new:
                 gpkg.initialise(conn)
