@@ -100,8 +100,9 @@ def work_read_floor(folder: Path, case: str) -> dict:
     return {"seconds": time.perf_counter() - t, "features": n}
 
 
-def work_weipian(folder: Path, case: str) -> dict:
-    """Import, a first run (registers every layer), then the timed run from the registered copies."""
+def work_weipian_first(folder: Path, case: str) -> dict:
+    """Import, then a first run (registers every layer). Layer warnings (a monthly batch far from every
+    mine) are allowed: the bench measures speed."""
     from weipian_plugin.core.analysis.run import run_analysis
     from weipian_plugin.core.intake.importer import create_store_for, import_patches
 
@@ -114,13 +115,21 @@ def work_weipian(folder: Path, case: str) -> dict:
     import_patches(store, patches, "bench")
     import_seconds = time.perf_counter() - t
     t = time.perf_counter()
-    run_analysis(store, layer_paths(folder))
-    first = time.perf_counter() - t
-    t = time.perf_counter()
-    summary = run_analysis(store, layer_paths(folder), batch="bench")
+    run_analysis(store, layer_paths(folder), allow_warnings=True)
     seconds = time.perf_counter() - t
     store.close()
-    return {"seconds": seconds, "first_seconds": first, "import_seconds": import_seconds, "patches": summary.analyzed}
+    return {"seconds": seconds, "import_seconds": import_seconds}
+
+
+def work_weipian(folder: Path, case: str) -> dict:
+    """The timed run from the registered copies, in a process of its own (its own peak memory)."""
+    from weipian_plugin.core.analysis.run import run_analysis
+    from weipian_plugin.core.store.workstore import WorkStore
+
+    with WorkStore.open(folder / f"bench_store_{case}.gpkg") as store:
+        t = time.perf_counter()
+        summary = run_analysis(store, layer_paths(folder), batch="bench", allow_warnings=True)
+        return {"seconds": time.perf_counter() - t, "patches": summary.analyzed}
 
 
 def work_register(folder: Path, case: str) -> dict:
@@ -199,7 +208,8 @@ def work_review_store(store_path: Path, case: str = "") -> dict:
     tmp.unlink(missing_ok=True)
     with create_store_for(tmp, folder / PATCHES) as store:
         import_patches(store, folder / PATCHES, "bench")
-        run_analysis(store, {**layer_paths(folder), "landuse": folder / "reference" / "DLTB.gpkg"})
+        run_analysis(store, {**layer_paths(folder), "landuse": folder / "reference" / "DLTB.gpkg"},
+                     allow_warnings=True)
     tmp.rename(store_path)
     return {}
 
@@ -274,7 +284,8 @@ def work_ledger(store_path: Path, case: str = "") -> dict:
 
 
 REVIEW_WORKERS = {"review dock": work_review_dock, "figures": work_figures, "ledger": work_ledger}
-WORKERS = {"generate": work_generate, "read floor": work_read_floor, "weipian": work_weipian,
+WORKERS = {"generate": work_generate, "read floor": work_read_floor, "weipian first": work_weipian_first,
+           "weipian": work_weipian,
            "register": work_register, "geopandas read": work_geopandas_read, "geopandas": work_geopandas,
            "qgis chain": work_qgis, "review store": work_review_store, **REVIEW_WORKERS}
 PEERS = ("geopandas", "qgis chain", "geopandas read")
@@ -344,17 +355,19 @@ def overlay_rows(size: str, timeout: float, lines: list) -> None:
 
     print(f"{county}:", flush=True)
     for case, label in (("county", county), ("month", month)):
+        first = run(label, "weipian first", case)
         ours = run(label, "weipian", case)
         results = {name: run(label, name, case) for name in ("geopandas", "qgis chain", "read floor")}
         lines.append(f"| {label} | weipian (layers registered) | {ours['seconds']:.1f} | {fmt_mb(ours)} | — |")
-        lines.append(f"| {label} | weipian first run (registers every layer) | {ours['first_seconds']:.1f} | | "
-                     f"{ours['first_seconds'] / ours['seconds']:.1f}× |")
+        lines.append(f"| {label} | weipian import, then first run (registers every layer) | "
+                     f"{first['import_seconds']:.1f} + {first['seconds']:.1f} | {fmt_mb(first)} | "
+                     f"{first['seconds'] / ours['seconds']:.1f}× |")
         for name, r in results.items():
             vs = f"weipian = {ours['seconds'] / r['seconds']:.2f}× the floor" if name == "read floor" else ratio(
                 r, ours["seconds"])
             lines.append(f"| {label} | {name} | {fmt_seconds(r)} | {fmt_mb(r)} | {vs} |")
         if case == "county":
-            lines.append(f"| import {n_patches:,} patches | weipian | {ours['import_seconds']:.1f} | | |")
+            lines.append(f"| import {n_patches:,} patches | weipian | {first['import_seconds']:.1f} | | |")
     for case, label in (("gdb", "FileGDB"), ("shp", "shapefile")):
         ours = run(f"register DLTB ({label})", "register", case)
         peer = run(f"register DLTB ({label})", "geopandas read", case)
