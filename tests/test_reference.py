@@ -130,7 +130,9 @@ def test_cached_uncached_and_threaded_runs_give_identical_results(store_copy, sa
     with WorkStore.open(store_copy) as store:
         first = run_analysis(store, sources(sample_county))  # registers every layer
         after_registration = results(store_copy)
-        run_analysis(store, sources(sample_county))  # served from the copies
+        shredding = store.conn.execute("PRAGMA secure_delete").fetchone()
+        run_analysis(store, sources(sample_county))  # served from the copies, replacing the results
+        assert store.conn.execute("PRAGMA secure_delete").fetchone() == shredding  # as the store had it
         records = store.conn.execute("SELECT r.id, l.role, l.cached FROM analysis_run_layers l "
                                      "JOIN analysis_runs r ON r.id = l.run_id ORDER BY r.id, l.role").fetchall()
     assert first.analyzed > 150

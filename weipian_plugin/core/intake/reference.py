@@ -281,8 +281,10 @@ class ReferenceCache:
         conn = sqlite3.connect(str(self.path), isolation_level=None, timeout=15)
         try:
             # Only copies live here (a damaged file is reported and registered anew, see below): a
-            # registration need not wait for the disk to confirm its hundreds of megabytes.
+            # registration need not wait for the disk to confirm its hundreds of megabytes, nor zero a
+            # replaced copy's pages (Debian's SQLite shreds deleted data by default).
             conn.execute("PRAGMA synchronous = OFF")
+            conn.execute("PRAGMA secure_delete = OFF")
             gpkg.register_functions(conn)
             if new:
                 gpkg.initialise(conn)
