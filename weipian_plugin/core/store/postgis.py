@@ -16,6 +16,7 @@ import sqlite3
 from typing import Any, Iterable, Sequence
 
 from weipian_plugin.core.store import sql
+from weipian_plugin.core.store.errors import BUSY_SECONDS
 
 PREFIX = "postgresql:"
 _CONNINFO = re.compile(r"^\s*(service|dbname|host|hostaddr|port|user)\s*=")
@@ -193,4 +194,5 @@ def connect(address: str) -> Connection:
     extensions.register_type(binary, raw)
     with raw.cursor() as cur:
         cur.execute("SET datestyle = 'ISO, YMD'")
+        cur.execute(f"SET lock_timeout = {int(BUSY_SECONDS * 1000)}")  # like the GeoPackage's busy timeout
     return Connection(raw, str(address))

@@ -27,6 +27,10 @@ class Dialect:
     name = "gpkg"
     begin_write = "BEGIN IMMEDIATE"  # takes the write lock at once: a busy store fails before any work
 
+    def wait_sql(self, milliseconds: int) -> str:
+        """How long a write waits for another writer before it fails as busy."""
+        return f"PRAGMA busy_timeout = {int(milliseconds)}"
+
     def distinct(self, a: str, b: str) -> str:
         """``a`` and ``b`` differ, NULL counting as a value (SQLite before 3.39 lacks IS DISTINCT FROM)."""
         return f"{a} IS NOT {b}"
@@ -53,6 +57,9 @@ class Dialect:
 class PostgisDialect(Dialect):
     name = "postgis"
     begin_write = "BEGIN"  # row locks are taken by the statements themselves
+
+    def wait_sql(self, milliseconds: int) -> str:
+        return f"SET lock_timeout = {int(milliseconds)}"
 
     def distinct(self, a: str, b: str) -> str:
         return f"{a} IS DISTINCT FROM {b}"

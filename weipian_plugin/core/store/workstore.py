@@ -269,6 +269,16 @@ class WorkStore:
                 raise
             raise converted from exc
 
+    @contextlib.contextmanager
+    def waiting_at_most(self, seconds: float) -> Iterator[None]:
+        """Writes in the block give up as busy after ``seconds`` (a dock asks Retry/Cancel instead of
+        freezing for the usual errors.BUSY_SECONDS)."""
+        self.conn.execute(self.dialect.wait_sql(seconds * 1000))
+        try:
+            yield
+        finally:
+            self.conn.execute(self.dialect.wait_sql(errors.BUSY_SECONDS * 1000))
+
     # -- metadata and settings -----------------------------------------------------------------------
     def meta(self, key: str) -> Optional[str]:
         row = self.conn.execute("SELECT value FROM weipian_meta WHERE key=?", (key,)).fetchone()
