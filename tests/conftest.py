@@ -23,7 +23,6 @@ for path in (ROOT / "scripts", STAGE):
     sys.path.insert(0, str(path))
 
 SHARED_CACHE = ROOT / "build" / "test-data"
-pytest_plugins = ("_pg_dev",)
 
 
 @pytest.fixture(scope="session")
