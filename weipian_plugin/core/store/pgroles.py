@@ -8,16 +8,18 @@ A bureau's people log in to PostgreSQL with roles of their own; each login is ma
   security policy looks the login up in ``township_logins`` (login role → township code);
 - ``weipian_viewer`` reads everything and writes nothing.
 
-Everyone reads every table. The audit log credits the database role that wrote (the store's triggers), so
-no name typed into the plugin can stand in for another person. Group roles are cluster-wide; the grants
+Everyone reads every table; nobody but the owner writes the audit tables. The store's trigger functions run
+with the owner's rights (SECURITY DEFINER), so a member's edit is still audited, and the audit log credits
+the member's login (core/store/pg_schema.py): no name typed into a client can stand in for another person. Group roles are cluster-wide; the grants
 and policies are per store (schema), so :func:`install` runs once for each store by its owner, and again
 after a schema migration adds tables.
 """
 from __future__ import annotations
 
-from typing import Iterable, Optional
+import contextlib
+from typing import Iterable
 
-from psycopg2 import sql
+from weipian_plugin.core.store import pg_schema
 
 TECHNICIAN = "weipian_technician"
 REVIEWER = "weipian_reviewer"
@@ -40,10 +42,12 @@ WRITES = {
                "stage_events": "INSERT",
                # 拆分 adds the parts and marks the patch (core/review/split.py); due dates follow the rules
                "patches": "INSERT, UPDATE (split_state, updated_at, due_date, review_note)"},
-    TOWNSHIP: {"rectifications": "INSERT, UPDATE", "attachments": "INSERT, UPDATE, DELETE"},
+    TOWNSHIP: {"rectifications": "INSERT", "attachments": "INSERT, DELETE"},
 }
-# Tables whose rows a township may write only for its own patches (they all carry ``patch_fid``).
+# Tables whose rows a township may write only for its own patches (they all carry ``patch_fid``); it may
+# update every column but the keys, so no row can be moved from another township's patch to its own.
 TOWNSHIP_TABLES = tuple(WRITES[TOWNSHIP])
+_KEYS = ("id", "patch_fid", "owner", "owner_id")
 
 _OWN_PATCHES = ("patch_fid IN (SELECT p.fid FROM {schema}.patches p JOIN {schema}.township_logins t "
                 "ON t.township_code = p.township_code WHERE t.login = session_user)")
@@ -63,12 +67,26 @@ def _role_exists(cur, name: str) -> bool:
     return cur.fetchone() is not None
 
 
+@contextlib.contextmanager
+def _transaction(conn):
+    """One transaction on a psycopg2 connection, whether or not it is in autocommit (the store's is)."""
+    autocommit = conn.autocommit
+    conn.autocommit = False
+    try:
+        with conn, conn.cursor() as cur:
+            yield cur
+    finally:
+        conn.autocommit = autocommit
+
+
 def install(conn, schema: str = "public") -> None:
-    """Create the group roles (if missing), grant them the store in ``schema`` and switch on row-level
-    security for the township tables. Idempotent; one transaction (the caller's connection must not be
-    in autocommit)."""
+    """Create the group roles (if missing), grant them the store in ``schema``, let its trigger functions
+    write the audit log for them and switch on row-level security for the township tables. Idempotent; one
+    transaction."""
+    from psycopg2 import sql
+
     s = sql.Identifier(schema)
-    with conn, conn.cursor() as cur:
+    with _transaction(conn) as cur:
         for group in GROUPS:
             if not _role_exists(cur, group):
                 cur.execute(sql.SQL("CREATE ROLE {} NOLOGIN").format(sql.Identifier(group)))
@@ -85,11 +103,21 @@ def install(conn, schema: str = "public") -> None:
                         sql.SQL(privileges), sql.Identifier(schema, table), sql.Identifier(group)))
             cur.execute(sql.SQL("GRANT USAGE ON ALL SEQUENCES IN SCHEMA {} TO {}").format(
                 s, sql.Identifier(group)))
+        cur.execute("SELECT p.oid::regprocedure::text FROM pg_proc p WHERE p.pronamespace = %s::regnamespace "
+                    "AND p.proname = ANY(%s) AND p.prorettype = 'trigger'::regtype",
+                    (f'"{schema}"', list(pg_schema.protected_functions())))
+        for (function,) in cur.fetchall():
+            cur.execute(sql.SQL("ALTER FUNCTION {} SECURITY DEFINER SET search_path = {}, public, pg_temp").format(
+                sql.SQL(function), s))
         own = sql.SQL(_OWN_PATCHES).format(schema=s)
         for table in TOWNSHIP_TABLES:
             if not _exists(cur, schema, table):
                 continue
             t = sql.Identifier(schema, table)
+            cur.execute("SELECT column_name FROM information_schema.columns WHERE table_schema = %s AND table_name = %s "
+                        "AND NOT column_name = ANY(%s) ORDER BY ordinal_position", (schema, table, list(_KEYS)))
+            columns = sql.SQL(", ").join(sql.Identifier(r[0]) for r in cur.fetchall())
+            cur.execute(sql.SQL("GRANT UPDATE ({}) ON {} TO {}").format(columns, t, sql.Identifier(TOWNSHIP)))
             cur.execute(sql.SQL("ALTER TABLE {} ENABLE ROW LEVEL SECURITY").format(t))
             for name in ("weipian_read", "weipian_staff_write", "weipian_township_insert",
                          "weipian_township_update", "weipian_township_delete"):
@@ -99,16 +127,18 @@ def install(conn, schema: str = "public") -> None:
                                 "WITH CHECK (true)").format(t, sql.Identifier(REVIEWER)))
             cur.execute(sql.SQL("CREATE POLICY weipian_township_insert ON {} FOR INSERT TO {} WITH CHECK ({})")
                         .format(t, sql.Identifier(TOWNSHIP), own))
-            cur.execute(sql.SQL("CREATE POLICY weipian_township_update ON {} FOR UPDATE TO {} USING ({}) "
-                                "WITH CHECK ({})").format(t, sql.Identifier(TOWNSHIP), own, own))
+            # USING (true): another township's row is refused with an error rather than silently left alone
+            cur.execute(sql.SQL("CREATE POLICY weipian_township_update ON {} FOR UPDATE TO {} USING (true) "
+                                "WITH CHECK ({})").format(t, sql.Identifier(TOWNSHIP), own))
             cur.execute(sql.SQL("CREATE POLICY weipian_township_delete ON {} FOR DELETE TO {} USING ({})")
                         .format(t, sql.Identifier(TOWNSHIP), own))
 
 
-def grant(conn, login: str, group: str, townships: Iterable[str] = (), schema: str = "public",
-          password: Optional[str] = None) -> None:
-    """Make ``login`` a member of ``group`` (creating the login role when it does not exist, with
-    ``password`` if given); for the township group, record which townships (codes) it may fill in."""
+def grant(conn, login: str, group: str, townships: Iterable[str] = (), schema: str = "public") -> None:
+    """Make ``login`` a member of ``group`` (creating the login role, without a password, when it does not
+    exist); for the township group, record which townships (codes) it may fill in."""
+    from psycopg2 import sql
+
     if group not in GROUPS:
         raise RoleError(f"未知的角色组：{group}（可选：{'、'.join(GROUPS)}）")
     townships = [str(code).strip() for code in townships if str(code).strip()]
@@ -116,11 +146,9 @@ def grant(conn, login: str, group: str, townships: Iterable[str] = (), schema: s
         raise RoleError(f"乡镇账号 {login} 须指定至少一个乡镇代码")
     if not login or login.startswith("pg_") or login in GROUPS:
         raise RoleError(f"不能用作登录账号的名称：{login!r}")
-    with conn, conn.cursor() as cur:
+    with _transaction(conn) as cur:
         if not _role_exists(cur, login):
             cur.execute(sql.SQL("CREATE ROLE {} LOGIN").format(sql.Identifier(login)))
-        if password is not None:
-            cur.execute(sql.SQL("ALTER ROLE {} PASSWORD {}").format(sql.Identifier(login), sql.Literal(password)))
         cur.execute(sql.SQL("GRANT {} TO {}").format(sql.Identifier(group), sql.Identifier(login)))
         if townships:
             cur.executemany(sql.SQL("INSERT INTO {}.township_logins (login, township_code) VALUES (%s, %s) "
@@ -130,6 +158,8 @@ def grant(conn, login: str, group: str, townships: Iterable[str] = (), schema: s
 
 def memberships(conn, schema: str = "public") -> list:
     """(login, group, township codes) of every member of a weipian group, for the bureau's overview."""
+    from psycopg2 import sql
+
     with conn.cursor() as cur:
         cur.execute(sql.SQL(
             "SELECT m.rolname, g.rolname, coalesce((SELECT string_agg(t.township_code, ',' ORDER BY t.township_code) "
