@@ -1,6 +1,8 @@
 """weipian:storeroles — the group roles of a shared PostGIS store, and a person's login in one of them."""
 from __future__ import annotations
 
+import sqlite3
+
 from qgis.core import (
     QgsProcessingException,
     QgsProcessingParameterEnum,
@@ -51,13 +53,13 @@ class StoreRolesAlgorithm(WeipianAlgorithm):
             raise QgsProcessingException(f"不是 PostgreSQL 地址：{address}（例如 postgresql:service=weipian）")
         with self.open_store(address) as store:
             try:
-                pgroles.install(store.conn.raw)
+                pgroles.install(store)
                 if login:
-                    pgroles.grant(store.conn.raw, login, group, townships)
-                members = pgroles.memberships(store.conn.raw)
+                    pgroles.grant(store, login, group, townships)
+                members = pgroles.memberships(store)
             except pgroles.RoleError as exc:
                 raise QgsProcessingException(str(exc)) from exc
-            except Exception as exc:  # noqa: BLE001 - psycopg2's errors, said with PostgreSQL's own words
+            except sqlite3.Error as exc:  # PostgreSQL's refusal, as core/store/postgis.py hands it on
                 raise QgsProcessingException(f"不能设置角色（需由工作库的所有者运行）：{exc}") from exc
         feedback.pushInfo("角色组已就绪：" + "、".join(f"{g}（{label}）" for g, label in pgroles.GROUPS.items()))
         for member, member_group, codes in members:

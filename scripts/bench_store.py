@@ -54,24 +54,19 @@ def make_store(server: str, patches: int, reviewers: int) -> str:
     conn.cursor().execute("CREATE EXTENSION postgis")
     conn.close()
     address = f"postgresql:{server} dbname={name}"
-    store = WorkStore.create(address, EPSG, "压测县", "500118", 2026)
-    with store.transaction("压测准备") as c:
-        c.execute("INSERT INTO batches (name, imported_at) VALUES ('2026-01', '2026-01-31T00:00:00')")
-        batch = c.execute("SELECT id FROM batches").fetchone()[0]
-        # 50 m squares 100 m apart in the zone's easting/northing range; 2500 m² = 3.75 亩 each
-        c.executemany(
-            "INSERT INTO patches (geom, batch_id, jcbh, area_m2, area_mu, township_code) VALUES "
-            "(ST_Multi(ST_MakeEnvelope(?, ?, ?, ?, ?)), ?, ?, 2500, 3.75, '500118001')",
-            [(x := 39500000 + 100 * (i % 100), y := 3300000 + 100 * (i // 100), x + 50, y + 50, EPSG, batch,
-              f"BENCH{i:05d}") for i in range(patches)])
-    store.close()
-    import psycopg2
-
-    roles = psycopg2.connect(f"{server} dbname={name}")
-    pgroles.install(roles)
-    for i in range(reviewers):
-        pgroles.grant(roles, f"bench_reviewer_{i}", pgroles.REVIEWER)
-    roles.close()
+    squares = [(39500000 + 100 * (i % 100), 3300000 + 100 * (i // 100)) for i in range(patches)]
+    with WorkStore.create(address, EPSG, "压测县", "500118", 2026) as store:
+        with store.transaction("压测准备") as c:
+            c.execute("INSERT INTO batches (name, imported_at) VALUES ('2026-01', '2026-01-31T00:00:00')")
+            batch = c.execute("SELECT id FROM batches").fetchone()[0]
+            # 50 m squares 100 m apart in the zone's easting/northing range: 2500 m² = 3.75 亩 each
+            c.executemany(
+                "INSERT INTO patches (geom, batch_id, jcbh, area_m2, area_mu, township_code) VALUES "
+                "(ST_Multi(ST_MakeEnvelope(?, ?, ?, ?, ?)), ?, ?, 2500, 3.75, '500118001')",
+                [(x, y, x + 50, y + 50, EPSG, batch, f"BENCH{i:05d}") for i, (x, y) in enumerate(squares)])
+        pgroles.install(store)
+        for i in range(reviewers):
+            pgroles.grant(store, f"bench_reviewer_{i}", pgroles.REVIEWER)
     return name
 
 

@@ -28,9 +28,9 @@ def shared(pg_database):
             records.save_determination(store, fid, {"result": "违法", "subtype": "非农违法",
                                                     "violation_category": "新增"}, "管理员")
         records.save_rectification(store, 2, {"case_number": "乙镇原有"}, "管理员")
-        pgroles.install(store.conn.raw)
+        pgroles.install(store)
         for login, group in LOGINS.items():
-            pgroles.grant(store.conn.raw, login, group, [TOWN_A] if group == pgroles.TOWNSHIP else [])
+            pgroles.grant(store, login, group, [TOWN_A] if group == pgroles.TOWNSHIP else [])
     opened = []
 
     def as_login(login):
@@ -116,7 +116,7 @@ def test_township_granted_a_second_township_may_fill_it_in(shared):
     town = as_login("wp_town_a")
     refused(lambda: records.save_rectification(town, 2, {"case_number": "乙镇1号"}, "甲镇"))
     with WorkStore.open(address) as owner:
-        pgroles.grant(owner.conn.raw, "wp_town_a", pgroles.TOWNSHIP, [TOWN_B])
+        pgroles.grant(owner, "wp_town_a", pgroles.TOWNSHIP, [TOWN_B])
     records.save_rectification(town, 2, {"case_number": "乙镇1号"}, "甲镇")
 
 
@@ -140,14 +140,14 @@ def test_nobody_but_the_owner_writes_the_audit_log(shared):
 def test_install_is_idempotent_and_lists_members(shared):
     _, address = shared
     with WorkStore.open(address) as owner:
-        pgroles.install(owner.conn.raw)
-        got = {login: (group, codes) for login, group, codes in pgroles.memberships(owner.conn.raw) if login in LOGINS}
+        pgroles.install(owner)
+        got = {login: (group, codes) for login, group, codes in pgroles.memberships(owner) if login in LOGINS}
         assert got == {"wp_tech": (pgroles.TECHNICIAN, []), "wp_rev": (pgroles.REVIEWER, []),
                        "wp_town_a": (pgroles.TOWNSHIP, [TOWN_A]), "wp_view": (pgroles.VIEWER, [])}
         with pytest.raises(pgroles.RoleError, match="乡镇代码"):
-            pgroles.grant(owner.conn.raw, "wp_town_b", pgroles.TOWNSHIP)
+            pgroles.grant(owner, "wp_town_b", pgroles.TOWNSHIP)
         with pytest.raises(pgroles.RoleError, match="未知的角色组"):
-            pgroles.grant(owner.conn.raw, "wp_view", "weipian_admin")
+            pgroles.grant(owner, "wp_view", "weipian_admin")
 
 
 def test_storeroles_algorithm_grants_a_login(weipian_provider, shared):

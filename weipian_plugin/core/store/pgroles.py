@@ -11,13 +11,13 @@ A bureau's people log in to PostgreSQL with roles of their own; each login is ma
 Everyone reads every table; nobody but the owner writes the audit tables. The store's trigger functions run
 with the owner's rights (SECURITY DEFINER), so a member's edit is still audited, and the audit log credits
 the member's login (core/store/pg_schema.py): no name typed into a client can stand in for another person. Group roles are cluster-wide; the grants
-and policies are per store (schema), so :func:`install` runs once for each store by its owner, and again
-after a schema migration adds tables.
+and policies are per store (the address's schema), so :func:`install` runs once for each store by its
+owner, and again after a schema migration adds tables.
 """
 from __future__ import annotations
 
 import contextlib
-from typing import Iterable
+from typing import Iterable, Iterator
 
 from weipian_plugin.core.store import pg_schema
 
@@ -51,94 +51,86 @@ _KEYS = ("id", "patch_fid", "owner", "owner_id")
 
 _OWN_PATCHES = ("patch_fid IN (SELECT p.fid FROM {schema}.patches p JOIN {schema}.township_logins t "
                 "ON t.township_code = p.township_code WHERE t.login = session_user)")
+_POLICIES = ("weipian_read", "weipian_staff_write", "weipian_township_insert", "weipian_township_update",
+             "weipian_township_delete")
 
 
 class RoleError(ValueError):
     """A role request that cannot be carried out (message in Chinese, shown as is)."""
 
 
-def _exists(cur, schema: str, table: str) -> bool:
-    cur.execute("SELECT to_regclass(%s) IS NOT NULL", (f'"{schema}"."{table}"',))
-    return cur.fetchone()[0]
-
-
-def _role_exists(cur, name: str) -> bool:
-    cur.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (name,))
-    return cur.fetchone() is not None
+def q(name: str) -> str:
+    """A quoted SQL identifier (role and table names cannot be bound as parameters)."""
+    return '"' + str(name).replace('"', '""') + '"'
 
 
 @contextlib.contextmanager
-def _transaction(conn):
-    """One transaction on a psycopg2 connection, whether or not it is in autocommit (the store's is)."""
-    autocommit = conn.autocommit
-    conn.autocommit = False
+def _transaction(store) -> Iterator:
+    """One transaction on the store's connection (the roles are not audited: they are not the store's data)."""
+    conn = store.conn
+    conn.execute("BEGIN")
     try:
-        with conn, conn.cursor() as cur:
-            yield cur
-    finally:
-        conn.autocommit = autocommit
+        yield conn
+    except BaseException:
+        conn.rollback()
+        raise
+    conn.commit()
 
 
-def install(conn, schema: str = "public") -> None:
-    """Create the group roles (if missing), grant them the store in ``schema``, let its trigger functions
-    write the audit log for them and switch on row-level security for the township tables. Idempotent; one
-    transaction."""
-    from psycopg2 import sql
+def _role_exists(conn, name: str) -> bool:
+    return conn.execute("SELECT 1 FROM pg_roles WHERE rolname = ?", (name,)).fetchone() is not None
 
-    s = sql.Identifier(schema)
-    with _transaction(conn) as cur:
+
+def install(store) -> None:
+    """Create the group roles (if missing), grant them the PostGIS ``store``, let its trigger functions
+    write the audit log for them and switch on row-level security for the township tables. Idempotent;
+    one transaction; run by the store's owner."""
+    with _transaction(store) as conn:
+        schema = q(conn.execute("SELECT current_schema()").fetchone()[0])
+        tables = {r[0] for r in conn.execute("SELECT table_name FROM information_schema.tables "
+                                             "WHERE table_schema = current_schema()")}
         for group in GROUPS:
-            if not _role_exists(cur, group):
-                cur.execute(sql.SQL("CREATE ROLE {} NOLOGIN").format(sql.Identifier(group)))
-        cur.execute(sql.SQL(
-            "CREATE TABLE IF NOT EXISTS {}.township_logins (login name NOT NULL, township_code text NOT NULL, "
-            "PRIMARY KEY (login, township_code))").format(s))
-        groups = sql.SQL(", ").join(sql.Identifier(g) for g in GROUPS)
-        cur.execute(sql.SQL("GRANT USAGE ON SCHEMA {} TO {}").format(s, groups))
-        cur.execute(sql.SQL("GRANT SELECT ON ALL TABLES IN SCHEMA {} TO {}").format(s, groups))
-        for group, tables in WRITES.items():
-            for table, privileges in tables.items():
-                if _exists(cur, schema, table):
-                    cur.execute(sql.SQL("GRANT {} ON {} TO {}").format(
-                        sql.SQL(privileges), sql.Identifier(schema, table), sql.Identifier(group)))
-            cur.execute(sql.SQL("GRANT USAGE ON ALL SEQUENCES IN SCHEMA {} TO {}").format(
-                s, sql.Identifier(group)))
-        cur.execute("SELECT p.oid::regprocedure::text FROM pg_proc p WHERE p.pronamespace = %s::regnamespace "
-                    "AND p.proname = ANY(%s) AND p.prorettype = 'trigger'::regtype",
-                    (f'"{schema}"', list(pg_schema.protected_functions())))
-        for (function,) in cur.fetchall():
-            cur.execute(sql.SQL("ALTER FUNCTION {} SECURITY DEFINER SET search_path = {}, public, pg_temp").format(
-                sql.SQL(function), s))
-        own = sql.SQL(_OWN_PATCHES).format(schema=s)
+            if not _role_exists(conn, group):
+                conn.execute(f"CREATE ROLE {q(group)} NOLOGIN")
+        conn.execute(f"CREATE TABLE IF NOT EXISTS {schema}.{TOWNSHIP_LOGINS} (login name NOT NULL, "
+                     "township_code text NOT NULL, PRIMARY KEY (login, township_code))")
+        groups = ", ".join(q(g) for g in GROUPS)
+        conn.execute(f"GRANT USAGE ON SCHEMA {schema} TO {groups}")
+        conn.execute(f"GRANT SELECT ON ALL TABLES IN SCHEMA {schema} TO {groups}")
+        for group, writes in WRITES.items():
+            for table, privileges in writes.items():
+                if table in tables:
+                    conn.execute(f"GRANT {privileges} ON {schema}.{q(table)} TO {q(group)}")
+            conn.execute(f"GRANT USAGE ON ALL SEQUENCES IN SCHEMA {schema} TO {q(group)}")
+        functions = conn.execute(
+            "SELECT p.oid::regprocedure::text FROM pg_proc p WHERE p.pronamespace = current_schema()::regnamespace "
+            "AND p.proname = ANY(?) AND p.prorettype = 'trigger'::regtype", (list(pg_schema.protected_functions()),))
+        for (function,) in functions.fetchall():
+            conn.execute(f"ALTER FUNCTION {function} SECURITY DEFINER SET search_path = {schema}, public, pg_temp")
+        own = _OWN_PATCHES.format(schema=schema)
         for table in TOWNSHIP_TABLES:
-            if not _exists(cur, schema, table):
+            if table not in tables:
                 continue
-            t = sql.Identifier(schema, table)
-            cur.execute("SELECT column_name FROM information_schema.columns WHERE table_schema = %s AND table_name = %s "
-                        "AND NOT column_name = ANY(%s) ORDER BY ordinal_position", (schema, table, list(_KEYS)))
-            columns = sql.SQL(", ").join(sql.Identifier(r[0]) for r in cur.fetchall())
-            cur.execute(sql.SQL("GRANT UPDATE ({}) ON {} TO {}").format(columns, t, sql.Identifier(TOWNSHIP)))
-            cur.execute(sql.SQL("ALTER TABLE {} ENABLE ROW LEVEL SECURITY").format(t))
-            for name in ("weipian_read", "weipian_staff_write", "weipian_township_insert",
-                         "weipian_township_update", "weipian_township_delete"):
-                cur.execute(sql.SQL("DROP POLICY IF EXISTS {} ON {}").format(sql.Identifier(name), t))
-            cur.execute(sql.SQL("CREATE POLICY weipian_read ON {} FOR SELECT USING (true)").format(t))
-            cur.execute(sql.SQL("CREATE POLICY weipian_staff_write ON {} FOR ALL TO {} USING (true) "
-                                "WITH CHECK (true)").format(t, sql.Identifier(REVIEWER)))
-            cur.execute(sql.SQL("CREATE POLICY weipian_township_insert ON {} FOR INSERT TO {} WITH CHECK ({})")
-                        .format(t, sql.Identifier(TOWNSHIP), own))
+            t = f"{schema}.{q(table)}"
+            columns = [r[0] for r in conn.execute(
+                "SELECT column_name FROM information_schema.columns WHERE table_schema = current_schema() "
+                "AND table_name = ? AND NOT column_name = ANY(?) ORDER BY ordinal_position", (table, list(_KEYS)))]
+            conn.execute(f"GRANT UPDATE ({', '.join(q(c) for c in columns)}) ON {t} TO {q(TOWNSHIP)}")
+            conn.execute(f"ALTER TABLE {t} ENABLE ROW LEVEL SECURITY")
+            for name in _POLICIES:
+                conn.execute(f"DROP POLICY IF EXISTS {name} ON {t}")
+            conn.execute(f"CREATE POLICY weipian_read ON {t} FOR SELECT USING (true)")
+            conn.execute(f"CREATE POLICY weipian_staff_write ON {t} FOR ALL TO {q(REVIEWER)} USING (true) WITH CHECK (true)")
+            conn.execute(f"CREATE POLICY weipian_township_insert ON {t} FOR INSERT TO {q(TOWNSHIP)} WITH CHECK ({own})")
             # USING (true): another township's row is refused with an error rather than silently left alone
-            cur.execute(sql.SQL("CREATE POLICY weipian_township_update ON {} FOR UPDATE TO {} USING (true) "
-                                "WITH CHECK ({})").format(t, sql.Identifier(TOWNSHIP), own))
-            cur.execute(sql.SQL("CREATE POLICY weipian_township_delete ON {} FOR DELETE TO {} USING ({})")
-                        .format(t, sql.Identifier(TOWNSHIP), own))
+            conn.execute(f"CREATE POLICY weipian_township_update ON {t} FOR UPDATE TO {q(TOWNSHIP)} USING (true) "
+                         f"WITH CHECK ({own})")
+            conn.execute(f"CREATE POLICY weipian_township_delete ON {t} FOR DELETE TO {q(TOWNSHIP)} USING ({own})")
 
 
-def grant(conn, login: str, group: str, townships: Iterable[str] = (), schema: str = "public") -> None:
+def grant(store, login: str, group: str, townships: Iterable[str] = ()) -> None:
     """Make ``login`` a member of ``group`` (creating the login role, without a password, when it does not
     exist); for the township group, record which townships (codes) it may fill in."""
-    from psycopg2 import sql
-
     if group not in GROUPS:
         raise RoleError(f"未知的角色组：{group}（可选：{'、'.join(GROUPS)}）")
     townships = [str(code).strip() for code in townships if str(code).strip()]
@@ -146,25 +138,19 @@ def grant(conn, login: str, group: str, townships: Iterable[str] = (), schema: s
         raise RoleError(f"乡镇账号 {login} 须指定至少一个乡镇代码")
     if not login or login.startswith("pg_") or login in GROUPS:
         raise RoleError(f"不能用作登录账号的名称：{login!r}")
-    with _transaction(conn) as cur:
-        if not _role_exists(cur, login):
-            cur.execute(sql.SQL("CREATE ROLE {} LOGIN").format(sql.Identifier(login)))
-        cur.execute(sql.SQL("GRANT {} TO {}").format(sql.Identifier(group), sql.Identifier(login)))
-        if townships:
-            cur.executemany(sql.SQL("INSERT INTO {}.township_logins (login, township_code) VALUES (%s, %s) "
-                                    "ON CONFLICT DO NOTHING").format(sql.Identifier(schema)),
-                            [(login, code) for code in townships])
+    with _transaction(store) as conn:
+        if not _role_exists(conn, login):
+            conn.execute(f"CREATE ROLE {q(login)} LOGIN")
+        conn.execute(f"GRANT {q(group)} TO {q(login)}")
+        conn.executemany(f"INSERT INTO {TOWNSHIP_LOGINS} (login, township_code) VALUES (?, ?) ON CONFLICT DO NOTHING",
+                         [(login, code) for code in townships])
 
 
-def memberships(conn, schema: str = "public") -> list:
+def memberships(store) -> list:
     """(login, group, township codes) of every member of a weipian group, for the bureau's overview."""
-    from psycopg2 import sql
-
-    with conn.cursor() as cur:
-        cur.execute(sql.SQL(
-            "SELECT m.rolname, g.rolname, coalesce((SELECT string_agg(t.township_code, ',' ORDER BY t.township_code) "
-            "FROM {}.township_logins t WHERE t.login = m.rolname), '') "
-            "FROM pg_auth_members a JOIN pg_roles g ON g.oid = a.roleid JOIN pg_roles m ON m.oid = a.member "
-            "WHERE g.rolname = ANY(%s) ORDER BY m.rolname, g.rolname").format(sql.Identifier(schema)),
-            (list(GROUPS),))
-        return [(login, group, codes.split(",") if codes else []) for login, group, codes in cur.fetchall()]
+    rows = store.conn.execute(
+        "SELECT m.rolname, g.rolname, coalesce((SELECT string_agg(t.township_code, ',' ORDER BY t.township_code) "
+        f"FROM {TOWNSHIP_LOGINS} t WHERE t.login = m.rolname), '') "
+        "FROM pg_auth_members a JOIN pg_roles g ON g.oid = a.roleid JOIN pg_roles m ON m.oid = a.member "
+        "WHERE g.rolname = ANY(?) ORDER BY m.rolname, g.rolname", (list(GROUPS),)).fetchall()
+    return [(login, group, codes.split(",") if codes else []) for login, group, codes in rows]
