@@ -11,6 +11,11 @@ audit log proves afterwards, patch by patch, that every acknowledged save was ba
   raw errors    any exception other than a ConflictError (a driver error, a deadlock, a refused trigger)
   save time     wall time of save_determination, including its transaction, as a reviewer waits for it
 
+Then the province: one database holding 100 counties' stores (one schema each, addressed through the
+address's search_path) of 20,000 analysed patches, a tenth of them judged; for one county, the review
+dock's patch list (core/review/worklist.patch_rows, what the dock reads when it opens) against < 2 s and
+the whole 图斑台账 workbook against < 10 s. --counties 0 skips it.
+
 Needs a server: run it through scripts/pg_cluster.sh (as the Makefile does) or set WEIPIAN_TEST_PG.
 """
 from __future__ import annotations
@@ -181,6 +186,71 @@ def reviewers_run(server: str, reviewers: int, seconds: float, patches: int, thi
         drop_store(server, name, reviewers)
 
 
+def province_run(server: str, counties: int, patches: int, progress) -> dict:
+    """``counties`` stores of ``patches`` each in one database; the dock's list and the ledger of one."""
+    from weipian_plugin.core.review.worklist import patch_rows
+    from weipian_plugin.core.store.workstore import WorkStore
+    from weipian_plugin.exporters.xlsx import write_ledger
+
+    name = f"weipian_province_{uuid.uuid4().hex[:8]}"
+    conn = admin(server)
+    conn.cursor().execute(f'CREATE DATABASE "{name}"')
+    conn.close()
+    conn = admin(server, name)
+    conn.cursor().execute("CREATE EXTENSION postgis")
+    t = time.perf_counter()
+    try:
+        for c in range(counties):
+            schema = f"county_{c:03d}"
+            conn.cursor().execute(f"CREATE SCHEMA {schema}")
+            address = f"postgresql:{server} dbname={name} options='-csearch_path={schema},public'"
+            with WorkStore.create(address, EPSG, f"县{c:03d}", f"5001{c:02d}", 2026) as store:
+                with store.transaction("省级压测准备") as db:
+                    fill_county(db, patches)
+            progress(f"  {c + 1}/{counties} counties ({time.perf_counter() - t:.0f} s)")
+        built = time.perf_counter() - t
+        address = f"postgresql:{server} dbname={name} options='-csearch_path=county_{counties // 2:03d},public'"
+        out = ROOT / "build" / "bench" / "store" / "province_ledger.xlsx"
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.unlink(missing_ok=True)
+        with WorkStore.open(address) as store:
+            t = time.perf_counter()
+            rows = patch_rows(store)
+            dock = time.perf_counter() - t
+            t = time.perf_counter()
+            write_ledger(store, out)
+            ledger = time.perf_counter() - t
+        total = conn.cursor()
+        total.execute("SELECT sum(n_live_tup) FROM pg_stat_user_tables WHERE relname = 'patches'")
+        return {"counties": counties, "patches": int(total.fetchone()[0] or 0), "county_rows": len(rows),
+                "dock": dock, "ledger": ledger, "built": built}
+    finally:
+        conn.close()
+        conn = admin(server)
+        conn.cursor().execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.close()
+
+
+def fill_county(db, patches: int) -> None:
+    """One county's batch of analysed patches (30 m squares on a grid, 600 亩 of them per township), a
+    tenth of them judged 违法 — written as SQL, the way the import and the analysis leave them."""
+    db.execute("INSERT INTO batches (name, imported_at, patch_count) VALUES ('2026年3月', '2026-03-31T00:00:00', ?)",
+               (patches,))
+    db.execute(
+        "INSERT INTO patches (geom, batch_id, jcbh, xzqdm, tblx, hsx, area_m2, area_mu, township_code, township_name) "
+        "SELECT ST_Multi(ST_MakeEnvelope(x, y, x + 30, y + 30, ?)), 1, 'P' || lpad(i::text, 6, '0'), '500118', '20', "
+        "'2026-02-01', 900, 1.35, '5001180' || lpad((i % 20)::text, 2, '0'), '第' || (i % 20) || '镇' "
+        "FROM (SELECT i, 39500000 + 50 * (i % 200) AS x, 3300000 + 50 * (i / 200) AS y "
+        "FROM generate_series(1, ?) i) g", (EPSG, patches))
+    db.execute(
+        "INSERT INTO analysis (patch_fid, analyzed_at, cultivated_m2, suggestion, suggestion_type, suggestion_reason) "
+        "SELECT fid, '2026-04-01T00:00:00', 300, CASE WHEN fid % 3 = 0 THEN '违法' ELSE '合法' END, "
+        "CASE WHEN fid % 3 = 0 THEN '非农违法' ELSE '批文' END, '压测' FROM patches")
+    db.execute(
+        "INSERT INTO determinations (patch_fid, result, subtype, violation_category, illegal_m2, reviewer, reviewed_at) "
+        "SELECT fid, '违法', '非农违法', '新增', 900, '压测', '2026-04-02T00:00:00' FROM patches WHERE fid % 10 = 0")
+
+
 def load_average() -> str:
     return " ".join(Path("/proc/loadavg").read_text().split()[:3])
 
@@ -191,6 +261,8 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=60.0)
     parser.add_argument("--patches", type=int, default=50, help="patches the reviewers share (few: many races)")
     parser.add_argument("--think", type=float, default=0.1, help="mean pause between reading and saving (s)")
+    parser.add_argument("--counties", type=int, default=100, help="counties of the province check (0: skip it)")
+    parser.add_argument("--county-patches", type=int, default=20_000)
     parser.add_argument("--worker", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--address", help=argparse.SUPPRESS)
     parser.add_argument("--until", type=float, help=argparse.SUPPRESS)
@@ -219,6 +291,15 @@ def main() -> int:
     print(f"load average at the end: {load_average()}")
     met = r["saves"] > 0 and not r["lost"] and not r["errors"] and r["p95"] < 0.2 and r["chain_ok"]
     print(f"target (0 lost, 0 raw errors, p95 < 200 ms, audit chain intact): {'met' if met else 'NOT met'}")
+    if args.counties:
+        print(f"Province: {args.counties} counties × {args.county_patches} patches in one database", flush=True)
+        p = province_run(server, args.counties, args.county_patches, lambda line: print(line, flush=True))
+        print("| province | patches | one county | dock list | ledger |")
+        print("|---|---|---|---|---|")
+        print(f"| {p['counties']} counties | {p['patches']:,} | {p['county_rows']:,} | {p['dock']:.2f} s (< 2 s) | "
+              f"{p['ledger']:.2f} s (< 10 s) |")
+        print(f"built in {p['built']:.0f} s; load average at the end: {load_average()}")
+        met = met and p["dock"] < 2 and p["ledger"] < 10
     return 0 if met else 1
 
 
