@@ -120,6 +120,23 @@ def test_township_granted_a_second_township_may_fill_it_in(shared):
     records.save_rectification(town, 2, {"case_number": "乙镇1号"}, "甲镇")
 
 
+def test_township_returns_its_offline_work_and_only_its_own(shared, tmp_path):
+    from weipian_plugin.core.review import offline
+    from weipian_plugin.core.store import transfer
+
+    as_login, address = shared
+    snap = tmp_path / "甲镇外业.gpkg"
+    transfer.snapshot(f"{address} user=wp_town_a", snap)
+    with WorkStore.open(snap) as field:  # offline nothing stops a clerk from editing B's record too
+        records.save_rectification(field, 1, {"case_number": "甲镇外业1号"}, "甲镇")
+        records.save_rectification(field, 2, {"case_number": "甲镇改乙镇"}, "甲镇")
+    outcomes = {o.jcbh: o.status for o in offline.return_snapshot(snap, f"{address} user=wp_town_a", "甲镇")}
+    assert outcomes == {"A1": offline.APPLIED, "B1": offline.REFUSED}
+    town = as_login("wp_town_a")
+    assert records.load_rectification(town, 1)["case_number"] == "甲镇外业1号"
+    assert records.load_rectification(town, 2)["case_number"] == "乙镇原有"
+
+
 def test_viewer_reads_everything_and_writes_nothing(shared):
     as_login, _ = shared
     view = as_login("wp_view")

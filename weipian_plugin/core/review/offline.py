@@ -16,6 +16,7 @@ from typing import Callable, List, Optional
 
 from weipian_plugin.core.review import records
 from weipian_plugin.core.store import keys
+from weipian_plugin.core.store.errors import StoreProblem
 from weipian_plugin.core.store.workstore import StoreError, WorkStore
 
 APPLIED = "已回传"
@@ -84,7 +85,7 @@ def _return_row(snapshot: WorkStore, server: WorkStore, table: str, fid: int, ba
         save(server, fid, mine, person, base=current)
     except records.ConflictError as exc:  # saved on the server between the check and this save
         return Outcome(jcbh, label, CONFLICT, str(exc))
-    except records.ReviewError as exc:
+    except (records.ReviewError, StoreProblem) as exc:  # invalid, locked, or not this login's to write
         return Outcome(jcbh, label, REFUSED, str(exc))
     return Outcome(jcbh, label, APPLIED, "、".join(records.FIELD_LABELS.get(f, f) for f in fields
                                                   if not _same(mine[f], current.get(f))))
