@@ -3006,32 +3006,32 @@
 <context>
     <name>StoreRolesAlgorithm</name>
     <message>
-        <location filename="../../processing_algorithms/store_roles.py" line="25"/>
+        <location filename="../../processing_algorithms/store_roles.py" line="27"/>
         <source>Roles of a shared store</source>
         <translation>共享工作库的角色</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/store_roles.py" line="28"/>
+        <location filename="../../processing_algorithms/store_roles.py" line="30"/>
         <source>Run by the store&apos;s owner. Creates the four group roles (weipian_technician: import and analyse; weipian_reviewer: judge and follow up; weipian_township: fill in rectification records of its own townships only, by row-level security; weipian_viewer: read only), grants them the store, and makes the login (created without a password when it does not exist: set one with psql&apos;s \password, it is never stored in a project) a member of the chosen group. The audit log names the login of whoever saves. For a township login give its township codes, separated by commas.</source>
         <translation>由工作库的所有者运行。创建四个角色组（weipian_technician：导入与分析；weipian_reviewer：判定与跟踪查处整改；weipian_township：按行级安全只填报本乡镇图斑的查处整改；weipian_viewer：只读），授予它们对工作库的权限，并把登录账号加入所选角色组（账号不存在时创建，不带密码：请用 psql 的 \password 设置，密码从不保存在项目中）。修改日志记录保存者的登录账号。乡镇账号请填写其乡镇代码，多个用逗号分隔。</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/store_roles.py" line="37"/>
+        <location filename="../../processing_algorithms/store_roles.py" line="39"/>
         <source>Shared store (PostgreSQL address)</source>
         <translation>共享工作库（PostgreSQL 地址）</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/store_roles.py" line="38"/>
+        <location filename="../../processing_algorithms/store_roles.py" line="40"/>
         <source>Login role</source>
         <translation>登录账号</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/store_roles.py" line="39"/>
+        <location filename="../../processing_algorithms/store_roles.py" line="41"/>
         <source>Group</source>
         <translation>角色组</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/store_roles.py" line="42"/>
+        <location filename="../../processing_algorithms/store_roles.py" line="44"/>
         <source>Township codes (township group)</source>
         <translation>乡镇代码（乡镇角色组）</translation>
     </message>
