@@ -168,6 +168,8 @@ def workspace_picture(window) -> None:
     fid = TASK.get("patch")
     if fid is not None:
         plugin.review_dock.select_fid(int(fid))
+        wait(0.5)
+        iface.mapCanvas().zoomScale(iface.mapCanvas().scale() * 2.5)  # the patch among its neighbours
     wait(3.0)  # the selection flash is over
     wait(60, maps_drawn)
     wait(0.5)
@@ -227,7 +229,9 @@ def run() -> None:
             (OUT / "report.json").write_text(json.dumps(REPORT, ensure_ascii=False, indent=1), encoding="utf-8")
         for error in ERRORS:
             print(error, file=sys.stderr)
-        QgsProject.instance().setDirty(False)
+        # Layers removed while QGIS's panels still live: QGIS 3.22 removes them in its destructor after the
+        # style dock is gone and crashes when a current layer is set (quitting by the menu clears first).
+        QgsProject.instance().clear()
         QCoreApplication.exit(status)
 
 
