@@ -6,7 +6,7 @@ Driven by scripts/qgis_app.py, which passes the task as JSON in ``WEIPIAN_QGIS_T
 ``scripts`` (this folder), ``out`` (pictures and report), ``store`` (the work store to open), ``project``
 (the project file QGIS was started with, or "").
 Exit status: 0 done (problems are in the report), 2 the plugin is not loaded, 1 anything else went wrong.
-QGIS runs ``--code`` files with exec() before its event loop starts, so the work is started from a timer.
+QGIS runs a ``--code`` file before its event loop starts, so the work is started from a timer.
 """
 import json
 import os
@@ -208,8 +208,9 @@ def menu_picture(window) -> None:
 def run() -> None:
     status = 1
     try:
-        if "weipian_plugin" not in plugins:
-            print("weipian_plugin is not loaded in QGIS", file=sys.stderr)
+        loaded = type(plugins.get("weipian_plugin")).__name__
+        if loaded != "WeipianPlugin":  # not loaded, or its stand-in naming missing dependencies
+            print(f"weipian_plugin is not loaded in QGIS ({loaded})", file=sys.stderr)
             status = 2
             return
         OUT.mkdir(parents=True, exist_ok=True)

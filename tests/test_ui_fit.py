@@ -8,6 +8,7 @@ pass by measuring nothing.
 """
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import fit
@@ -72,3 +73,12 @@ def test_every_dialog_and_dock_fits_in_the_real_qgis(tmp_path, shapefile_writer)
     assert report["errors"] == [], "\n".join(report["errors"])
     assert report["problems"] == [], "\n".join(report["problems"])
     assert {f"{form}.png" for form in forms} | {"workspace.png", "menu.png"} == set(report["pictures"])
+
+
+def test_readme_shows_the_pictures_make_screenshot_takes():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    shown = set(re.findall(r"\]\((docs/[^)]+\.png)\)", readme))
+    taken = {"docs/screenshot.png"} | {f"docs/screenshots/{name}.png"
+                                       for name in [path.stem for path in (ROOT / "forms").glob("*.ui")] + ["menu"]}
+    assert shown == taken
+    assert all((ROOT / path).is_file() for path in taken)
