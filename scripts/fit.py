@@ -1,7 +1,7 @@
 """Does a window show all of its text at a laptop's screen size? What the no-clipping check measures.
 
 Used inside the real QGIS application (scripts/in_qgis.py) on every dialog and dock of the plugin. For
-each visible label, button, check box, radio button and group box title the text's own width (from the
+each visible label, button, check box, radio button, combo box choice and group box title the text's own width (from the
 widget's font and style, not from a size hint a layout may have overruled) must fit the rectangle the
 widget really got, and the widget must lie inside every ancestor up to the window or a scroll area's
 viewport (where scrolling reaches it). Every page of every tab widget is measured, and a tab bar must show
@@ -18,6 +18,7 @@ from qgis.PyQt.QtWidgets import (
     QAbstractScrollArea,
     QApplication,
     QCheckBox,
+    QComboBox,
     QDockWidget,
     QGroupBox,
     QLabel,
@@ -25,6 +26,7 @@ from qgis.PyQt.QtWidgets import (
     QRadioButton,
     QStyle,
     QStyleOptionButton,
+    QStyleOptionComboBox,
     QTabBar,
     QTabWidget,
     QToolButton,
@@ -34,6 +36,7 @@ from qgis.PyQt.QtWidgets import (
 SCREEN = QSize(1366, 768)
 TITLE_BAR = 32  # a window manager's title bar above a window's client area (Xvfb draws none)
 SLACK = 1  # rounding of fractional glyph advances
+COMBO_TEXT = 120  # a combo box shows its whole choice, or at least this much of a long one (a layer's path)
 
 
 def client_budget(screen: QSize = SCREEN) -> QSize:
@@ -98,6 +101,21 @@ def _label_problem(label: QLabel) -> str:
     return ""
 
 
+def _combo_problem(combo: QComboBox) -> str:
+    text = combo.currentText()
+    option = QStyleOptionComboBox()
+    option.initFrom(combo)
+    option.editable, option.frame, option.currentText = combo.isEditable(), combo.hasFrame(), text
+    room = combo.style().subControlRect(QStyle.ComplexControl.CC_ComboBox, option,
+                                        QStyle.SubControl.SC_ComboBoxEditField, combo)
+    need = min(text_width(combo, text), COMBO_TEXT)
+    if not combo.itemIcon(combo.currentIndex()).isNull():
+        need += combo.iconSize().width() + 4
+    if need > room.width() + SLACK:
+        return f"choice needs {need} px, has {room.width()}"
+    return ""
+
+
 def _group_problem(group: QGroupBox) -> str:
     hint = group.minimumSizeHint()
     if hint.width() > group.width() + SLACK:
@@ -143,6 +161,8 @@ def _texts(window: QWidget) -> Iterable:
             yield widget, widget.text(), _label_problem
         elif isinstance(widget, QAbstractButton) and widget.text():
             yield widget, widget.text(), _button_problem
+        elif isinstance(widget, QComboBox) and widget.currentText():
+            yield widget, widget.currentText(), _combo_problem
         elif isinstance(widget, QGroupBox) and widget.title():
             yield widget, widget.title(), _group_problem
         elif isinstance(widget, QTabBar) and widget.count() > 1:

@@ -63,8 +63,41 @@ def test_a_window_taller_than_the_screen_is_reported(window):
     assert "the screen gives 1366×736" in fit.window_problem(dialog, "tall", fit.client_budget())
 
 
+def workspace(folder: Path, shapefile_writer) -> Path:
+    """A store with patches and suggestions, its reference layers and imagery remembered under the long file
+    names bureaus give them: the dialogs and docks show real choices, not empty combo boxes."""
+    import numpy as np
+    import shapely
+    from osgeo import gdal, osr
+
+    from weipian_plugin.core import roles
+    from weipian_plugin.core.store import keys
+    from weipian_plugin.core.store.workstore import WorkStore
+
+    store = make_store(folder / "青禾县_2026_卫片.gpkg", shapefile_writer)
+    x, y = 39_500_000.0, 3_300_000.0
+    reference = shapefile_writer(folder / "参考" / "2025年度建设用地审批红线_县局汇总_最终版.shp",
+                                 [shapely.box(x, y, x + 500, y + 100)], {"PZWH": ["青政地〔2025〕7号"]})
+    imagery = {}
+    for key, name in (("before", "2025年第四季度前时相_0.5米"), ("after", "2026年第一季度后时相_0.5米")):
+        path = folder / "影像" / f"{name}.tif"
+        path.parent.mkdir(exist_ok=True)
+        raster = gdal.GetDriverByName("GTiff").Create(str(path), 50, 10, 1, gdal.GDT_Byte)
+        raster.SetGeoTransform((x, 10.0, 0.0, y + 100, 0.0, -10.0))
+        srs = osr.SpatialReference()
+        srs.ImportFromEPSG(4527)
+        raster.SetProjection(srs.ExportToWkt())
+        raster.GetRasterBand(1).WriteArray(np.full((10, 50), 120, dtype=np.uint8))
+        raster = None  # written and closed
+        imagery[key] = str(path)
+    with WorkStore.open(store) as opened:
+        keys.ANALYSIS_LAYERS.write(opened, {role: str(reference) for role in roles.KEYS})
+        keys.IMAGERY.write(opened, imagery)
+    return store
+
+
 def test_every_dialog_and_dock_fits_in_the_real_qgis(tmp_path, shapefile_writer):
-    store = make_store(tmp_path / "青禾县_2026_卫片.gpkg", shapefile_writer)
+    store = workspace(tmp_path, shapefile_writer)
     profiles = tmp_path / "qgis"
     qgis_app.link_dependencies(qgis_app.write_profile(profiles))
     report = qgis_app.run(profiles, tmp_path / "out", store, plugin_path=STAGE)
