@@ -9,6 +9,7 @@ import pytest
 from conftest import independent_connection
 from test_review import BATCH, ILLEGAL, make_store
 
+from weipian_plugin.core.review import marks, split
 from weipian_plugin.core.review.records import (
     ConflictError,
     load_determination,
@@ -275,3 +276,69 @@ def test_newer_schema_is_refused_and_a_failed_transaction_leaves_nothing(store_a
         other.close()
     with pytest.raises(StoreError, match="更新版本"):
         WorkStore.open(store_address)
+
+
+def test_marks_interviews_and_serious_impact_on_both_backends(store_address, tmp_path):
+    store, _ = make_store(store_address)
+    assert marks.mark_military(store, [1, 2], "李四", "军用机场") == 2
+    assert marks.mark_military(store, [1], "王五") == 0  # already marked: the first mark stays
+    marks.unmark_military(store, 2)
+    assert (marks.is_military(store, 1), marks.is_military(store, 2)) == (True, False)
+    assert [r[0] for r in store.conn.execute("SELECT action FROM audit_log WHERE table_name = 'military_land' "
+                                             "ORDER BY id")] == ["insert", "insert", "delete"]
+    marks.mark_serious_impact(store, "500199001", "多次约谈仍新增", "李四", "东关镇")
+    marks.mark_serious_impact(store, "500199001", "造成耕地大面积破坏", "王五", "东关镇")  # a second judgement replaces
+    assert store.conn.execute("SELECT reason, marked_by FROM serious_impact").fetchall() == \
+        [("造成耕地大面积破坏", "王五")]
+    minutes = tmp_path / "约谈纪要.pdf"
+    minutes.write_bytes(b"%PDF-1.4 \x00\xff")
+    first = marks.add_interview(store, "东关镇", "2026-04-01", "镇长", "李四", minutes=minutes)
+    second = marks.add_interview(store, "西河镇", "2026-05-01", "镇长", "李四")
+    assert second > first and marks.interview_minutes(store, first) == minutes.read_bytes()
+    assert [i["township"] for i in marks.list_interviews(store, 2026)] == ["东关镇", "西河镇"]
+    assert audit.verify(store.conn).ok
+    store.close()
+
+
+def test_a_split_writes_its_parts_and_audit_on_both_backends(store_address):
+    import shapely
+    from test_review import X0, Y0
+
+    store, _ = make_store(store_address)
+    parts = split.split_by_polygon(store, 1, shapely.box(X0 - 5, Y0 - 5, X0 + 10, Y0 + 35), "李四")
+    assert len(parts) == 2 and min(parts) > 2
+    fids, geoms, attrs = store.read_patches()
+    assert sorted(fids.tolist()) == sorted([2, *parts])
+    by_fid = dict(zip(fids.tolist(), geoms))
+    assert (by_fid[parts[0]].area, by_fid[parts[1]].area) == (pytest.approx(300), pytest.approx(900))
+    assert split.patch_geometry(store, parts[0]).equals(by_fid[parts[0]])
+    assert store.conn.execute("SELECT split_state FROM patches WHERE fid = 1").fetchone()[0] == "被拆分"
+    assert store.conn.execute("SELECT count(*) FROM audit_log WHERE action = 'split'").fetchone()[0] == 3
+    assert audit.verify(store.conn).ok
+    store.close()
+
+
+def test_the_review_dock_works_on_a_shared_store(qgis_iface, qgis_new_project, qtbot, pg_database, monkeypatch):
+    from weipian_plugin.gui.review_dock import ReviewDock
+
+    address = "postgresql:" + pg_database
+    make_store(address)[0].close()
+    dock = ReviewDock(qgis_iface, address)
+    qtbot.addWidget(dock)
+    assert dock.proxy.rowCount() == 2
+    dock.select_fid(1)
+    dock.resultCombo.setCurrentIndex(dock.resultCombo.findData("合法"))
+    dock.subtypeCombo.setCurrentIndex(dock.subtypeCombo.findData("批文"))
+    assert dock.save_determination()
+    with WorkStore.open(address) as other:  # a colleague saves the same patch meanwhile
+        save_determination(other, 1, {"doc_numbers": "青政地〔2026〕1号"}, "王五")
+    dock.projectEdit.setText("某项目")
+    from qgis.PyQt.QtWidgets import QMessageBox
+
+    asked = []
+    monkeypatch.setattr(QMessageBox, "warning",
+                        lambda parent, title, text, *a: asked.append(text) or QMessageBox.StandardButton.Save)
+    assert dock.save_determination() and "王五" in asked[0]
+    row = load_determination(dock.store, 1)
+    assert (row["result"], row["project_name"], row["reviewer"]) == ("合法", "某项目", "测试审核人")
+    dock.shutdown()

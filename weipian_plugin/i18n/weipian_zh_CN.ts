@@ -2857,6 +2857,21 @@
 <context>
     <name>StoreDialog</name>
     <message>
+        <location filename="../../forms/store_dialog.ui" line="126"/>
+        <source>Open a shared work store (a PostgreSQL connection of QGIS)</source>
+        <translation>打开共享工作库（QGIS 中的 PostgreSQL 连接）</translation>
+    </message>
+    <message>
+        <location filename="../../forms/store_dialog.ui" line="136"/>
+        <source>Connection</source>
+        <translation>连接</translation>
+    </message>
+    <message>
+        <location filename="../gui/store_dialog.py" line="112"/>
+        <source>Add the shared store&apos;s database in QGIS first (Browser → PostgreSQL → New Connection), then choose it here.</source>
+        <translation>请先在 QGIS 中添加共享工作库所在的数据库（浏览器 → PostgreSQL → 新建连接），再在此选择。</translation>
+    </message>
+    <message>
         <location filename="../gui/store_dialog.py" line="68"/>
         <source>Work store</source>
         <translation>工作库</translation>
