@@ -342,3 +342,48 @@ def test_the_review_dock_works_on_a_shared_store(qgis_iface, qgis_new_project, q
     row = load_determination(dock.store, 1)
     assert (row["result"], row["project_name"], row["reviewer"]) == ("合法", "某项目", "测试审核人")
     dock.shutdown()
+
+
+def test_import_and_analysis_give_the_same_store_on_both_backends_and_never_block_a_reviewer(
+        sample_county, tmp_path, pg_database):
+    """The sample county imported and analysed into a GeoPackage and into PostGIS gives the same
+    patch_analysis; while the long overlay runs, a reviewer's save on the shared store goes straight
+    through (the results are written afterwards in one short transaction)."""
+    import time
+
+    from sample_county import REFERENCE_FILES
+
+    from weipian_plugin.core.analysis.run import run_analysis
+    from weipian_plugin.core.intake.importer import create_store_for, import_patches
+
+    references = {role: sample_county / "reference" / name for role, name in REFERENCE_FILES.items()}
+    batches = sorted((sample_county / "batches").glob("*.shp"))
+    rows, waits = {}, []
+    for address in (tmp_path / "s.gpkg", "postgresql:" + pg_database):
+        with create_store_for(address, batches[0]) as store:
+            for shp in batches:
+                import_patches(store, shp, shp.stem.split("_")[0])
+            save_determination(store, 1, {"result": "合法", "subtype": "批文"}, "李四")
+            reviewer = WorkStore.open(address)
+
+            def progress(fraction, reviewer=reviewer, store=store):
+                if 0.2 < fraction < 0.9 and not waits and store.path is None:
+                    started = time.monotonic()
+                    save_determination(reviewer, 2, {"result": "合法", "subtype": "批文"}, "王五")
+                    waits.append(time.monotonic() - started)
+
+            run_analysis(store, references, progress=progress)
+            reviewer.close()
+            if store.path is not None:  # the same determination, saved while nothing runs
+                save_determination(store, 2, {"result": "合法", "subtype": "批文"}, "王五")
+            columns = [c for c in _columns(store, "patch_analysis") if c != "geom"]
+            rows[store.dialect.name] = store.conn.execute(
+                f"SELECT {', '.join(columns)} FROM patch_analysis ORDER BY fid").fetchall()
+            assert load_determination(store, 1)["result"] == "合法"  # the re-run's write kept the person's work
+            assert audit.verify(store.conn).ok
+    assert len(rows["gpkg"]) > 100
+    different = [(a, b) for a, b in zip(rows["gpkg"], rows["postgis"])
+                 if [round(x, 6) if isinstance(x, float) else x for x in a]
+                 != [round(x, 6) if isinstance(x, float) else x for x in b]]
+    assert different == [] and len(rows["gpkg"]) == len(rows["postgis"])
+    assert len(waits) == 1 and waits[0] < 2.0
