@@ -12,6 +12,7 @@ from test_review import BATCH, ILLEGAL, make_store
 from weipian_plugin.core.review import marks, split
 from weipian_plugin.core.review.records import (
     ConflictError,
+    LockedError,
     load_determination,
     lock_batch,
     save_determination,
@@ -240,6 +241,17 @@ def test_verifystore_checks_the_chain_on_both_backends(store_address, weipian_pr
     assert any("第 1 条修改记录已被改动" in p for p in problems)
     result = processing.run("weipian:verifystore", {"STORE": store_address})
     assert result["OK"] is False and result["PROBLEMS"] == len(problems)
+    store.close()
+
+
+def test_stages_are_recorded_through_processing_on_both_backends(store_address, weipian_provider):
+    import processing
+
+    store, _ = make_store(store_address)
+    result = processing.run("weipian:setstage", {"STORE": store_address, "BATCH": BATCH, "STAGE": 0, "NOTE": "三月"})
+    assert result == {"LOCKED": True}
+    with pytest.raises(LockedError):
+        save_determination(store, 1, ILLEGAL, "李四")
     store.close()
 
 
