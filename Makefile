@@ -31,14 +31,15 @@ LTR_MIRROR ?= $(shell apt-cache policy 2>/dev/null | awk '$$2 ~ /^(https?|file):
 LTR_READY := $(LTR_ROOT)/.weipian-ready
 IN_ROOT   := scripts/in_root.sh $(LTR_ROOT)
 
-.PHONY: help setup apt venv stage test test-ltr ltr-root demo bench package install run screenshot translations clean
+.PHONY: help setup apt venv stage test test-ltr ltr-root demo bench bench-store package install run screenshot translations clean
 
 help:
 	@echo "make setup      install Debian packages and the Python venv (idempotent)"
 	@echo "make test       run all tests headless"
 	@echo "make test-ltr   run all tests on QGIS 3.40 LTR (Debian 13 chroot under $(LTR_ROOT), built once)"
 	@echo "make demo       generate the sample county and run the whole job into $(DEMO_DIR)/"
-	@echo "make bench      benchmark against QGIS Processing and geopandas"
+	@echo "make bench      benchmark against QGIS Processing and geopandas, then the shared-store load test"
+	@echo "make bench-store  only the load test: 8 reviewers saving on one PostGIS store"
 	@echo "make package    build dist/weipian_plugin.zip"
 	@echo "make install    install the zip into the QGIS profile (QGIS_CUSTOM_CONFIG_PATH, PROFILE)"
 	@echo "make run        open QGIS with the plugin and the demo project"
@@ -120,6 +121,11 @@ demo: stage
 
 bench: stage
 	$(QGIS_ENV) $(PY) scripts/bench.py $(BENCH_ARGS)
+	scripts/pg_cluster.sh env $(QGIS_ENV) $(PY) scripts/bench_store.py $(BENCH_STORE_ARGS)
+
+# Only the shared-store load test (8 reviewers saving on one PostGIS store for 60 s).
+bench-store: stage
+	scripts/pg_cluster.sh env $(QGIS_ENV) $(PY) scripts/bench_store.py $(BENCH_STORE_ARGS)
 
 package: setup
 	rm -rf build/package dist/weipian_plugin.zip
