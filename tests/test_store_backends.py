@@ -213,6 +213,32 @@ def test_simultaneous_saves_of_the_same_version_never_both_win(store_address):
     store.close()
 
 
+def test_a_stage_waits_for_a_save_in_flight_and_its_snapshot_holds_it(store_address):
+    """一上 recorded while a reviewer's save is being written: the stage waits for it, so the save is neither
+    lost from the reported snapshot nor slipped in after the lock."""
+    import json
+
+    store, _ = make_store(store_address)
+    stage = threading.Thread(target=lambda: _lock_in_own_connection(store_address))
+    with store.transaction("李四") as conn:
+        conn.execute("INSERT INTO determinations (patch_fid, result, subtype, reviewer) VALUES (1, '合法', '批文', '李四')")
+        stage.start()
+        stage.join(1.5)
+        assert stage.is_alive()  # waiting for the save to commit
+    stage.join(30)
+    assert not stage.is_alive()
+    snapshot = json.loads(store.conn.execute("SELECT snapshot FROM stage_events").fetchone()[0])
+    assert snapshot["patches"][0]["determination"]["result"] == "合法"
+    with pytest.raises(LockedError):
+        save_determination(store, 2, {"result": "合法", "subtype": "批文"}, "王五")
+    store.close()
+
+
+def _lock_in_own_connection(address):
+    with WorkStore.open(address) as mine:
+        lock_batch(mine, BATCH, "一上", "市局")
+
+
 TRICKY = "某\"公司\"\\n 第二行\n\t😀 'x' %s ?"
 
 

@@ -54,6 +54,10 @@ class Dialect:
         """Run one INSERT and return the key the database gave the new row."""
         return conn.execute(sql, params).lastrowid
 
+    def order_stages(self, conn) -> None:
+        """Inside a write transaction: wait for every other writer of audited rows to finish, so a stage
+        event and the snapshot it takes see all of them (a GeoPackage's BEGIN IMMEDIATE already does)."""
+
     def bulk_insert(self, conn, table: str, many: bool):
         """Context for inserting many rows into a feature table: the GeoPackage packs its R*Tree once at
         the end (gpkg.packed_rtree_inserts); PostGIS maintains its GiST index as it goes."""
@@ -90,6 +94,11 @@ class PostgisDialect(Dialect):
     def insert_id(self, conn, sql: str, params: Sequence[Any], key: str = "id") -> int:
         # lastval() would name the audit row the table's trigger inserted, not this row
         return conn.execute(f"{sql} RETURNING {key}", params).fetchone()[0]
+
+    def order_stages(self, conn) -> None:
+        from weipian_plugin.core.store.pg_schema import AUDIT_LOCK
+
+        conn.execute("SELECT pg_advisory_xact_lock(?)", (AUDIT_LOCK,))
 
     def bulk_insert(self, conn, table: str, many: bool):
         return contextlib.nullcontext()
