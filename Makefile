@@ -43,7 +43,7 @@ help:
 	@echo "make package    build dist/weipian_plugin.zip"
 	@echo "make install    install the zip into the QGIS profile (QGIS_CUSTOM_CONFIG_PATH, PROFILE)"
 	@echo "make run        open QGIS with the plugin and the demo project"
-	@echo "make screenshot screenshot of QGIS with the review dock (for the README)"
+	@echo "make screenshot the README pictures, from the real QGIS desktop with the zip installed"
 	@echo "make translations  refresh weipian_plugin/i18n/weipian_zh_CN.ts from the sources"
 
 setup: $(SETUP)
@@ -141,8 +141,9 @@ install: package
 run: install demo
 	QGIS_CUSTOM_CONFIG_PATH="$(QGIS_CUSTOM_CONFIG_PATH)" qgis --profile $(PROFILE) $(DEMO_DIR)/weipian_demo.qgz
 
-screenshot: stage demo
-	PYTHONPATH=$(CURDIR)/$(STAGE) xvfb-run -a -s "-screen 0 1600x1000x24" $(PY) scripts/screenshot.py --store $(DEMO_DIR) --out docs/screenshot.png
+# The real QGIS desktop (xvfb, 1366×768, Chinese) with the zip installed in a profile under build/screenshot.
+screenshot: package demo
+	PYTHONPATH=$(CURDIR)/$(STAGE) $(PY) scripts/screenshot.py --zip dist/weipian_plugin.zip --demo $(DEMO_DIR) --docs docs
 
 translations: setup
 	pylupdate5 -noobsolete $$(git ls-files --cached --others --exclude-standard 'weipian_plugin/*.py' 'processing_algorithms/*.py' 'forms/*.ui') \
