@@ -5,9 +5,10 @@ import contextlib
 import sqlite3
 from pathlib import Path
 
-from qgis.core import QgsProcessingAlgorithm, QgsProcessingException, QgsProcessingFeedback
+from qgis.core import QgsProcessingAlgorithm, QgsProcessingException, QgsProcessingFeedback, QgsProcessingParameterFile
 from qgis.PyQt.QtCore import QCoreApplication
 
+from weipian_plugin.core.store import postgis
 from weipian_plugin.core.store.errors import explain
 from weipian_plugin.core.store.workstore import StoreError, WorkStore
 
@@ -17,6 +18,13 @@ class WeipianAlgorithm(QgsProcessingAlgorithm):
 
     def tr(self, text: str) -> str:
         return QCoreApplication.translate(type(self).__name__, text)  # the context pylupdate5 gives self.tr()
+
+    def store_parameter(self) -> QgsProcessingParameterFile:
+        """The work store: a GeoPackage chosen as a file, or a shared store's PostgreSQL address typed in
+        (``postgresql:service=…``, core/store/postgis.py)."""
+        return QgsProcessingParameterFile(
+            self.STORE, QCoreApplication.translate("WeipianAlgorithm", "Work store (GeoPackage or PostgreSQL address)"),
+            fileFilter="GeoPackage (*.gpkg);;All files (*)")
 
     def createInstance(self):
         return type(self)()
@@ -31,7 +39,7 @@ class WeipianAlgorithm(QgsProcessingAlgorithm):
     @contextlib.contextmanager
     def open_store(path: str):
         """Open the work store; core's Chinese messages become Processing errors the user can read."""
-        if not path or not Path(path).is_file():
+        if not path or not (postgis.is_address(path) or Path(path).is_file()):
             raise QgsProcessingException(f"工作库不存在：{path}")
         try:
             store = WorkStore.open(path)

@@ -1,7 +1,7 @@
 """weipian:verifystore — check that the work store's record has not been rewritten."""
 from __future__ import annotations
 
-from qgis.core import QgsProcessingOutputBoolean, QgsProcessingOutputNumber, QgsProcessingParameterFile
+from qgis.core import QgsProcessingOutputBoolean, QgsProcessingOutputNumber
 
 from weipian_plugin.core.store import audit
 from weipian_plugin.processing_algorithms.base import WeipianAlgorithm
@@ -23,11 +23,11 @@ class VerifyStoreAlgorithm(WeipianAlgorithm):
             "edited or inserted afterwards breaks it), the triggers that keep the audit log and the stage "
             "events append-only, and that the last audit row of every determination and rectification "
             "matches the data (an edit made with the protection switched off, or a forged audit row). "
+            "The store is a GeoPackage or a PostgreSQL address (postgresql:service=… or postgresql:dbname=… host=…). "
             "Writes nothing.")
 
     def initAlgorithm(self, config=None):
-        self.addParameter(QgsProcessingParameterFile(self.STORE, self.tr("Work store (GeoPackage)"),
-                                                     extension="gpkg"))
+        self.addParameter(self.store_parameter())
         self.addOutput(QgsProcessingOutputBoolean(self.OK, self.tr("Record intact")))
         self.addOutput(QgsProcessingOutputNumber(self.PROBLEMS, self.tr("Problems found")))
 

@@ -55,6 +55,7 @@ from weipian_plugin.core.geo.crs import chinese_crs_name
 from weipian_plugin.core.store import keys, outputs
 from weipian_plugin.core.store.codes import DLBM_NAMES, TBLX_NAMES
 from weipian_plugin.core.store.workstore import WorkStore
+from weipian_plugin.layer_source import store_layer
 
 log = logging.getLogger("weipian.figures")
 
@@ -233,7 +234,7 @@ class Scene:
             layer.setRenderer(QgsSingleSymbolRenderer(_reference_symbol(role)))
             self.project.addMapLayer(layer)
             vectors.append(layer)
-        self.patches = QgsVectorLayer(f"{self.store_path}|layername=patches", PATCH_LABEL, "ogr")
+        self.patches = store_layer(self.store_path, "patches", PATCH_LABEL)
         self.patches.setSubsetString("split_state != '被拆分' AND fid NOT IN (SELECT patch_fid FROM military_land)")
         self.patches.setRenderer(_patch_renderer())
         self.project.addMapLayer(self.patches)
@@ -246,12 +247,12 @@ class Scene:
 
     def coverage(self, subset: str) -> QgsVectorLayer:
         """The view, joined to the patch's issued area and its reviewer, with code names beside codes."""
-        layer = QgsVectorLayer(f"{self.store_path}|layername=patch_analysis", "patch_analysis", "ogr")
+        layer = store_layer(self.store_path, "patch_analysis", "patch_analysis")
         if not layer.isValid():
             raise FigureExportError(f"无法读取工作库的图斑分析视图：{self.store_path}")
         layer.setSubsetString(subset)
         self.project.addMapLayer(layer, False)
-        determinations = QgsVectorLayer(f"{self.store_path}|layername=determinations", "判定", "ogr")
+        determinations = store_layer(self.store_path, "determinations", "判定")
         self.project.addMapLayer(determinations, False)
         for source, key, fields in ((self.patches, "fid", ["jcmj_m2"]),  # the view has qsx
                                     (determinations, "patch_fid", ["reviewer"])):
