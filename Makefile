@@ -15,6 +15,11 @@ DEMO_DIR  := demo_output
 QGIS_ENV  := QT_QPA_PLATFORM=offscreen QGIS_NO_OVERRIDE_IMPORT=1 PYTHONPATH=$(CURDIR)/$(STAGE)
 QGIS_CUSTOM_CONFIG_PATH ?= $(HOME)/.local/share/QGIS/QGIS3
 PROFILE   ?= default
+# What `make test` and `make test-ltr` run, and how many times in a row (each run a fresh process; the
+# first failure stops), to chase a flaky test: make test-ltr TESTS='tests/test_x.py -k name' REPEAT=20
+TESTS     ?= tests
+REPEAT    ?= 1
+quote      = '$(subst ','\'',$(1))'
 
 # QGIS 3.40 LTR on Debian 13 (trixie), in a chroot built once under build/ with the mirror the host's apt uses.
 LTR_ROOT  := build/trixie-root
@@ -65,7 +70,10 @@ stage: setup
 
 test: stage
 	$(VENV)/bin/ruff check .
-	$(QGIS_ENV) $(PY) -m pytest tests -q -p no:cacheprovider
+	@for i in $$(seq $(REPEAT)); do \
+	  [ $(REPEAT) = 1 ] || echo "== run $$i of $(REPEAT)"; \
+	  $(QGIS_ENV) $(PY) -m pytest $(TESTS) -q -p no:cacheprovider || { echo "== run $$i of $(REPEAT) failed"; exit 1; }; \
+	done; [ $(REPEAT) = 1 ] || echo "== all $(REPEAT) runs passed"
 
 # debootstrap once, then packages; the stamp names the package lists, so a later run skips the build
 # unless they changed (then only apt and pip run again).
@@ -107,7 +115,7 @@ ltr-root: setup
 test-ltr: ltr-root
 	$(SUDO) rm -rf --one-file-system $(LTR_ROOT)/src
 	$(SUDO) git clone -q --no-hardlinks "$(CURDIR)" $(LTR_ROOT)/src
-	$(SUDO) $(IN_ROOT) sh -c 'cd /src && /opt/venv/bin/python -c "import qgis.core as q; print(\"QGIS\", q.Qgis.QGIS_VERSION)" \
+	$(SUDO) $(IN_ROOT) env TESTS=$(call quote,$(TESTS)) REPEAT=$(REPEAT) sh -c 'cd /src && /opt/venv/bin/python -c "import qgis.core as q; print(\"QGIS\", q.Qgis.QGIS_VERSION)" \
 	  && VENV=/opt/venv SETUP= make test'
 
 demo: stage
