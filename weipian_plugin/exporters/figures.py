@@ -37,6 +37,7 @@ from qgis.core import (
     QgsLinePatternFillSymbolLayer,
     QgsPrintLayout,
     QgsProject,
+    QgsProviderRegistry,
     QgsRasterLayer,
     QgsReadWriteContext,
     QgsRuleBasedRenderer,
@@ -233,11 +234,22 @@ class Scene:
             layer.setRenderer(QgsSingleSymbolRenderer(_reference_symbol(role)))
             self.project.addMapLayer(layer)
             vectors.append(layer)
-        self.patches = QgsVectorLayer(f"{self.store_path}|layername=patches", PATCH_LABEL, "ogr")
-        self.patches.setSubsetString("split_state != '被拆分' AND fid NOT IN (SELECT patch_fid FROM military_land)")
+        self.patches = self.store_layer(
+            "patches", PATCH_LABEL, "split_state != '被拆分' AND fid NOT IN (SELECT patch_fid FROM military_land)")
         self.patches.setRenderer(_patch_renderer())
         self.project.addMapLayer(self.patches)
         self.vectors = [self.patches] + vectors[::-1]
+
+    def store_layer(self, table: str, name: str, subset: str = "") -> QgsVectorLayer:
+        """A table or view of the store, its subset given in the source, so that QGIS applies it while
+        opening the store read-only. ``setSubsetString`` on an open layer makes QGIS reopen the store for
+        writing, which switches it to WAL once another layer has it open; QGIS's earlier read-only
+        connections (opened without locks) cannot read it then, and the next layer opened on one of them
+        fails with GDAL's "unable to open database file"."""
+        parts = {"path": self.store_path, "layerName": table}
+        if subset:
+            parts["subset"] = subset
+        return QgsVectorLayer(QgsProviderRegistry.instance().encodeUri("ogr", parts), name, "ogr")
 
     def layers(self, raster: Optional[str]) -> list:
         """Map layers top to bottom: patches, reference layers, then the ``raster`` ('before'/'after')."""
@@ -246,12 +258,11 @@ class Scene:
 
     def coverage(self, subset: str) -> QgsVectorLayer:
         """The view, joined to the patch's issued area and its reviewer, with code names beside codes."""
-        layer = QgsVectorLayer(f"{self.store_path}|layername=patch_analysis", "patch_analysis", "ogr")
+        layer = self.store_layer("patch_analysis", "patch_analysis", subset)
         if not layer.isValid():
             raise FigureExportError(f"无法读取工作库的图斑分析视图：{self.store_path}")
-        layer.setSubsetString(subset)
         self.project.addMapLayer(layer, False)
-        determinations = QgsVectorLayer(f"{self.store_path}|layername=determinations", "判定", "ogr")
+        determinations = self.store_layer("determinations", "判定")
         self.project.addMapLayer(determinations, False)
         for source, key, fields in ((self.patches, "fid", ["jcmj_m2"]),  # the view has qsx
                                     (determinations, "patch_fid", ["reviewer"])):
