@@ -10,6 +10,9 @@ SUDO      := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # QGIS with its Recommends (as tested); LibreOffice and poppler (used by tests to render outputs) lean.
 APT_PKGS  := qgis python3-qgis qgis-providers xvfb xauth fonts-noto-cjk pyqt5-dev-tools qttools5-dev-tools
 APT_LEAN  := libreoffice-calc-nogui poppler-utils
+# The throwaway PostgreSQL/PostGIS cluster of the tests (scripts/pg_cluster.sh); Debian 13 has PostgreSQL 17.
+APT_PG    := postgresql-15 postgresql-15-postgis-3 python3-psycopg2
+LTR_PG    := postgresql-17 postgresql-17-postgis-3 python3-psycopg2
 STAGE     := build/stage
 DEMO_DIR  := demo_output
 QGIS_ENV  := QT_QPA_PLATFORM=offscreen QGIS_NO_OVERRIDE_IMPORT=1 PYTHONPATH=$(CURDIR)/$(STAGE)
@@ -24,7 +27,8 @@ quote      = '$(subst ','\'',$(1))'
 # QGIS 3.40 LTR on Debian 13 (trixie), in a chroot built once under build/ with the mirror the host's apt uses.
 LTR_ROOT  := build/trixie-root
 LTR_APT   := $(APT_PKGS) python3-venv git make python3-numpy python3-shapely python3-pyproj python3-pyogrio \
-             python3-openpyxl python3-jinja2 python3-pandas python3-geopandas python3-pytest python3-pytestqt
+             python3-openpyxl python3-jinja2 python3-pandas python3-geopandas python3-pytest python3-pytestqt \
+             $(LTR_PG)
 # Not packaged in Debian 13: the versions requirements.txt pins.
 LTR_PIP   := $(shell grep -E '^(pytest-qgis|ruff)==' requirements.txt)
 LTR_MIRROR ?= $(shell apt-cache policy 2>/dev/null | awk '$$2 ~ /^(https?|file):/ {uri = $$2; suite = $$3; next} \
@@ -50,7 +54,7 @@ setup: $(SETUP)
 
 apt:
 	@missing() { for p in "$$@"; do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; done; }; \
-	full=$$(missing $(APT_PKGS)); lean=$$(missing $(APT_LEAN)); \
+	full=$$(missing $(APT_PKGS)); lean=$$(missing $(APT_LEAN) $(APT_PG)); \
 	if [ -n "$$full$$lean" ]; then \
 	  echo "Installing Debian packages: $$full $$lean"; \
 	  $(SUDO) apt-get update -q; \
@@ -68,11 +72,13 @@ $(VENV)/.installed: requirements.txt
 stage: setup
 	$(PY) scripts/stage.py --link $(STAGE)
 
+# pytest runs inside a throwaway PostgreSQL cluster (scripts/pg_cluster.sh sets WEIPIAN_TEST_PG and stops it).
 test: stage
 	$(VENV)/bin/ruff check .
 	@for i in $$(seq $(REPEAT)); do \
 	  [ $(REPEAT) = 1 ] || echo "== run $$i of $(REPEAT)"; \
-	  $(QGIS_ENV) $(PY) -m pytest $(TESTS) -q -p no:cacheprovider || { echo "== run $$i of $(REPEAT) failed"; exit 1; }; \
+	  scripts/pg_cluster.sh env $(QGIS_ENV) $(PY) -m pytest $(TESTS) -q -p no:cacheprovider \
+	    || { echo "== run $$i of $(REPEAT) failed"; exit 1; }; \
 	done; [ $(REPEAT) = 1 ] || echo "== all $(REPEAT) runs passed"
 
 # debootstrap once, then packages; the stamp names the package lists, so a later run skips the build

@@ -146,3 +146,62 @@ def _reviewer_name(qgis_app):
     QgsSettings().setValue("weipian/reviewer", "测试审核人")
     yield
     QgsSettings().remove("weipian/reviewer")
+
+
+# --- PostgreSQL/PostGIS: the throwaway cluster that `make test` starts (scripts/pg_cluster.sh) ---------
+PG_ENV = "WEIPIAN_TEST_PG"
+
+
+def _pg_connect(dsn: str):
+    import psycopg2
+
+    conn = psycopg2.connect(dsn, connect_timeout=10)
+    conn.autocommit = True
+    return conn
+
+
+@pytest.fixture(scope="session")
+def pg_server():
+    """The libpq address (no dbname) of a PostgreSQL server the tests may create databases and roles on.
+
+    Without WEIPIAN_TEST_PG the test is skipped, so one test file can still be run by hand; under
+    `make test` (which always sets it) or in CI an unreachable server fails instead."""
+    dsn = os.environ.get(PG_ENV)
+    if not dsn:
+        if os.environ.get("CI"):
+            pytest.fail(f"{PG_ENV} is not set: run the tests through `make test` (scripts/pg_cluster.sh)")
+        pytest.skip(f"no PostgreSQL server: set {PG_ENV} or run `scripts/pg_cluster.sh pytest …` / `make test`")
+    try:
+        _pg_connect(f"{dsn} dbname=postgres").close()
+    except Exception as exc:  # noqa: BLE001 - any failure to reach the server is reported the same way
+        pytest.fail(f"{PG_ENV}={dsn!r} does not answer: {exc}")
+    return dsn
+
+
+@pytest.fixture(scope="session")
+def _pg_template(pg_server):
+    """A template database with PostGIS created once; each test's database is a file copy of it."""
+    import uuid
+
+    name = f"weipian_tpl_{uuid.uuid4().hex[:8]}"
+    admin = _pg_connect(f"{pg_server} dbname=postgres")
+    admin.cursor().execute(f'CREATE DATABASE "{name}"')
+    with contextlib.closing(_pg_connect(f"{pg_server} dbname={name}")) as conn:
+        conn.cursor().execute("CREATE EXTENSION postgis")
+    yield name
+    admin.cursor().execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    admin.close()
+
+
+@pytest.fixture
+def pg_database(pg_server, _pg_template):
+    """A libpq connection string of a fresh, empty database with PostGIS, dropped after the test (also
+    while QGIS or a forgotten connection still holds it open)."""
+    import uuid
+
+    name = f"weipian_test_{uuid.uuid4().hex[:12]}"
+    with contextlib.closing(_pg_connect(f"{pg_server} dbname=postgres")) as admin:
+        admin.cursor().execute(f'CREATE DATABASE "{name}" TEMPLATE "{_pg_template}"')
+    yield f"{pg_server} dbname={name}"
+    with contextlib.closing(_pg_connect(f"{pg_server} dbname=postgres")) as admin:
+        admin.cursor().execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

@@ -40,3 +40,17 @@ def test_large_import_packs_the_rtree_and_later_edits_use_the_triggers(tmp_path,
     bounds = shapely.bounds(geoms)
     rtree = np.array([boxes[f] for f in fids.tolist()])
     assert (rtree[:, :2] <= bounds[:, :2]).all() and (rtree[:, 2:] >= bounds[:, 2:]).all()
+
+
+def test_the_import_after_creating_the_store_reads_the_file_as_it_is_then(tmp_path, shapefile_writer, store_path):
+    """Creating a store keeps its read of the batch for the import that follows; a file changed in
+    between is read again."""
+    shp = tmp_path / "in" / "一月.shp"
+    shapefile_writer(shp, squares(5), {"监测编号": [f"A{k}" for k in range(5)], "后时相": ["2026-01-05"] * 5}, encoding="GBK")
+    with create_store_for(store_path, shp) as store:
+        shapefile_writer(shp, squares(3), {"监测编号": ["B1", "B2", "B3"], "后时相": ["2026-01-05"] * 3}, encoding="GBK")
+        assert import_patches(store, shp, "一月").inserted == 3
+        assert [r[0] for r in store.conn.execute("SELECT jcbh FROM patches ORDER BY fid")] == ["B1", "B2", "B3"]
+    store_path.unlink()
+    with create_store_for(store_path, shp) as store:  # unchanged: the kept read, the same rows
+        assert import_patches(store, shp, "一月").inserted == 3

@@ -121,7 +121,8 @@ def test_packed_rtree_is_what_sqlite_and_gdal_expect(tmp_path):
     conn.close()
 
 
-def test_cached_uncached_and_threaded_runs_give_identical_results(store_copy, sample_county, tmp_path):
+def test_cached_uncached_and_threaded_runs_give_identical_results(store_copy, sample_county, tmp_path,
+                                                                  monkeypatch):
     plain = tmp_path / "plain.gpkg"
     shutil.copy(store_copy, plain)
     with WorkStore.open(plain) as store:  # the source files read directly, as before registration existed
@@ -135,6 +136,13 @@ def test_cached_uncached_and_threaded_runs_give_identical_results(store_copy, sa
     assert first.analyzed > 150
     assert results(plain) == after_registration == results(store_copy)
     assert {c for _, _, c in records[:10]} == {0} and {c for _, _, c in records[10:]} == {1}
+
+    # a county's patches (more boxes than _MANY_BOXES) are served from the packs, not the R*Tree
+    monkeypatch.setattr(reference, "_MANY_BOXES", 0)
+    with WorkStore.open(store_copy) as store:
+        run_analysis(store, sources(sample_county))
+    assert results(store_copy) == after_registration
+    monkeypatch.undo()
 
     # the overlay itself: one thread in one chunk, or two threads over chunks of 25 patches
     with WorkStore.open(store_copy) as store:
@@ -158,6 +166,7 @@ def test_cached_uncached_and_threaded_runs_give_identical_results(store_copy, sa
 def test_filegdb_and_shapefile_deliveries(delivery, store_copy, sample_county, dltb_deliveries, tmp_path,
                                           monkeypatch):
     monkeypatch.setattr(reference, "_FETCH", 1000)  # the DLTB copy written and read in several slices
+    monkeypatch.setattr(reference, "_MANY_BOXES", 0)  # and read back from its packs, as for a county
     plain = tmp_path / "plain.gpkg"
     shutil.copy(store_copy, plain)
     layers = sources(sample_county, landuse=dltb_deliveries[delivery])
@@ -208,6 +217,55 @@ def test_a_changed_source_is_registered_again(store_copy, sample_county, tmp_pat
     os.utime(shp, ns=(shp.stat().st_atime_ns, shp.stat().st_mtime_ns + 10**9))
     assert not cache.status("approvals", str(shp))["current"]
     assert fingerprint(shp).checksum == rec3.checksum
+
+
+def test_packs_and_rtree_give_the_same_features_and_values(tmp_path, monkeypatch):
+    """Every column type a delivery brings (integer, real with nulls, date, text with nulls and with
+    numbers in it) reads back the same through the packs (county) and the R*Tree (batch), near or not."""
+    monkeypatch.setattr(reference, "_FETCH", 7)  # several packs
+    n = 40
+    x = 39_500_000 + 100.0 * np.arange(n)
+    geoms = shapely.box(x, 3_300_000, x + 90, 3_300_090)
+    values = [np.arange(n, dtype=np.int64), np.where(np.arange(n) % 3, np.arange(n) / 4, np.nan),
+              np.array([np.datetime64("2024-01-01") + k if k % 5 else np.datetime64("NaT") for k in range(n)]),
+              np.array([None if k % 4 == 0 else f"地块{k % 6}" for k in range(n)], dtype=object)]
+    src = tmp_path / "layer.gpkg"
+    pyogrio.raw.write(str(src), shapely.to_wkb(geoms), values, ["BH", "MJ", "RQ", "MC"], driver="GPKG",
+                      crs="EPSG:4527", geometry_type="Polygon", layer="layer")
+    cache = ReferenceCache(tmp_path / "x.ref.gpkg", 4527)
+    registered, _ = cache.load("approvals", str(src))
+    packed, rec = cache.load("approvals", str(src))
+    near = np.array([[39_500_950.0, 3_300_010, 39_501_550, 3_300_020]])  # features 9..15
+    by_rtree, _ = cache.load("approvals", str(src), near=near)
+    monkeypatch.setattr(reference, "_MANY_BOXES", 0)
+    by_packs, _ = cache.load("approvals", str(src), near=near)
+    assert rec.cached and len(packed) == n and list(by_rtree.fids) == list(by_packs.fids) == list(range(10, 17))
+    for got, rows in ((packed, slice(None)), (by_rtree, slice(9, 16)), (by_packs, slice(9, 16))):
+        assert shapely.equals_exact(got.geoms, registered.geoms[rows], 0).all()
+        assert got.attrs.keys() == registered.attrs.keys()
+        for name, column in got.attrs.items():
+            assert column.dtype == by_rtree.attrs[name].dtype
+            assert [None if v != v else v for v in column.tolist()] == \
+                [None if v != v else v for v in registered.attrs[name][rows].tolist()], name
+
+
+@pytest.mark.parametrize("grid", [2048, 8])
+def test_the_near_filter_keeps_every_box_that_meets_a_patch(grid, monkeypatch):
+    """The grid filter of a county read: never loses a box meeting (or touching) a patch's box, and keeps
+    few others when its grid is fine (a coarse grid only keeps more)."""
+    monkeypatch.setattr(reference, "_GRID", grid)
+    rng = np.random.default_rng(5)
+
+    def boxes(n, lo, hi):
+        x, y = rng.uniform(39.5e6, 39.52e6, n), rng.uniform(3.3e6, 3.32e6, n)
+        return np.column_stack([x, y, x + rng.uniform(lo, hi, n), y + rng.uniform(lo, hi, n)])
+    near, features = boxes(300, 20, 120), boxes(20_000, 0, 90)
+    features[:3] = [near[0, [2, 3, 2, 3]] + [0, 0, 5, 5], near[1, [0, 1, 0, 1]] - [5, 5, 0, 0], [0, 0, 1e9, 1e9]]
+    want = np.flatnonzero(((features[:, None, :2] <= near[None, :, 2:]) &
+                           (features[:, None, 2:] >= near[None, :, :2])).all(axis=2).any(axis=1))
+    got = reference._near_filter(near)(features)
+    assert {0, 1, 2} <= set(want) and set(want) <= set(got)
+    assert len(got) < 3 * len(want) or grid == 8
 
 
 def test_one_batch_reads_only_the_features_near_it(store_copy, sample_county):

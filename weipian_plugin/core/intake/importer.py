@@ -183,14 +183,49 @@ def read_shapefile(shp: Path, encoding: EncodingGuess):
         values = [np.array([_decode_each(v, shp, f"字段 {n} 第 {i + 1} 行", encoding.encoding)
                             for i, v in enumerate(col)], dtype=object) if col.dtype == object else col
                   for n, col in zip(names, values)]
-    values = [np.array([v.replace("\ufeff", "") if isinstance(v, str) else v for v in col], dtype=object)
-              if col.dtype == object else col for col in values]
+    values = [_without_bom(col) if col.dtype == object else col for col in values]
     names = [n.replace("\ufeff", "") for n in names]
     try:
         geoms = shapely.from_wkb(wkb, on_invalid="ignore")
     except Exception as exc:
         raise ImportFailed(f"{shp.name} 的几何数据已损坏：{exc}") from exc
     return names, dict(zip(names, values)), geoms
+
+
+def _without_bom(col: np.ndarray) -> np.ndarray:
+    """An object column with byte-order marks removed from its texts (copied only when one has any)."""
+    items = col.tolist()
+    # repr writes the (unprintable) mark as the text \ufeff, in one C pass; a false hit only costs the copy
+    if "\\ufeff" not in repr(items):
+        return col
+    out = np.empty(len(items), dtype=object)
+    out[:] = [v.replace("\ufeff", "") if isinstance(v, str) else v for v in items]
+    return out
+
+
+_last_read: Dict[tuple, tuple] = {}
+
+
+def _file_state(shp: Path, encoding: Optional[str]) -> tuple:
+    """What identifies one read of a batch file: its path, the encoding asked for, and every part's size
+    and modification time."""
+    parts = [_sidecar(shp, ext) for ext in _SIDECARS]
+    return (str(shp.resolve()), encoding, *((p.name, p.stat().st_size, p.stat().st_mtime_ns) for p in parts if p))
+
+
+def _read_batch(shp: Path, encoding: Optional[str], keep: bool) -> tuple:
+    """(encoding guess, field names, values, geometries) of a batch file. Creating a store for a batch
+    reads it, and the import that follows would read it again (a third of a county import): the
+    creation keeps its read (``keep``) for the import of the same unchanged file, which takes it."""
+    state = _file_state(shp, encoding)
+    hit = _last_read.pop(state, None)
+    _last_read.clear()
+    if hit is None:
+        guess = detect_shapefile_encoding(shp, encoding)
+        hit = (guess, *read_shapefile(shp, guess))
+    if keep:
+        _last_read[state] = hit
+    return hit
 
 
 def _jsonable(value):
@@ -391,8 +426,7 @@ def import_patches(store: WorkStore, shp_path, batch: Optional[str] = None,
         if progress:
             progress(fraction)
 
-    result.encoding = detect_shapefile_encoding(shp, encoding)
-    names, values, geoms = read_shapefile(shp, result.encoding)
+    result.encoding, names, values, geoms = _read_batch(shp, encoding, keep=False)
     step(0.2)
     if field_map:
         result.field_map = fieldmap.parse(field_map, names)
@@ -579,8 +613,7 @@ def create_store_for(store_path, shp_path, encoding: Optional[str] = None, year:
     """A new store in the projected CGCS2000 zone of the first batch (lon/lat data → its 3° zone); the
     encoding, field mapping and CRS the user gave for the import apply here too."""
     shp = Path(shp_path)
-    guess = detect_shapefile_encoding(shp, encoding)
-    names, values, geoms = read_shapefile(shp, guess)
+    _, names, values, geoms = _read_batch(shp, encoding, keep=True)
     coords = shapely.get_coordinates(geoms[~shapely.is_missing(geoms)])
     if not len(coords):
         raise ImportFailed(f"{shp.name} 中没有任何几何图形。")

@@ -17,6 +17,12 @@ seen; GIS software always updates the modification time.
 
 The copy keeps the source's order (``src_fid``, the feature id in the source) so the overlay sees the
 features in the same order as from the source itself and gives identical results.
+
+Beside the feature table (what QGIS opens, and what a batch reads through the R*Tree) every layer is
+also stored *packed*: slices of 200,000 features as a few BLOBs each (source ids, boxes, WKB, attribute
+codes). A county's patches touch a large part of the DLTB, and fetching its two million rows one Python
+tuple at a time cost more than the overlay; the packs are read as whole arrays, and only the features
+whose boxes meet a patch are turned into geometries.
 """
 from __future__ import annotations
 
@@ -27,8 +33,9 @@ import os
 import sqlite3
 import time
 from dataclasses import asdict, dataclass
+from functools import lru_cache
 from pathlib import Path
-from typing import Optional, Sequence
+from typing import Callable, Optional, Sequence
 
 import numpy as np
 import pyogrio
@@ -66,6 +73,22 @@ CREATE TABLE IF NOT EXISTS reference_layers (
   registered_at TEXT NOT NULL,
   seconds REAL,
   UNIQUE (role, path, layer));
+CREATE TABLE IF NOT EXISTS reference_columns (
+  layer_id INTEGER NOT NULL,
+  pos INTEGER NOT NULL,
+  name TEXT NOT NULL,
+  sql_type TEXT NOT NULL,
+  uniques TEXT,
+  PRIMARY KEY (layer_id, pos));
+CREATE TABLE IF NOT EXISTS reference_packs (
+  layer_id INTEGER NOT NULL,
+  part INTEGER NOT NULL,
+  src_fid BLOB NOT NULL,
+  bounds BLOB NOT NULL,
+  wkb BLOB NOT NULL,
+  wkb_ends BLOB NOT NULL,
+  columns BLOB NOT NULL,
+  PRIMARY KEY (layer_id, part));
 """
 
 
@@ -192,14 +215,56 @@ def _typed(values: Sequence, sql_type: str, shared: dict) -> np.ndarray:
     return out
 
 
-def share_texts(values: np.ndarray) -> np.ndarray:
-    """An object column with equal strings as one object each (the GDAL reader makes one per row)."""
-    if values.dtype != object:
-        return values
-    shared: dict = {}
-    out = np.empty(len(values), dtype=object)
-    out[:] = [shared.setdefault(v, v) if type(v) is str else v for v in values.tolist()]
-    return out
+def _sqlite_text(value):
+    """What SQLite stores for ``value`` in a TEXT column (numbers become their text, as its affinity does)."""
+    if value is None or type(value) is str:
+        return value
+    if isinstance(value, (bool, int, np.integer)):
+        return str(int(value))
+    if isinstance(value, (float, np.floating)):
+        text = format(float(value), ".15g")
+        return text + ".0" if text.lstrip("-").isdigit() else text
+    return value
+
+
+@dataclass
+class _Column:
+    """One attribute column of a copy: float64 (REAL) or int64 (INTEGER without nulls) values, or int32
+    codes into ``uniques``, its distinct values as SQLite stores them (a DLTB repeats a few dozen classes
+    two million times)."""
+
+    sql_type: str
+    rows: np.ndarray
+    uniques: Optional[list] = None
+
+    def sql(self, idx: np.ndarray) -> list:
+        """The values of rows ``idx`` as sqlite3 binds them (NaN as NULL)."""
+        if self.uniques is not None:
+            return [self.uniques[c] for c in self.rows[idx].tolist()]
+        values = self.rows[idx].tolist()
+        return [None if v != v else v for v in values] if self.sql_type == "REAL" else values
+
+
+def _pack_column(values: np.ndarray) -> tuple[_Column, np.ndarray]:
+    """The column as the copy keeps it, and as the registering run uses it: the same values with equal
+    ones as one object each (the GDAL reader makes one string per row)."""
+    if values.dtype.kind == "f":
+        return _Column("REAL", values.astype(np.float64)), values
+    if values.dtype.kind in "iub":
+        return _Column("INTEGER", values.astype(np.int64)), values
+    items = values.tolist()
+    # keyed by (type, value) unless all are text, so that 1 and 1.0 and True stay apart; every loop in C
+    keys = items if set(map(type, items)) <= {str, type(None)} else list(zip(map(type, items), items))
+    index = dict.fromkeys(keys)
+    distinct = list(index)
+    index.update(zip(distinct, range(len(distinct))))
+    codes = np.fromiter(map(index.__getitem__, keys), dtype=np.int32, count=len(keys))
+    originals = np.empty(len(distinct), dtype=object)
+    originals[:] = distinct if keys is items else [v for _, v in distinct]
+    sql_type, uniques = _sql_column(originals)
+    if sql_type == "TEXT":
+        uniques = [_sqlite_text(v) for v in uniques]
+    return _Column(sql_type, codes, uniques), originals[codes]
 
 
 class ReferenceCache:
@@ -267,12 +332,14 @@ class ReferenceCache:
         try:
             row = conn.execute(
                 "SELECT id, size, mtime_ns, checksum, wanted, epsg, table_name, registered_at, source_crs, "
-                "feature_count, repaired FROM reference_layers WHERE role=? AND path=? AND layer=?",
+                "feature_count, repaired, (SELECT count(*) FROM reference_packs p WHERE p.layer_id = l.id) "
+                "FROM reference_layers l WHERE role=? AND path=? AND layer=?",
                 (role, path, layer)).fetchone()
+            # a copy registered before the packs existed (no pack) is registered again
             current = row is not None and tuple(row[1:6]) == (fp.size, fp.mtime_ns, fp.checksum, signature,
-                                                              self.epsg)
+                                                              self.epsg) and row[11] > 0
             if current:
-                data = _read_copy(conn, row[6], near, self.epsg, path)
+                data = _read_copy(conn, row[0], row[6], near, self.epsg, path)
                 data.invalid_repaired = int(row[10])
                 return data, LayerRecord(role, path, layer, fp.size, fp.mtime_ns, fp.checksum, row[8] or "",
                                          self.epsg, int(row[9]), len(data), int(row[10]), True, row[7])
@@ -300,7 +367,6 @@ class ReferenceCache:
             upper = {w.upper() for w in wanted}
             fields = [f for f in fields if f.upper() in upper]
         data = read_vector(path, layer or None, target_epsg=self.epsg, encoding=encoding, columns=fields)
-        data.attrs = {n: share_texts(v) for n, v in data.attrs.items()}
         source_crs = pyogrio.read_info(path, layer=layer or None, encoding=encoding).get("crs") or ""
         return data, source_crs, time.perf_counter() - t
 
@@ -310,6 +376,8 @@ class ReferenceCache:
         conn.execute(f'DROP TABLE IF EXISTS "rtree_{table}_geom"')
         for meta in ("gpkg_extensions", "gpkg_geometry_columns", "gpkg_contents"):
             conn.execute(f"DELETE FROM {meta} WHERE table_name = ?", (table,))
+        for registry in ("reference_columns", "reference_packs"):
+            conn.execute(f"DELETE FROM {registry} WHERE layer_id = ?", (entry_id,))
         conn.execute("DELETE FROM reference_layers WHERE id = ?", (entry_id,))
 
     def _write(self, conn: sqlite3.Connection, role: str, path: str, layer: str, fp: Fingerprint, signature: str,
@@ -320,56 +388,161 @@ class ReferenceCache:
             "VALUES (?, ?, ?, ?, ?, ?, ?, '[]', ?, ?, ?, ?, ?, '', ?)",
             (role, path, layer, fp.size, fp.mtime_ns, fp.checksum, signature, self.epsg, source_crs, len(data),
              data.invalid_repaired, data.dropped_empty, stamp))
-        table = f"ref_{cur.lastrowid}_{role}"
+        layer_id = cur.lastrowid
+        table = f"ref_{layer_id}_{role}"
+        names = list(data.attrs)
+        columns = []
+        for n in names:  # the registering run then uses the shared values too
+            column, data.attrs[n] = _pack_column(data.attrs[n])
+            columns.append(column)
+        types = [c.sql_type for c in columns]
         bounds = shapely.bounds(data.geoms)
+        wkbs = shapely.to_wkb(data.geoms, byte_order=1, output_dimension=2)
+        src = data.fids.astype(np.int64) if data.fids is not None else np.arange(len(data), dtype=np.int64)
         # Rows are stored in the R*Tree's packing order, so a near-read touches few pages and the tree's
         # leaves are written without a second sort; src_fid restores the source order on reading.
         order = gpkg.str_order(bounds)
-        names = list(data.attrs)
-        types, values = zip(*(_sql_column(data.attrs[n][order]) for n in names)) if names else ((), ())
-        columns = "".join(f', "{n}" {t}' for n, t in zip(names, types))
-        conn.execute(f'CREATE TABLE "{table}" (fid INTEGER PRIMARY KEY, geom GEOMETRY, src_fid INTEGER{columns})')
+        conn.execute(f'CREATE TABLE "{table}" (fid INTEGER PRIMARY KEY, geom GEOMETRY, src_fid INTEGER'
+                     + "".join(f', "{n}" {t}' for n, t in zip(names, types)) + ")")
         gpkg.add_srs(conn, self.epsg)
-        src = data.fids[order].tolist() if data.fids is not None else order.tolist()
         insert = f'INSERT INTO "{table}" VALUES ({", ".join("?" * (3 + len(names)))})'
         for a in range(0, len(order), _FETCH):  # blobs a slice at a time: a county's would take GBs at once
-            b = min(a + _FETCH, len(order))
-            conn.executemany(insert, zip(range(a + 1, b + 1), gpkg.encode(data.geoms[order[a:b]], self.epsg),
-                                         src[a:b], *(v[a:b] for v in values)))
+            rows = order[a:a + _FETCH]
+            conn.executemany(insert, zip(range(a + 1, a + len(rows) + 1),
+                                         gpkg.encode(data.geoms[rows], self.epsg, wkbs[rows], bounds[rows]),
+                                         src[rows].tolist(), *(c.sql(rows) for c in columns)))
         gpkg.register_features(conn, table, "geom", "GEOMETRY", self.epsg, f"{role}：{Path(path).name}")
         gpkg.bulk_rtree(conn, table, "geom", np.arange(1, len(order) + 1), bounds[order], packed=True)
         if len(order):
             gpkg.update_extent(conn, table)
+        self._write_packs(conn, layer_id, names, columns, src, bounds, wkbs)
         conn.execute("UPDATE reference_layers SET table_name=?, fields=?, seconds=? WHERE id=?",
                      (table, json.dumps(dict(zip(names, types)), ensure_ascii=False),
-                      read_seconds + time.perf_counter() - t, cur.lastrowid))
+                      read_seconds + time.perf_counter() - t, layer_id))
+
+    @staticmethod
+    def _write_packs(conn: sqlite3.Connection, layer_id: int, names: list, columns: list, src: np.ndarray,
+                     bounds: np.ndarray, wkbs: np.ndarray) -> None:
+        """The layer in source order, :data:`_FETCH` features per row of ``reference_packs`` (at least one)."""
+        conn.executemany("INSERT INTO reference_columns VALUES (?, ?, ?, ?, ?)", [
+            (layer_id, k, n, c.sql_type, None if c.uniques is None else json.dumps(c.uniques, ensure_ascii=False))
+            for k, (n, c) in enumerate(zip(names, columns))])
+        order = np.argsort(src, kind="stable")
+        for part, a in enumerate(range(0, max(len(order), 1), _FETCH)):
+            rows = order[a:a + _FETCH]
+            blobs = wkbs[rows].tolist()
+            ends = np.cumsum([len(b) for b in blobs], dtype=np.int64)
+            conn.execute("INSERT INTO reference_packs VALUES (?, ?, ?, ?, ?, ?, ?)", (
+                layer_id, part, src[rows].tobytes(), np.ascontiguousarray(bounds[rows]).tobytes(), b"".join(blobs),
+                ends.tobytes(), b"".join(np.ascontiguousarray(c.rows[rows]).tobytes() for c in columns)))
 
 
-def _read_copy(conn: sqlite3.Connection, table: str, near: Optional[np.ndarray], epsg: int,
+_GRID = 2048
+"""At most this many cells on each side of :func:`_near_filter`'s grid."""
+
+
+def _near_filter(near: np.ndarray) -> Callable[[np.ndarray], np.ndarray]:
+    """:func:`_grid_filter` of ``near``, made once for the layers of one run (they share the boxes)."""
+    return _grid_filter(np.ascontiguousarray(near, dtype=np.float64).tobytes())
+
+
+@lru_cache(maxsize=1)
+def _grid_filter(near_bytes: bytes) -> Callable[[np.ndarray], np.ndarray]:
+    """A function giving the rows of an (n, 4) box array (minx, miny, maxx, maxy) that may meet a box of
+    ``near``: every one that does, and the few that only share a grid cell with one.
+
+    The ``near`` boxes are painted on a grid of cells half their median size, and each box asks a
+    summed-area table of the painted cells whether its own cells hold one: a few numpy passes over two
+    million boxes, where making them geometries for an STRtree took longer than the overlay's reading."""
+    near = np.frombuffer(near_bytes, np.float64).reshape(-1, 4)
+    x0, y0 = near[:, 0].min(), near[:, 1].min()
+    x1, y1 = near[:, 2].max(), near[:, 3].max()
+    size = max(float(np.median(np.maximum(near[:, 2] - near[:, 0], near[:, 3] - near[:, 1]))) / 2,
+               (x1 - x0) / _GRID, (y1 - y0) / _GRID, 1e-9)
+    nx, ny = int((x1 - x0) // size) + 1, int((y1 - y0) // size) + 1
+
+    def cells(v: np.ndarray, low: float, n: int) -> np.ndarray:
+        return np.clip((v - low) // size, 0, n - 1).astype(np.int64)
+
+    i0, i1, j0, j1 = cells(near[:, 0], x0, nx), cells(near[:, 2], x0, nx), cells(near[:, 1], y0, ny), cells(near[:, 3], y0, ny)
+    # +1/-1 at the corners of each box, summed along both axes below: how many boxes hold each cell
+    corners = np.concatenate([i * (ny + 1) + j for i, j in ((i0, j0), (i1 + 1, j0), (i0, j1 + 1), (i1 + 1, j1 + 1))])
+    signs = np.repeat([1.0, -1.0, -1.0, 1.0], len(near))
+    paint = np.bincount(corners, signs, (nx + 1) * (ny + 1)).astype(np.int32).reshape(nx + 1, ny + 1)
+    painted = paint.cumsum(0, dtype=np.int32).cumsum(1, dtype=np.int32)[:nx, :ny] > 0
+    table = np.zeros((nx + 1, ny + 1), np.int32)
+    table[1:, 1:] = painted.cumsum(0, dtype=np.int32).cumsum(1, dtype=np.int32)
+
+    def rows(boxes: np.ndarray) -> np.ndarray:
+        inside = np.flatnonzero((boxes[:, 0] <= x1) & (boxes[:, 2] >= x0) & (boxes[:, 1] <= y1) & (boxes[:, 3] >= y0))
+        b = boxes[inside]
+        a0, a1, c0, c1 = cells(b[:, 0], x0, nx), cells(b[:, 2], x0, nx), cells(b[:, 1], y0, ny), cells(b[:, 3], y0, ny)
+        return inside[table[a1 + 1, c1 + 1] - table[a0, c1 + 1] - table[a1 + 1, c0] + table[a0, c0] > 0]
+    return rows
+
+
+def _read_packs(conn: sqlite3.Connection, layer_id: int, near: Optional[np.ndarray], epsg: int,
+                source: str) -> VectorData:
+    """The copy's features whose boxes meet a box of ``near`` (all without it), from its packs, in
+    source order. Only those features' WKB is turned into geometries."""
+    meta = conn.execute("SELECT name, sql_type, uniques FROM reference_columns WHERE layer_id = ? ORDER BY pos",
+                        (layer_id,)).fetchall()
+    uniques = [None if u is None else _typed(json.loads(u), t, {}) for _, t, u in meta]
+    dtypes = [np.dtype(np.float64 if t == "REAL" else np.int64 if u is None else np.int32)
+              for (_, t, _), u in zip(meta, uniques)]
+    meeting = None if near is None or not len(near) else _near_filter(_boxes_in(epsg, near, epsg))
+    src, geoms, columns = [], [], [[] for _ in meta]
+    for fid_blob, box_blob, wkb, end_blob, col_blob in conn.execute(
+            "SELECT src_fid, bounds, wkb, wkb_ends, columns FROM reference_packs WHERE layer_id = ? ORDER BY part",
+            (layer_id,)):
+        fids = np.frombuffer(fid_blob, np.int64)
+        n = len(fids)
+        if near is None:
+            rows = np.arange(n)
+        elif meeting is None:
+            rows = np.empty(0, np.int64)
+        else:
+            rows = meeting(np.frombuffer(box_blob, np.float64).reshape(n, 4))
+        ends = np.frombuffer(end_blob, np.int64)
+        starts = np.concatenate(([0], ends[:-1]))
+        src.append(fids[rows])
+        geoms.append(shapely.from_wkb(np.array([wkb[a:b] for a, b in zip(starts[rows].tolist(),
+                                                                         ends[rows].tolist())] or [], dtype=object)))
+        offset = 0
+        for k, dtype in enumerate(dtypes):
+            columns[k].append(np.frombuffer(col_blob, dtype, n, offset)[rows] if n else np.empty(0, dtype))
+            offset += n * dtype.itemsize
+    attrs = {}
+    for (name, _, _), u, dtype, parts in zip(meta, uniques, dtypes, columns):
+        values = np.concatenate(parts) if parts else np.empty(0, dtype)
+        attrs[name] = values if u is None else u[values]
+    return VectorData(np.concatenate(geoms) if geoms else np.empty(0, dtype=object), attrs, epsg, 0, 0, source,
+                      np.concatenate(src) if src else np.empty(0, np.int64))
+
+
+def _read_copy(conn: sqlite3.Connection, layer_id: int, table: str, near: Optional[np.ndarray], epsg: int,
                source: str) -> VectorData:
     """The copy's features meeting a box of ``near`` (all without it), in source order, as they were
     registered (already valid and in the store CRS: nothing to repair or reproject).
 
     A batch's few thousand patches are looked up in the R*Tree box by box; a county's patches touch
-    most of the layer, so then the whole table is read in its stored order, which is faster than
-    collecting millions of hits."""
+    a large part of the layer, so then the packs are read whole (:func:`_read_packs`)."""
+    if near is None or len(near) > _MANY_BOXES:
+        return _read_packs(conn, layer_id, near, epsg, source)
     info = conn.execute(f'PRAGMA table_info("{table}")').fetchall()
     names = [r[1] for r in info[3:]]
     types = [r[2] for r in info[3:]]
     select = ", ".join(['t.src_fid', 't.geom'] + [f't."{n}"' for n in names])
-    if near is None or len(near) > _MANY_BOXES:
-        cur = conn.execute(f'SELECT {select} FROM "{table}" t')
-    else:
-        boxes = _boxes_in(epsg, near, epsg)
-        conn.execute("CREATE TEMP TABLE IF NOT EXISTS near_boxes (minx REAL, maxx REAL, miny REAL, maxy REAL)")
-        conn.execute("CREATE TEMP TABLE IF NOT EXISTS near_hits (id INTEGER PRIMARY KEY)")
-        conn.execute("DELETE FROM near_boxes")
-        conn.execute("DELETE FROM near_hits")
-        conn.executemany("INSERT INTO near_boxes VALUES (?, ?, ?, ?)", boxes[:, [0, 2, 1, 3]].tolist())
-        # CROSS JOIN keeps the boxes as the outer loop, so each box is one R*Tree lookup (not a scan).
-        conn.execute(f'INSERT OR IGNORE INTO near_hits SELECT r.id FROM near_boxes b CROSS JOIN "rtree_{table}_geom" r '
-                     "WHERE r.minx <= b.maxx AND r.maxx >= b.minx AND r.miny <= b.maxy AND r.maxy >= b.miny")
-        cur = conn.execute(f'SELECT {select} FROM near_hits h JOIN "{table}" t ON t.fid = h.id')
+    boxes = _boxes_in(epsg, near, epsg)
+    conn.execute("CREATE TEMP TABLE IF NOT EXISTS near_boxes (minx REAL, maxx REAL, miny REAL, maxy REAL)")
+    conn.execute("CREATE TEMP TABLE IF NOT EXISTS near_hits (id INTEGER PRIMARY KEY)")
+    conn.execute("DELETE FROM near_boxes")
+    conn.execute("DELETE FROM near_hits")
+    conn.executemany("INSERT INTO near_boxes VALUES (?, ?, ?, ?)", boxes[:, [0, 2, 1, 3]].tolist())
+    # CROSS JOIN keeps the boxes as the outer loop, so each box is one R*Tree lookup (not a scan).
+    conn.execute(f'INSERT OR IGNORE INTO near_hits SELECT r.id FROM near_boxes b CROSS JOIN "rtree_{table}_geom" r '
+                 "WHERE r.minx <= b.maxx AND r.maxx >= b.minx AND r.miny <= b.maxy AND r.maxy >= b.miny")
+    cur = conn.execute(f'SELECT {select} FROM near_hits h JOIN "{table}" t ON t.fid = h.id')
     src, geoms, columns = [], [], [[] for _ in names]
     shared: list[dict] = [{} for _ in names]
     while True:  # in slices, so the rows' Python objects never all exist at once

@@ -52,14 +52,17 @@ _HEADER_DTYPE = np.dtype([("magic", "S2"), ("version", "u1"), ("flags", "u1"), (
                           ("envelope", "<f8", (4,))])
 
 
-def encode(geoms: np.ndarray, srs_id: int) -> list:
-    """Shapely geometries → GeoPackage geometry blobs (little-endian, XY envelope)."""
+def encode(geoms: np.ndarray, srs_id: int, wkbs: Optional[np.ndarray] = None,
+           bounds: Optional[np.ndarray] = None) -> list:
+    """Shapely geometries → GeoPackage geometry blobs (little-endian, XY envelope). ``wkbs`` (little-endian
+    XY) and ``bounds`` of the geometries, when the caller has them already."""
     geoms = np.asarray(geoms, dtype=object)
-    wkbs = shapely.to_wkb(geoms, byte_order=1, output_dimension=2)
+    if wkbs is None:
+        wkbs = shapely.to_wkb(geoms, byte_order=1, output_dimension=2)
     # Headers packed for all rows at once (a county's DLTB has millions), then cut per row.
     head = np.zeros(len(geoms), dtype=_HEADER_DTYPE)
     head["magic"], head["flags"], head["srs"] = b"GP", _FLAGS_LE_XY_ENVELOPE, srs_id
-    head["envelope"] = shapely.bounds(geoms)[:, [0, 2, 1, 3]]
+    head["envelope"] = (shapely.bounds(geoms) if bounds is None else bounds)[:, [0, 2, 1, 3]]
     raw, size = head.tobytes(), _HEADER.size
     blobs = [None if wkb is None else raw[k * size:(k + 1) * size] + wkb for k, wkb in enumerate(wkbs.tolist())]
     for k in np.flatnonzero(shapely.is_empty(geoms)):
