@@ -23,11 +23,12 @@ class VerifyStoreAlgorithm(WeipianAlgorithm):
             "edited or inserted afterwards breaks it), the triggers that keep the audit log and the stage "
             "events append-only, and that the last audit row of every determination and rectification "
             "matches the data (an edit made with the protection switched off, or a forged audit row). "
+            "The store is a GeoPackage or a PostgreSQL address (postgresql:service=… or postgresql:dbname=… host=…). "
             "Writes nothing.")
 
     def initAlgorithm(self, config=None):
-        self.addParameter(QgsProcessingParameterFile(self.STORE, self.tr("Work store (GeoPackage)"),
-                                                     extension="gpkg"))
+        self.addParameter(QgsProcessingParameterFile(self.STORE, self.tr("Work store (GeoPackage or PostgreSQL address)"),
+                                                     fileFilter="GeoPackage (*.gpkg);;All files (*)"))
         self.addOutput(QgsProcessingOutputBoolean(self.OK, self.tr("Record intact")))
         self.addOutput(QgsProcessingOutputNumber(self.PROBLEMS, self.tr("Problems found")))
 

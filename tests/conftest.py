@@ -46,6 +46,28 @@ def store_path(tmp_path):
     return tmp_path / "青禾县_2026_卫片.gpkg"
 
 
+def independent_connection(store):
+    """A second connection to a store, outside the plugin (no actor named, nothing sealed): what QGIS's
+    attribute table or another program writes through. Same ``?`` SQL and sqlite3 error classes on both
+    backends (core/store/sql.py); commit() ends what it started."""
+    import sqlite3
+
+    if store.path is not None:
+        return sqlite3.connect(store.path)
+    from weipian_plugin.core.store import postgis
+
+    return postgis.connect(store.address)
+
+
+@pytest.fixture(params=["gpkg", "postgis"])
+def store_address(request, tmp_path):
+    """Where a store-level test creates its store, once per backend: a GeoPackage path, or the address of
+    a fresh PostgreSQL database (``pg_database``)."""
+    if request.param == "gpkg":
+        return str(tmp_path / "青禾县_2026_卫片.gpkg")
+    return "postgresql:" + request.getfixturevalue("pg_database")
+
+
 @contextlib.contextmanager
 def shapefile_text_recoded():
     """GDAL recodes shapefile text by the .cpg (or ENCODING) inside this block.

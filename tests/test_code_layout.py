@@ -27,11 +27,27 @@ def test_core_imports_no_qgis_or_qt():
     assert offenders == {}
 
 
+# The PostGIS backend's driver: bundled by the QGIS installers, but not a dependency of the GeoPackage store, so
+# only this module names it and only inside functions (core imports without it).
+PSYCOPG_MODULE = CORE / "store" / "postgis.py"
+
+
+def test_psycopg2_only_inside_the_postgis_backend_and_only_lazily():
+    offenders = [str(p.relative_to(ROOT)) for p in CORE.rglob("*.py") if p != PSYCOPG_MODULE
+                 for m in _imports(p) if m.split(".")[0] in {"psycopg2", "psycopg"}]
+    top_level = [n.lineno for n in ast.parse(PSYCOPG_MODULE.read_text(encoding="utf-8")).body
+                 if isinstance(n, (ast.Import, ast.ImportFrom))
+                 and any(m.split(".")[0].startswith("psycopg") for m in
+                         ([a.name for a in n.names] if isinstance(n, ast.Import) else [n.module or ""]))]
+    assert offenders == [] and top_level == []
+
+
 def test_core_runs_without_qgis_in_a_clean_interpreter():
     import subprocess
     import sys
 
     code = ("import sys, importlib, pkgutil; sys.modules['qgis'] = None; sys.modules['PyQt5'] = None;"
+            "sys.modules['psycopg2'] = None;"
             "import weipian_plugin.core as c;"
             "[importlib.import_module(m.name) for m in pkgutil.walk_packages(c.__path__, 'weipian_plugin.core.')]")
     subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=True)

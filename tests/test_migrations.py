@@ -39,8 +39,9 @@ def old_store(path, version: int) -> sqlite3.Connection:
     conn.execute("INSERT INTO patches (geom, batch_id, jcbh, area_m2, area_mu, split_state) "
                  "VALUES (?, 1, 'J1', 2000.0, 3.0, '')", (gpkg.encode([PATCH], EPSG)[0],))
     conn.execute("INSERT INTO determinations (patch_fid, result, reviewer) VALUES (1, '违法', '张三')")
-    conn.execute("INSERT INTO attachments (patch_fid, file_name, mime_type, kind, data) "
-                 "VALUES (1, '现场.jpg', 'image/jpeg', '照片', x'ffd8ffd9')")
+    owner = ("owner, owner_id, ", "'patch', 1, ") if version >= 7 else ("", "")  # one table for every owner
+    conn.execute(f"INSERT INTO attachments ({owner[0]}patch_fid, file_name, mime_type, kind, data) "
+                 f"VALUES ({owner[1]}1, '现场.jpg', 'image/jpeg', '照片', x'ffd8ffd9')")
     conn.execute("COMMIT")
     return conn
 
@@ -52,7 +53,8 @@ def test_a_store_of_every_older_version_migrates_with_its_records(tmp_path, vers
     with WorkStore.open(path) as store:
         assert store.conn.execute("SELECT value FROM weipian_meta WHERE key='schema_version'").fetchone() == \
             (str(schema.LATEST_VERSION),)
-        assert store.conn.execute("SELECT result, reviewer FROM determinations").fetchall() == [("违法", "张三")]
+        assert store.conn.execute("SELECT result, reviewer, row_version FROM determinations").fetchall() == \
+            [("违法", "张三", 1)]
         assert [(a["owner"], a["owner_id"], a["patch_fid"], a["file_name"]) for a in
                 attachments.list_for(store, attachments.PATCH, 1)] == [("patch", 1, 1, "现场.jpg")]
         assert store.conn.execute("SELECT status FROM patch_status").fetchall() == [("未整改",)]

@@ -644,7 +644,7 @@ def test_busy_store_asks_retry_or_cancel_without_freezing(review_dock, imported,
 
     monkeypatch.setattr(module.QMessageBox, "warning", answer)
     started = time.monotonic()
-    assert review_dock._write(review_dock.messagesLabel, lambda: review.save_determination(
+    assert review_dock._write(review_dock.messagesLabel, lambda base: review.save_determination(
         review_dock.store, fid, {"offender": "某公司"}, "张三")) is True
     assert len(answers) == 2 and "正被其他程序占用" in answers[0]
     assert time.monotonic() - started < 10  # not 15 s per attempt
@@ -663,7 +663,7 @@ def test_busy_store_cancel_leaves_nothing_written(review_dock, imported, monkeyp
     holder.execute("UPDATE settings SET value = value")
     monkeypatch.setattr(module.QMessageBox, "warning", lambda *a: module.QMessageBox.StandardButton.Cancel)
     try:
-        assert review_dock._write(review_dock.messagesLabel, lambda: review.save_determination(
+        assert review_dock._write(review_dock.messagesLabel, lambda base: review.save_determination(
             review_dock.store, fid, {"offender": "某公司"}, "张三")) is False
         assert "正被其他程序占用" in review_dock.messagesLabel.text()
     finally:

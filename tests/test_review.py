@@ -1,4 +1,5 @@
-"""Review operations on a real GeoPackage: determinations, audit history, locks, snapshots, rectification."""
+"""Review operations on a real store of each backend (GeoPackage, PostGIS): determinations, audit history, locks,
+snapshots, rectification."""
 from __future__ import annotations
 
 import datetime as dt
@@ -10,6 +11,7 @@ import sqlite3
 import numpy as np
 import pytest
 import shapely
+from conftest import independent_connection
 
 from weipian_plugin.core.geo.area import ellipsoidal_area
 from weipian_plugin.core.review.records import (
@@ -33,7 +35,7 @@ from weipian_plugin.core.review.records import (
     save_rectification,
     validate_determination,
 )
-from weipian_plugin.core.store import gpkg, schema
+from weipian_plugin.core.store import schema
 from weipian_plugin.core.store.workstore import WorkStore
 
 X0, Y0 = 39_500_000.0, 3_300_000.0
@@ -42,9 +44,9 @@ ILLEGAL = {"result": "违法", "subtype": "非农违法", "violation_category": 
            "illegal_cultivated_m2": 500, "illegal_basic_farmland_m2": 100, "offender": "某公司"}
 
 
-def make_store(tmp_path, n=2, received="2026-03-02"):
+def make_store(address, n=2, received="2026-03-02"):
     """A store with one batch of ``n`` 40 m × 30 m patches (1200 m² in the plane)."""
-    store = WorkStore.create(tmp_path / "s.gpkg", 4527)
+    store = WorkStore.create(address, 4527)
     geoms = np.array([shapely.MultiPolygon([shapely.box(X0 + 100 * i, Y0, X0 + 100 * i + 40, Y0 + 30)])
                       for i in range(n)], dtype=object)
     areas = ellipsoidal_area(geoms, 4527)
@@ -52,23 +54,23 @@ def make_store(tmp_path, n=2, received="2026-03-02"):
         conn.execute("INSERT INTO batches (name, received_date) VALUES (?, ?)", (BATCH, received))
         conn.executemany(
             "INSERT INTO patches (geom, batch_id, jcbh, tblx, area_m2, area_mu, due_date) "
-            "VALUES (?, 1, ?, 'YH', ?, ?, '2026-03-22')",
+            f"VALUES ({store.dialect.geom_param(4527)}, 1, ?, 'YH', ?, ?, '2026-03-22')",
             [(blob, f"J{i + 1}", float(a), float(a) * 3 / 2000)
-             for i, (blob, a) in enumerate(zip(gpkg.encode(geoms, 4527), areas))])
+             for i, (blob, a) in enumerate(zip(store.dialect.encode(geoms, 4527), areas))])
     fids = [r[0] for r in store.conn.execute("SELECT fid FROM patches ORDER BY fid")]
     return store, fids
 
 
 @pytest.fixture
-def store(tmp_path):
-    s, _ = make_store(tmp_path)
+def store(store_address):
+    s, _ = make_store(store_address)
     yield s
     s.close()
 
 
 def raw(store):
-    """A second, independent connection to the file: what QGIS or another process would see."""
-    return sqlite3.connect(store.path)
+    """A second, independent connection to the store: what QGIS or another process would see."""
+    return independent_connection(store)
 
 
 def test_save_determination_is_written_audited_and_diffed_in_history(store):
@@ -154,7 +156,8 @@ def insert_analysis(store, fid, suggestion, subtype, reason, cultivated=600.0, f
     """An analysis row; ``mining`` is (suggestion, type, reason) of the mining rule."""
     mining = mining or (None, None, None)
     with store.transaction() as conn:
-        conn.execute("INSERT OR REPLACE INTO analysis (patch_fid, suggestion, suggestion_type, suggestion_reason, "
+        conn.execute("DELETE FROM analysis WHERE patch_fid = ?", (fid,))
+        conn.execute("INSERT INTO analysis (patch_fid, suggestion, suggestion_type, suggestion_reason, "
                      "cultivated_m2, basic_farmland_m2, new_construction_m2, stock_construction_m2, "
                      "mining_suggestion, mining_suggestion_type, mining_suggestion_reason) "
                      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",

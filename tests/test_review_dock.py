@@ -609,3 +609,21 @@ def test_military_mark_by_hand_leaves_the_counts_and_referral_is_recorded(dock, 
     row = query(store_file, "SELECT restored_cultivated_m2, referral_agency, referral_date, referral_number "
                             "FROM rectifications WHERE patch_fid=?", (fid,))[0]
     assert row == (pytest.approx(0.5 * MU_M2), "公安机关", "2026-05-06", "移〔2026〕3号")
+
+
+@pytest.mark.parametrize("answer", [QMessageBox.StandardButton.Save, QMessageBox.StandardButton.Discard])
+def test_a_save_after_someone_elses_shows_what_changed_and_lets_the_reviewer_decide(dock, store_file, monkeypatch,
+                                                                                     answer):
+    fid = fid_of(store_file, "J000")
+    dock.select_fid(fid)
+    assert dock.accept_suggestion()
+    with WorkStore.open(store_file) as other:  # a colleague saves the same patch meanwhile
+        review.save_determination(other, fid, {"offender": "某村委会"}, "王五")
+    dock.offenderEdit.setText("某公司")
+    asked = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text, *a: asked.append(text) or answer)
+    assert dock.save_determination() is (answer == QMessageBox.StandardButton.Save)
+    assert len(asked) == 1 and "王五" in asked[0] and "违法主体：（空） → 某村委会" in asked[0]
+    kept = "某公司" if answer == QMessageBox.StandardButton.Save else "某村委会"
+    assert query(store_file, "SELECT offender FROM determinations WHERE patch_fid=?", (fid,)) == [(kept,)]
+    assert dock.offenderEdit.text() == kept and not dock.is_dirty()

@@ -37,7 +37,6 @@ from qgis.core import (
     QgsLinePatternFillSymbolLayer,
     QgsPrintLayout,
     QgsProject,
-    QgsProviderRegistry,
     QgsRasterLayer,
     QgsReadWriteContext,
     QgsRuleBasedRenderer,
@@ -56,6 +55,7 @@ from weipian_plugin.core.geo.crs import chinese_crs_name
 from weipian_plugin.core.store import keys, outputs
 from weipian_plugin.core.store.codes import DLBM_NAMES, TBLX_NAMES
 from weipian_plugin.core.store.workstore import WorkStore
+from weipian_plugin.layer_source import store_layer
 
 log = logging.getLogger("weipian.figures")
 
@@ -234,22 +234,12 @@ class Scene:
             layer.setRenderer(QgsSingleSymbolRenderer(_reference_symbol(role)))
             self.project.addMapLayer(layer)
             vectors.append(layer)
-        self.patches = self.store_layer(
-            "patches", PATCH_LABEL, "split_state != '被拆分' AND fid NOT IN (SELECT patch_fid FROM military_land)")
+        self.patches = store_layer(
+            self.store_path, "patches", PATCH_LABEL,
+            subset="split_state != '被拆分' AND fid NOT IN (SELECT patch_fid FROM military_land)")
         self.patches.setRenderer(_patch_renderer())
         self.project.addMapLayer(self.patches)
         self.vectors = [self.patches] + vectors[::-1]
-
-    def store_layer(self, table: str, name: str, subset: str = "") -> QgsVectorLayer:
-        """A table or view of the store, its subset given in the source, so that QGIS applies it while
-        opening the store read-only. ``setSubsetString`` on an open layer makes QGIS reopen the store for
-        writing, which switches it to WAL once another layer has it open; QGIS's earlier read-only
-        connections (opened without locks) cannot read it then, and the next layer opened on one of them
-        fails with GDAL's "unable to open database file"."""
-        parts = {"path": self.store_path, "layerName": table}
-        if subset:
-            parts["subset"] = subset
-        return QgsVectorLayer(QgsProviderRegistry.instance().encodeUri("ogr", parts), name, "ogr")
 
     def layers(self, raster: Optional[str]) -> list:
         """Map layers top to bottom: patches, reference layers, then the ``raster`` ('before'/'after')."""
@@ -258,11 +248,11 @@ class Scene:
 
     def coverage(self, subset: str) -> QgsVectorLayer:
         """The view, joined to the patch's issued area and its reviewer, with code names beside codes."""
-        layer = self.store_layer("patch_analysis", "patch_analysis", subset)
+        layer = store_layer(self.store_path, "patch_analysis", "patch_analysis", subset=subset)
         if not layer.isValid():
             raise FigureExportError(f"无法读取工作库的图斑分析视图：{self.store_path}")
         self.project.addMapLayer(layer, False)
-        determinations = self.store_layer("determinations", "判定")
+        determinations = store_layer(self.store_path, "determinations", "判定")
         self.project.addMapLayer(determinations, False)
         for source, key, fields in ((self.patches, "fid", ["jcmj_m2"]),  # the view has qsx
                                     (determinations, "patch_fid", ["reviewer"])):

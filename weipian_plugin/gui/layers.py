@@ -11,14 +11,15 @@ from qgis.core import (
     QgsLayerTreeGroup,
     QgsMapLayer,
     QgsProject,
-    QgsProviderRegistry,
     QgsReadWriteContext,
     QgsRendererCategory,
     QgsVectorLayer,
 )
 from qgis.PyQt.QtXml import QDomDocument
 
+from weipian_plugin.core.store import postgis
 from weipian_plugin.core.vocabulary import ILLEGAL, LEGAL, OTHER, OUTCOME_COLOURS, PENDING, UNDETERMINED
+from weipian_plugin.layer_source import store_layer, store_table
 from weipian_plugin.translation import tr
 
 ANALYSIS = "patch_analysis"
@@ -40,11 +41,8 @@ def _layer_names() -> Dict[str, str]:
 
 
 def group_name(store_path: str) -> str:
-    return f"卫片执法 {os.path.basename(store_path)}"
-
-
-def layer_uri(store_path: str, table: str) -> str:
-    return f"{os.path.abspath(store_path)}|layername={table}"
+    name = postgis.shown(store_path) if postgis.is_address(store_path) else os.path.basename(store_path)
+    return f"卫片执法 {name}"
 
 
 def suggestion_renderer() -> QgsCategorizedSymbolRenderer:
@@ -84,7 +82,7 @@ def save_default_style(store_path: str) -> None:
     Plain QGIS then shows the colours when the store is opened without the plugin. A previous copy is
     deleted first: QGIS 3.22 asks "overwrite?" in a modal box when a style of the same name exists.
     """
-    layer = QgsVectorLayer(layer_uri(store_path, ANALYSIS), ANALYSIS, "ogr")
+    layer = store_layer(store_path, ANALYSIS, ANALYSIS)
     if not layer.isValid():
         raise RuntimeError(tr("{table} cannot be read from {path}").format(table=ANALYSIS, path=store_path))
     for style_id in _our_style_ids(layer):
@@ -104,23 +102,15 @@ def _our_style_ids(layer: QgsVectorLayer) -> list:
 
 def has_default_style(store_path: str) -> bool:
     """Whether the store already holds our style (the user may since have edited it: keep theirs)."""
-    return bool(_our_style_ids(QgsVectorLayer(layer_uri(store_path, ANALYSIS), ANALYSIS, "ogr")))
-
-
-def _same_file(a: str, b: str) -> bool:
-    return os.path.normcase(os.path.realpath(a)) == os.path.normcase(os.path.realpath(b))
+    return bool(_our_style_ids(store_layer(store_path, ANALYSIS, ANALYSIS)))
 
 
 def loaded_store_layers(store_path: str) -> Dict[str, QgsVectorLayer]:
     """Layers of this store already in the project, by table (the first one found per table)."""
     found: Dict[str, QgsVectorLayer] = {}
-    registry = QgsProviderRegistry.instance()
     for layer in QgsProject.instance().mapLayers().values():
-        if not isinstance(layer, QgsVectorLayer) or layer.providerType() != "ogr":
-            continue
-        parts = registry.decodeUri("ogr", layer.source())
-        table = parts.get("layerName")
-        if table in STORE_TABLES and parts.get("path") and _same_file(parts["path"], store_path):
+        table = store_table(layer, store_path) if isinstance(layer, QgsVectorLayer) else None
+        if table in STORE_TABLES:
             found.setdefault(table, layer)
     return found
 
@@ -137,7 +127,7 @@ def add_store_layers(store_path: str) -> Dict[str, QgsVectorLayer]:
     patch_analysis comes styled by suggestion (from the store's default style, written if missing);
     the editable patches layer (outlines only) is added unchecked underneath it, followed by the attribute tables.
     """
-    store_path = os.path.abspath(store_path)
+    store_path = store_path if postgis.is_address(store_path) else os.path.abspath(store_path)
     loaded = loaded_store_layers(store_path)
     if ANALYSIS not in loaded and not has_default_style(store_path):
         try:
@@ -155,7 +145,7 @@ def add_store_layers(store_path: str) -> Dict[str, QgsVectorLayer]:
                 layer.triggerRepaint()
             layers[table] = layer
             continue
-        layer = QgsVectorLayer(layer_uri(store_path, table), names[table], "ogr")
+        layer = store_layer(store_path, table, names[table])
         if not layer.isValid():
             log.warning("layer %s of %s is not readable", table, store_path)
             continue

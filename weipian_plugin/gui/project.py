@@ -27,6 +27,7 @@ from weipian_plugin.core.store import keys
 from weipian_plugin.core.store.workstore import WorkStore
 from weipian_plugin.core.vocabulary import OUTCOME_COLOURS, RESULTS, UNDETERMINED
 from weipian_plugin.gui import layers
+from weipian_plugin.layer_source import store_layer
 from weipian_plugin.translation import tr
 
 PROJECT_NAME = "weipian"
@@ -76,13 +77,13 @@ def save_store_project(store_path: str, imagery: Optional[Dict[str, str]] = None
     root = project.layerTreeRoot()
 
     group = root.addGroup(layers.group_name(store_path))
-    analysis = QgsVectorLayer(layers.layer_uri(store_path, layers.ANALYSIS), tr("Patches by suggestion"), "ogr")
+    analysis = store_layer(store_path, layers.ANALYSIS, tr("Patches by suggestion"))
     layers.apply_suggestion_style(analysis)
-    judged = QgsVectorLayer(layers.layer_uri(store_path, layers.ANALYSIS), tr("Patches by determination"), "ogr")
+    judged = store_layer(store_path, layers.ANALYSIS, tr("Patches by determination"))
     judged.setRenderer(determination_renderer())
-    editable = QgsVectorLayer(layers.layer_uri(store_path, layers.PATCHES), tr("Patches (editable)"), "ogr")
+    editable = store_layer(store_path, layers.PATCHES, tr("Patches (editable)"))
     _outline(editable, "60,60,60,255")
-    tables = [QgsVectorLayer(layers.layer_uri(store_path, t), name, "ogr")
+    tables = [store_layer(store_path, t, name)
               for t, name in (("determinations", tr("Determinations")), ("rectifications", tr("Rectifications")))]
     for layer, visible in [(analysis, True), (judged, False), (editable, False)] + [(t, True) for t in tables]:
         project.addMapLayer(layer, False)

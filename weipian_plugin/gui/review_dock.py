@@ -7,6 +7,7 @@ call into :mod:`weipian_plugin.core.review`.
 """
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 from pathlib import Path
@@ -25,7 +26,7 @@ from weipian_plugin.core.review import split
 from weipian_plugin.core.review.dossier import display_value
 from weipian_plugin.core.review.worklist import patch_info, patch_row, patch_rows
 from weipian_plugin.core.statistics.ledger import round_half_up
-from weipian_plugin.core.store.errors import BUSY_SECONDS, StoreProblem
+from weipian_plugin.core.store.errors import StoreProblem
 from weipian_plugin.core.store.workstore import WorkStore
 from weipian_plugin.core.units import MU_M2, m2_to_mu
 from weipian_plugin.core.vocabulary import ILLEGAL, SPLIT
@@ -62,6 +63,7 @@ class ReviewDock(QgsDockWidget, FORM_CLASS):
         self.fid: Optional[int] = None
         self.patch: Dict[str, Any] = {}
         self.saved_det: Dict[str, Any] = {}
+        self.saved_rect: Dict[str, Any] = {}  # the rows as shown: the base a save is checked against
         self.locked_reason = ""
         self._clean_det: Dict[str, Any] = {}
         self._clean_rect: Dict[str, Any] = {}
@@ -382,7 +384,8 @@ class ReviewDock(QgsDockWidget, FORM_CLASS):
         self.patch = patch_info(self.store, fid)
         self.saved_det = review.load_determination(self.store, fid)
         self._show_suggestion()
-        self.form.show(fid, self.saved_det, review.load_rectification(self.store, fid))
+        self.saved_rect = review.load_rectification(self.store, fid)
+        self.form.show(fid, self.saved_det, self.saved_rect)
         self._clean_det, self._clean_rect = self.determination_values(), self.rectification_values()
         self._show_lock()
         self._show_status()
@@ -395,7 +398,7 @@ class ReviewDock(QgsDockWidget, FORM_CLASS):
 
     def _clear_form(self) -> None:
         self.patch = {}
-        self.saved_det = {}
+        self.saved_det = self.saved_rect = {}
         self.form.show(None, {}, {})
         self._clean_det, self._clean_rect = self.determination_values(), self.rectification_values()
         for label in (self.patchLabel, self.suggestionLabel, self.reasonLabel, self.reviewerLabel,
@@ -556,16 +559,17 @@ class ReviewDock(QgsDockWidget, FORM_CLASS):
                                              "the audit log records who made each change."))
         return name
 
-    def _write(self, label, write) -> bool:
-        """Run a save; a store held by another program gets Retry/Cancel after a short wait instead of
-        a dock frozen for 15 s, and nothing is half-written either way."""
-        conn = self.store.conn if self.store is not None else None
-        if conn is not None:
-            conn.execute(f"PRAGMA busy_timeout = {BUSY_WAIT_MS}")
-        try:
+    def _write(self, label, write, base: Optional[dict] = None) -> bool:
+        """Run a save (``write(base)``); a store held by another program gets Retry/Cancel after a short
+        wait instead of a dock frozen for 15 s, and nothing is half-written either way. When someone else
+        saved the patch since it was shown, the person sees what changed and decides: overwrite it with
+        their own values, or keep the other's and drop their own."""
+        waiting = self.store.waiting_at_most(BUSY_WAIT_MS / 1000) if self.store is not None \
+            else contextlib.nullcontext()
+        with waiting:
             while True:
                 try:
-                    write()
+                    write(base)
                     break
                 except StoreProblem as exc:
                     if exc.busy and QMessageBox.warning(
@@ -575,32 +579,44 @@ class ReviewDock(QgsDockWidget, FORM_CLASS):
                         continue
                     self.show_error(label, exc)
                     return False
+                except review.ConflictError as exc:
+                    answer = QMessageBox.warning(
+                        self, self.tr("Saved by someone else"),
+                        str(exc) + "\n\n" + self.tr("Save: overwrite it with your values. "
+                                                     "Discard: keep theirs and drop your changes."),
+                        QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard
+                        | QMessageBox.StandardButton.Cancel, QMessageBox.StandardButton.Cancel)
+                    if answer == QMessageBox.StandardButton.Save:
+                        base = exc.current
+                        continue
+                    if answer == QMessageBox.StandardButton.Discard:
+                        self._after_write()
+                    else:
+                        self.show_error(label, exc)
+                    return False
                 except review.ReviewError as exc:
                     self.show_error(label, exc)
                     return False
-        finally:
-            if conn is not None:
-                conn.execute(f"PRAGMA busy_timeout = {BUSY_SECONDS * 1000}")
         self._after_write()
         return True
 
     def save_determination(self) -> bool:
         if self.fid is None:
             return False
-        return self._write(self.messagesLabel, lambda: review.save_determination(
-            self.store, self.fid, self.determination_values(), self.reviewer()))
+        return self._write(self.messagesLabel, lambda base: review.save_determination(
+            self.store, self.fid, self.determination_values(), self.reviewer(), base), self.saved_det)
 
     def accept_suggestion(self) -> bool:
         if self.fid is None or self.store is None:
             return False
-        return self._write(self.messagesLabel, lambda: review.accept_suggestion(
+        return self._write(self.messagesLabel, lambda base: review.accept_suggestion(
             self.store, self.fid, self.reviewer()))
 
     def save_rectification(self) -> bool:
         if self.fid is None:
             return False
-        return self._write(self.rectMessagesLabel, lambda: review.save_rectification(
-            self.store, self.fid, self.rectification_values(), self.reviewer()))
+        return self._write(self.rectMessagesLabel, lambda base: review.save_rectification(
+            self.store, self.fid, self.rectification_values(), self.reviewer(), base), self.saved_rect)
 
     # -- attachments and batches (gui/review/attachments.py, batch_actions.py) ------------------------
     def add_attachments(self, paths: List[str]) -> List[int]:

@@ -2398,6 +2398,16 @@
         <source>Work store busy</source>
         <translation>工作库被占用</translation>
     </message>
+    <message>
+        <location filename="../gui/review_dock.py" line="581"/>
+        <source>Saved by someone else</source>
+        <translation>已被他人保存</translation>
+    </message>
+    <message>
+        <location filename="../gui/review_dock.py" line="582"/>
+        <source>Save: overwrite it with your values. Discard: keep theirs and drop your changes.</source>
+        <translation>“保存”：用你的内容覆盖对方的修改。“放弃”：保留对方的修改，放弃你的修改。</translation>
+    </message>
 </context>
 <context>
     <name>ReviewForm</name>
@@ -2926,13 +2936,13 @@
     </message>
     <message>
         <location filename="../../processing_algorithms/verify_store.py" line="21"/>
-        <source>Checks the audit log end to end: the hash chain over every sealed audit row (a row deleted, edited or inserted afterwards breaks it), the triggers that keep the audit log and the stage events append-only, and that the last audit row of every determination and rectification matches the data (an edit made with the protection switched off, or a forged audit row). Writes nothing.</source>
-        <translation>从头到尾检查修改日志：所有已封存修改记录上的哈希链（事后删除、改动或插入记录都会使其断裂）、使修改日志和上报阶段记录只能追加的触发器，以及每个判定和查处整改的最后一条修改记录是否与数据一致（关闭保护后所做的修改，或伪造的修改记录）。不写入任何内容。</translation>
+        <source>Checks the audit log end to end: the hash chain over every sealed audit row (a row deleted, edited or inserted afterwards breaks it), the triggers that keep the audit log and the stage events append-only, and that the last audit row of every determination and rectification matches the data (an edit made with the protection switched off, or a forged audit row). The store is a GeoPackage or a PostgreSQL address (postgresql:service=… or postgresql:dbname=… host=…). Writes nothing.</source>
+        <translation>从头到尾检查修改日志：所有已封存修改记录上的哈希链（事后删除、改动或插入记录都会使其断裂）、使修改日志和上报阶段记录只能追加的触发器，以及每个判定和查处整改的最后一条修改记录是否与数据一致（关闭保护后所做的修改，或伪造的修改记录）。工作库可以是 GeoPackage 文件，也可以是 PostgreSQL 地址（postgresql:service=… 或 postgresql:dbname=… host=…）。不写入任何内容。</translation>
     </message>
     <message>
         <location filename="../../processing_algorithms/verify_store.py" line="29"/>
-        <source>Work store (GeoPackage)</source>
-        <translation>工作库（GeoPackage）</translation>
+        <source>Work store (GeoPackage or PostgreSQL address)</source>
+        <translation>工作库（GeoPackage 文件或 PostgreSQL 地址）</translation>
     </message>
     <message>
         <location filename="../../processing_algorithms/verify_store.py" line="31"/>

@@ -15,6 +15,7 @@ from typing import List, Optional
 
 from weipian_plugin.core.review.errors import ReviewError
 from weipian_plugin.core.review.exif import ExifError, PhotoInfo, read_photo_info
+from weipian_plugin.core.store.sql import dialect
 from weipian_plugin.core.store.workstore import WorkStore, now_iso
 
 PATCH, FINDING, CLUE = "patch", "finding", "clue"
@@ -57,15 +58,14 @@ def add(store: WorkStore, owner: str, owner_id: int, file_path, kind: Optional[s
     info = photo_info(data)
     with store.transaction() as conn:
         _owner_exists(conn, owner, owner_id)
-        cur = conn.execute(
-            "INSERT INTO attachments (owner, owner_id, patch_fid, file_name, mime_type, kind, added_at, added_by, "
+        return dialect(conn).insert_id(
+            conn, "INSERT INTO attachments (owner, owner_id, patch_fid, file_name, mime_type, kind, added_at, added_by, "
             "taken_at, longitude, latitude, bearing, size_bytes, sha256, data) "
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (owner, owner_id, owner_id if owner == PATCH else None, source.name, mime,
              kind or (PHOTO if mime.startswith("image/") else FILE), now_iso(), actor, info.taken_at,
              info.longitude, info.latitude, info.bearing, len(data), hashlib.sha256(data).hexdigest(),
              sqlite3.Binary(data)))
-        return cur.lastrowid
 
 
 def list_for(store: WorkStore, owner: str, owner_id: int) -> List[dict]:

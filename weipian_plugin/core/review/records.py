@@ -22,6 +22,7 @@ from weipian_plugin.core.review.errors import ReviewError
 from weipian_plugin.core.schedule.deadlines import DeadlineConfig, determination_due
 from weipian_plugin.core.store import keys, schema
 from weipian_plugin.core.store.codes import DEFAULT_CODE_LISTS
+from weipian_plugin.core.store.sql import dialect
 from weipian_plugin.core.store.workstore import WorkStore, now_iso
 from weipian_plugin.core.vocabulary import ILLEGAL, PENDING, SPLIT, WRITTEN_OFF
 
@@ -256,15 +257,57 @@ def _person_row(store: WorkStore, table: str, fid: int) -> dict:
     return rows[0] if rows else {}
 
 
-def _upsert_person_row(store: WorkStore, table: str, fid: int, row: Dict[str, Any], actor: str) -> None:
-    """Insert or update a patch's row of ``table`` (column -> value) in one audited transaction."""
+class ConflictError(ReviewError):
+    """Someone saved the patch's row after the version this save was based on; nothing was written.
+
+    ``changes`` lists (field, value this save started from, value saved since) of every field that
+    differs; ``current`` is the row as it is now (give it as ``base`` to overwrite it knowingly)."""
+
+    def __init__(self, message: str, changes: List[Tuple[str, Any, Any]], current: dict):
+        super().__init__(message)
+        self.changes = changes
+        self.current = current
+
+
+_TABLE_LABELS = {"determinations": "判定", "rectifications": "查处整改"}
+
+
+def _shown(value: Any) -> str:
+    return "（空）" if _blank(value) else str(value)
+
+
+def _conflict(conn: sqlite3.Connection, table: str, fid: int, base: dict, fields: tuple) -> ConflictError:
+    """The conflict a save based on ``base`` met: what changed since, by whom (the latest audit row)."""
+    rows = _dicts(conn.execute(f"SELECT * FROM {table} WHERE patch_fid = ?", (fid,)))
+    current = rows[0] if rows else {}
+    changes = [(f, base.get(f), current.get(f)) for f in fields if base.get(f) != current.get(f)]
+    last = conn.execute("SELECT actor, at FROM audit_log WHERE patch_fid = ? AND table_name = ? ORDER BY id DESC "
+                        "LIMIT 1", (fid, table)).fetchone()
+    who = f"{last[0]}于 {last[1]} " if last else ""
+    lines = [f"  {FIELD_LABELS.get(f, f)}：{_shown(mine)} → {_shown(theirs)}" for f, mine, theirs in changes]
+    message = (f"保存失败：你打开该图斑之后，{who}已修改了它的{_TABLE_LABELS[table]}"
+               + ("：\n" + "\n".join(lines) if lines else "（字段值相同，版本已更新）")
+               + "\n你的修改尚未保存。请查看对方的修改后决定：保留对方的修改，或用你的内容覆盖。")
+    return ConflictError(message, changes, current)
+
+
+def _write_person_row(store: WorkStore, table: str, fid: int, row: Dict[str, Any], actor: str, base: dict,
+                      fields: tuple) -> None:
+    """Write a patch's row of ``table`` in one audited transaction, if it is still the version ``base``
+    (the row the caller read, {} for none): else :class:`ConflictError`, nothing written. The check and
+    the write are one statement, so two saves racing on either backend cannot both pass it."""
     columns = tuple(row)
-    params = [fid, *row.values()]
-    sql = (f"INSERT INTO {table} (patch_fid, {', '.join(columns)}) "
-           f"VALUES ({', '.join('?' * (len(columns) + 1))}) ON CONFLICT(patch_fid) DO UPDATE SET "
-           + ", ".join(f"{c} = excluded.{c}" for c in columns))
+    version = base.get("row_version")
     with _audited_write(store, actor) as conn:
-        conn.execute(sql, params)
+        if version is None:
+            cur = conn.execute(f"INSERT INTO {table} (patch_fid, {', '.join(columns)}) "
+                               f"VALUES ({', '.join('?' * (len(columns) + 1))}) ON CONFLICT (patch_fid) DO NOTHING",
+                               [fid, *row.values()])
+        else:
+            cur = conn.execute(f"UPDATE {table} SET {', '.join(f'{c} = ?' for c in columns)}, row_version = ? "
+                               "WHERE patch_fid = ? AND row_version = ?", [*row.values(), version + 1, fid, version])
+        if cur.rowcount != 1:
+            raise _conflict(conn, table, fid, base, fields)
 
 
 def load_determination(store: WorkStore, fid: int) -> dict:
@@ -272,22 +315,28 @@ def load_determination(store: WorkStore, fid: int) -> dict:
     return _person_row(store, "determinations", fid)
 
 
-def save_determination(store: WorkStore, patch_fid: int, values: dict, reviewer: str) -> None:
+def save_determination(store: WorkStore, patch_fid: int, values: dict, reviewer: str,
+                       base: Optional[dict] = None) -> None:
     """Merge ``values`` into the patch's determination, validate the whole, and write it in one transaction.
 
+    ``base`` is the row as the caller showed it (:func:`load_determination`): when someone saved the
+    determination since, :class:`ConflictError` says what changed and nothing is written. Without
+    ``base`` the row is read now (a save racing another one still fails rather than overwriting it).
     ``from_suggestion`` is 0 unless ``values`` says otherwise: a person's save is the person's judgement.
     """
     patch = _patch(store, patch_fid)
     if patch["split_state"] == SPLIT:
         raise ReviewError("该图斑已拆分，请对拆分后的各部分分别判定")
-    current = {f: v for f, v in load_determination(store, patch_fid).items() if f in DETERMINATION_FIELDS}
+    base = load_determination(store, patch_fid) if base is None else base
+    current = {f: v for f, v in base.items() if f in DETERMINATION_FIELDS}
     clean, errors = _clean_determination({**current, **values}, patch["area_m2"], store)
     if any(clean[f] != current.get(f) for f in LOCKED_FIELDS):
         check_unlocked(store.conn, patch["batch_id"])  # the trigger refuses it too; say so before validating
     if errors:
         raise ReviewError("\n".join(errors))
-    _upsert_person_row(store, "determinations", patch_fid, {
-        **{c: clean[c] for c in _DET_COLUMNS}, "reviewer": reviewer, "reviewed_at": now_iso()}, reviewer)
+    _write_person_row(store, "determinations", patch_fid, {
+        **{c: clean[c] for c in _DET_COLUMNS}, "reviewer": reviewer, "reviewed_at": now_iso()}, reviewer,
+        base, _DET_COLUMNS)
 
 
 def _analysis_row(store: WorkStore, patch_fid: int) -> Optional[tuple]:
@@ -413,19 +462,22 @@ def load_rectification(store: WorkStore, fid: int) -> dict:
     return _person_row(store, "rectifications", fid)
 
 
-def save_rectification(store: WorkStore, fid: int, values: dict, user: str) -> None:
-    """Merge ``values`` into the rectification of an illegal patch, validate, write in one transaction."""
+def save_rectification(store: WorkStore, fid: int, values: dict, user: str, base: Optional[dict] = None) -> None:
+    """Merge ``values`` into the rectification of an illegal patch, validate, write in one transaction;
+    ``base`` as in :func:`save_determination`."""
     patch = _patch(store, fid)
     determination = load_determination(store, fid)
     if determination.get("result") != ILLEGAL:
         raise ReviewError("只有判定为违法的图斑才能填写查处整改情况")
     illegal = determination["illegal_m2"] if determination["illegal_m2"] is not None else patch["area_m2"]
-    current = {f: v for f, v in load_rectification(store, fid).items() if f in RECTIFICATION_FIELDS}
+    base = load_rectification(store, fid) if base is None else base
+    current = {f: v for f, v in base.items() if f in RECTIFICATION_FIELDS}
     clean, errors = _clean_rectification({**current, **values}, illegal, determination["illegal_cultivated_m2"])
     if errors:
         raise ReviewError("\n".join(errors))
-    _upsert_person_row(store, "rectifications", fid, {
-        **{c: clean[c] for c in RECTIFICATION_FIELDS}, "updated_by": user, "updated_at": now_iso()}, user)
+    _write_person_row(store, "rectifications", fid, {
+        **{c: clean[c] for c in RECTIFICATION_FIELDS}, "updated_by": user, "updated_at": now_iso()}, user,
+        base, RECTIFICATION_FIELDS)
 
 
 def patch_status(store: WorkStore, fid: int) -> dict:
@@ -556,6 +608,6 @@ def recompute_due_dates(store: WorkStore) -> int:
             if day is None:
                 continue
             due = determination_due(day, cfg).isoformat()
-            changed += conn.execute("UPDATE patches SET due_date = ? WHERE batch_id = ? AND due_date IS NOT ?",
-                                    (due, batch_id, due)).rowcount
+            changed += conn.execute("UPDATE patches SET due_date = ? WHERE batch_id = ? AND "
+                                    + dialect(conn).distinct("due_date", "?"), (due, batch_id, due)).rowcount
     return changed

@@ -20,6 +20,8 @@ import sqlite3
 from dataclasses import dataclass, field
 from typing import List, Optional
 
+from weipian_plugin.core.store.sql import dialect
+
 ACTOR_KEY = "audit_actor"
 REVIEWER_KEY = "reviewer_name"
 OUTSIDE = "插件外直接编辑"
@@ -35,7 +37,7 @@ PATCH_FIELDS = ("jcbh", "batch_id", "area_m2", "area_mu", "jcmj_m2", "tblx", "qs
 
 # (who, when) columns the plugin sets on every save: an edit that leaves them as they were was not
 # made through the plugin.
-_SIGNED = {"determinations": ("reviewer", "reviewed_at"), "rectifications": ("updated_by", "updated_at")}
+SIGNED = {"determinations": ("reviewer", "reviewed_at"), "rectifications": ("updated_by", "updated_at")}
 
 
 
@@ -71,7 +73,7 @@ CREATE TRIGGER {table}_append_only_insert AFTER INSERT ON {table} WHEN NEW.{key}
 def _person_table_audit(table: str) -> str:
     """The audit triggers of version 1, with an honest actor."""
     cols = _audited()[table]
-    who, when = _SIGNED[table]
+    who, when = SIGNED[table]
     return f"""
 DROP TRIGGER IF EXISTS {table}_audit_insert;
 DROP TRIGGER IF EXISTS {table}_audit_update;
@@ -154,8 +156,13 @@ def protective_triggers() -> dict:
 
 # -- who ----------------------------------------------------------------------------------------------
 def set_actor(conn: sqlite3.Connection, actor: Optional[str]) -> None:
-    """Name the writer of the current transaction for the triggers (None removes the name)."""
-    if actor:
+    """Name the writer of the current transaction for the triggers (None removes the name). PostGIS: a
+    transaction-local setting, so concurrent writers never see each other's name."""
+    if dialect(conn).name == "postgis":
+        from weipian_plugin.core.store.pg_schema import ACTOR_SETTING
+
+        conn.execute("SELECT set_config(?, ?, true)", (ACTOR_SETTING, actor or ""))
+    elif actor:
         conn.execute("INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)",
                      (ACTOR_KEY, json.dumps(actor, ensure_ascii=False)))
     else:
@@ -171,7 +178,10 @@ def _digest(previous: str, row) -> str:
 
 
 def seal(conn: sqlite3.Connection, now: str) -> int:
-    """Chain every audit row not yet sealed onto the last seal (inside the caller's transaction)."""
+    """Chain every audit row not yet sealed onto the last seal (inside the caller's transaction). PostGIS
+    seals each row as it is written (core/store/pg_schema.py, the same digest), so there is nothing left."""
+    if dialect(conn).name == "postgis":
+        return 0
     if not conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'audit_seals'").fetchone():
         return 0  # a store being migrated from before version 4
     last = conn.execute("SELECT audit_id, hash FROM audit_seals ORDER BY audit_id DESC LIMIT 1").fetchone()
@@ -204,15 +214,46 @@ class Verification:
         return "\n".join(lines)
 
 
+def _trigger_problems(conn: sqlite3.Connection) -> List[str]:
+    present = {r[0]: r[1] for r in conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'")}
+    problems = []
+    for name, sql in protective_triggers().items():
+        if name not in present:
+            problems.append(f"保护触发器 {name} 已被删除")
+        elif " ".join(present[name].split()) != " ".join(sql.split()):
+            problems.append(f"保护触发器 {name} 已被修改")
+    return problems
+
+
+def _postgis_trigger_problems(conn) -> List[str]:
+    """Every protective trigger present and enabled on its table, every function it calls unchanged."""
+    from weipian_plugin.core.store import pg_schema
+
+    problems = []
+    present = {(r[0], r[1]): r[2] for r in conn.execute(
+        "SELECT c.relname, t.tgname, t.tgenabled FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
+        "WHERE c.relnamespace = current_schema()::regnamespace AND NOT t.tgisinternal")}
+    for name, (table, *_) in pg_schema.TRIGGERS.items():
+        state = present.get((table, name))
+        if state is None:
+            problems.append(f"保护触发器 {name} 已被删除")
+        elif state == "D":
+            problems.append(f"保护触发器 {name} 已被停用")
+    sources = {r[0]: r[1] for r in conn.execute(
+        "SELECT proname, prosrc FROM pg_proc WHERE pronamespace = current_schema()::regnamespace")}
+    for name, body in pg_schema.protected_functions().items():
+        if name not in sources:
+            problems.append(f"保护函数 {name} 已被删除")
+        elif " ".join(sources[name].split()) != " ".join(body.split()):
+            problems.append(f"保护函数 {name} 已被修改")
+    return problems
+
+
 def verify(conn: sqlite3.Connection) -> Verification:
     """Check the record end to end; every break is one line naming the row."""
     out = Verification()
-    present = {r[0]: r[1] for r in conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'")}
-    for name, sql in protective_triggers().items():
-        if name not in present:
-            out.problems.append(f"保护触发器 {name} 已被删除")
-        elif " ".join(present[name].split()) != " ".join(sql.split()):
-            out.problems.append(f"保护触发器 {name} 已被修改")
+    postgres = dialect(conn).name == "postgis"
+    out.problems += _postgis_trigger_problems(conn) if postgres else _trigger_problems(conn)
     rows = {r[0]: r for r in conn.execute(_ROW + " ORDER BY id")}
     seals = conn.execute("SELECT audit_id, hash FROM audit_seals ORDER BY audit_id").fetchall()
     previous = ""
@@ -242,12 +283,18 @@ def verify(conn: sqlite3.Connection) -> Verification:
             out.problems.append(f"第 {audit_id} 条修改记录的时间（{rows[audit_id][1]}）早于已封存的记录：是伪造的")
         latest = max(latest, rows[audit_id][1])
     tail = sorted(i for i in rows if i > last_sealed)
-    expected_ids = list(range(last_sealed + 1, last_sealed + 1 + len(tail)))
-    if tail != expected_ids:
-        out.problems.append(f"未封存的修改记录编号不连续（{', '.join(map(str, tail[:10]))}），有记录被删除或插入")
-    seq = conn.execute("SELECT seq FROM sqlite_sequence WHERE name = 'audit_log'").fetchone()
-    if seq and rows and seq[0] > max(rows):
-        out.problems.append(f"最后的 {seq[0] - max(rows)} 条修改记录已被删除（编号 {max(rows) + 1}–{seq[0]}）")
+    if postgres:
+        # Each row is sealed as it is written, and a rolled-back transaction leaves a gap in the ids.
+        if tail:
+            out.problems.append(f"{len(tail)} 条修改记录没有封存（编号 {', '.join(map(str, tail[:10]))}）："
+                                "封存触发器曾被停用，或记录是事后插入的")
+    else:
+        expected_ids = list(range(last_sealed + 1, last_sealed + 1 + len(tail)))
+        if tail != expected_ids:
+            out.problems.append(f"未封存的修改记录编号不连续（{', '.join(map(str, tail[:10]))}），有记录被删除或插入")
+        seq = conn.execute("SELECT seq FROM sqlite_sequence WHERE name = 'audit_log'").fetchone()
+        if seq and rows and seq[0] > max(rows):
+            out.problems.append(f"最后的 {seq[0] - max(rows)} 条修改记录已被删除（编号 {max(rows) + 1}–{seq[0]}）")
     out.problems += _unexplained(conn, rows)
     out.sealed = len(seals)
     out.unsealed = len(tail)

@@ -28,8 +28,11 @@ def explain(exc: BaseException, path: os.PathLike) -> Optional[str]:
     """The Chinese message for an SQLite or OS error on ``path``; None for errors this does not know
     (the caller keeps them as they are)."""
     text = str(exc).lower()
+    if isinstance(exc, sqlite3.Error) and _busy(exc) and getattr(exc, "sqlstate", None):
+        return (f"PostgreSQL 工作库 {path} 中的这些记录正被另一个连接占用（例如另一位审核人正在保存，或 QGIS 中"
+                "处于编辑状态的图层），等待后仍未释放。请稍后重试；没有保存任何内容。")
     if isinstance(exc, sqlite3.Error):
-        if "locked" in text or "busy" in text:
+        if _busy(exc):
             return (f"工作库 {path} 正被其他程序占用（例如 QGIS 中处于编辑状态的图层、另一个 QGIS 窗口或 SQLite "
                     "工具），等待后仍未释放。请在那里保存并结束编辑后重试；没有保存任何内容。")
         if "readonly" in text or "read-only" in text:
@@ -54,9 +57,16 @@ def explain(exc: BaseException, path: os.PathLike) -> Optional[str]:
     return None
 
 
+def _busy(exc: BaseException) -> bool:
+    """Another writer holds what this one needs: SQLite's locked database, or a PostgreSQL lock wait that
+    timed out (SQLSTATE 55P03, as core/store/postgis.py keeps it on the error)."""
+    text = str(exc).lower()
+    return getattr(exc, "sqlstate", None) == "55P03" or "locked" in text or "busy" in text
+
+
 def problem(exc: BaseException, path: os.PathLike) -> BaseException:
     """:class:`StoreProblem` for a known failure (raise it ``from exc``), else ``exc`` itself."""
     message = explain(exc, path)
     if message is None:
         return exc
-    return StoreProblem(message, busy=isinstance(exc, sqlite3.Error) and "locked" in str(exc).lower())
+    return StoreProblem(message, busy=isinstance(exc, sqlite3.Error) and _busy(exc))

@@ -266,7 +266,7 @@ LEFT JOIN military_land m ON m.patch_fid = p.fid;
 
 # Analysis columns that are not one per reference role (those come from core/roles.py, see
 # :func:`missing_role_columns`); the view lists them in this order after the role columns.
-_ANALYSIS_VIEW_COLUMNS = (
+ANALYSIS_VIEW_COLUMNS = (
     "cultivated_m2", "construction_before_m2", "new_construction_m2", "stock_construction_m2",
     "uncovered_m2", "dominant_dlbm", "comparison_date", "suggestion", "suggestion_type", "suggestion_reason",
     "mining_suggestion", "mining_suggestion_type", "mining_suggestion_reason", "involves_basic_farmland",
@@ -280,7 +280,7 @@ def views() -> str:
     (core/roles.py), so a new role needs no view edit.
     """
     role_columns = "".join(f"  a.{c} AS {c},\n" for c in roles.COLUMNS)
-    analysis_columns = ",\n".join(f"  a.{c} AS {c}" for c in _ANALYSIS_VIEW_COLUMNS)
+    analysis_columns = ",\n".join(f"  a.{c} AS {c}" for c in ANALYSIS_VIEW_COLUMNS)
     return _PATCH_STATUS_VIEW + f"""
 CREATE VIEW patch_analysis AS
 SELECT p.fid AS fid, p.geom AS geom, s.batch AS batch, p.jcbh AS jcbh, p.tblx AS tblx, p.qsx AS qsx, p.hsx AS hsx,
@@ -610,6 +610,17 @@ PRAGMA writable_schema = RESET;
     for i, (name, code, parent) in enumerate(codes.ADDED_CODES))
 
 
+# Row versions (issue 16): a save names the version it was based on and fails with a conflict when someone
+# saved the row since, so two reviewers never overwrite each other silently (core/review/records.py). An
+# edit that names no version (QGIS's attribute table) moves it on through the trigger; the trigger's own
+# UPDATE changes no audited or locked column, so it neither logs nor is refused.
+_V8_ROW_VERSIONS = "".join(f"""
+ALTER TABLE {t} ADD COLUMN row_version INTEGER NOT NULL DEFAULT 1;
+CREATE TRIGGER {t}_row_version AFTER UPDATE ON {t} WHEN NEW.row_version IS OLD.row_version
+BEGIN UPDATE {t} SET row_version = OLD.row_version + 1 WHERE patch_fid = NEW.patch_fid; END;
+""" for t in AUDITED_TABLES)
+
+
 def migrations() -> list:
     """(version, sql) pairs, applied in order to bring a store up to date."""
     return [
@@ -620,6 +631,7 @@ def migrations() -> list:
         (5, _V5_ANALYSIS_RUNS),
         (6, _V6),
         (7, _V7_ATTACHMENTS),
+        (8, _V8_ROW_VERSIONS),
     ]
 
 

@@ -1,7 +1,11 @@
-"""The work store: one GeoPackage per county and year holding patches, analysis and people's work.
+"""The work store: one GeoPackage per county and year holding patches, analysis and people's work, or
+the same store shared in a PostgreSQL/PostGIS database (core/store/postgis.py).
 
-Every write goes through :meth:`WorkStore.transaction`, so a failure or a cancel leaves the file as it
-was. The schema is migrated when a store is opened.
+Every write goes through :meth:`WorkStore.transaction`, so a failure or a cancel leaves the store as it
+was. The schema is migrated when a store is opened. ``store.conn`` speaks the SQL of core/store/sql.py
+on both backends; ``store.address`` names the store in messages (the GeoPackage's path, or the
+PostgreSQL address); ``store.path`` is the GeoPackage's path, None for PostGIS (there is no folder
+beside a database for reference copies and relative paths).
 """
 from __future__ import annotations
 
@@ -15,8 +19,9 @@ from typing import Any, Iterator, Optional
 
 import numpy as np
 
-from weipian_plugin.core.store import audit, errors, gpkg, outputs, schema
+from weipian_plugin.core.store import audit, codes, errors, gpkg, outputs, pg_schema, postgis, schema
 from weipian_plugin.core.store.codes import DEFAULT_CODE_LISTS
+from weipian_plugin.core.store.sql import dialect
 
 PATCH_TABLE = "patches"
 
@@ -41,9 +46,11 @@ def _meta_int(conn: sqlite3.Connection, key: str, path: Path) -> int:
 
 
 class WorkStore:
-    def __init__(self, path: Path, conn: sqlite3.Connection):
-        self.path = Path(path)
+    def __init__(self, path: Optional[Path], conn: sqlite3.Connection, address: Optional[str] = None):
+        self.path = None if path is None else Path(path)
         self.conn = conn
+        self.address = address or str(self.path)
+        self.dialect = dialect(conn)
 
     # -- opening -------------------------------------------------------------------------------------
     @staticmethod
@@ -56,7 +63,9 @@ class WorkStore:
     @classmethod
     def create(cls, path: os.PathLike, epsg: int, county_name: str = "", county_code: str = "",
                year: Optional[int] = None) -> "WorkStore":
-        """Create a new store; the file appears only once it is complete."""
+        """Create a new store; the file appears only once it is complete (a PostGIS store: in one transaction)."""
+        if postgis.is_address(path):
+            return cls._create_postgis(str(path), epsg, county_name, county_code, year)
         path = Path(path)
         if path.exists():
             raise StoreError(f"文件已存在：{path}")
@@ -68,13 +77,7 @@ class WorkStore:
             conn.execute("BEGIN")
             gpkg.add_srs(conn, epsg)
             cls._migrate(conn, 0)
-            meta = {"epsg": str(epsg), "county_name": county_name, "county_code": county_code,
-                    "year": str(year or ""), "created_at": now_iso()}
-            conn.executemany("INSERT OR REPLACE INTO weipian_meta VALUES (?, ?)", meta.items())
-            conn.executemany(
-                "INSERT INTO code_lists (list, code, label, parent, sort) VALUES (?, ?, ?, ?, ?)",
-                [(name, code, label, parent, i) for name, items in DEFAULT_CODE_LISTS.items()
-                 for i, (code, label, parent) in enumerate(items)])
+            cls._fill(conn, epsg, county_name, county_code, year)
             conn.execute("COMMIT")
         except BaseException:
             conn.close()
@@ -87,8 +90,83 @@ class WorkStore:
             raise StoreError(f"文件已存在：{path}（另一个程序刚刚创建了它）")
         return cls.open(path)
 
+    @staticmethod
+    def _fill(conn, epsg: int, county_name: str, county_code: str, year: Optional[int]) -> None:
+        """The metadata and default code lists of a new store (inside the creating transaction)."""
+        meta = {"epsg": str(epsg), "county_name": county_name, "county_code": county_code,
+                "year": str(year or ""), "created_at": now_iso()}
+        conn.executemany("INSERT INTO weipian_meta VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                         meta.items())
+        conn.executemany(
+            "INSERT INTO code_lists (list, code, label, parent, sort) VALUES (?, ?, ?, ?, ?)",
+            [(name, code, label, parent, i) for name, items in DEFAULT_CODE_LISTS.items()
+             for i, (code, label, parent) in enumerate(items)])
+
+    @classmethod
+    def _create_postgis(cls, address: str, epsg: int, county_name: str, county_code: str,
+                        year: Optional[int]) -> "WorkStore":
+        conn = postgis.connect(address)
+        try:
+            if conn.execute("SELECT to_regclass('weipian_meta')").fetchone()[0] is not None:
+                raise StoreError(f"数据库 {postgis.shown(address)} 中已有工作库")
+            conn.execute("BEGIN")
+            conn.script(pg_schema.create_sql(epsg))
+            conn.execute("INSERT INTO weipian_meta VALUES (?, ?)", (schema.SCHEMA_VERSION_KEY, str(schema.LATEST_VERSION)))
+            cls._fill(conn, epsg, county_name, county_code, year)
+            conn.executemany("INSERT INTO change_types VALUES (?, ?, ?, ?, ?)",
+                             [(*row, i) for i, row in enumerate(codes.DEFAULT_CHANGE_TYPES)])
+            cls._postgis_roles(conn)
+            conn.execute("COMMIT")
+        except sqlite3.Error as exc:
+            conn.close()
+            raise StoreError(f"无法在 {postgis.shown(address)} 中创建工作库：{exc}") from exc
+        except BaseException:
+            conn.close()
+            raise
+        conn.close()
+        return cls.open(address)
+
+    @staticmethod
+    def _postgis_roles(conn) -> None:
+        """Columns and sub-types of reference roles the store lacks (core/roles.py), and the views."""
+        for statement in pg_schema.missing_role_columns(conn):
+            conn.execute(statement)
+        conn.executemany("INSERT INTO code_lists (list, code, label, parent, sort) VALUES ('subtype', ?, ?, ?, 200)",
+                         [(code, code, parent) for code, parent in schema.missing_role_codes(conn)])
+        conn.script(pg_schema.views())
+
+    @classmethod
+    def _open_postgis(cls, address: str) -> "WorkStore":
+        try:
+            conn = postgis.connect(address)
+        except postgis.AddressError as exc:
+            raise StoreError(str(exc)) from exc
+        try:
+            if conn.execute("SELECT to_regclass('weipian_meta')").fetchone()[0] is None:
+                raise StoreError(f"数据库 {postgis.shown(address)} 中没有卫片执法工作库（请先创建或发布工作库）")
+            version = _meta_int(conn, schema.SCHEMA_VERSION_KEY, postgis.shown(address))
+            _meta_int(conn, "epsg", postgis.shown(address))
+            if version > schema.LATEST_VERSION:
+                raise StoreError(f"工作库由更新版本的插件创建（结构版本 {version}），请升级插件。")
+            if version < schema.LATEST_VERSION:
+                raise StoreError(f"PostgreSQL 工作库 {postgis.shown(address)} 的结构版本 {version} 较旧，"
+                                 "本插件尚不能升级它；请用创建它的插件版本打开。")
+            if pg_schema.missing_role_columns(conn) or schema.missing_role_codes(conn):
+                conn.execute("BEGIN")
+                cls._postgis_roles(conn)
+                conn.execute("COMMIT")
+        except sqlite3.Error as exc:
+            conn.close()
+            raise StoreError(f"无法读取工作库 {postgis.shown(address)}：{exc}") from exc
+        except BaseException:
+            conn.close()
+            raise
+        return cls(None, conn, address)
+
     @classmethod
     def open(cls, path: os.PathLike) -> "WorkStore":
+        if postgis.is_address(path):
+            return cls._open_postgis(str(path))
         path = Path(path)
         if not path.is_file():
             raise StoreError(f"工作库不存在：{path}")
@@ -169,9 +247,9 @@ class WorkStore:
         if self.conn.in_transaction:
             raise RuntimeError("nested transaction")
         try:
-            self.conn.execute("BEGIN IMMEDIATE")
+            self.conn.execute(self.dialect.begin_write)
         except sqlite3.Error as exc:
-            raise errors.problem(exc, self.path) from exc
+            raise errors.problem(exc, self.address) from exc
         try:
             audit.set_actor(self.conn, actor)
             yield self.conn
@@ -186,10 +264,20 @@ class WorkStore:
                     self.conn.execute("ROLLBACK")
                 except sqlite3.Error:
                     pass
-            converted = errors.problem(exc, self.path)
+            converted = errors.problem(exc, self.address)
             if converted is exc:
                 raise
             raise converted from exc
+
+    @contextlib.contextmanager
+    def waiting_at_most(self, seconds: float) -> Iterator[None]:
+        """Writes in the block give up as busy after ``seconds`` (a dock asks Retry/Cancel instead of
+        freezing for the usual errors.BUSY_SECONDS)."""
+        self.conn.execute(self.dialect.wait_sql(seconds * 1000))
+        try:
+            yield
+        finally:
+            self.conn.execute(self.dialect.wait_sql(errors.BUSY_SECONDS * 1000))
 
     # -- metadata and settings -----------------------------------------------------------------------
     def meta(self, key: str) -> Optional[str]:
@@ -210,7 +298,7 @@ class WorkStore:
 
     def set_setting(self, key: str, value: Any, conn: Optional[sqlite3.Connection] = None) -> None:
         """Store a JSON value; inside the caller's transaction when ``conn`` is given."""
-        sql = "INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)"
+        sql = "INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value"
         params = (key, json.dumps(value, ensure_ascii=False))
         if conn is not None:
             conn.execute(sql, params)
@@ -237,7 +325,11 @@ class WorkStore:
 
     def patch_bounds(self, batch: Optional[str] = None) -> np.ndarray:
         """(minx, miny, maxx, maxy) of the active patches, from the R*Tree (no geometry decoding)."""
-        sql = ("SELECT r.minx, r.miny, r.maxx, r.maxy FROM rtree_patches_geom r JOIN patches p ON p.fid = r.id "
+        if self.dialect.name == "postgis":
+            sql = ("SELECT ST_XMin(p.geom), ST_YMin(p.geom), ST_XMax(p.geom), ST_YMax(p.geom) FROM patches p "
+                   "JOIN batches b ON b.id = p.batch_id WHERE p.split_state != '被拆分' AND p.geom IS NOT NULL")
+        else:
+            sql = ("SELECT r.minx, r.miny, r.maxx, r.maxy FROM rtree_patches_geom r JOIN patches p ON p.fid = r.id "
                "JOIN batches b ON b.id = p.batch_id WHERE p.split_state != '被拆分'")
         rows = self.conn.execute(sql + (" AND b.name = ?" if batch else ""), (batch,) if batch else ()).fetchall()
         return np.array(rows, dtype=np.float64).reshape(-1, 4)
@@ -249,7 +341,7 @@ class WorkStore:
         Patches that were split (被拆分) are replaced by their parts unless ``include_split``.
         """
         cols = ", ".join(f"p.{c}" for c in columns)
-        sql = f"SELECT p.fid, p.geom{', ' + cols if cols else ''} FROM patches p JOIN batches b ON b.id=p.batch_id"
+        sql = f"SELECT p.fid, {self.dialect.geom_select('p.geom')}{', ' + cols if cols else ''} FROM patches p JOIN batches b ON b.id=p.batch_id"
         where, params = [], []
         if batch:
             where.append("b.name = ?")
@@ -260,7 +352,7 @@ class WorkStore:
             sql += " WHERE " + " AND ".join(where)
         rows = self.conn.execute(sql + " ORDER BY p.fid", params).fetchall()
         fids = np.array([r[0] for r in rows], dtype=np.int64)
-        geoms = gpkg.decode([r[1] for r in rows])
+        geoms = self.dialect.decode([r[1] for r in rows])
         attrs = {c: np.array([r[i + 2] for r in rows], dtype=object) for i, c in enumerate(columns)}
         return fids, geoms, attrs
 

@@ -1,0 +1,91 @@
+"""One SQL text for both backends of the work store: a GeoPackage (sqlite3) or PostgreSQL/PostGIS.
+
+Core modules write their SQL once, with ``?`` placeholders, against ``store.conn``: a
+``sqlite3.Connection`` for a GeoPackage, a :class:`weipian_plugin.core.store.postgis.Connection` for
+PostGIS. Both offer the same small DB-API subset: ``execute``/``executemany`` returning a cursor with
+``fetchone``, ``fetchall``, iteration, ``description`` and ``rowcount``; ``in_transaction``; ``close``.
+Database errors of both are the ``sqlite3`` exception classes (the PostGIS connection maps SQLSTATE
+classes onto them), so one ``except sqlite3.IntegrityError`` handles a trigger's refusal from either.
+
+The few things the two dialects say differently are methods of :class:`Dialect`, found from a
+connection by :func:`dialect`; everything else (``INSERT … ON CONFLICT``, ``coalesce``, ``||``, temporary
+tables) is written in the SQL both understand.
+"""
+from __future__ import annotations
+
+from typing import Any, Sequence
+
+import numpy as np
+import shapely
+
+from weipian_plugin.core.store import gpkg
+
+
+class Dialect:
+    """The GeoPackage (SQLite) dialect."""
+
+    name = "gpkg"
+    begin_write = "BEGIN IMMEDIATE"  # takes the write lock at once: a busy store fails before any work
+
+    def wait_sql(self, milliseconds: int) -> str:
+        """How long a write waits for another writer before it fails as busy."""
+        return f"PRAGMA busy_timeout = {int(milliseconds)}"
+
+    def distinct(self, a: str, b: str) -> str:
+        """``a`` and ``b`` differ, NULL counting as a value (SQLite before 3.39 lacks IS DISTINCT FROM)."""
+        return f"{a} IS NOT {b}"
+
+    def geom_param(self, srid: int) -> str:
+        """The placeholder of a geometry written with :meth:`encode`."""
+        return "?"
+
+    def geom_select(self, column: str) -> str:
+        """The expression reading a geometry column into what :meth:`decode` takes."""
+        return column
+
+    def encode(self, geoms: np.ndarray, srid: int) -> list:
+        return gpkg.encode(geoms, srid)
+
+    def decode(self, values: Sequence[Any]) -> np.ndarray:
+        return gpkg.decode(values)
+
+    def insert_id(self, conn, sql: str, params: Sequence[Any], key: str = "id") -> int:
+        """Run one INSERT and return the key the database gave the new row."""
+        return conn.execute(sql, params).lastrowid
+
+
+class PostgisDialect(Dialect):
+    name = "postgis"
+    begin_write = "BEGIN"  # row locks are taken by the statements themselves
+
+    def wait_sql(self, milliseconds: int) -> str:
+        return f"SET lock_timeout = {int(milliseconds)}"
+
+    def distinct(self, a: str, b: str) -> str:
+        return f"{a} IS DISTINCT FROM {b}"
+
+    def geom_param(self, srid: int) -> str:
+        return f"ST_GeomFromWKB(?, {int(srid)})"
+
+    def geom_select(self, column: str) -> str:
+        return f"ST_AsBinary({column})"
+
+    def encode(self, geoms: np.ndarray, srid: int) -> list:
+        wkbs = shapely.to_wkb(np.asarray(geoms, dtype=object), byte_order=1, output_dimension=2)
+        return [None if w is None else bytes(w) for w in wkbs.tolist()]
+
+    def decode(self, values: Sequence[Any]) -> np.ndarray:
+        return shapely.from_wkb(np.array([None if v is None else bytes(v) for v in values], dtype=object))
+
+    def insert_id(self, conn, sql: str, params: Sequence[Any], key: str = "id") -> int:
+        # lastval() would name the audit row the table's trigger inserted, not this row
+        return conn.execute(f"{sql} RETURNING {key}", params).fetchone()[0]
+
+
+GPKG = Dialect()
+POSTGIS = PostgisDialect()
+
+
+def dialect(conn) -> Dialect:
+    """The dialect of a store connection (a PostGIS connection names its own)."""
+    return getattr(conn, "dialect", GPKG)

@@ -1,0 +1,57 @@
+"""The one place a QGIS layer of a work store's table is made: the ``ogr`` provider for a GeoPackage, the
+``postgres`` provider for a PostGIS store (core/store/postgis.py), so QGIS edits either natively and
+the store's triggers judge the edit."""
+from __future__ import annotations
+
+import os
+from typing import Optional
+
+from qgis.core import QgsDataSourceUri, QgsProviderRegistry, QgsVectorLayer
+
+from weipian_plugin.core.store import postgis
+
+GEOMETRY_TABLES = ("patches", "patch_analysis", "patrols", "patrol_findings", "clues")
+# The key QGIS identifies features by (views have none of their own; patch-owned rows are keyed by patch).
+_KEYS = {"determinations": "patch_fid", "rectifications": "patch_fid", "analysis": "patch_fid",
+         "military_land": "patch_fid", "settings": "key", "weipian_meta": "key", "serious_impact": "unit_code",
+         "audit_seals": "audit_id"}
+
+
+def key_column(table: str) -> str:
+    return "fid" if table in GEOMETRY_TABLES or table == "patch_status" else _KEYS.get(table, "id")
+
+
+def store_layer(address: str, table: str, name: str, subset: str = "") -> QgsVectorLayer:
+    """A vector layer of ``table`` in the store at ``address`` (a GeoPackage path or a PostgreSQL address),
+    showing the rows ``subset`` (SQL) selects.
+
+    The subset is part of the source, so QGIS applies it while opening the layer. ``setSubsetString`` on an
+    open GeoPackage layer makes QGIS reopen the file for writing, which switches it to WAL while another
+    layer of it is open; QGIS's read-only connections opened earlier (without locks) cannot read it then,
+    and the next layer opened on one fails with GDAL's "unable to open database file"."""
+    if postgis.is_address(address):
+        uri = QgsDataSourceUri(postgis.conninfo(address))
+        uri.setDataSource("", table, "geom" if table in GEOMETRY_TABLES else None, subset, key_column(table))
+        return QgsVectorLayer(uri.uri(False), name, "postgres")
+    source = f"{os.path.abspath(address)}|layername={table}" + (f"|subset={subset}" if subset else "")
+    return QgsVectorLayer(source, name, "ogr")
+
+
+def _same_file(a: str, b: str) -> bool:
+    return os.path.normcase(os.path.realpath(a)) == os.path.normcase(os.path.realpath(b))
+
+
+def store_table(layer: QgsVectorLayer, address: str) -> Optional[str]:
+    """The table of the store at ``address`` that ``layer`` shows, or None for a layer of anything else."""
+    if postgis.is_address(address):
+        if layer.providerType() != "postgres":
+            return None
+        mine, theirs = QgsDataSourceUri(postgis.conninfo(address)), QgsDataSourceUri(layer.source())
+        same = all(getattr(mine, part)() == getattr(theirs, part)()
+                   for part in ("service", "database", "host", "port", "username"))
+        return theirs.table() if same else None
+    if layer.providerType() != "ogr":
+        return None
+    parts = QgsProviderRegistry.instance().decodeUri("ogr", layer.source())
+    path = parts.get("path")
+    return parts.get("layerName") if path and _same_file(path, address) else None
