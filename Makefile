@@ -42,6 +42,7 @@ help:
 	@echo "make setup      install Debian packages and the Python venv (idempotent)"
 	@echo "make test       run all tests headless"
 	@echo "make test-ltr   run all tests on QGIS 3.40 LTR (Debian 13 chroot under $(LTR_ROOT), built once)"
+	@echo "               both take TESTS='tests/test_x.py -k name' REPEAT=20 to run a subset N times (flaky tests)"
 	@echo "make demo       generate the sample county and run the whole job into $(DEMO_DIR)/"
 	@echo "make bench      benchmark against QGIS Processing and geopandas"
 	@echo "make package    build dist/weipian_plugin.zip"
