@@ -36,7 +36,7 @@ LTR_MIRROR ?= $(shell apt-cache policy 2>/dev/null | awk '$$2 ~ /^(https?|file):
 LTR_READY := $(LTR_ROOT)/.weipian-ready
 IN_ROOT   := scripts/in_root.sh $(LTR_ROOT)
 
-.PHONY: help setup apt venv stage test test-ltr ltr-root demo bench package install run screenshot translations clean
+.PHONY: help setup apt venv stage test test-ltr ltr-root demo bench bench-store package install run screenshot translations clean
 
 help:
 	@echo "make setup      install Debian packages and the Python venv (idempotent)"
@@ -44,11 +44,12 @@ help:
 	@echo "make test-ltr   run all tests on QGIS 3.40 LTR (Debian 13 chroot under $(LTR_ROOT), built once)"
 	@echo "               both take TESTS='tests/test_x.py -k name' REPEAT=20 to run a subset N times (flaky tests)"
 	@echo "make demo       generate the sample county and run the whole job into $(DEMO_DIR)/"
-	@echo "make bench      benchmark against QGIS Processing and geopandas"
+	@echo "make bench      benchmark against QGIS Processing and geopandas, then the shared-store load test"
+	@echo "make bench-store  only the load test: 8 reviewers saving on one PostGIS store"
 	@echo "make package    build dist/weipian_plugin.zip"
 	@echo "make install    install the zip into the QGIS profile (QGIS_CUSTOM_CONFIG_PATH, PROFILE)"
 	@echo "make run        open QGIS with the plugin and the demo project"
-	@echo "make screenshot screenshot of QGIS with the review dock (for the README)"
+	@echo "make screenshot the README pictures, from the real QGIS desktop with the zip installed"
 	@echo "make translations  refresh weipian_plugin/i18n/weipian_zh_CN.ts from the sources"
 
 setup: $(SETUP)
@@ -130,6 +131,11 @@ demo: stage
 
 bench: stage
 	$(QGIS_ENV) $(PY) scripts/bench.py $(BENCH_ARGS)
+	scripts/pg_cluster.sh env $(QGIS_ENV) $(PY) scripts/bench_store.py $(BENCH_STORE_ARGS)
+
+# Only the shared-store load test (8 reviewers saving on one PostGIS store for 60 s).
+bench-store: stage
+	scripts/pg_cluster.sh env $(QGIS_ENV) $(PY) scripts/bench_store.py $(BENCH_STORE_ARGS)
 
 package: setup
 	rm -rf build/package dist/weipian_plugin.zip
@@ -145,8 +151,9 @@ install: package
 run: install demo
 	QGIS_CUSTOM_CONFIG_PATH="$(QGIS_CUSTOM_CONFIG_PATH)" qgis --profile $(PROFILE) $(DEMO_DIR)/weipian_demo.qgz
 
-screenshot: stage demo
-	PYTHONPATH=$(CURDIR)/$(STAGE) xvfb-run -a -s "-screen 0 1600x1000x24" $(PY) scripts/screenshot.py --store $(DEMO_DIR) --out docs/screenshot.png
+# The real QGIS desktop (xvfb, 1366×768, Chinese) with the zip installed in a profile under build/screenshot.
+screenshot: package demo
+	PYTHONPATH=$(CURDIR)/$(STAGE) $(PY) scripts/screenshot.py --zip dist/weipian_plugin.zip --demo $(DEMO_DIR) --docs docs
 
 translations: setup
 	pylupdate5 -noobsolete $$(git ls-files --cached --others --exclude-standard 'weipian_plugin/*.py' 'processing_algorithms/*.py' 'forms/*.ui') \

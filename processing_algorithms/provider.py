@@ -11,20 +11,23 @@ from weipian_plugin.processing_algorithms.export_figures import ExportFiguresAlg
 from weipian_plugin.processing_algorithms.export_ledger import ExportLedgerAlgorithm
 from weipian_plugin.processing_algorithms.export_military import ExportMilitaryAlgorithm
 from weipian_plugin.processing_algorithms.export_report import ExportReportAlgorithm
+from weipian_plugin.processing_algorithms.export_store import ExportStoreAlgorithm
 from weipian_plugin.processing_algorithms.grade_enforcement import GradeEnforcementAlgorithm
 from weipian_plugin.processing_algorithms.import_enforcement import ImportEnforcementAlgorithm
 from weipian_plugin.processing_algorithms.import_patches import ImportPatchesAlgorithm
 from weipian_plugin.processing_algorithms.import_records import ImportRecordsAlgorithm
+from weipian_plugin.processing_algorithms.publish_store import PublishStoreAlgorithm
 from weipian_plugin.processing_algorithms.record_interview import RecordInterviewAlgorithm
 from weipian_plugin.processing_algorithms.serious_impact import SeriousImpactAlgorithm
 from weipian_plugin.processing_algorithms.set_stage import SetStageAlgorithm
+from weipian_plugin.processing_algorithms.store_roles import StoreRolesAlgorithm
 from weipian_plugin.processing_algorithms.verify_store import VerifyStoreAlgorithm
 
 ALGORITHMS = (ImportPatchesAlgorithm, AnalyzePatchesAlgorithm, ExportFiguresAlgorithm,
               ImportEnforcementAlgorithm, GradeEnforcementAlgorithm, ExportLedgerAlgorithm,
               AccountabilityAlgorithm, ExportMilitaryAlgorithm, VerifyStoreAlgorithm, ImportRecordsAlgorithm,
               SetStageAlgorithm, RecordInterviewAlgorithm, SeriousImpactAlgorithm, ExportDossierAlgorithm,
-              ExportReportAlgorithm)
+              ExportReportAlgorithm, PublishStoreAlgorithm, ExportStoreAlgorithm, StoreRolesAlgorithm)
 
 
 class WeipianProvider(QgsProcessingProvider):

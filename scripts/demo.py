@@ -58,7 +58,9 @@ def main() -> int:
     app.initQgis()
     from weipian_plugin import translation
 
-    translation.install("zh_CN")  # a Chinese county: the style and labels saved into its store are Chinese
+    # A Chinese county: the style and labels saved into its store are Chinese. The translator is kept:
+    # a QTranslator the garbage collector takes is uninstalled with it (the project came out English).
+    translator = translation.install("zh_CN")
     from sample_county import REFERENCE_FILES, generate
 
     from weipian_plugin.core.analysis.run import run_analysis
@@ -90,6 +92,7 @@ def main() -> int:
     store.close()
 
     exports(store_path, county, out)
+    translation.uninstall(translator)
     app.exitQgis()
     say(f"\n完成。全部输出在 {out}")
     return 0

@@ -1,158 +1,77 @@
-"""`make screenshot`: the review dock on the demo county, as a reviewer sees it, saved for the README.
+"""`make screenshot`: the README pictures, taken from the real QGIS desktop.
 
-    python scripts/screenshot.py --store demo_output --out docs/screenshot.png [--locale zh_CN]
+    python scripts/screenshot.py --zip dist/weipian_plugin.zip --demo demo_output --docs docs
 
-Runs a real GUI QgsApplication (under Xvfb in `make screenshot`): a main window with the layer tree, the
-map showing the store's patches over the after imagery, the before imagery in the comparison dock, and
-the review dock with an illegal patch selected. ``--store`` is the demo folder or a store file.
+Installs the zip `make package` built into a throwaway QGIS profile under build/screenshot (with the
+Python packages QGIS lacks, as `make install` does), starts QGIS on a 1366×768 virtual screen in Chinese
+with the demo project (scripts/qgis_app.py), and lets scripts/in_qgis.py open the plugin's menu, docks and
+dialogs: ``docs/screenshot.png`` (the review workspace on an illegal patch under rectification) and
+``docs/screenshots/<form>.png``, ``docs/screenshots/menu.png``. Fails (non-zero exit) when QGIS fails, the
+plugin does not load, or any text is clipped; the pictures in docs/ are replaced only after a clean run.
 """
 from __future__ import annotations
 
 import argparse
+import shutil
+import subprocess
 import sys
-import time
 from pathlib import Path
 
-from qgis.core import QgsApplication, QgsCoordinateReferenceSystem, QgsLayerTreeModel, QgsProject, QgsRasterLayer
-from qgis.gui import QgsLayerTreeMapCanvasBridge, QgsLayerTreeView, QgsMapCanvas, QgsMessageBar
-from qgis.PyQt.QtCore import QSize, Qt
-from qgis.PyQt.QtWidgets import QDockWidget, QMainWindow, QVBoxLayout, QWidget
+import qgis_app
+
+ROOT = Path(__file__).resolve().parent.parent
+WORK = ROOT / "build" / "screenshot"
 
 
-class Iface:
-    """The part of QgisInterface the docks use."""
+def patch_to_show(store: Path) -> int:
+    """An illegal patch under rectification (the biggest), else the biggest illegal suggestion."""
+    from weipian_plugin.core.store.workstore import WorkStore
 
-    def __init__(self, window: QMainWindow, canvas: QgsMapCanvas, bar: QgsMessageBar):
-        self.window, self.canvas, self.bar = window, canvas, bar
-
-    def mainWindow(self):
-        return self.window
-
-    def mapCanvas(self):
-        return self.canvas
-
-    def messageBar(self):
-        return self.bar
-
-
-def find_store(path: Path) -> Path:
-    if path.is_file():
-        return path
-    stores = sorted(p for p in path.glob("*.gpkg") if not p.name.endswith(".creating"))
-    if not stores:
-        raise SystemExit(f"no work store (*.gpkg) in {path}; run `make demo` first")
-    return stores[0]
-
-
-def find_imagery(folder: Path, name: str):
-    found = sorted(folder.glob(f"**/imagery/{name}"))
-    return str(found[0]) if found else None
-
-
-def wait(app, until, seconds: float) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        app.processEvents()
-        if until():
-            return
-        time.sleep(0.02)
+    with WorkStore.open(store) as opened:
+        row = opened.conn.execute(
+            "SELECT fid FROM patch_analysis WHERE determination = '违法' AND status = '整改中' "
+            "ORDER BY area_m2 DESC LIMIT 1").fetchone() or opened.conn.execute(
+            "SELECT fid FROM patch_analysis WHERE suggestion = '违法' ORDER BY area_m2 DESC LIMIT 1").fetchone() \
+            or opened.conn.execute("SELECT min(fid) FROM patches").fetchone()
+    return int(row[0])
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--store", type=Path, required=True)
-    parser.add_argument("--out", type=Path, required=True)
-    parser.add_argument("--locale", default="zh_CN")
-    parser.add_argument("--size", default="1600x1000")
+    parser.add_argument("--zip", type=Path, required=True)
+    parser.add_argument("--demo", type=Path, required=True, help="the folder `make demo` wrote")
+    parser.add_argument("--docs", type=Path, required=True)
     args = parser.parse_args()
+    project = args.demo / "weipian_demo.qgz"
+    stores = sorted(args.demo.glob("*_卫片.gpkg"))
+    if not project.is_file() or not stores:
+        print(f"no demo project or work store in {args.demo}: run `make demo`", file=sys.stderr)
+        return 1
 
-    app = QgsApplication([], True)
-    app.initQgis()
-    from weipian_plugin import translation
-    from weipian_plugin.core.store.workstore import WorkStore
-    from weipian_plugin.gui.compare_dock import CompareDock
-    from weipian_plugin.gui.layers import add_store_layers
-    from weipian_plugin.gui.review_dock import ReviewDock
+    shutil.rmtree(WORK, ignore_errors=True)
+    profiles = WORK / "profiles-root"
+    profile = qgis_app.write_profile(profiles)
+    subprocess.run([sys.executable, str(ROOT / "scripts" / "install_plugin.py"), str(args.zip), str(profile)],
+                   check=True)
+    try:
+        report = qgis_app.run(profiles, WORK / "pictures", stores[0], project=project.resolve(),
+                              patch=patch_to_show(stores[0]))
+    except RuntimeError as failed:
+        print(f"make screenshot: {failed}", file=sys.stderr)
+        return 1
+    if report["problems"] or report["errors"]:
+        print("make screenshot: text clipped or errors in QGIS:", *report["problems"], *report["errors"],
+              sep="\n  ", file=sys.stderr)
+        return 1
 
-    translator = translation.install(args.locale)
-    store_path = find_store(args.store)
-    folder = store_path.parent if args.store.is_file() else args.store
-    with WorkStore.open(store_path) as store:
-        epsg = store.epsg
-        row = store.conn.execute(
-            "SELECT fid FROM patch_analysis WHERE determination = '违法' AND status = '整改中' ORDER BY area_m2 DESC "
-            "LIMIT 1").fetchone() or store.conn.execute(
-            "SELECT fid FROM patch_analysis WHERE suggestion = '违法' ORDER BY area_m2 DESC LIMIT 1").fetchone() \
-            or store.conn.execute("SELECT min(fid) FROM patches").fetchone()
-    fid = row[0]
-
-    window = QMainWindow()
-    width, height = (int(v) for v in args.size.split("x"))
-    window.resize(QSize(width, height))
-    window.setWindowTitle(f"QGIS — {store_path.name}")
-    central = QWidget()
-    layout = QVBoxLayout(central)
-    layout.setContentsMargins(0, 0, 0, 0)
-    bar = QgsMessageBar()
-    canvas = QgsMapCanvas()
-    canvas.setDestinationCrs(QgsCoordinateReferenceSystem(f"EPSG:{epsg}"))
-    layout.addWidget(bar)
-    layout.addWidget(canvas)
-    window.setCentralWidget(central)
-    iface = Iface(window, canvas, bar)
-
-    project = QgsProject.instance()
-    project.setCrs(QgsCoordinateReferenceSystem(f"EPSG:{epsg}"))
-    imagery = {}
-    for key, name in (("after", "后时相.tif"), ("before", "前时相.tif")):
-        source = find_imagery(folder, name)
-        if source:
-            imagery[key] = QgsRasterLayer(source, Path(source).stem, "gdal")
-            project.addMapLayer(imagery[key])
-    add_store_layers(str(store_path))
-    bridge = QgsLayerTreeMapCanvasBridge(project.layerTreeRoot(), canvas)
-
-    tree = QgsLayerTreeView()
-    tree.setModel(QgsLayerTreeModel(project.layerTreeRoot(), tree))
-    for layer in imagery.values():
-        project.layerTreeRoot().findLayer(layer.id()).setExpanded(False)
-    layers_dock = QDockWidget(window.tr("Layers"))
-    layers_dock.setObjectName("Layers")
-    layers_dock.setWidget(tree)
-    window.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, layers_dock)
-
-    compare = CompareDock(iface, str(store_path))
-    if "before" in imagery and "after" in imagery:
-        compare.beforeCombo.setLayer(imagery["before"])
-        compare.afterCombo.setLayer(imagery["after"])
-    window.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, compare)
-    window.splitDockWidget(layers_dock, compare, Qt.Orientation.Vertical)
-
-    review = ReviewDock(iface, str(store_path))
-    window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, review)
-    window.resizeDocks([layers_dock, review], [330, 560], Qt.Orientation.Horizontal)
-    window.show()
-    wait(app, lambda: window.isVisible(), 5)
-    review.select_fid(fid)
-    canvas.zoomScale(canvas.scale() * 2.5)
-    canvas.refresh()
-    wait(app, lambda: False, 2.5)  # the selection flash is over
-    wait(app, lambda: not canvas.isDrawing() and not compare.canvas.isDrawing(), 30)
-    wait(app, lambda: False, 0.5)
-
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    if not window.grab().save(str(args.out)):
-        raise SystemExit(f"could not write {args.out}")
-    print(args.out)
-    review.shutdown()
-    compare.shutdown()
-    translation.uninstall(translator)
-    window.close()
-    del bridge
-    project.clear()
-    window.deleteLater()
-    app.processEvents()
-    app.exitQgis()
+    pictures = WORK / "pictures"
+    shots = args.docs / "screenshots"
+    shutil.rmtree(shots, ignore_errors=True)
+    shots.mkdir(parents=True)
+    for name in report["pictures"]:
+        target = args.docs / "screenshot.png" if name == "workspace.png" else shots / name
+        shutil.copyfile(pictures / name, target)
+        print(target)
     return 0
 
 

@@ -538,13 +538,17 @@ def test_prefill_leaves_unmeasured_areas_empty_like_accept_suggestion(dock, stor
                              "FROM determinations WHERE patch_fid=?", (fid,)) == [(None, None, 1)]
 
 
-def test_workspace_fits_a_laptop_and_is_remembered(dock, qgis_iface, store_file):
+def test_workspace_fits_a_laptop_and_is_remembered(dock, qgis_iface, qtbot, store_file):
     from weipian_plugin.gui.review_dock import ReviewDock
     from weipian_plugin.settings import Settings
 
     assert dock.tableView.textElideMode() == Qt.TextElideMode.ElideMiddle  # 5001…0123, not 5001992026…
     for scroll, button in ((dock.determinationScroll, dock.saveButton), (dock.rectificationScroll, dock.rectSaveButton)):
         assert not scroll.isAncestorOf(button)  # below the scrolling form: always in view
+    qgis_iface.mainWindow().resize(1366, 560)  # the dock area QGIS leaves at 1366×768 (tests/test_ui_fit.py)
+    qtbot.wait(50)
+    rows = dock.tableView.viewport().height() // dock.tableView.verticalHeader().defaultSectionSize()
+    assert rows >= 4, rows  # a new user's list is a list, not a row and a half
     dock.splitter.setSizes([400, 300])
     dock.splitter.splitterMoved.emit(400, 1)
     dock.tableView.setColumnWidth(0, 157)

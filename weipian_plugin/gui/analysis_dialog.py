@@ -18,7 +18,7 @@ from qgis.core import (
 from qgis.gui import QgsMapLayerComboBox
 from qgis.PyQt import uic
 from qgis.PyQt.QtCore import pyqtSignal
-from qgis.PyQt.QtWidgets import QDialog, QFileDialog, QLabel, QMessageBox, QToolButton
+from qgis.PyQt.QtWidgets import QComboBox, QDialog, QFileDialog, QLabel, QMessageBox, QToolButton
 
 from weipian_plugin.compat import POLYGON_GEOMETRY, LayerFilter
 from weipian_plugin.core import roles
@@ -35,6 +35,7 @@ from weipian_plugin.settings import Settings
 
 FORM_CLASS, _ = uic.loadUiType(str(Path(__file__).parents[1] / "forms" / "analysis_dialog.ui"))
 ALGORITHM_ID = "weipian:analyzepatches"
+LAYER_NAME_CHARS = 20  # the room a layer combo keeps, in characters (Qt counts the width of "x")
 
 
 def _ogr_file(source: str) -> Optional[Tuple[str, str]]:
@@ -113,6 +114,7 @@ class AnalysisDialog(QDialog, FORM_CLASS):
     def _build_layer_rows(self) -> None:
         """One row per reference role: label (the algorithm's), layer combo, button to add a file."""
         definitions = AnalyzePatchesAlgorithm().create()
+        self.layersLayout.setColumnStretch(1, 1)
         for row, role in enumerate(roles.KEYS):
             self.labels[role] = definitions.parameterDefinition(roles.BY_KEY[role].parameter).description()
             label = QLabel(self.labels[role], self)
@@ -120,6 +122,9 @@ class AnalysisDialog(QDialog, FORM_CLASS):
             combo.setObjectName(f"{role}Combo")
             combo.setFilters(LayerFilter.PolygonLayer)
             combo.setAllowEmptyLayer(True)
+            # A layer's name stays readable beside the long registration note (it was squeezed to nothing).
+            combo.setMinimumContentsLength(LAYER_NAME_CHARS)
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
             combo.setLayer(None)
             label.setBuddy(combo)
             button = QToolButton(self)

@@ -83,7 +83,10 @@ class ReviewDock(QgsDockWidget, FORM_CLASS):
         self.tableView.sortByColumn(-1, Qt.SortOrder.AscendingOrder)  # rows arrive ordered by batch and JCBH
         self.splitter.setStretchFactor(0, 2)
         self.splitter.setStretchFactor(1, 3)
-        self.splitter.restoreState(Settings.review_splitter.value())
+        if not self.splitter.restoreState(Settings.review_splitter.value()):
+            # Stretch shares out only the room left over by the form's size hint, which left a new user's
+            # list a row and a half at 1366×768; these are shares of the whole height.
+            self.splitter.setSizes([2000, 3000])
         header.restoreState(Settings.review_columns.value())
         self.splitter.splitterMoved.connect(self._save_layout)  # bound methods: disconnected with the dock
         header.sectionResized.connect(self._save_layout)

@@ -4,37 +4,37 @@
 <context>
     <name>@default</name>
     <message>
-        <location filename="../gui/project.py" line="79"/>
+        <location filename="../gui/project.py" line="80"/>
         <source>Patches by suggestion</source>
         <translation>图斑（按判定建议）</translation>
     </message>
     <message>
-        <location filename="../gui/project.py" line="83"/>
+        <location filename="../gui/project.py" line="84"/>
         <source>Patches (editable)</source>
         <translation>图斑（可编辑）</translation>
     </message>
     <message>
-        <location filename="../gui/project.py" line="86"/>
+        <location filename="../gui/project.py" line="87"/>
         <source>Determinations</source>
         <translation>判定结果</translation>
     </message>
     <message>
-        <location filename="../gui/project.py" line="86"/>
+        <location filename="../gui/project.py" line="87"/>
         <source>Rectifications</source>
         <translation>整改记录</translation>
     </message>
     <message>
-        <location filename="../gui/layers.py" line="57"/>
+        <location filename="../gui/layers.py" line="55"/>
         <source>Not analysed</source>
         <translation>未分析</translation>
     </message>
     <message>
-        <location filename="../gui/layers.py" line="89"/>
+        <location filename="../gui/layers.py" line="87"/>
         <source>{table} cannot be read from {path}</source>
         <translation>无法从 {path} 读取 {table}</translation>
     </message>
     <message>
-        <location filename="../gui/layers.py" line="95"/>
+        <location filename="../gui/layers.py" line="93"/>
         <source>Patches coloured by legality suggestion</source>
         <translation>按合法性判定建议着色的图斑</translation>
     </message>
@@ -54,32 +54,32 @@
         <translation>导入监测图斑…</translation>
     </message>
     <message>
-        <location filename="../gui/project.py" line="52"/>
+        <location filename="../gui/project.py" line="53"/>
         <source>Not judged</source>
         <translation>未判定</translation>
     </message>
     <message>
-        <location filename="../gui/project.py" line="74"/>
+        <location filename="../gui/project.py" line="75"/>
         <source>Satellite enforcement — {name}</source>
         <translation>卫片执法 — {name}</translation>
     </message>
     <message>
-        <location filename="../gui/project.py" line="81"/>
+        <location filename="../gui/project.py" line="82"/>
         <source>Patches by determination</source>
         <translation>图斑（按判定结果）</translation>
     </message>
     <message>
-        <location filename="../gui/project.py" line="92"/>
+        <location filename="../gui/project.py" line="93"/>
         <source>Reference layers</source>
         <translation>比对图层</translation>
     </message>
     <message>
-        <location filename="../gui/project.py" line="104"/>
+        <location filename="../gui/project.py" line="105"/>
         <source>Imagery</source>
         <translation>影像</translation>
     </message>
     <message>
-        <location filename="../gui/project.py" line="117"/>
+        <location filename="../gui/project.py" line="118"/>
         <source>The project could not be written into {path}: {error}</source>
         <translation>无法将工程写入 {path}：{error}</translation>
     </message>
@@ -1328,6 +1328,49 @@
     </message>
 </context>
 <context>
+    <name>ExportStoreAlgorithm</name>
+    <message>
+        <location filename="../../processing_algorithms/export_store.py" line="31"/>
+        <source>Offline snapshot of a shared store (export and return)</source>
+        <translation>共享工作库离线快照（导出与回传）</translation>
+    </message>
+    <message>
+        <location filename="../../processing_algorithms/export_store.py" line="34"/>
+        <source>Export: copies the shared PostGIS store, as it stands at one moment, into a new GeoPackage for offline field work (its audit log and hash chain included). Return: applies what was changed in such a snapshot — determinations, rectification records and photos — to the shared store through the same audited, version-checked saves as the review dock. A record someone changed on the server since the export is not overwritten: it is listed as a conflict with both values, to be decided in the review dock. Give either the snapshot to create or the snapshot to return.</source>
+        <translation>导出：把共享的 PostGIS 工作库在某一时刻的状态复制为一个新的 GeoPackage，供离线外业使用（含修改日志及其哈希链）。回传：把在快照中所做的修改（判定、查处整改记录和照片）通过与审核面板相同的、记入修改日志并核对版本的保存写回共享工作库。导出后已在服务器上被他人修改的记录不会被覆盖，而是作为冲突列出双方的值，请在审核面板中决定。导出的快照文件与要回传的快照只填一项。</translation>
+    </message>
+    <message>
+        <location filename="../../processing_algorithms/export_store.py" line="43"/>
+        <source>Shared store (PostgreSQL address)</source>
+        <translation>共享工作库（PostgreSQL 地址）</translation>
+    </message>
+    <message>
+        <location filename="../../processing_algorithms/export_store.py" line="44"/>
+        <source>Export a snapshot to</source>
+        <translation>导出快照到</translation>
+    </message>
+    <message>
+        <location filename="../../processing_algorithms/export_store.py" line="46"/>
+        <source>Return the changes of snapshot</source>
+        <translation>回传此快照中的修改</translation>
+    </message>
+    <message>
+        <location filename="../../processing_algorithms/export_store.py" line="48"/>
+        <source>Rows exported</source>
+        <translation>导出的行数</translation>
+    </message>
+    <message>
+        <location filename="../../processing_algorithms/export_store.py" line="49"/>
+        <source>Changes returned</source>
+        <translation>已回传的修改</translation>
+    </message>
+    <message>
+        <location filename="../../processing_algorithms/export_store.py" line="50"/>
+        <source>Conflicts left for review</source>
+        <translation>待审核处理的冲突</translation>
+    </message>
+</context>
+<context>
     <name>GradeEnforcementAlgorithm</name>
     <message>
         <location filename="../../processing_algorithms/grade_enforcement.py" line="34"/>
@@ -1754,6 +1797,39 @@
     </message>
 </context>
 <context>
+    <name>PublishStoreAlgorithm</name>
+    <message>
+        <location filename="../../processing_algorithms/publish_store.py" line="27"/>
+        <source>Publish work store to PostGIS</source>
+        <translation>发布工作库到 PostGIS</translation>
+    </message>
+    <message>
+        <location filename="../../processing_algorithms/publish_store.py" line="30"/>
+        <source>Copies a GeoPackage work store, every row as it is, into a new shared store in a PostgreSQL database with PostGIS (the target must not hold a store yet). The audit log and its hash chain are carried over, so weipian:verifystore passes on the target as on the source; a source whose record is broken is refused. The new store appears only complete: a failure or a cancel leaves the database as it was. The target is a PostgreSQL address: postgresql:service=… (pg_service.conf) or postgresql:dbname=… host=… user=…; passwords come from .pgpass or the service file.</source>
+        <translation>把 GeoPackage 工作库逐行原样复制到装有 PostGIS 的 PostgreSQL 数据库中，成为新的共享工作库（目标数据库中不能已有工作库）。修改日志及其哈希链一并带过去，因此目标上的 weipian:verifystore 与源工作库一样通过；修改记录有断裂的源工作库拒绝发布。新工作库只在完整时出现：失败或取消时数据库保持原样。目标为 PostgreSQL 地址：postgresql:service=…（pg_service.conf）或 postgresql:dbname=… host=… user=…；密码来自 .pgpass 或服务文件。</translation>
+    </message>
+    <message>
+        <location filename="../../processing_algorithms/publish_store.py" line="39"/>
+        <source>Work store (GeoPackage)</source>
+        <translation>工作库（GeoPackage）</translation>
+    </message>
+    <message>
+        <location filename="../../processing_algorithms/publish_store.py" line="41"/>
+        <source>Target store (PostgreSQL address)</source>
+        <translation>目标工作库（PostgreSQL 地址）</translation>
+    </message>
+    <message>
+        <location filename="../../processing_algorithms/publish_store.py" line="42"/>
+        <source>Rows copied</source>
+        <translation>复制的行数</translation>
+    </message>
+    <message>
+        <location filename="../../processing_algorithms/publish_store.py" line="43"/>
+        <source>Record intact on the target</source>
+        <translation>目标上修改记录完整</translation>
+    </message>
+</context>
+<context>
     <name>RecordInterviewAlgorithm</name>
     <message>
         <location filename="../../processing_algorithms/record_interview.py" line="29"/>
@@ -1814,12 +1890,12 @@
 <context>
     <name>ReviewDock</name>
     <message>
-        <location filename="../gui/review_dock.py" line="418"/>
+        <location filename="../gui/review_dock.py" line="421"/>
         <source>{land} · mining: {mining}</source>
         <translation>{land} · 矿产：{mining}</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="538"/>
+        <location filename="../gui/review_dock.py" line="541"/>
         <source>Patch review</source>
         <translation>图斑审核</translation>
     </message>
@@ -2009,7 +2085,7 @@
         <translation>将判定建议保存为判定结果（A，Ctrl+Return）</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="126"/>
+        <location filename="../gui/review_dock.py" line="128"/>
         <source>Accept suggestion</source>
         <translation>采纳建议</translation>
     </message>
@@ -2204,162 +2280,162 @@
         <translation>新值</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="123"/>
+        <location filename="../gui/review_dock.py" line="125"/>
         <source>Next patch</source>
         <translation>下一个图斑</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="124"/>
+        <location filename="../gui/review_dock.py" line="126"/>
         <source>Previous patch</source>
         <translation>上一个图斑</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="125"/>
+        <location filename="../gui/review_dock.py" line="127"/>
         <source>Next unjudged patch</source>
         <translation>下一个未判定的图斑</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="129"/>
+        <location filename="../gui/review_dock.py" line="131"/>
         <source>Draw a split line on the map</source>
         <translation>在地图上绘制拆分线</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="130"/>
+        <location filename="../gui/review_dock.py" line="132"/>
         <source>Split along the approval red line</source>
         <translation>沿批文红线拆分</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="167"/>
+        <location filename="../gui/review_dock.py" line="169"/>
         <source>Patch review — {name}</source>
         <translation>图斑审核 — {name}</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="171"/>
+        <location filename="../gui/review_dock.py" line="173"/>
         <source>No work store is open.</source>
         <translation>未打开工作库。</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="213"/>
+        <location filename="../gui/review_dock.py" line="215"/>
         <source>All batches</source>
         <translation>全部批次</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="213"/>
+        <location filename="../gui/review_dock.py" line="215"/>
         <source>All townships</source>
         <translation>全部乡镇</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="213"/>
+        <location filename="../gui/review_dock.py" line="215"/>
         <source>(no township)</source>
         <translation>（无乡镇）</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="213"/>
+        <location filename="../gui/review_dock.py" line="215"/>
         <source>All suggestions</source>
         <translation>全部判定建议</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="213"/>
+        <location filename="../gui/review_dock.py" line="215"/>
         <source>(not analysed)</source>
         <translation>（未分析）</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="213"/>
+        <location filename="../gui/review_dock.py" line="215"/>
         <source>All determinations</source>
         <translation>全部判定结果</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="213"/>
+        <location filename="../gui/review_dock.py" line="215"/>
         <source>(not judged)</source>
         <translation>（未判定）</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="213"/>
+        <location filename="../gui/review_dock.py" line="215"/>
         <source>All statuses</source>
         <translation>全部状态</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="281"/>
+        <location filename="../gui/review_dock.py" line="283"/>
         <source>{total} patches · {area} mu · {judged} judged · {illegal} illegal · {rectified} rectified · {overdue} overdue</source>
         <translation>图斑 {total} 个 · {area} 亩 · 已判定 {judged} · 违法 {illegal} · 已整改 {rectified} · 逾期 {overdue}</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="318"/>
+        <location filename="../gui/review_dock.py" line="320"/>
         <source>Every shown patch is judged.</source>
         <translation>列表中的图斑均已判定。</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="348"/>
+        <location filename="../gui/review_dock.py" line="350"/>
         <source>Unsaved changes</source>
         <translation>未保存的修改</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="348"/>
+        <location filename="../gui/review_dock.py" line="350"/>
         <source>Patch {jcbh} has unsaved changes. Save them?</source>
         <translation>图斑 {jcbh} 有未保存的修改，是否保存？</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="412"/>
+        <location filename="../gui/review_dock.py" line="415"/>
         <source>{jcbh} · batch {batch} · {township} · {area:.2f} mu · due {due}</source>
         <translation>{jcbh} · 批次 {batch} · {township} · {area:.2f} 亩 · 判定期限 {due}</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="415"/>
+        <location filename="../gui/review_dock.py" line="418"/>
         <source>Not analysed</source>
         <translation>未分析</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="431"/>
+        <location filename="../gui/review_dock.py" line="434"/>
         <source>{role} {doc}: {share} of the patch, {area:.2f} mu</source>
         <translation>{role} {doc}：占图斑 {share}，{area:.2f} 亩</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="435"/>
+        <location filename="../gui/review_dock.py" line="438"/>
         <source>Cultivated</source>
         <translation>耕地</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="435"/>
+        <location filename="../gui/review_dock.py" line="438"/>
         <source>Basic farmland</source>
         <translation>永久基本农田</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="435"/>
+        <location filename="../gui/review_dock.py" line="438"/>
         <source>Ecological red line</source>
         <translation>生态保护红线</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="441"/>
+        <location filename="../gui/review_dock.py" line="444"/>
         <source>mu</source>
         <translation>亩</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="448"/>
+        <location filename="../gui/review_dock.py" line="451"/>
         <source>Batch {batch} was submitted at stage {stage} on {at}: its determination is locked; rectification and evidence can still be recorded.</source>
         <translation>批次 {batch} 已于 {at} {stage}：合法性判定已锁定，查处整改和佐证材料仍可录入。</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="452"/>
+        <location filename="../gui/review_dock.py" line="455"/>
         <source>This patch was split; judge and follow up its parts instead.</source>
         <translation>该图斑已拆分，请对拆分后的各部分分别判定和跟踪整改。</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="460"/>
+        <location filename="../gui/review_dock.py" line="463"/>
         <source>Status: {status} · remaining unrectified area: {mu:.2f} mu</source>
         <translation>状态：{status} · 剩余未整改面积：{mu:.2f} 亩</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="466"/>
+        <location filename="../gui/review_dock.py" line="469"/>
         <source>{name} (when saved)</source>
         <translation>{name}（保存时记录）</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="525"/>
+        <location filename="../gui/review_dock.py" line="528"/>
         <source>Rectification is recorded for patches determined illegal.</source>
         <translation>只有判定为违法的图斑才需填写查处整改情况。</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="647"/>
+        <location filename="../gui/review_dock.py" line="663"/>
         <source>The patch was split into {n} parts.</source>
         <translation>图斑已拆分为 {n} 个部分。</translation>
     </message>
@@ -2384,27 +2460,27 @@
         <translation>移送文号</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="466"/>
+        <location filename="../gui/review_dock.py" line="469"/>
         <source>(name not set)</source>
         <translation>（未设置姓名）</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="555"/>
+        <location filename="../gui/review_dock.py" line="558"/>
         <source>Set the reviewer's name first (batch menu → Reviewer name…): the audit log records who made each change.</source>
         <translation>请先设置审核人姓名（批次菜单 →“审核人姓名…”）：修改日志要记录每项修改是谁做的。</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="571"/>
+        <location filename="../gui/review_dock.py" line="575"/>
         <source>Work store busy</source>
         <translation>工作库被占用</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="581"/>
+        <location filename="../gui/review_dock.py" line="583"/>
         <source>Saved by someone else</source>
         <translation>已被他人保存</translation>
     </message>
     <message>
-        <location filename="../gui/review_dock.py" line="582"/>
+        <location filename="../gui/review_dock.py" line="583"/>
         <source>Save: overwrite it with your values. Discard: keep theirs and drop your changes.</source>
         <translation>“保存”：用你的内容覆盖对方的修改。“放弃”：保留对方的修改，放弃你的修改。</translation>
     </message>
@@ -2928,6 +3004,39 @@
     </message>
 </context>
 <context>
+    <name>StoreRolesAlgorithm</name>
+    <message>
+        <location filename="../../processing_algorithms/store_roles.py" line="27"/>
+        <source>Roles of a shared store</source>
+        <translation>共享工作库的角色</translation>
+    </message>
+    <message>
+        <location filename="../../processing_algorithms/store_roles.py" line="30"/>
+        <source>Run by the store&apos;s owner. Creates the four group roles (weipian_technician: import and analyse; weipian_reviewer: judge and follow up; weipian_township: fill in rectification records of its own townships only, by row-level security; weipian_viewer: read only), grants them the store, and makes the login (created without a password when it does not exist: set one with psql&apos;s \password, it is never stored in a project) a member of the chosen group. The audit log names the login of whoever saves. For a township login give its township codes, separated by commas.</source>
+        <translation>由工作库的所有者运行。创建四个角色组（weipian_technician：导入与分析；weipian_reviewer：判定与跟踪查处整改；weipian_township：按行级安全只填报本乡镇图斑的查处整改；weipian_viewer：只读），授予它们对工作库的权限，并把登录账号加入所选角色组（账号不存在时创建，不带密码：请用 psql 的 \password 设置，密码从不保存在项目中）。修改日志记录保存者的登录账号。乡镇账号请填写其乡镇代码，多个用逗号分隔。</translation>
+    </message>
+    <message>
+        <location filename="../../processing_algorithms/store_roles.py" line="39"/>
+        <source>Shared store (PostgreSQL address)</source>
+        <translation>共享工作库（PostgreSQL 地址）</translation>
+    </message>
+    <message>
+        <location filename="../../processing_algorithms/store_roles.py" line="40"/>
+        <source>Login role</source>
+        <translation>登录账号</translation>
+    </message>
+    <message>
+        <location filename="../../processing_algorithms/store_roles.py" line="41"/>
+        <source>Group</source>
+        <translation>角色组</translation>
+    </message>
+    <message>
+        <location filename="../../processing_algorithms/store_roles.py" line="44"/>
+        <source>Township codes (township group)</source>
+        <translation>乡镇代码（乡镇角色组）</translation>
+    </message>
+</context>
+<context>
     <name>VerifyStoreAlgorithm</name>
     <message>
         <location filename="../../processing_algorithms/verify_store.py" line="18"/>
@@ -2940,17 +3049,17 @@
         <translation>从头到尾检查修改日志：所有已封存修改记录上的哈希链（事后删除、改动或插入记录都会使其断裂）、使修改日志和上报阶段记录只能追加的触发器，以及每个判定和查处整改的最后一条修改记录是否与数据一致（关闭保护后所做的修改，或伪造的修改记录）。工作库可以是 GeoPackage 文件，也可以是 PostgreSQL 地址（postgresql:service=… 或 postgresql:dbname=… host=…）。不写入任何内容。</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/verify_store.py" line="29"/>
+        <location filename="../../processing_algorithms/verify_store.py" line="30"/>
         <source>Work store (GeoPackage or PostgreSQL address)</source>
         <translation>工作库（GeoPackage 文件或 PostgreSQL 地址）</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/verify_store.py" line="31"/>
+        <location filename="../../processing_algorithms/verify_store.py" line="32"/>
         <source>Record intact</source>
         <translation>修改记录完整</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/verify_store.py" line="32"/>
+        <location filename="../../processing_algorithms/verify_store.py" line="33"/>
         <source>Problems found</source>
         <translation>发现的问题数</translation>
     </message>
@@ -2958,7 +3067,7 @@
 <context>
     <name>WeipianAlgorithm</name>
     <message>
-        <location filename="../../processing_algorithms/base.py" line="25"/>
+        <location filename="../../processing_algorithms/base.py" line="26"/>
         <source>Satellite enforcement</source>
         <translation>卫片执法</translation>
     </message>

@@ -68,3 +68,6 @@ ACCOUNTABILITY: StoreKey[dict] = StoreKey("accountability", {}, "AccountabilityC
 INFRASTRUCTURE_PROJECTS: StoreKey[list] = StoreKey(
     "infrastructure_projects", [], "project names counted as national/provincial infrastructure")
 FIGURE_ORG: StoreKey[str] = StoreKey("figure_org", "", "制图单位 printed on every 套合图")
+SNAPSHOT: StoreKey[dict] = StoreKey(
+    "offline_snapshot", {}, "{'source', 'exported_at', 'audit_id', 'versions': {table: {fid: row_version}}, "
+    "'attachments': [id]} of a GeoPackage exported from a shared store for offline work (core/review/offline.py)")

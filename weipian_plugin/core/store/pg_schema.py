@@ -18,7 +18,11 @@ from weipian_plugin.core.store import audit, schema
 
 ACTOR_SETTING = "weipian.actor"
 """The transaction-local setting naming who writes (``set_config``), read by the audit triggers."""
-_ACTOR = f"nullif(current_setting('{ACTOR_SETTING}', true), '')"
+# A login that belongs to one of the store's groups (core/store/pgroles.py) is who writes, whatever name a
+# client sets; the store's owner and other roles keep the name the plugin sets.
+_LOGIN = ("(SELECT session_user::text WHERE EXISTS (SELECT 1 FROM pg_auth_members m JOIN pg_roles g ON g.oid = m.roleid "
+          "JOIN pg_roles u ON u.oid = m.member WHERE u.rolname = session_user AND g.rolname LIKE 'weipian\\_%'))")
+_ACTOR = f"coalesce({_LOGIN}, nullif(current_setting('{ACTOR_SETTING}', true), ''))"
 _AUDIT_LOCK = 7_041_016  # pg_advisory_xact_lock key ordering audit writers (any number unique to weipian)
 
 

@@ -15,7 +15,7 @@ import json
 import os
 import sqlite3
 from pathlib import Path
-from typing import Any, Iterator, Optional
+from typing import Any, Callable, Iterator, Optional
 
 import numpy as np
 
@@ -62,10 +62,11 @@ class WorkStore:
 
     @classmethod
     def create(cls, path: os.PathLike, epsg: int, county_name: str = "", county_code: str = "",
-               year: Optional[int] = None) -> "WorkStore":
-        """Create a new store; the file appears only once it is complete (a PostGIS store: in one transaction)."""
+               year: Optional[int] = None, populate: Optional[Callable] = None) -> "WorkStore":
+        """Create a new store; the file appears only once it is complete (a PostGIS store: in one transaction).
+        ``populate(conn)``, if given, fills it inside that transaction (core/store/transfer.py)."""
         if postgis.is_address(path):
-            return cls._create_postgis(str(path), epsg, county_name, county_code, year)
+            return cls._create_postgis(str(path), epsg, county_name, county_code, year, populate)
         path = Path(path)
         if path.exists():
             raise StoreError(f"文件已存在：{path}")
@@ -78,6 +79,8 @@ class WorkStore:
             gpkg.add_srs(conn, epsg)
             cls._migrate(conn, 0)
             cls._fill(conn, epsg, county_name, county_code, year)
+            if populate:
+                populate(conn)
             conn.execute("COMMIT")
         except BaseException:
             conn.close()
@@ -104,7 +107,7 @@ class WorkStore:
 
     @classmethod
     def _create_postgis(cls, address: str, epsg: int, county_name: str, county_code: str,
-                        year: Optional[int]) -> "WorkStore":
+                        year: Optional[int], populate: Optional[Callable] = None) -> "WorkStore":
         conn = postgis.connect(address)
         try:
             if conn.execute("SELECT to_regclass('weipian_meta')").fetchone()[0] is not None:
@@ -116,6 +119,8 @@ class WorkStore:
             conn.executemany("INSERT INTO change_types VALUES (?, ?, ?, ?, ?)",
                              [(*row, i) for i, row in enumerate(codes.DEFAULT_CHANGE_TYPES)])
             cls._postgis_roles(conn)
+            if populate:
+                populate(conn)
             conn.execute("COMMIT")
         except sqlite3.Error as exc:
             conn.close()
