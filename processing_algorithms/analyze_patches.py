@@ -10,7 +10,6 @@ from qgis.core import (
     QgsProcessingException,
     QgsProcessingOutputNumber,
     QgsProcessingParameterBoolean,
-    QgsProcessingParameterFile,
     QgsProcessingParameterString,
     QgsProcessingParameterVectorLayer,
     QgsRectangle,
@@ -96,8 +95,7 @@ class AnalyzePatchesAlgorithm(WeipianAlgorithm):
             "The layers chosen are remembered in the store.")
 
     def initAlgorithm(self, config=None):
-        self.addParameter(QgsProcessingParameterFile(self.STORE, self.tr("Work store (GeoPackage)"),
-                                                     extension="gpkg"))
+        self.addParameter(self.store_parameter())
         for role in roles.ROLES:  # one optional polygon layer per reference role (core/roles.py)
             self.addParameter(QgsProcessingParameterVectorLayer(
                 role.parameter, f"{role.label} ({role.english})", [VECTOR_POLYGON_SOURCE],

@@ -5,7 +5,7 @@ import contextlib
 import sqlite3
 from pathlib import Path
 
-from qgis.core import QgsProcessingAlgorithm, QgsProcessingException, QgsProcessingFeedback
+from qgis.core import QgsProcessingAlgorithm, QgsProcessingException, QgsProcessingFeedback, QgsProcessingParameterFile
 from qgis.PyQt.QtCore import QCoreApplication
 
 from weipian_plugin.core.store import postgis
@@ -18,6 +18,13 @@ class WeipianAlgorithm(QgsProcessingAlgorithm):
 
     def tr(self, text: str) -> str:
         return QCoreApplication.translate(type(self).__name__, text)  # the context pylupdate5 gives self.tr()
+
+    def store_parameter(self) -> QgsProcessingParameterFile:
+        """The work store: a GeoPackage chosen as a file, or a shared store's PostgreSQL address typed in
+        (``postgresql:service=…``, core/store/postgis.py)."""
+        return QgsProcessingParameterFile(
+            self.STORE, QCoreApplication.translate("WeipianAlgorithm", "Work store (GeoPackage or PostgreSQL address)"),
+            fileFilter="GeoPackage (*.gpkg);;All files (*)")
 
     def createInstance(self):
         return type(self)()

@@ -35,8 +35,7 @@ class RecordInterviewAlgorithm(WeipianAlgorithm):
             "its year.")
 
     def initAlgorithm(self, config=None):
-        self.addParameter(QgsProcessingParameterFile(self.STORE, self.tr("Work store (GeoPackage)"),
-                                                     extension="gpkg"))
+        self.addParameter(self.store_parameter())
         self.addParameter(QgsProcessingParameterString(self.TOWNSHIP, self.tr("Township")))
         self.addParameter(QgsProcessingParameterString(self.TOWNSHIP_CODE, self.tr("Township code"), optional=True))
         self.addParameter(QgsProcessingParameterString(self.DATE, self.tr("Date of the interview")))

@@ -4,7 +4,6 @@ from __future__ import annotations
 from qgis.core import (
     QgsProcessingException,
     QgsProcessingParameterBoolean,
-    QgsProcessingParameterFile,
     QgsProcessingParameterString,
 )
 
@@ -31,8 +30,7 @@ class SeriousImpactAlgorithm(WeipianAlgorithm):
             "is marked for a warning interview. Tick Clear to remove the mark.")
 
     def initAlgorithm(self, config=None):
-        self.addParameter(QgsProcessingParameterFile(self.STORE, self.tr("Work store (GeoPackage)"),
-                                                     extension="gpkg"))
+        self.addParameter(self.store_parameter())
         self.addParameter(QgsProcessingParameterString(self.UNIT_CODE, self.tr("County or township code")))
         self.addParameter(QgsProcessingParameterString(self.UNIT_NAME, self.tr("Name"), optional=True))
         self.addParameter(QgsProcessingParameterString(self.REASON, self.tr("Reason"), optional=True))

@@ -5,7 +5,6 @@ from qgis.core import (
     QgsProcessingException,
     QgsProcessingOutputBoolean,
     QgsProcessingParameterEnum,
-    QgsProcessingParameterFile,
     QgsProcessingParameterString,
 )
 
@@ -34,8 +33,7 @@ class SetStageAlgorithm(WeipianAlgorithm):
             "records and evidence stay editable all year. 一下 unlocks the determinations for corrections.")
 
     def initAlgorithm(self, config=None):
-        self.addParameter(QgsProcessingParameterFile(self.STORE, self.tr("Work store (GeoPackage)"),
-                                                     extension="gpkg"))
+        self.addParameter(self.store_parameter())
         self.addParameter(QgsProcessingParameterString(self.BATCH, self.tr("Batch")))
         self.addParameter(QgsProcessingParameterEnum(self.STAGE, self.tr("Stage"), options=list(STAGES)))
         self.addParameter(QgsProcessingParameterString(self.NOTE, self.tr("Note"), optional=True))

@@ -1,7 +1,7 @@
 """weipian:verifystore — check that the work store's record has not been rewritten."""
 from __future__ import annotations
 
-from qgis.core import QgsProcessingOutputBoolean, QgsProcessingOutputNumber, QgsProcessingParameterFile
+from qgis.core import QgsProcessingOutputBoolean, QgsProcessingOutputNumber
 
 from weipian_plugin.core.store import audit
 from weipian_plugin.processing_algorithms.base import WeipianAlgorithm
@@ -27,8 +27,7 @@ class VerifyStoreAlgorithm(WeipianAlgorithm):
             "Writes nothing.")
 
     def initAlgorithm(self, config=None):
-        self.addParameter(QgsProcessingParameterFile(self.STORE, self.tr("Work store (GeoPackage or PostgreSQL address)"),
-                                                     fileFilter="GeoPackage (*.gpkg);;All files (*)"))
+        self.addParameter(self.store_parameter())
         self.addOutput(QgsProcessingOutputBoolean(self.OK, self.tr("Record intact")))
         self.addOutput(QgsProcessingOutputNumber(self.PROBLEMS, self.tr("Problems found")))
 

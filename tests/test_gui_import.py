@@ -113,6 +113,34 @@ def test_open_existing_store_and_refuse_other_files(qtbot, tmp_path, store_path,
     assert dialog.path is None and len(warnings) == 1 and str(other) in warnings[0]
 
 
+def test_a_shared_store_opens_from_a_qgis_postgresql_connection(qtbot, pg_database, warnings):
+    """The connection a bureau saved in QGIS's Browser is the store's address, without its password."""
+    from qgis.core import QgsProviderRegistry
+
+    from weipian_plugin.core.store import postgis
+
+    address = "postgresql:" + pg_database
+    WorkStore.create(address, 4527, county_name="青禾县").close()
+    metadata = QgsProviderRegistry.instance().providerMetadata("postgres")
+    metadata.saveConnection(metadata.createConnection(pg_database + " password=secret",
+                                                      {"saveUsername": True, "savePassword": True}), "县局共享库")
+    try:
+        dialog = StoreDialog(None, "")
+        qtbot.addWidget(dialog)
+        dialog.sharedRadio.setChecked(True)
+        assert dialog.sharedPage.isEnabled() and not dialog.openPage.isEnabled()
+        dialog.connectionCombo.setCurrentText("县局共享库")
+        dialog.accept()
+        assert warnings == [] and postgis.is_address(dialog.path) and "secret" not in dialog.path
+        with WorkStore.open(dialog.path) as store:
+            assert store.meta("county_name") == "青禾县"
+        again = StoreDialog(None, dialog.path)  # the last store, shared, is offered again
+        qtbot.addWidget(again)
+        assert again.sharedRadio.isChecked()
+    finally:
+        metadata.deleteConnection("县局共享库")
+
+
 def test_choose_store_returns_the_path_or_none(qtbot, store_path):
     WorkStore.create(store_path, 4527).close()
     QTimer.singleShot(50, lambda: QApplication.activeModalWidget().accept())

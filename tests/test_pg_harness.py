@@ -32,3 +32,47 @@ def test_an_unreachable_server_fails_instead_of_skipping(tmp_path):
                          env=env, capture_output=True, text=True, timeout=120)
     assert run.returncode == 1, run.stdout
     assert "does not answer" in run.stdout
+
+
+def _cluster_dirs():
+    from pathlib import Path
+
+    return set((Path(__file__).resolve().parent.parent / "build" / "pg").glob("run.*"))
+
+
+def test_cluster_script_stops_and_removes_its_server_on_failure_and_on_interrupt():
+    """scripts/pg_cluster.sh hands on the command's exit status and leaves no server or folder behind,
+    also when it is interrupted (Ctrl-C in a terminal sends SIGINT to the whole group)."""
+    import os
+    import signal
+    import subprocess
+    import time
+    from pathlib import Path
+
+    script = Path(__file__).resolve().parent.parent / "scripts" / "pg_cluster.sh"
+    before = _cluster_dirs()
+    failed = subprocess.run([str(script), "sh", "-c", 'psql -Atc "SELECT 1" "$WEIPIAN_TEST_PG dbname=postgres" '
+                             "&& exit 3"], capture_output=True, text=True, timeout=120)
+    assert failed.returncode == 3, failed.stderr
+    assert _cluster_dirs() == before
+
+    run = subprocess.Popen([str(script), "sleep", "60"], stdout=subprocess.PIPE, text=True, start_new_session=True)
+    started = run.stdout.readline()  # the address line: the server is up
+    assert "WEIPIAN_TEST_PG" not in started and "host=" in started
+    socket_dir = started.split("host=")[1].split()[0]
+    os.killpg(run.pid, signal.SIGINT)
+    assert run.wait(timeout=60) != 0
+    deadline = time.time() + 10
+    while Path(socket_dir).exists() and time.time() < deadline:
+        time.sleep(0.2)
+    assert not Path(socket_dir).exists() and _cluster_dirs() == before
+    run_dir = str(Path(socket_dir).parent)
+    servers = [p for p in Path("/proc").iterdir() if p.name.isdigit() and _cmdline(p).find(run_dir) >= 0]
+    assert servers == []
+
+
+def _cmdline(proc) -> str:
+    try:
+        return (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+    except OSError:  # the process ended meanwhile
+        return ""

@@ -92,12 +92,19 @@ def test_reviewer_judges_follows_up_and_locks_but_does_not_import(shared):
         assert audit.verify(owner.conn).ok
 
 
-def test_township_fills_in_only_its_own_patches(shared):
+def test_township_fills_in_only_its_own_patches(shared, tmp_path):
+    from weipian_plugin.core.review import attachments
+
     as_login, _ = shared
     town = as_login("wp_town_a")
     records.save_rectification(town, 1, {"case_number": "甲镇立〔2026〕1号"}, "甲镇")
     assert records.load_rectification(town, 1)["case_number"] == "甲镇立〔2026〕1号"
     refused(lambda: records.save_rectification(town, 2, {"case_number": "越权"}, "甲镇"))
+    photo = tmp_path / "拆除后.jpg"
+    photo.write_bytes(b"\xff\xd8\xff\xe0 photo")
+    attachments.add(town, attachments.PATCH, 1, photo)
+    refused(lambda: attachments.add(town, attachments.PATCH, 2, photo))
+    assert [a["file_name"] for a in attachments.list_for(town, attachments.PATCH, 1)] == ["拆除后.jpg"]
     refused(lambda: records.save_determination(town, 1, {"project_name": "越权"}, "甲镇"))
     # outside the plugin too: no moving a row to its own patch, no widening of its own mapping
     raw = town.conn.raw

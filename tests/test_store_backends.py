@@ -9,8 +9,10 @@ import pytest
 from conftest import independent_connection
 from test_review import BATCH, ILLEGAL, make_store
 
+from weipian_plugin.core.review import marks, split
 from weipian_plugin.core.review.records import (
     ConflictError,
+    LockedError,
     load_determination,
     lock_batch,
     save_determination,
@@ -211,6 +213,32 @@ def test_simultaneous_saves_of_the_same_version_never_both_win(store_address):
     store.close()
 
 
+def test_a_stage_waits_for_a_save_in_flight_and_its_snapshot_holds_it(store_address):
+    """一上 recorded while a reviewer's save is being written: the stage waits for it, so the save is neither
+    lost from the reported snapshot nor slipped in after the lock."""
+    import json
+
+    store, _ = make_store(store_address)
+    stage = threading.Thread(target=lambda: _lock_in_own_connection(store_address))
+    with store.transaction("李四") as conn:
+        conn.execute("INSERT INTO determinations (patch_fid, result, subtype, reviewer) VALUES (1, '合法', '批文', '李四')")
+        stage.start()
+        stage.join(1.5)
+        assert stage.is_alive()  # waiting for the save to commit
+    stage.join(30)
+    assert not stage.is_alive()
+    snapshot = json.loads(store.conn.execute("SELECT snapshot FROM stage_events").fetchone()[0])
+    assert snapshot["patches"][0]["determination"]["result"] == "合法"
+    with pytest.raises(LockedError):
+        save_determination(store, 2, {"result": "合法", "subtype": "批文"}, "王五")
+    store.close()
+
+
+def _lock_in_own_connection(address):
+    with WorkStore.open(address) as mine:
+        lock_batch(mine, BATCH, "一上", "市局")
+
+
 TRICKY = "某\"公司\"\\n 第二行\n\t😀 'x' %s ?"
 
 
@@ -239,6 +267,17 @@ def test_verifystore_checks_the_chain_on_both_backends(store_address, weipian_pr
     assert any("第 1 条修改记录已被改动" in p for p in problems)
     result = processing.run("weipian:verifystore", {"STORE": store_address})
     assert result["OK"] is False and result["PROBLEMS"] == len(problems)
+    store.close()
+
+
+def test_stages_are_recorded_through_processing_on_both_backends(store_address, weipian_provider):
+    import processing
+
+    store, _ = make_store(store_address)
+    result = processing.run("weipian:setstage", {"STORE": store_address, "BATCH": BATCH, "STAGE": 0, "NOTE": "三月"})
+    assert result == {"LOCKED": True}
+    with pytest.raises(LockedError):
+        save_determination(store, 1, ILLEGAL, "李四")
     store.close()
 
 
@@ -275,3 +314,114 @@ def test_newer_schema_is_refused_and_a_failed_transaction_leaves_nothing(store_a
         other.close()
     with pytest.raises(StoreError, match="更新版本"):
         WorkStore.open(store_address)
+
+
+def test_marks_interviews_and_serious_impact_on_both_backends(store_address, tmp_path):
+    store, _ = make_store(store_address)
+    assert marks.mark_military(store, [1, 2], "李四", "军用机场") == 2
+    assert marks.mark_military(store, [1], "王五") == 0  # already marked: the first mark stays
+    marks.unmark_military(store, 2)
+    assert (marks.is_military(store, 1), marks.is_military(store, 2)) == (True, False)
+    assert [r[0] for r in store.conn.execute("SELECT action FROM audit_log WHERE table_name = 'military_land' "
+                                             "ORDER BY id")] == ["insert", "insert", "delete"]
+    marks.mark_serious_impact(store, "500199001", "多次约谈仍新增", "李四", "东关镇")
+    marks.mark_serious_impact(store, "500199001", "造成耕地大面积破坏", "王五", "东关镇")  # a second judgement replaces
+    assert store.conn.execute("SELECT reason, marked_by FROM serious_impact").fetchall() == \
+        [("造成耕地大面积破坏", "王五")]
+    minutes = tmp_path / "约谈纪要.pdf"
+    minutes.write_bytes(b"%PDF-1.4 \x00\xff")
+    first = marks.add_interview(store, "东关镇", "2026-04-01", "镇长", "李四", minutes=minutes)
+    second = marks.add_interview(store, "西河镇", "2026-05-01", "镇长", "李四")
+    assert second > first and marks.interview_minutes(store, first) == minutes.read_bytes()
+    assert [i["township"] for i in marks.list_interviews(store, 2026)] == ["东关镇", "西河镇"]
+    assert audit.verify(store.conn).ok
+    store.close()
+
+
+def test_a_split_writes_its_parts_and_audit_on_both_backends(store_address):
+    import shapely
+    from test_review import X0, Y0
+
+    store, _ = make_store(store_address)
+    parts = split.split_by_polygon(store, 1, shapely.box(X0 - 5, Y0 - 5, X0 + 10, Y0 + 35), "李四")
+    assert len(parts) == 2 and min(parts) > 2
+    fids, geoms, attrs = store.read_patches()
+    assert sorted(fids.tolist()) == sorted([2, *parts])
+    by_fid = dict(zip(fids.tolist(), geoms))
+    assert (by_fid[parts[0]].area, by_fid[parts[1]].area) == (pytest.approx(300), pytest.approx(900))
+    assert split.patch_geometry(store, parts[0]).equals(by_fid[parts[0]])
+    assert store.conn.execute("SELECT split_state FROM patches WHERE fid = 1").fetchone()[0] == "被拆分"
+    assert store.conn.execute("SELECT count(*) FROM audit_log WHERE action = 'split'").fetchone()[0] == 3
+    assert audit.verify(store.conn).ok
+    store.close()
+
+
+def test_the_review_dock_works_on_a_shared_store(qgis_iface, qgis_new_project, qtbot, pg_database, monkeypatch):
+    from weipian_plugin.gui.review_dock import ReviewDock
+
+    address = "postgresql:" + pg_database
+    make_store(address)[0].close()
+    dock = ReviewDock(qgis_iface, address)
+    qtbot.addWidget(dock)
+    assert dock.proxy.rowCount() == 2
+    dock.select_fid(1)
+    dock.resultCombo.setCurrentIndex(dock.resultCombo.findData("合法"))
+    dock.subtypeCombo.setCurrentIndex(dock.subtypeCombo.findData("批文"))
+    assert dock.save_determination()
+    with WorkStore.open(address) as other:  # a colleague saves the same patch meanwhile
+        save_determination(other, 1, {"doc_numbers": "青政地〔2026〕1号"}, "王五")
+    dock.projectEdit.setText("某项目")
+    from qgis.PyQt.QtWidgets import QMessageBox
+
+    asked = []
+    monkeypatch.setattr(QMessageBox, "warning",
+                        lambda parent, title, text, *a: asked.append(text) or QMessageBox.StandardButton.Save)
+    assert dock.save_determination() and "王五" in asked[0]
+    row = load_determination(dock.store, 1)
+    assert (row["result"], row["project_name"], row["reviewer"]) == ("合法", "某项目", "测试审核人")
+    dock.shutdown()
+
+
+def test_import_and_analysis_give_the_same_store_on_both_backends_and_never_block_a_reviewer(
+        sample_county, tmp_path, pg_database):
+    """The sample county imported and analysed into a GeoPackage and into PostGIS gives the same
+    patch_analysis; while the long overlay runs, a reviewer's save on the shared store goes straight
+    through (the results are written afterwards in one short transaction)."""
+    import time
+
+    from sample_county import REFERENCE_FILES
+
+    from weipian_plugin.core.analysis.run import run_analysis
+    from weipian_plugin.core.intake.importer import create_store_for, import_patches
+
+    references = {role: sample_county / "reference" / name for role, name in REFERENCE_FILES.items()}
+    batches = sorted((sample_county / "batches").glob("*.shp"))
+    rows, waits = {}, []
+    for address in (tmp_path / "s.gpkg", "postgresql:" + pg_database):
+        with create_store_for(address, batches[0]) as store:
+            for shp in batches:
+                import_patches(store, shp, shp.stem.split("_")[0])
+            save_determination(store, 1, {"result": "合法", "subtype": "批文"}, "李四")
+            reviewer = WorkStore.open(address)
+
+            def progress(fraction, reviewer=reviewer, store=store):
+                if 0.2 < fraction < 0.9 and not waits and store.path is None:
+                    started = time.monotonic()
+                    save_determination(reviewer, 2, {"result": "合法", "subtype": "批文"}, "王五")
+                    waits.append(time.monotonic() - started)
+
+            run_analysis(store, references, progress=progress)
+            reviewer.close()
+            if store.path is not None:  # the same determination, saved while nothing runs
+                save_determination(store, 2, {"result": "合法", "subtype": "批文"}, "王五")
+            columns = [c for c in _columns(store, "patch_analysis") if c != "geom"]
+            rows[store.dialect.name] = store.conn.execute(
+                f"SELECT {', '.join(columns)} FROM patch_analysis ORDER BY fid").fetchall()
+            assert load_determination(store, 1)["result"] == "合法"  # the re-run's write kept the person's work
+            assert audit.verify(store.conn).ok
+    assert len(rows["gpkg"]) > 100
+    different = [(a, b) for a, b in zip(rows["gpkg"], rows["postgis"])
+                 if [round(x, 6) if isinstance(x, float) else x for x in a]
+                 != [round(x, 6) if isinstance(x, float) else x for x in b]]
+    assert different == [] and len(rows["gpkg"]) == len(rows["postgis"])
+    assert len(waits) == 1 and waits[0] < 2.0

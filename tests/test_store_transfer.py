@@ -176,3 +176,17 @@ def test_exportstore_needs_exactly_one_direction(weipian_provider, pg_database, 
 
     with pytest.raises(QgsProcessingException, match="只填一项"):
         processing.run("weipian:exportstore", {"STORE": f"postgresql:{pg_database}"})
+
+
+def test_a_cancelled_snapshot_writes_no_file(weipian_provider, county, pg_database, tmp_path):
+    import processing
+    from qgis.core import QgsProcessingFeedback
+
+    target, _ = publish(county, pg_database)
+    feedback = QgsProcessingFeedback()
+    feedback.cancel()
+    out = tmp_path / "snapshots" / "快照.gpkg"
+    out.parent.mkdir()
+    assert processing.run("weipian:exportstore", {"STORE": target, "OUTPUT": str(out)}, feedback=feedback) == {}
+    assert "未写入快照文件" in feedback.textLog()
+    assert list(out.parent.iterdir()) == []

@@ -4,7 +4,7 @@ the store's triggers judge the edit."""
 from __future__ import annotations
 
 import os
-from typing import Optional
+from typing import List, Optional
 
 from qgis.core import QgsDataSourceUri, QgsProviderRegistry, QgsVectorLayer
 
@@ -15,6 +15,33 @@ GEOMETRY_TABLES = ("patches", "patch_analysis", "patrols", "patrol_findings", "c
 _KEYS = {"determinations": "patch_fid", "rectifications": "patch_fid", "analysis": "patch_fid",
          "military_land": "patch_fid", "settings": "key", "weipian_meta": "key", "serious_impact": "unit_code",
          "audit_seals": "audit_id"}
+
+
+def connection_names() -> List[str]:
+    """The PostgreSQL connections saved in QGIS (Browser → PostgreSQL), by name."""
+    metadata = QgsProviderRegistry.instance().providerMetadata("postgres")
+    return sorted(metadata.connections()) if metadata is not None else []
+
+
+def _value(text: str) -> str:
+    """A libpq conninfo value, quoted when it holds a space or a quote."""
+    if text and not any(c in text for c in " '\\"):
+        return text
+    return "'" + text.replace("\\", "\\\\").replace("'", "\\'") + "'"
+
+
+def connection_address(name: str) -> str:
+    """The store address of a QGIS PostgreSQL connection: its service, or its database, host, port and
+    user. A password saved in the connection is left out (the address is kept in settings and projects):
+    libpq finds it in .pgpass or pg_service.conf."""
+    metadata = QgsProviderRegistry.instance().providerMetadata("postgres")
+    connections = metadata.connections() if metadata is not None else {}
+    if name not in connections:
+        raise ValueError(f"QGIS 中没有名为“{name}”的 PostgreSQL 连接")
+    uri = QgsDataSourceUri(connections[name].uri())
+    parts = [("service", uri.service()), ("dbname", uri.database()), ("host", uri.host()), ("port", uri.port()),
+             ("user", uri.username())]
+    return postgis.PREFIX + " ".join(f"{key}={_value(value)}" for key, value in parts if value)
 
 
 def key_column(table: str) -> str:

@@ -15,6 +15,7 @@ from qgis.PyQt.QtGui import QIcon
 from qgis.PyQt.QtWidgets import QAction, QInputDialog
 
 from weipian_plugin import qgis_logging, translation
+from weipian_plugin.core.store import postgis
 from weipian_plugin.gui.session import ANALYSIS, PATCHES, StoreSession
 from weipian_plugin.processing_algorithms.provider import WeipianProvider
 from weipian_plugin.settings import Settings
@@ -154,7 +155,7 @@ class WeipianPlugin:
         dialog.deleteLater()
 
     def _require_store(self) -> bool:
-        if self.store_path and Path(self.store_path).is_file():
+        if self.store_path and (postgis.is_address(self.store_path) or Path(self.store_path).is_file()):
             return True
         self.iface.messageBar().pushWarning(tr("Weipian"), tr("Open a work store first."))
         return False

@@ -613,7 +613,7 @@ class ReviewDock(QgsDockWidget, FORM_CLASS):
         if self.fid is None or self.store is None:
             return False
         return self._write(self.messagesLabel, lambda base: review.accept_suggestion(
-            self.store, self.fid, self.reviewer()))
+            self.store, self.fid, self.reviewer(), base), self.saved_det)
 
     def save_rectification(self) -> bool:
         if self.fid is None:

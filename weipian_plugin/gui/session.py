@@ -15,6 +15,7 @@ from typing import Optional, Union
 
 from qgis.PyQt.QtCore import QObject, pyqtSignal
 
+from weipian_plugin.core.store import postgis
 from weipian_plugin.core.store.workstore import StoreError, WorkStore
 
 PATCHES, ANALYSIS, REVIEW, ENFORCEMENT, SETTINGS = "patches", "analysis", "review", "enforcement", "settings"
@@ -36,6 +37,8 @@ class StoreSession(QObject):
 
     @property
     def name(self) -> str:
+        if postgis.is_address(self._path):
+            return postgis.shown(self._path)
         return Path(self._path).name if self._path else ""
 
     @property

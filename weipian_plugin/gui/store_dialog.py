@@ -11,7 +11,9 @@ from qgis.gui import QgsFileWidget
 from qgis.PyQt import uic
 from qgis.PyQt.QtWidgets import QDialog, QMessageBox
 
+from weipian_plugin.core.store import postgis
 from weipian_plugin.core.store.workstore import StoreError, WorkStore
+from weipian_plugin.layer_source import connection_address, connection_names
 
 FORM_CLASS, _ = uic.loadUiType(str(Path(__file__).parents[1] / "forms" / "store_dialog.ui"))
 DEFAULT_EPSG = 4527
@@ -25,24 +27,29 @@ def suggested_file_name(county: str, year: int) -> str:
 
 
 class StoreDialog(QDialog, FORM_CLASS):
-    """On OK, opens or creates the store; ``path`` is then the store's file."""
+    """On OK, opens or creates the store; ``path`` is then the store's file, or the PostgreSQL address of
+    a shared store (layer_source.connection_address)."""
 
     def __init__(self, parent=None, current_path: str = ""):
         super().__init__(parent)
         self.setupUi(self)
         self.path: Optional[str] = None
         self._suggested = ""
-        existing = bool(current_path) and os.path.isfile(current_path)
+        shared = postgis.is_address(current_path)
+        existing = bool(current_path) and not shared and os.path.isfile(current_path)
         self.openFile.setStorageMode(QgsFileWidget.StorageMode.GetFile)
         self.openFile.setFilter(GPKG_FILTER)
         self.openFile.setDialogTitle(self.tr("Open work store"))
         self.openFile.setFilePath(current_path if existing else "")
         self.folderWidget.setStorageMode(QgsFileWidget.StorageMode.GetDirectory)
-        self.folderWidget.setFilePath(os.path.dirname(current_path) if current_path else str(Path.home()))
+        self.folderWidget.setFilePath(os.path.dirname(current_path) if current_path and not shared
+                                      else str(Path.home()))
+        self.connectionCombo.addItems(connection_names())
         self.crsWidget.setCrs(QgsCoordinateReferenceSystem(f"EPSG:{DEFAULT_EPSG}"))
         self.yearSpin.setValue(dt.date.today().year)
-        (self.openRadio if existing else self.createRadio).setChecked(True)
-        self.openRadio.toggled.connect(self._update_mode)
+        (self.sharedRadio if shared else self.openRadio if existing else self.createRadio).setChecked(True)
+        for radio in (self.openRadio, self.createRadio, self.sharedRadio):
+            radio.toggled.connect(self._update_mode)
         self.countyEdit.textChanged.connect(self._suggest_name)
         self.yearSpin.valueChanged.connect(self._suggest_name)
         self._suggest_name()
@@ -51,6 +58,7 @@ class StoreDialog(QDialog, FORM_CLASS):
     def _update_mode(self) -> None:
         self.openPage.setEnabled(self.openRadio.isChecked())
         self.createPage.setEnabled(self.createRadio.isChecked())
+        self.sharedPage.setEnabled(self.sharedRadio.isChecked())
 
     def _suggest_name(self) -> None:
         """Follow county and year until the user types a name of their own."""
@@ -92,10 +100,21 @@ class StoreDialog(QDialog, FORM_CLASS):
                          county_code=self.codeEdit.text().strip(), year=self.yearSpin.value()).close()
         return path
 
+    def _open_shared(self) -> Optional[str]:
+        name = self.connectionCombo.currentText()
+        if not name:
+            self._warn(self.tr("Add the shared store's database in QGIS first (Browser → PostgreSQL → "
+                               "New Connection), then choose it here."))
+            return None
+        address = connection_address(name)
+        WorkStore.open(address).close()
+        return address
+
     def accept(self) -> None:
         try:
-            path = self._open_existing() if self.openRadio.isChecked() else self._create_new()
-        except (StoreError, OSError) as exc:
+            path = (self._open_existing() if self.openRadio.isChecked() else
+                    self._open_shared() if self.sharedRadio.isChecked() else self._create_new())
+        except (StoreError, OSError, ValueError) as exc:
             self._warn(str(exc))
             return
         if path:

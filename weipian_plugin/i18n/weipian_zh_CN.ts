@@ -380,11 +380,6 @@
         <translation>将每个图斑与给定的比对图层套合（面积按椭球面积计算，相互重叠的批文只计一次），确定所属乡镇，并给出合法性判定建议及其理由和依据。重新运行只替换判定建议和套合结果，不会改动人工判定结果。所选图层会记录在工作库中。</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/analyze_patches.py" line="71"/>
-        <source>Work store (GeoPackage)</source>
-        <translation>工作库（GeoPackage）</translation>
-    </message>
-    <message>
         <location filename="../../processing_algorithms/analyze_patches.py" line="77"/>
         <source>Batch (empty = all)</source>
         <translation>批次（留空 = 全部）</translation>
@@ -1842,11 +1837,6 @@
         <translation>记录对乡镇的警示约谈：约谈了谁、由谁约谈、时间和事由，约谈纪要文件存入工作库。问责统计表列出当年的约谈记录。</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/record_interview.py" line="38"/>
-        <source>Work store (GeoPackage)</source>
-        <translation>工作库（GeoPackage）</translation>
-    </message>
-    <message>
         <location filename="../../processing_algorithms/record_interview.py" line="40"/>
         <source>Township</source>
         <translation>乡镇</translation>
@@ -2719,11 +2709,6 @@
         <translation>记录某县（或乡镇）的违法用地“造成恶劣影响”及其理由：按第15号令，该县即使比例低于 15% 也纳入问责范围；乡镇则列为应警示约谈。勾选“取消认定”可撤销。</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/serious_impact.py" line="34"/>
-        <source>Work store (GeoPackage)</source>
-        <translation>工作库（GeoPackage）</translation>
-    </message>
-    <message>
         <location filename="../../processing_algorithms/serious_impact.py" line="36"/>
         <source>County or township code</source>
         <translation>县或乡镇代码</translation>
@@ -2755,11 +2740,6 @@
         <location filename="../../processing_algorithms/set_stage.py" line="31"/>
         <source>Records a reporting stage of a batch, in order 一上 → 一下 → 二上, with a snapshot of the batch as it stands. 一上 and 二上 lock the determinations (result, type, category, areas); rectification records and evidence stay editable all year. 一下 unlocks the determinations for corrections.</source>
         <translation>按 一上 → 一下 → 二上 的顺序记录批次的上报阶段，并保存该批次当时的快照。一上和二上锁定合法性判定（判定结果、类型、违法类别和面积）；查处整改记录和佐证材料全年均可更新。一下解锁判定以便修改。</translation>
-    </message>
-    <message>
-        <location filename="../../processing_algorithms/set_stage.py" line="37"/>
-        <source>Work store (GeoPackage)</source>
-        <translation>工作库（GeoPackage）</translation>
     </message>
     <message>
         <location filename="../../processing_algorithms/set_stage.py" line="39"/>
@@ -2933,6 +2913,21 @@
 <context>
     <name>StoreDialog</name>
     <message>
+        <location filename="../../forms/store_dialog.ui" line="126"/>
+        <source>Open a shared work store (a PostgreSQL connection of QGIS)</source>
+        <translation>打开共享工作库（QGIS 中的 PostgreSQL 连接）</translation>
+    </message>
+    <message>
+        <location filename="../../forms/store_dialog.ui" line="136"/>
+        <source>Connection</source>
+        <translation>连接</translation>
+    </message>
+    <message>
+        <location filename="../gui/store_dialog.py" line="112"/>
+        <source>Add the shared store&apos;s database in QGIS first (Browser → PostgreSQL → New Connection), then choose it here.</source>
+        <translation>请先在 QGIS 中添加共享工作库所在的数据库（浏览器 → PostgreSQL → 新建连接），再在此选择。</translation>
+    </message>
+    <message>
         <location filename="../gui/store_dialog.py" line="68"/>
         <source>Work store</source>
         <translation>工作库</translation>
@@ -3049,12 +3044,7 @@
         <translation>从头到尾检查修改日志：所有已封存修改记录上的哈希链（事后删除、改动或插入记录都会使其断裂）、使修改日志和上报阶段记录只能追加的触发器，以及每个判定和查处整改的最后一条修改记录是否与数据一致（关闭保护后所做的修改，或伪造的修改记录）。工作库可以是 GeoPackage 文件，也可以是 PostgreSQL 地址（postgresql:service=… 或 postgresql:dbname=… host=…）。不写入任何内容。</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/verify_store.py" line="30"/>
-        <source>Work store (GeoPackage or PostgreSQL address)</source>
-        <translation>工作库（GeoPackage 文件或 PostgreSQL 地址）</translation>
-    </message>
-    <message>
-        <location filename="../../processing_algorithms/verify_store.py" line="32"/>
+        <location filename="../../processing_algorithms/verify_store.py" line="31"/>
         <source>Record intact</source>
         <translation>修改记录完整</translation>
     </message>
@@ -3067,7 +3057,12 @@
 <context>
     <name>WeipianAlgorithm</name>
     <message>
-        <location filename="../../processing_algorithms/base.py" line="26"/>
+        <location filename="../../processing_algorithms/base.py" line="27"/>
+        <source>Work store (GeoPackage or PostgreSQL address)</source>
+        <translation>工作库（GeoPackage 文件或 PostgreSQL 地址）</translation>
+    </message>
+    <message>
+        <location filename="../../processing_algorithms/base.py" line="25"/>
         <source>Satellite enforcement</source>
         <translation>卫片执法</translation>
     </message>

@@ -7,10 +7,13 @@ and a cancel before or during it leaves the store as it was.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import itertools
 import json
+import tempfile
 from collections import Counter
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Callable, Dict, List, Mapping, Optional, Sequence, Tuple
 
 import numpy as np
@@ -30,6 +33,7 @@ from weipian_plugin.core.analysis.rules import (
 from weipian_plugin.core.intake.reference import LayerRecord, ReferenceCache, cache_path
 from weipian_plugin.core.intake.vector_io import VectorData, layer_summary, read_vector
 from weipian_plugin.core.store import keys
+from weipian_plugin.core.store.sql import dialect
 from weipian_plugin.core.store.workstore import WorkStore, now_iso
 
 AnalysisCancelled = OverlayCancelled
@@ -93,8 +97,15 @@ def load_layers(sources: Mapping[str, str], epsg: int, near: Optional[np.ndarray
 
 
 def reference_cache(store: WorkStore) -> ReferenceCache:
-    """The store's registered reference layers (``<store>.ref.gpkg`` beside it)."""
-    return ReferenceCache(cache_path(store.path), store.epsg)
+    """The store's registered reference layers: ``<store>.ref.gpkg`` beside a GeoPackage; for a PostGIS
+    store, which has no folder, in this computer's temporary folder under a name of its address (the
+    copies are this computer's reading aid, rebuilt by the next run when deleted)."""
+    if store.path is not None:
+        return ReferenceCache(cache_path(store.path), store.epsg)
+    folder = Path(tempfile.gettempdir()) / "weipian"
+    folder.mkdir(exist_ok=True)
+    name = hashlib.sha1(store.address.encode("utf-8")).hexdigest()[:16]
+    return ReferenceCache(cache_path(folder / f"{name}.gpkg"), store.epsg)
 
 
 def load_registered(store: WorkStore, sources: Mapping[str, str], near: Optional[np.ndarray] = None,
@@ -121,9 +132,9 @@ def _record_run(conn, started: str, batch: Optional[str], patches: int, config: 
                 records: Sequence[LayerRecord]) -> None:
     """One row of ``analysis_runs`` and one of ``analysis_run_layers`` per layer (inside the run's write)."""
     settings = {"rules": config.to_dict(), "partition_tolerance": overlay.PARTITION_TOLERANCE}
-    run_id = conn.execute(
-        "INSERT INTO analysis_runs (started_at, finished_at, batch, patches, settings) VALUES (?, ?, ?, ?, ?)",
-        (started, now_iso(), batch, patches, json.dumps(settings, ensure_ascii=False))).lastrowid
+    run_id = dialect(conn).insert_id(
+        conn, "INSERT INTO analysis_runs (started_at, finished_at, batch, patches, settings) VALUES (?, ?, ?, ?, ?)",
+        (started, now_iso(), batch, patches, json.dumps(settings, ensure_ascii=False)))
     conn.executemany(
         "INSERT INTO analysis_run_layers (run_id, role, path, layer, size, modified_at, checksum, crs, "
         "feature_count, read_count, repaired, cached, registered_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -151,7 +162,7 @@ def analyze(store: WorkStore, layers: Mapping[str, VectorData], batch: Optional[
     run's record (``provenance``: the layers as read) in ``analysis_runs``."""
     started = now_iso()
     if batch and store.batch(batch) is None:  # a mistyped batch is an error, not "0 patches analyzed"
-        raise ValueError(f"工作库中没有批次“{batch}”：{store.path}")
+        raise ValueError(f"工作库中没有批次“{batch}”：{store.address}")
     config = config or rule_config(store)
     fids, geoms, attrs = store.read_patches(batch, columns=("tblx", "qsx", "hsx", "dlbm", "area_m2"))
     summary = AnalysisSummary(analyzed=len(fids), repaired={r: d.invalid_repaired for r, d in layers.items()})
@@ -243,7 +254,7 @@ def analyze_layers(store: WorkStore, layers: Mapping[str, VectorData], sources: 
     (the layers as read) is the run's record. Layer problems stop the run (LayerCheckFailed, nothing
     written) unless ``allow_warnings``: then they are stored with the run for the ledger and the report."""
     if batch and store.batch(batch) is None:
-        raise ValueError(f"工作库中没有批次“{batch}”：{store.path}")
+        raise ValueError(f"工作库中没有批次“{batch}”：{store.address}")
     warnings = verdict(check_sources(store, layers, sources, batch, totals), allow_warnings)
     summary = analyze(store, layers, batch, progress=progress, is_cancelled=is_cancelled, provenance=provenance)
     keys.ANALYSIS_LAYERS.write(store, dict(sources))

@@ -28,7 +28,7 @@ from weipian_plugin.core.intake.encoding import (
     plausible_utf8,
 )
 from weipian_plugin.core.schedule.deadlines import DeadlineConfig, determination_due
-from weipian_plugin.core.store import gpkg, keys
+from weipian_plugin.core.store import keys
 from weipian_plugin.core.store.audit import REVIEW_NOTE_GEOMETRY
 from weipian_plugin.core.store.workstore import PATCH_TABLE, WorkStore, now_iso
 from weipian_plugin.core.units import MU_M2
@@ -388,13 +388,13 @@ def _jcbh_in_other_batches(store: WorkStore, batch: str, jcbh: List[str]) -> Cou
     return found
 
 
-def _changed_geometries(before: dict, jcbh: List[str], geoms: np.ndarray) -> List[int]:
+def _changed_geometries(dialect, before: dict, jcbh: List[str], geoms: np.ndarray) -> List[int]:
     """Indices into ``jcbh`` of patches already in the batch whose geometry this file changes (beyond a
     millimetre: re-encoding the same shape is not a change)."""
     idx = [k for k, j in enumerate(jcbh) if j in before]
     if not idx:
         return []
-    old = gpkg.decode([before[jcbh[k]][1] for k in idx])
+    old = dialect.decode([before[jcbh[k]][1] for k in idx])
     new = geoms[idx]
     same = shapely.equals_exact(shapely.normalize(old), shapely.normalize(new), tolerance=1e-3)
     return [k for k, s in zip(idx, same) if not s]
@@ -520,7 +520,8 @@ def import_patches(store: WorkStore, shp_path, batch: Optional[str] = None,
         return _converted(values[mapping[canonical]][rows_idx].tolist(), convert)
 
     attrs_json = _json_rows(values, names, rows_idx)
-    blobs = gpkg.encode(kept, store.epsg)
+    blobs = store.dialect.encode(kept, store.epsg)
+    geom = store.dialect.geom_param(store.epsg)
     cols = {c: column(c) for c in ("xzqdm", "xmc", "tblx", "tz", "sfyn", "sfhx", "dlbm")}
     qsx, hsx = column("qsx", _iso_date), column("hsx", _iso_date)
     jcbh_kept = [jcbh[i] for i in rows_idx]
@@ -551,8 +552,9 @@ def import_patches(store: WorkStore, shp_path, batch: Optional[str] = None,
              result.area_unit, stamp))
         batch_id = conn.execute("SELECT id FROM batches WHERE name=?", (batch,)).fetchone()[0]
         before = {j: (fid, geom, area) for j, fid, geom, area in conn.execute(
-            "SELECT jcbh, fid, geom, area_m2 FROM patches WHERE batch_id=?", (batch_id,))}
-        changed = _changed_geometries(before, jcbh_kept, kept)
+            f"SELECT jcbh, fid, {store.dialect.geom_select('geom')}, area_m2 FROM patches WHERE batch_id=?",
+            (batch_id,))}
+        changed = _changed_geometries(store.dialect, before, jcbh_kept, kept)
         # Plain UPDATE/INSERT, not an UPSERT: an upsert's conflict clause would override the OR REPLACE
         # inside the GeoPackage R*Tree triggers.
         rows = [(blobs[k], cols["xzqdm"][k], cols["xmc"][k], cols["tblx"][k], qsx[k], hsx[k],
@@ -561,17 +563,17 @@ def import_patches(store: WorkStore, shp_path, batch: Optional[str] = None,
                  int(repaired[i]), int(i) + 1, attrs_json[k], due, stamp, jcbh_kept[k])
                 for k, i in enumerate(rows_idx)]
         conn.executemany(
-            f"""UPDATE {PATCH_TABLE} SET geom=?, xzqdm=?, xmc=?, tblx=?, qsx=?, hsx=?, jcmj_m2=?, tz=?, sfyn=?,
+            f"""UPDATE {PATCH_TABLE} SET geom={geom}, xzqdm=?, xmc=?, tblx=?, qsx=?, hsx=?, jcmj_m2=?, tz=?, sfyn=?,
                  sfhx=?, dlbm=?, area_m2=?, area_mu=?, geom_repaired=?, source_row=?, source_attrs=?,
                  due_date=?, updated_at=? WHERE batch_id={int(batch_id)} AND jcbh=?""",
             [r for r in rows if r[-1] in before])
         inserts = [r[:-1] + (stamp, r[-1], batch_id) for r in rows if r[-1] not in before]
-        with gpkg.packed_rtree_inserts(conn, PATCH_TABLE, enabled=len(inserts) >= 10_000):
+        with store.dialect.bulk_insert(conn, PATCH_TABLE, many=len(inserts) >= 10_000):
             conn.executemany(
                 f"""INSERT INTO {PATCH_TABLE} (geom, xzqdm, xmc, tblx, qsx, hsx, jcmj_m2, tz, sfyn, sfhx, dlbm,
                      area_m2, area_mu, geom_repaired, source_row, source_attrs, due_date, imported_at, updated_at,
                      jcbh, batch_id)
-                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""", inserts)
+                   VALUES ({geom}, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""", inserts)
         if changed:
             result.geometry_changed = _mark_changed(conn, before, changed, jcbh_kept, area_m2, shp.name)
         step(0.8)
@@ -588,7 +590,7 @@ def import_patches(store: WorkStore, shp_path, batch: Optional[str] = None,
         conn.execute("UPDATE batches SET patch_count=?, reject_count=? WHERE id=?",
                      (count, result.rejected, batch_id))
         keys.FIELD_MAP.write(store, mapping, conn)
-        gpkg.update_extent(conn, PATCH_TABLE)
+        store.dialect.update_extent(conn, PATCH_TABLE)
         step(1.0)
 
     result.updated = len(before.keys() & set(jcbh_kept))

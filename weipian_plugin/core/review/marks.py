@@ -18,6 +18,7 @@ import shapely
 
 from weipian_plugin.core.dates import DateError, parse_date
 from weipian_plugin.core.review.records import ReviewError
+from weipian_plugin.core.store.sql import dialect
 from weipian_plugin.core.store.workstore import WorkStore, now_iso
 
 MILITARY_BY_HAND = "手工"
@@ -42,8 +43,8 @@ def mark_military(store: WorkStore, fids: Iterable[int], actor: str, note: str =
     count = "SELECT count(*) FROM military_land"
     with store.transaction() as conn:
         before = conn.execute(count).fetchone()[0]
-        conn.executemany("INSERT OR IGNORE INTO military_land (patch_fid, source, note, marked_by, marked_at) "
-                         "VALUES (?, ?, ?, ?, ?)", [(f, source, note or None, actor, now_iso()) for f in fids])
+        conn.executemany("INSERT INTO military_land (patch_fid, source, note, marked_by, marked_at) "
+                         "VALUES (?, ?, ?, ?, ?) ON CONFLICT (patch_fid) DO NOTHING", [(f, source, note or None, actor, now_iso()) for f in fids])
         return conn.execute(count).fetchone()[0] - before
 
 
@@ -99,9 +100,10 @@ def mark_serious_impact(store: WorkStore, unit_code: str, reason: str, actor: st
     if not (reason or "").strip():
         raise ReviewError("认定“造成恶劣影响”须填写理由")
     with store.transaction() as conn:
-        conn.execute("INSERT OR REPLACE INTO serious_impact (unit_code, unit_name, reason, marked_by, marked_at) "
-                     "VALUES (?, ?, ?, ?, ?)", (unit_code.strip(), unit_name or None, reason.strip(), actor,
-                                                now_iso()))
+        conn.execute("INSERT INTO serious_impact (unit_code, unit_name, reason, marked_by, marked_at) "
+                     "VALUES (?, ?, ?, ?, ?) ON CONFLICT (unit_code) DO UPDATE SET unit_name = excluded.unit_name, "
+                     "reason = excluded.reason, marked_by = excluded.marked_by, marked_at = excluded.marked_at",
+                     (unit_code.strip(), unit_name or None, reason.strip(), actor, now_iso()))
 
 
 def clear_serious_impact(store: WorkStore, unit_code: str) -> None:
@@ -136,11 +138,11 @@ def add_interview(store: WorkStore, township: str, interview_date, interviewees:
     if errors:
         raise ReviewError("\n".join(errors))
     with store.transaction() as conn:
-        return conn.execute(
-            "INSERT INTO interviews (township_code, township, interview_date, interviewees, interviewer, reason, "
+        return dialect(conn).insert_id(
+            conn, "INSERT INTO interviews (township_code, township, interview_date, interviewees, interviewer, reason, "
             "minutes_name, minutes_data, recorded_by, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (township_code or None, township.strip(), day.isoformat(), interviewees.strip(), interviewer or None,
-             reason or None, name, None if data is None else sqlite3.Binary(data), actor, now_iso())).lastrowid
+             reason or None, name, None if data is None else sqlite3.Binary(data), actor, now_iso()))
 
 
 def list_interviews(store: WorkStore, year: Optional[int] = None) -> List[dict]:

@@ -379,13 +379,13 @@ def suggested_violation(store: WorkStore, patch_fid: int) -> Dict[str, Any]:
     return _violation_values(store, _patch(store, patch_fid)["area_m2"], _analysis_row(store, patch_fid))
 
 
-def accept_suggestion(store: WorkStore, patch_fid: int, reviewer: str) -> None:
+def accept_suggestion(store: WorkStore, patch_fid: int, reviewer: str, base: Optional[dict] = None) -> None:
     """Save the analysis suggestion as the determination (the one-keystroke 采纳建议).
 
     The land suggestion is taken, or the mining one when mining is 违法 and land is not (a land approval
     never hides mining without a permit); either one 待核 needs a person. For 违法 the violation fields
     come from :func:`suggested_violation`; fields the suggestion cannot know (违法主体, 项目名称 …) keep
-    what the reviewer already entered.
+    what the reviewer already entered. ``base`` as in :func:`save_determination`.
     """
     patch = _patch(store, patch_fid)
     row = _analysis_row(store, patch_fid)
@@ -401,7 +401,7 @@ def accept_suggestion(store: WorkStore, patch_fid: int, reviewer: str) -> None:
     values.update(result=suggestion, subtype=_text(subtype), basis=_text(reason), from_suggestion=1)
     if suggestion == ILLEGAL:
         values.update(_violation_values(store, patch["area_m2"], row))
-    save_determination(store, patch_fid, values, reviewer)
+    save_determination(store, patch_fid, values, reviewer, base)
 
 
 # -- rectifications ----------------------------------------------------------------------------------
@@ -547,6 +547,7 @@ def lock_batch(store: WorkStore, batch_name: str, stage: str, actor: str, note: 
         raise ReviewError(f"未知的上报阶段“{stage}”（应为一上、一下或二上）")
     batch_id = _batch_id(store, batch_name)
     with store.transaction() as conn:
+        dialect(conn).order_stages(conn)  # saves in flight land before the snapshot, later ones see the lock
         last = _last_event(conn, batch_id)
         current = last[0] if last else None
         if current not in _NEXT_STAGE:

@@ -19,7 +19,7 @@ from shapely.geometry.base import BaseGeometry
 
 from weipian_plugin.core.geo.area import ellipsoidal_area
 from weipian_plugin.core.review.records import ReviewError, check_unlocked
-from weipian_plugin.core.store import gpkg, keys
+from weipian_plugin.core.store import keys
 from weipian_plugin.core.store.workstore import WorkStore, now_iso
 from weipian_plugin.core.units import MU_M2
 from weipian_plugin.core.vocabulary import PART, SPLIT
@@ -55,24 +55,25 @@ def _polygons(geom: BaseGeometry) -> BaseGeometry:
 
 
 def _load(store: WorkStore, fid: int) -> dict:
-    row = store.conn.execute("SELECT fid, geom, batch_id, jcbh, area_m2, split_state FROM patches WHERE fid = ?",
-                             (fid,)).fetchone()
+    row = store.conn.execute(f"SELECT fid, {store.dialect.geom_select('geom')}, batch_id, jcbh, area_m2, split_state "
+                             "FROM patches WHERE fid = ?", (fid,)).fetchone()
     if row is None:
         raise ReviewError(f"图斑不存在（fid={fid}）")
     patch = dict(zip(("fid", "geom", "batch_id", "jcbh", "area_m2", "split_state"), row))
     if patch["split_state"] == SPLIT:
         raise ReviewError(f"图斑 {patch['jcbh']} 已拆分过，请对其拆分部分操作")
     check_unlocked(store.conn, patch["batch_id"])
-    patch["geom"] = gpkg.decode([patch["geom"]])[0]
+    patch["geom"] = store.dialect.decode([patch["geom"]])[0]
     return patch
 
 
 def patch_geometry(store: WorkStore, fid: int) -> BaseGeometry:
     """The patch's geometry in the store's CRS."""
-    row = store.conn.execute("SELECT geom FROM patches WHERE fid = ?", (fid,)).fetchone()
+    row = store.conn.execute(f"SELECT {store.dialect.geom_select('geom')} FROM patches WHERE fid = ?",
+                             (fid,)).fetchone()
     if row is None:
         raise ReviewError(f"图斑不存在（fid={fid}）")
-    return gpkg.decode([row[0]])[0]
+    return store.dialect.decode([row[0]])[0]
 
 
 def approval_cutter(store: WorkStore, fid: int) -> BaseGeometry:
@@ -104,7 +105,7 @@ def _write_parts(store: WorkStore, patch: dict, pieces: List[BaseGeometry], acto
     area = ellipsoidal_area(np.array(pieces, dtype=object), store.epsg)
     areas = adjust_areas(area.tolist(), patch["area_m2"])
     names = [f"{patch['jcbh']}-{i}" for i in range(1, len(pieces) + 1)]
-    blobs = gpkg.encode(np.array(pieces, dtype=object), store.epsg)
+    blobs = store.dialect.encode(np.array(pieces, dtype=object), store.epsg)
     stamp = now_iso()
     inherited = ", ".join(_INHERITED)
     with store.transaction() as conn:
@@ -116,15 +117,16 @@ def _write_parts(store: WorkStore, patch: dict, pieces: List[BaseGeometry], acto
             raise ReviewError(f"监测编号已存在，无法拆分：{'、'.join(taken)}")
         fids = []
         for name, blob, part_area in zip(names, blobs, areas):
-            cur = conn.execute(
-                f"INSERT INTO patches (geom, jcbh, area_m2, area_mu, parent_fid, split_state, updated_at, {inherited}) "
-                f"SELECT ?, ?, ?, ?, fid, ?, ?, {inherited} FROM patches WHERE fid = ?",
-                (blob, name, part_area, part_area / MU_M2, PART, stamp, patch["fid"]))
-            fids.append(cur.lastrowid)
+            part_fid = store.dialect.insert_id(
+                conn, f"INSERT INTO patches (geom, jcbh, area_m2, area_mu, parent_fid, split_state, updated_at, "
+                f"{inherited}) SELECT {store.dialect.geom_param(store.epsg)}, ?, ?, ?, fid, ?, ?, {inherited} "
+                "FROM patches WHERE fid = ?", (blob, name, part_area, part_area / MU_M2, PART, stamp, patch["fid"]),
+                key="fid")
+            fids.append(part_fid)
             conn.execute(
                 "INSERT INTO audit_log (actor, table_name, patch_fid, action, new_values) "
                 "VALUES (?, 'patches', ?, 'split', ?)",
-                (actor, cur.lastrowid, json.dumps({"split_state": PART, "parent_jcbh": patch["jcbh"],
+                (actor, part_fid, json.dumps({"split_state": PART, "parent_jcbh": patch["jcbh"],
                                                    "area_m2": part_area}, ensure_ascii=False)))
         conn.execute("UPDATE patches SET split_state = ?, updated_at = ? WHERE fid = ?", (SPLIT, stamp, patch["fid"]))
         conn.execute(

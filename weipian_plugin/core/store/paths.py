@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Mapping
+from typing import Mapping, Optional
 
 
 def _split(source: str) -> tuple:
@@ -36,9 +36,15 @@ def absolute(store_path: os.PathLike, source: str) -> str:
     return str((Path(store_path).resolve().parent / path).resolve()) + rest
 
 
-def relative_all(store_path: os.PathLike, sources: Mapping[str, str]) -> dict:
+def relative_all(store_path: Optional[os.PathLike], sources: Mapping[str, str]) -> dict:
+    """Every source relative to the store's folder; as given for a PostGIS store (``store_path`` None),
+    which has no folder: its sources are the paths each computer reaches them at."""
+    if store_path is None:
+        return dict(sources)
     return {k: relative(store_path, v) if isinstance(v, str) else v for k, v in sources.items()}
 
 
-def absolute_all(store_path: os.PathLike, sources: Mapping[str, str]) -> dict:
+def absolute_all(store_path: Optional[os.PathLike], sources: Mapping[str, str]) -> dict:
+    if store_path is None:
+        return dict(sources)
     return {k: absolute(store_path, v) if isinstance(v, str) else v for k, v in sources.items()}

@@ -23,7 +23,10 @@ ACTOR_SETTING = "weipian.actor"
 _LOGIN = ("(SELECT session_user::text WHERE EXISTS (SELECT 1 FROM pg_auth_members m JOIN pg_roles g ON g.oid = m.roleid "
           "JOIN pg_roles u ON u.oid = m.member WHERE u.rolname = session_user AND g.rolname LIKE 'weipian\\_%'))")
 _ACTOR = f"coalesce({_LOGIN}, nullif(current_setting('{ACTOR_SETTING}', true), ''))"
-_AUDIT_LOCK = 7_041_016  # pg_advisory_xact_lock key ordering audit writers (any number unique to weipian)
+AUDIT_LOCK = 7_041_016
+"""pg_advisory_xact_lock key ordering the writers of audit rows, stage events and lock checks (a number
+unique to weipian): held to commit, so audit ids and seals follow commit order, and a save's lock check
+never passes while a stage that locks its batch is being recorded."""
 
 
 def _iso_date(column: str) -> str:
@@ -265,7 +268,7 @@ def _functions() -> dict:
     out = {
         "weipian_audit_order": f"""
 BEGIN
-  PERFORM pg_advisory_xact_lock({_AUDIT_LOCK});
+  PERFORM pg_advisory_xact_lock({AUDIT_LOCK});
   RETURN NULL;
 END""",
         "weipian_audit_seal": """
@@ -287,6 +290,7 @@ END"""
     locked_cols = schema.LOCKED_DETERMINATION_COLUMNS
     out["determinations_lock"] = f"""
 BEGIN
+  PERFORM pg_advisory_xact_lock({AUDIT_LOCK});
   IF TG_OP = 'INSERT' THEN
     -- an upsert fires this before it turns into an update: the update judges existing rows
     IF ({" OR ".join(f"NEW.{c} IS NOT NULL" for c in locked_cols)})

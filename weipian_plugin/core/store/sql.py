@@ -13,6 +13,7 @@ tables) is written in the SQL both understand.
 """
 from __future__ import annotations
 
+import contextlib
 from typing import Any, Sequence
 
 import numpy as np
@@ -53,6 +54,19 @@ class Dialect:
         """Run one INSERT and return the key the database gave the new row."""
         return conn.execute(sql, params).lastrowid
 
+    def order_stages(self, conn) -> None:
+        """Inside a write transaction: wait for every other writer of audited rows to finish, so a stage
+        event and the snapshot it takes see all of them (a GeoPackage's BEGIN IMMEDIATE already does)."""
+
+    def bulk_insert(self, conn, table: str, many: bool):
+        """Context for inserting many rows into a feature table: the GeoPackage packs its R*Tree once at
+        the end (gpkg.packed_rtree_inserts); PostGIS maintains its GiST index as it goes."""
+        return gpkg.packed_rtree_inserts(conn, table, enabled=many)
+
+    def update_extent(self, conn, table: str) -> None:
+        """Refresh the extent a GIS reads from the store's metadata (PostGIS computes it when asked)."""
+        gpkg.update_extent(conn, table)
+
 
 class PostgisDialect(Dialect):
     name = "postgis"
@@ -80,6 +94,17 @@ class PostgisDialect(Dialect):
     def insert_id(self, conn, sql: str, params: Sequence[Any], key: str = "id") -> int:
         # lastval() would name the audit row the table's trigger inserted, not this row
         return conn.execute(f"{sql} RETURNING {key}", params).fetchone()[0]
+
+    def order_stages(self, conn) -> None:
+        from weipian_plugin.core.store.pg_schema import AUDIT_LOCK
+
+        conn.execute("SELECT pg_advisory_xact_lock(?)", (AUDIT_LOCK,))
+
+    def bulk_insert(self, conn, table: str, many: bool):
+        return contextlib.nullcontext()
+
+    def update_extent(self, conn, table: str) -> None:
+        return None
 
 
 GPKG = Dialect()

@@ -63,7 +63,7 @@ class MapSync(QObject):
         """Follow the store's patch layer in the project: its selection and the list select each other."""
         layer = None
         if self.dock.store is not None:
-            found = store_layers.loaded_store_layers(str(self.dock.store.path))
+            found = store_layers.loaded_store_layers(self.dock.store.address)
             layer = found.get(store_layers.ANALYSIS) or found.get(store_layers.PATCHES)
         if layer is self.layer:
             return
