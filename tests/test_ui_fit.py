@@ -66,9 +66,8 @@ def test_a_window_taller_than_the_screen_is_reported(window):
 def workspace(folder: Path, shapefile_writer) -> Path:
     """A store with patches and suggestions, its reference layers and imagery remembered under the long file
     names bureaus give them: the dialogs and docks show real choices, not empty combo boxes."""
-    import numpy as np
     import shapely
-    from osgeo import gdal, osr
+    from qgis.core import QgsCoordinateReferenceSystem
 
     from weipian_plugin.core import roles
     from weipian_plugin.core.store import keys
@@ -80,15 +79,11 @@ def workspace(folder: Path, shapefile_writer) -> Path:
                                  [shapely.box(x, y, x + 500, y + 100)], {"PZWH": ["青政地〔2025〕7号"]})
     imagery = {}
     for key, name in (("before", "2025年第四季度前时相_0.5米"), ("after", "2026年第一季度后时相_0.5米")):
-        path = folder / "影像" / f"{name}.tif"
+        path = folder / "影像" / f"{name}.asc"  # an ASCII grid: a raster QGIS reads, written as text
         path.parent.mkdir(exist_ok=True)
-        raster = gdal.GetDriverByName("GTiff").Create(str(path), 50, 10, 1, gdal.GDT_Byte)
-        raster.SetGeoTransform((x, 10.0, 0.0, y + 100, 0.0, -10.0))
-        srs = osr.SpatialReference()
-        srs.ImportFromEPSG(4527)
-        raster.SetProjection(srs.ExportToWkt())
-        raster.GetRasterBand(1).WriteArray(np.full((10, 50), 120, dtype=np.uint8))
-        raster = None  # written and closed
+        rows = "\n".join(" ".join(["120"] * 50) for _ in range(10))
+        path.write_text(f"ncols 50\nnrows 10\nxllcorner {x}\nyllcorner {y}\ncellsize 10\n{rows}\n")
+        path.with_suffix(".prj").write_text(QgsCoordinateReferenceSystem("EPSG:4527").toWkt())
         imagery[key] = str(path)
     with WorkStore.open(store) as opened:
         keys.ANALYSIS_LAYERS.write(opened, {role: str(reference) for role in roles.KEYS})
