@@ -142,6 +142,7 @@ def test_snapshot_is_the_shared_store_with_its_record(weipian_provider, county, 
 
 def test_offline_changes_come_back_and_conflicts_are_not_overwritten(weipian_provider, county, pg_database, tmp_path):
     import processing
+    from qgis.core import QgsProcessingFeedback
 
     target, _ = publish(county, pg_database)
     snap = tmp_path / "离线快照.gpkg"
@@ -154,12 +155,16 @@ def test_offline_changes_come_back_and_conflicts_are_not_overwritten(weipian_pro
         records.save_rectification(offline, fid["J003"], {"case_number": "离线立案3号"}, "外业小刘")
         records.save_rectification(offline, fid["J006"], {"case_number": "离线立案6号"}, "外业小刘")
         attachments.add(offline, attachments.PATCH, fid["J006"], photo, actor="外业小刘")
+        offline.conn.execute("UPDATE patches SET tblx = 'QT' WHERE fid = ?", (fid["J007"],))  # in QGIS, say
         # meanwhile on the server someone else changes J006 too
         records.save_rectification(shared, fid["J006"], {"case_number": "服务器立案6号"}, "内业老王")
 
-    result = processing.run("weipian:exportstore", {"STORE": target, "RETURN": str(snap)})
+    feedback = QgsProcessingFeedback()
+    result = processing.run("weipian:exportstore", {"STORE": target, "RETURN": str(snap)}, feedback=feedback)
     assert (result["APPLIED"], result["CONFLICTS"]) == (2, 1)
+    assert "图斑 J007 图斑本身：拒绝" in feedback.textLog()
     with WorkStore.open(target) as shared:
+        assert shared.conn.execute("SELECT tblx FROM patches WHERE jcbh = 'J007'").fetchone()[0] == "20"
         assert records.load_rectification(shared, fid["J003"])["case_number"] == "离线立案3号"
         assert records.load_rectification(shared, fid["J006"])["case_number"] == "服务器立案6号"  # not overwritten
         assert [a["file_name"] for a in attachments.list_for(shared, attachments.PATCH, fid["J006"])] == ["整改后.jpg"]

@@ -146,6 +146,10 @@ def return_snapshot(snapshot_path, address: str, actor: str, progress: Optional[
                 if progress:
                     progress((i + 1) / (len(work) + 1))
             out += _return_attachments(snapshot, server, after, set(record.get("attachments", [])), actor)
+            for fid in _changed(snapshot, "patches", after):  # said, not silently dropped
+                row = snapshot.conn.execute("SELECT jcbh FROM patches WHERE fid = ?", (fid,)).fetchone()
+                out.append(Outcome(row[0] if row else str(fid), "图斑本身", REFUSED,
+                                   "几何、编号等的离线修改不回传，请在共享工作库中修改"))
             if progress:
                 progress(1.0)
             return out
