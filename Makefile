@@ -18,6 +18,11 @@ DEMO_DIR  := demo_output
 QGIS_ENV  := QT_QPA_PLATFORM=offscreen QGIS_NO_OVERRIDE_IMPORT=1 PYTHONPATH=$(CURDIR)/$(STAGE)
 QGIS_CUSTOM_CONFIG_PATH ?= $(HOME)/.local/share/QGIS/QGIS3
 PROFILE   ?= default
+# What `make test` and `make test-ltr` run, and how many times in a row (each run a fresh process; the
+# first failure stops), to chase a flaky test: make test-ltr TESTS='tests/test_x.py -k name' REPEAT=20
+TESTS     ?= tests
+REPEAT    ?= 1
+quote      = '$(subst ','\'',$(1))'
 
 # QGIS 3.40 LTR on Debian 13 (trixie), in a chroot built once under build/ with the mirror the host's apt uses.
 LTR_ROOT  := build/trixie-root
@@ -37,6 +42,7 @@ help:
 	@echo "make setup      install Debian packages and the Python venv (idempotent)"
 	@echo "make test       run all tests headless"
 	@echo "make test-ltr   run all tests on QGIS 3.40 LTR (Debian 13 chroot under $(LTR_ROOT), built once)"
+	@echo "               both take TESTS='tests/test_x.py -k name' REPEAT=20 to run a subset N times (flaky tests)"
 	@echo "make demo       generate the sample county and run the whole job into $(DEMO_DIR)/"
 	@echo "make bench      benchmark against QGIS Processing and geopandas, then the shared-store load test"
 	@echo "make bench-store  only the load test: 8 reviewers saving on one PostGIS store"
@@ -71,7 +77,11 @@ stage: setup
 # pytest runs inside a throwaway PostgreSQL cluster (scripts/pg_cluster.sh sets WEIPIAN_TEST_PG and stops it).
 test: stage
 	$(VENV)/bin/ruff check .
-	scripts/pg_cluster.sh env $(QGIS_ENV) $(PY) -m pytest tests -q -p no:cacheprovider
+	@for i in $$(seq $(REPEAT)); do \
+	  [ $(REPEAT) = 1 ] || echo "== run $$i of $(REPEAT)"; \
+	  scripts/pg_cluster.sh env $(QGIS_ENV) $(PY) -m pytest $(TESTS) -q -p no:cacheprovider \
+	    || { echo "== run $$i of $(REPEAT) failed"; exit 1; }; \
+	done; [ $(REPEAT) = 1 ] || echo "== all $(REPEAT) runs passed"
 
 # debootstrap once, then packages; the stamp names the package lists, so a later run skips the build
 # unless they changed (then only apt and pip run again).
@@ -113,7 +123,7 @@ ltr-root: setup
 test-ltr: ltr-root
 	$(SUDO) rm -rf --one-file-system $(LTR_ROOT)/src
 	$(SUDO) git clone -q --no-hardlinks "$(CURDIR)" $(LTR_ROOT)/src
-	$(SUDO) $(IN_ROOT) sh -c 'cd /src && /opt/venv/bin/python -c "import qgis.core as q; print(\"QGIS\", q.Qgis.QGIS_VERSION)" \
+	$(SUDO) $(IN_ROOT) env TESTS=$(call quote,$(TESTS)) REPEAT=$(REPEAT) sh -c 'cd /src && /opt/venv/bin/python -c "import qgis.core as q; print(\"QGIS\", q.Qgis.QGIS_VERSION)" \
 	  && VENV=/opt/venv SETUP= make test'
 
 demo: stage

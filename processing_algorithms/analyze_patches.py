@@ -1,6 +1,9 @@
 """weipian:analyzepatches — overlay every patch on the reference layers and suggest its legality."""
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Dict, List, Optional
+
 from qgis.core import (
     QgsCoordinateReferenceSystem,
     QgsCoordinateTransform,
@@ -9,6 +12,9 @@ from qgis.core import (
     QgsProcessingParameterBoolean,
     QgsProcessingParameterString,
     QgsProcessingParameterVectorLayer,
+    QgsRectangle,
+    QgsVectorLayer,
+    QgsVectorLayerFeatureSource,
 )
 
 from weipian_plugin.compat import VECTOR_POLYGON_SOURCE
@@ -20,31 +26,53 @@ from weipian_plugin.core.intake.vector_io import VectorData, from_wkb
 from weipian_plugin.processing_algorithms.base import WeipianAlgorithm
 
 
-def layer_data(layer, role: str, cache: ReferenceCache, near) -> tuple[VectorData, LayerRecord]:
-    """A QGIS layer as core data with its record: file layers through their registered copy, only near
+@dataclass
+class ReferenceLayer:
+    """A reference layer as the task thread may use it: taken from the project layer on the main thread
+    (``prepareAlgorithm``), because a QgsVectorLayer belongs to the main thread and reading it while the
+    main thread uses it crashes QGIS. File layers are read again from their file in core; others through
+    ``features``, a snapshot of the layer's provider that any thread may iterate."""
+
+    source: str
+    name: str
+    crs: QgsCoordinateReferenceSystem
+    fields: List[str]
+    features: Optional[QgsVectorLayerFeatureSource]  # None for a file (OGR) layer
+    count: int = 0
+    extent: Optional[QgsRectangle] = None
+
+    @classmethod
+    def of(cls, layer: QgsVectorLayer) -> "ReferenceLayer":
+        if layer.providerType() == "ogr":
+            return cls(layer.source(), layer.name(), layer.crs(), layer.fields().names(), None)
+        return cls(layer.source(), layer.name(), layer.crs(), layer.fields().names(),
+                   QgsVectorLayerFeatureSource(layer), layer.featureCount(), layer.extent())
+
+
+def layer_data(layer: ReferenceLayer, role: str, cache: ReferenceCache, near) -> tuple[VectorData, LayerRecord]:
+    """A reference layer as core data with its record: file layers through their registered copy, only near
     the patches (fast); others feature by feature (not registered: nothing identifies their content)."""
-    if layer.providerType() == "ogr":
-        return cache.load(role, layer.source(), overlay.role_fields(role), near)
+    if layer.features is None:
+        return cache.load(role, layer.source, overlay.role_fields(role), near)
     epsg = cache.epsg
-    names = layer.fields().names()
-    wkbs, columns = [], {n: [] for n in names}
-    for feature in layer.getFeatures():
+    wkbs, columns = [], {n: [] for n in layer.fields}
+    for feature in layer.features.getFeatures():
         wkbs.append(bytes(feature.geometry().asWkb()) if feature.hasGeometry() else None)
-        for n, value in zip(names, feature.attributes()):
+        for n, value in zip(layer.fields, feature.attributes()):
             columns[n].append(None if value is None or (hasattr(value, "isNull") and value.isNull()) else value)
-    data = from_wkb(wkbs, columns, layer.crs().postgisSrid() or None, target_epsg=epsg, source=layer.name())
-    record = LayerRecord(role, layer.source(), "", None, None, None, layer.crs().authid(), epsg, len(data), len(data),
+    data = from_wkb(wkbs, columns, layer.crs.postgisSrid() or None, target_epsg=epsg, source=layer.name)
+    record = LayerRecord(role, layer.source, "", None, None, None, layer.crs.authid(), epsg, len(data), len(data),
                          data.invalid_repaired, False, None)
     return data, record
 
 
-def _extent_in(layer, epsg: int, context):
-    """A QGIS layer's extent in the store CRS (None when the layer has no CRS to place it)."""
-    if not layer.crs().isValid():
+def _extent_in(layer: ReferenceLayer, epsg: int, context):
+    """A non-file layer's extent in the store CRS (None when the layer has no CRS to place it)."""
+    if not layer.crs.isValid() or layer.extent is None:
         return None
-    transform = QgsCoordinateTransform(layer.crs(), QgsCoordinateReferenceSystem(f"EPSG:{epsg}"),
+    transform = QgsCoordinateTransform(layer.crs, QgsCoordinateReferenceSystem(f"EPSG:{epsg}"),
                                        context.transformContext())
-    box = transform.transformBoundingBox(layer.extent())
+    box = transform.transformBoundingBox(layer.extent)
     return (box.xMinimum(), box.yMinimum(), box.xMaximum(), box.yMaximum())
 
 
@@ -79,6 +107,16 @@ class AnalyzePatchesAlgorithm(WeipianAlgorithm):
             defaultValue=False))
         self.addOutput(QgsProcessingOutputNumber(self.ANALYZED, self.tr("Patches analyzed")))
 
+    def prepareAlgorithm(self, parameters, context, feedback):
+        # Runs on the main thread, where the project's layers live; processAlgorithm may run on a task
+        # thread and then only uses what is taken here.
+        self.references: Dict[str, ReferenceLayer] = {}
+        for spec in roles.ROLES:
+            layer = self.parameterAsVectorLayer(parameters, spec.parameter, context)
+            if layer is not None:
+                self.references[spec.key] = ReferenceLayer.of(layer)
+        return True
+
     def processAlgorithm(self, parameters, context, feedback):
         progress, cancelled = self.progress_callbacks(feedback)
         batch = self.parameterAsString(parameters, self.BATCH, context) or None
@@ -88,19 +126,15 @@ class AnalyzePatchesAlgorithm(WeipianAlgorithm):
             layers, sources, records, totals = {}, {}, [], {}
             near = store.patch_bounds(batch)
             cache = reference_cache(store)
-            for spec in roles.ROLES:
-                role = spec.key
-                layer = self.parameterAsVectorLayer(parameters, spec.parameter, context)
-                if layer is None:
-                    continue
-                feedback.pushInfo(f"读取{spec.label}：{layer.source()}")
+            for role, layer in self.references.items():
+                feedback.pushInfo(f"读取{roles.BY_KEY[role].label}：{layer.source}")
                 try:
                     layers[role], record = layer_data(layer, role, cache, near)
                 except ValueError as exc:
                     raise QgsProcessingException(str(exc)) from exc
-                sources[role] = layer.source()
-                if layer.providerType() != "ogr":  # a file layer's header says this in core
-                    totals[role] = (layer.featureCount(), _extent_in(layer, store.epsg, context))
+                sources[role] = layer.source
+                if layer.features is not None:  # a file layer's header says this in core
+                    totals[role] = (layer.count, _extent_in(layer, store.epsg, context))
                 records.append(record)
                 if record.cached:
                     feedback.pushInfo(f"  使用已登记的副本（登记于 {record.registered_at}），读取 {record.read_count} 个要素")

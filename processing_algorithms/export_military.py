@@ -4,7 +4,8 @@ from __future__ import annotations
 import shapely
 from qgis.core import (
     QgsCoordinateReferenceSystem,
-    QgsFeatureRequest,
+    QgsCoordinateTransform,
+    QgsGeometry,
     QgsProcessingException,
     QgsProcessingOutputNumber,
     QgsProcessingParameterFeatureSource,
@@ -18,6 +19,13 @@ from weipian_plugin.core.review import marks
 from weipian_plugin.core.store.outputs import check_output
 from weipian_plugin.exporters.xlsx import write_military_register
 from weipian_plugin.processing_algorithms.base import WeipianAlgorithm
+
+
+def _transformed(wkb: bytes, transform: QgsCoordinateTransform) -> QgsGeometry:
+    geometry = QgsGeometry()
+    geometry.fromWkb(wkb)
+    geometry.transform(transform)
+    return geometry
 
 
 class ExportMilitaryAlgorithm(WeipianAlgorithm):
@@ -53,22 +61,32 @@ class ExportMilitaryAlgorithm(WeipianAlgorithm):
         self.addOutput(QgsProcessingOutputNumber(self.MARKED, self.tr("Patches newly marked")))
         self.addOutput(QgsProcessingOutputNumber(self.COUNT, self.tr("Patches in the register")))
 
+    def prepareAlgorithm(self, parameters, context, feedback):
+        # The layer is read here, on the main thread where project layers live (processAlgorithm may run on
+        # a task thread): its CRS and its geometries as WKB, a copy no thread shares. A military-land layer
+        # is a few polygons.
+        source = self.parameterAsSource(parameters, self.MILITARY_LAYER, context)
+        self.military = None
+        if source is not None:
+            self.military = (source.sourceCrs(), [bytes(f.geometry().asWkb()) for f in source.getFeatures()
+                                                  if f.hasGeometry()])
+        return True
+
     def processAlgorithm(self, parameters, context, feedback):
         output = self.parameterAsFileOutput(parameters, self.OUTPUT, context)
-        source = self.parameterAsSource(parameters, self.MILITARY_LAYER, context)
         year = self.parameterAsInt(parameters, self.YEAR, context) or None
         try:
             # before marking anything: the register may not replace the store or another database
             check_output(output, (".xlsx",), self.parameterAsFile(parameters, self.STORE, context))
             with self.open_store(self.parameterAsFile(parameters, self.STORE, context)) as store:
                 marked = 0
-                if source is not None:
-                    if not source.sourceCrs().isValid():
+                if self.military is not None:
+                    crs, wkbs = self.military
+                    if not crs.isValid():
                         raise QgsProcessingException("军用土地图层没有坐标系，无法与图斑套合")
-                    target = QgsCoordinateReferenceSystem(f"EPSG:{store.epsg}")
-                    request = QgsFeatureRequest().setDestinationCrs(target, context.transformContext())
-                    geoms = [shapely.from_wkb(bytes(f.geometry().asWkb())) for f in source.getFeatures(request)
-                             if f.hasGeometry()]
+                    transform = QgsCoordinateTransform(crs, QgsCoordinateReferenceSystem(f"EPSG:{store.epsg}"),
+                                                       context.transformContext())
+                    geoms = [shapely.from_wkb(bytes(_transformed(wkb, transform).asWkb())) for wkb in wkbs]
                     marked = marks.mark_military_from_layer(store, geoms, self.actor(store))
                     feedback.pushInfo(f"按军用土地图层新标记涉军图斑{marked}个")
                 feedback.setProgress(50)

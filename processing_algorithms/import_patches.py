@@ -61,11 +61,17 @@ class ImportPatchesAlgorithm(WeipianAlgorithm):
         self.addOutput(QgsProcessingOutputNumber(self.IMPORTED, self.tr("Patches imported")))
         self.addOutput(QgsProcessingOutputNumber(self.REJECTED, self.tr("Patches rejected")))
 
+    def prepareAlgorithm(self, parameters, context, feedback):
+        # The CRS may name a project layer (its CRS is meant): resolved here, on the main thread where the
+        # project's layers live, since processAlgorithm may run on a task thread (gui/tasks.py).
+        self.crs = self.parameterAsCrs(parameters, self.CRS, context)
+        return True
+
     def processAlgorithm(self, parameters, context, feedback):
         shp = self.parameterAsFile(parameters, self.INPUT, context)
         store_path = Path(self.parameterAsFile(parameters, self.STORE, context))
         received_text = self.parameterAsString(parameters, self.RECEIVED, context)
-        crs = self.parameterAsCrs(parameters, self.CRS, context)
+        crs = self.crs
         options = dict(
             batch=self.parameterAsString(parameters, self.BATCH, context) or None,
             encoding=self.parameterAsString(parameters, self.ENCODING, context) or None,

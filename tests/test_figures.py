@@ -194,6 +194,38 @@ def test_processing_exportfigures(weipian_provider, county, tmp_path):
     assert result["COUNT"] == 1 and (tmp_path / f"{JCBH[2]}.pdf").exists()
 
 
+def test_export_leaves_no_gdal_or_qgis_errors(county, tmp_path, capfd):
+    """Nothing in GDAL's output (stderr) or QGIS's message log: opening a second store layer with a subset
+    used to switch the store to WAL under QGIS's lock-free read-only connections, and GDAL printed
+    "unable to open database file" for the determinations (figures.Scene.store_layer)."""
+    import shutil
+
+    from qgis.core import QgsApplication
+
+    from weipian_plugin.exporters.figures import export_figure, export_figures
+
+    store = tmp_path / "store.gpkg"  # a store no earlier export has opened
+    shutil.copy(county["store"], store)
+    logged = []
+
+    def log(message, tag, level):
+        logged.append(f"{tag}: {message}")
+
+    capfd.readouterr()
+    QgsApplication.messageLog().messageReceived.connect(log)
+    try:
+        files = export_figures(store, tmp_path / "all", "png", before=county["before"], after=county["after"],
+                               batch="2026-02", reference_layers=county["refs"])
+        one = export_figure(store, county["fids"][JCBH[0]], tmp_path / "one.pdf", before=county["before"],
+                         after=county["after"])
+    finally:
+        QgsApplication.messageLog().messageReceived.disconnect(log)
+    stderr = capfd.readouterr().err
+    assert len(files) == 1 and one.exists()
+    assert "ERROR" not in stderr and "unable to open" not in stderr, stderr
+    assert not [line for line in logged if "unable to open" in line or line.startswith("OGR")], logged
+
+
 def test_template_is_what_the_code_expects():
     from weipian_plugin.exporters.figures import MAP_IDS, TEMPLATE
 

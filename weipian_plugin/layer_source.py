@@ -48,13 +48,20 @@ def key_column(table: str) -> str:
     return "fid" if table in GEOMETRY_TABLES or table == "patch_status" else _KEYS.get(table, "id")
 
 
-def store_layer(address: str, table: str, name: str) -> QgsVectorLayer:
-    """A vector layer of ``table`` in the store at ``address`` (a GeoPackage path or a PostgreSQL address)."""
+def store_layer(address: str, table: str, name: str, subset: str = "") -> QgsVectorLayer:
+    """A vector layer of ``table`` in the store at ``address`` (a GeoPackage path or a PostgreSQL address),
+    showing the rows ``subset`` (SQL) selects.
+
+    The subset is part of the source, so QGIS applies it while opening the layer. ``setSubsetString`` on an
+    open GeoPackage layer makes QGIS reopen the file for writing, which switches it to WAL while another
+    layer of it is open; QGIS's read-only connections opened earlier (without locks) cannot read it then,
+    and the next layer opened on one fails with GDAL's "unable to open database file"."""
     if postgis.is_address(address):
         uri = QgsDataSourceUri(postgis.conninfo(address))
-        uri.setDataSource("", table, "geom" if table in GEOMETRY_TABLES else None, "", key_column(table))
+        uri.setDataSource("", table, "geom" if table in GEOMETRY_TABLES else None, subset, key_column(table))
         return QgsVectorLayer(uri.uri(False), name, "postgres")
-    return QgsVectorLayer(f"{os.path.abspath(address)}|layername={table}", name, "ogr")
+    source = f"{os.path.abspath(address)}|layername={table}" + (f"|subset={subset}" if subset else "")
+    return QgsVectorLayer(source, name, "ogr")
 
 
 def _same_file(a: str, b: str) -> bool:

@@ -234,8 +234,9 @@ class Scene:
             layer.setRenderer(QgsSingleSymbolRenderer(_reference_symbol(role)))
             self.project.addMapLayer(layer)
             vectors.append(layer)
-        self.patches = store_layer(self.store_path, "patches", PATCH_LABEL)
-        self.patches.setSubsetString("split_state != '被拆分' AND fid NOT IN (SELECT patch_fid FROM military_land)")
+        self.patches = store_layer(
+            self.store_path, "patches", PATCH_LABEL,
+            subset="split_state != '被拆分' AND fid NOT IN (SELECT patch_fid FROM military_land)")
         self.patches.setRenderer(_patch_renderer())
         self.project.addMapLayer(self.patches)
         self.vectors = [self.patches] + vectors[::-1]
@@ -247,10 +248,9 @@ class Scene:
 
     def coverage(self, subset: str) -> QgsVectorLayer:
         """The view, joined to the patch's issued area and its reviewer, with code names beside codes."""
-        layer = store_layer(self.store_path, "patch_analysis", "patch_analysis")
+        layer = store_layer(self.store_path, "patch_analysis", "patch_analysis", subset=subset)
         if not layer.isValid():
             raise FigureExportError(f"无法读取工作库的图斑分析视图：{self.store_path}")
-        layer.setSubsetString(subset)
         self.project.addMapLayer(layer, False)
         determinations = store_layer(self.store_path, "determinations", "判定")
         self.project.addMapLayer(determinations, False)
