@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import signal
 import subprocess
 from pathlib import Path
 from typing import Optional
@@ -75,12 +76,17 @@ def run(profiles: Path, out: Path, store: Path, project: Optional[Path] = None, 
                "--profiles-path", str(profiles), "--code", str(SCRIPTS / "in_qgis.py")]
     if project is not None:
         command.append(str(project))
-    try:
-        done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=timeout)
-    except subprocess.TimeoutExpired as timed_out:
-        raise RuntimeError(f"QGIS did not finish in {timeout:.0f} s:\n{timed_out.stderr or ''}") from None
+    # A session of its own: on a timeout, Xvfb and QGIS go with xvfb-run instead of outliving it.
+    with subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                          start_new_session=True) as qgis:
+        try:
+            _, stderr = qgis.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(qgis.pid, signal.SIGKILL)
+            _, stderr = qgis.communicate()
+            raise RuntimeError(f"QGIS did not finish in {timeout:.0f} s:\n{stderr[-6000:]}") from None
     report_file = out / "report.json"
-    if done.returncode != 0 or not report_file.is_file():
-        why = "the plugin did not load" if done.returncode == 2 else f"QGIS exited with {done.returncode}"
-        raise RuntimeError(f"{why}:\n{done.stderr[-6000:]}")
+    if qgis.returncode != 0 or not report_file.is_file():
+        why = "the plugin did not load" if qgis.returncode == 2 else f"QGIS exited with {qgis.returncode}"
+        raise RuntimeError(f"{why}:\n{stderr[-6000:]}")
     return json.loads(report_file.read_text(encoding="utf-8"))
