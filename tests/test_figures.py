@@ -1,7 +1,6 @@
 """套合图: real exports through QGIS, checked on their pixels and PDF text."""
 import json
 import subprocess
-import time
 import unicodedata
 
 import numpy as np
@@ -86,13 +85,9 @@ def test_png_figure_shows_both_imageries_the_patch_and_a_chinese_title(county, t
 
     from weipian_plugin.exporters.figures import cjk_family, export_figures
 
-    start = time.perf_counter()
     files = export_figures(county["store"], tmp_path, "png", before=county["before"], after=county["after"],
                            batch="2026-01", reference_layers={})
-    per_figure = (time.perf_counter() - start) / len(files)
-    print(f"\narchive figure PNG: {per_figure:.2f} s per figure")
     assert [f.name for f in files] == [f"{JCBH[0]}.png", f"{JCBH[1]}.png"]
-    assert per_figure < 5
 
     px = _pixels(files[0])
     h, w, _ = px.shape
@@ -114,10 +109,8 @@ def test_png_figure_shows_both_imageries_the_patch_and_a_chinese_title(county, t
 def test_pdf_figure_has_chinese_text_embedded_fonts_and_renders(county, tmp_path):
     from weipian_plugin.exporters.figures import cjk_family, export_figures
 
-    start = time.perf_counter()
     files = export_figures(county["store"], tmp_path, "pdf", before=county["before"], after=county["after"],
                            fids=[county["fids"][JCBH[0]]])
-    print(f"\narchive figure PDF: {time.perf_counter() - start:.2f} s")
     assert [f.name for f in files] == [f"{JCBH[0]}.pdf"]
     text = subprocess.run(["pdftotext", "-layout", str(files[0]), "-"], capture_output=True, text=True,
                           check=True).stdout

@@ -1,7 +1,6 @@
 """The review dock driven like a reviewer does: real widgets (offscreen), a real GeoPackage work store."""
 import json
 import sqlite3
-import time
 
 import numpy as np
 import pytest
@@ -400,8 +399,8 @@ def test_split_by_drawn_line(dock, store_file, qgis_iface):
     assert dock.patch["jcbh"] in ("J004-1", "J004-2")
 
 
-def test_20000_patches_open_and_next_patch_timing(qgis_iface, qgis_new_project, tmp_path, shapefile_writer):
-    """A sanity bound only; the real targets (open < 2 s, next < 100 ms) are measured by `make bench`."""
+def test_20000_patches_open_step_sort_and_search(qgis_iface, qgis_new_project, tmp_path, shapefile_writer):
+    """A county-sized list works as a small one does; its speed is measured by `make bench`, not here."""
     from weipian_plugin.gui.review_dock import ReviewDock
 
     n = 20_000
@@ -415,31 +414,20 @@ def test_20000_patches_open_and_next_patch_timing(qgis_iface, qgis_new_project, 
         with store.transaction() as conn:
             conn.executemany("INSERT INTO analysis (patch_fid, suggestion, suggestion_reason) VALUES (?, '违法', 'x')",
                              [(i,) for i in range(1, n + 1)])
-    start = time.perf_counter()
     dock = ReviewDock(qgis_iface, str(path))
     qgis_iface.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
     dock.show()
     QApplication.processEvents()
-    opened = time.perf_counter() - start
     assert dock.proxy.rowCount() == n
     dock.tableView.setCurrentIndex(dock.proxy.index(0, 0))
-    times = []
     for _ in range(20):
-        t = time.perf_counter()
         dock.step(1)
         QApplication.processEvents()
-        times.append(time.perf_counter() - t)
-    t = time.perf_counter()
+    assert dock.tableView.currentIndex().row() == 20
     dock.tableView.sortByColumn(0, Qt.SortOrder.DescendingOrder)
-    sort = time.perf_counter() - t
-    t = time.perf_counter()
     dock.searchEdit.setText("B1999")
     dock._filters_changed()
-    search = time.perf_counter() - t
-    print(f"\n20,000 patches: dock open {opened:.3f} s, next patch median {np.median(times) * 1000:.1f} ms "
-          f"(max {max(times) * 1000:.1f} ms), sort {sort * 1000:.0f} ms, search {search * 1000:.0f} ms")
     assert dock.proxy.rowCount() == 10  # B19990 … B19999
-    assert opened < 10 and np.median(times) < 1.0
     dock.shutdown()
     dock.setParent(None)
     QgsProject.instance().clear()
