@@ -64,6 +64,8 @@ def dltb_deliveries(sample_county, tmp_path_factory):
     folder = tmp_path_factory.mktemp("deliveries")
     src = sample_county / "reference" / "DLTB.gpkg"
     meta, _, wkb, values = pyogrio.raw.read(str(src))
+    # 32-bit integers, as ArcGIS writes a FileGDB's Integer fields (64-bit ones only since ArcGIS Pro 3.2)
+    values = [v.astype(np.int32) if v.dtype == np.int64 else v for v in values]
     out = {}
     for name, driver in (("DLTB.gdb", "OpenFileGDB"), ("DLTB.shp", "ESRI Shapefile")):
         pyogrio.raw.write(str(folder / name), wkb, values, list(meta["fields"]), driver=driver, crs=meta["crs"],
