@@ -45,6 +45,28 @@ def _meta_int(conn: sqlite3.Connection, key: str, path: Path) -> int:
                          "请从备份恢复该表，或用备份的工作库。") from None
 
 
+@contextlib.contextmanager
+def _closed_on_failure(conn, explain: Callable[[sqlite3.Error], str], errors_of=sqlite3.Error) -> Iterator[None]:
+    """Close ``conn`` if opening or creating fails; a database error becomes a StoreError saying ``explain(exc)``."""
+    try:
+        yield
+    except errors_of as exc:
+        conn.close()
+        raise StoreError(explain(exc)) from exc
+    except BaseException:
+        conn.close()
+        raise
+
+
+def _checked_version(conn, shown) -> int:
+    """The store's schema version (its EPSG must be readable too); a store of a newer plugin is refused."""
+    version = _meta_int(conn, schema.SCHEMA_VERSION_KEY, shown)
+    _meta_int(conn, "epsg", shown)
+    if version > schema.LATEST_VERSION:
+        raise StoreError(f"工作库由更新版本的插件创建（结构版本 {version}），请升级插件。")
+    return version
+
+
 class WorkStore:
     def __init__(self, path: Optional[Path], conn: sqlite3.Connection, address: Optional[str] = None):
         self.path = None if path is None else Path(path)
@@ -109,7 +131,7 @@ class WorkStore:
     def _create_postgis(cls, address: str, epsg: int, county_name: str, county_code: str,
                         year: Optional[int], populate: Optional[Callable] = None) -> "WorkStore":
         conn = postgis.connect(address)
-        try:
+        with _closed_on_failure(conn, lambda exc: f"无法在 {postgis.shown(address)} 中创建工作库：{exc}"):
             if conn.execute("SELECT to_regclass('weipian_meta')").fetchone()[0] is not None:
                 raise StoreError(f"数据库 {postgis.shown(address)} 中已有工作库")
             conn.execute("BEGIN")
@@ -122,12 +144,6 @@ class WorkStore:
             if populate:
                 populate(conn)
             conn.execute("COMMIT")
-        except sqlite3.Error as exc:
-            conn.close()
-            raise StoreError(f"无法在 {postgis.shown(address)} 中创建工作库：{exc}") from exc
-        except BaseException:
-            conn.close()
-            raise
         conn.close()
         return cls.open(address)
 
@@ -146,13 +162,10 @@ class WorkStore:
             conn = postgis.connect(address)
         except postgis.AddressError as exc:
             raise StoreError(str(exc)) from exc
-        try:
+        with _closed_on_failure(conn, lambda exc: f"无法读取工作库 {postgis.shown(address)}：{exc}"):
             if conn.execute("SELECT to_regclass('weipian_meta')").fetchone()[0] is None:
                 raise StoreError(f"数据库 {postgis.shown(address)} 中没有卫片执法工作库（请先创建或发布工作库）")
-            version = _meta_int(conn, schema.SCHEMA_VERSION_KEY, postgis.shown(address))
-            _meta_int(conn, "epsg", postgis.shown(address))
-            if version > schema.LATEST_VERSION:
-                raise StoreError(f"工作库由更新版本的插件创建（结构版本 {version}），请升级插件。")
+            version = _checked_version(conn, postgis.shown(address))
             if version < schema.LATEST_VERSION:
                 raise StoreError(f"PostgreSQL 工作库 {postgis.shown(address)} 的结构版本 {version} 较旧，"
                                  "本插件尚不能升级它；请用创建它的插件版本打开。")
@@ -160,12 +173,6 @@ class WorkStore:
                 conn.execute("BEGIN")
                 cls._postgis_roles(conn)
                 conn.execute("COMMIT")
-        except sqlite3.Error as exc:
-            conn.close()
-            raise StoreError(f"无法读取工作库 {postgis.shown(address)}：{exc}") from exc
-        except BaseException:
-            conn.close()
-            raise
         return cls(None, conn, address)
 
     @classmethod
@@ -176,7 +183,8 @@ class WorkStore:
         if not path.is_file():
             raise StoreError(f"工作库不存在：{path}")
         conn = cls._connect(path)
-        try:
+        with _closed_on_failure(conn, lambda exc: errors.explain(exc, path) or f"无法读取工作库 {path}：{exc}",
+                                sqlite3.DatabaseError):
             app_id = conn.execute("PRAGMA application_id").fetchone()[0]
             if app_id != gpkg.APPLICATION_ID:
                 raise StoreError(f"不是 GeoPackage 文件：{path}")
@@ -184,21 +192,12 @@ class WorkStore:
                 "SELECT 1 FROM sqlite_master WHERE type='table' AND name='weipian_meta'").fetchone()
             if not has_meta:
                 raise StoreError(f"这是 GeoPackage，但不是卫片执法工作库：{path}")
-            version = _meta_int(conn, schema.SCHEMA_VERSION_KEY, path)
-            _meta_int(conn, "epsg", path)
-            if version > schema.LATEST_VERSION:
-                raise StoreError(f"工作库由更新版本的插件创建（结构版本 {version}），请升级插件。")
+            version = _checked_version(conn, path)
             if (version < schema.LATEST_VERSION or schema.missing_role_columns(conn)
                     or schema.missing_role_codes(conn)):
                 conn.execute("BEGIN IMMEDIATE")
                 cls._migrate(conn, version)
                 conn.execute("COMMIT")
-        except sqlite3.DatabaseError as exc:
-            conn.close()
-            raise StoreError(errors.explain(exc, path) or f"无法读取工作库 {path}：{exc}") from exc
-        except BaseException:
-            conn.close()
-            raise
         return cls(path, conn)
 
     @staticmethod
