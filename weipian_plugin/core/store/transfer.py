@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 from typing import Callable, Dict, List, Optional
 
-from weipian_plugin.core.store import audit, gpkg, keys, postgis
+from weipian_plugin.core.store import audit, gpkg, keys, postgis, sql
 from weipian_plugin.core.store.workstore import StoreError, WorkStore, now_iso
 
 # Left out of every copy: the target's own metadata and the server's role mapping (core/store/pgroles.py).
@@ -106,8 +106,6 @@ def publish(gpkg_path, address: str, progress: Optional[Callable] = None,
     """Copy the GeoPackage store at ``gpkg_path`` into a new store at the PostgreSQL ``address`` (a
     database with PostGIS and no store yet). Refused when the source's record is broken. Returns
     {table: rows copied}."""
-    import shapely
-
     source = WorkStore.open(gpkg_path)
     try:
         # Audit rows written outside the plugin are sealed first, as the plugin's next write would:
@@ -139,9 +137,9 @@ def publish(gpkg_path, address: str, progress: Optional[Callable] = None,
                 geom = pg_geometry.get(table) if table in geometry else None
                 if geom in columns:
                     i = columns.index(geom)
-                    shapes = gpkg.decode([r[i] for r in rows])
-                    rows = [(*r[:i], None if g is None else shapely.to_wkb(g), *r[i + 1:]) for r, g in zip(rows, shapes)]
-                marks = ", ".join(f"ST_SetSRID(ST_GeomFromWKB(?), {int(epsg)})" if c == geom else "?" for c in columns)
+                    wkbs = sql.POSTGIS.encode(gpkg.decode([r[i] for r in rows]), epsg)  # one call per slice
+                    rows = [(*r[:i], w, *r[i + 1:]) for r, w in zip(rows, wkbs)]
+                marks = ", ".join(sql.POSTGIS.geom_param(epsg) if c == geom else "?" for c in columns)
                 conn.executemany(f'INSERT INTO "{table}" ({", ".join(columns)}) VALUES ({marks})', rows)
 
             for table in plan:
@@ -183,8 +181,6 @@ def snapshot(address: str, gpkg_path, progress: Optional[Callable] = None,
     """Copy the PostGIS store at ``address`` into a new GeoPackage store at ``gpkg_path``, read in one
     repeatable-read transaction (one consistent moment of a store others keep writing). Returns
     {table: rows copied}."""
-    import shapely
-
     source = WorkStore.open(address)
     try:
         src = source.conn
@@ -219,7 +215,7 @@ def snapshot(address: str, gpkg_path, progress: Optional[Callable] = None,
                 geom = geometry.get(table)
                 if geom in columns:
                     i = columns.index(geom)
-                    shapes = shapely.from_wkb([r[i] for r in rows])
+                    shapes = sql.POSTGIS.decode([r[i] for r in rows])
                     blobs = gpkg.encode(shapes, srs)
                     rows = [(*r[:i], b, *r[i + 1:]) for r, b in zip(rows, blobs)]
                 conn.executemany(f'INSERT INTO "{table}" ({", ".join(columns)}) VALUES '
