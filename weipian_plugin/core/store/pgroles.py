@@ -81,51 +81,61 @@ def _role_exists(conn, name: str) -> bool:
     return conn.execute("SELECT 1 FROM pg_roles WHERE rolname = ?", (name,)).fetchone() is not None
 
 
+def installed(conn) -> bool:
+    """Whether the store on ``conn`` has had its roles installed (:func:`install` made its login table)."""
+    return conn.execute("SELECT to_regclass(?)", (TOWNSHIP_LOGINS,)).fetchone()[0] is not None
+
+
 def install(store) -> None:
     """Create the group roles (if missing), grant them the PostGIS ``store``, let its trigger functions
     write the audit log for them and switch on row-level security for the township tables. Idempotent;
     one transaction; run by the store's owner."""
     with _transaction(store) as conn:
-        schema = q(conn.execute("SELECT current_schema()").fetchone()[0])
-        tables = {r[0] for r in conn.execute("SELECT table_name FROM information_schema.tables "
-                                             "WHERE table_schema = current_schema()")}
-        for group in GROUPS:
-            if not _role_exists(conn, group):
-                conn.execute(f"CREATE ROLE {q(group)} NOLOGIN")
-        conn.execute(f"CREATE TABLE IF NOT EXISTS {schema}.{TOWNSHIP_LOGINS} (login name NOT NULL, "
-                     "township_code text NOT NULL, PRIMARY KEY (login, township_code))")
-        groups = ", ".join(q(g) for g in GROUPS)
-        conn.execute(f"GRANT USAGE ON SCHEMA {schema} TO {groups}")
-        conn.execute(f"GRANT SELECT ON ALL TABLES IN SCHEMA {schema} TO {groups}")
-        for group, writes in WRITES.items():
-            for table, privileges in writes.items():
-                if table in tables:
-                    conn.execute(f"GRANT {privileges} ON {schema}.{q(table)} TO {q(group)}")
-            conn.execute(f"GRANT USAGE ON ALL SEQUENCES IN SCHEMA {schema} TO {q(group)}")
-        functions = conn.execute(
-            "SELECT p.oid::regprocedure::text FROM pg_proc p WHERE p.pronamespace = current_schema()::regnamespace "
-            "AND p.proname = ANY(?) AND p.prorettype = 'trigger'::regtype", (list(pg_schema.protected_functions()),))
-        for (function,) in functions.fetchall():
-            conn.execute(f"ALTER FUNCTION {function} SECURITY DEFINER SET search_path = {schema}, public, pg_temp")
-        own = _OWN_PATCHES.format(schema=schema)
-        for table in TOWNSHIP_TABLES:
-            if table not in tables:
-                continue
-            t = f"{schema}.{q(table)}"
-            columns = [r[0] for r in conn.execute(
-                "SELECT column_name FROM information_schema.columns WHERE table_schema = current_schema() "
-                "AND table_name = ? AND NOT column_name = ANY(?) ORDER BY ordinal_position", (table, list(_KEYS)))]
-            conn.execute(f"GRANT UPDATE ({', '.join(q(c) for c in columns)}) ON {t} TO {q(TOWNSHIP)}")
-            conn.execute(f"ALTER TABLE {t} ENABLE ROW LEVEL SECURITY")
-            for name in _POLICIES:
-                conn.execute(f"DROP POLICY IF EXISTS {name} ON {t}")
-            conn.execute(f"CREATE POLICY weipian_read ON {t} FOR SELECT USING (true)")
-            conn.execute(f"CREATE POLICY weipian_staff_write ON {t} FOR ALL TO {q(REVIEWER)} USING (true) WITH CHECK (true)")
-            conn.execute(f"CREATE POLICY weipian_township_insert ON {t} FOR INSERT TO {q(TOWNSHIP)} WITH CHECK ({own})")
-            # USING (true): another township's row is refused with an error rather than silently left alone
-            conn.execute(f"CREATE POLICY weipian_township_update ON {t} FOR UPDATE TO {q(TOWNSHIP)} USING (true) "
-                         f"WITH CHECK ({own})")
-            conn.execute(f"CREATE POLICY weipian_township_delete ON {t} FOR DELETE TO {q(TOWNSHIP)} USING ({own})")
+        install_on(conn)
+
+
+def install_on(conn) -> None:
+    """:func:`install` inside the caller's transaction (also after a schema migration)."""
+    schema = q(conn.execute("SELECT current_schema()").fetchone()[0])
+    tables = {r[0] for r in conn.execute("SELECT table_name FROM information_schema.tables "
+                                         "WHERE table_schema = current_schema()")}
+    for group in GROUPS:
+        if not _role_exists(conn, group):
+            conn.execute(f"CREATE ROLE {q(group)} NOLOGIN")
+    conn.execute(f"CREATE TABLE IF NOT EXISTS {schema}.{TOWNSHIP_LOGINS} (login name NOT NULL, "
+                 "township_code text NOT NULL, PRIMARY KEY (login, township_code))")
+    groups = ", ".join(q(g) for g in GROUPS)
+    conn.execute(f"GRANT USAGE ON SCHEMA {schema} TO {groups}")
+    conn.execute(f"GRANT SELECT ON ALL TABLES IN SCHEMA {schema} TO {groups}")
+    for group, writes in WRITES.items():
+        for table, privileges in writes.items():
+            if table in tables:
+                conn.execute(f"GRANT {privileges} ON {schema}.{q(table)} TO {q(group)}")
+        conn.execute(f"GRANT USAGE ON ALL SEQUENCES IN SCHEMA {schema} TO {q(group)}")
+    functions = conn.execute(
+        "SELECT p.oid::regprocedure::text FROM pg_proc p WHERE p.pronamespace = current_schema()::regnamespace "
+        "AND p.proname = ANY(?) AND p.prorettype = 'trigger'::regtype", (list(pg_schema.protected_functions()),))
+    for (function,) in functions.fetchall():
+        conn.execute(f"ALTER FUNCTION {function} SECURITY DEFINER SET search_path = {schema}, public, pg_temp")
+    own = _OWN_PATCHES.format(schema=schema)
+    for table in TOWNSHIP_TABLES:
+        if table not in tables:
+            continue
+        t = f"{schema}.{q(table)}"
+        columns = [r[0] for r in conn.execute(
+            "SELECT column_name FROM information_schema.columns WHERE table_schema = current_schema() "
+            "AND table_name = ? AND NOT column_name = ANY(?) ORDER BY ordinal_position", (table, list(_KEYS)))]
+        conn.execute(f"GRANT UPDATE ({', '.join(q(c) for c in columns)}) ON {t} TO {q(TOWNSHIP)}")
+        conn.execute(f"ALTER TABLE {t} ENABLE ROW LEVEL SECURITY")
+        for name in _POLICIES:
+            conn.execute(f"DROP POLICY IF EXISTS {name} ON {t}")
+        conn.execute(f"CREATE POLICY weipian_read ON {t} FOR SELECT USING (true)")
+        conn.execute(f"CREATE POLICY weipian_staff_write ON {t} FOR ALL TO {q(REVIEWER)} USING (true) WITH CHECK (true)")
+        conn.execute(f"CREATE POLICY weipian_township_insert ON {t} FOR INSERT TO {q(TOWNSHIP)} WITH CHECK ({own})")
+        # USING (true): another township's row is refused with an error rather than silently left alone
+        conn.execute(f"CREATE POLICY weipian_township_update ON {t} FOR UPDATE TO {q(TOWNSHIP)} USING (true) "
+                     f"WITH CHECK ({own})")
+        conn.execute(f"CREATE POLICY weipian_township_delete ON {t} FOR DELETE TO {q(TOWNSHIP)} USING ({own})")
 
 
 def grant(store, login: str, group: str, townships: Iterable[str] = ()) -> None:
