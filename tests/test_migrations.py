@@ -5,6 +5,7 @@ feature tables registered, its version in ``weipian_meta`` (no later view or tri
 An old shared (PostGIS) store is the dump of one its release made (tests/data/postgis_store_v*.sql:
 when a migration is added, dump a store of the release before it there).
 """
+import dataclasses
 import hashlib
 import re
 import sqlite3
@@ -16,8 +17,9 @@ import pytest
 import shapely
 from test_review import BATCH
 
+from weipian_plugin.core import roles
 from weipian_plugin.core.review import attachments, marks, records
-from weipian_plugin.core.store import audit, gpkg, pg_schema, pgroles, postgis, schema
+from weipian_plugin.core.store import audit, gpkg, pg_schema, pgroles, postgis, schema, tables
 from weipian_plugin.core.store.workstore import StoreError, WorkStore
 
 EPSG = 4527
@@ -203,3 +205,69 @@ def test_two_members_opening_an_old_shared_store_at_once_both_get_the_upgraded_s
     for t in threads:
         t.join(60)
     assert failures == [] and versions == [schema.LATEST_VERSION] * 2
+
+
+# --- the one table description (core/store/tables.py) --------------------------------------------------
+def _store_tables(store) -> dict:
+    """table → [(column, declared type, not null)] of a store's own tables (not GeoPackage/PostGIS ones)."""
+    if store.path is not None:
+        names = [r[0] for r in store.conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'gpkg%' AND name NOT LIKE 'rtree%' "
+            "AND name NOT LIKE 'sqlite%'")]
+        return {n: [(r[1], r[2], bool(r[3])) for r in store.conn.execute(f"PRAGMA table_info({n})")] for n in names}
+    rows = store.conn.execute(
+        "SELECT c.table_name, c.column_name, c.data_type, c.is_nullable = 'NO' FROM information_schema.columns c "
+        "JOIN information_schema.tables t USING (table_schema, table_name) WHERE c.table_schema = current_schema() "
+        "AND t.table_type = 'BASE TABLE' AND c.table_name != 'spatial_ref_sys' ORDER BY c.ordinal_position").fetchall()
+    out = {}
+    for table, column, type_, not_null in rows:
+        out.setdefault(table, []).append((column, type_, not_null))
+    return out
+
+
+def test_every_table_of_a_store_is_described_once_and_holds_what_the_description_says(store_address):
+    with WorkStore.create(store_address, EPSG) as store:
+        held = _store_tables(store)
+    described = {t.name: t for t in tables.tables_at(schema.LATEST_VERSION)}
+    assert set(held) == set(described)
+    for name, table in described.items():
+        # analysis also has a column for each later reference role (core/roles.py), added when a store opens
+        extra = set(roles.COLUMNS) - {c.name for c in table.columns} if name == "analysis" else set()
+        columns = [c for c in held[name] if c[0] not in extra]
+        assert [c[0] for c in columns] == [c.name for c in table.columns], name
+        if store_address.startswith("postgresql:"):
+            continue
+        for (column, type_, not_null), col in zip(columns, table.columns):
+            assert type_ == tables.column_sql(col, tables.GPKG).split(" ")[1], (name, column)
+            assert not_null == ("NOT NULL" in col.extra.split("CHECK")[0]), (name, column)
+
+
+def test_a_table_and_a_column_described_once_reach_both_backends_by_migration(store_address, monkeypatch):
+    """What a later version adds is written once, in core/store/tables.py; an existing store of either
+    backend gets it when it opens."""
+    WorkStore.create(store_address, EPSG).close()
+    new = schema.LATEST_VERSION + 1
+    visits = tables.Table("field_visits", new, (
+        tables.C("id", "KEY"), tables.C("patch_fid", "INTEGER", "NOT NULL REFERENCES patches(fid)"),
+        tables.C("visited", "TEXT", "NOT NULL", iso_date=True), tables.C("photo", "BLOB")))
+    grown = tuple(dataclasses.replace(t, columns=t.columns + (tables.C("weather", "TEXT", since=new),))
+                  if t.name == "patrols" else t for t in tables.TABLES)
+    monkeypatch.setattr(tables, "TABLES", grown + (visits,))
+    monkeypatch.setattr(tables, "INDEXES", tables.INDEXES + (tables.Index("field_visits_patch", "field_visits",
+                                                                          "patch_fid", new),))
+    monkeypatch.setattr(schema, "_LATEST", new)
+    monkeypatch.setattr(schema, "LATEST_VERSION", new)
+    with WorkStore.open(store_address) as store:
+        assert store.schema_version == new
+        held = _store_tables(store)
+        assert [c[0] for c in held["field_visits"]] == ["id", "patch_fid", "visited", "photo"]
+        assert held["patrols"][-1][0] == "weather"
+        with store.transaction() as conn:
+            conn.execute("INSERT INTO batches (name) VALUES ('b')")
+            conn.execute("INSERT INTO patches (batch_id, jcbh, area_m2, area_mu) VALUES (1, 'J1', 1, 1)")
+            conn.execute("INSERT INTO field_visits (patch_fid, visited) VALUES (1, '2026-03-05')")
+        with pytest.raises(sqlite3.IntegrityError), store.transaction() as conn:  # the date check, both dialects
+            conn.execute("INSERT INTO field_visits (patch_fid, visited) VALUES (1, '2026-02-30')")
+        index = ("SELECT count(*) FROM sqlite_master WHERE name = 'field_visits_patch'" if store.path else
+                 "SELECT count(*) FROM pg_indexes WHERE indexname = 'field_visits_patch'")
+        assert store.conn.execute(index).fetchone() == (1,)

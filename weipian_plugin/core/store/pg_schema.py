@@ -267,9 +267,9 @@ def views() -> str:
     return schema.views(tables.POSTGIS)
 
 
-def create_sql(epsg: int, version: int = schema.LATEST_VERSION) -> str:
-    """Every table, function and trigger of a new store at ``version`` (views come with :func:`views`)."""
-    return _ISO_DATE_FUNCTION + tables.create(tables.POSTGIS, version, epsg) + _routines()
+def create_sql(epsg: int) -> str:
+    """Every table, function and trigger of a new store (views come with :func:`views`)."""
+    return _ISO_DATE_FUNCTION + tables.create(tables.POSTGIS, schema.LATEST_VERSION, epsg) + _routines()
 
 
 def migrations(epsg: int) -> list:
