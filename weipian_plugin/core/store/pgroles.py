@@ -156,6 +156,28 @@ def grant(store, login: str, group: str, townships: Iterable[str] = ()) -> None:
                          [(login, code) for code in townships])
 
 
+def revoke(store, login: str, group: str = "") -> list:
+    """Take ``login`` out of ``group`` (all weipian groups when blank) and forget its townships when it
+    leaves the township group; returns the groups it left. Takes effect at once, also for a session the
+    login has open: its next write is refused. The login role itself stays (it may own other work, and the
+    audit log still names it); group roles are cluster-wide, so this holds for every store on the server,
+    as :func:`grant` does."""
+    if group and group not in GROUPS:
+        raise RoleError(f"未知的角色组：{group}（可选：{'、'.join(GROUPS)}）")
+    with _transaction(store) as conn:
+        held = [r[0] for r in conn.execute(
+            "SELECT g.rolname FROM pg_auth_members a JOIN pg_roles g ON g.oid = a.roleid "
+            "JOIN pg_roles m ON m.oid = a.member WHERE m.rolname = ? AND g.rolname = ANY(?) ORDER BY g.rolname",
+            (login, [group] if group else list(GROUPS)))]
+        if not held:
+            raise RoleError(f"账号 {login} 不是{('角色组 ' + group) if group else '任何卫片执法角色组'}的成员，无需撤销")
+        for name in held:
+            conn.execute(f"REVOKE {q(name)} FROM {q(login)}")
+        if TOWNSHIP in held:
+            conn.execute(f"DELETE FROM {TOWNSHIP_LOGINS} WHERE login = ?", (login,))
+    return held
+
+
 def memberships(store) -> list:
     """(login, group, township codes) of every member of a weipian group, for the bureau's overview."""
     rows = store.conn.execute(

@@ -162,7 +162,8 @@ class WorkStore:
             conn = postgis.connect(address)
         except postgis.AddressError as exc:
             raise StoreError(str(exc)) from exc
-        with _closed_on_failure(conn, lambda exc: f"无法读取工作库 {postgis.shown(address)}：{exc}"):
+        with _closed_on_failure(conn, lambda exc: errors.explain(exc, postgis.shown(address))
+                                or f"无法读取工作库 {postgis.shown(address)}：{exc}"):
             if conn.execute("SELECT to_regclass('weipian_meta')").fetchone()[0] is None:
                 raise StoreError(f"数据库 {postgis.shown(address)} 中没有卫片执法工作库（请先创建或发布工作库）")
             if _checked_version(conn, postgis.shown(address)) < schema.LATEST_VERSION:
