@@ -45,8 +45,7 @@ class ImportPatchesAlgorithm(WeipianAlgorithm):
     def initAlgorithm(self, config=None):
         self.addParameter(QgsProcessingParameterFile(
             self.INPUT, self.tr("Patch shapefile"), extension="shp"))
-        self.addParameter(QgsProcessingParameterFile(
-            self.STORE, self.tr("Work store (GeoPackage)"), extension="gpkg"))
+        self.addParameter(self.store_parameter())
         self.addParameter(QgsProcessingParameterString(
             self.BATCH, self.tr("Batch name (empty = file name)"), optional=True))
         self.addParameter(QgsProcessingParameterString(
