@@ -76,7 +76,7 @@ def backend(request):
 
 
 @pytest.fixture
-def store_on(backend, tmp_path, request):
+def store_on(backend, tmp_path_factory, request):
     """``store_on(gpkg)`` → the address of a private copy of the GeoPackage store ``gpkg`` on this test's
     backend: a file copy, or the store published into a fresh PostgreSQL database (weipian:publishstore's
     core, audit and ids carried over). One PostGIS copy per test."""
@@ -84,8 +84,7 @@ def store_on(backend, tmp_path, request):
 
     def copy(source) -> str:
         if backend == "gpkg":
-            target = tmp_path / "gpkg-copy" / Path(source).name
-            target.parent.mkdir(exist_ok=True)
+            target = tmp_path_factory.mktemp("store") / Path(source).name  # not among the test's outputs
             shutil.copy(source, target)
             return str(target)
         from weipian_plugin.core.store import transfer
