@@ -135,3 +135,26 @@ def test_a_database_without_a_store_is_refused_in_words(weipian_provider, pg_dat
     params = {k: str(tmp_path / v) for k, v in params.items()}
     with pytest.raises(QgsProcessingException, match="没有卫片执法工作库"):
         processing.run(f"weipian:{name}", {"STORE": "postgresql:" + pg_database, **params})
+
+
+def test_published_store_finds_the_reference_layers_and_imagery_of_its_geopackage(
+        county_store, pg_database, tmp_path):  # noqa: F811
+    """The GeoPackage keeps file sources relative to its folder; a shared store has no folder, so publishing
+    writes them as the paths they were (the figures' legend layers and the case files' imagery)."""
+    import shutil
+
+    from weipian_plugin.core.store import keys, transfer
+
+    folder = tmp_path / "工作目录"
+    (folder / "参考").mkdir(parents=True)
+    gpkg = folder / county_store.name
+    shutil.copy(county_store, gpkg)
+    sources = {"approvals": str(folder / "参考" / "批文.shp"), "landuse": f"{folder / '参考' / '三调.gpkg'}|layername=dltb"}
+    imagery = {"before": str(folder / "前时相.tif"), "after": str(folder / "后时相.tif")}
+    with WorkStore.open(gpkg) as store:
+        keys.ANALYSIS_LAYERS.write(store, sources)
+        keys.IMAGERY.write(store, imagery)
+        assert store.setting("imagery")["before"] == "前时相.tif"  # kept relative in the GeoPackage
+    transfer.publish(gpkg, "postgresql:" + pg_database)
+    with WorkStore.open("postgresql:" + pg_database) as shared:
+        assert keys.ANALYSIS_LAYERS.read(shared) == sources and keys.IMAGERY.read(shared) == imagery
