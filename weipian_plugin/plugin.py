@@ -196,7 +196,7 @@ class WeipianPlugin:
         if postgis.is_address(self.store_path or ""):
             store = self.session.store
             county = (store.meta("county_name") if store is not None else "") or "卫片执法"
-            return str(Path(Settings.last_export_dir.value() or Path.home()) / f"{county}_{name}")
+            return str(Path(Settings.export_folder(self.store_path)) / f"{county}_{name}")
         store = Path(self.store_path or Path.home() / "weipian.gpkg")
         return str(store.with_name(f"{store.stem}_{name}"))
 
