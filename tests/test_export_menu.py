@@ -83,6 +83,13 @@ def test_a_shared_store_exports_into_the_last_export_folder(plugin, pg_database,
     last.clear()
     assert Settings.export_folder(str(tmp_path / "a.gpkg")) == str(tmp_path)
 
+    warnings = []  # the work project lives in a GeoPackage: said so for a shared store, nothing written
+    monkeypatch.setattr(plugin.iface.messageBar(), "pushWarning", lambda title, text: warnings.append(text),
+                        raising=False)  # pytest-qgis's bar has pushMessage only
+    plugin.save_store_project()
+    plugin.open_store_project()
+    assert len(warnings) == 2 and all("shared store keeps no work project" in w for w in warnings)
+
 
 def test_report_algorithm_counts_overdue_as_of_the_date(weipian_provider, county_store, store_on,  # noqa: F811
                                                         tmp_path):
