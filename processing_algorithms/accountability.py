@@ -6,7 +6,6 @@ from pathlib import Path
 from qgis.core import (
     QgsProcessingException,
     QgsProcessingOutputBoolean,
-    QgsProcessingParameterFile,
     QgsProcessingParameterFileDestination,
     QgsProcessingParameterNumber,
 )
@@ -41,8 +40,7 @@ class AccountabilityAlgorithm(WeipianAlgorithm):
             "output is the printable report with charts.")
 
     def initAlgorithm(self, config=None):
-        self.addParameter(QgsProcessingParameterFile(self.STORE, self.tr("Work store (GeoPackage)"),
-                                                     extension="gpkg"))
+        self.addParameter(self.store_parameter())
         self.addParameter(QgsProcessingParameterFileDestination(
             self.OUTPUT, self.tr("Workbook or report"), "Excel (*.xlsx);;HTML (*.html)"))
         self.addParameter(QgsProcessingParameterNumber(

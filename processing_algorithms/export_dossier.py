@@ -4,7 +4,6 @@ from __future__ import annotations
 from qgis.core import (
     QgsProcessingException,
     QgsProcessingOutputNumber,
-    QgsProcessingParameterFile,
     QgsProcessingParameterFolderDestination,
     QgsProcessingParameterRasterLayer,
     QgsProcessingParameterString,
@@ -44,8 +43,7 @@ class ExportDossierAlgorithm(WeipianAlgorithm):
         return super().flags() | NO_THREADING
 
     def initAlgorithm(self, config=None):  # noqa: N802
-        self.addParameter(QgsProcessingParameterFile(
-            self.STORE, self.tr("Work store (GeoPackage)"), extension="gpkg"))
+        self.addParameter(self.store_parameter())
         self.addParameter(QgsProcessingParameterString(
             self.BATCH, self.tr("Batch (empty = all patches)"), optional=True))
         self.addParameter(QgsProcessingParameterString(

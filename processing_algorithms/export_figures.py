@@ -6,7 +6,6 @@ from qgis.core import (
     QgsProcessingOutputNumber,
     QgsProcessingParameterBoolean,
     QgsProcessingParameterEnum,
-    QgsProcessingParameterFile,
     QgsProcessingParameterFolderDestination,
     QgsProcessingParameterRasterLayer,
     QgsProcessingParameterString,
@@ -51,8 +50,7 @@ class ExportFiguresAlgorithm(WeipianAlgorithm):
         return super().flags() | NO_THREADING
 
     def initAlgorithm(self, config=None):
-        self.addParameter(QgsProcessingParameterFile(
-            self.STORE, self.tr("Work store (GeoPackage)"), extension="gpkg"))
+        self.addParameter(self.store_parameter())
         self.addParameter(QgsProcessingParameterEnum(
             self.FORMAT, self.tr("Format"), options=["PNG", "PDF"], defaultValue=0))
         self.addParameter(QgsProcessingParameterRasterLayer(

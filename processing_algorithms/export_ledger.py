@@ -4,7 +4,6 @@ from __future__ import annotations
 from qgis.core import (
     QgsProcessingException,
     QgsProcessingParameterBoolean,
-    QgsProcessingParameterFile,
     QgsProcessingParameterFileDestination,
     QgsProcessingParameterNumber,
     QgsProcessingParameterString,
@@ -35,8 +34,7 @@ class ExportLedgerAlgorithm(WeipianAlgorithm):
             "new-construction summary by township and the progress of the latest month.")
 
     def initAlgorithm(self, config=None):
-        self.addParameter(QgsProcessingParameterFile(self.STORE, self.tr("Work store (GeoPackage)"),
-                                                     extension="gpkg"))
+        self.addParameter(self.store_parameter())
         self.addParameter(QgsProcessingParameterFileDestination(self.OUTPUT, self.tr("Ledger workbook"),
                                                                 "Excel (*.xlsx)"))
         self.addParameter(QgsProcessingParameterString(self.BATCH, self.tr("Only this batch (empty = all)"),

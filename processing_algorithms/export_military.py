@@ -9,7 +9,6 @@ from qgis.core import (
     QgsProcessingException,
     QgsProcessingOutputNumber,
     QgsProcessingParameterFeatureSource,
-    QgsProcessingParameterFile,
     QgsProcessingParameterFileDestination,
     QgsProcessingParameterNumber,
 )
@@ -48,8 +47,7 @@ class ExportMilitaryAlgorithm(WeipianAlgorithm):
             "With a military-land layer, every patch overlapping it is marked first (audited).")
 
     def initAlgorithm(self, config=None):
-        self.addParameter(QgsProcessingParameterFile(self.STORE, self.tr("Work store (GeoPackage)"),
-                                                     extension="gpkg"))
+        self.addParameter(self.store_parameter())
         self.addParameter(QgsProcessingParameterFeatureSource(
             self.MILITARY_LAYER, self.tr("Military land layer (optional)"),
             [VECTOR_POLYGON_SOURCE], optional=True))

@@ -6,7 +6,6 @@ import re
 
 from qgis.core import (
     QgsProcessingException,
-    QgsProcessingParameterFile,
     QgsProcessingParameterFileDestination,
     QgsProcessingParameterNumber,
     QgsProcessingParameterString,
@@ -40,8 +39,7 @@ class ExportReportAlgorithm(WeipianAlgorithm):
             "summarised; the ledger and the daily-enforcement workbooks list them in full.")
 
     def initAlgorithm(self, config=None):  # noqa: N802
-        self.addParameter(QgsProcessingParameterFile(self.STORE, self.tr("Work store (GeoPackage)"),
-                                                     extension="gpkg"))
+        self.addParameter(self.store_parameter())
         self.addParameter(QgsProcessingParameterFileDestination(self.OUTPUT, self.tr("Report"), "HTML (*.html)"))
         self.addParameter(QgsProcessingParameterNumber(
             self.YEAR, self.tr("Year (empty = every batch in the store)"),

@@ -6,7 +6,6 @@ import datetime as dt
 from qgis.core import (
     QgsProcessingException,
     QgsProcessingOutputNumber,
-    QgsProcessingParameterFile,
     QgsProcessingParameterFileDestination,
     QgsProcessingParameterNumber,
     QgsProcessingParameterString,
@@ -44,8 +43,7 @@ class GradeEnforcementAlgorithm(WeipianAlgorithm):
             "with the formulas and the patches it did not find.")
 
     def initAlgorithm(self, config=None):
-        self.addParameter(QgsProcessingParameterFile(self.STORE, self.tr("Work store (GeoPackage)"),
-                                                     extension="gpkg"))
+        self.addParameter(self.store_parameter())
         self.addParameter(QgsProcessingParameterFileDestination(self.OUTPUT, self.tr("Workbook"),
                                                                 "Excel (*.xlsx)"))
         self.addParameter(QgsProcessingParameterString(self.TODAY, self.tr("Deadlines as of (empty = today)"),

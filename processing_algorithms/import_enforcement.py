@@ -31,8 +31,7 @@ class ImportEnforcementAlgorithm(WeipianAlgorithm):
             "Clues already in the store (same number) are filled in, never erased; identical patrols are skipped.")
 
     def initAlgorithm(self, config=None):
-        self.addParameter(QgsProcessingParameterFile(self.STORE, self.tr("Work store (GeoPackage)"),
-                                                     extension="gpkg"))
+        self.addParameter(self.store_parameter())
         self.addParameter(QgsProcessingParameterFile(self.PATROLS, self.tr("Patrol ledger (CSV or Excel)"),
                                                      fileFilter=TEMPLATE_FILTER, optional=True))
         self.addParameter(QgsProcessingParameterFile(self.CLUES, self.tr("Clues (CSV or Excel)"),

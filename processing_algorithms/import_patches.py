@@ -14,6 +14,7 @@ from qgis.core import (
 
 from weipian_plugin.core.dates import parse_date
 from weipian_plugin.core.intake.importer import ImportCancelled, create_store_for, import_patches
+from weipian_plugin.core.store import postgis
 from weipian_plugin.core.store.errors import explain
 from weipian_plugin.core.store.outputs import publish_new, temporary_sibling
 from weipian_plugin.processing_algorithms.base import WeipianAlgorithm
@@ -37,7 +38,8 @@ class ImportPatchesAlgorithm(WeipianAlgorithm):
 
     def shortHelpString(self) -> str:
         return self.tr(
-            "Imports a patch shapefile issued by the ministry into the work store (created when missing). "
+            "Imports a patch shapefile issued by the ministry into the work store (a GeoPackage is created when "
+            "missing; a shared PostgreSQL store must exist). "
             "Encoding, CRS and field mapping are detected unless given. Invalid geometries are repaired; "
             "empty, non-polygon, duplicate or id-less patches are rejected with a reason. Re-importing a "
             "batch updates its patches in place and keeps every determination.")
@@ -45,8 +47,7 @@ class ImportPatchesAlgorithm(WeipianAlgorithm):
     def initAlgorithm(self, config=None):
         self.addParameter(QgsProcessingParameterFile(
             self.INPUT, self.tr("Patch shapefile"), extension="shp"))
-        self.addParameter(QgsProcessingParameterFile(
-            self.STORE, self.tr("Work store (GeoPackage)"), extension="gpkg"))
+        self.addParameter(self.store_parameter())
         self.addParameter(QgsProcessingParameterString(
             self.BATCH, self.tr("Batch name (empty = file name)"), optional=True))
         self.addParameter(QgsProcessingParameterString(
@@ -69,7 +70,8 @@ class ImportPatchesAlgorithm(WeipianAlgorithm):
 
     def processAlgorithm(self, parameters, context, feedback):
         shp = self.parameterAsFile(parameters, self.INPUT, context)
-        store_path = Path(self.parameterAsFile(parameters, self.STORE, context))
+        address = self.parameterAsFile(parameters, self.STORE, context)
+        store_path = address if postgis.is_address(address) else Path(address)
         received_text = self.parameterAsString(parameters, self.RECEIVED, context)
         crs = self.crs
         options = dict(
@@ -80,7 +82,9 @@ class ImportPatchesAlgorithm(WeipianAlgorithm):
         progress, cancelled = self.progress_callbacks(feedback)
         try:
             received = parse_date(received_text) if received_text else None
-            if store_path.exists():
+            # A shared store is never created here (its database, roles and publishing are the bureau's
+            # set-up, README); one that does not exist is refused by open_store in words.
+            if isinstance(store_path, str) or store_path.exists():
                 result = self._import(store_path, shp, received, options, progress, cancelled)
             else:
                 result = self._import_new(store_path, shp, received, options, progress, cancelled, feedback)

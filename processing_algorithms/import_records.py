@@ -38,8 +38,7 @@ class ImportRecordsAlgorithm(WeipianAlgorithm):
             "(locked, unknown JCBH, invalid value) — is listed in the log and the optional report workbook.")
 
     def initAlgorithm(self, config=None):
-        self.addParameter(QgsProcessingParameterFile(self.STORE, self.tr("Work store (GeoPackage)"),
-                                                     extension="gpkg"))
+        self.addParameter(self.store_parameter())
         self.addParameter(QgsProcessingParameterFile(self.INPUT, self.tr("Filled-in ledger (xlsx or csv)"),
                                                      fileFilter="Excel (*.xlsx);;CSV (*.csv)"))
         self.addParameter(QgsProcessingParameterFileDestination(

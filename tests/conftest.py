@@ -68,6 +68,34 @@ def store_address(request, tmp_path):
     return "postgresql:" + request.getfixturevalue("pg_database")
 
 
+@pytest.fixture(params=["gpkg", "postgis"])
+def backend(request):
+    """Which backend a test's store lives on; tests that build a store elsewhere (a GeoPackage fixture shared
+    by the module) put a copy of it there with ``store_on``."""
+    return request.param
+
+
+@pytest.fixture
+def store_on(backend, tmp_path_factory, request):
+    """``store_on(gpkg)`` → the address of a private copy of the GeoPackage store ``gpkg`` on this test's
+    backend: a file copy, or the store published into a fresh PostgreSQL database (weipian:publishstore's
+    core, audit and ids carried over). One PostGIS copy per test."""
+    import shutil
+
+    def copy(source) -> str:
+        if backend == "gpkg":
+            target = tmp_path_factory.mktemp("store") / Path(source).name  # not among the test's outputs
+            shutil.copy(source, target)
+            return str(target)
+        from weipian_plugin.core.store import transfer
+
+        address = "postgresql:" + request.getfixturevalue("pg_database")
+        transfer.publish(source, address)
+        return address
+
+    return copy
+
+
 @contextlib.contextmanager
 def shapefile_text_recoded():
     """GDAL recodes shapefile text by the .cpg (or ENCODING) inside this block.

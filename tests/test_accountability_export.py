@@ -23,6 +23,12 @@ MU = 2000 / 3
 KEYS = [c.key for c in ACCOUNTABILITY_COLUMNS]
 
 
+@pytest.fixture
+def county(county_store, store_on):  # noqa: F811
+    """The shared test county on each backend."""
+    return store_on(county_store)
+
+
 def export(store_path, tmp_path, config=None, year=None) -> dict:
     out = tmp_path / "问责.xlsx"
     with WorkStore.open(store_path) as store:
@@ -37,8 +43,8 @@ def export(store_path, tmp_path, config=None, year=None) -> dict:
     return rows
 
 
-def test_ratios_before_and_after_deductions(county_store, tmp_path):  # noqa: F811
-    rows = export(county_store, tmp_path)
+def test_ratios_before_and_after_deductions(county, tmp_path):
+    rows = export(county, tmp_path)
     assert list(rows) == ["甲镇", "乙镇", "丙镇", "青禾县"]
     jia, yi, bing, county = rows["甲镇"], rows["乙镇"], rows["丙镇"], rows["青禾县"]
     assert (jia["numerator_before_mu"], jia["denominator_before_mu"]) == (3000 / MU, 5500 / MU) == (4.5, 8.25)
@@ -56,9 +62,9 @@ def test_ratios_before_and_after_deductions(county_store, tmp_path):  # noqa: F8
     assert {r["accountable"] for r in rows.values()} == {"否"}
 
 
-def test_workbook_matches_core(county_store, tmp_path):  # noqa: F811
-    rows = export(county_store, tmp_path)
-    with WorkStore.open(county_store) as store:
+def test_workbook_matches_core(county, tmp_path):
+    rows = export(county, tmp_path)
+    with WorkStore.open(county) as store:
         result = store_accountability(store)
     for t in result.townships:
         assert rows[t.name]["numerator_after_mu"] == pytest.approx(t.numerator_after_mu, abs=0.005)
@@ -70,23 +76,23 @@ def test_workbook_matches_core(county_store, tmp_path):  # noqa: F811
     ("deduct_supplemented", "乙镇", (2500, 2500)),
     ("deduct_infrastructure", "丙镇", (1200, 1200)),
 ])
-def test_each_deduction_switch(county_store, tmp_path, switch, township, expected):  # noqa: F811
-    row = export(county_store, tmp_path, AccountabilityConfig(**{switch: False}))[township]
+def test_each_deduction_switch(county, tmp_path, switch, township, expected):
+    row = export(county, tmp_path, AccountabilityConfig(**{switch: False}))[township]
     num, den = expected
     assert (row["numerator_after_mu"], row["denominator_after_mu"]) == (round(num / MU, 2), round(den / MU, 2))
     assert row["ratio_after"] == round(num / den, 4)
 
 
-def test_threshold_flags_without_area_rule(county_store, tmp_path):  # noqa: F811
-    rows = export(county_store, tmp_path, AccountabilityConfig(require_area=False))
+def test_threshold_flags_without_area_rule(county, tmp_path):
+    rows = export(county, tmp_path, AccountabilityConfig(require_area=False))
     assert rows["青禾县"]["accountable"] == "是" and rows["青禾县"]["fill"].endswith("F8CBAD")  # 28.57 % ≥ 15 %
     assert rows["甲镇"]["accountable"] == "否"  # townships are never 纳入问责
     assert rows["乙镇"]["accountable"] == "否" and not rows["乙镇"]["fill"].endswith("F8CBAD")
 
 
-def test_detail_and_parameter_sheets(county_store, tmp_path):  # noqa: F811
+def test_detail_and_parameter_sheets(county, tmp_path):
     out = tmp_path / "a.xlsx"
-    with WorkStore.open(county_store) as store:
+    with WorkStore.open(county) as store:
         write_accountability(store, out, AccountabilityConfig(ratio_threshold=0.2))
     wb = openpyxl.load_workbook(out)
     detail = wb["违法图斑明细"]
@@ -96,7 +102,7 @@ def test_detail_and_parameter_sheets(county_store, tmp_path):  # noqa: F811
     assert params["比例阈值"] == "20%" and params["扣除已拆除复耕"] == "是"
 
 
-def test_year_filter_empties_the_ratio(county_store, tmp_path):  # noqa: F811
-    rows = export(county_store, tmp_path, year=2025)
+def test_year_filter_empties_the_ratio(county, tmp_path):
+    rows = export(county, tmp_path, year=2025)
     assert list(rows) == ["合计"]
     assert rows["合计"]["numerator_before_mu"] == 0.0 and rows["合计"]["ratio_before"] is None

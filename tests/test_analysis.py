@@ -99,18 +99,22 @@ def test_rerun_keeps_determinations_and_cancel_changes_nothing(analyzed_store, s
         assert keys.ANALYSIS_LAYERS.read(store) == {"approvals": str(sources(sample_county)["approvals"])}
 
 
-def test_processing_analyzepatches(weipian_provider, analyzed_store, sample_county, tmp_path):
+def test_processing_analyzepatches(weipian_provider, analyzed_store, sample_county, store_on):
+    """weipian:analyzepatches on a store of each backend: the batch's patches analysed again, the layers recorded."""
     import processing
 
-    path = tmp_path / "p.gpkg"
-    shutil.copy(analyzed_store, path)
+    address = store_on(analyzed_store)
     src = sources(sample_county)
     result = processing.run("weipian:analyzepatches", {
-        "STORE": str(path), "LANDUSE": str(src["landuse"]), "APPROVALS": str(src["approvals"]),
+        "STORE": address, "LANDUSE": str(src["landuse"]), "APPROVALS": str(src["approvals"]),
         "MINING": str(src["mining"]), "TOWNSHIPS": str(src["townships"]), "BATCH": "2026年1月"})
-    conn = sqlite3.connect(path)
-    n = conn.execute("SELECT count(*) FROM patches p JOIN batches b ON b.id=p.batch_id "
-                     "WHERE b.name='2026年1月'").fetchone()[0]
-    assert result["ANALYZED"] == n > 0
-    layers = json.loads(conn.execute("SELECT value FROM settings WHERE key='analysis_layers'").fetchone()[0])
+    with WorkStore.open(address) as store:
+        n = store.conn.execute("SELECT count(*) FROM patches p JOIN batches b ON b.id=p.batch_id "
+                               "WHERE b.name='2026年1月'").fetchone()[0]
+        analysed = store.conn.execute(  # by this run: its layers, not the module's full set
+            "SELECT count(*) FROM analysis a JOIN patches p ON p.fid = a.patch_fid JOIN batches b ON b.id = p.batch_id "
+            "WHERE b.name = '2026年1月' AND a.suggestion IS NOT NULL AND a.analyzed_at >= "
+            "(SELECT max(started_at) FROM analysis_runs)").fetchone()[0]
+        layers = store.setting("analysis_layers")
+    assert result["ANALYZED"] == n == analysed > 0
     assert set(layers) == {"landuse", "approvals", "mining", "townships"}

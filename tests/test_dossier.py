@@ -24,8 +24,9 @@ def _pages(pdf):
 
 
 @pytest.fixture
-def case_store(tmp_path, plain_jpeg, qgis_app):  # noqa: F811
-    """Two patches; the first determined 违法, filed, partly demolished, with two photos and a PDF note."""
+def case_store(store_address, tmp_path, plain_jpeg, qgis_app):  # noqa: F811
+    """Two patches on each backend; the first determined 违法, filed, partly demolished, with two photos and a
+    PDF note."""
     from conftest import write_shapefile
     from qgis.core import QgsCoordinateReferenceSystem, QgsCoordinateTransform, QgsPointXY, QgsProject
 
@@ -39,7 +40,7 @@ def case_store(tmp_path, plain_jpeg, qgis_app):  # noqa: F811
                                                    shapely.box(x + 300, y, x + 340, y + 40)],
                           {"JCBH": ["5001992026000123", "5001992026000124"], "TBLX": ["20", "DT"],
                            "QSX": ["20250612"] * 2, "HSX": ["20260105"] * 2})
-    store_path = tmp_path / "青禾县.gpkg"
+    store_path = store_address
     with create_store_for(store_path, shp) as store:
         import_patches(store, shp, "2026-01")
         fid = store.conn.execute("SELECT fid FROM patches WHERE jcbh = '5001992026000123'").fetchone()[0]
@@ -112,11 +113,11 @@ def test_processing_exportdossier_by_batch_with_cancel(weipian_provider, case_st
     from qgis.core import QgsProcessingFeedback
 
     store_path, _ = case_store
-    result = processing.run("weipian:exportdossier", {"STORE": str(store_path), "BATCH": "2026-01",
+    result = processing.run("weipian:exportdossier", {"STORE": store_path, "BATCH": "2026-01",
                                                       "OUTPUT": str(tmp_path / "all")})
     assert result["COUNT"] == 2 and (tmp_path / "all" / "5001992026000124" / "00_目录.pdf").exists()
     feedback = QgsProcessingFeedback()
     feedback.progressChanged.connect(lambda _: feedback.cancel())
-    result = processing.run("weipian:exportdossier", {"STORE": str(store_path), "OUTPUT": str(tmp_path / "one")},
+    result = processing.run("weipian:exportdossier", {"STORE": store_path, "OUTPUT": str(tmp_path / "one")},
                             feedback=feedback)
     assert result["COUNT"] == 1

@@ -12,7 +12,7 @@ from openpyxl import Workbook, load_workbook
 from weipian_plugin.core.enforcement import records as enforcement
 from weipian_plugin.core.enforcement.grading import GradingConfig
 from weipian_plugin.core.enforcement.records import EnforcementError
-from weipian_plugin.core.store import gpkg, schema
+from weipian_plugin.core.store import schema
 from weipian_plugin.core.store.workstore import WorkStore
 from weipian_plugin.core.units import mu_to_m2
 
@@ -22,8 +22,9 @@ CLUE_HEADER = "线索编号,来源,受理时间,X,Y,乡镇,地点,描述,占地�
 
 
 @pytest.fixture
-def store(store_path):
-    with WorkStore.create(store_path, 4527, "青禾县", "500199", 2026) as s:
+def store(store_address):
+    """A new store on each backend (GeoPackage, PostGIS)."""
+    with WorkStore.create(store_address, 4527, "青禾县", "500199", 2026) as s:
         yield s
 
 
@@ -43,10 +44,10 @@ def add_patches(store, patches):
         conn.execute("INSERT INTO batches (name, received_date) VALUES ('2026-04', '2026-04-10')")
         for jcbh, x, township, result, hsx, split in patches:
             geom = shapely.MultiPolygon([shapely.box(X0 + x, Y0, X0 + x + 100, Y0 + 100)])
-            fid = conn.execute(
-                "INSERT INTO patches (geom, batch_id, jcbh, township_name, hsx, area_m2, area_mu, split_state) "
-                "VALUES (?, 1, ?, ?, ?, 10000, 15, ?)",
-                (gpkg.encode(np.array([geom], dtype=object), 4527)[0], jcbh, township, hsx, split)).lastrowid
+            fid = store.dialect.insert_id(
+                conn, "INSERT INTO patches (geom, batch_id, jcbh, township_name, hsx, area_m2, area_mu, split_state) "
+                f"VALUES ({store.dialect.geom_param(4527)}, 1, ?, ?, ?, 10000, 15, ?)",
+                (store.dialect.encode(np.array([geom], dtype=object), 4527)[0], jcbh, township, hsx, split), key="fid")
             if result:
                 conn.execute("INSERT INTO determinations (patch_fid, result) VALUES (?, ?)", (fid, result))
 
@@ -103,8 +104,8 @@ def test_csv_import_in_both_encodings(store, tmp_path, encoding):
     assert got["C1"] == ("巡查", None, "东镇", pytest.approx(mu_to_m2(1.5)), "2026-03-02", "2026-03-02 09:30")
     assert got["C2"][:3] == ("12336", "12336热线", "西乡")
     assert got["C3"][:2] == ("其他", "信访") and got["C3"][4] == "2026-03-04"  # discovered = received
-    geoms = dict(zip(["C1", "C2"], gpkg.decode([r[0] for r in store.conn.execute(
-        "SELECT geom FROM clues WHERE clue_no IN ('C1', 'C2') ORDER BY clue_no")])))
+    geoms = dict(zip(["C1", "C2"], store.dialect.decode([r[0] for r in store.conn.execute(
+        f"SELECT {store.dialect.geom_select('geom')} FROM clues WHERE clue_no IN ('C1', 'C2') ORDER BY clue_no")])))
     assert geoms["C1"].equals(shapely.Point(X0 + 50, Y0 + 50))
     # lon/lat 117°E is the central meridian of zone 39: easting 39 500 000, northing about 3 300 km
     assert geoms["C2"].x == pytest.approx(39_500_000.0, abs=0.01) and 3.29e6 < geoms["C2"].y < 3.31e6
@@ -151,7 +152,8 @@ def test_store_rejects_a_bad_date_from_any_writer(store):
 
 
 # -- deadlines ---------------------------------------------------------------------------------------
-def test_working_day_deadlines_follow_the_holiday_list_in_the_store(store, tmp_path, store_path):
+def test_working_day_deadlines_follow_the_holiday_list_in_the_store(store, tmp_path):
+    address = store.address
     clues = write_csv(tmp_path / "c.csv", [
         CLUE_HEADER, clue_line("C1", found="2026-09-30", stop="2026-10-01", report="2026-10-01",
                                filed="2026-10-09")], "utf-8-sig")
@@ -168,14 +170,14 @@ def test_working_day_deadlines_follow_the_holiday_list_in_the_store(store, tmp_p
     assert due() == (date(2026, 10, 14), date(2026, 10, 30))
     enforcement.set_holidays(store, "国庆节：2026-10-01~2026-10-07\n+2026-10-10  # 调休上班")
     store.close()
-    with WorkStore.open(store_path) as reopened:
+    with WorkStore.open(address) as reopened:
         d = enforcement.clue_deadlines(reopened, date(2026, 10, 9))[0].deadlines
         # Oct 8, 9, Sat 10 (make-up), 12–16, 19, 20; closing: Sat 10, 12–16, 19–23, 26–29
         assert (d.filing.due, d.closing.due) == (date(2026, 10, 20), date(2026, 10, 29))
         assert d.stop_notice.due == date(2026, 10, 2)  # "2日内" is calendar days
-    with pytest.raises(ValueError, match="第1行"), WorkStore.open(store_path) as s:
+    with pytest.raises(ValueError, match="第1行"), WorkStore.open(address) as s:
         enforcement.set_holidays(s, "十月一日")
-    with WorkStore.open(store_path) as s:
+    with WorkStore.open(address) as s:
         assert "国庆节" in s.setting("holidays")
 
 
@@ -249,8 +251,8 @@ def graded_store(store):
             ("LEGAL", shapely.Point(X0 + 4050, Y0 + 50), "2026-03-01", None, None, None),
         ]:
             conn.execute("INSERT INTO clues (geom, clue_no, source, discovered, stop_notice, reported, filed, closed) "
-                         "VALUES (?, ?, '巡查', ?, ?, ?, ?, ?)",
-                         (gpkg.encode(np.array([geom], dtype=object), 4527)[0], no, found, stop, stop, filed, closed))
+                         f"VALUES ({store.dialect.geom_param(4527)}, ?, '巡查', ?, ?, ?, ?, ?)",
+                         (store.dialect.encode(np.array([geom], dtype=object), 4527)[0], no, found, stop, stop, filed, closed))
 
 
 def test_grading_matches_by_overlap_distance_and_time(store):
@@ -389,17 +391,18 @@ def test_full_report_includes_the_section(store, tmp_path):
 
 
 # -- processing --------------------------------------------------------------------------------------
-def test_processing_import_and_grade(weipian_provider, store, store_path, tmp_path):
+def test_processing_import_and_grade(weipian_provider, store, tmp_path):
+    address = store.address
     import processing
 
     graded_store(store)
     store.close()
     clues = write_csv(tmp_path / "c.csv", [CLUE_HEADER, clue_line("NEW", x=X0 + 2050, y=Y0 + 50,
                                                                   found="2026-03-01")], "gbk")
-    result = processing.run("weipian:importenforcement", {"STORE": str(store_path), "CLUES": str(clues)})
+    result = processing.run("weipian:importenforcement", {"STORE": address, "CLUES": str(clues)})
     assert result == {"PATROLS_ADDED": 0, "CLUES_ADDED": 1, "CLUES_UPDATED": 0}
     out = tmp_path / "评价.xlsx"
-    result = processing.run("weipian:gradeenforcement", {"STORE": str(store_path), "OUTPUT": str(out),
+    result = processing.run("weipian:gradeenforcement", {"STORE": address, "OUTPUT": str(out),
                                                         "TODAY": "2026-03-20"})
     assert result["OUTPUT"] == str(out) and (result["VIOLATIONS"], result["FOUND"]) == (4, 3)
     assert result["OVERDUE_CLUES"] == 3  # FAR, LEGAL and NEW have neither stop notice nor report
@@ -407,14 +410,15 @@ def test_processing_import_and_grade(weipian_provider, store, store_path, tmp_pa
     assert next(r for r in rows if r[0] == "西乡")[4] == 1  # 日常执法发现: NEW found P_FAR
 
 
-def test_processing_import_error_is_readable(weipian_provider, store, store_path, tmp_path):
+def test_processing_import_error_is_readable(weipian_provider, store, tmp_path):
+    address = store.address
     import processing
     from qgis.core import QgsProcessingException
 
     store.close()
     bad = write_csv(tmp_path / "bad.csv", [CLUE_HEADER, clue_line("C1", found="someday")], "utf-8-sig")
     with pytest.raises(QgsProcessingException, match="第2行"):
-        processing.run("weipian:importenforcement", {"STORE": str(store_path), "CLUES": str(bad)})
+        processing.run("weipian:importenforcement", {"STORE": address, "CLUES": str(bad)})
 
 
 def test_problem_points_count_a_described_problem_without_a_point():

@@ -61,15 +61,34 @@ def test_each_export_opens_its_own_algorithm_with_the_output_beside_the_store(pl
     assert len(plugin.opened) == count
 
 
-def test_report_algorithm_counts_overdue_as_of_the_date(weipian_provider, county_store, tmp_path):  # noqa: F811
+def test_a_shared_store_exports_into_the_last_export_folder(plugin, pg_database, tmp_path, monkeypatch):
+    """A PostGIS store has no folder to write beside: the last export folder, named after the county."""
+    from qgis.PyQt.QtWidgets import QInputDialog
+
+    from weipian_plugin.core.store import transfer
+    from weipian_plugin.settings import Settings
+
+    transfer.publish(plugin.store_path, "postgresql:" + pg_database)
+    plugin.set_store("postgresql:" + pg_database)
+    monkeypatch.setattr(QInputDialog, "getItem", lambda *a: ("All batches", True))
+    monkeypatch.setattr(Settings.last_export_dir, "value", lambda: str(tmp_path / "导出"))
+    alg, params = _trigger(plugin, "Export ledger…")
+    assert params == {"STORE": plugin.store_path, "OUTPUT": str(tmp_path / "导出" / "青禾县_图斑台账.xlsx"),
+                      "BATCH": ""}
+    assert plugin.store_path.startswith("postgresql:")
+
+
+def test_report_algorithm_counts_overdue_as_of_the_date(weipian_provider, county_store, store_on,  # noqa: F811
+                                                        tmp_path):
     import processing
     from qgis.core import QgsProcessingException
 
+    store = store_on(county_store)
     out = tmp_path / "月报.html"
-    processing.run("weipian:exportreport", {"STORE": str(county_store), "OUTPUT": str(out), "MONTH": "2026-04",
+    processing.run("weipian:exportreport", {"STORE": store, "OUTPUT": str(out), "MONTH": "2026-04",
                                             "AS_OF": "2026-05-01"})
     text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", out.read_text(encoding="utf-8")))
     days = (dt.date(2026, 5, 1) - dt.date(2020, 1, 1)).days
     assert "2026年4月" in text and f"2020-01-01 {days}" in text and "月度进度" in text
     with pytest.raises(QgsProcessingException, match="YYYY-MM"):
-        processing.run("weipian:exportreport", {"STORE": str(county_store), "OUTPUT": str(out), "MONTH": "4月"})
+        processing.run("weipian:exportreport", {"STORE": store, "OUTPUT": str(out), "MONTH": "4月"})

@@ -59,6 +59,13 @@ def county(tmp_path_factory, qgis_app):
             "refs": refs, "fids": fids}
 
 
+@pytest.fixture
+def figure_store(county, store_on):
+    """The figures' county on each backend (a GeoPackage copy, or published into PostGIS): every figure check
+    below holds on either."""
+    return store_on(county["store"])
+
+
 def _pixels(path):
     """(h, w, 3) uint8 array of an image file, read by Qt."""
     from qgis.PyQt.QtGui import QImage
@@ -80,12 +87,12 @@ def _ink(pixels):
     return float((pixels.min(axis=2) < 240).mean())
 
 
-def test_png_figure_shows_both_imageries_the_patch_and_a_chinese_title(county, tmp_path):
+def test_png_figure_shows_both_imageries_the_patch_and_a_chinese_title(county, figure_store, tmp_path):
     from qgis.PyQt.QtGui import QFont, QRawFont
 
     from weipian_plugin.exporters.figures import cjk_family, export_figures
 
-    files = export_figures(county["store"], tmp_path, "png", before=county["before"], after=county["after"],
+    files = export_figures(figure_store, tmp_path, "png", before=county["before"], after=county["after"],
                            batch="2026-01", reference_layers={})
     assert [f.name for f in files] == [f"{JCBH[0]}.png", f"{JCBH[1]}.png"]
 
@@ -106,10 +113,10 @@ def test_png_figure_shows_both_imageries_the_patch_and_a_chinese_title(county, t
     assert all(font.supportsCharacter(ord(c)) for c in "卫片监测图斑前后时相套合图乡镇亩")
 
 
-def test_pdf_figure_has_chinese_text_embedded_fonts_and_renders(county, tmp_path):
+def test_pdf_figure_has_chinese_text_embedded_fonts_and_renders(county, figure_store, tmp_path):
     from weipian_plugin.exporters.figures import cjk_family, export_figures
 
-    files = export_figures(county["store"], tmp_path, "pdf", before=county["before"], after=county["after"],
+    files = export_figures(figure_store, tmp_path, "pdf", before=county["before"], after=county["after"],
                            fids=[county["fids"][JCBH[0]]])
     assert [f.name for f in files] == [f"{JCBH[0]}.pdf"]
     text = subprocess.run(["pdftotext", "-layout", str(files[0]), "-"], capture_output=True, text=True,
@@ -128,77 +135,74 @@ def test_pdf_figure_has_chinese_text_embedded_fonts_and_renders(county, tmp_path
     assert _count(page[:, : page.shape[1] // 2], GREEN, 12) > 0 and _count(page[:, page.shape[1] // 2:], BROWN, 12) > 0
 
 
-def test_combined_pdf_has_one_page_per_patch(county, tmp_path):
+def test_combined_pdf_has_one_page_per_patch(county, figure_store, tmp_path):
     from weipian_plugin.exporters.figures import export_figures
 
-    files = export_figures(county["store"], tmp_path, "pdf", before=county["before"], after=county["after"],
+    files = export_figures(figure_store, tmp_path, "pdf", before=county["before"], after=county["after"],
                            combined_pdf=True)
     assert [f.name for f in files] == ["套合图.pdf"]
     info = subprocess.run(["pdfinfo", str(files[0])], capture_output=True, text=True, check=True).stdout
     assert "Pages:           3" in info
 
 
-def test_selection_by_township_and_empty_selection(county, tmp_path):
+def test_selection_by_township_and_empty_selection(county, figure_store, tmp_path):
     from weipian_plugin.exporters.figures import FigureExportError, export_figures
 
-    assert [f.name for f in export_figures(county["store"], tmp_path / "t", township="东镇")] == [f"{JCBH[2]}.png"]
+    assert [f.name for f in export_figures(figure_store, tmp_path / "t", township="东镇")] == [f"{JCBH[2]}.png"]
     with pytest.raises(FigureExportError, match="没有批次“没有这个批次”"):  # not a silent "0 files"
-        export_figures(county["store"], tmp_path / "none", batch="没有这个批次")
+        export_figures(figure_store, tmp_path / "none", batch="没有这个批次")
 
 
-def test_cancel_stops_after_the_current_figure(county, tmp_path):
+def test_cancel_stops_after_the_current_figure(county, figure_store, tmp_path):
     from qgis.core import QgsFeedback
 
     from weipian_plugin.exporters.figures import export_figures
 
     feedback = QgsFeedback()
     feedback.progressChanged.connect(lambda _: feedback.cancel())
-    assert len(export_figures(county["store"], tmp_path, feedback=feedback)) == 1
+    assert len(export_figures(figure_store, tmp_path, feedback=feedback)) == 1
     cancelled = QgsFeedback()
     cancelled.cancel()
-    assert export_figures(county["store"], tmp_path / "c", "pdf", combined_pdf=True, feedback=cancelled) == []
+    assert export_figures(figure_store, tmp_path / "c", "pdf", combined_pdf=True, feedback=cancelled) == []
     assert not (tmp_path / "c" / "套合图.pdf").exists()
 
 
-def test_one_patch_figure_is_the_same_layout_on_that_patch(county, tmp_path):
+def test_one_patch_figure_is_the_same_layout_on_that_patch(county, figure_store, tmp_path):
     from weipian_plugin.exporters.figures import FigureExportError, export_figure
 
     fid = county["fids"][JCBH[1]]
-    png = export_figure(county["store"], fid, tmp_path / "one.png", before=county["before"], after=county["after"])
+    png = export_figure(figure_store, fid, tmp_path / "one.png", before=county["before"], after=county["after"])
     px = _pixels(png)
     assert px.shape == (1240, 1753, 3)  # the A4 page at 150 dpi, not a bare map image
     assert _count(px[:, : px.shape[1] // 2], GREEN) > 0 and _count(px[:, px.shape[1] // 2:], BROWN) > 0
-    pdf = export_figure(county["store"], fid, tmp_path / "one.pdf")
+    pdf = export_figure(figure_store, fid, tmp_path / "one.pdf")
     text = unicodedata.normalize("NFKC", subprocess.run(["pdftotext", "-layout", str(pdf), "-"],
                                                         capture_output=True, text=True, check=True).stdout)
     assert JCBH[1] in text and JCBH[0] not in text and "套合图" in text
     with pytest.raises(FigureExportError, match="没有图斑"):
-        export_figure(county["store"], 999, tmp_path / "none.pdf")
+        export_figure(figure_store, 999, tmp_path / "none.pdf")
     with pytest.raises(FigureExportError, match=".pdf 或 .png"):
-        export_figure(county["store"], fid, tmp_path / "one.jpg")
+        export_figure(figure_store, fid, tmp_path / "one.jpg")
 
 
-def test_processing_exportfigures(weipian_provider, county, tmp_path):
+def test_processing_exportfigures(weipian_provider, county, figure_store, tmp_path):
     import processing
 
     result = processing.run("weipian:exportfigures", {
-        "STORE": str(county["store"]), "OUTPUT": str(tmp_path), "FORMAT": 1, "BEFORE": str(county["before"]),
+        "STORE": figure_store, "OUTPUT": str(tmp_path), "FORMAT": 1, "BEFORE": str(county["before"]),
         "AFTER": str(county["after"]), "BATCH": "2026-02", "COMBINED": False})
     assert result["COUNT"] == 1 and (tmp_path / f"{JCBH[2]}.pdf").exists()
 
 
-def test_export_leaves_no_gdal_or_qgis_errors(county, tmp_path, capfd):
+def test_export_leaves_no_gdal_or_qgis_errors(county, store_on, tmp_path, capfd):
     """Nothing in GDAL's output (stderr) or QGIS's message log: opening a second store layer with a subset
     used to switch the store to WAL under QGIS's lock-free read-only connections, and GDAL printed
     "unable to open database file" for the determinations (figures.Scene.store_layer)."""
-    import shutil
-
     from qgis.core import QgsApplication
 
     from weipian_plugin.exporters.figures import export_figure, export_figures
 
-    store = tmp_path / "store.gpkg"  # a store no earlier export has opened
-    shutil.copy(county["store"], store)
+    store = store_on(county["store"])  # a store no earlier export has opened
     logged = []
 
     def log(message, tag, level):

@@ -3,8 +3,6 @@ output (ledger, summary, progress, accountability, report, daily-enforcement gra
 snapshot) and listed only in the 《军用土地登记表》."""
 from __future__ import annotations
 
-import shutil
-
 import openpyxl
 import pytest
 import shapely
@@ -23,12 +21,12 @@ def cells(path) -> list:
 
 
 @pytest.fixture
-def marked_store(weipian_provider, county_store, tmp_path):  # noqa: F811
-    """A copy of the test county with J007 (丙镇, 违法) marked 涉军 from a layer by weipian:exportmilitary."""
+def marked_store(weipian_provider, county_store, store_on, tmp_path):  # noqa: F811
+    """A copy of the test county on each backend with J007 (丙镇, 违法) marked 涉军 from a layer by
+    weipian:exportmilitary."""
     import processing
 
-    path = tmp_path / "青禾县_2026_卫片.gpkg"
-    shutil.copy(county_store, path)
+    path = store_on(county_store)
     layer = write_shapefile(tmp_path / "军用土地.shp", [
         shapely.box(X0 + 390, Y0 + 290, X0 + 510, Y0 + 390),  # covers J007
         shapely.box(X0 + 300, Y0 + 300, X0 + 350, Y0 + 380),  # only touches J006's edge
@@ -74,18 +72,15 @@ def test_military_patch_is_absent_from_every_ordinary_output(weipian_provider, m
         snapshot = export_snapshot(store, "2026年4月", "一上", tmp_path / "一上.json").read_text(encoding="utf-8")
         assert "J007" not in snapshot and "J006" in snapshot
 
-    from qgis.core import QgsVectorLayer
-
     from weipian_plugin.exporters.figures import subset_sql
+    from weipian_plugin.layer_source import store_layer
 
-    layer = QgsVectorLayer(f"{marked_store}|layername=patch_analysis", "pa", "ogr")
-    layer.setSubsetString(subset_sql(None, None, None))
+    layer = store_layer(marked_store, "patch_analysis", "pa", subset_sql(None, None, None))
     assert sorted(f["jcbh"] for f in layer.getFeatures()) == ["J001", "J002", "J003", "J004", "J005", "J006"]
 
 
-def test_marking_by_hand_and_unmarking(county_store, tmp_path):  # noqa: F811
-    path = tmp_path / "s.gpkg"
-    shutil.copy(county_store, path)
+def test_marking_by_hand_and_unmarking(county_store, store_on, tmp_path):  # noqa: F811
+    path = store_on(county_store)
     with WorkStore.open(path) as store:
         fid = store.conn.execute("SELECT fid FROM patches WHERE jcbh = 'J001'").fetchone()[0]
         assert marks.mark_military(store, [fid], "张三", "军事管理区内") == 1
@@ -102,9 +97,8 @@ def test_marking_by_hand_and_unmarking(county_store, tmp_path):  # noqa: F811
             marks.mark_military(store, [99999], "张三")
 
 
-def test_interview_records_and_serious_impact(county_store, tmp_path):  # noqa: F811
-    path = tmp_path / "s.gpkg"
-    shutil.copy(county_store, path)
+def test_interview_records_and_serious_impact(county_store, store_on, tmp_path):  # noqa: F811
+    path = store_on(county_store)
     minutes = tmp_path / "约谈纪要.pdf"
     minutes.write_bytes(b"%PDF-1.4 minutes")
     with WorkStore.open(path) as store:
@@ -130,11 +124,10 @@ def test_interview_records_and_serious_impact(county_store, tmp_path):  # noqa: 
         assert not ledger.store_accountability(store).counties[0].accountable
 
 
-def test_interview_and_serious_impact_through_processing(weipian_provider, county_store, tmp_path):  # noqa: F811
+def test_interview_and_serious_impact_through_processing(weipian_provider, county_store, store_on, tmp_path):  # noqa: F811
     import processing
 
-    path = tmp_path / "s.gpkg"
-    shutil.copy(county_store, path)
+    path = store_on(county_store)
     minutes = tmp_path / "纪要.docx"
     minutes.write_bytes(b"PK minutes")
     result = processing.run("weipian:recordinterview", {

@@ -80,3 +80,43 @@ def test_failed_first_import_leaves_no_store_behind(weipian_provider, tmp_path, 
     with pytest.raises(QgsProcessingException):
         processing.run("weipian:importpatches", {"INPUT": str(shp), "STORE": str(store)})
     assert not store.exists()
+
+
+def test_processing_imports_into_a_store_of_each_backend(weipian_provider, store_address, tmp_path, shapefile_writer):
+    """The import into an existing store, GeoPackage or shared PostGIS: patches, their deadline, and a
+    re-import that keeps the person's determination."""
+    import processing
+
+    from weipian_plugin.core.review.records import load_determination, save_determination
+    from weipian_plugin.core.store.workstore import WorkStore
+
+    WorkStore.create(store_address, 4527).close()
+    shp = _batch(tmp_path, shapefile_writer)
+    params = {"INPUT": str(shp), "STORE": store_address, "BATCH": "2026-01", "RECEIVED": "2026年1月5日"}
+    assert processing.run("weipian:importpatches", params) == {"IMPORTED": 3, "REJECTED": 1}
+    with WorkStore.open(store_address) as store:
+        assert store.conn.execute("SELECT name, received_date FROM batches").fetchall() == [("2026-01", "2026-01-05")]
+        rows = store.conn.execute("SELECT jcbh, due_date, area_m2 FROM patches ORDER BY jcbh").fetchall()
+        assert [(j, d) for j, d, _ in rows] == [(f"P{i}", "2026-01-25") for i in range(3)]
+        assert [a for *_, a in rows] == pytest.approx([1600] * 3, rel=0.01)  # 40 m × 40 m, on the ellipsoid
+        fid = store.conn.execute("SELECT fid FROM patches WHERE jcbh = 'P1'").fetchone()[0]
+        save_determination(store, fid, {"result": "合法", "subtype": "批文"}, "李四")
+    assert processing.run("weipian:importpatches", params)["IMPORTED"] == 3
+    with WorkStore.open(store_address) as store:
+        assert store.conn.execute("SELECT count(*) FROM patches").fetchone()[0] == 3
+        assert load_determination(store, fid)["result"] == "合法"
+
+
+def test_an_import_does_not_create_a_shared_store(weipian_provider, pg_database, tmp_path, shapefile_writer):
+    """A database without a store is refused in words (a shared store is published, README), and stays empty."""
+    import processing
+    import psycopg2
+    from qgis.core import QgsProcessingException
+
+    shp = _batch(tmp_path, shapefile_writer)
+    with pytest.raises(QgsProcessingException, match="没有卫片执法工作库"):
+        processing.run("weipian:importpatches", {"INPUT": str(shp), "STORE": "postgresql:" + pg_database})
+    with psycopg2.connect(pg_database) as conn, conn.cursor() as cur:
+        cur.execute("SELECT to_regclass('weipian_meta'), to_regclass('patches')")
+        assert cur.fetchone() == (None, None)
+    conn.close()

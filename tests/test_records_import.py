@@ -2,8 +2,6 @@
 import) changes exactly the cells that were changed, honours the locks, and reports every row."""
 from __future__ import annotations
 
-import shutil
-
 import openpyxl
 import pytest
 from test_ledger import county_store  # noqa: F401 (shared session fixture)
@@ -28,11 +26,11 @@ def person_tables(path) -> dict:
 
 
 @pytest.fixture
-def locked_store(weipian_provider, county_store, tmp_path):  # noqa: F811
+def locked_store(weipian_provider, county_store, store_on):  # noqa: F811
+    """The test county on each backend, its March batch reported (一上)."""
     import processing
 
-    path = tmp_path / "青禾县_2026_卫片.gpkg"
-    shutil.copy(county_store, path)
+    path = store_on(county_store)
     result = processing.run("weipian:setstage", {"STORE": str(path), "BATCH": "2026年3月", "STAGE": 0,
                                                  "NOTE": "三月一上"})
     assert result["LOCKED"] is True

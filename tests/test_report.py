@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import re
-import shutil
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -83,9 +82,8 @@ def test_daily_enforcement_block_can_be_filled(county_store):  # noqa: F811
     assert text.index('id="daily"') > text.index('id="townships"')
 
 
-def test_text_is_escaped_in_html_and_svg(county_store, tmp_path):  # noqa: F811
-    path = tmp_path / "s.gpkg"
-    shutil.copy(county_store, path)
+def test_text_is_escaped_in_html_and_svg(county_store, store_on, tmp_path):  # noqa: F811
+    path = store_on(county_store)
     with WorkStore.open(path) as store:
         with store.transaction() as conn:
             conn.execute("UPDATE patches SET township_name='<b>甲&镇</b>' WHERE township_code='101'")
@@ -101,10 +99,10 @@ def test_print_css(html):
     assert '<html lang="zh-CN">' in html
 
 
-def test_overdue_days_count_from_the_as_of_date(county_store, tmp_path):  # noqa: F811
+def test_overdue_days_count_from_the_as_of_date(county_store, store_on, tmp_path):  # noqa: F811
     import datetime as dt
 
-    with WorkStore.open(county_store) as store:
+    with WorkStore.open(store_on(county_store)) as store:
         report.write_report(store, tmp_path / "may.html", "2026年", today=dt.date(2026, 5, 1))
         report.write_report(store, tmp_path / "old.html", "2019年", today=dt.date(2019, 12, 31))
     may = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", (tmp_path / "may.html").read_text(encoding="utf-8")))

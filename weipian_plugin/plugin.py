@@ -191,7 +191,12 @@ class WeipianPlugin:
 
     # -- exports through Processing's own dialog: parameters, progress and cancel ------------------------
     def _beside_store(self, name: str) -> str:
-        """A default output next to the work store, named after it (exports are filed, not temporary)."""
+        """A default output next to the work store, named after it (exports are filed, not temporary). A
+        shared store has no folder: the last export folder (else the home folder), named after its county."""
+        if postgis.is_address(self.store_path or ""):
+            store = self.session.store
+            county = (store.meta("county_name") if store is not None else "") or "卫片执法"
+            return str(Path(Settings.last_export_dir.value() or Path.home()) / f"{county}_{name}")
         store = Path(self.store_path or Path.home() / "weipian.gpkg")
         return str(store.with_name(f"{store.stem}_{name}"))
 

@@ -227,11 +227,6 @@
         <translation>按乡镇和全县计算“违法占用耕地面积 ÷ 新增建设用地占用耕地总面积”，分别给出按工作库中设置的扣减项（补办手续、拆除复耕、重大基础设施）扣减前后的比例，以及是否达到问责标准的结论和乡镇排名。输出为 .xlsx 时生成问责统计表；输出为 .html 时生成带图表、可打印的报告。</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/accountability.py" line="44"/>
-        <source>Work store (GeoPackage)</source>
-        <translation>工作库（GeoPackage）</translation>
-    </message>
-    <message>
         <location filename="../../processing_algorithms/accountability.py" line="46"/>
         <source>Workbook or report</source>
         <translation>统计表或报告</translation>
@@ -1080,11 +1075,6 @@
         <translation>每个图斑一个文件夹，以监测编号命名：00_目录.pdf（卷宗目录）、01_套合图.pdf、02_现场照片.pdf（每张照片旁附小图，标出图斑、拍摄位置和表示拍摄方向的箭头）、03_判定与查处记录.pdf（合法性判定、查处整改及全部修改记录），以及存放原始文件的“照片/”文件夹。影像默认使用工作库中设置的前、后时相影像。</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/export_dossier.py" line="47"/>
-        <source>Work store (GeoPackage)</source>
-        <translation>工作库（GeoPackage）</translation>
-    </message>
-    <message>
         <location filename="../../processing_algorithms/export_dossier.py" line="49"/>
         <source>Batch (empty = all patches)</source>
         <translation>批次（留空 = 全部图斑）</translation>
@@ -1127,11 +1117,6 @@
 </context>
 <context>
     <name>ExportFiguresAlgorithm</name>
-    <message>
-        <location filename="../../processing_algorithms/export_figures.py" line="54"/>
-        <source>Work store (GeoPackage)</source>
-        <translation>工作库（GeoPackage）</translation>
-    </message>
     <message>
         <location filename="../../processing_algorithms/export_figures.py" line="56"/>
         <source>Format</source>
@@ -1206,11 +1191,6 @@
         <translation>将图斑台账导出为 Excel 工作簿：每个图斑一行，包括套合结果、判定建议、判定结果、违法面积、立案和整改情况；面积以亩为单位、保留两位小数，采用两行中文表头，并有合计行；可全部放在一个工作表，也可每个批次一个工作表。另附按乡镇汇总的新增建设用地统计汇总表和最近一个月的进度。</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/export_ledger.py" line="38"/>
-        <source>Work store (GeoPackage)</source>
-        <translation>工作库（GeoPackage）</translation>
-    </message>
-    <message>
         <location filename="../../processing_algorithms/export_ledger.py" line="40"/>
         <source>Ledger workbook</source>
         <translation>台账工作簿</translation>
@@ -1249,11 +1229,6 @@
         <translation>导出《军用土地登记表》：所有标记为涉军的图斑。其他所有导出、图件、报告和统计均不包含涉军图斑，本表单独上报。若提供军用土地图层，先将与其重叠的图斑标记为涉军（记入修改日志）。</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/export_military.py" line="43"/>
-        <source>Work store (GeoPackage)</source>
-        <translation>工作库（GeoPackage）</translation>
-    </message>
-    <message>
         <location filename="../../processing_algorithms/export_military.py" line="45"/>
         <source>Military land layer (optional)</source>
         <translation>军用土地图层（可选）</translation>
@@ -1290,11 +1265,6 @@
         <location filename="../../processing_algorithms/export_report.py" line="35"/>
         <source>Writes the printable HTML report: patches and determinations, illegal land, rectification, the Order No. 15 ratio with its charts, the township ranking, overdue determinations and daily enforcement. With a month (YYYY-MM) it is the monthly progress report and adds that month&apos;s progress table. Overdue days are counted as of the given date (empty = today). Long lists are summarised; the ledger and the daily-enforcement workbooks list them in full.</source>
         <translation>生成可打印的 HTML 报告：图斑与判定、违法用地、整改、第15号令问责比例及图表、乡镇排名、逾期未判定和日常执法评价。填写月份（YYYY-MM）即为月度进度报告，并附该月进度表。逾期天数按“截至日期”计算（留空 = 今天）。长清单只列汇总，完整清单见图斑台账和日常执法评价工作簿。</translation>
-    </message>
-    <message>
-        <location filename="../../processing_algorithms/export_report.py" line="43"/>
-        <source>Work store (GeoPackage)</source>
-        <translation>工作库（GeoPackage）</translation>
     </message>
     <message>
         <location filename="../../processing_algorithms/export_report.py" line="45"/>
@@ -1376,11 +1346,6 @@
         <location filename="../../processing_algorithms/grade_enforcement.py" line="37"/>
         <source>Writes the daily-enforcement workbook: the patrol ledger; every clue's deadlines in working days (weekends and the store's holiday list), overdue ones highlighted, major violations flagged for the 5-day report; and per township the discovery rate (violations found by daily enforcement ÷ all violations, satellite and daily), stop rate (stopped ÷ found), filing rate (filed ÷ those that must be filed) and closing rate (closed ÷ filed) against the 95 % / 90 % targets — a satellite patch is found when a clue on or near it was discovered by its after-date, and its own case record counts — with the formulas and the patches it did not find.</source>
         <translation>导出日常执法工作簿：巡查台账；每条线索按工作日（扣除周末和工作库中的节假日）计算的办理期限，逾期的突出显示，重大违法标出需在 5 日内报告；以及各乡镇的发现率（日常执法发现的违法行为 ÷ 全部违法行为，含卫片与日常执法）、制止率（已制止 ÷ 发现）、立案率（已立案 ÷ 应立案）和结案率（已结案 ÷ 已立案），对照 95% / 90% 的目标——图斑上或附近有发现日期不晚于后时相的线索即为日常执法发现，图斑自身的查处记录也计入——并列出计算公式和日常执法未先发现的图斑。</translation>
-    </message>
-    <message>
-        <location filename="../../processing_algorithms/grade_enforcement.py" line="47"/>
-        <source>Work store (GeoPackage)</source>
-        <translation>工作库（GeoPackage）</translation>
     </message>
     <message>
         <location filename="../../processing_algorithms/grade_enforcement.py" line="49"/>
@@ -1599,11 +1564,6 @@
         <translation>从带中文列标题的 CSV（UTF-8 或 GBK）或 Excel 模板导入巡查台账和线索（巡查发现、12336 举报电话、微信举报）。位置可以是工作库坐标系下的 X/Y、经纬度或 WKT。只要有一行有误就不写入任何数据，并列出所有出错的行。工作库中已有的线索（编号相同）只补充、不清除已有内容；完全相同的巡查记录会跳过。</translation>
     </message>
     <message>
-        <location filename="../../processing_algorithms/import_enforcement.py" line="34"/>
-        <source>Work store (GeoPackage)</source>
-        <translation>工作库（GeoPackage）</translation>
-    </message>
-    <message>
         <location filename="../../processing_algorithms/import_enforcement.py" line="36"/>
         <source>Patrol ledger (CSV or Excel)</source>
         <translation>巡查台账（CSV 或 Excel）</translation>
@@ -1648,18 +1608,13 @@
     </message>
     <message>
         <location filename="../../processing_algorithms/import_patches.py" line="39"/>
-        <source>Imports a patch shapefile issued by the ministry into the work store (created when missing). Encoding, CRS and field mapping are detected unless given. Invalid geometries are repaired; empty, non-polygon, duplicate or id-less patches are rejected with a reason. Re-importing a batch updates its patches in place and keeps every determination.</source>
-        <translation>将部下发的监测图斑 Shapefile 导入工作库（工作库不存在时自动新建）。未指定时自动识别字符编码、坐标系和字段对应。无效几何会自动修复；空几何、非面、重复或无监测编号的图斑将被拒收并注明原因。重新导入同一批次时就地更新其图斑，已有判定结果全部保留。</translation>
+        <source>Imports a patch shapefile issued by the ministry into the work store (a GeoPackage is created when missing; a shared PostgreSQL store must exist). Encoding, CRS and field mapping are detected unless given. Invalid geometries are repaired; empty, non-polygon, duplicate or id-less patches are rejected with a reason. Re-importing a batch updates its patches in place and keeps every determination.</source>
+        <translation>将部下发的监测图斑 Shapefile 导入工作库（GeoPackage 工作库不存在时自动新建；共享的 PostgreSQL 工作库须已存在）。未指定时自动识别字符编码、坐标系和字段对应。无效几何会自动修复；空几何、非面、重复或无监测编号的图斑将被拒收并注明原因。重新导入同一批次时就地更新其图斑，已有判定结果全部保留。</translation>
     </message>
     <message>
         <location filename="../../processing_algorithms/import_patches.py" line="46"/>
         <source>Patch shapefile</source>
         <translation>图斑 Shapefile 文件</translation>
-    </message>
-    <message>
-        <location filename="../../processing_algorithms/import_patches.py" line="48"/>
-        <source>Work store (GeoPackage)</source>
-        <translation>工作库（GeoPackage）</translation>
     </message>
     <message>
         <location filename="../../processing_algorithms/import_patches.py" line="50"/>
@@ -1713,11 +1668,6 @@
         <location filename="../../processing_algorithms/import_records.py" line="32"/>
         <source>Reads a patch ledger that township offices filled in (the Excel workbook the ledger export writes, or a CSV with the same headers) and updates determinations and rectification records from it, audited like edits in the review dock. Only cells that differ from what the ledger shows for the store now are changed. After 一上/二上 a rectification is applied while a change of the locked determination is refused. Every row's outcome — applied, unchanged or refused with the reason (locked, unknown JCBH, invalid value) — is listed in the log and the optional report workbook.</source>
         <translation>读取乡镇填报后交回的图斑台账（图斑台账导出的 Excel 工作簿，或表头相同的 CSV），据此更新合法性判定和查处整改记录，与在审核面板中修改一样记入修改日志。只修改与工作库当前台账显示不同的单元格。一上/二上之后，查处整改照常导入，而对已锁定判定的修改会被拒绝。每一行的结果（已导入、未变化，或拒绝及原因：已锁定、监测编号不存在、数值无效）列在日志和可选的导入结果工作簿中。</translation>
-    </message>
-    <message>
-        <location filename="../../processing_algorithms/import_records.py" line="41"/>
-        <source>Work store (GeoPackage)</source>
-        <translation>工作库（GeoPackage）</translation>
     </message>
     <message>
         <location filename="../../processing_algorithms/import_records.py" line="43"/>

@@ -20,12 +20,11 @@ from weipian_plugin.core.enforcement.grading import (
 )
 from weipian_plugin.core.enforcement.settings import grading_config
 from weipian_plugin.core.statistics.ledger import NO_TOWNSHIP, Column
-from weipian_plugin.core.store import gpkg
 from weipian_plugin.core.store.workstore import WorkStore
 
 # -- grading -----------------------------------------------------------------------------------------
 _PATCH_SQL = """
-SELECT p.fid, p.jcbh, b.name, coalesce(p.township_name, ''), p.area_m2, p.geom,
+SELECT p.fid, p.jcbh, b.name, coalesce(p.township_name, ''), p.area_m2, {geom},
        coalesce(p.hsx, b.received_date, substr(p.imported_at, 1, 10)),
        r.case_filed = 1 OR r.case_number IS NOT NULL OR r.case_date IS NOT NULL,
        r.closed_date IS NOT NULL, r.case_filed = 0 AND r.no_case_reason IS NOT NULL
@@ -44,8 +43,8 @@ def _illegal_patches(store: WorkStore, year: Optional[int] = None) -> tuple:
     where, params = "", []
     if year is not None:
         where, params = "AND substr(coalesce(b.received_date, p.hsx, ''), 1, 4) = ?", [f"{int(year):04d}"]
-    rows = store.conn.execute(_PATCH_SQL.format(where=where), params).fetchall()
-    geoms = gpkg.decode([r[5] for r in rows])
+    rows = store.conn.execute(_PATCH_SQL.format(geom=store.dialect.geom_select("p.geom"), where=where), params).fetchall()
+    geoms = store.dialect.decode([r[5] for r in rows])
     patches, details = [], {}
     for (fid, jcbh, batch, township, area, _, after, filed, closed, no_case), geom in zip(rows, geoms):
         try:
@@ -61,14 +60,15 @@ def _illegal_patches(store: WorkStore, year: Optional[int] = None) -> tuple:
 
 
 def _store_clues(store: WorkStore, year: Optional[int] = None) -> list:
-    sql = ("SELECT clue_no, source, township, geom, discovered, stop_notice, filed, closed FROM clues "
+    sql = (f"SELECT clue_no, source, township, {store.dialect.geom_select('geom')}, discovered, stop_notice, filed, "
+           "closed FROM clues "
            "WHERE geom IS NOT NULL")
     params: list = []
     if year is not None:
         sql += " AND substr(discovered, 1, 4) = ?"
         params.append(f"{int(year):04d}")
     rows = store.conn.execute(sql + " ORDER BY fid", params).fetchall()
-    geoms = gpkg.decode([r[3] for r in rows])
+    geoms = store.dialect.decode([r[3] for r in rows])
     return [Clue(no, source, township or NO_TOWNSHIP, geom, parse_date(found), parse_date(stop),
                  parse_date(filed), parse_date(closed))
             for (no, source, township, _, found, stop, filed, closed), geom in zip(rows, geoms)]

@@ -26,7 +26,7 @@ from weipian_plugin.core.enforcement.templates import (
     clean_patrol,
     read_csv_rows,
 )
-from weipian_plugin.core.store import gpkg
+from weipian_plugin.core.store import sql
 from weipian_plugin.core.store.workstore import WorkStore, now_iso
 
 
@@ -65,6 +65,10 @@ def _clean_rows(table: Optional[TemplateRows], spec: dict, required: tuple, clea
     return out
 
 
+_SAME_PATROL = ("township", "route", "people", "findings")
+"""With the date, what makes an imported patrol the same as one already stored (NULL equal to NULL)."""
+
+
 def import_enforcement(store: WorkStore, patrols: Optional[TemplateRows] = None,
                        clues: Optional[TemplateRows] = None,
                        is_cancelled: Callable[[], bool] = lambda: False) -> ImportSummary:
@@ -86,9 +90,9 @@ def import_enforcement(store: WorkStore, patrols: Optional[TemplateRows] = None,
             if is_cancelled():
                 raise EnforcementCancelled()
             same = conn.execute(
-                "SELECT 1 FROM patrols WHERE patrol_date=? AND township IS ? AND route IS ? AND people IS ? "
-                "AND findings IS ?", [row[k] for k in ("patrol_date", "township", "route", "people", "findings")]
-            ).fetchone()
+                "SELECT 1 FROM patrols WHERE patrol_date=? AND "
+                + " AND ".join(f"NOT ({store.dialect.distinct(k, '?')})" for k in _SAME_PATROL),
+                [row[k] for k in ("patrol_date",) + _SAME_PATROL]).fetchone()
             if same:
                 result.patrols_skipped += 1
                 continue
@@ -105,7 +109,7 @@ def import_enforcement(store: WorkStore, patrols: Optional[TemplateRows] = None,
             result.clues_updated += exists
             result.clues_added += not exists
         for table in ("patrols", "patrol_findings", "clues"):
-            gpkg.update_extent(conn, table)
+            store.dialect.update_extent(conn, table)
     return result
 
 
@@ -116,21 +120,27 @@ def import_enforcement_csv(store: WorkStore, patrols_csv=None, clues_csv=None,
                               read_csv_rows(clues_csv) if clues_csv else None, is_cancelled)
 
 
-def _blob(geom, epsg: int) -> Optional[bytes]:
-    return None if geom is None else gpkg.encode(np.array([geom], dtype=object), epsg)[0]
+def _blob(conn, geom, epsg: int) -> Optional[bytes]:
+    """A geometry as the store's dialect writes it (with :func:`_geom_param`)."""
+    return None if geom is None else sql.dialect(conn).encode(np.array([geom], dtype=object), epsg)[0]
+
+
+def _geom_param(conn, epsg: int) -> str:
+    return sql.dialect(conn).geom_param(epsg)
 
 
 def _insert_patrol(conn: sqlite3.Connection, row: dict, epsg: int) -> int:
-    cur = conn.execute(
-        f"INSERT INTO patrols (geom, {', '.join(PATROL_FIELDS)}, updated_at) VALUES (?, {', '.join('?' * len(PATROL_FIELDS))}, ?)",
-        (_blob(row["geom"], epsg), *(row[k] for k in PATROL_FIELDS), now_iso()))
-    return cur.lastrowid
+    return sql.dialect(conn).insert_id(
+        conn, f"INSERT INTO patrols (geom, {', '.join(PATROL_FIELDS)}, updated_at) "
+              f"VALUES ({_geom_param(conn, epsg)}, {', '.join('?' * len(PATROL_FIELDS))}, ?)",
+        (_blob(conn, row["geom"], epsg), *(row[k] for k in PATROL_FIELDS), now_iso()), key="fid")
 
 
 def _insert_finding(conn: sqlite3.Connection, patrol_fid: int, geom, description: Optional[str], epsg: int) -> int:
-    cur = conn.execute("INSERT INTO patrol_findings (geom, patrol_fid, description, updated_at) VALUES (?, ?, ?, ?)",
-                       (_blob(geom, epsg), patrol_fid, description, now_iso()))
-    return cur.lastrowid
+    return sql.dialect(conn).insert_id(
+        conn, f"INSERT INTO patrol_findings (geom, patrol_fid, description, updated_at) "
+              f"VALUES ({_geom_param(conn, epsg)}, ?, ?, ?)",
+        (_blob(conn, geom, epsg), patrol_fid, description, now_iso()), key="fid")
 
 
 _CLUE_COLUMNS = CLUE_FIELDS + ("source_detail",)
@@ -142,15 +152,16 @@ def _upsert_clue(conn: sqlite3.Connection, row: dict, epsg: int) -> bool:
     """Insert the clue, or fill in the one with its number (blanks keep stored values); True if it existed.
 
     Not an SQL UPSERT: its conflict handling would override the R*Tree triggers' INSERT OR REPLACE."""
-    values = {"geom": _blob(row["geom"], epsg), **{c: row[c] for c in _CLUE_COLUMNS}, "updated_at": now_iso()}
+    values = {"geom": _blob(conn, row["geom"], epsg), **{c: row[c] for c in _CLUE_COLUMNS}, "updated_at": now_iso()}
+    marks = {c: _geom_param(conn, epsg) if c == "geom" else "?" for c in values}
     found = conn.execute("SELECT fid FROM clues WHERE clue_no=?", (row["clue_no"],)).fetchone()
     if found is None:
         values.update({c: values[c] or 0 for c in _ZERO_WHEN_BLANK})
-        conn.execute(f"INSERT INTO clues ({', '.join(values)}) VALUES ({', '.join('?' * len(values))})",
+        conn.execute(f"INSERT INTO clues ({', '.join(values)}) VALUES ({', '.join(marks.values())})",
                      tuple(values.values()))
         return False
     cols = [c for c in values if c != "clue_no"]
-    sets = ", ".join(f"{c}=?" if c in _REPLACED else f"{c}=coalesce(?, {c})" for c in cols)
+    sets = ", ".join(f"{c}={marks[c]}" if c in _REPLACED else f"{c}=coalesce({marks[c]}, {c})" for c in cols)
     conn.execute(f"UPDATE clues SET {sets} WHERE fid=?", (*(values[c] for c in cols), found[0]))
     return True
 

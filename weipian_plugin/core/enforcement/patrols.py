@@ -14,7 +14,6 @@ from weipian_plugin.core.enforcement.importing import _blob, _insert_finding, _i
 from weipian_plugin.core.enforcement.templates import PATROL_FIELDS, _text, clean_patrol
 from weipian_plugin.core.review import attachments
 from weipian_plugin.core.statistics.ledger import NO_TOWNSHIP, Column
-from weipian_plugin.core.store import gpkg
 from weipian_plugin.core.store.workstore import WorkStore, now_iso
 
 # -- editing -----------------------------------------------------------------------------------------
@@ -37,11 +36,11 @@ def save_patrol(store: WorkStore, values: dict, fid: Optional[int] = None, geome
             sets = [f"{k}=?" for k in PATROL_FIELDS] + ["updated_at=?"]
             params = [row[k] for k in PATROL_FIELDS] + [now_iso()]
             if geometry is not _KEEP:
-                sets.append("geom=?")
-                params.append(_blob(geometry, epsg))
+                sets.append(f"geom={store.dialect.geom_param(epsg)}")
+                params.append(_blob(conn, geometry, epsg))
             if conn.execute(f"UPDATE patrols SET {', '.join(sets)} WHERE fid=?", (*params, fid)).rowcount != 1:
                 raise EnforcementError(f"巡查记录不存在（fid={fid}）")
-        gpkg.update_extent(conn, "patrols")
+        store.dialect.update_extent(conn, "patrols")
     return fid
 
 
@@ -59,7 +58,7 @@ def add_finding(store: WorkStore, patrol_fid: int, geometry, description: Option
         if not conn.execute("SELECT 1 FROM patrols WHERE fid=?", (patrol_fid,)).fetchone():
             raise EnforcementError(f"巡查记录不存在（fid={patrol_fid}）")
         fid = _insert_finding(conn, patrol_fid, geometry, _text(description), store.epsg)
-        gpkg.update_extent(conn, "patrol_findings")
+        store.dialect.update_extent(conn, "patrol_findings")
     return fid
 
 
@@ -108,11 +107,11 @@ def problem_points(findings: Optional[str], located: int) -> int:
 def patrol_findings(store: WorkStore, patrol_fid: int) -> list:
     """A patrol's findings: fid, description, geometry type, photo count."""
     cur = store.conn.execute(
-        "SELECT f.fid, f.description, f.geom, (SELECT count(*) FROM attachments a WHERE a.owner = 'finding' "
+        f"SELECT f.fid, f.description, {store.dialect.geom_select('f.geom')}, (SELECT count(*) FROM attachments a WHERE a.owner = 'finding' "
         "AND a.owner_id = f.fid) "
         "FROM patrol_findings f WHERE f.patrol_fid = ? ORDER BY f.fid", (patrol_fid,))
     rows = cur.fetchall()
-    geoms = gpkg.decode([r[2] for r in rows])
+    geoms = store.dialect.decode([r[2] for r in rows])
     return [SimpleNamespace(fid=r[0], description=r[1], geom_type=g.geom_type if g is not None else None, photos=r[3])
             for r, g in zip(rows, geoms)]
 
