@@ -1,4 +1,5 @@
-"""weipian:storeroles — the group roles of a shared PostGIS store, and a person's login in one of them."""
+"""weipian:storeroles — the group roles of a shared PostGIS store, and a person's login put into one of them
+or taken out (when someone leaves the bureau or changes duties)."""
 from __future__ import annotations
 
 import sqlite3
@@ -19,6 +20,8 @@ class StoreRolesAlgorithm(WeipianAlgorithm):
     LOGIN = "LOGIN"
     GROUP = "GROUP"
     TOWNSHIPS = "TOWNSHIPS"
+    ACTION = "ACTION"
+    GRANT, REVOKE, REVOKE_ALL = range(3)
 
     def name(self) -> str:
         return "storeroles"
@@ -33,7 +36,9 @@ class StoreRolesAlgorithm(WeipianAlgorithm):
             "townships only, by row-level security; weipian_viewer: read only), grants them the store, and makes "
             "the login (created without a password when it does not exist: set one with psql's \\password, it "
             "is never stored in a project) a member of the chosen group. The audit log names the login of "
-            "whoever saves. For a township login give its township codes, separated by commas.")
+            "whoever saves. For a township login give its township codes, separated by commas. Revoking takes "
+            "the login out of the chosen group (or of every group) at once, also in a session it has open; the "
+            "login itself and its entries in the audit log stay. Groups are shared by every store on the server.")
 
     def initAlgorithm(self, config=None):
         self.addParameter(QgsProcessingParameterString(self.STORE, self.tr("Shared store (PostgreSQL address)")))
@@ -43,18 +48,29 @@ class StoreRolesAlgorithm(WeipianAlgorithm):
             defaultValue=GROUPS.index(pgroles.REVIEWER)))
         self.addParameter(QgsProcessingParameterString(self.TOWNSHIPS, self.tr("Township codes (township group)"),
                                                        optional=True))
+        self.addParameter(QgsProcessingParameterEnum(
+            self.ACTION, self.tr("Action"), options=[self.tr("Grant the group to the login"),
+                                                     self.tr("Revoke the group from the login"),
+                                                     self.tr("Revoke every group from the login")],
+            defaultValue=self.GRANT))
 
     def processAlgorithm(self, parameters, context, feedback):
         address = self.parameterAsString(parameters, self.STORE, context).strip()
         login = self.parameterAsString(parameters, self.LOGIN, context).strip()
         group = GROUPS[self.parameterAsEnum(parameters, self.GROUP, context)]
         townships = [c for c in self.parameterAsString(parameters, self.TOWNSHIPS, context).replace("，", ",").split(",")]
+        action = self.parameterAsEnum(parameters, self.ACTION, context)
         if not postgis.is_address(address):
             raise QgsProcessingException(f"不是 PostgreSQL 地址：{address}（例如 postgresql:service=weipian）")
+        if action != self.GRANT and not login:
+            raise QgsProcessingException("撤销角色须填写登录账号")
         with self.open_store(address) as store:
             try:
                 pgroles.install(store)
-                if login:
+                if action != self.GRANT:
+                    left = pgroles.revoke(store, login, group if action == self.REVOKE else "")
+                    feedback.pushInfo(f"已撤销 {login} 的角色组：{'、'.join(left)}（立即生效）")
+                elif login:
                     pgroles.grant(store, login, group, townships)
                 members = pgroles.memberships(store)
             except pgroles.RoleError as exc:

@@ -1,5 +1,7 @@
 """Roles and row-level security of a shared PostGIS store, proven with real logins through the plugin's own
 core functions (and plain SQL, as a client other than the plugin would write)."""
+import sqlite3
+
 import psycopg2
 import pytest
 import shapely
@@ -8,7 +10,7 @@ from weipian_plugin.core.review import records
 from weipian_plugin.core.statistics.ledger import ledger_rows
 from weipian_plugin.core.store import audit, pgroles
 from weipian_plugin.core.store.errors import StoreProblem
-from weipian_plugin.core.store.workstore import WorkStore
+from weipian_plugin.core.store.workstore import StoreError, WorkStore
 
 LOGINS = {"wp_tech": pgroles.TECHNICIAN, "wp_rev": pgroles.REVIEWER, "wp_town_a": pgroles.TOWNSHIP,
           "wp_view": pgroles.VIEWER}
@@ -62,6 +64,14 @@ def add_batch(conn, name, patches):
 def refused(call):
     with pytest.raises(StoreProblem, match="没有这项权限"):
         call()
+
+
+def shut_out(call):
+    """Refused by the server for want of rights (SQLSTATE 42501): a login in no group may not even read the
+    patch a save starts from."""
+    with pytest.raises((StoreProblem, StoreError, sqlite3.Error)) as caught:
+        call()
+    assert "没有这项权限" in str(caught.value) or getattr(caught.value, "sqlstate", None) == "42501", caught.value
 
 
 def test_technician_imports_and_analyses_but_does_not_judge(shared):
@@ -144,6 +154,34 @@ def test_township_returns_its_offline_work_and_only_its_own(shared, tmp_path):
     assert records.load_rectification(town, 2)["case_number"] == "乙镇原有"
 
 
+def test_a_revoked_reviewer_can_no_longer_write_even_in_an_open_session(shared):
+    as_login, address = shared
+    rev = as_login("wp_rev")
+    records.save_determination(rev, 1, {"project_name": "撤销前"}, "wp_rev")
+    with WorkStore.open(address) as owner:
+        assert pgroles.revoke(owner, "wp_rev") == [pgroles.REVIEWER]
+        assert "wp_rev" not in {login for login, _, _ in pgroles.memberships(owner)}
+        with pytest.raises(pgroles.RoleError, match="不是任何卫片执法角色组的成员"):
+            pgroles.revoke(owner, "wp_rev")
+    shut_out(lambda: records.save_determination(rev, 1, {"project_name": "撤销后"}, "wp_rev"))  # its open session
+    with pytest.raises(StoreError, match="没有这项权限"):  # and it cannot open the store again
+        as_login("wp_rev")
+    with WorkStore.open(address) as owner:
+        assert records.load_determination(owner, 1)["project_name"] == "撤销前"
+        assert audit.verify(owner.conn).ok
+
+
+def test_a_township_login_revoked_from_its_group_loses_its_townships(shared):
+    as_login, address = shared
+    with WorkStore.open(address) as owner:
+        pgroles.grant(owner, "wp_town_a", pgroles.VIEWER)
+        assert pgroles.revoke(owner, "wp_town_a", pgroles.TOWNSHIP) == [pgroles.TOWNSHIP]
+        assert owner.conn.execute("SELECT count(*) FROM township_logins WHERE login = 'wp_town_a'").fetchone() == (0,)
+        assert {(login, group) for login, group, _ in pgroles.memberships(owner) if login == "wp_town_a"} == {
+            ("wp_town_a", pgroles.VIEWER)}
+    refused(lambda: records.save_rectification(as_login("wp_town_a"), 1, {"case_number": "x"}, "甲镇"))
+
+
 def test_viewer_reads_everything_and_writes_nothing(shared):
     as_login, _ = shared
     view = as_login("wp_view")
@@ -181,3 +219,21 @@ def test_storeroles_algorithm_grants_a_login(weipian_provider, shared):
     processing.run("weipian:storeroles", {"STORE": address, "LOGIN": "wp_view",
                                           "GROUP": list(pgroles.GROUPS).index(pgroles.REVIEWER)})
     records.save_determination(as_login("wp_view"), 1, {"project_name": "升为审核人后"}, "x")
+
+
+def test_storeroles_algorithm_revokes_a_login(weipian_provider, shared):
+    import processing
+    from qgis.core import QgsProcessingException
+
+    from weipian_plugin.processing_algorithms.store_roles import StoreRolesAlgorithm
+
+    as_login, address = shared
+    rev = as_login("wp_rev")
+    processing.run("weipian:storeroles", {"STORE": address, "LOGIN": "wp_rev",
+                                          "ACTION": StoreRolesAlgorithm.REVOKE_ALL})
+    shut_out(lambda: records.save_determination(rev, 1, {"project_name": "撤销后"}, "wp_rev"))
+    with pytest.raises(QgsProcessingException, match="不是任何卫片执法角色组的成员"):
+        processing.run("weipian:storeroles", {"STORE": address, "LOGIN": "wp_rev",
+                                              "ACTION": StoreRolesAlgorithm.REVOKE_ALL})
+    with pytest.raises(QgsProcessingException, match="须填写登录账号"):
+        processing.run("weipian:storeroles", {"STORE": address, "ACTION": StoreRolesAlgorithm.REVOKE})

@@ -2957,8 +2957,8 @@
     </message>
     <message>
         <location filename="../../processing_algorithms/store_roles.py" line="30"/>
-        <source>Run by the store&apos;s owner. Creates the four group roles (weipian_technician: import and analyse; weipian_reviewer: judge and follow up; weipian_township: fill in rectification records of its own townships only, by row-level security; weipian_viewer: read only), grants them the store, and makes the login (created without a password when it does not exist: set one with psql&apos;s \password, it is never stored in a project) a member of the chosen group. The audit log names the login of whoever saves. For a township login give its township codes, separated by commas.</source>
-        <translation>由工作库的所有者运行。创建四个角色组（weipian_technician：导入与分析；weipian_reviewer：判定与跟踪查处整改；weipian_township：按行级安全只填报本乡镇图斑的查处整改；weipian_viewer：只读），授予它们对工作库的权限，并把登录账号加入所选角色组（账号不存在时创建，不带密码：请用 psql 的 \password 设置，密码从不保存在项目中）。修改日志记录保存者的登录账号。乡镇账号请填写其乡镇代码，多个用逗号分隔。</translation>
+        <source>Run by the store&apos;s owner. Creates the four group roles (weipian_technician: import and analyse; weipian_reviewer: judge and follow up; weipian_township: fill in rectification records of its own townships only, by row-level security; weipian_viewer: read only), grants them the store, and makes the login (created without a password when it does not exist: set one with psql&apos;s \password, it is never stored in a project) a member of the chosen group. The audit log names the login of whoever saves. For a township login give its township codes, separated by commas. Revoking takes the login out of the chosen group (or of every group) at once, also in a session it has open; the login itself and its entries in the audit log stay. Groups are shared by every store on the server.</source>
+        <translation>由工作库的所有者运行。创建四个角色组（weipian_technician：导入与分析；weipian_reviewer：判定与跟踪查处整改；weipian_township：按行级安全只填报本乡镇图斑的查处整改；weipian_viewer：只读），授予它们对工作库的权限，并把登录账号加入所选角色组（账号不存在时创建，不带密码：请用 psql 的 \password 设置，密码从不保存在项目中）。修改日志记录保存者的登录账号。乡镇账号请填写其乡镇代码，多个用逗号分隔。撤销会立即把登录账号移出所选角色组（或全部角色组），该账号已打开的会话也随即失去权限；账号本身及其在修改日志中的记录保留。角色组由同一服务器上的所有工作库共用。</translation>
     </message>
     <message>
         <location filename="../../processing_algorithms/store_roles.py" line="39"/>
@@ -2979,6 +2979,26 @@
         <location filename="../../processing_algorithms/store_roles.py" line="44"/>
         <source>Township codes (township group)</source>
         <translation>乡镇代码（乡镇角色组）</translation>
+    </message>
+    <message>
+        <location filename="../../processing_algorithms/store_roles.py" line="51"/>
+        <source>Action</source>
+        <translation>操作</translation>
+    </message>
+    <message>
+        <location filename="../../processing_algorithms/store_roles.py" line="51"/>
+        <source>Grant the group to the login</source>
+        <translation>授予：把登录账号加入角色组</translation>
+    </message>
+    <message>
+        <location filename="../../processing_algorithms/store_roles.py" line="51"/>
+        <source>Revoke the group from the login</source>
+        <translation>撤销：把登录账号移出所选角色组</translation>
+    </message>
+    <message>
+        <location filename="../../processing_algorithms/store_roles.py" line="51"/>
+        <source>Revoke every group from the login</source>
+        <translation>撤销：把登录账号移出全部角色组</translation>
     </message>
 </context>
 <context>

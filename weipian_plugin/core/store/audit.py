@@ -134,11 +134,9 @@ CREATE TRIGGER attachments_audit_delete AFTER DELETE ON attachments BEGIN
 
 
 def migration_sql() -> str:
-    """Schema version 4: the seals table, the re-review note of a patch, and every protective trigger."""
-    return ("""
-CREATE TABLE audit_seals (audit_id INTEGER PRIMARY KEY, hash TEXT NOT NULL, sealed_at TEXT NOT NULL);
-ALTER TABLE patches ADD COLUMN review_note TEXT;
-""" + "".join(_append_only(t, label) for t, label in APPEND_ONLY_TABLES.items())
+    """Schema version 4's triggers: every protective one (its seals table and the re-review note of a patch
+    are in core/store/tables.py)."""
+    return ("".join(_append_only(t, label) for t, label in APPEND_ONLY_TABLES.items())
             + "".join(_person_table_audit(t) for t in _audited())
             + _patch_triggers() + attachment_triggers())
 

@@ -8,13 +8,16 @@ attribute table included: audit of person-owned rows and patch edits, stage lock
 tables (TRUNCATE refused too), row versions. The audit hash chain is sealed by a trigger as each audit
 row is written: one advisory lock orders concurrent writers, so ids and seals follow commit order.
 
-A store is created at the latest schema version; ``weipian_meta`` holds the same version number as a
-GeoPackage store of the same plugin.
+The tables, columns and indexes are those of core/store/tables.py, rendered into PostgreSQL: a store is
+created with them as they stand at the latest schema version, and a store of an older version (the first
+PostGIS stores were version 8) gets each later version's changes when it is opened
+(WorkStore._open_postgis); ``weipian_meta`` holds the same version number as a GeoPackage store of the
+same plugin.
 """
 from __future__ import annotations
 
 from weipian_plugin.core import roles
-from weipian_plugin.core.store import audit, schema
+from weipian_plugin.core.store import audit, schema, tables
 
 ACTOR_SETTING = "weipian.actor"
 """The transaction-local setting naming who writes (``set_config``), read by the audit triggers."""
@@ -29,227 +32,18 @@ unique to weipian): held to commit, so audit ids and seals follow commit order, 
 never passes while a stage that locks its batch is being recorded."""
 
 
-def _iso_date(column: str) -> str:
-    return f"CHECK ({column} IS NULL OR weipian_iso_date({column}))"
-
-
-def _tables(epsg: int) -> str:
-    epsg = int(epsg)
-    return f"""
+# The ISO-date check of core/store/tables.py (iso_date_check), created before the tables that use it.
+_ISO_DATE_FUNCTION = """
 CREATE FUNCTION weipian_iso_date(value text) RETURNS boolean LANGUAGE plpgsql IMMUTABLE AS $$
 BEGIN
-  RETURN value ~ '^\\d{{4}}-\\d{{2}}-\\d{{2}}$' AND to_char(value::date, 'YYYY-MM-DD') = value;
+  RETURN value ~ '^\\d{4}-\\d{2}-\\d{2}$' AND to_char(value::date, 'YYYY-MM-DD') = value;
 EXCEPTION WHEN others THEN
   RETURN false;
 END $$;
-
-CREATE TABLE weipian_meta (key text PRIMARY KEY, value text);
-
-CREATE TABLE batches (
-  id serial PRIMARY KEY,
-  name text NOT NULL UNIQUE,
-  received_date text, file_name text, checksum text, encoding text, encoding_source text,
-  source_epsg integer, crs_source text, field_map text, area_unit text, imported_at text,
-  patch_count integer NOT NULL DEFAULT 0,
-  reject_count integer NOT NULL DEFAULT 0);
-
-CREATE TABLE patches (
-  fid serial PRIMARY KEY,
-  geom geometry(MultiPolygon, {epsg}),
-  batch_id integer NOT NULL REFERENCES batches(id),
-  jcbh text NOT NULL,
-  xzqdm text, xmc text, tblx text, qsx text, hsx text,
-  jcmj_m2 double precision, tz text, sfyn text, sfhx text, dlbm text,
-  area_m2 double precision NOT NULL,
-  area_mu double precision NOT NULL,
-  geom_repaired integer NOT NULL DEFAULT 0,
-  source_row integer,
-  source_attrs text,
-  parent_fid integer REFERENCES patches(fid),
-  split_state text NOT NULL DEFAULT '',
-  township_code text, township_name text, due_date text, imported_at text, updated_at text,
-  review_note text,
-  UNIQUE (batch_id, jcbh));
-CREATE INDEX patches_batch ON patches(batch_id);
-CREATE INDEX patches_geom ON patches USING gist (geom);
-
-CREATE TABLE rejects (
-  id serial PRIMARY KEY,
-  batch_id integer NOT NULL REFERENCES batches(id),
-  source_row integer, jcbh text, reason text NOT NULL, source_attrs text, geom_wkt text);
-
-CREATE TABLE determinations (
-  patch_fid integer PRIMARY KEY REFERENCES patches(fid),
-  result text, subtype text, basis text, doc_numbers text, violation_category text, violation_type text,
-  is_nonagri integer, is_new_housing integer,
-  illegal_m2 double precision, illegal_cultivated_m2 double precision, illegal_basic_farmland_m2 double precision,
-  project_name text, offender text, build_time text,
-  from_suggestion integer NOT NULL DEFAULT 0,
-  reviewer text, reviewed_at text,
-  row_version integer NOT NULL DEFAULT 1,
-  CHECK (illegal_cultivated_m2 IS NULL OR illegal_m2 IS NULL OR illegal_cultivated_m2 <= illegal_m2 + 1e-6));
-
-CREATE TABLE rectifications (
-  patch_fid integer PRIMARY KEY REFERENCES patches(fid),
-  case_filed integer, case_date text, case_number text, no_case_reason text, penalty_decision text,
-  fine_yuan double precision, demolished_m2 double precision, restored_m2 double precision,
-  supplement_doc text, supplement_m2 double precision, supplement_cultivated_m2 double precision,
-  confiscated_m2 double precision, transfer_department text, transfer_date text, closed_date text,
-  writeoff_status text, writeoff_date text, writeoff_person text, writeoff_reason text,
-  updated_by text, updated_at text,
-  restored_cultivated_m2 double precision CHECK (restored_cultivated_m2 IS NULL OR restored_cultivated_m2 >= 0),
-  referral_agency text,
-  referral_date text {_iso_date('referral_date')},
-  referral_number text,
-  row_version integer NOT NULL DEFAULT 1);
-
-CREATE TABLE audit_log (
-  id serial PRIMARY KEY,
-  at text NOT NULL DEFAULT to_char(localtimestamp, 'YYYY-MM-DD"T"HH24:MI:SS'),
-  actor text,
-  table_name text NOT NULL,
-  patch_fid integer,
-  action text NOT NULL,
-  old_values text,
-  new_values text);
-CREATE INDEX audit_patch ON audit_log(patch_fid);
-
-CREATE TABLE stage_events (
-  id serial PRIMARY KEY,
-  batch_id integer NOT NULL REFERENCES batches(id),
-  stage text NOT NULL CHECK (stage IN ('一上', '一下', '二上')),
-  locks integer NOT NULL,
-  at text NOT NULL,
-  actor text, note text, snapshot text);
-CREATE INDEX stage_events_batch ON stage_events(batch_id, id);
-
-CREATE TABLE settings (key text PRIMARY KEY, value text NOT NULL);
-
-CREATE TABLE code_lists (
-  list text NOT NULL, code text NOT NULL, label text NOT NULL,
-  parent text NOT NULL DEFAULT '', sort integer NOT NULL DEFAULT 0,
-  PRIMARY KEY (list, parent, code));
-
-CREATE TABLE analysis (
-  patch_fid integer PRIMARY KEY REFERENCES patches(fid),
-  analyzed_at text, layers text,
-  approved_m2 double precision, supplied_m2 double precision, registered_m2 double precision,
-  cultivated_m2 double precision, uncovered_cultivated_m2 double precision, basic_farmland_m2 double precision,
-  eco_redline_m2 double precision, mining_m2 double precision, facility_m2 double precision,
-  temporary_m2 double precision, construction_before_m2 double precision,
-  dominant_dlbm text,
-  suggestion text, suggestion_type text, suggestion_reason text, basis text,
-  involves_basic_farmland integer, involves_eco_redline integer, involves_mining integer,
-  new_or_stock text,
-  new_construction_m2 double precision, stock_construction_m2 double precision, uncovered_m2 double precision,
-  comparison_date text, mining_suggestion text, mining_suggestion_type text, mining_suggestion_reason text,
-  new_housing integer);
-
-CREATE TABLE analysis_classes (
-  patch_fid integer NOT NULL REFERENCES patches(fid),
-  dlbm text, dlmc text, area_m2 double precision NOT NULL, cultivated_m2 double precision NOT NULL DEFAULT 0);
-CREATE INDEX analysis_classes_patch ON analysis_classes(patch_fid);
-
-CREATE TABLE analysis_features (
-  patch_fid integer NOT NULL REFERENCES patches(fid),
-  role text NOT NULL, doc_number text, doc_date text, valid_from text, valid_to text,
-  share double precision, area_m2 double precision, name text, kind text, valid integer);
-CREATE INDEX analysis_features_patch ON analysis_features(patch_fid);
-
-CREATE TABLE patrols (
-  fid serial PRIMARY KEY,
-  geom geometry(Geometry, {epsg}),
-  patrol_date text NOT NULL {_iso_date('patrol_date')},
-  township text, route text, people text, findings text, stop_measures text, handling_opinion text,
-  updated_at text);
-CREATE INDEX patrols_date ON patrols(patrol_date);
-CREATE INDEX patrols_geom ON patrols USING gist (geom);
-
-CREATE TABLE patrol_findings (
-  fid serial PRIMARY KEY,
-  geom geometry(Geometry, {epsg}),
-  patrol_fid integer NOT NULL REFERENCES patrols(fid) ON DELETE CASCADE,
-  description text,
-  updated_at text);
-CREATE INDEX patrol_findings_patrol ON patrol_findings(patrol_fid);
-CREATE INDEX patrol_findings_geom ON patrol_findings USING gist (geom);
-
-CREATE TABLE clues (
-  fid serial PRIMARY KEY,
-  geom geometry(Geometry, {epsg}),
-  clue_no text NOT NULL UNIQUE,
-  source text NOT NULL CHECK (source IN ('巡查', '12336', '微信', '其他')),
-  source_detail text, received_at text, township text, location text, description text,
-  land_m2 double precision CHECK (land_m2 IS NULL OR land_m2 >= 0),
-  cultivated_m2 double precision CHECK (cultivated_m2 IS NULL OR cultivated_m2 >= 0),
-  basic_farmland_m2 double precision CHECK (basic_farmland_m2 IS NULL OR basic_farmland_m2 >= 0),
-  is_mining integer NOT NULL DEFAULT 0,
-  major integer NOT NULL DEFAULT 0,
-  started text {_iso_date('started')},
-  discovered text NOT NULL {_iso_date('discovered')},
-  stop_notice text {_iso_date('stop_notice')},
-  reported text {_iso_date('reported')},
-  major_reported text {_iso_date('major_reported')},
-  filed text {_iso_date('filed')},
-  closed text {_iso_date('closed')},
-  extension_workdays integer NOT NULL DEFAULT 0 CHECK (extension_workdays >= 0),
-  updated_at text);
-CREATE INDEX clues_discovered ON clues(discovered);
-CREATE INDEX clues_geom ON clues USING gist (geom);
-
-CREATE TABLE military_land (
-  patch_fid integer PRIMARY KEY REFERENCES patches(fid),
-  source text NOT NULL CHECK (source IN ('手工', '图层')),
-  note text, marked_by text, marked_at text);
-
-CREATE TABLE interviews (
-  id serial PRIMARY KEY,
-  township_code text,
-  township text NOT NULL,
-  interview_date text NOT NULL {_iso_date('interview_date')},
-  interviewees text NOT NULL,
-  interviewer text, reason text, minutes_name text, minutes_data bytea, recorded_by text, recorded_at text);
-
-CREATE TABLE serious_impact (
-  unit_code text PRIMARY KEY,
-  unit_name text,
-  reason text NOT NULL CHECK (trim(reason) != ''),
-  marked_by text, marked_at text);
-
-CREATE TABLE audit_seals (audit_id integer PRIMARY KEY, hash text NOT NULL, sealed_at text NOT NULL);
-
-CREATE TABLE analysis_runs (
-  id serial PRIMARY KEY,
-  started_at text NOT NULL, finished_at text NOT NULL, batch text,
-  patches integer NOT NULL, settings text NOT NULL);
-
-CREATE TABLE analysis_run_layers (
-  run_id integer NOT NULL REFERENCES analysis_runs(id),
-  role text NOT NULL, path text NOT NULL, layer text NOT NULL DEFAULT '',
-  size bigint, modified_at text, checksum text, crs text, feature_count integer, read_count integer,
-  repaired integer, cached integer NOT NULL, registered_at text,
-  PRIMARY KEY (run_id, role));
-
-CREATE TABLE change_types (
-  code text PRIMARY KEY,
-  label text NOT NULL DEFAULT '',
-  rule text NOT NULL,
-  cultivated_result text NOT NULL DEFAULT '待核' CHECK (cultivated_result IN ('待核', '违法')),
-  sort integer NOT NULL DEFAULT 0);
-
-CREATE TABLE attachments (
-  id serial PRIMARY KEY,
-  owner text NOT NULL CHECK (owner IN ('patch', 'finding', 'clue')),
-  owner_id integer NOT NULL,
-  patch_fid integer REFERENCES patches(fid) CHECK ((owner = 'patch') = (patch_fid IS NOT NULL)),
-  file_name text NOT NULL, mime_type text, kind text, added_at text, added_by text, taken_at text,
-  longitude double precision, latitude double precision, bearing double precision,
-  size_bytes bigint, sha256 text,
-  data bytea NOT NULL,
-  CHECK (owner != 'patch' OR patch_fid = owner_id));
-CREATE INDEX attachments_patch ON attachments(patch_fid);
-CREATE INDEX attachments_owner ON attachments(owner, owner_id);
 """
+
+FIRST_VERSION = 8
+"""The schema version of the first PostGIS stores: older versions exist only as GeoPackages."""
 
 
 def _json(prefix: str, cols) -> str:
@@ -468,67 +262,23 @@ def protected_functions() -> dict:
     return {**_functions(), "weipian_batch_locked": _BATCH_LOCKED, "weipian_audit_text": _AUDIT_TEXT}
 
 
-_STATUS_REMAINING = ("GREATEST(0.0, coalesce(d.illegal_m2, p.area_m2) "
-                     "- GREATEST(coalesce(r.demolished_m2, 0.0), coalesce(r.restored_m2, 0.0)) "
-                     "- coalesce(r.supplement_m2, 0.0) - coalesce(r.confiscated_m2, 0.0))")
-
-
 def views() -> str:
-    """``patch_status`` and ``patch_analysis`` as in core/store/schema.py:views (recreated whenever a role
-    column is added)."""
-    role_columns = "".join(f"  a.{c} AS {c},\n" for c in roles.COLUMNS)
-    analysis_columns = ",\n".join(f"  a.{c} AS {c}" for c in schema.ANALYSIS_VIEW_COLUMNS)
-    return f"""
-DROP VIEW IF EXISTS patch_analysis;
-DROP VIEW IF EXISTS patch_status;
-CREATE VIEW patch_status AS
-SELECT p.fid AS fid, p.batch_id AS batch_id, b.name AS batch, p.jcbh AS jcbh,
-  p.township_code AS township_code, p.township_name AS township,
-  p.area_m2 AS area_m2, p.area_mu AS area_mu, p.split_state AS split_state, p.due_date AS due_date,
-  d.result AS result, d.subtype AS subtype,
-  d.illegal_m2 AS illegal_m2, d.illegal_cultivated_m2 AS illegal_cultivated_m2,
-  d.illegal_basic_farmland_m2 AS illegal_basic_farmland_m2,
-  CASE WHEN d.result = '违法' THEN {_STATUS_REMAINING} ELSE 0.0 END AS remaining_m2,
-  CASE
-    WHEN p.split_state = '被拆分' THEN '被拆分'
-    WHEN d.result IS NULL OR d.result = '' THEN '未判定'
-    WHEN d.result != '违法' THEN '已判定'
-    WHEN r.writeoff_status = '已销号' THEN '已销号'
-    WHEN {_STATUS_REMAINING} <= 0.005 THEN '已整改'
-    WHEN r.case_filed IS NOT NULL OR r.case_number IS NOT NULL OR r.demolished_m2 > 0 OR r.restored_m2 > 0
-       OR r.supplement_m2 > 0 OR r.confiscated_m2 > 0 OR r.transfer_department IS NOT NULL THEN '整改中'
-    ELSE '未整改' END AS status,
-  CASE WHEN (d.result IS NULL OR d.result = '') AND p.split_state != '被拆分' AND p.due_date IS NOT NULL
-       AND p.due_date < to_char(CURRENT_DATE, 'YYYY-MM-DD') THEN 1 ELSE 0 END AS overdue,
-  CASE WHEN m.patch_fid IS NULL THEN 0 ELSE 1 END AS military,
-  CASE WHEN coalesce(
-         CASE WHEN d.result = '违法' AND coalesce(d.violation_category, '新增') = '新增' THEN d.illegal_cultivated_m2 END,
-         CASE WHEN coalesce(d.result, '') = '' AND a.suggestion = '违法' THEN a.cultivated_m2 END, 0.0)
-       >= {schema.FIELD_CHECK_MU} * 2000.0 / 3 - 1e-6 THEN 1 ELSE 0 END AS field_check
-FROM patches p
-JOIN batches b ON b.id = p.batch_id
-LEFT JOIN determinations d ON d.patch_fid = p.fid
-LEFT JOIN rectifications r ON r.patch_fid = p.fid
-LEFT JOIN analysis a ON a.patch_fid = p.fid
-LEFT JOIN military_land m ON m.patch_fid = p.fid;
-
-CREATE VIEW patch_analysis AS
-SELECT p.fid AS fid, p.geom AS geom, s.batch AS batch, p.jcbh AS jcbh, p.tblx AS tblx, p.qsx AS qsx, p.hsx AS hsx,
-  s.township_code AS township_code, s.township AS township,
-  p.area_m2 AS area_m2, p.area_mu AS area_mu,
-{role_columns}{analysis_columns},
-  s.result AS determination, s.subtype AS determination_type, s.status AS status,
-  s.remaining_m2 AS remaining_m2, s.overdue AS overdue, s.due_date AS due_date, s.split_state AS split_state,
-  s.military AS military, s.field_check AS field_check
-FROM patches p
-JOIN patch_status s ON s.fid = p.fid
-LEFT JOIN analysis a ON a.patch_fid = p.fid;
-"""
+    """``patch_status`` and ``patch_analysis`` (core/store/schema.py, in PostgreSQL's words)."""
+    return schema.views(tables.POSTGIS)
 
 
 def create_sql(epsg: int) -> str:
     """Every table, function and trigger of a new store (views come with :func:`views`)."""
-    return _tables(epsg) + _routines()
+    return _ISO_DATE_FUNCTION + tables.create(tables.POSTGIS, schema.LATEST_VERSION, epsg) + _routines()
+
+
+def migrations(epsg: int) -> list:
+    """(version, sql) of every migration after :data:`FIRST_VERSION`: the table changes of
+    core/store/tables.py in PostgreSQL's words. (A migration that changes a trigger function adds its
+    ``CREATE OR REPLACE FUNCTION`` here, and pgroles.install runs again after it: replacing a function
+    resets its SECURITY DEFINER.)"""
+    return [(v, tables.changes(v, tables.POSTGIS, epsg))
+            for v in range(FIRST_VERSION + 1, schema.LATEST_VERSION + 1)]
 
 
 def missing_role_columns(conn) -> list:

@@ -81,51 +81,61 @@ def _role_exists(conn, name: str) -> bool:
     return conn.execute("SELECT 1 FROM pg_roles WHERE rolname = ?", (name,)).fetchone() is not None
 
 
+def installed(conn) -> bool:
+    """Whether the store on ``conn`` has had its roles installed (:func:`install` made its login table)."""
+    return conn.execute("SELECT to_regclass(?)", (TOWNSHIP_LOGINS,)).fetchone()[0] is not None
+
+
 def install(store) -> None:
     """Create the group roles (if missing), grant them the PostGIS ``store``, let its trigger functions
     write the audit log for them and switch on row-level security for the township tables. Idempotent;
     one transaction; run by the store's owner."""
     with _transaction(store) as conn:
-        schema = q(conn.execute("SELECT current_schema()").fetchone()[0])
-        tables = {r[0] for r in conn.execute("SELECT table_name FROM information_schema.tables "
-                                             "WHERE table_schema = current_schema()")}
-        for group in GROUPS:
-            if not _role_exists(conn, group):
-                conn.execute(f"CREATE ROLE {q(group)} NOLOGIN")
-        conn.execute(f"CREATE TABLE IF NOT EXISTS {schema}.{TOWNSHIP_LOGINS} (login name NOT NULL, "
-                     "township_code text NOT NULL, PRIMARY KEY (login, township_code))")
-        groups = ", ".join(q(g) for g in GROUPS)
-        conn.execute(f"GRANT USAGE ON SCHEMA {schema} TO {groups}")
-        conn.execute(f"GRANT SELECT ON ALL TABLES IN SCHEMA {schema} TO {groups}")
-        for group, writes in WRITES.items():
-            for table, privileges in writes.items():
-                if table in tables:
-                    conn.execute(f"GRANT {privileges} ON {schema}.{q(table)} TO {q(group)}")
-            conn.execute(f"GRANT USAGE ON ALL SEQUENCES IN SCHEMA {schema} TO {q(group)}")
-        functions = conn.execute(
-            "SELECT p.oid::regprocedure::text FROM pg_proc p WHERE p.pronamespace = current_schema()::regnamespace "
-            "AND p.proname = ANY(?) AND p.prorettype = 'trigger'::regtype", (list(pg_schema.protected_functions()),))
-        for (function,) in functions.fetchall():
-            conn.execute(f"ALTER FUNCTION {function} SECURITY DEFINER SET search_path = {schema}, public, pg_temp")
-        own = _OWN_PATCHES.format(schema=schema)
-        for table in TOWNSHIP_TABLES:
-            if table not in tables:
-                continue
-            t = f"{schema}.{q(table)}"
-            columns = [r[0] for r in conn.execute(
-                "SELECT column_name FROM information_schema.columns WHERE table_schema = current_schema() "
-                "AND table_name = ? AND NOT column_name = ANY(?) ORDER BY ordinal_position", (table, list(_KEYS)))]
-            conn.execute(f"GRANT UPDATE ({', '.join(q(c) for c in columns)}) ON {t} TO {q(TOWNSHIP)}")
-            conn.execute(f"ALTER TABLE {t} ENABLE ROW LEVEL SECURITY")
-            for name in _POLICIES:
-                conn.execute(f"DROP POLICY IF EXISTS {name} ON {t}")
-            conn.execute(f"CREATE POLICY weipian_read ON {t} FOR SELECT USING (true)")
-            conn.execute(f"CREATE POLICY weipian_staff_write ON {t} FOR ALL TO {q(REVIEWER)} USING (true) WITH CHECK (true)")
-            conn.execute(f"CREATE POLICY weipian_township_insert ON {t} FOR INSERT TO {q(TOWNSHIP)} WITH CHECK ({own})")
-            # USING (true): another township's row is refused with an error rather than silently left alone
-            conn.execute(f"CREATE POLICY weipian_township_update ON {t} FOR UPDATE TO {q(TOWNSHIP)} USING (true) "
-                         f"WITH CHECK ({own})")
-            conn.execute(f"CREATE POLICY weipian_township_delete ON {t} FOR DELETE TO {q(TOWNSHIP)} USING ({own})")
+        install_on(conn)
+
+
+def install_on(conn) -> None:
+    """:func:`install` inside the caller's transaction (also after a schema migration)."""
+    schema = q(conn.execute("SELECT current_schema()").fetchone()[0])
+    tables = {r[0] for r in conn.execute("SELECT table_name FROM information_schema.tables "
+                                         "WHERE table_schema = current_schema()")}
+    for group in GROUPS:
+        if not _role_exists(conn, group):
+            conn.execute(f"CREATE ROLE {q(group)} NOLOGIN")
+    conn.execute(f"CREATE TABLE IF NOT EXISTS {schema}.{TOWNSHIP_LOGINS} (login name NOT NULL, "
+                 "township_code text NOT NULL, PRIMARY KEY (login, township_code))")
+    groups = ", ".join(q(g) for g in GROUPS)
+    conn.execute(f"GRANT USAGE ON SCHEMA {schema} TO {groups}")
+    conn.execute(f"GRANT SELECT ON ALL TABLES IN SCHEMA {schema} TO {groups}")
+    for group, writes in WRITES.items():
+        for table, privileges in writes.items():
+            if table in tables:
+                conn.execute(f"GRANT {privileges} ON {schema}.{q(table)} TO {q(group)}")
+        conn.execute(f"GRANT USAGE ON ALL SEQUENCES IN SCHEMA {schema} TO {q(group)}")
+    functions = conn.execute(
+        "SELECT p.oid::regprocedure::text FROM pg_proc p WHERE p.pronamespace = current_schema()::regnamespace "
+        "AND p.proname = ANY(?) AND p.prorettype = 'trigger'::regtype", (list(pg_schema.protected_functions()),))
+    for (function,) in functions.fetchall():
+        conn.execute(f"ALTER FUNCTION {function} SECURITY DEFINER SET search_path = {schema}, public, pg_temp")
+    own = _OWN_PATCHES.format(schema=schema)
+    for table in TOWNSHIP_TABLES:
+        if table not in tables:
+            continue
+        t = f"{schema}.{q(table)}"
+        columns = [r[0] for r in conn.execute(
+            "SELECT column_name FROM information_schema.columns WHERE table_schema = current_schema() "
+            "AND table_name = ? AND NOT column_name = ANY(?) ORDER BY ordinal_position", (table, list(_KEYS)))]
+        conn.execute(f"GRANT UPDATE ({', '.join(q(c) for c in columns)}) ON {t} TO {q(TOWNSHIP)}")
+        conn.execute(f"ALTER TABLE {t} ENABLE ROW LEVEL SECURITY")
+        for name in _POLICIES:
+            conn.execute(f"DROP POLICY IF EXISTS {name} ON {t}")
+        conn.execute(f"CREATE POLICY weipian_read ON {t} FOR SELECT USING (true)")
+        conn.execute(f"CREATE POLICY weipian_staff_write ON {t} FOR ALL TO {q(REVIEWER)} USING (true) WITH CHECK (true)")
+        conn.execute(f"CREATE POLICY weipian_township_insert ON {t} FOR INSERT TO {q(TOWNSHIP)} WITH CHECK ({own})")
+        # USING (true): another township's row is refused with an error rather than silently left alone
+        conn.execute(f"CREATE POLICY weipian_township_update ON {t} FOR UPDATE TO {q(TOWNSHIP)} USING (true) "
+                     f"WITH CHECK ({own})")
+        conn.execute(f"CREATE POLICY weipian_township_delete ON {t} FOR DELETE TO {q(TOWNSHIP)} USING ({own})")
 
 
 def grant(store, login: str, group: str, townships: Iterable[str] = ()) -> None:
@@ -144,6 +154,28 @@ def grant(store, login: str, group: str, townships: Iterable[str] = ()) -> None:
         conn.execute(f"GRANT {q(group)} TO {q(login)}")
         conn.executemany(f"INSERT INTO {TOWNSHIP_LOGINS} (login, township_code) VALUES (?, ?) ON CONFLICT DO NOTHING",
                          [(login, code) for code in townships])
+
+
+def revoke(store, login: str, group: str = "") -> list:
+    """Take ``login`` out of ``group`` (all weipian groups when blank) and forget its townships when it
+    leaves the township group; returns the groups it left. Takes effect at once, also for a session the
+    login has open: its next write is refused. The login role itself stays (it may own other work, and the
+    audit log still names it); group roles are cluster-wide, so this holds for every store on the server,
+    as :func:`grant` does."""
+    if group and group not in GROUPS:
+        raise RoleError(f"未知的角色组：{group}（可选：{'、'.join(GROUPS)}）")
+    with _transaction(store) as conn:
+        held = [r[0] for r in conn.execute(
+            "SELECT g.rolname FROM pg_auth_members a JOIN pg_roles g ON g.oid = a.roleid "
+            "JOIN pg_roles m ON m.oid = a.member WHERE m.rolname = ? AND g.rolname = ANY(?) ORDER BY g.rolname",
+            (login, [group] if group else list(GROUPS)))]
+        if not held:
+            raise RoleError(f"账号 {login} 不是{('角色组 ' + group) if group else '任何卫片执法角色组'}的成员，无需撤销")
+        for name in held:
+            conn.execute(f"REVOKE {q(name)} FROM {q(login)}")
+        if TOWNSHIP in held:
+            conn.execute(f"DELETE FROM {TOWNSHIP_LOGINS} WHERE login = ?", (login,))
+    return held
 
 
 def memberships(store) -> list:

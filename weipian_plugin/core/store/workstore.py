@@ -19,7 +19,7 @@ from typing import Any, Callable, Iterator, Optional
 
 import numpy as np
 
-from weipian_plugin.core.store import audit, codes, errors, gpkg, outputs, pg_schema, postgis, schema
+from weipian_plugin.core.store import audit, codes, errors, gpkg, outputs, pg_schema, pgroles, postgis, schema
 from weipian_plugin.core.store.codes import DEFAULT_CODE_LISTS
 from weipian_plugin.core.store.sql import dialect
 
@@ -162,18 +162,51 @@ class WorkStore:
             conn = postgis.connect(address)
         except postgis.AddressError as exc:
             raise StoreError(str(exc)) from exc
-        with _closed_on_failure(conn, lambda exc: f"无法读取工作库 {postgis.shown(address)}：{exc}"):
+        with _closed_on_failure(conn, lambda exc: errors.explain(exc, postgis.shown(address))
+                                or f"无法读取工作库 {postgis.shown(address)}：{exc}"):
             if conn.execute("SELECT to_regclass('weipian_meta')").fetchone()[0] is None:
                 raise StoreError(f"数据库 {postgis.shown(address)} 中没有卫片执法工作库（请先创建或发布工作库）")
-            version = _checked_version(conn, postgis.shown(address))
-            if version < schema.LATEST_VERSION:
-                raise StoreError(f"PostgreSQL 工作库 {postgis.shown(address)} 的结构版本 {version} 较旧，"
-                                 "本插件尚不能升级它；请用创建它的插件版本打开。")
+            if _checked_version(conn, postgis.shown(address)) < schema.LATEST_VERSION:
+                cls._migrate_postgis(conn, address)
             if pg_schema.missing_role_columns(conn) or schema.missing_role_codes(conn):
                 conn.execute("BEGIN")
                 cls._postgis_roles(conn)
                 conn.execute("COMMIT")
         return cls(None, conn, address)
+
+    @classmethod
+    def _migrate_postgis(cls, conn, address: str) -> None:
+        """Bring a shared store of an older schema up to date in one transaction, as a GeoPackage is: the
+        table changes of each later version (pg_schema.migrations), the role columns and views; grants for
+        the store's groups again when they are installed (a new table must be readable by them). Two
+        members opening it at once: the second waits for the first and then finds nothing to do. Only the
+        store's owner may change tables: anyone else is told who must open it first."""
+        shown = postgis.shown(address)
+        conn.execute("BEGIN")
+        conn.execute("SELECT pg_advisory_xact_lock(?)", (pg_schema.AUDIT_LOCK,))  # saves and stages wait
+        version = _checked_version(conn, shown)
+        if version >= schema.LATEST_VERSION:
+            conn.execute("COMMIT")
+            return
+        if version < pg_schema.FIRST_VERSION:
+            raise StoreError(f"PostgreSQL 工作库 {shown} 的结构版本 {version} 不是插件创建的版本"
+                             f"（PostGIS 工作库从版本 {pg_schema.FIRST_VERSION} 起），无法升级。")
+        owner, may = conn.execute(
+            "SELECT pg_get_userbyid(relowner), pg_has_role(current_user, relowner, 'MEMBER') FROM pg_class "
+            "WHERE oid = 'weipian_meta'::regclass").fetchone()
+        if not may:
+            raise StoreError(f"PostgreSQL 工作库 {shown} 的结构版本 {version} 较旧，需要升级到版本 "
+                             f"{schema.LATEST_VERSION}；只有工作库的所有者（数据库账号 {owner}）能升级。"
+                             "请所有者用本插件打开一次工作库，之后各成员即可正常使用。")
+        epsg = _meta_int(conn, "epsg", shown)
+        for target, sql in pg_schema.migrations(epsg):
+            if target > version:
+                conn.script(sql)
+                conn.execute("UPDATE weipian_meta SET value = ? WHERE key = ?", (str(target), schema.SCHEMA_VERSION_KEY))
+        cls._postgis_roles(conn)
+        if pgroles.installed(conn):
+            pgroles.install_on(conn)
+        conn.execute("COMMIT")
 
     @classmethod
     def open(cls, path: os.PathLike) -> "WorkStore":
