@@ -1,4 +1,4 @@
-"""The daily-enforcement dock on a real work store (offscreen)."""
+"""The daily-enforcement dock on a real work store of each backend (offscreen)."""
 from datetime import date
 
 import numpy as np
@@ -8,7 +8,6 @@ from qgis.core import QgsFeature, QgsGeometry, QgsProject, QgsVectorLayer
 from qgis.PyQt.QtCore import Qt
 
 from weipian_plugin.core.enforcement import records as enforcement
-from weipian_plugin.core.store import gpkg
 from weipian_plugin.core.store.workstore import WorkStore
 
 X0, Y0 = 39_500_000.0, 3_300_000.0
@@ -16,16 +15,16 @@ TODAY = date(2026, 3, 20)
 
 
 @pytest.fixture
-def store_file(store_path):
-    with WorkStore.create(store_path, 4527, "青禾县") as store, store.transaction() as conn:
+def store_file(store_address):
+    with WorkStore.create(store_address, 4527, "青禾县") as store, store.transaction() as conn:
         for no, found, stop, reported, mining in [("OVERDUE", "2026-03-10", None, None, 0),
                                                    ("ONTIME", "2026-03-16", "2026-03-17", "2026-03-17", 0),
                                                    ("MAJOR", "2026-03-18", None, None, 1)]:
             conn.execute("INSERT INTO clues (geom, clue_no, source, township, discovered, stop_notice, reported, "
-                         "is_mining) VALUES (?, ?, '12336', '东镇', ?, ?, ?, ?)",
-                         (gpkg.encode(np.array([shapely.Point(X0, Y0)], dtype=object), 4527)[0], no, found, stop,
-                          reported, mining))
-    return store_path
+                         f"is_mining) VALUES ({store.dialect.geom_param(4527)}, ?, '12336', '东镇', ?, ?, ?, ?)",
+                         (store.dialect.encode(np.array([shapely.Point(X0, Y0)], dtype=object), 4527)[0], no, found,
+                          stop, reported, mining))
+    return store_address
 
 
 @pytest.fixture
@@ -94,8 +93,8 @@ def test_patrol_from_the_form_with_the_map_selection_as_route(dock, qgis_iface, 
     dock.savePatrolButton.click()
     assert dock.patrolTable.rowCount() == 1 and dock.patrolTable.item(0, 0).text() == TODAY.isoformat()
     with WorkStore.open(store_file) as store:
-        blob = store.conn.execute("SELECT geom FROM patrols").fetchone()[0]
-        assert gpkg.decode([blob])[0].equals(shapely.LineString([(X0, Y0), (X0 + 300, Y0 + 40)]))
+        blob = store.conn.execute(f"SELECT {store.dialect.geom_select('geom')} FROM patrols").fetchone()[0]
+        assert store.dialect.decode([blob])[0].equals(shapely.LineString([(X0, Y0), (X0 + 300, Y0 + 40)]))
 
 
 def test_finding_photos_are_added_listed_and_removed_from_the_dock(dock, store_file, tmp_path, monkeypatch):

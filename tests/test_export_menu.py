@@ -2,6 +2,7 @@
 import datetime as dt
 import re
 import shutil
+from pathlib import Path
 
 import pytest
 from test_ledger import county_store  # noqa: F401 (shared session fixture)
@@ -71,11 +72,23 @@ def test_a_shared_store_exports_into_the_last_export_folder(plugin, pg_database,
     transfer.publish(plugin.store_path, "postgresql:" + pg_database)
     plugin.set_store("postgresql:" + pg_database)
     monkeypatch.setattr(QInputDialog, "getItem", lambda *a: ("All batches", True))
-    monkeypatch.setattr(Settings.last_export_dir, "value", lambda: str(tmp_path / "导出"))
+    last = []
+    monkeypatch.setattr(Settings.last_export_dir, "value", lambda: last[-1] if last else "")
     alg, params = _trigger(plugin, "Export ledger…")
-    assert params == {"STORE": plugin.store_path, "OUTPUT": str(tmp_path / "导出" / "青禾县_图斑台账.xlsx"),
-                      "BATCH": ""}
-    assert plugin.store_path.startswith("postgresql:")
+    assert params == {"STORE": plugin.store_path, "OUTPUT": str(Path.home() / "青禾县_图斑台账.xlsx"), "BATCH": ""}
+    last.append(str(tmp_path / "导出"))
+    alg, params = _trigger(plugin, "Export case files (一图斑一卷宗)…")
+    assert params["OUTPUT"] == str(tmp_path / "导出" / "青禾县_卷宗") and plugin.store_path.startswith("postgresql:")
+    assert Settings.export_folder(str(tmp_path / "a.gpkg")) == str(tmp_path / "导出")
+    last.clear()
+    assert Settings.export_folder(str(tmp_path / "a.gpkg")) == str(tmp_path)
+
+    warnings = []  # the work project lives in a GeoPackage: said so for a shared store, nothing written
+    monkeypatch.setattr(plugin.iface.messageBar(), "pushWarning", lambda title, text: warnings.append(text),
+                        raising=False)  # pytest-qgis's bar has pushMessage only
+    plugin.save_store_project()
+    plugin.open_store_project()
+    assert len(warnings) == 2 and all("shared store keeps no work project" in w for w in warnings)
 
 
 def test_report_algorithm_counts_overdue_as_of_the_date(weipian_provider, county_store, store_on,  # noqa: F811

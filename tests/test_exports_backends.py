@@ -135,3 +135,61 @@ def test_a_database_without_a_store_is_refused_in_words(weipian_provider, pg_dat
     params = {k: str(tmp_path / v) for k, v in params.items()}
     with pytest.raises(QgsProcessingException, match="没有卫片执法工作库"):
         processing.run(f"weipian:{name}", {"STORE": "postgresql:" + pg_database, **params})
+
+
+def test_published_store_finds_the_reference_layers_and_imagery_of_its_geopackage(
+        county_store, pg_database, tmp_path):  # noqa: F811
+    """The GeoPackage keeps file sources relative to its folder; a shared store has no folder, so publishing
+    writes them as the paths they were (the figures' legend layers and the case files' imagery)."""
+    import shutil
+
+    from weipian_plugin.core.store import keys, transfer
+
+    folder = tmp_path / "工作目录"
+    (folder / "参考").mkdir(parents=True)
+    gpkg = folder / county_store.name
+    shutil.copy(county_store, gpkg)
+    sources = {"approvals": str(folder / "参考" / "批文.shp"), "landuse": f"{folder / '参考' / '三调.gpkg'}|layername=dltb"}
+    imagery = {"before": str(folder / "前时相.tif"), "after": str(folder / "后时相.tif")}
+    with WorkStore.open(gpkg) as store:
+        keys.ANALYSIS_LAYERS.write(store, sources)
+        keys.IMAGERY.write(store, imagery)
+        assert store.setting("imagery")["before"] == "前时相.tif"  # kept relative in the GeoPackage
+    transfer.publish(gpkg, "postgresql:" + pg_database)
+    with WorkStore.open("postgresql:" + pg_database) as shared:
+        assert keys.ANALYSIS_LAYERS.read(shared) == sources and keys.IMAGERY.read(shared) == imagery
+
+
+def test_a_viewer_writes_every_export_and_is_refused_a_change_in_words(
+        weipian_provider, county_store, pg_database, tmp_path):  # noqa: F811
+    """Exports only read the shared store: a read-only login (weipian_viewer) writes them all; an algorithm
+    that changes the store tells it what its role may not do, and nothing is written."""
+    import processing
+    import psycopg2
+    from qgis.core import QgsProcessingException
+
+    from weipian_plugin.core.store import pgroles, transfer
+
+    admin = "postgresql:" + pg_database
+    transfer.publish(county_store, admin)
+    with WorkStore.open(admin) as store:
+        pgroles.install(store)
+        pgroles.grant(store, "wp_export_viewer", pgroles.VIEWER, [])
+    viewer = f"{admin} user=wp_export_viewer"
+    try:
+        for name, output in (("exportledger", "台账.xlsx"), ("accountability", "问责.xlsx"),
+                             ("exportreport", "报告.html"), ("gradeenforcement", "日常执法.xlsx"),
+                             ("exportmilitary", "军用.xlsx"), ("exportfigures", "套合图"), ("exportdossier", "卷宗")):
+            processing.run(f"weipian:{name}", {"STORE": viewer, "OUTPUT": str(tmp_path / output)})
+            assert (tmp_path / output).exists(), name
+        assert len(list((tmp_path / "套合图").glob("*.png"))) == 7
+        with pytest.raises(QgsProcessingException, match="没有这项权限"):
+            processing.run("weipian:seriousimpact", {"STORE": viewer, "UNIT_CODE": "500199", "REASON": "群体性事件"})
+        with WorkStore.open(admin) as store:
+            assert store.conn.execute("SELECT count(*) FROM serious_impact").fetchone()[0] == 0
+    finally:
+        conn = psycopg2.connect(pg_database)  # login roles are cluster-wide
+        conn.autocommit = True
+        with conn.cursor() as cur:
+            cur.execute("DROP OWNED BY wp_export_viewer; DROP ROLE wp_export_viewer")
+        conn.close()

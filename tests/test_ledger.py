@@ -107,6 +107,12 @@ def county_store(tmp_path_factory):
     return make_store(tmp_path_factory.mktemp("county"))
 
 
+@pytest.fixture
+def county(county_store, store_on):
+    """A private copy of the test county on each backend."""
+    return store_on(county_store)
+
+
 @pytest.fixture(scope="session")
 def ledger_xlsx(county_store, tmp_path_factory):
     from weipian_plugin.exporters.xlsx import write_ledger
@@ -133,9 +139,9 @@ def test_round_half_up_is_not_bankers_rounding():
     assert round_half_up(-0.5, 0) == -1
 
 
-def test_ledger_rows_follow_the_store(county_store):
-    areas = store_areas(county_store)
-    with WorkStore.open(county_store) as store:
+def test_ledger_rows_follow_the_store(county):
+    areas = store_areas(county)
+    with WorkStore.open(county) as store:
         rows = {r.jcbh: r for r in ledger_rows(store)}
     assert list(rows) == list(PATCHES)
     j2 = rows["J002"]
@@ -150,9 +156,8 @@ def test_ledger_rows_follow_the_store(county_store):
     assert next(c for c in LEDGER_COLUMNS if c.key == "overdue").value(rows["J005"]) == "是"
 
 
-def test_split_parents_are_left_out_and_batch_filter(county_store, tmp_path):
-    path = tmp_path / "copy.gpkg"
-    shutil.copy(county_store, path)
+def test_split_parents_are_left_out_and_batch_filter(county, tmp_path):
+    path = county
     with WorkStore.open(path) as store:
         with store.transaction() as conn:
             conn.execute("UPDATE patches SET split_state='被拆分' WHERE jcbh='J004'")
@@ -162,9 +167,9 @@ def test_split_parents_are_left_out_and_batch_filter(county_store, tmp_path):
         assert ledger_rows(store, year=2025) == []
 
 
-def test_township_summary_hand_counted(county_store):
-    areas = store_areas(county_store)
-    with WorkStore.open(county_store) as store:
+def test_township_summary_hand_counted(county):
+    areas = store_areas(county)
+    with WorkStore.open(county) as store:
         summary = {s.township: s for s in township_summary(store)}
         assert township_summary(store, year=2025) == []
     assert list(summary) == ["甲镇", "乙镇", "丙镇"]
@@ -183,9 +188,8 @@ def test_township_summary_hand_counted(county_store):
     assert (yi.violation_count, yi.rectified_count, yi.remaining_m2) == (2, 1, pytest.approx(1500))
 
 
-def test_summary_splits_a_mixed_violation_by_the_analysed_areas(county_store, tmp_path):
-    path = tmp_path / "copy.gpkg"
-    shutil.copy(county_store, path)
+def test_summary_splits_a_mixed_violation_by_the_analysed_areas(county, tmp_path):
+    path = county
     with WorkStore.open(path) as store:
         with store.transaction() as conn:  # J006: a quarter 新增, three quarters 存量; no category by hand
             conn.execute("UPDATE analysis SET new_construction_m2 = 2000, stock_construction_m2 = 6000 "
@@ -196,8 +200,8 @@ def test_summary_splits_a_mixed_violation_by_the_analysed_areas(county_store, tm
     assert yi.illegal_cultivated_m2 == pytest.approx(2500 + 300)  # cultivated land is always 新增
 
 
-def test_monthly_progress(county_store):
-    with WorkStore.open(county_store) as store:
+def test_monthly_progress(county):
+    with WorkStore.open(county) as store:
         april, to_date = monthly_progress(store, "2026-04")
         march, _ = monthly_progress(store, dt.date(2026, 3, 31))
         with pytest.raises(ValueError, match="YYYY-MM"):
@@ -211,8 +215,8 @@ def test_monthly_progress(county_store):
     assert next(c for c in PROGRESS_COLUMNS if c.key == "judged_share").value(april) == 0.6667
 
 
-def test_accountability_records_mapping(county_store):
-    with WorkStore.open(county_store) as store:
+def test_accountability_records_mapping(county):
+    with WorkStore.open(county) as store:
         recs = {r.record_id: r for r in accountability_records(store)}
         assert accountability_records(store, 2025) == []
     assert sorted(recs) == ["J002", "J003", "J006", "J007"]
@@ -225,9 +229,8 @@ def test_accountability_records_mapping(county_store):
     assert {r.county_code for r in recs.values()} == {"500199"}
 
 
-def test_partial_supplement_is_proportional(county_store, tmp_path):
-    path = tmp_path / "copy.gpkg"
-    shutil.copy(county_store, path)
+def test_partial_supplement_is_proportional(county, tmp_path):
+    path = county
     with WorkStore.open(path) as store:
         with store.transaction() as conn:
             conn.execute("UPDATE rectifications SET supplement_m2=1000 WHERE case_number IS NULL")
@@ -235,9 +238,8 @@ def test_partial_supplement_is_proportional(county_store, tmp_path):
     assert rec.supplemented_cultivated_m2 == pytest.approx(2500 * 1000 / 4000)
 
 
-def test_field_check_flag_at_50_mu_of_cultivated_land_under_new_buildings(county_store, tmp_path):
-    path = tmp_path / "copy.gpkg"
-    shutil.copy(county_store, path)
+def test_field_check_flag_at_50_mu_of_cultivated_land_under_new_buildings(county, tmp_path):
+    path = county
     with WorkStore.open(path) as store:
         assert field_check_rows(store) == []
         fid = dict(store.conn.execute("SELECT jcbh, fid FROM patches"))
@@ -256,9 +258,8 @@ def test_field_check_flag_at_50_mu_of_cultivated_land_under_new_buildings(county
         assert store.conn.execute("SELECT field_check FROM patch_analysis WHERE jcbh = 'J005'").fetchone() == (1,)
 
 
-def test_restored_deduction_is_the_restored_cultivated_land(county_store, tmp_path):
-    path = tmp_path / "copy.gpkg"
-    shutil.copy(county_store, path)
+def test_restored_deduction_is_the_restored_cultivated_land(county, tmp_path):
+    path = county
     with WorkStore.open(path) as store:
         with store.transaction() as conn:
             conn.execute("UPDATE rectifications SET restored_cultivated_m2 = 400 WHERE restored_m2 = 1000")
@@ -345,13 +346,13 @@ def test_summary_and_progress_sheets(ledger_xlsx):
     assert ws.cell(4, keys.index("judged_share") + 1).number_format == "0.00%"
 
 
-def test_per_batch_sheets(county_store, tmp_path):
+def test_per_batch_sheets(county, tmp_path):
     import openpyxl
 
     from weipian_plugin.exporters.xlsx import write_ledger
 
     out = tmp_path / "per_batch.xlsx"
-    with WorkStore.open(county_store) as store:
+    with WorkStore.open(county) as store:
         write_ledger(store, out, per_batch_sheets=True)
     wb = openpyxl.load_workbook(out)
     assert wb.sheetnames[:2] == ["2026年3月", "2026年4月"]

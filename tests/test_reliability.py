@@ -59,6 +59,17 @@ def imported(weipian_provider, tmp_path, batch_shp):
     return store
 
 
+@pytest.fixture
+def imported_on(weipian_provider, store_address, batch_shp):
+    """The imported batch on each backend (a shared store is created first: the import does not create one)."""
+    from weipian_plugin.core.store.workstore import WorkStore
+
+    if store_address.startswith("postgresql:"):
+        WorkStore.create(store_address, 4527).close()
+    run("importpatches", INPUT=batch_shp, STORE=store_address, BATCH="2026年3月")
+    return store_address
+
+
 # -- data loss -------------------------------------------------------------------------------------
 @pytest.mark.parametrize("algorithm", ["exportledger", "gradeenforcement", "accountability", "exportmilitary"])
 def test_exports_refuse_the_store_other_databases_and_wrong_extensions(weipian_provider, county_store,  # noqa: F811
@@ -309,11 +320,13 @@ def test_the_same_file_twice_is_refused_and_many_known_ids_warned(weipian_provid
         assert [r[0] for r in conn.execute("SELECT name FROM batches ORDER BY id")] == ["2026年3月", "2026年4月"]
 
 
-def test_reimport_with_a_changed_geometry_is_audited_and_marked(weipian_provider, imported, tmp_path,
+def test_reimport_with_a_changed_geometry_is_audited_and_marked(weipian_provider, imported_on, tmp_path,
                                                                  shapefile_writer):
     from qgis.core import QgsProcessingFeedback
 
-    fid = _determine(imported, "P1")
+    from weipian_plugin.core.store.workstore import WorkStore
+
+    fid = _determine(imported_on, "P1")
     geoms = squares(5)
     geoms[1] = shapely.box(X0 + 100, Y0, X0 + 120, Y0 + 40)  # P1 shrinks to half
     changed = shapefile_writer(tmp_path / "v2" / "批次.shp", geoms,
@@ -321,10 +334,11 @@ def test_reimport_with_a_changed_geometry_is_audited_and_marked(weipian_provider
     import processing
 
     feedback = QgsProcessingFeedback()
-    processing.run("weipian:importpatches", {"INPUT": str(changed), "STORE": str(imported), "BATCH": "2026年3月"},
+    processing.run("weipian:importpatches", {"INPUT": str(changed), "STORE": imported_on, "BATCH": "2026年3月"},
                    feedback=feedback)
     assert "1 个图斑的几何与上次导入不同（P1）" in feedback.textLog()
-    with sqlite3.connect(imported) as conn:
+    with WorkStore.open(imported_on) as store:  # either backend
+        conn = store.conn
         note = conn.execute("SELECT review_note FROM patches WHERE fid = ?", (fid,)).fetchone()[0]
         audit = conn.execute("SELECT actor, old_values, new_values FROM audit_log WHERE table_name = 'patches'"
                              ).fetchall()

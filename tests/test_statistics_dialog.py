@@ -1,5 +1,4 @@
 """The settings the statistics rest on, edited from the GUI: 扣分 lines, major infrastructure, deadlines."""
-import shutil
 
 import pytest
 from test_ledger import county_store  # noqa: F401 (shared session fixture)
@@ -11,10 +10,9 @@ from weipian_plugin.core.store.workstore import WorkStore
 
 
 @pytest.fixture
-def store(county_store, tmp_path):  # noqa: F811
-    path = tmp_path / "青禾县.gpkg"
-    shutil.copy(county_store, path)
-    return path
+def store(county_store, store_on):  # noqa: F811
+    """The test county on each backend."""
+    return store_on(county_store)
 
 
 def test_points_lines_infrastructure_and_deadlines_are_saved_and_used(qgis_app, store, tmp_path):

@@ -5,7 +5,6 @@ thread; an algorithm that reads it from the task thread while the main thread us
 then (seen on 3.40). The layers here are real project layers that note every Python access made to them
 from another thread.
 """
-import sqlite3
 import threading
 
 import pytest
@@ -13,6 +12,7 @@ import shapely
 from qgis.core import QgsFeature, QgsGeometry, QgsProject, QgsVectorLayer
 
 from weipian_plugin.core.intake.importer import create_store_for, import_patches
+from weipian_plugin.core.store.workstore import WorkStore
 
 X0, Y0 = 39_500_000.0, 3_300_000.0
 MAIN = threading.get_ident()
@@ -38,14 +38,14 @@ def project(qgis_new_project):
 
 
 @pytest.fixture
-def store(tmp_path, store_path, shapefile_writer):
-    """Two 50 m squares: the first inside the approval red line, the second not."""
+def store(tmp_path, store_address, shapefile_writer):
+    """Two 50 m squares on each backend: the first inside the approval red line, the second not."""
     squares = [shapely.box(X0 + i * 200, Y0, X0 + i * 200 + 50, Y0 + 50) for i in range(2)]
     shp = shapefile_writer(tmp_path / "in" / "批次.shp", squares, {
         "JCBH": ["A", "B"], "TBLX": ["建构筑物"] * 2, "HSX": ["2026-01-05"] * 2})
-    with create_store_for(store_path, shp) as created:
+    with create_store_for(store_address, shp) as created:
         import_patches(created, shp, "2026-01")
-    return store_path
+    return store_address
 
 
 RED_LINE = shapely.box(X0 - 10, Y0 - 10, X0 + 60, Y0 + 60)
@@ -90,5 +90,6 @@ def test_analysis_task_reads_project_layers_only_on_the_main_thread(qtbot, weipi
     results = run_in_task(qtbot, "weipian:analyzepatches", {"STORE": str(store), "APPROVALS": layer.id()})
     assert results["ANALYZED"] == 2
     assert layer.off_main_thread == []
-    rows = sqlite3.connect(store).execute("SELECT jcbh, suggestion FROM patch_analysis ORDER BY jcbh").fetchall()
+    with WorkStore.open(store) as opened:
+        rows = opened.conn.execute("SELECT jcbh, suggestion FROM patch_analysis ORDER BY jcbh").fetchall()
     assert rows == [("A", "合法"), ("B", "违法")]  # the layer was read: A lies inside its red line

@@ -196,7 +196,7 @@ class WeipianPlugin:
         if postgis.is_address(self.store_path or ""):
             store = self.session.store
             county = (store.meta("county_name") if store is not None else "") or "卫片执法"
-            return str(Path(Settings.last_export_dir.value() or Path.home()) / f"{county}_{name}")
+            return str(Path(Settings.export_folder(self.store_path)) / f"{county}_{name}")
         store = Path(self.store_path or Path.home() / "weipian.gpkg")
         return str(store.with_name(f"{store.stem}_{name}"))
 
@@ -273,11 +273,23 @@ class WeipianPlugin:
             self.enforcement_dock.setToggleVisibilityAction(self.enforcement_action)
             self.enforcement_dock.setUserVisible(True)
 
+    def _shared_store_has_no_project(self) -> bool:
+        """The work project lives inside a GeoPackage store (gui/project.py); a shared store opens its layers
+        from the store dialog instead, and a project of one is saved as a project file."""
+        if not postgis.is_address(self.store_path):
+            return False
+        self.iface.messageBar().pushWarning(tr("Weipian"), tr(
+            "A shared store keeps no work project: its layers are added when it is opened; save a project of "
+            "them as a file (Project → Save As)."))
+        return True
+
     def save_store_project(self) -> None:
         from weipian_plugin.gui.project import save_store_project
 
         if not self.store_path:
             self.iface.messageBar().pushWarning(tr("Weipian"), tr("Open a work store first."))
+            return
+        if self._shared_store_has_no_project():
             return
         save_store_project(self.store_path)
         self.iface.messageBar().pushSuccess(tr("Weipian"), tr("The work project was saved into {path}.").format(
@@ -286,6 +298,8 @@ class WeipianPlugin:
     def open_store_project(self) -> None:
         from weipian_plugin.gui.project import has_store_project, open_store_project
 
+        if self.store_path and self._shared_store_has_no_project():
+            return
         if not self.store_path or not has_store_project(self.store_path):
             self.iface.messageBar().pushWarning(tr("Weipian"), tr("This work store has no saved project yet."))
             return

@@ -53,3 +53,15 @@ class Settings:
 
         keys.REVIEWER_NAME.write(store, name)
         cls.reviewer.set_value(name)
+
+    @classmethod
+    def export_folder(cls, store_path: str) -> str:
+        """Where an export starts: the last export folder, else the store's folder; a shared store
+        (a PostgreSQL address) has no folder, so the home folder."""
+        from pathlib import Path
+
+        from weipian_plugin.core.store import postgis
+
+        if cls.last_export_dir.value():
+            return cls.last_export_dir.value()
+        return str(Path.home() if postgis.is_address(store_path) else Path(store_path).parent)

@@ -139,6 +139,11 @@
         <translation>请先打开工作库。</translation>
     </message>
     <message>
+        <location filename="../plugin.py" line="281"/>
+        <source>A shared store keeps no work project: its layers are added when it is opened; save a project of them as a file (Project → Save As).</source>
+        <translation>共享工作库中不保存工作工程：打开共享工作库时会自动加载其图层；如需保存这些图层的工程，请用“项目 → 另存为”保存为工程文件。</translation>
+    </message>
+    <message>
         <location filename="../plugin.py" line="277"/>
         <source>The work project was saved into {path}.</source>
         <translation>工作工程已保存到 {path}。</translation>

@@ -31,6 +31,7 @@ from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple
 from weipian_plugin.core.dates import DateError, parse_date
 from weipian_plugin.core.review import records as review
 from weipian_plugin.core.statistics.ledger import LEDGER_COLUMNS, Column, ledger_rows
+from weipian_plugin.core.store.errors import StoreProblem
 from weipian_plugin.core.store.workstore import WorkStore
 from weipian_plugin.core.units import mu_to_m2
 
@@ -236,6 +237,8 @@ def import_records(store: WorkStore, rows: Iterable[Tuple[int, Dict[str, Any]]],
                 out.append(RowOutcome(number, batch, jcbh, part, REFUSED, fields, f"已上报锁定：{exc}"))
             except review.ReviewError as exc:
                 out.append(RowOutcome(number, batch, jcbh, part, REFUSED, fields, f"数值无效：{exc}"))
+            except StoreProblem as exc:  # on a shared store: not this login's to write (a township's other
+                out.append(RowOutcome(number, batch, jcbh, part, REFUSED, fields, str(exc)))  # patches), or busy
             else:
                 out.append(RowOutcome(number, batch, jcbh, part, APPLIED, fields))
         if not any(changes.values()):

@@ -59,6 +59,8 @@ REVIEWER_NAME: StoreKey[str] = StoreKey(
     "reviewer_name", "", "the reviewer's name as set in the plugin for this store: the audit log's actor")
 RULES: StoreKey[dict] = StoreKey("rules", {}, "RuleConfig as a dict (suggestion thresholds and code lists)")
 IMAGERY: StoreKey[dict] = SourcesKey("imagery", {}, "{'before': source, 'after': source} raster sources")
+SOURCE_KEYS = (ANALYSIS_LAYERS, IMAGERY)
+"""The settings holding file sources (kept relative to a GeoPackage store's folder)."""
 FIELD_MAP: StoreKey[Optional[dict]] = StoreKey("field_map", None, "canonical field -> source field of the last import")
 DEADLINES: StoreKey[dict] = StoreKey("deadlines", {}, "DeadlineConfig as a dict")
 HOLIDAYS: StoreKey[Optional[str]] = StoreKey(

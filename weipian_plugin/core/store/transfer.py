@@ -146,6 +146,10 @@ def publish(gpkg_path, address: str, progress: Optional[Callable] = None,
                 conn.execute(f'ALTER TABLE "{table}" DISABLE TRIGGER USER')
                 conn.execute(f'DELETE FROM "{table}"')  # the defaults a new store starts with
             _copy(read, write, plan, counts, _Progress(total, progress, cancelled))
+            # File sources are kept relative to the GeoPackage's folder; the shared store has none, so it
+            # gets the paths they were (its reference layers and imagery, for figures and case files).
+            conn.executemany("UPDATE settings SET value = ? WHERE key = ?", [
+                (json.dumps(key.read(source), ensure_ascii=False), key.name) for key in keys.SOURCE_KEYS])
             for table in plan:
                 conn.execute(f'ALTER TABLE "{table}" ENABLE TRIGGER USER')
             serials = conn.execute(

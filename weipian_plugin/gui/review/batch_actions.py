@@ -165,8 +165,7 @@ class BatchActions(QObject):
         dock = self.dock
         if dock.fid is None or dock.store is None:
             return
-        default = str(Path(Settings.last_export_dir.value() or Path(dock.store_path).parent)
-                      / f"{dock.patch['jcbh']}_套合图.pdf")
+        default = str(Path(Settings.export_folder(dock.store_path)) / f"{dock.patch['jcbh']}_套合图.pdf")
         path, _ = QFileDialog.getSaveFileName(dock, self.tr("Overlay figure (套合图)"), default,
                                               self.tr("PDF (*.pdf);;PNG image (*.png)"))
         if not path:
@@ -187,7 +186,7 @@ class BatchActions(QObject):
         if dock.store is None or not dock.proxy.rowCount():
             return
         folder = QFileDialog.getExistingDirectory(dock, self.tr("Overlay figures (套合图)"),
-                                                  Settings.last_export_dir.value() or str(Path(dock.store_path).parent))
+                                                  Settings.export_folder(dock.store_path))
         if not folder:
             return
         Settings.last_export_dir.set_value(folder)
@@ -211,7 +210,7 @@ class BatchActions(QObject):
         if dock.fid is None or dock.store is None or not dock.maybe_leave():
             return
         folder = QFileDialog.getExistingDirectory(dock, self.tr("Case file (一图斑一卷宗)"),
-                                                  Settings.last_export_dir.value() or str(Path(dock.store_path).parent))
+                                                  Settings.export_folder(dock.store_path))
         if not folder:
             return
         Settings.last_export_dir.set_value(folder)
