@@ -180,7 +180,7 @@ def test_a_viewer_writes_every_export_and_is_refused_a_change_in_words(
     with WorkStore.open(admin) as store:
         pgroles.install(store)
         pgroles.grant(store, "wp_export_viewer", pgroles.VIEWER, [])
-    viewer = f"{admin} user=wp_export_viewer"
+    viewer = f"{admin} user=wp_export_viewer password=secret"  # (the test server trusts: any password does)
     try:
         for name, output in (("exportledger", "台账.xlsx"), ("accountability", "问责.xlsx"),
                              ("exportreport", "报告.html"), ("gradeenforcement", "日常执法.xlsx"),
@@ -188,8 +188,9 @@ def test_a_viewer_writes_every_export_and_is_refused_a_change_in_words(
             processing.run(f"weipian:{name}", {"STORE": viewer, "OUTPUT": str(tmp_path / output)})
             assert (tmp_path / output).exists(), name
         assert len(list((tmp_path / "套合图").glob("*.png"))) == 7
-        with pytest.raises(QgsProcessingException, match="没有这项权限"):
+        with pytest.raises(QgsProcessingException, match="没有这项权限") as refusal:
             processing.run("weipian:seriousimpact", {"STORE": viewer, "UNIT_CODE": "500199", "REASON": "群体性事件"})
+        assert "secret" not in str(refusal.value) and "password=***" in str(refusal.value)
         with WorkStore.open(admin) as store:
             assert store.conn.execute("SELECT count(*) FROM serious_impact").fetchone()[0] == 0
     finally:
