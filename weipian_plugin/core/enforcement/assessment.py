@@ -62,8 +62,8 @@ def _illegal_patches(store: WorkStore, year: Optional[int] = None) -> tuple:
 
 
 def _store_clues(store: WorkStore, year: Optional[int] = None) -> list:
-    sql = (f"SELECT clue_no, source, township, {store.dialect.geom_select('geom')}, discovered, stop_notice, filed, "
-           "closed FROM clues "
+    geom = store.dialect.geom_select("geom")
+    sql = (f"SELECT clue_no, source, township, {geom}, discovered, stop_notice, filed, closed FROM clues "
            "WHERE geom IS NOT NULL")
     params: list = []
     if year is not None:
