@@ -13,12 +13,12 @@ counties receive it) and as a shapefile, the other layers as shapefiles.
   qgis chain       native:intersection per layer (what a technician runs), then area per patch and class
 Peers that exceed --peer-timeout are stopped and reported as "> timeout", so ratios are lower bounds.
 
-Cases: the whole county (every patch against every layer); the monthly batch (1,000 patches against the
-same county, the job a county repeats); registering the DLTB delivered as FileGDB and as shapefile
-against one geopandas read of the file; importing the county's patches.
-
-Then, on an analysed 20,000-patch store: opening the review dock and moving to the next patch, one
-套合图 (overlay figure), and the whole 图斑台账 ledger, against their targets.
+Cases (--cases, each size's in this order): county, the whole county (every patch against every layer);
+month, the monthly batch (1,000 patches against the same county, the job a county repeats); register,
+registering the DLTB delivered as FileGDB and as shapefile against one geopandas read of the file;
+import, importing the county's patches into a new store. Then review, on an analysed 20,000-patch
+store: opening the review dock and moving to the next patch, one 套合图 (overlay figure), and the whole
+图斑台账 ledger, against their targets. A focused run: ``scripts/bench.py --sizes large --cases import``.
 """
 from __future__ import annotations
 
@@ -35,6 +35,7 @@ ROOT = Path(__file__).resolve().parent.parent
 BENCH_DIR = ROOT / "build" / "bench"
 SIZES = {"small": (5_000, 200_000), "large": (100_000, 2_000_000)}
 MONTHLY = 1_000
+CASES = ("county", "month", "register", "import", "review")
 REVIEW_SIZE = (20_000, 200_000)
 LAYERS = {"landuse": "DLTB.gdb", "basic_farmland": "永久基本农田.shp", "approvals": "建设用地审批.shp",
           "supply": "供地.shp", "registration": "不动产登记.shp", "facility": "设施农用地备案.shp",
@@ -119,6 +120,20 @@ def work_weipian_first(folder: Path, case: str) -> dict:
     seconds = time.perf_counter() - t
     store.close()
     return {"seconds": seconds, "import_seconds": import_seconds}
+
+
+def work_import(folder: Path, case: str) -> dict:
+    """Importing the county's patches into a new store (creating the store reads the file too)."""
+    import pyogrio.raw  # noqa: F401  (the importer imports it on first use: not part of the timed work)
+
+    from weipian_plugin.core.intake.importer import create_store_for, import_patches
+
+    store_path = folder / "bench_store_import.gpkg"
+    store_path.unlink(missing_ok=True)
+    t = time.perf_counter()
+    with create_store_for(store_path, folder / PATCHES) as store:
+        result = import_patches(store, folder / PATCHES, "bench")
+    return {"seconds": time.perf_counter() - t, "patches": result.imported}
 
 
 def work_weipian(folder: Path, case: str) -> dict:
@@ -285,7 +300,7 @@ def work_ledger(store_path: Path, case: str = "") -> dict:
 
 REVIEW_WORKERS = {"review dock": work_review_dock, "figures": work_figures, "ledger": work_ledger}
 WORKERS = {"generate": work_generate, "read floor": work_read_floor, "weipian first": work_weipian_first,
-           "weipian": work_weipian,
+           "weipian": work_weipian, "import": work_import,
            "register": work_register, "geopandas read": work_geopandas_read, "geopandas": work_geopandas,
            "qgis chain": work_qgis, "review store": work_review_store, **REVIEW_WORKERS}
 PEERS = ("geopandas", "qgis chain", "geopandas read")
@@ -342,7 +357,7 @@ def machine() -> str:
     return f"{os.cpu_count()} cores ({cpu}), {mem / 1024 ** 2:.0f} GB, load average {load:.1f} at the start"
 
 
-def overlay_rows(size: str, timeout: float, lines: list) -> None:
+def overlay_rows(size: str, timeout: float, lines: list, cases: list) -> None:
     n_patches, n_dltb = SIZES[size]
     folder = data_dir(size)
     county = f"{n_patches:,} / {n_dltb:,} DLTB"
@@ -355,6 +370,8 @@ def overlay_rows(size: str, timeout: float, lines: list) -> None:
 
     print(f"{county}:", flush=True)
     for case, label in (("county", county), ("month", month)):
+        if case not in cases:
+            continue
         first = run(label, "weipian first", case)
         ours = run(label, "weipian", case)
         results = {name: run(label, name, case) for name in ("geopandas", "qgis chain", "read floor")}
@@ -366,20 +383,22 @@ def overlay_rows(size: str, timeout: float, lines: list) -> None:
             vs = f"weipian = {ours['seconds'] / r['seconds']:.2f}× the floor" if name == "read floor" else ratio(
                 r, ours["seconds"])
             lines.append(f"| {label} | {name} | {fmt_seconds(r)} | {fmt_mb(r)} | {vs} |")
-        if case == "county":
-            lines.append(f"| import {n_patches:,} patches | weipian | {first['import_seconds']:.1f} | | |")
-    for case, label in (("gdb", "FileGDB"), ("shp", "shapefile")):
+    for case, label in (("gdb", "FileGDB"), ("shp", "shapefile")) if "register" in cases else ():
         ours = run(f"register DLTB ({label})", "register", case)
         peer = run(f"register DLTB ({label})", "geopandas read", case)
         what = f"DLTB {n_dltb:,} as {label}"
         lines.append(f"| {what} | weipian registration | {ours['seconds']:.1f} | {fmt_mb(ours)} | — |")
         lines.append(f"| {what} | geopandas read_file | {fmt_seconds(peer)} | {fmt_mb(peer)} | "
                      f"{ratio(peer, ours['seconds'])} |")
+    if "import" in cases:
+        ours = run(f"import {n_patches:,} patches", "import", "")
+        lines.append(f"| import {n_patches:,} patches | weipian | {ours['seconds']:.1f} | {fmt_mb(ours)} | |")
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", default="small,large", help="overlay sizes to run, or 'none'")
+    parser.add_argument("--cases", default=",".join(CASES), help=f"cases to run, of {', '.join(CASES)}")
     parser.add_argument("--peer-timeout", type=float, default=900.0)
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     parser.add_argument("--data", type=Path, help=argparse.SUPPRESS)
@@ -392,8 +411,22 @@ def main() -> int:
 
     lines = [f"Machine: {machine()}.", "",
              "| case | contender | time (s) | peak memory (MB) | slower than weipian by |", "|---|---|---|---|---|"]
+    cases = args.cases.split(",")
+    unknown = set(cases) - set(CASES)
+    if unknown:
+        parser.error(f"unknown cases {', '.join(sorted(unknown))}; choose from {', '.join(CASES)}")
     for size in [] if args.sizes == "none" else args.sizes.split(","):
-        overlay_rows(size, args.peer_timeout, lines)
+        overlay_rows(size, args.peer_timeout, lines, cases)
+    if "review" in cases:
+        review_rows(lines)
+    table = "\n".join(lines)
+    BENCH_DIR.mkdir(parents=True, exist_ok=True)
+    (BENCH_DIR / "results.md").write_text(table + "\n", encoding="utf-8")
+    print("\n" + table)
+    return 0
+
+
+def review_rows(lines: list) -> None:
     print("Review and outputs on an analysed 20,000-patch store:", flush=True)
     store_path = review_store()
     measured = {}
@@ -406,11 +439,6 @@ def main() -> int:
                                      ("whole 图斑台账 ledger", "ledger_s", "s", 10.0)):
         value = measured[key]
         lines.append(f"| {label} | {value:.2f} {unit} | < {target:g} {unit} | {'yes' if value < target else 'NO'} |")
-    table = "\n".join(lines)
-    BENCH_DIR.mkdir(parents=True, exist_ok=True)
-    (BENCH_DIR / "results.md").write_text(table + "\n", encoding="utf-8")
-    print("\n" + table)
-    return 0
 
 
 if __name__ == "__main__":

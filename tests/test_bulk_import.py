@@ -54,3 +54,29 @@ def test_the_import_after_creating_the_store_reads_the_file_as_it_is_then(tmp_pa
     store_path.unlink()
     with create_store_for(store_path, shp) as store:  # unchanged: the kept read, the same rows
         assert import_patches(store, shp, "一月").inserted == 3
+
+
+def test_a_bulk_load_boxes_blobs_written_elsewhere_from_their_geometry(tmp_path):
+    """The packed load reads the usual 40-byte headers as one array; a blob another writer left (no
+    envelope in its header, big-endian) still gets the box of its geometry."""
+    import struct
+
+    from weipian_plugin.core.store import gpkg
+
+    conn = sqlite3.connect(tmp_path / "t.gpkg", isolation_level=None)
+    gpkg.register_functions(conn)
+    gpkg.initialise(conn)
+    conn.execute("CREATE TABLE t (fid INTEGER PRIMARY KEY, geom GEOMETRY)")
+    gpkg.register_features(conn, "t", "geom", "POLYGON", 4527, "t")
+    geoms = np.array(squares(6) + [shapely.box(X0, Y0 + 900, X0 + 5, Y0 + 907)], dtype=object)
+    blobs = gpkg.encode(geoms[:6], 4527)
+    bare = struct.pack("<2sBBi", b"GP", 0, 0b00000001, 4527) + shapely.to_wkb(geoms[6], byte_order=0)
+    conn.execute("BEGIN")
+    with gpkg.packed_rtree_inserts(conn, "t"):
+        conn.executemany("INSERT INTO t VALUES (?, ?)", [(k + 1, b) for k, b in enumerate(blobs + [bare, None])])
+    conn.execute("COMMIT")
+    assert conn.execute("SELECT rtreecheck('rtree_t_geom')").fetchone() == ("ok",)
+    boxes = conn.execute("SELECT id, minx, miny, maxx, maxy FROM rtree_t_geom ORDER BY id").fetchall()
+    assert [b[0] for b in boxes] == list(range(1, 8))  # the NULL geometry has no box
+    expected = shapely.bounds(geoms)
+    assert np.allclose(np.array(boxes)[:, 1:], expected, atol=1e-3)  # float32 boxes, rounded outwards

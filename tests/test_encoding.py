@@ -224,3 +224,46 @@ def test_user_encoding_wins(shapefile):
     assert detect_shapefile_encoding(shp, "  ").source == "cpg"
     with pytest.raises(EncodingError, match="no-such-codec"):
         detect_shapefile_encoding(shp, "no-such-codec")
+
+
+def _random_value(rng, kind: str, width: int) -> bytes:
+    """A text value as shapefile writers leave it: ASCII, UTF-8 or GBK Chinese, cut at the field's width."""
+    text = "".join(rng.choice(["水田", "旱地", "青禾镇", "A", "01", " ", "路"]) for _ in range(rng.integers(0, 4)))
+    raw = {"ascii": text.encode("utf-8", "ignore").decode("ascii", "ignore").encode(), "utf8": text.encode("utf-8"),
+           "gbk": text.encode("gbk")}[kind]
+    return raw[:width]
+
+
+@pytest.mark.parametrize("seed", range(60))
+def test_the_quick_utf8_look_gives_what_looking_value_by_value_gives(tmp_path, seed, monkeypatch):
+    """A county's DLTB table is about a gigabyte, so all-UTF-8 (or all-ASCII) text is recognised in a few
+    passes over the bytes; whatever the file, the guess must be the one the value-by-value look gives:
+    mixed files, values cut inside a character at their field's end, a value starting with a stray
+    continuation byte, non-ASCII bytes only in a numeric field, declared or not."""
+    import numpy as np
+
+    from weipian_plugin.core.intake import encoding
+
+    rng = np.random.default_rng(seed)
+    widths = [int(w) for w in rng.integers(1, 16, size=int(rng.integers(1, 4)))]
+    fields = [(f"F{k}", "C", w) for k, w in enumerate(widths)] + [("N", "N", 4)]
+    kinds = rng.choice(["ascii", "utf8", "gbk"], size=int(rng.integers(1, 3)))
+    rows = []
+    for _ in range(int(rng.integers(0, 12))):
+        row = [_random_value(rng, str(rng.choice(kinds)), w) for w in widths]
+        number = b"\xe4\xb8\x80 " if rng.random() < 0.05 else b"12  "  # a broken writer's numeric field
+        if rng.random() < 0.05 and widths[0] > 1:
+            row[0] = b"\x80" + row[0][: widths[0] - 1]
+        rows.append(row + [number])
+    dbf = write_dbf(tmp_path / "t.dbf", fields, rows, ldid=int(rng.choice([0, 0x4D])))
+    declared = cpg(tmp_path, str(rng.choice(["UTF-8", "GBK", "BIG5", "x"]))) if rng.random() < 0.5 else None
+
+    def guess():
+        try:
+            return detect_dbf_encoding(dbf, declared)
+        except EncodingError as exc:
+            return str(exc)
+
+    quick = guess()
+    monkeypatch.setattr(encoding, "_all_utf8", lambda records, fields: None)
+    assert quick == guess()

@@ -167,3 +167,75 @@ def test_user_field_map_and_encoding(store_path, tmp_path, shapefile_writer):
         assert result.encoding.source == "user"
         assert patches(store, "jcbh", "tblx") == [("Z9", "YH")]
         assert store.setting("field_map") == {"jcbh": "BIANHAO", "tblx": "LX"}
+
+
+def test_stored_rows_are_what_the_row_by_row_formulas_give(store_path, tmp_path, shapefile_writer):
+    """The import builds its rows column by column (attribute JSON, areas on the shapes as read,
+    MultiPolygons made only where needed); every stored value must be what the plain per-row formulas
+    give: the row's attributes as one JSON object, the ellipsoidal area of the stored MultiPolygon, its
+    parts as read (reprojected), 亩 from m²."""
+    import datetime as dt
+    import json
+
+    from weipian_plugin.core.intake.importer import _iso_date, _jsonable, _number
+    from weipian_plugin.core.store.gpkg import decode
+
+    to_ll = Transformer.from_crs(4527, 4490, always_xy=True)
+    holed = shapely.Polygon(shapely.box(X0, Y0, X0 + 400, Y0 + 300).exterior.coords,
+                            [shapely.box(X0 + 10, Y0 + 10, X0 + 50, Y0 + 40).exterior.coords])
+    two = shapely.MultiPolygon([shapely.box(X0 + 600, Y0, X0 + 650, Y0 + 50), shapely.box(X0 + 700, Y0, X0 + 950, Y0 + 20)])
+    bowtie = shapely.Polygon([(X0, Y0 + 900), (X0 + 50, Y0 + 950), (X0 + 50, Y0 + 900), (X0, Y0 + 950)])
+    long_edge = shapely.Polygon([(X0, Y0 + 2000), (X0 + 5000, Y0 + 2000), (X0 + 5000, Y0 + 2030), (X0, Y0 + 2030)])
+    projected = [holed, two, bowtie, long_edge] + squares(3)
+    lonlat = [shapely.transform(g, lambda c: np.column_stack(to_ll.transform(c[:, 0], c[:, 1]))) for g in projected]
+    n = len(lonlat)
+    fields = {"JCBH": [f"P{k}" for k in range(n)], "XMC": ["青禾县", "含\"引号\\", None, "", " 空格 ", "青禾县", "a"],
+              "JCMJ": [1.5, -0.0, 0.0, 2.0, None, 3.25, 1e-7], "N": [1, 2, 3, 4, 5, 6, 7],
+              "HSX": ["2026-01-05", "20260105", "", None, "2026/1/5", "x", "2026-01-05"]}
+    shp = shapefile_writer(tmp_path / "混合.shp", lonlat, fields, epsg=4490, geometry_type="Unknown")
+    WorkStore.create(store_path, 4527).close()
+    with WorkStore.open(store_path) as store:
+        result = import_patches(store, shp, "b", received=dt.date(2026, 1, 10))
+        assert (result.imported, result.repaired) == (n, 1)
+        rows = store.conn.execute("SELECT geom, area_m2, area_mu, jcmj_m2, source_attrs, source_row, xmc, hsx "
+                                  "FROM patches ORDER BY source_row").fetchall()
+    import pyogrio.raw
+
+    meta, _, wkbs, values = pyogrio.raw.read(str(shp))
+    read = shapely.transform(shapely.from_wkb(wkbs), lambda c: np.column_stack(
+        Transformer.from_crs(4490, 4527, always_xy=True).transform(c[:, 0], c[:, 1])))
+    stored = decode([r[0] for r in rows])
+    assert (shapely.get_type_id(stored) == 6).all()
+    for k in range(n):
+        if k != 2:  # the bowtie was repaired: its parts are checked by test_every_rejection_reason
+            assert shapely.equals_exact(stored[k], shapely.MultiPolygon(list(shapely.get_parts(read[k]))), 0)
+        expected = {str(f): _jsonable(v[k]) for f, v in zip(meta["fields"], values)}
+        assert rows[k][4] == json.dumps(expected, ensure_ascii=False)
+    areas = ellipsoidal_area(stored, 4527)
+    assert [r[1] for r in rows] == areas.tolist()
+    assert [r[2] for r in rows] == [a / MU_M2 for a in areas.tolist()]
+    declared = [_number(v) for v in values[list(meta["fields"]).index("JCMJ")].tolist()]  # text: None makes it so
+    factor = MU_M2 if result.area_unit == "亩" else 1.0
+    assert [r[3] for r in rows] == [None if d != d else d * factor for d in declared]
+    assert [r[6] for r in rows] == ["青禾县", '含"引号\\', None, None, "空格", "青禾县", "a"]
+    assert [r[7] for r in rows] == [_iso_date(v) for v in values[list(meta["fields"]).index("HSX")].tolist()]
+
+
+def test_attribute_json_is_the_rows_dict_encoded(tmp_path):
+    """_json_rows encodes each column's distinct values once; the text must be json.dumps of the row's
+    dict even where equal values encode differently (1, 1.0, True; 0.0 and -0.0) and for a repeated name."""
+    import datetime as dt
+    import json
+
+    from weipian_plugin.core.intake.importer import _json_rows, _jsonable
+
+    mixed = np.array([1, 1.0, True, -0.0, 0.0, float("nan"), None, 'a"b\\', "水田", dt.date(2026, 1, 5), 1, "水田"],
+                     dtype=object)
+    n = len(mixed)
+    values = {"M": mixed, "F": np.array([0.0, -0.0, np.nan, 1.5, 1e300, -2.0] * 2), "I": np.arange(n, dtype=np.int64),
+              "S": np.array(["x", "y"] * 6, dtype=object), "B": np.array([True, False] * 6)}
+    names = ["M", "F", "I", "S", "B", "S"]
+    rows = np.array([0, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 1])
+    expected = [json.dumps({f: _jsonable(values[f][r]) for f in names}, ensure_ascii=False) for r in rows]
+    assert _json_rows(values, names, rows) == expected
+    assert _json_rows({}, [], rows) == ["{}"] * len(rows)

@@ -49,8 +49,8 @@ class EncodingGuess:
     """Some values are UTF-8 and the others ``encoding``: decode each value on its own."""
 
 
-def _text_values(data: bytes, name: str) -> List[Tuple[bytes, bool]]:
-    """Distinct non-ASCII values of the character (C) fields, each with "fills its field" (may be cut)."""
+def _text_fields(data: bytes, name: str) -> Tuple[np.ndarray, List[Tuple[int, int]]]:
+    """The DBF's records as an (n, record length) byte array and its character (C) fields' (offset, width)."""
     if len(data) < 33:
         raise EncodingError(f"{name} 不是有效的DBF文件")
     n_records = int.from_bytes(data[4:8], "little")
@@ -70,6 +70,11 @@ def _text_values(data: bytes, name: str) -> List[Tuple[bytes, bool]]:
         raise EncodingError(f"{name} 的字段定义与记录长度不符，不是有效的DBF文件")
     n_records = min(n_records, (len(data) - header_len) // record_len)
     records = np.frombuffer(data, np.uint8, n_records * record_len, header_len).reshape(n_records, record_len)
+    return records, fields
+
+
+def _text_values(records: np.ndarray, fields: List[Tuple[int, int]]) -> List[Tuple[bytes, bool]]:
+    """Distinct non-ASCII values of the character (C) fields, each with "fills its field" (may be cut)."""
     values = set()
     for start, width in fields:
         column = records[:, start : start + width]
@@ -77,6 +82,40 @@ def _text_values(data: bytes, name: str) -> List[Tuple[bytes, bool]]:
         for raw in np.unique(column.view(f"S{width}").ravel()).tolist():
             values.add((raw.rstrip(b" "), len(raw) == width))
     return sorted(values)
+
+
+_CHUNK = 1 << 24
+
+
+def _all_utf8(records: np.ndarray, fields: List[Tuple[int, int]]) -> Optional[bool]:
+    """What :func:`_text_values` would show, found in a few passes over the raw bytes instead of value by
+    value (a county's DLTB table is close to a gigabyte): False when no text value has a non-ASCII byte,
+    True when some have and every value is UTF-8, None when this cannot tell (then look value by value).
+
+    Every value is UTF-8 when every record is and no value starts with a continuation byte: a value then
+    starts on a character and ends on one, or inside one that the next field continues, and then it
+    fills its field (it may be cut there, as :func:`_decodes` allows)."""
+    if not fields or not records.size:
+        return False
+    rows = max(1, _CHUNK // records.shape[1])  # whole records at a time: no character spans two of them
+    chunks = [records[a:a + rows].reshape(-1) for a in range(0, len(records), rows)]
+    first = next((c for c in chunks if not c.tobytes().isascii()), None)
+    if first is None:
+        return False
+    if any(((records[:, start] & 0xC0) == 0x80).any() for start, _ in fields):
+        return None
+    try:
+        for c in chunks:
+            str(c, UTF8)
+    except UnicodeDecodeError:
+        return None
+    column = int(np.argmax(first >= 0x80)) % records.shape[1]  # usually the first non-ASCII byte is in a text
+    if any(start <= column < start + width for start, width in fields):
+        return True
+    high = np.zeros(records.shape[1], dtype=bool)  # else every byte position in a record ever non-ASCII
+    for a in range(0, len(records), rows):
+        high |= (records[a:a + rows] >= 0x80).any(axis=0)
+    return True if any(high[start:start + width].any() for start, width in fields) else None
 
 
 def _decodes(values: List[Tuple[bytes, bool]], codec: str) -> bool:
@@ -107,7 +146,9 @@ def detect_dbf_encoding(dbf_path: PathLike, cpg_path: Optional[PathLike] = None)
     """Encoding of a DBF's text: the .cpg or the language byte if the text bytes agree, else the bytes."""
     dbf_path = Path(dbf_path)
     data = dbf_path.read_bytes()
-    values = _text_values(data, dbf_path.name)
+    records, fields = _text_fields(data, dbf_path.name)
+    quick = _all_utf8(records, fields)
+    values = [] if quick is not None else _text_values(records, fields)
 
     declared, source, claim = None, "bytes", ""
     if cpg_path is not None and Path(cpg_path).is_file():
@@ -120,13 +161,13 @@ def detect_dbf_encoding(dbf_path: PathLike, cpg_path: Optional[PathLike] = None)
         claim = (claim + "；" if claim else "") + f"DBF语言驱动标记为0x{data[29]:02X}（GBK）"
     prefix = claim + "；" if claim else ""
 
-    if not values:
+    if quick is False or (quick is None and not values):
         encoding = declared or UTF8
         return EncodingGuess(encoding, source, f"{prefix}文本均为ASCII字符，按{_LABELS[encoding]}读取")
     utf8 = [v for v in values if _decodes([v], UTF8)]
     if len(utf8) < len(values):  # not all UTF-8: only Chinese-looking UTF-8 values count as UTF-8 rows
         utf8 = [v for v in utf8 if plausible_utf8(v[0])]
-    other = [v for v in values if v not in utf8]
+    other = [v for v in values if v not in utf8]  # none when the quick look found every value UTF-8
     # Big5 text usually also decodes as GBK (to the wrong characters): a Big5 .cpg is believed when the
     # bytes are Big5, as nothing but the declaration can tell the two apart.
     legacy = BIG5 if declared == BIG5 and _decodes(other, BIG5) else GB

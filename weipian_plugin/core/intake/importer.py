@@ -10,6 +10,8 @@ import hashlib
 import json
 from collections import Counter
 from dataclasses import dataclass, field
+from itertools import repeat
+from json.encoder import encode_basestring as _json_text  # what json.dumps(ensure_ascii=False) writes for a str
 from pathlib import Path
 from typing import Callable, Dict, List, Optional
 
@@ -262,24 +264,33 @@ def _iso_date(value) -> Optional[str]:
 
 def _converted(items: list, convert) -> list:
     """``convert`` of every value, once per distinct value (a batch repeats its dates and codes)."""
-    seen: dict = {}
-    out = []
-    for v in items:
-        try:
-            out.append(seen[v])
-        except KeyError:
-            out.append(seen.setdefault(v, convert(v)))
-        except TypeError:  # unhashable
-            out.append(convert(v))
-    return out
+    try:
+        table = dict.fromkeys(items)
+    except TypeError:  # unhashable
+        return [convert(v) for v in items]
+    for v in table:
+        table[v] = convert(v)
+    return list(map(table.__getitem__, items))
 
 
 def _json_rows(values: dict, names: list, rows: np.ndarray) -> list:
-    """The source attributes of ``rows`` as JSON objects (as ``_jsonable`` gives them), column by column:
-    ``tolist`` yields Python values, so no numpy scalar is made per value."""
-    columns = [[v if type(v) is str else _jsonable(v) for v in values[f][rows].tolist()] for f in names]
+    """The source attributes of ``rows`` as JSON objects (as ``_jsonable`` gives them): each column's
+    values are encoded as ``"name": value`` pieces, once per distinct text, and a row joins its pieces,
+    which is the text that encoding the row's dict gives."""
     encode = json.JSONEncoder(ensure_ascii=False).encode
-    return [encode(dict(zip(names, row))) for row in zip(*columns)]
+    columns = []
+    for name in dict.fromkeys(names):  # as dict(zip(names, row)): a repeated name once, where it came first
+        key = encode(name) + ": "
+        items = values[name][rows].tolist()
+
+        def piece(v, key=key):
+            return key + (_json_text(v) if type(v) is str else encode(_jsonable(v)))
+        # equal texts (or ints) encode alike; floats are encoded one by one (0.0 == -0.0, 1 == 1.0 == True)
+        alike = set(map(type, items)) - {type(None)} in ({str}, {int}, set())
+        columns.append(_converted(items, piece) if alike else list(map(piece, items)))
+    if not columns:
+        return ["{}"] * len(rows)
+    return ["{" + ", ".join(row) + "}" for row in zip(*columns)]
 
 
 def detect_area_unit(declared: np.ndarray, area_m2: np.ndarray) -> str:
@@ -293,9 +304,12 @@ def detect_area_unit(declared: np.ndarray, area_m2: np.ndarray) -> str:
 
 
 def _to_multipolygons(geoms: np.ndarray) -> np.ndarray:
-    parts, index = shapely.get_parts(geoms, return_index=True)
+    """Polygons and MultiPolygons as MultiPolygons (a Polygon is the one part of its MultiPolygon)."""
     out = np.empty(len(geoms), dtype=object)
-    out[:] = shapely.multipolygons(parts, indices=index) if len(parts) else []
+    single = shapely.get_type_id(geoms) == 3
+    out[single] = shapely.multipolygons(geoms[single], indices=np.arange(single.sum()))
+    parts, index = shapely.get_parts(geoms[~single], return_index=True)
+    out[~single] = shapely.multipolygons(parts, indices=index) if len(parts) else []
     return out
 
 
@@ -493,15 +507,21 @@ def import_patches(store: WorkStore, shp_path, batch: Optional[str] = None,
                     repaired[i] = True
     step(0.4)
     keep = np.array([r is None for r in reasons], dtype=bool)
-    kept = _to_multipolygons(geoms[keep])
+    kept = geoms[keep]
     if result.crs.epsg != store.epsg:
         kept = transform_geoms(kept, result.crs.epsg, store.epsg)
+    # the area from the shapes as read: the same rings as their MultiPolygons', but a hole-free Polygon
+    # takes ellipsoidal_area's short path
     area_m2 = ellipsoidal_area(kept, store.epsg)
+    kept = _to_multipolygons(kept)
     step(0.6)
 
-    jcmj_raw = np.array([_jsonable(v) for v in values[mapping["jcmj"]]], dtype=object)[keep] \
-        if "jcmj" in mapping else np.full(keep.sum(), None, dtype=object)
-    declared = np.array([_number(v) for v in jcmj_raw], dtype=float)
+    if "jcmj" not in mapping:
+        declared = np.full(keep.sum(), np.nan)
+    elif values[mapping["jcmj"]].dtype.kind in "fiu":  # a numeric field: _number gives the value itself
+        declared = values[mapping["jcmj"]][keep].astype(float)
+    else:
+        declared = np.array([_number(v) for v in values[mapping["jcmj"]][keep].tolist()], dtype=float)
     result.area_unit = detect_area_unit(declared, area_m2)
     jcmj_m2 = declared * MU_M2 if result.area_unit == "亩" else declared
 
@@ -556,18 +576,17 @@ def import_patches(store: WorkStore, shp_path, batch: Optional[str] = None,
             (batch_id,))}
         changed = _changed_geometries(store.dialect, before, jcbh_kept, kept)
         # Plain UPDATE/INSERT, not an UPSERT: an upsert's conflict clause would override the OR REPLACE
-        # inside the GeoPackage R*Tree triggers.
-        rows = [(blobs[k], cols["xzqdm"][k], cols["xmc"][k], cols["tblx"][k], qsx[k], hsx[k],
-                 None if np.isnan(jcmj_m2[k]) else float(jcmj_m2[k]), cols["tz"][k], cols["sfyn"][k],
-                 cols["sfhx"][k], cols["dlbm"][k], float(area_m2[k]), float(area_m2[k] / MU_M2),
-                 int(repaired[i]), int(i) + 1, attrs_json[k], due, stamp, jcbh_kept[k])
-                for k, i in enumerate(rows_idx)]
+        # inside the GeoPackage R*Tree triggers. Rows are zipped from whole columns (no per-row indexing).
+        columns = (blobs, cols["xzqdm"], cols["xmc"], cols["tblx"], qsx, hsx,
+                   [None if v != v else v for v in jcmj_m2.tolist()], cols["tz"], cols["sfyn"], cols["sfhx"],
+                   cols["dlbm"], area_m2.tolist(), (area_m2 / MU_M2).tolist(), repaired[rows_idx].astype(int).tolist(),
+                   (rows_idx + 1).tolist(), attrs_json, repeat(due), repeat(stamp))
         conn.executemany(
             f"""UPDATE {PATCH_TABLE} SET geom={geom}, xzqdm=?, xmc=?, tblx=?, qsx=?, hsx=?, jcmj_m2=?, tz=?, sfyn=?,
                  sfhx=?, dlbm=?, area_m2=?, area_mu=?, geom_repaired=?, source_row=?, source_attrs=?,
                  due_date=?, updated_at=? WHERE batch_id={int(batch_id)} AND jcbh=?""",
-            [r for r in rows if r[-1] in before])
-        inserts = [r[:-1] + (stamp, r[-1], batch_id) for r in rows if r[-1] not in before]
+            [r for r in zip(*columns, jcbh_kept) if r[-1] in before] if before else [])
+        inserts = [r for r in zip(*columns, repeat(stamp), jcbh_kept, repeat(batch_id)) if r[-2] not in before]
         with store.dialect.bulk_insert(conn, PATCH_TABLE, many=len(inserts) >= 10_000):
             conn.executemany(
                 f"""INSERT INTO {PATCH_TABLE} (geom, xzqdm, xmc, tblx, qsx, hsx, jcmj_m2, tz, sfyn, sfhx, dlbm,

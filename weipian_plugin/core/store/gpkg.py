@@ -324,10 +324,22 @@ def packed_rtree_inserts(conn: sqlite3.Connection, table: str, column: str = "ge
     fid = next(r[1] for r in conn.execute(f'PRAGMA table_info("{table}")') if r[5] == 1)
     old = np.array(conn.execute(f'SELECT id, minx, miny, maxx, maxy FROM "{rt}"').fetchall(),
                    dtype=np.float64).reshape(-1, 5)
-    new = [(i, _envelope(b)) for i, b in conn.execute(
-        f'SELECT t."{fid}", t."{column}" FROM "{table}" t LEFT JOIN "{rt}" r ON r.id = t."{fid}" '
-        f'WHERE r.id IS NULL AND t."{column}" IS NOT NULL')]
-    new = np.array([(i, e[0], e[2], e[1], e[3]) for i, e in new if e is not None], dtype=np.float64).reshape(-1, 5)
+    # The usual blob starts with the 40-byte header of encode() (little-endian, XY envelope): those
+    # envelopes are read as one array; any other blob through _envelope.
+    rows = conn.execute(f'SELECT t."{fid}", substr(t."{column}", 1, 40) FROM "{table}" t LEFT JOIN "{rt}" r '
+                        f'ON r.id = t."{fid}" WHERE r.id IS NULL AND t."{column}" IS NOT NULL').fetchall()
+    usual = np.array([len(h) == _HEADER.size and h[:2] == b"GP" and h[3] == _FLAGS_LE_XY_ENVELOPE for _, h in rows],
+                     dtype=bool)
+    new = np.zeros((len(rows), 5))
+    new[:, 0] = [i for i, _ in rows]
+    found = usual.copy()
+    heads = b"".join(h for (_, h), u in zip(rows, usual.tolist()) if u)
+    new[usual, 1:] = np.frombuffer(heads, _HEADER_DTYPE)["envelope"][:, [0, 2, 1, 3]]
+    for k in np.flatnonzero(~usual).tolist():
+        e = _envelope(conn.execute(f'SELECT "{column}" FROM "{table}" WHERE "{fid}" = ?', (rows[k][0],)).fetchone()[0])
+        if e is not None:
+            new[k, 1:], found[k] = (e[0], e[2], e[1], e[3]), True
+    new = new[found]
     rows = np.concatenate([old, new])
     bulk_rtree(conn, table, column, rows[:, 0].astype(np.int64), rows[:, 1:])
     conn.execute(sql[0])
