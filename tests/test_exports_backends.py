@@ -1,8 +1,8 @@
 """The same store gives the same outputs on both backends.
 
-The shared test county (test_ledger.make_store) is copied as a GeoPackage and published into PostGIS; the
-same Processing runs change both (daily-enforcement import, a 一上, an interview, a serious-impact mark, a
-涉军 layer), then every export is written from each and compared: every cell of every sheet of the
+The shared test county (test_ledger.make_store) is copied as a GeoPackage and published into PostGIS (a
+database sorting text by pinyin); one patch is moved outside every township, and the same Processing runs
+change both (daily-enforcement import, a 一上, an interview, a serious-impact mark, a 涉军 layer), then every export is written from each and compared: every cell of every sheet of the
 workbooks, the HTML reports character for character, the figures pixel for pixel and the case files'
 PDF text (timestamps aside: when each store was marked or changed).
 """
