@@ -209,6 +209,69 @@ def test_threads_and_chunks_do_not_change_the_result():
     assert (one.covered_m2[APPROVALS] <= areas * (1 + 1e-12)).all()
 
 
+def straightforward_pairs(patches, parts):
+    """Every (patch, part) meeting with area, by brute force: each pair intersected, coverage tested."""
+    rows = []
+    for i, p in enumerate(patches):
+        for k, f in enumerate(parts):
+            if shapely.intersects(p, f):
+                full = bool(shapely.covers(f, p))
+                area = shapely.area(p) if full else min(shapely.area(shapely.intersection(p, f)), shapely.area(p))
+                if area > 0:
+                    rows.append((i, k, area, full))
+    return rows
+
+
+def engine_pairs(patches, data):
+    from weipian_plugin.core.analysis.overlay import _Chunk, _intersect, _Layer
+
+    geoms = np.array(patches, dtype=object)
+    n = len(geoms)
+    none = np.full(n, -1)
+    chunk = _Chunk(0, geoms, shapely.area(geoms), shapely.area(geoms), none, none, shapely.bounds(geoms))
+    shapely.prepare(geoms)
+    pairs = _intersect(_Layer(APPROVALS, data), chunk, None, 1)
+    return list(zip(pairs.patch.tolist(), pairs.feature.tolist(), pairs.area.tolist(), pairs.full.tolist()))
+
+
+def test_pairs_equal_the_straightforward_pairs_on_hand_made_shapes():
+    """Covering, inside, partial, edge-touching and bbox-only (a patch in a hole) pairs: the engine keeps
+    exactly the pairs, areas and "covers" flags that intersecting every pair gives."""
+    ring = shapely.Polygon(sq(-50, -50, 150, 150).exterior.coords, [sq(-5, -5, 105, 105).exterior.coords])
+    parts = [sq(-10, -10, 110, 110), sq(40, 40, 60, 60), sq(50, -20, 200, 30), sq(100, 0, 120, 100), ring,
+             sq(300, 300, 310, 310)]
+    patches = [sq(0, 0, 100, 100), sq(200, 200, 250, 250), sq(-3, -3, 0, 0), sq(-60, 0, -40, 10),
+               sq(-45, 20, -40, 30)]
+    expected = straightforward_pairs(patches, parts)
+    assert engine_pairs(patches, layer(parts, PZWH=[str(k) for k in range(len(parts))])) == expected
+    assert (0, 0, shapely.area(patches[0]), True) in expected and (0, 1, 400.0, False) in expected
+    assert not any(k == 3 for _, k, _, _ in expected)  # touching along an edge only
+    assert not any(k == 4 and i in (0, 2) for i, k, _, _ in expected)  # inside the hole: bbox only
+    assert (3, 4, 100.0, False) in expected and (4, 4, 50.0, True) in expected  # across, inside the ring
+
+
+def test_pairs_equal_the_straightforward_pairs_on_generated_shapes():
+    rng = np.random.default_rng(11)
+    x, y = rng.uniform(0, 400, 300), rng.uniform(0, 400, 300)
+    patches = [shapely.Polygon(np.column_stack([X0 + a + rng.uniform(0, 30, 7), Y0 + b + rng.uniform(0, 30, 7)])).convex_hull
+               for a, b in zip(x, y)]
+    big = shapely.Point(X0 + 200, Y0 + 200).buffer(150, quad_segs=128)  # > 256 vertices: subdivided
+    parts = [*(sq(a, b, a + w, b + h) for a, b, w, h in rng.uniform(0, 400, (120, 4)) * [1, 1, 0.3, 0.3]),
+             big, shapely.Polygon(sq(50, 50, 350, 350).exterior.coords, [sq(150, 150, 250, 250).exterior.coords])]
+    expected = straightforward_pairs(patches, parts)
+    got = engine_pairs(patches, layer(parts, PZWH=[str(k) for k in range(len(parts))]))
+    merged = {}  # the engine's pieces of one feature (parts of a subdivided polygon) add up
+    for i, k, a, f in got:
+        merged.setdefault((i, k), []).append((a, f))
+    assert [(i, k) for i, k, _, _ in expected] == sorted(merged)  # parts of a subdivided feature come last
+    for i, k, a, f in expected:
+        if len(merged[(i, k)]) == 1:
+            assert merged[(i, k)] == [(a, f)]
+        else:
+            assert sum(x for x, _ in merged[(i, k)]) == pytest.approx(a, rel=1e-9)
+    assert sum(f for *_, f in expected) > 50 and len(expected) > 300
+
+
 def test_progress_is_reported_and_cancel_raises():
     patches = [sq(0, 0, 10, 10), sq(20, 0, 30, 10), sq(40, 0, 50, 10)]
     layers = {LANDUSE: layer([sq(-10, -10, 100, 100)], DLBM=["0101"]), APPROVALS: layer([sq(0, 0, 5, 5)], PZWH=["p"])}

@@ -128,7 +128,11 @@ def test_cached_uncached_and_threaded_runs_give_identical_results(store_copy, sa
     plain = tmp_path / "plain.gpkg"
     shutil.copy(store_copy, plain)
     with WorkStore.open(plain) as store:  # the source files read directly, as before registration existed
-        analyze(store, load_layers(sources(sample_county), store.epsg, store.patch_bounds()))
+        kept = load_layers(sources(sample_county), store.epsg, store.patch_bounds())
+        analyze(store, kept)
+        handed_over = dict(kept)
+        analyze(store, handed_over, release=True)  # dropped once overlaid, the same results
+    assert len(kept) == 10 and handed_over == {}
     with WorkStore.open(store_copy) as store:
         first = run_analysis(store, sources(sample_county))  # registers every layer
         after_registration = results(store_copy)

@@ -33,6 +33,7 @@ from weipian_plugin.core.analysis.rules import (
     PatchInfo,
     RuleConfig,
     _json_floats,
+    _json_text,
     equivalent_width,
     preset,
     suggest,
@@ -466,6 +467,33 @@ def test_basis_is_json_safe():
         json.dumps(s.basis, allow_nan=False, ensure_ascii=False)
 
 
+def test_json_text_is_json_dumps():
+    """The basis writer's encoder writes what json.dumps(ensure_ascii=False) writes, byte for byte."""
+    strings = ["", "0101", "水田", 'a"b\\c/d', "tab\tnew\nline\r\x00\x1f\x7f", "\u2028\u2029", "😀", "\ud800"]
+    numbers = [0, -3, 2**70, 0.0, -0.0, 0.1, 1 / 3, 1e-320, 1e300, -2.5e-7, math.inf, -math.inf, math.nan]
+    values = [None, True, False, *strings, *numbers, [], {}, [None, [1, "x"]], {"k": {"v": [0.5, None]}, "空": ""}]
+    for value in [*values, values]:
+        assert _json_text(value) == json.dumps(value, ensure_ascii=False)
+
+
+def test_basis_text_round_trips_with_awkward_documents():
+    """The basis text of documents with quotes, backslashes and control characters, with and without dates,
+    a comparison date and a mining outcome, is the encoder's text of the dict it holds."""
+    doc = '批"文\\1\n号\t😀'
+    layers = {LANDUSE: dltb("0101"), APPROVALS: layer([sq(-10, -10, 60, 110)], PZWH=[doc], PZRQ=["2020-01-01"]),
+              TEMPORARY: layer([AROUND], PZWH=["t"], YXQQ=["2020-01-01"], YXQZ=[None]),
+              MINING: permit(AROUND, "2015-01-01", "2019-12-31")}
+    patches = np.array([sq(0, 0, 100, 100), sq(20, 20, 80, 80), sq(500, 500, 600, 600)], dtype=object)
+    hsx, qsx = [HSX, None, HSX], [dt.date(2021, 1, 1), None, None]
+    result = run_overlay(patches, ellipsoidal_area(patches, EPSG), layers, after_dates=hsx)
+    texts = suggest_all(["CK", "20", ""], hsx, result, RuleConfig(comparison_date="qsx"), patches_qsx=qsx).basis
+    bases = [json.loads(t) for t in texts]
+    assert [json.dumps(b, ensure_ascii=False) for b in bases] == texts
+    assert [d["doc"] for d in bases[0]["documents"]].count(doc) == 1 and bases[2]["documents"] == []
+    assert bases[0]["comparison_date"] == "2021-01-01" and "comparison_date" not in bases[1]
+    assert bases[0]["mining"]["result"] and "mining" not in bases[2]
+
+
 def test_suggest_all():
     patches = np.array([sq(0, 0, 100, 100), sq(300, 0, 400, 100)], dtype=object)
     layers = {LANDUSE: layer([sq(-10, -10, 500, 110)], DLBM=["0101"]), APPROVALS: approvals(sq(-10, -10, 110, 110))}
@@ -491,6 +519,8 @@ def test_suggest_all_equals_suggest_on_the_sample_county(sample_county, without)
     batch = suggest_all(tblx, hsx, result, patches_dlbm=dlbm).rows()
     single = [suggest(PatchInfo(jcbh[i], tblx[i], hsx[i], dlbm[i]), result.row(i)) for i in range(len(result))]
     assert batch == single
+    texts = suggest_all(tblx, hsx, result, patches_dlbm=dlbm, patches_qsx=[None] * len(hsx)).basis
+    assert [json.dumps(json.loads(t), ensure_ascii=False) for t in texts] == texts  # the encoder's bytes
     assert len({(s.result, s.subtype) for s in batch}) >= (18 if not without else 8)  # most branches taken
     assert len({(s.mining_result, s.mining_subtype) for s in batch}) >= (4 if not without else 2)
 

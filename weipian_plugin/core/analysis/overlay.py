@@ -454,7 +454,8 @@ def run_overlay(
 
     def run_chunk(start: int, pool: ThreadPoolExecutor | None) -> None:
         sl = slice(start, start + chunk_size)
-        chunk = _Chunk(start, patches[sl], shapely.area(patches[sl]), areas[sl], hsx[sl], cmp[sl])
+        chunk = _Chunk(start, patches[sl], shapely.area(patches[sl]), areas[sl], hsx[sl], cmp[sl],
+                       shapely.bounds(patches[sl]))
         shapely.prepare(chunk.geoms)
         try:
             legal_unions: dict[str, tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]] = {}
@@ -507,6 +508,7 @@ class _Chunk:
     hsx: np.ndarray
     cmp: np.ndarray
     """Comparison date per patch (ordinal) for :data:`ISSUED_ROLES`."""
+    bounds: np.ndarray
 
     def __len__(self) -> int:
         return len(self.geoms)
@@ -517,14 +519,15 @@ def _intersect(layer: _Layer, chunk: _Chunk, pool: ThreadPoolExecutor | None, n_
     index. Pairs are ordered by patch, then part: the order, and so every floating-point sum, does not
     depend on the tree's layout, which changes with the features read (near a batch or all)."""
     geoms = chunk.geoms
-    # The envelope query holds the GIL but is cheap; the exact test is a vectorised call that does not.
+    # The envelope query holds the GIL but is cheap; the exact tests are vectorised calls that do not.
     pi, qi = layer.tree.query(geoms)
-    hit = shapely.intersects(geoms[pi], layer.parts[qi])
-    pi, qi = pi[hit], qi[hit]
     order = np.lexsort((qi, pi))
     pi, qi = pi[order], qi[order]
-    # Only a part whose bbox contains the patch's bbox can cover it: test covers() on those alone.
-    pb = shapely.bounds(geoms)[pi]
+    # Only a part whose bbox contains the patch's bbox can cover it: test covers() on those alone, first,
+    # since a part that covers the patch intersects it (both are non-empty): intersects() is asked only
+    # of the other pairs. A township or red line covers most patches it meets, and its many vertices
+    # made intersects() the costlier test.
+    pb = chunk.bounds[pi]
     fb = layer.bounds[qi]
     cand = np.flatnonzero((fb[:, :2] <= pb[:, :2]).all(axis=1) & (fb[:, 2:] >= pb[:, 2:]).all(axis=1))
     full = np.zeros(len(pi), dtype=bool)
@@ -534,6 +537,10 @@ def _intersect(layer: _Layer, chunk: _Chunk, pool: ThreadPoolExecutor | None, n_
     with layer.lock:
         shapely.prepare(layer.parts[np.unique(qi[cand])])  # in place, once: later chunks reuse it
         full[cand] = shapely.covers(layer.parts[qi[cand]], geoms[pi[cand]])
+    hit = full.copy()
+    other = np.flatnonzero(~full)
+    hit[other] = shapely.intersects(geoms[pi[other]], layer.parts[qi[other]])
+    pi, qi, full = pi[hit], qi[hit], full[hit]
     piece = geoms[pi]
     rest = np.flatnonzero(~full)
     piece[rest] = _parallel_intersection(geoms[pi[rest]], layer.parts[qi[rest]], pool, n_workers)

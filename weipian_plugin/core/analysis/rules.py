@@ -783,67 +783,121 @@ class _Rules:
                 (f"涉及生态保护红线 {_mu(redline_values[i])}。" if e else "") + \
                 (f"203范围内占用耕地建房，标记为{NEW_HOUSING}。" if h else "")
             reasons.append(f"{branch.text(i)}，{verdict}。{notes}")
-        encode = json.JSONEncoder(ensure_ascii=False).encode
-        bases = [encode(b) for b in self._bases(mining_results, mining_subtypes)]
+        bases = self._bases(mining_results, mining_subtypes)
         return Suggestions(
             results, subtypes, reasons, bases, bf, eco, np.array([r != "" for r in mining_results], dtype=bool),
             kinds, new, stock, mining_results, mining_subtypes, mining_reasons, housing)
 
-    def _bases(self, mining_result: list[str], mining_subtype: list[str]) -> Iterator[dict[str, Any]]:
-        """The basis of every patch: its shares and areas, documents (each dated one marked valid or not)
-        and DLTB classes, JSON-safe; the comparison date and the mining outcome only where they say
-        something (新增/存量 have their columns)."""
+    def _bases(self, mining_result: list[str], mining_subtype: list[str]) -> list[str]:
+        """The basis of every patch as JSON text: its shares and areas, documents (each dated one marked
+        valid or not) and DLTB classes; the comparison date and the mining outcome only where they say
+        something (新增/存量 have their columns).
+
+        The text is exactly ``json.dumps(basis, ensure_ascii=False)`` of the dict it describes (keys in
+        this order), but written from pieces: each document and DLTB row once, each distinct string
+        once, a county's 100,000 patches without a dict per patch (tests/test_rules.py round-trips it).
+        """
         res, n = self.res, len(self.area)
         ft, lu = res.features, res.landuse
         dated_roles = set(DATED_ROLES) | set(ISSUED_ROLES)
+        valid_text = {VALID: "true", NOT_VALID: "false", UNKNOWN: "null"}
+        doc = np.asarray(ft.role != TOWNSHIPS, dtype=bool)
         documents = [
-            {"role": r, "doc": d, "name": nm, "share": sh, "area_m2": a, "date": dt, "valid_from": v0,
-             "valid_to": v1, "valid": None if r not in dated_roles or v == UNKNOWN else v == VALID}
-            for r, d, nm, sh, a, dt, v0, v1, v in zip(
-                self.f_role, self.f_doc, ft.name.tolist(), _json_floats(ft.share), _json_floats(ft.area_m2),
-                _isos(self.f_date), _isos(self.f_from), _isos(self.f_to), self.f_valid)
-            if r != TOWNSHIPS]
-        doc_start = np.concatenate(([0], np.cumsum(ft.role != TOWNSHIPS)))[res._feature_start].tolist()
-        landuse = [{"dlbm": d, "dlmc": m, "czcsxm": c, "area_m2": a} for d, m, c, a in zip(
-            lu.dlbm.tolist(), lu.dlmc.tolist(), lu.czcsxm.tolist(), _json_floats(lu.area_m2))]
+            f'{{"role": {r}, "doc": {d}, "name": {nm}, "share": {sh}, "area_m2": {a}, "date": {dt}, '
+            f'"valid_from": {v0}, "valid_to": {v1}, "valid": {v}}}'
+            for keep, r, d, nm, sh, a, dt, v0, v1, v in zip(
+                doc.tolist(), _json_each(self.f_role), _json_each(self.f_doc), _json_each(ft.name.tolist()),
+                _json_numbers(ft.share), _json_numbers(ft.area_m2), _json_each(_isos(self.f_date)),
+                _json_each(_isos(self.f_from)), _json_each(_isos(self.f_to)),
+                [valid_text[v] if r in dated_roles else "null" for r, v in zip(self.f_role, self.f_valid)])
+            if keep]
+        doc_start = np.concatenate(([0], np.cumsum(doc, dtype=np.int64)))[res._feature_start].tolist()
+        landuse = [f'{{"dlbm": {d}, "dlmc": {m}, "czcsxm": {c}, "area_m2": {a}}}' for d, m, c, a in zip(
+            _json_each(lu.dlbm.tolist()), _json_each(lu.dlmc.tolist()), _json_each(lu.czcsxm.tolist()),
+            _json_numbers(lu.area_m2))]
         lu_start = res._landuse_start.tolist()
-        layers = sorted(self.provided)
+        layers = _json_text(sorted(self.provided))
 
-        def columns(keys: Sequence[str], values: Mapping[str, np.ndarray]) -> Iterator[tuple]:
-            """Per patch, the rounded values of ``keys`` (zip of one list per key)."""
-            return zip(*(_json_floats(values[r]) for r in keys)) if keys else repeat(())
+        def columns(keys: Sequence[str], values: Mapping[str, np.ndarray]) -> Iterator[str]:
+            """Per patch, the object ``{key: rounded value}`` of ``keys``, as text."""
+            if not keys:
+                return repeat("{}")
+            names = [f"{_json_text(r)}: " for r in keys]
+            return ("{" + ", ".join(map(str.__add__, names, row)) + "}"
+                    for row in zip(*(_json_numbers(values[r]) for r in keys)))
         covered = sorted(res.covered_m2)
         dated = [r for r in sorted(res.valid_covered_m2) if r in DATED_ROLES]
         legal = sorted(res.uncovered_cultivated_m2)
         nan = np.full(n, np.nan)
-        for i, area, tblx, rule, hsx, cmp, coverage, valid, cultivated, uncovered, farmland, redline, code, \
-                name in zip(
-                range(n), _json_floats(self.area), self.tblx, self.rule.tolist(), _isos(self.hsx), _isos(self.cmp),
-                columns(covered, self.share), columns(dated, self.valid_share), _json_floats(res.cultivated_m2),
-                columns(legal, res.uncovered_cultivated_m2), _json_floats(self.farmland),
-                _json_floats(res.covered_m2.get(ECO_REDLINE, nan)), res.township_code.tolist(),
-                res.township_name.tolist()):
-            basis = {
-                "area_m2": area,
-                "tblx": tblx,
-                "change_rule": rule,
-                "hsx": hsx,
-                "layers": list(layers),
-                "coverage": dict(zip(covered, coverage)),
-                "valid_coverage": dict(zip(dated, valid)),
-                "cultivated_m2": cultivated,
-                "uncovered_cultivated_m2": dict(zip(legal, uncovered)),
-                "basic_farmland_m2": farmland,
-                "eco_redline_m2": redline,
-                "township": {"code": code, "name": name},
-                "documents": documents[doc_start[i]:doc_start[i + 1]],
-                "landuse": landuse[lu_start[i]:lu_start[i + 1]],
-            }
-            if cmp != hsx:
-                basis["comparison_date"] = cmp
+        hsx_iso, cmp_iso = _isos(self.hsx), _isos(self.cmp)
+        out = []
+        for i, area, tblx, rule, hsx, cmp_, coverage, valid, cultivated, uncovered, farmland, redline, code, \
+                name, mining, mining_kind in zip(
+                range(n), _json_numbers(self.area), _json_each(self.tblx), _json_each(self.rule.tolist()),
+                _json_each(hsx_iso), _json_each(cmp_iso), columns(covered, self.share),
+                columns(dated, self.valid_share), _json_numbers(res.cultivated_m2),
+                columns(legal, res.uncovered_cultivated_m2), _json_numbers(self.farmland),
+                _json_numbers(res.covered_m2.get(ECO_REDLINE, nan)), _json_each(res.township_code.tolist()),
+                _json_each(res.township_name.tolist()), _json_each(mining_result), _json_each(mining_subtype)):
+            text = (f'{{"area_m2": {area}, "tblx": {tblx}, "change_rule": {rule}, "hsx": {hsx}, "layers": {layers}, '
+                    f'"coverage": {coverage}, "valid_coverage": {valid}, "cultivated_m2": {cultivated}, '
+                    f'"uncovered_cultivated_m2": {uncovered}, "basic_farmland_m2": {farmland}, '
+                    f'"eco_redline_m2": {redline}, "township": {{"code": {code}, "name": {name}}}, '
+                    f'"documents": [{", ".join(documents[doc_start[i]:doc_start[i + 1]])}], '
+                    f'"landuse": [{", ".join(landuse[lu_start[i]:lu_start[i + 1]])}]')
+            if cmp_iso[i] != hsx_iso[i]:
+                text += f', "comparison_date": {cmp_}'
             if mining_result[i]:
-                basis["mining"] = {"result": mining_result[i], "subtype": mining_subtype[i]}
-            yield basis
+                text += f', "mining": {{"result": {mining}, "subtype": {mining_kind}}}'
+            out.append(text + "}")
+        return out
+
+
+_JSON_STR = json.encoder.encode_basestring
+"""How ``json.dumps(..., ensure_ascii=False)`` writes a str (the C function where available)."""
+
+
+def _json_text(value: Any) -> str:
+    """``json.dumps(value, ensure_ascii=False)`` for None, bools, str, int, float and lists and str-keyed
+    dicts of them (floats as ``float.__repr__``, NaN/±inf as json writes them)."""
+    if value is None:
+        return "null"
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if isinstance(value, str):
+        return _JSON_STR(value)
+    if isinstance(value, int):
+        return int.__repr__(value)
+    if isinstance(value, float):
+        if value != value:
+            return "NaN"
+        if value in (math.inf, -math.inf):
+            return "Infinity" if value > 0 else "-Infinity"
+        return float.__repr__(value)
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(map(_json_text, value)) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{_JSON_STR(k)}: {_json_text(v)}" for k, v in value.items()) + "}"
+    raise TypeError(f"not JSON: {type(value).__name__}")
+
+
+def _json_each(values: Sequence[str | None]) -> list[str]:
+    """:func:`_json_text` of each str or None, encoding each distinct value once (DLBM, roles, dates …)."""
+    text = {v: _json_text(v) for v in set(values)}
+    return list(map(text.__getitem__, values))
+
+
+def _json_numbers(values: np.ndarray) -> list[str]:
+    """The JSON text of each value rounded as :func:`_json_floats` rounds it (``repr`` of a finite float
+    is json's text of it; NaN, written null, and ±inf are fixed afterwards)."""
+    x = np.asarray(values, dtype=np.float64)
+    rounded = _json_floats(x)
+    out = list(map(repr, rounded))
+    for k in np.flatnonzero(~np.isfinite(x)).tolist():
+        out[k] = _json_text(rounded[k])
+    return out
 
 
 _DATE_WORDS = {r.key: next((f for f in r.fields.date if not f.isascii()), "日期") for r in roles.ROLES}

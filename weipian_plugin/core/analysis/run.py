@@ -176,9 +176,11 @@ def analyze(store: WorkStore, layers: Mapping[str, VectorData], batch: Optional[
             config: Optional[RuleConfig] = None,
             progress: Optional[Callable[[float], None]] = None,
             is_cancelled: Optional[Callable[[], bool]] = None,
-            provenance: Optional[Sequence[LayerRecord]] = None) -> AnalysisSummary:
+            provenance: Optional[Sequence[LayerRecord]] = None, release: bool = False) -> AnalysisSummary:
     """Overlay and suggest for the store's patches (one batch or all) and write the results, with the
-    run's record (``provenance``: the layers as read) in ``analysis_runs``."""
+    run's record (``provenance``: the layers as read) in ``analysis_runs``. With ``release`` the caller
+    hands ``layers`` (a dict) over: it is emptied once overlaid, so a county's reference geometries are
+    not held while the suggestions and rows are built (the run's peak memory)."""
     started = now_iso()
     if batch and store.batch(batch) is None:  # a mistyped batch is an error, not "0 patches analyzed"
         raise ValueError(f"工作库中没有批次“{batch}”：{store.address}")
@@ -192,6 +194,8 @@ def analyze(store: WorkStore, layers: Mapping[str, VectorData], batch: Optional[
     compared = comparison_dates(config, attrs["hsx"], attrs["qsx"])
     result = run_overlay(geoms, areas, layers, after_dates=list(attrs["hsx"]), comparison_dates=compared,
                          progress=(lambda f: progress(0.85 * f)) if progress else None, is_cancelled=is_cancelled)
+    if release:
+        layers.clear()
     s = suggest_all(attrs["tblx"], attrs["hsx"], result, config, patches_dlbm=attrs["dlbm"],
                     patches_qsx=attrs["qsx"], patches_width=equivalent_width(shapely.area(geoms), shapely.length(geoms)))
     construction = result.dlbm_share(config.construction_dlbm_prefixes) * areas
@@ -249,10 +253,12 @@ def analyze(store: WorkStore, layers: Mapping[str, VectorData], batch: Optional[
 
 
 def check_sources(store: WorkStore, layers: Mapping[str, VectorData], sources: Mapping[str, str],
-                  batch: Optional[str] = None, totals: Optional[Mapping[str, tuple]] = None) -> List[str]:
+                  batch: Optional[str] = None, totals: Optional[Mapping[str, tuple]] = None,
+                  near: Optional[np.ndarray] = None) -> List[str]:
     """Problems of the layers read for a run (core/analysis/checks.py). ``totals`` gives role →
-    (feature count, extent in the store CRS) of each whole layer; file layers are looked up when absent."""
-    near = store.patch_bounds(batch)
+    (feature count, extent in the store CRS) of each whole layer; file layers are looked up when absent.
+    ``near``: the patches' boxes (``store.patch_bounds(batch)``) when the caller has them already."""
+    near = store.patch_bounds(batch) if near is None else near
     problems = []
     for role, data in layers.items():
         total = (totals or {}).get(role)
@@ -267,15 +273,18 @@ def analyze_layers(store: WorkStore, layers: Mapping[str, VectorData], sources: 
                    batch: Optional[str] = None, progress: Optional[Callable[[float], None]] = None,
                    is_cancelled: Optional[Callable[[], bool]] = None, allow_warnings: bool = False,
                    totals: Optional[Mapping[str, tuple]] = None,
-                   provenance: Optional[Sequence[LayerRecord]] = None) -> AnalysisSummary:
+                   provenance: Optional[Sequence[LayerRecord]] = None, release: bool = False,
+                   near: Optional[np.ndarray] = None) -> AnalysisSummary:
     """Check the layers already read, analyse, and remember where they came from (role -> source) in
     the store, so the next run, the project and the split along approvals find them again; ``provenance``
-    (the layers as read) is the run's record. Layer problems stop the run (LayerCheckFailed, nothing
-    written) unless ``allow_warnings``: then they are stored with the run for the ledger and the report."""
+    (the layers as read) is the run's record; ``release`` as in :func:`analyze`, ``near`` as in
+    :func:`check_sources`. Layer problems stop the run (LayerCheckFailed, nothing written) unless
+    ``allow_warnings``: then they are stored with the run for the ledger and the report."""
     if batch and store.batch(batch) is None:
         raise ValueError(f"工作库中没有批次“{batch}”：{store.address}")
-    warnings = verdict(check_sources(store, layers, sources, batch, totals), allow_warnings)
-    summary = analyze(store, layers, batch, progress=progress, is_cancelled=is_cancelled, provenance=provenance)
+    warnings = verdict(check_sources(store, layers, sources, batch, totals, near), allow_warnings)
+    summary = analyze(store, layers, batch, progress=progress, is_cancelled=is_cancelled, provenance=provenance,
+                      release=release)
     keys.ANALYSIS_LAYERS.write(store, dict(sources))
     keys.ANALYSIS_WARNINGS.write(store, {"at": now_iso(), "batch": batch or "", "warnings": warnings})
     summary.layers = dict(sources)
@@ -289,8 +298,10 @@ def run_analysis(store: WorkStore, sources: Mapping[str, str], batch: Optional[s
     """Read the layers (through their registered copies), check them, analyse, and remember the layers
     chosen in the store."""
     sources = {role: str(path) for role, path in sources.items() if path}
-    layers, records = load_registered(store, sources, store.patch_bounds(batch),
+    near = store.patch_bounds(batch)  # read once: the copies and the checks both need the boxes
+    layers, records = load_registered(store, sources, near,
                                       (lambda f: progress(0.3 * f)) if progress else None, is_cancelled)
     return analyze_layers(store, layers, sources, batch,
                           progress=(lambda f: progress(0.3 + 0.7 * f)) if progress else None,
-                          is_cancelled=is_cancelled, allow_warnings=allow_warnings, provenance=records)
+                          is_cancelled=is_cancelled, allow_warnings=allow_warnings, provenance=records,
+                          release=True, near=near)
