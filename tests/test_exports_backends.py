@@ -1,8 +1,8 @@
 """The same store gives the same outputs on both backends.
 
-The shared test county (test_ledger.make_store) is copied as a GeoPackage and published into PostGIS; the
-same Processing runs change both (daily-enforcement import, a 一上, an interview, a serious-impact mark, a
-涉军 layer), then every export is written from each and compared: every cell of every sheet of the
+The shared test county (test_ledger.make_store) is copied as a GeoPackage and published into PostGIS (a
+database sorting text by pinyin); one patch is moved outside every township, and the same Processing runs
+change both (daily-enforcement import, a 一上, an interview, a serious-impact mark, a 涉军 layer), then every export is written from each and compared: every cell of every sheet of the
 workbooks, the HTML reports character for character, the figures pixel for pixel and the case files'
 PDF text (timestamps aside: when each store was marked or changed).
 """
@@ -199,3 +199,24 @@ def test_a_viewer_writes_every_export_and_is_refused_a_change_in_words(
         with conn.cursor() as cur:
             cur.execute("DROP OWNED BY wp_export_viewer; DROP ROLE wp_export_viewer")
         conn.close()
+
+
+def test_the_review_list_is_in_the_same_order_on_a_server_sorting_by_pinyin(
+        county_store, pg_database_zh, tmp_path):  # noqa: F811
+    import shutil
+
+    from weipian_plugin.core.review.worklist import patch_rows
+    from weipian_plugin.core.store import transfer
+
+    gpkg = tmp_path / county_store.name
+    shutil.copy(county_store, gpkg)
+    shared = "postgresql:" + pg_database_zh
+    transfer.publish(county_store, shared)
+    order = {}
+    for address in (str(gpkg), shared):
+        with WorkStore.open(address) as store:
+            with store.transaction() as conn:  # a lower-case number and a Chinese one: pinyin order differs
+                conn.execute("UPDATE patches SET jcbh = 'j003' WHERE jcbh = 'J003'")
+                conn.execute("UPDATE patches SET jcbh = '乙001' WHERE jcbh = 'J004'")
+            order[store.dialect.name] = [r.jcbh for r in patch_rows(store)]
+    assert order["gpkg"] == order["postgis"] == ["J001", "J002", "j003", "乙001", "J005", "J006", "J007"]
