@@ -47,8 +47,8 @@ class WeipianAlgorithm(QgsProcessingAlgorithm):
             raise QgsProcessingException(str(exc)) from exc
         try:
             yield store
-        except (sqlite3.Error, OSError) as exc:  # said in words a person can act on
-            message = explain(exc, path)
+        except (sqlite3.Error, OSError) as exc:  # said in words a person can act on (no password shown)
+            message = explain(exc, postgis.shown(path))
             if message is None:
                 raise
             raise QgsProcessingException(message) from exc

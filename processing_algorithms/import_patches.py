@@ -94,7 +94,8 @@ class ImportPatchesAlgorithm(WeipianAlgorithm):
         except ValueError as exc:  # core's ValueErrors carry Chinese messages
             raise QgsProcessingException(str(exc)) from exc
         except (OSError, sqlite3.Error) as exc:  # a read-only folder, a full disk, a busy store
-            raise QgsProcessingException(explain(exc, store_path) or f"无法写入工作库 {store_path}：{exc}") from exc
+            shown = postgis.shown(store_path)  # no password in a message
+            raise QgsProcessingException(explain(exc, shown) or f"无法写入工作库 {shown}：{exc}") from exc
         for warning in result.warnings:
             feedback.reportError(warning)
         feedback.pushInfo(result.summary())

@@ -244,6 +244,23 @@ def _pg_template(pg_server):
 
 
 @pytest.fixture
+def pg_database_zh(pg_server):
+    """A fresh database with PostGIS whose text sorts the Chinese way (ICU ``zh``, by pinyin), as a server
+    set up in a Chinese locale has it; dropped after the test."""
+    import uuid
+
+    name = f"weipian_zh_{uuid.uuid4().hex[:12]}"
+    with contextlib.closing(_pg_connect(f"{pg_server} dbname=postgres")) as admin:
+        admin.cursor().execute(f"CREATE DATABASE \"{name}\" TEMPLATE template0 LOCALE_PROVIDER icu ICU_LOCALE 'zh' "
+                               "LOCALE 'C.UTF-8'")
+    with contextlib.closing(_pg_connect(f"{pg_server} dbname={name}")) as conn:
+        conn.cursor().execute("CREATE EXTENSION postgis")
+    yield f"{pg_server} dbname={name}"
+    with contextlib.closing(_pg_connect(f"{pg_server} dbname=postgres")) as admin:
+        admin.cursor().execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
 def pg_database(pg_server, _pg_template):
     """A libpq connection string of a fresh, empty database with PostGIS, dropped after the test (also
     while QGIS or a forgotten connection still holds it open)."""

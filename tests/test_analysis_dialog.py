@@ -1,17 +1,19 @@
-"""The analysis dialog, driven offscreen: pick the approvals layer, run in the background, layers remembered."""
+"""The analysis dialog on a store of each backend, driven offscreen: pick the approvals layer, run in the background,
+layers remembered."""
 import os
-import sqlite3
 
 import pytest
 import shapely
 from qgis.core import QgsProject, QgsVectorLayer
 from qgis.PyQt.QtCore import Qt
 
+from weipian_plugin.core.analysis.run import reference_cache
 from weipian_plugin.core.intake.importer import create_store_for, import_patches
 from weipian_plugin.core.store.keys import ANALYSIS_LAYERS
 from weipian_plugin.core.store.workstore import WorkStore
 from weipian_plugin.gui import analysis_dialog
 from weipian_plugin.gui.analysis_dialog import AnalysisDialog
+from weipian_plugin.layer_source import store_table
 
 X0, Y0 = 39_500_000.0, 3_300_000.0
 BATCH = "2026-01"
@@ -25,15 +27,15 @@ def project(qgis_new_project):
 
 
 @pytest.fixture
-def store(tmp_path, store_path, shapefile_writer):
+def store(tmp_path, store_address, shapefile_writer):
     """Two 50 m squares: the first inside an approval red line, the second not."""
     squares = [shapely.box(X0 + i * 200, Y0, X0 + i * 200 + 50, Y0 + 50) for i in range(2)]
     shp = shapefile_writer(tmp_path / "in" / "2026年1月.shp", squares, {
         "监测编号": ["一-1", "一-2"], "县名": ["青禾县"] * 2, "图斑类型": ["建构筑物"] * 2,
         "后时相": ["2026-01-05"] * 2, "监测面积": [2500.0] * 2}, encoding="GBK")
-    with create_store_for(store_path, shp) as created:
+    with create_store_for(store_address, shp) as created:
         import_patches(created, shp, BATCH)
-    return store_path
+    return store_address
 
 
 @pytest.fixture
@@ -50,8 +52,9 @@ def open_dialog(qtbot, qgis_iface, store):
 
 
 def suggestions(store):
-    return sqlite3.connect(store).execute(
-        "SELECT jcbh, suggestion, suggestion_type FROM patch_analysis ORDER BY jcbh").fetchall()
+    with WorkStore.open(store) as opened:
+        return opened.conn.execute("SELECT jcbh, suggestion, suggestion_type FROM patch_analysis ORDER BY jcbh"
+                                   ).fetchall()
 
 
 def test_run_analysis_and_remember_the_layers(qtbot, qgis_iface, store, approvals, weipian_provider, project,
@@ -83,7 +86,7 @@ def test_run_analysis_and_remember_the_layers(qtbot, qgis_iface, store, approval
     assert suggestions(store) == [("一-1", "合法", "批文"), ("一-2", "违法", "非农违法")]
     with WorkStore.open(store) as opened:
         assert ANALYSIS_LAYERS.read(opened) == {"approvals": str(approvals)}
-    analysis = [lyr for lyr in project.mapLayers().values() if "layername=patch_analysis" in lyr.source()]
+    analysis = [lyr for lyr in project.mapLayers().values() if store_table(lyr, store) == "patch_analysis"]
     assert len(analysis) == 1 and analysis[0].featureCount() == 2
 
     # reopened: the same project layer is chosen again
@@ -93,7 +96,8 @@ def test_run_analysis_and_remember_the_layers(qtbot, qgis_iface, store, approval
     # the first run registered the file beside the store; the dialog says so, and when the file changes
     assert again.states["approvals"].text().startswith("Registered ") and "(1 features)" in again.states[
         "approvals"].text()
-    assert store.with_name(store.stem + ".ref.gpkg").is_file()
+    with WorkStore.open(store) as opened:  # beside a GeoPackage; for a shared store in the temporary folder
+        assert reference_cache(opened).path.is_file()
     os.utime(approvals, ns=(approvals.stat().st_atime_ns, approvals.stat().st_mtime_ns + 10**9))
     again.show_registration("approvals")
     assert again.states["approvals"].text().startswith("Changed since registered")

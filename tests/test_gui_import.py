@@ -211,6 +211,35 @@ def test_import_through_the_dialog_creates_store_and_adds_layers(qtbot, qgis_ifa
     assert dialog.result() == dialog.DialogCode.Accepted
 
 
+def test_import_through_the_dialog_into_a_shared_store(qtbot, qgis_iface, pg_database, gbk_batch, provider, project,
+                                                       monkeypatch):
+    """The shared store's address is taken as it is (no .gpkg added), its layers come from the server, and
+    the same file under another batch name is offered as an update of its batch."""
+    from qgis.PyQt.QtWidgets import QMessageBox
+
+    from weipian_plugin.layer_source import store_table
+
+    address = "postgresql:" + pg_database
+    WorkStore.create(address, 4527).close()
+    dialog = make_import_dialog(qtbot, qgis_iface, address, gbk_batch)
+    assert dialog.store_path() == address and "Existing" in dialog.storeInfo.text()
+    run_import(qtbot, dialog)
+    assert dialog.imported and "导入 3 个图斑" in dialog.summaryText.toPlainText()
+    with WorkStore.open(address) as store:
+        assert store.conn.execute("SELECT count(*) FROM patches").fetchone()[0] == 3
+        batch = store.conn.execute("SELECT name FROM batches").fetchone()[0]
+    analysis = [layer for layer in project.mapLayers().values() if store_table(layer, address) == "patch_analysis"]
+    assert len(analysis) == 1 and analysis[0].featureCount() == 3
+
+    asked = []
+    monkeypatch.setattr(QMessageBox, "question", lambda *args: asked.append(args[2]) or QMessageBox.StandardButton.Yes)
+    dialog.batchEdit.setText("另一个名字")
+    run_import(qtbot, dialog)
+    assert asked and batch in asked[0] and dialog.batchEdit.text() == batch
+    assert "更新 3" in dialog.summaryText.toPlainText()
+    dialog.reject()
+
+
 def test_import_error_is_shown(qtbot, qgis_iface, store_path, tmp_path, shapefile_writer, provider, project):
     shp = shapefile_writer(tmp_path / "无编号.shp", [shapely.box(X0, Y0, X0 + 50, Y0 + 50)], {"名称": ["甲"]},
                            encoding="GBK")

@@ -232,7 +232,7 @@ def test_attribute_json_is_the_rows_dict_encoded(tmp_path):
     mixed = np.array([1, 1.0, True, -0.0, 0.0, float("nan"), None, 'a"b\\', "水田", dt.date(2026, 1, 5), 1, "水田"],
                      dtype=object)
     n = len(mixed)
-    values = {"M": mixed, "F": np.array([0.0, -0.0, np.nan, 1.5, 1e300, -2.0] * 2), "I": np.arange(n, dtype=np.int64),
+    values = {"M": mixed, "F": np.array([0.0, -0.0, np.nan, -np.inf, 1e300, 0.1] * 2), "I": np.arange(n, dtype=np.int64),
               "S": np.array(["x", "y"] * 6, dtype=object), "B": np.array([True, False] * 6)}
     names = ["M", "F", "I", "S", "B", "S"]
     rows = np.array([0, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 1])

@@ -18,6 +18,7 @@ from weipian_plugin.core.analysis.run import analyze, load_layers, load_register
 from weipian_plugin.core.intake import reference
 from weipian_plugin.core.intake.importer import create_store_for, import_patches
 from weipian_plugin.core.intake.reference import ReferenceCache, cache_path, fingerprint
+from weipian_plugin.core.intake.vector_io import read_vector
 from weipian_plugin.core.store import gpkg
 from weipian_plugin.core.store.workstore import WorkStore
 
@@ -341,3 +342,43 @@ def test_a_damaged_registry_is_a_clear_error_and_can_be_deleted(store_copy, samp
         cache.load("approvals", str(sample_county / "reference" / "建设用地审批.shp"), overlay.role_fields("approvals"))
     cache.path.unlink()
     assert not cache.load("approvals", str(sample_county / "reference" / "建设用地审批.shp"))[1].cached
+
+
+@pytest.mark.parametrize("driver,epsg", [("OpenFileGDB", 4527), ("ESRI Shapefile", 4527), ("GPKG", 4527),
+                                         ("ESRI Shapefile", 4490)])
+def test_the_copy_stores_the_wkb_shapely_writes(tmp_path, driver, epsg, monkeypatch):
+    """Registration keeps GDAL's WKB of the features it neither reprojects nor repairs; the copy must hold
+    byte for byte what shapely writes for the geometries read (holes, several parts, a repaired bow-tie,
+    a delivery in lon/lat)."""
+    from pyproj import Transformer
+
+    x0, y0 = 39_500_000.0, 3_300_000.0
+    holed = shapely.Polygon(shapely.box(x0, y0, x0 + 400, y0 + 300).exterior.coords,
+                            [shapely.box(x0 + 10, y0 + 10, x0 + 50, y0 + 40).exterior.coords,
+                             shapely.box(x0 + 60, y0 + 10, x0 + 90, y0 + 40).exterior.coords])
+    parts = shapely.MultiPolygon([shapely.box(x0 + 600, y0, x0 + 650, y0 + 50), holed])
+    bowtie = shapely.Polygon([(x0, y0 + 900), (x0 + 50, y0 + 950), (x0 + 50, y0 + 900), (x0, y0 + 950)])
+    geoms = np.array([holed, parts, bowtie, shapely.box(x0, y0 + 2000, x0 + 0.3, y0 + 2000.7)], dtype=object)
+    if epsg != 4527:
+        to_ll = Transformer.from_crs(4527, epsg, always_xy=True)
+        geoms = shapely.transform(geoms, lambda c: np.column_stack(to_ll.transform(c[:, 0], c[:, 1])))
+    if driver == "OpenFileGDB":  # a FileGDB polygon layer holds MultiPolygons only
+        geoms = np.array([g if g.geom_type == "MultiPolygon" else shapely.MultiPolygon([g]) for g in geoms])
+    src = tmp_path / {"OpenFileGDB": "d.gdb", "ESRI Shapefile": "d.shp", "GPKG": "d.gpkg"}[driver]
+    pyogrio.raw.write(str(src), shapely.to_wkb(geoms), [np.arange(len(geoms), dtype=np.int32)], ["BH"],
+                      driver=driver, crs=f"EPSG:{epsg}", layer="d",
+                      geometry_type="MultiPolygon" if driver == "OpenFileGDB" else "Unknown")
+    cache = ReferenceCache(tmp_path / "x.ref.gpkg", 4527)
+    encoded, to_wkb = [], shapely.to_wkb
+    monkeypatch.setattr(shapely, "to_wkb", lambda g, **kw: encoded.append(len(g)) or to_wkb(g, **kw))
+    registered, rec = cache.load("approvals", str(src))
+    monkeypatch.undo()
+    assert rec.repaired == 1 and len(registered) == 4
+    assert sum(encoded) == (1 if epsg == 4527 else 4)  # GDAL's bytes kept but for the bow-tie (or reprojected)
+    conn = sqlite3.connect(cache.path)
+    wkb, ends = conn.execute("SELECT wkb, wkb_ends FROM reference_packs").fetchone()
+    conn.close()
+    ends = np.frombuffer(ends, np.int64).tolist()
+    stored = [wkb[a:b] for a, b in zip([0] + ends[:-1], ends)]
+    read = read_vector(src, target_epsg=4527)
+    assert stored == shapely.to_wkb(read.geoms, byte_order=1, output_dimension=2).tolist()

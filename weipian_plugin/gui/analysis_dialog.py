@@ -23,7 +23,8 @@ from qgis.PyQt.QtWidgets import QComboBox, QDialog, QFileDialog, QLabel, QMessag
 from weipian_plugin.compat import POLYGON_GEOMETRY, LayerFilter
 from weipian_plugin.core import roles
 from weipian_plugin.core.analysis.checks import LAYER_CHECK_HEAD
-from weipian_plugin.core.intake.reference import ReferenceCache, cache_path
+from weipian_plugin.core.analysis.run import reference_cache
+from weipian_plugin.core.intake.reference import ReferenceCache
 from weipian_plugin.core.store import keys
 from weipian_plugin.core.store.workstore import StoreError
 from weipian_plugin.gui.layers import add_store_layers
@@ -159,7 +160,7 @@ class AnalysisDialog(QDialog, FORM_CLASS):
                 raise StoreError(self.session.error)
             sources = keys.ANALYSIS_LAYERS.read(store)
             batches = [b["name"] for b in store.batches()]
-            self.cache = ReferenceCache(cache_path(store.path), store.epsg)
+            self.cache = reference_cache(store)  # beside a GeoPackage; a shared store's in the temp folder
         except (StoreError, sqlite3.Error) as exc:
             self._message(str(exc), Qgis.MessageLevel.Critical)
             self.runButton.setEnabled(False)

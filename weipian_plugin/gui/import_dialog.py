@@ -22,7 +22,7 @@ from qgis.PyQt.QtWidgets import QComboBox, QDialog, QHeaderView, QMessageBox, QT
 
 from weipian_plugin.core.intake import fieldmap, importer
 from weipian_plugin.core.intake.encoding import detect_shapefile_encoding
-from weipian_plugin.core.store import keys
+from weipian_plugin.core.store import keys, postgis
 from weipian_plugin.core.store.workstore import StoreError, WorkStore
 from weipian_plugin.gui.layers import ANALYSIS, add_store_layers
 from weipian_plugin.gui.tasks import CollectingFeedback, start_algorithm
@@ -73,9 +73,17 @@ class ImportDialog(QDialog, FORM_CLASS):
 
     # -- inputs --------------------------------------------------------------------------------------
     def store_path(self) -> str:
-        """The store chosen, with ``.gpkg`` added when the user typed a new name without it."""
+        """The store chosen (a GeoPackage, or the shared store's PostgreSQL address), with ``.gpkg`` added when
+        the user typed a new file name without it."""
         path = self.storeFile.filePath().strip()
+        if postgis.is_address(path):
+            return path
         return path + ".gpkg" if path and not path.lower().endswith(".gpkg") else path
+
+    def _store_exists(self) -> bool:
+        """A GeoPackage file that is there, or a shared store (which the import never creates)."""
+        path = self.store_path()
+        return postgis.is_address(path) or os.path.isfile(path)
 
     def _build_field_table(self) -> None:
         self.fieldTable.setRowCount(len(fieldmap.CANONICAL))
@@ -149,7 +157,7 @@ class ImportDialog(QDialog, FORM_CLASS):
         path = self.store_path()
         if not path:
             self.storeInfo.setText(self.tr("Choose an existing work store or type the name of a new one."))
-        elif os.path.isfile(path):
+        elif self._store_exists():
             self.storeInfo.setText(self.tr("Existing work store: the batch is added to it or updated."))
         else:
             self.storeInfo.setText(self.tr("A new work store will be created, in the projected CGCS2000 zone "
@@ -175,11 +183,10 @@ class ImportDialog(QDialog, FORM_CLASS):
         self._detect_mapping()
 
     def _remembered_mapping(self) -> Optional[Dict[str, str]]:
-        path = self.store_path()
-        if not os.path.isfile(path):
+        if not self._store_exists():
             return None
         try:
-            with WorkStore.open(path) as store:
+            with WorkStore.open(self.store_path()) as store:
                 return keys.FIELD_MAP.read(store)
         except StoreError:
             return None
@@ -243,7 +250,7 @@ class ImportDialog(QDialog, FORM_CLASS):
     def _same_file_answered(self, shp: str) -> bool:
         """The same file imported before as another batch: offer to update that batch instead (a second
         batch would double every patch and every total)."""
-        if not os.path.isfile(self.store_path()):
+        if not self._store_exists():
             return True
         try:
             with WorkStore.open(self.store_path()) as store:

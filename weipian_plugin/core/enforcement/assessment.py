@@ -34,7 +34,7 @@ JOIN determinations d ON d.patch_fid = p.fid
 LEFT JOIN rectifications r ON r.patch_fid = p.fid
 WHERE d.result = '违法' AND p.split_state != '被拆分' AND p.geom IS NOT NULL
   AND p.fid NOT IN (SELECT patch_fid FROM military_land) {where}
-ORDER BY p.township_name, p.jcbh, p.fid"""
+ORDER BY {township}, {jcbh}, p.fid"""
 
 
 def _illegal_patches(store: WorkStore, year: Optional[int] = None) -> tuple:
@@ -43,7 +43,9 @@ def _illegal_patches(store: WorkStore, year: Optional[int] = None) -> tuple:
     where, params = "", []
     if year is not None:
         where, params = "AND substr(coalesce(b.received_date, p.hsx, ''), 1, 4) = ?", [f"{int(year):04d}"]
-    rows = store.conn.execute(_PATCH_SQL.format(geom=store.dialect.geom_select("p.geom"), where=where), params).fetchall()
+    sql = _PATCH_SQL.format(geom=store.dialect.geom_select("p.geom"), where=where,
+                            township=store.dialect.order_text("p.township_name"), jcbh=store.dialect.order_text("p.jcbh"))
+    rows = store.conn.execute(sql, params).fetchall()
     geoms = store.dialect.decode([r[5] for r in rows])
     patches, details = [], {}
     for (fid, jcbh, batch, township, area, _, after, filed, closed, no_case), geom in zip(rows, geoms):
@@ -60,8 +62,8 @@ def _illegal_patches(store: WorkStore, year: Optional[int] = None) -> tuple:
 
 
 def _store_clues(store: WorkStore, year: Optional[int] = None) -> list:
-    sql = (f"SELECT clue_no, source, township, {store.dialect.geom_select('geom')}, discovered, stop_notice, filed, "
-           "closed FROM clues "
+    geom = store.dialect.geom_select("geom")
+    sql = (f"SELECT clue_no, source, township, {geom}, discovered, stop_notice, filed, closed FROM clues "
            "WHERE geom IS NOT NULL")
     params: list = []
     if year is not None:

@@ -89,7 +89,8 @@ def clue_deadlines(store: WorkStore, today: date) -> list:
     ordered by discovery date and number."""
     cal, cfg = calendar(store), deadline_config(store)
     rows = store.conn.execute(
-        f"SELECT {', '.join(_STATUS_COLUMNS)} FROM clues ORDER BY discovered, clue_no").fetchall()
+        f"SELECT {', '.join(_STATUS_COLUMNS)} FROM clues "
+        f"ORDER BY {store.dialect.order_text('discovered')}, {store.dialect.order_text('clue_no')}").fetchall()
     out = []
     for values in rows:
         row = dict(zip(_STATUS_COLUMNS, values))

@@ -130,7 +130,8 @@ def record_counts(shp: Path) -> Dict[str, int]:
             break
         complete, pos = complete + 1, end
     shx = _sidecar(shp, ".shx").stat().st_size
-    dbf = _sidecar(shp, ".dbf").read_bytes()[:12]
+    with _sidecar(shp, ".dbf").open("rb") as f:
+        dbf = f.read(12)
     dbf_size = _sidecar(shp, ".dbf").stat().st_size
     header_len, record_len = int.from_bytes(dbf[8:10], "little"), int.from_bytes(dbf[10:12], "little")
     return {"shp": complete, "shx": max(0, (shx - 100) // 8), "dbf": int.from_bytes(dbf[4:8], "little"),
@@ -284,7 +285,11 @@ def _json_rows(values: dict, names: list, rows: np.ndarray) -> list:
         items = values[name][rows].tolist()
 
         def piece(v, key=key):
-            return key + (_json_text(v) if type(v) is str else encode(_jsonable(v)))
+            if type(v) is str:
+                return key + _json_text(v)
+            if type(v) is float and v - v == 0:  # finite: json writes float.__repr__
+                return key + repr(v)
+            return key + encode(_jsonable(v))
         # equal texts (or ints) encode alike; floats are encoded one by one (0.0 == -0.0, 1 == 1.0 == True)
         alike = set(map(type, items)) - {type(None)} in ({str}, {int}, set())
         columns.append(_converted(items, piece) if alike else list(map(piece, items)))

@@ -359,7 +359,8 @@ class ReferenceCache:
         if wanted is not None:
             upper = {w.upper() for w in wanted}
             fields = [f for f in fields if f.upper() in upper]
-        data = read_vector(path, layer or None, target_epsg=self.epsg, encoding=encoding, columns=fields)
+        data = read_vector(path, layer or None, target_epsg=self.epsg, encoding=encoding, columns=fields,
+                           keep_wkb=True)
         source_crs = pyogrio.read_info(path, layer=layer or None, encoding=encoding).get("crs") or ""
         return data, source_crs, time.perf_counter() - t
 
@@ -389,8 +390,8 @@ class ReferenceCache:
             column, data.attrs[n] = _pack_column(data.attrs[n])
             columns.append(column)
         src = data.fids.astype(np.int64) if data.fids is not None else np.arange(len(data), dtype=np.int64)
-        self._write_packs(conn, layer_id, names, columns, src, shapely.bounds(data.geoms),
-                          shapely.to_wkb(data.geoms, byte_order=1, output_dimension=2))
+        wkbs, data.wkb = data.wkb, None  # the run goes on with the geometries alone
+        self._write_packs(conn, layer_id, names, columns, src, shapely.bounds(data.geoms), wkbs)
         conn.execute("UPDATE reference_layers SET fields=?, seconds=? WHERE id=?",
                      (json.dumps({n: c.sql_type for n, c in zip(names, columns)}, ensure_ascii=False),
                       read_seconds + time.perf_counter() - t, layer_id))

@@ -88,7 +88,7 @@ def military_register(store: WorkStore, year: Optional[int] = None) -> List[dict
         "s.illegal_m2 AS illegal_m2, s.illegal_cultivated_m2 AS illegal_cultivated_m2, s.status AS status, "
         "m.source AS source, m.note AS note, m.marked_by AS marked_by, m.marked_at AS marked_at "
         "FROM military_land m JOIN patch_status s ON s.fid = m.patch_fid JOIN patches p ON p.fid = m.patch_fid "
-        f"JOIN batches b ON b.id = p.batch_id WHERE s.split_state != '被拆分' {where}ORDER BY s.batch_id, s.jcbh",
+        f"JOIN batches b ON b.id = p.batch_id WHERE s.split_state != '被拆分' {where}ORDER BY s.batch_id, {store.dialect.order_text('s.jcbh')}",
         params))
 
 
@@ -153,7 +153,7 @@ def list_interviews(store: WorkStore, year: Optional[int] = None) -> List[dict]:
     if year is not None:
         sql += " WHERE substr(interview_date, 1, 4) = ?"
         params.append(f"{int(year):04d}")
-    return _dicts(store.conn.execute(sql + " ORDER BY interview_date, id", params))
+    return _dicts(store.conn.execute(sql + f" ORDER BY {store.dialect.order_text('interview_date')}, id", params))
 
 
 def interview_minutes(store: WorkStore, interview_id: int) -> bytes:

@@ -38,7 +38,8 @@ _INFO_SQL = ("SELECT pa.fid, pa.batch, pa.jcbh, pa.township, pa.area_m2, pa.due_
 
 def patch_rows(store: WorkStore) -> List[PatchRow]:
     """Every patch (split originals included), ordered by batch and JCBH."""
-    return list(map(PatchRow._make, store.conn.execute(_ROW_SQL + " ORDER BY batch, jcbh")))
+    order = f"{store.dialect.order_text('batch')}, {store.dialect.order_text('jcbh')}"
+    return list(map(PatchRow._make, store.conn.execute(f"{_ROW_SQL} ORDER BY {order}")))
 
 
 def patch_row(store: WorkStore, fid: int) -> Optional[PatchRow]:

@@ -309,7 +309,7 @@ LEFT JOIN analysis a ON a.patch_fid = s.fid
 LEFT JOIN determinations d ON d.patch_fid = s.fid
 LEFT JOIN rectifications r ON r.patch_fid = s.fid
 WHERE s.split_state != '被拆分' AND s.military = 0 {where}
-ORDER BY b.id, s.jcbh
+ORDER BY b.id, {jcbh}
 """
 
 
@@ -332,7 +332,8 @@ def ledger_rows(store: WorkStore, batch: Optional[str] = None, year: Optional[in
         where += " AND s.batch = ?"
         params.append(batch)
     role_columns = tuple(roles.COLUMNS)
-    sql = _LEDGER_SQL.format(where=where, role_columns=", ".join(f"a.{c}" for c in role_columns))
+    sql = _LEDGER_SQL.format(where=where, role_columns=", ".join(f"a.{c}" for c in role_columns),
+                             jcbh=store.dialect.order_text("s.jcbh"))
     out = []
     for seq, r in enumerate(store.conn.execute(sql, params), start=1):
         extra = [None if v is None else bool(v) if i in _FLAG_EXTRAS else v
@@ -633,7 +634,7 @@ LEFT JOIN analysis a ON a.patch_fid = s.fid
 LEFT JOIN determinations d ON d.patch_fid = s.fid
 LEFT JOIN rectifications r ON r.patch_fid = s.fid
 WHERE s.split_state != '被拆分' AND s.military = 0 AND s.result IN ('合法', '违法') {where}
-ORDER BY s.township_code, s.jcbh
+ORDER BY {township_code}, {jcbh}
 """
 
 
@@ -673,7 +674,8 @@ def _accountability_inputs(store: WorkStore, year: Optional[int]) -> tuple:
     records, extra, townships = [], {}, {}
     for (jcbh, code, name, xzqdm, category, new_m2, stock_m2, project, area, illegal, illegal_cult, cultivated,
          supp_doc, supp_m2, supp_cult, restored_m2, result, restored_cult, farmland, nature_reserve) in \
-            store.conn.execute(_RECORD_SQL.format(where=where), params):
+            store.conn.execute(_RECORD_SQL.format(where=where, township_code=store.dialect.order_text("s.township_code"),
+                                                 jcbh=store.dialect.order_text("s.jcbh")), params):
         name = name or NO_TOWNSHIP
         townships.setdefault(code, Township(code, name, xzqdm or county))
         if result == LEGAL:
@@ -741,5 +743,5 @@ SELECT s.batch, s.jcbh, coalesce(s.township, '{NO_TOWNSHIP}'), s.result,
 FROM patch_status s JOIN patches p ON p.fid = s.fid JOIN batches b ON b.id = s.batch_id
 LEFT JOIN analysis a ON a.patch_fid = s.fid
 WHERE s.field_check = 1 AND s.military = 0 AND s.split_state != '被拆分' {where}
-ORDER BY b.id, s.jcbh"""
+ORDER BY b.id, {store.dialect.order_text("s.jcbh")}"""
     return [FieldCheckRow(*r) for r in store.conn.execute(sql, params)]

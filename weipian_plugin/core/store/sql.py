@@ -40,6 +40,11 @@ class Dialect:
         """The placeholder of a geometry written with :meth:`encode`."""
         return "?"
 
+    def order_text(self, expr: str) -> str:
+        """An ORDER BY term sorting text as a GeoPackage does (by code point, NULLs first), whatever the
+        server's collation: outputs list townships, patches and clues in the same order on both backends."""
+        return expr
+
     def geom_select(self, column: str) -> str:
         """The expression reading a geometry column into what :meth:`decode` takes."""
         return column
@@ -80,6 +85,10 @@ class PostgisDialect(Dialect):
 
     def geom_param(self, srid: int) -> str:
         return f"ST_GeomFromWKB(?, {int(srid)})"
+
+    def order_text(self, expr: str) -> str:
+        # a server set up in a Chinese locale sorts by pinyin, and PostgreSQL puts NULLs last
+        return f'{expr} COLLATE "C" NULLS FIRST'
 
     def geom_select(self, column: str) -> str:
         return f"ST_AsBinary({column})"

@@ -286,7 +286,7 @@ class WorkStore:
         try:
             self.conn.execute(self.dialect.begin_write)
         except sqlite3.Error as exc:
-            raise errors.problem(exc, self.address) from exc
+            raise errors.problem(exc, postgis.shown(self.address)) from exc
         try:
             audit.set_actor(self.conn, actor)
             yield self.conn
@@ -301,7 +301,7 @@ class WorkStore:
                     self.conn.execute("ROLLBACK")
                 except sqlite3.Error:
                     pass
-            converted = errors.problem(exc, self.address)
+            converted = errors.problem(exc, postgis.shown(self.address))
             if converted is exc:
                 raise
             raise converted from exc
