@@ -6,7 +6,7 @@ import pytest
 from test_review import BATCH, ILLEGAL, make_store
 
 from weipian_plugin.core.review import marks, offline, records
-from weipian_plugin.core.store import audit, transfer
+from weipian_plugin.core.store import audit, keys, transfer
 from weipian_plugin.core.store.workstore import WorkStore
 
 
@@ -72,3 +72,47 @@ def test_a_deletion_in_a_batch_locked_on_the_server_is_refused_with_the_lock_mes
     assert got[("J1", "判定")].status == offline.REFUSED and "已上报锁定" in got[("J1", "判定")].detail
     with WorkStore.open(address) as server:
         assert records.load_determination(server, 1)["result"] == "违法"
+
+
+def test_interviews_and_serious_impact_edited_offline_are_named_not_lost_and_never_overwrite_the_server(shared):
+    address, snap = shared
+    with WorkStore.open(address) as server:
+        kept = marks.add_interview(server, "东乡", "2026-05-01", "张乡长", "内业老王")
+        marks.mark_serious_impact(server, "110101001", "媒体曝光", "内业老王", "东乡")
+        marks.mark_serious_impact(server, "110101002", "群众举报", "内业老王", "西乡")
+    snap.unlink()
+    transfer.snapshot(address, snap)
+    with WorkStore.open(snap) as field:
+        marks.add_interview(field, "南乡", "2026-06-02", "李书记", "外业小刘")
+        field.conn.execute("UPDATE interviews SET interviewees = '张乡长、王副乡长' WHERE id = ?", (kept,))
+        marks.mark_serious_impact(field, "110101001", "央视曝光", "外业小刘", "东乡")
+        marks.clear_serious_impact(field, "110101002")
+    with WorkStore.open(address) as server:  # meanwhile the server changes 东乡's mark itself
+        marks.mark_serious_impact(server, "110101001", "省厅通报", "内业老王", "东乡")
+
+    got = [o for o in offline.return_snapshot(snap, address, "外业回传") if o.part.startswith(("约谈", "造成"))]
+    text = "\n".join(o.text() for o in got)
+    assert len(got) == 4 and {o.status for o in got} == {offline.REFUSED}, text
+    assert "约谈记录「南乡 2026-06-02 约谈李书记」：拒绝（离线新增，未回传" in text
+    assert "约谈记录「东乡 2026-05-01 约谈张乡长、王副乡长」：拒绝（离线修改" in text
+    assert "西乡（110101002）：群众举报」：拒绝（离线删除" in text
+    serious = next(o for o in got if "110101001" in o.part)
+    assert "央视曝光" in serious.part and "导出后服务器上也已改为「东乡（110101001）：省厅通报」" in serious.detail
+    assert "请在共享工作库中录入" in serious.detail
+    with WorkStore.open(address) as server:  # nothing overwritten, added or removed there
+        assert [(i["township"], i["interviewees"]) for i in marks.list_interviews(server)] == [("东乡", "张乡长")]
+        assert dict(server.conn.execute("SELECT unit_code, reason FROM serious_impact")) == {
+            "110101001": "省厅通报", "110101002": "群众举报"}
+
+
+def test_a_snapshot_exported_before_side_records_were_kept_names_every_difference_as_undecidable(shared):
+    address, snap = shared
+    with WorkStore.open(snap) as field:
+        record = keys.SNAPSHOT.read(field)
+        del record["side"]
+        keys.SNAPSHOT.write(field, record)
+        marks.mark_serious_impact(field, "110101003", "毁坏耕地", "外业小刘", "北乡")
+    got = [o for o in offline.return_snapshot(snap, address, "外业回传") if o.part.startswith("造成")]
+    assert [o.status for o in got] == [offline.REFUSED] and "无法区分" in got[0].detail
+    with WorkStore.open(address) as server:
+        assert server.conn.execute("SELECT count(*) FROM serious_impact").fetchone()[0] == 0

@@ -10,7 +10,10 @@ removed offline are removed only if they are still unchanged on the server. A de
 record deleted offline (in QGIS's attribute table, say) is deleted on the server only if nobody saved it
 there since the export, and never in a batch locked there. 涉军 marks set or taken off offline are carried.
 A stage (一上/一下/二上) recorded in the snapshot is not: reporting and its lock belong to the shared store,
-so the return says so in words and the bureau reports there.
+so the return says so in words and the bureau reports there. Nor are 约谈 records and 「造成恶劣影响」
+marks added, changed or removed offline: those tables keep no row version and no audit trail, so a
+change to them cannot be checked against the server's or audited there; the return names each one (and
+whether the server's record changed since the export too), for a person to enter it in the shared store.
 """
 from __future__ import annotations
 
@@ -20,7 +23,7 @@ from dataclasses import dataclass
 from typing import Callable, List, Optional
 
 from weipian_plugin.core.review import marks, records
-from weipian_plugin.core.store import keys
+from weipian_plugin.core.store import keys, transfer
 from weipian_plugin.core.store.errors import StoreProblem
 from weipian_plugin.core.store.workstore import StoreError, WorkStore
 
@@ -200,6 +203,42 @@ def _offline_stages(snapshot: WorkStore, server: WorkStore) -> List[Outcome]:
             if (event_id, stage, at) not in known]
 
 
+_SIDE_LABELS = {"interviews": "约谈记录", "serious_impact": "造成恶劣影响认定"}
+
+
+def _side_named(table: str, key: str, row: dict) -> str:
+    if table == "interviews":
+        return f"{_shown(row.get('township'))} {_shown(row.get('interview_date'))} 约谈{_shown(row.get('interviewees'))}"
+    return f"{row.get('unit_name') or ''}（{key}）：{_shown(row.get('reason'))}"
+
+
+def _offline_side_edits(snapshot: WorkStore, server: WorkStore, record: dict) -> List[Outcome]:
+    """约谈 and 造成恶劣影响 records changed offline: named, not returned (see the module's docstring)."""
+    now, there = transfer.side_records(snapshot.conn), transfer.side_records(server.conn)
+    exported = record.get("side")
+    # A snapshot exported before the record kept them: every difference from the server is named.
+    older = exported is None
+    out: List[Outcome] = []
+    for table, label in _SIDE_LABELS.items():
+        before = there[table] if older else exported.get(table, {})
+        for key in sorted(set(before) | set(now[table])):
+            mine, base = now[table].get(key), before.get(key)
+            if mine == base:
+                continue
+            action = "离线新增" if base is None else "离线删除" if mine is None else "离线修改"
+            detail = (f"{action}，未回传：{label}没有版本号和审计记录，离线修改无法核对、不能回传，"
+                      "请在共享工作库中录入")
+            if older:
+                detail += "（该快照导出时未记录这些表，无法区分是离线修改还是服务器上导出后的修改）"
+            elif base is not None or table == "serious_impact":  # an id new offline may name another record there
+                current = there[table].get(key)
+                if current != base:
+                    detail += ("；导出后服务器上" + ("已删除该记录" if current is None else
+                               f"也已改为「{_side_named(table, key, current)}」") + "，服务器上的记录保持不变")
+            out.append(Outcome("", f"{label}「{_side_named(table, key, mine or base)}」", REFUSED, detail))
+    return out
+
+
 def return_snapshot(snapshot_path, address: str, actor: str, progress: Optional[Callable] = None,
                     cancelled: Optional[Callable] = None) -> List[Outcome]:
     """Apply what was changed in the snapshot at ``snapshot_path`` to the shared store at ``address``;
@@ -224,6 +263,7 @@ def return_snapshot(snapshot_path, address: str, actor: str, progress: Optional[
             out += _return_attachments(snapshot, server, after, set(record.get("attachments", [])), actor)
             out += _return_marks(snapshot, server, after, actor)
             out += _offline_stages(snapshot, server)
+            out += _offline_side_edits(snapshot, server, record)
             for fid in _changed(snapshot, "patches", after):  # said, not silently dropped
                 row = snapshot.conn.execute("SELECT jcbh FROM patches WHERE fid = ?", (fid,)).fetchone()
                 out.append(Outcome(row[0] if row else str(fid), "图斑本身", REFUSED,

@@ -72,4 +72,4 @@ INFRASTRUCTURE_PROJECTS: StoreKey[list] = StoreKey(
 FIGURE_ORG: StoreKey[str] = StoreKey("figure_org", "", "制图单位 printed on every 套合图")
 SNAPSHOT: StoreKey[dict] = StoreKey(
     "offline_snapshot", {}, "{'source', 'exported_at', 'audit_id', 'versions': {table: {fid: row_version}}, "
-    "'attachments': [id]} of a GeoPackage exported from a shared store for offline work (core/review/offline.py)")
+    "'attachments': [id], 'side': transfer.side_records()} of a GeoPackage exported from a shared store for offline work (core/review/offline.py)")

@@ -10,6 +10,7 @@ The new store appears only complete: the copy runs inside the transaction that c
 """
 from __future__ import annotations
 
+import hashlib
 import json
 from typing import Callable, Dict, List, Optional
 
@@ -21,6 +22,11 @@ _NOT_COPIED = {"weipian_meta", "township_logins", "spatial_ref_sys", "qgis_proje
 # Metadata carried over (the target keeps its own schema version and EPSG, the same as the source's).
 _META = ("county_name", "county_code", "year", "created_at")
 _BATCH = 2000
+# 约谈 and 造成恶劣影响 records have neither a row version nor an audit trail: a snapshot remembers them as
+# exported, so its return can tell an offline edit from one made on the server since (core/review/offline.py).
+SIDE_TABLES = {"interviews": ("id", "township_code", "township", "interview_date", "interviewees", "interviewer",
+                              "reason", "minutes_name", "minutes_data", "recorded_by", "recorded_at"),
+               "serious_impact": ("unit_code", "unit_name", "reason", "marked_by", "marked_at")}
 
 
 class TransferCancelled(Exception):
@@ -170,10 +176,23 @@ def publish(gpkg_path, address: str, progress: Optional[Callable] = None,
 
 
 # -- PostGIS → GeoPackage ------------------------------------------------------------------------------
+def side_records(conn) -> Dict[str, Dict[str, dict]]:
+    """{table: {key as text: {column: value}}} of :data:`SIDE_TABLES`, a minutes file by its SHA-256."""
+    out: Dict[str, Dict[str, dict]] = {}
+    for table, columns in SIDE_TABLES.items():
+        rows = out[table] = {}
+        for values in conn.execute(f"SELECT {', '.join(columns)} FROM {table}"):
+            row = dict(zip(columns[1:], values[1:]))
+            if row.get("minutes_data") is not None:
+                row["minutes_data"] = hashlib.sha256(bytes(row["minutes_data"])).hexdigest()
+            rows[str(values[0])] = row
+    return out
+
+
 def _snapshot_record(conn, address: str) -> dict:
-    """What the return trip needs (core/review/offline.py): the row versions as exported, the last audit row
-    and the photos the snapshot started with."""
-    return {"source": postgis.shown(address), "exported_at": now_iso(),
+    """What the return trip needs (core/review/offline.py): the row versions as exported, the last audit row,
+    the photos the snapshot started with and its 约谈 and 造成恶劣影响 records."""
+    return {"side": side_records(conn), "source": postgis.shown(address), "exported_at": now_iso(),
             "audit_id": conn.execute("SELECT coalesce(max(id), 0) FROM audit_log").fetchone()[0],
             "versions": {t: {str(fid): v for fid, v in conn.execute(f"SELECT patch_fid, row_version FROM {t}")}
                          for t in ("determinations", "rectifications")},
