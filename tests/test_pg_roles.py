@@ -237,3 +237,31 @@ def test_storeroles_algorithm_revokes_a_login(weipian_provider, shared):
                                               "ACTION": StoreRolesAlgorithm.REVOKE_ALL})
     with pytest.raises(QgsProcessingException, match="须填写登录账号"):
         processing.run("weipian:storeroles", {"STORE": address, "ACTION": StoreRolesAlgorithm.REVOKE})
+
+
+def test_the_review_dock_tells_a_login_revoked_while_it_is_open_that_it_may_no_longer_save(
+        shared, qgis_iface, qgis_new_project, qtbot):
+    from weipian_plugin.gui.review_dock import ReviewDock
+
+    _, address = shared
+    dock = ReviewDock(qgis_iface, f"{address} user=wp_rev")
+    qtbot.addWidget(dock)
+    try:
+        dock.select_fid(1)
+        dock.projectEdit.setText("撤销前")
+        assert dock.save_determination()
+        dock.projectEdit.setText("撤销后")  # typed while the role was still there
+        with WorkStore.open(address) as owner:
+            pgroles.revoke(owner, "wp_rev")
+        assert not dock.save_determination()  # no raw "permission denied" escapes the save
+        said = dock.messagesLabel.text()
+        assert "The login wp_rev may no longer change this shared work store" in said and "permission" not in said
+        with WorkStore.open(address) as owner:  # left a reader: the write itself is refused, inside its transaction
+            pgroles.grant(owner, "wp_rev", pgroles.VIEWER)
+        dock.messagesLabel.clear()
+        assert not dock.save_determination()
+        assert "The login wp_rev may no longer change" in dock.messagesLabel.text()
+    finally:
+        dock.shutdown()
+    with WorkStore.open(address) as owner:
+        assert records.load_determination(owner, 1)["project_name"] == "撤销前"

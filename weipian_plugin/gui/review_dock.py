@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
+import sqlite3
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Union
 
@@ -26,7 +27,7 @@ from weipian_plugin.core.review import split
 from weipian_plugin.core.review.dossier import display_value
 from weipian_plugin.core.review.worklist import patch_info, patch_row, patch_rows
 from weipian_plugin.core.statistics.ledger import round_half_up
-from weipian_plugin.core.store.errors import StoreProblem
+from weipian_plugin.core.store.errors import StoreProblem, denied
 from weipian_plugin.core.store.workstore import WorkStore
 from weipian_plugin.core.units import MU_M2, m2_to_mu
 from weipian_plugin.core.vocabulary import ILLEGAL, SPLIT
@@ -566,7 +567,8 @@ class ReviewDock(QgsDockWidget, FORM_CLASS):
         """Run a save (``write(base)``); a store held by another program gets Retry/Cancel after a short
         wait instead of a dock frozen for 15 s, and nothing is half-written either way. When someone else
         saved the patch since it was shown, the person sees what changed and decides: overwrite it with
-        their own values, or keep the other's and drop their own."""
+        their own values, or keep the other's and drop their own. A login the server refuses (its role
+        revoked while the dock was open) is told so in words, whichever statement of the save was refused."""
         waiting = self.store.waiting_at_most(BUSY_WAIT_MS / 1000) if self.store is not None \
             else contextlib.nullcontext()
         with waiting:
@@ -574,7 +576,12 @@ class ReviewDock(QgsDockWidget, FORM_CLASS):
                 try:
                     write(base)
                     break
-                except StoreProblem as exc:
+                except (StoreProblem, sqlite3.Error) as exc:
+                    if denied(exc):
+                        self.show_error(label, review.ReviewError(self._denied_text()))
+                        return False
+                    if not isinstance(exc, StoreProblem):
+                        raise
                     if exc.busy and QMessageBox.warning(
                             self, self.tr("Work store busy"), str(exc),
                             QMessageBox.StandardButton.Retry | QMessageBox.StandardButton.Cancel,
@@ -602,6 +609,15 @@ class ReviewDock(QgsDockWidget, FORM_CLASS):
                     return False
         self._after_write()
         return True
+
+    def _denied_text(self) -> str:
+        try:
+            login = self.store.conn.execute("SELECT current_user").fetchone()[0]
+        except sqlite3.Error:  # the server is gone too: the message stands without the name
+            login = ""
+        return self.tr("The login {0} may no longer change this shared work store: its role has been revoked "
+                       "(or never allowed this change). Nothing was saved; ask the store's administrator "
+                       "(weipian:storeroles) if you should go on working.").format(login)
 
     def save_determination(self) -> bool:
         if self.fid is None:

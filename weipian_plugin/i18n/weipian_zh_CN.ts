@@ -2429,6 +2429,11 @@
         <source>Save: overwrite it with your values. Discard: keep theirs and drop your changes.</source>
         <translation>“保存”：用你的内容覆盖对方的修改。“放弃”：保留对方的修改，放弃你的修改。</translation>
     </message>
+    <message>
+        <location filename="../gui/review_dock.py" line="621"/>
+        <source>The login {0} may no longer change this shared work store: its role has been revoked (or never allowed this change). Nothing was saved; ask the store&apos;s administrator (weipian:storeroles) if you should go on working.</source>
+        <translation>登录账号 {0} 已不能修改这个共享工作库：它的角色已被撤销（或本来就没有这项修改的权限）。没有保存任何内容；如需继续工作，请联系工作库管理员（weipian:storeroles）。</translation>
+    </message>
 </context>
 <context>
     <name>ReviewForm</name>

@@ -31,7 +31,7 @@ def explain(exc: BaseException, path: os.PathLike) -> Optional[str]:
     if isinstance(exc, sqlite3.Error) and _busy(exc) and getattr(exc, "sqlstate", None):
         return (f"PostgreSQL 工作库 {path} 中的这些记录正被另一个连接占用（例如另一位审核人正在保存，或 QGIS 中"
                 "处于编辑状态的图层），等待后仍未释放。请稍后重试；没有保存任何内容。")
-    if isinstance(exc, sqlite3.Error) and getattr(exc, "sqlstate", None) == "42501":
+    if isinstance(exc, sqlite3.Error) and denied(exc):
         return (f"你的数据库账号没有这项权限（{exc}）。共享工作库 {path} 按角色分工：技术员导入和分析，审核人判定和"
                 "跟踪查处整改，乡镇只填报本乡镇图斑的查处整改，只读账号不能修改。没有保存任何内容；如需权限请联系"
                 "工作库管理员（weipian:storeroles）。")
@@ -59,6 +59,16 @@ def explain(exc: BaseException, path: os.PathLike) -> Optional[str]:
             return f"磁盘已满，无法写入 {exc.filename or path}。请清理磁盘空间后重试；没有留下写了一半的文件。"
         return None
     return None
+
+
+def denied(exc: Optional[BaseException]) -> bool:
+    """The server refused this login the statement (SQLSTATE 42501, kept on the error or on its cause by
+    core/store/postgis.py): its role may have been revoked while it kept the store open."""
+    while exc is not None:
+        if getattr(exc, "sqlstate", None) == "42501":
+            return True
+        exc = exc.__cause__
+    return False
 
 
 def _busy(exc: BaseException) -> bool:
