@@ -375,8 +375,7 @@ class ReferenceCache:
         if wanted is not None:
             upper = {w.upper() for w in wanted}
             fields = [f for f in fields if f.upper() in upper]
-        data = read_vector(path, layer or None, target_epsg=self.epsg, encoding=encoding, columns=fields,
-                           keep_wkb=True)
+        data = read_vector(path, layer or None, target_epsg=self.epsg, encoding=encoding, columns=fields)
         source_crs = pyogrio.read_info(path, layer=layer or None, encoding=encoding).get("crs") or ""
         return data, source_crs, time.perf_counter() - t
 
@@ -407,7 +406,7 @@ class ReferenceCache:
             columns.append(column)
         types = [c.sql_type for c in columns]
         bounds = shapely.bounds(data.geoms)
-        wkbs, data.wkb = data.wkb, None  # the run goes on with the geometries alone
+        wkbs = shapely.to_wkb(data.geoms, byte_order=1, output_dimension=2)
         src = data.fids.astype(np.int64) if data.fids is not None else np.arange(len(data), dtype=np.int64)
         # Rows are stored in the R*Tree's packing order, so a near-read touches few pages and the tree's
         # leaves are written without a second sort; src_fid restores the source order on reading.
