@@ -5,6 +5,11 @@ the outcome tables (the sample county of `make demo`, imported and analysed, cou
 
 Prints Markdown to paste into README.md. The imagery is not generated: it does not change the other
 files (scripts/sample_county.py).
+
+    PYTHONPATH=build/stage .venv/bin/python scripts/readme_tables.py --bench
+
+puts the last `make bench` run's table (build/bench/results.md, with its machine line) in place of the
+README's, so the README never shows numbers by hand.
 """
 from __future__ import annotations
 
@@ -69,10 +74,33 @@ def outcome_tables(work: Path, patches_per_batch: int = 200) -> str:
     return "\n".join(lines)
 
 
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def replace_bench_table(readme: str, results: str) -> str:
+    """``readme`` with its bench block (the "Machine:" line and the tables after it, up to the first line
+    that is neither a table row nor blank) replaced by ``results`` (scripts/bench.py's results.md)."""
+    lines = readme.split("\n")
+    start = next(k for k, line in enumerate(lines) if line.startswith("Machine: "))
+    end = start + 1
+    while end < len(lines) and (lines[end].startswith("|") or not lines[end].strip()):
+        end += 1
+    while not lines[end - 1].strip():  # keep the blank line before the text that follows
+        end -= 1
+    return "\n".join([*lines[:start], *results.strip().split("\n"), *lines[end:]])
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--patches-per-batch", type=int, default=200, help="as `make demo` (scripts/demo.py)")
+    parser.add_argument("--bench", action="store_true", help="put build/bench/results.md into README.md")
     args = parser.parse_args()
+    if args.bench:
+        readme = ROOT / "README.md"
+        results = (ROOT / "build" / "bench" / "results.md").read_text(encoding="utf-8")
+        readme.write_text(replace_bench_table(readme.read_text(encoding="utf-8"), results), encoding="utf-8")
+        print(results)
+        return 0
     with tempfile.TemporaryDirectory() as work:
         print(contract_rows() + "\n\n" + outcome_tables(Path(work), args.patches_per_batch))
     return 0
