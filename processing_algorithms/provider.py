@@ -4,6 +4,7 @@ from __future__ import annotations
 from qgis.core import QgsProcessingProvider
 from qgis.PyQt.QtGui import QIcon
 
+from weipian_plugin.layer_source import use_qgis_authentication
 from weipian_plugin.processing_algorithms.accountability import AccountabilityAlgorithm
 from weipian_plugin.processing_algorithms.analyze_patches import AnalyzePatchesAlgorithm
 from weipian_plugin.processing_algorithms.export_dossier import ExportDossierAlgorithm
@@ -39,6 +40,10 @@ class WeipianProvider(QgsProcessingProvider):
 
     def icon(self) -> QIcon:
         return QIcon(":/plugins/weipian/icons/weipian.svg")
+
+    def load(self) -> bool:
+        use_qgis_authentication()  # stores addressed through a QGIS connection's authcfg open in every tool
+        return super().load()
 
     def loadAlgorithms(self) -> None:
         for algorithm in ALGORITHMS:

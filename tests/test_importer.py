@@ -201,7 +201,7 @@ def test_stored_rows_are_what_the_row_by_row_formulas_give(store_path, tmp_path,
                                   "FROM patches ORDER BY source_row").fetchall()
     import pyogrio.raw
 
-    meta, _, wkbs, values = pyogrio.raw.read(str(shp))
+    meta, _, wkbs, values = pyogrio.raw.read(str(shp), encoding="UTF-8")  # as the import detected it
     read = shapely.transform(shapely.from_wkb(wkbs), lambda c: np.column_stack(
         Transformer.from_crs(4490, 4527, always_xy=True).transform(c[:, 0], c[:, 1])))
     stored = decode([r[0] for r in rows])

@@ -5,6 +5,7 @@ feature tables registered, its version in ``weipian_meta`` (no later view or tri
 An old shared (PostGIS) store is the dump of one its release made (tests/data/postgis_store_v*.sql:
 when a migration is added, dump a store of the release before it there).
 """
+import contextlib
 import dataclasses
 import hashlib
 import re
@@ -123,6 +124,7 @@ def _load_dump(pg_database, dump: Path) -> None:
     conn.close()
 
 
+@contextlib.contextmanager
 def _member(pg_database, login: str):
     """A login role (cluster-wide) dropped after the test; its libpq address of ``pg_database``."""
     conn = psycopg2.connect(pg_database)
@@ -167,9 +169,7 @@ def test_a_shared_store_of_an_older_release_migrates_with_its_records_chain_and_
 def test_only_the_owner_upgrades_a_shared_store_and_members_keep_their_rights(pg_database):
     address = f"postgresql:{pg_database}"
     _load_dump(pg_database, DUMPS[0])
-    member = _member(pg_database, "wp_old_rev")
-    member_address = next(member)
-    try:
+    with _member(pg_database, "wp_old_rev") as member_address:
         # the bureau had installed its roles on the old store (pgroles works on any version)
         with WorkStore(None, postgis.connect(address), address) as old:
             pgroles.install(old)
@@ -183,8 +183,6 @@ def test_only_the_owner_upgrades_a_shared_store_and_members_keep_their_rights(pg
             assert store.conn.execute("SELECT actor FROM audit_log ORDER BY id DESC LIMIT 1").fetchone() == (
                 "wp_old_rev",)
             assert audit.verify(store.conn).ok
-    finally:
-        member.close()
 
 
 def test_two_members_opening_an_old_shared_store_at_once_both_get_the_upgraded_store(pg_database):

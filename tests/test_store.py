@@ -1,4 +1,5 @@
-"""The work store is a real GeoPackage that GDAL and QGIS open, written transactionally."""
+"""The work store is a real GeoPackage that GDAL and QGIS open, written transactionally; what is not about the
+file itself holds for a shared (PostGIS) store too (``store_address``: both backends)."""
 import sqlite3
 
 import pytest
@@ -41,8 +42,8 @@ def test_geometry_blob_round_trip_and_gdal_reads_it(store_path):
         assert rtree == pytest.approx((39_500_000, 39_500_100), abs=0.01)
 
 
-def test_failed_transaction_leaves_store_unchanged(store_path):
-    with WorkStore.create(store_path, 4527) as store:
+def test_failed_transaction_leaves_store_unchanged(store_address):
+    with WorkStore.create(store_address, 4527) as store:
         with pytest.raises(RuntimeError), store.transaction() as conn:
             conn.execute("INSERT INTO batches (name) VALUES ('half')")
             raise RuntimeError("boom")
@@ -116,16 +117,19 @@ def test_v5_store_migrates_to_v6_without_touching_determinations(store_path, mon
         assert store.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
 
 
-def test_a_new_reference_role_gets_its_column_and_subtype_when_a_store_opens(store_path, monkeypatch):
+def test_a_new_reference_role_gets_its_column_and_subtype_when_a_store_opens(store_address, monkeypatch):
     from weipian_plugin.core import roles
-    from weipian_plugin.core.store import schema
+    from weipian_plugin.core.store import pg_schema, schema
 
-    WorkStore.create(store_path, 4527).close()
+    store = WorkStore.create(store_address, 4527)  # made and opened before the role exists
     forest = roles.Role("forest", "FOREST", "林地审批", "Forest land approvals", "林地审批", roles.OTHER, roles.Fields(),
                         roles.Style("#228b22", 0.5, 13), subtype="林地审批", dates=roles.ISSUED, column="forest_m2")
     monkeypatch.setattr(roles, "ROLES", (*roles.ROLES, forest))
     monkeypatch.setattr(roles, "COLUMNS", {**roles.COLUMNS, "forest_m2": "forest"})
-    assert schema.missing_role_columns(sqlite3.connect(store_path)) == ["ALTER TABLE analysis ADD COLUMN forest_m2 REAL"]
-    with WorkStore.open(store_path) as store:
-        assert "forest_m2" in {r[1] for r in store.conn.execute("PRAGMA table_info(patch_analysis)")}
+    postgres = store.dialect.name == "postgis"
+    missing = (pg_schema if postgres else schema).missing_role_columns(store.conn)
+    store.close()
+    assert missing == [f"ALTER TABLE analysis ADD COLUMN forest_m2 {'double precision' if postgres else 'REAL'}"]
+    with WorkStore.open(store_address) as store:
+        assert "forest_m2" in [d[0] for d in store.conn.execute("SELECT * FROM patch_analysis WHERE 1 = 0").description]
         assert ("林地审批", "林地审批", "其他") in store.code_list("subtype", "其他")  # its suggestion can be accepted

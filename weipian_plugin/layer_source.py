@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 from typing import List, Optional
 
-from qgis.core import QgsDataSourceUri, QgsProviderRegistry, QgsVectorLayer
+from qgis.core import QgsApplication, QgsAuthMethodConfig, QgsDataSourceUri, QgsProviderRegistry, QgsVectorLayer
 
 from weipian_plugin.core.store import postgis
 
@@ -32,16 +32,39 @@ def _value(text: str) -> str:
 
 def connection_address(name: str) -> str:
     """The store address of a QGIS PostgreSQL connection: its service, or its database, host, port and
-    user. A password saved in the connection is left out (the address is kept in settings and projects):
-    libpq finds it in .pgpass or pg_service.conf."""
+    user, and its authentication configuration's id. A password saved in the connection is left out (the
+    address is kept in settings and projects): libpq finds it in .pgpass or pg_service.conf, or QGIS's
+    authentication manager supplies it for the authcfg (:func:`authcfg_parameters`)."""
     metadata = QgsProviderRegistry.instance().providerMetadata("postgres")
     connections = metadata.connections() if metadata is not None else {}
     if name not in connections:
         raise ValueError(f"QGIS 中没有名为“{name}”的 PostgreSQL 连接")
     uri = QgsDataSourceUri(connections[name].uri())
     parts = [("service", uri.service()), ("dbname", uri.database()), ("host", uri.host()), ("port", uri.port()),
-             ("user", uri.username())]
+             ("user", uri.username()), ("authcfg", uri.authConfigId())]
     return postgis.PREFIX + " ".join(f"{key}={_value(value)}" for key, value in parts if value)
+
+
+def authcfg_parameters(authcfg: str) -> dict:
+    """The libpq login (``user``, ``password``) of a QGIS authentication configuration (user name and
+    password, QGIS's "Basic" method, as its PostgreSQL connections use), read through QGIS's authentication
+    manager when a store is opened; given to core/store/postgis.py by :func:`use_qgis_authentication`."""
+    config = QgsAuthMethodConfig()
+    manager = QgsApplication.authManager()
+    if not manager.loadAuthenticationConfig(authcfg, config, True)[0] or not config.isValid(True):
+        raise postgis.AddressError(f"无法读取 QGIS 认证配置 {authcfg}：它不存在，或 QGIS 的主密码尚未输入。"
+                                   "请在 设置 → 选项 → 认证 中检查该配置。")
+    if config.method() != "Basic":
+        raise postgis.AddressError(f"QGIS 认证配置 {authcfg} 使用“{config.method()}”方式，共享工作库只支持用户名/密码"
+                                   "（Basic）方式；证书登录请写在 pg_service.conf 中。")
+    login = {"user": config.config("username"), "password": config.config("password")}
+    return {key: value for key, value in login.items() if value}
+
+
+def use_qgis_authentication() -> None:
+    """Let every store address with an authcfg open through QGIS's authentication manager (called when the
+    Processing provider loads, which the plugin does first)."""
+    postgis.use_authcfg(authcfg_parameters)
 
 
 def key_column(table: str) -> str:

@@ -6,15 +6,20 @@ snapshot's own audit log shows after that row — the triggers record every edit
 included. Returning applies each changed row through the same audited, version-checked saves as the
 review dock; a row someone changed on the server since the export is not overwritten: it is reported as a
 conflict with both values, for a person to decide in the dock. Photos added offline are added; photos
-removed offline are removed only if they are still unchanged on the server.
+removed offline are removed only if they are still unchanged on the server. A determination or 查处整改
+record deleted offline (in QGIS's attribute table, say) is deleted on the server only if nobody saved it
+there since the export, and never in a batch locked there. 涉军 marks set or taken off offline are carried.
+A stage (一上/一下/二上) recorded in the snapshot is not: reporting and its lock belong to the shared store,
+so the return says so in words and the bureau reports there.
 """
 from __future__ import annotations
 
 import json
+import sqlite3
 from dataclasses import dataclass
 from typing import Callable, List, Optional
 
-from weipian_plugin.core.review import records
+from weipian_plugin.core.review import marks, records
 from weipian_plugin.core.store import keys
 from weipian_plugin.core.store.errors import StoreProblem
 from weipian_plugin.core.store.workstore import StoreError, WorkStore
@@ -39,7 +44,8 @@ class Outcome:
     detail: str = ""
 
     def text(self) -> str:
-        return f"图斑 {self.jcbh} {self.part}：{self.status}" + (f"（{self.detail}）" if self.detail else "")
+        head = f"图斑 {self.jcbh} {self.part}" if self.jcbh else self.part  # a batch's stage names no patch
+        return f"{head}：{self.status}" + (f"（{self.detail}）" if self.detail else "")
 
 
 def _shown(value) -> str:
@@ -58,6 +64,36 @@ def _changed(snapshot: WorkStore, table: str, after: int) -> List[int]:
         "ORDER BY patch_fid", (table, after))]
 
 
+def _saved_since(server: WorkStore, table: str, fid: int) -> str:
+    who = server.conn.execute("SELECT actor, at FROM audit_log WHERE table_name = ? AND patch_fid = ? "
+                              "ORDER BY id DESC LIMIT 1", (table, fid)).fetchone()
+    return f"导出后已由{who[0]}于 {who[1]} 修改；" if who else "导出后已在服务器上修改；"
+
+
+def _jcbh(server: WorkStore, fid: int) -> str:
+    row = server.conn.execute("SELECT jcbh FROM patches WHERE fid = ?", (fid,)).fetchone()
+    return row[0] if row else str(fid)
+
+
+def _return_deletion(server: WorkStore, table: str, fid: int, jcbh: str, current: dict, base_version,
+                     actor: str) -> Outcome:
+    """A record deleted offline: deleted on the server (audited) only if it is still the version exported."""
+    label = _PARTS[table][0]
+    if not current:
+        return Outcome(jcbh, label, UNCHANGED, "服务器上也没有该记录")
+    if current.get("row_version") != base_version:
+        return Outcome(jcbh, label, CONFLICT, "离线已删除；" + _saved_since(server, table, fid) + "服务器上的记录未删除")
+    try:
+        with server.transaction(actor) as conn:
+            gone = conn.execute(f"DELETE FROM {table} WHERE patch_fid = ? AND row_version = ?",
+                                (fid, base_version)).rowcount
+    except (sqlite3.IntegrityError, StoreProblem) as exc:  # the batch is locked there, or not this login's to write
+        return Outcome(jcbh, label, REFUSED, f"离线已删除，服务器拒绝删除：{exc}")
+    if not gone:  # saved on the server between the check and the delete
+        return Outcome(jcbh, label, CONFLICT, "离线已删除；导出后已在服务器上修改，服务器上的记录未删除")
+    return Outcome(jcbh, label, APPLIED, "删除（离线删除的记录）")
+
+
 def _return_row(snapshot: WorkStore, server: WorkStore, table: str, fid: int, base_version, actor: str) -> Outcome:
     label, fields, load = _PARTS[table]
     jcbh_row = server.conn.execute("SELECT jcbh FROM patches WHERE fid = ?", (fid,)).fetchone()
@@ -65,18 +101,15 @@ def _return_row(snapshot: WorkStore, server: WorkStore, table: str, fid: int, ba
         return Outcome(str(fid), label, REFUSED, "服务器上没有该图斑")
     jcbh = jcbh_row[0]
     offline = load(snapshot, fid)
-    if not offline:
-        return Outcome(jcbh, label, REFUSED, "离线删除的记录不回传，请在服务器上处理")
     current = load(server, fid)
+    if not offline:
+        return _return_deletion(server, table, fid, jcbh, current, base_version, actor)
     mine = {f: offline.get(f) for f in fields}
     if current and all(_same(mine[f], current.get(f)) for f in fields):
         return Outcome(jcbh, label, UNCHANGED, "服务器上已是相同内容")
     if current.get("row_version") != base_version:
         differ = [f for f in fields if not _same(mine[f], current.get(f))]
-        who = server.conn.execute("SELECT actor, at FROM audit_log WHERE table_name = ? AND patch_fid = ? "
-                                  "ORDER BY id DESC LIMIT 1", (table, fid)).fetchone()
-        since = f"导出后已由{who[0]}于 {who[1]} 修改；" if who else "导出后已在服务器上修改；"
-        return Outcome(jcbh, label, CONFLICT, since + "；".join(
+        return Outcome(jcbh, label, CONFLICT, _saved_since(server, table, fid) + "；".join(
             f"{records.FIELD_LABELS.get(f, f)}：离线 {_shown(mine[f])}，服务器 {_shown(current.get(f))}"
             for f in differ))
     save = records.save_determination if table == "determinations" else records.save_rectification
@@ -124,6 +157,49 @@ def _return_attachments(snapshot: WorkStore, server: WorkStore, after: int, know
     return out
 
 
+def _return_marks(snapshot: WorkStore, server: WorkStore, after: int, actor: str) -> List[Outcome]:
+    """涉军 marks whose state the snapshot's audit log shows changed offline (a mark set and taken off again
+    is no change), set or taken off on the server as the patch stands in the snapshot."""
+    first = {}
+    for fid, action in snapshot.conn.execute(
+            "SELECT patch_fid, action FROM audit_log WHERE table_name = 'military_land' AND id > ? ORDER BY id",
+            (after,)):
+        first.setdefault(fid, action)
+    out: List[Outcome] = []
+    for fid, action in first.items():
+        marked = snapshot.conn.execute("SELECT source, note, marked_by FROM military_land WHERE patch_fid = ?",
+                                       (fid,)).fetchone()
+        if (marked is not None) == (action == "delete"):  # as it was at the export
+            continue
+        jcbh = _jcbh(server, fid)
+        if marks.is_military(server, fid) == (marked is not None):
+            out.append(Outcome(jcbh, "涉军标记", UNCHANGED, "服务器上已是相同状态"))
+            continue
+        try:
+            if marked is not None:
+                source, note, by = marked
+                marks.mark_military(server, [fid], by or actor, note or "", source)
+            else:
+                marks.unmark_military(server, fid)
+        except (records.ReviewError, StoreProblem) as exc:
+            out.append(Outcome(jcbh, "涉军标记", REFUSED, str(exc)))
+            continue
+        out.append(Outcome(jcbh, "涉军标记", APPLIED, "标记为涉军" if marked is not None else "取消涉军标记"))
+    return out
+
+
+def _offline_stages(snapshot: WorkStore, server: WorkStore) -> List[Outcome]:
+    """Stages recorded in the snapshot that the server does not have: said, not returned."""
+    known = set(server.conn.execute("SELECT id, stage, at FROM stage_events").fetchall())
+    return [Outcome("", f"批次 {batch} 上报阶段", REFUSED,
+                    f"离线记录的「{stage}」（{who or '未署名'}，{at}）不回传：上报和锁定只能在共享工作库中进行，"
+                    "请在服务器上上报")
+            for event_id, batch, stage, at, who in snapshot.conn.execute(
+                "SELECT e.id, b.name, e.stage, e.at, e.actor FROM stage_events e JOIN batches b ON b.id = e.batch_id "
+                "ORDER BY e.id").fetchall()
+            if (event_id, stage, at) not in known]
+
+
 def return_snapshot(snapshot_path, address: str, actor: str, progress: Optional[Callable] = None,
                     cancelled: Optional[Callable] = None) -> List[Outcome]:
     """Apply what was changed in the snapshot at ``snapshot_path`` to the shared store at ``address``;
@@ -146,6 +222,8 @@ def return_snapshot(snapshot_path, address: str, actor: str, progress: Optional[
                 if progress:
                     progress((i + 1) / (len(work) + 1))
             out += _return_attachments(snapshot, server, after, set(record.get("attachments", [])), actor)
+            out += _return_marks(snapshot, server, after, actor)
+            out += _offline_stages(snapshot, server)
             for fid in _changed(snapshot, "patches", after):  # said, not silently dropped
                 row = snapshot.conn.execute("SELECT jcbh FROM patches WHERE fid = ?", (fid,)).fetchone()
                 out.append(Outcome(row[0] if row else str(fid), "图斑本身", REFUSED,

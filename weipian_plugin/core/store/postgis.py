@@ -3,8 +3,9 @@
 A shared store is a PostgreSQL database (or a schema of one, chosen by the address's ``options``
 search_path) addressed by a libpq connection string: ``postgresql:service=weipian_county`` (a service of
 pg_service.conf), ``postgresql:dbname=… host=… port=… user=…`` or a ``postgresql://`` URI. Passwords come
-from libpq's own files (.pgpass, pg_service.conf) or QGIS's authentication database, never from the
-project or the store.
+from libpq's own files (.pgpass, pg_service.conf) or QGIS's authentication database (an address with
+``authcfg=<id>``, resolved by the QGIS side through :func:`use_authcfg`), never from the project or the
+store.
 
 psycopg2 (bundled by the QGIS installers; Debian ``python3-psycopg2``) is imported only when a
 PostGIS store is opened, so the rest of core imports without it.
@@ -13,13 +14,24 @@ from __future__ import annotations
 
 import re
 import sqlite3
-from typing import Any, Iterable, Sequence
+from typing import Any, Callable, Iterable, Optional, Sequence
 
 from weipian_plugin.core.store import sql
 from weipian_plugin.core.store.errors import BUSY_SECONDS
 
 PREFIX = "postgresql:"
 _CONNINFO = re.compile(r"^\s*(service|dbname|host|hostaddr|port|user)\s*=")
+# QGIS's key for a login kept in its authentication database (QgsDataSourceUri writes it into the conninfo).
+_AUTHCFG = re.compile(r"(^|\s)authcfg\s*=\s*'?(\w+)'?(?=\s|$)")
+_authcfg: Optional[Callable[[str], dict]] = None
+
+
+def use_authcfg(resolve: Optional[Callable[[str], dict]]) -> None:
+    """How an address's ``authcfg=<id>`` becomes libpq parameters (``user``, ``password`` …): the QGIS side
+    passes QGIS's authentication manager in (layer_source.authcfg_parameters), so core needs no QGIS. The
+    parameters are handed to the driver for one connection and kept nowhere."""
+    global _authcfg
+    _authcfg = resolve
 
 
 class AddressError(ValueError):
@@ -171,6 +183,18 @@ def _is_driver_error(exc: BaseException) -> bool:
     return isinstance(exc, psycopg2.Error)
 
 
+def _resolved(address: str) -> tuple:
+    """(conninfo without ``authcfg``, the login it names) of an address."""
+    dsn = conninfo(address)
+    found = _AUTHCFG.search(dsn)
+    if found is None:
+        return dsn, {}
+    if _authcfg is None:
+        raise AddressError(f"工作库地址 {shown(address)} 的登录信息保存在 QGIS 的认证配置（authcfg={found.group(2)}）中，"
+                           "只能在 QGIS 中打开；在 QGIS 之外请改用 .pgpass 或 pg_service.conf。")
+    return _AUTHCFG.sub(r"\1", dsn).strip(), _authcfg(found.group(2))
+
+
 def connect(address: str) -> Connection:
     """Open the database an address names; a Chinese :class:`AddressError` when the server or database
     cannot be reached, or psycopg2 is missing."""
@@ -180,8 +204,9 @@ def connect(address: str) -> Connection:
     except ImportError as exc:
         raise AddressError("打开 PostgreSQL 工作库需要 psycopg2（QGIS 安装程序自带；Debian 上为 python3-psycopg2 软件包）"
                            "，当前的 Python 中没有。") from exc
+    dsn, login = _resolved(address)
     try:
-        raw = psycopg2.connect(conninfo(address), application_name="weipian")
+        raw = psycopg2.connect(dsn, application_name="weipian", **login)
     except psycopg2.Error as exc:
         raise AddressError(f"无法连接 PostgreSQL 工作库 {shown(address)}：{str(exc).strip()}。"
                            "请检查服务名或连接参数、服务器是否运行，以及 .pgpass/pg_service.conf 中的登录信息。") from exc
