@@ -124,7 +124,8 @@ def test_packed_rtree_is_what_sqlite_and_gdal_expect(tmp_path):
     conn.close()
 
 
-def test_cached_uncached_and_threaded_runs_give_identical_results(store_copy, sample_county, tmp_path):
+def test_cached_uncached_and_threaded_runs_give_identical_results(store_copy, sample_county, tmp_path,
+                                                                  monkeypatch):
     plain = tmp_path / "plain.gpkg"
     shutil.copy(store_copy, plain)
     with WorkStore.open(plain) as store:  # the source files read directly, as before registration existed
@@ -145,7 +146,7 @@ def test_cached_uncached_and_threaded_runs_give_identical_results(store_copy, sa
     assert results(plain) == after_registration == results(store_copy)
     assert {c for _, _, c in records[:10]} == {0} and {c for _, _, c in records[10:]} == {1}
 
-    # one batch from the copies: the results the source files themselves give for it
+    # one batch from the copies (through the R*Tree): the results the source files themselves give for it
     batch = "2026年2月"
     with WorkStore.open(plain) as store:
         analyze(store, load_layers(sources(sample_county), store.epsg, store.patch_bounds(batch)), batch)
@@ -156,6 +157,13 @@ def test_cached_uncached_and_threaded_runs_give_identical_results(store_copy, sa
     # the same rows as the county run (the batch's rows, written again, come last)
     assert {k: sorted(v, key=repr) for k, v in by_batch.items()} == \
         {k: sorted(v, key=repr) for k, v in after_registration.items()}
+
+    # a county's patches (more boxes than _MANY_BOXES) are served from the packs, not the R*Tree
+    monkeypatch.setattr(reference, "_MANY_BOXES", 0)
+    with WorkStore.open(store_copy) as store:
+        run_analysis(store, sources(sample_county))
+    assert results(store_copy) == after_registration
+    monkeypatch.undo()
 
     # the overlay itself: one thread in one chunk, or two threads over chunks of 25 patches
     with WorkStore.open(store_copy) as store:
@@ -179,6 +187,7 @@ def test_cached_uncached_and_threaded_runs_give_identical_results(store_copy, sa
 def test_filegdb_and_shapefile_deliveries(delivery, store_copy, sample_county, dltb_deliveries, tmp_path,
                                           monkeypatch):
     monkeypatch.setattr(reference, "_FETCH", 1000)  # the DLTB copy written and read in several slices
+    monkeypatch.setattr(reference, "_MANY_BOXES", 0)  # and read back from its packs, as for a county
     plain = tmp_path / "plain.gpkg"
     shutil.copy(store_copy, plain)
     layers = sources(sample_county, landuse=dltb_deliveries[delivery])
@@ -231,10 +240,9 @@ def test_a_changed_source_is_registered_again(store_copy, sample_county, tmp_pat
     assert fingerprint(shp).checksum == rec3.checksum
 
 
-def test_packs_give_back_every_column_type_whole_and_near(tmp_path, monkeypatch):
+def test_packs_and_rtree_give_the_same_features_and_values(tmp_path, monkeypatch):
     """Every column type a delivery brings (integer, real with nulls, date, text with nulls and with
-    numbers in it) reads back from the packs as registered, the whole layer or the features near a box;
-    the copy holds the packs only (no feature table or R*Tree written a second time)."""
+    numbers in it) reads back the same through the packs (county) and the R*Tree (batch), near or not."""
     monkeypatch.setattr(reference, "_FETCH", 7)  # several packs
     n = 40
     x = 39_500_000 + 100.0 * np.arange(n)
@@ -249,44 +257,17 @@ def test_packs_give_back_every_column_type_whole_and_near(tmp_path, monkeypatch)
     registered, _ = cache.load("approvals", str(src))
     packed, rec = cache.load("approvals", str(src))
     near = np.array([[39_500_950.0, 3_300_010, 39_501_550, 3_300_020]])  # features 9..15
+    by_rtree, _ = cache.load("approvals", str(src), near=near)
+    monkeypatch.setattr(reference, "_MANY_BOXES", 0)
     by_packs, _ = cache.load("approvals", str(src), near=near)
-    assert rec.cached and len(packed) == n and list(by_packs.fids) == list(range(10, 17))
-    for got, rows in ((packed, slice(None)), (by_packs, slice(9, 16))):
+    assert rec.cached and len(packed) == n and list(by_rtree.fids) == list(by_packs.fids) == list(range(10, 17))
+    for got, rows in ((packed, slice(None)), (by_rtree, slice(9, 16)), (by_packs, slice(9, 16))):
         assert shapely.equals_exact(got.geoms, registered.geoms[rows], 0).all()
         assert got.attrs.keys() == registered.attrs.keys()
         for name, column in got.attrs.items():
-            assert column.dtype == registered.attrs[name].dtype
+            assert column.dtype == by_rtree.attrs[name].dtype
             assert [None if v != v else v for v in column.tolist()] == \
                 [None if v != v else v for v in registered.attrs[name][rows].tolist()], name
-    conn = sqlite3.connect(cache.path)
-    tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-    conn.close()
-    assert "reference_packs" in tables and not {t for t in tables if t.startswith(("ref_", "rtree_"))}
-
-
-def test_a_copy_with_the_earlier_feature_table_is_read_and_replaced(tmp_path):
-    """Copies registered by an earlier version also hold a feature table with an R*Tree: they are read
-    from their packs, and registering the layer again removes the table with its index and listing."""
-    src = tmp_path / "layer.gpkg"
-    x = 39_500_000 + 100.0 * np.arange(5)
-    pyogrio.raw.write(str(src), shapely.to_wkb(shapely.box(x, 3_300_000, x + 90, 3_300_090)),
-                      [np.arange(5, dtype=np.int64)], ["BH"], driver="GPKG", crs="EPSG:4527", geometry_type="Polygon")
-    cache = ReferenceCache(tmp_path / "x.ref.gpkg", 4527)
-    registered, _ = cache.load("approvals", str(src))
-    conn = sqlite3.connect(cache.path, isolation_level=None)
-    gpkg.register_functions(conn)
-    conn.execute('CREATE TABLE "ref_1_approvals" (fid INTEGER PRIMARY KEY, geom GEOMETRY, src_fid INTEGER)')
-    gpkg.register_features(conn, "ref_1_approvals", "geom", "GEOMETRY", 4527)
-    conn.execute("UPDATE reference_layers SET table_name = 'ref_1_approvals'")
-    conn.close()
-    again, rec = cache.load("approvals", str(src))
-    assert rec.cached and shapely.equals_exact(again.geoms, registered.geoms, 0).all()
-    os.utime(src, ns=(src.stat().st_atime_ns, src.stat().st_mtime_ns + 10**9))
-    assert not cache.load("approvals", str(src))[1].cached
-    conn = sqlite3.connect(cache.path)
-    assert conn.execute("SELECT count(*) FROM sqlite_master WHERE name LIKE '%ref_1_approvals%'").fetchone() == (0,)
-    assert conn.execute("SELECT count(*) FROM gpkg_contents WHERE table_name = 'ref_1_approvals'").fetchone() == (0,)
-    conn.close()
 
 
 @pytest.mark.parametrize("grid", [2048, 8])
@@ -346,10 +327,9 @@ def test_a_damaged_registry_is_a_clear_error_and_can_be_deleted(store_copy, samp
 
 @pytest.mark.parametrize("driver,epsg", [("OpenFileGDB", 4527), ("ESRI Shapefile", 4527), ("GPKG", 4527),
                                          ("ESRI Shapefile", 4490)])
-def test_the_copy_stores_the_wkb_shapely_writes(tmp_path, driver, epsg, monkeypatch):
-    """Registration keeps GDAL's WKB of the features it neither reprojects nor repairs; the copy must hold
-    byte for byte what shapely writes for the geometries read (holes, several parts, a repaired bow-tie,
-    a delivery in lon/lat)."""
+def test_the_copy_stores_the_wkb_shapely_writes(tmp_path, driver, epsg):
+    """The copy holds byte for byte what shapely writes for the geometries read from the delivery, in its
+    packs and its feature table (holes, several parts, a repaired bow-tie, a delivery in lon/lat)."""
     from pyproj import Transformer
 
     x0, y0 = 39_500_000.0, 3_300_000.0
@@ -369,16 +349,13 @@ def test_the_copy_stores_the_wkb_shapely_writes(tmp_path, driver, epsg, monkeypa
                       driver=driver, crs=f"EPSG:{epsg}", layer="d",
                       geometry_type="MultiPolygon" if driver == "OpenFileGDB" else "Unknown")
     cache = ReferenceCache(tmp_path / "x.ref.gpkg", 4527)
-    encoded, to_wkb = [], shapely.to_wkb
-    monkeypatch.setattr(shapely, "to_wkb", lambda g, **kw: encoded.append(len(g)) or to_wkb(g, **kw))
     registered, rec = cache.load("approvals", str(src))
-    monkeypatch.undo()
     assert rec.repaired == 1 and len(registered) == 4
-    assert sum(encoded) == (1 if epsg == 4527 else 4)  # GDAL's bytes kept but for the bow-tie (or reprojected)
     conn = sqlite3.connect(cache.path)
     wkb, ends = conn.execute("SELECT wkb, wkb_ends FROM reference_packs").fetchone()
+    rows = [r[0][40:] for r in conn.execute('SELECT geom FROM ref_1_approvals ORDER BY src_fid')]  # past the header
     conn.close()
     ends = np.frombuffer(ends, np.int64).tolist()
     stored = [wkb[a:b] for a, b in zip([0] + ends[:-1], ends)]
-    read = read_vector(src, target_epsg=4527)
-    assert stored == shapely.to_wkb(read.geoms, byte_order=1, output_dimension=2).tolist()
+    expected = shapely.to_wkb(read_vector(src, target_epsg=4527).geoms, byte_order=1, output_dimension=2).tolist()
+    assert stored == expected and rows == expected

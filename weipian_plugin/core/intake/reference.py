@@ -5,8 +5,8 @@ of a few hundred patches against it every month. Reading the delivery through GD
 much as the whole county. So the first time a file is used for a role it is *registered*: copied, with
 only the fields the role needs, reprojected to the store CRS and with its geometries repaired once,
 into the reference GeoPackage ``<store stem>.ref.gpkg`` beside the store (GeoPackage 1.2 written with
-sqlite3 like the store). Later runs turn into geometries only the copy's features whose boxes meet a
-patch, and register again only when the source changed.
+sqlite3 like the store, with an R*Tree). Later runs read from the copy only the features whose R*Tree
+boxes meet a patch, and register again only when the source changed.
 
 A source is identified by its path and layer, and is unchanged when its size, modification time and
 checksum all match. The checksum is BLAKE2b over each file's name, size and first and last MiB (for a
@@ -18,11 +18,13 @@ seen; GIS software always updates the modification time.
 The copy keeps the source's order (``src_fid``, the feature id in the source) so the overlay sees the
 features in the same order as from the source itself and gives identical results.
 
-Every layer is stored *packed*: slices of 200,000 features as a few BLOBs each (source ids, boxes, WKB,
-attribute codes), read as whole arrays; only the features whose boxes meet a patch (a grid of the
-patches' boxes decides, :func:`_grid_filter`) are turned into geometries. Fetching a county's two
-million rows one Python tuple at a time cost more than the overlay, and the feature table with an
-R*Tree that earlier versions also wrote (still read from their packs) doubled the registration.
+Beside the feature table (what QGIS opens, and what a batch reads through the R*Tree) every layer is
+also stored *packed*: slices of 200,000 features as a few BLOBs each (source ids, boxes, WKB, attribute
+codes). A county's patches touch a large part of the DLTB, and fetching its two million rows one Python
+tuple at a time cost more than the overlay; the packs are read as whole arrays, and only the features
+whose boxes meet a patch are turned into geometries. (Writing the packs alone and serving a batch from
+them too made registering two million features about a quarter faster, but a monthly batch's reading
+about 1 s slower than through the R*Tree: the job repeated every month keeps its table.)
 """
 from __future__ import annotations
 
@@ -49,6 +51,8 @@ from weipian_plugin.core.store import gpkg
 CACHE_SUFFIX = ".ref.gpkg"
 _SAMPLE = 1 << 20  # bytes hashed at each end of every file
 _SHAPEFILE_PARTS = (".shp", ".shx", ".dbf", ".prj", ".cpg")
+_MANY_BOXES = 5_000
+"""Above this many patch boxes (a county rather than a batch), the whole registered copy is read."""
 _FETCH = 200_000
 
 _REGISTRY = """
@@ -195,8 +199,9 @@ def _sql_column(values: np.ndarray) -> tuple[str, list]:
     return "TEXT", items
 
 
-def _typed(values: Sequence, sql_type: str) -> np.ndarray:
-    """A column's distinct values read back from the copy, in the dtype the source reader gave them."""
+def _typed(values: Sequence, sql_type: str, shared: dict) -> np.ndarray:
+    """A column read back from the copy, in the dtype the source reader gave it. Equal texts share one
+    string object (``shared``): a county's DLTB repeats a few dozen class names two million times."""
     if sql_type == "REAL":
         return np.array([np.nan if v is None else v for v in values], dtype=np.float64)
     if sql_type == "INTEGER" and None not in values:
@@ -205,6 +210,8 @@ def _typed(values: Sequence, sql_type: str) -> np.ndarray:
         values = [None if v is None else dt.datetime.fromisoformat(v) for v in values]
     elif sql_type == "DATE":
         values = [None if v is None else dt.date.fromisoformat(v) for v in values]
+    else:
+        values = [shared.setdefault(v, v) for v in values]
     out = np.empty(len(values), dtype=object)
     out[:] = values
     return out
@@ -231,6 +238,15 @@ class _Column:
     sql_type: str
     rows: np.ndarray
     uniques: Optional[list] = None
+
+    def sql(self, idx: np.ndarray) -> list:
+        """The values of rows ``idx`` as sqlite3 binds them (NaN as NULL)."""
+        if self.uniques is not None:
+            values = np.empty(len(self.uniques), dtype=object)
+            values[:] = self.uniques
+            return values[self.rows[idx]].tolist()
+        values = self.rows[idx].tolist()
+        return [None if v != v else v for v in values] if self.sql_type == "REAL" else values
 
 
 def _pack_column(values: np.ndarray) -> tuple[_Column, np.ndarray]:
@@ -332,7 +348,7 @@ class ReferenceCache:
             current = row is not None and tuple(row[1:6]) == (fp.size, fp.mtime_ns, fp.checksum, signature,
                                                               self.epsg) and row[11] > 0
             if current:
-                data = _read_copy(conn, row[0], near, self.epsg, path)
+                data = _read_copy(conn, row[0], row[6], near, self.epsg, path)
                 data.invalid_repaired = int(row[10])
                 return data, LayerRecord(role, path, layer, fp.size, fp.mtime_ns, fp.checksum, row[8] or "",
                                          self.epsg, int(row[9]), len(data), int(row[10]), True, row[7])
@@ -359,18 +375,16 @@ class ReferenceCache:
         if wanted is not None:
             upper = {w.upper() for w in wanted}
             fields = [f for f in fields if f.upper() in upper]
-        data = read_vector(path, layer or None, target_epsg=self.epsg, encoding=encoding, columns=fields,
-                           keep_wkb=True)
+        data = read_vector(path, layer or None, target_epsg=self.epsg, encoding=encoding, columns=fields)
         source_crs = pyogrio.read_info(path, layer=layer or None, encoding=encoding).get("crs") or ""
         return data, source_crs, time.perf_counter() - t
 
     @staticmethod
     def _drop(conn: sqlite3.Connection, entry_id: int, table: str) -> None:
-        if table:  # a copy registered by an earlier version also has a feature table and its R*Tree
-            conn.execute(f'DROP TABLE IF EXISTS "{table}"')
-            conn.execute(f'DROP TABLE IF EXISTS "rtree_{table}_geom"')
-            for meta in ("gpkg_extensions", "gpkg_geometry_columns", "gpkg_contents"):
-                conn.execute(f"DELETE FROM {meta} WHERE table_name = ?", (table,))
+        conn.execute(f'DROP TABLE IF EXISTS "{table}"')
+        conn.execute(f'DROP TABLE IF EXISTS "rtree_{table}_geom"')
+        for meta in ("gpkg_extensions", "gpkg_geometry_columns", "gpkg_contents"):
+            conn.execute(f"DELETE FROM {meta} WHERE table_name = ?", (table,))
         for registry in ("reference_columns", "reference_packs"):
             conn.execute(f"DELETE FROM {registry} WHERE layer_id = ?", (entry_id,))
         conn.execute("DELETE FROM reference_layers WHERE id = ?", (entry_id,))
@@ -380,20 +394,39 @@ class ReferenceCache:
         cur = conn.execute(
             "INSERT INTO reference_layers (role, path, layer, size, mtime_ns, checksum, wanted, fields, epsg, "
             "source_crs, feature_count, repaired, dropped, table_name, registered_at) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, '[]', ?, ?, ?, ?, ?, '', ?)",  # no feature table (see _read_copy)
+            "VALUES (?, ?, ?, ?, ?, ?, ?, '[]', ?, ?, ?, ?, ?, '', ?)",
             (role, path, layer, fp.size, fp.mtime_ns, fp.checksum, signature, self.epsg, source_crs, len(data),
              data.invalid_repaired, data.dropped_empty, stamp))
         layer_id = cur.lastrowid
+        table = f"ref_{layer_id}_{role}"
         names = list(data.attrs)
         columns = []
         for n in names:  # the registering run then uses the shared values too
             column, data.attrs[n] = _pack_column(data.attrs[n])
             columns.append(column)
+        types = [c.sql_type for c in columns]
+        bounds = shapely.bounds(data.geoms)
+        wkbs = shapely.to_wkb(data.geoms, byte_order=1, output_dimension=2)
         src = data.fids.astype(np.int64) if data.fids is not None else np.arange(len(data), dtype=np.int64)
-        wkbs, data.wkb = data.wkb, None  # the run goes on with the geometries alone
-        self._write_packs(conn, layer_id, names, columns, src, shapely.bounds(data.geoms), wkbs)
-        conn.execute("UPDATE reference_layers SET fields=?, seconds=? WHERE id=?",
-                     (json.dumps({n: c.sql_type for n, c in zip(names, columns)}, ensure_ascii=False),
+        # Rows are stored in the R*Tree's packing order, so a near-read touches few pages and the tree's
+        # leaves are written without a second sort; src_fid restores the source order on reading.
+        order = gpkg.str_order(bounds)
+        conn.execute(f'CREATE TABLE "{table}" (fid INTEGER PRIMARY KEY, geom GEOMETRY, src_fid INTEGER'
+                     + "".join(f', "{n}" {t}' for n, t in zip(names, types)) + ")")
+        gpkg.add_srs(conn, self.epsg)
+        insert = f'INSERT INTO "{table}" VALUES ({", ".join("?" * (3 + len(names)))})'
+        for a in range(0, len(order), _FETCH):  # blobs a slice at a time: a county's would take GBs at once
+            rows = order[a:a + _FETCH]
+            conn.executemany(insert, zip(range(a + 1, a + len(rows) + 1),
+                                         gpkg.encode(data.geoms[rows], self.epsg, wkbs[rows], bounds[rows]),
+                                         src[rows].tolist(), *(c.sql(rows) for c in columns)))
+        gpkg.register_features(conn, table, "geom", "GEOMETRY", self.epsg, f"{role}：{Path(path).name}")
+        gpkg.bulk_rtree(conn, table, "geom", np.arange(1, len(order) + 1), bounds[order], packed=True)
+        if len(order):
+            gpkg.update_extent(conn, table)
+        self._write_packs(conn, layer_id, names, columns, src, bounds, wkbs)
+        conn.execute("UPDATE reference_layers SET table_name=?, fields=?, seconds=? WHERE id=?",
+                     (table, json.dumps(dict(zip(names, types)), ensure_ascii=False),
                       read_seconds + time.perf_counter() - t, layer_id))
 
     @staticmethod
@@ -469,7 +502,7 @@ def _read_packs(conn: sqlite3.Connection, layer_id: int, near: Optional[np.ndarr
     source order. Only those features' WKB is turned into geometries."""
     meta = conn.execute("SELECT name, sql_type, uniques FROM reference_columns WHERE layer_id = ? ORDER BY pos",
                         (layer_id,)).fetchall()
-    uniques = [None if u is None else _typed(json.loads(u), t) for _, t, u in meta]
+    uniques = [None if u is None else _typed(json.loads(u), t, {}) for _, t, u in meta]
     dtypes = [np.dtype(np.float64 if t == "REAL" else np.int64 if u is None else np.int32)
               for (_, t, _), u in zip(meta, uniques)]
     meeting = None if near is None or not len(near) else _near_filter(_boxes_in(epsg, near, epsg))
@@ -502,12 +535,44 @@ def _read_packs(conn: sqlite3.Connection, layer_id: int, near: Optional[np.ndarr
                       np.concatenate(src) if src else np.empty(0, np.int64))
 
 
-def _read_copy(conn: sqlite3.Connection, layer_id: int, near: Optional[np.ndarray], epsg: int,
+def _read_copy(conn: sqlite3.Connection, layer_id: int, table: str, near: Optional[np.ndarray], epsg: int,
                source: str) -> VectorData:
     """The copy's features meeting a box of ``near`` (all without it), in source order, as they were
     registered (already valid and in the store CRS: nothing to repair or reproject).
 
-    From the packs, for a county and a batch alike: reading a county's packs whole takes a fraction of a
-    second, and only the features near the patches become geometries. (A feature table with an R*Tree
-    beside them, as earlier versions wrote, doubled the registration's writing for the batch case.)"""
-    return _read_packs(conn, layer_id, near, epsg, source)
+    A batch's few thousand patches are looked up in the R*Tree box by box; a county's patches touch
+    a large part of the layer, so then the packs are read whole (:func:`_read_packs`)."""
+    if near is None or len(near) > _MANY_BOXES:
+        return _read_packs(conn, layer_id, near, epsg, source)
+    info = conn.execute(f'PRAGMA table_info("{table}")').fetchall()
+    names = [r[1] for r in info[3:]]
+    types = [r[2] for r in info[3:]]
+    select = ", ".join(['t.src_fid', 't.geom'] + [f't."{n}"' for n in names])
+    boxes = _boxes_in(epsg, near, epsg)
+    conn.execute("CREATE TEMP TABLE IF NOT EXISTS near_boxes (minx REAL, maxx REAL, miny REAL, maxy REAL)")
+    conn.execute("CREATE TEMP TABLE IF NOT EXISTS near_hits (id INTEGER PRIMARY KEY)")
+    conn.execute("DELETE FROM near_boxes")
+    conn.execute("DELETE FROM near_hits")
+    conn.executemany("INSERT INTO near_boxes VALUES (?, ?, ?, ?)", boxes[:, [0, 2, 1, 3]].tolist())
+    # CROSS JOIN keeps the boxes as the outer loop, so each box is one R*Tree lookup (not a scan).
+    conn.execute(f'INSERT OR IGNORE INTO near_hits SELECT r.id FROM near_boxes b CROSS JOIN "rtree_{table}_geom" r '
+                 "WHERE r.minx <= b.maxx AND r.maxx >= b.minx AND r.miny <= b.maxy AND r.maxy >= b.miny")
+    cur = conn.execute(f'SELECT {select} FROM near_hits h JOIN "{table}" t ON t.fid = h.id')
+    src, geoms, columns = [], [], [[] for _ in names]
+    shared: list[dict] = [{} for _ in names]
+    while True:  # in slices, so the rows' Python objects never all exist at once
+        rows = cur.fetchmany(_FETCH)
+        if not rows:
+            break
+        cols = list(zip(*rows))
+        del rows
+        src.append(np.array(cols[0], dtype=np.int64))
+        geoms.append(gpkg.decode(cols[1]))
+        for k, (t, v) in enumerate(zip(types, cols[2:])):
+            columns[k].append(_typed(v, t, shared[k]))
+    if not src:
+        src, geoms, columns = [np.empty(0, np.int64)], [np.empty(0, object)], [[_typed((), t, {})] for t in types]
+    src_fid = np.concatenate(src)
+    order = np.argsort(src_fid, kind="stable")
+    attrs = {n: np.concatenate(c)[order] for n, c in zip(names, columns)}
+    return VectorData(np.concatenate(geoms)[order], attrs, epsg, 0, 0, source, src_fid[order])

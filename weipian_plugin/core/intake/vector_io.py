@@ -49,8 +49,6 @@ class VectorData:
     source: str = ""
     fids: np.ndarray | None = None
     """Feature ids in the source (OGR FID / QGIS feature id), to select the feature back in QGIS."""
-    wkb: np.ndarray | None = None
-    """The geometries as little-endian 2D WKB, when :func:`read_vector` was asked for it (``keep_wkb``)."""
 
     def __len__(self) -> int:
         return len(self.geoms)
@@ -139,7 +137,6 @@ def read_vector(
     encoding: str | None = None,
     columns: Sequence[str] | None = None,
     near: np.ndarray | None = None,
-    keep_wkb: bool = False,
 ) -> VectorData:
     """Read one layer of a vector file, reprojected to ``target_epsg`` and repaired.
 
@@ -147,7 +144,6 @@ def read_vector(
     (for a shapefile without ``.prj`` whose coordinates do not reveal it). ``near`` (boxes
     ``minx, miny, maxx, maxy`` in ``target_epsg``) limits the read to features whose envelopes meet one:
     a county's DLTB has millions of polygons and the month's patches touch a few per cent of them.
-    ``keep_wkb`` also gives the geometries as WKB (:attr:`VectorData.wkb`), as registering a layer stores them.
     """
     path = Path(path)
     name = path.name if layer is None else f"{path.name}（图层 {layer}）"
@@ -159,8 +155,7 @@ def read_vector(
             fast = _read_gpkg_near(path, layer, near, target_epsg, columns)
             if fast is not None:
                 geoms, attrs, source_epsg, fids = fast
-                return _build(geoms, attrs, source_epsg, None, target_epsg, name, str(path), fids,
-                              keep_wkb=keep_wkb)
+                return _build(geoms, attrs, source_epsg, None, target_epsg, name, str(path), fids)
         if path.suffix.lower() == ".shp":
             encoding = detect_shapefile_encoding(path, encoding).encoding
             prj = next((p for p in path.parent.iterdir() if p.name.lower() == f"{path.stem.lower()}.prj"), None)
@@ -181,8 +176,7 @@ def read_vector(
             source_epsg = int(crs[5:])
         else:
             prj_text = crs or None
-    return _build(geoms, attrs, source_epsg, prj_text, target_epsg, name, str(path), fids,
-                  wkbs if keep_wkb else None, keep_wkb)
+    return _build(geoms, attrs, source_epsg, prj_text, target_epsg, name, str(path), fids)
 
 
 def layer_summary(path: str | Path, layer: str | int | None = None,
@@ -299,11 +293,7 @@ def _build(
     label: str,
     source: str,
     fids: np.ndarray | None,
-    wkbs: np.ndarray | None = None,
-    keep_wkb: bool = False,
 ) -> VectorData:
-    """``wkbs``, GDAL's WKB of ``geoms``, are kept (``keep_wkb``) for the geometries neither reprojected
-    nor repaired: :func:`_as_written`."""
     for key, col in attrs.items():
         if len(col) != len(geoms):
             raise VectorReadError(f"{label} 的字段 {key} 行数（{len(col)}）与要素数（{len(geoms)}）不一致")
@@ -316,39 +306,16 @@ def _build(
         if target_epsg is not None and epsg != target_epsg:
             geoms = transform_geoms(geoms, epsg, target_epsg)
             epsg = target_epsg
-            wkbs = None
     except CrsError as exc:
         raise VectorReadError(f"{label}：{exc}") from exc
-    geoms, repaired, fixed = _repaired(geoms)
+    geoms, repaired = repair_polygons(geoms)
     keep = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms))
-    wkbs = _as_written(geoms, wkbs, fixed) if keep_wkb else None
     dropped = int(len(geoms) - keep.sum())
     if dropped:
         geoms = geoms[keep]
         attrs = {k: v[keep] for k, v in attrs.items()}
         fids = None if fids is None else fids[keep]
-        wkbs = None if wkbs is None else wkbs[keep]
-    return VectorData(geoms, attrs, epsg, repaired, dropped, source, fids, wkbs)
-
-
-def _as_written(geoms: np.ndarray, wkbs: np.ndarray | None, fixed: np.ndarray) -> np.ndarray:
-    """``shapely.to_wkb(geoms, byte_order=1, output_dimension=2)``, taking GDAL's bytes ``wkbs`` of the
-    geometries not in ``fixed`` where they are little-endian 2D and of the geometry's own type: GDAL
-    exported them as WKB (pyogrio reads through OGR, not the file's bytes) and GEOS read them into the
-    same rings, points and doubles, which it writes back the same way (tests/test_reference.py compares
-    the two for every delivery). A county's two million DLTB polygons are not encoded once more."""
-    if wkbs is None:
-        return shapely.to_wkb(geoms, byte_order=1, output_dimension=2)
-    items = [w or b"\0" * 5 for w in np.asarray(wkbs, dtype=object).tolist()]
-    heads = np.frombuffer(b"".join(w[:5] for w in items), np.uint8).reshape(-1, 5)
-    types = shapely.get_type_id(geoms)
-    reuse = (heads[:, 0] == 1) & (heads[:, 1:].copy().view("<u4").ravel() == types)
-    reuse &= np.isin(types, (_POLYGON, int(shapely.GeometryType.MULTIPOLYGON)))
-    reuse[fixed] = False
-    out = np.empty(len(items), dtype=object)
-    out[:] = items
-    out[~reuse] = shapely.to_wkb(geoms[~reuse], byte_order=1, output_dimension=2)
-    return out
+    return VectorData(geoms, attrs, epsg, repaired, dropped, source, fids)
 
 
 def repair_polygons(geoms: np.ndarray) -> tuple[np.ndarray, int]:
@@ -359,12 +326,6 @@ def repair_polygons(geoms: np.ndarray) -> tuple[np.ndarray, int]:
     the polygons regrouped: a bow-tie stays two triangles, a dangling spike is dropped. A feature
     with no polygonal part at all becomes None (dropped by the caller).
     """
-    geoms, invalid, _ = _repaired(geoms)
-    return geoms, invalid
-
-
-def _repaired(geoms: np.ndarray) -> tuple[np.ndarray, int, np.ndarray]:
-    """:func:`repair_polygons`, and the indices of the geometries it replaced."""
     geoms = np.asarray(geoms, dtype=object)
     present = ~shapely.is_missing(geoms)
     bad = np.flatnonzero(present & ~shapely.is_valid(geoms))
@@ -373,10 +334,10 @@ def _repaired(geoms: np.ndarray) -> tuple[np.ndarray, int, np.ndarray]:
     odd = np.flatnonzero(present & ~polygonal & ~shapely.is_empty(geoms))
     fix = np.union1d(bad, odd)
     if len(fix) == 0:
-        return geoms, 0, fix
+        return geoms, 0
     out = geoms.copy()
     out[fix] = _polygonal_parts(shapely.make_valid(geoms[fix]))
-    return out, int(len(bad)), fix
+    return out, int(len(bad))
 
 
 def _polygonal_parts(geoms: np.ndarray) -> np.ndarray:
