@@ -272,3 +272,16 @@ def pg_database(pg_server, _pg_template):
     yield f"{pg_server} dbname={name}"
     with contextlib.closing(_pg_connect(f"{pg_server} dbname=postgres")) as admin:
         admin.cursor().execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def pg_logins(pg_database):
+    """The login roles a test makes on ``pg_database`` (pgroles.grant creates them): append each name.
+    Login roles are cluster-wide, so each is dropped after the test, with its rights in the database."""
+    logins: list[str] = []
+    yield logins
+    with contextlib.closing(_pg_connect(pg_database)) as conn, conn.cursor() as cur:
+        for login in logins:
+            cur.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (login,))
+            if cur.fetchone():
+                cur.execute(f"DROP OWNED BY {login}; DROP ROLE {login}")

@@ -166,11 +166,10 @@ def test_published_store_finds_the_reference_layers_and_imagery_of_its_geopackag
 
 
 def test_a_viewer_writes_every_export_and_is_refused_a_change_in_words(
-        weipian_provider, county_store, pg_database, tmp_path):  # noqa: F811
+        weipian_provider, county_store, pg_database, pg_logins, tmp_path):  # noqa: F811
     """Exports only read the shared store: a read-only login (weipian_viewer) writes them all; an algorithm
     that changes the store tells it what its role may not do, and nothing is written."""
     import processing
-    import psycopg2
     from qgis.core import QgsProcessingException
 
     from weipian_plugin.core.store import pgroles, transfer
@@ -179,26 +178,20 @@ def test_a_viewer_writes_every_export_and_is_refused_a_change_in_words(
     transfer.publish(county_store, admin)
     with WorkStore.open(admin) as store:
         pgroles.install(store)
+        pg_logins.append("wp_export_viewer")
         pgroles.grant(store, "wp_export_viewer", pgroles.VIEWER, [])
     viewer = f"{admin} user=wp_export_viewer password=secret"  # (the test server trusts: any password does)
-    try:
-        for name, output in (("exportledger", "台账.xlsx"), ("accountability", "问责.xlsx"),
-                             ("exportreport", "报告.html"), ("gradeenforcement", "日常执法.xlsx"),
-                             ("exportmilitary", "军用.xlsx"), ("exportfigures", "套合图"), ("exportdossier", "卷宗")):
-            processing.run(f"weipian:{name}", {"STORE": viewer, "OUTPUT": str(tmp_path / output)})
-            assert (tmp_path / output).exists(), name
-        assert len(list((tmp_path / "套合图").glob("*.png"))) == 7
-        with pytest.raises(QgsProcessingException, match="没有这项权限") as refusal:
-            processing.run("weipian:seriousimpact", {"STORE": viewer, "UNIT_CODE": "500199", "REASON": "群体性事件"})
-        assert "secret" not in str(refusal.value) and "password=***" in str(refusal.value)
-        with WorkStore.open(admin) as store:
-            assert store.conn.execute("SELECT count(*) FROM serious_impact").fetchone()[0] == 0
-    finally:
-        conn = psycopg2.connect(pg_database)  # login roles are cluster-wide
-        conn.autocommit = True
-        with conn.cursor() as cur:
-            cur.execute("DROP OWNED BY wp_export_viewer; DROP ROLE wp_export_viewer")
-        conn.close()
+    for name, output in (("exportledger", "台账.xlsx"), ("accountability", "问责.xlsx"),
+                         ("exportreport", "报告.html"), ("gradeenforcement", "日常执法.xlsx"),
+                         ("exportmilitary", "军用.xlsx"), ("exportfigures", "套合图"), ("exportdossier", "卷宗")):
+        processing.run(f"weipian:{name}", {"STORE": viewer, "OUTPUT": str(tmp_path / output)})
+        assert (tmp_path / output).exists(), name
+    assert len(list((tmp_path / "套合图").glob("*.png"))) == 7
+    with pytest.raises(QgsProcessingException, match="没有这项权限") as refusal:
+        processing.run("weipian:seriousimpact", {"STORE": viewer, "UNIT_CODE": "500199", "REASON": "群体性事件"})
+    assert "secret" not in str(refusal.value) and "password=***" in str(refusal.value)
+    with WorkStore.open(admin) as store:
+        assert store.conn.execute("SELECT count(*) FROM serious_impact").fetchone()[0] == 0
 
 
 def test_the_review_list_is_in_the_same_order_on_a_server_sorting_by_pinyin(

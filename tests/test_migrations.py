@@ -5,7 +5,6 @@ feature tables registered, its version in ``weipian_meta`` (no later view or tri
 An old shared (PostGIS) store is the dump of one its release made (tests/data/postgis_store_v*.sql:
 when a migration is added, dump a store of the release before it there).
 """
-import contextlib
 import dataclasses
 import hashlib
 import re
@@ -124,19 +123,6 @@ def _load_dump(pg_database, dump: Path) -> None:
     conn.close()
 
 
-@contextlib.contextmanager
-def _member(pg_database, login: str):
-    """A login role (cluster-wide) dropped after the test; its libpq address of ``pg_database``."""
-    conn = psycopg2.connect(pg_database)
-    conn.autocommit = True
-    conn.cursor().execute(f"CREATE ROLE {login} LOGIN")
-    try:
-        yield f"postgresql:{pg_database} user={login}"
-    finally:
-        conn.cursor().execute(f"DROP OWNED BY {login}; DROP ROLE {login}")
-        conn.close()
-
-
 @pytest.mark.parametrize("dump", DUMPS, ids=lambda p: p.stem)
 def test_a_shared_store_of_an_older_release_migrates_with_its_records_chain_and_locks(pg_database, dump):
     address = f"postgresql:{pg_database}"
@@ -166,23 +152,24 @@ def test_a_shared_store_of_an_older_release_migrates_with_its_records_chain_and_
         assert store.schema_version == schema.LATEST_VERSION
 
 
-def test_only_the_owner_upgrades_a_shared_store_and_members_keep_their_rights(pg_database):
+def test_only_the_owner_upgrades_a_shared_store_and_members_keep_their_rights(pg_database, pg_logins):
     address = f"postgresql:{pg_database}"
     _load_dump(pg_database, DUMPS[0])
-    with _member(pg_database, "wp_old_rev") as member_address:
-        # the bureau had installed its roles on the old store (pgroles works on any version)
-        with WorkStore(None, postgis.connect(address), address) as old:
-            pgroles.install(old)
-            pgroles.grant(old, "wp_old_rev", pgroles.REVIEWER)
-        with pytest.raises(StoreError, match="只有工作库的所有者（数据库账号 postgres）能升级"):
-            WorkStore.open(member_address)
-        with WorkStore.open(address) as owner:
-            assert owner.schema_version == schema.LATEST_VERSION
-        with WorkStore.open(member_address) as store:  # grants and policies were renewed by the upgrade
-            records.save_determination(store, 2, {"project_name": "升级后保存"}, "wp_old_rev")
-            assert store.conn.execute("SELECT actor FROM audit_log ORDER BY id DESC LIMIT 1").fetchone() == (
-                "wp_old_rev",)
-            assert audit.verify(store.conn).ok
+    member_address = f"{address} user=wp_old_rev"
+    pg_logins.append("wp_old_rev")
+    # the bureau had installed its roles on the old store (pgroles works on any version)
+    with WorkStore(None, postgis.connect(address), address) as old:
+        pgroles.install(old)
+        pgroles.grant(old, "wp_old_rev", pgroles.REVIEWER)
+    with pytest.raises(StoreError, match="只有工作库的所有者（数据库账号 postgres）能升级"):
+        WorkStore.open(member_address)
+    with WorkStore.open(address) as owner:
+        assert owner.schema_version == schema.LATEST_VERSION
+    with WorkStore.open(member_address) as store:  # grants and policies were renewed by the upgrade
+        records.save_determination(store, 2, {"project_name": "升级后保存"}, "wp_old_rev")
+        assert store.conn.execute("SELECT actor FROM audit_log ORDER BY id DESC LIMIT 1").fetchone() == (
+            "wp_old_rev",)
+        assert audit.verify(store.conn).ok
 
 
 def test_two_members_opening_an_old_shared_store_at_once_both_get_the_upgraded_store(pg_database):

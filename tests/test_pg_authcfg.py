@@ -41,7 +41,7 @@ def _password_required(pg_database):
 
 
 @pytest.fixture
-def auth_connection(pg_database, weipian_provider):
+def auth_connection(pg_database, pg_logins, weipian_provider):
     """A store with LOGIN as a reviewer (password set on the server), and a saved QGIS PostgreSQL connection
     whose login is an authcfg of QGIS's authentication database; the plugin's Processing provider loaded
     (as in QGIS), which hands QGIS's authentication manager to the store. Yields (connection name, authcfg id)."""
@@ -54,6 +54,7 @@ def auth_connection(pg_database, weipian_provider):
             conn.execute("INSERT INTO patches (geom, batch_id, jcbh, area_m2, area_mu) VALUES "
                          "(ST_Multi(ST_MakeEnvelope(39500000, 3300000, 39500040, 3300030, 4527)), 1, 'J1', 1200, 1.8)")
         pgroles.install(store)
+        pg_logins.append(LOGIN)
         pgroles.grant(store, LOGIN, pgroles.REVIEWER)
         store.conn.execute(f"ALTER ROLE {LOGIN} PASSWORD '{PASSWORD}'")
     manager = QgsApplication.authManager()
@@ -73,10 +74,6 @@ def auth_connection(pg_database, weipian_provider):
     yield name, config.id()
     metadata.deleteConnection(name)
     manager.removeAuthenticationConfig(config.id())
-    admin = psycopg2.connect(pg_database)
-    admin.autocommit = True
-    admin.cursor().execute(f"DROP OWNED BY {LOGIN}; DROP ROLE {LOGIN}")
-    admin.close()
 
 
 def test_a_connection_with_an_authcfg_opens_with_the_password_from_qgis(auth_connection, pg_database, tmp_path):

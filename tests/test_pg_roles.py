@@ -19,7 +19,7 @@ X0, Y0 = 39_500_000.0, 3_300_000.0
 
 
 @pytest.fixture
-def shared(pg_database):
+def shared(pg_database, pg_logins):
     """A PostGIS store with one batch: patch A1 in township A and B1 in township B, both judged 违法, B1
     with a rectification record; the four logins in their groups. Yields a function opening the store as one of them."""
     address = f"postgresql:{pg_database}"
@@ -31,6 +31,7 @@ def shared(pg_database):
                                                     "violation_category": "新增"}, "管理员")
         records.save_rectification(store, 2, {"case_number": "乙镇原有"}, "管理员")
         pgroles.install(store)
+        pg_logins.extend(LOGINS)
         for login, group in LOGINS.items():
             pgroles.grant(store, login, group, [TOWN_A] if group == pgroles.TOWNSHIP else [])
     opened = []
@@ -43,12 +44,6 @@ def shared(pg_database):
     yield as_login, address
     for store in opened:
         store.close()
-    conn = psycopg2.connect(pg_database)  # login roles are cluster-wide: gone with the test
-    conn.autocommit = True
-    with conn.cursor() as cur:
-        for login in LOGINS:
-            cur.execute(f"DROP OWNED BY {login}; DROP ROLE {login}")
-    conn.close()
 
 
 def add_batch(conn, name, patches):

@@ -150,11 +150,10 @@ def test_a_file_that_is_not_a_ledger_is_refused(weipian_provider, locked_store, 
 
 
 def test_a_township_login_imports_its_own_rows_and_the_others_are_refused(weipian_provider, county_store,  # noqa: F811
-                                                                          pg_database, tmp_path):
+                                                                          pg_database, pg_logins, tmp_path):
     """On a shared store a township's login (row-level security) fills in its own patches' 查处整改 from the
     ledger; another township's rows are listed as refused with the reason, the import goes on."""
     import processing
-    import psycopg2
 
     from weipian_plugin.core.store import pgroles, transfer
 
@@ -162,24 +161,18 @@ def test_a_township_login_imports_its_own_rows_and_the_others_are_refused(weipia
     transfer.publish(county_store, admin)
     with WorkStore.open(admin) as store:
         pgroles.install(store)
+        pg_logins.append("wp_import_town")
         pgroles.grant(store, "wp_import_town", pgroles.TOWNSHIP, ["101"])  # 甲镇
     town = f"{admin} user=wp_import_town"
-    try:
-        ledger = processing.run("weipian:exportledger", {"STORE": town, "OUTPUT": str(tmp_path / "台账.xlsx")})["OUTPUT"]
-        fill_in(ledger, {("J002", "立案编号"): "甲镇立〔2026〕9号", ("J003", "立案编号"): "乙镇立〔2026〕9号"})
-        report = tmp_path / "导入结果.xlsx"
-        result = processing.run("weipian:importrecords", {"STORE": town, "INPUT": ledger, "REPORT": str(report)})
-        assert (result["APPLIED"], result["REFUSED"]) == (1, 1)
-        ws = openpyxl.load_workbook(report)["导入结果"]
-        rows = {ws.cell(r, 3).value: (ws.cell(r, 5).value, ws.cell(r, 7).value) for r in range(4, ws.max_row + 1)}
-        assert rows["J002"] == ("已导入", "") and rows["J003"][0] == "拒绝" and "没有这项权限" in rows["J003"][1]
-        with WorkStore.open(admin) as store:
-            cases = dict(store.conn.execute("SELECT p.jcbh, r.case_number FROM rectifications r "
-                                            "JOIN patches p ON p.fid = r.patch_fid"))
-        assert cases["J002"] == "甲镇立〔2026〕9号" and cases.get("J003") is None
-    finally:
-        conn = psycopg2.connect(pg_database)  # login roles are cluster-wide
-        conn.autocommit = True
-        with conn.cursor() as cur:
-            cur.execute("DROP OWNED BY wp_import_town; DROP ROLE wp_import_town")
-        conn.close()
+    ledger = processing.run("weipian:exportledger", {"STORE": town, "OUTPUT": str(tmp_path / "台账.xlsx")})["OUTPUT"]
+    fill_in(ledger, {("J002", "立案编号"): "甲镇立〔2026〕9号", ("J003", "立案编号"): "乙镇立〔2026〕9号"})
+    report = tmp_path / "导入结果.xlsx"
+    result = processing.run("weipian:importrecords", {"STORE": town, "INPUT": ledger, "REPORT": str(report)})
+    assert (result["APPLIED"], result["REFUSED"]) == (1, 1)
+    ws = openpyxl.load_workbook(report)["导入结果"]
+    rows = {ws.cell(r, 3).value: (ws.cell(r, 5).value, ws.cell(r, 7).value) for r in range(4, ws.max_row + 1)}
+    assert rows["J002"] == ("已导入", "") and rows["J003"][0] == "拒绝" and "没有这项权限" in rows["J003"][1]
+    with WorkStore.open(admin) as store:
+        cases = dict(store.conn.execute("SELECT p.jcbh, r.case_number FROM rectifications r "
+                                        "JOIN patches p ON p.fid = r.patch_fid"))
+    assert cases["J002"] == "甲镇立〔2026〕9号" and cases.get("J003") is None
