@@ -98,7 +98,8 @@ def test_interviews_and_serious_impact_edited_offline_are_named_not_lost_and_nev
     assert "西乡（110101002）：群众举报」：拒绝（离线删除" in text
     serious = next(o for o in got if "110101001" in o.part)
     assert "央视曝光" in serious.part and "导出后服务器上也已改为「东乡（110101001）：省厅通报」" in serious.detail
-    assert "请在共享工作库中录入" in serious.detail
+    assert "请在共享工作库中照此修改" in serious.detail
+    assert "请在共享工作库中重新录入" in text and "如确需删除，请在共享工作库中删除" in text
     with WorkStore.open(address) as server:  # nothing overwritten, added or removed there
         assert [(i["township"], i["interviewees"]) for i in marks.list_interviews(server)] == [("东乡", "张乡长")]
         assert dict(server.conn.execute("SELECT unit_code, reason FROM serious_impact")) == {

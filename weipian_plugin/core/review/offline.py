@@ -225,9 +225,10 @@ def _offline_side_edits(snapshot: WorkStore, server: WorkStore, record: dict) ->
             mine, base = now[table].get(key), before.get(key)
             if mine == base:
                 continue
-            action = "离线新增" if base is None else "离线删除" if mine is None else "离线修改"
-            detail = (f"{action}，未回传：{label}没有版本号和审计记录，离线修改无法核对、不能回传，"
-                      "请在共享工作库中录入")
+            action, todo = (("离线新增", "请在共享工作库中重新录入") if base is None else
+                            ("离线删除", "如确需删除，请在共享工作库中删除") if mine is None else
+                            ("离线修改", "请在共享工作库中照此修改"))
+            detail = f"{action}，未回传：{label}没有版本号和审计记录，离线的改动无法核对、不能回传，{todo}"
             if older:
                 detail += "（该快照导出时未记录这些表，无法区分是离线修改还是服务器上导出后的修改）"
             elif base is not None or table == "serious_impact":  # an id new offline may name another record there
