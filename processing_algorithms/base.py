@@ -3,14 +3,13 @@ from __future__ import annotations
 
 import contextlib
 import sqlite3
-from pathlib import Path
 
 from qgis.core import QgsProcessingAlgorithm, QgsProcessingException, QgsProcessingFeedback, QgsProcessingParameterFile
 from qgis.PyQt.QtCore import QCoreApplication
 
 from weipian_plugin.core.store import postgis
 from weipian_plugin.core.store.errors import explain
-from weipian_plugin.core.store.workstore import StoreError, WorkStore
+from weipian_plugin.core.store.workstore import StoreError, WorkStore, store_exists
 
 
 class WeipianAlgorithm(QgsProcessingAlgorithm):
@@ -39,7 +38,7 @@ class WeipianAlgorithm(QgsProcessingAlgorithm):
     @contextlib.contextmanager
     def open_store(path: str):
         """Open the work store; core's Chinese messages become Processing errors the user can read."""
-        if not path or not (postgis.is_address(path) or Path(path).is_file()):
+        if not store_exists(path):
             raise QgsProcessingException(f"工作库不存在：{path}")
         try:
             store = WorkStore.open(path)

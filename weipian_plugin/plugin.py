@@ -16,6 +16,7 @@ from qgis.PyQt.QtWidgets import QAction, QInputDialog
 
 from weipian_plugin import qgis_logging, translation
 from weipian_plugin.core.store import postgis
+from weipian_plugin.core.store.workstore import store_exists
 from weipian_plugin.gui.session import ANALYSIS, PATCHES, StoreSession
 from weipian_plugin.processing_algorithms.provider import WeipianProvider
 from weipian_plugin.settings import Settings
@@ -155,7 +156,7 @@ class WeipianPlugin:
         dialog.deleteLater()
 
     def _require_store(self) -> bool:
-        if self.store_path and (postgis.is_address(self.store_path) or Path(self.store_path).is_file()):
+        if store_exists(self.store_path):
             return True
         self.iface.messageBar().pushWarning(tr("Weipian"), tr("Open a work store first."))
         return False

@@ -23,7 +23,7 @@ from qgis.PyQt.QtWidgets import QComboBox, QDialog, QHeaderView, QMessageBox, QT
 from weipian_plugin.core.intake import fieldmap, importer
 from weipian_plugin.core.intake.encoding import detect_shapefile_encoding
 from weipian_plugin.core.store import keys, postgis
-from weipian_plugin.core.store.workstore import StoreError, WorkStore
+from weipian_plugin.core.store.workstore import StoreError, WorkStore, store_exists
 from weipian_plugin.gui.layers import ANALYSIS, add_store_layers
 from weipian_plugin.gui.tasks import CollectingFeedback, start_algorithm
 from weipian_plugin.settings import Settings
@@ -81,9 +81,7 @@ class ImportDialog(QDialog, FORM_CLASS):
         return path + ".gpkg" if path and not path.lower().endswith(".gpkg") else path
 
     def _store_exists(self) -> bool:
-        """A GeoPackage file that is there, or a shared store (which the import never creates)."""
-        path = self.store_path()
-        return postgis.is_address(path) or os.path.isfile(path)
+        return store_exists(self.store_path())
 
     def _build_field_table(self) -> None:
         self.fieldTable.setRowCount(len(fieldmap.CANONICAL))

@@ -30,6 +30,12 @@ class StoreError(ValueError):
     """The file is not a usable work store (message in Chinese, shown to the user as is)."""
 
 
+def store_exists(location: Optional[str]) -> bool:
+    """There is a store to open at ``location``: a shared store's PostgreSQL address (never created by a
+    mere open), or a GeoPackage file that is there."""
+    return bool(location) and (postgis.is_address(location) or Path(location).is_file())
+
+
 def now_iso() -> str:
     return dt.datetime.now().replace(microsecond=0).isoformat()
 
