@@ -23,7 +23,7 @@ import shapely
 from weipian_plugin.core import roles
 from weipian_plugin.core.analysis import overlay
 from weipian_plugin.core.analysis.checks import check_layer, verdict
-from weipian_plugin.core.analysis.overlay import OverlayCancelled, run_overlay
+from weipian_plugin.core.analysis.overlay import OverlayCancelled
 from weipian_plugin.core.analysis.rules import (
     ChangeType,
     RuleConfig,
@@ -154,6 +154,82 @@ def _iso(value) -> Optional[str]:
     return value.isoformat() if value is not None and hasattr(value, "isoformat") else None
 
 
+_COLUMNS = (*roles.COLUMNS, "cultivated_m2", "uncovered_cultivated_m2", "uncovered_m2", "construction_before_m2",
+            "new_construction_m2", "stock_construction_m2", "comparison_date", "dominant_dlbm", "suggestion",
+            "suggestion_type", "suggestion_reason", "basis", "mining_suggestion", "mining_suggestion_type",
+            "mining_suggestion_reason", "involves_basic_farmland", "involves_eco_redline", "involves_mining",
+            "new_housing", "new_or_stock")
+"""Columns of ``analysis`` a run writes (after patch_fid, analyzed_at and layers)."""
+
+
+class _ResultRows:
+    """The rows a run writes, suggested chunk by chunk of the overlay: ``analysis``, ``classes``
+    (``analysis_classes``), ``features`` (``analysis_features``) and ``townships`` (each patch's, when
+    the townships layer was given). A chunk keeps its arrays; the rows' Python values are made only as
+    they are written (a county's would take hundreds of megabytes at once)."""
+
+    def __init__(self) -> None:
+        self._chunks: list[Callable[[], tuple[Iterator, Iterator, Iterator, Iterator]]] = []
+        self.by_suggestion: Counter = Counter()
+
+    def add(self, fids: np.ndarray, attrs: Mapping[str, np.ndarray], compared: Sequence, width: np.ndarray,
+            result: overlay.OverlayResult, config: RuleConfig, stamp: str) -> None:
+        """Suggest for one chunk's patches (``result`` of :func:`.overlay.overlay_chunks`)."""
+        s = suggest_all(attrs["tblx"], attrs["hsx"], result, config, patches_dlbm=attrs["dlbm"],
+                        patches_qsx=attrs["qsx"], patches_width=width)
+        self.by_suggestion.update(s.result)
+        areas = result.area_m2
+        construction = result.dlbm_share(config.construction_dlbm_prefixes) * areas
+        nan = np.full(len(result), np.nan)
+        uncovered = result.uncovered_cultivated_m2.get(overlay.APPROVALS, nan)
+        approved = result.valid_covered_m2.get(overlay.APPROVALS)
+        outside = nan if approved is None else np.maximum(areas - approved, 0.0)
+        layer_list = json.dumps(sorted(result.provided))
+
+        def rows() -> tuple[Iterator, Iterator, Iterator, Iterator]:
+            covered = [_floats(result.covered_m2.get(role, nan)) for role in roles.COLUMNS.values()]
+            analysis = zip(
+                fids.tolist(), itertools.repeat(stamp), itertools.repeat(layer_list), *covered,
+                _floats(result.cultivated_m2), _floats(uncovered), _floats(outside), _floats(construction),
+                _floats(s.new_construction_m2), _floats(s.stock_construction_m2), map(_iso, compared),
+                [d or None for d in result.dominant_dlbm], s.result, s.subtype, s.reason, s.basis,
+                [r or None for r in s.mining_result], [t or None for t in s.mining_subtype],
+                [r or None for r in s.mining_reason], s.involves_basic_farmland.astype(int).tolist(),
+                s.involves_eco_redline.astype(int).tolist(), s.involves_mining.astype(int).tolist(),
+                s.new_housing.astype(int).tolist(), s.new_or_stock)
+            lu, ft = result.landuse, result.features
+            classes = zip(fids[lu.patch].tolist(), [d or None for d in lu.dlbm], lu.dlmc, lu.area_m2.tolist(),
+                          lu.cultivated_m2.tolist())
+            features = zip(fids[ft.patch].tolist(), ft.role, [d or None for d in ft.doc], map(_iso, ft.date),
+                           map(_iso, ft.valid_from), map(_iso, ft.valid_to), ft.share.tolist(),
+                           ft.area_m2.tolist(), ft.name, ft.kind, ft.valid.tolist())
+            townships = zip(result.township_code, result.township_name, fids.tolist()) \
+                if overlay.TOWNSHIPS in result.provided else iter(())
+            return analysis, classes, features, townships
+
+        self._chunks.append(rows)
+
+    def _table(self, k: int) -> Iterator[tuple]:
+        return itertools.chain.from_iterable(rows()[k] for rows in self._chunks)
+
+    @property
+    def analysis(self) -> Iterator[tuple]:
+        return self._table(0)
+
+    @property
+    def classes(self) -> Iterator[tuple]:
+        return self._table(1)
+
+    @property
+    def features(self) -> Iterator[tuple]:
+        return self._table(2)
+
+    @property
+    def townships(self) -> Iterator[tuple]:
+        """(code, name, fid): '' as NULL."""
+        return ((code or None, name or None, fid) for code, name, fid in self._table(3))
+
+
 @contextlib.contextmanager
 def _fast_delete(conn) -> Iterator[None]:
     """``secure_delete`` FAST while the run replaces its results. Debian's SQLite zeroes every deleted
@@ -180,7 +256,7 @@ def analyze(store: WorkStore, layers: Mapping[str, VectorData], batch: Optional[
     """Overlay and suggest for the store's patches (one batch or all) and write the results, with the
     run's record (``provenance``: the layers as read) in ``analysis_runs``. With ``release`` the caller
     hands ``layers`` (a dict) over: it is emptied once overlaid, so a county's reference geometries are
-    not held while the suggestions and rows are built (the run's peak memory)."""
+    not held while the results are written (the run's peak memory)."""
     started = now_iso()
     if batch and store.batch(batch) is None:  # a mistyped batch is an error, not "0 patches analyzed"
         raise ValueError(f"工作库中没有批次“{batch}”：{store.address}")
@@ -189,43 +265,20 @@ def analyze(store: WorkStore, layers: Mapping[str, VectorData], batch: Optional[
     summary = AnalysisSummary(analyzed=len(fids), repaired={r: d.invalid_repaired for r, d in layers.items()})
     if not len(fids):
         return summary
-    n = len(fids)
     areas = attrs["area_m2"].astype(np.float64)
     compared = comparison_dates(config, attrs["hsx"], attrs["qsx"])
-    result = run_overlay(geoms, areas, layers, after_dates=list(attrs["hsx"]), comparison_dates=compared,
-                         progress=(lambda f: progress(0.85 * f)) if progress else None, is_cancelled=is_cancelled)
+    width = equivalent_width(shapely.area(geoms), shapely.length(geoms))
+    stamp = now_iso()
+    rows = _ResultRows()
+    # Each chunk's suggestions and rows are made while the overlay threads work on the next chunks.
+    for start, part in overlay.overlay_chunks(geoms, areas, layers, after_dates=list(attrs["hsx"]),
+                                              comparison_dates=compared,
+                                              progress=(lambda f: progress(0.85 * f)) if progress else None,
+                                              is_cancelled=is_cancelled):
+        sl = slice(start, start + len(part))
+        rows.add(fids[sl], {k: v[sl] for k, v in attrs.items()}, compared[sl], width[sl], part, config, stamp)
     if release:
         layers.clear()
-    s = suggest_all(attrs["tblx"], attrs["hsx"], result, config, patches_dlbm=attrs["dlbm"],
-                    patches_qsx=attrs["qsx"], patches_width=equivalent_width(shapely.area(geoms), shapely.length(geoms)))
-    construction = result.dlbm_share(config.construction_dlbm_prefixes) * areas
-    nan = np.full(n, np.nan)
-    uncovered = result.uncovered_cultivated_m2.get(overlay.APPROVALS, nan)
-    approved = result.valid_covered_m2.get(overlay.APPROVALS)
-    outside = nan if approved is None else np.maximum(areas - approved, 0.0)
-    covered = [_floats(result.covered_m2.get(role, nan)) for role in roles.COLUMNS.values()]
-    stamp = now_iso()
-    layer_list = json.dumps(sorted(result.provided))
-    analysis_rows = list(zip(
-        fids.tolist(), itertools.repeat(stamp), itertools.repeat(layer_list), *covered,
-        _floats(result.cultivated_m2), _floats(uncovered), _floats(outside), _floats(construction),
-        _floats(s.new_construction_m2), _floats(s.stock_construction_m2), map(_iso, compared),
-        [d or None for d in result.dominant_dlbm], s.result, s.subtype, s.reason, s.basis,
-        [r or None for r in s.mining_result], [t or None for t in s.mining_subtype],
-        [r or None for r in s.mining_reason], s.involves_basic_farmland.astype(int).tolist(),
-        s.involves_eco_redline.astype(int).tolist(), s.involves_mining.astype(int).tolist(),
-        s.new_housing.astype(int).tolist(), s.new_or_stock))
-    columns = (*roles.COLUMNS, "cultivated_m2", "uncovered_cultivated_m2", "uncovered_m2", "construction_before_m2",
-               "new_construction_m2", "stock_construction_m2", "comparison_date", "dominant_dlbm", "suggestion",
-               "suggestion_type", "suggestion_reason", "basis", "mining_suggestion", "mining_suggestion_type",
-               "mining_suggestion_reason", "involves_basic_farmland", "involves_eco_redline", "involves_mining",
-               "new_housing", "new_or_stock")
-    lu, ft = result.landuse, result.features
-    class_rows = list(zip(fids[lu.patch].tolist(), [d or None for d in lu.dlbm], lu.dlmc, lu.area_m2.tolist(),
-                          lu.cultivated_m2.tolist()))
-    feature_rows = list(zip(fids[ft.patch].tolist(), ft.role, [d or None for d in ft.doc], map(_iso, ft.date),
-                            map(_iso, ft.valid_from), map(_iso, ft.valid_to), ft.share.tolist(), ft.area_m2.tolist(),
-                            ft.name, ft.kind, ft.valid.tolist()))
     if is_cancelled and is_cancelled():
         raise AnalysisCancelled()
 
@@ -235,20 +288,21 @@ def analyze(store: WorkStore, layers: Mapping[str, VectorData], batch: Optional[
         conn.executemany("INSERT INTO run_fids VALUES (?)", ((int(f),) for f in fids))
         for table in ("analysis", "analysis_classes", "analysis_features"):
             conn.execute(f"DELETE FROM {table} WHERE patch_fid IN (SELECT fid FROM run_fids)")
-        conn.executemany(f"INSERT INTO analysis (patch_fid, analyzed_at, layers, {', '.join(columns)}) "
-                         f"VALUES ({', '.join('?' * (len(columns) + 3))})", analysis_rows)
-        conn.executemany("INSERT INTO analysis_classes VALUES (?, ?, ?, ?, ?)", class_rows)
+        conn.executemany(f"INSERT INTO analysis (patch_fid, analyzed_at, layers, {', '.join(_COLUMNS)}) "
+                         f"VALUES ({', '.join('?' * (len(_COLUMNS) + 3))})", rows.analysis)
+        conn.executemany("INSERT INTO analysis_classes VALUES (?, ?, ?, ?, ?)", rows.classes)
         conn.executemany("INSERT INTO analysis_features (patch_fid, role, doc_number, doc_date, valid_from, "
                          "valid_to, share, area_m2, name, kind, valid) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                         feature_rows)
-        if overlay.TOWNSHIPS in result.provided:
-            conn.executemany("UPDATE patches SET township_code=?, township_name=? WHERE fid=?",
-                             ((c or None, n or None, int(f)) for f, c, n in
-                              zip(fids, result.township_code, result.township_name)))
+                         rows.features)
+        # a re-run rewrites only the townships that changed (most patches keep theirs)
+        sql = dialect(conn)
+        conn.executemany("UPDATE patches SET township_code=?, township_name=? WHERE fid=? AND "
+                         f"({sql.distinct('township_code', '?')} OR {sql.distinct('township_name', '?')})",
+                         ((code, name, fid, code, name) for code, name, fid in rows.townships))
         _record_run(conn, started, batch, len(fids), config, provenance or [])
         if progress:
             progress(1.0)
-    summary.by_suggestion = Counter(s.result)
+    summary.by_suggestion = rows.by_suggestion
     return summary
 
 
