@@ -248,20 +248,44 @@ def _fast_delete(conn) -> Iterator[None]:
         conn.execute(f"PRAGMA secure_delete = {int(before)}")
 
 
+@dataclass
+class RunPatches:
+    """The patches a run analyses, read once: reading the layers near them, the layer checks and the
+    overlay share them. ``boxes`` are their (minx, miny, maxx, maxy) in the store CRS."""
+
+    fids: np.ndarray
+    geoms: np.ndarray
+    attrs: Dict[str, np.ndarray]
+    boxes: np.ndarray = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        boxes = shapely.bounds(self.geoms)
+        self.boxes = boxes[~np.isnan(boxes).any(axis=1)]
+
+    @classmethod
+    def read(cls, store: WorkStore, batch: Optional[str] = None) -> "RunPatches":
+        """The store's active patches (of ``batch``, or all); ValueError for a batch the store lacks (a
+        mistyped batch is an error, not "0 patches analyzed")."""
+        if batch and store.batch(batch) is None:
+            raise ValueError(f"工作库中没有批次“{batch}”：{store.address}")
+        return cls(*store.read_patches(batch, columns=("tblx", "qsx", "hsx", "dlbm", "area_m2")))
+
+
 def analyze(store: WorkStore, layers: Mapping[str, VectorData], batch: Optional[str] = None,
             config: Optional[RuleConfig] = None,
             progress: Optional[Callable[[float], None]] = None,
             is_cancelled: Optional[Callable[[], bool]] = None,
-            provenance: Optional[Sequence[LayerRecord]] = None, release: bool = False) -> AnalysisSummary:
-    """Overlay and suggest for the store's patches (one batch or all) and write the results, with the
-    run's record (``provenance``: the layers as read) in ``analysis_runs``. With ``release`` the caller
-    hands ``layers`` (a dict) over: it is emptied once overlaid, so a county's reference geometries are
-    not held while the results are written (the run's peak memory)."""
+            provenance: Optional[Sequence[LayerRecord]] = None, release: bool = False,
+            patches: Optional[RunPatches] = None) -> AnalysisSummary:
+    """Overlay and suggest for the store's patches (one batch or all; ``patches`` when the caller read
+    them already) and write the results, with the run's record (``provenance``: the layers as read) in
+    ``analysis_runs``. With ``release`` the caller hands ``layers`` (a dict) over: it is emptied once
+    overlaid, so a county's reference geometries are not held while the results are written (the
+    run's peak memory)."""
     started = now_iso()
-    if batch and store.batch(batch) is None:  # a mistyped batch is an error, not "0 patches analyzed"
-        raise ValueError(f"工作库中没有批次“{batch}”：{store.address}")
+    patches = patches or RunPatches.read(store, batch)
     config = config or rule_config(store)
-    fids, geoms, attrs = store.read_patches(batch, columns=("tblx", "qsx", "hsx", "dlbm", "area_m2"))
+    fids, geoms, attrs = patches.fids, patches.geoms, patches.attrs
     summary = AnalysisSummary(analyzed=len(fids), repaired={r: d.invalid_repaired for r, d in layers.items()})
     if not len(fids):
         return summary
@@ -328,17 +352,16 @@ def analyze_layers(store: WorkStore, layers: Mapping[str, VectorData], sources: 
                    is_cancelled: Optional[Callable[[], bool]] = None, allow_warnings: bool = False,
                    totals: Optional[Mapping[str, tuple]] = None,
                    provenance: Optional[Sequence[LayerRecord]] = None, release: bool = False,
-                   near: Optional[np.ndarray] = None) -> AnalysisSummary:
+                   patches: Optional[RunPatches] = None) -> AnalysisSummary:
     """Check the layers already read, analyse, and remember where they came from (role -> source) in
     the store, so the next run, the project and the split along approvals find them again; ``provenance``
-    (the layers as read) is the run's record; ``release`` as in :func:`analyze`, ``near`` as in
-    :func:`check_sources`. Layer problems stop the run (LayerCheckFailed, nothing written) unless
-    ``allow_warnings``: then they are stored with the run for the ledger and the report."""
-    if batch and store.batch(batch) is None:
-        raise ValueError(f"工作库中没有批次“{batch}”：{store.address}")
-    warnings = verdict(check_sources(store, layers, sources, batch, totals, near), allow_warnings)
+    (the layers as read) is the run's record; ``release`` and ``patches`` as in :func:`analyze`.
+    Layer problems stop the run (LayerCheckFailed, nothing written) unless ``allow_warnings``: then
+    they are stored with the run for the ledger and the report."""
+    patches = patches or RunPatches.read(store, batch)
+    warnings = verdict(check_sources(store, layers, sources, batch, totals, patches.boxes), allow_warnings)
     summary = analyze(store, layers, batch, progress=progress, is_cancelled=is_cancelled, provenance=provenance,
-                      release=release)
+                      release=release, patches=patches)
     keys.ANALYSIS_LAYERS.write(store, dict(sources))
     keys.ANALYSIS_WARNINGS.write(store, {"at": now_iso(), "batch": batch or "", "warnings": warnings})
     summary.layers = dict(sources)
@@ -352,10 +375,10 @@ def run_analysis(store: WorkStore, sources: Mapping[str, str], batch: Optional[s
     """Read the layers (through their registered copies), check them, analyse, and remember the layers
     chosen in the store."""
     sources = {role: str(path) for role, path in sources.items() if path}
-    near = store.patch_bounds(batch)  # read once: the copies and the checks both need the boxes
-    layers, records = load_registered(store, sources, near,
+    patches = RunPatches.read(store, batch)
+    layers, records = load_registered(store, sources, patches.boxes,
                                       (lambda f: progress(0.3 * f)) if progress else None, is_cancelled)
     return analyze_layers(store, layers, sources, batch,
                           progress=(lambda f: progress(0.3 + 0.7 * f)) if progress else None,
                           is_cancelled=is_cancelled, allow_warnings=allow_warnings, provenance=records,
-                          release=True, near=near)
+                          release=True, patches=patches)
