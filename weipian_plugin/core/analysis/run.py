@@ -169,7 +169,7 @@ class _ResultRows:
     they are written (a county's would take hundreds of megabytes at once)."""
 
     def __init__(self) -> None:
-        self._chunks: list[Callable[[], tuple[Iterator, Iterator, Iterator, Iterator]]] = []
+        self._chunks: list[tuple[Callable[[], Iterator[tuple]], ...]] = []  # per chunk, each table's rows
         self.by_suggestion: Counter = Counter()
 
     def add(self, fids: np.ndarray, attrs: Mapping[str, np.ndarray], compared: Sequence, width: np.ndarray,
@@ -185,10 +185,17 @@ class _ResultRows:
         approved = result.valid_covered_m2.get(overlay.APPROVALS)
         outside = nan if approved is None else np.maximum(areas - approved, 0.0)
         layer_list = json.dumps(sorted(result.provided))
+        townships: list = []  # (code, name, fid) of the patches whose township changed ('' as NULL)
+        if overlay.TOWNSHIPS in result.provided:
+            code = [c or None for c in result.township_code]
+            name = [n or None for n in result.township_name]
+            changed = [k for k, (c, n, c0, n0) in enumerate(zip(code, name, attrs["township_code"],
+                                                                 attrs["township_name"])) if (c, n) != (c0, n0)]
+            townships = [(code[k], name[k], int(fids[k])) for k in changed]
 
-        def rows() -> tuple[Iterator, Iterator, Iterator, Iterator]:
+        def analysis() -> Iterator[tuple]:
             covered = [_floats(result.covered_m2.get(role, nan)) for role in roles.COLUMNS.values()]
-            analysis = zip(
+            return zip(
                 fids.tolist(), itertools.repeat(stamp), itertools.repeat(layer_list), *covered,
                 _floats(result.cultivated_m2), _floats(uncovered), _floats(outside), _floats(construction),
                 _floats(s.new_construction_m2), _floats(s.stock_construction_m2), map(_iso, compared),
@@ -197,20 +204,22 @@ class _ResultRows:
                 [r or None for r in s.mining_reason], s.involves_basic_farmland.astype(int).tolist(),
                 s.involves_eco_redline.astype(int).tolist(), s.involves_mining.astype(int).tolist(),
                 s.new_housing.astype(int).tolist(), s.new_or_stock)
-            lu, ft = result.landuse, result.features
-            classes = zip(fids[lu.patch].tolist(), [d or None for d in lu.dlbm], lu.dlmc, lu.area_m2.tolist(),
-                          lu.cultivated_m2.tolist())
-            features = zip(fids[ft.patch].tolist(), ft.role, [d or None for d in ft.doc], map(_iso, ft.date),
-                           map(_iso, ft.valid_from), map(_iso, ft.valid_to), ft.share.tolist(),
-                           ft.area_m2.tolist(), ft.name, ft.kind, ft.valid.tolist())
-            townships = zip(result.township_code, result.township_name, fids.tolist()) \
-                if overlay.TOWNSHIPS in result.provided else iter(())
-            return analysis, classes, features, townships
 
-        self._chunks.append(rows)
+        def classes() -> Iterator[tuple]:
+            lu = result.landuse
+            return zip(fids[lu.patch].tolist(), [d or None for d in lu.dlbm], lu.dlmc, lu.area_m2.tolist(),
+                       lu.cultivated_m2.tolist())
+
+        def features() -> Iterator[tuple]:
+            ft = result.features
+            return zip(fids[ft.patch].tolist(), ft.role, [d or None for d in ft.doc], map(_iso, ft.date),
+                       map(_iso, ft.valid_from), map(_iso, ft.valid_to), ft.share.tolist(), ft.area_m2.tolist(),
+                       ft.name, ft.kind, ft.valid.tolist())
+
+        self._chunks.append((analysis, classes, features, lambda: iter(townships)))
 
     def _table(self, k: int) -> Iterator[tuple]:
-        return itertools.chain.from_iterable(rows()[k] for rows in self._chunks)
+        return itertools.chain.from_iterable(chunk[k]() for chunk in self._chunks)
 
     @property
     def analysis(self) -> Iterator[tuple]:
@@ -226,8 +235,8 @@ class _ResultRows:
 
     @property
     def townships(self) -> Iterator[tuple]:
-        """(code, name, fid): '' as NULL."""
-        return ((code or None, name or None, fid) for code, name, fid in self._table(3))
+        """(code, name, fid) of each patch whose township the run changes (a re-run, few or none)."""
+        return self._table(3)
 
 
 @contextlib.contextmanager
@@ -268,7 +277,8 @@ class RunPatches:
         mistyped batch is an error, not "0 patches analyzed")."""
         if batch and store.batch(batch) is None:
             raise ValueError(f"工作库中没有批次“{batch}”：{store.address}")
-        return cls(*store.read_patches(batch, columns=("tblx", "qsx", "hsx", "dlbm", "area_m2")))
+        return cls(*store.read_patches(batch, columns=("tblx", "qsx", "hsx", "dlbm", "area_m2", "township_code",
+                                                       "township_name")))
 
 
 def analyze(store: WorkStore, layers: Mapping[str, VectorData], batch: Optional[str] = None,
@@ -318,11 +328,7 @@ def analyze(store: WorkStore, layers: Mapping[str, VectorData], batch: Optional[
         conn.executemany("INSERT INTO analysis_features (patch_fid, role, doc_number, doc_date, valid_from, "
                          "valid_to, share, area_m2, name, kind, valid) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                          rows.features)
-        # a re-run rewrites only the townships that changed (most patches keep theirs)
-        sql = dialect(conn)
-        conn.executemany("UPDATE patches SET township_code=?, township_name=? WHERE fid=? AND "
-                         f"({sql.distinct('township_code', '?')} OR {sql.distinct('township_name', '?')})",
-                         ((code, name, fid, code, name) for code, name, fid in rows.townships))
+        conn.executemany("UPDATE patches SET township_code=?, township_name=? WHERE fid=?", rows.townships)
         _record_run(conn, started, batch, len(fids), config, provenance or [])
         if progress:
             progress(1.0)
