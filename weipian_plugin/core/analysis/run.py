@@ -165,11 +165,11 @@ _COLUMNS = (*roles.COLUMNS, "cultivated_m2", "uncovered_cultivated_m2", "uncover
 class _ResultRows:
     """The rows a run writes, suggested chunk by chunk of the overlay: ``analysis``, ``classes``
     (``analysis_classes``), ``features`` (``analysis_features``) and ``townships`` (each patch's, when
-    the townships layer was given). A chunk keeps its arrays; the rows' Python values are made only as
-    they are written (a county's would take hundreds of megabytes at once)."""
+    the townships layer was given, those that changed). A chunk keeps its columns; the row tuples are
+    made only as they are written."""
 
     def __init__(self) -> None:
-        self._chunks: list[tuple[Callable[[], Iterator[tuple]], ...]] = []  # per chunk, each table's rows
+        self._chunks: list[tuple[Sequence[Sequence], ...]] = []  # per chunk, each table's columns
         self.by_suggestion: Counter = Counter()
 
     def add(self, fids: np.ndarray, attrs: Mapping[str, np.ndarray], compared: Sequence, width: np.ndarray,
@@ -185,41 +185,36 @@ class _ResultRows:
         approved = result.valid_covered_m2.get(overlay.APPROVALS)
         outside = nan if approved is None else np.maximum(areas - approved, 0.0)
         layer_list = json.dumps(sorted(result.provided))
-        townships: list = []  # (code, name, fid) of the patches whose township changed ('' as NULL)
+        townships: tuple = ([], [], [])  # code, name, fid of the patches whose township changed ('' as NULL)
         if overlay.TOWNSHIPS in result.provided:
             code = [c or None for c in result.township_code]
             name = [n or None for n in result.township_name]
             changed = [k for k, (c, n, c0, n0) in enumerate(zip(code, name, attrs["township_code"],
                                                                  attrs["township_name"])) if (c, n) != (c0, n0)]
-            townships = [(code[k], name[k], int(fids[k])) for k in changed]
+            townships = ([code[k] for k in changed], [name[k] for k in changed], fids[changed].tolist())
 
-        def analysis() -> Iterator[tuple]:
-            covered = [_floats(result.covered_m2.get(role, nan)) for role in roles.COLUMNS.values()]
-            return zip(
-                fids.tolist(), itertools.repeat(stamp), itertools.repeat(layer_list), *covered,
-                _floats(result.cultivated_m2), _floats(uncovered), _floats(outside), _floats(construction),
-                _floats(s.new_construction_m2), _floats(s.stock_construction_m2), map(_iso, compared),
-                [d or None for d in result.dominant_dlbm], s.result, s.subtype, s.reason, s.basis,
-                [r or None for r in s.mining_result], [t or None for t in s.mining_subtype],
-                [r or None for r in s.mining_reason], s.involves_basic_farmland.astype(int).tolist(),
-                s.involves_eco_redline.astype(int).tolist(), s.involves_mining.astype(int).tolist(),
-                s.new_housing.astype(int).tolist(), s.new_or_stock)
-
-        def classes() -> Iterator[tuple]:
-            lu = result.landuse
-            return zip(fids[lu.patch].tolist(), [d or None for d in lu.dlbm], lu.dlmc, lu.area_m2.tolist(),
-                       lu.cultivated_m2.tolist())
-
-        def features() -> Iterator[tuple]:
-            ft = result.features
-            return zip(fids[ft.patch].tolist(), ft.role, [d or None for d in ft.doc], map(_iso, ft.date),
-                       map(_iso, ft.valid_from), map(_iso, ft.valid_to), ft.share.tolist(), ft.area_m2.tolist(),
-                       ft.name, ft.kind, ft.valid.tolist())
-
-        self._chunks.append((analysis, classes, features, lambda: iter(townships)))
+        # The columns as SQLite takes them are made now, while the overlay threads work; only the
+        # row tuples wait for the write (all of a county's at once would take hundreds of megabytes).
+        covered = [_floats(result.covered_m2.get(role, nan)) for role in roles.COLUMNS.values()]
+        analysis = (
+            fids.tolist(), [stamp] * len(fids), [layer_list] * len(fids), *covered,
+            _floats(result.cultivated_m2), _floats(uncovered), _floats(outside), _floats(construction),
+            _floats(s.new_construction_m2), _floats(s.stock_construction_m2), list(map(_iso, compared)),
+            [d or None for d in result.dominant_dlbm], s.result, s.subtype, s.reason, s.basis,
+            [r or None for r in s.mining_result], [t or None for t in s.mining_subtype],
+            [r or None for r in s.mining_reason], s.involves_basic_farmland.astype(int).tolist(),
+            s.involves_eco_redline.astype(int).tolist(), s.involves_mining.astype(int).tolist(),
+            s.new_housing.astype(int).tolist(), s.new_or_stock)
+        lu, ft = result.landuse, result.features
+        classes = (fids[lu.patch].tolist(), [d or None for d in lu.dlbm], lu.dlmc, lu.area_m2.tolist(),
+                   lu.cultivated_m2.tolist())
+        features = (fids[ft.patch].tolist(), ft.role, [d or None for d in ft.doc], list(map(_iso, ft.date)),
+                    list(map(_iso, ft.valid_from)), list(map(_iso, ft.valid_to)), ft.share.tolist(),
+                    ft.area_m2.tolist(), ft.name, ft.kind, ft.valid.tolist())
+        self._chunks.append((analysis, classes, features, townships))
 
     def _table(self, k: int) -> Iterator[tuple]:
-        return itertools.chain.from_iterable(chunk[k]() for chunk in self._chunks)
+        return itertools.chain.from_iterable(zip(*chunk[k]) for chunk in self._chunks)
 
     @property
     def analysis(self) -> Iterator[tuple]:
