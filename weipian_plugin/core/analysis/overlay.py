@@ -455,9 +455,10 @@ def overlay_chunks(
     # With several workers the patches are cut into more chunks than workers (tiles of patches), and the
     # chunks run at once: GEOS releases the GIL in every vectorised call, so threads use every core
     # without starting processes inside QGIS. Each chunk has results of its own, yielded in patch order,
-    # so the result is the same for any chunk size and number of workers.
+    # so the result is the same for any chunk size and number of workers. Eight chunks a worker: the
+    # caller's work on the last chunk, which nothing overlaps, stays short.
     if n_workers > 1:
-        chunk_size = min(chunk_size, max(_MIN_PARALLEL_CHUNK, -(-n // (4 * n_workers))))
+        chunk_size = min(chunk_size, max(_MIN_PARALLEL_CHUNK, -(-n // (8 * n_workers))))
     starts = list(range(0, n, chunk_size))
     chunk_workers = min(n_workers, len(starts))
     inner_workers = n_workers if chunk_workers == 1 else 1
