@@ -194,7 +194,7 @@ class _ResultRows:
             townships = ([code[k] for k in changed], [name[k] for k in changed], fids[changed].tolist())
 
         # The columns as SQLite takes them are made now, while the overlay threads work; only the
-        # row tuples wait for the write (all of a county's at once would take hundreds of megabytes).
+        # row tuples wait for the write (a county's would add some 80 MB to the run's peak memory).
         covered = [_floats(result.covered_m2.get(role, nan)) for role in roles.COLUMNS.values()]
         analysis = (
             fids.tolist(), [stamp] * len(fids), [layer_list] * len(fids), *covered,
@@ -288,7 +288,7 @@ def analyze(store: WorkStore, layers: Mapping[str, VectorData], batch: Optional[
     overlaid, so a county's reference geometries are not held while the results are written (the
     run's peak memory)."""
     started = now_iso()
-    patches = patches or RunPatches.read(store, batch)
+    patches = RunPatches.read(store, batch) if patches is None else patches
     config = config or rule_config(store)
     fids, geoms, attrs = patches.fids, patches.geoms, patches.attrs
     summary = AnalysisSummary(analyzed=len(fids), repaired={r: d.invalid_repaired for r, d in layers.items()})
@@ -359,7 +359,7 @@ def analyze_layers(store: WorkStore, layers: Mapping[str, VectorData], sources: 
     (the layers as read) is the run's record; ``release`` and ``patches`` as in :func:`analyze`.
     Layer problems stop the run (LayerCheckFailed, nothing written) unless ``allow_warnings``: then
     they are stored with the run for the ledger and the report."""
-    patches = patches or RunPatches.read(store, batch)
+    patches = RunPatches.read(store, batch) if patches is None else patches
     warnings = verdict(check_sources(store, layers, sources, batch, totals, patches.boxes), allow_warnings)
     summary = analyze(store, layers, batch, progress=progress, is_cancelled=is_cancelled, provenance=provenance,
                       release=release, patches=patches)
