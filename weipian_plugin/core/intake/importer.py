@@ -163,7 +163,8 @@ def _decode_each(text, shp: Path, what: str, legacy: str):
 
 
 def read_shapefile(shp: Path, encoding: EncodingGuess):
-    """(field names, {name: values}, shapely geometries); any reader failure is an ImportFailed.
+    """(field names, {name: values}, shapely geometries, their WKB as GDAL wrote it); any reader failure
+    is an ImportFailed.
 
     Text arrives decoded per ``encoding`` (value by value when it is mixed) with byte-order marks
     removed, which spreadsheet exports leave inside values."""
@@ -192,7 +193,7 @@ def read_shapefile(shp: Path, encoding: EncodingGuess):
         geoms = shapely.from_wkb(wkb, on_invalid="ignore")
     except Exception as exc:
         raise ImportFailed(f"{shp.name} 的几何数据已损坏：{exc}") from exc
-    return names, dict(zip(names, values)), geoms
+    return names, dict(zip(names, values)), geoms, wkb
 
 
 def _without_bom(col: np.ndarray) -> np.ndarray:
@@ -217,7 +218,7 @@ def _file_state(shp: Path, encoding: Optional[str]) -> tuple:
 
 
 def _read_batch(shp: Path, encoding: Optional[str], keep: bool) -> tuple:
-    """(encoding guess, field names, values, geometries) of a batch file. Creating a store for a batch
+    """(encoding guess, field names, values, geometries, their WKB) of a batch file. Creating a store for a batch
     reads it, and the import that follows would read it again (a third of a county import): the
     creation keeps its read (``keep``) for the import of the same unchanged file, which takes it."""
     state = _file_state(shp, encoding)
@@ -318,6 +319,33 @@ def _to_multipolygons(geoms: np.ndarray) -> np.ndarray:
     return out
 
 
+_LE_POLYGON, _LE_MULTIPOLYGON = b"\x01\x03\x00\x00\x00", b"\x01\x06\x00\x00\x00"
+_ONE_PART = _LE_MULTIPOLYGON + (1).to_bytes(4, "little")  # a MultiPolygon of one part; the part follows
+
+
+def _multipolygon_wkbs(geoms: np.ndarray, source_wkb: np.ndarray) -> np.ndarray:
+    """The little-endian XY WKB of each Polygon or MultiPolygon as a MultiPolygon.
+
+    ``source_wkb`` is what GDAL read each geometry from (None where the geometry was replaced since).
+    Where that is already a little-endian XY Polygon or MultiPolygon it is the byte string shapely would
+    write for the same shape, so it is used as it is (a Polygon behind a one-part MultiPolygon header);
+    only the other geometries are made MultiPolygons and written by shapely. Building and writing
+    100,000 MultiPolygons took a tenth of a county's import."""
+    out = np.empty(len(geoms), dtype=object)
+    rest = []
+    for k, wkb in enumerate(source_wkb.tolist()):
+        head = None if wkb is None else wkb[:5]
+        if head == _LE_POLYGON:
+            out[k] = _ONE_PART + wkb
+        elif head == _LE_MULTIPOLYGON:
+            out[k] = wkb
+        else:  # replaced, reprojected, or Z/M or big-endian in the file
+            rest.append(k)
+    if rest:
+        out[rest] = shapely.to_wkb(_to_multipolygons(geoms[rest]), byte_order=1, output_dimension=2)
+    return out
+
+
 def _polygonal_part(geom):
     """make_valid may return a collection; keep its polygonal part."""
     if geom is None or geom.geom_type in _POLYGONAL:
@@ -414,7 +442,7 @@ def _changed_geometries(dialect, before: dict, jcbh: List[str], geoms: np.ndarra
     if not idx:
         return []
     old = dialect.decode([before[jcbh[k]][1] for k in idx])
-    new = geoms[idx]
+    new = _to_multipolygons(geoms[idx])  # as stored: a Polygon never equals its one-part MultiPolygon
     same = shapely.equals_exact(shapely.normalize(old), shapely.normalize(new), tolerance=1e-3)
     return [k for k, s in zip(idx, same) if not s]
 
@@ -445,7 +473,7 @@ def import_patches(store: WorkStore, shp_path, batch: Optional[str] = None,
         if progress:
             progress(fraction)
 
-    result.encoding, names, values, geoms = _read_batch(shp, encoding, keep=False)
+    result.encoding, names, values, geoms, source_wkb = _read_batch(shp, encoding, keep=False)
     step(0.2)
     if field_map:
         result.field_map = fieldmap.parse(field_map, names)
@@ -480,6 +508,7 @@ def import_patches(store: WorkStore, shp_path, batch: Optional[str] = None,
     n = max(n_read, counts["shp"], counts["shx"], counts["dbf"])
     if n > n_read:  # rows GDAL could not read at all: rejected by number, without attributes
         geoms = np.concatenate([geoms, np.full(n - n_read, None, dtype=object)])
+        source_wkb = np.concatenate([source_wkb, np.full(n - n_read, None, dtype=object)])
         values = {k: np.concatenate([v.astype(object), np.full(n - n_read, None, dtype=object)])
                   for k, v in values.items()}
     reasons: List[Optional[str]] = [None] * n
@@ -508,17 +537,18 @@ def import_patches(store: WorkStore, shp_path, batch: Optional[str] = None,
                 if fixed is None or fixed.is_empty:
                     reasons[i] = "几何无效且无法修复"
                 else:
-                    geoms[i] = fixed
+                    geoms[i], source_wkb[i] = fixed, None
                     repaired[i] = True
     step(0.4)
     keep = np.array([r is None for r in reasons], dtype=bool)
-    kept = geoms[keep]
+    kept, kept_wkb = geoms[keep], source_wkb[keep]
     if result.crs.epsg != store.epsg:
         kept = transform_geoms(kept, result.crs.epsg, store.epsg)
-    # the area from the shapes as read: the same rings as their MultiPolygons', but a hole-free Polygon
-    # takes ellipsoidal_area's short path
+        kept_wkb = np.full(len(kept), None, dtype=object)
+    # Polygons stay Polygons until written (as MultiPolygons): ellipsoidal_area takes a short path for
+    # a hole-free Polygon, and the stored WKB is mostly the file's own (_multipolygon_wkbs)
     area_m2 = ellipsoidal_area(kept, store.epsg)
-    kept = _to_multipolygons(kept)
+    kept_wkb = _multipolygon_wkbs(kept, kept_wkb)
     step(0.6)
 
     if "jcmj" not in mapping:
@@ -545,7 +575,7 @@ def import_patches(store: WorkStore, shp_path, batch: Optional[str] = None,
         return _converted(values[mapping[canonical]][rows_idx].tolist(), convert)
 
     attrs_json = _json_rows(values, names, rows_idx)
-    blobs = store.dialect.encode(kept, store.epsg)
+    blobs = store.dialect.encode(kept, store.epsg, kept_wkb)
     geom = store.dialect.geom_param(store.epsg)
     cols = {c: column(c) for c in ("xzqdm", "xmc", "tblx", "tz", "sfyn", "sfhx", "dlbm")}
     qsx, hsx = column("qsx", _iso_date), column("hsx", _iso_date)
@@ -639,7 +669,7 @@ def create_store_for(store_path, shp_path, encoding: Optional[str] = None, year:
     """A new store in the projected CGCS2000 zone of the first batch (lon/lat data → its 3° zone); the
     encoding, field mapping and CRS the user gave for the import apply here too."""
     shp = Path(shp_path)
-    _, names, values, geoms = _read_batch(shp, encoding, keep=True)
+    _, names, values, geoms, _ = _read_batch(shp, encoding, keep=True)
     coords = shapely.get_coordinates(geoms[~shapely.is_missing(geoms)])
     if not len(coords):
         raise ImportFailed(f"{shp.name} 中没有任何几何图形。")
