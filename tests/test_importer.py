@@ -253,8 +253,9 @@ def test_stored_geometry_is_what_shapely_writes_for_the_multipolygon(store_path,
 
 
 def test_attribute_json_is_the_rows_dict_encoded(tmp_path):
-    """_json_rows encodes each column's distinct values once; the text must be json.dumps of the row's
-    dict even where equal values encode differently (1, 1.0, True; 0.0 and -0.0) and for a repeated name."""
+    """_json_rows encodes each column's distinct values once (numeric columns at once); the text must be
+    json.dumps of the row's dict even where equal values encode differently (1, 1.0, True; 0.0 and -0.0),
+    for non-finite floats and for a repeated name."""
     import datetime as dt
     import json
 
@@ -264,8 +265,9 @@ def test_attribute_json_is_the_rows_dict_encoded(tmp_path):
                      dtype=object)
     n = len(mixed)
     values = {"M": mixed, "F": np.array([0.0, -0.0, np.nan, -np.inf, 1e300, 0.1] * 2), "I": np.arange(n, dtype=np.int64),
-              "S": np.array(["x", "y"] * 6, dtype=object), "B": np.array([True, False] * 6)}
-    names = ["M", "F", "I", "S", "B", "S"]
+              "S": np.array(["x", "y"] * 6, dtype=object), "B": np.array([True, False] * 6),
+              "G": np.array([0.0, -0.0, 1e300, 0.1, 1e-7, 2.5] * 2), "H": np.array([7, 0] * 6, dtype=np.uint8)}
+    names = ["M", "F", "I", "S", "B", "S", "G", "H"]
     rows = np.array([0, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 1])
     expected = [json.dumps({f: _jsonable(values[f][r]) for f in names}, ensure_ascii=False) for r in rows]
     assert _json_rows(values, names, rows) == expected

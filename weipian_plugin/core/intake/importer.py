@@ -283,7 +283,12 @@ def _json_rows(values: dict, names: list, rows: np.ndarray) -> list:
     columns = []
     for name in dict.fromkeys(names):  # as dict(zip(names, row)): a repeated name once, where it came first
         key = encode(name) + ": "
-        items = values[name][rows].tolist()
+        column = values[name][rows]
+        if column.dtype.kind in "iu" or (column.dtype.kind == "f" and np.isfinite(column).all()):
+            # json writes a Python int or finite float as its repr: one C-level map over the column
+            columns.append([key + text for text in map(repr, column.tolist())])
+            continue
+        items = column.tolist()
 
         def piece(v, key=key):
             if type(v) is str:
@@ -514,13 +519,20 @@ def import_patches(store: WorkStore, shp_path, batch: Optional[str] = None,
     reasons: List[Optional[str]] = [None] * n
     repaired = np.zeros(n, dtype=bool)
     jcbh = [_text(v) for v in values[mapping["jcbh"]]]
-    seen: Dict[str, int] = {}
     missing = shapely.is_missing(geoms)
     empty = missing | shapely.is_empty(np.where(missing, None, geoms))
     types = shapely.get_type_id(geoms)
     valid = shapely.is_valid(geoms)
-    for i in range(n):
-        if i >= min(n_read, counts["shp"], counts["dbf"], counts["dbf_present"]) and empty[i]:
+    # A row's 监测编号 counts as taken once the row passes the checks before the duplicate check; the
+    # first such row keeps it. Only rows failing a check (rarely more than a few) are looked at one by one.
+    candidate = ~empty & np.isin(types, (3, 6)) & np.fromiter(map(bool, jcbh), dtype=bool, count=n)
+    taken = np.flatnonzero(candidate).tolist()
+    first = dict(zip(reversed([jcbh[i] for i in taken]), reversed(taken)))
+    repeated = np.zeros(n, dtype=bool)
+    repeated[[i for i in taken if first[jcbh[i]] != i]] = True
+    complete = min(n_read, counts["shp"], counts["dbf"], counts["dbf_present"])
+    for i in np.flatnonzero(~(candidate & valid) | repeated).tolist():
+        if i >= complete and empty[i]:
             reasons[i] = _missing_reason(i, counts)
         elif empty[i]:
             reasons[i] = "几何为空"
@@ -528,17 +540,15 @@ def import_patches(store: WorkStore, shp_path, batch: Optional[str] = None,
             reasons[i] = f"非面状几何（{geoms[i].geom_type}）"
         elif not jcbh[i]:
             reasons[i] = "监测编号为空"
-        elif jcbh[i] in seen:
-            reasons[i] = f"批次内监测编号重复（与第 {seen[jcbh[i]] + 1} 行相同）"
+        elif first[jcbh[i]] != i:
+            reasons[i] = f"批次内监测编号重复（与第 {first[jcbh[i]] + 1} 行相同）"
         else:
-            seen[jcbh[i]] = i
-            if not valid[i]:
-                fixed = _polygonal_part(shapely.make_valid(geoms[i]))
-                if fixed is None or fixed.is_empty:
-                    reasons[i] = "几何无效且无法修复"
-                else:
-                    geoms[i], source_wkb[i] = fixed, None
-                    repaired[i] = True
+            fixed = _polygonal_part(shapely.make_valid(geoms[i]))
+            if fixed is None or fixed.is_empty:
+                reasons[i] = "几何无效且无法修复"
+            else:
+                geoms[i], source_wkb[i] = fixed, None
+                repaired[i] = True
     step(0.4)
     keep = np.array([r is None for r in reasons], dtype=bool)
     kept, kept_wkb = geoms[keep], source_wkb[keep]
@@ -621,8 +631,11 @@ def import_patches(store: WorkStore, shp_path, batch: Optional[str] = None,
                  sfhx=?, dlbm=?, area_m2=?, area_mu=?, geom_repaired=?, source_row=?, source_attrs=?,
                  due_date=?, updated_at=? WHERE batch_id={int(batch_id)} AND jcbh=?""",
             [r for r in zip(*columns, jcbh_kept) if r[-1] in before] if before else [])
-        inserts = [r for r in zip(*columns, repeat(stamp), jcbh_kept, repeat(batch_id)) if r[-2] not in before]
-        with store.dialect.bulk_insert(conn, PATCH_TABLE, many=len(inserts) >= 10_000):
+        updated = len(before.keys() & set(jcbh_kept))
+        inserts = zip(*columns, repeat(stamp), jcbh_kept, repeat(batch_id))  # streamed: a county's are 100,000
+        if updated:
+            inserts = (r for r in inserts if r[-2] not in before)
+        with store.dialect.bulk_insert(conn, PATCH_TABLE, many=len(jcbh_kept) - updated >= 10_000):
             conn.executemany(
                 f"""INSERT INTO {PATCH_TABLE} (geom, xzqdm, xmc, tblx, qsx, hsx, jcmj_m2, tz, sfyn, sfhx, dlbm,
                      area_m2, area_mu, geom_repaired, source_row, source_attrs, due_date, imported_at, updated_at,
@@ -647,7 +660,7 @@ def import_patches(store: WorkStore, shp_path, batch: Optional[str] = None,
         store.dialect.update_extent(conn, PATCH_TABLE)
         step(1.0)
 
-    result.updated = len(before.keys() & set(jcbh_kept))
+    result.updated = updated
     result.inserted = len(jcbh_kept) - result.updated
     result.kept_not_in_file = len(before.keys() - set(jcbh_kept))
     result.repaired = int(repaired.sum())
