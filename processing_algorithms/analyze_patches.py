@@ -20,7 +20,7 @@ from qgis.core import (
 from weipian_plugin.compat import VECTOR_POLYGON_SOURCE
 from weipian_plugin.core import roles
 from weipian_plugin.core.analysis import overlay
-from weipian_plugin.core.analysis.run import AnalysisCancelled, analyze_layers, reference_cache
+from weipian_plugin.core.analysis.run import AnalysisCancelled, RunPatches, analyze_layers, reference_cache
 from weipian_plugin.core.intake.reference import LayerRecord, ReferenceCache
 from weipian_plugin.core.intake.vector_io import VectorData, from_wkb
 from weipian_plugin.processing_algorithms.base import WeipianAlgorithm
@@ -121,10 +121,12 @@ class AnalyzePatchesAlgorithm(WeipianAlgorithm):
         progress, cancelled = self.progress_callbacks(feedback)
         batch = self.parameterAsString(parameters, self.BATCH, context) or None
         with self.open_store(self.parameterAsFile(parameters, self.STORE, context)) as store:
-            if batch and store.batch(batch) is None:
-                raise QgsProcessingException(f"工作库中没有批次“{batch}”：{store.path}")
+            try:
+                patches = RunPatches.read(store, batch)
+            except ValueError as exc:
+                raise QgsProcessingException(str(exc)) from exc
             layers, sources, records, totals = {}, {}, [], {}
-            near = store.patch_bounds(batch)
+            near = patches.boxes
             cache = reference_cache(store)
             for role, layer in self.references.items():
                 feedback.pushInfo(f"读取{roles.BY_KEY[role].label}：{layer.source}")
@@ -145,7 +147,7 @@ class AnalyzePatchesAlgorithm(WeipianAlgorithm):
             try:
                 summary = analyze_layers(store, layers, sources, batch, progress=progress, is_cancelled=cancelled,
                                          allow_warnings=self.parameterAsBool(parameters, self.ALLOW_WARNINGS, context),
-                                         totals=totals, provenance=records)
+                                         totals=totals, provenance=records, release=True, patches=patches)
             except AnalysisCancelled:
                 feedback.reportError(self.tr("Analysis cancelled; the work store is unchanged."))
                 return {self.ANALYZED: 0}

@@ -118,3 +118,19 @@ def test_processing_analyzepatches(weipian_provider, analyzed_store, sample_coun
         layers = store.setting("analysis_layers")
     assert result["ANALYZED"] == n == analysed > 0
     assert set(layers) == {"landuse", "approvals", "mining", "townships"}
+
+
+def test_rerun_restores_townships_changed_since(analyzed_store, sample_county, tmp_path):
+    """A re-run writes only the townships that differ from the stored ones: those must still be written."""
+    path = tmp_path / "copy.gpkg"
+    shutil.copy(analyzed_store, path)
+    with WorkStore.open(path) as store:
+        before = store.conn.execute("SELECT fid, township_code, township_name FROM patches ORDER BY fid").fetchall()
+        assert sum(1 for _, code, _ in before if code) > 10
+        (a, *_), (b, *_) = [row for row in before if row[1]][:2]
+        with store.transaction() as conn:
+            conn.execute("UPDATE patches SET township_name = '别的乡' WHERE fid = ?", (a,))
+            conn.execute("UPDATE patches SET township_code = NULL, township_name = NULL WHERE fid = ?", (b,))
+        run_analysis(store, sources(sample_county))
+        after = store.conn.execute("SELECT fid, township_code, township_name FROM patches ORDER BY fid").fetchall()
+    assert after == before

@@ -24,6 +24,7 @@ from weipian_plugin.core.analysis.overlay import (
     UNKNOWN,
     VALID,
     OverlayCancelled,
+    overlay_chunks,
     run_overlay,
 )
 from weipian_plugin.core.geo.area import ellipsoidal_area
@@ -207,6 +208,28 @@ def test_threads_and_chunks_do_not_change_the_result():
     np.testing.assert_allclose(many.landuse.area_m2, one.landuse.area_m2, rtol=1e-12)
     np.testing.assert_allclose(np.bincount(one.landuse.patch, one.landuse.area_m2), areas, rtol=1e-12)
     assert (one.covered_m2[APPROVALS] <= areas * (1 + 1e-12)).all()
+    # the same sums in the same order: not close, equal
+    np.testing.assert_array_equal(many.covered_m2[APPROVALS], one.covered_m2[APPROVALS])
+    np.testing.assert_array_equal(many.landuse.area_m2, one.landuse.area_m2)
+    np.testing.assert_array_equal(many.landuse.patch, one.landuse.patch)
+    np.testing.assert_array_equal(many.features.share, one.features.share)
+
+
+def test_chunks_arrive_in_patch_order_and_join_into_the_whole_run():
+    grid = [sq(20 * i, 0, 20 * (i + 1), 20) for i in range(50)]
+    landuse = layer(grid, DLBM=["0101", "0602"] * 25)
+    patches = np.array([sq(20 * i + 5, 5, 20 * i + 30, 15) for i in range(49)], dtype=object)
+    areas = ellipsoidal_area(patches, EPSG)
+    chunks = list(overlay_chunks(patches, areas, {LANDUSE: landuse}, chunk_size=10, workers=2))
+    assert [start for start, _ in chunks] == [0, 10, 20, 30, 40]
+    assert [len(part) for _, part in chunks] == [10, 10, 10, 10, 9]
+    # each chunk's patch indices are its own (0-based); the second patch of chunk 20 is patch 21
+    part = chunks[2][1]
+    assert part.landuse.patch.max() == 9
+    np.testing.assert_allclose(np.bincount(part.landuse.patch, part.landuse.area_m2), areas[20:30], rtol=1e-12)
+    whole = run_overlay(patches, areas, {LANDUSE: landuse}, chunk_size=1_000, workers=1)
+    np.testing.assert_array_equal(np.concatenate([p.cultivated_m2 for _, p in chunks]), whole.cultivated_m2)
+    assert [p.row(1).landuse for p in (chunks[2][1],)] == [whole.row(21).landuse]
 
 
 def straightforward_pairs(patches, parts):
@@ -228,7 +251,7 @@ def engine_pairs(patches, data):
     geoms = np.array(patches, dtype=object)
     n = len(geoms)
     none = np.full(n, -1)
-    chunk = _Chunk(0, geoms, shapely.area(geoms), shapely.area(geoms), none, none, shapely.bounds(geoms))
+    chunk = _Chunk(geoms, shapely.area(geoms), shapely.area(geoms), none, none, shapely.bounds(geoms))
     shapely.prepare(geoms)
     pairs = _intersect(_Layer(APPROVALS, data), chunk, None, 1)
     return list(zip(pairs.patch.tolist(), pairs.feature.tolist(), pairs.area.tolist(), pairs.full.tolist()))

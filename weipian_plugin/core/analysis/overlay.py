@@ -14,12 +14,13 @@ projected CRS (:mod:`.vector_io` repairs and reprojects).
 """
 from __future__ import annotations
 
+import collections
 import datetime as _dt
 import os
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, fields
-from typing import Callable, Mapping, Sequence
+from typing import Callable, Iterator, Mapping, Sequence
 
 import numpy as np
 import shapely
@@ -381,6 +382,21 @@ def run_overlay(
     patches: np.ndarray,
     patch_areas: np.ndarray,
     layers: Mapping[str, VectorData | None],
+    **options,
+) -> OverlayResult:
+    """Overlay ``patches`` (valid polygons, store CRS) on the reference ``layers`` by role: every chunk
+    of :func:`overlay_chunks` (which documents ``options``) joined into one result."""
+    parts = [part for _, part in overlay_chunks(patches, patch_areas, layers, **options)]
+    areas = np.asarray(patch_areas, dtype=np.float64)
+    if not parts:
+        return _Accumulator(0, frozenset(r for r, d in layers.items() if d is not None)).result(areas)
+    return _join(parts, areas)
+
+
+def overlay_chunks(
+    patches: np.ndarray,
+    patch_areas: np.ndarray,
+    layers: Mapping[str, VectorData | None],
     *,
     after_dates: Sequence[_dt.date | None] | None = None,
     comparison_dates: Sequence[_dt.date | None] | None = None,
@@ -389,8 +405,11 @@ def run_overlay(
     partition_tolerance: float = PARTITION_TOLERANCE,
     progress: Callable[[float], None] | None = None,
     is_cancelled: Callable[[], bool] | None = None,
-) -> OverlayResult:
-    """Overlay ``patches`` (valid polygons, store CRS) on the reference ``layers`` by role.
+) -> Iterator[tuple[int, OverlayResult]]:
+    """Overlay ``patches`` (valid polygons, store CRS) on the reference ``layers`` by role, yielding
+    ``(start, result)`` for the patches ``start:start + len(result)`` in patch order, each as soon as
+    it and those before it are done: the caller works on one chunk (suggestions, rows) while the
+    threads overlay the next ones.
 
     ``patch_areas`` are the patches' official ellipsoidal areas (m²). ``after_dates`` (后时相 per patch)
     decide which temporary-land and mining features are valid; without one, validity is unknown.
@@ -431,14 +450,15 @@ def run_overlay(
     given = {role: data for role, data in layers.items() if data is not None}
     prepared = [_Layer(role, given[role]) for role in ROLES if role in given and role != LANDUSE]
     landuse = _Layer(LANDUSE, given[LANDUSE]) if LANDUSE in given else None
-    acc = _Accumulator(n, frozenset(given))
+    provided = frozenset(given)
     n_workers = workers or min(8, os.cpu_count() or 1)
     # With several workers the patches are cut into more chunks than workers (tiles of patches), and the
     # chunks run at once: GEOS releases the GIL in every vectorised call, so threads use every core
-    # without starting processes inside QGIS. Each chunk writes only its own rows, and the long tables
-    # are joined in chunk order, so the result is the same for any chunk size and number of workers.
+    # without starting processes inside QGIS. Each chunk has results of its own, yielded in patch order,
+    # so the result is the same for any chunk size and number of workers. Eight chunks a worker: the
+    # caller's work on the last chunk, which nothing overlaps, stays short.
     if n_workers > 1:
-        chunk_size = min(chunk_size, max(_MIN_PARALLEL_CHUNK, -(-n // (4 * n_workers))))
+        chunk_size = min(chunk_size, max(_MIN_PARALLEL_CHUNK, -(-n // (8 * n_workers))))
     starts = list(range(0, n, chunk_size))
     chunk_workers = min(n_workers, len(starts))
     inner_workers = n_workers if chunk_workers == 1 else 1
@@ -452,10 +472,10 @@ def run_overlay(
             if progress is not None:
                 progress(done[0] / steps)
 
-    def run_chunk(start: int, pool: ThreadPoolExecutor | None) -> None:
+    def run_chunk(start: int, pool: ThreadPoolExecutor | None) -> OverlayResult:
         sl = slice(start, start + chunk_size)
-        chunk = _Chunk(start, patches[sl], shapely.area(patches[sl]), areas[sl], hsx[sl], cmp[sl],
-                       shapely.bounds(patches[sl]))
+        chunk = _Chunk(patches[sl], shapely.area(patches[sl]), areas[sl], hsx[sl], cmp[sl], shapely.bounds(patches[sl]))
+        acc = _Accumulator(len(chunk), provided)
         shapely.prepare(chunk.geoms)
         try:
             legal_unions: dict[str, tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]] = {}
@@ -476,32 +496,65 @@ def run_overlay(
                 step()
         finally:
             shapely.destroy_prepared(chunk.geoms)
+        return acc.result(chunk.ell)
 
     if progress is not None:
         progress(0.0)
-    if chunk_workers == 1:
+    if chunk_workers <= 1:
         with ThreadPoolExecutor(inner_workers) as pool:
             for start in starts:
-                run_chunk(start, pool)
+                yield start, run_chunk(start, pool)
     else:
-        with ThreadPoolExecutor(chunk_workers) as chunks:
-            futures = [chunks.submit(run_chunk, start, None) for start in starts]
+        with ThreadPoolExecutor(chunk_workers) as pool:
+            # popped once yielded, so a chunk's result is freed as soon as the caller is done with it
+            futures = collections.deque((start, pool.submit(run_chunk, start, None)) for start in starts)
             try:
-                for future in futures:
-                    future.result()
-            except BaseException:
-                for future in futures:
+                while futures:
+                    start, future = futures.popleft()
+                    yield start, future.result()
+            finally:  # a failure, a cancel or a caller that stops early: start no further chunks
+                for _, future in futures:
                     future.cancel()
-                raise
-    result = acc.result(areas)
     if progress is not None:
         progress(1.0)
-    return result
+
+
+def _join(parts: Sequence[OverlayResult], areas: np.ndarray) -> OverlayResult:
+    """Results of consecutive chunks (:func:`overlay_chunks`) as one result for ``areas``' patches."""
+    offsets = np.cumsum([0] + [len(p) for p in parts[:-1]])
+
+    def tables(name: str, cls: type) -> object:
+        columns = [[getattr(getattr(p, name), f.name) for p in parts] for f in fields(cls)]
+        columns[0] = [patch + offset for patch, offset in zip(columns[0], offsets)]
+        return cls(*(np.concatenate(c) for c in columns))
+
+    def per_role(name: str) -> dict[str, np.ndarray]:
+        return {role: np.concatenate([getattr(p, name)[role] for p in parts]) for role in getattr(parts[0], name)}
+
+    def joined(name: str) -> np.ndarray:
+        return np.concatenate([getattr(p, name) for p in parts])
+
+    return OverlayResult(
+        area_m2=areas,
+        provided=parts[0].provided,
+        covered_m2=per_role("covered_m2"),
+        valid_covered_m2=per_role("valid_covered_m2"),
+        cultivated_m2=joined("cultivated_m2"),
+        uncovered_cultivated_m2=per_role("uncovered_cultivated_m2"),
+        uncovered_cultivated_all_m2=per_role("uncovered_cultivated_all_m2"),
+        dominant_dlbm=joined("dominant_dlbm"),
+        village_code=joined("village_code"),
+        village_name=joined("village_name"),
+        township_code=joined("township_code"),
+        township_name=joined("township_name"),
+        township_share=joined("township_share"),
+        landuse=tables("landuse", LanduseTable),
+        features=tables("features", FeatureTable),
+    )
 
 
 @dataclass
 class _Chunk:
-    start: int
     geoms: np.ndarray
     planar: np.ndarray
     ell: np.ndarray
@@ -596,7 +649,7 @@ def _union_cover(chunk: _Chunk, pairs: _Pairs, want_geoms: bool) -> tuple[np.nda
 
 
 class _Accumulator:
-    """Collects per-chunk results into whole-run arrays and tables."""
+    """Collects one chunk's results: per-patch arrays and the two long tables."""
 
     def __init__(self, n: int, provided: frozenset[str]) -> None:
         self.provided = provided
@@ -611,9 +664,8 @@ class _Accumulator:
         self.township_code = np.full(n, "", dtype=object)
         self.township_name = np.full(n, "", dtype=object)
         self.township_share = np.zeros(n) if TOWNSHIPS in provided else np.full(n, np.nan)
-        # (chunk start, order within the chunk) -> columns; joined in that order whatever order chunks end in
-        self.landuse_parts: dict[tuple[int, int], tuple[np.ndarray, ...]] = {}
-        self.feature_parts: dict[tuple[int, int], tuple[np.ndarray, ...]] = {}
+        self.landuse_parts: list[tuple[np.ndarray, ...]] = []
+        self.feature_parts: list[tuple[np.ndarray, ...]] = []
 
     def add_covering(self, chunk: _Chunk, layer: _Layer, pairs: _Pairs) -> tuple[tuple[np.ndarray, np.ndarray],
                                                                              tuple[np.ndarray, np.ndarray]]:
@@ -622,11 +674,10 @@ class _Accumulator:
         Returns the per-patch union and "fully covered" flags of the features that count (issued in time
         for :data:`ISSUED_ROLES`), then of all features (the uncovered-cultivated tests need them).
         """
-        sl = slice(chunk.start, chunk.start + len(chunk))
         legal = layer.role in LEGAL_ROLES
         cover, union, full = _union_cover(chunk, pairs, legal)
         every = (union, full)
-        self.covered[layer.role][sl] = _ratio(cover, chunk.planar) * chunk.ell
+        self.covered[layer.role] = _ratio(cover, chunk.planar) * chunk.ell
         valid = np.full(len(pairs.feature), UNKNOWN, dtype=np.int8)
         if layer.role in ISSUED_ROLES:
             issued = _ordinals(layer.dates(layer.keys.date, pairs.feature))
@@ -634,13 +685,13 @@ class _Accumulator:
             counting = valid != NOT_VALID
             if not counting.all():
                 cover, union, full = _union_cover(chunk, pairs.subset(counting), legal)
-            self.valid_covered[layer.role][sl] = _ratio(cover, chunk.planar) * chunk.ell
+            self.valid_covered[layer.role] = _ratio(cover, chunk.planar) * chunk.ell
         elif layer.role in DATED_ROLES:
             start = _ordinals(layer.dates(layer.keys.start, pairs.feature))
             end = _ordinals(layer.dates(layer.keys.end, pairs.feature))
             valid = _validity(start, end, chunk.hsx[pairs.patch])
             valid_cover = _union_cover(chunk, pairs.subset(valid == VALID), False)[0]
-            self.valid_covered[layer.role][sl] = np.where(chunk.hsx == _NO_DATE, np.nan,
+            self.valid_covered[layer.role] = np.where(chunk.hsx == _NO_DATE, np.nan,
                                                           _ratio(valid_cover, chunk.planar) * chunk.ell)
         self._add_features(chunk, layer, pairs, valid)
         return (union, full), every
@@ -649,8 +700,8 @@ class _Accumulator:
         first, area = _per_feature(pairs)
         patch, fi, keys = pairs.patch[first], pairs.feature[first], layer.keys
         share = np.minimum(area / chunk.planar[patch], 1.0)
-        self.feature_parts[(chunk.start, len(self.feature_parts))] = ((
-            patch + chunk.start, np.full(len(fi), layer.role, dtype=object), fi, layer.fids[fi],
+        self.feature_parts.append((
+            patch, np.full(len(fi), layer.role, dtype=object), fi, layer.fids[fi],
             layer.text(keys.doc, fi), layer.text(keys.name, fi), layer.text(keys.kind, fi),
             layer.dates(keys.date, fi), layer.dates(keys.start, fi), layer.dates(keys.end, fi), valid[first],
             share, share * chunk.ell[patch],
@@ -662,15 +713,15 @@ class _Accumulator:
         first, area = _per_feature(pairs)
         top = _first_per_patch(pairs.patch[first], area)
         p, f = pairs.patch[first[top]], pairs.feature[first[top]]
-        self.township_code[chunk.start + p] = layer.text(layer.keys.doc, f)
-        self.township_name[chunk.start + p] = layer.text(layer.keys.name, f)
-        self.township_share[chunk.start + p] = np.minimum(area[top] / chunk.planar[p], 1.0)
+        self.township_code[p] = layer.text(layer.keys.doc, f)
+        self.township_name[p] = layer.text(layer.keys.name, f)
+        self.township_share[p] = np.minimum(area[top] / chunk.planar[p], 1.0)
 
     def add_landuse(self, chunk: _Chunk, layer: _Layer, pairs: _Pairs,
                     legal_unions: dict[str, tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]],
                     tolerance: float) -> None:
         """三调 as a partition: 面积平差, cultivated land (KCXS), uncovered cultivated, class table."""
-        m, sl = len(chunk), slice(chunk.start, chunk.start + len(chunk))
+        m = len(chunk)
         pi, fi = pairs.patch, pairs.feature
         total = np.bincount(pi, weights=pairs.area, minlength=m)
         covered = total >= chunk.planar * (1.0 - tolerance)
@@ -683,13 +734,13 @@ class _Accumulator:
         keep = np.zeros(len(fi))  # share of each piece that is 耕地: 1 − KCXS on 0101/0102/0103
         keep[cultivated] = 1.0 - normalise_kcxs(layer.data.numbers(*LANDUSE_FIELDS["kcxs"], rows=fi[cultivated]))
         cult_m2 = piece_m2 * keep
-        self.cultivated[sl] = np.bincount(pi, weights=cult_m2, minlength=m)
+        self.cultivated = np.bincount(pi, weights=cult_m2, minlength=m)
         for role, (counted, every) in legal_unions.items():
             outside = _area_outside(pairs, keep > 0, *counted)
-            self.uncovered_cultivated[role][sl] = np.bincount(pi, weights=outside * factor[pi] * keep, minlength=m)
+            self.uncovered_cultivated[role] = np.bincount(pi, weights=outside * factor[pi] * keep, minlength=m)
             if every[0] is not counted[0]:  # some documents came too late: the union of all differs
                 outside = _area_outside(pairs, keep > 0, *every)
-            self.uncovered_cultivated_all[role][sl] = np.bincount(pi, weights=outside * factor[pi] * keep,
+            self.uncovered_cultivated_all[role] = np.bincount(pi, weights=outside * factor[pi] * keep,
                                                                   minlength=m)
 
         dlmc_values = layer.text(LANDUSE_FIELDS["dlmc"], fi[dlbm_first])  # DLMC follows DLBM
@@ -704,23 +755,23 @@ class _Accumulator:
         patch_col = np.concatenate((g_patch, gap))
         order = np.argsort(patch_col, kind="stable")
         blank = np.full(len(gap), "", dtype=object)
-        self.landuse_parts[(chunk.start, 0)] = (tuple(c[order] for c in (
-            patch_col + chunk.start,
+        self.landuse_parts.append(tuple(c[order] for c in (
+            patch_col,
             np.concatenate((dlbm_values[g_dlbm], blank)),
             np.concatenate((dlmc_values[g_dlbm], np.full(len(gap), UNCOVERED, dtype=object))),
             np.concatenate((cz_values[g_cz], blank)),
             np.concatenate((np.bincount(inv, weights=piece_m2), gap_m2[gap])),
             np.concatenate((np.bincount(inv, weights=cult_m2), np.zeros(len(gap)))),
         )))
-        self.dominant[sl] = _label(dlbm_values, _argmax_code(pi, dlbm_code, len(dlbm_values), piece_m2, m))
+        self.dominant = _label(dlbm_values, _argmax_code(pi, dlbm_code, len(dlbm_values), piece_m2, m))
         village_values, village_first, village_code = _factorize(layer.text(LANDUSE_FIELDS["zldwdm"], fi))
         village = _argmax_code(pi, village_code, len(village_values), piece_m2, m)
-        self.village_code[sl] = _label(village_values, village)
-        self.village_name[sl] = _label(layer.text(LANDUSE_FIELDS["zldwmc"], fi[village_first]), village)
+        self.village_code = _label(village_values, village)
+        self.village_name = _label(layer.text(LANDUSE_FIELDS["zldwmc"], fi[village_first]), village)
 
     def result(self, areas: np.ndarray) -> OverlayResult:
-        lu = _concat([self.landuse_parts[k] for k in sorted(self.landuse_parts)], _LANDUSE_DTYPES)
-        ft = _concat([self.feature_parts[k] for k in sorted(self.feature_parts)], _FEATURE_DTYPES)
+        lu = _concat(self.landuse_parts, _LANDUSE_DTYPES)
+        ft = _concat(self.feature_parts, _FEATURE_DTYPES)
         rank = {r: k for k, r in enumerate(ROLES)}
         order = np.lexsort((-ft[11], np.array([rank[r] for r in ft[1]], dtype=np.int64), ft[0]))
         return OverlayResult(

@@ -23,7 +23,7 @@ import shapely
 from weipian_plugin.core import roles
 from weipian_plugin.core.analysis import overlay
 from weipian_plugin.core.analysis.checks import check_layer, verdict
-from weipian_plugin.core.analysis.overlay import OverlayCancelled, run_overlay
+from weipian_plugin.core.analysis.overlay import OverlayCancelled
 from weipian_plugin.core.analysis.rules import (
     ChangeType,
     RuleConfig,
@@ -154,6 +154,86 @@ def _iso(value) -> Optional[str]:
     return value.isoformat() if value is not None and hasattr(value, "isoformat") else None
 
 
+_COLUMNS = (*roles.COLUMNS, "cultivated_m2", "uncovered_cultivated_m2", "uncovered_m2", "construction_before_m2",
+            "new_construction_m2", "stock_construction_m2", "comparison_date", "dominant_dlbm", "suggestion",
+            "suggestion_type", "suggestion_reason", "basis", "mining_suggestion", "mining_suggestion_type",
+            "mining_suggestion_reason", "involves_basic_farmland", "involves_eco_redline", "involves_mining",
+            "new_housing", "new_or_stock")
+"""Columns of ``analysis`` a run writes (after patch_fid, analyzed_at and layers)."""
+
+
+class _ResultRows:
+    """The rows a run writes, suggested chunk by chunk of the overlay: ``analysis``, ``classes``
+    (``analysis_classes``), ``features`` (``analysis_features``) and ``townships`` (each patch's, when
+    the townships layer was given, those that changed). A chunk keeps its columns; the row tuples are
+    made only as they are written."""
+
+    def __init__(self) -> None:
+        self._chunks: list[tuple[Sequence[Sequence], ...]] = []  # per chunk, each table's columns
+        self.by_suggestion: Counter = Counter()
+
+    def add(self, fids: np.ndarray, attrs: Mapping[str, np.ndarray], compared: Sequence, width: np.ndarray,
+            result: overlay.OverlayResult, config: RuleConfig, stamp: str) -> None:
+        """Suggest for one chunk's patches (``result`` of :func:`.overlay.overlay_chunks`)."""
+        s = suggest_all(attrs["tblx"], attrs["hsx"], result, config, patches_dlbm=attrs["dlbm"],
+                        patches_qsx=attrs["qsx"], patches_width=width)
+        self.by_suggestion.update(s.result)
+        areas = result.area_m2
+        construction = result.dlbm_share(config.construction_dlbm_prefixes) * areas
+        nan = np.full(len(result), np.nan)
+        uncovered = result.uncovered_cultivated_m2.get(overlay.APPROVALS, nan)
+        approved = result.valid_covered_m2.get(overlay.APPROVALS)
+        outside = nan if approved is None else np.maximum(areas - approved, 0.0)
+        layer_list = json.dumps(sorted(result.provided))
+        townships: tuple = ([], [], [])  # code, name, fid of the patches whose township changed ('' as NULL)
+        if overlay.TOWNSHIPS in result.provided:
+            code = [c or None for c in result.township_code]
+            name = [n or None for n in result.township_name]
+            changed = [k for k, (c, n, c0, n0) in enumerate(zip(code, name, attrs["township_code"],
+                                                                 attrs["township_name"])) if (c, n) != (c0, n0)]
+            townships = ([code[k] for k in changed], [name[k] for k in changed], fids[changed].tolist())
+
+        # The columns as SQLite takes them are made now, while the overlay threads work; only the
+        # row tuples wait for the write (all of a county's at once would take hundreds of megabytes).
+        covered = [_floats(result.covered_m2.get(role, nan)) for role in roles.COLUMNS.values()]
+        analysis = (
+            fids.tolist(), [stamp] * len(fids), [layer_list] * len(fids), *covered,
+            _floats(result.cultivated_m2), _floats(uncovered), _floats(outside), _floats(construction),
+            _floats(s.new_construction_m2), _floats(s.stock_construction_m2), list(map(_iso, compared)),
+            [d or None for d in result.dominant_dlbm], s.result, s.subtype, s.reason, s.basis,
+            [r or None for r in s.mining_result], [t or None for t in s.mining_subtype],
+            [r or None for r in s.mining_reason], s.involves_basic_farmland.astype(int).tolist(),
+            s.involves_eco_redline.astype(int).tolist(), s.involves_mining.astype(int).tolist(),
+            s.new_housing.astype(int).tolist(), s.new_or_stock)
+        lu, ft = result.landuse, result.features
+        classes = (fids[lu.patch].tolist(), [d or None for d in lu.dlbm], lu.dlmc, lu.area_m2.tolist(),
+                   lu.cultivated_m2.tolist())
+        features = (fids[ft.patch].tolist(), ft.role, [d or None for d in ft.doc], list(map(_iso, ft.date)),
+                    list(map(_iso, ft.valid_from)), list(map(_iso, ft.valid_to)), ft.share.tolist(),
+                    ft.area_m2.tolist(), ft.name, ft.kind, ft.valid.tolist())
+        self._chunks.append((analysis, classes, features, townships))
+
+    def _table(self, k: int) -> Iterator[tuple]:
+        return itertools.chain.from_iterable(zip(*chunk[k]) for chunk in self._chunks)
+
+    @property
+    def analysis(self) -> Iterator[tuple]:
+        return self._table(0)
+
+    @property
+    def classes(self) -> Iterator[tuple]:
+        return self._table(1)
+
+    @property
+    def features(self) -> Iterator[tuple]:
+        return self._table(2)
+
+    @property
+    def townships(self) -> Iterator[tuple]:
+        """(code, name, fid) of each patch whose township the run changes (a re-run, few or none)."""
+        return self._table(3)
+
+
 @contextlib.contextmanager
 def _fast_delete(conn) -> Iterator[None]:
     """``secure_delete`` FAST while the run replaces its results. Debian's SQLite zeroes every deleted
@@ -172,60 +252,62 @@ def _fast_delete(conn) -> Iterator[None]:
         conn.execute(f"PRAGMA secure_delete = {int(before)}")
 
 
+@dataclass
+class RunPatches:
+    """The patches a run analyses, read once: reading the layers near them, the layer checks and the
+    overlay share them. ``boxes`` are their (minx, miny, maxx, maxy) in the store CRS."""
+
+    fids: np.ndarray
+    geoms: np.ndarray
+    attrs: Dict[str, np.ndarray]
+    boxes: np.ndarray = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        boxes = shapely.bounds(self.geoms)
+        self.boxes = boxes[~np.isnan(boxes).any(axis=1)]
+
+    @classmethod
+    def read(cls, store: WorkStore, batch: Optional[str] = None) -> "RunPatches":
+        """The store's active patches (of ``batch``, or all); ValueError for a batch the store lacks (a
+        mistyped batch is an error, not "0 patches analyzed")."""
+        if batch and store.batch(batch) is None:
+            raise ValueError(f"工作库中没有批次“{batch}”：{store.address}")
+        return cls(*store.read_patches(batch, columns=("tblx", "qsx", "hsx", "dlbm", "area_m2", "township_code",
+                                                       "township_name")))
+
+
 def analyze(store: WorkStore, layers: Mapping[str, VectorData], batch: Optional[str] = None,
             config: Optional[RuleConfig] = None,
             progress: Optional[Callable[[float], None]] = None,
             is_cancelled: Optional[Callable[[], bool]] = None,
-            provenance: Optional[Sequence[LayerRecord]] = None, release: bool = False) -> AnalysisSummary:
-    """Overlay and suggest for the store's patches (one batch or all) and write the results, with the
-    run's record (``provenance``: the layers as read) in ``analysis_runs``. With ``release`` the caller
-    hands ``layers`` (a dict) over: it is emptied once overlaid, so a county's reference geometries are
-    not held while the suggestions and rows are built (the run's peak memory)."""
+            provenance: Optional[Sequence[LayerRecord]] = None, release: bool = False,
+            patches: Optional[RunPatches] = None) -> AnalysisSummary:
+    """Overlay and suggest for the store's patches (one batch or all; ``patches`` when the caller read
+    them already) and write the results, with the run's record (``provenance``: the layers as read) in
+    ``analysis_runs``. With ``release`` the caller hands ``layers`` (a dict) over: it is emptied once
+    overlaid, so a county's reference geometries are not held while the results are written (the
+    run's peak memory)."""
     started = now_iso()
-    if batch and store.batch(batch) is None:  # a mistyped batch is an error, not "0 patches analyzed"
-        raise ValueError(f"工作库中没有批次“{batch}”：{store.address}")
+    patches = patches or RunPatches.read(store, batch)
     config = config or rule_config(store)
-    fids, geoms, attrs = store.read_patches(batch, columns=("tblx", "qsx", "hsx", "dlbm", "area_m2"))
+    fids, geoms, attrs = patches.fids, patches.geoms, patches.attrs
     summary = AnalysisSummary(analyzed=len(fids), repaired={r: d.invalid_repaired for r, d in layers.items()})
     if not len(fids):
         return summary
-    n = len(fids)
     areas = attrs["area_m2"].astype(np.float64)
     compared = comparison_dates(config, attrs["hsx"], attrs["qsx"])
-    result = run_overlay(geoms, areas, layers, after_dates=list(attrs["hsx"]), comparison_dates=compared,
-                         progress=(lambda f: progress(0.85 * f)) if progress else None, is_cancelled=is_cancelled)
+    width = equivalent_width(shapely.area(geoms), shapely.length(geoms))
+    stamp = now_iso()
+    rows = _ResultRows()
+    # Each chunk's suggestions and rows are made while the overlay threads work on the next chunks.
+    for start, part in overlay.overlay_chunks(geoms, areas, layers, after_dates=list(attrs["hsx"]),
+                                              comparison_dates=compared,
+                                              progress=(lambda f: progress(0.85 * f)) if progress else None,
+                                              is_cancelled=is_cancelled):
+        sl = slice(start, start + len(part))
+        rows.add(fids[sl], {k: v[sl] for k, v in attrs.items()}, compared[sl], width[sl], part, config, stamp)
     if release:
         layers.clear()
-    s = suggest_all(attrs["tblx"], attrs["hsx"], result, config, patches_dlbm=attrs["dlbm"],
-                    patches_qsx=attrs["qsx"], patches_width=equivalent_width(shapely.area(geoms), shapely.length(geoms)))
-    construction = result.dlbm_share(config.construction_dlbm_prefixes) * areas
-    nan = np.full(n, np.nan)
-    uncovered = result.uncovered_cultivated_m2.get(overlay.APPROVALS, nan)
-    approved = result.valid_covered_m2.get(overlay.APPROVALS)
-    outside = nan if approved is None else np.maximum(areas - approved, 0.0)
-    covered = [_floats(result.covered_m2.get(role, nan)) for role in roles.COLUMNS.values()]
-    stamp = now_iso()
-    layer_list = json.dumps(sorted(result.provided))
-    analysis_rows = list(zip(
-        fids.tolist(), itertools.repeat(stamp), itertools.repeat(layer_list), *covered,
-        _floats(result.cultivated_m2), _floats(uncovered), _floats(outside), _floats(construction),
-        _floats(s.new_construction_m2), _floats(s.stock_construction_m2), map(_iso, compared),
-        [d or None for d in result.dominant_dlbm], s.result, s.subtype, s.reason, s.basis,
-        [r or None for r in s.mining_result], [t or None for t in s.mining_subtype],
-        [r or None for r in s.mining_reason], s.involves_basic_farmland.astype(int).tolist(),
-        s.involves_eco_redline.astype(int).tolist(), s.involves_mining.astype(int).tolist(),
-        s.new_housing.astype(int).tolist(), s.new_or_stock))
-    columns = (*roles.COLUMNS, "cultivated_m2", "uncovered_cultivated_m2", "uncovered_m2", "construction_before_m2",
-               "new_construction_m2", "stock_construction_m2", "comparison_date", "dominant_dlbm", "suggestion",
-               "suggestion_type", "suggestion_reason", "basis", "mining_suggestion", "mining_suggestion_type",
-               "mining_suggestion_reason", "involves_basic_farmland", "involves_eco_redline", "involves_mining",
-               "new_housing", "new_or_stock")
-    lu, ft = result.landuse, result.features
-    class_rows = list(zip(fids[lu.patch].tolist(), [d or None for d in lu.dlbm], lu.dlmc, lu.area_m2.tolist(),
-                          lu.cultivated_m2.tolist()))
-    feature_rows = list(zip(fids[ft.patch].tolist(), ft.role, [d or None for d in ft.doc], map(_iso, ft.date),
-                            map(_iso, ft.valid_from), map(_iso, ft.valid_to), ft.share.tolist(), ft.area_m2.tolist(),
-                            ft.name, ft.kind, ft.valid.tolist()))
     if is_cancelled and is_cancelled():
         raise AnalysisCancelled()
 
@@ -235,20 +317,17 @@ def analyze(store: WorkStore, layers: Mapping[str, VectorData], batch: Optional[
         conn.executemany("INSERT INTO run_fids VALUES (?)", ((int(f),) for f in fids))
         for table in ("analysis", "analysis_classes", "analysis_features"):
             conn.execute(f"DELETE FROM {table} WHERE patch_fid IN (SELECT fid FROM run_fids)")
-        conn.executemany(f"INSERT INTO analysis (patch_fid, analyzed_at, layers, {', '.join(columns)}) "
-                         f"VALUES ({', '.join('?' * (len(columns) + 3))})", analysis_rows)
-        conn.executemany("INSERT INTO analysis_classes VALUES (?, ?, ?, ?, ?)", class_rows)
+        conn.executemany(f"INSERT INTO analysis (patch_fid, analyzed_at, layers, {', '.join(_COLUMNS)}) "
+                         f"VALUES ({', '.join('?' * (len(_COLUMNS) + 3))})", rows.analysis)
+        conn.executemany("INSERT INTO analysis_classes VALUES (?, ?, ?, ?, ?)", rows.classes)
         conn.executemany("INSERT INTO analysis_features (patch_fid, role, doc_number, doc_date, valid_from, "
                          "valid_to, share, area_m2, name, kind, valid) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                         feature_rows)
-        if overlay.TOWNSHIPS in result.provided:
-            conn.executemany("UPDATE patches SET township_code=?, township_name=? WHERE fid=?",
-                             ((c or None, n or None, int(f)) for f, c, n in
-                              zip(fids, result.township_code, result.township_name)))
+                         rows.features)
+        conn.executemany("UPDATE patches SET township_code=?, township_name=? WHERE fid=?", rows.townships)
         _record_run(conn, started, batch, len(fids), config, provenance or [])
         if progress:
             progress(1.0)
-    summary.by_suggestion = Counter(s.result)
+    summary.by_suggestion = rows.by_suggestion
     return summary
 
 
@@ -274,17 +353,16 @@ def analyze_layers(store: WorkStore, layers: Mapping[str, VectorData], sources: 
                    is_cancelled: Optional[Callable[[], bool]] = None, allow_warnings: bool = False,
                    totals: Optional[Mapping[str, tuple]] = None,
                    provenance: Optional[Sequence[LayerRecord]] = None, release: bool = False,
-                   near: Optional[np.ndarray] = None) -> AnalysisSummary:
+                   patches: Optional[RunPatches] = None) -> AnalysisSummary:
     """Check the layers already read, analyse, and remember where they came from (role -> source) in
     the store, so the next run, the project and the split along approvals find them again; ``provenance``
-    (the layers as read) is the run's record; ``release`` as in :func:`analyze`, ``near`` as in
-    :func:`check_sources`. Layer problems stop the run (LayerCheckFailed, nothing written) unless
-    ``allow_warnings``: then they are stored with the run for the ledger and the report."""
-    if batch and store.batch(batch) is None:
-        raise ValueError(f"工作库中没有批次“{batch}”：{store.address}")
-    warnings = verdict(check_sources(store, layers, sources, batch, totals, near), allow_warnings)
+    (the layers as read) is the run's record; ``release`` and ``patches`` as in :func:`analyze`.
+    Layer problems stop the run (LayerCheckFailed, nothing written) unless ``allow_warnings``: then
+    they are stored with the run for the ledger and the report."""
+    patches = patches or RunPatches.read(store, batch)
+    warnings = verdict(check_sources(store, layers, sources, batch, totals, patches.boxes), allow_warnings)
     summary = analyze(store, layers, batch, progress=progress, is_cancelled=is_cancelled, provenance=provenance,
-                      release=release)
+                      release=release, patches=patches)
     keys.ANALYSIS_LAYERS.write(store, dict(sources))
     keys.ANALYSIS_WARNINGS.write(store, {"at": now_iso(), "batch": batch or "", "warnings": warnings})
     summary.layers = dict(sources)
@@ -298,10 +376,10 @@ def run_analysis(store: WorkStore, sources: Mapping[str, str], batch: Optional[s
     """Read the layers (through their registered copies), check them, analyse, and remember the layers
     chosen in the store."""
     sources = {role: str(path) for role, path in sources.items() if path}
-    near = store.patch_bounds(batch)  # read once: the copies and the checks both need the boxes
-    layers, records = load_registered(store, sources, near,
+    patches = RunPatches.read(store, batch)
+    layers, records = load_registered(store, sources, patches.boxes,
                                       (lambda f: progress(0.3 * f)) if progress else None, is_cancelled)
     return analyze_layers(store, layers, sources, batch,
                           progress=(lambda f: progress(0.3 + 0.7 * f)) if progress else None,
                           is_cancelled=is_cancelled, allow_warnings=allow_warnings, provenance=records,
-                          release=True, near=near)
+                          release=True, patches=patches)
