@@ -163,7 +163,8 @@ def _decode_each(text, shp: Path, what: str, legacy: str):
 
 
 def read_shapefile(shp: Path, encoding: EncodingGuess):
-    """(field names, {name: values}, shapely geometries); any reader failure is an ImportFailed.
+    """(field names, {name: values}, shapely geometries, their WKB as GDAL wrote it); any reader failure
+    is an ImportFailed.
 
     Text arrives decoded per ``encoding`` (value by value when it is mixed) with byte-order marks
     removed, which spreadsheet exports leave inside values."""
@@ -192,7 +193,7 @@ def read_shapefile(shp: Path, encoding: EncodingGuess):
         geoms = shapely.from_wkb(wkb, on_invalid="ignore")
     except Exception as exc:
         raise ImportFailed(f"{shp.name} 的几何数据已损坏：{exc}") from exc
-    return names, dict(zip(names, values)), geoms
+    return names, dict(zip(names, values)), geoms, wkb
 
 
 def _without_bom(col: np.ndarray) -> np.ndarray:
@@ -217,7 +218,7 @@ def _file_state(shp: Path, encoding: Optional[str]) -> tuple:
 
 
 def _read_batch(shp: Path, encoding: Optional[str], keep: bool) -> tuple:
-    """(encoding guess, field names, values, geometries) of a batch file. Creating a store for a batch
+    """(encoding guess, field names, values, geometries, their WKB) of a batch file. Creating a store for a batch
     reads it, and the import that follows would read it again (a third of a county import): the
     creation keeps its read (``keep``) for the import of the same unchanged file, which takes it."""
     state = _file_state(shp, encoding)
@@ -282,7 +283,12 @@ def _json_rows(values: dict, names: list, rows: np.ndarray) -> list:
     columns = []
     for name in dict.fromkeys(names):  # as dict(zip(names, row)): a repeated name once, where it came first
         key = encode(name) + ": "
-        items = values[name][rows].tolist()
+        column = values[name][rows]
+        if column.dtype.kind in "iu" or (column.dtype.kind == "f" and np.isfinite(column).all()):
+            # json writes a Python int or finite float as its repr: one C-level map over the column
+            columns.append([key + text for text in map(repr, column.tolist())])
+            continue
+        items = column.tolist()
 
         def piece(v, key=key):
             if type(v) is str:
@@ -315,6 +321,33 @@ def _to_multipolygons(geoms: np.ndarray) -> np.ndarray:
     out[single] = shapely.multipolygons(geoms[single], indices=np.arange(single.sum()))
     parts, index = shapely.get_parts(geoms[~single], return_index=True)
     out[~single] = shapely.multipolygons(parts, indices=index) if len(parts) else []
+    return out
+
+
+_LE_POLYGON, _LE_MULTIPOLYGON = b"\x01\x03\x00\x00\x00", b"\x01\x06\x00\x00\x00"
+_ONE_PART = _LE_MULTIPOLYGON + (1).to_bytes(4, "little")  # a MultiPolygon of one part; the part follows
+
+
+def _multipolygon_wkbs(geoms: np.ndarray, source_wkb: np.ndarray) -> np.ndarray:
+    """The little-endian XY WKB of each Polygon or MultiPolygon as a MultiPolygon.
+
+    ``source_wkb`` is what GDAL read each geometry from (None where the geometry was replaced since).
+    Where that is already a little-endian XY Polygon or MultiPolygon it is the byte string shapely would
+    write for the same shape, so it is used as it is (a Polygon behind a one-part MultiPolygon header);
+    only the other geometries are made MultiPolygons and written by shapely. Building and writing
+    100,000 MultiPolygons took a tenth of a county's import."""
+    out = np.empty(len(geoms), dtype=object)
+    rest = []
+    for k, wkb in enumerate(source_wkb.tolist()):
+        head = None if wkb is None else wkb[:5]
+        if head == _LE_POLYGON:
+            out[k] = _ONE_PART + wkb
+        elif head == _LE_MULTIPOLYGON:
+            out[k] = wkb
+        else:  # replaced, reprojected, or Z/M or big-endian in the file
+            rest.append(k)
+    if rest:
+        out[rest] = shapely.to_wkb(_to_multipolygons(geoms[rest]), byte_order=1, output_dimension=2)
     return out
 
 
@@ -414,7 +447,7 @@ def _changed_geometries(dialect, before: dict, jcbh: List[str], geoms: np.ndarra
     if not idx:
         return []
     old = dialect.decode([before[jcbh[k]][1] for k in idx])
-    new = geoms[idx]
+    new = _to_multipolygons(geoms[idx])  # as stored: a Polygon never equals its one-part MultiPolygon
     same = shapely.equals_exact(shapely.normalize(old), shapely.normalize(new), tolerance=1e-3)
     return [k for k, s in zip(idx, same) if not s]
 
@@ -445,7 +478,7 @@ def import_patches(store: WorkStore, shp_path, batch: Optional[str] = None,
         if progress:
             progress(fraction)
 
-    result.encoding, names, values, geoms = _read_batch(shp, encoding, keep=False)
+    result.encoding, names, values, geoms, source_wkb = _read_batch(shp, encoding, keep=False)
     step(0.2)
     if field_map:
         result.field_map = fieldmap.parse(field_map, names)
@@ -480,18 +513,26 @@ def import_patches(store: WorkStore, shp_path, batch: Optional[str] = None,
     n = max(n_read, counts["shp"], counts["shx"], counts["dbf"])
     if n > n_read:  # rows GDAL could not read at all: rejected by number, without attributes
         geoms = np.concatenate([geoms, np.full(n - n_read, None, dtype=object)])
+        source_wkb = np.concatenate([source_wkb, np.full(n - n_read, None, dtype=object)])
         values = {k: np.concatenate([v.astype(object), np.full(n - n_read, None, dtype=object)])
                   for k, v in values.items()}
     reasons: List[Optional[str]] = [None] * n
     repaired = np.zeros(n, dtype=bool)
     jcbh = [_text(v) for v in values[mapping["jcbh"]]]
-    seen: Dict[str, int] = {}
     missing = shapely.is_missing(geoms)
     empty = missing | shapely.is_empty(np.where(missing, None, geoms))
     types = shapely.get_type_id(geoms)
     valid = shapely.is_valid(geoms)
-    for i in range(n):
-        if i >= min(n_read, counts["shp"], counts["dbf"], counts["dbf_present"]) and empty[i]:
+    # A row's 监测编号 counts as taken once the row passes the checks before the duplicate check; the
+    # first such row keeps it. Only rows failing a check (rarely more than a few) are looked at one by one.
+    candidate = ~empty & np.isin(types, (3, 6)) & np.fromiter(map(bool, jcbh), dtype=bool, count=n)
+    taken = np.flatnonzero(candidate).tolist()
+    first = dict(zip(reversed([jcbh[i] for i in taken]), reversed(taken)))
+    repeated = np.zeros(n, dtype=bool)
+    repeated[[i for i in taken if first[jcbh[i]] != i]] = True
+    complete = min(n_read, counts["shp"], counts["dbf"], counts["dbf_present"])
+    for i in np.flatnonzero(~(candidate & valid) | repeated).tolist():
+        if i >= complete and empty[i]:
             reasons[i] = _missing_reason(i, counts)
         elif empty[i]:
             reasons[i] = "几何为空"
@@ -499,26 +540,25 @@ def import_patches(store: WorkStore, shp_path, batch: Optional[str] = None,
             reasons[i] = f"非面状几何（{geoms[i].geom_type}）"
         elif not jcbh[i]:
             reasons[i] = "监测编号为空"
-        elif jcbh[i] in seen:
-            reasons[i] = f"批次内监测编号重复（与第 {seen[jcbh[i]] + 1} 行相同）"
+        elif first[jcbh[i]] != i:
+            reasons[i] = f"批次内监测编号重复（与第 {first[jcbh[i]] + 1} 行相同）"
         else:
-            seen[jcbh[i]] = i
-            if not valid[i]:
-                fixed = _polygonal_part(shapely.make_valid(geoms[i]))
-                if fixed is None or fixed.is_empty:
-                    reasons[i] = "几何无效且无法修复"
-                else:
-                    geoms[i] = fixed
-                    repaired[i] = True
+            fixed = _polygonal_part(shapely.make_valid(geoms[i]))
+            if fixed is None or fixed.is_empty:
+                reasons[i] = "几何无效且无法修复"
+            else:
+                geoms[i], source_wkb[i] = fixed, None
+                repaired[i] = True
     step(0.4)
     keep = np.array([r is None for r in reasons], dtype=bool)
-    kept = geoms[keep]
+    kept, kept_wkb = geoms[keep], source_wkb[keep]
     if result.crs.epsg != store.epsg:
         kept = transform_geoms(kept, result.crs.epsg, store.epsg)
-    # the area from the shapes as read: the same rings as their MultiPolygons', but a hole-free Polygon
-    # takes ellipsoidal_area's short path
+        kept_wkb = np.full(len(kept), None, dtype=object)
+    # Polygons stay Polygons until written (as MultiPolygons): ellipsoidal_area takes a short path for
+    # a hole-free Polygon, and the stored WKB is mostly the file's own (_multipolygon_wkbs)
     area_m2 = ellipsoidal_area(kept, store.epsg)
-    kept = _to_multipolygons(kept)
+    kept_wkb = _multipolygon_wkbs(kept, kept_wkb)
     step(0.6)
 
     if "jcmj" not in mapping:
@@ -545,7 +585,7 @@ def import_patches(store: WorkStore, shp_path, batch: Optional[str] = None,
         return _converted(values[mapping[canonical]][rows_idx].tolist(), convert)
 
     attrs_json = _json_rows(values, names, rows_idx)
-    blobs = store.dialect.encode(kept, store.epsg)
+    blobs = store.dialect.encode(kept, store.epsg, kept_wkb)
     geom = store.dialect.geom_param(store.epsg)
     cols = {c: column(c) for c in ("xzqdm", "xmc", "tblx", "tz", "sfyn", "sfhx", "dlbm")}
     qsx, hsx = column("qsx", _iso_date), column("hsx", _iso_date)
@@ -591,8 +631,11 @@ def import_patches(store: WorkStore, shp_path, batch: Optional[str] = None,
                  sfhx=?, dlbm=?, area_m2=?, area_mu=?, geom_repaired=?, source_row=?, source_attrs=?,
                  due_date=?, updated_at=? WHERE batch_id={int(batch_id)} AND jcbh=?""",
             [r for r in zip(*columns, jcbh_kept) if r[-1] in before] if before else [])
-        inserts = [r for r in zip(*columns, repeat(stamp), jcbh_kept, repeat(batch_id)) if r[-2] not in before]
-        with store.dialect.bulk_insert(conn, PATCH_TABLE, many=len(inserts) >= 10_000):
+        updated = len(before.keys() & set(jcbh_kept))
+        inserts = zip(*columns, repeat(stamp), jcbh_kept, repeat(batch_id))  # streamed: a county's are 100,000
+        if updated:
+            inserts = (r for r in inserts if r[-2] not in before)
+        with store.dialect.bulk_insert(conn, PATCH_TABLE, many=len(jcbh_kept) - updated >= 10_000):
             conn.executemany(
                 f"""INSERT INTO {PATCH_TABLE} (geom, xzqdm, xmc, tblx, qsx, hsx, jcmj_m2, tz, sfyn, sfhx, dlbm,
                      area_m2, area_mu, geom_repaired, source_row, source_attrs, due_date, imported_at, updated_at,
@@ -617,7 +660,7 @@ def import_patches(store: WorkStore, shp_path, batch: Optional[str] = None,
         store.dialect.update_extent(conn, PATCH_TABLE)
         step(1.0)
 
-    result.updated = len(before.keys() & set(jcbh_kept))
+    result.updated = updated
     result.inserted = len(jcbh_kept) - result.updated
     result.kept_not_in_file = len(before.keys() - set(jcbh_kept))
     result.repaired = int(repaired.sum())
@@ -639,7 +682,7 @@ def create_store_for(store_path, shp_path, encoding: Optional[str] = None, year:
     """A new store in the projected CGCS2000 zone of the first batch (lon/lat data → its 3° zone); the
     encoding, field mapping and CRS the user gave for the import apply here too."""
     shp = Path(shp_path)
-    _, names, values, geoms = _read_batch(shp, encoding, keep=True)
+    _, names, values, geoms, _ = _read_batch(shp, encoding, keep=True)
     coords = shapely.get_coordinates(geoms[~shapely.is_missing(geoms)])
     if not len(coords):
         raise ImportFailed(f"{shp.name} 中没有任何几何图形。")
