@@ -208,10 +208,8 @@ _SLICE = 200_000
 """Features per pyogrio call of a whole-layer read (:func:`_read_checked`)."""
 
 
-def _check(geoms: np.ndarray, values: list, shared: list) -> tuple[np.ndarray, np.ndarray, list]:
-    """The validity and bounds of a slice's geometries, and its text columns with equal texts as one
-    object each (``shared``: a dict per column, kept across the slices)."""
-    return shapely.is_valid(geoms), shapely.bounds(geoms), [_share(v, d) for v, d in zip(values, shared)]
+def _check(geoms: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    return shapely.is_valid(geoms), shapely.bounds(geoms)
 
 
 def _share(values: np.ndarray, shared: dict) -> np.ndarray:
@@ -231,10 +229,11 @@ def _read_checked(path: str, layer: str | int | None, encoding: str | None, colu
     """pyogrio's read of a whole layer (meta, fids, wkbs, values) with the geometries, their validity and
     bounds. GDAL reads holding the GIL and GEOS checks validity releasing it, so the layer is read in
     slices and a second thread checks each slice while the next is read: the repair's validity check of
-    two million polygons (1.7 s) and their bounds then cost no time; the same thread lets equal texts
-    share one object (:func:`_share`) before the next slice adds its copies. A layer whose count GDAL
-    does not know, or whose slices do not add up to it, is read whole (pyogrio starts again from the
-    first feature when asked to skip all of them)."""
+    two million polygons (1.7 s) and their bounds then cost no time. The worker needs the GIL only to
+    start and end each check: work holding it (equal texts made one object, :func:`_share`, before the
+    next slice adds its copies) stays on the reading thread, else the worker waits for every read.
+    A layer whose count GDAL does not know, or whose slices do not add up to it, is read whole (pyogrio
+    starts again from the first feature when asked to skip all of them)."""
     count = pyogrio.read_info(path, layer=layer, encoding=encoding).get("features", -1)
     if count is None or count <= _SLICE:
         count = -1
@@ -247,18 +246,18 @@ def _read_checked(path: str, layer: str | int | None, encoding: str | None, colu
             if len(wkbs) != min(_SLICE, count - skip):
                 parts, count = [], -1
                 break
-            shared = shared or [{} for _ in values]
             geoms = shapely.from_wkb(wkbs)
-            parts.append((fids, wkbs, geoms, pool.submit(_check, geoms, values, shared)))
+            check = pool.submit(_check, geoms)
+            shared = shared or [{} for _ in values]
+            parts.append((fids, wkbs, [_share(v, d) for v, d in zip(values, shared)], geoms, check))
             del values
     if count < 0:
         meta, fids, wkbs, values = read()
         geoms = shapely.from_wkb(wkbs)
-        valid, bounds, values = _check(geoms, values, [{} for _ in values])
-        return meta, fids, wkbs, values, geoms, valid, bounds
-    fids, wkbs, geoms, checks = zip(*parts)
+        return (meta, fids, wkbs, [_share(v, {}) for v in values], geoms, *_check(geoms))
+    fids, wkbs, values, geoms, checks = zip(*parts)
     del parts
-    valid, bounds, values = zip(*(c.result() for c in checks))
+    valid, bounds = zip(*(c.result() for c in checks))
     return (meta, np.concatenate(fids), np.concatenate(wkbs), [np.concatenate(v) for v in zip(*values)],
             np.concatenate(geoms), np.concatenate(valid), np.concatenate(bounds))
 
