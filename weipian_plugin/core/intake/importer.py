@@ -363,8 +363,8 @@ def _multipolygon_wkbs(geoms: np.ndarray, source_wkb: np.ndarray) -> np.ndarray:
     ``source_wkb`` is what GDAL read each geometry from (None where the geometry was replaced since).
     Where that is already a little-endian XY Polygon or MultiPolygon it is the byte string shapely would
     write for the same shape, so it is used as it is (a Polygon behind a one-part MultiPolygon header);
-    only the other geometries are made MultiPolygons and written by shapely. Building and writing
-    100,000 MultiPolygons took a tenth of a county's import."""
+    only the other geometries are made MultiPolygons and written by shapely (building and writing all
+    of a county's 100,000 took ~0.25 s, 6 % of its import)."""
     out = np.empty(len(geoms), dtype=object)
     rest = []
     for k, wkb in enumerate(source_wkb.tolist()):
