@@ -52,10 +52,12 @@ _HEADER_DTYPE = np.dtype([("magic", "S2"), ("version", "u1"), ("flags", "u1"), (
                           ("envelope", "<f8", (4,))])
 
 
-def encode(geoms: np.ndarray, srs_id: int) -> list:
-    """Shapely geometries → GeoPackage geometry blobs (little-endian, XY envelope)."""
+def encode(geoms: np.ndarray, srs_id: int, wkbs: Optional[np.ndarray] = None) -> list:
+    """Shapely geometries → GeoPackage geometry blobs (little-endian, XY envelope). ``wkbs``: their
+    little-endian XY WKB, when the caller has it."""
     geoms = np.asarray(geoms, dtype=object)
-    wkbs = shapely.to_wkb(geoms, byte_order=1, output_dimension=2)
+    if wkbs is None:
+        wkbs = shapely.to_wkb(geoms, byte_order=1, output_dimension=2)
     blobs = encode_wkb(wkbs, shapely.bounds(geoms), srs_id)
     for k in np.flatnonzero(shapely.is_empty(geoms)):
         blobs[k] = _EMPTY_HEADER.pack(b"GP", 0, _FLAGS_LE_EMPTY, srs_id) + wkbs[k]
