@@ -221,9 +221,41 @@ def test_stored_rows_are_what_the_row_by_row_formulas_give(store_path, tmp_path,
     assert [r[7] for r in rows] == [_iso_date(v) for v in values[list(meta["fields"]).index("HSX")].tolist()]
 
 
+@pytest.mark.parametrize("geometry_type", ["Unknown", "Polygon Z"])
+def test_stored_geometry_is_what_shapely_writes_for_the_multipolygon(store_path, tmp_path, shapefile_writer,
+                                                                     geometry_type):
+    """A file in the store's CRS is stored from GDAL's own WKB where that is little-endian XY; the blobs
+    must be exactly what encoding each shape read (repaired where invalid) as a MultiPolygon gives, for
+    Polygons with and without holes, MultiPolygons, a repaired bowtie, and a file with Z (written anew)."""
+    import datetime as dt
+
+    import pyogrio.raw
+
+    from weipian_plugin.core.intake.importer import _polygonal_part, _to_multipolygons
+    from weipian_plugin.core.store.gpkg import encode
+
+    holed = shapely.Polygon(shapely.box(X0, Y0, X0 + 400, Y0 + 300).exterior.coords,
+                            [shapely.box(X0 + 10, Y0 + 10, X0 + 50, Y0 + 40).exterior.coords])
+    two = shapely.MultiPolygon([shapely.box(X0 + 600, Y0, X0 + 650, Y0 + 50), shapely.box(X0 + 700, Y0, X0 + 950, Y0 + 20)])
+    bowtie = shapely.Polygon([(X0, Y0 + 900), (X0 + 50, Y0 + 950), (X0 + 50, Y0 + 900), (X0, Y0 + 950)])
+    geoms = [holed, two, bowtie] + squares(3)
+    if geometry_type == "Polygon Z":
+        geoms = [shapely.force_3d(g, 12.5) for g in geoms]
+    shp = shapefile_writer(tmp_path / "本带.shp", geoms, {"JCBH": [f"P{k}" for k in range(len(geoms))]},
+                           geometry_type=geometry_type)
+    WorkStore.create(store_path, 4527).close()
+    with WorkStore.open(store_path) as store:
+        assert import_patches(store, shp, "b", received=dt.date(2026, 1, 10)).repaired == 1
+        blobs = [r[0] for r in store.conn.execute("SELECT geom FROM patches ORDER BY source_row")]
+    read = shapely.from_wkb(pyogrio.raw.read(str(shp))[2])
+    read[2] = _polygonal_part(shapely.make_valid(read[2]))
+    assert blobs == encode(_to_multipolygons(read), 4527)
+
+
 def test_attribute_json_is_the_rows_dict_encoded(tmp_path):
-    """_json_rows encodes each column's distinct values once; the text must be json.dumps of the row's
-    dict even where equal values encode differently (1, 1.0, True; 0.0 and -0.0) and for a repeated name."""
+    """_json_rows encodes each column's distinct values once (numeric columns at once); the text must be
+    json.dumps of the row's dict even where equal values encode differently (1, 1.0, True; 0.0 and -0.0),
+    for non-finite floats and for a repeated name."""
     import datetime as dt
     import json
 
@@ -233,9 +265,26 @@ def test_attribute_json_is_the_rows_dict_encoded(tmp_path):
                      dtype=object)
     n = len(mixed)
     values = {"M": mixed, "F": np.array([0.0, -0.0, np.nan, -np.inf, 1e300, 0.1] * 2), "I": np.arange(n, dtype=np.int64),
-              "S": np.array(["x", "y"] * 6, dtype=object), "B": np.array([True, False] * 6)}
-    names = ["M", "F", "I", "S", "B", "S"]
+              "S": np.array(["x", "y"] * 6, dtype=object), "B": np.array([True, False] * 6),
+              "G": np.array([0.0, -0.0, 1e300, 0.1, 1e-7, 2.5] * 2), "H": np.array([7, 0] * 6, dtype=np.uint8)}
+    names = ["M", "F", "I", "S", "B", "S", "G", "H"]
     rows = np.array([0, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 1])
     expected = [json.dumps({f: _jsonable(values[f][r]) for f in names}, ensure_ascii=False) for r in rows]
     assert _json_rows(values, names, rows) == expected
     assert _json_rows({}, [], rows) == ["{}"] * len(rows)
+
+
+def test_file_checksum_is_sha256_of_the_parts_in_turn(tmp_path, shapefile_writer):
+    """Stores of earlier versions hold this checksum (a second import of the same file as another batch is
+    refused by it): reading the parts in chunks must give the digest of the whole parts one after another,
+    also for a .dbf larger than one chunk."""
+    import hashlib
+
+    from weipian_plugin.core.intake.importer import checksum
+
+    n = 5000
+    shp = shapefile_writer(tmp_path / "大.shp", squares(n, dx=60.0), {"JCBH": [f"J{i:05d}" for i in range(n)],
+                                                                     "BZ": ["备注" * 40] * n})
+    assert shp.with_suffix(".dbf").stat().st_size > 1 << 20
+    whole = b"".join(shp.with_suffix(ext).read_bytes() for ext in (".shp", ".shx", ".dbf", ".prj", ".cpg"))
+    assert checksum(shp) == hashlib.sha256(whole).hexdigest()

@@ -327,9 +327,10 @@ def test_a_damaged_registry_is_a_clear_error_and_can_be_deleted(store_copy, samp
 
 @pytest.mark.parametrize("driver,epsg", [("OpenFileGDB", 4527), ("ESRI Shapefile", 4527), ("GPKG", 4527),
                                          ("ESRI Shapefile", 4490)])
-def test_the_copy_stores_the_wkb_shapely_writes(tmp_path, driver, epsg):
-    """The copy holds byte for byte what shapely writes for the geometries read from the delivery, in its
-    packs and its feature table (holes, several parts, a repaired bow-tie, a delivery in lon/lat)."""
+def test_the_copy_stores_the_wkb_shapely_writes(tmp_path, driver, epsg, monkeypatch):
+    """Registration keeps GDAL's WKB of the features it neither reprojects nor repairs; the copy must hold
+    byte for byte what shapely writes for the geometries read, in its packs and its feature table (holes,
+    several parts, a repaired bow-tie, a delivery in lon/lat)."""
     from pyproj import Transformer
 
     x0, y0 = 39_500_000.0, 3_300_000.0
@@ -349,8 +350,12 @@ def test_the_copy_stores_the_wkb_shapely_writes(tmp_path, driver, epsg):
                       driver=driver, crs=f"EPSG:{epsg}", layer="d",
                       geometry_type="MultiPolygon" if driver == "OpenFileGDB" else "Unknown")
     cache = ReferenceCache(tmp_path / "x.ref.gpkg", 4527)
+    encoded, to_wkb = [], shapely.to_wkb
+    monkeypatch.setattr(shapely, "to_wkb", lambda g, **kw: encoded.append(len(g)) or to_wkb(g, **kw))
     registered, rec = cache.load("approvals", str(src))
+    monkeypatch.undo()
     assert rec.repaired == 1 and len(registered) == 4
+    assert sum(encoded) == (1 if epsg == 4527 else 4)  # GDAL's bytes kept but for the bow-tie (or reprojected)
     conn = sqlite3.connect(cache.path)
     wkb, ends = conn.execute("SELECT wkb, wkb_ends FROM reference_packs").fetchone()
     rows = [r[0][40:] for r in conn.execute('SELECT geom FROM ref_1_approvals ORDER BY src_fid')]  # past the header

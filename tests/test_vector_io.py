@@ -166,3 +166,34 @@ def test_near_reads_only_features_that_can_touch_the_patches(tmp_path):
     lon, lat = to_ll.transform(near[:1, [0, 2]], near[:1, [1, 3]])
     data_ll = read_vector(path, target_epsg=4490, near=np.column_stack([lon[:, 0], lat[:, 0], lon[:, 1], lat[:, 1]]))
     assert data_ll.attrs["N"].tolist() == [2]
+
+
+@pytest.mark.parametrize("driver", ["OpenFileGDB", "ESRI Shapefile"])
+def test_a_layer_read_in_slices_is_the_layer_read_whole(tmp_path, monkeypatch, driver):
+    """A whole-layer read goes slice by slice (validity checked beside the reading): the same geometries,
+    values (texts shared), feature ids, repairs and WKB as one read, also when the slices do not add up
+    to the count GDAL gave (then it reads whole, never a feature twice)."""
+    from weipian_plugin.core.intake import vector_io
+
+    n = 23
+    geoms = np.array([shapely.MultiPolygon([BOWTIE if k % 7 == 3 else sq(20 * k, 0, 20 * k + 15, 15)]) for k in range(n)])
+    values = [np.array([f"地类{k % 3}" if k % 5 else None for k in range(n)], dtype=object),
+              np.arange(n, dtype=np.float64) / 8]
+    src = tmp_path / ("d.gdb" if driver == "OpenFileGDB" else "d.shp")
+    pyogrio.raw.write(str(src), shapely.to_wkb(geoms), values, ["DLMC", "KCXS"], driver=driver, crs="EPSG:4527",
+                      layer="d", geometry_type="MultiPolygon", encoding="UTF-8" if driver != "OpenFileGDB" else None)
+    whole, wkbs, bounds = vector_io.read_vector_wkb(src, target_epsg=4527)
+    assert whole.invalid_repaired == 3 and len(whole) == n
+    monkeypatch.setattr(vector_io, "_SLICE", 5)
+    info = pyogrio.read_info
+    for count in (n, n + 2):  # the second: GDAL's count is wrong, the slices fall short
+        monkeypatch.setattr(pyogrio, "read_info", lambda *a, **k: {**info(*a, **k), "features": count})
+        sliced, sliced_wkbs, sliced_bounds = vector_io.read_vector_wkb(src, target_epsg=4527)
+        assert list(sliced.fids) == list(whole.fids) and sliced.invalid_repaired == 3
+        assert sliced_wkbs.tolist() == wkbs.tolist() == shapely.to_wkb(whole.geoms, byte_order=1,
+                                                                       output_dimension=2).tolist()
+        assert np.array_equal(sliced_bounds, bounds) and np.array_equal(bounds, shapely.bounds(whole.geoms))
+        for name, column in whole.attrs.items():
+            assert sliced.attrs[name].tolist() == column.tolist()
+        texts = [v for v in sliced.attrs["DLMC"].tolist() if v is not None]
+        assert len({id(v) for v in texts}) == 3  # one object per distinct text

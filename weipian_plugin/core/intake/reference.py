@@ -45,7 +45,7 @@ import pyogrio.errors
 import shapely
 
 from weipian_plugin.core.intake.encoding import detect_shapefile_encoding
-from weipian_plugin.core.intake.vector_io import VectorData, VectorReadError, _boxes_in, read_vector
+from weipian_plugin.core.intake.vector_io import VectorData, VectorReadError, _boxes_in, read_vector_wkb
 from weipian_plugin.core.store import gpkg
 
 CACHE_SUFFIX = ".ref.gpkg"
@@ -352,14 +352,14 @@ class ReferenceCache:
                 data.invalid_repaired = int(row[10])
                 return data, LayerRecord(role, path, layer, fp.size, fp.mtime_ns, fp.checksum, row[8] or "",
                                          self.epsg, int(row[9]), len(data), int(row[10]), True, row[7])
-            data, source_crs, seconds = self._read_source(path, layer, wanted)
+            data, wkbs, bounds, source_crs, seconds = self._read_source(path, layer, wanted)
             t = time.perf_counter()
             stamp = dt.datetime.now().replace(microsecond=0).isoformat()
             conn.execute("BEGIN IMMEDIATE")
             try:
                 if row is not None:
                     self._drop(conn, row[0], row[6])
-                self._write(conn, role, path, layer, fp, signature, source_crs, data, stamp, seconds, t)
+                self._write(conn, role, path, layer, fp, signature, source_crs, data, wkbs, bounds, stamp, seconds, t)
                 conn.execute("COMMIT")
             except BaseException:
                 conn.execute("ROLLBACK")
@@ -369,15 +369,17 @@ class ReferenceCache:
         return data, LayerRecord(role, path, layer, fp.size, fp.mtime_ns, fp.checksum, source_crs, self.epsg,
                                  len(data), len(data), data.invalid_repaired, False, stamp)
 
-    def _read_source(self, path: str, layer: str, wanted: Optional[Sequence[str]]) -> tuple[VectorData, str, float]:
+    def _read_source(self, path: str, layer: str,
+                     wanted: Optional[Sequence[str]]) -> tuple[VectorData, np.ndarray, np.ndarray, str, float]:
         t = time.perf_counter()
         fields, encoding = _source_fields(path, layer)
         if wanted is not None:
             upper = {w.upper() for w in wanted}
             fields = [f for f in fields if f.upper() in upper]
-        data = read_vector(path, layer or None, target_epsg=self.epsg, encoding=encoding, columns=fields)
+        data, wkbs, bounds = read_vector_wkb(path, layer or None, target_epsg=self.epsg, encoding=encoding,
+                                             columns=fields)
         source_crs = pyogrio.read_info(path, layer=layer or None, encoding=encoding).get("crs") or ""
-        return data, source_crs, time.perf_counter() - t
+        return data, wkbs, bounds, source_crs, time.perf_counter() - t
 
     @staticmethod
     def _drop(conn: sqlite3.Connection, entry_id: int, table: str) -> None:
@@ -390,7 +392,9 @@ class ReferenceCache:
         conn.execute("DELETE FROM reference_layers WHERE id = ?", (entry_id,))
 
     def _write(self, conn: sqlite3.Connection, role: str, path: str, layer: str, fp: Fingerprint, signature: str,
-               source_crs: str, data: VectorData, stamp: str, read_seconds: float, t: float) -> None:
+               source_crs: str, data: VectorData, wkbs: np.ndarray, bounds: np.ndarray, stamp: str,
+               read_seconds: float, t: float) -> None:
+        """``wkbs`` and ``bounds``: the geometries' (read_vector_wkb)."""
         cur = conn.execute(
             "INSERT INTO reference_layers (role, path, layer, size, mtime_ns, checksum, wanted, fields, epsg, "
             "source_crs, feature_count, repaired, dropped, table_name, registered_at) "
@@ -405,8 +409,6 @@ class ReferenceCache:
             column, data.attrs[n] = _pack_column(data.attrs[n])
             columns.append(column)
         types = [c.sql_type for c in columns]
-        bounds = shapely.bounds(data.geoms)
-        wkbs = shapely.to_wkb(data.geoms, byte_order=1, output_dimension=2)
         src = data.fids.astype(np.int64) if data.fids is not None else np.arange(len(data), dtype=np.int64)
         # Rows are stored in the R*Tree's packing order, so a near-read touches few pages and the tree's
         # leaves are written without a second sort; src_fid restores the source order on reading.
@@ -418,7 +420,7 @@ class ReferenceCache:
         for a in range(0, len(order), _FETCH):  # blobs a slice at a time: a county's would take GBs at once
             rows = order[a:a + _FETCH]
             conn.executemany(insert, zip(range(a + 1, a + len(rows) + 1),
-                                         gpkg.encode(data.geoms[rows], self.epsg, wkbs[rows], bounds[rows]),
+                                         gpkg.encode_wkb(wkbs[rows], bounds[rows], self.epsg),
                                          src[rows].tolist(), *(c.sql(rows) for c in columns)))
         gpkg.register_features(conn, table, "geom", "GEOMETRY", self.epsg, f"{role}：{Path(path).name}")
         gpkg.bulk_rtree(conn, table, "geom", np.arange(1, len(order) + 1), bounds[order], packed=True)

@@ -9,7 +9,9 @@ from a QGIS layer, so that path needs no pyogrio.
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import sqlite3
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Mapping, Sequence
@@ -145,7 +147,26 @@ def read_vector(
     ``minx, miny, maxx, maxy`` in ``target_epsg``) limits the read to features whose envelopes meet one:
     a county's DLTB has millions of polygons and the month's patches touch a few per cent of them.
     """
-    path = Path(path)
+    return _read(Path(path), layer, target_epsg, source_epsg, encoding, columns, near, False)[0]
+
+
+def read_vector_wkb(
+    path: str | Path,
+    layer: str | int | None = None,
+    *,
+    target_epsg: int | None = None,
+    encoding: str | None = None,
+    columns: Sequence[str] | None = None,
+) -> tuple[VectorData, np.ndarray, np.ndarray]:
+    """:func:`read_vector` of a whole layer, with its geometries' WKB (little-endian 2D, byte for byte
+    what ``shapely.to_wkb(g, byte_order=1, output_dimension=2)`` writes) and bounds, as registering a
+    layer stores them. GDAL's WKB (pyogrio asks for little-endian, 2D with ``force_2d``) is kept for
+    the geometries neither reprojected nor repaired: writing two million polygons again took seconds."""
+    return _read(Path(path), layer, target_epsg, None, encoding, columns, None, True)
+
+
+def _read(path: Path, layer: str | int | None, target_epsg: int | None, source_epsg: int | None,
+          encoding: str | None, columns: Sequence[str] | None, near: np.ndarray | None, keep_wkb: bool):
     name = path.name if layer is None else f"{path.name}（图层 {layer}）"
     if not path.exists():
         raise VectorReadError(f"矢量文件不存在：{path}")
@@ -161,11 +182,14 @@ def read_vector(
             prj = next((p for p in path.parent.iterdir() if p.name.lower() == f"{path.stem.lower()}.prj"), None)
             # Read the .prj ourselves: GDAL rewrites the ESRI names that crs.detect_crs recognises.
             prj_text = prj.read_text(encoding="latin-1") if prj is not None else None
-        subset = {} if near is None else _bbox_near(path, layer, near, target_epsg)
-        meta, fids, wkbs, values = pyogrio.raw.read(
-            str(path), layer=layer, encoding=encoding, columns=columns, force_2d=True, return_fids=True, **subset
-        )
-        geoms = shapely.from_wkb(wkbs)
+        if near is None:
+            meta, fids, wkbs, values, geoms, valid, bounds = _read_checked(str(path), layer, encoding, columns)
+        else:
+            subset = _bbox_near(path, layer, near, target_epsg)
+            meta, fids, wkbs, values = pyogrio.raw.read(
+                str(path), layer=layer, encoding=encoding, columns=columns, force_2d=True, return_fids=True, **subset
+            )
+            geoms, valid, bounds = shapely.from_wkb(wkbs), None, None
     except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError, shapely.errors.GEOSException,
             sqlite3.DatabaseError, OSError, ValueError) as exc:
         raise VectorReadError(f"无法读取矢量文件 {name}：{exc}") from exc
@@ -176,7 +200,66 @@ def read_vector(
             source_epsg = int(crs[5:])
         else:
             prj_text = crs or None
-    return _build(geoms, attrs, source_epsg, prj_text, target_epsg, name, str(path), fids)
+    return _build(geoms, attrs, source_epsg, prj_text, target_epsg, name, str(path), fids,
+                  wkbs if keep_wkb else None, valid, bounds)
+
+
+_SLICE = 200_000
+"""Features per pyogrio call of a whole-layer read (:func:`_read_checked`)."""
+
+
+def _check(geoms: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    return shapely.is_valid(geoms), shapely.bounds(geoms)
+
+
+def _share(values: np.ndarray, shared: dict) -> np.ndarray:
+    """A text column with its equal texts as one object: GDAL makes a string per row, and a county's
+    DLTB repeats a few dozen class names two million times (hundreds of MB of copies)."""
+    if values.dtype != object:
+        return values
+    items = values.tolist()
+    if not set(map(type, items)) <= {str, type(None)}:
+        return values
+    out = np.empty(len(items), dtype=object)
+    out[:] = list(map(shared.setdefault, items, items))
+    return out
+
+
+def _read_checked(path: str, layer: str | int | None, encoding: str | None, columns: Sequence[str] | None):
+    """pyogrio's read of a whole layer (meta, fids, wkbs, values) with the geometries, their validity and
+    bounds. GDAL reads holding the GIL and GEOS checks validity releasing it, so the layer is read in
+    slices and a second thread checks each slice while the next is read: the repair's validity check of
+    two million polygons (1.7 s) and their bounds then cost no time. The worker needs the GIL only to
+    start and end each check: work holding it (equal texts made one object, :func:`_share`, before the
+    next slice adds its copies) stays on the reading thread, else the worker waits for every read.
+    A layer whose count GDAL does not know, or whose slices do not add up to it, is read whole (pyogrio
+    starts again from the first feature when asked to skip all of them)."""
+    count = pyogrio.read_info(path, layer=layer, encoding=encoding).get("features", -1)
+    if count is None or count <= _SLICE:
+        count = -1
+    read = functools.partial(pyogrio.raw.read, path, layer=layer, encoding=encoding, columns=columns,
+                             force_2d=True, return_fids=True)
+    parts, shared = [], None
+    with ThreadPoolExecutor(1) as pool:
+        for skip in range(0, count, _SLICE):
+            meta, fids, wkbs, values = read(skip_features=skip, max_features=min(_SLICE, count - skip))
+            if len(wkbs) != min(_SLICE, count - skip):
+                parts, count = [], -1
+                break
+            geoms = shapely.from_wkb(wkbs)
+            check = pool.submit(_check, geoms)
+            shared = shared or [{} for _ in values]
+            parts.append((fids, wkbs, [_share(v, d) for v, d in zip(values, shared)], geoms, check))
+            del values
+    if count < 0:
+        meta, fids, wkbs, values = read()
+        geoms = shapely.from_wkb(wkbs)
+        return (meta, fids, wkbs, [_share(v, {}) for v in values], geoms, *_check(geoms))
+    fids, wkbs, values, geoms, checks = zip(*parts)
+    del parts
+    valid, bounds = zip(*(c.result() for c in checks))
+    return (meta, np.concatenate(fids), np.concatenate(wkbs), [np.concatenate(v) for v in zip(*values)],
+            np.concatenate(geoms), np.concatenate(valid), np.concatenate(bounds))
 
 
 def layer_summary(path: str | Path, layer: str | int | None = None,
@@ -273,7 +356,7 @@ def from_wkb(
     geoms = shapely.from_wkb(np.asarray(wkbs, dtype=object))
     cols = {str(k): _normalise_column(np.asarray(v)) for k, v in attrs.items()}
     fid_array = None if fids is None else np.asarray(fids, dtype=np.int64)
-    return _build(geoms, cols, epsg, None, target_epsg, Path(source).name or "图层", source, fid_array)
+    return _build(geoms, cols, epsg, None, target_epsg, Path(source).name or "图层", source, fid_array)[0]
 
 
 def _normalise_column(values: np.ndarray) -> np.ndarray:
@@ -293,29 +376,45 @@ def _build(
     label: str,
     source: str,
     fids: np.ndarray | None,
-) -> VectorData:
+    wkbs: np.ndarray | None = None,
+    valid: np.ndarray | None = None,
+    bounds: np.ndarray | None = None,
+):
+    """The layer reprojected, repaired and without empty features, and (when GDAL's ``wkbs`` are given)
+    the kept geometries' WKB and bounds (else None, None). ``valid`` and ``bounds`` are those of
+    ``geoms`` when the reader has them already."""
     for key, col in attrs.items():
         if len(col) != len(geoms):
             raise VectorReadError(f"{label} 的字段 {key} 行数（{len(col)}）与要素数（{len(geoms)}）不一致")
+    keep_wkb = wkbs is not None
     try:
         if epsg is None:
             # The extremes decide crs.detect_crs's range tests, so the bounds stand in for every vertex.
-            bounds = shapely.bounds(geoms)
-            xs, ys = bounds[:, [0, 2]], bounds[:, [1, 3]]
+            extremes = shapely.bounds(geoms) if bounds is None else bounds
+            xs, ys = extremes[:, [0, 2]], extremes[:, [1, 3]]
             epsg = detect_crs(prj_text, xs, ys).epsg
         if target_epsg is not None and epsg != target_epsg:
             geoms = transform_geoms(geoms, epsg, target_epsg)
             epsg = target_epsg
+            wkbs = valid = bounds = None
     except CrsError as exc:
         raise VectorReadError(f"{label}：{exc}") from exc
-    geoms, repaired = repair_polygons(geoms)
+    geoms, repaired, fixed = _repair(geoms, valid)
     keep = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms))
+    if keep_wkb and wkbs is None:
+        wkbs, bounds = shapely.to_wkb(geoms, byte_order=1, output_dimension=2), shapely.bounds(geoms)
+    elif keep_wkb and len(fixed):
+        wkbs, bounds = wkbs.copy(), bounds.copy()
+        wkbs[fixed] = shapely.to_wkb(geoms[fixed], byte_order=1, output_dimension=2)
+        bounds[fixed] = shapely.bounds(geoms[fixed])
     dropped = int(len(geoms) - keep.sum())
     if dropped:
         geoms = geoms[keep]
         attrs = {k: v[keep] for k, v in attrs.items()}
         fids = None if fids is None else fids[keep]
-    return VectorData(geoms, attrs, epsg, repaired, dropped, source, fids)
+        wkbs, bounds = (None, None) if not keep_wkb else (wkbs[keep], bounds[keep])
+    data = VectorData(geoms, attrs, epsg, repaired, dropped, source, fids)
+    return (data, wkbs, bounds) if keep_wkb else (data, None, None)
 
 
 def repair_polygons(geoms: np.ndarray) -> tuple[np.ndarray, int]:
@@ -326,18 +425,24 @@ def repair_polygons(geoms: np.ndarray) -> tuple[np.ndarray, int]:
     the polygons regrouped: a bow-tie stays two triangles, a dangling spike is dropped. A feature
     with no polygonal part at all becomes None (dropped by the caller).
     """
+    return _repair(geoms)[:2]
+
+
+def _repair(geoms: np.ndarray, valid: np.ndarray | None = None) -> tuple[np.ndarray, int, np.ndarray]:
+    """:func:`repair_polygons`, with the rows it changed; ``valid`` is ``shapely.is_valid(geoms)`` when
+    the caller has it."""
     geoms = np.asarray(geoms, dtype=object)
     present = ~shapely.is_missing(geoms)
-    bad = np.flatnonzero(present & ~shapely.is_valid(geoms))
+    bad = np.flatnonzero(present & ~(shapely.is_valid(geoms) if valid is None else valid))
     polygonal = np.isin(shapely.get_type_id(geoms), (_POLYGON, int(shapely.GeometryType.MULTIPOLYGON)))
     # Points and lines in a polygon layer carry no area: treat them like an invalid feature.
     odd = np.flatnonzero(present & ~polygonal & ~shapely.is_empty(geoms))
     fix = np.union1d(bad, odd)
     if len(fix) == 0:
-        return geoms, 0
+        return geoms, 0, fix
     out = geoms.copy()
     out[fix] = _polygonal_parts(shapely.make_valid(geoms[fix]))
-    return out, int(len(bad))
+    return out, int(len(bad)), fix
 
 
 def _polygonal_parts(geoms: np.ndarray) -> np.ndarray:

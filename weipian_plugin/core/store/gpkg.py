@@ -52,22 +52,27 @@ _HEADER_DTYPE = np.dtype([("magic", "S2"), ("version", "u1"), ("flags", "u1"), (
                           ("envelope", "<f8", (4,))])
 
 
-def encode(geoms: np.ndarray, srs_id: int, wkbs: Optional[np.ndarray] = None,
-           bounds: Optional[np.ndarray] = None) -> list:
-    """Shapely geometries → GeoPackage geometry blobs (little-endian, XY envelope). ``wkbs`` (little-endian
-    XY) and ``bounds`` of the geometries, when the caller has them already."""
+def encode(geoms: np.ndarray, srs_id: int, wkbs: Optional[np.ndarray] = None) -> list:
+    """Shapely geometries → GeoPackage geometry blobs (little-endian, XY envelope). ``wkbs``: their
+    little-endian XY WKB, when the caller has it."""
     geoms = np.asarray(geoms, dtype=object)
     if wkbs is None:
         wkbs = shapely.to_wkb(geoms, byte_order=1, output_dimension=2)
-    # Headers packed for all rows at once (a county's DLTB has millions), then cut per row.
-    head = np.zeros(len(geoms), dtype=_HEADER_DTYPE)
-    head["magic"], head["flags"], head["srs"] = b"GP", _FLAGS_LE_XY_ENVELOPE, srs_id
-    head["envelope"] = (shapely.bounds(geoms) if bounds is None else bounds)[:, [0, 2, 1, 3]]
-    raw, size = head.tobytes(), _HEADER.size
-    blobs = [None if wkb is None else raw[k * size:(k + 1) * size] + wkb for k, wkb in enumerate(wkbs.tolist())]
+    blobs = encode_wkb(wkbs, shapely.bounds(geoms), srs_id)
     for k in np.flatnonzero(shapely.is_empty(geoms)):
         blobs[k] = _EMPTY_HEADER.pack(b"GP", 0, _FLAGS_LE_EMPTY, srs_id) + wkbs[k]
     return blobs
+
+
+def encode_wkb(wkbs: np.ndarray, bounds: np.ndarray, srs_id: int) -> list:
+    """GeoPackage blobs of non-empty geometries given as little-endian XY WKB and their bounds (minx,
+    miny, maxx, maxy); None stays None."""
+    # Headers packed for all rows at once (a county's DLTB has millions), then cut per row.
+    head = np.zeros(len(wkbs), dtype=_HEADER_DTYPE)
+    head["magic"], head["flags"], head["srs"] = b"GP", _FLAGS_LE_XY_ENVELOPE, srs_id
+    head["envelope"] = np.asarray(bounds).reshape(-1, 4)[:, [0, 2, 1, 3]]
+    raw, size = head.tobytes(), _HEADER.size
+    return [None if wkb is None else raw[k * size:(k + 1) * size] + wkb for k, wkb in enumerate(wkbs.tolist())]
 
 
 def _wkb_offset(blob: bytes) -> int:

@@ -14,7 +14,7 @@ tables) is written in the SQL both understand.
 from __future__ import annotations
 
 import contextlib
-from typing import Any, Sequence
+from typing import Any, Optional, Sequence
 
 import numpy as np
 import shapely
@@ -49,8 +49,10 @@ class Dialect:
         """The expression reading a geometry column into what :meth:`decode` takes."""
         return column
 
-    def encode(self, geoms: np.ndarray, srid: int) -> list:
-        return gpkg.encode(geoms, srid)
+    def encode(self, geoms: np.ndarray, srid: int, wkbs: Optional[np.ndarray] = None) -> list:
+        """Geometries as the store writes them; ``wkbs``: their little-endian XY WKB, when the caller has it
+        (the envelope and emptiness still come from ``geoms``)."""
+        return gpkg.encode(geoms, srid, wkbs)
 
     def decode(self, values: Sequence[Any]) -> np.ndarray:
         return gpkg.decode(values)
@@ -93,8 +95,9 @@ class PostgisDialect(Dialect):
     def geom_select(self, column: str) -> str:
         return f"ST_AsBinary({column})"
 
-    def encode(self, geoms: np.ndarray, srid: int) -> list:
-        wkbs = shapely.to_wkb(np.asarray(geoms, dtype=object), byte_order=1, output_dimension=2)
+    def encode(self, geoms: np.ndarray, srid: int, wkbs: Optional[np.ndarray] = None) -> list:
+        if wkbs is None:
+            wkbs = shapely.to_wkb(np.asarray(geoms, dtype=object), byte_order=1, output_dimension=2)
         return [None if w is None else bytes(w) for w in wkbs.tolist()]
 
     def decode(self, values: Sequence[Any]) -> np.ndarray:
