@@ -163,14 +163,20 @@ _COLUMNS = (*roles.COLUMNS, "cultivated_m2", "uncovered_cultivated_m2", "uncover
 
 
 class _ResultRows:
-    """The rows a run writes, suggested chunk by chunk of the overlay: ``analysis``, ``classes``
-    (``analysis_classes``), ``features`` (``analysis_features``) and ``townships`` (each patch's, when
-    the townships layer was given, those that changed). A chunk keeps its columns; the row tuples are
-    made only as they are written."""
+    """The rows a run writes, suggested chunk by chunk of the overlay, per table: ``analysis``,
+    ``classes`` (``analysis_classes``), ``features`` (``analysis_features``) and ``townships`` (code,
+    name, fid of each patch whose township changed, when the townships layer was given). A chunk keeps
+    its columns; the row tuples are made only as they are written (:meth:`rows`)."""
+
+    TABLES = ("analysis", "classes", "features", "townships")
 
     def __init__(self) -> None:
-        self._chunks: list[tuple[Sequence[Sequence], ...]] = []  # per chunk, each table's columns
+        self._columns: Dict[str, List[Sequence[Sequence]]] = {table: [] for table in self.TABLES}
         self.by_suggestion: Counter = Counter()
+
+    def rows(self, table: str) -> Iterator[tuple]:
+        """One of :attr:`TABLES`' rows, chunk after chunk."""
+        return itertools.chain.from_iterable(zip(*columns) for columns in self._columns[table])
 
     def add(self, fids: np.ndarray, attrs: Mapping[str, np.ndarray], compared: Sequence, width: np.ndarray,
             result: overlay.OverlayResult, config: RuleConfig, stamp: str) -> None:
@@ -211,27 +217,8 @@ class _ResultRows:
         features = (fids[ft.patch].tolist(), ft.role, [d or None for d in ft.doc], list(map(_iso, ft.date)),
                     list(map(_iso, ft.valid_from)), list(map(_iso, ft.valid_to)), ft.share.tolist(),
                     ft.area_m2.tolist(), ft.name, ft.kind, ft.valid.tolist())
-        self._chunks.append((analysis, classes, features, townships))
-
-    def _table(self, k: int) -> Iterator[tuple]:
-        return itertools.chain.from_iterable(zip(*chunk[k]) for chunk in self._chunks)
-
-    @property
-    def analysis(self) -> Iterator[tuple]:
-        return self._table(0)
-
-    @property
-    def classes(self) -> Iterator[tuple]:
-        return self._table(1)
-
-    @property
-    def features(self) -> Iterator[tuple]:
-        return self._table(2)
-
-    @property
-    def townships(self) -> Iterator[tuple]:
-        """(code, name, fid) of each patch whose township the run changes (a re-run, few or none)."""
-        return self._table(3)
+        for table, columns in zip(self.TABLES, (analysis, classes, features, townships)):
+            self._columns[table].append(columns)
 
 
 @contextlib.contextmanager
@@ -298,14 +285,14 @@ def analyze(store: WorkStore, layers: Mapping[str, VectorData], batch: Optional[
     compared = comparison_dates(config, attrs["hsx"], attrs["qsx"])
     width = equivalent_width(shapely.area(geoms), shapely.length(geoms))
     stamp = now_iso()
-    rows = _ResultRows()
+    results = _ResultRows()
     # Each chunk's suggestions and rows are made while the overlay threads work on the next chunks.
     for start, part in overlay.overlay_chunks(geoms, areas, layers, after_dates=list(attrs["hsx"]),
                                               comparison_dates=compared,
                                               progress=(lambda f: progress(0.85 * f)) if progress else None,
                                               is_cancelled=is_cancelled):
         sl = slice(start, start + len(part))
-        rows.add(fids[sl], {k: v[sl] for k, v in attrs.items()}, compared[sl], width[sl], part, config, stamp)
+        results.add(fids[sl], {k: v[sl] for k, v in attrs.items()}, compared[sl], width[sl], part, config, stamp)
     if release:
         layers.clear()
     if is_cancelled and is_cancelled():
@@ -318,16 +305,16 @@ def analyze(store: WorkStore, layers: Mapping[str, VectorData], batch: Optional[
         for table in ("analysis", "analysis_classes", "analysis_features"):
             conn.execute(f"DELETE FROM {table} WHERE patch_fid IN (SELECT fid FROM run_fids)")
         conn.executemany(f"INSERT INTO analysis (patch_fid, analyzed_at, layers, {', '.join(_COLUMNS)}) "
-                         f"VALUES ({', '.join('?' * (len(_COLUMNS) + 3))})", rows.analysis)
-        conn.executemany("INSERT INTO analysis_classes VALUES (?, ?, ?, ?, ?)", rows.classes)
+                         f"VALUES ({', '.join('?' * (len(_COLUMNS) + 3))})", results.rows("analysis"))
+        conn.executemany("INSERT INTO analysis_classes VALUES (?, ?, ?, ?, ?)", results.rows("classes"))
         conn.executemany("INSERT INTO analysis_features (patch_fid, role, doc_number, doc_date, valid_from, "
                          "valid_to, share, area_m2, name, kind, valid) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                         rows.features)
-        conn.executemany("UPDATE patches SET township_code=?, township_name=? WHERE fid=?", rows.townships)
+                         results.rows("features"))
+        conn.executemany("UPDATE patches SET township_code=?, township_name=? WHERE fid=?", results.rows("townships"))
         _record_run(conn, started, batch, len(fids), config, provenance or [])
         if progress:
             progress(1.0)
-    summary.by_suggestion = rows.by_suggestion
+    summary.by_suggestion = results.by_suggestion
     return summary
 
 

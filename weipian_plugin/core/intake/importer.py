@@ -36,6 +36,7 @@ from weipian_plugin.core.store.workstore import PATCH_TABLE, WorkStore, now_iso
 from weipian_plugin.core.units import MU_M2
 
 _POLYGONAL = {"Polygon", "MultiPolygon"}
+_POLYGONAL_TYPE_IDS = (int(shapely.GeometryType.POLYGON), int(shapely.GeometryType.MULTIPOLYGON))
 _SIDECARS = (".shp", ".shx", ".dbf", ".prj", ".cpg")
 
 
@@ -557,7 +558,7 @@ def import_patches(store: WorkStore, shp_path, batch: Optional[str] = None,
     valid = shapely.is_valid(geoms)
     # A row's 监测编号 counts as taken once the row passes the checks before the duplicate check; the
     # first such row keeps it. Only rows failing a check (rarely more than a few) are looked at one by one.
-    candidate = ~empty & np.isin(types, (3, 6)) & np.fromiter(map(bool, jcbh), dtype=bool, count=n)
+    candidate = ~empty & np.isin(types, _POLYGONAL_TYPE_IDS) & np.fromiter(map(bool, jcbh), dtype=bool, count=n)
     taken = np.flatnonzero(candidate).tolist()
     first = dict(zip(reversed([jcbh[i] for i in taken]), reversed(taken)))
     repeated = np.zeros(n, dtype=bool)
