@@ -147,7 +147,7 @@ class AnalyzePatchesAlgorithm(WeipianAlgorithm):
             try:
                 summary = analyze_layers(store, layers, sources, batch, progress=progress, is_cancelled=cancelled,
                                          allow_warnings=self.parameterAsBool(parameters, self.ALLOW_WARNINGS, context),
-                                         totals=totals, provenance=records, release=True, patches=patches)
+                                         totals=totals, provenance=records, patches=patches)
             except AnalysisCancelled:
                 feedback.reportError(self.tr("Analysis cancelled; the work store is unchanged."))
                 return {self.ANALYZED: 0}

@@ -2,10 +2,12 @@
 import json
 import shutil
 import sqlite3
+import threading
 
 import pytest
 from sample_county import REFERENCE_FILES as REFERENCE
 
+from weipian_plugin.core.analysis import overlay
 from weipian_plugin.core.analysis.run import AnalysisCancelled, run_analysis
 from weipian_plugin.core.intake.importer import create_store_for, import_patches
 from weipian_plugin.core.store import keys
@@ -97,6 +99,28 @@ def test_rerun_keeps_determinations_and_cancel_changes_nothing(analyzed_store, s
         assert store.conn.execute("SELECT result, reviewer FROM determinations WHERE patch_fid=?",
                                   (fid,)).fetchone() == ("合法", "李四")
         assert keys.ANALYSIS_LAYERS.read(store) == {"approvals": str(sources(sample_county)["approvals"])}
+
+
+def test_cancel_after_results_were_written_changes_nothing(analyzed_store, sample_county, tmp_path, monkeypatch):
+    """The results are written chunk by chunk while the overlay goes on: a cancel after some were
+    written rolls all of them back."""
+    monkeypatch.setattr(overlay, "_MIN_PARALLEL_CHUNK", 25)  # several chunks, written one by one
+    path = tmp_path / "copy.gpkg"
+    shutil.copy(analyzed_store, path)
+    written = []
+    with WorkStore.open(path) as store:
+        before, changes = path.read_bytes(), store.conn.total_changes
+
+        def cancelled_once_writing():
+            if threading.current_thread() is not threading.main_thread() or not store.conn.in_transaction:
+                return False
+            written.append(store.conn.total_changes - changes)
+            return True
+
+        with pytest.raises(AnalysisCancelled):
+            run_analysis(store, sources(sample_county), is_cancelled=cancelled_once_writing)
+    assert written and written[0] > 0
+    assert path.read_bytes() == before
 
 
 def test_processing_analyzepatches(weipian_provider, analyzed_store, sample_county, store_on):

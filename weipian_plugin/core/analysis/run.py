@@ -162,28 +162,19 @@ _COLUMNS = (*roles.COLUMNS, "cultivated_m2", "uncovered_cultivated_m2", "uncover
 """Columns of ``analysis`` a run writes (after patch_fid, analyzed_at and layers)."""
 
 
-class _ResultRows:
-    """The rows a run writes, suggested chunk by chunk of the overlay, per table: ``analysis``,
-    ``classes`` (``analysis_classes``), ``features`` (``analysis_features``) and ``townships`` (code,
-    name, fid of each patch whose township changed, when the townships layer was given). A chunk keeps
-    its columns; the row tuples are made only as they are written (:meth:`rows`)."""
+class _ChunkRows:
+    """The rows one chunk of the overlay (:func:`.overlay.overlay_chunks`) writes, per table:
+    ``analysis``, ``classes`` (``analysis_classes``), ``features`` (``analysis_features``) and
+    ``townships`` (code, name, fid of each patch whose township changed, when the townships layer was
+    given). The columns are made at once; the row tuples only as they are written (:meth:`rows`)."""
 
     TABLES = ("analysis", "classes", "features", "townships")
 
-    def __init__(self) -> None:
-        self._columns: Dict[str, List[Sequence[Sequence]]] = {table: [] for table in self.TABLES}
-        self.by_suggestion: Counter = Counter()
-
-    def rows(self, table: str) -> Iterator[tuple]:
-        """One of :attr:`TABLES`' rows, chunk after chunk."""
-        return itertools.chain.from_iterable(zip(*columns) for columns in self._columns[table])
-
-    def add(self, fids: np.ndarray, attrs: Mapping[str, np.ndarray], compared: Sequence, width: np.ndarray,
-            result: overlay.OverlayResult, config: RuleConfig, stamp: str) -> None:
-        """Suggest for one chunk's patches (``result`` of :func:`.overlay.overlay_chunks`)."""
+    def __init__(self, fids: np.ndarray, attrs: Mapping[str, np.ndarray], compared: Sequence, width: np.ndarray,
+                 result: overlay.OverlayResult, config: RuleConfig, stamp: str) -> None:
         s = suggest_all(attrs["tblx"], attrs["hsx"], result, config, patches_dlbm=attrs["dlbm"],
                         patches_qsx=attrs["qsx"], patches_width=width)
-        self.by_suggestion.update(s.result)
+        self.by_suggestion = Counter(s.result)
         areas = result.area_m2
         construction = result.dlbm_share(config.construction_dlbm_prefixes) * areas
         nan = np.full(len(result), np.nan)
@@ -199,8 +190,6 @@ class _ResultRows:
                                                                  attrs["township_name"])) if (c, n) != (c0, n0)]
             townships = ([code[k] for k in changed], [name[k] for k in changed], fids[changed].tolist())
 
-        # The columns as SQLite takes them are made now, while the overlay threads work; only the
-        # row tuples wait for the write (a county's would add some 80 MB to the run's peak memory).
         covered = [_floats(result.covered_m2.get(role, nan)) for role in roles.COLUMNS.values()]
         analysis = (
             fids.tolist(), [stamp] * len(fids), [layer_list] * len(fids), *covered,
@@ -217,8 +206,20 @@ class _ResultRows:
         features = (fids[ft.patch].tolist(), ft.role, [d or None for d in ft.doc], list(map(_iso, ft.date)),
                     list(map(_iso, ft.valid_from)), list(map(_iso, ft.valid_to)), ft.share.tolist(),
                     ft.area_m2.tolist(), ft.name, ft.kind, ft.valid.tolist())
-        for table, columns in zip(self.TABLES, (analysis, classes, features, townships)):
-            self._columns[table].append(columns)
+        self._columns = dict(zip(self.TABLES, (analysis, classes, features, townships)))
+
+    def rows(self, table: str) -> Iterator[tuple]:
+        """One of :attr:`TABLES`' rows."""
+        return zip(*self._columns[table])
+
+    def write(self, conn) -> None:
+        conn.executemany(f"INSERT INTO analysis (patch_fid, analyzed_at, layers, {', '.join(_COLUMNS)}) "
+                         f"VALUES ({', '.join('?' * (len(_COLUMNS) + 3))})", self.rows("analysis"))
+        conn.executemany("INSERT INTO analysis_classes VALUES (?, ?, ?, ?, ?)", self.rows("classes"))
+        conn.executemany("INSERT INTO analysis_features (patch_fid, role, doc_number, doc_date, valid_from, "
+                         "valid_to, share, area_m2, name, kind, valid) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                         self.rows("features"))
+        conn.executemany("UPDATE patches SET township_code=?, township_name=? WHERE fid=?", self.rows("townships"))
 
 
 @contextlib.contextmanager
@@ -267,13 +268,11 @@ def analyze(store: WorkStore, layers: Mapping[str, VectorData], batch: Optional[
             config: Optional[RuleConfig] = None,
             progress: Optional[Callable[[float], None]] = None,
             is_cancelled: Optional[Callable[[], bool]] = None,
-            provenance: Optional[Sequence[LayerRecord]] = None, release: bool = False,
+            provenance: Optional[Sequence[LayerRecord]] = None,
             patches: Optional[RunPatches] = None) -> AnalysisSummary:
     """Overlay and suggest for the store's patches (one batch or all; ``patches`` when the caller read
     them already) and write the results, with the run's record (``provenance``: the layers as read) in
-    ``analysis_runs``. With ``release`` the caller hands ``layers`` (a dict) over: it is emptied once
-    overlaid, so a county's reference geometries are not held while the results are written (the
-    run's peak memory)."""
+    ``analysis_runs``."""
     started = now_iso()
     patches = RunPatches.read(store, batch) if patches is None else patches
     config = config or rule_config(store)
@@ -285,36 +284,30 @@ def analyze(store: WorkStore, layers: Mapping[str, VectorData], batch: Optional[
     compared = comparison_dates(config, attrs["hsx"], attrs["qsx"])
     width = equivalent_width(shapely.area(geoms), shapely.length(geoms))
     stamp = now_iso()
-    results = _ResultRows()
-    # Each chunk's suggestions and rows are made while the overlay threads work on the next chunks.
-    for start, part in overlay.overlay_chunks(geoms, areas, layers, after_dates=list(attrs["hsx"]),
-                                              comparison_dates=compared,
-                                              progress=(lambda f: progress(0.85 * f)) if progress else None,
-                                              is_cancelled=is_cancelled):
-        sl = slice(start, start + len(part))
-        results.add(fids[sl], {k: v[sl] for k, v in attrs.items()}, compared[sl], width[sl], part, config, stamp)
-    if release:
-        layers.clear()
-    if is_cancelled and is_cancelled():
-        raise AnalysisCancelled()
-
+    chunks = overlay.overlay_chunks(geoms, areas, layers, after_dates=list(attrs["hsx"]), comparison_dates=compared,
+                                    progress=(lambda f: progress(0.95 * f)) if progress else None,
+                                    is_cancelled=is_cancelled)
+    # The store is locked for writing from the first chunk's result on, not while the layers are
+    # indexed; each chunk is suggested and written while the overlay threads work on the next ones
+    # (SQLite leaves Python's lock while it writes), so no result waits for the whole county.
+    first = next(chunks)
     with store.transaction() as conn, _fast_delete(conn):
         conn.execute("CREATE TEMP TABLE IF NOT EXISTS run_fids (fid INTEGER PRIMARY KEY)")
         conn.execute("DELETE FROM run_fids")
         conn.executemany("INSERT INTO run_fids VALUES (?)", ((int(f),) for f in fids))
         for table in ("analysis", "analysis_classes", "analysis_features"):
             conn.execute(f"DELETE FROM {table} WHERE patch_fid IN (SELECT fid FROM run_fids)")
-        conn.executemany(f"INSERT INTO analysis (patch_fid, analyzed_at, layers, {', '.join(_COLUMNS)}) "
-                         f"VALUES ({', '.join('?' * (len(_COLUMNS) + 3))})", results.rows("analysis"))
-        conn.executemany("INSERT INTO analysis_classes VALUES (?, ?, ?, ?, ?)", results.rows("classes"))
-        conn.executemany("INSERT INTO analysis_features (patch_fid, role, doc_number, doc_date, valid_from, "
-                         "valid_to, share, area_m2, name, kind, valid) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                         results.rows("features"))
-        conn.executemany("UPDATE patches SET township_code=?, township_name=? WHERE fid=?", results.rows("townships"))
+        for start, part in itertools.chain([first], chunks):
+            sl = slice(start, start + len(part))
+            rows = _ChunkRows(fids[sl], {k: v[sl] for k, v in attrs.items()}, compared[sl], width[sl], part, config,
+                              stamp)
+            rows.write(conn)
+            summary.by_suggestion.update(rows.by_suggestion)
+        if is_cancelled and is_cancelled():
+            raise AnalysisCancelled()
         _record_run(conn, started, batch, len(fids), config, provenance or [])
         if progress:
             progress(1.0)
-    summary.by_suggestion = results.by_suggestion
     return summary
 
 
@@ -339,17 +332,17 @@ def analyze_layers(store: WorkStore, layers: Mapping[str, VectorData], sources: 
                    batch: Optional[str] = None, progress: Optional[Callable[[float], None]] = None,
                    is_cancelled: Optional[Callable[[], bool]] = None, allow_warnings: bool = False,
                    totals: Optional[Mapping[str, tuple]] = None,
-                   provenance: Optional[Sequence[LayerRecord]] = None, release: bool = False,
+                   provenance: Optional[Sequence[LayerRecord]] = None,
                    patches: Optional[RunPatches] = None) -> AnalysisSummary:
     """Check the layers already read, analyse, and remember where they came from (role -> source) in
     the store, so the next run, the project and the split along approvals find them again; ``provenance``
-    (the layers as read) is the run's record; ``release`` and ``patches`` as in :func:`analyze`.
+    (the layers as read) is the run's record; ``patches`` as in :func:`analyze`.
     Layer problems stop the run (LayerCheckFailed, nothing written) unless ``allow_warnings``: then
     they are stored with the run for the ledger and the report."""
     patches = RunPatches.read(store, batch) if patches is None else patches
     warnings = verdict(check_sources(store, layers, sources, batch, totals, patches.boxes), allow_warnings)
     summary = analyze(store, layers, batch, progress=progress, is_cancelled=is_cancelled, provenance=provenance,
-                      release=release, patches=patches)
+                      patches=patches)
     keys.ANALYSIS_LAYERS.write(store, dict(sources))
     keys.ANALYSIS_WARNINGS.write(store, {"at": now_iso(), "batch": batch or "", "warnings": warnings})
     summary.layers = dict(sources)
@@ -369,4 +362,4 @@ def run_analysis(store: WorkStore, sources: Mapping[str, str], batch: Optional[s
     return analyze_layers(store, layers, sources, batch,
                           progress=(lambda f: progress(0.3 + 0.7 * f)) if progress else None,
                           is_cancelled=is_cancelled, allow_warnings=allow_warnings, provenance=records,
-                          release=True, patches=patches)
+                          patches=patches)
