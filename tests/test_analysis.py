@@ -10,6 +10,7 @@ from sample_county import REFERENCE_FILES as REFERENCE
 from weipian_plugin.core.analysis import overlay
 from weipian_plugin.core.analysis.run import AnalysisCancelled, run_analysis
 from weipian_plugin.core.intake.importer import create_store_for, import_patches
+from weipian_plugin.core.review import records
 from weipian_plugin.core.store import keys
 from weipian_plugin.core.store.workstore import WorkStore
 
@@ -101,26 +102,60 @@ def test_rerun_keeps_determinations_and_cancel_changes_nothing(analyzed_store, s
         assert keys.ANALYSIS_LAYERS.read(store) == {"approvals": str(sources(sample_county)["approvals"])}
 
 
-def test_cancel_after_results_were_written_changes_nothing(analyzed_store, sample_county, tmp_path, monkeypatch):
-    """The results are written chunk by chunk while the overlay goes on: a cancel after some were
-    written rolls all of them back."""
-    monkeypatch.setattr(overlay, "_MIN_PARALLEL_CHUNK", 25)  # several chunks, written one by one
+def staged_rows(store):
+    """How many result rows the running analysis has staged (None before staging starts or after it ends)."""
+    if threading.current_thread() is not threading.main_thread():  # the connection belongs to the run's thread
+        return None
+    try:
+        return store.conn.execute("SELECT count(*) FROM run_analysis").fetchone()[0]
+    except sqlite3.OperationalError:  # no such table
+        return None
+
+
+def test_cancel_after_results_were_staged_changes_nothing(analyzed_store, sample_county, tmp_path, monkeypatch):
+    """The results are staged chunk by chunk while the overlay goes on: a cancel after all were staged
+    leaves the store as it was, and the staging tables are gone."""
+    monkeypatch.setattr(overlay, "_MIN_PARALLEL_CHUNK", 25)  # several chunks, staged one by one
     path = tmp_path / "copy.gpkg"
     shutil.copy(analyzed_store, path)
-    written = []
+    seen = []
     with WorkStore.open(path) as store:
-        before, changes = path.read_bytes(), store.conn.total_changes
+        before = path.read_bytes()
+        patches = store.conn.execute("SELECT count(*) FROM patches").fetchone()[0]
 
-        def cancelled_once_writing():
-            if threading.current_thread() is not threading.main_thread() or not store.conn.in_transaction:
-                return False
-            written.append(store.conn.total_changes - changes)
-            return True
+        def cancelled_once_staged():
+            seen.append(staged_rows(store))
+            return bool(seen[-1])
 
         with pytest.raises(AnalysisCancelled):
-            run_analysis(store, sources(sample_county), is_cancelled=cancelled_once_writing)
-    assert written and written[0] > 0
+            run_analysis(store, sources(sample_county), is_cancelled=cancelled_once_staged)
+        assert staged_rows(store) is None
+    assert seen[-1] == patches
     assert path.read_bytes() == before
+
+
+def test_a_reviewer_saves_while_an_analysis_stages_its_results(analyzed_store, sample_county, tmp_path, monkeypatch):
+    """Staging holds none of the store's locks: another connection writes at once (no busy wait), and
+    the run's results and the reviewer's determination both stand."""
+    monkeypatch.setattr(overlay, "_MIN_PARALLEL_CHUNK", 25)
+    path = tmp_path / "copy.gpkg"
+    shutil.copy(analyzed_store, path)
+    saved = []
+    with WorkStore.open(path) as store:
+        fid, patches = store.conn.execute("SELECT min(fid), count(*) FROM patches").fetchone()
+
+        def reviewer_saves_meanwhile():
+            if not saved and staged_rows(store):
+                with WorkStore.open(path) as other, other.waiting_at_most(0):
+                    records.save_determination(other, fid, {"result": "合法", "project_name": "分析时保存"}, "李四")
+                saved.append(staged_rows(store))
+            return False
+
+        run_analysis(store, sources(sample_county), is_cancelled=reviewer_saves_meanwhile)
+        assert saved == [patches]
+        assert records.load_determination(store, fid)["project_name"] == "分析时保存"
+        assert store.conn.execute("SELECT count(*) FROM analysis WHERE analyzed_at >= (SELECT max(started_at) "
+                                  "FROM analysis_runs)").fetchone()[0] == patches
 
 
 def test_processing_analyzepatches(weipian_provider, analyzed_store, sample_county, store_on):

@@ -163,10 +163,10 @@ _COLUMNS = (*roles.COLUMNS, "cultivated_m2", "uncovered_cultivated_m2", "uncover
 
 
 class _ChunkRows:
-    """The rows one chunk of the overlay (:func:`.overlay.overlay_chunks`) writes, per table:
+    """The rows one chunk of the overlay (:func:`.overlay.overlay_chunks`) gives, per table:
     ``analysis``, ``classes`` (``analysis_classes``), ``features`` (``analysis_features``) and
     ``townships`` (code, name, fid of each patch whose township changed, when the townships layer was
-    given). The columns are made at once; the row tuples only as they are written (:meth:`rows`)."""
+    given). The columns are made at once; the row tuples only as they are staged (:meth:`rows`)."""
 
     TABLES = ("analysis", "classes", "features", "townships")
 
@@ -212,14 +212,54 @@ class _ChunkRows:
         """One of :attr:`TABLES`' rows."""
         return zip(*self._columns[table])
 
+
+_STAGED_TABLES = {
+    "analysis": ("analysis", "patch_fid, analyzed_at, layers, " + ", ".join(_COLUMNS)),
+    "classes": ("analysis_classes", "patch_fid, dlbm, dlmc, area_m2, cultivated_m2"),
+    "features": ("analysis_features", "patch_fid, role, doc_number, doc_date, valid_from, valid_to, share, area_m2, "
+                                      "name, kind, valid"),
+}
+"""Result table and written columns of each staged table of :class:`_ChunkRows`."""
+
+
+class _StagedRows:
+    """A run's result rows, staged chunk by chunk in temporary tables of the store's connection while the
+    overlay goes on, then copied into the store by SQL in the run's one short write transaction.
+
+    Temporary tables live outside the store (SQLite's temporary database, PostgreSQL's session schema),
+    so staging takes none of the store's locks: a reviewer saving meanwhile does not wait for a county's
+    overlay, and a cancel or failure leaves the store untouched. The townships that changed are few
+    after the first run and are kept here until the write."""
+
+    def __init__(self, conn) -> None:
+        self.conn = conn
+        self.townships: List[tuple] = []
+        for name, (table, columns) in _STAGED_TABLES.items():
+            conn.execute(f"DROP TABLE IF EXISTS run_{name}")
+            conn.execute(f"CREATE TEMP TABLE run_{name} AS SELECT {columns} FROM {table} WHERE 1 = 0")
+
+    def add(self, rows: _ChunkRows) -> None:
+        self.conn.execute("BEGIN")  # one commit per chunk, not per row
+        try:
+            for name, (_, columns) in _STAGED_TABLES.items():
+                self.conn.executemany(f"INSERT INTO run_{name} ({columns}) VALUES "
+                                      f"({', '.join('?' * (columns.count(',') + 1))})", rows.rows(name))
+            self.conn.execute("COMMIT")
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        self.townships.extend(rows.rows("townships"))
+
     def write(self, conn) -> None:
-        conn.executemany(f"INSERT INTO analysis (patch_fid, analyzed_at, layers, {', '.join(_COLUMNS)}) "
-                         f"VALUES ({', '.join('?' * (len(_COLUMNS) + 3))})", self.rows("analysis"))
-        conn.executemany("INSERT INTO analysis_classes VALUES (?, ?, ?, ?, ?)", self.rows("classes"))
-        conn.executemany("INSERT INTO analysis_features (patch_fid, role, doc_number, doc_date, valid_from, "
-                         "valid_to, share, area_m2, name, kind, valid) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                         self.rows("features"))
-        conn.executemany("UPDATE patches SET township_code=?, township_name=? WHERE fid=?", self.rows("townships"))
+        """Inside the run's write transaction: the staged rows into the store, in the order staged."""
+        order = dialect(conn).insertion_order
+        for name, (table, columns) in _STAGED_TABLES.items():
+            conn.execute(f"INSERT INTO {table} ({columns}) SELECT {columns} FROM run_{name} ORDER BY {order}")
+        conn.executemany("UPDATE patches SET township_code=?, township_name=? WHERE fid=?", self.townships)
+
+    def drop(self) -> None:
+        for name in _STAGED_TABLES:
+            self.conn.execute(f"DROP TABLE IF EXISTS run_{name}")
 
 
 @contextlib.contextmanager
@@ -285,29 +325,33 @@ def analyze(store: WorkStore, layers: Mapping[str, VectorData], batch: Optional[
     width = equivalent_width(shapely.area(geoms), shapely.length(geoms))
     stamp = now_iso()
     chunks = overlay.overlay_chunks(geoms, areas, layers, after_dates=list(attrs["hsx"]), comparison_dates=compared,
-                                    progress=(lambda f: progress(0.95 * f)) if progress else None,
+                                    progress=(lambda f: progress(0.9 * f)) if progress else None,
                                     is_cancelled=is_cancelled)
-    # The store is locked for writing from the first chunk's result on, not while the layers are
-    # indexed; each chunk is suggested and written while the overlay threads work on the next ones
-    # (SQLite leaves Python's lock while it writes), so no result waits for the whole county.
+    # Each chunk is suggested and staged while the overlay threads work on the next ones (SQLite and
+    # PostgreSQL leave Python's lock while they write); the store itself is written at the end, briefly.
     first = next(chunks)
-    with store.transaction() as conn, _fast_delete(conn):
-        conn.execute("CREATE TEMP TABLE IF NOT EXISTS run_fids (fid INTEGER PRIMARY KEY)")
-        conn.execute("DELETE FROM run_fids")
-        conn.executemany("INSERT INTO run_fids VALUES (?)", ((int(f),) for f in fids))
-        for table in ("analysis", "analysis_classes", "analysis_features"):
-            conn.execute(f"DELETE FROM {table} WHERE patch_fid IN (SELECT fid FROM run_fids)")
+    staged = _StagedRows(store.conn)
+    try:
         for start, part in itertools.chain([first], chunks):
             sl = slice(start, start + len(part))
             rows = _ChunkRows(fids[sl], {k: v[sl] for k, v in attrs.items()}, compared[sl], width[sl], part, config,
                               stamp)
-            rows.write(conn)
+            staged.add(rows)
             summary.by_suggestion.update(rows.by_suggestion)
         if is_cancelled and is_cancelled():
             raise AnalysisCancelled()
-        _record_run(conn, started, batch, len(fids), config, provenance or [])
-        if progress:
-            progress(1.0)
+        with store.transaction() as conn, _fast_delete(conn):
+            conn.execute("CREATE TEMP TABLE IF NOT EXISTS run_fids (fid INTEGER PRIMARY KEY)")
+            conn.execute("DELETE FROM run_fids")
+            conn.executemany("INSERT INTO run_fids VALUES (?)", ((int(f),) for f in fids))
+            for table in ("analysis", "analysis_classes", "analysis_features"):
+                conn.execute(f"DELETE FROM {table} WHERE patch_fid IN (SELECT fid FROM run_fids)")
+            staged.write(conn)
+            _record_run(conn, started, batch, len(fids), config, provenance or [])
+            if progress:
+                progress(1.0)
+    finally:
+        staged.drop()
     return summary
 
 

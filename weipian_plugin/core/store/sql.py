@@ -27,6 +27,9 @@ class Dialect:
 
     name = "gpkg"
     begin_write = "BEGIN IMMEDIATE"  # takes the write lock at once: a busy store fails before any work
+    insertion_order = "rowid"
+    """An ORDER BY term giving a table's rows in the order they were inserted (for a table only ever
+    inserted into, such as a temporary one)."""
 
     def wait_sql(self, milliseconds: int) -> str:
         """How long a write waits for another writer before it fails as busy."""
@@ -78,6 +81,7 @@ class Dialect:
 class PostgisDialect(Dialect):
     name = "postgis"
     begin_write = "BEGIN"  # row locks are taken by the statements themselves
+    insertion_order = "ctid"  # a heap never updated nor deleted from fills its pages in order
 
     def wait_sql(self, milliseconds: int) -> str:
         return f"SET lock_timeout = {int(milliseconds)}"
