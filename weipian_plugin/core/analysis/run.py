@@ -162,13 +162,22 @@ _COLUMNS = (*roles.COLUMNS, "cultivated_m2", "uncovered_cultivated_m2", "uncover
 """Columns of ``analysis`` a run writes (after patch_fid, analyzed_at and layers)."""
 
 
+_STAGED_TABLES = {
+    "analysis": ("analysis", "patch_fid, analyzed_at, layers, " + ", ".join(_COLUMNS)),
+    "classes": ("analysis_classes", "patch_fid, dlbm, dlmc, area_m2, cultivated_m2"),
+    "features": ("analysis_features", "patch_fid, role, doc_number, doc_date, valid_from, valid_to, share, area_m2, "
+                                      "name, kind, valid"),
+}
+"""Result table and written columns of each staged table of :class:`_ChunkRows`."""
+
+
 class _ChunkRows:
     """The rows one chunk of the overlay (:func:`.overlay.overlay_chunks`) gives, per table:
     ``analysis``, ``classes`` (``analysis_classes``), ``features`` (``analysis_features``) and
     ``townships`` (code, name, fid of each patch whose township changed, when the townships layer was
     given). The columns are made at once; the row tuples only as they are staged (:meth:`rows`)."""
 
-    TABLES = ("analysis", "classes", "features", "townships")
+    TABLES = (*_STAGED_TABLES, "townships")
 
     def __init__(self, fids: np.ndarray, attrs: Mapping[str, np.ndarray], compared: Sequence, width: np.ndarray,
                  result: overlay.OverlayResult, config: RuleConfig, stamp: str) -> None:
@@ -211,15 +220,6 @@ class _ChunkRows:
     def rows(self, table: str) -> Iterator[tuple]:
         """One of :attr:`TABLES`' rows."""
         return zip(*self._columns[table])
-
-
-_STAGED_TABLES = {
-    "analysis": ("analysis", "patch_fid, analyzed_at, layers, " + ", ".join(_COLUMNS)),
-    "classes": ("analysis_classes", "patch_fid, dlbm, dlmc, area_m2, cultivated_m2"),
-    "features": ("analysis_features", "patch_fid, role, doc_number, doc_date, valid_from, valid_to, share, area_m2, "
-                                      "name, kind, valid"),
-}
-"""Result table and written columns of each staged table of :class:`_ChunkRows`."""
 
 
 class _StagedRows:
@@ -341,11 +341,8 @@ def analyze(store: WorkStore, layers: Mapping[str, VectorData], batch: Optional[
         if is_cancelled and is_cancelled():
             raise AnalysisCancelled()
         with store.transaction() as conn, _fast_delete(conn):
-            conn.execute("CREATE TEMP TABLE IF NOT EXISTS run_fids (fid INTEGER PRIMARY KEY)")
-            conn.execute("DELETE FROM run_fids")
-            conn.executemany("INSERT INTO run_fids VALUES (?)", ((int(f),) for f in fids))
-            for table in ("analysis", "analysis_classes", "analysis_features"):
-                conn.execute(f"DELETE FROM {table} WHERE patch_fid IN (SELECT fid FROM run_fids)")
+            for table in ("analysis", "analysis_classes", "analysis_features"):  # the staged patches' old results
+                conn.execute(f"DELETE FROM {table} WHERE patch_fid IN (SELECT patch_fid FROM run_analysis)")
             staged.write(conn)
             _record_run(conn, started, batch, len(fids), config, provenance or [])
             if progress:
