@@ -1,6 +1,7 @@
 """weipian:analyzepatches — overlay every patch on the reference layers and suggest its legality."""
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import Dict, List, Optional
 
@@ -20,7 +21,13 @@ from qgis.core import (
 from weipian_plugin.compat import VECTOR_POLYGON_SOURCE
 from weipian_plugin.core import roles
 from weipian_plugin.core.analysis import overlay
-from weipian_plugin.core.analysis.run import AnalysisCancelled, RunPatches, analyze_layers, reference_cache
+from weipian_plugin.core.analysis.run import (
+    LATE_ROLES,
+    AnalysisCancelled,
+    RunPatches,
+    analyze_layers,
+    reference_cache,
+)
 from weipian_plugin.core.intake.reference import LayerRecord, ReferenceCache
 from weipian_plugin.core.intake.vector_io import VectorData, from_wkb
 from weipian_plugin.processing_algorithms.base import WeipianAlgorithm
@@ -125,33 +132,45 @@ class AnalyzePatchesAlgorithm(WeipianAlgorithm):
                 patches = RunPatches.read(store, batch)
             except ValueError as exc:
                 raise QgsProcessingException(str(exc)) from exc
-            layers, sources, records, totals = {}, {}, [], {}
+            layers, sources, records, totals, late = {}, {}, [], {}, {}
             near = patches.boxes
             cache = reference_cache(store)
             for role, layer in self.references.items():
                 feedback.pushInfo(f"读取{roles.BY_KEY[role].label}：{layer.source}")
+                sources[role] = layer.source
+                if layer.features is not None:  # a file layer's header says this in core
+                    totals[role] = (layer.count, _extent_in(layer, store.epsg, context))
+                elif role in LATE_ROLES:  # read by core while the other layers are overlaid
+                    late[role] = functools.partial(layer_data, layer, role, cache, near)
+                    continue
                 try:
                     layers[role], record = layer_data(layer, role, cache, near)
                 except ValueError as exc:
                     raise QgsProcessingException(str(exc)) from exc
-                sources[role] = layer.source
-                if layer.features is not None:  # a file layer's header says this in core
-                    totals[role] = (layer.count, _extent_in(layer, store.epsg, context))
                 records.append(record)
-                if record.cached:
-                    feedback.pushInfo(f"  使用已登记的副本（登记于 {record.registered_at}），读取 {record.read_count} 个要素")
-                elif record.size is not None:
-                    feedback.pushInfo(f"  已登记到 {cache.path.name}：{record.feature_count} 个要素")
+                self._report_layer(feedback, record, cache)
                 if feedback.isCanceled():
                     return {self.ANALYZED: 0}
             try:
                 summary = analyze_layers(store, layers, sources, batch, progress=progress, is_cancelled=cancelled,
                                          allow_warnings=self.parameterAsBool(parameters, self.ALLOW_WARNINGS, context),
-                                         totals=totals, provenance=records, patches=patches)
+                                         totals=totals, provenance=records, patches=patches, late=late)
             except AnalysisCancelled:
                 feedback.reportError(self.tr("Analysis cancelled; the work store is unchanged."))
                 return {self.ANALYZED: 0}
             except ValueError as exc:
                 raise QgsProcessingException(str(exc)) from exc
+            for record in summary.records:
+                if record.role in late:
+                    feedback.pushInfo(f"{roles.BY_KEY[record.role].label}：")
+                    self._report_layer(feedback, record, cache)
             feedback.pushInfo(summary.text())
         return {self.ANALYZED: summary.analyzed}
+
+    @staticmethod
+    def _report_layer(feedback, record: LayerRecord, cache: ReferenceCache) -> None:
+        """Whether a file layer was read from its registered copy, or registered now."""
+        if record.cached:
+            feedback.pushInfo(f"  使用已登记的副本（登记于 {record.registered_at}），读取 {record.read_count} 个要素")
+        elif record.size is not None:
+            feedback.pushInfo(f"  已登记到 {cache.path.name}：{record.feature_count} 个要素")

@@ -8,8 +8,15 @@ import pytest
 from sample_county import REFERENCE_FILES as REFERENCE
 
 from weipian_plugin.core.analysis import overlay
-from weipian_plugin.core.analysis.run import AnalysisCancelled, run_analysis
+from weipian_plugin.core.analysis.run import (
+    LATE_ROLES,
+    AnalysisCancelled,
+    analyze_layers,
+    load_registered,
+    run_analysis,
+)
 from weipian_plugin.core.intake.importer import create_store_for, import_patches
+from weipian_plugin.core.intake.vector_io import VectorReadError
 from weipian_plugin.core.review import records
 from weipian_plugin.core.store import keys
 from weipian_plugin.core.store.workstore import WorkStore
@@ -156,6 +163,33 @@ def test_a_reviewer_saves_while_an_analysis_stages_its_results(analyzed_store, s
         assert records.load_determination(store, fid)["project_name"] == "分析时保存"
         assert store.conn.execute("SELECT count(*) FROM analysis WHERE analyzed_at >= (SELECT max(started_at) "
                                   "FROM analysis_runs)").fetchone()[0] == patches
+
+
+def test_dltb_read_beside_the_overlay_is_recorded_and_a_failed_read_changes_nothing(analyzed_store, sample_county,
+                                                                                      tmp_path):
+    """A run reads DLTB (LATE_ROLES) on a thread of its own while the other layers are overlaid: the run
+    records every layer in the order chosen; a DLTB that fails to read leaves the store byte-identical."""
+    path = tmp_path / "copy.gpkg"
+    shutil.copy(analyzed_store, path)
+    chosen = {role: str(source) for role, source in sources(sample_county).items()}
+    assert overlay.LANDUSE in chosen and LATE_ROLES == (overlay.LANDUSE,)
+    with WorkStore.open(path) as store:
+        summary = run_analysis(store, chosen)
+        assert [r.role for r in summary.records] == list(chosen)
+        assert [row[0] for row in store.conn.execute(
+            "SELECT role FROM analysis_run_layers WHERE run_id = (SELECT max(id) FROM analysis_runs) ORDER BY rowid")
+        ] == list(chosen)
+        before = path.read_bytes()
+        early, records = load_registered(store, {r: s for r, s in chosen.items() if r != overlay.LANDUSE})
+
+        def unreadable():
+            raise VectorReadError("三调图层读取失败")
+
+        with pytest.raises(VectorReadError, match="三调图层读取失败"):
+            analyze_layers(store, early, chosen, provenance=records, allow_warnings=True,
+                           late={overlay.LANDUSE: unreadable})
+        assert staged_rows(store) is None
+    assert path.read_bytes() == before
 
 
 def test_processing_analyzepatches(weipian_provider, analyzed_store, sample_county, store_on):

@@ -6,6 +6,9 @@ and 140 km off the central meridian the planar area is wrong by about 0.05 %.
 from __future__ import annotations
 
 import datetime as dt
+import threading
+from concurrent.futures import Future
+from dataclasses import fields
 
 import numpy as np
 import pytest
@@ -213,6 +216,59 @@ def test_threads_and_chunks_do_not_change_the_result():
     np.testing.assert_array_equal(many.landuse.area_m2, one.landuse.area_m2)
     np.testing.assert_array_equal(many.landuse.patch, one.landuse.patch)
     np.testing.assert_array_equal(many.features.share, one.features.share)
+
+
+def later(value, seconds=0.2):
+    """A Future that another thread completes after ``seconds``: a layer still being read."""
+    future = Future()
+    threading.Timer(seconds, lambda: future.set_exception(value) if isinstance(value, Exception)
+                    else future.set_result(value)).start()
+    return future
+
+
+def assert_same_result(a, b):
+    for f in fields(a):
+        x, y = getattr(a, f.name), getattr(b, f.name)
+        if f.name in ("landuse", "features"):
+            for g in fields(x):
+                np.testing.assert_array_equal(getattr(x, g.name), getattr(y, g.name), err_msg=f"{f.name}.{g.name}")
+        elif isinstance(x, dict):
+            assert x.keys() == y.keys(), f.name
+            for role in x:
+                np.testing.assert_array_equal(x[role], y[role], err_msg=f"{f.name}[{role}]")
+        elif isinstance(x, np.ndarray):
+            np.testing.assert_array_equal(x, y, err_msg=f.name)
+        else:
+            assert x == y, f.name
+
+
+@pytest.mark.parametrize("workers, chunk_size", [(1, 100_000), (1, 400), (3, 333)])
+def test_layers_still_being_read_give_the_same_result(workers, chunk_size):
+    """DLTB and a legal role given as Futures (read on another thread): the chunks overlay the other
+    layers first, then those; every number and row is the same, in the same order."""
+    rng = np.random.default_rng(5)
+    grid = [sq(20 * i, 20 * j, 20 * (i + 1), 20 * (j + 1)) for i in range(40) for j in range(40)]
+    landuse = layer(grid, DLBM=rng.choice(["0101", "0602", "1006"], len(grid)), KCXS=rng.uniform(0, 0.3, len(grid)))
+    approvals = layer([sq(100 * i, 0, 100 * i + 60, 800) for i in range(8)], PZWH=[f"p{i}" for i in range(8)],
+                      PZRQ=["2020-01-01"] * 8)
+    bf = layer([sq(0, 0, 400, 400)])
+    x, y = rng.uniform(0, 760, 1000), rng.uniform(0, 760, 1000)
+    patches = [sq(a, b, a + rng.uniform(10, 45), b + rng.uniform(10, 45)) for a, b in zip(x, y)]
+    ready, _ = overlay(patches, {LANDUSE: landuse, APPROVALS: approvals, BASIC_FARMLAND: bf},
+                       after_dates=["2025-01-01"] * 1000, workers=workers, chunk_size=chunk_size)
+    read_late, _ = overlay(patches, {LANDUSE: later(landuse), APPROVALS: later(approvals, 0.1), BASIC_FARMLAND: bf},
+                           after_dates=["2025-01-01"] * 1000, workers=workers, chunk_size=chunk_size)
+    assert (ready.uncovered_cultivated_m2[APPROVALS] > 0).sum() > 50  # DLTB used the approvals' unions
+    assert_same_result(read_late, ready)
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_layer_that_fails_to_read_fails_the_overlay(workers):
+    patches = np.array([sq(20 * i, 0, 20 * i + 10, 10) for i in range(50)], dtype=object)
+    with pytest.raises(OSError, match="DLTB 读取失败"):
+        run_overlay(patches, ellipsoidal_area(patches, EPSG),
+                    {LANDUSE: later(OSError("DLTB 读取失败")), BASIC_FARMLAND: layer([sq(0, 0, 500, 10)])},
+                    workers=workers, chunk_size=10)
 
 
 def test_chunks_arrive_in_patch_order_and_join_into_the_whole_run():

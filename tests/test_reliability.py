@@ -473,6 +473,17 @@ def test_reference_layers_are_checked_before_the_analysis(weipian_provider, impo
     assert digest(imported) == before
 
 
+def test_problems_of_dltb_and_of_other_layers_are_reported_together(weipian_provider, imported, references):
+    """DLTB is read while the other layers are overlaid, yet its problems stop the run with the others'."""
+    from qgis.core import QgsProcessingException
+
+    before = digest(imported)
+    with pytest.raises(QgsProcessingException, match="缺少必需字段：地类编码") as raised:
+        run("analyzepatches", STORE=imported, LANDUSE=references["dltb_no_dlbm"], APPROVALS=references["empty"])
+    assert "没有任何要素" in str(raised.value)
+    assert digest(imported) == before
+
+
 def test_allowed_layer_problems_are_stored_and_printed(weipian_provider, imported, references, tmp_path):
     run("analyzepatches", STORE=imported, LANDUSE=references["dltb"], APPROVALS=references["approvals"])
     with sqlite3.connect(imported) as conn:

@@ -18,7 +18,7 @@ import collections
 import datetime as _dt
 import os
 import threading
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, fields
 from typing import Callable, Iterator, Mapping, Sequence
 
@@ -381,7 +381,7 @@ class _Pairs:
 def run_overlay(
     patches: np.ndarray,
     patch_areas: np.ndarray,
-    layers: Mapping[str, VectorData | None],
+    layers: Mapping[str, VectorData | Future | None],
     **options,
 ) -> OverlayResult:
     """Overlay ``patches`` (valid polygons, store CRS) on the reference ``layers`` by role: every chunk
@@ -396,7 +396,7 @@ def run_overlay(
 def overlay_chunks(
     patches: np.ndarray,
     patch_areas: np.ndarray,
-    layers: Mapping[str, VectorData | None],
+    layers: Mapping[str, VectorData | Future | None],
     *,
     after_dates: Sequence[_dt.date | None] | None = None,
     comparison_dates: Sequence[_dt.date | None] | None = None,
@@ -410,6 +410,10 @@ def overlay_chunks(
     ``(start, result)`` for the patches ``start:start + len(result)`` in patch order, each as soon as
     it and those before it are done: the caller works on one chunk (suggestions, rows) while the
     threads overlay the next ones.
+
+    A layer may be given as a :class:`~concurrent.futures.Future` of its data, still being read on
+    another thread: every chunk is then first overlaid with the layers at hand, and with that layer
+    once it is read (its index is built on a thread of its own meanwhile). The results are the same.
 
     ``patch_areas`` are the patches' official ellipsoidal areas (m²). ``after_dates`` (后时相 per patch)
     decide which temporary-land and mining features are valid; without one, validity is unknown.
@@ -448,8 +452,11 @@ def overlay_chunks(
 
     check_cancel()
     given = {role: data for role, data in layers.items() if data is not None}
-    prepared = [_Layer(role, given[role]) for role in ROLES if role in given and role != LANDUSE]
-    landuse = _Layer(LANDUSE, given[LANDUSE]) if LANDUSE in given else None
+    late = sorted((role for role in ROLES if isinstance(given.get(role), Future)), key=lambda role: role == LANDUSE)
+    # The layers at hand first, in ROLES order, then those still being read; DLTB last in both, since
+    # it needs the legal roles' unions. The order in which layers are overlaid does not change any result.
+    ready = [_Layer(role, given[role]) for role in ROLES if role in given and role not in late and role != LANDUSE]
+    landuse = _Layer(LANDUSE, given[LANDUSE]) if LANDUSE in given and LANDUSE not in late else None
     provided = frozenset(given)
     n_workers = workers or min(8, os.cpu_count() or 1)
     # With several workers the patches are cut into more chunks than workers (tiles of patches), and the
@@ -472,49 +479,82 @@ def overlay_chunks(
             if progress is not None:
                 progress(done[0] / steps)
 
-    def run_chunk(start: int, pool: ThreadPoolExecutor | None) -> OverlayResult:
-        sl = slice(start, start + chunk_size)
-        chunk = _Chunk(patches[sl], shapely.area(patches[sl]), areas[sl], hsx[sl], cmp[sl], shapely.bounds(patches[sl]))
-        acc = _Accumulator(len(chunk), provided)
+    def overlay_layers(part: _ChunkWork, layers: Sequence[_Layer], pool: ThreadPoolExecutor | None) -> None:
+        chunk, acc = part.chunk, part.acc
         shapely.prepare(chunk.geoms)
         try:
-            legal_unions: dict[str, tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]] = {}
-            for layer in prepared:
+            for layer in layers:
                 check_cancel()
                 pairs = _intersect(layer, chunk, pool, inner_workers)
-                if layer.role == TOWNSHIPS:
+                if layer.role == LANDUSE:
+                    acc.add_landuse(chunk, layer, pairs, part.legal_unions, partition_tolerance)
+                elif layer.role == TOWNSHIPS:
                     acc.add_townships(chunk, layer, pairs)
                 else:
                     unions = acc.add_covering(chunk, layer, pairs)
                     if layer.role in LEGAL_ROLES:
-                        legal_unions[layer.role] = unions
-                step()
-            if landuse is not None:
-                check_cancel()
-                acc.add_landuse(chunk, landuse, _intersect(landuse, chunk, pool, inner_workers), legal_unions,
-                                partition_tolerance)
+                        part.legal_unions[layer.role] = unions
                 step()
         finally:
             shapely.destroy_prepared(chunk.geoms)
-        return acc.result(chunk.ell)
+
+    def begin(start: int, pool: ThreadPoolExecutor | None) -> _ChunkWork:
+        """A chunk overlaid with the layers at hand (all of them when none is still being read)."""
+        sl = slice(start, start + chunk_size)
+        chunk = _Chunk(patches[sl], shapely.area(patches[sl]), areas[sl], hsx[sl], cmp[sl], shapely.bounds(patches[sl]))
+        part = _ChunkWork(chunk, _Accumulator(len(chunk), provided), {})
+        overlay_layers(part, ready + ([landuse] if landuse is not None and not late else []), pool)
+        return part
+
+    def finish(part: _ChunkWork | Future, pool: ThreadPoolExecutor | None) -> OverlayResult:
+        """A begun chunk overlaid with the layers that were still being read, as a result."""
+        part = part.result() if isinstance(part, Future) else part
+        if late:
+            overlay_layers(part, [built[role].result() for role in late]
+                           + ([landuse] if landuse is not None else []), pool)
+        return part.acc.result(part.chunk.ell)
+
+    def whole(start: int, pool: ThreadPoolExecutor | None) -> OverlayResult:
+        return finish(begin(start, pool), pool)
 
     if progress is not None:
         progress(0.0)
-    if chunk_workers <= 1:
-        with ThreadPoolExecutor(inner_workers) as pool:
-            for start in starts:
-                yield start, run_chunk(start, pool)
-    else:
-        with ThreadPoolExecutor(chunk_workers) as pool:
-            # popped once yielded, so a chunk's result is freed as soon as the caller is done with it
-            futures = collections.deque((start, pool.submit(run_chunk, start, None)) for start in starts)
-            try:
-                while futures:
-                    start, future = futures.popleft()
-                    yield start, future.result()
-            finally:  # a failure, a cancel or a caller that stops early: start no further chunks
-                for _, future in futures:
-                    future.cancel()
+    with ThreadPoolExecutor(max(1, len(late))) as builder:
+        # each late layer's index is built as soon as it is read, beside the chunks' work
+        built = {role: builder.submit(lambda r=role: _Layer(r, given[r].result())) for role in late}
+        try:
+            if chunk_workers <= 1:
+                with ThreadPoolExecutor(inner_workers) as pool:
+                    if late:
+                        begun = collections.deque([begin(start, pool) for start in starts])
+                        for start in starts:
+                            yield start, finish(begun.popleft(), pool)
+                    else:
+                        for start in starts:
+                            yield start, whole(start, pool)
+            else:
+                with ThreadPoolExecutor(chunk_workers) as pool:
+                    if late:
+                        # Every chunk's first part is queued before any second part, so the threads overlay
+                        # the layers at hand while the late ones are read; a second part waits only for
+                        # its own first part, which a thread has taken already.
+                        begun = [pool.submit(begin, start, None) for start in starts]
+                        futures = collections.deque((start, pool.submit(finish, b, None))
+                                                    for start, b in zip(starts, begun))
+                    else:
+                        begun = []
+                        futures = collections.deque((start, pool.submit(whole, start, None)) for start in starts)
+                    # popped once yielded, so a chunk's result is freed as soon as the caller is done with it
+                    try:
+                        while futures:
+                            start, future = futures.popleft()
+                            yield start, future.result()
+                    finally:  # a failure, a cancel or a caller that stops early: start no further chunks
+                        for future in [*begun, *(future for _, future in futures)]:
+                            future.cancel()
+        finally:
+            for future in built.values():
+                future.cancel()
     if progress is not None:
         progress(1.0)
 
@@ -551,6 +591,15 @@ def _join(parts: Sequence[OverlayResult], areas: np.ndarray) -> OverlayResult:
         landuse=tables("landuse", LanduseTable),
         features=tables("features", FeatureTable),
     )
+
+
+@dataclass
+class _ChunkWork:
+    """A chunk being overlaid: its patches, its results so far, and the legal roles' unions DLTB needs."""
+
+    chunk: _Chunk
+    acc: _Accumulator
+    legal_unions: dict[str, tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]]
 
 
 @dataclass

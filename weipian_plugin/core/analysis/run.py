@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import hashlib
 import itertools
 import json
 import tempfile
 from collections import Counter
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Dict, Iterator, List, Mapping, Optional, Sequence, Tuple
@@ -39,6 +41,10 @@ from weipian_plugin.core.store.workstore import WorkStore, now_iso
 
 AnalysisCancelled = OverlayCancelled
 
+LATE_ROLES = (overlay.LANDUSE,)
+"""Roles a run reads on a thread of its own while the overlay works on the other layers: the 三调 DLTB is
+most of what a county's run reads (two million polygons), and the other layers need not wait for it."""
+
 
 @dataclass
 class AnalysisSummary:
@@ -47,6 +53,8 @@ class AnalysisSummary:
     layers: Dict[str, str] = field(default_factory=dict)
     repaired: Dict[str, int] = field(default_factory=dict)
     warnings: List[str] = field(default_factory=list)
+    records: List[LayerRecord] = field(default_factory=list)
+    """The layers as read (the run's provenance), in the order of the sources."""
 
     def text(self) -> str:
         counts = "，".join(f"{k} {v}" for k, v in sorted(self.by_suggestion.items()))
@@ -304,21 +312,27 @@ class RunPatches:
                                                        "township_name")))
 
 
-def analyze(store: WorkStore, layers: Mapping[str, VectorData], batch: Optional[str] = None,
+def analyze(store: WorkStore, layers: Mapping[str, VectorData | Future], batch: Optional[str] = None,
             config: Optional[RuleConfig] = None,
             progress: Optional[Callable[[float], None]] = None,
             is_cancelled: Optional[Callable[[], bool]] = None,
             provenance: Optional[Sequence[LayerRecord]] = None,
-            patches: Optional[RunPatches] = None) -> AnalysisSummary:
+            patches: Optional[RunPatches] = None,
+            before_write: Optional[Callable[[], None]] = None) -> AnalysisSummary:
     """Overlay and suggest for the store's patches (one batch or all; ``patches`` when the caller read
     them already) and write the results, with the run's record (``provenance``: the layers as read) in
-    ``analysis_runs``."""
+    ``analysis_runs``. A layer may be a Future of its data, still being read (:func:`.overlay.overlay_chunks`).
+    ``before_write`` is called once the results are staged, before the store is written; an exception
+    from it leaves the store as it was."""
     started = now_iso()
     patches = RunPatches.read(store, batch) if patches is None else patches
     config = config or rule_config(store)
     fids, geoms, attrs = patches.fids, patches.geoms, patches.attrs
-    summary = AnalysisSummary(analyzed=len(fids), repaired={r: d.invalid_repaired for r, d in layers.items()})
+    summary = AnalysisSummary(analyzed=len(fids))
     if not len(fids):
+        if before_write:
+            before_write()
+        summary.repaired = _repaired(layers)
         return summary
     areas = attrs["area_m2"].astype(np.float64)
     compared = comparison_dates(config, attrs["hsx"], attrs["qsx"])
@@ -340,6 +354,9 @@ def analyze(store: WorkStore, layers: Mapping[str, VectorData], batch: Optional[
             summary.by_suggestion.update(rows.by_suggestion)
         if is_cancelled and is_cancelled():
             raise AnalysisCancelled()
+        if before_write:
+            before_write()
+        summary.repaired = _repaired(layers)
         with store.transaction() as conn, _fast_delete(conn):
             for table in ("analysis", "analysis_classes", "analysis_features"):  # the staged patches' old results
                 conn.execute(f"DELETE FROM {table} WHERE patch_fid IN (SELECT patch_fid FROM run_analysis)")
@@ -350,6 +367,14 @@ def analyze(store: WorkStore, layers: Mapping[str, VectorData], batch: Optional[
     finally:
         staged.drop()
     return summary
+
+
+def _resolved(data: VectorData | Future) -> VectorData:
+    return data.result() if isinstance(data, Future) else data
+
+
+def _repaired(layers: Mapping[str, VectorData | Future]) -> Dict[str, int]:
+    return {role: _resolved(data).invalid_repaired for role, data in layers.items()}
 
 
 def check_sources(store: WorkStore, layers: Mapping[str, VectorData], sources: Mapping[str, str],
@@ -374,33 +399,69 @@ def analyze_layers(store: WorkStore, layers: Mapping[str, VectorData], sources: 
                    is_cancelled: Optional[Callable[[], bool]] = None, allow_warnings: bool = False,
                    totals: Optional[Mapping[str, tuple]] = None,
                    provenance: Optional[Sequence[LayerRecord]] = None,
-                   patches: Optional[RunPatches] = None) -> AnalysisSummary:
+                   patches: Optional[RunPatches] = None,
+                   late: Optional[Mapping[str, Callable[[], Tuple[VectorData, LayerRecord]]]] = None) -> AnalysisSummary:
     """Check the layers already read, analyse, and remember where they came from (role -> source) in
     the store, so the next run, the project and the split along approvals find them again; ``provenance``
     (the layers as read) is the run's record; ``patches`` as in :func:`analyze`.
+    ``late`` maps roles (:data:`LATE_ROLES`) to functions reading them (data and record), called on a
+    thread of the run while the overlay works on ``layers``; they are checked before anything is written.
     Layer problems stop the run (LayerCheckFailed, nothing written) unless ``allow_warnings``: then
     they are stored with the run for the ledger and the report."""
     patches = RunPatches.read(store, batch) if patches is None else patches
-    warnings = verdict(check_sources(store, layers, sources, batch, totals, patches.boxes), allow_warnings)
-    summary = analyze(store, layers, batch, progress=progress, is_cancelled=is_cancelled, provenance=provenance,
-                      patches=patches)
+    late = dict(late or {})
+    records = {r.role: r for r in provenance or []}
+    problems = check_sources(store, layers, sources, batch, totals, patches.boxes)
+    warnings: List[str] = []
+    run_records: List[LayerRecord] = []  # complete once the late layers are read: analyze records it then
+
+    with ThreadPoolExecutor(1) as reader:
+        def read(role: str) -> VectorData:
+            data, records[role] = late[role]()
+            return data
+        reading = {role: reader.submit(read, role) for role in late}
+
+        def check_late() -> None:
+            """The late layers' problems joined to the others', judged once (before any write)."""
+            if reading:
+                read_late = {role: future.result() for role, future in reading.items()}
+                problems.extend(check_sources(store, read_late, sources, batch, totals, patches.boxes))
+                reading.clear()
+            warnings[:] = verdict(problems, allow_warnings)
+            run_records[:] = _ordered(records, sources)
+
+        if problems and not allow_warnings:  # stop now, with the late layers' problems too
+            check_late()
+        summary = analyze(store, {**layers, **reading}, batch, progress=progress, is_cancelled=is_cancelled,
+                          provenance=run_records, patches=patches, before_write=check_late)
     keys.ANALYSIS_LAYERS.write(store, dict(sources))
     keys.ANALYSIS_WARNINGS.write(store, {"at": now_iso(), "batch": batch or "", "warnings": warnings})
     summary.layers = dict(sources)
     summary.warnings = warnings
+    summary.records = list(run_records)
     return summary
+
+
+def _ordered(records: Mapping[str, LayerRecord], sources: Mapping[str, str]) -> List[LayerRecord]:
+    """The records in the order of the sources (the order a run without late layers records)."""
+    rank = {role: k for k, role in enumerate(sources)}
+    return sorted(records.values(), key=lambda r: rank.get(r.role, len(rank)))
 
 
 def run_analysis(store: WorkStore, sources: Mapping[str, str], batch: Optional[str] = None,
                  progress: Optional[Callable[[float], None]] = None,
                  is_cancelled: Optional[Callable[[], bool]] = None, allow_warnings: bool = False) -> AnalysisSummary:
-    """Read the layers (through their registered copies), check them, analyse, and remember the layers
-    chosen in the store."""
+    """Read the layers (through their registered copies; :data:`LATE_ROLES` while the overlay works on
+    the others), check them, analyse, and remember the layers chosen in the store."""
     sources = {role: str(path) for role, path in sources.items() if path}
     patches = RunPatches.read(store, batch)
-    layers, records = load_registered(store, sources, patches.boxes,
+    early = {role: source for role, source in sources.items() if role not in LATE_ROLES}
+    layers, records = load_registered(store, early, patches.boxes,
                                       (lambda f: progress(0.3 * f)) if progress else None, is_cancelled)
+    cache = reference_cache(store)
+    late = {role: functools.partial(cache.load, role, source, overlay.role_fields(role), patches.boxes)
+            for role, source in sources.items() if role in LATE_ROLES}
     return analyze_layers(store, layers, sources, batch,
                           progress=(lambda f: progress(0.3 + 0.7 * f)) if progress else None,
                           is_cancelled=is_cancelled, allow_warnings=allow_warnings, provenance=records,
-                          patches=patches)
+                          patches=patches, late=late)
