@@ -192,6 +192,20 @@ def test_dltb_read_beside_the_overlay_is_recorded_and_a_failed_read_changes_noth
     assert path.read_bytes() == before
 
 
+def test_the_scratch_database_is_detached_after_a_run_even_one_left_before(analyzed_store, sample_county, tmp_path):
+    """Results are staged in a scratch database attached for the run and detached after it (deleted at
+    once); one left attached by a run that stopped before detaching it does not stop the next run."""
+    path = tmp_path / "copy.gpkg"
+    shutil.copy(analyzed_store, path)
+    with WorkStore.open(path) as store:
+        store.conn.execute("ATTACH '' AS run_scratch")
+        store.conn.execute("CREATE TABLE run_scratch.run_analysis (patch_fid INTEGER)")
+        store.conn.execute("INSERT INTO run_scratch.run_analysis VALUES (-1)")
+        summary = run_analysis(store, sources(sample_county))
+        assert "run_scratch" not in [row[1] for row in store.conn.execute("PRAGMA database_list")]
+        assert store.conn.execute("SELECT count(*) FROM analysis").fetchone()[0] == summary.analyzed > 0
+
+
 def test_processing_analyzepatches(weipian_provider, analyzed_store, sample_county, store_on):
     """weipian:analyzepatches on a store of each backend: the batch's patches analysed again, the layers recorded."""
     import processing

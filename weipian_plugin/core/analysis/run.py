@@ -231,26 +231,32 @@ class _ChunkRows:
 
 
 class _StagedRows:
-    """A run's result rows, staged chunk by chunk in temporary tables of the store's connection while the
+    """A run's result rows, staged chunk by chunk in scratch tables of the store's connection while the
     overlay goes on, then copied into the store by SQL in the run's one short write transaction.
 
-    Temporary tables live outside the store (SQLite's temporary database, PostgreSQL's session schema),
-    so staging takes none of the store's locks: a reviewer saving meanwhile does not wait for a county's
-    overlay, and a cancel or failure leaves the store untouched. The townships that changed are few
-    after the first run and are kept here until the write."""
+    Scratch tables live outside the store (:meth:`.sql.Dialect.open_scratch`: a temporary database
+    attached to SQLite's connection, PostgreSQL's session schema), so staging takes none of the store's
+    locks: a reviewer saving meanwhile does not wait for a county's overlay, and a cancel or failure
+    leaves the store untouched. The townships that changed are few after the first run and are kept
+    here until the write."""
 
     def __init__(self, conn) -> None:
         self.conn = conn
         self.townships: List[tuple] = []
+        self.schema = dialect(conn).open_scratch(conn)
         for name, (table, columns) in _STAGED_TABLES.items():
-            conn.execute(f"DROP TABLE IF EXISTS run_{name}")
-            conn.execute(f"CREATE TEMP TABLE run_{name} AS SELECT {columns} FROM {table} WHERE 1 = 0")
+            conn.execute(f"DROP TABLE IF EXISTS {self.table(name)}")
+            conn.execute(f"CREATE TABLE {self.table(name)} AS SELECT {columns} FROM {table} WHERE 1 = 0")
+
+    def table(self, name: str) -> str:
+        """The scratch table staging ``name`` (a key of :data:`_STAGED_TABLES`)."""
+        return f"{self.schema}.run_{name}"
 
     def add(self, rows: _ChunkRows) -> None:
         self.conn.execute("BEGIN")  # one commit per chunk, not per row
         try:
             for name, (_, columns) in _STAGED_TABLES.items():
-                self.conn.executemany(f"INSERT INTO run_{name} ({columns}) VALUES "
+                self.conn.executemany(f"INSERT INTO {self.table(name)} ({columns}) VALUES "
                                       f"({', '.join('?' * (columns.count(',') + 1))})", rows.rows(name))
             self.conn.execute("COMMIT")
         except BaseException:
@@ -259,15 +265,17 @@ class _StagedRows:
         self.townships.extend(rows.rows("townships"))
 
     def write(self, conn) -> None:
-        """Inside the run's write transaction: the staged rows into the store, in the order staged."""
+        """Inside the run's write transaction: the staged patches' old results replaced by the staged rows,
+        in the order staged."""
         order = dialect(conn).insertion_order
+        for table in ("analysis", "analysis_classes", "analysis_features"):
+            conn.execute(f"DELETE FROM {table} WHERE patch_fid IN (SELECT patch_fid FROM {self.table('analysis')})")
         for name, (table, columns) in _STAGED_TABLES.items():
-            conn.execute(f"INSERT INTO {table} ({columns}) SELECT {columns} FROM run_{name} ORDER BY {order}")
+            conn.execute(f"INSERT INTO {table} ({columns}) SELECT {columns} FROM {self.table(name)} ORDER BY {order}")
         conn.executemany("UPDATE patches SET township_code=?, township_name=? WHERE fid=?", self.townships)
 
     def drop(self) -> None:
-        for name in _STAGED_TABLES:
-            self.conn.execute(f"DROP TABLE IF EXISTS run_{name}")
+        dialect(self.conn).close_scratch(self.conn, [f"run_{name}" for name in _STAGED_TABLES])
 
 
 @contextlib.contextmanager
@@ -358,8 +366,6 @@ def analyze(store: WorkStore, layers: Mapping[str, VectorData | Future], batch: 
             before_write()
         summary.repaired = _repaired(layers)
         with store.transaction() as conn, _fast_delete(conn):
-            for table in ("analysis", "analysis_classes", "analysis_features"):  # the staged patches' old results
-                conn.execute(f"DELETE FROM {table} WHERE patch_fid IN (SELECT patch_fid FROM run_analysis)")
             staged.write(conn)
             _record_run(conn, started, batch, len(fids), config, provenance or [])
             if progress:

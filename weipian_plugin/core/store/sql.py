@@ -21,6 +21,9 @@ import shapely
 
 from weipian_plugin.core.store import gpkg
 
+SCRATCH = "run_scratch"
+"""The name of the GeoPackage dialect's scratch database (:meth:`Dialect.open_scratch`)."""
+
 
 class Dialect:
     """The GeoPackage (SQLite) dialect."""
@@ -77,6 +80,20 @@ class Dialect:
         """Refresh the extent a GIS reads from the store's metadata (PostGIS computes it when asked)."""
         gpkg.update_extent(conn, table)
 
+    def open_scratch(self, conn) -> str:
+        """A schema of this connection only, outside the store, for tables a run fills and drops (see
+        :meth:`close_scratch`); returns its name. SQLite's is a private temporary database attached for
+        the run: detaching it deletes it at once, where dropping a county's temporary tables walked
+        through every page (0.25 s)."""
+        if any(row[1] == SCRATCH for row in conn.execute("PRAGMA database_list")):
+            conn.execute(f"DETACH {SCRATCH}")  # left by a run that stopped before closing it
+        conn.execute(f"ATTACH '' AS {SCRATCH}")
+        return SCRATCH
+
+    def close_scratch(self, conn, tables: Sequence[str]) -> None:
+        """Drop the scratch schema's ``tables`` (all it holds)."""
+        conn.execute(f"DETACH {SCRATCH}")
+
 
 class PostgisDialect(Dialect):
     name = "postgis"
@@ -121,6 +138,13 @@ class PostgisDialect(Dialect):
 
     def update_extent(self, conn, table: str) -> None:
         return None
+
+    def open_scratch(self, conn) -> str:
+        return "pg_temp"  # the session's temporary schema
+
+    def close_scratch(self, conn, tables: Sequence[str]) -> None:
+        for table in tables:
+            conn.execute(f"DROP TABLE IF EXISTS pg_temp.{table}")
 
 
 GPKG = Dialect()
