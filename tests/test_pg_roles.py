@@ -260,3 +260,37 @@ def test_the_review_dock_tells_a_login_revoked_while_it_is_open_that_it_may_no_l
         dock.shutdown()
     with WorkStore.open(address) as owner:
         assert records.load_determination(owner, 1)["project_name"] == "撤销前"
+
+
+def test_the_review_dock_tells_a_revoked_login_that_it_may_no_longer_read(shared, qgis_iface, qgis_new_project, qtbot):
+    """Every read of the dock (next patch, the history and attachments tabs, the form's lists, the list
+    itself) after the role is revoked: no Python error, the form emptied, the reason in words."""
+    from weipian_plugin.gui.review_dock import ReviewDock
+
+    _, address = shared
+    dock = ReviewDock(qgis_iface, f"{address} user=wp_rev")
+    qtbot.addWidget(dock)
+    said = "The login wp_rev may no longer read this shared work store"
+    try:
+        steps = {
+            "next patch": lambda: dock.show_patch(2),
+            "history tab": lambda: dock.tabs.setCurrentWidget(dock.historyTab),
+            "attachments tab": lambda: dock.tabs.setCurrentWidget(dock.attachmentsTab),
+            "result list": lambda: dock.resultCombo.setCurrentIndex(dock.resultCombo.findData("合法")),
+            "typing": lambda: dock.projectEdit.setText("撤销后"),
+            "reload": dock.reload,
+        }
+        for step, act in steps.items():
+            with WorkStore.open(address) as owner:
+                pgroles.grant(owner, "wp_rev", pgroles.REVIEWER)
+            dock.tabs.setCurrentIndex(0)
+            dock.show_patch(1)
+            assert dock.fid == 1 and dock.patch["jcbh"] == "A1"
+            with WorkStore.open(address) as owner:
+                pgroles.revoke(owner, "wp_rev")
+            dock.messagesLabel.clear()
+            act()  # a refusal raised from a slot would fail the test (pytest-qt)
+            assert said in dock.messagesLabel.text(), step
+            assert dock.fid is None and not dock.patchLabel.text(), step
+    finally:
+        dock.shutdown()

@@ -36,6 +36,7 @@ from weipian_plugin.gui.review.batch_actions import BatchActions
 from weipian_plugin.gui.review.form import ReviewForm
 from weipian_plugin.gui.review.map_sync import MapSync
 from weipian_plugin.gui.review.patch_list import ANY, BLANK, PatchFilterModel, PatchTableModel, counts, join_types
+from weipian_plugin.gui.review.refusal import told_when_refused
 from weipian_plugin.gui.session import ENFORCEMENT, PATCHES, REVIEW, SETTINGS, StoreSession, session_for
 from weipian_plugin.settings import Settings
 
@@ -191,6 +192,7 @@ class ReviewDock(QgsDockWidget, FORM_CLASS):
         self.fid = None
         self._clear_form()
 
+    @told_when_refused
     def reload(self) -> None:
         """Read the whole list again (after imports, analysis or splits), keeping the current patch."""
         keep = self.fid
@@ -208,6 +210,7 @@ class ReviewDock(QgsDockWidget, FORM_CLASS):
             self.fid = None
             self._clear_form()
 
+    @told_when_refused
     def refresh_row(self, fid: int) -> None:
         row = patch_row(self.store, fid)
         if row is not None:
@@ -379,6 +382,7 @@ class ReviewDock(QgsDockWidget, FORM_CLASS):
         super().closeEvent(event)
 
     # -- showing a patch -----------------------------------------------------------------------------
+    @told_when_refused
     def show_patch(self, fid: Optional[int], zoom: bool = True) -> None:
         """Fill every tab from the store for ``fid``; zoom to and flash it on the map."""
         if fid is None or self.store is None:
@@ -473,6 +477,7 @@ class ReviewDock(QgsDockWidget, FORM_CLASS):
             self.reviewerLabel.setText(self.tr("{name} (when saved)").format(
                 name=Settings.reviewer_name(self.store) or self.tr("(name not set)")))
 
+    @told_when_refused
     def _load_lazy_tabs(self) -> None:
         """Attachments and history are read only when their tab is shown (keeps next-patch fast)."""
         if self.fid is None or self.store is None:
@@ -503,6 +508,7 @@ class ReviewDock(QgsDockWidget, FORM_CLASS):
         illegal = det["illegal_m2"] if det.get("illegal_m2") is not None else self.patch["area_m2"]
         return review.validate_rectification(self.rectification_values(), illegal, det.get("illegal_cultivated_m2"))
 
+    @told_when_refused
     def _update_state(self) -> None:
         has = self.fid is not None and self.store is not None
         editable = has and not self.locked_reason
@@ -513,7 +519,8 @@ class ReviewDock(QgsDockWidget, FORM_CLASS):
         messages = []
         if has and det_dirty:
             messages = review.validate_determination(self.determination_values(), self.patch["area_m2"], self.store)
-        self.messagesLabel.setText("\n".join(messages))
+        if has:  # without a patch the label keeps what it says (a refusal, see refused)
+            self.messagesLabel.setText("\n".join(messages))
         self.saveButton.setEnabled(editable and det_dirty and not messages)
         self.revertButton.setEnabled(det_dirty)
         can_accept = editable and bool(self.patch.get("suggestion"))
@@ -611,13 +618,25 @@ class ReviewDock(QgsDockWidget, FORM_CLASS):
         return True
 
     def _denied_text(self) -> str:
-        try:
-            login = self.store.conn.execute("SELECT current_user").fetchone()[0]
-        except sqlite3.Error:  # the server is gone too: the message stands without the name
-            login = ""
         return self.tr("The login {0} may no longer change this shared work store: its role has been revoked "
                        "(or never allowed this change). Nothing was saved; ask the store's administrator "
-                       "(weipian:storeroles) if you should go on working.").format(login)
+                       "(weipian:storeroles) if you should go on working.").format(self._login())
+
+    def _login(self) -> str:
+        try:
+            return self.store.conn.execute("SELECT current_user").fetchone()[0]
+        except sqlite3.Error:  # the server is gone too: the message stands without the name
+            return ""
+
+    def refused(self) -> None:
+        """The server refused this login a read (its role revoked while the dock was open, see
+        gui/review/refusal.py): the form is emptied, so nothing stale stays on show or editable, and the
+        person is told why in words."""
+        self.fid = None
+        self._clear_form()
+        self.show_error(self.messagesLabel, review.ReviewError(self.tr(
+            "The login {0} may no longer read this shared work store: its role has been revoked. Ask the "
+            "store's administrator (weipian:storeroles) if you should go on working.").format(self._login())))
 
     def save_determination(self) -> bool:
         if self.fid is None:
@@ -639,7 +658,8 @@ class ReviewDock(QgsDockWidget, FORM_CLASS):
 
     # -- attachments and batches (gui/review/attachments.py, batch_actions.py) ------------------------
     def add_attachments(self, paths: List[str]) -> List[int]:
-        return self.attachments.add(paths)
+        """The ids of the files added ([] when the server refused the login, see :meth:`refused`)."""
+        return self.attachments.add(paths) or []
 
     def lock_batch(self, stage: str) -> bool:
         return self.batch.lock_batch(stage)

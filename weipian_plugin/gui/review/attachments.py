@@ -15,6 +15,7 @@ from qgis.PyQt.QtGui import QDesktopServices, QIcon, QPixmap
 from qgis.PyQt.QtWidgets import QFileDialog, QMessageBox, QTreeWidgetItem
 
 from weipian_plugin.core.review import records as review
+from weipian_plugin.gui.review.refusal import told_when_refused
 from weipian_plugin.settings import Settings
 
 
@@ -42,6 +43,7 @@ class AttachmentsPanel(QObject):
         self.tree.clear()
         self.loaded = False
 
+    @told_when_refused
     def fill(self) -> None:
         store, fid = self.dock.store, self.dock.fid
         self.tree.clear()
@@ -63,6 +65,7 @@ class AttachmentsPanel(QObject):
             self.tree.resizeColumnToContents(col)
         self.loaded = True
 
+    @told_when_refused
     def add(self, paths: List[str]) -> List[int]:
         ids = []
         for path in paths:
@@ -84,16 +87,21 @@ class AttachmentsPanel(QObject):
             Settings.last_import_dir.set_value(str(Path(paths[0]).parent))
             self.add(paths)
 
+    def refused(self) -> None:
+        self.dock.refused()
+
     def current_id(self) -> Optional[int]:
         item = self.tree.currentItem()
         return None if item is None else item.data(0, Qt.ItemDataRole.UserRole)
 
+    @told_when_refused
     def open(self) -> None:
         att = self.current_id()
         if att is not None:
             path = review.export_attachment(self.dock.store, att, tempfile.mkdtemp(prefix="weipian_"))
             QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
 
+    @told_when_refused
     def export(self) -> None:
         att = self.current_id()
         if att is None:
@@ -105,6 +113,7 @@ class AttachmentsPanel(QObject):
             path = review.export_attachment(self.dock.store, att, folder)
             self.dock.notify(self.tr("Saved {path}").format(path=path), Qgis.MessageLevel.Success)
 
+    @told_when_refused
     def remove(self) -> None:
         att = self.current_id()
         if att is None:

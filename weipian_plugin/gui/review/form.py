@@ -14,6 +14,7 @@ from weipian_plugin.core.review import records as review
 from weipian_plugin.core.store.workstore import WorkStore
 from weipian_plugin.core.units import MU_M2
 from weipian_plugin.core.vocabulary import ILLEGAL, WRITEOFF_STATUSES
+from weipian_plugin.gui.review.refusal import told_when_refused
 
 _SIGNALS = {"combo": "currentIndexChanged", "plain": "textChanged", "text": "textChanged", "date": "dateValueChanged",
             "check": "toggled", "area": "valueChanged", "money": "valueChanged"}
@@ -215,6 +216,7 @@ class ReviewForm(QObject):
         combo.setCurrentIndex(max(0, combo.findData(current)) if current else 0)
         combo.blockSignals(False)
 
+    @told_when_refused
     def _result_changed(self, _index: int) -> None:
         if self.populating:
             return
@@ -223,6 +225,9 @@ class ReviewForm(QObject):
         if result == ILLEGAL:
             self._prefill_violation()
         self._edited()
+
+    def refused(self) -> None:
+        self.ui.refused()
 
     def _edited(self, *_) -> None:
         if not self.populating:
