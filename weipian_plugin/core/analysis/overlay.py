@@ -534,24 +534,26 @@ def overlay_chunks(
                             yield start, whole(start, pool)
             else:
                 with ThreadPoolExecutor(chunk_workers) as pool:
+                    # (start, its first part or None, its result) of each chunk
                     if late:
                         # Every chunk's first part is queued before any second part, so the threads overlay
                         # the layers at hand while the late ones are read; a second part waits only for
                         # its own first part, which a thread has taken already.
-                        begun = [pool.submit(begin, start, None) for start in starts]
-                        futures = collections.deque((start, pool.submit(finish, b, None))
-                                                    for start, b in zip(starts, begun))
+                        begun = [(start, pool.submit(begin, start, None)) for start in starts]
+                        futures = collections.deque((start, b, pool.submit(finish, b, None)) for start, b in begun)
+                        del begun
                     else:
-                        begun = []
-                        futures = collections.deque((start, pool.submit(whole, start, None)) for start in starts)
-                    # popped once yielded, so a chunk's result is freed as soon as the caller is done with it
+                        futures = collections.deque((start, None, pool.submit(whole, start, None)) for start in starts)
+                    # popped once yielded, so a chunk's parts are freed as soon as the caller is done with them
                     try:
                         while futures:
-                            start, future = futures.popleft()
+                            start, _, future = futures.popleft()
                             yield start, future.result()
                     finally:  # a failure, a cancel or a caller that stops early: start no further chunks
-                        for future in [*begun, *(future for _, future in futures)]:
+                        for _, first, future in futures:
                             future.cancel()
+                            if first is not None:
+                                first.cancel()
         finally:
             for future in built.values():
                 future.cancel()
