@@ -337,10 +337,15 @@ def analyze(store: WorkStore, layers: Mapping[str, VectorData | Future], batch: 
     config = config or rule_config(store)
     fids, geoms, attrs = patches.fids, patches.geoms, patches.attrs
     summary = AnalysisSummary(analyzed=len(fids))
-    if not len(fids):
+
+    def ready_to_write() -> None:
+        """The caller's last checks passed, and every layer is read: its repairs are counted."""
         if before_write:
             before_write()
         summary.repaired = _repaired(layers)
+
+    if not len(fids):
+        ready_to_write()
         return summary
     areas = attrs["area_m2"].astype(np.float64)
     compared = comparison_dates(config, attrs["hsx"], attrs["qsx"])
@@ -362,9 +367,7 @@ def analyze(store: WorkStore, layers: Mapping[str, VectorData | Future], batch: 
             summary.by_suggestion.update(rows.by_suggestion)
         if is_cancelled and is_cancelled():
             raise AnalysisCancelled()
-        if before_write:
-            before_write()
-        summary.repaired = _repaired(layers)
+        ready_to_write()
         with store.transaction() as conn, _fast_delete(conn):
             staged.write(conn)
             _record_run(conn, started, batch, len(fids), config, provenance or [])
@@ -375,12 +378,9 @@ def analyze(store: WorkStore, layers: Mapping[str, VectorData | Future], batch: 
     return summary
 
 
-def _resolved(data: VectorData | Future) -> VectorData:
-    return data.result() if isinstance(data, Future) else data
-
-
 def _repaired(layers: Mapping[str, VectorData | Future]) -> Dict[str, int]:
-    return {role: _resolved(data).invalid_repaired for role, data in layers.items()}
+    return {role: (data.result() if isinstance(data, Future) else data).invalid_repaired
+            for role, data in layers.items()}
 
 
 def check_sources(store: WorkStore, layers: Mapping[str, VectorData], sources: Mapping[str, str],
@@ -415,7 +415,7 @@ def analyze_layers(store: WorkStore, layers: Mapping[str, VectorData], sources: 
     Layer problems stop the run (LayerCheckFailed, nothing written) unless ``allow_warnings``: then
     they are stored with the run for the ledger and the report."""
     patches = RunPatches.read(store, batch) if patches is None else patches
-    late = dict(late or {})
+    late = late or {}
     records = {r.role: r for r in provenance or []}
     problems = check_sources(store, layers, sources, batch, totals, patches.boxes)
     warnings: List[str] = []
@@ -464,6 +464,7 @@ def run_analysis(store: WorkStore, sources: Mapping[str, str], batch: Optional[s
     early = {role: source for role, source in sources.items() if role not in LATE_ROLES}
     layers, records = load_registered(store, early, patches.boxes,
                                       (lambda f: progress(0.3 * f)) if progress else None, is_cancelled)
+    # the cache is made here: it asks the store (whose connection belongs to this thread) for its CRS
     cache = reference_cache(store)
     late = {role: functools.partial(cache.load, role, source, overlay.role_fields(role), patches.boxes)
             for role, source in sources.items() if role in LATE_ROLES}
